@@ -1,0 +1,47 @@
+# cocreate — `make run` serves the board, `make test` runs every test.
+# Both do their own set-up on a fresh Debian machine.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+VENDOR := cocreate/static/vendor
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test install install-test vendor system-test-deps bench clean
+
+run: install vendor
+	HOST=$(HOST) PORT=$(PORT) $(BIN)/cocreate serve
+
+test: install-test vendor system-test-deps
+	$(BIN)/python -m pytest
+
+install: $(VENV)/.installed
+
+install-test: $(VENV)/.installed-test
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+# Front-end libraries come from npm (package.json + lock file), never from the repo.
+vendor: $(VENDOR)/socket.io.esm.min.js
+
+$(VENDOR)/socket.io.esm.min.js: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p $(VENDOR)
+	cp node_modules/socket.io-client/dist/socket.io.esm.min.js $(VENDOR)/
+	touch $@
+
+# Chromium (Debian's) for the browser tests; installed once, never downloaded by Playwright.
+system-test-deps:
+	@scripts/install-system-deps
+
+clean:
+	rm -rf $(VENV) node_modules $(VENDOR)

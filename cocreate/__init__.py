@@ -1,0 +1,45 @@
+"""cocreate: a real-time board for co-creation workshops."""
+
+import os
+
+from flask import Flask
+
+from .extensions import socketio
+from .store import Store
+
+SOCKET_BUFFER = 64 * 1024
+
+
+def create_app(test_config=None):
+    """The Flask app with its store and Socket.IO bound; settings from `COCREATE_*` env vars."""
+    app = Flask(__name__, instance_relative_config=True,
+                instance_path=os.environ.get("COCREATE_INSTANCE_PATH") or None)
+    app.config.from_mapping(
+        DATABASE_URL=os.environ.get("DATABASE_URL"),
+        ASYNC_MODE="threading",
+        MESSAGE_QUEUE=None,
+        ALLOWED_ORIGINS=None,
+        SECURE_COOKIES=False,
+        MAX_CONTENT_LENGTH=1024 * 1024,
+    )
+    app.config.from_prefixed_env("COCREATE")
+    if test_config:
+        app.config.update(test_config)
+    os.makedirs(app.instance_path, exist_ok=True)
+    if not app.config["DATABASE_URL"]:
+        app.config["DATABASE_URL"] = "sqlite:///" + os.path.join(app.instance_path,
+                                                                 "cocreate.sqlite3")
+    app.extensions["cocreate.store"] = Store(app.config["DATABASE_URL"])
+
+    from . import realtime, web  # noqa: F401  (registers handlers and routes)
+    app.register_blueprint(web.bp)
+    origins = app.config["ALLOWED_ORIGINS"]
+    socketio.init_app(
+        app,
+        async_mode=app.config["ASYNC_MODE"],
+        message_queue=app.config["MESSAGE_QUEUE"],
+        cors_allowed_origins=origins.split(",") if isinstance(origins, str) else origins,
+        max_http_buffer_size=SOCKET_BUFFER,
+        manage_session=False,
+    )
+    return app

@@ -1,0 +1,5 @@
+"""`python -m cocreate` is the `cocreate` command."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,51 @@
+"""The `cocreate` command: `cocreate serve` runs the server."""
+
+import argparse
+import os
+import sys
+
+ASYNC_MODES = ("eventlet", "gevent", "threading")
+
+
+def _patch(mode):
+    # Must run before anything else imports socket, threading or ssl.
+    if mode == "eventlet":
+        import eventlet
+        eventlet.monkey_patch()
+    elif mode == "gevent":
+        from gevent import monkey
+        monkey.patch_all()
+
+
+def serve(args):
+    """Run the web and Socket.IO server until interrupted."""
+    mode = os.environ.get("COCREATE_ASYNC_MODE", "eventlet")
+    if mode not in ASYNC_MODES:
+        sys.exit(f"COCREATE_ASYNC_MODE must be one of {', '.join(ASYNC_MODES)}, not {mode!r}")
+    _patch(mode)
+    from . import create_app
+    from .extensions import socketio
+
+    app = create_app({"ASYNC_MODE": mode})
+    host = args.host or os.environ.get("HOST", "127.0.0.1")
+    port = int(args.port or os.environ.get("PORT", "5000"))
+    print(f"cocreate: serving on http://{host}:{port} ({mode}, {app.config['DATABASE_URL']})",
+          flush=True)
+    socketio.run(app, host=host, port=port, debug=False, use_reloader=False,
+                 log_output=False, allow_unsafe_werkzeug=True)
+
+
+def main(argv=None):
+    """Entry point of the `cocreate` console script."""
+    parser = argparse.ArgumentParser(prog="cocreate", description="cocreate workshop board")
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve_parser = commands.add_parser("serve", help="run the server")
+    serve_parser.add_argument("--host")
+    serve_parser.add_argument("--port", type=int)
+    serve_parser.set_defaults(run=serve)
+    args = parser.parse_args(argv)
+    args.run(args)
+
+
+if __name__ == "__main__":
+    main()

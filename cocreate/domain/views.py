@@ -1,0 +1,64 @@
+"""What each viewer may see: pure functions from the aggregate to plain dicts."""
+
+
+def note_view(note, workshop, viewer=None):
+    """A note as `viewer` sees it; an anonymous note never names its author to others.
+
+    Without a viewer it is the public form used in broadcast events: the
+    author of an anonymous note is left out for everyone, facilitator included.
+    """
+    author = None if note.anonymous else workshop.participants.get(note.author_id)
+    view = {
+        "id": note.id,
+        "step": note.step,
+        "lane": note.lane,
+        "text": note.text,
+        "color": note.color,
+        "x": note.x,
+        "y": note.y,
+        "anonymous": note.anonymous,
+        "version": note.version,
+        "author": author.id if author else None,
+        "author_name": author.name if author else None,
+        "created_at": note.created_at,
+    }
+    if viewer is not None:
+        view["mine"] = note.author_id == viewer.id
+    return view
+
+
+def step_view(index, step):
+    """A step with its lanes and rules."""
+    return {"index": index, "key": step.key, "title": step.title, "prompt": step.prompt,
+            "lanes": [dict(lane) for lane in step.lanes], "reveal": step.reveal,
+            "anonymity": step.anonymity, "voting": step.voting}
+
+
+def participant_view(person):
+    """A participant as everyone in the workshop sees them."""
+    return {"id": person.id, "name": person.name, "role": person.role, "ready": person.ready}
+
+
+def workshop_view(workshop):
+    """The workshop's own settings."""
+    return {"id": workshop.id, "title": workshop.title, "goal": workshop.goal,
+            "language": workshop.language, "format": workshop.format,
+            "join_code": workshop.join_code, "current_step": workshop.current_step,
+            "locked": workshop.locked, "created_at": workshop.created_at}
+
+
+def snapshot(workshop, viewer):
+    """The whole workshop as `viewer` may see it, with the `seq` it reflects."""
+    return {
+        "seq": workshop.seq,
+        "me": participant_view(viewer),
+        "workshop": workshop_view(workshop),
+        "steps": [step_view(index, step) for index, step in enumerate(workshop.steps)],
+        "participants": [participant_view(p) for p in workshop.participants.values()],
+        "notes": [note_view(note, workshop, viewer) for note in workshop.live_notes()],
+    }
+
+
+def event_message(event):
+    """The `event` message every viewer of the workshop receives for one change."""
+    return {"seq": event.seq, "type": event.type, "data": event.data}

@@ -1,0 +1,106 @@
+"""The workshop aggregate: steps, participants and notes, changed only by commands."""
+
+from dataclasses import dataclass, field
+
+FACILITATOR = "facilitator"
+PARTICIPANT = "participant"
+ROLES = (FACILITATOR, PARTICIPANT)
+
+PALETTE = ("yellow", "pink", "blue", "green", "orange", "purple")
+DEFAULT_COLOR = "yellow"
+
+NOTE_MAX = 280
+TITLE_MAX = 120
+GOAL_MAX = 500
+NAME_MAX = 40
+PROMPT_MAX = 600
+
+
+@dataclass
+class Step:
+    """One step of the workshop as the facilitator runs it."""
+
+    key: str
+    title: str
+    prompt: str
+    lanes: list = field(default_factory=list)
+    reveal: str = "open"
+    anonymity: str = "off"
+    voting: bool = False
+
+    def lane_keys(self):
+        """The keys of this step's lanes, in order."""
+        return [lane["key"] for lane in self.lanes]
+
+
+@dataclass
+class Participant:
+    """Someone in the workshop: a participant or a facilitator."""
+
+    id: str
+    name: str
+    role: str = PARTICIPANT
+    ready: bool = False
+    joined_at: str = ""
+
+    @property
+    def is_facilitator(self):
+        """True when this person may drive the workshop."""
+        return self.role == FACILITATOR
+
+
+@dataclass
+class Note:
+    """A sticky note on one step, possibly in a lane."""
+
+    id: str
+    step: int
+    text: str
+    author_id: str
+    lane: str | None = None
+    color: str = DEFAULT_COLOR
+    x: float | None = None
+    y: float | None = None
+    anonymous: bool = False
+    version: int = 1
+    created_at: str = ""
+    removed: bool = False
+
+
+@dataclass
+class Workshop:
+    """The whole state of one workshop; `seq` counts its changes."""
+
+    id: str
+    join_code: str
+    title: str
+    goal: str = ""
+    language: str = "nl"
+    format: str = "cocreation"
+    steps: list = field(default_factory=list)
+    current_step: int = 0
+    locked: bool = False
+    seq: int = 0
+    created_at: str = ""
+    participants: dict = field(default_factory=dict)
+    notes: dict = field(default_factory=dict)
+
+    def live_notes(self):
+        """Notes that have not been removed, oldest first."""
+        return [note for note in self.notes.values() if not note.removed]
+
+
+@dataclass
+class Event:
+    """One change of a workshop: what happened and its sequence number."""
+
+    type: str
+    data: dict
+    seq: int = 0
+
+
+def new_workshop(workshop_id, join_code, title, goal, language, format_key, steps, now):
+    """A fresh workshop at step 0 with the given (already materialised) steps."""
+    return Workshop(id=workshop_id, join_code=join_code, title=title, goal=goal or "",
+                    language=language, format=format_key,
+                    steps=[Step(**spec) for spec in steps], created_at=now)

@@ -1,0 +1,44 @@
+"""The protocol's vocabulary, in one place: message, command, event and error names.
+
+`static/js/protocol.js` mirrors this module; a test keeps the two equal.
+"""
+
+VERSION = 1
+
+# Messages from the server.
+SNAPSHOT = "snapshot"
+EVENT = "event"
+PRESENCE = "presence"
+
+# Commands from clients (each acknowledged).
+NOTE_ADD = "note:add"
+NOTE_EDIT = "note:edit"
+NOTE_MOVE = "note:move"
+NOTE_REMOVE = "note:remove"
+STEP_GO = "step:go"
+WORKSHOP_EDIT = "workshop:edit"
+WORKSHOP_LOCK = "workshop:lock"
+PARTICIPANT_READY = "participant:ready"
+SYNC = "sync"
+
+COMMANDS = (NOTE_ADD, NOTE_EDIT, NOTE_MOVE, NOTE_REMOVE, STEP_GO, WORKSHOP_EDIT,
+            WORKSHOP_LOCK, PARTICIPANT_READY, SYNC)
+
+# Event types carried by `event` messages.
+NOTE_ADDED = "note.added"
+NOTE_EDITED = "note.edited"
+NOTE_MOVED = "note.moved"
+NOTE_REMOVED = "note.removed"
+STEP_CHANGED = "step.changed"
+WORKSHOP_EDITED = "workshop.edited"
+WORKSHOP_LOCKED = "workshop.locked"
+PARTICIPANT_JOINED = "participant.joined"
+PARTICIPANT_READY_CHANGED = "participant.ready"
+
+EVENT_TYPES = (NOTE_ADDED, NOTE_EDITED, NOTE_MOVED, NOTE_REMOVED, STEP_CHANGED,
+               WORKSHOP_EDITED, WORKSHOP_LOCKED, PARTICIPANT_JOINED,
+               PARTICIPANT_READY_CHANGED)
+
+# Error codes in acks, connect errors and HTTP error bodies.
+ERROR_CODES = ("invalid", "unauthorized", "forbidden", "not_found", "conflict", "locked",
+               "rate_limited", "unknown_command", "payload_too_large", "internal")

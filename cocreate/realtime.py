@@ -1,0 +1,154 @@
+"""Socket.IO handlers: authenticate, validate, hand to the domain through the store, emit.
+
+The rules live in `domain`; each handler here is a few lines of plumbing.
+"""
+
+import logging
+import time
+from dataclasses import dataclass, field
+
+from flask import request
+from flask_socketio import ConnectionRefusedError, disconnect, emit, join_room
+from marshmallow import ValidationError
+
+from . import protocol as p
+from .access import request_token, store
+from .domain import DomainError, event_message
+from .extensions import socketio
+from .schemas import COMMAND_SCHEMAS
+
+log = logging.getLogger(__name__)
+
+# Per connection: a burst of 20 commands, then 5 a second; note moves (dragging) apart.
+COMMAND_RATE = (20, 5.0)
+MOVE_RATE = (40, 20.0)
+STRIKES_BEFORE_DISCONNECT = 50
+
+
+class TokenBucket:
+    """Allows `burst` actions at once, refilled at `rate` per second."""
+
+    def __init__(self, burst, rate):
+        self.capacity, self.rate = burst, rate
+        self.tokens, self.stamp = float(burst), time.monotonic()
+
+    def take(self):
+        """True when one more action is allowed now."""
+        now = time.monotonic()
+        self.tokens = min(self.capacity, self.tokens + (now - self.stamp) * self.rate)
+        self.stamp = now
+        if self.tokens >= 1:
+            self.tokens -= 1
+            return True
+        return False
+
+
+@dataclass
+class Connection:
+    """One authenticated socket: whose it is and how fast it may send."""
+
+    workshop_id: str
+    participant_id: str
+    commands: TokenBucket = field(default_factory=lambda: TokenBucket(*COMMAND_RATE))
+    moves: TokenBucket = field(default_factory=lambda: TokenBucket(*MOVE_RATE))
+    strikes: int = 0
+
+
+connections = {}
+
+
+def workshop_room(workshop_id):
+    """The room every viewer of a workshop is in."""
+    return f"workshop:{workshop_id}"
+
+
+def publish(workshop_id, events):
+    """Send each change to everyone in the workshop, in `seq` order."""
+    for change in events:
+        socketio.emit(p.EVENT, event_message(change), to=workshop_room(workshop_id))
+
+
+def _presence(workshop_id):
+    online = sorted({c.participant_id for c in connections.values()
+                     if c.workshop_id == workshop_id})
+    socketio.emit(p.PRESENCE, {"online": online}, to=workshop_room(workshop_id))
+
+
+def _failure(code, message, fields=None):
+    error = {"code": code, "message": message}
+    if fields:
+        error["fields"] = fields
+    return {"ok": False, "error": error}
+
+
+@socketio.on("connect")
+def on_connect(auth=None):
+    """Accept a viewer with a valid token, then send the snapshot."""
+    auth = auth if isinstance(auth, dict) else {}
+    workshop_id = auth.get("workshop")
+    if not isinstance(workshop_id, str) or len(workshop_id) > 40:
+        workshop_id = None
+    token = auth.get("token") if isinstance(auth.get("token"), str) else None
+    viewer = store().authenticate(workshop_id, token or (workshop_id and request_token(workshop_id)))
+    if viewer is None:
+        raise ConnectionRefusedError({"code": "unauthorized",
+                                      "message": "Unknown workshop or token."})
+    connections[request.sid] = Connection(workshop_id, viewer.id)
+    join_room(workshop_room(workshop_id))
+    store().snapshot(workshop_id, viewer.id, deliver=lambda snap: emit(p.SNAPSHOT, snap))
+    _presence(workshop_id)
+
+
+@socketio.on("disconnect")
+def on_disconnect(reason=None):
+    """Forget the connection and tell the room who is still online."""
+    gone = connections.pop(request.sid, None)
+    if gone is not None:
+        _presence(gone.workshop_id)
+
+
+def _run(name, args):
+    connection = connections.get(request.sid)
+    if connection is None:
+        return _failure("unauthorized", "Not connected to a workshop.")
+    bucket = connection.moves if name == p.NOTE_MOVE else connection.commands
+    if not bucket.take():
+        connection.strikes += 1
+        if connection.strikes > STRIKES_BEFORE_DISCONNECT:
+            disconnect()
+        return _failure("rate_limited", "Too many messages; slow down a little.")
+    try:
+        payload = COMMAND_SCHEMAS[name].load(args[0] if len(args) == 1 else
+                                             ({} if not args else args))
+    except ValidationError as err:
+        return _failure("invalid", "Some fields are not right.", err.messages)
+    try:
+        if name == p.SYNC:
+            snap = store().snapshot(connection.workshop_id, connection.participant_id)
+            return {"ok": True, "seq": snap["seq"], "snapshot": snap}
+        _events, seq = store().execute(connection.workshop_id, connection.participant_id,
+                                       name, payload, publish)
+    except DomainError as err:
+        return {"ok": False, "error": err.as_dict()}
+    return {"ok": True, "seq": seq}
+
+
+def _handler(name):
+    def handle(*args):
+        try:
+            return _run(name, args)
+        except Exception:
+            log.exception("command %s failed", name)
+            return _failure("internal", "Something went wrong on the server.")
+    handle.__name__ = "on_" + name.replace(":", "_")
+    return handle
+
+
+for _name in p.COMMANDS:
+    socketio.on_event(_name, _handler(_name))
+
+
+@socketio.on("*")
+def on_unknown(event, *args):
+    """Anything that is not a command of the protocol."""
+    return _failure("unknown_command", f"Unknown command {str(event)[:40]!r}.")

@@ -1,0 +1,144 @@
+"""One marshmallow schema per inbound command and JSON body; unknown fields are refused."""
+
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+
+from .domain import (GOAL_MAX, LANGUAGES, NAME_MAX, NOTE_MAX, PALETTE, TITLE_MAX,
+                     available_formats)
+from . import protocol as p
+
+LANE_MAX = 40
+
+
+class Trimmed(fields.String):
+    """A string with surrounding white space removed before its length is checked."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return super()._deserialize(value, attr, data, **kwargs).strip()
+
+
+class ClientId(fields.UUID):
+    """A client-made UUID, kept as its canonical string."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, str) or len(value) > 36:
+            raise self.make_error("invalid_uuid")
+        return str(super()._deserialize(value, attr, data, **kwargs))
+
+
+def _text(max_length, min_length=1, **kwargs):
+    return Trimmed(validate=validate.Length(min=min_length, max=max_length), **kwargs)
+
+
+def _index(**kwargs):
+    return fields.Integer(strict=True, validate=validate.Range(min=0, max=99), **kwargs)
+
+
+def _coordinate(**kwargs):
+    return fields.Float(allow_nan=False, validate=validate.Range(min=0, max=1), **kwargs)
+
+
+class StrictSchema(Schema):
+    """Base: unknown fields are an error, never silently dropped."""
+
+    class Meta:
+        unknown = RAISE
+
+
+class NoteAdd(StrictSchema):
+    id = ClientId(required=True)
+    step = _index(required=True)
+    lane = fields.String(validate=validate.Length(max=LANE_MAX), allow_none=True)
+    text = _text(NOTE_MAX, required=True)
+    color = fields.String(validate=validate.OneOf(PALETTE), allow_none=True)
+    x = _coordinate(allow_none=True)
+    y = _coordinate(allow_none=True)
+    anonymous = fields.Boolean()
+
+
+class NoteEdit(StrictSchema):
+    id = ClientId(required=True)
+    text = _text(NOTE_MAX)
+    color = fields.String(validate=validate.OneOf(PALETTE))
+    lane = fields.String(validate=validate.Length(max=LANE_MAX), allow_none=True)
+    version = fields.Integer(strict=True, validate=validate.Range(min=1))
+
+    @validates_schema
+    def _something_to_change(self, data, **kwargs):
+        if not {"text", "color", "lane"} & data.keys():
+            raise ValidationError("Give text, color or lane to change.", "_schema")
+
+
+class NoteMove(StrictSchema):
+    id = ClientId(required=True)
+    x = _coordinate(required=True)
+    y = _coordinate(required=True)
+
+
+class NoteRemove(StrictSchema):
+    id = ClientId(required=True)
+
+
+class StepGo(StrictSchema):
+    index = _index(required=True)
+
+
+class WorkshopEdit(StrictSchema):
+    title = _text(TITLE_MAX)
+    goal = _text(GOAL_MAX, min_length=0)
+
+    @validates_schema
+    def _something_to_change(self, data, **kwargs):
+        if not data:
+            raise ValidationError("Give a title or a goal to change.", "_schema")
+
+
+class WorkshopLock(StrictSchema):
+    locked = fields.Boolean(required=True)
+
+
+class ParticipantReady(StrictSchema):
+    ready = fields.Boolean(required=True)
+
+
+class Sync(StrictSchema):
+    pass
+
+
+COMMAND_SCHEMAS = {
+    p.NOTE_ADD: NoteAdd(),
+    p.NOTE_EDIT: NoteEdit(),
+    p.NOTE_MOVE: NoteMove(),
+    p.NOTE_REMOVE: NoteRemove(),
+    p.STEP_GO: StepGo(),
+    p.WORKSHOP_EDIT: WorkshopEdit(),
+    p.WORKSHOP_LOCK: WorkshopLock(),
+    p.PARTICIPANT_READY: ParticipantReady(),
+    p.SYNC: Sync(),
+}
+
+
+class WorkshopCreate(StrictSchema):
+    """`POST /api/workshops` and the form on `/`."""
+
+    title = _text(TITLE_MAX, required=True)
+    goal = _text(GOAL_MAX, min_length=0, load_default="")
+    format = fields.String(load_default="cocreation",
+                           validate=validate.OneOf(available_formats()))
+    language = fields.String(load_default="nl", validate=validate.OneOf(LANGUAGES))
+
+
+class ParticipantCreate(StrictSchema):
+    """`POST /api/workshops/<id>/participants` and the join form."""
+
+    name = _text(NAME_MAX, required=True)
+
+
+class JoinCode(StrictSchema):
+    """The code typed on `/join`."""
+
+    code = _text(16, required=True)
+
+
+workshop_create = WorkshopCreate()
+participant_create = ParticipantCreate()
+join_code = JoinCode()

@@ -1,0 +1,92 @@
+// The board page: wires connection, store and views for the participant,
+// facilitator and projector pages (data-view on <body>).
+
+import { Connection } from "./connection.js";
+import { BoardStore } from "./store.js";
+import { BoardView, setText } from "./board.js";
+import { Notes } from "./notes.js";
+import { COMMANDS, EVENTS } from "./protocol.js";
+import { errorText, t } from "./i18n.js";
+
+const { view, workshop: workshopId } = document.body.dataset;
+const bound = (name) => document.querySelector(`[data-bind="${name}"]`);
+
+const store = new BoardStore();
+const connection = new Connection(workshopId);
+const board = new BoardView(store, { controls: view !== "present" });
+const toastBox = bound("toast");
+let toastTimer = null;
+
+function toast(message) {
+  toastBox.textContent = message;
+  toastBox.hidden = false;
+  clearTimeout(toastTimer);
+  toastTimer = setTimeout(() => { toastBox.hidden = true; }, 5000);
+}
+
+const notes = view === "present" ? null : new Notes({ store, connection, board, toast });
+let panel = null;
+let projector = null;
+
+function renderRoom() {
+  const { ready, total } = store.readiness();
+  setText("ready-count", t("ready_count", { ready, total }));
+  setText("online-count", t("online_count", { n: store.online.size }));
+  const toggle = bound("ready-toggle");
+  if (toggle && store.me) {
+    toggle.setAttribute("aria-pressed", String(Boolean(store.me.ready)));
+    toggle.textContent = store.me.ready ? t("ready_done") : t("ready_button");
+  }
+}
+
+function render() {
+  board.render();
+  notes?.refresh();
+  panel?.render();
+  projector?.fitNotes(board.root, store.notesOf(store.currentIndex).length);
+  renderRoom();
+}
+
+function announce(kind, data) {
+  if (kind === EVENTS.NOTE_ADDED && data.step === store.currentIndex && !store.isMine(data)) {
+    bound("announcer").textContent = t("note_added_announce", { text: data.text });
+  }
+}
+
+store.addEventListener("change", (event) => {
+  const { kind, data } = event.detail;
+  if (kind === "presence") renderRoom();
+  else render();
+  announce(kind, data);
+});
+
+connection.addEventListener("snapshot", (event) => store.load(event.detail));
+connection.addEventListener("event", (event) => store.apply(event.detail));
+connection.addEventListener("presence", (event) => store.setOnline(event.detail.online));
+connection.addEventListener("state", (event) => {
+  const { state } = event.detail;
+  if (state === "unauthorized") {
+    window.location.reload();
+    return;
+  }
+  const indicator = bound("connection");
+  indicator.dataset.state = state;
+  setText("connection-text", t(`connection_${state === "online" ? "online" : state === "offline" ? "offline" : "connecting"}`));
+});
+
+bound("ready-toggle")?.addEventListener("click", async () => {
+  const ack = await connection.send(COMMANDS.PARTICIPANT_READY, { ready: !store.me?.ready });
+  if (!ack.ok) toast(errorText(ack.error));
+});
+
+if (view === "facilitate") {
+  const { FacilitatorPanel } = await import("./facilitator.js");
+  panel = new FacilitatorPanel({ store, connection, toast });
+  panel.start();
+}
+if (view === "present") {
+  projector = await import("./projector.js");
+  projector.startProjector();
+}
+notes?.start();
+connection.start();

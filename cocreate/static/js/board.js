@@ -1,0 +1,200 @@
+// Renders the current step and its notes. User text only ever goes through textContent.
+
+import { t } from "./i18n.js";
+
+const bound = (name) => document.querySelector(`[data-bind="${name}"]`);
+const boundAll = (name) => document.querySelectorAll(`[data-bind="${name}"]`);
+
+/** Set the text of every element bound to `name`. */
+export function setText(name, text) {
+  for (const el of boundAll(name)) el.textContent = text;
+}
+
+function el(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+export class BoardView {
+  constructor(store, { controls }) {
+    this.store = store;
+    this.controls = controls;
+    this.root = bound("board");
+    this.elements = new Map();
+    this.editingId = null;
+    this.renderedStep = null;
+  }
+
+  /** Draw the step header and every note of the current step. */
+  render() {
+    const { store } = this;
+    if (!store.ready) return;
+    const step = store.currentStep;
+    setText("workshop-title", store.workshop.title);
+    setText("step-progress", t("step_of", { n: store.currentIndex + 1, total: store.steps.length }));
+    setText("step-title", step.title);
+    setText("step-prompt", step.prompt);
+    document.title = `${store.workshop.title} · ${step.title}`;
+    const banner = bound("locked-banner");
+    if (banner) banner.hidden = !store.workshop.locked || store.isFacilitator;
+    if (this.renderedStep !== store.currentIndex) this.#layout(step);
+    this.#notes(step);
+  }
+
+  #layout(step) {
+    this.renderedStep = this.store.currentIndex;
+    this.root.replaceChildren();
+    this.elements.clear();
+    this.editingId = null;
+    const lanes = step.lanes.length ? step.lanes : [{ key: null, title: null }];
+    this.root.classList.toggle("has-lanes", step.lanes.length > 0);
+    this.root.style.setProperty("--lanes", String(lanes.length));
+    for (const lane of lanes) {
+      const section = el("section", "lane");
+      section.dataset.lane = lane.key ?? "";
+      if (lane.title) {
+        const heading = el("h2", "lane-title", lane.title);
+        heading.id = `lane-${lane.key}`;
+        section.setAttribute("aria-labelledby", heading.id);
+        section.append(heading);
+      }
+      const list = el("ul", "notes");
+      list.dataset.laneList = lane.key ?? "";
+      section.append(list, el("p", "empty muted", t("notes_empty")));
+      this.root.append(section);
+    }
+  }
+
+  #notes(step) {
+    const notes = this.store.notesOf(this.store.currentIndex);
+    const seen = new Set();
+    for (const note of notes) {
+      seen.add(note.id);
+      const list = this.root.querySelector(`[data-lane-list="${CSS.escape(note.lane ?? "")}"]`)
+        ?? this.root.querySelector("[data-lane-list]");
+      let item = this.elements.get(note.id);
+      if (note.id !== this.editingId && (!item || item.dataset.stamp !== this.#stamp(note))) {
+        const fresh = this.noteElement(note);
+        if (item) item.replaceWith(fresh);
+        item = fresh;
+        this.elements.set(note.id, item);
+      }
+      list.append(item);
+    }
+    for (const [id, item] of this.elements) {
+      if (!seen.has(id)) {
+        item.remove();
+        this.elements.delete(id);
+        if (this.editingId === id) this.editingId = null;
+      }
+    }
+    for (const section of this.root.querySelectorAll(".lane")) {
+      section.querySelector(".empty").hidden = section.querySelector(".notes").children.length > 0;
+    }
+    setText("notes-count", t("notes_count", { n: notes.length }));
+  }
+
+  #stamp(note) {
+    const canChange = this.controls && this.store.canChange(note);
+    return `${note.version}:${note.pending ? 1 : 0}:${canChange ? 1 : 0}:${note.color}:${note.lane}`;
+  }
+
+  /** A note as a list item: text, author, and edit/remove buttons where allowed. */
+  noteElement(note) {
+    const item = el("li", `note note-${note.color}`);
+    item.dataset.id = note.id;
+    item.dataset.stamp = this.#stamp(note);
+    if (note.pending) item.classList.add("pending");
+    item.append(el("p", "note-text", note.text));
+    const meta = el("p", "note-meta");
+    const mine = this.store.isMine(note);
+    let author;
+    if (note.anonymous) author = mine ? `${t("note_anonymous")} (${t("note_you")})` : t("note_anonymous");
+    else author = mine ? t("note_you") : (note.author_name ?? "");
+    meta.append(el("span", "note-author", author));
+    if (note.pending) meta.append(el("span", "note-pending", t("note_pending")));
+    item.append(meta);
+    if (this.controls && !note.pending && this.store.canChange(note)) {
+      const actions = el("div", "note-actions");
+      const edit = el("button", "icon-button", t("note_edit"));
+      edit.type = "button";
+      edit.dataset.action = "edit";
+      const remove = el("button", "icon-button danger", t("note_remove"));
+      remove.type = "button";
+      remove.dataset.action = "remove";
+      actions.append(edit, remove);
+      item.append(actions);
+    }
+    return item;
+  }
+
+  /** Swap a note's text for an edit form; `onSave(changes)` and `onDone()` are called back. */
+  beginEdit(noteId, { onSave }) {
+    const note = this.store.notes.get(noteId);
+    const item = this.elements.get(noteId);
+    if (!note || !item) return;
+    this.editingId = noteId;
+    const form = el("form", "note-edit");
+    const label = el("label", "sr-only", t("note_edit_label"));
+    const area = el("textarea");
+    area.id = `edit-${noteId}`;
+    label.htmlFor = area.id;
+    area.maxLength = 280;
+    area.required = true;
+    area.rows = 3;
+    area.value = note.text;
+    form.append(label, area);
+    const step = this.store.steps[note.step];
+    let laneSelect = null;
+    if (step.lanes.length) {
+      const laneLabel = el("label", "lane-picker");
+      laneLabel.append(el("span", null, t("composer_lane")));
+      laneSelect = el("select");
+      for (const lane of step.lanes) {
+        const option = el("option", null, lane.title);
+        option.value = lane.key;
+        option.selected = lane.key === note.lane;
+        laneSelect.append(option);
+      }
+      laneLabel.append(laneSelect);
+      form.append(laneLabel);
+    }
+    const row = el("div", "row");
+    const save = el("button", "button primary small", t("note_save"));
+    save.type = "submit";
+    const cancel = el("button", "button small", t("note_cancel"));
+    cancel.type = "button";
+    row.append(save, cancel);
+    form.append(row);
+    const finish = () => {
+      this.editingId = null;
+      const fresh = this.noteElement(this.store.notes.get(noteId) ?? note);
+      form.replaceWith(fresh);
+      this.elements.set(noteId, fresh);
+      this.render();
+      fresh.querySelector("[data-action=edit]")?.focus();
+    };
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      const changes = { text: area.value.trim(), version: note.version };
+      if (laneSelect) changes.lane = laneSelect.value;
+      if (!changes.text) return;
+      onSave(changes);
+      finish();
+    });
+    cancel.addEventListener("click", finish);
+    area.addEventListener("keydown", (event) => {
+      if (event.key === "Escape") finish();
+      if (event.key === "Enter" && !event.shiftKey) {
+        event.preventDefault();
+        form.requestSubmit();
+      }
+    });
+    item.replaceWith(form);
+    this.elements.set(noteId, form);
+    form.dataset.stamp = "editing";
+    area.focus();
+  }
+}

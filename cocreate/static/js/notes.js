@@ -1,0 +1,126 @@
+// Writing notes: the composer (Enter adds), and editing or removing one's own notes.
+
+import { COMMANDS } from "./protocol.js";
+import { errorText, t } from "./i18n.js";
+
+const NOTE_MAX = 280;
+
+/** A random v4 UUID; works on plain-http LAN addresses where crypto.randomUUID does not. */
+export function uuid4() {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  bytes[6] = (bytes[6] & 0x0f) | 0x40;
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;
+  const hex = [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+export class Notes {
+  constructor({ store, connection, board, toast }) {
+    this.store = store;
+    this.connection = connection;
+    this.board = board;
+    this.toast = toast;
+    this.form = document.querySelector('[data-bind="composer"]');
+  }
+
+  /** Wire the composer and the note buttons. */
+  start() {
+    if (this.form) {
+      const area = this.form.elements.text;
+      area.addEventListener("keydown", (event) => {
+        if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+          event.preventDefault();
+          this.form.requestSubmit();
+        }
+      });
+      area.addEventListener("input", () => this.#count());
+      this.form.addEventListener("submit", (event) => {
+        event.preventDefault();
+        this.#add();
+      });
+      this.#count();
+    }
+    this.board.root.addEventListener("click", (event) => {
+      const button = event.target.closest("button[data-action]");
+      const item = button?.closest("[data-id]");
+      if (!item) return;
+      if (button.dataset.action === "edit") this.#edit(item.dataset.id);
+      if (button.dataset.action === "remove") this.#remove(item.dataset.id);
+    });
+  }
+
+  /** Show the lane picker and anonymity choice that fit the current step. */
+  refresh() {
+    if (!this.form || !this.store.ready) return;
+    const step = this.store.currentStep;
+    const picker = this.form.querySelector('[data-bind="lane-picker"]');
+    const select = this.form.querySelector('[data-bind="lane-select"]');
+    picker.hidden = step.lanes.length === 0;
+    const keys = step.lanes.map((lane) => lane.key).join();
+    if (select.dataset.keys !== keys) {
+      select.replaceChildren(...step.lanes.map((lane) => {
+        const option = document.createElement("option");
+        option.value = lane.key;
+        option.textContent = lane.title;
+        return option;
+      }));
+      select.dataset.keys = keys;
+    }
+    const anonymous = this.form.querySelector('[data-bind="anonymous-picker"]');
+    const box = this.form.elements.anonymous;
+    anonymous.hidden = step.anonymity === "off";
+    box.disabled = step.anonymity === "required";
+    if (step.anonymity === "required") box.checked = true;
+    if (step.anonymity === "off") box.checked = false;
+    const locked = this.store.workshop.locked && !this.store.isFacilitator;
+    for (const control of this.form.elements) control.disabled = locked || (control === box && step.anonymity === "required");
+    this.form.classList.toggle("is-locked", locked);
+  }
+
+  #count() {
+    const left = NOTE_MAX - this.form.elements.text.value.length;
+    const counter = this.form.querySelector('[data-bind="composer-count"]');
+    counter.textContent = left < 60 ? t("chars_left", { n: left }) : "";
+  }
+
+  async #add() {
+    const area = this.form.elements.text;
+    const text = area.value.trim();
+    if (!text || !this.store.ready) return;
+    const step = this.store.currentStep;
+    const note = {
+      id: uuid4(),
+      step: this.store.currentIndex,
+      text,
+      color: this.form.elements.color.value || "yellow",
+    };
+    if (step.lanes.length) note.lane = this.form.elements.lane.value;
+    if (step.anonymity !== "off") note.anonymous = this.form.elements.anonymous.checked;
+    area.value = "";
+    this.#count();
+    area.focus();
+    this.store.addPending({ ...note, lane: note.lane ?? null, anonymous: Boolean(note.anonymous),
+                            author: this.store.me.id, author_name: this.store.me.name, version: 0 });
+    const ack = await this.connection.send(COMMANDS.NOTE_ADD, note);
+    if (!ack.ok && ack.error?.code !== "timeout") {
+      this.store.dropPending(note.id);
+      this.toast(errorText(ack.error));
+      if (!area.value) area.value = text;
+    }
+  }
+
+  #edit(id) {
+    this.board.beginEdit(id, {
+      onSave: async (changes) => {
+        const ack = await this.connection.send(COMMANDS.NOTE_EDIT, { id, ...changes });
+        if (!ack.ok) this.toast(errorText(ack.error));
+      },
+    });
+  }
+
+  async #remove(id) {
+    if (!window.confirm(t("note_remove_confirm"))) return;
+    const ack = await this.connection.send(COMMANDS.NOTE_REMOVE, { id });
+    if (!ack.ok) this.toast(errorText(ack.error));
+  }
+}

@@ -1,0 +1,38 @@
+// The protocol's vocabulary; mirrors cocreate/protocol.py (a test keeps them equal).
+
+export const VERSION = 1;
+
+export const MESSAGES = Object.freeze({
+  SNAPSHOT: "snapshot",
+  EVENT: "event",
+  PRESENCE: "presence",
+});
+
+export const COMMANDS = Object.freeze({
+  NOTE_ADD: "note:add",
+  NOTE_EDIT: "note:edit",
+  NOTE_MOVE: "note:move",
+  NOTE_REMOVE: "note:remove",
+  STEP_GO: "step:go",
+  WORKSHOP_EDIT: "workshop:edit",
+  WORKSHOP_LOCK: "workshop:lock",
+  PARTICIPANT_READY: "participant:ready",
+  SYNC: "sync",
+});
+
+export const EVENTS = Object.freeze({
+  NOTE_ADDED: "note.added",
+  NOTE_EDITED: "note.edited",
+  NOTE_MOVED: "note.moved",
+  NOTE_REMOVED: "note.removed",
+  STEP_CHANGED: "step.changed",
+  WORKSHOP_EDITED: "workshop.edited",
+  WORKSHOP_LOCKED: "workshop.locked",
+  PARTICIPANT_JOINED: "participant.joined",
+  PARTICIPANT_READY_CHANGED: "participant.ready",
+});
+
+export const ERROR_CODES = Object.freeze([
+  "invalid", "unauthorized", "forbidden", "not_found", "conflict", "locked",
+  "rate_limited", "unknown_command", "payload_too_large", "internal",
+]);

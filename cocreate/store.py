@@ -1,0 +1,348 @@
+"""Persistence with SQLAlchemy 2: SQLite (WAL) by default, PostgreSQL when configured.
+
+Every command runs in one transaction that locks the workshop's row, applies
+the domain, stores the change and the new `seq` together, and publishes the
+events before the lock is released, so every viewer sees changes in `seq` order.
+"""
+
+import hashlib
+import secrets
+import threading
+from collections import OrderedDict
+from datetime import datetime, timezone
+
+from sqlalchemy import (JSON, Boolean, Column, Float, ForeignKey, Integer, MetaData, String,
+                        Table, create_engine, delete, event, insert, select, update)
+from sqlalchemy.exc import IntegrityError
+
+from . import domain
+from . import protocol as p
+
+metadata = MetaData()
+
+workshops = Table(
+    "workshops", metadata,
+    Column("id", String(32), primary_key=True),
+    Column("join_code", String(16), nullable=False, unique=True),
+    Column("title", String(200), nullable=False),
+    Column("goal", String(1000), nullable=False, default=""),
+    Column("language", String(8), nullable=False),
+    Column("format", String(40), nullable=False),
+    Column("steps", JSON, nullable=False),
+    Column("current_step", Integer, nullable=False, default=0),
+    Column("locked", Boolean, nullable=False, default=False),
+    Column("seq", Integer, nullable=False, default=0),
+    Column("created_at", String(40), nullable=False),
+    Column("updated_at", String(40), nullable=False),
+)
+
+participants = Table(
+    "participants", metadata,
+    Column("id", String(32), primary_key=True),
+    Column("workshop_id", String(32), ForeignKey("workshops.id", ondelete="CASCADE"),
+           nullable=False, index=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("name", String(100), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("ready", Boolean, nullable=False, default=False),
+    Column("joined_at", String(40), nullable=False),
+)
+
+notes = Table(
+    "notes", metadata,
+    Column("workshop_id", String(32), ForeignKey("workshops.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("id", String(36), primary_key=True),
+    Column("position", Integer, nullable=False),
+    Column("step", Integer, nullable=False),
+    Column("lane", String(40)),
+    Column("text", String(1200), nullable=False),
+    Column("color", String(16), nullable=False),
+    Column("x", Float),
+    Column("y", Float),
+    Column("author_id", String(32), nullable=False),
+    Column("anonymous", Boolean, nullable=False, default=False),
+    Column("version", Integer, nullable=False, default=1),
+    Column("created_at", String(40), nullable=False),
+    Column("removed", Boolean, nullable=False, default=False),
+)
+
+# Join codes: no 0/O, 1/I/L look-alikes; 31^6 ≈ 887 million codes.
+JOIN_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+JOIN_LENGTH = 6
+CACHE_SIZE = 256
+
+
+def now_iso():
+    """The current UTC time as an ISO 8601 string."""
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def new_token():
+    """A random secret of 256 bits, URL-safe."""
+    return secrets.token_urlsafe(32)
+
+
+def hash_token(token):
+    """The stored form of a token: its SHA-256 (tokens are random, so no salt is needed)."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def normalise_join_code(code):
+    """A typed join code in its stored form: upper case, without spaces or dashes."""
+    return "".join(ch for ch in code.upper() if ch.isalnum())
+
+
+def normalise_database_url(url):
+    """Accept `postgres://` (as hosts hand it out) for SQLAlchemy's `postgresql://`."""
+    if url.startswith("postgres://"):
+        return "postgresql://" + url[len("postgres://"):]
+    return url
+
+
+def _sqlite_pragmas(engine):
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        # Let SQLAlchemy's "begin" hook below emit BEGIN itself.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):
+        # Writers take the lock up front so two processes never deadlock upgrading.
+        reading = conn.get_execution_options().get("cocreate_read", False)
+        conn.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
+
+
+class Store:
+    """Workshops, participants and notes in a SQL database."""
+
+    def __init__(self, url):
+        url = normalise_database_url(url)
+        self.engine = create_engine(url, future=True)
+        if self.engine.dialect.name == "sqlite":
+            _sqlite_pragmas(self.engine)
+        metadata.create_all(self.engine)
+        self._guard = threading.Lock()
+        self._locks = {}
+        self._cache = OrderedDict()
+
+    # -- creating and joining -------------------------------------------------
+
+    def create_workshop(self, title, goal, language, format_key, facilitator_name):
+        """A new workshop with its facilitator; returns (workshop, facilitator token)."""
+        fmt = domain.load_format(format_key)
+        now = now_iso()
+        for _attempt in range(20):
+            code = "".join(secrets.choice(JOIN_ALPHABET) for _ in range(JOIN_LENGTH))
+            workshop = domain.new_workshop(secrets.token_urlsafe(12), code, title, goal,
+                                           language, format_key,
+                                           domain.steps_in_language(fmt, language), now)
+            try:
+                with self.engine.begin() as conn:
+                    conn.execute(insert(workshops).values(
+                        id=workshop.id, join_code=code, title=title, goal=workshop.goal,
+                        language=language, format=format_key,
+                        steps=[domain.views.step_view(i, s) for i, s in enumerate(workshop.steps)],
+                        current_step=0, locked=False, seq=0, created_at=now, updated_at=now))
+                break
+            except IntegrityError:
+                continue
+        else:  # pragma: no cover - 887 million codes make this practically unreachable
+            raise RuntimeError("no free join code")
+        _participant, token, _events = self.add_participant(
+            workshop.id, facilitator_name, domain.FACILITATOR)
+        return workshop, token
+
+    def add_participant(self, workshop_id, name, role=domain.PARTICIPANT, publish=None):
+        """Someone joins; returns (participant, token, events)."""
+        token = new_token()
+        participant_id = secrets.token_urlsafe(12)
+
+        def change(conn, workshop):
+            events = domain.join(workshop, participant_id, name, role, now_iso())
+            conn.execute(insert(participants).values(
+                id=participant_id, workshop_id=workshop_id, token_hash=hash_token(token),
+                name=name, role=role, ready=False,
+                joined_at=workshop.participants[participant_id].joined_at))
+            return events
+
+        events, _seq = self._change(workshop_id, change, publish)
+        return self._cache[workshop_id].participants[participant_id], token, events
+
+    # -- looking up -------------------------------------------------------------
+
+    def authenticate(self, workshop_id, token):
+        """The participant holding `token` in this workshop, or None."""
+        if not workshop_id or not token:
+            return None
+        with self._reading() as conn:
+            row = conn.execute(select(participants.c.id, participants.c.role).where(
+                participants.c.token_hash == hash_token(token),
+                participants.c.workshop_id == workshop_id)).first()
+        return row
+
+    def find_by_join_code(self, code):
+        """(workshop id, title) for a join code typed in any case, or None."""
+        with self._reading() as conn:
+            return conn.execute(select(workshops.c.id, workshops.c.title).where(
+                workshops.c.join_code == normalise_join_code(code))).first()
+
+    def summary(self, workshop_id):
+        """(id, title, join_code, language) of a workshop, or None."""
+        with self._reading() as conn:
+            return conn.execute(select(
+                workshops.c.id, workshops.c.title, workshops.c.join_code,
+                workshops.c.language).where(workshops.c.id == workshop_id)).first()
+
+    def snapshot(self, workshop_id, viewer_id, deliver=None):
+        """The workshop as this viewer may see it, with its `seq`.
+
+        `deliver` is called with it before the workshop's lock is released, so
+        no event of a later change can overtake it.
+        """
+        with self._workshop_lock(workshop_id), self._reading() as conn:
+            workshop = self._current(conn, workshop_id, for_update=False)
+            view = domain.snapshot(workshop, workshop.participants[viewer_id])
+            if deliver is not None:
+                deliver(view)
+            return view
+
+    # -- changing ---------------------------------------------------------------
+
+    def execute(self, workshop_id, actor_id, name, payload, publish=None):
+        """Apply command `name`; returns (events, seq). Raises `DomainError` when refused."""
+        def change(conn, workshop):
+            events = domain.apply(workshop, actor_id, name, payload, now_iso())
+            for change_event in events:
+                PERSIST[change_event.type](conn, workshop, change_event)
+            return events
+
+        return self._change(workshop_id, change, publish)
+
+    def delete_workshop(self, workshop_id):
+        """Remove a workshop and everything in it."""
+        with self._workshop_lock(workshop_id), self.engine.begin() as conn:
+            conn.execute(delete(notes).where(notes.c.workshop_id == workshop_id))
+            conn.execute(delete(participants).where(participants.c.workshop_id == workshop_id))
+            conn.execute(delete(workshops).where(workshops.c.id == workshop_id))
+            self._cache.pop(workshop_id, None)
+
+    def _change(self, workshop_id, change, publish):
+        with self._workshop_lock(workshop_id):
+            try:
+                with self.engine.begin() as conn:
+                    workshop = self._current(conn, workshop_id, for_update=True)
+                    events = change(conn, workshop)
+                    if events:
+                        conn.execute(update(workshops).where(workshops.c.id == workshop_id)
+                                     .values(seq=workshop.seq, updated_at=now_iso()))
+            except Exception:
+                # The cached aggregate may hold a change that was never stored.
+                self._cache.pop(workshop_id, None)
+                raise
+            if events and publish is not None:
+                publish(workshop_id, events)
+            return events, workshop.seq
+
+    def _current(self, conn, workshop_id, for_update):
+        query = select(workshops.c.seq).where(workshops.c.id == workshop_id)
+        if for_update:
+            query = query.with_for_update()
+        seq = conn.execute(query).scalar()
+        if seq is None:
+            raise domain.DomainError("not_found", "Workshop not found.")
+        cached = self._cache.get(workshop_id)
+        if cached is None or cached.seq != seq:
+            cached = self._load(conn, workshop_id)
+        self._cache[workshop_id] = cached
+        self._cache.move_to_end(workshop_id)
+        while len(self._cache) > CACHE_SIZE:
+            self._cache.popitem(last=False)
+        return cached
+
+    def _load(self, conn, workshop_id):
+        row = conn.execute(select(workshops).where(workshops.c.id == workshop_id)).one()
+        workshop = domain.Workshop(
+            id=row.id, join_code=row.join_code, title=row.title, goal=row.goal,
+            language=row.language, format=row.format, current_step=row.current_step,
+            locked=row.locked, seq=row.seq, created_at=row.created_at,
+            steps=[domain.Step(**{k: v for k, v in spec.items() if k != "index"})
+                   for spec in row.steps])
+        for person in conn.execute(select(participants).where(
+                participants.c.workshop_id == workshop_id).order_by(participants.c.joined_at)):
+            workshop.participants[person.id] = domain.Participant(
+                id=person.id, name=person.name, role=person.role, ready=person.ready,
+                joined_at=person.joined_at)
+        for note in conn.execute(select(notes).where(notes.c.workshop_id == workshop_id)
+                                 .order_by(notes.c.position)):
+            workshop.notes[note.id] = domain.Note(
+                id=note.id, step=note.step, lane=note.lane, text=note.text, color=note.color,
+                x=note.x, y=note.y, author_id=note.author_id, anonymous=note.anonymous,
+                version=note.version, created_at=note.created_at, removed=note.removed)
+        return workshop
+
+    def _reading(self):
+        return self.engine.connect().execution_options(cocreate_read=True)
+
+    def _workshop_lock(self, workshop_id):
+        with self._guard:
+            lock = self._locks.get(workshop_id)
+            if lock is None:
+                lock = self._locks[workshop_id] = threading.Lock()
+            return lock
+
+
+# -- how each event is stored ---------------------------------------------------
+
+def _note_row(note):
+    return {"step": note.step, "lane": note.lane, "text": note.text, "color": note.color,
+            "x": note.x, "y": note.y, "anonymous": note.anonymous, "version": note.version,
+            "removed": note.removed}
+
+
+def _insert_note(conn, workshop, change):
+    note = workshop.notes[change.data["id"]]
+    conn.execute(insert(notes).values(workshop_id=workshop.id, id=note.id, position=change.seq,
+                                      author_id=note.author_id, created_at=note.created_at,
+                                      **_note_row(note)))
+
+
+def _update_note(conn, workshop, change):
+    note = workshop.notes[change.data["id"]]
+    conn.execute(update(notes).where(notes.c.workshop_id == workshop.id, notes.c.id == note.id)
+                 .values(**_note_row(note)))
+
+
+def _save_step(conn, workshop, change):
+    conn.execute(update(workshops).where(workshops.c.id == workshop.id)
+                 .values(current_step=workshop.current_step))
+    conn.execute(update(participants).where(participants.c.workshop_id == workshop.id)
+                 .values(ready=False))
+
+
+def _save_settings(conn, workshop, change):
+    conn.execute(update(workshops).where(workshops.c.id == workshop.id)
+                 .values(title=workshop.title, goal=workshop.goal, locked=workshop.locked))
+
+
+def _save_ready(conn, workshop, change):
+    conn.execute(update(participants).where(participants.c.id == change.data["id"])
+                 .values(ready=change.data["ready"]))
+
+
+PERSIST = {
+    p.NOTE_ADDED: _insert_note,
+    p.NOTE_EDITED: _update_note,
+    p.NOTE_MOVED: _update_note,
+    p.NOTE_REMOVED: _update_note,
+    p.STEP_CHANGED: _save_step,
+    p.WORKSHOP_EDITED: _save_settings,
+    p.WORKSHOP_LOCKED: _save_settings,
+    p.PARTICIPANT_READY_CHANGED: _save_ready,
+}

@@ -1,0 +1,316 @@
+"""Pages, the join flow and the JSON API."""
+
+import functools
+from urllib.parse import urlsplit
+
+import segno
+from flask import (Blueprint, Response, abort, current_app, jsonify, make_response, redirect,
+                   render_template, request, url_for)
+from marshmallow import ValidationError
+from werkzeug.exceptions import HTTPException
+
+from . import protocol
+from .access import request_token, set_token_cookie, store
+from .domain import FACILITATOR, DomainError, PALETTE
+from .i18n import LANGUAGE_COOKIE, catalogue, choose_language, translate
+from .realtime import publish
+from .schemas import join_code as join_code_schema
+from .schemas import participant_create, workshop_create
+
+bp = Blueprint("web", __name__)
+
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
+       "frame-ancestors 'none'; form-action 'self'")
+
+
+# -- plumbing -------------------------------------------------------------------
+
+class ApiError(Exception):
+    """An HTTP error answered as `{"error": {code, message, fields?}}`."""
+
+    def __init__(self, status, code, message, fields=None):
+        super().__init__(message)
+        self.status, self.code, self.message, self.fields = status, code, message, fields
+
+
+def _error_body(code, message, fields=None):
+    error = {"code": code, "message": message}
+    if fields:
+        error["fields"] = fields
+    return {"error": error}
+
+
+def json_body(schema):
+    """Load the request's JSON body with `schema` and pass it to the view as `body`."""
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            data = request.get_json(silent=True)
+            if not isinstance(data, dict):
+                raise ApiError(400, "invalid", "The body must be a JSON object.")
+            try:
+                body = schema.load(data)
+            except ValidationError as err:
+                raise ApiError(400, "invalid", "Some fields are not right.", err.messages)
+            return view(*args, body=body, **kwargs)
+        return wrapper
+    return decorate
+
+
+def _base_url():
+    return request.host_url.rstrip("/")
+
+
+def _urls(workshop_id):
+    base = _base_url()
+    return {"facilitate": base + url_for("web.facilitate", workshop_id=workshop_id),
+            "join": base + url_for("web.board", workshop_id=workshop_id),
+            "present": base + url_for("web.present", workshop_id=workshop_id)}
+
+
+def _member(workshop_id):
+    """(participant id, role) for this request's token, or None."""
+    return store().authenticate(workshop_id, request_token(workshop_id))
+
+
+def _workshop_or_404(workshop_id):
+    summary = store().summary(workshop_id)
+    if summary is None:
+        abort(404)
+    return summary
+
+
+def _page(template, status=200, workshop_language=None, **context):
+    language = choose_language(workshop_language)
+    context.setdefault("title", None)
+    response = make_response(render_template(
+        template, lang=language, t=functools.partial(translate, language),
+        catalogue=catalogue(language), palette=PALETTE, **context), status)
+    if request.args.get("lang") == language:
+        response.set_cookie(LANGUAGE_COOKIE, language, max_age=60 * 60 * 24 * 365,
+                            samesite="Lax", secure=current_app.config["SECURE_COOKIES"])
+    return response
+
+
+def _without_token(response_url, workshop_id, token):
+    """Move a `?token=` from the address bar into the cookie."""
+    return set_token_cookie(redirect(response_url), workshop_id, token)
+
+
+@bp.before_app_request
+def _same_origin():
+    if request.method in ("POST", "PUT", "PATCH", "DELETE"):
+        origin = request.headers.get("Origin")
+        if origin and urlsplit(origin).netloc != request.host:
+            raise ApiError(403, "forbidden", "Cross-origin requests are not allowed.")
+
+
+@bp.after_app_request
+def _security_headers(response):
+    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "same-origin"
+    response.headers["X-Frame-Options"] = "DENY"
+    return response
+
+
+@bp.app_errorhandler(ApiError)
+def _api_error(err):
+    return jsonify(_error_body(err.code, err.message, err.fields)), err.status
+
+
+@bp.app_errorhandler(DomainError)
+def _domain_error(err):
+    status = {"not_found": 404, "forbidden": 403, "unauthorized": 401}.get(err.code, 400)
+    return jsonify({"error": err.as_dict()}), status
+
+
+@bp.app_errorhandler(HTTPException)
+def _http_error(err):
+    code = {400: "invalid", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+            405: "method_not_allowed", 413: "payload_too_large"}.get(err.code, "invalid")
+    if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":
+        return jsonify(_error_body(code, err.description or err.name)), err.code
+    return _page("error.html", status=err.code, error_code=code)
+
+
+# -- pages ----------------------------------------------------------------------
+
+@bp.get("/")
+def landing():
+    """Create a workshop or join one with a code."""
+    return _page("landing.html", form={}, errors={})
+
+
+@bp.post("/")
+def create_from_form():
+    """The landing page's form: create, then go to the facilitator's board."""
+    form = {key: value for key, value in request.form.items() if key in
+            ("title", "goal", "language", "format")}
+    try:
+        body = workshop_create.load(form)
+    except ValidationError as err:
+        return _page("landing.html", status=400, form=form, errors=err.messages)
+    workshop, token = _create(body)
+    return set_token_cookie(redirect(url_for("web.facilitate", workshop_id=workshop.id)),
+                            workshop.id, token)
+
+
+@bp.get("/join")
+def join_with_code():
+    """Type the code shown on the projector."""
+    code = request.args.get("code")
+    if code is None:
+        return _page("code.html", code="", errors={})
+    found = None
+    try:
+        found = store().find_by_join_code(join_code_schema.load({"code": code})["code"])
+    except ValidationError:
+        pass
+    if found is None:
+        return _page("code.html", status=404, code=code[:16], errors={"code": ["not_found"]})
+    return redirect(url_for("web.join_page", code=_code_of(found.id)))
+
+
+def _code_of(workshop_id):
+    return store().summary(workshop_id).join_code
+
+
+@bp.get("/j/<code>")
+def join_page(code):
+    """Enter a display name; someone who joined before goes straight to the board."""
+    found = store().find_by_join_code(code[:16])
+    if found is None:
+        abort(404)
+    summary = store().summary(found.id)
+    if _member(found.id) is not None:
+        return redirect(url_for("web.board", workshop_id=found.id))
+    return _page("join.html", workshop_language=summary.language, workshop=summary,
+                 name="", errors={})
+
+
+@bp.post("/j/<code>")
+def join_submit(code):
+    """Join with a display name, then land on the board."""
+    found = store().find_by_join_code(code[:16])
+    if found is None:
+        abort(404)
+    summary = store().summary(found.id)
+    try:
+        body = participant_create.load({"name": request.form.get("name", "")})
+    except ValidationError as err:
+        return _page("join.html", status=400, workshop_language=summary.language,
+                     workshop=summary, name=request.form.get("name", "")[:40],
+                     errors=err.messages)
+    participant, token, _events = store().add_participant(found.id, body["name"],
+                                                          publish=publish)
+    return set_token_cookie(redirect(url_for("web.board", workshop_id=found.id)),
+                            found.id, token)
+
+
+def _board_page(workshop_id, view, need_facilitator=False):
+    summary = _workshop_or_404(workshop_id)
+    member = _member(workshop_id)
+    if member is not None and request.args.get("token"):
+        return _without_token(request.path, workshop_id, request.args["token"])
+    if member is None:
+        if need_facilitator:
+            return _page("error.html", status=403, workshop_language=summary.language,
+                         error_code="forbidden")
+        return redirect(url_for("web.join_page", code=summary.join_code))
+    if need_facilitator and member.role != FACILITATOR:
+        return _page("error.html", status=403, workshop_language=summary.language,
+                     error_code="forbidden")
+    return _page(f"{view}.html", workshop_language=summary.language, workshop=summary,
+                 view=view, join_url=_base_url() + url_for("web.join_page",
+                                                           code=summary.join_code),
+                 title=summary.title)
+
+
+@bp.get("/w/<workshop_id>")
+def board(workshop_id):
+    """The participant's board."""
+    return _board_page(workshop_id, "board")
+
+
+@bp.get("/w/<workshop_id>/facilitate")
+def facilitate(workshop_id):
+    """The facilitator's board with step navigation and the share panel."""
+    return _board_page(workshop_id, "facilitate", need_facilitator=True)
+
+
+@bp.get("/w/<workshop_id>/present")
+def present(workshop_id):
+    """The projector view: large type, the current step, the join code."""
+    return _board_page(workshop_id, "present")
+
+
+@bp.get("/w/<workshop_id>/qr.svg")
+def join_qr(workshop_id):
+    """A QR code of the join link, for the projector and the share panel."""
+    summary = _workshop_or_404(workshop_id)
+    link = _base_url() + url_for("web.join_page", code=summary.join_code)
+    svg = segno.make(link, error="m").svg_inline(scale=8, border=2, dark="#1f2933",
+                                                 light="#ffffff", omitsize=True)
+    return Response(svg, mimetype="image/svg+xml",
+                    headers={"Cache-Control": "private, max-age=3600"})
+
+
+# -- JSON API -------------------------------------------------------------------
+
+def _create(body):
+    name = translate(body["language"], "facilitator")
+    return store().create_workshop(body["title"], body["goal"], body["language"],
+                                   body["format"], name)
+
+
+@bp.post("/api/workshops")
+@json_body(workshop_create)
+def api_create(body):
+    """Create a workshop; the answer carries the facilitator token once."""
+    workshop, token = _create(body)
+    response = jsonify({"id": workshop.id, "join_code": workshop.join_code,
+                        "facilitator_token": token, "urls": _urls(workshop.id)})
+    return set_token_cookie(response, workshop.id, token), 201
+
+
+@bp.get("/api/join/<code>")
+def api_join_code(code):
+    """The workshop behind a join code."""
+    found = store().find_by_join_code(code[:16])
+    if found is None:
+        raise ApiError(404, "not_found", "No workshop with this code.")
+    return jsonify({"workshop_id": found.id, "title": found.title})
+
+
+@bp.post("/api/workshops/<workshop_id>/participants")
+@json_body(participant_create)
+def api_join(workshop_id, body):
+    """Join a workshop with a display name; the answer carries the participant token."""
+    if store().summary(workshop_id) is None:
+        raise ApiError(404, "not_found", "Workshop not found.")
+    participant, token, _events = store().add_participant(workshop_id, body["name"],
+                                                          publish=publish)
+    response = jsonify({"participant_id": participant.id, "token": token})
+    return set_token_cookie(response, workshop_id, token), 201
+
+
+@bp.delete("/api/workshops/<workshop_id>")
+def api_delete(workshop_id):
+    """The facilitator removes the workshop and everything in it."""
+    if store().summary(workshop_id) is None:
+        raise ApiError(404, "not_found", "Workshop not found.")
+    member = _member(workshop_id)
+    if member is None:
+        raise ApiError(401, "unauthorized", "A facilitator token is needed.")
+    if member.role != FACILITATOR:
+        raise ApiError(403, "forbidden", "Only the facilitator may delete the workshop.")
+    store().delete_workshop(workshop_id)
+    return "", 204
+
+
+@bp.get("/healthz")
+def healthz():
+    """Liveness for load balancers and the test set-up."""
+    return jsonify({"status": "ok", "protocol": protocol.VERSION})
