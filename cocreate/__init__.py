@@ -1,17 +1,21 @@
-"""cocreate: a real-time board for co-creation workshops."""
+"""cocreate: a real-time board for co-creation workshops.
+
+Nothing is imported at package level, so `cocreate serve` can monkey-patch for
+eventlet or gevent before Flask, sockets or threads are touched.
+"""
 
 import os
-
-from flask import Flask
-
-from .extensions import socketio
-from .store import Store
 
 SOCKET_BUFFER = 64 * 1024
 
 
 def create_app(test_config=None):
     """The Flask app with its store and Socket.IO bound; settings from `COCREATE_*` env vars."""
+    from flask import Flask
+
+    from .extensions import socketio
+    from .store import Store
+
     app = Flask(__name__, instance_relative_config=True,
                 instance_path=os.environ.get("COCREATE_INSTANCE_PATH") or None)
     app.config.from_mapping(

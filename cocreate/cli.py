@@ -10,7 +10,11 @@ ASYNC_MODES = ("eventlet", "gevent", "threading")
 def _patch(mode):
     # Must run before anything else imports socket, threading or ssl.
     if mode == "eventlet":
-        import eventlet
+        import warnings
+        with warnings.catch_warnings():
+            # Known and documented: eventlet is in bug-fix mode (see README).
+            warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
+            import eventlet
         eventlet.monkey_patch()
     elif mode == "gevent":
         from gevent import monkey

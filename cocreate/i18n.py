@@ -25,9 +25,9 @@ def translate(language, key, **values):
 
 
 def choose_language(workshop_language=None):
-    """The language for this request: `?lang=`, the person's choice, the workshop's, the browser's."""
+    """The language for this request: `?lang=`, the person's choice, the workshop's, else Dutch."""
     for candidate in (request.args.get("lang"), request.cookies.get(LANGUAGE_COOKIE),
                       workshop_language):
         if candidate in LANGUAGES:
             return candidate
-    return request.accept_languages.best_match(LANGUAGES) or LANGUAGES[0]
+    return LANGUAGES[0]

@@ -1,6 +1,7 @@
 """Pages, the join flow and the JSON API."""
 
 import functools
+import io
 from urllib.parse import urlsplit
 
 import segno
@@ -251,9 +252,10 @@ def join_qr(workshop_id):
     """A QR code of the join link, for the projector and the share panel."""
     summary = _workshop_or_404(workshop_id)
     link = _base_url() + url_for("web.join_page", code=summary.join_code)
-    svg = segno.make(link, error="m").svg_inline(scale=8, border=2, dark="#1f2933",
-                                                 light="#ffffff", omitsize=True)
-    return Response(svg, mimetype="image/svg+xml",
+    svg = io.BytesIO()
+    segno.make(link, error="m").save(svg, kind="svg", scale=8, border=2, dark="#1f2933",
+                                     light="#ffffff", xmldecl=False, svgns=True, omitsize=True)
+    return Response(svg.getvalue(), mimetype="image/svg+xml",
                     headers={"Cache-Control": "private, max-age=3600"})
 
 

@@ -5,7 +5,7 @@ const bound = (name) => document.querySelector(`[data-bind="${name}"]`);
 /** Fill in the join address shown next to the QR code. */
 export function startProjector() {
   const url = new URL(document.body.dataset.joinUrl);
-  bound("join-host").textContent = `${url.host}${url.pathname}`;
+  bound("join-host").textContent = `${url.host}/join`;
 }
 
 /** Scale notes down as the board fills up, so every note stays on the screen. */

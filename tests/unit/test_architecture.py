@@ -1,0 +1,202 @@
+"""The shape of the code: a pure domain, one vocabulary, complete translations, safe JS."""
+
+import ast
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from cocreate import protocol
+
+ROOT = Path(__file__).resolve().parents[2]
+PACKAGE = ROOT / "cocreate"
+DOMAIN = PACKAGE / "domain"
+JS = PACKAGE / "static" / "js"
+TEMPLATES = PACKAGE / "templates"
+TRANSLATIONS = PACKAGE / "translations"
+
+FORBIDDEN_IN_DOMAIN = {"flask", "flask_socketio", "socketio", "engineio", "sqlalchemy",
+                       "marshmallow", "eventlet"}
+
+
+def imported_top_level_names(path):
+    """The top-level package of every absolute import in a Python file."""
+    tree = ast.parse(path.read_text("utf-8"), filename=str(path))
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.add(node.module.split(".")[0])
+        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+              and node.func.id == "__import__" and node.args
+              and isinstance(node.args[0], ast.Constant)):
+            names.add(str(node.args[0].value).split(".")[0])
+        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+              and node.func.attr == "import_module" and node.args
+              and isinstance(node.args[0], ast.Constant)):
+            names.add(str(node.args[0].value).split(".")[0])
+    return names
+
+
+def python_files(folder):
+    files = sorted(folder.rglob("*.py"))
+    assert files, f"no Python files under {folder}"
+    return files
+
+
+# -- the domain is pure ------------------------------------------------------------
+
+@pytest.mark.parametrize("path", python_files(DOMAIN), ids=lambda path: path.name)
+def test_domain_module_imports_no_web_socket_or_database_library(path):
+    assert imported_top_level_names(path) & FORBIDDEN_IN_DOMAIN == set()
+
+
+def test_importing_the_domain_loads_no_web_socket_or_database_library():
+    probe = ("import sys, json, cocreate.domain\n"
+             "print(json.dumps(sorted({name.split('.')[0] for name in sys.modules})))")
+    result = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True,
+                            text=True, timeout=30, check=True)
+    loaded = set(json.loads(result.stdout))
+    assert "cocreate" in loaded
+    assert loaded & FORBIDDEN_IN_DOMAIN == set()
+
+
+def test_only_the_cli_imports_eventlet():
+    importers = {path.relative_to(ROOT).as_posix() for path in python_files(PACKAGE)
+                 if "eventlet" in imported_top_level_names(path)}
+    assert importers <= {"cocreate/cli.py"}
+
+
+# -- one vocabulary in Python and JS ------------------------------------------------
+
+def js_frozen_block(source, name):
+    """The text between the braces/brackets of `export const NAME = Object.freeze(...)`."""
+    match = re.search(rf"export\s+const\s+{name}\s*=\s*Object\.freeze\(\s*([\[{{])(.*?)[\]}}]\s*\)",
+                      source, re.S)
+    assert match, f"protocol.js has no frozen {name}"
+    return match.group(2)
+
+
+def js_values(block):
+    return re.findall(r"""["']([^"']+)["']""", re.sub(r"//[^\n]*", "", block))
+
+
+def js_entries(block):
+    return dict(re.findall(r"""(\w+)\s*:\s*["']([^"']+)["']""", re.sub(r"//[^\n]*", "", block)))
+
+
+PROTOCOL_JS = (JS / "protocol.js").read_text("utf-8")
+
+
+def test_js_and_python_protocol_versions_match():
+    match = re.search(r"export\s+const\s+VERSION\s*=\s*(\d+)", PROTOCOL_JS)
+    assert match and int(match.group(1)) == protocol.VERSION
+
+
+def test_js_and_python_list_the_same_commands():
+    commands = js_entries(js_frozen_block(PROTOCOL_JS, "COMMANDS"))
+    assert sorted(commands.values()) == sorted(protocol.COMMANDS)
+    for constant, value in commands.items():
+        assert getattr(protocol, constant) == value
+
+
+def test_js_and_python_list_the_same_event_types():
+    events = js_entries(js_frozen_block(PROTOCOL_JS, "EVENTS"))
+    assert sorted(events.values()) == sorted(protocol.EVENT_TYPES)
+    for constant, value in events.items():
+        assert getattr(protocol, constant) == value
+
+
+def test_js_and_python_list_the_same_error_codes():
+    assert js_values(js_frozen_block(PROTOCOL_JS, "ERROR_CODES")) == list(protocol.ERROR_CODES)
+
+
+def test_js_and_python_name_the_same_server_messages():
+    messages = js_entries(js_frozen_block(PROTOCOL_JS, "MESSAGES"))
+    assert messages == {"SNAPSHOT": protocol.SNAPSHOT, "EVENT": protocol.EVENT,
+                        "PRESENCE": protocol.PRESENCE}
+
+
+def test_every_command_of_the_vocabulary_has_a_schema():
+    from cocreate.schemas import COMMAND_SCHEMAS
+    assert set(COMMAND_SCHEMAS) == set(protocol.COMMANDS)
+
+
+# -- translations -------------------------------------------------------------------
+
+def catalogue(language):
+    return json.loads((TRANSLATIONS / f"{language}.json").read_text("utf-8"))
+
+
+NL, EN = catalogue("nl"), catalogue("en")
+
+
+def test_dutch_and_english_catalogues_have_the_same_keys():
+    assert sorted(NL.keys() - EN.keys()) == []
+    assert sorted(EN.keys() - NL.keys()) == []
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_no_translation_is_empty(language):
+    empty = [key for key, text in catalogue(language).items()
+             if not isinstance(text, str) or not text.strip()]
+    assert empty == []
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_placeholders_are_the_same_in_both_languages(language):
+    other = EN if language == "nl" else NL
+    mismatched = [key for key, text in catalogue(language).items() if key in other
+                  and set(re.findall(r"\{(\w+)\}", text)) != set(re.findall(r"\{(\w+)\}", other[key]))]
+    assert mismatched == []
+
+
+def keys_used(paths, pattern):
+    used = {}
+    for path in paths:
+        for key in re.findall(pattern, path.read_text("utf-8")):
+            used.setdefault(key, path.name)
+    return used
+
+
+# Literal keys only: `t('color_' ~ color)` builds a key and is checked separately.
+TEMPLATE_KEYS = keys_used(sorted(TEMPLATES.glob("*.html")), r"""\bt\(\s*'([A-Za-z0-9_]+)'\s*[,)]""")
+JS_KEYS = keys_used(sorted(JS.glob("*.js")), r"""\bt\(\s*"([A-Za-z0-9_]+)"\s*[,)]""")
+
+
+def test_templates_and_scripts_use_translation_keys():
+    assert len(TEMPLATE_KEYS) > 20 and len(JS_KEYS) > 10
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_every_template_translation_key_exists(language):
+    missing = {key: where for key, where in TEMPLATE_KEYS.items() if key not in catalogue(language)}
+    assert missing == {}
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_every_script_translation_key_exists(language):
+    missing = {key: where for key, where in JS_KEYS.items() if key not in catalogue(language)}
+    assert missing == {}
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_every_colour_and_error_page_key_exists(language):
+    from cocreate.domain import PALETTE
+    keys = [f"color_{color}" for color in PALETTE]
+    keys += [f"error_heading_{kind}" for kind in ("not_found", "forbidden", "other")]
+    keys += [f"error_text_{kind}" for kind in ("not_found", "forbidden", "other")]
+    keys += [f"connection_{state}" for state in ("online", "offline", "connecting")]
+    assert [key for key in keys if key not in catalogue(language)] == []
+
+
+# -- safe DOM ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("path", sorted(JS.glob("*.js")), ids=lambda path: path.name)
+def test_scripts_never_parse_html_from_strings(path):
+    source = path.read_text("utf-8")
+    assert re.findall(r"\b(innerHTML|outerHTML|insertAdjacentHTML|document\.write)\b", source) == []
