@@ -8,7 +8,7 @@ VENDOR := cocreate/static/vendor
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install install-test vendor system-test-deps bench clean
+.PHONY: run test install install-test vendor system-test-deps screenshots clean
 
 run: install vendor
 	HOST=$(HOST) PORT=$(PORT) $(BIN)/cocreate serve
@@ -45,3 +45,7 @@ system-test-deps:
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR)
+
+# docs/screenshots/*.png from a short scripted workshop.
+screenshots: install-test vendor system-test-deps
+	$(BIN)/python scripts/screenshots.py

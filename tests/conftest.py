@@ -43,9 +43,10 @@ class LiveServer:
                "PORT": str(self.port), "HOST": "127.0.0.1", "PYTHONUNBUFFERED": "1",
                **self.extra_env}
         env.setdefault("COCREATE_ASYNC_MODE", "eventlet")
-        log = open(self.log_path, "a")
-        self.process = subprocess.Popen([sys.executable, "-m", "cocreate", "serve"],
-                                        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        with open(self.log_path, "a") as log:  # the child keeps its own copy of the handle
+            self.process = subprocess.Popen([sys.executable, "-m", "cocreate", "serve"],
+                                            cwd=ROOT, env=env, stdout=log,
+                                            stderr=subprocess.STDOUT)
         deadline = time.monotonic() + START_TIMEOUT
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

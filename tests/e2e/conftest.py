@@ -10,22 +10,6 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-component-update", "--no-first-run"]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
-# tests/conftest.py's LiveServer.start() opens server.log and never closes its own handle
-# (the child keeps a duplicate), so garbage collection reports a ResourceWarning that
-# filterwarnings=error turns into an error in whichever test runs next. Ignore exactly
-# that one until the shared fixture closes the file.
-SERVER_LOG_LEAK = ("ignore:Exception ignored in. <_io.FileIO name=.*server\\.log"
-                   ":pytest.PytestUnraisableExceptionWarning")
-
-
-def pytest_collection_modifyitems(config, items):
-    """Apply the narrow server.log filter to the tests in this folder only."""
-    here = Path(__file__).parent
-    for item in items:
-        if here in Path(item.fspath).parents:
-            item.add_marker(pytest.mark.filterwarnings(SERVER_LOG_LEAK))
-
-
 @pytest.fixture(scope="session")
 def browser():
     """One Chromium for the whole session; each test opens its own contexts."""

@@ -1,0 +1,103 @@
+"""Make docs/screenshots/*.png: each view with a few notes, as people in the room see it.
+
+Run with `make screenshots`; starts its own server on a free port with a temporary database.
+"""
+
+import sys
+import tempfile
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+from conftest import LiveServer  # noqa: E402  (the test suite's live-server helper)
+
+OUT = ROOT / "docs" / "screenshots"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run"]
+GOALS = ["Meer klanten aantrekken met minder moeite en meer plezier",
+         "Samen leren van elke klantvraag",
+         "Een team waar iedereen zich eigenaar voelt van het resultaat",
+         "Kortere lijnen tussen sales en service"]
+PLATFORM = [("transparency", "Open agenda's en besluiten"), ("accessibility", "Vaste inloopuren"),
+            ("dialogue", "Maandelijks koffiegesprek met de directie"),
+            ("reflection", "Retro na elk project"), ("transparency", "Eén dashboard voor iedereen")]
+
+
+def add_note(page, text, lane=None):
+    """Type a note in the composer and wait until the server confirmed it."""
+    if lane:
+        page.select_option('[data-bind="lane-select"]', lane)
+    page.fill("#composer-text", text)
+    page.press("#composer-text", "Enter")
+    page.locator(".note:not(.pending) .note-text", has_text=text).first.wait_for()
+
+
+def main():
+    """Start a server, run a short workshop, screenshot every view."""
+    OUT.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        server = LiveServer(Path(tmp)).start()
+        try:
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path="/usr/bin/chromium",
+                                                     args=CHROMIUM_ARGS)
+                shoot(browser, server.url)
+                browser.close()
+        finally:
+            server.stop()
+
+
+def shoot(browser, base):
+    """The screenshots themselves."""
+    facilitator = browser.new_context(viewport={"width": 1440, "height": 900})
+    page = facilitator.new_page()
+    page.goto(base + "/")
+    page.screenshot(path=OUT / "landing.png", animations="disabled")
+    page.fill("#title", "Teamdag Klantcontact")
+    page.fill("#goal", "Meer klanten, minder moeite, meer plezier")
+    page.click("form[method=post] button[type=submit]")
+    page.wait_for_url("**/facilitate")
+    code = page.text_content('[data-bind="join-code"]').strip()
+    workshop_id = page.url.split("/w/")[1].split("/")[0]
+
+    people = []
+    for name, viewport in (("Sanne", (390, 844)), ("Pieter", (1280, 800))):
+        context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
+        person = context.new_page()
+        person.goto(f"{base}/j/{code}")
+        if name == "Sanne":
+            person.screenshot(path=OUT / "join-phone.png", animations="disabled")
+        person.fill("#name", name)
+        person.click("button[type=submit]")
+        person.wait_for_selector('[data-bind="connection"][data-state="online"]')
+        people.append(person)
+    for index, text in enumerate(GOALS):
+        add_note(people[index % 2], text)
+
+    projector = facilitator.new_page()
+    projector.set_viewport_size({"width": 1920, "height": 1080})
+    projector.goto(f"{base}/w/{workshop_id}/present")
+    projector.locator(".note-text", has_text=GOALS[-1]).wait_for()
+    page.locator(".note-text", has_text=GOALS[-1]).wait_for()
+    page.screenshot(path=OUT / "facilitate.png", full_page=True, animations="disabled")
+    people[0].screenshot(path=OUT / "participant-phone.png", full_page=True, animations="disabled")
+    people[1].screenshot(path=OUT / "board.png", animations="disabled")
+    projector.bring_to_front()
+    projector.screenshot(path=OUT / "projector.png", animations="disabled")
+
+    page.bring_to_front()
+    page.click('[data-bind="step-list"] button[data-index="3"]')
+    people[1].wait_for_selector('.lane-title:has-text("Transparantie")')
+    for index, (lane, text) in enumerate(PLATFORM):
+        add_note(people[1], text, lane)
+    projector.bring_to_front()
+    projector.locator(".note-text", has_text=PLATFORM[-1][1]).wait_for()
+    projector.screenshot(path=OUT / "projector-lanes.png", animations="disabled")
+    people[1].screenshot(path=OUT / "board-lanes.png", animations="disabled")
+    print(f"screenshots in {OUT}")
+
+
+if __name__ == "__main__":
+    main()
