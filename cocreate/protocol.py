@@ -19,10 +19,14 @@ STEP_GO = "step:go"
 WORKSHOP_EDIT = "workshop:edit"
 WORKSHOP_LOCK = "workshop:lock"
 PARTICIPANT_READY = "participant:ready"
+NOTES_REVEAL = "notes:reveal"
+STEP_EDIT = "step:edit"
+TIMER_START = "timer:start"
+TIMER_STOP = "timer:stop"
 SYNC = "sync"
 
-COMMANDS = (NOTE_ADD, NOTE_EDIT, NOTE_MOVE, NOTE_REMOVE, STEP_GO, WORKSHOP_EDIT,
-            WORKSHOP_LOCK, PARTICIPANT_READY, SYNC)
+COMMANDS = (NOTE_ADD, NOTE_EDIT, NOTE_MOVE, NOTE_REMOVE, STEP_GO, STEP_EDIT, NOTES_REVEAL,
+            TIMER_START, TIMER_STOP, WORKSHOP_EDIT, WORKSHOP_LOCK, PARTICIPANT_READY, SYNC)
 
 # Event types carried by `event` messages.
 NOTE_ADDED = "note.added"
@@ -34,10 +38,13 @@ WORKSHOP_EDITED = "workshop.edited"
 WORKSHOP_LOCKED = "workshop.locked"
 PARTICIPANT_JOINED = "participant.joined"
 PARTICIPANT_READY_CHANGED = "participant.ready"
+NOTES_REVEALED = "notes.revealed"
+STEP_EDITED = "step.edited"
+TIMER_CHANGED = "timer.changed"
 
-EVENT_TYPES = (NOTE_ADDED, NOTE_EDITED, NOTE_MOVED, NOTE_REMOVED, STEP_CHANGED,
-               WORKSHOP_EDITED, WORKSHOP_LOCKED, PARTICIPANT_JOINED,
-               PARTICIPANT_READY_CHANGED)
+EVENT_TYPES = (NOTE_ADDED, NOTE_EDITED, NOTE_MOVED, NOTE_REMOVED, STEP_CHANGED, STEP_EDITED,
+               NOTES_REVEALED, TIMER_CHANGED, WORKSHOP_EDITED, WORKSHOP_LOCKED,
+               PARTICIPANT_JOINED, PARTICIPANT_READY_CHANGED)
 
 # Error codes in acks, connect errors and HTTP error bodies.
 ERROR_CODES = ("invalid", "unauthorized", "forbidden", "not_found", "conflict", "locked",

@@ -13,7 +13,7 @@ from marshmallow import ValidationError
 
 from . import protocol as p
 from .access import request_token, store
-from .domain import DomainError, event_message
+from .domain import DomainError, event_message, own_message
 from .extensions import socketio
 from .schemas import COMMAND_SCHEMAS
 
@@ -62,10 +62,29 @@ def workshop_room(workshop_id):
     return f"workshop:{workshop_id}"
 
 
+def participant_room(participant_id):
+    """The room of one participant's connections (all their tabs and devices)."""
+    return f"participant:{participant_id}"
+
+
 def publish(workshop_id, events):
-    """Send each change to everyone in the workshop, in `seq` order."""
+    """Send each change to everyone in the workshop, in `seq` order.
+
+    When the owner may see more (their hidden note), they get their own copy
+    with the same `seq` right after the public one.
+    """
     for change in events:
         socketio.emit(p.EVENT, event_message(change), to=workshop_room(workshop_id))
+        own = own_message(change)
+        if own is not None:
+            socketio.emit(p.EVENT, own, to=participant_room(change.owner))
+
+
+def close_workshop(workshop_id):
+    """Disconnect everyone from a workshop that no longer exists."""
+    for sid, connection in list(connections.items()):
+        if connection.workshop_id == workshop_id:
+            socketio.server.disconnect(sid)
 
 
 def _presence(workshop_id):
@@ -95,6 +114,7 @@ def on_connect(auth=None):
                                       "message": "Unknown workshop or token."})
     connections[request.sid] = Connection(workshop_id, viewer.id)
     join_room(workshop_room(workshop_id))
+    join_room(participant_room(viewer.id))
     store().snapshot(workshop_id, viewer.id, deliver=lambda snap: emit(p.SNAPSHOT, snap))
     _presence(workshop_id)
 

@@ -4,6 +4,8 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 
 from .domain import (GOAL_MAX, LANGUAGES, NAME_MAX, NOTE_MAX, PALETTE, TITLE_MAX,
                      available_formats)
+from .domain.workshop import (ANONYMITY_MODES, LANES_MAX, PROMPT_MAX, REVEAL_MODES,
+                              TIMER_MAX)
 from . import protocol as p
 
 LANE_MAX = 40
@@ -82,6 +84,39 @@ class StepGo(StrictSchema):
     index = _index(required=True)
 
 
+class Lane(StrictSchema):
+    key = fields.String(required=True, validate=validate.Length(min=1, max=LANE_MAX))
+    title = _text(LANE_MAX, required=True)
+
+
+class StepEdit(StrictSchema):
+    index = _index(required=True)
+    title = _text(TITLE_MAX)
+    prompt = _text(PROMPT_MAX, min_length=0)
+    lanes = fields.List(fields.Nested(Lane), validate=validate.Length(max=LANES_MAX))
+    reveal = fields.String(validate=validate.OneOf(REVEAL_MODES))
+    anonymity = fields.String(validate=validate.OneOf(ANONYMITY_MODES))
+
+    @validates_schema
+    def _something_to_change(self, data, **kwargs):
+        if not data.keys() - {"index"}:
+            raise ValidationError("Give something of the step to change.", "_schema")
+
+
+class NotesReveal(StrictSchema):
+    step = _index(required=True)
+
+
+class TimerStart(StrictSchema):
+    seconds = fields.Integer(strict=True, required=True,
+                             validate=validate.Range(min=5, max=TIMER_MAX))
+    lock_at_end = fields.Boolean()
+
+
+class Empty(StrictSchema):
+    """Commands without a payload: `{}` (or nothing)."""
+
+
 class WorkshopEdit(StrictSchema):
     title = _text(TITLE_MAX)
     goal = _text(GOAL_MAX, min_length=0)
@@ -100,10 +135,6 @@ class ParticipantReady(StrictSchema):
     ready = fields.Boolean(required=True)
 
 
-class Sync(StrictSchema):
-    pass
-
-
 COMMAND_SCHEMAS = {
     p.NOTE_ADD: NoteAdd(),
     p.NOTE_EDIT: NoteEdit(),
@@ -113,7 +144,11 @@ COMMAND_SCHEMAS = {
     p.WORKSHOP_EDIT: WorkshopEdit(),
     p.WORKSHOP_LOCK: WorkshopLock(),
     p.PARTICIPANT_READY: ParticipantReady(),
-    p.SYNC: Sync(),
+    p.NOTES_REVEAL: NotesReveal(),
+    p.STEP_EDIT: StepEdit(),
+    p.TIMER_START: TimerStart(),
+    p.TIMER_STOP: Empty(),
+    p.SYNC: Empty(),
 }
 
 

@@ -5,6 +5,7 @@ the domain, stores the change and the new `seq` together, and publishes the
 events before the lock is released, so every viewer sees changes in `seq` order.
 """
 
+import dataclasses
 import hashlib
 import secrets
 import threading
@@ -32,6 +33,7 @@ workshops = Table(
     Column("current_step", Integer, nullable=False, default=0),
     Column("locked", Boolean, nullable=False, default=False),
     Column("seq", Integer, nullable=False, default=0),
+    Column("timer", JSON),
     Column("created_at", String(40), nullable=False),
     Column("updated_at", String(40), nullable=False),
 )
@@ -148,7 +150,7 @@ class Store:
                     conn.execute(insert(workshops).values(
                         id=workshop.id, join_code=code, title=title, goal=workshop.goal,
                         language=language, format=format_key,
-                        steps=[domain.views.step_view(i, s) for i, s in enumerate(workshop.steps)],
+                        steps=_steps_record(workshop),
                         current_step=0, locked=False, seq=0, created_at=now, updated_at=now))
                 break
             except IntegrityError:
@@ -208,7 +210,7 @@ class Store:
         """
         with self._workshop_lock(workshop_id), self._reading() as conn:
             workshop = self._current(conn, workshop_id, for_update=False)
-            view = domain.snapshot(workshop, workshop.participants[viewer_id])
+            view = domain.snapshot(workshop, workshop.participants[viewer_id], now_iso())
             if deliver is not None:
                 deliver(view)
             return view
@@ -271,8 +273,8 @@ class Store:
         workshop = domain.Workshop(
             id=row.id, join_code=row.join_code, title=row.title, goal=row.goal,
             language=row.language, format=row.format, current_step=row.current_step,
-            locked=row.locked, seq=row.seq, created_at=row.created_at,
-            steps=[domain.Step(**{k: v for k, v in spec.items() if k != "index"})
+            locked=row.locked, seq=row.seq, created_at=row.created_at, timer=row.timer,
+            steps=[domain.Step(**{k: v for k, v in spec.items() if k in STEP_FIELDS})
                    for spec in row.steps])
         for person in conn.execute(select(participants).where(
                 participants.c.workshop_id == workshop_id).order_by(participants.c.joined_at)):
@@ -299,6 +301,22 @@ class Store:
 
 
 # -- how each event is stored ---------------------------------------------------
+
+STEP_FIELDS = {f.name for f in dataclasses.fields(domain.Step)}
+
+
+def _steps_record(workshop):
+    return [dataclasses.asdict(step) for step in workshop.steps]
+
+
+def _save_steps(conn, workshop, change):
+    conn.execute(update(workshops).where(workshops.c.id == workshop.id)
+                 .values(steps=_steps_record(workshop)))
+
+
+def _save_timer(conn, workshop, change):
+    conn.execute(update(workshops).where(workshops.c.id == workshop.id)
+                 .values(timer=workshop.timer))
 
 def _note_row(note):
     return {"step": note.step, "lane": note.lane, "text": note.text, "color": note.color,
@@ -345,4 +363,7 @@ PERSIST = {
     p.WORKSHOP_EDITED: _save_settings,
     p.WORKSHOP_LOCKED: _save_settings,
     p.PARTICIPANT_READY_CHANGED: _save_ready,
+    p.NOTES_REVEALED: _save_steps,
+    p.STEP_EDITED: _save_steps,
+    p.TIMER_CHANGED: _save_timer,
 }

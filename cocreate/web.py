@@ -12,9 +12,9 @@ from werkzeug.exceptions import HTTPException
 
 from . import protocol
 from .access import request_token, set_token_cookie, store
-from .domain import FACILITATOR, DomainError, PALETTE
+from .domain import FACILITATOR, PALETTE, DomainError, available_formats, load_format
 from .i18n import LANGUAGE_COOKIE, catalogue, choose_language, translate
-from .realtime import publish
+from .realtime import close_workshop, publish
 from .schemas import join_code as join_code_schema
 from .schemas import participant_create, workshop_create
 
@@ -138,10 +138,14 @@ def _http_error(err):
 
 # -- pages ----------------------------------------------------------------------
 
+def _formats(language):
+    return [(key, load_format(key)["title"][language]) for key in available_formats()]
+
+
 @bp.get("/")
 def landing():
     """Create a workshop or join one with a code."""
-    return _page("landing.html", form={}, errors={})
+    return _page("landing.html", form={}, errors={}, formats=_formats(choose_language()))
 
 
 @bp.post("/")
@@ -152,7 +156,8 @@ def create_from_form():
     try:
         body = workshop_create.load(form)
     except ValidationError as err:
-        return _page("landing.html", status=400, form=form, errors=err.messages)
+        return _page("landing.html", status=400, form=form, errors=err.messages,
+                     formats=_formats(choose_language()))
     workshop, token = _create(body)
     return set_token_cookie(redirect(url_for("web.facilitate", workshop_id=workshop.id)),
                             workshop.id, token)
@@ -298,17 +303,37 @@ def api_join(workshop_id, body):
     return set_token_cookie(response, workshop_id, token), 201
 
 
+@bp.post("/api/workshops/<workshop_id>/facilitators")
+def api_add_facilitator(workshop_id):
+    """A facilitator makes a link for a second device or a co-facilitator."""
+    summary = store().summary(workshop_id)
+    if summary is None:
+        raise ApiError(404, "not_found", "Workshop not found.")
+    _require_facilitator(workshop_id)
+    name = translate(summary.language, "co_facilitator")
+    participant, token, _events = store().add_participant(workshop_id, name, FACILITATOR,
+                                                          publish=publish)
+    link = _base_url() + url_for("web.facilitate", workshop_id=workshop_id, token=token)
+    return jsonify({"participant_id": participant.id, "token": token, "url": link}), 201
+
+
+def _require_facilitator(workshop_id):
+    member = _member(workshop_id)
+    if member is None:
+        raise ApiError(401, "unauthorized", "A facilitator token is needed.")
+    if member.role != FACILITATOR:
+        raise ApiError(403, "forbidden", "Only the facilitator may do this.")
+    return member
+
+
 @bp.delete("/api/workshops/<workshop_id>")
 def api_delete(workshop_id):
     """The facilitator removes the workshop and everything in it."""
     if store().summary(workshop_id) is None:
         raise ApiError(404, "not_found", "Workshop not found.")
-    member = _member(workshop_id)
-    if member is None:
-        raise ApiError(401, "unauthorized", "A facilitator token is needed.")
-    if member.role != FACILITATOR:
-        raise ApiError(403, "forbidden", "Only the facilitator may delete the workshop.")
+    _require_facilitator(workshop_id)
     store().delete_workshop(workshop_id)
+    close_workshop(workshop_id)
     return "", 204
 
 

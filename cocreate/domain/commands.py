@@ -1,10 +1,15 @@
 """Commands in, events out: every rule about who may change what lives here."""
 
+import re
+from datetime import datetime, timedelta
+
 from .. import protocol as p
 from .errors import DomainError, forbidden, invalid, not_found
-from .views import note_view
-from .workshop import (DEFAULT_COLOR, PALETTE, Event, Note,
+from .views import note_view, step_counts, step_view
+from .workshop import (ANONYMITY_MODES, DEFAULT_COLOR, PALETTE, REVEAL_MODES, Event, Note,
                        Participant)
+
+LANE_KEY = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 
 
 def apply(workshop, actor_id, name, payload, now):
@@ -32,21 +37,25 @@ def join(workshop, participant_id, name, role, now):
     person = Participant(id=participant_id, name=name, role=role, joined_at=now)
     workshop.participants[person.id] = person
     workshop.seq += 1
-    return [Event(p.PARTICIPANT_JOINED, _participant_data(person), workshop.seq)]
+    data = {"id": person.id, "name": person.name, "role": person.role, "ready": person.ready}
+    return [Event(p.PARTICIPANT_JOINED, data, workshop.seq)]
 
 
-def _participant_data(person):
-    return {"id": person.id, "name": person.name, "role": person.role, "ready": person.ready}
-
+# -- checks ---------------------------------------------------------------------
 
 def _require_facilitator(actor):
     if not actor.is_facilitator:
         raise forbidden()
 
 
-def _require_unlocked(workshop, actor):
-    if workshop.locked and not actor.is_facilitator:
+def _require_writable(workshop, actor, now):
+    if actor.is_facilitator:
+        return
+    if workshop.locked:
         raise DomainError("locked", "The board is locked by the facilitator.")
+    timer = workshop.timer
+    if timer and timer.get("lock_at_end") and now >= timer["ends_at"]:
+        raise DomainError("locked", "Time is up: writing is closed.")
 
 
 def _step(workshop, index, field_name="step"):
@@ -96,6 +105,18 @@ def _anonymous(step, wanted):
     return bool(wanted)
 
 
+def _note_event(kind, note, workshop):
+    """An event about one note: public for everyone, the full note for its author if hidden."""
+    public = note_view(note, workshop)
+    if not workshop.is_hidden(note):
+        return Event(kind, public)
+    public["counts"] = step_counts(workshop, note.step)
+    author = workshop.participants[note.author_id]
+    return Event(kind, public, owner=author.id, own=note_view(note, workshop, author))
+
+
+# -- notes ----------------------------------------------------------------------
+
 def add_note(workshop, actor, payload, now):
     """`note:add`: a new note; the same client id again changes nothing."""
     existing = workshop.notes.get(payload["id"])
@@ -103,21 +124,21 @@ def add_note(workshop, actor, payload, now):
         if existing.author_id != actor.id:
             raise DomainError("conflict", "This note id is already taken.")
         return []
-    _require_unlocked(workshop, actor)
+    _require_writable(workshop, actor, now)
     step = _step(workshop, payload["step"])
     note = Note(id=payload["id"], step=payload["step"], text=payload["text"],
                 author_id=actor.id, lane=_lane(step, payload.get("lane")),
                 color=_color(payload.get("color")), x=payload.get("x"), y=payload.get("y"),
                 anonymous=_anonymous(step, payload.get("anonymous")), created_at=now)
     workshop.notes[note.id] = note
-    return [Event(p.NOTE_ADDED, note_view(note, workshop))]
+    return [_note_event(p.NOTE_ADDED, note, workshop)]
 
 
 def edit_note(workshop, actor, payload, now):
     """`note:edit`: text, colour or lane; a stale `version` gets `conflict`."""
     note = _live_note(workshop, payload["id"])
     _require_author_or_facilitator(note, actor)
-    _require_unlocked(workshop, actor)
+    _require_writable(workshop, actor, now)
     if "version" in payload and payload["version"] != note.version:
         raise DomainError("conflict", "Someone changed this note meanwhile.",
                           current=note_view(note, workshop, actor))
@@ -131,13 +152,13 @@ def edit_note(workshop, actor, payload, now):
     for name, value in changes.items():
         setattr(note, name, value)
     note.version += 1
-    return [Event(p.NOTE_EDITED, note_view(note, workshop))]
+    return [_note_event(p.NOTE_EDITED, note, workshop)]
 
 
 def move_note(workshop, actor, payload, now):
     """`note:move`: a new position on the board (0..1 coordinates)."""
     note = _live_note(workshop, payload["id"])
-    _require_unlocked(workshop, actor)
+    _require_writable(workshop, actor, now)
     note.x, note.y = payload["x"], payload["y"]
     return [Event(p.NOTE_MOVED, {"id": note.id, "x": note.x, "y": note.y})]
 
@@ -146,10 +167,26 @@ def remove_note(workshop, actor, payload, now):
     """`note:remove`: the author or the facilitator takes a note off the board."""
     note = _live_note(workshop, payload["id"])
     _require_author_or_facilitator(note, actor)
-    _require_unlocked(workshop, actor)
+    _require_writable(workshop, actor, now)
     note.removed = True
-    return [Event(p.NOTE_REMOVED, {"id": note.id, "step": note.step})]
+    data = {"id": note.id, "step": note.step}
+    if workshop.is_hidden(note):
+        data["counts"] = step_counts(workshop, note.step)
+    return [Event(p.NOTE_REMOVED, data)]
 
+
+def reveal_notes(workshop, actor, payload, now):
+    """`notes:reveal`: the facilitator shows a private step's notes to everyone at once."""
+    _require_facilitator(actor)
+    step = _step(workshop, payload["step"])
+    if not step.hidden:
+        return []
+    step.revealed = True
+    notes = [note_view(note, workshop) for note in workshop.live_notes(payload["step"])]
+    return [Event(p.NOTES_REVEALED, {"step": payload["step"], "notes": notes})]
+
+
+# -- steps ----------------------------------------------------------------------
 
 def go_to_step(workshop, actor, payload, now):
     """`step:go`: the facilitator moves everyone to another step; ready marks reset."""
@@ -160,6 +197,72 @@ def go_to_step(workshop, actor, payload, now):
         person.ready = False
     return [Event(p.STEP_CHANGED, {"index": workshop.current_step})]
 
+
+def _lanes(spec):
+    keys = [lane["key"] for lane in spec]
+    if len(set(keys)) != len(keys):
+        raise invalid("lanes", "Lane keys must be unique.")
+    for key in keys:
+        if not LANE_KEY.match(key):
+            raise invalid("lanes", "A lane key is lower-case letters, digits and dashes.")
+    return [{"key": lane["key"], "title": lane["title"]} for lane in spec]
+
+
+def edit_step(workshop, actor, payload, now):
+    """`step:edit`: titles, prompts, lanes and rules, before or during the workshop.
+
+    Notes in a lane that no longer exists move to the first lane, each with its
+    own `note.edited`; making a step private again hides its notes again.
+    """
+    _require_facilitator(actor)
+    step = _step(workshop, payload["index"], "index")
+    lanes = _lanes(payload["lanes"]) if "lanes" in payload else None
+    for name in ("reveal", "anonymity"):
+        allowed = REVEAL_MODES if name == "reveal" else ANONYMITY_MODES
+        if name in payload and payload[name] not in allowed:
+            raise invalid(name, f"Must be one of {', '.join(allowed)}.")
+    for name in ("title", "prompt", "anonymity"):
+        if name in payload:
+            setattr(step, name, payload[name])
+    if "reveal" in payload and payload["reveal"] != step.reveal:
+        step.reveal = payload["reveal"]
+        step.revealed = False
+    moved = []
+    if lanes is not None:
+        step.lanes = lanes
+        keys = step.lane_keys()
+        for note in workshop.live_notes(payload["index"]):
+            fitting = note.lane if note.lane in keys else (keys[0] if keys else None)
+            if fitting != note.lane:
+                note.lane = fitting
+                note.version += 1
+                moved.append(note)
+    events = [Event(p.STEP_EDITED, step_view(payload["index"], step, workshop))]
+    return events + [_note_event(p.NOTE_EDITED, note, workshop) for note in moved]
+
+
+# -- timer ----------------------------------------------------------------------
+
+def start_timer(workshop, actor, payload, now):
+    """`timer:start`: a countdown whose end time the server holds, so every screen agrees."""
+    _require_facilitator(actor)
+    ends_at = datetime.fromisoformat(now) + timedelta(seconds=payload["seconds"])
+    workshop.timer = {"seconds": payload["seconds"], "started_at": now,
+                      "ends_at": ends_at.isoformat(timespec="seconds"),
+                      "lock_at_end": bool(payload.get("lock_at_end", False))}
+    return [Event(p.TIMER_CHANGED, {"timer": dict(workshop.timer), "server_time": now})]
+
+
+def stop_timer(workshop, actor, payload, now):
+    """`timer:stop`: clear the countdown (and the writing lock that came with it)."""
+    _require_facilitator(actor)
+    if workshop.timer is None:
+        return []
+    workshop.timer = None
+    return [Event(p.TIMER_CHANGED, {"timer": None, "server_time": now})]
+
+
+# -- the workshop ---------------------------------------------------------------
 
 def edit_workshop(workshop, actor, payload, now):
     """`workshop:edit`: the facilitator renames the workshop or restates its goal."""
@@ -192,9 +295,12 @@ COMMANDS = {
     p.NOTE_EDIT: edit_note,
     p.NOTE_MOVE: move_note,
     p.NOTE_REMOVE: remove_note,
+    p.NOTES_REVEAL: reveal_notes,
     p.STEP_GO: go_to_step,
+    p.STEP_EDIT: edit_step,
+    p.TIMER_START: start_timer,
+    p.TIMER_STOP: stop_timer,
     p.WORKSHOP_EDIT: edit_workshop,
     p.WORKSHOP_LOCK: lock_workshop,
     p.PARTICIPANT_READY: mark_ready,
 }
-

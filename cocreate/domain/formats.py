@@ -10,8 +10,9 @@ DEFAULT_FORMAT = "cocreation"
 def available_formats():
     """Keys of the formats shipped in `cocreate/formats/`."""
     folder = resources.files("cocreate") / "formats"
-    return sorted(entry.name.removesuffix(".json") for entry in folder.iterdir()
-                  if entry.name.endswith(".json"))
+    keys = [entry.name.removesuffix(".json") for entry in folder.iterdir()
+            if entry.name.endswith(".json")]
+    return sorted(keys, key=lambda key: (key != DEFAULT_FORMAT, key))
 
 
 def load_format(key):

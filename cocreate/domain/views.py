@@ -5,8 +5,11 @@ def note_view(note, workshop, viewer=None):
     """A note as `viewer` sees it; an anonymous note never names its author to others.
 
     Without a viewer it is the public form used in broadcast events: the
-    author of an anonymous note is left out for everyone, facilitator included.
+    author of an anonymous note is left out for everyone, facilitator included,
+    and a note of a step still in private writing is reduced to its id.
     """
+    if workshop.is_hidden(note) and (viewer is None or viewer.id != note.author_id):
+        return {"id": note.id, "step": note.step, "hidden": True}
     author = None if note.anonymous else workshop.participants.get(note.author_id)
     view = {
         "id": note.id,
@@ -27,11 +30,20 @@ def note_view(note, workshop, viewer=None):
     return view
 
 
-def step_view(index, step):
-    """A step with its lanes and rules."""
-    return {"index": index, "key": step.key, "title": step.title, "prompt": step.prompt,
+def step_view(index, step, workshop=None):
+    """A step with its lanes and rules; while private, how many notes by how many people."""
+    view = {"index": index, "key": step.key, "title": step.title, "prompt": step.prompt,
             "lanes": [dict(lane) for lane in step.lanes], "reveal": step.reveal,
-            "anonymity": step.anonymity, "voting": step.voting}
+            "anonymity": step.anonymity, "voting": step.voting, "revealed": step.revealed}
+    if workshop is not None and step.hidden:
+        view["counts"] = step_counts(workshop, index)
+    return view
+
+
+def step_counts(workshop, index):
+    """`{notes, authors}` of one step: all a viewer learns of private writing."""
+    notes = workshop.live_notes(index)
+    return {"notes": len(notes), "authors": len({note.author_id for note in notes})}
 
 
 def participant_view(person):
@@ -44,16 +56,18 @@ def workshop_view(workshop):
     return {"id": workshop.id, "title": workshop.title, "goal": workshop.goal,
             "language": workshop.language, "format": workshop.format,
             "join_code": workshop.join_code, "current_step": workshop.current_step,
-            "locked": workshop.locked, "created_at": workshop.created_at}
+            "locked": workshop.locked, "created_at": workshop.created_at,
+            "timer": workshop.timer}
 
 
-def snapshot(workshop, viewer):
+def snapshot(workshop, viewer, now):
     """The whole workshop as `viewer` may see it, with the `seq` it reflects."""
     return {
         "seq": workshop.seq,
+        "server_time": now,
         "me": participant_view(viewer),
         "workshop": workshop_view(workshop),
-        "steps": [step_view(index, step) for index, step in enumerate(workshop.steps)],
+        "steps": [step_view(index, step, workshop) for index, step in enumerate(workshop.steps)],
         "participants": [participant_view(p) for p in workshop.participants.values()],
         "notes": [note_view(note, workshop, viewer) for note in workshop.live_notes()],
     }
@@ -62,3 +76,10 @@ def snapshot(workshop, viewer):
 def event_message(event):
     """The `event` message every viewer of the workshop receives for one change."""
     return {"seq": event.seq, "type": event.type, "data": event.data}
+
+
+def own_message(event):
+    """The owner's fuller copy of an event (same `seq`), or None when there is none."""
+    if event.owner is None:
+        return None
+    return {"seq": event.seq, "type": event.type, "data": event.own, "own": True}

@@ -14,6 +14,10 @@ TITLE_MAX = 120
 GOAL_MAX = 500
 NAME_MAX = 40
 PROMPT_MAX = 600
+LANES_MAX = 8
+TIMER_MAX = 4 * 60 * 60
+REVEAL_MODES = ("open", "private")
+ANONYMITY_MODES = ("off", "allowed", "required")
 
 
 @dataclass
@@ -27,6 +31,12 @@ class Step:
     reveal: str = "open"
     anonymity: str = "off"
     voting: bool = False
+    revealed: bool = False
+
+    @property
+    def hidden(self):
+        """True while notes of this step are private to their authors."""
+        return self.reveal == "private" and not self.revealed
 
     def lane_keys(self):
         """The keys of this step's lanes, in order."""
@@ -82,21 +92,33 @@ class Workshop:
     locked: bool = False
     seq: int = 0
     created_at: str = ""
+    timer: dict | None = None
     participants: dict = field(default_factory=dict)
     notes: dict = field(default_factory=dict)
 
-    def live_notes(self):
-        """Notes that have not been removed, oldest first."""
-        return [note for note in self.notes.values() if not note.removed]
+    def live_notes(self, step=None):
+        """Notes that have not been removed, oldest first; only of `step` when given."""
+        return [note for note in self.notes.values()
+                if not note.removed and (step is None or note.step == step)]
+
+    def is_hidden(self, note):
+        """True while `note` may be seen by its author only."""
+        return self.steps[note.step].hidden
 
 
 @dataclass
 class Event:
-    """One change of a workshop: what happened and its sequence number."""
+    """One change of a workshop: what happened and its sequence number.
+
+    `data` is what every viewer receives. When one participant may see more
+    (the author of a hidden note), `owner` names them and `own` is their version.
+    """
 
     type: str
     data: dict
     seq: int = 0
+    owner: str | None = None
+    own: dict | None = None
 
 
 def new_workshop(workshop_id, join_code, title, goal, language, format_key, steps, now):

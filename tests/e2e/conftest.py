@@ -10,6 +10,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-component-update", "--no-first-run"]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
+
 @pytest.fixture(scope="session")
 def browser():
     """One Chromium for the whole session; each test opens its own contexts."""

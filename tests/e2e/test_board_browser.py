@@ -169,11 +169,26 @@ GOALS = [
     ("Youssef", "Dat klanten ons bellen vóórdat ze een probleem hebben", "blue"),
     ("Lotte", "Elk kwartaal één nieuw product samen met een klant ontwikkelen", "green"),
 ]
+STRENGTHS = [
+    "Ik breng rust als het spannend wordt",
+    "Ik kan ingewikkelde offertes in één A4 uitleggen",
+    "Ik ken bijna elke klant bij naam",
+    "Ik durf de lastige vraag te stellen in het overleg, ook als de directeur erbij zit",
+    "Data: ik maak van een Excel-chaos een dashboard dat iedereen snapt",
+    "Netwerken op beurzen",
+    "Ik zie snel waar een proces stroef loopt en wie er last van heeft",
+    "Nieuwe collega's inwerken",
+]
 LANE_NOTES = [
     ("transparency", "Maandelijks open cijfers delen met het hele team", "yellow"),
     ("accessibility", "Directie één middag per week aanspreekbaar op de werkvloer", "pink"),
     ("dialogue", "Na elk project een korte terugblik met klant en team", "blue"),
 ]
+
+
+def shoot(page, artifacts, name, **options):
+    """Save what a person would see (animations finished, so fresh notes are not faded)."""
+    page.screenshot(path=artifacts / name, animations="disabled", **options)
 
 
 def test_screenshots_of_a_busy_board(server, contexts, clients, artifacts):
@@ -183,6 +198,9 @@ def test_screenshots_of_a_busy_board(server, contexts, clients, artifacts):
         goal="Meer klanten aantrekken met minder moeite en meer plezier")
     projector = open_projector(facilitator, server, created["id"])
     projector.set_viewport_size({"width": 1920, "height": 1080})
+    expect(projector.locator(".board .empty")).to_have_text(["Nog geen notities. Schrijf de eerste!"])
+    shoot(projector, artifacts, "projector-empty.png")
+
     colleagues = []
     for name, text, color in GOALS:
         token = server.join(created["id"], name)["token"]
@@ -194,9 +212,19 @@ def test_screenshots_of_a_busy_board(server, contexts, clients, artifacts):
     write_note(phone, "Over een jaar de klant die ons aanbeveelt, niet die ons vergelijkt")
     for page in (facilitate, projector, phone):
         expect(note_texts(page)).to_have_count(4)
-    facilitate.screenshot(path=artifacts / "facilitator-goals.png")
-    projector.screenshot(path=artifacts / "projector-goals.png")
-    phone.screenshot(path=artifacts / "participant-phone-goals.png", full_page=True)
+    shoot(facilitate, artifacts, "facilitator-goals.png")
+    shoot(projector, artifacts, "projector-goals.png")
+    shoot(phone, artifacts, "participant-phone-goals.png", full_page=True)
+
+    # A full room on step 2: 24 notes, as 20 people writing one or two cards would make.
+    facilitate.get_by_role("button", name="Volgende stap").click()
+    expect(bound(projector, "step-title")).to_have_text("Persoonlijk merk")
+    colors = ["yellow", "pink", "blue", "green", "orange", "purple"]
+    for number in range(24):
+        socket_note(colleagues[number % 3], 1, STRENGTHS[number % len(STRENGTHS)],
+                    color=colors[number % len(colors)])
+    expect(note_texts(projector)).to_have_count(24)
+    shoot(projector, artifacts, "projector-full-room.png")
 
     facilitate.get_by_role("button", name=re.compile(r"^Ga naar stap 4")).click()
     expect(bound(phone, "step-title")).to_have_text("Platform van betrokkenheid")
@@ -212,7 +240,7 @@ def test_screenshots_of_a_busy_board(server, contexts, clients, artifacts):
     expect(projector.locator('[data-lane="reflection"] .note-text')).to_have_text(
         ["Vaste reflectiemoment op vrijdag"])
     expect(facilitate.locator(".board .note-text")).to_have_count(5)
-    facilitate.screenshot(path=artifacts / "facilitator-platform.png")
-    projector.screenshot(path=artifacts / "projector-platform.png")
-    phone.screenshot(path=artifacts / "participant-phone-platform.png", full_page=True)
-    phone.screenshot(path=artifacts / "participant-phone-platform-viewport.png")
+    shoot(facilitate, artifacts, "facilitator-platform.png")
+    shoot(projector, artifacts, "projector-platform.png")
+    shoot(phone, artifacts, "participant-phone-platform.png", full_page=True)
+    shoot(phone, artifacts, "participant-phone-platform-viewport.png")

@@ -17,8 +17,8 @@ def new_id():
 
 
 def without_me(snapshot):
-    """A snapshot without its per-viewer `me` part."""
-    return {key: value for key, value in snapshot.items() if key != "me"}
+    """What a snapshot says about the workshop: without the per-viewer `me` and the clock."""
+    return {key: value for key, value in snapshot.items() if key not in ("me", "server_time")}
 
 
 def seqs_after(client, seq):
@@ -421,12 +421,22 @@ def test_sync_returns_the_same_snapshot_as_a_fresh_connection(server, clients):
 
 # -- anonymity ----------------------------------------------------------------------
 
+def _note_in(snapshot, note_id):
+    (note,) = [note for note in snapshot["notes"] if note["id"] == note_id]
+    return note
+
+
 def test_anonymous_note_never_reveals_its_author_but_the_author_keeps_control(server,
                                                                               clients):
     board = Board(server, clients, "Zebedeus", "Bram")
     facilitator = board.connect()
     author, bram = board.connect("Zebedeus"), board.connect("Bram")
     secret = (board.pid("Zebedeus"), "Zebedeus")
+
+    def assert_no_secret(message):
+        text = json.dumps(message)
+        assert secret[0] not in text and secret[1] not in text, message
+
     step = facilitator.call(p.STEP_GO, {"index": FRICTION})
     assert step["ok"] is True
     assert facilitator.snapshots[-1]["steps"][FRICTION]["anonymity"] == "allowed"
@@ -440,31 +450,46 @@ def test_anonymous_note_never_reveals_its_author_but_the_author_keeps_control(se
     assert edited["ok"] is True, edited
     wait_all(edited["seq"], facilitator, author, bram)
 
-    for client in (facilitator, bram, author):
+    # the author sees the note as theirs, in full, in a fresh snapshot
+    own = _note_in(board.connect("Zebedeus").snapshots[-1], note)
+    assert own["mine"] is True and own["text"] == "Wij vergaderen veel te veel"
+    assert own["anonymous"] is True and own["author"] is None
+
+    # the facilitator shows the step's notes (a no-op when the step is not private)
+    revealed = facilitator.call("notes:reveal", {"step": FRICTION})
+    assert revealed["ok"] is True, revealed
+    last = revealed["seq"]
+    wait_all(last, facilitator, author, bram)
+
+    for client in (facilitator, bram):
+        assert client.events, "the other viewers were told about the note"
         for event in client.events:
-            if event["seq"] in (added["seq"], edited["seq"]):
-                assert event["data"]["anonymous"] is True
-                assert event["data"]["author"] is None and event["data"]["author_name"] is None
-                text = json.dumps(event)
-                assert secret[0] not in text and secret[1] not in text, event
+            assert_no_secret(event)
 
     snapshots = {"facilitator": board.connect().snapshots[-1],
                  "Bram": board.connect("Bram").snapshots[-1],
                  "Zebedeus": board.connect("Zebedeus").snapshots[-1]}
     for who, snapshot in snapshots.items():
-        (seen,) = [n for n in snapshot["notes"] if n["id"] == note]
+        seen = _note_in(snapshot, note)
         assert seen["author"] is None and seen["author_name"] is None
-        assert secret[0] not in json.dumps(seen) and secret[1] not in json.dumps(seen)
-        assert seen["mine"] is (who == "Zebedeus")
+        assert seen["anonymous"] is True
         assert seen["text"] == "Wij vergaderen veel te veel"
-
-    # the facilitator's sync is redacted too
+        assert seen["mine"] is (who == "Zebedeus")
+        if who != "Zebedeus":
+            assert_no_secret(seen)
     synced = facilitator.call(p.SYNC, {})["snapshot"]
-    (seen,) = [n for n in synced["notes"] if n["id"] == note]
-    assert secret[0] not in json.dumps(seen) and seen["mine"] is False
+    assert_no_secret(_note_in(synced, note))
 
+    # the author can still edit and remove it; others still learn nothing of who
+    again = author.call(p.NOTE_EDIT, {"id": note, "text": "Minder vergaderen"})
+    assert again["ok"] is True, again
     removed = author.call(p.NOTE_REMOVE, {"id": note})
-    assert removed == {"ok": True, "seq": edited["seq"] + 1}
-    bram.wait_for_seq(removed["seq"])
-    assert bram.events[-1]["type"] == p.NOTE_REMOVED
-    assert secret[0] not in json.dumps(bram.events[-1])
+    assert removed == {"ok": True, "seq": again["seq"] + 1}
+    wait_all(removed["seq"], facilitator, bram)
+    for client in (facilitator, bram):
+        changes = [e for e in client.events if e["seq"] in (again["seq"], removed["seq"])]
+        assert [e["type"] for e in changes] == [p.NOTE_EDITED, p.NOTE_REMOVED]
+        assert changes[0]["data"]["text"] == "Minder vergaderen"
+        for event in changes:
+            assert_no_secret(event)
+    assert all(n["id"] != note for n in facilitator.call(p.SYNC, {})["snapshot"]["notes"])

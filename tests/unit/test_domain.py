@@ -8,10 +8,12 @@ import pytest
 
 from cocreate import protocol as p
 from cocreate.domain import (FACILITATOR, PARTICIPANT, DomainError, apply, event_message, join,
-                             load_format, new_workshop, snapshot, steps_in_language)
+                             load_format, new_workshop, own_message, snapshot,
+                             steps_in_language)
 
 NOW = "2025-01-01T09:00:00+00:00"
 LATER = "2025-01-01T09:05:00+00:00"
+FRICTION = 2  # private writing, anonymity allowed
 PLATFORM = 3
 LANE_KEYS = ["transparency", "accessibility", "dialogue", "reflection"]
 
@@ -42,6 +44,11 @@ def add(workshop, actor, step=0, text="Meer plezier", **extra):
 @pytest.fixture
 def workshop():
     return make_workshop()
+
+
+def view_of(workshop, viewer):
+    """The snapshot `viewer` (a participant id) gets."""
+    return snapshot(workshop, workshop.participants[viewer], LATER)
 
 
 def refused(workshop, actor, command, payload):
@@ -347,31 +354,86 @@ def test_workshop_edit_announces_title_and_goal(workshop):
 # -- views ---------------------------------------------------------------------------
 
 def test_anonymous_note_never_reveals_its_author(workshop):
-    nid = add(workshop, "ann", step=2, text="Het schuurt", anonymous=True)
-    [event] = [e for e in apply(workshop, "ann", p.NOTE_EDIT, {"id": nid, "text": "Het schuurt echt"},
-                                NOW)]
-    assert event.data["author"] is None and event.data["author_name"] is None
+    nid = add(workshop, "ann", step=FRICTION, text="Het schuurt", anonymous=True)
+    [revealed] = apply(workshop, "fac", p.NOTES_REVEAL, {"step": FRICTION}, NOW)
+    [shown] = revealed.data["notes"]
+    assert (shown["text"], shown["author"], shown["author_name"]) == ("Het schuurt", None, None)
+    [edited] = apply(workshop, "ann", p.NOTE_EDIT, {"id": nid, "text": "Het schuurt echt"}, NOW)
+    assert edited.data["author"] is None and edited.data["author_name"] is None
     for viewer in ("ann", "bob", "fac"):
-        [view] = [n for n in snapshot(workshop, workshop.participants[viewer])["notes"]
-                  if n["id"] == nid]
+        [view] = [n for n in view_of(workshop, viewer)["notes"] if n["id"] == nid]
+        assert view["text"] == "Het schuurt echt"
         assert view["author"] is None
         assert view["author_name"] is None
         assert view["anonymous"] is True
         assert view["mine"] is (viewer == "ann")
 
 
-def test_anonymous_note_added_event_does_not_name_its_author(workshop):
-    [event] = apply(workshop, "ann", p.NOTE_ADD,
-                    {"id": note_id(), "step": 2, "text": "Stil", "anonymous": True}, NOW)
-    assert event.data["author"] is None and event.data["author_name"] is None
-    assert "ann" not in repr(event_message(event))
-    assert "Ann" not in repr(event_message(event))
+def test_no_event_about_an_anonymous_note_names_its_author(workshop):
+    nid = note_id()
+    events = apply(workshop, "ann", p.NOTE_ADD,
+                   {"id": nid, "step": FRICTION, "text": "Stil", "anonymous": True}, NOW)
+    events += apply(workshop, "fac", p.NOTES_REVEAL, {"step": FRICTION}, NOW)
+    events += apply(workshop, "ann", p.NOTE_EDIT, {"id": nid, "text": "Stiller"}, NOW)
+    for event in events:
+        for message in (event_message(event), own_message(event)):
+            assert "ann" not in repr(message) and "Ann" not in repr(message)
+
+
+# -- private writing (step 3: write alone, then the facilitator reveals) ----------------
+
+def test_private_step_notes_are_seen_only_by_their_author(workshop):
+    nid = add(workshop, "ann", step=FRICTION, text="Te veel vergaderen")
+    [own] = view_of(workshop, "ann")["notes"]
+    assert (own["text"], own["mine"]) == ("Te veel vergaderen", True)
+    for viewer in ("bob", "fac"):
+        [stub] = view_of(workshop, viewer)["notes"]
+        assert stub == {"id": nid, "step": FRICTION, "hidden": True}
+        counts = view_of(workshop, viewer)["steps"][FRICTION]["counts"]
+        assert counts == {"notes": 1, "authors": 1}
+
+
+def test_note_added_in_private_is_broadcast_as_a_stub_with_counts(workshop):
+    nid = note_id()
+    [event] = apply(workshop, "bob", p.NOTE_ADD,
+                    {"id": nid, "step": FRICTION, "text": "Geen budget"}, NOW)
+    public = event_message(event)
+    assert "Geen budget" not in repr(public)
+    assert public["data"]["hidden"] is True
+    assert public["data"]["counts"] == {"notes": 1, "authors": 1}
+    own = own_message(event)
+    assert event.owner == "bob"
+    assert own["seq"] == public["seq"]
+    assert own["data"]["text"] == "Geen budget"
+
+
+def test_revealing_a_private_step_shows_its_notes_to_everyone(workshop):
+    nid = add(workshop, "bob", step=FRICTION, text="Beslissingen blijven hangen")
+    [event] = apply(workshop, "fac", p.NOTES_REVEAL, {"step": FRICTION}, NOW)
+    assert event.type == p.NOTES_REVEALED
+    assert [note["text"] for note in event.data["notes"]] == ["Beslissingen blijven hangen"]
+    [view] = view_of(workshop, "ann")["notes"]
+    assert (view["id"], view["text"], view["author_name"]) == (nid, "Beslissingen blijven hangen",
+                                                                "Bob")
+    assert apply(workshop, "fac", p.NOTES_REVEAL, {"step": FRICTION}, NOW) == []
+
+
+def test_only_the_facilitator_reveals_notes(workshop):
+    add(workshop, "ann", step=FRICTION)
+    assert refused(workshop, "ann", p.NOTES_REVEAL, {"step": FRICTION}).code == "forbidden"
+
+
+def test_open_steps_show_notes_at_once(workshop):
+    add(workshop, "ann", step=0, text="Zichtbaar")
+    [view] = view_of(workshop, "bob")["notes"]
+    assert view["text"] == "Zichtbaar"
+    assert "counts" not in view_of(workshop, "bob")["steps"][0]
 
 
 def test_named_note_shows_its_author_to_everyone(workshop):
     nid = add(workshop, "bob", text="Open kaart")
     for viewer in ("ann", "bob", "fac"):
-        [view] = snapshot(workshop, workshop.participants[viewer])["notes"]
+        [view] = view_of(workshop, viewer)["notes"]
         assert (view["id"], view["author"], view["author_name"]) == (nid, "bob", "Bob")
         assert view["mine"] is (viewer == "bob")
 
@@ -380,12 +442,12 @@ def test_snapshot_leaves_out_removed_notes(workshop):
     kept = add(workshop, "ann", text="Blijft")
     gone = add(workshop, "ann", text="Weg")
     apply(workshop, "ann", p.NOTE_REMOVE, {"id": gone}, NOW)
-    assert [n["id"] for n in snapshot(workshop, workshop.participants["bob"])["notes"]] == [kept]
+    assert [n["id"] for n in view_of(workshop, "bob")["notes"]] == [kept]
 
 
 def test_snapshot_describes_the_viewer_workshop_and_seq(workshop):
     apply(workshop, "fac", p.STEP_GO, {"index": 2}, NOW)
-    snap = snapshot(workshop, workshop.participants["ann"])
+    snap = view_of(workshop, "ann")
     assert snap["seq"] == workshop.seq == 4
     assert snap["me"] == {"id": "ann", "name": "Ann", "role": PARTICIPANT, "ready": False}
     assert snap["workshop"]["current_step"] == 2
@@ -395,7 +457,7 @@ def test_snapshot_describes_the_viewer_workshop_and_seq(workshop):
 
 
 def test_snapshot_has_the_four_dutch_steps_and_platform_lanes(workshop):
-    snap = snapshot(workshop, workshop.participants["fac"])
+    snap = view_of(workshop, "fac")
     assert [step["title"] for step in snap["steps"]] == [
         "Doelen stellen", "Persoonlijk merk", "Knuppel in het hoenderhok",
         "Platform van betrokkenheid"]
@@ -411,7 +473,7 @@ def test_snapshot_has_the_four_dutch_steps_and_platform_lanes(workshop):
 
 def test_snapshot_in_english_has_english_titles():
     workshop = make_workshop("en")
-    snap = snapshot(workshop, workshop.participants["ann"])
+    snap = view_of(workshop, "ann")
     assert snap["workshop"]["language"] == "en"
     assert [step["title"] for step in snap["steps"]] == [
         "Set goals", "Personal brand", "Friction", "Engagement platform"]

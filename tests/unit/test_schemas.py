@@ -90,6 +90,13 @@ INVALID = [
     ("workshop:edit blank title", p.WORKSHOP_EDIT, {"title": "   "}, {"title"}),
     ("lock without locked", p.WORKSHOP_LOCK, {}, {"locked"}),
     ("sync with a field", p.SYNC, {"seq": 3}, {"seq"}),
+    ("timer under 5 seconds", p.TIMER_START, {"seconds": 4}, {"seconds"}),
+    ("timer as string", p.TIMER_START, {"seconds": "60"}, {"seconds"}),
+    ("step:edit with only the index", p.STEP_EDIT, {"index": 1}, {"_schema"}),
+    ("step:edit unknown reveal", p.STEP_EDIT, {"index": 1, "reveal": "later"}, {"reveal"}),
+    ("step:edit nine lanes", p.STEP_EDIT,
+     {"index": 3, "lanes": [{"key": f"l{n}", "title": f"L{n}"} for n in range(9)]}, {"lanes"}),
+    ("notes:reveal without step", p.NOTES_REVEAL, {}, {"step"}),
 ]
 
 

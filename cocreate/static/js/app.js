@@ -5,6 +5,7 @@ import { Connection } from "./connection.js";
 import { BoardStore } from "./store.js";
 import { BoardView, setText } from "./board.js";
 import { Notes } from "./notes.js";
+import { TimerView } from "./timer.js";
 import { COMMANDS, EVENTS } from "./protocol.js";
 import { errorText, t } from "./i18n.js";
 
@@ -14,6 +15,7 @@ const bound = (name) => document.querySelector(`[data-bind="${name}"]`);
 const store = new BoardStore();
 const connection = new Connection(workshopId);
 const board = new BoardView(store, { controls: view !== "present" });
+const timer = new TimerView(store, { onDone: () => render() });
 const toastBox = bound("toast");
 let toastTimer = null;
 
@@ -41,6 +43,7 @@ function renderRoom() {
 
 function render() {
   board.render();
+  timer.render();
   notes?.refresh();
   panel?.render();
   projector?.fitNotes(board.root, store.notesOf(store.currentIndex).length);
@@ -61,7 +64,10 @@ store.addEventListener("change", (event) => {
 });
 
 connection.addEventListener("snapshot", (event) => store.load(event.detail));
-connection.addEventListener("event", (event) => store.apply(event.detail));
+connection.addEventListener("event", (event) => {
+  if (event.detail.own) store.applyOwn(event.detail);
+  else store.apply(event.detail);
+});
 connection.addEventListener("presence", (event) => store.setOnline(event.detail.online));
 connection.addEventListener("state", (event) => {
   const { state } = event.detail;

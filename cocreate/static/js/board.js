@@ -38,7 +38,7 @@ export class BoardView {
     setText("step-prompt", step.prompt);
     document.title = `${store.workshop.title} · ${step.title}`;
     const banner = bound("locked-banner");
-    if (banner) banner.hidden = !store.workshop.locked || store.isFacilitator;
+    if (banner) banner.hidden = !store.writingClosed() || !this.controls;
     if (this.renderedStep !== store.currentIndex) this.#layout(step);
     this.#notes(step);
   }
@@ -68,7 +68,12 @@ export class BoardView {
   }
 
   #notes(step) {
-    const notes = this.store.notesOf(this.store.currentIndex);
+    const index = this.store.currentIndex;
+    const hidden = this.store.isHidden(index);
+    const all = this.store.notesOf(index);
+    // While writing is private, others' notes are only counted, never shown.
+    const notes = hidden ? all.filter((note) => note.text !== undefined) : all;
+    this.#privacy(hidden, index);
     const seen = new Set();
     for (const note of notes) {
       seen.add(note.id);
@@ -91,14 +96,36 @@ export class BoardView {
       }
     }
     for (const section of this.root.querySelectorAll(".lane")) {
+      if (hidden) {
+        section.querySelector(".empty").hidden = true;
+        continue;
+      }
       section.querySelector(".empty").hidden = section.querySelector(".notes").children.length > 0;
     }
-    setText("notes-count", t("notes_count", { n: notes.length }));
+    setText("notes-count", t("notes_count", { n: all.length }));
+  }
+
+  #privacy(hidden, index) {
+    let summary = this.root.querySelector(".private-summary");
+    if (!hidden) {
+      summary?.remove();
+      return;
+    }
+    if (!summary) {
+      summary = el("div", "private-summary");
+      summary.setAttribute("role", "status");
+      summary.append(el("p", "private-counts"), el("p", "private-hint muted"));
+      this.root.prepend(summary);
+    }
+    const { notes, authors } = this.store.countsOf(index);
+    summary.querySelector(".private-counts").textContent = t("private_counts", { notes, authors });
+    summary.querySelector(".private-hint").textContent = this.controls ? t("private_hint") : t("private_hint_projector");
   }
 
   #stamp(note) {
     const canChange = this.controls && this.store.canChange(note);
-    return `${note.version}:${note.pending ? 1 : 0}:${canChange ? 1 : 0}:${note.color}:${note.lane}`;
+    const hidden = this.store.isHidden(note.step) ? 1 : 0;
+    return `${note.version}:${note.pending ? 1 : 0}:${canChange ? 1 : 0}:${note.color}:${note.lane}:${hidden}`;
   }
 
   /** A note as a list item: text, author, and edit/remove buttons where allowed. */
@@ -115,6 +142,7 @@ export class BoardView {
     else author = mine ? t("note_you") : (note.author_name ?? "");
     meta.append(el("span", "note-author", author));
     if (note.pending) meta.append(el("span", "note-pending", t("note_pending")));
+    else if (this.store.isHidden(note.step)) meta.append(el("span", "note-private", t("note_private")));
     item.append(meta);
     if (this.controls && !note.pending && this.store.canChange(note)) {
       const actions = el("div", "note-actions");

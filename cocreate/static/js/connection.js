@@ -60,6 +60,11 @@ export class Connection extends EventTarget {
   }
 
   #event(message) {
+    // The owner's fuller copy of a change they already applied (same seq).
+    if (message.own && this.seq !== null && message.seq <= this.seq) {
+      this.#dispatch("event", message);
+      return;
+    }
     if (this.seq === null || message.seq <= this.seq) return;
     if (message.seq !== this.seq + 1) {
       this.#resync();

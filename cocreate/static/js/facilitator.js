@@ -5,12 +5,21 @@ import { errorText, t } from "./i18n.js";
 
 const bound = (name) => document.querySelector(`[data-bind="${name}"]`);
 
+/** A lane key from a title: lower-case letters, digits and dashes. */
+function slug(title) {
+  const key = title.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 40);
+  return key || "lane";
+}
+
 export class FacilitatorPanel {
   constructor({ store, connection, toast }) {
     this.store = store;
     this.connection = connection;
     this.toast = toast;
     this.formTouched = false;
+    this.stepFormTouched = false;
+    this.stepFormFor = null;
   }
 
   /** Wire the panel's buttons and forms. */
@@ -24,6 +33,25 @@ export class FacilitatorPanel {
     bound("copy-link").addEventListener("click", () => this.#copy());
     bound("lock-toggle").addEventListener("click", () =>
       this.#send(COMMANDS.WORKSHOP_LOCK, { locked: !this.store.workshop.locked }));
+    bound("reveal").addEventListener("click", () =>
+      this.#send(COMMANDS.NOTES_REVEAL, { step: this.store.currentIndex }));
+    bound("timer-presets").addEventListener("click", (event) => {
+      const button = event.target.closest("button[data-seconds]");
+      if (button) this.#startTimer(Number(button.dataset.seconds));
+    });
+    bound("timer-form").addEventListener("submit", (event) => {
+      event.preventDefault();
+      const minutes = Number(event.target.elements.minutes.value);
+      if (minutes >= 1 && minutes <= 240) this.#startTimer(Math.round(minutes * 60));
+    });
+    bound("timer-stop").addEventListener("click", () => this.#send(COMMANDS.TIMER_STOP, {}));
+    bound("co-facilitator-make").addEventListener("click", () => this.#coFacilitator());
+    const stepForm = bound("step-form");
+    stepForm.addEventListener("input", () => { this.stepFormTouched = true; });
+    stepForm.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      if (await this.#send(COMMANDS.STEP_EDIT, this.#stepChanges(stepForm))) this.stepFormTouched = false;
+    });
     const form = bound("workshop-form");
     form.addEventListener("input", () => { this.formTouched = true; });
     form.addEventListener("submit", async (event) => {
@@ -67,6 +95,64 @@ export class FacilitatorPanel {
       form.elements.title.value = store.workshop.title;
       form.elements.goal.value = store.workshop.goal;
     }
+    const reveal = bound("reveal");
+    reveal.hidden = !store.isHidden(store.currentIndex);
+    reveal.textContent = t("reveal_button", { n: store.countsOf(store.currentIndex).notes });
+    bound("timer-stop").hidden = !store.workshop.timer;
+    this.#fillStepForm();
+  }
+
+  #fillStepForm() {
+    const stepForm = bound("step-form");
+    const step = this.store.currentStep;
+    if (this.stepFormTouched && this.stepFormFor === this.store.currentIndex) return;
+    this.stepFormTouched = false;
+    this.stepFormFor = this.store.currentIndex;
+    stepForm.elements.title.value = step.title;
+    stepForm.elements.prompt.value = step.prompt;
+    stepForm.elements.lanes.value = step.lanes.map((lane) => lane.title).join("\n");
+    stepForm.elements.reveal.value = step.reveal;
+    stepForm.elements.anonymity.value = step.anonymity;
+  }
+
+  #stepChanges(stepForm) {
+    const step = this.store.currentStep;
+    const titles = stepForm.elements.lanes.value.split("\n").map((line) => line.trim()).filter(Boolean);
+    const used = new Set();
+    // Lanes keep their key by position, so renaming a lane keeps its notes in it.
+    const lanes = titles.map((title, index) => {
+      let key = step.lanes[index]?.key ?? slug(title);
+      while (used.has(key)) key = `${key}-${index + 1}`.slice(0, 40);
+      used.add(key);
+      return { key, title: title.slice(0, 40) };
+    });
+    return {
+      index: this.store.currentIndex,
+      title: stepForm.elements.title.value.trim(),
+      prompt: stepForm.elements.prompt.value.trim(),
+      lanes,
+      reveal: stepForm.elements.reveal.value,
+      anonymity: stepForm.elements.anonymity.value,
+    };
+  }
+
+  #startTimer(seconds) {
+    this.#send(COMMANDS.TIMER_START, { seconds, lock_at_end: bound("timer-lock").checked });
+  }
+
+  async #coFacilitator() {
+    const response = await fetch(`/api/workshops/${encodeURIComponent(this.store.workshop.id)}/facilitators`, {
+      method: "POST", headers: { "Content-Type": "application/json" }, body: "{}", credentials: "same-origin",
+    });
+    const answer = await response.json().catch(() => ({}));
+    if (!response.ok) {
+      this.toast(errorText(answer.error));
+      return;
+    }
+    const field = bound("co-facilitator-link");
+    field.value = answer.url;
+    field.hidden = false;
+    field.select();
   }
 
   async #go(index) {

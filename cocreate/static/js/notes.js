@@ -70,9 +70,12 @@ export class Notes {
     const box = this.form.elements.anonymous;
     anonymous.hidden = step.anonymity === "off";
     box.disabled = step.anonymity === "required";
-    if (step.anonymity === "required") box.checked = true;
-    if (step.anonymity === "off") box.checked = false;
-    const locked = this.store.workshop.locked && !this.store.isFacilitator;
+    // Where anonymity is allowed it starts checked: honesty needs safety first.
+    if (this.anonymityFor !== `${this.store.currentIndex}:${step.anonymity}`) {
+      this.anonymityFor = `${this.store.currentIndex}:${step.anonymity}`;
+      box.checked = step.anonymity !== "off";
+    }
+    const locked = this.store.writingClosed();
     for (const control of this.form.elements) control.disabled = locked || (control === box && step.anonymity === "required");
     this.form.classList.toggle("is-locked", locked);
   }

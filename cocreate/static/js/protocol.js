@@ -17,6 +17,10 @@ export const COMMANDS = Object.freeze({
   WORKSHOP_EDIT: "workshop:edit",
   WORKSHOP_LOCK: "workshop:lock",
   PARTICIPANT_READY: "participant:ready",
+  NOTES_REVEAL: "notes:reveal",
+  STEP_EDIT: "step:edit",
+  TIMER_START: "timer:start",
+  TIMER_STOP: "timer:stop",
   SYNC: "sync",
 });
 
@@ -30,6 +34,9 @@ export const EVENTS = Object.freeze({
   WORKSHOP_LOCKED: "workshop.locked",
   PARTICIPANT_JOINED: "participant.joined",
   PARTICIPANT_READY_CHANGED: "participant.ready",
+  NOTES_REVEALED: "notes.revealed",
+  STEP_EDITED: "step.edited",
+  TIMER_CHANGED: "timer.changed",
 });
 
 export const ERROR_CODES = Object.freeze([

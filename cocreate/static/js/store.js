@@ -15,12 +15,14 @@ export class BoardStore extends EventTarget {
     this.pending = new Map();
     this.ownIds = new Set();
     this.online = new Set();
+    this.clockOffset = 0;
   }
 
   /** Replace everything with a snapshot from the server. */
   load(snapshot) {
     this.me = snapshot.me;
     this.workshop = snapshot.workshop;
+    this.#syncClock(snapshot.server_time);
     this.steps = snapshot.steps;
     this.participants = new Map(snapshot.participants.map((p) => [p.id, p]));
     this.notes = new Map(snapshot.notes.map((n) => [n.id, n]));
@@ -33,16 +35,40 @@ export class BoardStore extends EventTarget {
   /** Apply one `{type, data}` event. */
   apply({ type, data }) {
     switch (type) {
-      case EVENTS.NOTE_ADDED:
+      case EVENTS.NOTE_ADDED: {
+        this.#counts(data);
+        const known = this.pending.get(data.id) ?? this.notes.get(data.id);
         this.pending.delete(data.id);
-        this.notes.set(data.id, data);
+        // A hidden note of our own: keep the text we wrote until our own copy arrives.
+        this.notes.set(data.id, data.hidden && known?.text !== undefined ? { ...known, version: 1 } : data);
         break;
+      }
       case EVENTS.NOTE_EDITED:
+        this.#counts(data);
+        if (this.notes.has(data.id) && !(data.hidden && this.notes.get(data.id).text !== undefined)) {
+          this.notes.set(data.id, data);
+        }
+        break;
       case EVENTS.NOTE_MOVED:
         if (this.notes.has(data.id)) this.notes.set(data.id, { ...this.notes.get(data.id), ...data });
         break;
       case EVENTS.NOTE_REMOVED:
+        this.#counts(data);
         this.notes.delete(data.id);
+        break;
+      case EVENTS.NOTES_REVEALED: {
+        for (const [id, note] of this.notes) if (note.step === data.step) this.notes.delete(id);
+        for (const note of data.notes) this.notes.set(note.id, note);
+        const { counts, ...step } = this.steps[data.step];
+        this.steps[data.step] = { ...step, revealed: true };
+        break;
+      }
+      case EVENTS.STEP_EDITED:
+        this.steps[data.index] = data;
+        break;
+      case EVENTS.TIMER_CHANGED:
+        this.#syncClock(data.server_time);
+        this.workshop = { ...this.workshop, timer: data.timer };
         break;
       case EVENTS.STEP_CHANGED:
         this.workshop = { ...this.workshop, current_step: data.index };
@@ -68,6 +94,41 @@ export class BoardStore extends EventTarget {
         return;
     }
     this.#changed(type, data);
+  }
+
+  /** Apply the owner's fuller copy of a change (their own hidden note). */
+  applyOwn({ data }) {
+    if (!data?.id) return;
+    this.ownIds.add(data.id);
+    this.pending.delete(data.id);
+    this.notes.set(data.id, { ...data, mine: true });
+    this.#changed("own", data);
+  }
+
+  /** The server's clock now, in milliseconds, as best this browser knows it. */
+  serverNow() {
+    return Date.now() + this.clockOffset;
+  }
+
+  /** Is this step's writing still private (only counts for others)? */
+  isHidden(stepIndex) {
+    const step = this.steps[stepIndex];
+    return step?.reveal === "private" && !step.revealed;
+  }
+
+  /** `{notes, authors}` of a private step, as last told by the server. */
+  countsOf(stepIndex) {
+    return this.steps[stepIndex]?.counts ?? { notes: 0, authors: 0 };
+  }
+
+  #counts(data) {
+    if (data.counts && this.steps[data.step]) {
+      this.steps[data.step] = { ...this.steps[data.step], counts: data.counts };
+    }
+  }
+
+  #syncClock(serverTime) {
+    if (serverTime) this.clockOffset = Date.parse(serverTime) - Date.now();
   }
 
   /** Who is connected right now (participant ids). */
@@ -104,10 +165,18 @@ export class BoardStore extends EventTarget {
     return note.mine || note.author === this.me?.id || this.ownIds.has(note.id);
   }
 
+  /** True when a participant may not write now: the board is locked or time is up. */
+  writingClosed() {
+    if (this.isFacilitator || !this.workshop) return false;
+    const timer = this.workshop.timer;
+    const timeUp = Boolean(timer?.lock_at_end) && this.serverNow() >= Date.parse(timer.ends_at);
+    return this.workshop.locked || timeUp;
+  }
+
   /** May the viewer edit or remove this note? */
   canChange(note) {
     if (this.isFacilitator) return true;
-    return this.isMine(note) && !this.workshop.locked;
+    return this.isMine(note) && !this.writingClosed();
   }
 
   /** Notes of one step, confirmed and pending, in the order they were added. */

@@ -1,0 +1,346 @@
+"""Malformed, oversized and junk payloads for every command: a clear `invalid` ack,
+nothing stored, nothing broadcast, and no traceback in the server log."""
+
+import uuid
+
+import pytest
+import socketio
+
+from cocreate import protocol as p
+
+BIG = "x" * 10_000  # 10 kB
+DEEP = {"a": [[[[[[[[[[{"b": [[[[[[[[[[{}]]]]]]]]]]}]]]]]]]]]]}
+NOTE = object()  # stands for the id of a real note of the workshop
+PLATFORM = 3  # the step with lanes
+
+
+def _u():
+    return str(uuid.uuid4())
+
+
+# Shapes that are never a valid payload of any command.
+NOT_A_DICT = [
+    ("a string", "note"),
+    ("an empty string", ""),
+    ("a list", ["note", 1]),
+    ("an empty list", []),
+    ("a list holding a dict", [{"id": "x"}]),
+    ("an integer", 42),
+    ("a float", 3.5),
+    ("true", True),
+    ("a NaN-like string", "NaN"),
+    ("two arguments", ("a", "b")),
+]
+
+# (label, payload, the field the error must name)
+SPECIFIC = {
+    p.NOTE_ADD: [
+        ("empty dict", {}, "id"),
+        ("missing id", {"step": 0, "text": "Doel"}, "id"),
+        ("missing step", {"id": _u, "text": "Doel"}, "step"),
+        ("missing text", {"id": _u, "step": 0}, "text"),
+        ("bad uuid", {"id": "not-a-uuid", "step": 0, "text": "Doel"}, "id"),
+        ("uuid with extra characters", {"id": "{" + str(uuid.uuid4()) + "}x", "step": 0,
+                                        "text": "Doel"}, "id"),
+        ("empty id", {"id": "", "step": 0, "text": "Doel"}, "id"),
+        ("integer id", {"id": 12345, "step": 0, "text": "Doel"}, "id"),
+        ("10 kB id", {"id": BIG, "step": 0, "text": "Doel"}, "id"),
+        ("nested junk id", {"id": {"$ne": None}, "step": 0, "text": "Doel"}, "id"),
+        ("empty text", {"id": _u, "step": 0, "text": ""}, "text"),
+        ("blank text", {"id": _u, "step": 0, "text": "   \n\t "}, "text"),
+        ("10 kB text", {"id": _u, "step": 0, "text": BIG}, "text"),
+        ("281 character text", {"id": _u, "step": 0, "text": "y" * 281}, "text"),
+        ("integer text", {"id": _u, "step": 0, "text": 7}, "text"),
+        ("null text", {"id": _u, "step": 0, "text": None}, "text"),
+        ("list text", {"id": _u, "step": 0, "text": ["Doel"]}, "text"),
+        ("deeply nested text", {"id": _u, "step": 0, "text": DEEP}, "text"),
+        ("string step", {"id": _u, "step": "0", "text": "Doel"}, "step"),
+        ("NaN-like step", {"id": _u, "step": "NaN", "text": "Doel"}, "step"),
+        ("float step", {"id": _u, "step": 1.5, "text": "Doel"}, "step"),
+        ("boolean step", {"id": _u, "step": True, "text": "Doel"}, "step"),
+        ("negative step", {"id": _u, "step": -1, "text": "Doel"}, "step"),
+        ("unknown step 4", {"id": _u, "step": 4, "text": "Doel"}, "step"),
+        ("unknown step 99", {"id": _u, "step": 99, "text": "Doel"}, "step"),
+        ("step 100", {"id": _u, "step": 100, "text": "Doel"}, "step"),
+        ("huge step", {"id": _u, "step": 10 ** 30, "text": "Doel"}, "step"),
+        ("unknown color", {"id": _u, "step": 0, "text": "Doel", "color": "chartreuse"},
+         "color"),
+        ("integer color", {"id": _u, "step": 0, "text": "Doel", "color": 3}, "color"),
+        ("lane on a step without lanes", {"id": _u, "step": 0, "text": "Doel",
+                                          "lane": "transparency"}, "lane"),
+        ("unknown lane", {"id": _u, "step": PLATFORM, "text": "Doel", "lane": "nope"}, "lane"),
+        ("10 kB lane", {"id": _u, "step": PLATFORM, "text": "Doel", "lane": BIG}, "lane"),
+        ("integer lane", {"id": _u, "step": PLATFORM, "text": "Doel", "lane": 2}, "lane"),
+        ("x above 1", {"id": _u, "step": 0, "text": "Doel", "x": 1.5}, "x"),
+        ("negative y", {"id": _u, "step": 0, "text": "Doel", "y": -0.1}, "y"),
+        ("NaN-like x", {"id": _u, "step": 0, "text": "Doel", "x": "NaN"}, "x"),
+        ("NaN x", {"id": _u, "step": 0, "text": "Doel", "x": float("nan")}, "x"),
+        ("Infinity-like y", {"id": _u, "step": 0, "text": "Doel", "y": "Infinity"}, "y"),
+        ("string x", {"id": _u, "step": 0, "text": "Doel", "x": "left"}, "x"),
+        ("boolean y", {"id": _u, "step": 0, "text": "Doel", "y": True}, "y"),
+        ("junk anonymous", {"id": _u, "step": 0, "text": "Doel", "anonymous": "maybe"},
+         "anonymous"),
+        ("anonymous where the step forbids it", {"id": _u, "step": 0, "text": "Doel",
+                                                 "anonymous": True}, "anonymous"),
+        ("unknown field author", {"id": _u, "step": 0, "text": "Doel", "author": "x"},
+         "author"),
+        ("unknown field version", {"id": _u, "step": 0, "text": "Doel", "version": 3},
+         "version"),
+    ],
+    p.NOTE_EDIT: [
+        ("empty dict", {}, "id"),
+        ("nothing to change", {"id": NOTE}, "_schema"),
+        ("only a version", {"id": NOTE, "version": 1}, "_schema"),
+        ("missing id", {"text": "Nieuw"}, "id"),
+        ("bad uuid", {"id": "12345", "text": "Nieuw"}, "id"),
+        ("10 kB id", {"id": BIG, "text": "Nieuw"}, "id"),
+        ("empty text", {"id": NOTE, "text": ""}, "text"),
+        ("blank text", {"id": NOTE, "text": "    "}, "text"),
+        ("10 kB text", {"id": NOTE, "text": BIG}, "text"),
+        ("null text", {"id": NOTE, "text": None}, "text"),
+        ("dict text", {"id": NOTE, "text": {"nl": "x"}}, "text"),
+        ("unknown color", {"id": NOTE, "color": "chartreuse"}, "color"),
+        ("null color", {"id": NOTE, "color": None}, "color"),
+        ("lane on a step without lanes", {"id": NOTE, "lane": "dialogue"}, "lane"),
+        ("10 kB lane", {"id": NOTE, "lane": BIG}, "lane"),
+        ("version 0", {"id": NOTE, "text": "Nieuw", "version": 0}, "version"),
+        ("string version", {"id": NOTE, "text": "Nieuw", "version": "1"}, "version"),
+        ("NaN-like version", {"id": NOTE, "text": "Nieuw", "version": "NaN"}, "version"),
+        ("float version", {"id": NOTE, "text": "Nieuw", "version": 1.5}, "version"),
+        ("boolean version", {"id": NOTE, "text": "Nieuw", "version": True}, "version"),
+        ("unknown field step", {"id": NOTE, "text": "Nieuw", "step": 1}, "step"),
+        ("unknown field author", {"id": NOTE, "text": "Nieuw", "author": "x"}, "author"),
+        ("nested junk", {"id": NOTE, "text": "Nieuw", "junk": DEEP}, "junk"),
+    ],
+    p.NOTE_MOVE: [
+        ("empty dict", {}, "id"),
+        ("missing id", {"x": 0.5, "y": 0.5}, "id"),
+        ("missing x", {"id": NOTE, "y": 0.5}, "x"),
+        ("missing y", {"id": NOTE, "x": 0.5}, "y"),
+        ("bad uuid", {"id": "abc", "x": 0.5, "y": 0.5}, "id"),
+        ("null x", {"id": NOTE, "x": None, "y": 0.5}, "x"),
+        ("x above 1", {"id": NOTE, "x": 1.01, "y": 0.5}, "x"),
+        ("negative y", {"id": NOTE, "x": 0.5, "y": -1}, "y"),
+        ("huge x", {"id": NOTE, "x": 1e308, "y": 0.5}, "x"),
+        ("NaN-like x", {"id": NOTE, "x": "NaN", "y": 0.5}, "x"),
+        ("NaN y", {"id": NOTE, "x": 0.5, "y": float("nan")}, "y"),
+        ("Infinity x", {"id": NOTE, "x": float("inf"), "y": 0.5}, "x"),
+        ("-Infinity-like y", {"id": NOTE, "x": 0.5, "y": "-Infinity"}, "y"),
+        ("string x", {"id": NOTE, "x": "left", "y": 0.5}, "x"),
+        ("list y", {"id": NOTE, "x": 0.5, "y": [0.5]}, "y"),
+        ("boolean x", {"id": NOTE, "x": False, "y": 0.5}, "x"),
+        ("unknown field z", {"id": NOTE, "x": 0.5, "y": 0.5, "z": 1}, "z"),
+    ],
+    p.NOTE_REMOVE: [
+        ("empty dict", {}, "id"),
+        ("bad uuid", {"id": "not-a-uuid"}, "id"),
+        ("null id", {"id": None}, "id"),
+        ("integer id", {"id": 7}, "id"),
+        ("10 kB id", {"id": BIG}, "id"),
+        ("nested junk id", {"id": DEEP}, "id"),
+        ("list of ids", {"id": [NOTE]}, "id"),
+        ("unknown field force", {"id": NOTE, "force": True}, "force"),
+    ],
+    p.STEP_GO: [
+        ("empty dict", {}, "index"),
+        ("string index", {"index": "1"}, "index"),
+        ("NaN-like index", {"index": "NaN"}, "index"),
+        ("float index", {"index": 1.5}, "index"),
+        ("boolean index", {"index": True}, "index"),
+        ("null index", {"index": None}, "index"),
+        ("negative index", {"index": -1}, "index"),
+        ("unknown step 4", {"index": 4}, "index"),
+        ("unknown step 99", {"index": 99}, "index"),
+        ("huge index", {"index": 10 ** 30}, "index"),
+        ("nested junk index", {"index": DEEP}, "index"),
+        ("unknown field step", {"index": 1, "step": 1}, "step"),
+    ],
+    "step:edit": [
+        ("empty dict", {}, "index"),
+        ("only the index", {"index": 1}, "_schema"),
+        ("missing index", {"title": "Nieuw"}, "index"),
+        ("string index", {"index": "1", "title": "Nieuw"}, "index"),
+        ("unknown step 4", {"index": 4, "title": "Nieuw"}, "index"),
+        ("unknown step 99", {"index": 99, "title": "Nieuw"}, "index"),
+        ("empty title", {"index": 1, "title": ""}, "title"),
+        ("10 kB title", {"index": 1, "title": BIG}, "title"),
+        ("10 kB prompt", {"index": 1, "prompt": BIG}, "prompt"),
+        ("integer prompt", {"index": 1, "prompt": 3}, "prompt"),
+        ("lanes not a list", {"index": 3, "lanes": "transparency"}, "lanes"),
+        ("lanes of strings", {"index": 3, "lanes": ["transparency"]}, "lanes"),
+        ("lane without title", {"index": 3, "lanes": [{"key": "a"}]}, "lanes"),
+        ("lane without key", {"index": 3, "lanes": [{"title": "A"}]}, "lanes"),
+        ("10 kB lane title", {"index": 3, "lanes": [{"key": "a", "title": BIG}]}, "lanes"),
+        ("lane with an unknown field", {"index": 3, "lanes": [{"key": "a", "title": "A",
+                                                               "color": "red"}]}, "lanes"),
+        ("nine lanes", {"index": 3, "lanes": [{"key": f"l{i}", "title": f"L{i}"}
+                                              for i in range(9)]}, "lanes"),
+        ("duplicate lane keys", {"index": 3, "lanes": [{"key": "a", "title": "A"},
+                                                       {"key": "a", "title": "B"}]}, "lanes"),
+        ("lane key with spaces", {"index": 3, "lanes": [{"key": "Bad Key!", "title": "A"}]},
+         "lanes"),
+        ("unknown reveal", {"index": 1, "reveal": "sometimes"}, "reveal"),
+        ("unknown anonymity", {"index": 1, "anonymity": "always"}, "anonymity"),
+        ("unknown field voting", {"index": 1, "voting": True}, "voting"),
+        ("nested junk", {"index": 1, "title": DEEP}, "title"),
+    ],
+    "notes:reveal": [
+        ("empty dict", {}, "step"),
+        ("string step", {"step": "2"}, "step"),
+        ("NaN-like step", {"step": "NaN"}, "step"),
+        ("null step", {"step": None}, "step"),
+        ("negative step", {"step": -1}, "step"),
+        ("unknown step 4", {"step": 4}, "step"),
+        ("unknown step 99", {"step": 99}, "step"),
+        ("unknown field index", {"step": 2, "index": 2}, "index"),
+    ],
+    "timer:start": [
+        ("empty dict", {}, "seconds"),
+        ("string seconds", {"seconds": "60"}, "seconds"),
+        ("NaN-like seconds", {"seconds": "NaN"}, "seconds"),
+        ("float seconds", {"seconds": 60.5}, "seconds"),
+        ("boolean seconds", {"seconds": True}, "seconds"),
+        ("null seconds", {"seconds": None}, "seconds"),
+        ("zero seconds", {"seconds": 0}, "seconds"),
+        ("negative seconds", {"seconds": -60}, "seconds"),
+        ("more than four hours", {"seconds": 4 * 60 * 60 + 1}, "seconds"),
+        ("huge seconds", {"seconds": 10 ** 30}, "seconds"),
+        ("junk lock_at_end", {"seconds": 60, "lock_at_end": "maybe"}, "lock_at_end"),
+        ("unknown field ends_at", {"seconds": 60, "ends_at": "2030-01-01"}, "ends_at"),
+    ],
+    "timer:stop": [
+        ("unknown field seconds", {"seconds": 60}, "seconds"),
+        ("nested junk", {"junk": DEEP}, "junk"),
+    ],
+    p.WORKSHOP_EDIT: [
+        ("empty dict", {}, "_schema"),
+        ("empty title", {"title": ""}, "title"),
+        ("blank title", {"title": "   "}, "title"),
+        ("10 kB title", {"title": BIG}, "title"),
+        ("121 character title", {"title": "t" * 121}, "title"),
+        ("10 kB goal", {"goal": BIG}, "goal"),
+        ("integer title", {"title": 5}, "title"),
+        ("null title", {"title": None}, "title"),
+        ("list goal", {"goal": ["meer", "klanten"]}, "goal"),
+        ("nested junk goal", {"goal": DEEP}, "goal"),
+        ("unknown field locked", {"title": "Nieuw", "locked": True}, "locked"),
+        ("unknown field join_code", {"join_code": "AAAAAA"}, "join_code"),
+    ],
+    p.WORKSHOP_LOCK: [
+        ("empty dict", {}, "locked"),
+        ("junk locked", {"locked": "nope"}, "locked"),
+        ("NaN-like locked", {"locked": "NaN"}, "locked"),
+        ("null locked", {"locked": None}, "locked"),
+        ("list locked", {"locked": [True]}, "locked"),
+        ("number locked", {"locked": 2}, "locked"),
+        ("unknown field title", {"locked": True, "title": "x"}, "title"),
+    ],
+    p.PARTICIPANT_READY: [
+        ("empty dict", {}, "ready"),
+        ("junk ready", {"ready": "nope"}, "ready"),
+        ("NaN-like ready", {"ready": "NaN"}, "ready"),
+        ("null ready", {"ready": None}, "ready"),
+        ("dict ready", {"ready": {}}, "ready"),
+        ("10 kB ready", {"ready": BIG}, "ready"),
+        ("unknown field id", {"ready": True, "id": "someone-else"}, "id"),
+    ],
+    p.SYNC: [
+        ("unknown field since", {"since": 3}, "since"),
+        ("nested junk", {"junk": DEEP}, "junk"),
+    ],
+}
+
+
+# Commands whose payload is `{}`: sending none at all is valid for them.
+NO_PAYLOAD = {p.SYNC, "timer:stop"}
+
+
+def _cases():
+    for command in p.COMMANDS:
+        for label, payload, field in SPECIFIC.get(command, []):
+            yield pytest.param(command, payload, field, id=f"{command} {label}")
+        for label, payload in NOT_A_DICT:
+            yield pytest.param(command, payload, "_schema", id=f"{command} {label}")
+        if command not in NO_PAYLOAD:  # no payload at all is `{}`
+            yield pytest.param(command, None, None, id=f"{command} None")
+
+
+def board_state(snapshot):
+    """A snapshot without the viewer's clock (`server_time`), which moves on by itself."""
+    return {key: value for key, value in snapshot.items() if key != "server_time"}
+
+
+def _fill(payload, note_id):
+    """The payload with NOTE and callables replaced by real values."""
+    if payload is NOTE:
+        return note_id
+    if callable(payload):
+        return payload()
+    if isinstance(payload, dict):
+        return {key: _fill(value, note_id) for key, value in payload.items()}
+    if isinstance(payload, list):
+        return [_fill(value, note_id) for value in payload]
+    return payload
+
+
+@pytest.fixture(scope="module")
+def workshop(server):
+    """One workshop with one note; every test connects a client of its own to it."""
+    created = server.create_workshop("Foute invoer")
+    author = socketio.Client(reconnection=False)
+    author.connect(server.url, auth={"workshop": created["id"],
+                                     "token": created["facilitator_token"]},
+                   transports=["websocket"], wait_timeout=10)
+    try:
+        note_id = str(uuid.uuid4())
+        ack = author.call(p.NOTE_ADD, {"id": note_id, "step": 0, "text": "Bestaande kaart"},
+                          timeout=10)
+        assert ack["ok"] is True, ack
+    finally:
+        author.disconnect()
+    return {**created, "note": note_id}
+
+
+def test_every_command_has_malformed_cases():
+    assert set(SPECIFIC) == set(p.COMMANDS)
+
+
+@pytest.mark.parametrize("command, payload, field", list(_cases()))
+def test_malformed_payload_gets_an_invalid_ack_and_changes_nothing(
+        server, clients, workshop, command, payload, field):
+    client = clients(server.url, workshop["id"], workshop["facilitator_token"])
+    before = client.snapshots[-1]
+    log_start = len(server.log())
+
+    ack = client.call(command, _fill(payload, workshop["note"]))
+
+    assert ack["ok"] is False, ack
+    error = ack["error"]
+    assert error["code"] == "invalid", error
+    assert isinstance(error["message"], str) and error["message"]
+    assert isinstance(error.get("fields"), dict) and error["fields"], error
+    if field is not None:
+        assert field in error["fields"], error["fields"]
+
+    after = client.call(p.SYNC, {})
+    assert after["ok"] is True
+    assert after["seq"] == before["seq"]
+    assert board_state(after["snapshot"]) == board_state(before)
+    assert client.events == []
+    assert "Traceback" not in server.log()[log_start:]
+
+
+@pytest.mark.parametrize("name", ["note:explode", "notes:reveal", "admin", "note.added",
+                                  "connect", "x" * 500])
+def test_unknown_event_name_gets_unknown_command(server, clients, workshop, name):
+    client = clients(server.url, workshop["id"], workshop["facilitator_token"])
+    before = client.snapshots[-1]
+    log_start = len(server.log())
+
+    ack = client.call(name, {"id": str(uuid.uuid4()), "step": 0, "text": "Doel"})
+
+    assert ack["ok"] is False, ack
+    assert ack["error"]["code"] == "unknown_command"
+    after = client.call(p.SYNC, {})
+    assert board_state(after["snapshot"]) == board_state(before)
+    assert "Traceback" not in server.log()[log_start:]
