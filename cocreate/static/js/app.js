@@ -46,7 +46,7 @@ function render() {
   timer.render();
   notes?.refresh();
   panel?.render();
-  projector?.fitNotes(board.root, store.notesOf(store.currentIndex).length);
+  projector?.fitNotes(board.root);
   renderRoom();
 }
 
@@ -92,7 +92,7 @@ if (view === "facilitate") {
 }
 if (view === "present") {
   projector = await import("./projector.js");
-  projector.startProjector();
+  projector.startProjector(board.root);
 }
 notes?.start();
 connection.start();

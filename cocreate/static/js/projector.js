@@ -1,15 +1,26 @@
-// The projector view: read-only, large type, the join address and code always visible.
+// The projector view: read-only, large type, the join address and code always visible,
+// and notes scaled down as the board fills up so every note stays on the screen.
 
 const bound = (name) => document.querySelector(`[data-bind="${name}"]`);
+const MIN_SCALE = 0.3;
+const STEP = 0.05;
+const MARGIN = 16;
 
-/** Fill in the join address shown next to the QR code. */
-export function startProjector() {
+/** Fill in the join address shown next to the QR code; refit when the window changes. */
+export function startProjector(board) {
   const url = new URL(document.body.dataset.joinUrl);
   bound("join-host").textContent = `${url.host}/join`;
+  window.addEventListener("resize", () => fitNotes(board));
 }
 
-/** Scale notes down as the board fills up, so every note stays on the screen. */
-export function fitNotes(board, count) {
-  const scale = count <= 12 ? 1 : count <= 24 ? 0.85 : count <= 40 ? 0.72 : 0.6;
-  board.style.setProperty("--note-scale", String(scale));
+/** Shrink the notes until the whole board fits below the step header without scrolling. */
+export function fitNotes(board) {
+  let scale = 1;
+  board.style.setProperty("--note-scale", "1");
+  const available = () => window.innerHeight - board.getBoundingClientRect().top - MARGIN;
+  while (board.getBoundingClientRect().height > available() && scale > MIN_SCALE) {
+    scale = Math.max(MIN_SCALE, scale - STEP);
+    board.style.setProperty("--note-scale", scale.toFixed(2));
+  }
+  board.dataset.scale = scale.toFixed(2);
 }
