@@ -15,6 +15,8 @@ NOTE_ADD = "note:add"
 NOTE_EDIT = "note:edit"
 NOTE_MOVE = "note:move"
 NOTE_REMOVE = "note:remove"
+NOTE_GROUP = "note:group"
+NOTE_UNGROUP = "note:ungroup"
 STEP_GO = "step:go"
 WORKSHOP_EDIT = "workshop:edit"
 WORKSHOP_LOCK = "workshop:lock"
@@ -25,7 +27,7 @@ TIMER_START = "timer:start"
 TIMER_STOP = "timer:stop"
 SYNC = "sync"
 
-COMMANDS = (NOTE_ADD, NOTE_EDIT, NOTE_MOVE, NOTE_REMOVE, STEP_GO, STEP_EDIT, NOTES_REVEAL,
+COMMANDS = (NOTE_ADD, NOTE_EDIT, NOTE_MOVE, NOTE_REMOVE, NOTE_GROUP, NOTE_UNGROUP, STEP_GO, STEP_EDIT, NOTES_REVEAL,
             TIMER_START, TIMER_STOP, WORKSHOP_EDIT, WORKSHOP_LOCK, PARTICIPANT_READY, SYNC)
 
 # Event types carried by `event` messages.
@@ -39,11 +41,13 @@ WORKSHOP_LOCKED = "workshop.locked"
 PARTICIPANT_JOINED = "participant.joined"
 PARTICIPANT_READY_CHANGED = "participant.ready"
 NOTES_REVEALED = "notes.revealed"
+NOTES_GROUPED = "notes.grouped"
+NOTES_UNGROUPED = "notes.ungrouped"
 STEP_EDITED = "step.edited"
 TIMER_CHANGED = "timer.changed"
 
 EVENT_TYPES = (NOTE_ADDED, NOTE_EDITED, NOTE_MOVED, NOTE_REMOVED, STEP_CHANGED, STEP_EDITED,
-               NOTES_REVEALED, TIMER_CHANGED, WORKSHOP_EDITED, WORKSHOP_LOCKED,
+               NOTES_REVEALED, NOTES_GROUPED, NOTES_UNGROUPED, TIMER_CHANGED, WORKSHOP_EDITED, WORKSHOP_LOCKED,
                PARTICIPANT_JOINED, PARTICIPANT_READY_CHANGED)
 
 # Error codes in acks, connect errors and HTTP error bodies.

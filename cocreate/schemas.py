@@ -4,8 +4,8 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 
 from .domain import (GOAL_MAX, LANGUAGES, NAME_MAX, NOTE_MAX, PALETTE, TITLE_MAX,
                      available_formats)
-from .domain.workshop import (ANONYMITY_MODES, LANES_MAX, PROMPT_MAX, REVEAL_MODES,
-                              TIMER_MAX)
+from .domain.workshop import (ANONYMITY_MODES, CLUSTER_TITLE_MAX, GROUP_MAX, LANES_MAX,
+                              PROMPT_MAX, REVEAL_MODES, TIMER_MAX)
 from . import protocol as p
 
 LANE_MAX = 40
@@ -80,6 +80,12 @@ class NoteRemove(StrictSchema):
     id = ClientId(required=True)
 
 
+class NoteGroup(StrictSchema):
+    id = ClientId()
+    ids = fields.List(ClientId(), required=True, validate=validate.Length(min=1, max=GROUP_MAX))
+    title = _text(CLUSTER_TITLE_MAX, min_length=0)
+
+
 class StepGo(StrictSchema):
     index = _index(required=True)
 
@@ -140,6 +146,8 @@ COMMAND_SCHEMAS = {
     p.NOTE_EDIT: NoteEdit(),
     p.NOTE_MOVE: NoteMove(),
     p.NOTE_REMOVE: NoteRemove(),
+    p.NOTE_GROUP: NoteGroup(),
+    p.NOTE_UNGROUP: NoteRemove(),
     p.STEP_GO: StepGo(),
     p.WORKSHOP_EDIT: WorkshopEdit(),
     p.WORKSHOP_LOCK: WorkshopLock(),

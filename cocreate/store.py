@@ -67,6 +67,17 @@ notes = Table(
     Column("version", Integer, nullable=False, default=1),
     Column("created_at", String(40), nullable=False),
     Column("removed", Boolean, nullable=False, default=False),
+    Column("group_id", String(36)),
+)
+
+clusters = Table(
+    "clusters", metadata,
+    Column("workshop_id", String(32), ForeignKey("workshops.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("id", String(36), primary_key=True),
+    Column("step", Integer, nullable=False),
+    Column("title", String(200), nullable=False, default=""),
+    Column("created_at", String(40), nullable=False),
 )
 
 # Join codes: no 0/O, 1/I/L look-alikes; 31^6 ≈ 887 million codes.
@@ -230,6 +241,7 @@ class Store:
     def delete_workshop(self, workshop_id):
         """Remove a workshop and everything in it."""
         with self._workshop_lock(workshop_id), self.engine.begin() as conn:
+            conn.execute(delete(clusters).where(clusters.c.workshop_id == workshop_id))
             conn.execute(delete(notes).where(notes.c.workshop_id == workshop_id))
             conn.execute(delete(participants).where(participants.c.workshop_id == workshop_id))
             conn.execute(delete(workshops).where(workshops.c.id == workshop_id))
@@ -286,7 +298,13 @@ class Store:
             workshop.notes[note.id] = domain.Note(
                 id=note.id, step=note.step, lane=note.lane, text=note.text, color=note.color,
                 x=note.x, y=note.y, author_id=note.author_id, anonymous=note.anonymous,
-                version=note.version, created_at=note.created_at, removed=note.removed)
+                version=note.version, created_at=note.created_at, removed=note.removed,
+                group=note.group_id)
+        for cluster in conn.execute(select(clusters).where(clusters.c.workshop_id == workshop_id)
+                                    .order_by(clusters.c.created_at)):
+            workshop.clusters[cluster.id] = domain.Cluster(
+                id=cluster.id, step=cluster.step, title=cluster.title,
+                created_at=cluster.created_at)
         return workshop
 
     def _reading(self):
@@ -321,7 +339,7 @@ def _save_timer(conn, workshop, change):
 def _note_row(note):
     return {"step": note.step, "lane": note.lane, "text": note.text, "color": note.color,
             "x": note.x, "y": note.y, "anonymous": note.anonymous, "version": note.version,
-            "removed": note.removed}
+            "removed": note.removed, "group_id": note.group}
 
 
 def _insert_note(conn, workshop, change):
@@ -354,6 +372,23 @@ def _save_ready(conn, workshop, change):
                  .values(ready=change.data["ready"]))
 
 
+def _save_clusters(conn, workshop, change):
+    """Rewrite the clusters of the event's step and the membership of its notes."""
+    step = change.data["step"]
+    conn.execute(delete(clusters).where(clusters.c.workshop_id == workshop.id,
+                                        clusters.c.step == step))
+    for cluster in workshop.clusters.values():
+        if cluster.step == step:
+            conn.execute(insert(clusters).values(workshop_id=workshop.id, id=cluster.id,
+                                                 step=step, title=cluster.title,
+                                                 created_at=cluster.created_at))
+    for note in workshop.notes.values():
+        if note.step == step:
+            conn.execute(update(notes).where(notes.c.workshop_id == workshop.id,
+                                             notes.c.id == note.id)
+                         .values(group_id=note.group))
+
+
 PERSIST = {
     p.NOTE_ADDED: _insert_note,
     p.NOTE_EDITED: _update_note,
@@ -364,6 +399,8 @@ PERSIST = {
     p.WORKSHOP_LOCKED: _save_settings,
     p.PARTICIPANT_READY_CHANGED: _save_ready,
     p.NOTES_REVEALED: _save_steps,
+    p.NOTES_GROUPED: _save_clusters,
+    p.NOTES_UNGROUPED: _save_clusters,
     p.STEP_EDITED: _save_steps,
     p.TIMER_CHANGED: _save_timer,
 }

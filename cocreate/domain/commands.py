@@ -1,13 +1,14 @@
 """Commands in, events out: every rule about who may change what lives here."""
 
 import re
+import uuid
 from datetime import datetime, timedelta
 
 from .. import protocol as p
 from .errors import DomainError, forbidden, invalid, not_found
 from .views import note_view, step_counts, step_view
-from .workshop import (ANONYMITY_MODES, DEFAULT_COLOR, PALETTE, REVEAL_MODES, Event, Note,
-                       Participant)
+from .workshop import (ANONYMITY_MODES, DEFAULT_COLOR, PALETTE, REVEAL_MODES, Cluster, Event,
+                       Note, Participant)
 
 LANE_KEY = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 
@@ -175,6 +176,57 @@ def remove_note(workshop, actor, payload, now):
     return [Event(p.NOTE_REMOVED, data)]
 
 
+def group_notes(workshop, actor, payload, now):
+    """`note:group`: the facilitator gathers notes of one step into a named cluster.
+
+    With the `id` of an existing cluster it sets that cluster's notes and title;
+    clusters left without notes disappear (`dissolved`).
+    """
+    _require_facilitator(actor)
+    notes = [_live_note(workshop, note_id) for note_id in dict.fromkeys(payload["ids"])]
+    steps = {note.step for note in notes}
+    if len(steps) != 1:
+        raise invalid("ids", "Group notes of one step only.")
+    step = steps.pop()
+    if workshop.steps[step].hidden:
+        raise invalid("ids", "Reveal the notes of this step before grouping them.")
+    cluster = workshop.clusters.get(payload.get("id") or "")
+    if cluster is not None and cluster.step != step:
+        raise invalid("id", "This cluster belongs to another step.")
+    if cluster is None:
+        cluster = Cluster(id=payload.get("id") or str(uuid.uuid4()), step=step, created_at=now)
+        workshop.clusters[cluster.id] = cluster
+    if "title" in payload:
+        cluster.title = payload["title"]
+    members = {note.id for note in notes}
+    for note in workshop.live_notes(step):
+        if note.group == cluster.id and note.id not in members:
+            note.group = None
+    for note in notes:
+        note.group = cluster.id
+    in_use = {note.group for note in workshop.live_notes()}
+    dissolved = [key for key in workshop.clusters if key not in in_use]
+    for key in dissolved:
+        del workshop.clusters[key]
+    return [Event(p.NOTES_GROUPED, {"id": cluster.id, "step": step, "title": cluster.title,
+                                    "note_ids": [note.id for note in notes],
+                                    "dissolved": dissolved})]
+
+
+def ungroup_notes(workshop, actor, payload, now):
+    """`note:ungroup`: the facilitator dissolves a cluster; its notes stay on the board."""
+    _require_facilitator(actor)
+    cluster = workshop.clusters.get(payload["id"])
+    if cluster is None:
+        raise not_found("Cluster")
+    released = [note for note in workshop.notes.values() if note.group == cluster.id]
+    for note in released:
+        note.group = None
+    del workshop.clusters[cluster.id]
+    return [Event(p.NOTES_UNGROUPED, {"id": cluster.id, "step": cluster.step,
+                                      "note_ids": [note.id for note in released]})]
+
+
 def reveal_notes(workshop, actor, payload, now):
     """`notes:reveal`: the facilitator shows a private step's notes to everyone at once."""
     _require_facilitator(actor)
@@ -295,6 +347,8 @@ COMMANDS = {
     p.NOTE_EDIT: edit_note,
     p.NOTE_MOVE: move_note,
     p.NOTE_REMOVE: remove_note,
+    p.NOTE_GROUP: group_notes,
+    p.NOTE_UNGROUP: ungroup_notes,
     p.NOTES_REVEAL: reveal_notes,
     p.STEP_GO: go_to_step,
     p.STEP_EDIT: edit_step,

@@ -24,6 +24,7 @@ def note_view(note, workshop, viewer=None):
         "author": author.id if author else None,
         "author_name": author.name if author else None,
         "created_at": note.created_at,
+        "group": note.group,
     }
     if viewer is not None:
         view["mine"] = note.author_id == viewer.id
@@ -44,6 +45,11 @@ def step_counts(workshop, index):
     """`{notes, authors}` of one step: all a viewer learns of private writing."""
     notes = workshop.live_notes(index)
     return {"notes": len(notes), "authors": len({note.author_id for note in notes})}
+
+
+def cluster_view(cluster):
+    """A cluster: its title and step; its notes say they belong to it."""
+    return {"id": cluster.id, "step": cluster.step, "title": cluster.title}
 
 
 def participant_view(person):
@@ -70,6 +76,7 @@ def snapshot(workshop, viewer, now):
         "steps": [step_view(index, step, workshop) for index, step in enumerate(workshop.steps)],
         "participants": [participant_view(p) for p in workshop.participants.values()],
         "notes": [note_view(note, workshop, viewer) for note in workshop.live_notes()],
+        "clusters": [cluster_view(cluster) for cluster in workshop.clusters.values()],
     }
 
 

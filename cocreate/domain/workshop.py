@@ -13,6 +13,8 @@ NOTE_MAX = 280
 TITLE_MAX = 120
 GOAL_MAX = 500
 NAME_MAX = 40
+CLUSTER_TITLE_MAX = 80
+GROUP_MAX = 100
 PROMPT_MAX = 600
 LANES_MAX = 8
 TIMER_MAX = 4 * 60 * 60
@@ -75,6 +77,17 @@ class Note:
     version: int = 1
     created_at: str = ""
     removed: bool = False
+    group: str | None = None
+
+
+@dataclass
+class Cluster:
+    """A named group of notes of one step, made by the facilitator."""
+
+    id: str
+    step: int
+    title: str = ""
+    created_at: str = ""
 
 
 @dataclass
@@ -95,6 +108,7 @@ class Workshop:
     timer: dict | None = None
     participants: dict = field(default_factory=dict)
     notes: dict = field(default_factory=dict)
+    clusters: dict = field(default_factory=dict)
 
     def live_notes(self, step=None):
         """Notes that have not been removed, oldest first; only of `step` when given."""

@@ -330,8 +330,8 @@ def test_malformed_payload_gets_an_invalid_ack_and_changes_nothing(
     assert "Traceback" not in server.log()[log_start:]
 
 
-@pytest.mark.parametrize("name", ["note:explode", "notes:reveal", "admin", "note.added",
-                                  "connect", "x" * 500])
+@pytest.mark.parametrize("name", ["note:explode", "admin", "note.added", "event",
+                                  "snapshot", "x" * 500])
 def test_unknown_event_name_gets_unknown_command(server, clients, workshop, name):
     client = clients(server.url, workshop["id"], workshop["facilitator_token"])
     before = client.snapshots[-1]
@@ -344,3 +344,39 @@ def test_unknown_event_name_gets_unknown_command(server, clients, workshop, name
     after = client.call(p.SYNC, {})
     assert board_state(after["snapshot"]) == board_state(before)
     assert "Traceback" not in server.log()[log_start:]
+
+
+def _reserved_call(client, name, *args):
+    try:
+        return client.sio.call(name, args if len(args) > 1 else args[0], timeout=3)
+    except socketio.exceptions.TimeoutError:
+        return "no ack within 3 s"
+
+
+@pytest.mark.parametrize("name", ["connect", "disconnect"])
+def test_reserved_event_names_sent_by_a_client_are_refused_and_change_nothing(
+        server, clients, workshop, name):
+    """`connect` / `disconnect` sent as ordinary events must not reach the lifecycle
+    handlers: the sender stays who it was, online and able to send commands."""
+    other = server.create_workshop("Andere sessie")
+    client = clients(server.url, workshop["id"], workshop["facilitator_token"])
+    me = client.snapshots[-1]["me"]["id"]
+    client.wait_for(lambda: client.presence and me in client.presence[-1]["online"])
+    log_start = len(server.log())
+
+    ack = _reserved_call(client, name, "x", {"workshop": other["id"],
+                                             "token": other["facilitator_token"]})
+
+    after = client.call(p.SYNC, {})
+    problems = []
+    if not (isinstance(ack, dict) and ack.get("error", {}).get("code") == "unknown_command"):
+        problems.append(f"ack: {ack!r}")
+    if not after.get("ok") or after["snapshot"]["workshop"]["id"] != workshop["id"]:
+        problems.append(f"sync afterwards: {after!r:.200}")
+    if me not in client.presence[-1]["online"]:
+        problems.append(f"dropped from presence: {client.presence[-1]}")
+    if len(client.snapshots) != 1:
+        problems.append(f"extra snapshots of {[s['workshop']['title'] for s in client.snapshots]}")
+    if "Traceback" in server.log()[log_start:]:
+        problems.append("traceback in the server log")
+    assert not problems, "; ".join(problems)

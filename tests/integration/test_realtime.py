@@ -156,6 +156,10 @@ REFUSED = {
     "step:go": lambda note: (p.STEP_GO, {"index": 1}),
     "workshop:edit": lambda note: (p.WORKSHOP_EDIT, {"title": "Gekaapt"}),
     "workshop:lock": lambda note: (p.WORKSHOP_LOCK, {"locked": True}),
+    "step:edit": lambda note: ("step:edit", {"index": 1, "title": "Gekaapt"}),
+    "notes:reveal": lambda note: ("notes:reveal", {"step": FRICTION}),
+    "timer:start": lambda note: ("timer:start", {"seconds": 60}),
+    "timer:stop": lambda note: ("timer:stop", {}),
     "note:edit-of-another": lambda note: (p.NOTE_EDIT, {"id": note, "text": "Gekaapt"}),
     "note:remove-of-another": lambda note: (p.NOTE_REMOVE, {"id": note}),
 }

@@ -14,7 +14,7 @@ const bound = (name) => document.querySelector(`[data-bind="${name}"]`);
 
 const store = new BoardStore();
 const connection = new Connection(workshopId);
-const board = new BoardView(store, { controls: view !== "present" });
+const board = new BoardView(store, { controls: view !== "present", selectable: view === "facilitate" });
 const timer = new TimerView(store, { onDone: () => render() });
 const toastBox = bound("toast");
 let toastTimer = null;
@@ -87,7 +87,7 @@ bound("ready-toggle")?.addEventListener("click", async () => {
 
 if (view === "facilitate") {
   const { FacilitatorPanel } = await import("./facilitator.js");
-  panel = new FacilitatorPanel({ store, connection, toast });
+  panel = new FacilitatorPanel({ store, connection, toast, board });
   panel.start();
 }
 if (view === "present") {

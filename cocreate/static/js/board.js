@@ -18,11 +18,14 @@ function el(tag, className, text) {
 }
 
 export class BoardView {
-  constructor(store, { controls }) {
+  constructor(store, { controls, selectable = false }) {
     this.store = store;
     this.controls = controls;
+    this.selectable = selectable;
+    this.selected = new Set();
     this.root = bound("board");
     this.elements = new Map();
+    this.clusterElements = new Map();
     this.editingId = null;
     this.renderedStep = null;
   }
@@ -47,6 +50,8 @@ export class BoardView {
     this.renderedStep = this.store.currentIndex;
     this.root.replaceChildren();
     this.elements.clear();
+    this.clusterElements.clear();
+    this.selected.clear();
     this.editingId = null;
     const lanes = step.lanes.length ? step.lanes : [{ key: null, title: null }];
     this.root.classList.toggle("has-lanes", step.lanes.length > 0);
@@ -75,10 +80,20 @@ export class BoardView {
     const notes = hidden ? all.filter((note) => note.text !== undefined) : all;
     this.#privacy(hidden, index);
     const seen = new Set();
+    const seenClusters = new Set();
     for (const note of notes) {
       seen.add(note.id);
-      const list = this.root.querySelector(`[data-lane-list="${CSS.escape(note.lane ?? "")}"]`)
+      let list = this.root.querySelector(`[data-lane-list="${CSS.escape(note.lane ?? "")}"]`)
         ?? this.root.querySelector("[data-lane-list]");
+      const cluster = note.group ? this.store.clusters.get(note.group) : null;
+      if (cluster) {
+        const box = this.#clusterBox(cluster);
+        if (!seenClusters.has(cluster.id)) {
+          seenClusters.add(cluster.id);
+          list.append(box);
+        }
+        list = box.querySelector(".cluster-notes");
+      }
       let item = this.elements.get(note.id);
       if (note.id !== this.editingId && (!item || item.dataset.stamp !== this.#stamp(note))) {
         const fresh = this.noteElement(note);
@@ -88,6 +103,13 @@ export class BoardView {
       }
       list.append(item);
     }
+    for (const [id, box] of this.clusterElements) {
+      if (!seenClusters.has(id)) {
+        box.remove();
+        this.clusterElements.delete(id);
+      }
+    }
+    for (const id of this.selected) if (!seen.has(id)) this.selected.delete(id);
     for (const [id, item] of this.elements) {
       if (!seen.has(id)) {
         item.remove();
@@ -103,6 +125,30 @@ export class BoardView {
       section.querySelector(".empty").hidden = section.querySelector(".notes").children.length > 0;
     }
     setText("notes-count", t("notes_count", { n: all.length }));
+  }
+
+  #clusterBox(cluster) {
+    let box = this.clusterElements.get(cluster.id);
+    if (!box) {
+      box = el("li", "cluster");
+      box.dataset.cluster = cluster.id;
+      const header = el("div", "cluster-header");
+      const heading = el("h3", "cluster-title");
+      heading.id = `cluster-${cluster.id}`;
+      box.setAttribute("aria-labelledby", heading.id);
+      header.append(heading);
+      if (this.selectable) {
+        const ungroup = el("button", "icon-button", t("cluster_ungroup"));
+        ungroup.type = "button";
+        ungroup.dataset.action = "ungroup";
+        header.append(ungroup);
+      }
+      const list = el("ul", "cluster-notes");
+      box.append(header, list);
+      this.clusterElements.set(cluster.id, box);
+    }
+    box.querySelector(".cluster-title").textContent = cluster.title || t("cluster_untitled");
+    return box;
   }
 
   #privacy(hidden, index) {
@@ -134,7 +180,20 @@ export class BoardView {
     item.dataset.id = note.id;
     item.dataset.stamp = this.#stamp(note);
     if (note.pending) item.classList.add("pending");
-    item.append(el("p", "note-text", note.text));
+    const text = el("p", "note-text", note.text);
+    text.id = `note-text-${note.id}`;
+    if (this.selectable && !note.pending) {
+      const pick = el("label", "note-select");
+      const box = el("input");
+      box.type = "checkbox";
+      box.dataset.action = "select";
+      box.checked = this.selected.has(note.id);
+      box.setAttribute("aria-describedby", text.id);
+      pick.append(box, el("span", "sr-only", t("note_select")));
+      item.append(pick);
+      item.classList.toggle("selected", box.checked);
+    }
+    item.append(text);
     const meta = el("p", "note-meta");
     const mine = this.store.isMine(note);
     let author;

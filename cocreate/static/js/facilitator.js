@@ -2,6 +2,7 @@
 
 import { COMMANDS } from "./protocol.js";
 import { errorText, t } from "./i18n.js";
+import { uuid4 } from "./notes.js";
 
 const bound = (name) => document.querySelector(`[data-bind="${name}"]`);
 
@@ -13,8 +14,9 @@ function slug(title) {
 }
 
 export class FacilitatorPanel {
-  constructor({ store, connection, toast }) {
+  constructor({ store, connection, toast, board }) {
     this.store = store;
+    this.board = board;
     this.connection = connection;
     this.toast = toast;
     this.formTouched = false;
@@ -33,6 +35,29 @@ export class FacilitatorPanel {
     bound("copy-link").addEventListener("click", () => this.#copy());
     bound("lock-toggle").addEventListener("click", () =>
       this.#send(COMMANDS.WORKSHOP_LOCK, { locked: !this.store.workshop.locked }));
+    this.board.root.addEventListener("change", (event) => {
+      if (event.target.dataset.action !== "select") return;
+      const id = event.target.closest("[data-id]").dataset.id;
+      if (event.target.checked) this.board.selected.add(id);
+      else this.board.selected.delete(id);
+      event.target.closest(".note").classList.toggle("selected", event.target.checked);
+      this.#renderGroupBar();
+    });
+    this.board.root.addEventListener("click", (event) => {
+      const button = event.target.closest("button[data-action=ungroup]");
+      if (button) this.#send(COMMANDS.NOTE_UNGROUP, { id: button.closest("[data-cluster]").dataset.cluster });
+    });
+    bound("group-form").addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const ids = [...this.board.selected];
+      if (!ids.length) return;
+      const title = event.target.elements.title.value.trim();
+      if (await this.#send(COMMANDS.NOTE_GROUP, { id: uuid4(), ids, title })) {
+        event.target.reset();
+        this.#clearSelection();
+      }
+    });
+    bound("group-clear").addEventListener("click", () => this.#clearSelection());
     bound("reveal").addEventListener("click", () =>
       this.#send(COMMANDS.NOTES_REVEAL, { step: this.store.currentIndex }));
     bound("timer-presets").addEventListener("click", (event) => {
@@ -100,6 +125,22 @@ export class FacilitatorPanel {
     reveal.textContent = t("reveal_button", { n: store.countsOf(store.currentIndex).notes });
     bound("timer-stop").hidden = !store.workshop.timer;
     this.#fillStepForm();
+    this.#renderGroupBar();
+  }
+
+  #renderGroupBar() {
+    const count = this.board.selected.size;
+    bound("group-bar").hidden = count === 0;
+    bound("group-count").textContent = t("group_selected", { n: count });
+  }
+
+  #clearSelection() {
+    this.board.selected.clear();
+    for (const box of this.board.root.querySelectorAll("input[data-action=select]")) {
+      box.checked = false;
+      box.closest(".note").classList.remove("selected");
+    }
+    this.#renderGroupBar();
   }
 
   #fillStepForm() {

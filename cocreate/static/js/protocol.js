@@ -13,6 +13,8 @@ export const COMMANDS = Object.freeze({
   NOTE_EDIT: "note:edit",
   NOTE_MOVE: "note:move",
   NOTE_REMOVE: "note:remove",
+  NOTE_GROUP: "note:group",
+  NOTE_UNGROUP: "note:ungroup",
   STEP_GO: "step:go",
   WORKSHOP_EDIT: "workshop:edit",
   WORKSHOP_LOCK: "workshop:lock",
@@ -35,6 +37,8 @@ export const EVENTS = Object.freeze({
   PARTICIPANT_JOINED: "participant.joined",
   PARTICIPANT_READY_CHANGED: "participant.ready",
   NOTES_REVEALED: "notes.revealed",
+  NOTES_GROUPED: "notes.grouped",
+  NOTES_UNGROUPED: "notes.ungrouped",
   STEP_EDITED: "step.edited",
   TIMER_CHANGED: "timer.changed",
 });

@@ -12,6 +12,7 @@ export class BoardStore extends EventTarget {
     this.steps = [];
     this.participants = new Map();
     this.notes = new Map();
+    this.clusters = new Map();
     this.pending = new Map();
     this.ownIds = new Set();
     this.online = new Set();
@@ -26,6 +27,7 @@ export class BoardStore extends EventTarget {
     this.steps = snapshot.steps;
     this.participants = new Map(snapshot.participants.map((p) => [p.id, p]));
     this.notes = new Map(snapshot.notes.map((n) => [n.id, n]));
+    this.clusters = new Map((snapshot.clusters ?? []).map((c) => [c.id, c]));
     for (const note of snapshot.notes) if (note.mine) this.ownIds.add(note.id);
     for (const id of this.notes.keys()) this.pending.delete(id);
     this.ready = true;
@@ -63,6 +65,24 @@ export class BoardStore extends EventTarget {
         this.steps[data.step] = { ...step, revealed: true };
         break;
       }
+      case EVENTS.NOTES_GROUPED:
+        for (const id of data.dissolved) this.clusters.delete(id);
+        this.clusters.set(data.id, { id: data.id, step: data.step, title: data.title });
+        for (const note of this.notes.values()) {
+          if (note.group === data.id) note.group = null;
+        }
+        for (const id of data.note_ids) {
+          const note = this.notes.get(id);
+          if (note) this.notes.set(id, { ...note, group: data.id });
+        }
+        break;
+      case EVENTS.NOTES_UNGROUPED:
+        this.clusters.delete(data.id);
+        for (const id of data.note_ids) {
+          const note = this.notes.get(id);
+          if (note) this.notes.set(id, { ...note, group: null });
+        }
+        break;
       case EVENTS.STEP_EDITED:
         this.steps[data.index] = data;
         break;
