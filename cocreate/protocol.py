@@ -17,6 +17,13 @@ NOTE_MOVE = "note:move"
 NOTE_REMOVE = "note:remove"
 NOTE_GROUP = "note:group"
 NOTE_UNGROUP = "note:ungroup"
+VOTE_CAST = "vote:cast"
+VOTE_RETRACT = "vote:retract"
+VOTING_OPEN = "voting:open"
+VOTING_CLOSE = "voting:close"
+ACTION_ADD = "action:add"
+ACTION_EDIT = "action:edit"
+ACTION_REMOVE = "action:remove"
 STEP_GO = "step:go"
 WORKSHOP_EDIT = "workshop:edit"
 WORKSHOP_LOCK = "workshop:lock"
@@ -27,7 +34,9 @@ TIMER_START = "timer:start"
 TIMER_STOP = "timer:stop"
 SYNC = "sync"
 
-COMMANDS = (NOTE_ADD, NOTE_EDIT, NOTE_MOVE, NOTE_REMOVE, NOTE_GROUP, NOTE_UNGROUP, STEP_GO, STEP_EDIT, NOTES_REVEAL,
+COMMANDS = (NOTE_ADD, NOTE_EDIT, NOTE_MOVE, NOTE_REMOVE, NOTE_GROUP, NOTE_UNGROUP, VOTE_CAST,
+            VOTE_RETRACT, VOTING_OPEN, VOTING_CLOSE, ACTION_ADD, ACTION_EDIT, ACTION_REMOVE,
+            STEP_GO, STEP_EDIT, NOTES_REVEAL,
             TIMER_START, TIMER_STOP, WORKSHOP_EDIT, WORKSHOP_LOCK, PARTICIPANT_READY, SYNC)
 
 # Event types carried by `event` messages.
@@ -43,13 +52,21 @@ PARTICIPANT_READY_CHANGED = "participant.ready"
 NOTES_REVEALED = "notes.revealed"
 NOTES_GROUPED = "notes.grouped"
 NOTES_UNGROUPED = "notes.ungrouped"
+VOTE_CHANGED = "vote.changed"
+VOTING_OPENED = "voting.opened"
+VOTING_CLOSED = "voting.closed"
+ACTION_ADDED = "action.added"
+ACTION_EDITED = "action.edited"
+ACTION_REMOVED = "action.removed"
 STEP_EDITED = "step.edited"
 TIMER_CHANGED = "timer.changed"
 
 EVENT_TYPES = (NOTE_ADDED, NOTE_EDITED, NOTE_MOVED, NOTE_REMOVED, STEP_CHANGED, STEP_EDITED,
-               NOTES_REVEALED, NOTES_GROUPED, NOTES_UNGROUPED, TIMER_CHANGED, WORKSHOP_EDITED, WORKSHOP_LOCKED,
+               NOTES_REVEALED, NOTES_GROUPED, NOTES_UNGROUPED, VOTE_CHANGED, VOTING_OPENED,
+               VOTING_CLOSED, ACTION_ADDED, ACTION_EDITED, ACTION_REMOVED, TIMER_CHANGED, WORKSHOP_EDITED, WORKSHOP_LOCKED,
                PARTICIPANT_JOINED, PARTICIPANT_READY_CHANGED)
 
 # Error codes in acks, connect errors and HTTP error bodies.
 ERROR_CODES = ("invalid", "unauthorized", "forbidden", "not_found", "conflict", "locked",
-               "rate_limited", "unknown_command", "payload_too_large", "internal")
+               "budget_exceeded", "voting_closed", "rate_limited", "unknown_command",
+               "payload_too_large", "internal")

@@ -4,8 +4,9 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 
 from .domain import (GOAL_MAX, LANGUAGES, NAME_MAX, NOTE_MAX, PALETTE, TITLE_MAX,
                      available_formats)
-from .domain.workshop import (ANONYMITY_MODES, CLUSTER_TITLE_MAX, GROUP_MAX, LANES_MAX,
-                              PROMPT_MAX, REVEAL_MODES, TIMER_MAX)
+from .domain.workshop import (ACTION_STATUSES, ACTION_TITLE_MAX, ANONYMITY_MODES, BUDGET_MAX,
+                              CLUSTER_TITLE_MAX, GROUP_MAX, LANES_MAX, OWNER_MAX, PROMPT_MAX,
+                              REVEAL_MODES, TIMER_MAX)
 from . import protocol as p
 
 LANE_MAX = 40
@@ -25,6 +26,18 @@ class ClientId(fields.UUID):
         if not isinstance(value, str) or len(value) > 36:
             raise self.make_error("invalid_uuid")
         return str(super()._deserialize(value, attr, data, **kwargs))
+
+
+class IsoDate(fields.Date):
+    """A calendar date `YYYY-MM-DD`, kept as that string."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, str) or len(value) != 10:
+            raise self.make_error("invalid")
+        day = super()._deserialize(value, attr, data, **kwargs)
+        if not 2000 <= day.year <= 2100:
+            raise ValidationError("Choose a date between 2000 and 2100.")
+        return day.isoformat()
 
 
 def _text(max_length, min_length=1, **kwargs):
@@ -119,6 +132,44 @@ class TimerStart(StrictSchema):
     lock_at_end = fields.Boolean()
 
 
+class VoteCast(StrictSchema):
+    note_id = ClientId(required=True)
+
+
+class VotingOpen(StrictSchema):
+    step = _index(required=True)
+    budget = fields.Integer(strict=True, required=True,
+                            validate=validate.Range(min=1, max=BUDGET_MAX))
+    per_note = fields.Integer(strict=True, allow_none=True,
+                              validate=validate.Range(min=1, max=BUDGET_MAX))
+
+
+def _note_ids():
+    return fields.List(ClientId(), validate=validate.Length(max=GROUP_MAX))
+
+
+class ActionAdd(StrictSchema):
+    id = ClientId(required=True)
+    title = _text(ACTION_TITLE_MAX, required=True)
+    owner = _text(OWNER_MAX, min_length=0, allow_none=True)
+    due = IsoDate(allow_none=True)
+    note_ids = _note_ids()
+
+
+class ActionEdit(StrictSchema):
+    id = ClientId(required=True)
+    title = _text(ACTION_TITLE_MAX)
+    owner = _text(OWNER_MAX, min_length=0, allow_none=True)
+    due = IsoDate(allow_none=True)
+    status = fields.String(validate=validate.OneOf(ACTION_STATUSES))
+    note_ids = _note_ids()
+
+    @validates_schema
+    def _something_to_change(self, data, **kwargs):
+        if not data.keys() - {"id"}:
+            raise ValidationError("Give something of the action to change.", "_schema")
+
+
 class Empty(StrictSchema):
     """Commands without a payload: `{}` (or nothing)."""
 
@@ -148,6 +199,13 @@ COMMAND_SCHEMAS = {
     p.NOTE_REMOVE: NoteRemove(),
     p.NOTE_GROUP: NoteGroup(),
     p.NOTE_UNGROUP: NoteRemove(),
+    p.VOTE_CAST: VoteCast(),
+    p.VOTE_RETRACT: VoteCast(),
+    p.VOTING_OPEN: VotingOpen(),
+    p.VOTING_CLOSE: Empty(),
+    p.ACTION_ADD: ActionAdd(),
+    p.ACTION_EDIT: ActionEdit(),
+    p.ACTION_REMOVE: NoteRemove(),
     p.STEP_GO: StepGo(),
     p.WORKSHOP_EDIT: WorkshopEdit(),
     p.WORKSHOP_LOCK: WorkshopLock(),

@@ -80,6 +80,32 @@ clusters = Table(
     Column("created_at", String(40), nullable=False),
 )
 
+votes = Table(
+    "votes", metadata,
+    Column("workshop_id", String(32), ForeignKey("workshops.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("participant_id", String(32), primary_key=True),
+    Column("note_id", String(36), primary_key=True),
+    Column("count", Integer, nullable=False),
+)
+
+actions = Table(
+    "actions", metadata,
+    Column("workshop_id", String(32), ForeignKey("workshops.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("id", String(36), primary_key=True),
+    Column("position", Integer, nullable=False),
+    Column("title", String(800), nullable=False),
+    Column("created_by", String(32), nullable=False),
+    Column("owner_id", String(32)),
+    Column("owner_name", String(320)),
+    Column("due", String(10)),
+    Column("status", String(8), nullable=False, default="open"),
+    Column("note_ids", JSON, nullable=False),
+    Column("created_at", String(40), nullable=False),
+    Column("removed", Boolean, nullable=False, default=False),
+)
+
 # Join codes: no 0/O, 1/I/L look-alikes; 31^6 ≈ 887 million codes.
 JOIN_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 JOIN_LENGTH = 6
@@ -241,6 +267,8 @@ class Store:
     def delete_workshop(self, workshop_id):
         """Remove a workshop and everything in it."""
         with self._workshop_lock(workshop_id), self.engine.begin() as conn:
+            conn.execute(delete(votes).where(votes.c.workshop_id == workshop_id))
+            conn.execute(delete(actions).where(actions.c.workshop_id == workshop_id))
             conn.execute(delete(clusters).where(clusters.c.workshop_id == workshop_id))
             conn.execute(delete(notes).where(notes.c.workshop_id == workshop_id))
             conn.execute(delete(participants).where(participants.c.workshop_id == workshop_id))
@@ -305,6 +333,15 @@ class Store:
             workshop.clusters[cluster.id] = domain.Cluster(
                 id=cluster.id, step=cluster.step, title=cluster.title,
                 created_at=cluster.created_at)
+        for vote in conn.execute(select(votes).where(votes.c.workshop_id == workshop_id)):
+            workshop.votes[(vote.participant_id, vote.note_id)] = vote.count
+        for action in conn.execute(select(actions).where(actions.c.workshop_id == workshop_id)
+                                   .order_by(actions.c.position)):
+            workshop.actions[action.id] = domain.Action(
+                id=action.id, title=action.title, created_by=action.created_by,
+                owner_id=action.owner_id, owner_name=action.owner_name, due=action.due,
+                status=action.status, note_ids=list(action.note_ids),
+                created_at=action.created_at, removed=action.removed)
         return workshop
 
     def _reading(self):
@@ -353,6 +390,40 @@ def _update_note(conn, workshop, change):
     note = workshop.notes[change.data["id"]]
     conn.execute(update(notes).where(notes.c.workshop_id == workshop.id, notes.c.id == note.id)
                  .values(**_note_row(note)))
+    if note.removed:
+        conn.execute(delete(votes).where(votes.c.workshop_id == workshop.id,
+                                         votes.c.note_id == note.id))
+
+
+def _save_vote(conn, workshop, change):
+    voter, note_id = change.owner, change.own["note_id"]
+    key = (votes.c.workshop_id == workshop.id, votes.c.participant_id == voter,
+           votes.c.note_id == note_id)
+    conn.execute(delete(votes).where(*key))
+    count = workshop.votes.get((voter, note_id), 0)
+    if count:
+        conn.execute(insert(votes).values(workshop_id=workshop.id, participant_id=voter,
+                                          note_id=note_id, count=count))
+
+
+def _action_row(action):
+    return {"title": action.title, "owner_id": action.owner_id, "owner_name": action.owner_name,
+            "due": action.due, "status": action.status, "note_ids": list(action.note_ids),
+            "removed": action.removed}
+
+
+def _insert_action(conn, workshop, change):
+    action = workshop.actions[change.data["id"]]
+    conn.execute(insert(actions).values(workshop_id=workshop.id, id=action.id,
+                                        position=change.seq, created_by=action.created_by,
+                                        created_at=action.created_at, **_action_row(action)))
+
+
+def _update_action(conn, workshop, change):
+    action = workshop.actions[change.data["id"]]
+    conn.execute(update(actions).where(actions.c.workshop_id == workshop.id,
+                                       actions.c.id == action.id)
+                 .values(**_action_row(action)))
 
 
 def _save_step(conn, workshop, change):
@@ -400,6 +471,12 @@ PERSIST = {
     p.PARTICIPANT_READY_CHANGED: _save_ready,
     p.NOTES_REVEALED: _save_steps,
     p.NOTES_GROUPED: _save_clusters,
+    p.VOTING_OPENED: _save_steps,
+    p.VOTING_CLOSED: _save_steps,
+    p.VOTE_CHANGED: _save_vote,
+    p.ACTION_ADDED: _insert_action,
+    p.ACTION_EDITED: _update_action,
+    p.ACTION_REMOVED: _update_action,
     p.NOTES_UNGROUPED: _save_clusters,
     p.STEP_EDITED: _save_steps,
     p.TIMER_CHANGED: _save_timer,

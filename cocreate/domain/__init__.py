@@ -4,11 +4,11 @@ from .commands import COMMANDS, apply, join
 from .errors import DomainError
 from .formats import DEFAULT_FORMAT, LANGUAGES, available_formats, load_format, steps_in_language
 from .views import event_message, own_message, snapshot
-from .workshop import (Cluster, FACILITATOR, GOAL_MAX, NAME_MAX, NOTE_MAX, PALETTE, PARTICIPANT,
+from .workshop import (Action, Cluster, FACILITATOR, GOAL_MAX, NAME_MAX, NOTE_MAX, PALETTE, PARTICIPANT,
                        TITLE_MAX, Event, Note, Participant, Step, Workshop, new_workshop)
 
 __all__ = [
-    "COMMANDS", "Cluster", "DEFAULT_FORMAT", "DomainError", "Event", "FACILITATOR", "GOAL_MAX",
+    "Action", "COMMANDS", "Cluster", "DEFAULT_FORMAT", "DomainError", "Event", "FACILITATOR", "GOAL_MAX",
     "LANGUAGES", "NAME_MAX", "NOTE_MAX", "Note", "PALETTE", "PARTICIPANT", "Participant",
     "Step", "TITLE_MAX", "Workshop", "apply", "available_formats", "event_message", "join",
     "load_format", "new_workshop", "own_message", "snapshot", "steps_in_language",

@@ -6,9 +6,10 @@ from datetime import datetime, timedelta
 
 from .. import protocol as p
 from .errors import DomainError, forbidden, invalid, not_found
-from .views import note_view, step_counts, step_view
-from .workshop import (ANONYMITY_MODES, DEFAULT_COLOR, PALETTE, REVEAL_MODES, Cluster, Event,
-                       Note, Participant)
+from .views import (action_view, my_votes, note_view, own_votes, step_counts, step_view,
+                    voting_progress)
+from .workshop import (ANONYMITY_MODES, DEFAULT_COLOR, PALETTE, REVEAL_MODES, Action, Cluster,
+                       Event, Note, Participant)
 
 LANE_KEY = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 
@@ -170,6 +171,9 @@ def remove_note(workshop, actor, payload, now):
     _require_author_or_facilitator(note, actor)
     _require_writable(workshop, actor, now)
     note.removed = True
+    # Dots on a removed note go back to their voters.
+    for key in [key for key in workshop.votes if key[1] == note.id]:
+        del workshop.votes[key]
     data = {"id": note.id, "step": note.step}
     if workshop.is_hidden(note):
         data["counts"] = step_counts(workshop, note.step)
@@ -236,6 +240,151 @@ def reveal_notes(workshop, actor, payload, now):
     step.revealed = True
     notes = [note_view(note, workshop) for note in workshop.live_notes(payload["step"])]
     return [Event(p.NOTES_REVEALED, {"step": payload["step"], "notes": notes})]
+
+
+# -- voting ---------------------------------------------------------------------
+
+def open_voting(workshop, actor, payload, now):
+    """`voting:open`: dot voting on one step with a budget per participant."""
+    _require_facilitator(actor)
+    index = payload["step"]
+    step = _step(workshop, index)
+    if step.hidden:
+        raise invalid("step", "Reveal the notes of this step before voting.")
+    current = workshop.open_voting()
+    if current is not None and current != index:
+        raise DomainError("conflict", "Voting is open on another step; close it first.")
+    per_note = payload.get("per_note")
+    if per_note is not None and per_note > payload["budget"]:
+        raise invalid("per_note", "The per-note maximum cannot exceed the budget.")
+    step.vote_state, step.budget, step.per_note = "open", payload["budget"], per_note
+    return [Event(p.VOTING_OPENED, {"step": index, "budget": step.budget,
+                                    "per_note": step.per_note,
+                                    "progress": voting_progress(workshop, index)})]
+
+
+def close_voting(workshop, actor, payload, now):
+    """`voting:close`: the tallies become visible to everyone at once."""
+    _require_facilitator(actor)
+    index = workshop.open_voting()
+    if index is None:
+        raise DomainError("voting_closed", "No voting is open.")
+    workshop.steps[index].vote_state = "closed"
+    tallies = {note.id: workshop.tally(note.id) for note in workshop.live_notes(index)}
+    return [Event(p.VOTING_CLOSED, {"step": index, "tallies": tallies})]
+
+
+def _votable(workshop, note_id):
+    note = _live_note(workshop, note_id)
+    index = workshop.open_voting()
+    if index is None:
+        raise DomainError("voting_closed", "Voting is not open.")
+    if note.step != index:
+        raise invalid("note_id", "This note is not part of the current vote.")
+    return note, workshop.steps[index]
+
+
+def _vote_event(workshop, actor, note):
+    own = own_votes(workshop, actor.id, note.step)
+    own["note_id"] = note.id
+    public = {"step": note.step, "progress": voting_progress(workshop, note.step)}
+    own["progress"] = public["progress"]
+    return Event(p.VOTE_CHANGED, public, owner=actor.id, own=own)
+
+
+def cast_vote(workshop, actor, payload, now):
+    """`vote:cast`: one dot on a note; never past the budget or the per-note maximum."""
+    note, step = _votable(workshop, payload["note_id"])
+    mine = my_votes(workshop, actor.id, note.step)
+    if sum(mine.values()) >= step.budget:
+        raise DomainError("budget_exceeded", "You have used all your dots.")
+    if step.per_note is not None and mine.get(note.id, 0) >= step.per_note:
+        raise DomainError("budget_exceeded", "This note has the most dots you may give it.")
+    workshop.votes[(actor.id, note.id)] = mine.get(note.id, 0) + 1
+    return [_vote_event(workshop, actor, note)]
+
+
+def retract_vote(workshop, actor, payload, now):
+    """`vote:retract`: take one of your dots back."""
+    note, _step_ = _votable(workshop, payload["note_id"])
+    key = (actor.id, note.id)
+    if not workshop.votes.get(key):
+        raise not_found("Your vote on this note")
+    workshop.votes[key] -= 1
+    if not workshop.votes[key]:
+        del workshop.votes[key]
+    return [_vote_event(workshop, actor, note)]
+
+
+# -- actions --------------------------------------------------------------------
+
+def _owner(workshop, owner):
+    """(participant id, free-text name) for an `owner` value: a participant's id or a name."""
+    if not owner:
+        return None, None
+    if owner in workshop.participants:
+        return owner, None
+    return None, owner
+
+
+def _source_notes(workshop, note_ids):
+    for note_id in note_ids:
+        note = workshop.notes.get(note_id)
+        if note is None or note.removed:
+            raise invalid("note_ids", "A source note does not exist.")
+        if workshop.is_hidden(note):
+            raise invalid("note_ids", "A source note is still private.")
+    return list(dict.fromkeys(note_ids))
+
+
+def _live_action(workshop, action_id):
+    action = workshop.actions.get(action_id)
+    if action is None or action.removed:
+        raise not_found("Action")
+    return action
+
+
+def add_action(workshop, actor, payload, now):
+    """`action:add`: turn notes into something the team will do; the same id again is harmless."""
+    existing = workshop.actions.get(payload["id"])
+    if existing is not None:
+        if existing.created_by != actor.id:
+            raise DomainError("conflict", "This action id is already taken.")
+        return []
+    _require_writable(workshop, actor, now)
+    owner_id, owner_name = _owner(workshop, payload.get("owner"))
+    action = Action(id=payload["id"], title=payload["title"], created_by=actor.id,
+                    owner_id=owner_id, owner_name=owner_name, due=payload.get("due"),
+                    note_ids=_source_notes(workshop, payload.get("note_ids", [])),
+                    created_at=now)
+    workshop.actions[action.id] = action
+    return [Event(p.ACTION_ADDED, action_view(action, workshop))]
+
+
+def edit_action(workshop, actor, payload, now):
+    """`action:edit`: title, owner ("ik pak dit op"), due date or status."""
+    action = _live_action(workshop, payload["id"])
+    _require_writable(workshop, actor, now)
+    owner = _owner(workshop, payload["owner"]) if "owner" in payload else None
+    note_ids = _source_notes(workshop, payload["note_ids"]) if "note_ids" in payload else None
+    for name in ("title", "due", "status"):
+        if name in payload:
+            setattr(action, name, payload[name])
+    if owner is not None:
+        action.owner_id, action.owner_name = owner
+    if note_ids is not None:
+        action.note_ids = note_ids
+    return [Event(p.ACTION_EDITED, action_view(action, workshop))]
+
+
+def remove_action(workshop, actor, payload, now):
+    """`action:remove`: the facilitator or whoever made the action removes it."""
+    action = _live_action(workshop, payload["id"])
+    if action.created_by != actor.id and not actor.is_facilitator:
+        raise forbidden("Only the facilitator or its creator may remove this action.")
+    _require_writable(workshop, actor, now)
+    action.removed = True
+    return [Event(p.ACTION_REMOVED, {"id": action.id})]
 
 
 # -- steps ----------------------------------------------------------------------
@@ -350,6 +499,13 @@ COMMANDS = {
     p.NOTE_GROUP: group_notes,
     p.NOTE_UNGROUP: ungroup_notes,
     p.NOTES_REVEAL: reveal_notes,
+    p.VOTING_OPEN: open_voting,
+    p.VOTING_CLOSE: close_voting,
+    p.VOTE_CAST: cast_vote,
+    p.VOTE_RETRACT: retract_vote,
+    p.ACTION_ADD: add_action,
+    p.ACTION_EDIT: edit_action,
+    p.ACTION_REMOVE: remove_action,
     p.STEP_GO: go_to_step,
     p.STEP_EDIT: edit_step,
     p.TIMER_START: start_timer,

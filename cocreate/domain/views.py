@@ -26,6 +26,8 @@ def note_view(note, workshop, viewer=None):
         "created_at": note.created_at,
         "group": note.group,
     }
+    if workshop.steps[note.step].vote_state == "closed":
+        view["votes"] = workshop.tally(note.id)
     if viewer is not None:
         view["mine"] = note.author_id == viewer.id
     return view
@@ -35,10 +37,52 @@ def step_view(index, step, workshop=None):
     """A step with its lanes and rules; while private, how many notes by how many people."""
     view = {"index": index, "key": step.key, "title": step.title, "prompt": step.prompt,
             "lanes": [dict(lane) for lane in step.lanes], "reveal": step.reveal,
-            "anonymity": step.anonymity, "voting": step.voting, "revealed": step.revealed}
+            "anonymity": step.anonymity, "voting": step.voting, "revealed": step.revealed,
+            "vote_state": step.vote_state, "budget": step.budget, "per_note": step.per_note}
     if workshop is not None and step.hidden:
         view["counts"] = step_counts(workshop, index)
+    if workshop is not None and step.vote_state == "open":
+        view["progress"] = voting_progress(workshop, index)
     return view
+
+
+def my_votes(workshop, participant_id, index):
+    """`{note_id: dots}` one participant gave on one step."""
+    return {note: count for (who, note), count in workshop.votes.items()
+            if who == participant_id and note in workshop.notes
+            and workshop.notes[note].step == index}
+
+
+def voting_progress(workshop, index):
+    """How far the room is with voting: never which note got what while it is open."""
+    step = workshop.steps[index]
+    people = [p for p in workshop.participants.values() if not p.is_facilitator]
+    used = [sum(my_votes(workshop, person.id, index).values()) for person in people]
+    return {"voters": sum(1 for dots in used if dots), "done": sum(1 for dots in used
+                                                                    if dots >= step.budget),
+            "participants": len(people)}
+
+
+def own_votes(workshop, participant_id, index):
+    """The voter's own view of an open vote: their dots and what is left of the budget."""
+    mine = my_votes(workshop, participant_id, index)
+    return {"step": index, "my_votes": mine,
+            "remaining": max(0, workshop.steps[index].budget - sum(mine.values()))}
+
+
+def action_view(action, workshop):
+    """An action with its owner and the dots of its source notes (once tallies are public)."""
+    owner = None
+    if action.owner_id and action.owner_id in workshop.participants:
+        owner = {"id": action.owner_id, "name": workshop.participants[action.owner_id].name}
+    elif action.owner_name:
+        owner = {"id": None, "name": action.owner_name}
+    votes = sum(workshop.tally(note_id) for note_id in action.note_ids
+                if note_id in workshop.notes
+                and workshop.steps[workshop.notes[note_id].step].vote_state == "closed")
+    return {"id": action.id, "title": action.title, "owner": owner, "due": action.due,
+            "status": action.status, "note_ids": list(action.note_ids),
+            "created_by": action.created_by, "votes": votes}
 
 
 def step_counts(workshop, index):
@@ -77,6 +121,10 @@ def snapshot(workshop, viewer, now):
         "participants": [participant_view(p) for p in workshop.participants.values()],
         "notes": [note_view(note, workshop, viewer) for note in workshop.live_notes()],
         "clusters": [cluster_view(cluster) for cluster in workshop.clusters.values()],
+        "actions": [action_view(action, workshop) for action in workshop.actions.values()
+                    if not action.removed],
+        "voting": (own_votes(workshop, viewer.id, workshop.open_voting())
+                   if workshop.open_voting() is not None else None),
     }
 
 

@@ -18,6 +18,10 @@ GROUP_MAX = 100
 PROMPT_MAX = 600
 LANES_MAX = 8
 TIMER_MAX = 4 * 60 * 60
+BUDGET_MAX = 20
+ACTION_TITLE_MAX = 200
+OWNER_MAX = 80
+ACTION_STATUSES = ("open", "done")
 REVEAL_MODES = ("open", "private")
 ANONYMITY_MODES = ("off", "allowed", "required")
 
@@ -34,6 +38,9 @@ class Step:
     anonymity: str = "off"
     voting: bool = False
     revealed: bool = False
+    vote_state: str = "none"
+    budget: int = 0
+    per_note: int | None = None
 
     @property
     def hidden(self):
@@ -81,6 +88,22 @@ class Note:
 
 
 @dataclass
+class Action:
+    """Something the team will do: a title, an owner, a due date, and the notes it came from."""
+
+    id: str
+    title: str
+    created_by: str
+    owner_id: str | None = None
+    owner_name: str | None = None
+    due: str | None = None
+    status: str = "open"
+    note_ids: list = field(default_factory=list)
+    created_at: str = ""
+    removed: bool = False
+
+
+@dataclass
 class Cluster:
     """A named group of notes of one step, made by the facilitator."""
 
@@ -109,11 +132,24 @@ class Workshop:
     participants: dict = field(default_factory=dict)
     notes: dict = field(default_factory=dict)
     clusters: dict = field(default_factory=dict)
+    votes: dict = field(default_factory=dict)
+    actions: dict = field(default_factory=dict)
 
     def live_notes(self, step=None):
         """Notes that have not been removed, oldest first; only of `step` when given."""
         return [note for note in self.notes.values()
                 if not note.removed and (step is None or note.step == step)]
+
+    def open_voting(self):
+        """The index of the step whose voting is open, or None."""
+        for index, step in enumerate(self.steps):
+            if step.vote_state == "open":
+                return index
+        return None
+
+    def tally(self, note_id):
+        """How many dots a note got, from everyone."""
+        return sum(count for (_who, note), count in self.votes.items() if note == note_id)
 
     def is_hidden(self, note):
         """True while `note` may be seen by its author only."""

@@ -15,6 +15,13 @@ export const COMMANDS = Object.freeze({
   NOTE_REMOVE: "note:remove",
   NOTE_GROUP: "note:group",
   NOTE_UNGROUP: "note:ungroup",
+  VOTE_CAST: "vote:cast",
+  VOTE_RETRACT: "vote:retract",
+  VOTING_OPEN: "voting:open",
+  VOTING_CLOSE: "voting:close",
+  ACTION_ADD: "action:add",
+  ACTION_EDIT: "action:edit",
+  ACTION_REMOVE: "action:remove",
   STEP_GO: "step:go",
   WORKSHOP_EDIT: "workshop:edit",
   WORKSHOP_LOCK: "workshop:lock",
@@ -39,11 +46,18 @@ export const EVENTS = Object.freeze({
   NOTES_REVEALED: "notes.revealed",
   NOTES_GROUPED: "notes.grouped",
   NOTES_UNGROUPED: "notes.ungrouped",
+  VOTE_CHANGED: "vote.changed",
+  VOTING_OPENED: "voting.opened",
+  VOTING_CLOSED: "voting.closed",
+  ACTION_ADDED: "action.added",
+  ACTION_EDITED: "action.edited",
+  ACTION_REMOVED: "action.removed",
   STEP_EDITED: "step.edited",
   TIMER_CHANGED: "timer.changed",
 });
 
 export const ERROR_CODES = Object.freeze([
   "invalid", "unauthorized", "forbidden", "not_found", "conflict", "locked",
-  "rate_limited", "unknown_command", "payload_too_large", "internal",
+  "budget_exceeded", "voting_closed", "rate_limited", "unknown_command",
+  "payload_too_large", "internal",
 ]);
