@@ -5,6 +5,7 @@ the domain, stores the change and the new `seq` together, and publishes the
 events before the lock is released, so every viewer sees changes in `seq` order.
 """
 
+import copy
 import dataclasses
 import hashlib
 import secrets
@@ -40,9 +41,9 @@ workshops = Table(
 
 participants = Table(
     "participants", metadata,
-    Column("id", String(32), primary_key=True),
     Column("workshop_id", String(32), ForeignKey("workshops.id", ondelete="CASCADE"),
-           nullable=False, index=True),
+           primary_key=True),
+    Column("id", String(32), primary_key=True),
     Column("token_hash", String(64), nullable=False, unique=True),
     Column("name", String(100), nullable=False),
     Column("role", String(16), nullable=False),
@@ -198,6 +199,36 @@ class Store:
             workshop.id, facilitator_name, domain.FACILITATOR)
         return workshop, token
 
+    def import_workshop(self, restore, facilitator_name):
+        """A new workshop from a backup; `restore(id, join_code, now)` builds the aggregate.
+
+        Returns (workshop, facilitator token) like `create_workshop`.
+        """
+        now = now_iso()
+        for _attempt in range(20):
+            code = "".join(secrets.choice(JOIN_ALPHABET) for _ in range(JOIN_LENGTH))
+            workshop = restore(secrets.token_urlsafe(12), code, now)
+            try:
+                with self.engine.begin() as conn:
+                    _insert_workshop(conn, workshop, now)
+                break
+            except IntegrityError:
+                continue
+        else:  # pragma: no cover
+            raise RuntimeError("no free join code")
+        # Whoever imports takes over the backup's facilitator, so no one is added.
+        facilitator = next((p for p in workshop.participants.values() if p.is_facilitator), None)
+        if facilitator is None:
+            _participant, token, _events = self.add_participant(
+                workshop.id, facilitator_name, domain.FACILITATOR)
+            return workshop, token
+        token = new_token()
+        with self.engine.begin() as conn:
+            conn.execute(update(participants).where(participants.c.workshop_id == workshop.id,
+                                                    participants.c.id == facilitator.id)
+                         .values(token_hash=hash_token(token)))
+        return workshop, token
+
     def add_participant(self, workshop_id, name, role=domain.PARTICIPANT, publish=None):
         """Someone joins; returns (participant, token, events)."""
         token = new_token()
@@ -238,6 +269,11 @@ class Store:
             return conn.execute(select(
                 workshops.c.id, workshops.c.title, workshops.c.join_code,
                 workshops.c.language).where(workshops.c.id == workshop_id)).first()
+
+    def workshop(self, workshop_id):
+        """The current aggregate of a workshop (for exports); do not change it."""
+        with self._workshop_lock(workshop_id), self._reading() as conn:
+            return copy.deepcopy(self._current(conn, workshop_id, for_update=False))
 
     def snapshot(self, workshop_id, viewer_id, deliver=None):
         """The workshop as this viewer may see it, with its `seq`.
@@ -317,7 +353,8 @@ class Store:
             steps=[domain.Step(**{k: v for k, v in spec.items() if k in STEP_FIELDS})
                    for spec in row.steps])
         for person in conn.execute(select(participants).where(
-                participants.c.workshop_id == workshop_id).order_by(participants.c.joined_at)):
+                participants.c.workshop_id == workshop_id).order_by(participants.c.joined_at,
+                                                                   participants.c.id)):
             workshop.participants[person.id] = domain.Participant(
                 id=person.id, name=person.name, role=person.role, ready=person.ready,
                 joined_at=person.joined_at)
@@ -356,6 +393,34 @@ class Store:
 
 
 # -- how each event is stored ---------------------------------------------------
+
+def _insert_workshop(conn, workshop, now):
+    """Store a whole aggregate at once (an imported workshop)."""
+    conn.execute(insert(workshops).values(
+        id=workshop.id, join_code=workshop.join_code, title=workshop.title, goal=workshop.goal,
+        language=workshop.language, format=workshop.format, steps=_steps_record(workshop),
+        current_step=workshop.current_step, locked=workshop.locked, seq=workshop.seq,
+        timer=None, created_at=workshop.created_at, updated_at=now))
+    for person in workshop.participants.values():
+        # Imported people have no token anyone knows: they are names, not logins.
+        conn.execute(insert(participants).values(
+            id=person.id, workshop_id=workshop.id, token_hash=hash_token(new_token()),
+            name=person.name, role=person.role, ready=False, joined_at=person.joined_at))
+    for cluster in workshop.clusters.values():
+        conn.execute(insert(clusters).values(workshop_id=workshop.id, id=cluster.id,
+                                             step=cluster.step, title=cluster.title,
+                                             created_at=cluster.created_at))
+    for position, note in enumerate(workshop.notes.values()):
+        conn.execute(insert(notes).values(workshop_id=workshop.id, id=note.id, position=position,
+                                          author_id=note.author_id, created_at=note.created_at,
+                                          **_note_row(note)))
+    for (voter, note_id), count in workshop.votes.items():
+        conn.execute(insert(votes).values(workshop_id=workshop.id, participant_id=voter,
+                                          note_id=note_id, count=count))
+    for position, action in enumerate(workshop.actions.values()):
+        conn.execute(insert(actions).values(workshop_id=workshop.id, id=action.id,
+                                            position=position, created_by=action.created_by,
+                                            created_at=action.created_at, **_action_row(action)))
 
 STEP_FIELDS = {f.name for f in dataclasses.fields(domain.Step)}
 
@@ -439,7 +504,8 @@ def _save_settings(conn, workshop, change):
 
 
 def _save_ready(conn, workshop, change):
-    conn.execute(update(participants).where(participants.c.id == change.data["id"])
+    conn.execute(update(participants).where(participants.c.workshop_id == workshop.id,
+                                            participants.c.id == change.data["id"])
                  .values(ready=change.data["ready"]))
 
 

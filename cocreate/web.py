@@ -2,6 +2,8 @@
 
 import functools
 import io
+import re
+import unicodedata
 from urllib.parse import urlsplit
 
 import segno
@@ -10,7 +12,7 @@ from flask import (Blueprint, Response, abort, current_app, jsonify, make_respon
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
-from . import protocol
+from . import export, protocol
 from .access import request_token, set_token_cookie, store
 from .domain import FACILITATOR, PALETTE, DomainError, available_formats, load_format
 from .i18n import LANGUAGE_COOKIE, catalogue, choose_language, translate
@@ -264,6 +266,91 @@ def join_qr(workshop_id):
                     headers={"Cache-Control": "private, max-age=3600"})
 
 
+# -- the plan and its downloads -----------------------------------------------------
+
+def format_date(language, iso_date):
+    """`2026-11-22` as "22 november 2026" (nl) or "22 November 2026" (en)."""
+    year, month, day = (int(part) for part in iso_date.split("-"))
+    months = translate(language, "months").split()
+    return f"{day} {months[month - 1]} {year}"
+
+
+def _plan_for_member(workshop_id):
+    summary = _workshop_or_404(workshop_id)
+    if _member(workshop_id) is None:
+        raise ApiError(401, "unauthorized", "A participant or facilitator token is needed.")
+    workshop = store().workshop(workshop_id)
+    language = choose_language(summary.language)
+    t = functools.partial(translate, language)
+    return workshop, export.build_plan(workshop), t, functools.partial(format_date, language)
+
+
+def _filename(title, suffix):
+    """A plain ASCII file name from a workshop title: "één plan" → "een-plan"."""
+    plain = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")[:40].strip("-")
+    return f"{slug or 'workshop'}-{suffix}"
+
+
+def _download(body, mimetype, plan, t, extension):
+    name = _filename(plan["title"], f"{t('plan_file')}.{extension}")
+    return Response(body, mimetype=mimetype, headers={
+        "Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"})
+
+
+@bp.get("/w/<workshop_id>/plan")
+def plan_page(workshop_id):
+    """The plan as a page: actions by votes, then what the group said per step."""
+    summary = _workshop_or_404(workshop_id)
+    if _member(workshop_id) is None:
+        return redirect(url_for("web.join_page", code=summary.join_code))
+    workshop, plan, t, fmt = _plan_for_member(workshop_id)
+    return _page("plan.html", workshop_language=summary.language, workshop=summary, plan=plan,
+                 format_date=fmt, title=summary.title)
+
+
+@bp.get("/w/<workshop_id>/plan.md")
+def plan_markdown(workshop_id):
+    """The plan as Markdown."""
+    _workshop, plan, t, fmt = _plan_for_member(workshop_id)
+    return _download(export.render_markdown(plan, t, fmt), "text/markdown",
+                     plan, t, "md")
+
+
+@bp.get("/w/<workshop_id>/plan.csv")
+def plan_csv(workshop_id):
+    """The actions as CSV for Excel (UTF-8 with BOM, `;`-separated)."""
+    _workshop, plan, t, _fmt = _plan_for_member(workshop_id)
+    return _download(export.render_csv(plan, t).encode("utf-8"), "text/csv",
+                     plan, t, "csv")
+
+
+@bp.get("/w/<workshop_id>/plan.pdf")
+def plan_pdf(workshop_id):
+    """The plan as an A4 PDF."""
+    _workshop, plan, t, fmt = _plan_for_member(workshop_id)
+    return _download(export.render_pdf(plan, t, fmt), "application/pdf", plan, t, "pdf")
+
+
+@bp.get("/w/<workshop_id>/plan.ics")
+def plan_ics(workshop_id):
+    """Each action with a due date as an all-day calendar event."""
+    _workshop, plan, t, _fmt = _plan_for_member(workshop_id)
+    return _download(export.render_ics(plan, t, request.host.split(":")[0]),
+                     "text/calendar", plan, t, "ics")
+
+
+@bp.get("/w/<workshop_id>/export.json")
+def export_json(workshop_id):
+    """The whole workshop as a versioned backup, importable with `POST /api/workshops/import`."""
+    workshop, plan, t, _fmt = _plan_for_member(workshop_id)
+    response = jsonify(export.backup(workshop))
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="{_filename(workshop.title, "export.json")}"')
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 # -- JSON API -------------------------------------------------------------------
 
 def _create(body):
@@ -277,6 +364,20 @@ def _create(body):
 def api_create(body):
     """Create a workshop; the answer carries the facilitator token once."""
     workshop, token = _create(body)
+    response = jsonify({"id": workshop.id, "join_code": workshop.join_code,
+                        "facilitator_token": token, "urls": _urls(workshop.id)})
+    return set_token_cookie(response, workshop.id, token), 201
+
+
+@bp.post("/api/workshops/import")
+@json_body(export.backup_schema)
+def api_import(body):
+    """Recreate a workshop from an `export.json`; answers like creating one."""
+    if body["workshop"]["format"] not in available_formats():
+        raise ApiError(400, "invalid", "Unknown format.", {"workshop": {"format": ["Unknown."]}})
+    name = translate(body["workshop"]["language"], "facilitator")
+    workshop, token = store().import_workshop(
+        lambda workshop_id, code, now: export.restore(body, workshop_id, code, now), name)
     response = jsonify({"id": workshop.id, "join_code": workshop.join_code,
                         "facilitator_token": token, "urls": _urls(workshop.id)})
     return set_token_cookie(response, workshop.id, token), 201

@@ -10,7 +10,8 @@ from cocreate import protocol as p
 
 BIG = "x" * 10_000  # 10 kB
 DEEP = {"a": [[[[[[[[[[{"b": [[[[[[[[[[{}]]]]]]]]]]}]]]]]]]]]]}
-NOTE = object()  # stands for the id of a real note of the workshop
+NOTE = object()  # stands for the id of a real note of the workshop (on step 0)
+OTHER_NOTE = object()  # and of one on step 3
 PLATFORM = 3  # the step with lanes
 
 
@@ -141,6 +142,106 @@ SPECIFIC = {
         ("list of ids", {"id": [NOTE]}, "id"),
         ("unknown field force", {"id": NOTE, "force": True}, "force"),
     ],
+    "note:group": [
+        ("empty dict", {}, "ids"),
+        ("ids not a list", {"ids": NOTE}, "ids"),
+        ("empty ids", {"ids": []}, "ids"),
+        ("bad uuid in ids", {"ids": [NOTE, "not-a-uuid"]}, "ids"),
+        ("null in ids", {"ids": [None]}, "ids"),
+        ("101 ids", {"ids": [_u for _ in range(101)]}, "ids"),
+        ("notes of two steps", {"ids": [NOTE, OTHER_NOTE]}, "ids"),
+        ("10 kB title", {"ids": [NOTE], "title": BIG}, "title"),
+        ("integer title", {"ids": [NOTE], "title": 3}, "title"),
+        ("bad cluster id", {"id": "cluster-1", "ids": [NOTE]}, "id"),
+        ("unknown field step", {"ids": [NOTE], "step": 0}, "step"),
+    ],
+    "note:ungroup": [
+        ("empty dict", {}, "id"),
+        ("bad uuid", {"id": "cluster-1"}, "id"),
+        ("list id", {"id": [NOTE]}, "id"),
+        ("unknown field ids", {"id": NOTE, "ids": [NOTE]}, "ids"),
+    ],
+    "vote:cast": [
+        ("empty dict", {}, "note_id"),
+        ("bad uuid", {"note_id": "not-a-uuid"}, "note_id"),
+        ("null note_id", {"note_id": None}, "note_id"),
+        ("integer note_id", {"note_id": 5}, "note_id"),
+        ("list of note ids", {"note_id": [NOTE, NOTE]}, "note_id"),
+        ("unknown field count", {"note_id": NOTE, "count": 20}, "count"),
+        ("unknown field id", {"id": NOTE}, "id"),
+    ],
+    "vote:retract": [
+        ("empty dict", {}, "note_id"),
+        ("bad uuid", {"note_id": "x" * 36}, "note_id"),
+        ("unknown field count", {"note_id": NOTE, "count": -3}, "count"),
+    ],
+    "voting:open": [
+        ("empty dict", {}, "step"),
+        ("missing budget", {"step": 0}, "budget"),
+        ("missing step", {"budget": 3}, "step"),
+        ("zero budget", {"step": 0, "budget": 0}, "budget"),
+        ("negative budget", {"step": 0, "budget": -3}, "budget"),
+        ("budget 21", {"step": 0, "budget": 21}, "budget"),
+        ("huge budget", {"step": 0, "budget": 10 ** 30}, "budget"),
+        ("string budget", {"step": 0, "budget": "3"}, "budget"),
+        ("NaN-like budget", {"step": 0, "budget": "NaN"}, "budget"),
+        ("float budget", {"step": 0, "budget": 2.5}, "budget"),
+        ("zero per_note", {"step": 0, "budget": 3, "per_note": 0}, "per_note"),
+        ("per_note above budget", {"step": 0, "budget": 3, "per_note": 5}, "per_note"),
+        ("unknown step 4", {"step": 4, "budget": 3}, "step"),
+        ("unknown step 99", {"step": 99, "budget": 3}, "step"),
+        ("unknown field tallies", {"step": 0, "budget": 3, "tallies": {}}, "tallies"),
+    ],
+    "voting:close": [
+        ("unknown field step", {"step": 0}, "step"),
+        ("nested junk", {"junk": DEEP}, "junk"),
+    ],
+    "action:add": [
+        ("empty dict", {}, "id"),
+        ("missing id", {"title": "Actie"}, "id"),
+        ("bad uuid", {"id": "action-1", "title": "Actie"}, "id"),
+        ("missing title", {"id": _u}, "title"),
+        ("empty title", {"id": _u, "title": ""}, "title"),
+        ("blank title", {"id": _u, "title": "  "}, "title"),
+        ("10 kB title", {"id": _u, "title": BIG}, "title"),
+        ("list title", {"id": _u, "title": ["Actie"]}, "title"),
+        ("10 kB owner", {"id": _u, "title": "Actie", "owner": BIG}, "owner"),
+        ("integer owner", {"id": _u, "title": "Actie", "owner": 12}, "owner"),
+        ("due in words", {"id": _u, "title": "Actie", "due": "tomorrow"}, "due"),
+        ("due month 13", {"id": _u, "title": "Actie", "due": "2030-13-01"}, "due"),
+        ("due day 32", {"id": _u, "title": "Actie", "due": "2030-12-32"}, "due"),
+        ("due in 1999", {"id": _u, "title": "Actie", "due": "1999-12-31"}, "due"),
+        ("due with time", {"id": _u, "title": "Actie", "due": "2030-01-01T10:00:00"}, "due"),
+        ("integer due", {"id": _u, "title": "Actie", "due": 20300101}, "due"),
+        ("note_ids not a list", {"id": _u, "title": "Actie", "note_ids": NOTE}, "note_ids"),
+        ("bad uuid in note_ids", {"id": _u, "title": "Actie", "note_ids": ["x"]}, "note_ids"),
+        ("unknown note in note_ids", {"id": _u, "title": "Actie", "note_ids": [_u]},
+         "note_ids"),
+        ("101 note ids", {"id": _u, "title": "Actie", "note_ids": [NOTE] * 101}, "note_ids"),
+        ("unknown field status", {"id": _u, "title": "Actie", "status": "done"}, "status"),
+        ("unknown field created_by", {"id": _u, "title": "Actie", "created_by": "x"},
+         "created_by"),
+    ],
+    "action:edit": [
+        ("empty dict", {}, "id"),
+        ("nothing to change", {"id": _u}, "_schema"),
+        ("bad uuid", {"id": "action-1", "title": "Actie"}, "id"),
+        ("empty title", {"id": _u, "title": ""}, "title"),
+        ("10 kB title", {"id": _u, "title": BIG}, "title"),
+        ("unknown status", {"id": _u, "status": "doing"}, "status"),
+        ("null status", {"id": _u, "status": None}, "status"),
+        ("due in words", {"id": _u, "due": "next week"}, "due"),
+        ("due in 2101", {"id": _u, "due": "2101-01-01"}, "due"),
+        ("10 kB owner", {"id": _u, "owner": BIG}, "owner"),
+        ("note_ids of junk", {"id": _u, "note_ids": [DEEP]}, "note_ids"),
+        ("unknown field created_by", {"id": _u, "created_by": "x"}, "created_by"),
+    ],
+    "action:remove": [
+        ("empty dict", {}, "id"),
+        ("bad uuid", {"id": "action-1"}, "id"),
+        ("null id", {"id": None}, "id"),
+        ("unknown field force", {"id": _u, "force": True}, "force"),
+    ],
     p.STEP_GO: [
         ("empty dict", {}, "index"),
         ("string index", {"index": "1"}, "index"),
@@ -252,7 +353,7 @@ SPECIFIC = {
 
 
 # Commands whose payload is `{}`: sending none at all is valid for them.
-NO_PAYLOAD = {p.SYNC, "timer:stop"}
+NO_PAYLOAD = {p.SYNC, "timer:stop", "voting:close"}
 
 
 def _cases():
@@ -270,16 +371,18 @@ def board_state(snapshot):
     return {key: value for key, value in snapshot.items() if key != "server_time"}
 
 
-def _fill(payload, note_id):
-    """The payload with NOTE and callables replaced by real values."""
+def _fill(payload, workshop):
+    """The payload with NOTE, OTHER_NOTE and callables replaced by real values."""
     if payload is NOTE:
-        return note_id
+        return workshop["note"]
+    if payload is OTHER_NOTE:
+        return workshop["other_note"]
     if callable(payload):
         return payload()
     if isinstance(payload, dict):
-        return {key: _fill(value, note_id) for key, value in payload.items()}
+        return {key: _fill(value, workshop) for key, value in payload.items()}
     if isinstance(payload, list):
-        return [_fill(value, note_id) for value in payload]
+        return [_fill(value, workshop) for value in payload]
     return payload
 
 
@@ -292,13 +395,14 @@ def workshop(server):
                                      "token": created["facilitator_token"]},
                    transports=["websocket"], wait_timeout=10)
     try:
-        note_id = str(uuid.uuid4())
-        ack = author.call(p.NOTE_ADD, {"id": note_id, "step": 0, "text": "Bestaande kaart"},
-                          timeout=10)
-        assert ack["ok"] is True, ack
+        note_id, other_note = str(uuid.uuid4()), str(uuid.uuid4())
+        for payload in ({"id": note_id, "step": 0, "text": "Bestaande kaart"},
+                        {"id": other_note, "step": PLATFORM, "text": "Bouwsteen"}):
+            ack = author.call(p.NOTE_ADD, payload, timeout=10)
+            assert ack["ok"] is True, ack
     finally:
         author.disconnect()
-    return {**created, "note": note_id}
+    return {**created, "note": note_id, "other_note": other_note}
 
 
 def test_every_command_has_malformed_cases():
@@ -312,7 +416,7 @@ def test_malformed_payload_gets_an_invalid_ack_and_changes_nothing(
     before = client.snapshots[-1]
     log_start = len(server.log())
 
-    ack = client.call(command, _fill(payload, workshop["note"]))
+    ack = client.call(command, _fill(payload, workshop))
 
     assert ack["ok"] is False, ack
     error = ack["error"]

@@ -126,6 +126,24 @@ def test_every_command_of_the_vocabulary_has_a_schema():
     assert set(COMMAND_SCHEMAS) == set(protocol.COMMANDS)
 
 
+def domain_error_codes():
+    """Every literal code passed to `DomainError(...)` anywhere in the domain."""
+    codes = set()
+    for path in python_files(DOMAIN):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                    and node.func.id == "DomainError" and node.args
+                    and isinstance(node.args[0], ast.Constant)):
+                codes.add(node.args[0].value)
+    return codes
+
+
+def test_every_error_code_the_domain_raises_is_in_the_protocol():
+    codes = domain_error_codes()
+    assert {"invalid", "forbidden", "not_found", "conflict", "locked"} <= codes
+    assert sorted(codes - set(protocol.ERROR_CODES)) == []
+
+
 # -- translations -------------------------------------------------------------------
 
 def catalogue(language):
@@ -192,6 +210,18 @@ def test_every_colour_and_error_page_key_exists(language):
     keys += [f"error_text_{kind}" for kind in ("not_found", "forbidden", "other")]
     keys += [f"connection_{state}" for state in ("online", "offline", "connecting")]
     assert [key for key in keys if key not in catalogue(language)] == []
+
+
+# Only a broken or hostile client meets these; the UI shows the server's message.
+UNTRANSLATED_CODES = {"unknown_command", "payload_too_large"}
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_every_error_code_a_person_can_meet_has_a_message(language):
+    # errorText() in i18n.js falls back to the server's English message without one.
+    codes = set(protocol.ERROR_CODES) - UNTRANSLATED_CODES
+    missing = sorted(code for code in codes if f"error_{code}" not in catalogue(language))
+    assert missing == []
 
 
 # -- safe DOM ---------------------------------------------------------------------------

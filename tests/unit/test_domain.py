@@ -423,6 +423,16 @@ def test_only_the_facilitator_reveals_notes(workshop):
     assert refused(workshop, "ann", p.NOTES_REVEAL, {"step": FRICTION}).code == "forbidden"
 
 
+def test_opening_a_private_step_by_editing_it_sends_its_notes_to_everyone(workshop):
+    # A client that follows events must end where a fresh snapshot is: once the step is
+    # open, others see the note in a snapshot, so some event must have carried its text.
+    add(workshop, "ann", step=FRICTION, text="Te veel vergaderen")
+    events = apply(workshop, "fac", p.STEP_EDIT, {"index": FRICTION, "reveal": "open"}, NOW)
+    [view] = view_of(workshop, "bob")["notes"]
+    assert view["text"] == "Te veel vergaderen"
+    assert "Te veel vergaderen" in repr([event_message(event) for event in events])
+
+
 def test_open_steps_show_notes_at_once(workshop):
     add(workshop, "ann", step=0, text="Zichtbaar")
     [view] = view_of(workshop, "bob")["notes"]

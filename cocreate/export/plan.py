@@ -1,0 +1,70 @@
+"""The plan: what the team will do (hard side) and what the group said (soft side).
+
+A pure function of the workshop: notes still private are counted, never shown;
+anonymous notes never carry an author.
+"""
+
+from datetime import date
+
+
+def _note(note, workshop):
+    author = None
+    if not note.anonymous and note.author_id in workshop.participants:
+        author = workshop.participants[note.author_id].name
+    closed = workshop.steps[note.step].vote_state == "closed"
+    return {"id": note.id, "text": note.text, "author": author, "lane": note.lane,
+            "votes": workshop.tally(note.id) if closed else None, "group": note.group}
+
+
+def _by_votes(notes):
+    return sorted(notes, key=lambda note: -(note["votes"] or 0))
+
+
+def _step(index, step, workshop):
+    notes = workshop.live_notes(index)
+    if step.hidden:
+        return {"index": index, "title": step.title, "prompt": step.prompt, "lanes": step.lanes,
+                "private": len(notes), "clusters": [], "notes": []}
+    shown = [_note(note, workshop) for note in notes]
+    clusters = []
+    for cluster in workshop.clusters.values():
+        members = [note for note in shown if note["group"] == cluster.id]
+        if cluster.step == index and members:
+            clusters.append({"title": cluster.title, "notes": _by_votes(members),
+                             "votes": sum(note["votes"] or 0 for note in members)})
+    loose = [note for note in shown if note["group"] not in workshop.clusters]
+    return {"index": index, "title": step.title, "prompt": step.prompt, "lanes": step.lanes,
+            "private": 0, "clusters": sorted(clusters, key=lambda c: -c["votes"]),
+            "notes": _by_votes(loose)}
+
+
+def _action(action, workshop):
+    owner = None
+    if action.owner_id in workshop.participants:
+        owner = workshop.participants[action.owner_id].name
+    elif action.owner_name:
+        owner = action.owner_name
+    sources = []
+    for note_id in action.note_ids:
+        note = workshop.notes.get(note_id)
+        if note is not None and not note.removed and not workshop.is_hidden(note):
+            sources.append(_note(note, workshop))
+    return {"id": action.id, "title": action.title, "owner": owner, "due": action.due,
+            "status": action.status, "votes": sum(s["votes"] or 0 for s in sources),
+            "sources": sources}
+
+
+def build_plan(workshop, today=None):
+    """The plan as plain data, ready for any writer."""
+    actions = [_action(action, workshop) for action in workshop.actions.values()
+               if not action.removed]
+    actions.sort(key=lambda a: (-a["votes"], a["due"] or "9999-99-99", a["title"].lower()))
+    return {
+        "id": workshop.id,
+        "title": workshop.title,
+        "goal": workshop.goal,
+        "language": workshop.language,
+        "date": (today or date.today()).isoformat(),
+        "actions": actions,
+        "steps": [_step(index, step, workshop) for index, step in enumerate(workshop.steps)],
+    }
