@@ -19,7 +19,12 @@ def catalogue(language):
 
 
 def translate(language, key, **values):
-    """The text for `key` in `language`, with `{name}` placeholders filled in."""
+    """The text for `key` in `language`, with `{name}` placeholders filled in.
+
+    With `n=1` the singular `<key>_one` is used where the catalogue has one.
+    """
+    if values.get("n") == 1 and f"{key}_one" in catalogue(language):
+        key = f"{key}_one"
     text = catalogue(language).get(key) or catalogue("nl").get(key) or key
     return text.format(**values) if values else text
 

@@ -50,3 +50,14 @@ def artifacts():
     """Where screenshots go (git-ignored); no test reads them back."""
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture(autouse=True)
+def server_still_running(request):
+    """Fail loudly, with exit code and log, if the shared server died during a test."""
+    yield
+    if "server" not in request.fixturenames:
+        return
+    live = request.getfixturevalue("server")
+    code = live.process.poll()
+    assert code is None, f"the live server exited with {code} during this test:\n{live.log()}"

@@ -6,6 +6,7 @@ import { BoardStore } from "./store.js";
 import { BoardView, setText } from "./board.js";
 import { Notes } from "./notes.js";
 import { TimerView } from "./timer.js";
+import { ActionsView } from "./actions.js";
 import { COMMANDS, EVENTS } from "./protocol.js";
 import { errorText, t } from "./i18n.js";
 
@@ -26,7 +27,14 @@ function toast(message) {
   toastTimer = setTimeout(() => { toastBox.hidden = true; }, 5000);
 }
 
-const notes = view === "present" ? null : new Notes({ store, connection, board, toast });
+const months = t("months").split(" ");
+const formatDate = (iso) => {
+  const [year, month, day] = iso.split("-").map(Number);
+  return `${day} ${months[month - 1]} ${year}`;
+};
+const actions = view === "present" ? null : new ActionsView({ store, connection, toast, formatDate });
+const makeAction = (ids) => actions?.useNotes(ids);
+const notes = view === "present" ? null : new Notes({ store, connection, board, toast, onMakeAction: makeAction });
 let panel = null;
 let projector = null;
 
@@ -41,10 +49,21 @@ function renderRoom() {
   }
 }
 
+function renderProjectorVoting() {
+  const line = bound("projector-voting");
+  if (!line || !store.ready) return;
+  const step = store.currentStep;
+  line.hidden = step.vote_state !== "open";
+  if (!line.hidden) line.textContent = t("vote_progress", step.progress ?? { voters: 0, participants: 0 });
+}
+
 function render() {
   board.render();
   timer.render();
   notes?.refresh();
+  notes?.renderVoting();
+  actions?.render();
+  renderProjectorVoting();
   panel?.render();
   projector?.fitNotes(board.root);
   renderRoom();
@@ -59,6 +78,10 @@ function announce(kind, data) {
 store.addEventListener("change", (event) => {
   const { kind, data } = event.detail;
   if (kind === "presence") renderRoom();
+  else if (kind === "own-vote") {
+    board.render();
+    notes?.renderVoting();
+  }
   else render();
   announce(kind, data);
 });
@@ -87,7 +110,7 @@ bound("ready-toggle")?.addEventListener("click", async () => {
 
 if (view === "facilitate") {
   const { FacilitatorPanel } = await import("./facilitator.js");
-  panel = new FacilitatorPanel({ store, connection, toast, board });
+  panel = new FacilitatorPanel({ store, connection, toast, board, onMakeAction: makeAction });
   panel.start();
 }
 if (view === "present") {
@@ -95,4 +118,5 @@ if (view === "present") {
   projector.startProjector(board.root);
 }
 notes?.start();
+actions?.start();
 connection.start();

@@ -75,7 +75,8 @@ export class BoardView {
   #notes(step) {
     const index = this.store.currentIndex;
     const hidden = this.store.isHidden(index);
-    const all = this.store.notesOf(index);
+    let all = this.store.notesOf(index);
+    if (step.vote_state === "closed") all = [...all].sort((a, b) => (b.votes ?? 0) - (a.votes ?? 0));
     // While writing is private, others' notes are only counted, never shown.
     const notes = hidden ? all.filter((note) => note.text !== undefined) : all;
     this.#privacy(hidden, index);
@@ -164,14 +165,15 @@ export class BoardView {
       this.root.prepend(summary);
     }
     const { notes, authors } = this.store.countsOf(index);
-    summary.querySelector(".private-counts").textContent = t("private_counts", { notes, authors });
+    summary.querySelector(".private-counts").textContent = `${t("count_notes", { n: notes })} ${t("count_people", { n: authors })}`;
     summary.querySelector(".private-hint").textContent = this.controls ? t("private_hint") : t("private_hint_projector");
   }
 
   #stamp(note) {
     const canChange = this.controls && this.store.canChange(note);
     const hidden = this.store.isHidden(note.step) ? 1 : 0;
-    return `${note.version}:${note.pending ? 1 : 0}:${canChange ? 1 : 0}:${note.color}:${note.lane}:${hidden}`;
+    const voting = `${this.store.steps[note.step].vote_state}:${note.votes ?? ""}:${this.store.myVotes(note.id)}:${this.store.voting?.remaining ?? ""}`;
+    return `${note.version}:${note.pending ? 1 : 0}:${canChange ? 1 : 0}:${note.color}:${note.lane}:${hidden}:${voting}`;
   }
 
   /** A note as a list item: text, author, and edit/remove buttons where allowed. */
@@ -203,6 +205,12 @@ export class BoardView {
     if (note.pending) meta.append(el("span", "note-pending", t("note_pending")));
     else if (this.store.isHidden(note.step)) meta.append(el("span", "note-private", t("note_private")));
     item.append(meta);
+    const voteState = this.store.steps[note.step].vote_state;
+    if (voteState === "closed") {
+      const badge = el("p", "note-votes", t("plan_votes", { n: note.votes ?? 0 }));
+      item.prepend(badge);
+    }
+    if (this.controls && voteState === "open" && !note.pending) item.append(this.#voteControls(note));
     if (this.controls && !note.pending && this.store.canChange(note)) {
       const actions = el("div", "note-actions");
       const edit = el("button", "icon-button", t("note_edit"));
@@ -214,7 +222,34 @@ export class BoardView {
       actions.append(edit, remove);
       item.append(actions);
     }
+    if (this.controls && !note.pending && !this.store.isHidden(note.step)) {
+      const make = el("button", "icon-button make-action", t("note_make_action"));
+      make.type = "button";
+      make.dataset.action = "make-action";
+      make.setAttribute("aria-describedby", text.id);
+      (item.querySelector(".note-actions") ?? item.appendChild(el("div", "note-actions"))).append(make);
+    }
     return item;
+  }
+
+  #voteControls(note) {
+    const mine = this.store.myVotes(note.id);
+    const box = el("div", "note-vote");
+    const dots = el("span", "my-dots", "●".repeat(mine));
+    dots.setAttribute("aria-hidden", "true");
+    const label = el("span", "sr-only", t("vote_mine", { n: mine }));
+    const minus = el("button", "icon-button vote-button", "−");
+    minus.type = "button";
+    minus.dataset.action = "unvote";
+    minus.disabled = mine === 0;
+    minus.setAttribute("aria-label", t("vote_retract"));
+    const plus = el("button", "icon-button vote-button", `+ ${t("vote_dot")}`);
+    plus.type = "button";
+    plus.dataset.action = "vote";
+    plus.disabled = (this.store.voting?.remaining ?? 0) <= 0;
+    plus.setAttribute("aria-label", t("vote_cast"));
+    box.append(minus, dots, label, plus);
+    return box;
   }
 
   /** Swap a note's text for an edit form; `onSave(changes)` and `onDone()` are called back. */

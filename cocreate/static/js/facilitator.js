@@ -14,8 +14,9 @@ function slug(title) {
 }
 
 export class FacilitatorPanel {
-  constructor({ store, connection, toast, board }) {
+  constructor({ store, connection, toast, board, onMakeAction }) {
     this.store = store;
+    this.onMakeAction = onMakeAction;
     this.board = board;
     this.connection = connection;
     this.toast = toast;
@@ -58,6 +59,19 @@ export class FacilitatorPanel {
       }
     });
     bound("group-clear").addEventListener("click", () => this.#clearSelection());
+    bound("group-action").addEventListener("click", () => {
+      this.onMakeAction?.([...this.board.selected]);
+      this.#clearSelection();
+    });
+    bound("voting-form").addEventListener("submit", (event) => {
+      event.preventDefault();
+      const form = event.target;
+      const payload = { step: this.store.currentIndex, budget: Number(form.elements.budget.value) };
+      if (form.elements.per_note.value) payload.per_note = Number(form.elements.per_note.value);
+      this.#send(COMMANDS.VOTING_OPEN, payload);
+    });
+    bound("voting-close").addEventListener("click", () => this.#send(COMMANDS.VOTING_CLOSE, {}));
+    bound("voting-form").addEventListener("input", () => { this.budgetTouched = true; });
     bound("reveal").addEventListener("click", () =>
       this.#send(COMMANDS.NOTES_REVEAL, { step: this.store.currentIndex }));
     bound("timer-presets").addEventListener("click", (event) => {
@@ -126,6 +140,32 @@ export class FacilitatorPanel {
     bound("timer-stop").hidden = !store.workshop.timer;
     this.#fillStepForm();
     this.#renderGroupBar();
+    this.#renderVoting();
+  }
+
+  #renderVoting() {
+    const step = this.store.currentStep;
+    const open = this.store.steps.findIndex((s) => s.vote_state === "open");
+    const form = bound("voting-form");
+    form.hidden = open !== -1 || this.store.isHidden(this.store.currentIndex);
+    bound("voting-close").hidden = open === -1;
+    const budget = form.elements.budget;
+    if (this.budgetFor !== this.store.currentIndex) {
+      this.budgetFor = this.store.currentIndex;
+      this.budgetTouched = false;
+    }
+    if (!this.budgetTouched) {
+      // About the square root of the number of notes, as dot voting usually goes.
+      const count = this.store.notesOf(this.store.currentIndex).length;
+      budget.value = String(Math.min(20, Math.max(1, Math.round(Math.sqrt(count)))));
+    }
+    const status = bound("voting-state");
+    if (open !== -1) {
+      const progress = this.store.steps[open].progress ?? { voters: 0, done: 0, participants: 0 };
+      status.textContent = `${t("voting_open_on", { n: open + 1, title: this.store.steps[open].title })} · ${t("vote_progress", progress)}`;
+    } else {
+      status.textContent = step.vote_state === "closed" ? t("voting_closed_here") : "";
+    }
   }
 
   #renderGroupBar() {

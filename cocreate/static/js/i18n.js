@@ -4,7 +4,8 @@ const catalogue = JSON.parse(document.getElementById("cc-i18n")?.textContent || 
 
 /** The text for `key`, with `{name}` placeholders filled from `values`. */
 export function t(key, values = {}) {
-  const text = catalogue[key] ?? key;
+  const singular = values.n === 1 && `${key}_one` in catalogue;
+  const text = catalogue[singular ? `${key}_one` : key] ?? key;
   return text.replace(/\{(\w+)\}/g, (whole, name) => (name in values ? String(values[name]) : whole));
 }
 

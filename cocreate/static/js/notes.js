@@ -15,8 +15,9 @@ export function uuid4() {
 }
 
 export class Notes {
-  constructor({ store, connection, board, toast }) {
+  constructor({ store, connection, board, toast, onMakeAction }) {
     this.store = store;
+    this.onMakeAction = onMakeAction;
     this.connection = connection;
     this.board = board;
     this.toast = toast;
@@ -44,8 +45,12 @@ export class Notes {
       const button = event.target.closest("button[data-action]");
       const item = button?.closest("[data-id]");
       if (!item) return;
-      if (button.dataset.action === "edit") this.#edit(item.dataset.id);
-      if (button.dataset.action === "remove") this.#remove(item.dataset.id);
+      const id = item.dataset.id;
+      if (button.dataset.action === "edit") this.#edit(id);
+      if (button.dataset.action === "remove") this.#remove(id);
+      if (button.dataset.action === "vote") this.#vote(COMMANDS.VOTE_CAST, id);
+      if (button.dataset.action === "unvote") this.#vote(COMMANDS.VOTE_RETRACT, id);
+      if (button.dataset.action === "make-action") this.onMakeAction?.([id]);
     });
   }
 
@@ -119,6 +124,23 @@ export class Notes {
         if (!ack.ok) this.toast(errorText(ack.error));
       },
     });
+  }
+
+  async #vote(command, id) {
+    const ack = await this.connection.send(command, { note_id: id });
+    if (!ack.ok) this.toast(errorText(ack.error));
+  }
+
+  /** The voter's own status line: dots left, and how far the room is. */
+  renderVoting() {
+    const line = document.querySelector('[data-bind="vote-status"]');
+    if (!line || !this.store.ready) return;
+    const step = this.store.currentStep;
+    line.hidden = step.vote_state !== "open";
+    if (line.hidden) return;
+    const progress = step.progress ?? { voters: 0, participants: 0 };
+    const remaining = this.store.voting?.step === this.store.currentIndex ? this.store.voting.remaining : step.budget;
+    line.textContent = `${t("vote_remaining", { n: remaining, budget: step.budget })} · ${t("vote_progress", progress)}`;
   }
 
   async #remove(id) {

@@ -13,6 +13,8 @@ export class BoardStore extends EventTarget {
     this.participants = new Map();
     this.notes = new Map();
     this.clusters = new Map();
+    this.actions = new Map();
+    this.voting = null;
     this.pending = new Map();
     this.ownIds = new Set();
     this.online = new Set();
@@ -28,6 +30,8 @@ export class BoardStore extends EventTarget {
     this.participants = new Map(snapshot.participants.map((p) => [p.id, p]));
     this.notes = new Map(snapshot.notes.map((n) => [n.id, n]));
     this.clusters = new Map((snapshot.clusters ?? []).map((c) => [c.id, c]));
+    this.actions = new Map((snapshot.actions ?? []).map((a) => [a.id, a]));
+    this.voting = snapshot.voting ?? null;
     for (const note of snapshot.notes) if (note.mine) this.ownIds.add(note.id);
     for (const id of this.notes.keys()) this.pending.delete(id);
     this.ready = true;
@@ -83,6 +87,35 @@ export class BoardStore extends EventTarget {
           if (note) this.notes.set(id, { ...note, group: null });
         }
         break;
+      case EVENTS.VOTING_OPENED: {
+        const step = this.steps[data.step];
+        this.steps[data.step] = { ...step, vote_state: "open", budget: data.budget,
+                                  per_note: data.per_note, progress: data.progress };
+        const mine = this.voting?.step === data.step ? this.voting.my_votes : {};
+        const used = Object.values(mine).reduce((sum, n) => sum + n, 0);
+        this.voting = { step: data.step, my_votes: mine, remaining: Math.max(0, data.budget - used) };
+        break;
+      }
+      case EVENTS.VOTE_CHANGED:
+        this.steps[data.step] = { ...this.steps[data.step], progress: data.progress };
+        break;
+      case EVENTS.VOTING_CLOSED: {
+        const { progress, ...step } = this.steps[data.step];
+        this.steps[data.step] = { ...step, vote_state: "closed" };
+        for (const [id, votes] of Object.entries(data.tallies)) {
+          const note = this.notes.get(id);
+          if (note) this.notes.set(id, { ...note, votes });
+        }
+        this.voting = null;
+        break;
+      }
+      case EVENTS.ACTION_ADDED:
+      case EVENTS.ACTION_EDITED:
+        this.actions.set(data.id, data);
+        break;
+      case EVENTS.ACTION_REMOVED:
+        this.actions.delete(data.id);
+        break;
       case EVENTS.STEP_EDITED:
         this.steps[data.index] = data;
         break;
@@ -117,7 +150,13 @@ export class BoardStore extends EventTarget {
   }
 
   /** Apply the owner's fuller copy of a change (their own hidden note). */
-  applyOwn({ data }) {
+  applyOwn({ type, data }) {
+    if (type === EVENTS.VOTE_CHANGED) {
+      this.voting = { step: data.step, my_votes: data.my_votes, remaining: data.remaining };
+      this.steps[data.step] = { ...this.steps[data.step], progress: data.progress };
+      this.#changed("own-vote", data);
+      return;
+    }
     if (!data?.id) return;
     this.ownIds.add(data.id);
     this.pending.delete(data.id);
@@ -128,6 +167,17 @@ export class BoardStore extends EventTarget {
   /** The server's clock now, in milliseconds, as best this browser knows it. */
   serverNow() {
     return Date.now() + this.clockOffset;
+  }
+
+  /** My dots on a note while voting is open (0 otherwise). */
+  myVotes(noteId) {
+    return this.voting?.my_votes?.[noteId] ?? 0;
+  }
+
+  /** Actions, most-voted first, then by due date. */
+  sortedActions() {
+    return [...this.actions.values()].sort((a, b) =>
+      (b.votes - a.votes) || (a.due ?? "9999").localeCompare(b.due ?? "9999") || a.title.localeCompare(b.title));
   }
 
   /** Is this step's writing still private (only counts for others)? */

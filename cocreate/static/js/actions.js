@@ -1,0 +1,162 @@
+// Actions: what the team will do, who owns it and by when. Anyone can turn notes into
+// an action and take one on ("ik pak dit op"); the facilitator can change any action.
+
+import { COMMANDS } from "./protocol.js";
+import { errorText, t } from "./i18n.js";
+import { uuid4 } from "./notes.js";
+
+const bound = (name) => document.querySelector(`[data-bind="${name}"]`);
+
+function el(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+export class ActionsView {
+  constructor({ store, connection, toast, formatDate }) {
+    this.store = store;
+    this.connection = connection;
+    this.toast = toast;
+    this.formatDate = formatDate;
+    this.list = bound("action-list");
+    this.form = bound("action-form");
+    this.sourceIds = [];
+  }
+
+  /** Wire the add form and the buttons on each action. */
+  start() {
+    if (!this.list) return;
+    this.form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      this.#add();
+    });
+    bound("action-sources-clear").addEventListener("click", () => this.useNotes([]));
+    this.list.addEventListener("click", (event) => {
+      const button = event.target.closest("button[data-action]");
+      const item = button?.closest("[data-action-id]");
+      if (!item) return;
+      const id = item.dataset.actionId;
+      if (button.dataset.action === "take") this.#send(COMMANDS.ACTION_EDIT, { id, owner: this.store.me.id });
+      if (button.dataset.action === "done") {
+        const status = this.store.actions.get(id).status === "done" ? "open" : "done";
+        this.#send(COMMANDS.ACTION_EDIT, { id, status });
+      }
+      if (button.dataset.action === "remove-action" && window.confirm(t("action_remove_confirm"))) {
+        this.#send(COMMANDS.ACTION_REMOVE, { id });
+      }
+      if (button.dataset.action === "due") this.#editDue(item, id);
+    });
+  }
+
+  /** Start an action from notes: fill the form with their text and focus the title. */
+  useNotes(ids) {
+    if (!this.form) return;
+    this.sourceIds = ids.filter((id) => this.store.notes.has(id));
+    const texts = this.sourceIds.map((id) => this.store.notes.get(id).text);
+    const sources = bound("action-sources");
+    sources.textContent = texts.length ? t("action_from_notes", { notes: texts.join(" · ") }) : "";
+    bound("action-sources-clear").hidden = texts.length === 0;
+    if (texts.length) {
+      this.form.elements.title.value = texts.length === 1 ? texts[0].slice(0, 200) : "";
+      this.form.scrollIntoView({ block: "center" });
+      this.form.elements.title.focus();
+    }
+  }
+
+  /** Draw the list of actions and the owner choices. */
+  render() {
+    if (!this.list || !this.store.ready) return;
+    const owners = bound("action-owner-list");
+    owners.replaceChildren(...[...this.store.participants.values()].map((person) => {
+      const option = el("option");
+      option.value = person.name;
+      return option;
+    }));
+    const actions = this.store.sortedActions();
+    bound("actions-empty").hidden = actions.length > 0;
+    this.list.replaceChildren(...actions.map((action) => this.#item(action)));
+  }
+
+  #item(action) {
+    const item = el("li", `action action-${action.status}`);
+    item.dataset.actionId = action.id;
+    const title = el("p", "action-title", action.title);
+    title.id = `action-title-${action.id}`;
+    const meta = el("p", "action-meta muted");
+    const owner = action.owner?.name ?? t("plan_no_owner");
+    const due = action.due ? this.formatDate(action.due) : t("plan_no_due");
+    meta.textContent = `${t("col_owner")}: ${owner} · ${t("col_due")}: ${due} · ${t("plan_votes", { n: action.votes })}`;
+    const status = el("span", `status status-${action.status}`, t(`status_${action.status}`));
+    const head = el("div", "action-head");
+    head.append(title, status);
+    item.append(head, meta);
+    const buttons = el("div", "note-actions");
+    const mine = action.owner?.id === this.store.me.id;
+    if (!mine) buttons.append(this.#button("take", t("action_take"), title.id));
+    buttons.append(this.#button("done", action.status === "done" ? t("action_reopen") : t("action_done"), title.id));
+    buttons.append(this.#button("due", t("action_set_due"), title.id));
+    if (this.store.isFacilitator || action.created_by === this.store.me.id) {
+      const remove = this.#button("remove-action", t("note_remove"), title.id);
+      remove.classList.add("danger");
+      buttons.append(remove);
+    }
+    item.append(buttons);
+    return item;
+  }
+
+  #button(action, label, describedBy) {
+    const button = el("button", "icon-button", label);
+    button.type = "button";
+    button.dataset.action = action;
+    button.setAttribute("aria-describedby", describedBy);
+    return button;
+  }
+
+  #editDue(item, id) {
+    const action = this.store.actions.get(id);
+    const form = el("form", "row action-due");
+    const label = el("label", null, t("col_due"));
+    const input = el("input");
+    input.type = "date";
+    input.id = `due-${id}`;
+    label.htmlFor = input.id;
+    input.value = action.due ?? "";
+    const save = el("button", "button small primary", t("note_save"));
+    save.type = "submit";
+    form.append(label, input, save);
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      this.#send(COMMANDS.ACTION_EDIT, { id, due: input.value || null });
+    });
+    item.append(form);
+    input.focus();
+  }
+
+  #owner(value) {
+    const name = value.trim();
+    if (!name) return null;
+    const person = [...this.store.participants.values()].find((p) => p.name === name);
+    return person ? person.id : name;
+  }
+
+  async #add() {
+    const title = this.form.elements.title.value.trim();
+    if (!title) return;
+    const payload = { id: uuid4(), title, note_ids: this.sourceIds };
+    const owner = this.#owner(this.form.elements.owner.value);
+    if (owner) payload.owner = owner;
+    if (this.form.elements.due.value) payload.due = this.form.elements.due.value;
+    if (await this.#send(COMMANDS.ACTION_ADD, payload)) {
+      this.form.reset();
+      this.useNotes([]);
+    }
+  }
+
+  async #send(name, payload) {
+    const ack = await this.connection.send(name, payload);
+    if (!ack.ok) this.toast(errorText(ack.error));
+    return ack.ok;
+  }
+}
