@@ -417,6 +417,7 @@ def edit_step(workshop, actor, payload, now):
     """
     _require_facilitator(actor)
     step = _step(workshop, payload["index"], "index")
+    was_hidden = step.hidden
     lanes = _lanes(payload["lanes"]) if "lanes" in payload else None
     for name in ("reveal", "anonymity"):
         allowed = REVEAL_MODES if name == "reveal" else ANONYMITY_MODES
@@ -439,6 +440,10 @@ def edit_step(workshop, actor, payload, now):
                 note.version += 1
                 moved.append(note)
     events = [Event(p.STEP_EDITED, step_view(payload["index"], step, workshop))]
+    if was_hidden and not step.hidden:
+        # Opening a private step shows its notes, just as a reveal would.
+        notes = [note_view(note, workshop) for note in workshop.live_notes(payload["index"])]
+        events.append(Event(p.NOTES_REVEALED, {"step": payload["index"], "notes": notes}))
     return events + [_note_event(p.NOTE_EDITED, note, workshop) for note in moved]
 
 

@@ -118,6 +118,12 @@ export class BoardStore extends EventTarget {
         break;
       case EVENTS.STEP_EDITED:
         this.steps[data.index] = data;
+        if (this.isHidden(data.index)) {
+          // Writing became private again: keep only our own notes' text.
+          for (const [id, note] of this.notes) {
+            if (note.step === data.index && !this.isMine(note)) this.notes.set(id, { id, step: note.step, hidden: true });
+          }
+        }
         break;
       case EVENTS.TIMER_CHANGED:
         this.#syncClock(data.server_time);
