@@ -40,7 +40,7 @@ let projector = null;
 
 function renderRoom() {
   const { ready, total } = store.readiness();
-  setText("ready-count", t("ready_count", { ready, total }));
+  setText("ready-count", total ? t("ready_count", { ready, total }) : t("nobody_yet"));
   setText("online-count", t("online_count", { n: store.online.size }));
   const toggle = bound("ready-toggle");
   if (toggle && store.me) {

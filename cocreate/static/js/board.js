@@ -191,6 +191,7 @@ export class BoardView {
       box.dataset.action = "select";
       box.checked = this.selected.has(note.id);
       box.setAttribute("aria-describedby", text.id);
+      pick.title = t("note_select");
       pick.append(box, el("span", "sr-only", t("note_select")));
       item.append(pick);
       item.classList.toggle("selected", box.checked);

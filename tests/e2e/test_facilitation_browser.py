@@ -1,0 +1,273 @@
+"""Facilitation in a real browser: a full projector, private writing and reveal,
+grouping with the keyboard only, and the timer every screen shows."""
+
+import random
+import re
+import uuid
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.e2e
+
+PROJECTOR = {"width": 1920, "height": 1080}
+FRICTION = 2
+PLATFORM = 3
+PLATFORM_LANES = ["transparency", "accessibility", "dialogue", "reflection"]
+COLORS = ["yellow", "pink", "blue", "green", "orange", "purple"]
+WORDS = ("klanten team overleg directie planning vertrouwen samenwerking eigenaarschap "
+         "feedback afspraken transparantie resultaat werkdruk collega's proces kwaliteit "
+         "vrijdag dashboard budget ideeën klantcontact inwerken beslissen doelen").split()
+OVERLAP_TOLERANCE = 2  # px: the notes are rotated by up to 0.6 degrees
+
+
+def bound(page, name):
+    return page.locator(f'[data-bind="{name}"]')
+
+
+def with_token(context, server, workshop_id, token):
+    """Give a browser context the identity behind `token` (the HttpOnly page cookie)."""
+    context.add_cookies([{"name": f"cc_{workshop_id}", "value": token, "url": server.url}])
+    return context
+
+
+def open_page(context, url, step_title=None):
+    page = context.new_page()
+    page.goto(url)
+    expect(bound(page, "connection")).to_have_attribute("data-state", "online")
+    if step_title:
+        expect(bound(page, "step-title")).to_have_text(step_title)
+    return page
+
+
+def socket_note(client, step, text, **extra):
+    ack = client.call("note:add", {"id": str(uuid.uuid4()), "step": step, "text": text, **extra})
+    assert ack["ok"], ack
+    return ack
+
+
+def varied_texts(count, seed):
+    """Note texts of 2 to ~90 characters, like a room full of people would write."""
+    rng = random.Random(seed)
+    texts = []
+    for number in range(count):
+        limit = rng.choice([12, 30, 50, 70, 90, 90])
+        words = [rng.choice(WORDS).capitalize()]
+        while len(" ".join(words)) < limit - 12:
+            words.append(rng.choice(WORDS))
+        texts.append(f"{' '.join(words)} #{number + 1}"[:90])
+    return texts
+
+
+def fill_room(server, clients, workshop_id, step, count=60, writers=4, lanes=None):
+    """`count` notes from `writers` participants over sockets (each within its burst)."""
+    people = [clients(server.url, workshop_id, server.join(workshop_id, f"Deelnemer {n}")["token"])
+              for n in range(1, writers + 1)]
+    rng = random.Random(step)
+    texts = varied_texts(count, seed=step)
+    for number, text in enumerate(texts):
+        extra = {"color": COLORS[number % len(COLORS)]}
+        if lanes:
+            extra["lane"] = rng.choices(lanes, weights=[3, 2, 2, 1])[0]
+        socket_note(people[number % writers], step, text, **extra)
+    return texts
+
+
+def geometry(page):
+    """Sizes of the page and the boxes of the notes, the join code and the QR code."""
+    return page.evaluate("""() => {
+        const box = (el) => { const r = el.getBoundingClientRect();
+                              return {left: r.left, top: r.top, right: r.right, bottom: r.bottom}; };
+        const qr = document.querySelector('img.join-qr');
+        return {
+            scrollWidth: document.documentElement.scrollWidth,
+            scrollHeight: document.documentElement.scrollHeight,
+            notes: [...document.querySelectorAll('.board .note')].map(box),
+            code: box(document.querySelector('[data-bind="join-code"]')),
+            qr: box(qr),
+            qrLoaded: qr.complete && qr.naturalWidth > 0,
+            scale: document.querySelector('[data-bind="board"]').dataset.scale,
+        };
+    }""")
+
+
+def inside(rect, width, height):
+    return rect["left"] >= 0 and rect["top"] >= 0 and rect["right"] <= width and rect["bottom"] <= height
+
+
+def overlap(a, b):
+    """How far two boxes overlap, in px along the smaller of the two axes (0 when apart)."""
+    across = min(a["right"], b["right"]) - max(a["left"], b["left"])
+    down = min(a["bottom"], b["bottom"]) - max(a["top"], b["top"])
+    return max(0, min(across, down))
+
+
+def assert_fits_one_screen(page):
+    width, height = PROJECTOR["width"], PROJECTOR["height"]
+    shape = geometry(page)
+    assert shape["scrollHeight"] <= height, shape["scrollHeight"]
+    assert shape["scrollWidth"] <= width, shape["scrollWidth"]
+    notes = shape["notes"]
+    assert len(notes) == 60
+    outside = [n for n, rect in enumerate(notes) if not inside(rect, width, height)]
+    assert outside == [], [notes[n] for n in outside]
+    clashes = [(i, j) for i in range(len(notes)) for j in range(i + 1, len(notes))
+               if overlap(notes[i], notes[j]) > OVERLAP_TOLERANCE]
+    assert clashes == [], [(notes[i], notes[j]) for i, j in clashes[:5]]
+    assert inside(shape["code"], width, height) and inside(shape["qr"], width, height)
+    assert shape["qrLoaded"]
+    return shape
+
+
+@pytest.mark.parametrize("step, title, shot", [
+    (0, "Doelen stellen", "projector-60.png"),
+    (PLATFORM, "Platform van betrokkenheid", "projector-60-lanes.png"),
+])
+def test_projector_shows_sixty_notes_on_one_screen_without_scrolling_or_overlap(
+        server, clients, contexts, artifacts, step, title, shot):
+    created = server.create_workshop("Teamdag Klantcontact",
+                                     goal="Meer klanten aantrekken met minder moeite")
+    workshop_id = created["id"]
+    facilitator = clients(server.url, workshop_id, created["facilitator_token"])
+    if step:
+        assert facilitator.call("step:go", {"index": step})["ok"]
+    texts = fill_room(server, clients, workshop_id, step,
+                      lanes=PLATFORM_LANES if step == PLATFORM else None)
+
+    context = with_token(contexts(**PROJECTOR), server, workshop_id, created["facilitator_token"])
+    page = open_page(context, f"{server.url}/w/{workshop_id}/present", title)
+    expect(page.locator(".board .note")).to_have_count(60)
+    expect(page.locator(".board .note-text").first).to_have_text(texts[0])
+    page.wait_for_function("document.getAnimations().length === 0")
+
+    expect(bound(page, "join-code")).to_be_visible()
+    expect(bound(page, "join-code")).to_have_text(created["join_code"])
+    expect(page.locator("img.join-qr")).to_be_visible()
+    if step == PLATFORM:
+        expect(page.locator(".lane-title")).to_have_text(
+            ["Transparantie", "Toegankelijkheid", "Dialoog", "Reflectie"])
+    page.screenshot(path=artifacts / shot, animations="disabled")
+    assert_fits_one_screen(page)
+    assert context.page_errors == []
+
+
+def test_private_writing_shows_only_counts_on_the_projector_until_the_reveal(
+        server, contexts):
+    created = server.create_workshop("Teamdag Klantcontact")
+    workshop_id, token = created["id"], created["facilitator_token"]
+    desk = with_token(contexts(1440, 900), server, workshop_id, token)
+    facilitate = open_page(desk, created["urls"]["facilitate"], "Doelen stellen")
+    wall = with_token(contexts(**PROJECTOR), server, workshop_id, token)
+    projector = open_page(wall, created["urls"]["present"], "Doelen stellen")
+    sanne = server.join(workshop_id, "Sanne")
+    phone = with_token(contexts(), server, workshop_id, sanne["token"])
+    participant = open_page(phone, created["urls"]["join"], "Doelen stellen")
+
+    facilitate.get_by_role("button", name=re.compile(r"^Ga naar stap 3\b")).click()
+    for page in (participant, projector, facilitate):
+        expect(bound(page, "step-title")).to_have_text("Knuppel in het hoenderhok")
+
+    secret = "Beslissingen worden in de wandelgang genomen"
+    participant.locator("#composer-text").fill(secret)
+    participant.locator("#composer-text").press("Enter")
+    mine = participant.locator(".board .note", has_text=secret)
+    expect(mine.locator("[data-action=edit]")).to_be_visible()
+
+    counts = projector.locator(".private-counts")
+    expect(counts).to_have_text(re.compile(r"^\D*1\D+1\D*$"))  # 1 note by 1 person
+    expect(facilitate.locator(".private-counts")).to_have_text(re.compile(r"^\D*1\D+1\D*$"))
+    expect(projector.locator(".note-text")).to_have_count(0)
+    expect(facilitate.locator(".board .note-text")).to_have_count(0)
+    assert secret not in projector.content()
+    assert secret not in facilitate.content()
+
+    reveal = bound(facilitate, "reveal")
+    expect(reveal).to_be_visible()
+    expect(reveal).to_contain_text("1")
+    reveal.click()
+    expect(projector.locator(".board .note-text")).to_have_text([secret])
+    expect(projector.locator(".private-counts")).to_have_count(0)
+    expect(facilitate.locator(".board .note-text")).to_have_text([secret])
+    expect(reveal).to_be_hidden()
+    # The note went in anonymously (the default where anonymity is allowed).
+    expect(projector.locator(".board .note-author")).to_have_text(["Anoniem"])
+    assert "Sanne" not in projector.locator(".board").inner_text()
+    for context in (desk, wall, phone):
+        assert context.page_errors == []
+
+
+def focused(target):
+    return target.evaluate("(el) => el === document.activeElement")
+
+
+def tab_until(page, target, key="Tab", limit=12):
+    """Press Tab (or Shift+Tab) until `target` has the focus, as a keyboard user would."""
+    for _ in range(limit):
+        if focused(target):
+            return
+        page.keyboard.press(key)
+    assert focused(target), f"{target} never got the focus with {key}"
+
+
+def test_facilitator_groups_two_notes_with_the_keyboard_only(server, clients, contexts):
+    created = server.create_workshop("Teamdag Klantcontact")
+    workshop_id, token = created["id"], created["facilitator_token"]
+    colleague = clients(server.url, workshop_id, server.join(workshop_id, "Youssef")["token"])
+    for text in ("Klanten sneller terugbellen", "Klanten vooraf informeren", "Minder vergaderen"):
+        socket_note(colleague, 0, text)
+    desk = with_token(contexts(1440, 900), server, workshop_id, token)
+    facilitate = open_page(desk, created["urls"]["facilitate"], "Doelen stellen")
+    lotte = server.join(workshop_id, "Lotte")
+    phone = with_token(contexts(), server, workshop_id, lotte["token"])
+    participant = open_page(phone, created["urls"]["join"], "Doelen stellen")
+    notes = facilitate.locator(".board .note")
+    expect(notes).to_have_count(3)
+
+    first = notes.nth(0).locator("input[data-action=select]")
+    second = notes.nth(1).locator("input[data-action=select]")
+    first.focus()
+    facilitate.keyboard.press("Space")
+    expect(first).to_be_checked()
+    expect(bound(facilitate, "group-bar")).to_be_visible()
+    tab_until(facilitate, second)
+    facilitate.keyboard.press("Space")
+    expect(second).to_be_checked()
+    expect(bound(facilitate, "group-count")).to_contain_text("2")
+
+    tab_until(facilitate, facilitate.locator("#group-title"), key="Shift+Tab", limit=20)
+    facilitate.keyboard.type("Klantcontact")
+    facilitate.keyboard.press("Enter")
+
+    for page in (participant, facilitate):
+        cluster = page.locator(".board .cluster")
+        expect(cluster).to_have_count(1)
+        expect(cluster.locator(".cluster-title")).to_have_text("Klantcontact")
+        expect(cluster.locator(".note")).to_have_count(2)
+        expect(cluster.locator(".note-text")).to_have_text(
+            ["Klanten sneller terugbellen", "Klanten vooraf informeren"])
+        expect(page.locator(".board .note")).to_have_count(3)
+    expect(bound(facilitate, "group-bar")).to_be_hidden()
+    expect(facilitate.locator("input[data-action=select]:checked")).to_have_count(0)
+    assert phone.page_errors == [] and desk.page_errors == []
+
+
+def test_timer_started_by_the_facilitator_counts_down_on_the_participants_page(
+        server, contexts):
+    created = server.create_workshop("Teamdag Klantcontact")
+    workshop_id, token = created["id"], created["facilitator_token"]
+    facilitate = open_page(with_token(contexts(1440, 900), server, workshop_id, token),
+                           created["urls"]["facilitate"], "Doelen stellen")
+    bram = server.join(workshop_id, "Bram")
+    phone = with_token(contexts(), server, workshop_id, bram["token"])
+    participant = open_page(phone, created["urls"]["join"], "Doelen stellen")
+    expect(bound(participant, "timer")).to_be_hidden()
+
+    facilitate.get_by_role("button", name="1 min", exact=True).click()
+    timer = bound(participant, "timer")
+    expect(timer).to_be_visible()
+    expect(timer).to_have_text(re.compile(r"\b(1:00|0:[0-5]\d)\b"))
+    expect(bound(facilitate, "timer-stop")).to_be_visible()
+
+    bound(facilitate, "timer-stop").click()
+    expect(timer).to_be_hidden()
+    assert phone.page_errors == []
