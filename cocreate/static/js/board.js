@@ -200,7 +200,7 @@ export class BoardView {
     const meta = el("p", "note-meta");
     const mine = this.store.isMine(note);
     let author;
-    if (note.anonymous) author = mine ? `${t("note_anonymous")} (${t("note_you")})` : t("note_anonymous");
+    if (note.anonymous) author = mine ? t("note_anonymous_you") : t("note_anonymous");
     else author = mine ? t("note_you") : (note.author_name ?? "");
     meta.append(el("span", "note-author", author));
     if (note.pending) meta.append(el("span", "note-pending", t("note_pending")));
