@@ -171,3 +171,18 @@ def clients():
     yield connect
     for client in made:
         client.close()
+
+
+@pytest.fixture(scope="module")
+def module_clients():
+    """Like `clients`, but the clients stay connected until the end of the test module."""
+    made = []
+
+    def connect(url, workshop_id, token):
+        client = Client(url, workshop_id, token).connect()
+        made.append(client)
+        return client
+
+    yield connect
+    for client in made:
+        client.close()

@@ -119,7 +119,6 @@ export class FacilitatorPanel {
       const title = document.createElement("span");
       title.textContent = step.title;
       button.append(number, title);
-      button.setAttribute("aria-label", t("step_go", { n: index + 1, title: step.title }));
       if (index === store.currentIndex) button.setAttribute("aria-current", "step");
       item.append(button);
       return item;
