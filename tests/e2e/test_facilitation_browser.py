@@ -11,7 +11,6 @@ from playwright.sync_api import expect
 pytestmark = pytest.mark.e2e
 
 PROJECTOR = {"width": 1920, "height": 1080}
-FRICTION = 2
 PLATFORM = 3
 PLATFORM_LANES = ["transparency", "accessibility", "dialogue", "reflection"]
 COLORS = ["yellow", "pink", "blue", "green", "orange", "purple"]

@@ -106,7 +106,7 @@ def test_every_acknowledged_change_survives_a_kill_9_and_seq_continues(fresh_ser
     anna = connect("Anna")
     ack = anna.call(p.NOTE_ADD, {"id": str(uuid.uuid4()), "step": PLATFORM, "lane": "dialogue",
                                  "text": "Na de herstart"})
-    assert ack == {"ok": True, "seq": last + 1}
+    assert (ack["ok"], ack["seq"]) == (True, last + 1), ack
     dirk.wait_for_seq(last + 1)
     assert [(e["seq"], e["type"]) for e in dirk.events] == [(last + 1, p.NOTE_ADDED)]
     assert "Traceback" not in server.log()

@@ -72,12 +72,6 @@ def wait_all(seq, *everyone):
         client.wait_for_seq(seq)
 
 
-def public_events(client, event_type=None):
-    """The events every viewer gets (not the author's `own` copies)."""
-    return [e for e in client.events
-            if not e.get("own") and (event_type is None or e["type"] == event_type)]
-
-
 def event_at(client, seq):
     """The public event with this seq (exactly one, or the test fails)."""
     found = [e for e in client.events if e["seq"] == seq and not e.get("own")]
