@@ -514,6 +514,10 @@ def _save_clusters(conn, workshop, change):
     step = change.data["step"]
     conn.execute(delete(clusters).where(clusters.c.workshop_id == workshop.id,
                                         clusters.c.step == step))
+    # Grouping can empty clusters of other steps too; those are gone for good.
+    for dissolved in change.data.get("dissolved", []):
+        conn.execute(delete(clusters).where(clusters.c.workshop_id == workshop.id,
+                                            clusters.c.id == dissolved))
     for cluster in workshop.clusters.values():
         if cluster.step == step:
             conn.execute(insert(clusters).values(workshop_id=workshop.id, id=cluster.id,

@@ -13,8 +13,19 @@ export function startProjector(board) {
   window.addEventListener("resize", () => fitNotes(board));
 }
 
-/** Shrink the notes until the whole board fits below the step header without scrolling. */
+const CROWDED_BELOW = 0.7;
+
+/** Shrink the notes until the whole board fits below the step header without scrolling.
+ *  A crowded board first gets more room: a compact join panel and prompt. */
 export function fitNotes(board) {
+  document.body.classList.remove("crowded");
+  if (shrink(board) < CROWDED_BELOW) {
+    document.body.classList.add("crowded");
+    shrink(board);
+  }
+}
+
+function shrink(board) {
   let scale = 1;
   board.style.setProperty("--note-scale", "1");
   const available = () => window.innerHeight - board.getBoundingClientRect().top - MARGIN;
@@ -23,4 +34,5 @@ export function fitNotes(board) {
     board.style.setProperty("--note-scale", scale.toFixed(2));
   }
   board.dataset.scale = scale.toFixed(2);
+  return scale;
 }
