@@ -100,9 +100,21 @@ def _failure(code, message, fields=None):
     return {"ok": False, "error": error}
 
 
+def _sent_as_event():
+    # A real (dis)connect is still pending while its handler runs; an already
+    # connected client emitting "connect" or "disconnect" is just sending an event.
+    return socketio.server.manager.is_connected(request.sid, "/")
+
+
+def _reserved():
+    return _failure("unknown_command", "This event name is reserved.")
+
+
 @socketio.on("connect")
 def on_connect(auth=None):
     """Accept a viewer with a valid token, then send the snapshot."""
+    if _sent_as_event():
+        return _reserved()
     auth = auth if isinstance(auth, dict) else {}
     workshop_id = auth.get("workshop")
     if not isinstance(workshop_id, str) or len(workshop_id) > 40:
@@ -110,8 +122,7 @@ def on_connect(auth=None):
     token = auth.get("token") if isinstance(auth.get("token"), str) else None
     viewer = store().authenticate(workshop_id, token or (workshop_id and request_token(workshop_id)))
     if viewer is None:
-        raise ConnectionRefusedError({"code": "unauthorized",
-                                      "message": "Unknown workshop or token."})
+        raise ConnectionRefusedError("Unknown workshop or token.", {"code": "unauthorized"})
     connections[request.sid] = Connection(workshop_id, viewer.id)
     join_room(workshop_room(workshop_id))
     join_room(participant_room(viewer.id))
@@ -122,6 +133,8 @@ def on_connect(auth=None):
 @socketio.on("disconnect")
 def on_disconnect(reason=None):
     """Forget the connection and tell the room who is still online."""
+    if _sent_as_event():
+        return _reserved()
     gone = connections.pop(request.sid, None)
     if gone is not None:
         _presence(gone.workshop_id)

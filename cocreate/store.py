@@ -49,6 +49,7 @@ participants = Table(
     Column("role", String(16), nullable=False),
     Column("ready", Boolean, nullable=False, default=False),
     Column("joined_at", String(40), nullable=False),
+    Column("position", Integer, nullable=False, default=0),
 )
 
 notes = Table(
@@ -238,7 +239,7 @@ class Store:
             events = domain.join(workshop, participant_id, name, role, now_iso())
             conn.execute(insert(participants).values(
                 id=participant_id, workshop_id=workshop_id, token_hash=hash_token(token),
-                name=name, role=role, ready=False,
+                name=name, role=role, ready=False, position=workshop.seq,
                 joined_at=workshop.participants[participant_id].joined_at))
             return events
 
@@ -353,8 +354,7 @@ class Store:
             steps=[domain.Step(**{k: v for k, v in spec.items() if k in STEP_FIELDS})
                    for spec in row.steps])
         for person in conn.execute(select(participants).where(
-                participants.c.workshop_id == workshop_id).order_by(participants.c.joined_at,
-                                                                   participants.c.id)):
+                participants.c.workshop_id == workshop_id).order_by(participants.c.position)):
             workshop.participants[person.id] = domain.Participant(
                 id=person.id, name=person.name, role=person.role, ready=person.ready,
                 joined_at=person.joined_at)
@@ -401,11 +401,12 @@ def _insert_workshop(conn, workshop, now):
         language=workshop.language, format=workshop.format, steps=_steps_record(workshop),
         current_step=workshop.current_step, locked=workshop.locked, seq=workshop.seq,
         timer=None, created_at=workshop.created_at, updated_at=now))
-    for person in workshop.participants.values():
+    for position, person in enumerate(workshop.participants.values()):
         # Imported people have no token anyone knows: they are names, not logins.
         conn.execute(insert(participants).values(
             id=person.id, workshop_id=workshop.id, token_hash=hash_token(new_token()),
-            name=person.name, role=person.role, ready=False, joined_at=person.joined_at))
+            name=person.name, role=person.role, ready=False, joined_at=person.joined_at,
+            position=position - len(workshop.participants)))
     for cluster in workshop.clusters.values():
         conn.execute(insert(clusters).values(workshop_id=workshop.id, id=cluster.id,
                                              step=cluster.step, title=cluster.title,

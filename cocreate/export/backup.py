@@ -36,8 +36,7 @@ def backup(workshop):
                    "vote_state": s.vote_state, "budget": s.budget, "per_note": s.per_note}
                   for s in workshop.steps],
         "participants": [{"id": p.id, "name": p.name, "role": p.role, "joined_at": p.joined_at}
-                         for p in sorted(workshop.participants.values(),
-                                         key=lambda p: (p.joined_at, p.id))],
+                         for p in workshop.participants.values()],
         "notes": [{"id": n.id, "step": n.step, "lane": n.lane, "text": n.text, "color": n.color,
                    "x": n.x, "y": n.y, "anonymous": n.anonymous,
                    "author": None if n.anonymous else n.author_id, "group": n.group,

@@ -388,7 +388,7 @@ def _fill(payload, workshop):
 
 @pytest.fixture(scope="module")
 def workshop(server):
-    """One workshop with one note; every test connects a client of its own to it."""
+    """One workshop with a note on step 0 and one on step 3; no test may change it."""
     created = server.create_workshop("Foute invoer")
     author = socketio.Client(reconnection=False)
     author.connect(server.url, auth={"workshop": created["id"],
@@ -411,8 +411,8 @@ REST = 0.7
 
 
 @pytest.fixture(scope="module")
-def pool(server, module_clients, workshop):
-    """Connections of the facilitator, reused once rested (connecting is the slow part)."""
+def pool():
+    """(last used, connection) of the facilitator's connections, oldest first."""
     return collections.deque()
 
 
