@@ -106,7 +106,7 @@ def test_note_typed_by_a_participant_reaches_projector_and_facilitator_live(serv
     expect(note_texts(projector)).to_have_text([text])
     expect(note_texts(page)).to_have_text([text])
     expect(page.locator(".board .note-author")).to_have_text(["Sanne"])
-    expect(participant.locator(".board .note-author")).to_have_text(["jij"])
+    expect(participant.locator(".board .note-author")).to_have_text(["Jij"])
     expect(participant.locator("#composer-text")).to_have_value("")
 
     page.get_by_role("button", name="Volgende stap").click()
@@ -124,7 +124,7 @@ def test_reloading_the_participant_page_keeps_the_same_identity(server, contexts
     page.reload()
     note = page.locator(".board .note", has_text="Mijn kracht: rust brengen")
     expect(note.locator("[data-action=edit]")).to_be_visible()
-    expect(note.locator(".note-author")).to_have_text("jij")
+    expect(note.locator(".note-author")).to_have_text("Jij")
     expect(page).to_have_url(re.compile(rf"/w/{created['id']}$"))
     # Visiting the join link again does not make a second participant.
     page.goto(f"{server.url}/j/{created['join_code']}")
@@ -226,7 +226,7 @@ def test_screenshots_of_a_busy_board(server, contexts, clients, artifacts):
     expect(note_texts(projector)).to_have_count(24)
     shoot(projector, artifacts, "projector-full-room.png")
 
-    facilitate.get_by_role("button", name=re.compile(r"^Ga naar stap 4")).click()
+    facilitate.get_by_role("button", name=re.compile(r"Platform van betrokkenheid$")).click()
     expect(bound(phone, "step-title")).to_have_text("Platform van betrokkenheid")
     expect(bound(phone, "lane-picker")).to_be_visible()
     for client, (lane, text, color) in zip(colleagues, LANE_NOTES):
