@@ -133,6 +133,7 @@ class TimerStart(StrictSchema):
 
 
 class VoteCast(StrictSchema):
+    id = ClientId()
     note_id = ClientId(required=True)
 
 

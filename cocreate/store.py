@@ -108,6 +108,14 @@ actions = Table(
     Column("removed", Boolean, nullable=False, default=False),
 )
 
+applied = Table(
+    "applied_commands", metadata,
+    Column("workshop_id", String(32), ForeignKey("workshops.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("id", String(36), primary_key=True),
+    Column("seq", Integer, nullable=False),
+)
+
 # Join codes: no 0/O, 1/I/L look-alikes; 31^6 ≈ 887 million codes.
 JOIN_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 JOIN_LENGTH = 6
@@ -297,6 +305,10 @@ class Store:
             events = domain.apply(workshop, actor_id, name, payload, now_iso())
             for change_event in events:
                 PERSIST[change_event.type](conn, workshop, change_event)
+                if change_event.command_id:
+                    conn.execute(insert(applied).values(workshop_id=workshop.id,
+                                                        id=change_event.command_id,
+                                                        seq=change_event.seq))
             return events
 
         return self._change(workshop_id, change, publish)
@@ -304,6 +316,7 @@ class Store:
     def delete_workshop(self, workshop_id):
         """Remove a workshop and everything in it."""
         with self._workshop_lock(workshop_id), self.engine.begin() as conn:
+            conn.execute(delete(applied).where(applied.c.workshop_id == workshop_id))
             conn.execute(delete(votes).where(votes.c.workshop_id == workshop_id))
             conn.execute(delete(actions).where(actions.c.workshop_id == workshop_id))
             conn.execute(delete(clusters).where(clusters.c.workshop_id == workshop_id))
@@ -370,6 +383,8 @@ class Store:
             workshop.clusters[cluster.id] = domain.Cluster(
                 id=cluster.id, step=cluster.step, title=cluster.title,
                 created_at=cluster.created_at)
+        workshop.applied = set(conn.execute(select(applied.c.id).where(
+            applied.c.workshop_id == workshop_id)).scalars())
         for vote in conn.execute(select(votes).where(votes.c.workshop_id == workshop_id)):
             workshop.votes[(vote.participant_id, vote.note_id)] = vote.count
         for action in conn.execute(select(actions).where(actions.c.workshop_id == workshop_id)

@@ -132,7 +132,8 @@ def _domain_error(err):
 @bp.app_errorhandler(HTTPException)
 def _http_error(err):
     code = {400: "invalid", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-            405: "method_not_allowed", 413: "payload_too_large"}.get(err.code, "invalid")
+            405: "method_not_allowed", 413: "payload_too_large", 429: "rate_limited",
+            }.get(err.code, "internal" if err.code >= 500 else "invalid")
     if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":
         return jsonify(_error_body(code, err.description or err.name)), err.code
     return _page("error.html", status=err.code, error_code=code)

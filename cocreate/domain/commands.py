@@ -292,8 +292,21 @@ def _vote_event(workshop, actor, note):
     return Event(p.VOTE_CHANGED, public, owner=actor.id, own=own)
 
 
+def _once(workshop, payload, events):
+    """Remember a command's client id, so an offline retry of it changes nothing."""
+    if payload.get("id"):
+        workshop.applied.add(payload["id"])
+        events[-1].command_id = payload["id"]
+    return events
+
+
 def cast_vote(workshop, actor, payload, now):
-    """`vote:cast`: one dot on a note; never past the budget or the per-note maximum."""
+    """`vote:cast`: one dot on a note; never past the budget or the per-note maximum.
+
+    With a client `id`, repeating the same cast (an offline retry) changes nothing.
+    """
+    if payload.get("id") in workshop.applied:
+        return []
     note, step = _votable(workshop, payload["note_id"])
     mine = my_votes(workshop, actor.id, note.step)
     if sum(mine.values()) >= step.budget:
@@ -301,11 +314,13 @@ def cast_vote(workshop, actor, payload, now):
     if step.per_note is not None and mine.get(note.id, 0) >= step.per_note:
         raise DomainError("budget_exceeded", "This note has the most dots you may give it.")
     workshop.votes[(actor.id, note.id)] = mine.get(note.id, 0) + 1
-    return [_vote_event(workshop, actor, note)]
+    return _once(workshop, payload, [_vote_event(workshop, actor, note)])
 
 
 def retract_vote(workshop, actor, payload, now):
-    """`vote:retract`: take one of your dots back."""
+    """`vote:retract`: take one of your dots back (once per client `id`)."""
+    if payload.get("id") in workshop.applied:
+        return []
     note, _step_ = _votable(workshop, payload["note_id"])
     key = (actor.id, note.id)
     if not workshop.votes.get(key):
@@ -313,7 +328,7 @@ def retract_vote(workshop, actor, payload, now):
     workshop.votes[key] -= 1
     if not workshop.votes[key]:
         del workshop.votes[key]
-    return [_vote_event(workshop, actor, note)]
+    return _once(workshop, payload, [_vote_event(workshop, actor, note)])
 
 
 # -- actions --------------------------------------------------------------------

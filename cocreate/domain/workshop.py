@@ -134,6 +134,7 @@ class Workshop:
     clusters: dict = field(default_factory=dict)
     votes: dict = field(default_factory=dict)
     actions: dict = field(default_factory=dict)
+    applied: set = field(default_factory=set)
 
     def live_notes(self, step=None):
         """Notes that have not been removed, oldest first; only of `step` when given."""
@@ -169,6 +170,7 @@ class Event:
     seq: int = 0
     owner: str | None = None
     own: dict | None = None
+    command_id: str | None = None
 
 
 def new_workshop(workshop_id, join_code, title, goal, language, format_key, steps, now):

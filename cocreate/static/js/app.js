@@ -7,6 +7,7 @@ import { BoardView, setText } from "./board.js";
 import { Notes } from "./notes.js";
 import { TimerView } from "./timer.js";
 import { ActionsView } from "./actions.js";
+import { Outbox } from "./outbox.js";
 import { COMMANDS, EVENTS } from "./protocol.js";
 import { errorText, t } from "./i18n.js";
 
@@ -15,6 +16,7 @@ const bound = (name) => document.querySelector(`[data-bind="${name}"]`);
 
 const store = new BoardStore();
 const connection = new Connection(workshopId);
+const outbox = new Outbox(connection, workshopId);
 const board = new BoardView(store, { controls: view !== "present", selectable: view === "facilitate" });
 const timer = new TimerView(store, { onDone: () => render() });
 const toastBox = bound("toast");
@@ -32,9 +34,9 @@ const formatDate = (iso) => {
   const [year, month, day] = iso.split("-").map(Number);
   return `${day} ${months[month - 1]} ${year}`;
 };
-const actions = view === "present" ? null : new ActionsView({ store, connection, toast, formatDate });
+const actions = view === "present" ? null : new ActionsView({ store, connection: outbox, toast, formatDate });
 const makeAction = (ids) => actions?.useNotes(ids);
-const notes = view === "present" ? null : new Notes({ store, connection, board, toast, onMakeAction: makeAction });
+const notes = view === "present" ? null : new Notes({ store, connection: outbox, board, toast, onMakeAction: makeAction });
 let panel = null;
 let projector = null;
 
@@ -86,7 +88,22 @@ store.addEventListener("change", (event) => {
   announce(kind, data);
 });
 
-connection.addEventListener("snapshot", (event) => store.load(event.detail));
+connection.addEventListener("snapshot", (event) => {
+  store.load(event.detail);
+  // Notes written while offline (even before a reload) show until the server has them.
+  for (const note of outbox.queued(COMMANDS.NOTE_ADD)) {
+    if (!store.notes.has(note.id)) {
+      store.addPending({ lane: null, anonymous: false, ...note, author: store.me.id,
+                         author_name: store.me.name, version: 0 });
+    }
+  }
+  outbox.flush();
+});
+outbox.addEventListener("failed", (event) => {
+  const { item, ack } = event.detail;
+  if (item.name === COMMANDS.NOTE_ADD) store.dropPending(item.payload.id);
+  toast(errorText(ack.error));
+});
 connection.addEventListener("event", (event) => {
   if (event.detail.own) store.applyOwn(event.detail);
   else store.apply(event.detail);

@@ -37,6 +37,11 @@ export class Connection extends EventTarget {
     this.socket.on(MESSAGES.PRESENCE, (presence) => this.#dispatch("presence", presence));
   }
 
+  /** True while the socket is connected and has its snapshot. */
+  get connected() {
+    return Boolean(this.socket?.connected) && this.seq !== null;
+  }
+
   /** Send a command; resolves with its ack `{ok, ...}`, never rejects. */
   async send(name, payload) {
     try {

@@ -110,7 +110,7 @@ export class Notes {
     this.store.addPending({ ...note, lane: note.lane ?? null, anonymous: Boolean(note.anonymous),
                             author: this.store.me.id, author_name: this.store.me.name, version: 0 });
     const ack = await this.connection.send(COMMANDS.NOTE_ADD, note);
-    if (!ack.ok && ack.error?.code !== "timeout") {
+    if (!ack.ok) {
       this.store.dropPending(note.id);
       this.toast(errorText(ack.error));
       if (!area.value) area.value = text;
@@ -121,13 +121,15 @@ export class Notes {
     this.board.beginEdit(id, {
       onSave: async (changes) => {
         const ack = await this.connection.send(COMMANDS.NOTE_EDIT, { id, ...changes });
-        if (!ack.ok) this.toast(errorText(ack.error));
+        // A replayed edit that already landed comes back as a conflict with our own text.
+        const landed = ack.error?.code === "conflict" && ack.error.current?.text === changes.text;
+        if (!ack.ok && !landed) this.toast(errorText(ack.error));
       },
     });
   }
 
   async #vote(command, id) {
-    const ack = await this.connection.send(command, { note_id: id });
+    const ack = await this.connection.send(command, { id: uuid4(), note_id: id });
     if (!ack.ok) this.toast(errorText(ack.error));
   }
 
@@ -146,6 +148,6 @@ export class Notes {
   async #remove(id) {
     if (!window.confirm(t("note_remove_confirm"))) return;
     const ack = await this.connection.send(COMMANDS.NOTE_REMOVE, { id });
-    if (!ack.ok) this.toast(errorText(ack.error));
+    if (!ack.ok && ack.error?.code !== "not_found") this.toast(errorText(ack.error));
   }
 }
