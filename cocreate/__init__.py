@@ -13,7 +13,7 @@ def create_app(test_config=None):
     """The Flask app with its store and Socket.IO bound; settings from `COCREATE_*` env vars."""
     from flask import Flask
 
-    from .extensions import socketio
+    from .extensions import limiter, socketio
     from .store import Store
 
     app = Flask(__name__, instance_relative_config=True,
@@ -25,6 +25,9 @@ def create_app(test_config=None):
         ALLOWED_ORIGINS=None,
         SECURE_COOKIES=False,
         MAX_CONTENT_LENGTH=1024 * 1024,
+        # Failed join-code look-ups per client address; right codes are never limited.
+        JOIN_GUESS_LIMIT="60 per minute",
+        CREATE_LIMIT="60 per hour",
     )
     app.config.from_prefixed_env("COCREATE")
     if test_config:
@@ -37,6 +40,11 @@ def create_app(test_config=None):
 
     from . import realtime, web  # noqa: F401  (registers handlers and routes)
     app.register_blueprint(web.bp)
+    queue = app.config["MESSAGE_QUEUE"]
+    app.config.setdefault("RATELIMIT_STORAGE_URI",
+                          queue if isinstance(queue, str) and queue.startswith("redis")
+                          else "memory://")
+    limiter.init_app(app)
     origins = app.config["ALLOWED_ORIGINS"]
     socketio.init_app(
         app,

@@ -29,12 +29,13 @@ def serve(args):
     _patch(mode)
     from . import create_app
     from .extensions import socketio
+    from .store import printable_database_url
 
     app = create_app({"ASYNC_MODE": mode})
     host = args.host or os.environ.get("HOST", "127.0.0.1")
     port = int(args.port or os.environ.get("PORT", "5000"))
-    print(f"cocreate: serving on http://{host}:{port} ({mode}, {app.config['DATABASE_URL']})",
-          flush=True)
+    database = printable_database_url(app.config["DATABASE_URL"])  # no password in logs
+    print(f"cocreate: serving on http://{host}:{port} ({mode}, {database})", flush=True)
     socketio.run(app, host=host, port=port, debug=False, use_reloader=False,
                  log_output=False, allow_unsafe_werkzeug=True)
 

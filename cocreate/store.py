@@ -3,7 +3,15 @@
 Every command runs in one transaction that locks the workshop's row, applies
 the domain, stores the change and the new `seq` together, and publishes the
 events before the lock is released, so every viewer sees changes in `seq` order.
+
+On PostgreSQL several server processes share the database: a session-level
+advisory lock per workshop spans the transaction *and* the publishing, so the
+events of one process reach the message queue before the next process's; reads
+run in REPEATABLE READ so a snapshot is one consistent moment; and creating the
+tables is serialised, so processes starting together do not race.
 """
+
+import contextlib
 
 import copy
 import dataclasses
@@ -14,7 +22,8 @@ from collections import OrderedDict
 from datetime import datetime, timezone
 
 from sqlalchemy import (JSON, Boolean, Column, Float, ForeignKey, Integer, MetaData, String,
-                        Table, create_engine, delete, event, insert, select, update)
+                        Table, create_engine, delete, event, insert, make_url, select, text,
+                        update)
 from sqlalchemy.exc import IntegrityError
 
 from . import domain
@@ -22,9 +31,12 @@ from . import protocol as p
 
 metadata = MetaData()
 
+# Ids from backups may be up to 40 characters, and PostgreSQL enforces lengths.
+ID_LENGTH = 40
+
 workshops = Table(
     "workshops", metadata,
-    Column("id", String(32), primary_key=True),
+    Column("id", String(ID_LENGTH), primary_key=True),
     Column("join_code", String(16), nullable=False, unique=True),
     Column("title", String(200), nullable=False),
     Column("goal", String(1000), nullable=False, default=""),
@@ -41,9 +53,9 @@ workshops = Table(
 
 participants = Table(
     "participants", metadata,
-    Column("workshop_id", String(32), ForeignKey("workshops.id", ondelete="CASCADE"),
+    Column("workshop_id", String(ID_LENGTH), ForeignKey("workshops.id", ondelete="CASCADE"),
            primary_key=True),
-    Column("id", String(32), primary_key=True),
+    Column("id", String(ID_LENGTH), primary_key=True),
     Column("token_hash", String(64), nullable=False, unique=True),
     Column("name", String(100), nullable=False),
     Column("role", String(16), nullable=False),
@@ -54,9 +66,9 @@ participants = Table(
 
 notes = Table(
     "notes", metadata,
-    Column("workshop_id", String(32), ForeignKey("workshops.id", ondelete="CASCADE"),
+    Column("workshop_id", String(ID_LENGTH), ForeignKey("workshops.id", ondelete="CASCADE"),
            primary_key=True),
-    Column("id", String(36), primary_key=True),
+    Column("id", String(ID_LENGTH), primary_key=True),
     Column("position", Integer, nullable=False),
     Column("step", Integer, nullable=False),
     Column("lane", String(40)),
@@ -64,19 +76,19 @@ notes = Table(
     Column("color", String(16), nullable=False),
     Column("x", Float),
     Column("y", Float),
-    Column("author_id", String(32), nullable=False),
+    Column("author_id", String(ID_LENGTH), nullable=False),
     Column("anonymous", Boolean, nullable=False, default=False),
     Column("version", Integer, nullable=False, default=1),
     Column("created_at", String(40), nullable=False),
     Column("removed", Boolean, nullable=False, default=False),
-    Column("group_id", String(36)),
+    Column("group_id", String(ID_LENGTH)),
 )
 
 clusters = Table(
     "clusters", metadata,
-    Column("workshop_id", String(32), ForeignKey("workshops.id", ondelete="CASCADE"),
+    Column("workshop_id", String(ID_LENGTH), ForeignKey("workshops.id", ondelete="CASCADE"),
            primary_key=True),
-    Column("id", String(36), primary_key=True),
+    Column("id", String(ID_LENGTH), primary_key=True),
     Column("step", Integer, nullable=False),
     Column("title", String(200), nullable=False, default=""),
     Column("created_at", String(40), nullable=False),
@@ -84,22 +96,22 @@ clusters = Table(
 
 votes = Table(
     "votes", metadata,
-    Column("workshop_id", String(32), ForeignKey("workshops.id", ondelete="CASCADE"),
+    Column("workshop_id", String(ID_LENGTH), ForeignKey("workshops.id", ondelete="CASCADE"),
            primary_key=True),
-    Column("participant_id", String(32), primary_key=True),
-    Column("note_id", String(36), primary_key=True),
+    Column("participant_id", String(ID_LENGTH), primary_key=True),
+    Column("note_id", String(ID_LENGTH), primary_key=True),
     Column("count", Integer, nullable=False),
 )
 
 actions = Table(
     "actions", metadata,
-    Column("workshop_id", String(32), ForeignKey("workshops.id", ondelete="CASCADE"),
+    Column("workshop_id", String(ID_LENGTH), ForeignKey("workshops.id", ondelete="CASCADE"),
            primary_key=True),
-    Column("id", String(36), primary_key=True),
+    Column("id", String(ID_LENGTH), primary_key=True),
     Column("position", Integer, nullable=False),
     Column("title", String(800), nullable=False),
-    Column("created_by", String(32), nullable=False),
-    Column("owner_id", String(32)),
+    Column("created_by", String(ID_LENGTH), nullable=False),
+    Column("owner_id", String(ID_LENGTH)),
     Column("owner_name", String(320)),
     Column("due", String(10)),
     Column("status", String(8), nullable=False, default="open"),
@@ -110,9 +122,9 @@ actions = Table(
 
 applied = Table(
     "applied_commands", metadata,
-    Column("workshop_id", String(32), ForeignKey("workshops.id", ondelete="CASCADE"),
+    Column("workshop_id", String(ID_LENGTH), ForeignKey("workshops.id", ondelete="CASCADE"),
            primary_key=True),
-    Column("id", String(36), primary_key=True),
+    Column("id", String(ID_LENGTH), primary_key=True),
     Column("seq", Integer, nullable=False),
 )
 
@@ -143,10 +155,28 @@ def normalise_join_code(code):
 
 
 def normalise_database_url(url):
-    """Accept `postgres://` (as hosts hand it out) for SQLAlchemy's `postgresql://`."""
-    if url.startswith("postgres://"):
-        return "postgresql://" + url[len("postgres://"):]
+    """Accept `postgres://` (as hosts hand it out) for SQLAlchemy's `postgresql://`.
+
+    A PostgreSQL URL without a driver uses psycopg 3 (a dependency), not
+    SQLAlchemy's default psycopg2.
+    """
+    for scheme in ("postgres://", "postgresql://"):
+        if url.startswith(scheme):
+            return "postgresql+psycopg://" + url[len(scheme):]
     return url
+
+
+def printable_database_url(url):
+    """The database URL without its password, for logs."""
+    return make_url(normalise_database_url(url)).render_as_string(hide_password=True)
+
+
+def _lock_key(name):
+    """A PostgreSQL advisory-lock key (signed 64 bits) for a workshop id or a name."""
+    return int.from_bytes(hashlib.sha256(name.encode("utf-8")).digest()[:8], "big", signed=True)
+
+
+SCHEMA_LOCK = "cocreate:schema"
 
 
 def _sqlite_pragmas(engine):
@@ -173,10 +203,18 @@ class Store:
 
     def __init__(self, url):
         url = normalise_database_url(url)
-        self.engine = create_engine(url, future=True)
+        self.postgres = make_url(url).get_backend_name() == "postgresql"
+        self.engine = create_engine(url, future=True, pool_pre_ping=self.postgres)
         if self.engine.dialect.name == "sqlite":
             _sqlite_pragmas(self.engine)
-        metadata.create_all(self.engine)
+        if self.postgres:
+            # Two processes starting at once would both try CREATE TABLE.
+            with self.engine.begin() as conn:
+                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"),
+                             {"key": _lock_key(SCHEMA_LOCK)})
+                metadata.create_all(conn)
+        else:
+            metadata.create_all(self.engine)
         self._guard = threading.Lock()
         self._locks = {}
         self._cache = OrderedDict()
@@ -315,7 +353,8 @@ class Store:
 
     def delete_workshop(self, workshop_id):
         """Remove a workshop and everything in it."""
-        with self._workshop_lock(workshop_id), self.engine.begin() as conn:
+        with (self._workshop_lock(workshop_id), self._writing(workshop_id) as conn,
+              conn.begin()):
             conn.execute(delete(applied).where(applied.c.workshop_id == workshop_id))
             conn.execute(delete(votes).where(votes.c.workshop_id == workshop_id))
             conn.execute(delete(actions).where(actions.c.workshop_id == workshop_id))
@@ -326,9 +365,9 @@ class Store:
             self._cache.pop(workshop_id, None)
 
     def _change(self, workshop_id, change, publish):
-        with self._workshop_lock(workshop_id):
+        with self._workshop_lock(workshop_id), self._writing(workshop_id) as conn:
             try:
-                with self.engine.begin() as conn:
+                with conn.begin():
                     workshop = self._current(conn, workshop_id, for_update=True)
                     events = change(conn, workshop)
                     if events:
@@ -397,7 +436,39 @@ class Store:
         return workshop
 
     def _reading(self):
+        if self.postgres:
+            # One snapshot for all the statements of a read, as SQLite's WAL gives.
+            return self.engine.connect().execution_options(isolation_level="REPEATABLE READ")
         return self.engine.connect().execution_options(cocreate_read=True)
+
+    @contextlib.contextmanager
+    def _writing(self, workshop_id):
+        """A connection for changing a workshop; begin its transaction with `conn.begin()`.
+
+        On PostgreSQL it holds the workshop's advisory lock until the caller is
+        done, so one change of the workshop runs at a time in all processes, from
+        before its transaction until its events are published: the message queue
+        carries them in `seq` order. (The row lock of `_current` alone is released
+        at commit, before publishing.)
+        """
+        with self.engine.connect() as conn:
+            if not self.postgres:
+                yield conn
+                return
+            key = {"key": _lock_key(workshop_id)}
+            conn.execute(text("SELECT pg_advisory_lock(:key)"), key)
+            conn.commit()  # a session-level lock outlives the transaction
+            try:
+                yield conn
+            finally:
+                try:
+                    if conn.in_transaction():
+                        conn.rollback()
+                    conn.execute(text("SELECT pg_advisory_unlock(:key)"), key)
+                    conn.commit()
+                except Exception:
+                    conn.invalidate()  # closing the session releases the lock
+                    raise
 
     def _workshop_lock(self, workshop_id):
         with self._guard:

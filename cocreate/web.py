@@ -14,6 +14,7 @@ from werkzeug.exceptions import HTTPException
 
 from . import export, protocol
 from .access import request_token, set_token_cookie, store
+from .extensions import limiter
 from .domain import FACILITATOR, PALETTE, DomainError, available_formats, load_format
 from .i18n import LANGUAGE_COOKIE, catalogue, choose_language, translate
 from .realtime import close_workshop, publish
@@ -21,6 +22,29 @@ from .schemas import join_code as join_code_schema
 from .schemas import participant_create, workshop_create
 
 bp = Blueprint("web", __name__)
+
+
+def _guessing_limit():
+    return current_app.config["JOIN_GUESS_LIMIT"]
+
+
+def _create_limit():
+    return current_app.config["CREATE_LIMIT"]
+
+
+def _right_code():
+    code = (request.view_args or {}).get("code") or request.args.get("code") or ""
+    return bool(code) and store().find_by_join_code(code[:16]) is not None
+
+
+# One budget over every way to look up a code. Only unknown codes count, and a right
+# code always gets through, so a room behind one address is never held back.
+limit_guessing = limiter.shared_limit(_guessing_limit, scope="join-code",
+                                      exempt_when=_right_code,
+                                      error_message="Too many unknown codes; wait a minute.",
+                                      deduct_when=lambda response: response.status_code == 404)
+limit_creating = limiter.shared_limit(_create_limit, scope="create", methods=["POST"],
+                                      error_message="Too many new workshops from here.")
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
@@ -152,6 +176,7 @@ def landing():
 
 
 @bp.post("/")
+@limit_creating
 def create_from_form():
     """The landing page's form: create, then go to the facilitator's board."""
     form = {key: value for key, value in request.form.items() if key in
@@ -167,6 +192,7 @@ def create_from_form():
 
 
 @bp.get("/join")
+@limit_guessing
 def join_with_code():
     """Type the code shown on the projector."""
     code = request.args.get("code")
@@ -187,6 +213,7 @@ def _code_of(workshop_id):
 
 
 @bp.get("/j/<code>")
+@limit_guessing
 def join_page(code):
     """Enter a display name; someone who joined before goes straight to the board."""
     found = store().find_by_join_code(code[:16])
@@ -200,6 +227,7 @@ def join_page(code):
 
 
 @bp.post("/j/<code>")
+@limit_guessing
 def join_submit(code):
     """Join with a display name, then land on the board."""
     found = store().find_by_join_code(code[:16])
@@ -363,6 +391,7 @@ def _create(body):
 
 
 @bp.post("/api/workshops")
+@limit_creating
 @json_body(workshop_create)
 def api_create(body):
     """Create a workshop; the answer carries the facilitator token once."""
@@ -373,6 +402,7 @@ def api_create(body):
 
 
 @bp.post("/api/workshops/import")
+@limit_creating
 @json_body(export.backup_schema)
 def api_import(body):
     """Recreate a workshop from an `export.json`; answers like creating one."""
@@ -387,6 +417,7 @@ def api_import(body):
 
 
 @bp.get("/api/join/<code>")
+@limit_guessing
 def api_join_code(code):
     """The workshop behind a join code."""
     found = store().find_by_join_code(code[:16])

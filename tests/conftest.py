@@ -145,7 +145,10 @@ class Client:
 @pytest.fixture(scope="session")
 def server(tmp_path_factory):
     """One live server shared by tests that each create their own workshop."""
-    live = LiveServer(tmp_path_factory.mktemp("server")).start()
+    # Hundreds of tests share this server from one address; limits get their own test.
+    live = LiveServer(tmp_path_factory.mktemp("server"), env={
+        "COCREATE_JOIN_GUESS_LIMIT": "100000 per minute",
+        "COCREATE_CREATE_LIMIT": "100000 per hour"}).start()
     yield live
     live.stop()
 

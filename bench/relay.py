@@ -1,0 +1,101 @@
+"""The floor: a bare python-socketio relay, run the way `cocreate serve` runs.
+
+Same async mode, same web server per mode (eventlet.wsgi, gevent's pywsgi,
+Werkzeug threaded), same Socket.IO server options (`max_http_buffer_size`
+64 KiB, default JSON, same-origin CORS). A client connects with
+`auth: {workshop}`, is put in that room and gets a tiny `snapshot`; on
+`note:add` the relay emits a `note.added` event of the same shape and size
+as cocreate's to the room and acks `{ok, seq}`. No validation, no storage,
+no rate limit: everything cocreate does on top is what the ratio measures.
+
+    python -m bench.relay --mode eventlet --port 5001
+"""
+
+import argparse
+import os
+import sys
+from datetime import datetime, timezone
+
+SOCKET_BUFFER = 64 * 1024  # cocreate.SOCKET_BUFFER (not imported: the relay must not load cocreate)
+MODES = ("eventlet", "gevent", "threading")
+
+
+def _patch(mode):
+    if mode == "eventlet":
+        import warnings
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
+            import eventlet
+        eventlet.monkey_patch()
+    elif mode == "gevent":
+        from gevent import monkey
+        monkey.patch_all()
+
+
+def make_app(mode):
+    """The relay as a WSGI app (Socket.IO on /socket.io, `GET /healthz` beside it)."""
+    import socketio
+
+    sio = socketio.Server(async_mode=mode, max_http_buffer_size=SOCKET_BUFFER,
+                          cors_allowed_origins=None)
+    rooms = {}  # sid -> room
+    seqs = {}   # room -> seq
+
+    @sio.on("connect")
+    def connect(sid, environ, auth=None):
+        room = (auth or {}).get("workshop") if isinstance(auth, dict) else None
+        if not isinstance(room, str):
+            raise socketio.exceptions.ConnectionRefusedError("no room")
+        rooms[sid] = room
+        sio.enter_room(sid, room)
+        sio.emit("snapshot", {"seq": seqs.get(room, 0)}, to=sid)
+
+    @sio.on("disconnect")
+    def disconnect(sid, reason=None):
+        rooms.pop(sid, None)
+
+    @sio.on("note:add")
+    def note_add(sid, payload):
+        room = rooms[sid]
+        seq = seqs[room] = seqs.get(room, 0) + 1
+        # The same fields cocreate adds to a note.added event, so the bytes on the wire match.
+        data = {"id": payload.get("id"), "step": payload.get("step"), "lane": None,
+                "text": payload.get("text"), "color": "yellow", "x": None, "y": None,
+                "anonymous": False, "version": 1, "author": sid[:16], "author_name": "P000",
+                "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                "group": None}
+        sio.emit("event", {"seq": seq, "type": "note.added", "data": data}, to=room)
+        return {"ok": True, "seq": seq}
+
+    def healthz(environ, start_response):
+        start_response("200 OK", [("Content-Type", "application/json")])
+        return [b'{"status": "ok", "relay": true}']
+
+    return socketio.WSGIApp(sio, healthz)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="bench.relay")
+    parser.add_argument("--mode", choices=MODES,
+                        default=os.environ.get("COCREATE_ASYNC_MODE", "eventlet"))
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "5001")))
+    args = parser.parse_args(argv)
+    _patch(args.mode)
+    app = make_app(args.mode)
+    print(f"relay: serving on http://{args.host}:{args.port} ({args.mode})", flush=True)
+    if args.mode == "eventlet":
+        import eventlet
+        import eventlet.wsgi
+        eventlet.wsgi.server(eventlet.listen((args.host, args.port)), app, log_output=False)
+    elif args.mode == "gevent":
+        from gevent import pywsgi
+        pywsgi.WSGIServer((args.host, args.port), app, log=None).serve_forever()
+    else:
+        from werkzeug.serving import run_simple
+        run_simple(args.host, args.port, app, threaded=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

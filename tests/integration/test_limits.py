@@ -1,0 +1,33 @@
+"""Guessing join codes and mass-creating workshops are slowed down per client address."""
+
+import requests
+
+
+def test_guessing_join_codes_is_rate_limited_but_right_codes_still_work(fresh_server):
+    created = fresh_server.create_workshop("Geheime code")
+    answers = [requests.get(f"{fresh_server.url}/api/join/ZZZZ{n:02d}", timeout=10)
+               for n in range(61)]
+    assert [a.status_code for a in answers[:60]] == [404] * 60
+    assert answers[60].status_code == 429
+    assert answers[60].json()["error"]["code"] == "rate_limited"
+    # Someone typing the right code is not held back by the guesses.
+    right = requests.get(f"{fresh_server.url}/api/join/{created['join_code']}", timeout=10)
+    assert right.status_code == 200
+    page = requests.get(f"{fresh_server.url}/join?code=QQQQQQ", timeout=10)
+    assert page.status_code == 429
+    assert "Traceback" not in fresh_server.log()
+
+
+def test_a_room_joining_at_once_is_never_limited(fresh_server):
+    created = fresh_server.create_workshop("Volle zaal")
+    for number in range(40):
+        assert requests.get(f"{fresh_server.url}/api/join/{created['join_code']}",
+                            timeout=10).status_code == 200
+        fresh_server.join(created["id"], f"Deelnemer {number}")
+
+
+def test_creating_workshops_is_capped_per_address(fresh_server):
+    statuses = [requests.post(f"{fresh_server.url}/api/workshops", json={"title": f"W{n}"},
+                              timeout=10).status_code for n in range(61)]
+    assert statuses[:60] == [201] * 60
+    assert statuses[60] == 429
