@@ -54,4 +54,6 @@ def create_app(test_config=None):
         max_http_buffer_size=SOCKET_BUFFER,
         manage_session=False,
     )
+    from . import presence
+    presence.init_app(app)  # online lists shared across processes through Redis
     return app

@@ -40,6 +40,18 @@ def serve(args):
                  log_output=False, allow_unsafe_werkzeug=True)
 
 
+def purge(args):
+    """Delete every workshop whose retention has run out (run it daily from cron)."""
+    from . import create_app
+
+    app = create_app({"ASYNC_MODE": "threading"})
+    store = app.extensions["cocreate.store"]
+    if args.dry_run:
+        print(f"cocreate: {len(store.expired())} workshop(s) would be deleted")
+        return
+    print(f"cocreate: deleted {store.purge()} expired workshop(s)")
+
+
 def main(argv=None):
     """Entry point of the `cocreate` console script."""
     parser = argparse.ArgumentParser(prog="cocreate", description="cocreate workshop board")
@@ -48,6 +60,9 @@ def main(argv=None):
     serve_parser.add_argument("--host")
     serve_parser.add_argument("--port", type=int)
     serve_parser.set_defaults(run=serve)
+    purge_parser = commands.add_parser("purge", help="delete workshops past their retention")
+    purge_parser.add_argument("--dry-run", action="store_true", help="only count them")
+    purge_parser.set_defaults(run=purge)
     args = parser.parse_args(argv)
     args.run(args)
 

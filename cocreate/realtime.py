@@ -11,6 +11,7 @@ from flask import request
 from flask_socketio import ConnectionRefusedError, disconnect, emit, join_room
 from marshmallow import ValidationError
 
+from . import presence
 from . import protocol as p
 from .access import request_token, store
 from .domain import DomainError, event_message, own_message
@@ -90,7 +91,7 @@ def close_workshop(workshop_id):
 def _presence(workshop_id):
     online = sorted({c.participant_id for c in connections.values()
                      if c.workshop_id == workshop_id})
-    socketio.emit(p.PRESENCE, {"online": online}, to=workshop_room(workshop_id))
+    presence.announce(workshop_id, online)  # with other processes' viewers, when shared
 
 
 def _failure(code, message, fields=None):

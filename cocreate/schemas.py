@@ -5,8 +5,8 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 from .domain import (GOAL_MAX, LANGUAGES, NAME_MAX, NOTE_MAX, PALETTE, TITLE_MAX,
                      available_formats)
 from .domain.workshop import (ACTION_STATUSES, ACTION_TITLE_MAX, ANONYMITY_MODES, BUDGET_MAX,
-                              CLUSTER_TITLE_MAX, GROUP_MAX, LANES_MAX, OWNER_MAX, PROMPT_MAX,
-                              REVEAL_MODES, TIMER_MAX)
+                              CLUSTER_TITLE_MAX, DEFAULT_RETENTION, GROUP_MAX, LANES_MAX,
+                              OWNER_MAX, PROMPT_MAX, RETENTIONS, REVEAL_MODES, TIMER_MAX)
 from . import protocol as p
 
 LANE_MAX = 40
@@ -227,6 +227,7 @@ class WorkshopCreate(StrictSchema):
     format = fields.String(load_default="cocreation",
                            validate=validate.OneOf(available_formats()))
     language = fields.String(load_default="nl", validate=validate.OneOf(LANGUAGES))
+    retention = fields.String(load_default=DEFAULT_RETENTION, validate=validate.OneOf(RETENTIONS))
 
 
 class ParticipantCreate(StrictSchema):

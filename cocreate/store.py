@@ -19,7 +19,7 @@ import hashlib
 import secrets
 import threading
 from collections import OrderedDict
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import (JSON, Boolean, Column, Float, ForeignKey, Integer, MetaData, String,
                         Table, create_engine, delete, event, insert, make_url, select, text,
@@ -47,8 +47,10 @@ workshops = Table(
     Column("locked", Boolean, nullable=False, default=False),
     Column("seq", Integer, nullable=False, default=0),
     Column("timer", JSON),
+    Column("retention", String(16), nullable=False, default="30d"),
+    Column("downloaded_at", String(40)),
     Column("created_at", String(40), nullable=False),
-    Column("updated_at", String(40), nullable=False),
+    Column("updated_at", String(40), nullable=False, index=True),
 )
 
 participants = Table(
@@ -221,7 +223,8 @@ class Store:
 
     # -- creating and joining -------------------------------------------------
 
-    def create_workshop(self, title, goal, language, format_key, facilitator_name):
+    def create_workshop(self, title, goal, language, format_key, facilitator_name,
+                        retention=domain.workshop.DEFAULT_RETENTION):
         """A new workshop with its facilitator; returns (workshop, facilitator token)."""
         fmt = domain.load_format(format_key)
         now = now_iso()
@@ -229,14 +232,16 @@ class Store:
             code = "".join(secrets.choice(JOIN_ALPHABET) for _ in range(JOIN_LENGTH))
             workshop = domain.new_workshop(secrets.token_urlsafe(12), code, title, goal,
                                            language, format_key,
-                                           domain.steps_in_language(fmt, language), now)
+                                           domain.steps_in_language(fmt, language), now,
+                                           retention)
             try:
                 with self.engine.begin() as conn:
                     conn.execute(insert(workshops).values(
                         id=workshop.id, join_code=code, title=title, goal=workshop.goal,
                         language=language, format=format_key,
                         steps=_steps_record(workshop),
-                        current_step=0, locked=False, seq=0, created_at=now, updated_at=now))
+                        current_step=0, locked=False, seq=0, created_at=now, updated_at=now,
+                        retention=retention))
                 break
             except IntegrityError:
                 continue
@@ -351,6 +356,34 @@ class Store:
 
         return self._change(workshop_id, change, publish)
 
+    def mark_downloaded(self, workshop_id):
+        """Note the facilitator's first download (for "delete after download")."""
+        with self._workshop_lock(workshop_id), self.engine.begin() as conn:
+            conn.execute(update(workshops).where(workshops.c.id == workshop_id,
+                                                 workshops.c.downloaded_at.is_(None))
+                         .values(downloaded_at=now_iso()))
+
+    def expired(self, now=None):
+        """Ids of workshops whose retention has run out."""
+        moment = datetime.fromisoformat(now or now_iso())
+        found = []
+        with self._reading() as conn:
+            rows = conn.execute(select(workshops.c.id, workshops.c.retention,
+                                       workshops.c.updated_at, workshops.c.downloaded_at))
+            for row in rows:
+                days = domain.workshop.RETENTIONS.get(row.retention, 30)
+                since = row.downloaded_at if row.retention == "after_download" else row.updated_at
+                if since and moment - datetime.fromisoformat(since) > timedelta(days=days):
+                    found.append(row.id)
+        return found
+
+    def purge(self, now=None):
+        """Delete every expired workshop; returns how many."""
+        gone = self.expired(now)
+        for workshop_id in gone:
+            self.delete_workshop(workshop_id)
+        return len(gone)
+
     def delete_workshop(self, workshop_id):
         """Remove a workshop and everything in it."""
         with (self._workshop_lock(workshop_id), self._writing(workshop_id) as conn,
@@ -403,6 +436,7 @@ class Store:
             id=row.id, join_code=row.join_code, title=row.title, goal=row.goal,
             language=row.language, format=row.format, current_step=row.current_step,
             locked=row.locked, seq=row.seq, created_at=row.created_at, timer=row.timer,
+            retention=row.retention,
             steps=[domain.Step(**{k: v for k, v in spec.items() if k in STEP_FIELDS})
                    for spec in row.steps])
         for person in conn.execute(select(participants).where(
@@ -486,7 +520,8 @@ def _insert_workshop(conn, workshop, now):
         id=workshop.id, join_code=workshop.join_code, title=workshop.title, goal=workshop.goal,
         language=workshop.language, format=workshop.format, steps=_steps_record(workshop),
         current_step=workshop.current_step, locked=workshop.locked, seq=workshop.seq,
-        timer=None, created_at=workshop.created_at, updated_at=now))
+        timer=None, created_at=workshop.created_at, updated_at=now,
+        retention=workshop.retention))
     for position, person in enumerate(workshop.participants.values()):
         # Imported people have no token anyone knows: they are names, not logins.
         conn.execute(insert(participants).values(

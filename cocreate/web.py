@@ -180,7 +180,7 @@ def landing():
 def create_from_form():
     """The landing page's form: create, then go to the facilitator's board."""
     form = {key: value for key, value in request.form.items() if key in
-            ("title", "goal", "language", "format")}
+            ("title", "goal", "language", "format", "retention")}
     try:
         body = workshop_create.load(form)
     except ValidationError as err:
@@ -306,8 +306,11 @@ def format_date(language, iso_date):
 
 def _plan_for_member(workshop_id):
     summary = _workshop_or_404(workshop_id)
-    if _member(workshop_id) is None:
+    member = _member(workshop_id)
+    if member is None:
         raise ApiError(401, "unauthorized", "A participant or facilitator token is needed.")
+    if member.role == FACILITATOR and request.endpoint != "web.plan_page":
+        store().mark_downloaded(workshop_id)
     workshop = store().workshop(workshop_id)
     language = choose_language(summary.language)
     t = functools.partial(translate, language)
@@ -387,7 +390,7 @@ def export_json(workshop_id):
 def _create(body):
     name = translate(body["language"], "facilitator")
     return store().create_workshop(body["title"], body["goal"], body["language"],
-                                   body["format"], name)
+                                   body["format"], name, body["retention"])
 
 
 @bp.post("/api/workshops")

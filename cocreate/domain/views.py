@@ -107,7 +107,7 @@ def workshop_view(workshop):
             "language": workshop.language, "format": workshop.format,
             "join_code": workshop.join_code, "current_step": workshop.current_step,
             "locked": workshop.locked, "created_at": workshop.created_at,
-            "timer": workshop.timer}
+            "timer": workshop.timer, "retention": workshop.retention}
 
 
 def snapshot(workshop, viewer, now):

@@ -22,6 +22,10 @@ BUDGET_MAX = 20
 ACTION_TITLE_MAX = 200
 OWNER_MAX = 80
 ACTION_STATUSES = ("open", "done")
+# How long a workshop is kept: days after the last activity, or one day after the
+# facilitator first downloaded the plan.
+RETENTIONS = {"7d": 7, "30d": 30, "90d": 90, "after_download": 1}
+DEFAULT_RETENTION = "30d"
 REVEAL_MODES = ("open", "private")
 ANONYMITY_MODES = ("off", "allowed", "required")
 
@@ -129,6 +133,7 @@ class Workshop:
     seq: int = 0
     created_at: str = ""
     timer: dict | None = None
+    retention: str = "30d"
     participants: dict = field(default_factory=dict)
     notes: dict = field(default_factory=dict)
     clusters: dict = field(default_factory=dict)
@@ -173,8 +178,9 @@ class Event:
     command_id: str | None = None
 
 
-def new_workshop(workshop_id, join_code, title, goal, language, format_key, steps, now):
+def new_workshop(workshop_id, join_code, title, goal, language, format_key, steps, now,
+                 retention=DEFAULT_RETENTION):
     """A fresh workshop at step 0 with the given (already materialised) steps."""
     return Workshop(id=workshop_id, join_code=join_code, title=title, goal=goal or "",
-                    language=language, format=format_key,
+                    language=language, format=format_key, retention=retention,
                     steps=[Step(**spec) for spec in steps], created_at=now)

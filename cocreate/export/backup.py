@@ -11,7 +11,8 @@ from ..domain import Action, Cluster, DomainError, Note, Participant, Step, Work
 
 from ..domain.workshop import (ACTION_STATUSES, ACTION_TITLE_MAX, ANONYMITY_MODES, BUDGET_MAX,
                                CLUSTER_TITLE_MAX, GOAL_MAX, LANES_MAX, NAME_MAX, NOTE_MAX,
-                               OWNER_MAX, PALETTE, PROMPT_MAX, REVEAL_MODES, ROLES, TITLE_MAX)
+                               OWNER_MAX, PALETTE, PROMPT_MAX, RETENTIONS, REVEAL_MODES, ROLES,
+                               TITLE_MAX)
 from ..domain.formats import LANGUAGES
 
 BACKUP_FORMAT = "cocreate.workshop"
@@ -29,7 +30,7 @@ def backup(workshop):
         "workshop": {"title": workshop.title, "goal": workshop.goal,
                      "language": workshop.language, "format": workshop.format,
                      "current_step": workshop.current_step, "locked": workshop.locked,
-                     "created_at": workshop.created_at},
+                     "retention": workshop.retention, "created_at": workshop.created_at},
         "steps": [{"key": s.key, "title": s.title, "prompt": s.prompt,
                    "lanes": [dict(lane) for lane in s.lanes], "reveal": s.reveal,
                    "anonymity": s.anonymity, "voting": s.voting, "revealed": s.revealed,
@@ -91,6 +92,7 @@ class _Workshop(_Strict):
     format = _str(40, required=True)
     current_step = fields.Integer(strict=True, required=True, validate=validate.Range(0, 99))
     locked = fields.Boolean(required=True)
+    retention = fields.String(load_default="30d", validate=validate.OneOf(RETENTIONS))
     created_at = _str(40, required=True)
 
 
@@ -171,6 +173,7 @@ def restore(data, workshop_id, join_code, now):
     workshop = Workshop(id=workshop_id, join_code=join_code, title=spec["title"],
                         goal=spec["goal"], language=spec["language"], format=spec["format"],
                         steps=steps, current_step=spec["current_step"], locked=spec["locked"],
+                        retention=spec["retention"],
                         created_at=spec["created_at"] or now)
     for person in data["participants"]:
         _require(person["id"] not in workshop.participants, "participants", "Duplicate id.")

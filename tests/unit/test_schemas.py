@@ -53,7 +53,8 @@ def test_workshop_edit_loads_a_trimmed_title_and_an_empty_goal():
 
 def test_workshop_create_fills_defaults():
     assert workshop_create.load({"title": " Teamdag "}) == {
-        "title": "Teamdag", "goal": "", "format": "cocreation", "language": "nl"}
+        "title": "Teamdag", "goal": "", "format": "cocreation", "language": "nl",
+        "retention": "30d"}
     assert workshop_create.load({"title": "Team day", "language": "en",
                                  "format": "cocreation", "goal": "Grow"})["language"] == "en"
 

@@ -1,0 +1,137 @@
+"""Who is online in a workshop, across server processes.
+
+A process knows only its own sockets. Alone, that is the whole list. With the
+Redis message queue (`COCREATE_MESSAGE_QUEUE=redis://…`) every process keeps its
+share of each workshop's list in Redis, and the presence message the room gets
+is the union of the shares of the processes that are alive: each renews a
+heartbeat key, and once a killed process's heartbeat has expired, a surviving
+process drops its shares and tells the rooms concerned.
+"""
+
+import json
+import logging
+import secrets
+
+from flask import current_app
+
+from . import protocol as p
+from .extensions import socketio
+
+log = logging.getLogger(__name__)
+
+EXTENSION = "cocreate.presence"
+PREFIX = "cocreate:presence"
+DEFAULT_TTL = 15  # seconds a process counts as alive after its last heartbeat
+SHARE_TTL = 24 * 60 * 60  # a workshop's shares vanish a day after its last (dis)connect
+LOCK_TIMEOUT = 5
+
+
+def init_app(app):
+    """Share presence through Redis when the message queue is Redis."""
+    queue = app.config.get("MESSAGE_QUEUE")
+    if isinstance(queue, str) and queue.startswith(("redis://", "rediss://", "unix://")):
+        shared = SharedPresence(queue, int(app.config.get("PRESENCE_TTL") or DEFAULT_TTL))
+        app.extensions[EXTENSION] = shared
+        shared.start()
+
+
+def announce(workshop_id, local_online):
+    """Tell the workshop's room who is online, given who is online in this process."""
+    shared = current_app.extensions.get(EXTENSION)
+    if shared is None:
+        send(workshop_id, local_online)
+    else:
+        shared.announce(workshop_id, local_online)
+
+
+def send(workshop_id, online):
+    """The presence message to everyone in the workshop (in every process)."""
+    from .realtime import workshop_room  # realtime imports this module
+    socketio.emit(p.PRESENCE, {"online": sorted(online)}, to=workshop_room(workshop_id))
+
+
+class SharedPresence:
+    """Per-process shares of each workshop's online list, in Redis."""
+
+    def __init__(self, url, ttl=DEFAULT_TTL):
+        import redis  # only needed with the Redis queue
+        self.redis = redis.Redis.from_url(url)
+        self.errors = redis.RedisError
+        self.ttl = max(1, ttl)
+        self.server = secrets.token_hex(8)
+
+    def _key(self, *parts):
+        return ":".join((PREFIX, *parts))
+
+    def start(self):
+        """Beat once now (so this process counts as alive), then in the background."""
+        self._beat()
+        socketio.start_background_task(self._run)
+
+    def announce(self, workshop_id, local_online):
+        """Store this process's share and send the union; falls back to the share alone."""
+        try:
+            with self.redis.lock(self._key("lock", workshop_id), timeout=LOCK_TIMEOUT,
+                                 blocking_timeout=LOCK_TIMEOUT):
+                shares = self._key("workshop", workshop_id)
+                with self.redis.pipeline() as pipe:
+                    if local_online:
+                        pipe.hset(shares, self.server, json.dumps(sorted(local_online)))
+                    else:
+                        pipe.hdel(shares, self.server)
+                    pipe.expire(shares, SHARE_TTL)
+                    pipe.sadd(self._key("server", self.server, "workshops"), workshop_id)
+                    pipe.expire(self._key("server", self.server, "workshops"), SHARE_TTL)
+                    pipe.execute()
+                # Sent while holding the lock: the last message carries the latest state.
+                send(workshop_id, self._union(workshop_id))
+        except self.errors:
+            log.warning("presence: Redis unavailable, telling this process's viewers only",
+                        exc_info=True)
+            send(workshop_id, local_online)
+
+    def _union(self, workshop_id):
+        """Everyone online in the shares of live processes; dead processes' shares go."""
+        shares_key = self._key("workshop", workshop_id)
+        shares = {server.decode(): json.loads(online)
+                  for server, online in self.redis.hgetall(shares_key).items()}
+        if not shares:
+            return []
+        servers = list(shares)
+        alive = self.redis.mget([self._key("server", server) for server in servers])
+        dead = [server for server, beat in zip(servers, alive) if beat is None]
+        if dead:
+            self.redis.hdel(shares_key, *dead)
+        return sorted({person for server, online in shares.items() if server not in dead
+                       for person in online})
+
+    def _beat(self):
+        with self.redis.pipeline() as pipe:
+            pipe.set(self._key("server", self.server), 1, ex=self.ttl)
+            pipe.sadd(self._key("servers"), self.server)
+            pipe.execute()
+
+    def _sweep(self):
+        """Drop the shares of processes whose heartbeat expired, and tell their rooms."""
+        for raw in self.redis.smembers(self._key("servers")):
+            server = raw.decode()
+            if server == self.server or self.redis.exists(self._key("server", server)):
+                continue
+            workshops_key = self._key("server", server, "workshops")
+            for workshop_id in self.redis.smembers(workshops_key):
+                workshop_id = workshop_id.decode()
+                with self.redis.lock(self._key("lock", workshop_id), timeout=LOCK_TIMEOUT,
+                                     blocking_timeout=LOCK_TIMEOUT):
+                    if self.redis.hdel(self._key("workshop", workshop_id), server):
+                        send(workshop_id, self._union(workshop_id))
+            self.redis.delete(workshops_key)
+            self.redis.srem(self._key("servers"), server)
+
+    def _run(self):
+        while True:
+            socketio.sleep(self.ttl / 3)
+            try:
+                self._beat()
+                self._sweep()
+            except Exception:  # keep beating through a Redis hiccup
+                log.warning("presence: heartbeat failed", exc_info=True)
