@@ -27,6 +27,8 @@ def create_app(test_config=None):
         MAX_CONTENT_LENGTH=1024 * 1024,
         # Failed join-code look-ups per client address; right codes are never limited.
         JOIN_GUESS_LIMIT="60 per minute",
+        # Per socket: a burst of commands, then so many a second; note moves apart.
+        COMMAND_BURST=20, COMMAND_RATE=5.0, MOVE_BURST=40, MOVE_RATE=20.0,
         CREATE_LIMIT="60 per hour",
     )
     app.config.from_prefixed_env("COCREATE")

@@ -5,9 +5,9 @@ The rules live in `domain`; each handler here is a few lines of plumbing.
 
 import logging
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from flask import request
+from flask import current_app, request
 from flask_socketio import ConnectionRefusedError, disconnect, emit, join_room
 from marshmallow import ValidationError
 
@@ -20,9 +20,6 @@ from .schemas import COMMAND_SCHEMAS
 
 log = logging.getLogger(__name__)
 
-# Per connection: a burst of 20 commands, then 5 a second; note moves (dragging) apart.
-COMMAND_RATE = (20, 5.0)
-MOVE_RATE = (40, 20.0)
 STRIKES_BEFORE_DISCONNECT = 50
 
 
@@ -50,9 +47,16 @@ class Connection:
 
     workshop_id: str
     participant_id: str
-    commands: TokenBucket = field(default_factory=lambda: TokenBucket(*COMMAND_RATE))
-    moves: TokenBucket = field(default_factory=lambda: TokenBucket(*MOVE_RATE))
+    commands: TokenBucket
+    moves: TokenBucket
     strikes: int = 0
+
+    @classmethod
+    def open(cls, workshop_id, participant_id, config):
+        """A connection with the configured rate limits (`COMMAND_BURST`, `COMMAND_RATE`, …)."""
+        return cls(workshop_id, participant_id,
+                   TokenBucket(config["COMMAND_BURST"], config["COMMAND_RATE"]),
+                   TokenBucket(config["MOVE_BURST"], config["MOVE_RATE"]))
 
 
 connections = {}
@@ -124,7 +128,7 @@ def on_connect(auth=None):
     viewer = store().authenticate(workshop_id, token or (workshop_id and request_token(workshop_id)))
     if viewer is None:
         raise ConnectionRefusedError("Unknown workshop or token.", {"code": "unauthorized"})
-    connections[request.sid] = Connection(workshop_id, viewer.id)
+    connections[request.sid] = Connection.open(workshop_id, viewer.id, current_app.config)
     join_room(workshop_room(workshop_id))
     join_room(participant_room(viewer.id))
     store().snapshot(workshop_id, viewer.id, deliver=lambda snap: emit(p.SNAPSHOT, snap))
