@@ -1,0 +1,96 @@
+"""Nothing lost, nobody where they do not belong, under crashes, abuse and foreign pages."""
+
+import threading
+import uuid
+
+import pytest
+import socketio
+
+from cocreate import protocol as p
+
+
+def test_kill_9_during_a_burst_from_20_clients_keeps_every_acknowledged_change(
+        fresh_server, clients):
+    created = fresh_server.create_workshop("Crash")
+    people = [clients(fresh_server.url, created["id"],
+                      fresh_server.join(created["id"], f"P{n}")["token"]) for n in range(20)]
+    acknowledged, lock = [], threading.Lock()
+    start = threading.Barrier(len(people) + 1)
+
+    def write(client, number):
+        start.wait()
+        for index in range(15):
+            note_id = str(uuid.uuid4())
+            try:
+                ack = client.sio.call(p.NOTE_ADD, {"id": note_id, "step": 0,
+                                                   "text": f"{number}-{index}"}, timeout=5)
+            except Exception:  # the server died mid-call: this one was never acknowledged
+                return
+            if ack.get("ok"):
+                with lock:
+                    acknowledged.append(note_id)
+
+    threads = [threading.Thread(target=write, args=(client, n)) for n, client in
+               enumerate(people)]
+    for thread in threads:
+        thread.start()
+    start.wait()
+    # Kill as soon as a good part of the burst is acknowledged, while writes are in flight.
+    people[0].wait_for(lambda: len(people[0].events) >= 100, timeout=30)
+    fresh_server.kill()
+    for thread in threads:
+        thread.join(30)
+    assert len(acknowledged) >= 100
+
+    fresh_server.start()
+    viewer = clients(fresh_server.url, created["id"], created["facilitator_token"])
+    snapshot = viewer.snapshots[-1]
+    stored = {note["id"] for note in snapshot["notes"]}
+    assert set(acknowledged) <= stored
+    # No half-applied change: seq counts exactly the joins and the stored notes.
+    assert snapshot["seq"] == 1 + 20 + len(stored)
+    assert all(note["text"] and note["version"] == 1 for note in snapshot["notes"])
+
+
+def test_a_page_of_another_origin_cannot_open_a_socket(server):
+    created = server.create_workshop("Oorsprong")
+    client = socketio.Client(reconnection=False)
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        client.connect(server.url, headers={"Origin": "http://evil.example"},
+                       auth={"workshop": created["id"], "token": created["facilitator_token"]},
+                       transports=["websocket"], wait_timeout=5)
+    # Pages of the server's own origin connect in every browser test (tests/e2e).
+
+
+def test_a_message_over_64_kib_closes_that_socket_and_stores_nothing(server, clients):
+    created = server.create_workshop("Groot")
+    sender = clients(server.url, created["id"], created["facilitator_token"])
+    watcher = clients(server.url, created["id"], created["facilitator_token"])
+    dropped = threading.Event()
+    sender.sio.on("disconnect", lambda *args: dropped.set())
+    sender.sio.emit(p.NOTE_ADD, {"id": str(uuid.uuid4()), "step": 0, "text": "x" * 70_000})
+    assert dropped.wait(10)
+    snapshot = watcher.call(p.SYNC, {})["snapshot"]
+    assert snapshot["notes"] == []
+    assert "Traceback" not in server.log()
+
+
+def test_a_flooding_socket_is_slowed_then_disconnected_while_others_carry_on(server, clients):
+    created = server.create_workshop("Vloed")
+    flooder = clients(server.url, created["id"], server.join(created["id"], "Vloed")["token"])
+    calm = clients(server.url, created["id"], server.join(created["id"], "Rustig")["token"])
+    dropped = threading.Event()
+    flooder.sio.on("disconnect", lambda *args: dropped.set())
+    codes = []
+    for _ in range(90):
+        if dropped.is_set():
+            break
+        try:
+            codes.append(flooder.sio.call(p.PARTICIPANT_READY, {"ready": len(codes) % 2 == 0},
+                                          timeout=5).get("error", {}).get("code"))
+        except socketio.exceptions.TimeoutError:
+            break
+    assert codes[:20] == [None] * 20
+    assert "rate_limited" in codes
+    assert dropped.wait(10)
+    assert calm.call(p.NOTE_ADD, {"id": str(uuid.uuid4()), "step": 0, "text": "Ik kan nog"})["ok"]
