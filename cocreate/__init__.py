@@ -13,6 +13,8 @@ def create_app(test_config=None):
     """The Flask app with its store and Socket.IO bound; settings from `COCREATE_*` env vars."""
     from flask import Flask
 
+    from . import messaging
+    from . import packets
     from .extensions import limiter, socketio
     from .store import Store
 
@@ -52,8 +54,11 @@ def create_app(test_config=None):
         app,
         async_mode=app.config["ASYNC_MODE"],
         message_queue=app.config["MESSAGE_QUEUE"],
+        # With Redis, every process delivers events in the one order Redis got them.
+        client_manager=messaging.client_manager(app.config["MESSAGE_QUEUE"]),
         cors_allowed_origins=origins.split(",") if isinstance(origins, str) else origins,
         max_http_buffer_size=SOCKET_BUFFER,
+        json=packets,
         manage_session=False,
     )
     from . import presence

@@ -65,7 +65,10 @@ class SharedPresence:
 
     def start(self):
         """Beat once now (so this process counts as alive), then in the background."""
-        self._beat()
+        try:
+            self._beat()
+        except self.errors:  # Redis may come up later; the background beat retries
+            log.warning("presence: Redis unavailable at start-up", exc_info=True)
         socketio.start_background_task(self._run)
 
     def announce(self, workshop_id, local_online):

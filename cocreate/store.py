@@ -94,6 +94,7 @@ clusters = Table(
     Column("step", Integer, nullable=False),
     Column("title", String(200), nullable=False, default=""),
     Column("created_at", String(40), nullable=False),
+    Column("position", Integer, nullable=False, default=0),
 )
 
 votes = Table(
@@ -330,10 +331,11 @@ class Store:
     def snapshot(self, workshop_id, viewer_id, deliver=None):
         """The workshop as this viewer may see it, with its `seq`.
 
-        `deliver` is called with it before the workshop's lock is released, so
-        no event of a later change can overtake it.
+        `deliver` is called with it before the workshop's lock is released (in
+        all processes, on PostgreSQL), so no event of a later change can overtake it.
         """
-        with self._workshop_lock(workshop_id), self._reading() as conn:
+        reading = self._reading_in_turn(workshop_id) if deliver else self._reading()
+        with self._workshop_lock(workshop_id), reading as conn:
             workshop = self._current(conn, workshop_id, for_update=False)
             view = domain.snapshot(workshop, workshop.participants[viewer_id], now_iso())
             if deliver is not None:
@@ -386,7 +388,7 @@ class Store:
 
     def delete_workshop(self, workshop_id):
         """Remove a workshop and everything in it."""
-        with (self._workshop_lock(workshop_id), self._writing(workshop_id) as conn,
+        with (self._workshop_lock(workshop_id), self._serialised(workshop_id) as conn,
               conn.begin()):
             conn.execute(delete(applied).where(applied.c.workshop_id == workshop_id))
             conn.execute(delete(votes).where(votes.c.workshop_id == workshop_id))
@@ -398,7 +400,7 @@ class Store:
             self._cache.pop(workshop_id, None)
 
     def _change(self, workshop_id, change, publish):
-        with self._workshop_lock(workshop_id), self._writing(workshop_id) as conn:
+        with self._workshop_lock(workshop_id), self._serialised(workshop_id) as conn:
             try:
                 with conn.begin():
                     workshop = self._current(conn, workshop_id, for_update=True)
@@ -452,7 +454,7 @@ class Store:
                 version=note.version, created_at=note.created_at, removed=note.removed,
                 group=note.group_id)
         for cluster in conn.execute(select(clusters).where(clusters.c.workshop_id == workshop_id)
-                                    .order_by(clusters.c.created_at)):
+                                    .order_by(clusters.c.position)):
             workshop.clusters[cluster.id] = domain.Cluster(
                 id=cluster.id, step=cluster.step, title=cluster.title,
                 created_at=cluster.created_at)
@@ -470,13 +472,23 @@ class Store:
         return workshop
 
     def _reading(self):
+        return self._read_options(self.engine.connect())
+
+    def _read_options(self, conn):
         if self.postgres:
             # One snapshot for all the statements of a read, as SQLite's WAL gives.
-            return self.engine.connect().execution_options(isolation_level="REPEATABLE READ")
-        return self.engine.connect().execution_options(cocreate_read=True)
+            return conn.execution_options(isolation_level="REPEATABLE READ")
+        return conn.execution_options(cocreate_read=True)
 
     @contextlib.contextmanager
-    def _writing(self, workshop_id):
+    def _reading_in_turn(self, workshop_id):
+        """A read transaction that no change of the workshop can publish during."""
+        with self._serialised(workshop_id) as conn:
+            with self._read_options(conn).begin():
+                yield conn
+
+    @contextlib.contextmanager
+    def _serialised(self, workshop_id):
         """A connection for changing a workshop; begin its transaction with `conn.begin()`.
 
         On PostgreSQL it holds the workshop's advisory lock until the caller is
@@ -528,10 +540,10 @@ def _insert_workshop(conn, workshop, now):
             id=person.id, workshop_id=workshop.id, token_hash=hash_token(new_token()),
             name=person.name, role=person.role, ready=False, joined_at=person.joined_at,
             position=position - len(workshop.participants)))
-    for cluster in workshop.clusters.values():
+    for position, cluster in enumerate(workshop.clusters.values()):
         conn.execute(insert(clusters).values(workshop_id=workshop.id, id=cluster.id,
                                              step=cluster.step, title=cluster.title,
-                                             created_at=cluster.created_at))
+                                             created_at=cluster.created_at, position=position))
     for position, note in enumerate(workshop.notes.values()):
         conn.execute(insert(notes).values(workshop_id=workshop.id, id=note.id, position=position,
                                           author_id=note.author_id, created_at=note.created_at,
@@ -640,11 +652,12 @@ def _save_clusters(conn, workshop, change):
     for dissolved in change.data.get("dissolved", []):
         conn.execute(delete(clusters).where(clusters.c.workshop_id == workshop.id,
                                             clusters.c.id == dissolved))
-    for cluster in workshop.clusters.values():
+    for position, cluster in enumerate(workshop.clusters.values()):
         if cluster.step == step:
             conn.execute(insert(clusters).values(workshop_id=workshop.id, id=cluster.id,
                                                  step=step, title=cluster.title,
-                                                 created_at=cluster.created_at))
+                                                 created_at=cluster.created_at,
+                                                 position=position))
     for note in workshop.notes.values():
         if note.step == step:
             conn.execute(update(notes).where(notes.c.workshop_id == workshop.id,

@@ -73,7 +73,10 @@ def json_body(schema):
     def decorate(view):
         @functools.wraps(view)
         def wrapper(*args, **kwargs):
-            data = request.get_json(silent=True)
+            try:
+                data = request.get_json(silent=True)
+            except RecursionError:
+                data = None  # absurdly deep nesting is as bad as broken JSON
             if not isinstance(data, dict):
                 raise ApiError(400, "invalid", "The body must be a JSON object.")
             try:

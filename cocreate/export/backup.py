@@ -41,7 +41,10 @@ def backup(workshop):
         "notes": [{"id": n.id, "step": n.step, "lane": n.lane, "text": n.text, "color": n.color,
                    "x": n.x, "y": n.y, "anonymous": n.anonymous,
                    "author": None if n.anonymous else n.author_id, "group": n.group,
-                   "votes": workshop.tally(n.id), "created_at": n.created_at}
+                   # Tallies only once voting closed: an open vote stays blind.
+                   "votes": (workshop.tally(n.id)
+                             if workshop.steps[n.step].vote_state == "closed" else 0),
+                   "created_at": n.created_at}
                   for n in shown],
         "clusters": [{"id": c.id, "step": c.step, "title": c.title}
                      for c in workshop.clusters.values()],

@@ -106,7 +106,7 @@ def _actions(pdf, plan, t, format_date):
     pdf.set_text_color(*INK)
     pdf.set_draw_color(200, 196, 186)
     heading = FontFace(emphasis="BOLD", fill_color=HEADER_FILL, color=INK)
-    with pdf.table(col_widths=(7, 64, 34, 28, 20, 21), text_align="LEFT", line_height=5.2,
+    with pdf.table(col_widths=(7, 60, 33, 28, 24, 22), text_align="LEFT", line_height=5.2,
                    headings_style=heading, padding=1.6) as table:
         row = table.row()
         for label in ("#", t("col_action"), t("col_owner"), t("col_due"), t("col_votes"),
@@ -114,9 +114,7 @@ def _actions(pdf, plan, t, format_date):
             row.cell(pdf.clean(label))
         for number, action in enumerate(plan["actions"], 1):
             row = table.row()
-            title = action["title"]
-            if action["sources"]:
-                title += "\n" + "\n".join(f"· {s['text']}" for s in action["sources"])
+            title = action["title"] + "".join(f"\n· {line}" for line in _sources(action, t))
             row.cell(str(number))
             row.cell(pdf.clean(title))
             row.cell(pdf.clean(action["owner"] or t("plan_no_owner")))
@@ -124,6 +122,20 @@ def _actions(pdf, plan, t, format_date):
             row.cell(str(action["votes"]))
             row.cell(pdf.clean(t("status_" + action["status"])))
     pdf.ln(6)
+
+
+SOURCES_SHOWN = 3
+SOURCE_CHARS = 90
+
+
+def _sources(action, t):
+    """A few short source lines, so one action's row always fits on a page."""
+    lines = [s["text"] if len(s["text"]) <= SOURCE_CHARS else s["text"][:SOURCE_CHARS] + "…"
+             for s in action["sources"][:SOURCES_SHOWN]]
+    hidden = len(action["sources"]) - SOURCES_SHOWN
+    if hidden > 0:
+        lines.append(t("plan_more_sources", n=hidden))
+    return lines
 
 
 def _said(pdf, plan, t):

@@ -94,3 +94,13 @@ def test_a_flooding_socket_is_slowed_then_disconnected_while_others_carry_on(ser
     assert "rate_limited" in codes
     assert dropped.wait(10)
     assert calm.call(p.NOTE_ADD, {"id": str(uuid.uuid4()), "step": 0, "text": "Ik kan nog"})["ok"]
+
+
+@pytest.mark.parametrize("raw", ['2["note:add",' + "[" * 20000 + "]" * 20000 + "]",
+                                 "2{broken", '2["note:add",{"id":1,]', "2" + "x" * 1000])
+def test_unparsable_packets_leave_the_socket_working_and_the_log_clean(server, clients, raw):
+    created = server.create_workshop("Kapot")
+    client = clients(server.url, created["id"], created["facilitator_token"])
+    client.sio.eio.send(raw)
+    assert client.call(p.NOTE_ADD, {"id": str(uuid.uuid4()), "step": 0, "text": "Nog heel"})["ok"]
+    assert "Traceback" not in server.log()

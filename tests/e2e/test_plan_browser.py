@@ -1,0 +1,312 @@
+"""Voting, actions, the plan page and its downloads, the timer's end and XSS in a real browser."""
+
+import re
+import subprocess
+import uuid
+
+import pytest
+import requests
+from playwright.sync_api import expect
+from pypdf import PdfReader
+
+pytestmark = pytest.mark.e2e
+
+PLATFORM = 3
+XSS = '<img src=x onerror="window.__xss=1">'
+TIMEOUT = 10
+
+
+# -- helpers ------------------------------------------------------------------------
+
+def bound(page, name):
+    return page.locator(f'[data-bind="{name}"]')
+
+
+def ok(ack):
+    assert ack["ok"] is True, ack
+    return ack
+
+
+def with_token(context, server, workshop_id, token):
+    """Give a browser context the identity behind `token` (the HttpOnly page cookie)."""
+    context.add_cookies([{"name": f"cc_{workshop_id}", "value": token, "url": server.url}])
+    return context
+
+
+def open_page(context, url, step_title=None):
+    page = context.new_page()
+    page.goto(url)
+    expect(bound(page, "connection")).to_have_attribute("data-state", "online")
+    if step_title:
+        expect(bound(page, "step-title")).to_have_text(step_title)
+    return page
+
+
+def socket_note(client, step, text, **extra):
+    note_id = str(uuid.uuid4())
+    ok(client.call("note:add", {"id": note_id, "step": step, "text": text, **extra}))
+    return note_id
+
+
+class Room:
+    """A workshop with a facilitator socket; people join over the API."""
+
+    def __init__(self, server, clients, contexts, title="Teamdag"):
+        self.server, self.clients, self.contexts = server, clients, contexts
+        self.created = server.create_workshop(title)
+        self.id = self.created["id"]
+        self.token = self.created["facilitator_token"]
+        self.facilitator = clients(server.url, self.id, self.token)
+        self.people = {}
+
+    def join(self, name):
+        self.people[name] = self.server.join(self.id, name)
+        return self.people[name]
+
+    def socket(self, name):
+        return self.clients(self.server.url, self.id, self.people[name]["token"])
+
+    def context(self, name=None, width=1280, height=900):
+        token = self.token if name is None else self.people[name]["token"]
+        return with_token(self.contexts(width, height), self.server, self.id, token)
+
+    def board(self, name, step_title=None):
+        return open_page(self.context(name), f"{self.server.url}/w/{self.id}", step_title)
+
+    def url(self, path=""):
+        return f"{self.server.url}/w/{self.id}{path}"
+
+
+def note_item(page, text):
+    return page.locator(".board .note", has=page.locator(".note-text", has_text=text))
+
+
+def votes_in(lane):
+    return [int(re.match(r"\d+", text).group()) for text in
+            lane.locator(".note-votes").all_inner_texts()]
+
+
+# -- a. dot voting in the browser ------------------------------------------------------------
+
+def test_dots_count_down_stay_blind_and_the_projector_orders_notes_by_votes_after_close(
+        server, clients, contexts):
+    room = Room(server, clients, contexts, "Stemmen in de browser")
+    for name in ("Sanne", "Bob", "Cas"):
+        room.join(name)
+    lanes = {"transparency": ["Agenda vooraf", "Notulen delen", "Besluitenlijst"],
+             "dialogue": ["Spreekuur", "Koffiegesprek"]}
+    ids = {text: socket_note(room.facilitator, PLATFORM, text, lane=lane)
+           for lane, texts in lanes.items() for text in texts}
+    ok(room.facilitator.call("step:go", {"index": PLATFORM}))
+
+    sanne = room.board("Sanne", "Platform van betrokkenheid")
+    bob = room.board("Bob", "Platform van betrokkenheid")
+    ok(room.facilitator.call("voting:open", {"step": PLATFORM, "budget": 3, "per_note": 3}))
+    status = bound(sanne, "vote-status")
+    expect(status).to_contain_text("Je hebt nog 3 van 3 stippen")
+
+    plus = note_item(sanne, "Besluitenlijst").locator("button[data-action=vote]")
+    for left in (2, 1, 0):
+        plus.click()
+        expect(status).to_contain_text(f"Je hebt nog {left} van 3 stippen")
+    expect(note_item(sanne, "Besluitenlijst").locator(".my-dots")).to_have_text("●●●")
+    expect(sanne.locator("button[data-action=vote]:enabled")).to_have_count(0)
+
+    cas = room.socket("Cas")
+    for text in ("Koffiegesprek", "Koffiegesprek", "Notulen delen"):
+        ok(cas.call("vote:cast", {"note_id": ids[text]}))
+    expect(bound(bob, "vote-status")).to_contain_text("2 van 3 hebben gestemd")
+    for page in (sanne, bob):
+        expect(page.locator(".note-votes")).to_have_count(0)
+    expect(bob.locator(".board .note")).to_have_count(5)
+
+    projector = open_page(room.context("Bob"), room.url("/present"), "Platform van betrokkenheid")
+    expect(projector.locator(".note-votes")).to_have_count(0)
+    ok(room.facilitator.call("voting:close", {}))
+
+    for page in (sanne, bob, projector):
+        expect(page.locator(".board .note-votes")).to_have_count(5)
+    for page in (sanne, bob):
+        expect(bound(page, "vote-status")).to_be_hidden()
+    expect(note_item(projector, "Besluitenlijst").locator(".note-votes")).to_have_text("3 stemmen")
+    expect(note_item(bob, "Notulen delen").locator(".note-votes")).to_have_text("1 stem")
+    for key, texts in lanes.items():
+        lane = projector.locator(f'.lane[data-lane="{key}"]')
+        counts = votes_in(lane)
+        assert counts == sorted(counts, reverse=True), (key, counts)
+        assert counts[0] == max(counts)
+    expect(projector.locator('.lane[data-lane="transparency"] .note-text')).to_have_text(
+        ["Besluitenlijst", "Notulen delen", "Agenda vooraf"])
+    expect(projector.locator('.lane[data-lane="dialogue"] .note-text')).to_have_text(
+        ["Koffiegesprek", "Spreekuur"])
+    for page in (sanne, bob, projector):
+        assert page.context.page_errors == []
+
+
+# -- b. from a note to an action, and taking it on ---------------------------------------------
+
+def test_a_note_becomes_an_action_that_another_participant_takes_on(server, clients, contexts):
+    room = Room(server, clients, contexts, "Acties in de browser")
+    room.join("Sanne")
+    room.join("Bob")
+    socket_note(room.facilitator, 0, "Wekelijks klantoverleg met het hele team")
+    sanne = room.board("Sanne", "Doelen stellen")
+    bob = room.board("Bob", "Doelen stellen")
+    facilitator = open_page(room.context(), room.url("/facilitate"), "Doelen stellen")
+
+    note_item(sanne, "Wekelijks klantoverleg").locator("button[data-action=make-action]").click()
+    form = bound(sanne, "action-form")
+    expect(form.locator("#action-title")).to_have_value("Wekelijks klantoverleg met het hele team")
+    expect(bound(sanne, "action-sources")).to_contain_text("Wekelijks klantoverleg")
+    form.locator("#action-title").fill("Wekelijks klantoverleg plannen")
+    form.locator("#action-due").fill("2026-12-15")
+    form.get_by_role("button", name="Actie toevoegen").click()
+
+    item = bob.locator(".action-list .action", has_text="Wekelijks klantoverleg plannen")
+    expect(item.locator(".action-meta")).to_contain_text("Deadline: 15 december 2026")
+    expect(item.locator(".action-meta")).to_contain_text("Eigenaar: nog geen eigenaar")
+    expect(form.locator("#action-title")).to_have_value("")
+    item.locator("button[data-action=take]").click()
+
+    owned = facilitator.locator(".action-list .action", has_text="Wekelijks klantoverleg plannen")
+    expect(owned.locator(".action-meta")).to_contain_text("Eigenaar: Bob")
+    expect(sanne.locator(".action-list .action-meta")).to_contain_text("Eigenaar: Bob")
+    # The owner no longer sees "Ik pak dit op" on their own action.
+    expect(item.locator("button[data-action=take]")).to_have_count(0)
+    snapshot = ok(room.facilitator.call("sync", {}))["snapshot"]
+    (action,) = snapshot["actions"]
+    assert action["owner"] == {"id": room.people["Bob"]["participant_id"], "name": "Bob"}
+    assert action["due"] == "2026-12-15" and len(action["note_ids"]) == 1
+    for page in (sanne, bob, facilitator):
+        assert page.context.page_errors == []
+
+
+# -- c. the plan page and its PDF ---------------------------------------------------------------
+
+def test_plan_page_shows_the_actions_and_downloads_a_pdf(server, clients, contexts, artifacts):
+    room = Room(server, clients, contexts, "Teamdag Één café")
+    room.join("Sanne")
+    sanne_socket = room.socket("Sanne")
+    notes = [socket_note(sanne_socket, PLATFORM, text, lane=lane) for text, lane in [
+        ("Open agenda voor iedereen", "transparency"), ("Ideeën ophalen bij klanten", "dialogue"),
+        ("Terugblik per kwartaal", "reflection")]]
+    ok(room.facilitator.call("voting:open", {"step": PLATFORM, "budget": 3}))
+    for note in (notes[0], notes[0], notes[1]):
+        ok(sanne_socket.call("vote:cast", {"note_id": note}))
+    ok(room.facilitator.call("voting:close", {}))
+    for title, extra in [
+        ("Één overleg per week", {"owner": room.people["Sanne"]["participant_id"],
+                                  "due": "2026-12-15", "note_ids": [notes[0]]}),
+        ("Klantpanel opzetten", {"owner": "Externe coach", "due": "2027-03-01",
+                                 "note_ids": [notes[1]]}),
+        ("Kwartaalterugblik agenderen", {}),
+    ]:
+        ok(sanne_socket.call("action:add", {"id": str(uuid.uuid4()), "title": title, **extra}))
+
+    page = room.context("Sanne").new_page()
+    page.goto(room.url("/plan"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Teamdag Één café")
+    rows = page.locator(".plan-table tbody tr")
+    expect(rows).to_have_count(3)
+    expect(rows.nth(0)).to_contain_text("Één overleg per week")
+    expect(rows.nth(0)).to_contain_text("15 december 2026")
+    expect(rows.nth(0)).to_contain_text("Sanne")
+    expect(rows.nth(1)).to_contain_text("Klantpanel opzetten")
+    expect(rows.nth(1)).to_contain_text("1 maart 2027")
+    expect(rows.nth(2)).to_contain_text("nog geen eigenaar")
+    links = page.locator("nav.downloads a[download]")
+    expect(links).to_have_count(5)
+    hrefs = [links.nth(n).get_attribute("href") for n in range(5)]
+    assert hrefs == [f"/w/{room.id}/{name}" for name in
+                     ("plan.pdf", "plan.md", "plan.csv", "plan.ics", "export.json")]
+
+    with page.expect_download() as caught:
+        page.get_by_role("link", name="PDF").click()
+    download = caught.value
+    assert download.suggested_filename == "teamdag-een-cafe-actieplan.pdf"
+    target = artifacts / "plan-browser.pdf"
+    download.save_as(target)
+    data = target.read_bytes()
+    assert data.startswith(b"%PDF-")
+    text = " ".join(PdfReader(target).pages[0].extract_text().split())
+    assert "Één overleg per week" in text and "Klantpanel opzetten" in text
+    png = artifacts / "plan-browser-page1"
+    subprocess.run(["pdftoppm", "-r", "60", "-png", "-f", "1", "-l", "1", "-singlefile",
+                    str(target), str(png)], check=True, timeout=30)
+    assert (artifacts / "plan-browser-page1.png").read_bytes().startswith(b"\x89PNG")
+    assert page.context.page_errors == []
+
+
+# -- d. the timer's end closes writing ------------------------------------------------------------
+
+def test_timer_end_disables_the_composer_until_the_facilitator_stops_it(
+        server, clients, contexts):
+    room = Room(server, clients, contexts, "Tijd is om")
+    room.join("Sanne")
+    sanne = room.board("Sanne", "Doelen stellen")
+    composer = sanne.locator("#composer-text")
+    expect(composer).to_be_enabled()
+    ok(room.facilitator.call("timer:start", {"seconds": 5, "lock_at_end": True}))
+    timer = sanne.locator('.boardbar [data-bind="timer"]')
+    expect(timer).to_be_visible()
+    expect(timer).to_have_attribute("data-state", "done", timeout=15_000)
+    expect(timer).to_contain_text("Tijd is om")
+    expect(composer).to_be_disabled()
+    expect(sanne.get_by_role("button", name="Toevoegen", exact=True)).to_be_disabled()
+
+    ok(room.facilitator.call("timer:stop", {}))
+    expect(composer).to_be_enabled()
+    expect(timer).to_be_hidden()
+    composer.fill("Weer schrijven na de stop")
+    composer.press("Enter")
+    written = note_item(sanne, "Weer schrijven na de stop")
+    expect(written.locator("[data-action=edit]")).to_be_visible()
+    assert sanne.context.page_errors == []
+
+
+# -- e. HTML in user text is only ever text ------------------------------------------------------
+
+def test_html_in_notes_names_and_actions_is_literal_text_on_every_page_and_download(
+        server, clients, contexts):
+    room = Room(server, clients, contexts, "Veilige weergave")
+    room.join("Sanne")
+    evil = room.join(XSS)
+    evil_socket = room.socket(XSS)
+    note = socket_note(evil_socket, 0, XSS)
+    ok(evil_socket.call("action:add", {"id": str(uuid.uuid4()), "title": XSS,
+                                        "owner": evil["participant_id"], "note_ids": [note],
+                                        "due": "2026-12-15"}))
+
+    board = room.board("Sanne", "Doelen stellen")
+    projector = open_page(room.context("Sanne"), room.url("/present"), "Doelen stellen")
+    facilitator = open_page(room.context(), room.url("/facilitate"), "Doelen stellen")
+    plan = room.context("Sanne").new_page()
+    plan.goto(room.url("/plan"))
+
+    for page in (board, projector, facilitator):
+        expect(page.locator(".board .note-text")).to_have_text([XSS])
+        expect(page.locator(".board .note-author")).to_have_text([XSS])
+    for page in (board, facilitator):
+        expect(page.locator(".action-list .action-title")).to_have_text([XSS])
+        expect(page.locator(".action-list .action-meta")).to_contain_text(f"Eigenaar: {XSS}")
+    expect(plan.locator(".plan-table tbody td strong")).to_have_text([XSS])
+    expect(plan.locator(".plan-table tbody td").nth(2)).to_have_text(XSS)
+    expect(plan.locator(".plan-note-text")).to_have_text([XSS])
+    expect(plan.locator(".sources li")).to_have_text([XSS])
+    for page in (board, projector, facilitator, plan):
+        assert page.locator("img[src='x']").count() == 0
+        assert page.evaluate("() => window.__xss") is None
+        assert page.context.page_errors == []
+
+    headers = {"Authorization": f"Bearer {room.people['Sanne']['token']}"}
+    downloads = {name: requests.get(room.url(f"/{name}"), headers=headers, timeout=TIMEOUT)
+                 for name in ("plan.md", "plan.csv", "plan.ics", "plan.pdf", "export.json")}
+    for name, answer in downloads.items():
+        assert answer.status_code == 200, name
+        assert "html" not in answer.headers["Content-Type"], name
+        assert answer.headers["Content-Disposition"].startswith("attachment;"), name
+        assert answer.headers["X-Content-Type-Options"] == "nosniff"
+    markdown = downloads["plan.md"].text
+    assert not re.search(r"(?<!\\)<img", markdown), markdown  # every `<` is escaped
+    assert "\\<img src=x onerror=\"window.\\_\\_xss=1\"\\>" in markdown
+    assert downloads["export.json"].json()["actions"][0]["title"] == XSS
