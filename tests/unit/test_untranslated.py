@@ -1,0 +1,60 @@
+"""No interface text is written into a template or script: it all comes from the catalogues."""
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+TEMPLATES = sorted((ROOT / "cocreate" / "templates").glob("*.html"))
+SCRIPTS = sorted((ROOT / "cocreate" / "static" / "js").glob("*.js"))
+JINJA = re.compile(r"{{.*?}}|{%.*?%}|{#.*?#}", re.S)
+TEXT_ATTRIBUTES = {"placeholder", "title", "alt", "aria-label"}
+# Blocks that fill in class names and data attributes, not text.
+MARKUP_BLOCKS = re.compile(r"{%\s*block (body_class|body_attrs)\s*%}.*?{%\s*endblock\s*%}", re.S)
+ALLOWED = {"#", "−", "·", "•", "→", "●", "✓"}
+
+
+class TextFinder(HTMLParser):
+    """Collects visible text and text-carrying attributes that are not Jinja expressions."""
+
+    def __init__(self):
+        super().__init__()
+        self.found, self.skip = [], 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "style"):
+            self.skip += 1
+        for name, value in attrs:
+            if name in TEXT_ATTRIBUTES and value and re.search(r"[A-Za-z]", value):
+                self.found.append(f"{tag}[{name}]={value!r}")
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style"):
+            self.skip -= 1
+
+    def handle_data(self, data):
+        text = data.strip()
+        if text and not self.skip and text not in ALLOWED and re.search(r"[A-Za-z]", text):
+            self.found.append(repr(text))
+
+
+@pytest.mark.parametrize("template", TEMPLATES, ids=lambda path: path.name)
+def test_templates_hold_no_text_of_their_own(template):
+    # Jinja expressions become a neutral placeholder; what is left is literal markup.
+    finder = TextFinder()
+    source = MARKUP_BLOCKS.sub("", template.read_text())
+    finder.feed(JINJA.sub("X0", source).replace("X0", ""))
+    assert finder.found == []
+
+
+@pytest.mark.parametrize("script", SCRIPTS, ids=lambda path: path.name)
+def test_scripts_put_only_catalogue_text_on_screen(script):
+    source = script.read_text()
+    # A quoted word assigned to textContent, or passed as the text of the el() helper,
+    # would skip translation; template literals built from t() are fine.
+    literal = re.findall(r"""textContent\s*=\s*(["'][^"']*[A-Za-z][^"']*["'])""", source)
+    literal += re.findall(r"""\bel\(\s*"[^"]*"\s*,\s*[^,()]*,\s*(["'][^"']*[A-Za-z][^"']*["'])""",
+                          source)
+    assert literal == []
