@@ -18,7 +18,7 @@ from conftest import LiveServer
 SETTINGS = settings(max_examples=60, deadline=None, derandomize=True,
                     suppress_health_check=[HealthCheck.too_slow])
 LEAVES = (st.none() | st.booleans() | st.integers(min_value=-2**70, max_value=2**70)
-          | st.floats(allow_nan=False) | st.text(max_size=300)
+          | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=300)
           | st.sampled_from(["", "0", "-1", "NaN", "<script>", "a" * 10_000, "\x00", "ü"]))
 JSON = st.recursive(LEAVES, lambda inner: st.lists(inner, max_size=5)
                     | st.dictionaries(st.text(max_size=10), inner, max_size=5), max_leaves=15)

@@ -168,7 +168,7 @@ SPECIFIC = {
         ("integer note_id", {"note_id": 5}, "note_id"),
         ("list of note ids", {"note_id": [NOTE, NOTE]}, "note_id"),
         ("unknown field count", {"note_id": NOTE, "count": 20}, "count"),
-        ("unknown field id", {"id": NOTE}, "id"),
+        ("command id that is not a uuid", {"id": "twee keer", "note_id": NOTE}, "id"),
     ],
     "vote:retract": [
         ("empty dict", {}, "note_id"),
