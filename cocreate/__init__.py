@@ -58,9 +58,10 @@ def create_app(test_config=None):
         client_manager=messaging.client_manager(app.config["MESSAGE_QUEUE"]),
         cors_allowed_origins=origins.split(",") if isinstance(origins, str) else origins,
         max_http_buffer_size=SOCKET_BUFFER,
-        json=packets,
         manage_session=False,
     )
+    # Only Socket.IO packets: Engine.IO must keep reading its own "probe" as plain text.
+    socketio.server.packet_class.json = packets
     from . import presence
     presence.init_app(app)  # online lists shared across processes through Redis
     return app

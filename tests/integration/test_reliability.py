@@ -104,3 +104,25 @@ def test_unparsable_packets_leave_the_socket_working_and_the_log_clean(server, c
     client.sio.eio.send(raw)
     assert client.call(p.NOTE_ADD, {"id": str(uuid.uuid4()), "step": 0, "text": "Nog heel"})["ok"]
     assert "Traceback" not in server.log()
+
+
+def test_a_browser_style_connection_upgrades_from_polling_to_websocket(server):
+    created = server.create_workshop("Upgrade")
+    client = socketio.Client(reconnection=False)
+    client.connect(server.url, auth={"workshop": created["id"],
+                                     "token": created["facilitator_token"]},
+                   transports=["polling", "websocket"], wait_timeout=10)
+    try:
+        snapshot = client.call(p.SYNC, {}, timeout=10)["snapshot"]
+        assert snapshot["workshop"]["title"] == "Upgrade"
+        ready = threading.Event()
+        # The upgrade finishes in the background; a few round trips give it time to land.
+        for _ in range(50):
+            if client.transport() == "websocket":
+                ready.set()
+                break
+            client.call(p.SYNC, {}, timeout=10)
+        assert ready.is_set(), client.transport()
+    finally:
+        client.disconnect()
+    assert "Failed websocket upgrade" not in server.log()

@@ -1,0 +1,444 @@
+"""Real Redis, PostgreSQL and nginx for the scale-out tests — never mocks.
+
+Each runs from Debian's packages (`scripts/install-system-deps` installs them), as
+a child of the test run, on a free loopback port, with its data in a temporary
+folder that is removed afterwards. A missing binary fails the test loudly.
+
+PostgreSQL's `initdb` refuses to run as root. When the tests run as root (as in
+CI), `initdb` and `postgres` run as Debian's `postgres` system user (created by
+the `postgresql` package) through `subprocess`'s `user=`/`group=`, with the data
+folder chowned to it; otherwise they run as the current user.
+"""
+
+import glob
+import importlib.util
+import os
+import pwd
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+
+import psycopg
+import pytest
+import redis
+import requests
+import socketio
+from requests.adapters import HTTPAdapter
+
+START_TIMEOUT = 30
+ROOT = Path(__file__).resolve().parents[2]
+NGINX = "/usr/sbin/nginx"
+
+
+def _shared_helpers():
+    """tests/conftest.py as a module (LiveServer, Client, free_port).
+
+    pytest imports every conftest.py under the same name `conftest`, so the
+    root one cannot simply be imported from here; it is loaded by path instead.
+    """
+    spec = importlib.util.spec_from_file_location("cocreate_test_helpers",
+                                                  ROOT / "tests" / "conftest.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+helpers = _shared_helpers()
+LiveServer, Client, free_port = helpers.LiveServer, helpers.Client, helpers.free_port
+
+
+def _require(path, package):
+    if not path or not Path(path).exists():
+        pytest.fail(f"{path or package} is missing: `make test` installs Debian's {package} "
+                    "(scripts/install-system-deps)", pytrace=False)
+    return path
+
+
+def _wait(what, ready, process, log_path, timeout=START_TIMEOUT):
+    """Poll until the server answers (start-up only), or fail with its log."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{what} exited early:\n{Path(log_path).read_text()}")
+        try:
+            if ready():
+                return
+        except Exception:
+            pass
+        time.sleep(0.1)  # polling for the port to open; not a synchronisation sleep
+    raise RuntimeError(f"{what} did not start:\n{Path(log_path).read_text()}")
+
+
+def _started(server):
+    """`server.start()`, or `server.stop()` (no stray process or folder) and the error."""
+    try:
+        return server.start()
+    except BaseException:
+        server.stop()
+        raise
+
+
+def _stop(process, sig=signal.SIGTERM):
+    if process.poll() is None:
+        process.send_signal(sig)
+        try:
+            process.wait(15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(5)
+
+
+# -- Redis ------------------------------------------------------------------------------
+
+class RedisServer:
+    """`redis-server` on a loopback port, no persistence."""
+
+    def __init__(self):
+        self.binary = _require(shutil.which("redis-server"), "redis-server")
+        self.folder = Path(tempfile.mkdtemp(prefix="cocreate-redis-"))
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.log_path = self.folder / "redis.log"
+        self.process = None
+
+    def start(self):
+        with open(self.log_path, "w") as log:
+            self.process = subprocess.Popen(
+                [self.binary, "--bind", "127.0.0.1", "--port", str(self.port),
+                 "--dir", str(self.folder), "--save", "", "--appendonly", "no"],
+                stdout=log, stderr=subprocess.STDOUT)
+        client = redis.Redis.from_url(self.url, socket_timeout=1)
+        _wait("redis-server", client.ping, self.process, self.log_path)
+        client.close()
+        return self
+
+    def stop(self):
+        if self.process:
+            _stop(self.process)
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def redis_server():
+    """A real redis-server for the Socket.IO message queue and shared presence."""
+    server = _started(RedisServer())
+    yield server
+    server.stop()
+
+
+# -- PostgreSQL ---------------------------------------------------------------------------
+
+class PostgresServer:
+    """A PostgreSQL cluster made by `initdb` in a temporary folder, on a loopback port."""
+
+    USER = "cocreate"
+
+    def __init__(self):
+        versions = sorted(glob.glob("/usr/lib/postgresql/*/bin/postgres"),
+                          key=lambda path: int(Path(path).parts[-3]))
+        self.bin = Path(_require(versions[-1] if versions else None, "postgresql")).parent
+        self.folder = Path(tempfile.mkdtemp(prefix="cocreate-pg-"))
+        self.data = self.folder / "data"
+        self.port = free_port()
+        self.log_path = self.folder / "postgres.log"
+        self.process = None
+        self.as_user = {}
+        if os.geteuid() == 0:
+            try:
+                owner = pwd.getpwnam("postgres")
+            except KeyError:
+                pytest.fail("running as root needs Debian's `postgres` user (package "
+                            "postgresql) to run initdb and postgres", pytrace=False)
+            os.chown(self.folder, owner.pw_uid, owner.pw_gid)
+            self.as_user = {"user": owner.pw_uid, "group": owner.pw_gid, "extra_groups": []}
+
+    def _run(self, *args):
+        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LC_ALL": "C.UTF-8"}
+        return dict(env=env, cwd=self.folder, **self.as_user), [str(self.bin / args[0]),
+                                                                *args[1:]]
+
+    def start(self):
+        options, command = self._run("initdb", "-D", str(self.data), "-U", self.USER,
+                                     "--auth=trust", "--no-sync", "-E", "UTF8",
+                                     "--locale=C.UTF-8")
+        done = subprocess.run(command, capture_output=True, text=True, timeout=60, **options)
+        if done.returncode:
+            raise RuntimeError(f"initdb failed:\n{done.stdout}\n{done.stderr}")
+        options, command = self._run(
+            "postgres", "-D", str(self.data), "-p", str(self.port),
+            "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=",
+            "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
+            "-c", "max_connections=200")
+        with open(self.log_path, "w") as log:
+            self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT,
+                                            **options)
+
+        def ready():
+            with psycopg.connect(self.dsn("postgres"), connect_timeout=1):
+                return True
+        _wait("postgres", ready, self.process, self.log_path)
+        return self
+
+    def dsn(self, database):
+        return f"postgresql://{self.USER}@127.0.0.1:{self.port}/{database}"
+
+    PASSWORD = "geheim-wachtwoord"  # ignored by `trust`; there to be kept out of logs
+
+    def create_database(self):
+        """A new empty database; returns its URL in the `postgres://` form hosts hand out."""
+        name = "cocreate_" + uuid.uuid4().hex[:12]
+        with psycopg.connect(self.dsn("postgres"), autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        return f"postgres://{self.USER}:{self.PASSWORD}@127.0.0.1:{self.port}/{name}"
+
+    def stop(self):
+        if self.process:
+            _stop(self.process, signal.SIGINT)  # "fast" shutdown
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A real PostgreSQL server; each user of it makes its own database."""
+    server = _started(PostgresServer())
+    yield server
+    server.stop()
+
+
+# -- nginx ---------------------------------------------------------------------------------
+
+# The upstream and location blocks are those of docs/deploy.md; the rest keeps nginx
+# in its temporary folder. `X-Upstream` (test only) shows which process answered.
+NGINX_CONF = """
+worker_processes 1;
+daemon off;
+pid {folder}/nginx.pid;
+error_log {folder}/error.log warn;
+{user}
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    client_body_temp_path {folder}/body;
+    proxy_temp_path {folder}/proxy;
+    fastcgi_temp_path {folder}/fastcgi;
+    uwsgi_temp_path {folder}/uwsgi;
+    scgi_temp_path {folder}/scgi;
+
+    map $http_upgrade $connection_upgrade {{
+        default upgrade;
+        ''      close;
+    }}
+
+    upstream cocreate {{
+        hash $remote_addr consistent;
+{servers}
+    }}
+
+    server {{
+        listen 127.0.0.1:{port};
+        add_header X-Upstream $upstream_addr always;
+
+        location / {{
+            proxy_pass http://cocreate;
+            proxy_set_header Host $http_host;
+            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+            proxy_set_header X-Forwarded-Proto $scheme;
+        }}
+
+        location /socket.io/ {{
+            proxy_pass http://cocreate;
+            proxy_http_version 1.1;
+            proxy_set_header Upgrade $http_upgrade;
+            proxy_set_header Connection $connection_upgrade;
+            proxy_set_header Host $http_host;
+            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+            proxy_set_header X-Forwarded-Proto $scheme;
+            proxy_buffering off;
+            proxy_read_timeout 1h;
+        }}
+    }}
+}}
+"""
+
+
+class NginxProxy:
+    """nginx on a loopback port, sticky by client address in front of cocreate processes."""
+
+    def __init__(self, backends):
+        self.binary = _require(NGINX, "nginx")
+        self.folder = Path(tempfile.mkdtemp(prefix="cocreate-nginx-"))
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.backends = backends
+        self.process = None
+
+    def start(self):
+        servers = "\n".join(f"        server 127.0.0.1:{live.port};" for live in self.backends)
+        # As root the workers would drop to a user that cannot write the temp folders.
+        user = "user root;" if os.geteuid() == 0 else ""
+        conf = self.folder / "nginx.conf"
+        conf.write_text(NGINX_CONF.format(folder=self.folder, port=self.port, servers=servers,
+                                          user=user))
+        log_path = self.folder / "error.log"
+        with open(self.folder / "stdout.log", "w") as log:
+            self.process = subprocess.Popen(
+                [self.binary, "-p", str(self.folder), "-c", str(conf), "-e", str(log_path)],
+                stdout=log, stderr=subprocess.STDOUT)
+        log_path.touch()
+        _wait("nginx", lambda: requests.get(self.url + "/healthz", timeout=1).ok,
+              self.process, log_path)
+        return self
+
+    def stop(self):
+        if self.process:
+            _stop(self.process, signal.SIGQUIT)  # graceful
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def session(self, source):
+        """A `requests.Session` whose connections come from loopback address `source`."""
+        session = requests.Session()
+        adapter = SourceAddressAdapter(source)
+        session.mount("http://", adapter)
+        return session
+
+    def backend_for(self, source):
+        """The port of the process nginx sends this client address to."""
+        with self.session(source) as session:
+            answer = session.get(self.url + "/healthz", timeout=5)
+        assert answer.ok, answer.text
+        return int(answer.headers["X-Upstream"].rsplit(":", 1)[1])
+
+
+class SourceAddressAdapter(HTTPAdapter):
+    """Connections from a chosen loopback address (127.0.0.0/8 is all local on Linux)."""
+
+    def __init__(self, source, **kwargs):
+        self.source = source
+        super().__init__(**kwargs)
+
+    def init_poolmanager(self, *args, **kwargs):
+        kwargs["source_address"] = (self.source, 0)
+        super().init_poolmanager(*args, **kwargs)
+
+
+# -- several cocreate processes ------------------------------------------------------------
+
+class Cluster:
+    """Two `cocreate serve` processes sharing Redis and a new PostgreSQL database,
+    with nginx in front of them."""
+
+    def __init__(self, folder, redis_server, postgres_server, processes=2):
+        self.database_url = postgres_server.create_database()
+        env = {"DATABASE_URL": self.database_url,
+               "COCREATE_MESSAGE_QUEUE": redis_server.url,
+               "COCREATE_PRESENCE_TTL": "2",
+               # Many requests from one address; the limits have tests of their own.
+               "COCREATE_JOIN_GUESS_LIMIT": "100000 per minute",
+               "COCREATE_CREATE_LIMIT": "100000 per hour"}
+        self.servers = [LiveServer(Path(folder) / f"process{index}", env=env)
+                        for index in range(processes)]
+        self.nginx = None
+
+    def start(self):
+        """Start every process at once (on an empty database), then nginx."""
+        errors = []
+
+        def start(live):
+            try:
+                live.start()
+            except Exception as error:  # reported below, in the test's thread
+                errors.append(error)
+        threads = [threading.Thread(target=start, args=(live,)) for live in self.servers]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        if errors:
+            self.stop()
+            raise errors[0]
+        self.nginx = NginxProxy(self.servers)
+        try:
+            self.nginx.start()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def stop(self):
+        if self.nginx:
+            self.nginx.stop()
+        for live in self.servers:
+            live.stop()
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory, redis_server, postgres_server):
+    """Two processes behind nginx, shared by the tests of a module."""
+    made = Cluster(tmp_path_factory.mktemp("cluster"), redis_server, postgres_server).start()
+    yield made
+    made.stop()
+
+
+@pytest.fixture
+def fresh_cluster(tmp_path, redis_server, postgres_server):
+    """Two processes behind nginx of this test's own, for tests that kill one."""
+    made = Cluster(tmp_path, redis_server, postgres_server).start()
+    yield made
+    made.stop()
+
+
+# -- clients through nginx ---------------------------------------------------------------
+
+class ProxiedClient(Client):
+    """A recording client that goes through nginx from one loopback address, as a
+    browser does: long-polling first, then the upgrade to WebSocket, with an Origin."""
+
+    def __init__(self, nginx, source, workshop_id, token):
+        super().__init__(nginx.url, workshop_id, token)
+        # The socket the WebSocket upgrade will use, from the same address.
+        self.upgrade = socket.create_connection(("127.0.0.1", nginx.port), timeout=10,
+                                                source_address=(source, 0))
+        self.sio = socketio.Client(reconnection=False, http_session=nginx.session(source),
+                                   # The Origin of `connect(headers=…)`, not a second one.
+                                   websocket_extra_options={"socket": self.upgrade,
+                                                            "suppress_origin": True})
+        self.sio.on("snapshot", lambda data: self._record(self.snapshots, data))
+        self.sio.on("event", lambda data: self._record(self.events, data))
+        self.sio.on("presence", lambda data: self._record(self.presence, data))
+
+    def connect(self):
+        """Connect through nginx and wait for the first snapshot."""
+        self.sio.connect(self.url, auth={"workshop": self.workshop_id, "token": self.token},
+                         headers={"Origin": self.url}, transports=["polling", "websocket"],
+                         wait_timeout=10)
+        self.wait_for(lambda: self.snapshots)
+        return self
+
+    def close(self):
+        """Disconnect, and close the upgrade socket even if it was never used."""
+        super().close()
+        if self.sio.eio.http is not None:
+            self.sio.eio.http.close()
+        self.upgrade.close()
+
+
+@pytest.fixture
+def proxied_clients():
+    """`connect(nginx, source, workshop_id, token)`: a connected ProxiedClient; all closed
+    after the test."""
+    made = []
+
+    def connect(nginx, source, workshop_id, token):
+        client = ProxiedClient(nginx, source, workshop_id, token).connect()
+        made.append(client)
+        return client
+
+    yield connect
+    for client in made:
+        client.close()
