@@ -16,7 +16,7 @@ from . import export, protocol
 from .access import request_token, set_token_cookie, store
 from .extensions import limiter
 from .domain import FACILITATOR, PALETTE, DomainError, available_formats, load_format
-from .i18n import LANGUAGE_COOKIE, catalogue, choose_language, translate
+from .i18n import LANGUAGE_COOKIE, browser_catalogue, choose_language, translate
 from .realtime import close_workshop, publish
 from .schemas import join_code as join_code_schema
 from .schemas import participant_create, workshop_create
@@ -116,7 +116,7 @@ def _page(template, status=200, workshop_language=None, **context):
     context.setdefault("title", None)
     response = make_response(render_template(
         template, lang=language, t=functools.partial(translate, language),
-        catalogue=catalogue(language), palette=PALETTE, **context), status)
+        catalogue=browser_catalogue(language), palette=PALETTE, **context), status)
     if request.args.get("lang") == language:
         response.set_cookie(LANGUAGE_COOKIE, language, max_age=60 * 60 * 24 * 365,
                             samesite="Lax", secure=current_app.config["SECURE_COOKIES"])

@@ -58,3 +58,16 @@ def test_scripts_put_only_catalogue_text_on_screen(script):
     literal += re.findall(r"""\bel\(\s*"[^"]*"\s*,\s*[^,()]*,\s*(["'][^"']*[A-Za-z][^"']*["'])""",
                           source)
     assert literal == []
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_the_page_carries_every_string_its_scripts_ask_for(language):
+    from cocreate.i18n import browser_catalogue, catalogue
+
+    shipped = browser_catalogue(language)
+    asked = set()
+    for script in SCRIPTS:
+        asked |= set(re.findall(r"""\bt\(\s*["']([a-z0-9_]+)["']""", script.read_text()))
+    assert asked and asked <= shipped.keys()
+    assert {key for key in catalogue(language) if key.startswith("error_")} <= shipped.keys()
+    assert len(shipped) < len(catalogue(language))

@@ -1,13 +1,12 @@
 // The board page: wires connection, store and views for the participant,
 // facilitator and projector pages (data-view on <body>).
 
-import { Connection } from "./connection.js";
+import { Connection, Outbox } from "./connection.js";
 import { BoardStore } from "./store.js";
 import { BoardView, setText } from "./board.js";
 import { Notes } from "./notes.js";
 import { TimerView } from "./timer.js";
 import { ActionsView } from "./actions.js";
-import { Outbox } from "./outbox.js";
 import { COMMANDS, EVENTS } from "./protocol.js";
 import { errorText, t } from "./i18n.js";
 

@@ -1,0 +1,40 @@
+"""The board page stays light: ≤ 120 KB uncompressed, ≤ 12 requests, nothing from elsewhere."""
+
+from urllib.parse import urlsplit
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+BUDGET_BYTES = 120 * 1024
+BUDGET_REQUESTS = 12
+
+
+@pytest.mark.parametrize("view", ["", "/present", "/facilitate"])
+def test_board_pages_stay_within_the_weight_budget(server, contexts, view):
+    created = server.create_workshop("Licht")
+    token = created["facilitator_token"] if view else server.join(created["id"], "Sanne")["token"]
+    context = contexts()
+    context.add_cookies([{"name": f"cc_{created['id']}", "value": token, "url": server.url}])
+    page = context.new_page()
+    loaded = []
+
+    def record(response):
+        # The Socket.IO transport is a connection, not part of the page's weight.
+        if "/socket.io/" not in response.url:
+            loaded.append((response.url, len(response.body())))
+
+    page.on("response", record)
+    page.goto(f"{server.url}/w/{created['id']}{view}")
+    page.wait_for_selector('[data-bind="connection"][data-state="online"]', state="attached")
+    page.wait_for_load_state("networkidle")
+    origins = {urlsplit(url).netloc for url, _size in loaded}
+    assert origins == {urlsplit(server.url).netloc}
+    total = sum(size for _url, size in loaded)
+    if view == "":
+        assert len(loaded) <= BUDGET_REQUESTS, loaded
+        assert total <= BUDGET_BYTES, (total, loaded)
+    else:
+        # Facilitator and projector add a module and the QR code; keep them near the budget.
+        assert len(loaded) <= BUDGET_REQUESTS + 4, loaded
+        assert total <= BUDGET_BYTES + 40 * 1024, (total, loaded)
