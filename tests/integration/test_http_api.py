@@ -225,6 +225,7 @@ def test_join_form_redirects_to_the_board_and_sets_an_httponly_cookie(server):
     cookie = answer.headers["Set-Cookie"]
     assert cookie.startswith(f"cc_{created['id']}=")
     assert "httponly" in cookie.lower()
+    assert "samesite=lax" in cookie.lower()
     token = answer.cookies[f"cc_{created['id']}"]
     assert not refused(server, created["id"], token)
 
