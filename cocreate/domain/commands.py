@@ -119,12 +119,19 @@ def _note_event(kind, note, workshop):
 
 # -- notes ----------------------------------------------------------------------
 
+def _created_before(things, thing_id, actor, owner_of):
+    """True when this actor already made this id (a harmless retry); refuse someone else's."""
+    existing = things.get(thing_id)
+    if existing is None:
+        return False
+    if owner_of(existing) != actor.id:
+        raise DomainError("conflict", "This id is already taken.")
+    return True
+
+
 def add_note(workshop, actor, payload, now):
     """`note:add`: a new note; the same client id again changes nothing."""
-    existing = workshop.notes.get(payload["id"])
-    if existing is not None:
-        if existing.author_id != actor.id:
-            raise DomainError("conflict", "This note id is already taken.")
+    if _created_before(workshop.notes, payload["id"], actor, lambda note: note.author_id):
         return []
     _require_writable(workshop, actor, now)
     step = _step(workshop, payload["step"])
@@ -361,10 +368,7 @@ def _live_action(workshop, action_id):
 
 def add_action(workshop, actor, payload, now):
     """`action:add`: turn notes into something the team will do; the same id again is harmless."""
-    existing = workshop.actions.get(payload["id"])
-    if existing is not None:
-        if existing.created_by != actor.id:
-            raise DomainError("conflict", "This action id is already taken.")
+    if _created_before(workshop.actions, payload["id"], actor, lambda action: action.created_by):
         return []
     _require_writable(workshop, actor, now)
     owner_id, owner_name = _owner(workshop, payload.get("owner"))

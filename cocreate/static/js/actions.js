@@ -4,15 +4,9 @@
 import { COMMANDS } from "./protocol.js";
 import { errorText, t } from "./i18n.js";
 import { uuid4 } from "./notes.js";
+import { bound, el } from "./board.js";
 
-const bound = (name) => document.querySelector(`[data-bind="${name}"]`);
 
-function el(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
 
 export class ActionsView {
   constructor({ store, connection, toast, formatDate }) {

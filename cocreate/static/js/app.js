@@ -3,7 +3,7 @@
 
 import { Connection, Outbox } from "./connection.js";
 import { BoardStore } from "./store.js";
-import { BoardView, setText } from "./board.js";
+import { BoardView, bound, setText } from "./board.js";
 import { Notes } from "./notes.js";
 import { TimerView } from "./timer.js";
 import { ActionsView } from "./actions.js";
@@ -11,7 +11,6 @@ import { COMMANDS, EVENTS } from "./protocol.js";
 import { errorText, t } from "./i18n.js";
 
 const { view, workshop: workshopId } = document.body.dataset;
-const bound = (name) => document.querySelector(`[data-bind="${name}"]`);
 
 const store = new BoardStore();
 const connection = new Connection(workshopId);

@@ -2,7 +2,8 @@
 
 import { t } from "./i18n.js";
 
-const bound = (name) => document.querySelector(`[data-bind="${name}"]`);
+/** The element bound to `name` by a `data-bind` attribute. */
+export const bound = (name) => document.querySelector(`[data-bind="${name}"]`);
 const boundAll = (name) => document.querySelectorAll(`[data-bind="${name}"]`);
 
 /** Set the text of every element bound to `name`. */
@@ -10,7 +11,8 @@ export function setText(name, text) {
   for (const el of boundAll(name)) el.textContent = text;
 }
 
-function el(tag, className, text) {
+/** A new element; `text` goes in through textContent, never as markup. */
+export function el(tag, className, text) {
   const node = document.createElement(tag);
   if (className) node.className = className;
   if (text !== undefined) node.textContent = text;

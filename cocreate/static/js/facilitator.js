@@ -3,8 +3,8 @@
 import { COMMANDS } from "./protocol.js";
 import { errorText, t } from "./i18n.js";
 import { uuid4 } from "./notes.js";
+import { bound } from "./board.js";
 
-const bound = (name) => document.querySelector(`[data-bind="${name}"]`);
 
 /** A lane key from a title: lower-case letters, digits and dashes. */
 function slug(title) {

@@ -1,7 +1,8 @@
 // The projector view: read-only, large type, the join address and code always visible,
 // and notes scaled down as the board fills up so every note stays on the screen.
 
-const bound = (name) => document.querySelector(`[data-bind="${name}"]`);
+import { bound } from "./board.js";
+
 const MIN_SCALE = 0.3;
 const STEP = 0.05;
 const MARGIN = 16;
