@@ -16,7 +16,7 @@ from . import export, protocol
 from .access import request_token, set_token_cookie, store
 from .extensions import limiter
 from .domain import FACILITATOR, PALETTE, DomainError, available_formats, load_format
-from .i18n import LANGUAGE_COOKIE, browser_catalogue, choose_language, translate
+from .i18n import LANGUAGE_COOKIE, browser_catalogue, choose_language, long_date, translate
 from .realtime import close_workshop, publish
 from .schemas import join_code as join_code_schema
 from .schemas import participant_create, workshop_create
@@ -300,13 +300,6 @@ def join_qr(workshop_id):
 
 # -- the plan and its downloads -----------------------------------------------------
 
-def format_date(language, iso_date):
-    """`2026-11-22` as "22 november 2026" (nl) or "22 November 2026" (en)."""
-    year, month, day = (int(part) for part in iso_date.split("-"))
-    months = translate(language, "months").split()
-    return f"{day} {months[month - 1]} {year}"
-
-
 def _plan_for_member(workshop_id):
     summary = _workshop_or_404(workshop_id)
     member = _member(workshop_id)
@@ -317,7 +310,7 @@ def _plan_for_member(workshop_id):
     workshop = store().workshop(workshop_id)
     language = choose_language(summary.language)
     t = functools.partial(translate, language)
-    return workshop, export.build_plan(workshop), t, functools.partial(format_date, language)
+    return workshop, export.build_plan(workshop), t, functools.partial(long_date, language)
 
 
 def _filename(title, suffix):

@@ -147,7 +147,8 @@ def test_every_error_code_the_domain_raises_is_in_the_protocol():
 # -- translations -------------------------------------------------------------------
 
 def catalogue(language):
-    return json.loads((TRANSLATIONS / f"{language}.json").read_text("utf-8"))
+    from cocreate.i18n import catalogue as read
+    return read(language)
 
 
 NL, EN = catalogue("nl"), catalogue("en")

@@ -18,7 +18,7 @@ from cocreate.domain import (FACILITATOR, PARTICIPANT, DomainError, apply, join,
 from cocreate.export import (backup, backup_schema, build_plan, render_csv, render_ics,
                              render_markdown, render_pdf, restore)
 from cocreate.export import pdf as pdf_module
-from cocreate.i18n import translate
+from cocreate.i18n import long_date, translate
 
 NOW = "2026-11-22T09:00:00+00:00"
 TODAY = date(2026, 11, 22)
@@ -31,12 +31,7 @@ def t_for(language):
 
 
 def date_for(language):
-    months = translate(language, "months").split()
-
-    def format_date(iso):
-        year, month, day = (int(part) for part in iso.split("-"))
-        return f"{day} {months[month - 1]} {year}"
-    return format_date
+    return functools.partial(long_date, language)
 
 
 T, FORMAT_DATE = t_for("nl"), date_for("nl")
@@ -253,7 +248,7 @@ def test_pdf_is_a_readable_pdf_in_dutch_and_english(language):
     assert isinstance(data, bytes) and data.startswith(b"%PDF-")
     text = pdf_text(data)
     assert "Teamdag Één" in text and "Agenda delen" in text and "Koffie met de directie" in text
-    assert ("15 december 2026" if language == "nl" else "15 December 2026") in text
+    assert ("15 december 2026" if language == "nl" else "December 15, 2026") in text
     assert "Geheim" not in text
     heading = translate(language, "plan_what_we_said")
     assert heading in text

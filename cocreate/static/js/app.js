@@ -27,11 +27,9 @@ function toast(message) {
   toastTimer = setTimeout(() => { toastBox.hidden = true; }, 5000);
 }
 
-const months = t("months").split(" ");
-const formatDate = (iso) => {
-  const [year, month, day] = iso.split("-").map(Number);
-  return `${day} ${months[month - 1]} ${year}`;
-};
+// Dates as people in the page's language write them ("15 december 2026").
+const dates = new Intl.DateTimeFormat(document.documentElement.lang, { dateStyle: "long", timeZone: "UTC" });
+const formatDate = (iso) => dates.format(new Date(`${iso}T00:00:00Z`));
 const actions = view === "present" ? null : new ActionsView({ store, connection: outbox, toast, formatDate });
 const makeAction = (ids) => actions?.useNotes(ids);
 const notes = view === "present" ? null : new Notes({ store, connection: outbox, board, toast, onMakeAction: makeAction });
