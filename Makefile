@@ -8,7 +8,7 @@ VENDOR := cocreate/static/vendor
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install install-test vendor system-test-deps screenshots clean
+.PHONY: run test install install-test install-bench bench vendor system-test-deps screenshots clean
 
 run: install vendor
 	HOST=$(HOST) PORT=$(PORT) $(BIN)/cocreate serve
@@ -29,6 +29,20 @@ $(VENV)/.installed: pyproject.toml
 $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
+
+install-bench: $(VENV)/.installed-bench
+
+$(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[bench]'
+	touch $@
+
+# The benchmark (not part of `make test`): cocreate against a bare python-socketio relay in
+# eventlet, gevent and threading mode; bench/results/<time>.json and bench/results/latest.md.
+# `make bench QUICK=1` is a smoke run (~1 minute per mode); MODES=eventlet,gevent picks modes;
+# BENCH_ARGS="--profile" adds py-spy profiles of each server.
+bench: install-bench
+	$(BIN)/python -m bench $(if $(filter 1 yes true,$(QUICK)),--quick) \
+		$(if $(MODES),--modes $(MODES)) $(BENCH_ARGS)
 
 # Front-end libraries come from npm (package.json + lock file), never from the repo.
 vendor: $(VENDOR)/socket.io.esm.min.js

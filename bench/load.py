@@ -27,12 +27,16 @@ import argparse
 import asyncio
 import json
 import math
+import os
 import random
 import resource
+import signal
+import subprocess
 import sys
 import time
 import uuid
 from collections import Counter
+from pathlib import Path
 
 import aiohttp
 import socketio
@@ -44,18 +48,18 @@ except ImportError:  # pragma: no cover - psutil is in the bench extras
 
 CONNECT_TIMEOUT = 30
 CONNECT_CONCURRENCY = 16
-HTTP_CONCURRENCY = 8
+HTTP_CONCURRENCY = 16
 CALL_TIMEOUT = 30
 
 # Broadcast scenarios: workshops x participants, senders per workshop, seconds between
 # one sender's notes (0.25 s = 4/s, under the 5/s the server allows), measured seconds.
 SCENARIOS = {
     "broadcast-20": {"kind": "broadcast", "workshops": 1, "participants": 20, "senders": 4,
-                     "interval": 0.25, "duration": 15.0, "quick_duration": 4.0},
+                     "interval": 0.25, "duration": 10.0, "quick_duration": 3.0},
     "broadcast-100": {"kind": "broadcast", "workshops": 1, "participants": 100, "senders": 4,
-                      "interval": 0.25, "duration": 15.0, "quick_duration": 4.0},
+                      "interval": 0.25, "duration": 10.0, "quick_duration": 3.0},
     "broadcast-500": {"kind": "broadcast", "workshops": 25, "participants": 20, "senders": 2,
-                      "interval": 0.5, "duration": 15.0, "quick_duration": 4.0},
+                      "interval": 0.5, "duration": 10.0, "quick_duration": 3.0},
     "vote-storm": {"kind": "vote", "participants": 100, "quick_participants": 20, "notes": 10,
                    "budget": 5},
     "snapshot-300": {"kind": "snapshot", "notes": 300, "writers": 15, "joins": 30,
@@ -103,6 +107,12 @@ def raise_open_files(wanted=8192):
     return resource.getrlimit(resource.RLIMIT_NOFILE)[0]
 
 
+def _per(monitor, start, end, count):
+    """Server CPU microseconds per item between two marks, or None."""
+    cpu = monitor.between(start, end).get("server_cpu_s")
+    return None if cpu is None or not count else round(cpu * 1e6 / count, 1)
+
+
 class Monitor:
     """CPU seconds and resident memory of the server (and of this load process)."""
 
@@ -128,19 +138,67 @@ class Monitor:
         except psutil.Error:
             return None
 
+    @staticmethod
+    def _waited(pid):
+        """Seconds the process's threads spent runnable but waiting for a CPU (Linux schedstat).
+
+        High when other programs on the machine take the cores: then latencies say more
+        about the machine than about the server.
+        """
+        if not pid:
+            return None
+        total = 0
+        try:
+            for task in Path(f"/proc/{pid}/task").iterdir():
+                try:
+                    total += int((task / "schedstat").read_text().split()[1])
+                except (OSError, IndexError, ValueError):
+                    continue
+        except OSError:
+            return None
+        return total / 1e9
+
+    @staticmethod
+    def _machine_busy():
+        """CPU seconds the whole machine has spent busy (all cores; Linux /proc/stat)."""
+        try:
+            with open("/proc/stat") as stat:
+                fields = [int(v) for v in stat.readline().split()[1:]]
+        except (OSError, ValueError):
+            return None
+        idle = fields[3] + (fields[4] if len(fields) > 4 else 0)
+        return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
     def mark(self, name):
-        """Remember CPU times and the clock now."""
-        self._marks[name] = (time.perf_counter(), self._cpu(self.server), self._cpu(self.me))
+        """Remember CPU times, run-queue waits and the clock now."""
+        server_pid = self.server.pid if self.server else None
+        self._marks[name] = (time.perf_counter(), self._cpu(self.server), self._cpu(self.me),
+                             self._waited(server_pid), self._waited(os.getpid()),
+                             self._machine_busy())
 
     def between(self, start, end):
-        """CPU use between two marks: seconds and cores (CPU seconds per wall second)."""
-        (t0, s0, m0), (t1, s1, m1) = self._marks[start], self._marks[end]
+        """CPU use between two marks: seconds and cores (CPU seconds per wall second), and
+        how long each process waited for a CPU while it had work (a share of the wall time)."""
+        (t0, s0, m0, sw0, mw0, b0), (t1, s1, m1, sw1, mw1, b1) = (self._marks[start],
+                                                                  self._marks[end])
         wall = max(t1 - t0, 1e-9)
-        out = {"wall_s": round(wall, 3)}
+        # perf_counter is CLOCK_MONOTONIC: the server's logs can be matched to this window.
+        out = {"wall_s": round(wall, 3), "clock_start": round(t0, 4), "clock_end": round(t1, 4)}
         if s0 is not None:
             out.update(server_cpu_s=round(s1 - s0, 3), server_cores=round((s1 - s0) / wall, 3))
         if m0 is not None:
             out.update(load_cpu_s=round(m1 - m0, 3), load_cores=round((m1 - m0) / wall, 3))
+        if sw0 is not None and sw1 is not None:
+            out["server_cpu_wait_share"] = round((sw1 - sw0) / wall, 3)
+        if mw0 is not None and mw1 is not None:
+            out["load_cpu_wait_share"] = round((mw1 - mw0) / wall, 3)
+        if None not in (b0, b1, s0, m0):
+            # What everything else on the machine used meanwhile (other users' tests, …).
+            out["others_cores"] = round(max(0.0, (b1 - b0) - (s1 - s0) - (m1 - m0)) / wall, 3)
+        try:
+            out["load_average_1m"] = round(os.getloadavg()[0], 2)
+        except OSError:
+            pass
         return out
 
     async def _sample(self):
@@ -174,6 +232,41 @@ class Monitor:
         except psutil.Error:
             pass
         return info
+
+
+class Profiler:
+    """py-spy on the server for the part that is measured (collapsed stacks, `--format raw`)."""
+
+    def __init__(self, pid, path, idle, gil=False):
+        self.pid, self.path, self.idle, self.gil = pid, path, idle, gil
+        self.process = None
+        self.note = None
+
+    async def start(self):
+        spy = Path(sys.executable).parent / "py-spy"
+        if not (self.path and self.pid and spy.exists()):
+            return
+        command = [str(spy), "record", "--pid", str(self.pid), "--rate", "200",
+                   "--format", "raw", "--output", str(self.path)]
+        if self.idle:
+            command.append("--idle")  # waiting counts too: finds stalls, not CPU
+        elif self.gil:
+            command.append("--gil")  # threading mode: only the thread running Python
+        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL,
+                                        stderr=subprocess.PIPE, text=True)
+        await asyncio.sleep(1.0)  # attached before the measured part starts
+
+    def stop(self):
+        if self.process is None:
+            return
+        self.process.send_signal(signal.SIGINT)
+        try:
+            _out, err = self.process.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            _out, err = self.process.communicate()
+        self.process = None
+        self.note = (err or "").strip()[-300:]
 
 
 class Member:
@@ -246,9 +339,10 @@ class Sent:
 class Bench:
     """One scenario against one server."""
 
-    def __init__(self, target, url, pid, quick, seed=7):
+    def __init__(self, target, url, pid, quick, seed=7, profile=None, idle=False, gil=False):
         self.target, self.url, self.quick = target, url.rstrip("/"), quick
         self.monitor = Monitor(pid)
+        self.profiler = Profiler(pid, profile, idle, gil)
         self.rng = random.Random(seed)
         self.http = None
         self.members = []
@@ -343,10 +437,14 @@ class Bench:
                       "snapshot": self.snapshot_joins}[spec["kind"]]
             result = await runner(spec)
         finally:
+            self.profiler.stop()
             await asyncio.gather(*(m.close() for m in self.members))
             await self.monitor.stop()
             await self.http.close()
         result.update(scenario=name, target=self.target, quick=self.quick)
+        if self.profiler.path:
+            result["profile"] = {"path": str(self.profiler.path), "idle": self.profiler.idle,
+                                 "py_spy": self.profiler.note}
         return result
 
     async def setup_members(self, workshops, participants):
@@ -379,7 +477,7 @@ class Bench:
         _made, groups, setup = await self.setup_members(workshops, participants)
         if setup["connected"] < setup["wanted"]:
             return {"ok": False, "error": "not every participant could connect", "setup": setup}
-        await asyncio.sleep(1.0)  # presence messages of the joins drain
+        await asyncio.sleep(0.5 if self.quick else 1.0)  # presence messages of the joins drain
         text_rng = random.Random(11)
         texts = [note_text(text_rng, text_rng.randint(40, 160)) for _ in range(64)]
         late = Counter()
@@ -430,8 +528,9 @@ class Bench:
             return all(len(r.receivers) >= expected(r) for r in self.notes.values()
                        if r.measured == measured and r.ack and r.ack.get("ok"))
 
+        await self.profiler.start()
         # Warm-up (not measured): caches, JIT-less Python paths, SQLite pages.
-        await phase(min(2.0, duration / 2), measured=False)
+        await phase(0.5 if self.quick else 2.0, measured=False)
         await self.wait_until(lambda: delivered_all(False), 10)
         self.monitor.mark("start")
         start = await phase(duration, measured=True)
@@ -440,6 +539,7 @@ class Bench:
         await self.wait_until(lambda: all(r.acked for r in self.notes.values()) and
                               delivered_all(True), drain_timeout)
         self.monitor.mark("end")
+        self.profiler.stop()
         measured = [r for r in self.notes.values() if r.measured]
         ok = [r for r in measured if r.ack and r.ack.get("ok")]
         complete = [r for r in ok if len(r.receivers) >= expected(r)]
@@ -465,6 +565,8 @@ class Bench:
             "latency_all_ms": summary_ms([r.last - r.sent for r in complete]),
             "ack_ms": summary_ms([r.acked - r.sent for r in ok if r.acked]),
             "events_per_s": round(deliveries / window, 1),
+            # Robust against a busy machine: what the server's CPU paid per delivered event.
+            "server_cpu_us_per_delivery": _per(self.monitor, "start", "end", deliveries),
             "notes_per_s": round(len(ok) / window, 1),
             "event_bytes": self.sample_event_bytes,
             "cpu": self.monitor.between("start", "end"),
@@ -519,6 +621,7 @@ class Bench:
                 await member.sio.emit("vote:cast", {"note_id": note_id},
                                       callback=lambda *a, e=entry: on_ack(e, *a))
 
+        await self.profiler.start()
         self.monitor.mark("start")
         t0 = time.perf_counter()
         await asyncio.gather(*(storm(m) for m in members))
@@ -531,6 +634,7 @@ class Bench:
             lambda: all(m.events["vote.changed"] >= good for m in everyone), 120, step=0.01)
         t_delivered = time.perf_counter()
         self.monitor.mark("end")
+        self.profiler.stop()
 
         # One more dot each: must be refused, never past the budget.
         extra = await asyncio.gather(*(m.sio.call("vote:cast", {"note_id": note_ids[0]},
@@ -580,6 +684,10 @@ class Bench:
                       "events_per_s": round(received / max(t_delivered - t0, 1e-9), 1)},
             "ack_ms": summary_ms([c[3] - c[2] for c in casts if c[3]]),
             "latency_all_ms": summary_ms(per_cast),
+            "server_cpu_us_per_delivery": _per(self.monitor, "start", "end", received),
+            "server_cpu_ms_per_cast": (None if not good else
+                                       round(self.monitor.between("start", "end")
+                                             .get("server_cpu_s", 0) * 1000 / good, 3)),
             "cpu": self.monitor.between("start", "end"),
             "memory": self.monitor.memory(),
         }
@@ -591,6 +699,13 @@ class Bench:
         made, groups, setup = await self.setup_members(1, spec["writers"])
         workshop_id = made[0][0]
         writers = groups[0]
+        # The same joins into the same room before any note: what a join costs without notes.
+        empty = []
+        for j in range(joins):
+            member = await self.joiner(workshop_id, f"E{j:03d}")
+            started, _connected, got = await member.connect()
+            empty.append(got - started)
+            await member.close()
         per_writer = math.ceil(spec["notes"] / len(writers))
         text_rng = random.Random(5)
         refused = Counter()
@@ -616,21 +731,20 @@ class Bench:
         if refused:
             return {"ok": False, "error": f"note:add refused: {dict(refused)}", "setup": setup}
         await asyncio.sleep(1.0)
-        limit = asyncio.Semaphore(1)
+        await self.profiler.start()
         self.monitor.mark("start")
-        times, connect_times, notes_seen = [], [], set()
+        times, notes_seen = [], set()
         snapshot_bytes = None
-        for j in range(joins):
-            name, token = (await self.make_joiner(workshop_id, j, limit))
-            member = Member(self, len(self.members), 0, workshop_id, token, name)
-            self.members.append(member)
-            started, connected, got = await member.connect()
+        for j in range(joins):  # one at a time, each leaving again: one join, not a crowd
+            member = await self.joiner(workshop_id, f"J{j:03d}")
+            started, _connected, got = await member.connect()
             times.append(got - started)
-            connect_times.append(connected - started)
             notes_seen.add(len(member.snapshot["notes"]))
             if snapshot_bytes is None:
                 snapshot_bytes = len(json.dumps(member.snapshot, separators=(",", ":")))
+            await member.close()
         self.monitor.mark("end")
+        self.profiler.stop()
         return {
             "ok": True,
             "params": {"notes": spec["notes"], "writers": len(writers), "joins": joins},
@@ -639,16 +753,17 @@ class Bench:
             "snapshot_bytes": snapshot_bytes,
             # From starting to connect until the snapshot has arrived.
             "join_snapshot_ms": summary_ms(times),
-            "connect_only_ms": summary_ms(connect_times),
+            "empty_workshop_join_ms": summary_ms(empty),
             "cpu": self.monitor.between("start", "end"),
             "memory": self.monitor.memory(),
         }
 
-    async def make_joiner(self, workshop_id, j, limit):
-        async with limit:
-            answer = await self.post(f"/api/workshops/{workshop_id}/participants",
-                                     {"name": f"J{j:03d}"})
-            return f"J{j:03d}", answer["token"]
+    async def joiner(self, workshop_id, name):
+        """A new participant (joined over HTTP, not timed), not yet connected."""
+        answer = await self.post(f"/api/workshops/{workshop_id}/participants", {"name": name})
+        member = Member(self, len(self.members), 0, workshop_id, answer["token"], name)
+        self.members.append(member)
+        return member
 
 
 def main(argv=None):
@@ -659,6 +774,11 @@ def main(argv=None):
     parser.add_argument("--scenario", choices=sorted(SCENARIOS), required=True)
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--out", help="write the JSON result here (default: stdout)")
+    parser.add_argument("--profile", help="py-spy the server while measuring; stacks to this file")
+    parser.add_argument("--profile-idle", action="store_true",
+                        help="with --profile: count samples where the server waits too")
+    parser.add_argument("--profile-gil", action="store_true",
+                        help="with --profile: only samples holding the GIL (threading mode)")
     parser.add_argument("--time-limit", type=float, default=300.0,
                         help="give up after this many seconds")
     args = parser.parse_args(argv)
@@ -667,7 +787,8 @@ def main(argv=None):
     open_files = raise_open_files()
 
     async def bounded():
-        bench = Bench(args.target, args.url, args.pid, args.quick)
+        bench = Bench(args.target, args.url, args.pid, args.quick, profile=args.profile,
+                      idle=args.profile_idle, gil=args.profile_gil)
         return await asyncio.wait_for(bench.run(args.scenario), args.time_limit)
 
     try:

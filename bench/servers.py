@@ -28,8 +28,9 @@ def free_port():
 class Server:
     """One server process on 127.0.0.1: `kind` is "cocreate" or "relay"."""
 
-    def __init__(self, kind, mode, workdir):
-        self.kind, self.mode = kind, mode
+    def __init__(self, kind, mode, workdir, nodelay=False, gc_log=False, gc_freeze=False):
+        self.kind, self.mode, self.nodelay, self.gc_log = kind, mode, nodelay, gc_log
+        self.gc_freeze = gc_freeze and kind == "cocreate"
         self.workdir = Path(workdir)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -37,6 +38,12 @@ class Server:
         self.process = None
 
     def command(self):
+        if self.nodelay or self.gc_log or self.gc_freeze:  # experiments (bench/wrap.py)
+            flags = (["--nodelay"] * self.nodelay + ["--gc-log"] * self.gc_log
+                     + ["--gc-freeze"] * self.gc_freeze)
+            if self.kind == "cocreate":
+                return [sys.executable, "-m", "bench.wrap", *flags, "cocreate"]
+            return [sys.executable, "-m", "bench.wrap", *flags, "relay", "--mode", self.mode]
         if self.kind == "cocreate":
             return [sys.executable, "-m", "cocreate", "serve"]
         return [sys.executable, "-m", "bench.relay", "--mode", self.mode]
@@ -47,6 +54,8 @@ class Server:
         instance.mkdir(parents=True, exist_ok=True)
         env = {**os.environ, "COCREATE_INSTANCE_PATH": str(instance), "PORT": str(self.port),
                "HOST": "127.0.0.1", "COCREATE_ASYNC_MODE": self.mode, "PYTHONUNBUFFERED": "1"}
+        # One load address creates every workshop of a run: lift the per-address HTTP limit.
+        env["COCREATE_CREATE_LIMIT"] = "100000 per hour"
         env.pop("DATABASE_URL", None)
         env.pop("COCREATE_MESSAGE_QUEUE", None)
         with open(self.log_path, "a") as log:

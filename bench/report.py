@@ -1,0 +1,347 @@
+"""Turn benchmark results (bench/results/*.json) into the Markdown table of latest.md.
+
+    python -m bench.report bench/results/A.json [B.json ...] > bench/results/latest.md
+
+With several files, a later file's run of the same (mode, scenario, target) wins.
+The quality bars (DESIGN.md section 5): note broadcast p99 <= 1.5x the relay floor at
+20, 100 and 500 participants with 0 lost; 500 participants connected to one process;
+an exact vote storm that never passes a budget; a 300-note join snapshot <= 100 ms p95.
+"""
+
+import json
+import sys
+
+RATIO_BAR = 1.5
+SNAPSHOT_BAR_MS = 100.0
+MODE_ORDER = {"eventlet": 0, "gevent": 1, "threading": 2}
+SCENARIO_ORDER = {"broadcast-20": 0, "broadcast-100": 1, "broadcast-500": 2, "vote-storm": 3,
+                  "snapshot-300": 4}
+
+
+def _ms(value):
+    return "–" if value is None else (f"{value:.0f}" if value >= 100 else f"{value:.1f}")
+
+
+def _get(result, *path):
+    for key in path:
+        if not isinstance(result, dict):
+            return None
+        result = result.get(key)
+    return result
+
+
+def one_line(result):
+    """A short console summary of one run."""
+    if not result.get("ok"):
+        return f"FAILED: {str(result.get('error'))[:200]}"
+    if "latency_all_ms" in result and result.get("scenario", "").startswith("broadcast"):
+        lat = result["latency_all_ms"]
+        return (f"p50 {_ms(lat['p50'])} p99 {_ms(lat['p99'])} max {_ms(lat['max'])} ms, "
+                f"lost {result['deliveries']['lost']}, {result['events_per_s']} ev/s, "
+                f"cpu {_get(result, 'cpu', 'server_cores')}")
+    if result.get("scenario") == "vote-storm":
+        return (f"{result['params']['casts']} casts acked in {result['storm']['all_acked_s']} s, "
+                f"exact {result['tallies_exact']}, lost {result['deliveries']['lost']}")
+    if result.get("scenario") == "snapshot-300":
+        lat = result["join_snapshot_ms"]
+        return f"join snapshot p50 {_ms(lat['p50'])} p95 {_ms(lat['p95'])} ms"
+    return "ok"
+
+
+def _rank(run):
+    """Lower is better: failed runs last, then by the headline latency."""
+    _what, value = _headline(run)
+    return (0, value) if value is not None else (1, 0)
+
+
+def _collect(documents):
+    """The run of each (mode, scenario, target): a later document replaces an earlier one;
+    of repeats within one document, the one with the best headline latency (other
+    programs on a shared machine only ever add latency)."""
+    runs, sources = {}, {}
+    for document in documents:
+        mine = {}
+        for run in document.get("runs", []):
+            key = (run.get("mode"), run.get("scenario"), run.get("target"))
+            mine.setdefault(key, []).append(run)
+        for key, candidates in mine.items():
+            best = min(candidates, key=_rank)
+            best = dict(best, repeats=len(candidates))
+            runs[key] = best
+            sources[key] = document
+    return runs, sources
+
+
+BUSY_SHARE = 0.10
+
+
+OTHERS_CORES = 0.3
+
+
+def _busy(run):
+    """Whether other programs took CPU from this run: they used more than OTHERS_CORES, or
+    the load process (or a one-thread server) waited noticeably for a CPU."""
+    cpu = (run or {}).get("cpu") or {}
+    keys = ["load_cpu_wait_share"]
+    if (run or {}).get("mode") != "threading":  # there, the server's threads wait for each other
+        keys.append("server_cpu_wait_share")
+    return ((cpu.get("others_cores") or 0) > OTHERS_CORES
+            or any((cpu.get(k) or 0) > BUSY_SHARE for k in keys))
+
+
+def _wait(run, who):
+    share = _get(run, "cpu", f"{who}_cpu_wait_share")
+    return "–" if share is None else f"{share:.0%}"
+
+
+def _others(run):
+    cores = _get(run, "cpu", "others_cores")
+    return "–" if cores is None else f"{cores:.2f}"
+
+
+def _verdict(ok):
+    return "inconclusive" if ok is None else ("met" if ok else "**missed**")
+
+
+def markdown(documents):
+    """latest.md for one or more result documents."""
+    runs, sources = _collect(documents)
+    names = ", ".join(f"`{d['name']}.json`" + (" (quick)" if d.get("quick") else "")
+                      for d in documents)
+    lines = ["# cocreate benchmark", "",
+             f"Results from {names}; raw numbers in those files. Loopback, one server process, "
+             "one load process of python-socketio `AsyncClient`s (websocket) on one clock. "
+             "Latency of a note = from its `note:add` emit until **every other** participant of "
+             "its workshop received the `note.added` event. The floor is `bench/relay.py`: a "
+             "bare python-socketio relay in the same async mode, same server options, same "
+             "client, same event bytes. Made by `make bench`; numbers are only comparable within "
+             "one run on one machine.", ""]
+    for document in documents:
+        v = document.get("versions", {})
+        lines.append(f"- `{document['name']}`: {document.get('cpus')} CPUs, Python "
+                     f"{v.get('python')}, python-socketio {v.get('python-socketio')}, "
+                     f"engineio {v.get('python-engineio')}, eventlet {v.get('eventlet')}, "
+                     f"gevent {v.get('gevent')}; cocreate at {_get(document, 'git', 'commit')}"
+                     + (" (with uncommitted changes)" if _get(document, "git", "cocreate_dirty")
+                        else "")
+                     + f"; took {document.get('elapsed_s')} s"
+                     + ("; **quick mode** (short windows, fewer voters/joins)"
+                        if document.get("quick") else "")
+                     + ("; **experiment: TCP_NODELAY on both servers' listeners** "
+                        "(`--server-nodelay`)" if document.get("server_nodelay") else ""))
+        for mode, why in document.get("skipped_modes", {}).items():
+            lines.append(f"  - {mode} not run: {why}")
+    lines.append("")
+
+    lines += ["## Note broadcast (p99 cocreate / p99 relay ≤ 1.5, 0 lost)", "",
+              "| mode | participants | cocreate p50 / p99 / max ms | relay p50 / p99 / max ms "
+              "| **p99 ratio** | lost cocreate / relay | deliveries/s | server CPU µs per "
+              "delivery cocreate / relay | waited for a CPU cocreate / relay / load | other programs' "
+              "cores cocreate / relay | RSS MiB "
+              "cocreate / relay | bar |",
+              "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    keys = sorted({(m, s) for (m, s, _t) in runs if s and s.startswith("broadcast")},
+                  key=lambda k: (MODE_ORDER.get(k[0], 9), SCENARIO_ORDER.get(k[1], 9)))
+    verdicts = []
+    busy_rows = 0
+    for mode, scenario in keys:
+        cc, relay = runs.get((mode, scenario, "cocreate")), runs.get((mode, scenario, "relay"))
+        people = _get(cc, "params", "participants") or _get(relay, "params", "participants")
+        label = (f"{people}" + (f" ({_get(cc, 'params', 'workshops')} workshops)"
+                                if (_get(cc, "params", "workshops") or 1) > 1 else "")
+                 if people else scenario)
+
+        def lat(run):
+            if not run or not run.get("ok"):
+                return "failed: " + str((run or {}).get("error", "not run"))[:80]
+            v = run["latency_all_ms"]
+            return f"{_ms(v['p50'])} / {_ms(v['p99'])} / {_ms(v['max'])}"
+
+        ratio = None
+        if cc and relay and cc.get("ok") and relay.get("ok"):
+            p_cc, p_relay = cc["latency_all_ms"]["p99"], relay["latency_all_ms"]["p99"]
+            if p_cc is not None and p_relay:
+                ratio = p_cc / p_relay
+        lost_cc = _get(cc, "deliveries", "lost")
+        lost_relay = _get(relay, "deliveries", "lost")
+        connected = _get(cc, "setup", "connected") == _get(cc, "setup", "wanted")
+        # Other programs only ever add latency: a pass with a clean relay run, or a miss with
+        # a clean cocreate run, stands; anything else on a busy machine is inconclusive.
+        if not (cc and cc.get("ok")) or lost_cc or not connected:
+            ok = False
+        elif ratio is None:
+            ok = None
+        elif ratio <= RATIO_BAR:
+            ok = True if not _busy(relay) else None
+        else:
+            ok = False if not _busy(cc) else None
+        cost_cc = _get(cc, "server_cpu_us_per_delivery")
+        cost_relay = _get(relay, "server_cpu_us_per_delivery")
+        cost = (f"{cost_cc:.0f} / {cost_relay:.0f} (×{cost_cc / cost_relay:.1f})"
+                if cost_cc and cost_relay else "–")
+        busy = _busy(cc) or _busy(relay)
+        busy_rows += busy
+        verdicts.append((f"broadcast, {label}, {mode}", ok,
+                         (f"p99 ratio {ratio:.2f}" if ratio is not None else "no ratio")
+                         + (f", lost {lost_cc}" if lost_cc else "")
+                         + (", busy machine" if busy else "")))
+        lines.append(
+            f"| {mode} | {label} | {lat(cc)} | {lat(relay)} | "
+            + (f"**{ratio:.2f}**" if ratio is not None else "–")
+            + f" | {lost_cc if lost_cc is not None else '–'} / "
+              f"{lost_relay if lost_relay is not None else '–'}"
+            + f" | {_get(cc, 'events_per_s') or '–'} | {cost}"
+            + f" | {_wait(cc, 'server')} / {_wait(relay, 'server')} / {_wait(cc, 'load')}"
+            + f" | {_others(cc)} / {_others(relay)}"
+            + f" | {_get(cc, 'memory', 'server_rss_max_mib')} / "
+              f"{_get(relay, 'memory', 'server_rss_max_mib')}"
+            + f" | {_verdict(ok)}{' ⚠' if busy else ''} |")
+    lines.append("")
+    lines.append("Load shape: 20 and 100 participants in one workshop with 4 senders each sending "
+                 "a note every 250 ms (16 notes/s); 500 = 25 workshops of 20 with 2 senders each "
+                 "every 500 ms (100 notes/s). Warm-up first, then a measured window (10 s, "
+                 "quick: 3 s). Relay and cocreate runs alternate; with repeats (full runs: 2 "
+                 "each) the table shows each target's run with the lowest p99. *Server CPU µs per delivery* is the server's CPU time in the "
+                 "window divided by the events delivered: it does not depend on how busy the "
+                 "machine is. *Waited for a CPU* is the share of the window the process was "
+                 "runnable but not running (Linux schedstat; in threading mode summed over the "
+                 "server's threads, which also wait for each other). *Other programs' cores*: "
+                 "what the rest of the machine used meanwhile. ⚠ marks rows where other "
+                 f"programs used more than {OTHERS_CORES} cores or the load process (or a "
+                 f"one-thread server) waited more than {BUSY_SHARE:.0%}: their latencies say more "
+                 "about the machine than about the server. A pass stands when the relay run was "
+                 "clean, a miss when the cocreate run was clean; otherwise the row is "
+                 "*inconclusive*.")
+    lines.append("")
+
+    lines += ["## Vote storm (cocreate only; absolute numbers)", "",
+              "| mode | voters × budget | all acked | ack p50 / p99 ms | vote.changed to all "
+              "p50 / p99 ms | lost | tallies exact | over-budget cast refused | server CPU ms per "
+              "cast | load process cores | waited for a CPU server / load | other programs' cores | bar |",
+              "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    for (mode, scenario, _t), run in sorted(
+            ((k, r) for k, r in runs.items() if k[1] == "vote-storm"),
+            key=lambda kr: MODE_ORDER.get(kr[0][0], 9)):
+        if not run.get("ok"):
+            lines.append(f"| {mode} | failed: {str(run.get('error'))[:100]} | | | | | | | | | | "
+                         f"| **missed** |")
+            verdicts.append((f"vote storm, {mode}", False, "failed"))
+            continue
+        p = run["params"]
+        ok = run["tallies_exact"] and run["never_past_budget"] and run["deliveries"]["lost"] == 0
+        verdicts.append((f"vote storm, {p['participants']} voters, {mode}", ok,
+                         f"exact {run['tallies_exact']}, never past budget "
+                         f"{run['never_past_budget']}"))
+        lines.append(
+            f"| {mode} | {p['participants']} × {p['budget']} = {p['casts']} | "
+            f"{run['storm']['all_acked_s']} s | {_ms(run['ack_ms']['p50'])} / "
+            f"{_ms(run['ack_ms']['p99'])} | {_ms(run['latency_all_ms']['p50'])} / "
+            f"{_ms(run['latency_all_ms']['p99'])} | {run['deliveries']['lost']} | "
+            f"{'yes' if run['tallies_exact'] else '**no**'} | "
+            f"{run['over_budget_cast'].get('budget_exceeded', 0)}/{p['participants']} | "
+            f"{_get(run, 'server_cpu_ms_per_cast')} | {_get(run, 'cpu', 'load_cores')} | "
+            f"{_wait(run, 'server')} / {_wait(run, 'load')} | {_others(run)} | "
+            f"{_verdict(ok)}{' ⚠' if _busy(run) else ''} |")
+    lines.append("")
+
+    lines += ["## Join snapshot of a 300-note workshop (cocreate only; p95 ≤ 100 ms)", "",
+              "| mode | joins | connect → snapshot p50 / p95 / max ms | same joins, empty "
+              "workshop p50 / p95 ms | snapshot bytes | waited for a CPU server / load | other "
+              "programs' cores | bar |", "|---|---|---|---|---|---|---|---|"]
+    for (mode, scenario, _t), run in sorted(
+            ((k, r) for k, r in runs.items() if k[1] == "snapshot-300"),
+            key=lambda kr: MODE_ORDER.get(kr[0][0], 9)):
+        if not run.get("ok"):
+            lines.append(f"| {mode} | failed: {str(run.get('error'))[:100]} | | | | | | "
+                         f"**missed** |")
+            verdicts.append((f"join snapshot, {mode}", False, "failed"))
+            continue
+        lat, empty = run["join_snapshot_ms"], run["empty_workshop_join_ms"]
+        ok = lat["p95"] is not None and lat["p95"] <= SNAPSHOT_BAR_MS and \
+            run["snapshot_notes"] == [run["params"]["notes"]]
+        verdicts.append((f"join snapshot (300 notes), {mode}", ok, f"p95 {_ms(lat['p95'])} ms"))
+        lines.append(f"| {mode} | {lat['n']} | {_ms(lat['p50'])} / {_ms(lat['p95'])} / "
+                     f"{_ms(lat['max'])} | {_ms(empty['p50'])} / {_ms(empty['p95'])} | "
+                     f"{run['snapshot_bytes']} | {_wait(run, 'server')} / {_wait(run, 'load')} | "
+                     f"{_others(run)} | {_verdict(ok)}{' ⚠' if _busy(run) else ''} |")
+    lines.append("")
+
+    five = [(m, r) for (m, s, t), r in runs.items() if s == "broadcast-500" and t == "cocreate"]
+    lines += ["## Targets", ""]
+    for mode, run in sorted(five, key=lambda mr: MODE_ORDER.get(mr[0], 9)):
+        connected, wanted = _get(run, "setup", "connected"), _get(run, "setup", "wanted")
+        ok = bool(run.get("ok")) and connected == wanted == 500
+        lines.append(f"- 500 participants connected to one process, {mode}: {_verdict(ok)} "
+                     f"({connected}/{wanted}, RSS {_get(run, 'memory', 'server_rss_max_mib')} MiB)")
+    for label, ok, detail in verdicts:
+        lines.append(f"- {label}: {_verdict(ok)} ({detail})")
+    tracebacks = sum(r.get("server_tracebacks", 0) for r in runs.values())
+    lines.append(f"- server tracebacks in all runs: {tracebacks}")
+    lines.append("")
+    return "\n".join(lines) + "\n"
+
+
+def _gen2(run):
+    """The slowest generation-2 collection in a run's window (`--server-gc-log`), or –."""
+    if not run or "server_slow_gc" not in run:
+        return "–"
+    gen2 = run["server_slow_gc"].get("gen2")
+    return f"{gen2['max_cpu_ms']:.0f}" if gen2 else "none"
+
+
+def _headline(run):
+    """(what, value in ms) of the number that matters for a run's scenario."""
+    if not run or not run.get("ok"):
+        return None, None
+    if run["scenario"] == "snapshot-300":
+        return "join p95", run["join_snapshot_ms"]["p95"]
+    if run["scenario"] == "vote-storm":
+        return "vote.changed to all p99", run["latency_all_ms"]["p99"]
+    return "p99", run["latency_all_ms"]["p99"]
+
+
+def experiment(baseline, trial, title):
+    """A section comparing one experiment run against a baseline run of the same scenarios."""
+    base_runs, _ = _collect([baseline])
+    trial_runs, _ = _collect([trial])
+    lines = [f"## Experiment: {title}", "",
+             f"`{trial['name']}.json` against `{baseline['name']}.json` (both "
+             + ("quick" if trial.get("quick") else "full") + " runs, one after the other).", "",
+             "| mode | scenario | target | number | baseline ms | experiment ms | slowest "
+             "gen-2 GC in the window, CPU ms, baseline / experiment | other programs' cores "
+             "baseline / experiment |", "|---|---|---|---|---|---|---|---|"]
+    for key in sorted(trial_runs, key=lambda k: (MODE_ORDER.get(k[0], 9),
+                                                 SCENARIO_ORDER.get(k[1], 9), k[2])):
+        what, after = _headline(trial_runs[key])
+        _what, before = _headline(base_runs.get(key))
+        lines.append(f"| {key[0]} | {key[1]} | {key[2]} | {what or '–'} | {_ms(before)} | "
+                     f"{_ms(after)} | {_gen2(base_runs.get(key))} / {_gen2(trial_runs[key])} | "
+                     f"{_others(base_runs.get(key))} / {_others(trial_runs[key])} |")
+        if key[1] == "snapshot-300" and trial_runs[key].get("ok") and base_runs.get(key, {}).get("ok"):
+            lines.append(f"| {key[0]} | {key[1]} | {key[2]} | empty-workshop join p50 | "
+                         f"{_ms(base_runs[key]['empty_workshop_join_ms']['p50'])} | "
+                         f"{_ms(trial_runs[key]['empty_workshop_join_ms']['p50'])} | | |")
+    lines.append("")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv=None):
+    import argparse
+    parser = argparse.ArgumentParser(prog="bench.report")
+    parser.add_argument("results", nargs="+", help="bench/results/*.json")
+    parser.add_argument("--experiment", nargs=3, action="append", default=[],
+                        metavar=("BASELINE", "TRIAL", "TITLE"),
+                        help="add a comparison of two runs (e.g. without and with "
+                             "--server-nodelay); may be given more than once")
+    args = parser.parse_args(argv)
+    documents = [json.loads(open(path).read()) for path in args.results]
+    text = markdown(documents)
+    for base_path, trial_path, title in args.experiment:
+        baseline, trial = (json.loads(open(path).read()) for path in (base_path, trial_path))
+        text += "\n" + experiment(baseline, trial, title)
+    sys.stdout.write(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,261 @@
+"""Run the benchmark: every scenario, against cocreate and the relay floor, per async mode.
+
+    python -m bench                     # full run, all three modes (~10-15 min on 2 cores)
+    python -m bench --quick             # smoke run (~1-2 min)
+    python -m bench --modes eventlet --scenarios broadcast-100,vote-storm
+    python -m bench --profile           # also py-spy each server while it is measured
+
+Each (mode, scenario, target) gets a fresh server on a free 127.0.0.1 port with its own
+SQLite database, and a fresh load process (`bench.load`). Relay and cocreate runs of a
+scenario follow each other, so both see the same machine. Writes
+bench/results/<name>.json (all raw numbers) and bench/results/latest.md.
+"""
+
+import argparse
+import importlib.util
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+from . import report
+from .load import RELAY_SCENARIOS, SCENARIOS
+from .servers import ROOT, Server
+
+RESULTS = Path(__file__).resolve().parent / "results"
+MODES = ("eventlet", "gevent", "threading")
+LOAD_TIME_LIMIT = 240
+
+
+def mode_problem(mode):
+    """Why an async mode cannot run here, or None."""
+    needs = {"eventlet": "eventlet", "gevent": "gevent", "threading": "simple_websocket"}[mode]
+    if importlib.util.find_spec(needs) is None:
+        return f"{needs} is not installed (pip install -e '.[bench]')"
+    return None
+
+
+def versions():
+    """Versions of what is measured."""
+    from importlib.metadata import PackageNotFoundError, version
+    out = {"python": platform.python_version()}
+    for name in ("python-socketio", "python-engineio", "Flask-SocketIO", "eventlet", "gevent",
+                 "aiohttp", "simple-websocket", "Werkzeug", "SQLAlchemy"):
+        try:
+            out[name] = version(name)
+        except PackageNotFoundError:
+            out[name] = None
+    return out
+
+
+def load_average():
+    try:
+        return [round(x, 2) for x in os.getloadavg()]
+    except OSError:
+        return None
+
+
+def git_state():
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, text=True,
+                              capture_output=True, timeout=10).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "cocreate"], cwd=ROOT,
+                               text=True, capture_output=True, timeout=10).stdout.strip()
+        return {"commit": head, "cocreate_dirty": bool(dirty)}
+    except (OSError, subprocess.SubprocessError):
+        return {}
+
+
+def tracebacks(log, keep=5):
+    """The distinct tracebacks in a server log: [(count, text)], most frequent first."""
+    lines = log.splitlines()
+    found = {}
+    i = 0
+    while i < len(lines):
+        if lines[i].startswith("Traceback"):
+            start = max(0, i - 1)  # the line before names what failed ("disconnect handler error")
+            j = i + 1
+            while j < len(lines) and (lines[j].startswith((" ", "\t")) or not lines[j].strip()):
+                j += 1
+            block = "\n".join(lines[start:j + 1])
+            key = (lines[start], lines[j] if j < len(lines) else "")
+            count, _text = found.get(key, (0, block))
+            found[key] = (count + 1, block)
+            i = j + 1
+        else:
+            i += 1
+    ranked = sorted(found.values(), key=lambda item: -item[0])
+    return [{"count": count, "text": text[-4000:]} for count, text in ranked[:keep]]
+
+
+def collections_in(log, start, end):
+    """The slow garbage collections the server logged (`--gc-log`) inside a window."""
+    found = []
+    for line in log.splitlines():
+        if line.startswith("gc: at "):
+            parts = line.split()
+            try:
+                at, generation = float(parts[2]), int(parts[4])
+                took, cpu = float(parts[6]), float(parts[9])
+            except (IndexError, ValueError):
+                continue
+            if start <= at <= end:
+                found.append((generation, took, cpu))
+    summary = {}
+    for generation, took, cpu in found:
+        count, total, worst, worst_cpu = summary.get(generation, (0, 0.0, 0.0, 0.0))
+        summary[generation] = (count + 1, round(total + took, 1), max(worst, took),
+                               max(worst_cpu, cpu))
+    return {f"gen{g}": {"count": c, "total_ms": t, "max_ms": m, "max_cpu_ms": mc}
+            for g, (c, t, m, mc) in sorted(summary.items())}
+
+
+def run_one(mode, scenario, target, quick, workdir, profile_dir=None, idle=False,
+            nodelay=False, gc_log=False, gc_freeze=False):
+    """One scenario against one fresh server; the load's JSON plus what the server showed."""
+    print(f"[bench] {mode:9} {scenario:14} {target:8} …", end=" ", flush=True)
+    started = time.monotonic()
+    server = Server(target, mode, workdir, nodelay=nodelay, gc_log=gc_log, gc_freeze=gc_freeze)
+    try:
+        server.start()
+    except RuntimeError as err:
+        print("server failed")
+        return {"ok": False, "mode": mode, "scenario": scenario, "target": target,
+                "error": str(err)}
+    out = Path(workdir) / f"{mode}-{scenario}-{target}.json"
+    command = [sys.executable, "-m", "bench.load", "--target", target, "--url", server.url,
+               "--pid", str(server.pid), "--scenario", scenario, "--out", str(out),
+               "--time-limit", str(LOAD_TIME_LIMIT)]
+    if quick:
+        command.append("--quick")
+    if profile_dir is not None:
+        kind = "idle" if idle else "cpu"
+        command += ["--profile", str(Path(profile_dir) / f"{mode}-{scenario}-{target}-{kind}.txt")]
+        if idle:
+            command.append("--profile-idle")
+        elif mode == "threading":
+            command.append("--profile-gil")
+    try:
+        load = subprocess.run(command, cwd=ROOT, capture_output=True, text=True,
+                              timeout=LOAD_TIME_LIMIT + 60)
+        load_error = load.stderr.strip()[-2000:]
+    except subprocess.TimeoutExpired:
+        load_error = "load process killed after its time limit"
+    alive = server.alive()
+    server.stop()
+    log = server.log()
+    try:
+        result = json.loads(out.read_text())
+    except (OSError, ValueError):
+        result = {"ok": False, "error": load_error or "no result"}
+    result.update(mode=mode, scenario=scenario, target=target, load_average=load_average(),
+                  server_survived=alive,
+                  server_tracebacks=log.count("Traceback"),
+                  elapsed_s=round(time.monotonic() - started, 1))
+    if load_error and not result.get("ok"):
+        result["load_stderr"] = load_error
+    if "Traceback" in log:
+        result["server_tracebacks_seen"] = tracebacks(log)
+    cpu = result.get("cpu") or {}
+    if gc_log and "clock_start" in cpu:
+        result["server_slow_gc"] = collections_in(log, cpu["clock_start"], cpu["clock_end"])
+        result["server_gc_log"] = [line for line in log.splitlines()
+                                   if line.startswith("gc: froze") or " generation 2 " in line][-12:]
+    print(report.one_line(result), flush=True)
+    return result
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="bench", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="short smoke run")
+    parser.add_argument("--modes", default=",".join(MODES))
+    parser.add_argument("--repeat", type=int,
+                        help="runs of each relay/cocreate pair, alternating; the table takes the "
+                             "best p99 of each (default: 2, quick: 1). Other programs on the "
+                             "machine only ever add latency.")
+    parser.add_argument("--scenarios", default=",".join(SCENARIOS))
+    parser.add_argument("--name", help="results file name (default: a UTC timestamp)")
+    parser.add_argument("--profile", action="store_true",
+                        help="py-spy each server while measuring; collapsed stacks in "
+                             "bench/results/profile-NAME/ (read them with bench.hotspots)")
+    parser.add_argument("--profile-idle", action="store_true",
+                        help="with --profile: count waiting samples too (finds stalls)")
+    parser.add_argument("--server-nodelay", action="store_true",
+                        help="experiment: both servers with TCP_NODELAY on their listener "
+                             "(bench/wrap.py); cocreate's code is not changed")
+    parser.add_argument("--server-gc-log", action="store_true",
+                        help="experiment: log the servers' garbage collections over 2 ms "
+                             "(bench/wrap.py) and count those in each measured window")
+    parser.add_argument("--server-gc-freeze", action="store_true",
+                        help="experiment: cocreate calls gc.freeze() before serving "
+                             "(bench/wrap.py); the relay is left as it is")
+    parser.add_argument("--no-latest", action="store_true",
+                        help="do not rewrite bench/results/latest.md")
+    args = parser.parse_args(argv)
+    modes = [m for m in args.modes.split(",") if m]
+    scenarios = [s for s in args.scenarios.split(",") if s]
+    for name in modes:
+        if name not in MODES:
+            parser.error(f"unknown mode {name!r}")
+    for name in scenarios:
+        if name not in SCENARIOS:
+            parser.error(f"unknown scenario {name!r}")
+    repeats = args.repeat or (1 if args.quick else 2)
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    name = args.name or (stamp + ("-quick" if args.quick else "")
+                         + ("-nodelay" if args.server_nodelay else "")
+                         + ("-gclog" if args.server_gc_log else "")
+                         + ("-gcfreeze" if args.server_gc_freeze else ""))
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    profile_dir = None
+    if args.profile:
+        profile_dir = RESULTS / f"profile-{name}"
+        profile_dir.mkdir(exist_ok=True)
+        # The profiles name file:line of the code as it was: keep that code beside them.
+        import shutil
+        shutil.copytree(ROOT / "cocreate", profile_dir / "cocreate-source",
+                        ignore=shutil.ignore_patterns("static", "templates", "__pycache__",
+                                                      "translations", "formats"),
+                        dirs_exist_ok=True)
+    document = {"name": name, "started": stamp, "quick": args.quick, "modes": modes,
+                "repeat": repeats, "server_nodelay": args.server_nodelay, "server_gc_log": args.server_gc_log,
+                "server_gc_freeze": args.server_gc_freeze,
+                "scenarios": scenarios, "cpus": os.cpu_count(), "versions": versions(),
+                "git": git_state(), "skipped_modes": {}, "runs": []}
+    began = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="cocreate-bench-") as workdir:
+        for mode in modes:
+            problem = mode_problem(mode)
+            if problem:
+                print(f"[bench] {mode}: skipped: {problem}")
+                document["skipped_modes"][mode] = problem
+                continue
+            for scenario in scenarios:
+                paired = scenario in RELAY_SCENARIOS
+                targets = ("relay", "cocreate") if paired else ("cocreate",)
+                for repeat in range(repeats if paired else 1):
+                    for target in targets:
+                        run = run_one(mode, scenario, target, args.quick, workdir, profile_dir,
+                                      args.profile_idle, args.server_nodelay, args.server_gc_log,
+                                      args.server_gc_freeze)
+                        run["repeat"] = repeat
+                        document["runs"].append(run)
+    document["elapsed_s"] = round(time.monotonic() - began, 1)
+    path = RESULTS / f"{name}.json"
+    path.write_text(json.dumps(document, indent=2) + "\n")
+    print(f"[bench] raw numbers: {path.relative_to(ROOT)} ({document['elapsed_s']} s)")
+    if not args.no_latest:
+        latest = RESULTS / "latest.md"
+        latest.write_text(report.markdown([document]))
+        print(f"[bench] table: {latest.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
