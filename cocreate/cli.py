@@ -1,7 +1,9 @@
 """The `cocreate` command: `cocreate serve` runs the server."""
 
 import argparse
+import gc
 import os
+import socket
 import sys
 
 ASYNC_MODES = ("eventlet", "gevent", "threading")
@@ -36,8 +38,30 @@ def serve(args):
     port = int(args.port or os.environ.get("PORT", "5000"))
     database = printable_database_url(app.config["DATABASE_URL"])  # no password in logs
     print(f"cocreate: serving on http://{host}:{port} ({mode}, {database})", flush=True)
-    socketio.run(app, host=host, port=port, debug=False, use_reloader=False,
-                 log_output=False, allow_unsafe_werkzeug=True)
+    # Everything loaded so far lives as long as the process: keep the collector off it,
+    # or its full collections pause every room for ~100 ms (see bench/results/latest.md).
+    gc.collect()
+    gc.freeze()
+    if mode == "eventlet":
+        _serve_eventlet(app, host, port)
+    else:
+        socketio.run(app, host=host, port=port, debug=False, use_reloader=False,
+                     log_output=False, allow_unsafe_werkzeug=True)
+
+
+def _serve_eventlet(app, host, port):
+    """What `socketio.run` does for eventlet, with TCP_NODELAY on the listening socket.
+
+    Accepted sockets inherit it, so a second small frame (the snapshot after the connect
+    answer) is not held back ~40 ms waiting for the client's delayed ACK.
+    """
+    import eventlet
+    import eventlet.wsgi
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    listener = eventlet.listen((host, port), family)
+    listener.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    eventlet.wsgi.server(listener, app, log_output=False)
 
 
 def purge(args):

@@ -12,6 +12,7 @@ import json
 import logging
 import secrets
 
+from engineio.exceptions import SocketIsClosedError
 from flask import current_app
 
 from . import protocol as p
@@ -47,7 +48,10 @@ def announce(workshop_id, local_online):
 def send(workshop_id, online):
     """The presence message to everyone in the workshop (in every process)."""
     from .realtime import workshop_room  # realtime imports this module
-    socketio.emit(p.PRESENCE, {"online": sorted(online)}, to=workshop_room(workshop_id))
+    try:
+        socketio.emit(p.PRESENCE, {"online": sorted(online)}, to=workshop_room(workshop_id))
+    except SocketIsClosedError:
+        pass  # someone left meanwhile; the next presence message goes to who is still here
 
 
 class SharedPresence:

@@ -93,7 +93,8 @@ def close_workshop(workshop_id):
 
 
 def _presence(workshop_id):
-    online = sorted({c.participant_id for c in connections.values()
+    # A copy: in threading mode other connections come and go while we look.
+    online = sorted({c.participant_id for c in list(connections.values())
                      if c.workshop_id == workshop_id})
     presence.announce(workshop_id, online)  # with other processes' viewers, when shared
 
