@@ -22,8 +22,8 @@ from collections import OrderedDict
 from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import (JSON, Boolean, Column, Float, ForeignKey, Integer, MetaData, String,
-                        Table, create_engine, delete, event, insert, make_url, select, text,
-                        update)
+                        Table, bindparam, create_engine, delete, event, insert, make_url,
+                        select, text, update)
 from sqlalchemy.exc import IntegrityError
 
 from . import domain
@@ -406,8 +406,8 @@ class Store:
                     workshop = self._current(conn, workshop_id, for_update=True)
                     events = change(conn, workshop)
                     if events:
-                        conn.execute(update(workshops).where(workshops.c.id == workshop_id)
-                                     .values(seq=workshop.seq, updated_at=now_iso()))
+                        conn.execute(SAVE_SEQ, {"workshop": workshop_id, "seq": workshop.seq,
+                                                "updated_at": now_iso()})
             except Exception:
                 # The cached aggregate may hold a change that was never stored.
                 self._cache.pop(workshop_id, None)
@@ -417,10 +417,8 @@ class Store:
             return events, workshop.seq
 
     def _current(self, conn, workshop_id, for_update):
-        query = select(workshops.c.seq).where(workshops.c.id == workshop_id)
-        if for_update:
-            query = query.with_for_update()
-        seq = conn.execute(query).scalar()
+        query = SEQ_FOR_UPDATE if for_update else SEQ
+        seq = conn.execute(query, {"workshop": workshop_id}).scalar()
         if seq is None:
             raise domain.DomainError("not_found", "Workshop not found.")
         cached = self._cache.get(workshop_id)
@@ -526,6 +524,14 @@ class Store:
 
 # -- how each event is stored ---------------------------------------------------
 
+# The statements every command runs, built once: building them anew each time cost more
+# CPU than SQLite itself (bench/results/latest.md).
+SEQ = select(workshops.c.seq).where(workshops.c.id == bindparam("workshop"))
+SEQ_FOR_UPDATE = SEQ.with_for_update()
+SAVE_SEQ = (update(workshops).where(workshops.c.id == bindparam("workshop"))
+            .values(seq=bindparam("seq"), updated_at=bindparam("updated_at")))
+INSERT_NOTE = insert(notes)
+
 def _insert_workshop(conn, workshop, now):
     """Store a whole aggregate at once (an imported workshop)."""
     conn.execute(insert(workshops).values(
@@ -580,9 +586,9 @@ def _note_row(note):
 
 def _insert_note(conn, workshop, change):
     note = workshop.notes[change.data["id"]]
-    conn.execute(insert(notes).values(workshop_id=workshop.id, id=note.id, position=change.seq,
-                                      author_id=note.author_id, created_at=note.created_at,
-                                      **_note_row(note)))
+    conn.execute(INSERT_NOTE, {"workshop_id": workshop.id, "id": note.id, "position": change.seq,
+                               "author_id": note.author_id, "created_at": note.created_at,
+                               **_note_row(note)})
 
 
 def _update_note(conn, workshop, change):
