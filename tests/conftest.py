@@ -161,16 +161,21 @@ def fresh_server(tmp_path):
     live.stop()
 
 
-@pytest.fixture
-def clients():
-    """A factory of connected clients, all closed after the test."""
+def _client_factory():
+    """A `connect(url, workshop_id, token)` function and the clients it made."""
     made = []
 
     def connect(url, workshop_id, token):
         client = Client(url, workshop_id, token).connect()
         made.append(client)
         return client
+    return connect, made
 
+
+@pytest.fixture
+def clients():
+    """A factory of connected clients, all closed after the test."""
+    connect, made = _client_factory()
     yield connect
     for client in made:
         client.close()
@@ -179,13 +184,7 @@ def clients():
 @pytest.fixture(scope="module")
 def module_clients():
     """Like `clients`, but the clients stay connected until the end of the test module."""
-    made = []
-
-    def connect(url, workshop_id, token):
-        client = Client(url, workshop_id, token).connect()
-        made.append(client)
-        return client
-
+    connect, made = _client_factory()
     yield connect
     for client in made:
         client.close()

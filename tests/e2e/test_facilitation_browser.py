@@ -8,6 +8,8 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
+from browser_helpers import bound, open_page, with_token
+
 pytestmark = pytest.mark.e2e
 
 PROJECTOR = {"width": 1920, "height": 1080}
@@ -18,25 +20,6 @@ WORDS = ("klanten team overleg directie planning vertrouwen samenwerking eigenaa
          "feedback afspraken transparantie resultaat werkdruk collega's proces kwaliteit "
          "vrijdag dashboard budget ideeën klantcontact inwerken beslissen doelen").split()
 OVERLAP_TOLERANCE = 2  # px: the notes are rotated by up to 0.6 degrees
-
-
-def bound(page, name):
-    return page.locator(f'[data-bind="{name}"]')
-
-
-def with_token(context, server, workshop_id, token):
-    """Give a browser context the identity behind `token` (the HttpOnly page cookie)."""
-    context.add_cookies([{"name": f"cc_{workshop_id}", "value": token, "url": server.url}])
-    return context
-
-
-def open_page(context, url, step_title=None):
-    page = context.new_page()
-    page.goto(url)
-    expect(bound(page, "connection")).to_have_attribute("data-state", "online")
-    if step_title:
-        expect(bound(page, "step-title")).to_have_text(step_title)
-    return page
 
 
 def socket_note(client, step, text, **extra):

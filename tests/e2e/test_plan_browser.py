@@ -7,6 +7,8 @@ import uuid
 import pytest
 import requests
 from playwright.sync_api import expect
+
+from browser_helpers import bound, open_page, with_token
 from pypdf import PdfReader
 
 pytestmark = pytest.mark.e2e
@@ -18,28 +20,10 @@ TIMEOUT = 10
 
 # -- helpers ------------------------------------------------------------------------
 
-def bound(page, name):
-    return page.locator(f'[data-bind="{name}"]')
-
 
 def ok(ack):
     assert ack["ok"] is True, ack
     return ack
-
-
-def with_token(context, server, workshop_id, token):
-    """Give a browser context the identity behind `token` (the HttpOnly page cookie)."""
-    context.add_cookies([{"name": f"cc_{workshop_id}", "value": token, "url": server.url}])
-    return context
-
-
-def open_page(context, url, step_title=None):
-    page = context.new_page()
-    page.goto(url)
-    expect(bound(page, "connection")).to_have_attribute("data-state", "online")
-    if step_title:
-        expect(bound(page, "step-title")).to_have_text(step_title)
-    return page
 
 
 def socket_note(client, step, text, **extra):

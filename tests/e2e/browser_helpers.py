@@ -1,0 +1,24 @@
+"""Helpers the browser tests share: identities, pages, bound elements."""
+
+from playwright.sync_api import expect
+
+
+def bound(page, name):
+    """The element(s) a page binds to `name` with `data-bind`."""
+    return page.locator(f'[data-bind="{name}"]')
+
+
+def with_token(context, server, workshop_id, token):
+    """Give a browser context the identity behind `token` (the HttpOnly page cookie)."""
+    context.add_cookies([{"name": f"cc_{workshop_id}", "value": token, "url": server.url}])
+    return context
+
+
+def open_page(context, url, step_title=None):
+    """Open a board page and wait until it is connected (and on `step_title`, if given)."""
+    page = context.new_page()
+    page.goto(url)
+    expect(bound(page, "connection")).to_have_attribute("data-state", "online")
+    if step_title:
+        expect(bound(page, "step-title")).to_have_text(step_title)
+    return page
