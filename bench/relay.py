@@ -16,20 +16,12 @@ import os
 import sys
 from datetime import datetime, timezone
 
-SOCKET_BUFFER = 64 * 1024  # cocreate.SOCKET_BUFFER (not imported: the relay must not load cocreate)
+# The same monkey-patching as cocreate, so both run on the same async set-up; the
+# package itself imports nothing at top level, so this loads no cocreate code path.
+from cocreate.cli import patch_for
+
+SOCKET_BUFFER = 64 * 1024  # as cocreate.SOCKET_BUFFER
 MODES = ("eventlet", "gevent", "threading")
-
-
-def _patch(mode):
-    if mode == "eventlet":
-        import warnings
-        with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
-            import eventlet
-        eventlet.monkey_patch()
-    elif mode == "gevent":
-        from gevent import monkey
-        monkey.patch_all()
 
 
 def make_app(mode):
@@ -81,7 +73,7 @@ def main(argv=None):
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "5001")))
     args = parser.parse_args(argv)
-    _patch(args.mode)
+    patch_for(args.mode)
     app = make_app(args.mode)
     print(f"relay: serving on http://{args.host}:{args.port} ({args.mode})", flush=True)
     if args.mode == "eventlet":

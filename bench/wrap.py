@@ -27,38 +27,22 @@ import os
 import socket
 import sys
 
+from cocreate.cli import patch_for
+
 
 def _nodelay(sock):
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     return sock
 
 
-def _patch_only(mode):
-    """Monkey-patch as the target would; nothing else."""
-    if mode == "eventlet":
-        import warnings
-        with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
-            import eventlet
-        eventlet.monkey_patch()
-    elif mode == "gevent":
-        from gevent import monkey
-        monkey.patch_all()
-
-
 def _install(mode):
     """Wrap the listener factory of the server used in `mode`."""
+    patch_for(mode)
     if mode == "eventlet":
-        import warnings
-        with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
-            import eventlet
-        eventlet.monkey_patch()
+        import eventlet
         listen = eventlet.listen
         eventlet.listen = lambda *a, **k: _nodelay(listen(*a, **k))
     elif mode == "gevent":
-        from gevent import monkey
-        monkey.patch_all()
         import gevent.server
         listener = gevent.server._tcp_listener
         gevent.server._tcp_listener = lambda *a, **k: _nodelay(listener(*a, **k))
@@ -140,7 +124,7 @@ def main(argv=None):
         atexit.register(summary)
         signal.signal(signal.SIGTERM, lambda *_: (summary(), os._exit(0)))
     if not nodelay:
-        install = _patch_only
+        install = patch_for
     else:
         install = _install
     if target == "cocreate":

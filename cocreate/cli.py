@@ -9,8 +9,8 @@ import sys
 ASYNC_MODES = ("eventlet", "gevent", "threading")
 
 
-def _patch(mode):
-    # Must run before anything else imports socket, threading or ssl.
+def patch_for(mode):
+    """Monkey-patch for `mode` before anything imports socket, threading or ssl."""
     if mode == "eventlet":
         import warnings
         with warnings.catch_warnings():
@@ -28,7 +28,7 @@ def serve(args):
     mode = os.environ.get("COCREATE_ASYNC_MODE", "eventlet")
     if mode not in ASYNC_MODES:
         sys.exit(f"COCREATE_ASYNC_MODE must be one of {', '.join(ASYNC_MODES)}, not {mode!r}")
-    _patch(mode)
+    patch_for(mode)
     from . import create_app
     from .extensions import socketio
     from .store import printable_database_url

@@ -17,6 +17,8 @@ import requests
 from cocreate import domain
 from cocreate import protocol as p
 
+from acks import ok, refused
+
 GOALS = 0       # open, anonymity off
 BRAND = 1       # open, anonymity off
 FRICTION = 2    # "Knuppel in het hoenderhok": private writing, anonymity allowed
@@ -48,17 +50,6 @@ class Room:
 
     def pid(self, who):
         return self.people[who]["participant_id"]
-
-
-def ok(ack):
-    assert ack["ok"] is True, ack
-    return ack
-
-
-def refused(ack, code):
-    assert ack["ok"] is False, ack
-    assert ack["error"]["code"] == code, ack
-    return ack["error"]
 
 
 def add_note(client, step, text, **extra):

@@ -21,6 +21,8 @@ from pypdf import PdfReader
 
 from cocreate import protocol as p
 
+from acks import ok, refused
+
 TIMEOUT = 10
 GOALS, BRAND, FRICTION, PLATFORM = 0, 1, 2, 3  # FRICTION is private writing by default
 LANES = ["transparency", "accessibility", "dialogue", "reflection"]
@@ -57,17 +59,6 @@ class Room:
         headers = {"Authorization": f"Bearer {token or self.token}"}
         return requests.get(f"{self.server.url}/w/{self.id}/{name}", headers=headers,
                             timeout=TIMEOUT, **kwargs)
-
-
-def ok(ack):
-    assert ack["ok"] is True, ack
-    return ack
-
-
-def error_of(ack, code):
-    assert ack["ok"] is False, ack
-    assert ack["error"]["code"] == code, ack
-    return ack["error"]
 
 
 def add_note(client, step, text, **extra):
@@ -336,10 +327,10 @@ def test_voting_rules_budget_per_note_retract_and_refusals(server, clients):
     ann, bob = room.connect("Ann"), room.connect("Bob")
 
     # Participants may not run the vote.
-    error_of(ann.call(p.VOTING_OPEN, {"step": PLATFORM, "budget": 3}), "forbidden")
-    error_of(ann.call(p.VOTE_CAST, {"note_id": notes[0]}), "voting_closed")
+    refused(ann.call(p.VOTING_OPEN, {"step": PLATFORM, "budget": 3}), "forbidden")
+    refused(ann.call(p.VOTE_CAST, {"note_id": notes[0]}), "voting_closed")
     ok(room.facilitator.call(p.VOTING_OPEN, {"step": PLATFORM, "budget": 3, "per_note": 2}))
-    error_of(ann.call(p.VOTING_CLOSE, {}), "forbidden")
+    refused(ann.call(p.VOTING_CLOSE, {}), "forbidden")
 
     def cast(client, note):
         return client.call(p.VOTE_CAST, {"note_id": note})
@@ -349,9 +340,9 @@ def test_voting_rules_budget_per_note_retract_and_refusals(server, clients):
 
     ok(cast(ann, notes[0]))
     ok(cast(ann, notes[0]))
-    error_of(cast(ann, notes[0]), "budget_exceeded")  # per_note 2
+    refused(cast(ann, notes[0]), "budget_exceeded")  # per_note 2
     ok(cast(ann, notes[1]))
-    error_of(cast(ann, notes[2]), "budget_exceeded")  # budget 3
+    refused(cast(ann, notes[2]), "budget_exceeded")  # budget 3
     ann.wait_for(lambda: len(own_events(ann)) == 3)
     assert remaining(ann)["remaining"] == 0
 
@@ -360,32 +351,32 @@ def test_voting_rules_budget_per_note_retract_and_refusals(server, clients):
     assert remaining(ann)["remaining"] == 1
     assert remaining(ann)["my_votes"] == {notes[0]: 1, notes[1]: 1}
     ok(cast(ann, notes[2]))
-    error_of(bob.call(p.VOTE_RETRACT, {"note_id": notes[2]}), "not_found")
+    refused(bob.call(p.VOTE_RETRACT, {"note_id": notes[2]}), "not_found")
 
-    wrong = error_of(cast(bob, other_step), "invalid")
+    wrong = refused(cast(bob, other_step), "invalid")
     assert "note_id" in wrong["fields"]
-    error_of(cast(bob, str(uuid.uuid4())), "not_found")
+    refused(cast(bob, str(uuid.uuid4())), "not_found")
     ok(room.facilitator.call(p.NOTE_REMOVE, {"id": notes[1]}))
-    error_of(cast(bob, notes[1]), "not_found")
+    refused(cast(bob, notes[1]), "not_found")
 
     # Only one step can vote at a time.
-    error_of(room.facilitator.call(p.VOTING_OPEN, {"step": GOALS, "budget": 2}), "conflict")
+    refused(room.facilitator.call(p.VOTING_OPEN, {"step": GOALS, "budget": 2}), "conflict")
     close = ok(room.facilitator.call(p.VOTING_CLOSE, {}))
     wait_through(room.facilitator, close["seq"])
     assert events_of(room.facilitator, p.VOTING_CLOSED)[0]["data"]["tallies"] == {
         notes[0]: 1, notes[2]: 1}
-    error_of(cast(ann, notes[0]), "voting_closed")
-    error_of(ann.call(p.VOTE_RETRACT, {"note_id": notes[0]}), "voting_closed")
-    error_of(room.facilitator.call(p.VOTING_CLOSE, {}), "voting_closed")
+    refused(cast(ann, notes[0]), "voting_closed")
+    refused(ann.call(p.VOTE_RETRACT, {"note_id": notes[0]}), "voting_closed")
+    refused(room.facilitator.call(p.VOTING_CLOSE, {}), "voting_closed")
 
 
 def test_voting_cannot_open_on_a_step_still_in_private_writing(server, clients):
     room = Room(server, clients, "Ann", title="Privé stemmen")
     ann = room.connect("Ann")
     add_note(ann, FRICTION, "Wat schuurt")
-    refused = error_of(room.facilitator.call(p.VOTING_OPEN, {"step": FRICTION, "budget": 3}),
-                       "invalid")
-    assert "step" in refused["fields"]
+    error = refused(room.facilitator.call(p.VOTING_OPEN, {"step": FRICTION, "budget": 3}),
+                     "invalid")
+    assert "step" in error["fields"]
     ok(room.facilitator.call(p.NOTES_REVEAL, {"step": FRICTION}))
     ok(room.facilitator.call(p.VOTING_OPEN, {"step": FRICTION, "budget": 3}))
 
@@ -462,9 +453,9 @@ def test_actions_owners_due_dates_sources_and_taking_one_on(server, clients):
     assert {a["id"]: a["votes"] for a in sync(ann)["actions"]} == {mine: 3, theirs: 0}
 
     # Removing: only the creator (Ann) or the facilitator.
-    error_of(bob.call(p.ACTION_REMOVE, {"id": mine}), "forbidden")
+    refused(bob.call(p.ACTION_REMOVE, {"id": mine}), "forbidden")
     ok(ann.call(p.ACTION_REMOVE, {"id": mine}))
-    error_of(ann.call(p.ACTION_REMOVE, {"id": mine}), "not_found")
+    refused(ann.call(p.ACTION_REMOVE, {"id": mine}), "not_found")
     removed = ok(room.facilitator.call(p.ACTION_REMOVE, {"id": theirs}))
     wait_through(bob, removed["seq"])
     assert [e["data"] for e in events_of(bob, p.ACTION_REMOVED)] == [{"id": mine},
@@ -487,15 +478,15 @@ def test_actions_with_bad_dates_long_titles_or_private_sources_are_invalid(serve
         ({"title": "Uit privé", "note_ids": [hidden]}, "note_ids"),
         ({"title": "Uit het niets", "note_ids": [str(uuid.uuid4())]}, "note_ids"),
     ]:
-        refused = error_of(ann.call(p.ACTION_ADD, {"id": new_id(), **payload}), "invalid")
-        assert field in refused["fields"], (payload, refused)
+        error = refused(ann.call(p.ACTION_ADD, {"id": new_id(), **payload}), "invalid")
+        assert field in error["fields"], (payload, error)
 
     action = new_id()
     ok(ann.call(p.ACTION_ADD, {"id": action, "title": "x" * 200, "note_ids": [shown]}))
-    refused = error_of(ann.call(p.ACTION_EDIT, {"id": action, "note_ids": [hidden]}), "invalid")
-    assert "note_ids" in refused["fields"]
-    refused = error_of(ann.call(p.ACTION_EDIT, {"id": action, "due": "2026-02-30"}), "invalid")
-    assert "due" in refused["fields"]
+    error = refused(ann.call(p.ACTION_EDIT, {"id": action, "note_ids": [hidden]}), "invalid")
+    assert "note_ids" in error["fields"]
+    error = refused(ann.call(p.ACTION_EDIT, {"id": action, "due": "2026-02-30"}), "invalid")
+    assert "due" in error["fields"]
     snap = sync(ann)
     assert snap["seq"] == before + 1
     assert [(a["title"], a["note_ids"], a["due"]) for a in snap["actions"]] == [
