@@ -137,6 +137,10 @@ JOIN_LENGTH = 6
 CACHE_SIZE = 256
 
 
+class _Stale(Exception):
+    """The cached aggregate was behind the database; nothing was stored."""
+
+
 def now_iso():
     """The current UTC time as an ISO 8601 string."""
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
@@ -197,8 +201,10 @@ def _sqlite_pragmas(engine):
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
         # Writers take the lock up front so two processes never deadlock upgrading.
+        # Straight to the driver: this runs on every command, and SQLAlchemy's execution
+        # path would cost more than SQLite itself.
         reading = conn.get_execution_options().get("cocreate_read", False)
-        conn.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
+        conn.connection.driver_connection.execute("BEGIN" if reading else "BEGIN IMMEDIATE")
 
 
 class Store:
@@ -221,6 +227,10 @@ class Store:
         self._guard = threading.Lock()
         self._locks = {}
         self._cache = OrderedDict()
+        # SQLite lets one writer in at a time anyway: changes share one connection
+        # rather than taking one from the pool for every command.
+        self._writer_lock = threading.Lock()
+        self._writer = None
 
     # -- creating and joining -------------------------------------------------
 
@@ -326,7 +336,7 @@ class Store:
     def workshop(self, workshop_id):
         """The current aggregate of a workshop (for exports); do not change it."""
         with self._workshop_lock(workshop_id), self._reading() as conn:
-            return copy.deepcopy(self._current(conn, workshop_id, for_update=False))
+            return copy.deepcopy(self._current(conn, workshop_id))
 
     def snapshot(self, workshop_id, viewer_id, deliver=None):
         """The workshop as this viewer may see it, with its `seq`.
@@ -336,7 +346,7 @@ class Store:
         """
         reading = self._reading_in_turn(workshop_id) if deliver else self._reading()
         with self._workshop_lock(workshop_id), reading as conn:
-            workshop = self._current(conn, workshop_id, for_update=False)
+            workshop = self._current(conn, workshop_id)
             view = domain.snapshot(workshop, workshop.participants[viewer_id], now_iso())
             if deliver is not None:
                 deliver(view)
@@ -401,34 +411,72 @@ class Store:
 
     def _change(self, workshop_id, change, publish):
         with self._workshop_lock(workshop_id), self._serialised(workshop_id) as conn:
+            cached = self._cache.get(workshop_id)
             try:
-                with conn.begin():
-                    workshop = self._current(conn, workshop_id, for_update=True)
-                    events = change(conn, workshop)
-                    if events:
-                        conn.execute(SAVE_SEQ, {"workshop": workshop_id, "seq": workshop.seq,
-                                                "updated_at": now_iso()})
-            except Exception:
-                # The cached aggregate may hold a change that was never stored.
-                self._cache.pop(workshop_id, None)
-                raise
+                events, workshop = self._try_change(conn, workshop_id, change, cached)
+            except _Stale:
+                # Another process changed the workshop since we cached it: load and again.
+                events, workshop = self._try_change(conn, workshop_id, change, None)
+            self._remember(workshop)
             if events and publish is not None:
                 publish(workshop_id, events)
             return events, workshop.seq
 
-    def _current(self, conn, workshop_id, for_update):
-        query = SEQ_FOR_UPDATE if for_update else SEQ
-        seq = conn.execute(query, {"workshop": workshop_id}).scalar()
+    def _try_change(self, conn, workshop_id, change, cached):
+        """Run `change` in one transaction; returns (events, workshop).
+
+        With `cached`, the aggregate is trusted without reading the database first:
+        the seq update, guarded by the seq it started from, proves it was current
+        (one statement less on every command). If it was not, `_Stale` is raised
+        and nothing is stored. A refused command leaves the aggregate untouched
+        (the domain checks before it changes), so the cache stays.
+        """
+        try:
+            with conn.begin():
+                workshop = cached if cached is not None else self._current(conn, workshop_id)
+                before = workshop.seq
+                try:
+                    events = change(conn, workshop)
+                except domain.DomainError:
+                    if cached is not None and self._seq(conn, workshop_id) != before:
+                        raise _Stale() from None
+                    raise
+                if events:
+                    saved = conn.execute(SAVE_SEQ, {"workshop": workshop_id, "seq": workshop.seq,
+                                                    "before": before, "updated_at": now_iso()})
+                    if saved.rowcount != 1:
+                        raise _Stale()
+                elif cached is not None and self._seq(conn, workshop_id) != before:
+                    raise _Stale()
+            return events, workshop
+        except domain.DomainError:
+            raise
+        except Exception:
+            # The aggregate may now hold a change that was never stored.
+            self._cache.pop(workshop_id, None)
+            if cached is not None:
+                raise _Stale() from None  # perhaps it was out of date: load it and try again
+            raise
+
+    def _seq(self, conn, workshop_id):
+        return conn.execute(SEQ, {"workshop": workshop_id}).scalar()
+
+    def _current(self, conn, workshop_id):
+        """The workshop as stored now: the cached aggregate when its seq is current."""
+        seq = self._seq(conn, workshop_id)
         if seq is None:
             raise domain.DomainError("not_found", "Workshop not found.")
         cached = self._cache.get(workshop_id)
         if cached is None or cached.seq != seq:
             cached = self._load(conn, workshop_id)
-        self._cache[workshop_id] = cached
-        self._cache.move_to_end(workshop_id)
+        self._remember(cached)
+        return cached
+
+    def _remember(self, workshop):
+        self._cache[workshop.id] = workshop
+        self._cache.move_to_end(workshop.id)
         while len(self._cache) > CACHE_SIZE:
             self._cache.popitem(last=False)
-        return cached
 
     def _load(self, conn, workshop_id):
         row = conn.execute(select(workshops).where(workshops.c.id == workshop_id)).one()
@@ -481,6 +529,10 @@ class Store:
     @contextlib.contextmanager
     def _reading_in_turn(self, workshop_id):
         """A read transaction that no change of the workshop can publish during."""
+        if not self.postgres:  # the workshop's lock keeps this process's changes out
+            with self._reading() as conn, conn.begin():
+                yield conn
+            return
         with self._serialised(workshop_id) as conn:
             with self._read_options(conn).begin():
                 yield conn
@@ -492,13 +544,20 @@ class Store:
         On PostgreSQL it holds the workshop's advisory lock until the caller is
         done, so one change of the workshop runs at a time in all processes, from
         before its transaction until its events are published: the message queue
-        carries them in `seq` order. (The row lock of `_current` alone is released
+        carries them in `seq` order. (A row lock alone would be released
         at commit, before publishing.)
         """
+        if not self.postgres:
+            with self._writer_lock:
+                if self._writer is None or self._writer.invalidated:
+                    self._writer = self.engine.connect()
+                try:
+                    yield self._writer
+                finally:
+                    if self._writer.in_transaction():  # never hold SQLite's write lock idle
+                        self._writer.rollback()
+            return
         with self.engine.connect() as conn:
-            if not self.postgres:
-                yield conn
-                return
             key = {"key": _lock_key(workshop_id)}
             conn.execute(text("SELECT pg_advisory_lock(:key)"), key)
             conn.commit()  # a session-level lock outlives the transaction
@@ -527,10 +586,20 @@ class Store:
 # The statements every command runs, built once: building them anew each time cost more
 # CPU than SQLite itself (bench/results/latest.md).
 SEQ = select(workshops.c.seq).where(workshops.c.id == bindparam("workshop"))
-SEQ_FOR_UPDATE = SEQ.with_for_update()
-SAVE_SEQ = (update(workshops).where(workshops.c.id == bindparam("workshop"))
+SAVE_SEQ = (update(workshops).where(workshops.c.id == bindparam("workshop"),
+                                    workshops.c.seq == bindparam("before"))
             .values(seq=bindparam("seq"), updated_at=bindparam("updated_at")))
 INSERT_NOTE = insert(notes)
+# In UPDATE_NOTE the SET clause comes from the keys given (those of `_note_row`).
+UPDATE_NOTE = update(notes).where(notes.c.workshop_id == bindparam("workshop"),
+                                  notes.c.id == bindparam("note"))
+DELETE_VOTE = delete(votes).where(votes.c.workshop_id == bindparam("workshop"),
+                                  votes.c.participant_id == bindparam("voter"),
+                                  votes.c.note_id == bindparam("note"))
+INSERT_VOTE = insert(votes)
+SAVE_READY = (update(participants).where(participants.c.workshop_id == bindparam("workshop"),
+                                         participants.c.id == bindparam("participant"))
+              .values(ready=bindparam("ready")))
 
 def _insert_workshop(conn, workshop, now):
     """Store a whole aggregate at once (an imported workshop)."""
@@ -593,8 +662,7 @@ def _insert_note(conn, workshop, change):
 
 def _update_note(conn, workshop, change):
     note = workshop.notes[change.data["id"]]
-    conn.execute(update(notes).where(notes.c.workshop_id == workshop.id, notes.c.id == note.id)
-                 .values(**_note_row(note)))
+    conn.execute(UPDATE_NOTE, {"workshop": workshop.id, "note": note.id, **_note_row(note)})
     if note.removed:
         conn.execute(delete(votes).where(votes.c.workshop_id == workshop.id,
                                          votes.c.note_id == note.id))
@@ -602,13 +670,11 @@ def _update_note(conn, workshop, change):
 
 def _save_vote(conn, workshop, change):
     voter, note_id = change.owner, change.own["note_id"]
-    key = (votes.c.workshop_id == workshop.id, votes.c.participant_id == voter,
-           votes.c.note_id == note_id)
-    conn.execute(delete(votes).where(*key))
+    conn.execute(DELETE_VOTE, {"workshop": workshop.id, "voter": voter, "note": note_id})
     count = workshop.votes.get((voter, note_id), 0)
     if count:
-        conn.execute(insert(votes).values(workshop_id=workshop.id, participant_id=voter,
-                                          note_id=note_id, count=count))
+        conn.execute(INSERT_VOTE, {"workshop_id": workshop.id, "participant_id": voter,
+                                   "note_id": note_id, "count": count})
 
 
 def _action_row(action):
@@ -644,9 +710,8 @@ def _save_settings(conn, workshop, change):
 
 
 def _save_ready(conn, workshop, change):
-    conn.execute(update(participants).where(participants.c.workshop_id == workshop.id,
-                                            participants.c.id == change.data["id"])
-                 .values(ready=change.data["ready"]))
+    conn.execute(SAVE_READY, {"workshop": workshop.id, "participant": change.data["id"],
+                              "ready": change.data["ready"]})
 
 
 def _save_clusters(conn, workshop, change):
