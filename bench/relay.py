@@ -1,8 +1,8 @@
 """The floor: a bare python-socketio relay, run the way `cocreate serve` runs.
 
-Same async mode, same web server per mode (eventlet.wsgi, gevent's pywsgi,
-Werkzeug threaded), same Socket.IO server options (`max_http_buffer_size`
-64 KiB, default JSON, same-origin CORS). A client connects with
+Same async mode, same web server and listening socket per mode
+(`cocreate.cli.run_server` and `listen`), same Socket.IO server options
+(`max_http_buffer_size` 64 KiB, default JSON, same-origin CORS). A client connects with
 `auth: {workshop}`, is put in that room and gets a tiny `snapshot`; on
 `note:add` the relay emits a `note.added` event of the same shape and size
 as cocreate's to the room and acks `{ok, seq}`. No validation, no storage,
@@ -18,7 +18,7 @@ from datetime import datetime, timezone
 
 # The same monkey-patching as cocreate, so both run on the same async set-up; the
 # package itself imports nothing at top level, so this loads no cocreate code path.
-from cocreate.cli import patch_for
+from cocreate.cli import listen, patch_for, run_server
 
 SOCKET_BUFFER = 64 * 1024  # as cocreate.SOCKET_BUFFER
 MODES = ("eventlet", "gevent", "threading")
@@ -76,16 +76,7 @@ def main(argv=None):
     patch_for(args.mode)
     app = make_app(args.mode)
     print(f"relay: serving on http://{args.host}:{args.port} ({args.mode})", flush=True)
-    if args.mode == "eventlet":
-        import eventlet
-        import eventlet.wsgi
-        eventlet.wsgi.server(eventlet.listen((args.host, args.port)), app, log_output=False)
-    elif args.mode == "gevent":
-        from gevent import pywsgi
-        pywsgi.WSGIServer((args.host, args.port), app, log=None).serve_forever()
-    else:
-        from werkzeug.serving import run_simple
-        run_simple(args.host, args.port, app, threaded=True)
+    run_server(args.mode, app, listen(args.host, args.port))  # as `cocreate serve` does
     return 0
 
 

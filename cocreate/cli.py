@@ -30,38 +30,54 @@ def serve(args):
         sys.exit(f"COCREATE_ASYNC_MODE must be one of {', '.join(ASYNC_MODES)}, not {mode!r}")
     patch_for(mode)
     from . import create_app
-    from .extensions import socketio
     from .store import printable_database_url
 
     app = create_app({"ASYNC_MODE": mode})
     host = args.host or os.environ.get("HOST", "127.0.0.1")
     port = int(args.port or os.environ.get("PORT", "5000"))
+    listener = listen(host, port)
     database = printable_database_url(app.config["DATABASE_URL"])  # no password in logs
     print(f"cocreate: serving on http://{host}:{port} ({mode}, {database})", flush=True)
     # Everything loaded so far lives as long as the process: keep the collector off it,
     # or its full collections pause every room for ~100 ms (see bench/results/latest.md).
     gc.collect()
     gc.freeze()
-    if mode == "eventlet":
-        _serve_eventlet(app, host, port)
-    else:
-        socketio.run(app, host=host, port=port, debug=False, use_reloader=False,
-                     log_output=False, allow_unsafe_werkzeug=True)
+    run_server(mode, app, listener)
 
 
-def _serve_eventlet(app, host, port):
-    """What `socketio.run` does for eventlet, with TCP_NODELAY on the listening socket.
+def listen(host, port):
+    """The listening socket, with TCP_NODELAY.
 
     Accepted sockets inherit it, so a second small frame (the snapshot after the connect
-    answer) is not held back ~40 ms waiting for the client's delayed ACK.
+    answer, an ack after an event) is not held back ~40 ms waiting for the client's
+    delayed ACK. None of the three web servers sets it (see bench/results/latest.md).
+    Call after `patch_for`, so the socket is the async mode's.
     """
-    import eventlet
-    import eventlet.wsgi
-
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    listener = eventlet.listen((host, port), family)
+    listener = socket.socket(family, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     listener.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    eventlet.wsgi.server(listener, app, log_output=False)
+    listener.bind((host, port))
+    listener.listen(socket.SOMAXCONN)
+    return listener
+
+
+def run_server(mode, app, listener):
+    """Serve the WSGI `app` on `listener` with the web server of the async mode.
+
+    The same servers `socketio.run` picks: eventlet.wsgi, gevent's pywsgi (WebSocket
+    through simple-websocket) and Werkzeug's threaded server.
+    """
+    if mode == "eventlet":
+        import eventlet.wsgi
+        eventlet.wsgi.server(listener, app, log_output=False)
+    elif mode == "gevent":
+        from gevent import pywsgi
+        pywsgi.WSGIServer(listener, app, log=None).serve_forever()
+    else:
+        from werkzeug.serving import make_server
+        host, port = listener.getsockname()[:2]
+        make_server(host, port, app, threaded=True, fd=listener.fileno()).serve_forever()
 
 
 def purge(args):

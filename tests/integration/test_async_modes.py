@@ -1,0 +1,51 @@
+"""`cocreate serve` runs the same board in each async mode (DESIGN.md: eventlet is only the
+default), on a listening socket with TCP_NODELAY."""
+
+import socket
+import uuid
+
+import pytest
+import requests
+
+from cocreate.cli import listen
+from conftest import LiveServer
+
+
+@pytest.fixture(params=["eventlet", "gevent", "threading"])
+def mode_server(request, tmp_path):
+    live = LiveServer(tmp_path / request.param,
+                      env={"COCREATE_ASYNC_MODE": request.param}).start()
+    yield request.param, live
+    live.stop()
+
+
+def test_each_async_mode_serves_pages_and_a_shared_board_over_websocket(mode_server, clients):
+    mode, live = mode_server
+    assert f"({mode}," in live.log()
+    workshop = live.create_workshop("Teamdag")
+    board = requests.get(f"{live.url}/w/{workshop['id']}", timeout=10)
+    assert board.status_code in (200, 302, 303)
+    ann = live.join(workshop["id"], "Ann")
+    facilitator = clients(live.url, workshop["id"], workshop["facilitator_token"])
+    participant = clients(live.url, workshop["id"], ann["token"])
+
+    answer = participant.call("note:add", {"id": str(uuid.uuid4()), "step": 0,
+                                           "text": "Samen beslissen"})
+
+    assert answer["ok"] is True
+    facilitator.wait_for_seq(answer["seq"])
+    added = [e for e in facilitator.events if e["type"] == "note.added"]
+    assert [e["data"]["text"] for e in added] == ["Samen beslissen"]
+    assert "Traceback" not in live.log()
+
+
+def test_the_listener_and_the_sockets_it_accepts_have_tcp_nodelay():
+    listener = listen("127.0.0.1", 0)
+    try:
+        with socket.create_connection(listener.getsockname(), timeout=5):
+            accepted, _address = listener.accept()
+            with accepted:
+                assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
+        assert listener.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
+    finally:
+        listener.close()
