@@ -56,8 +56,13 @@ def my_votes(workshop, participant_id, index):
 def voting_progress(workshop, index):
     """How far the room is with voting: never which note got what while it is open."""
     step = workshop.steps[index]
+    given = {}  # participant id -> dots on this step; one pass, as this runs on every cast
+    for (who, note_id), count in workshop.votes.items():
+        note = workshop.notes.get(note_id)
+        if note is not None and note.step == index:
+            given[who] = given.get(who, 0) + count
     people = [p for p in workshop.participants.values() if not p.is_facilitator]
-    used = [sum(my_votes(workshop, person.id, index).values()) for person in people]
+    used = [given.get(person.id, 0) for person in people]
     return {"voters": sum(1 for dots in used if dots), "done": sum(1 for dots in used
                                                                     if dots >= step.budget),
             "participants": len(people)}
