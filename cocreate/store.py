@@ -1,13 +1,16 @@
 """Persistence with SQLAlchemy 2: SQLite (WAL) by default, PostgreSQL when configured.
 
-Every command runs in one transaction that locks the workshop's row, applies
-the domain, stores the change and the new `seq` together, and publishes the
-events before the lock is released, so every viewer sees changes in `seq` order.
+Every command runs, under the workshop's lock, in one transaction that applies
+the domain, stores the change and the new `seq` together (the `seq` update is
+guarded by the `seq` the change started from, which proves the cached aggregate
+was current), and publishes the events before the lock is released, so every
+viewer sees changes in `seq` order. The tables are kept up to date by
+`migrate` (Alembic) when the store starts.
 
 On PostgreSQL several server processes share the database: a session-level
 advisory lock per workshop spans the transaction *and* the publishing, so the
 events of one process reach the message queue before the next process's; reads
-run in REPEATABLE READ so a snapshot is one consistent moment; and creating the
+run in REPEATABLE READ so a snapshot is one consistent moment; and migrating the
 tables is serialised, so processes starting together do not race.
 """
 
@@ -26,7 +29,7 @@ from sqlalchemy import (JSON, Boolean, Column, Float, ForeignKey, Integer, MetaD
                         select, text, update)
 from sqlalchemy.exc import IntegrityError
 
-from . import domain
+from . import domain, migrate
 from . import protocol as p
 
 metadata = MetaData()
@@ -216,14 +219,12 @@ class Store:
         self.engine = create_engine(url, future=True, pool_pre_ping=self.postgres)
         if self.engine.dialect.name == "sqlite":
             _sqlite_pragmas(self.engine)
-        if self.postgres:
-            # Two processes starting at once would both try CREATE TABLE.
-            with self.engine.begin() as conn:
+        with self.engine.begin() as conn:
+            if self.postgres:  # on SQLite, BEGIN IMMEDIATE already keeps others out
+                # Two processes starting at once would both try to migrate.
                 conn.execute(text("SELECT pg_advisory_xact_lock(:key)"),
                              {"key": _lock_key(SCHEMA_LOCK)})
-                metadata.create_all(conn)
-        else:
-            metadata.create_all(self.engine)
+            migrate.upgrade(conn)
         self._guard = threading.Lock()
         self._locks = {}
         self._cache = OrderedDict()
@@ -231,6 +232,14 @@ class Store:
         # rather than taking one from the pool for every command.
         self._writer_lock = threading.Lock()
         self._writer = None
+
+    def close(self):
+        """Close every database connection (the store can be used again after)."""
+        with self._writer_lock:
+            if self._writer is not None:
+                self._writer.close()
+                self._writer = None
+        self.engine.dispose()
 
     # -- creating and joining -------------------------------------------------
 

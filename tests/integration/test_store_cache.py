@@ -15,7 +15,10 @@ from cocreate.store import Store
 @pytest.fixture
 def two_stores(tmp_path):
     url = f"sqlite:///{tmp_path / 'shared.sqlite3'}"
-    return Store(url), Store(url)
+    stores = Store(url), Store(url)
+    yield stores
+    for store in stores:
+        store.close()
 
 
 def add_note(store, workshop_id, author_id, note_id=None, step=0):
