@@ -21,6 +21,8 @@ Scenarios (see SCENARIOS):
   cast past the budget must be refused.
 - snapshot-300 (cocreate only): a workshop with 300 notes; the time from
   starting to connect until the `snapshot` has arrived, over many joins.
+- render-300 (cocreate only): a board of 300 notes opened in headless
+  Chromium; run by bench/render.py, which builds the workshop with `Bench`.
 """
 
 import argparse
@@ -64,8 +66,11 @@ SCENARIOS = {
                    "budget": 5},
     "snapshot-300": {"kind": "snapshot", "notes": 300, "writers": 15, "joins": 30,
                      "quick_joins": 10},
+    "render-300": {"kind": "render", "notes": 300, "writers": 15, "loads": 10,
+                   "quick_loads": 3},
 }
 RELAY_SCENARIOS = ("broadcast-20", "broadcast-100", "broadcast-500")
+BROWSER_SCENARIOS = ("render-300",)
 
 WORDS = ("klant", "moeite", "plezier", "samen", "team", "doel", "dialoog", "transparantie",
          "overleg", "eigenaarschap", "koffie", "planning", "feedback", "ruimte", "tijd")
@@ -426,11 +431,15 @@ class Bench:
 
     # -- scenarios ----------------------------------------------------------------
 
-    async def run(self, name):
-        spec = SCENARIOS[name]
+    def open_http(self):
+        """The HTTP session all clients share; tokens travel in `auth`, never in cookies."""
         connector = aiohttp.TCPConnector(limit=0, force_close=False)
         self.http = aiohttp.ClientSession(connector=connector, cookie_jar=aiohttp.DummyCookieJar(),
                                           timeout=aiohttp.ClientTimeout(total=CALL_TIMEOUT))
+
+    async def run(self, name):
+        spec = SCENARIOS[name]
+        self.open_http()
         self.monitor.start()
         try:
             runner = {"broadcast": self.broadcast, "vote": self.vote_storm,
@@ -706,28 +715,8 @@ class Bench:
             started, _connected, got = await member.connect()
             empty.append(got - started)
             await member.close()
-        per_writer = math.ceil(spec["notes"] / len(writers))
-        text_rng = random.Random(5)
-        refused = Counter()
-
-        async def write(member, count):
-            answers = []
-            for k in range(count):
-                # Spread over the four steps; step 3 has lanes, the first lane is taken.
-                payload = {"id": str(uuid.uuid4()), "step": k % 4,
-                           "text": note_text(text_rng, text_rng.randint(30, 200))}
-                answers.append(member.sio.call("note:add", payload, timeout=CALL_TIMEOUT))
-            for answer in await asyncio.gather(*answers):
-                if not answer.get("ok"):
-                    refused[answer["error"]["code"]] += 1
-
-        remaining = spec["notes"]
-        tasks = []
-        for member in writers:
-            count = min(per_writer, remaining)
-            remaining -= count
-            tasks.append(write(member, count))
-        await asyncio.gather(*tasks)
+        # Spread over the four steps; step 3 has lanes, the first lane is taken.
+        refused = await self.add_notes(writers, spec["notes"], steps=4)
         if refused:
             return {"ok": False, "error": f"note:add refused: {dict(refused)}", "setup": setup}
         await asyncio.sleep(1.0)
@@ -758,6 +747,32 @@ class Bench:
             "memory": self.monitor.memory(),
         }
 
+    async def add_notes(self, writers, total, steps):
+        """`total` notes of typed-looking text, shared out over the writers' sockets; a
+        writer's k-th note goes on step k % steps. Returns the refusals by error code."""
+        per_writer = math.ceil(total / len(writers))
+        text_rng = random.Random(5)
+        refused = Counter()
+
+        async def write(member, count):
+            answers = []
+            for k in range(count):
+                payload = {"id": str(uuid.uuid4()), "step": k % steps,
+                           "text": note_text(text_rng, text_rng.randint(30, 200))}
+                answers.append(member.sio.call("note:add", payload, timeout=CALL_TIMEOUT))
+            for answer in await asyncio.gather(*answers):
+                if not answer.get("ok"):
+                    refused[answer["error"]["code"]] += 1
+
+        remaining = total
+        tasks = []
+        for member in writers:
+            count = min(per_writer, remaining)
+            remaining -= count
+            tasks.append(write(member, count))
+        await asyncio.gather(*tasks)
+        return refused
+
     async def joiner(self, workshop_id, name):
         """A new participant (joined over HTTP, not timed), not yet connected."""
         answer = await self.post(f"/api/workshops/{workshop_id}/participants", {"name": name})
@@ -771,7 +786,8 @@ def main(argv=None):
     parser.add_argument("--target", choices=("cocreate", "relay"), required=True)
     parser.add_argument("--url", required=True)
     parser.add_argument("--pid", type=int, help="server process id, for CPU and RSS")
-    parser.add_argument("--scenario", choices=sorted(SCENARIOS), required=True)
+    parser.add_argument("--scenario", choices=sorted(set(SCENARIOS) - set(BROWSER_SCENARIOS)),
+                        required=True)
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--out", help="write the JSON result here (default: stdout)")
     parser.add_argument("--profile", help="py-spy the server while measuring; stacks to this file")

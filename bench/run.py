@@ -6,7 +6,8 @@
     python -m bench --profile           # also py-spy each server while it is measured
 
 Each (mode, scenario, target) gets a fresh server on a free 127.0.0.1 port with its own
-SQLite database, and a fresh load process (`bench.load`). Relay and cocreate runs of a
+SQLite database, and a fresh load process (`bench.load`; for render-300, `bench.render`,
+which opens a 300-note board in headless Chromium). Relay and cocreate runs of a
 scenario follow each other, so both see the same machine. Writes
 bench/results/<name>.json (all raw numbers) and bench/results/latest.md.
 """
@@ -24,7 +25,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from . import report
-from .load import RELAY_SCENARIOS, SCENARIOS
+from .load import BROWSER_SCENARIOS, RELAY_SCENARIOS, SCENARIOS
 from .servers import ROOT, Server
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -45,7 +46,7 @@ def versions():
     from importlib.metadata import PackageNotFoundError, version
     out = {"python": platform.python_version()}
     for name in ("python-socketio", "python-engineio", "Flask-SocketIO", "eventlet", "gevent",
-                 "aiohttp", "simple-websocket", "Werkzeug", "SQLAlchemy"):
+                 "aiohttp", "simple-websocket", "Werkzeug", "SQLAlchemy", "playwright"):
         try:
             out[name] = version(name)
         except PackageNotFoundError:
@@ -128,18 +129,23 @@ def run_one(mode, scenario, target, quick, workdir, profile_dir=None, idle=False
         return {"ok": False, "mode": mode, "scenario": scenario, "target": target,
                 "error": str(err)}
     out = Path(workdir) / f"{mode}-{scenario}-{target}.json"
-    command = [sys.executable, "-m", "bench.load", "--target", target, "--url", server.url,
-               "--pid", str(server.pid), "--scenario", scenario, "--out", str(out),
-               "--time-limit", str(LOAD_TIME_LIMIT)]
+    if scenario in BROWSER_SCENARIOS:
+        command = [sys.executable, "-m", "bench.render", "--url", server.url,
+                   "--pid", str(server.pid), "--out", str(out)]
+    else:
+        command = [sys.executable, "-m", "bench.load", "--target", target, "--url", server.url,
+                   "--pid", str(server.pid), "--scenario", scenario, "--out", str(out),
+                   "--time-limit", str(LOAD_TIME_LIMIT)]
+        if profile_dir is not None:
+            kind = "idle" if idle else "cpu"
+            command += ["--profile",
+                        str(Path(profile_dir) / f"{mode}-{scenario}-{target}-{kind}.txt")]
+            if idle:
+                command.append("--profile-idle")
+            elif mode == "threading":
+                command.append("--profile-gil")
     if quick:
         command.append("--quick")
-    if profile_dir is not None:
-        kind = "idle" if idle else "cpu"
-        command += ["--profile", str(Path(profile_dir) / f"{mode}-{scenario}-{target}-{kind}.txt")]
-        if idle:
-            command.append("--profile-idle")
-        elif mode == "threading":
-            command.append("--profile-gil")
     try:
         load = subprocess.run(command, cwd=ROOT, capture_output=True, text=True,
                               timeout=LOAD_TIME_LIMIT + 60)
