@@ -85,6 +85,7 @@ def shoot(browser, base):
     people[0].screenshot(path=OUT / "participant-phone.png", full_page=True, animations="disabled")
     people[1].screenshot(path=OUT / "board.png", animations="disabled")
     projector.bring_to_front()
+    projector.wait_for_selector('[data-bind="board"]:not([data-fit])')  # scaled to fit
     projector.screenshot(path=OUT / "projector.png", animations="disabled")
 
     page.bring_to_front()
@@ -94,6 +95,7 @@ def shoot(browser, base):
         add_note(people[1], text, lane)
     projector.bring_to_front()
     projector.locator(".note-text", has_text=PLATFORM[-1][1]).wait_for()
+    projector.wait_for_selector('[data-bind="board"]:not([data-fit])')
     projector.screenshot(path=OUT / "projector-lanes.png", animations="disabled")
     people[1].screenshot(path=OUT / "board-lanes.png", animations="disabled")
     print(f"screenshots in {OUT}")

@@ -123,6 +123,7 @@ def test_projector_shows_sixty_notes_on_one_screen_without_scrolling_or_overlap(
     page = open_page(context, f"{server.url}/w/{workshop_id}/present", title)
     expect(page.locator(".board .note")).to_have_count(60)
     expect(page.locator(".board .note-text").first).to_have_text(texts[0])
+    expect(bound(page, "board")).not_to_have_attribute("data-fit", "pending")  # scaled to fit
     # Let the notes' fade-in finish, so their boxes are where they will stay.
     page.evaluate("() => Promise.all(document.getAnimations().map((a) => a.finished))")
 
@@ -257,3 +258,43 @@ def test_timer_started_by_the_facilitator_counts_down_on_the_participants_page(
     bound(facilitate, "timer-stop").click()
     expect(timer).to_be_hidden()
     assert phone.page_errors == []
+
+
+def test_the_projector_refits_live_as_notes_come_and_go(server, clients, contexts):
+    created = server.create_workshop("Teamdag Klantcontact")
+    workshop_id = created["id"]
+    writers = [clients(server.url, workshop_id, server.join(workshop_id, f"Deelnemer {n}")["token"])
+               for n in range(1, 5)]
+    context = with_token(contexts(**PROJECTOR), server, workshop_id, created["facilitator_token"])
+    page = open_page(context, f"{server.url}/w/{workshop_id}/present", "Doelen stellen")
+    board = bound(page, "board")
+
+    def settled(count):
+        expect(page.locator(".board .note")).to_have_count(count)
+        expect(board).not_to_have_attribute("data-fit", "pending")
+        page.evaluate("() => Promise.all(document.getAnimations().map((a) => a.finished))")
+
+    written = {}  # writer index -> their note ids
+    for number, text in enumerate(varied_texts(60, seed=11)):
+        note_id = str(uuid.uuid4())
+        ack = writers[number % 4].call("note:add", {"id": note_id, "step": 0, "text": text})
+        assert ack["ok"], ack
+        written.setdefault(number % 4, []).append(note_id)
+        if number == 3:
+            settled(4)
+            assert float(board.get_attribute("data-scale")) == 1
+    settled(60)
+    full = float(assert_fits_one_screen(page)["scale"])
+    assert full < 1
+
+    # The facilitator clears all but each writer's first note, from three sockets (each
+    # socket has its own rate limit).
+    desks = [clients(server.url, workshop_id, created["facilitator_token"]) for _ in range(3)]
+    gone = [note_id for ids in written.values() for note_id in ids[1:]]
+    for number, note_id in enumerate(gone):
+        assert desks[number % 3].call("note:remove", {"id": note_id})["ok"]
+    settled(4)
+
+    assert float(board.get_attribute("data-scale")) == 1
+    assert "crowded" not in (page.locator("body").get_attribute("class") or "")
+    assert context.page_errors == []

@@ -4,8 +4,9 @@
 import { bound } from "./board.js";
 
 const MIN_SCALE = 0.3;
-const STEP = 0.05;
+const PRECISION = 0.02;
 const MARGIN = 16;
+const CROWDED_BELOW = 0.7;
 
 /** Fill in the join address shown next to the QR code; refit when the window changes. */
 export function startProjector(board) {
@@ -14,26 +15,68 @@ export function startProjector(board) {
   window.addEventListener("resize", () => fitNotes(board));
 }
 
-const CROWDED_BELOW = 0.7;
+let pending = false;
+let fitted = { notes: 0, width: 0, height: 0 }; // what the last fit was for
 
-/** Shrink the notes until the whole board fits below the step header without scrolling.
- *  A crowded board first gets more room: a compact join panel and prompt. */
+/** Refit the notes on the next frame: a burst of changes costs one fit. `data-fit` is
+ *  "pending" until it is done. Each try of a scale is a layout of the whole board (with
+ *  300 notes ~100 ms), so a fit starts from the last scale and tries few. */
 export function fitNotes(board) {
-  document.body.classList.remove("crowded");
-  if (shrink(board) < CROWDED_BELOW) {
-    document.body.classList.add("crowded");
-    shrink(board);
+  if (pending) return;
+  pending = true;
+  board.dataset.fit = "pending";
+  requestAnimationFrame(() => {
+    pending = false;
+    fit(board);
+    delete board.dataset.fit;
+  });
+}
+
+/** The largest scale at which the whole board fits below the step header without
+ *  scrolling. A crowded board first gets more room: a compact join panel and prompt. */
+function fit(board) {
+  const notes = board.querySelectorAll(".note").length;
+  // Fewer notes or another window size: the notes may grow again, not only shrink.
+  const roomier = notes < fitted.notes || window.innerWidth !== fitted.width
+    || window.innerHeight !== fitted.height;
+  fitted = { notes, width: window.innerWidth, height: window.innerHeight };
+  const classes = document.body.classList;
+  if (classes.contains("crowded") && roomier) classes.remove("crowded");
+  if (scaleToFit(board, roomier) < CROWDED_BELOW
+      && !classes.contains("crowded")) {
+    classes.add("crowded");
+    scaleToFit(board, true);
   }
 }
 
-function shrink(board) {
-  let scale = 1;
-  board.style.setProperty("--note-scale", "1");
-  const available = () => window.innerHeight - board.getBoundingClientRect().top - MARGIN;
-  while (board.getBoundingClientRect().height > available() && scale > MIN_SCALE) {
-    scale = Math.max(MIN_SCALE, scale - STEP);
-    board.style.setProperty("--note-scale", scale.toFixed(2));
+function scaleToFit(board, mayGrow) {
+  const last = Number(board.dataset.scale) || 1;
+  let low = MIN_SCALE; // fits, or nothing does
+  let high = 1;
+  if (fits(board, last)) {
+    if (!mayGrow || last >= 1) return keep(board, last);
+    if (fits(board, 1)) return keep(board, 1);
+    low = last;
+  } else {
+    if (!fits(board, MIN_SCALE)) return keep(board, MIN_SCALE);
+    high = last;
   }
-  board.dataset.scale = scale.toFixed(2);
+  while (high - low > PRECISION) { // fitting only gets easier as the scale goes down
+    const middle = (low + high) / 2;
+    if (fits(board, middle)) low = middle;
+    else high = middle;
+  }
+  return keep(board, low);
+}
+
+function fits(board, scale) {
+  board.style.setProperty("--note-scale", scale.toFixed(3));
+  const box = board.getBoundingClientRect();
+  return box.height <= window.innerHeight - box.top - MARGIN;
+}
+
+function keep(board, scale) {
+  board.style.setProperty("--note-scale", scale.toFixed(3));
+  board.dataset.scale = scale.toFixed(3);
   return scale;
 }
