@@ -131,9 +131,7 @@ def markdown(documents):
                         else "")
                      + f"; took {document.get('elapsed_s')} s"
                      + ("; **quick mode** (short windows, fewer voters/joins)"
-                        if document.get("quick") else "")
-                     + ("; **experiment: TCP_NODELAY on both servers' listeners** "
-                        "(`--server-nodelay`)" if document.get("server_nodelay") else ""))
+                        if document.get("quick") else ""))
         for mode, why in document.get("skipped_modes", {}).items():
             lines.append(f"  - {mode} not run: {why}")
     lines.append("")
@@ -381,8 +379,8 @@ def main(argv=None):
     parser.add_argument("results", nargs="+", help="bench/results/*.json")
     parser.add_argument("--experiment", nargs=3, action="append", default=[],
                         metavar=("BASELINE", "TRIAL", "TITLE"),
-                        help="add a comparison of two runs (e.g. without and with "
-                             "--server-nodelay); may be given more than once")
+                        help="add a comparison of two runs (e.g. of two commits); may be "
+                             "given more than once")
     args = parser.parse_args(argv)
     documents = [json.loads(open(path).read()) for path in args.results]
     text = markdown(documents)

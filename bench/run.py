@@ -117,11 +117,11 @@ def collections_in(log, start, end):
 
 
 def run_one(mode, scenario, target, quick, workdir, profile_dir=None, idle=False,
-            nodelay=False, gc_log=False, gc_freeze=False):
+            gc_log=False):
     """One scenario against one fresh server; the load's JSON plus what the server showed."""
     print(f"[bench] {mode:9} {scenario:14} {target:8} …", end=" ", flush=True)
     started = time.monotonic()
-    server = Server(target, mode, workdir, nodelay=nodelay, gc_log=gc_log, gc_freeze=gc_freeze)
+    server = Server(target, mode, workdir, gc_log=gc_log)
     try:
         server.start()
     except RuntimeError as err:
@@ -192,15 +192,9 @@ def main(argv=None):
                              "bench/results/profile-NAME/ (read them with bench.hotspots)")
     parser.add_argument("--profile-idle", action="store_true",
                         help="with --profile: count waiting samples too (finds stalls)")
-    parser.add_argument("--server-nodelay", action="store_true",
-                        help="experiment: both servers with TCP_NODELAY on their listener "
-                             "(bench/wrap.py); cocreate's code is not changed")
     parser.add_argument("--server-gc-log", action="store_true",
                         help="experiment: log the servers' garbage collections over 2 ms "
                              "(bench/wrap.py) and count those in each measured window")
-    parser.add_argument("--server-gc-freeze", action="store_true",
-                        help="experiment: cocreate calls gc.freeze() before serving "
-                             "(bench/wrap.py); the relay is left as it is")
     parser.add_argument("--no-latest", action="store_true",
                         help="do not rewrite bench/results/latest.md")
     args = parser.parse_args(argv)
@@ -215,9 +209,7 @@ def main(argv=None):
     repeats = args.repeat or (1 if args.quick else 2)
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     name = args.name or (stamp + ("-quick" if args.quick else "")
-                         + ("-nodelay" if args.server_nodelay else "")
-                         + ("-gclog" if args.server_gc_log else "")
-                         + ("-gcfreeze" if args.server_gc_freeze else ""))
+                         + ("-gclog" if args.server_gc_log else ""))
     RESULTS.mkdir(parents=True, exist_ok=True)
     profile_dir = None
     if args.profile:
@@ -230,8 +222,7 @@ def main(argv=None):
                                                       "translations", "formats"),
                         dirs_exist_ok=True)
     document = {"name": name, "started": stamp, "quick": args.quick, "modes": modes,
-                "repeat": repeats, "server_nodelay": args.server_nodelay, "server_gc_log": args.server_gc_log,
-                "server_gc_freeze": args.server_gc_freeze,
+                "repeat": repeats, "server_gc_log": args.server_gc_log,
                 "scenarios": scenarios, "cpus": os.cpu_count(), "versions": versions(),
                 "git": git_state(), "skipped_modes": {}, "runs": []}
     began = time.monotonic()
@@ -248,8 +239,7 @@ def main(argv=None):
                 for repeat in range(repeats if paired else 1):
                     for target in targets:
                         run = run_one(mode, scenario, target, args.quick, workdir, profile_dir,
-                                      args.profile_idle, args.server_nodelay, args.server_gc_log,
-                                      args.server_gc_freeze)
+                                      args.profile_idle, args.server_gc_log)
                         run["repeat"] = repeat
                         document["runs"].append(run)
     document["elapsed_s"] = round(time.monotonic() - began, 1)

@@ -28,9 +28,8 @@ def free_port():
 class Server:
     """One server process on 127.0.0.1: `kind` is "cocreate" or "relay"."""
 
-    def __init__(self, kind, mode, workdir, nodelay=False, gc_log=False, gc_freeze=False):
-        self.kind, self.mode, self.nodelay, self.gc_log = kind, mode, nodelay, gc_log
-        self.gc_freeze = gc_freeze and kind == "cocreate"
+    def __init__(self, kind, mode, workdir, gc_log=False):
+        self.kind, self.mode, self.gc_log = kind, mode, gc_log
         self.workdir = Path(workdir)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -38,12 +37,10 @@ class Server:
         self.process = None
 
     def command(self):
-        if self.nodelay or self.gc_log or self.gc_freeze:  # experiments (bench/wrap.py)
-            flags = (["--nodelay"] * self.nodelay + ["--gc-log"] * self.gc_log
-                     + ["--gc-freeze"] * self.gc_freeze)
+        if self.gc_log:  # the experiment of bench/wrap.py
             if self.kind == "cocreate":
-                return [sys.executable, "-m", "bench.wrap", *flags, "cocreate"]
-            return [sys.executable, "-m", "bench.wrap", *flags, "relay", "--mode", self.mode]
+                return [sys.executable, "-m", "bench.wrap", "--gc-log", "cocreate"]
+            return [sys.executable, "-m", "bench.wrap", "--gc-log", "relay", "--mode", self.mode]
         if self.kind == "cocreate":
             return [sys.executable, "-m", "cocreate", "serve"]
         return [sys.executable, "-m", "bench.relay", "--mode", self.mode]

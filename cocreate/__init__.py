@@ -66,5 +66,6 @@ def create_app(test_config=None):
     # Only Socket.IO packets: Engine.IO must keep reading its own "probe" as plain text.
     socketio.server.packet_class.json = packets
     from . import presence
+    realtime.init_app(app)
     presence.init_app(app)  # online lists shared across processes through Redis
     return app

@@ -33,4 +33,9 @@ def set_token_cookie(response, workshop_id, token):
 
 def store():
     """The app's `Store`."""
-    return current_app.extensions["cocreate.store"]
+    return store_of(current_app)
+
+
+def store_of(app):
+    """The `Store` of `app`."""
+    return app.extensions["cocreate.store"]
