@@ -12,6 +12,7 @@ SOCKET_BUFFER = 64 * 1024
 def create_app(test_config=None):
     """The Flask app with its store and Socket.IO bound; settings from `COCREATE_*` env vars."""
     from flask import Flask
+    from werkzeug.middleware.proxy_fix import ProxyFix
 
     from . import messaging
     from . import packets
@@ -33,6 +34,8 @@ def create_app(test_config=None):
         # Per socket: a burst of commands, then so many a second; note moves apart.
         COMMAND_BURST=20, COMMAND_RATE=5.0, MOVE_BURST=40, MOVE_RATE=20.0,
         CREATE_LIMIT="60 per hour",
+        # Reverse proxies in front (nginx: 1) whose X-Forwarded-For/-Proto/-Host to trust.
+        PROXIES=0,
     )
     app.config.from_prefixed_env("COCREATE")
     if test_config:
@@ -68,4 +71,9 @@ def create_app(test_config=None):
     from . import presence
     realtime.init_app(app)
     presence.init_app(app)  # online lists shared across processes through Redis
+    if app.config["PROXIES"]:
+        # Outermost, so pages, rate limits and the socket handshake all see the client's
+        # address, scheme (https join links) and host.
+        proxies = int(app.config["PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
     return app

@@ -9,6 +9,7 @@ VERSION = 1
 SNAPSHOT = "snapshot"
 EVENT = "event"
 PRESENCE = "presence"
+CLOSED = "closed"  # the workshop is gone; the client stops
 
 # Commands from clients (each acknowledged).
 NOTE_ADD = "note:add"

@@ -91,7 +91,12 @@ def publish(workshop_id, events):
 
 
 def close_workshop(workshop_id):
-    """Disconnect everyone from a workshop that no longer exists."""
+    """Tell every viewer, in all processes, that the workshop is gone; disconnect ours.
+
+    Viewers on other processes get `closed` through the message queue and leave by
+    themselves; until they do, their commands are answered `not_found`.
+    """
+    socketio.emit(p.CLOSED, {"reason": "deleted"}, to=workshop_room(workshop_id))
     for sid, connection in list(connections.items()):
         if connection.workshop_id == workshop_id:
             socketio.server.disconnect(sid)

@@ -95,16 +95,18 @@ class LiveServer:
 
 
 class Client:
-    """A python-socketio client that records every snapshot, event and presence message."""
+    """A python-socketio client that records every snapshot, event, presence and closed
+    message."""
 
     def __init__(self, url, workshop_id, token):
         self.url, self.workshop_id, self.token = url, workshop_id, token
         self.sio = socketio.Client(reconnection=False)
-        self.snapshots, self.events, self.presence = [], [], []
+        self.snapshots, self.events, self.presence, self.closed = [], [], [], []
         self._changed = threading.Condition()
         self.sio.on("snapshot", lambda data: self._record(self.snapshots, data))
         self.sio.on("event", lambda data: self._record(self.events, data))
         self.sio.on("presence", lambda data: self._record(self.presence, data))
+        self.sio.on("closed", lambda data: self._record(self.closed, data))
 
     def _record(self, into, data):
         with self._changed:
@@ -159,6 +161,19 @@ def fresh_server(tmp_path):
     live = LiveServer(tmp_path / "instance").start()
     yield live
     live.stop()
+
+
+@pytest.fixture
+def start_server(tmp_path):
+    """`start_server(**env)`: a live server of this test's own with these settings."""
+    started = []
+
+    def start(**env):
+        started.append(LiveServer(tmp_path / f"server-{len(started)}", env=env).start())
+        return started[-1]
+    yield start
+    for live in started:
+        live.stop()
 
 
 def _client_factory():

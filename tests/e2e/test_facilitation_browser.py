@@ -6,6 +6,7 @@ import re
 import uuid
 
 import pytest
+import requests
 from playwright.sync_api import expect
 
 from browser_helpers import bound, open_page, with_token
@@ -298,3 +299,27 @@ def test_the_projector_refits_live_as_notes_come_and_go(server, clients, context
     assert float(board.get_attribute("data-scale")) == 1
     assert "crowded" not in (page.locator("body").get_attribute("class") or "")
     assert context.page_errors == []
+
+
+def test_the_facilitator_deletes_the_workshop_and_every_open_page_learns_it(server, contexts):
+    created = server.create_workshop("Eenmalige sessie")
+    workshop_id, token = created["id"], created["facilitator_token"]
+    desk = with_token(contexts(1440, 900), server, workshop_id, token)
+    facilitate = open_page(desk, created["urls"]["facilitate"], "Doelen stellen")
+    sanne = server.join(workshop_id, "Sanne")
+    phone = with_token(contexts(), server, workshop_id, sanne["token"])
+    participant = open_page(phone, created["urls"]["join"], "Doelen stellen")
+
+    facilitate.locator("details.settings > summary").click()
+    remove = bound(facilitate, "delete-form")
+    sure = remove.get_by_label("Ja, verwijder alles definitief")
+    remove.get_by_role("button", name="Workshop verwijderen").click()
+    expect(sure).to_be_focused()  # not deleted without ticking the box: the browser asks
+    assert requests.get(f"{server.url}/api/join/{created['join_code']}", timeout=10).ok
+    sure.check()
+    remove.get_by_role("button", name="Workshop verwijderen").click()
+
+    expect(facilitate).to_have_url(f"{server.url}/")
+    expect(participant.get_by_role("heading", name="Niet gevonden")).to_be_visible()
+    assert requests.get(f"{server.url}/api/join/{created['join_code']}", timeout=10).status_code == 404
+    assert desk.page_errors == [] and phone.page_errors == []

@@ -8,15 +8,11 @@ import pytest
 import requests
 
 from cocreate.cli import listen
-from conftest import LiveServer
 
 
 @pytest.fixture(params=["eventlet", "gevent", "threading"])
-def mode_server(request, tmp_path):
-    live = LiveServer(tmp_path / request.param,
-                      env={"COCREATE_ASYNC_MODE": request.param}).start()
-    yield request.param, live
-    live.stop()
+def mode_server(request, start_server):
+    return request.param, start_server(COCREATE_ASYNC_MODE=request.param)
 
 
 def test_each_async_mode_serves_pages_and_a_shared_board_over_websocket(mode_server, clients):

@@ -31,3 +31,32 @@ def test_creating_workshops_is_capped_per_address(fresh_server):
                               timeout=10).status_code for n in range(61)]
     assert statuses[:60] == [201] * 60
     assert statuses[60] == 429
+
+
+def create(server, client_address=None, **headers):
+    if client_address:
+        headers["X-Forwarded-For"] = client_address
+    return requests.post(f"{server.url}/api/workshops", json={"title": "Achter nginx"},
+                         headers=headers, timeout=10)
+
+
+def test_behind_a_trusted_proxy_limits_count_each_client_and_links_say_https(start_server):
+    live = start_server(COCREATE_PROXIES="1", COCREATE_CREATE_LIMIT="2 per hour")
+    forwarded = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "bord.example.nl"}
+    first = create(live, "198.51.100.7", **forwarded)
+    assert first.status_code == 201
+    assert first.json()["urls"]["join"].startswith("https://bord.example.nl/")
+    assert create(live, "198.51.100.7").status_code == 201
+    assert create(live, "198.51.100.7").status_code == 429
+    # Another participant behind the same proxy has their own allowance.
+    assert create(live, "203.0.113.9").status_code == 201
+
+
+def test_without_a_trusted_proxy_forwarded_headers_change_nothing(start_server):
+    live = start_server(COCREATE_CREATE_LIMIT="2 per hour")
+    claimed = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "bord.example.nl"}
+    first = create(live, "198.51.100.7", **claimed)
+    assert first.json()["urls"]["join"].startswith(live.url + "/")
+    assert create(live, "203.0.113.9").status_code == 201
+    # Made-up addresses do not escape the limit: all three came from this test's address.
+    assert create(live, "192.0.2.1").status_code == 429

@@ -161,6 +161,23 @@ def test_clients_of_two_processes_share_one_board_and_one_seq(cluster, clients):
         wait_for_presence(client, online - {me(chris)})
 
 
+def test_deleting_a_workshop_on_one_process_closes_it_for_viewers_of_the_other(cluster,
+                                                                                clients):
+    first, second = cluster.servers
+    workshop = first.create_workshop("Kort bestaan")
+    wid = workshop["id"]
+    there = clients(second.url, wid, second.join(wid, "Bram")["token"])
+
+    answer = requests.delete(f"{first.url}/api/workshops/{wid}", timeout=10,
+                             headers={"Authorization": f"Bearer {workshop['facilitator_token']}"})
+
+    assert answer.status_code == 204
+    there.wait_for(lambda: there.closed)
+    assert there.closed == [{"reason": "deleted"}]
+    refused = there.call(p.NOTE_ADD, {"id": new_id(), "step": 0, "text": "Te laat"})
+    assert refused["ok"] is False and refused["error"]["code"] == "not_found"
+
+
 def test_a_vote_storm_across_both_processes_counts_exactly(cluster, clients):
     first, second = cluster.servers
     workshop = second.create_workshop("Stemstorm")

@@ -832,6 +832,7 @@ def test_deleting_a_workshop_removes_its_downloads_and_disconnects_everyone(serv
     assert answer.content == b""
     for client, flag in gone.items():
         assert flag.wait(TIMEOUT), "a connected client was not disconnected"
+        assert client.closed == [{"reason": "deleted"}]
     for name in DOWNLOADS:
         for token in (room.token, room.ptoken("Ann")):
             assert room.download(name, token).status_code == 404, name

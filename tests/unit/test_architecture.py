@@ -118,7 +118,7 @@ def test_js_and_python_list_the_same_error_codes():
 def test_js_and_python_name_the_same_server_messages():
     messages = js_entries(js_frozen_block(PROTOCOL_JS, "MESSAGES"))
     assert messages == {"SNAPSHOT": protocol.SNAPSHOT, "EVENT": protocol.EVENT,
-                        "PRESENCE": protocol.PRESENCE}
+                        "PRESENCE": protocol.PRESENCE, "CLOSED": protocol.CLOSED}
 
 
 def test_every_command_of_the_vocabulary_has_a_schema():

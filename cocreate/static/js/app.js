@@ -107,8 +107,8 @@ connection.addEventListener("event", (event) => {
 connection.addEventListener("presence", (event) => store.setOnline(event.detail.online));
 connection.addEventListener("state", (event) => {
   const { state } = event.detail;
-  if (state === "unauthorized") {
-    window.location.reload();
+  if (state === "unauthorized" || state === "closed") {
+    window.location.reload(); // the server's page says why: no access, or no workshop any more
     return;
   }
   const indicator = bound("connection");

@@ -38,6 +38,10 @@ export class Connection extends EventTarget {
     this.socket.on(MESSAGES.SNAPSHOT, (snapshot) => this.#snapshot(snapshot));
     this.socket.on(MESSAGES.EVENT, (message) => this.#event(message));
     this.socket.on(MESSAGES.PRESENCE, (presence) => this.#dispatch("presence", presence));
+    this.socket.on(MESSAGES.CLOSED, () => {
+      this.socket.disconnect();
+      this.#state("closed");
+    });
   }
 
   /** True while the socket is connected and has its snapshot. */

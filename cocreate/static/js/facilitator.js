@@ -100,6 +100,24 @@ export class FacilitatorPanel {
       });
       if (ok) this.formTouched = false;
     });
+    bound("delete-form").addEventListener("submit", (event) => {
+      event.preventDefault();
+      this.#deleteWorkshop();
+    });
+  }
+
+  /** Delete the workshop for everyone, then go to the start page. */
+  async #deleteWorkshop() {
+    // Leave first: the `closed` message would otherwise reload this page.
+    this.connection.socket.disconnect();
+    const answer = await fetch(`/api/workshops/${encodeURIComponent(this.store.workshop.id)}`,
+                               { method: "DELETE" }).catch(() => null);
+    if (answer?.ok) {
+      window.location.assign("/");
+      return;
+    }
+    this.connection.socket.connect();
+    this.toast(t("delete_failed"));
   }
 
   /** Reflect the store: which step is current, lock state, settings. */

@@ -6,6 +6,7 @@ export const MESSAGES = Object.freeze({
   SNAPSHOT: "snapshot",
   EVENT: "event",
   PRESENCE: "presence",
+  CLOSED: "closed",
 });
 
 export const COMMANDS = Object.freeze({
