@@ -816,9 +816,14 @@ def main(argv=None):
     result.setdefault("scenario", args.scenario)
     result.setdefault("target", args.target)
     result["open_file_limit"] = open_files
+    return write_result(result, args.out)
+
+
+def write_result(result, path=None):
+    """The result as JSON to `path` (or stdout); the exit status: 0 when it is ok."""
     text = json.dumps(result, indent=2)
-    if args.out:
-        with open(args.out, "w") as out:
+    if path:
+        with open(path, "w") as out:
             out.write(text)
     else:
         print(text)

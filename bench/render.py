@@ -18,11 +18,10 @@ from the page's own clock (`performance.now()`, 0 at navigation start):
 
 import argparse
 import asyncio
-import json
 import sys
 from pathlib import Path
 
-from .load import SCENARIOS, Bench, Monitor, summary_ms
+from .load import SCENARIOS, Bench, Monitor, summary_ms, write_result
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu"]
@@ -173,13 +172,7 @@ def main(argv=None):
     except Exception as err:  # noqa: BLE001 - reported in the result
         result = {"ok": False, "error": f"{type(err).__name__}: {err}"}
     result.update(scenario="render-300", target="cocreate", quick=args.quick)
-    text = json.dumps(result, indent=2)
-    if args.out:
-        with open(args.out, "w") as out:
-            out.write(text)
-    else:
-        print(text)
-    return 0 if result.get("ok") else 1
+    return write_result(result, args.out)
 
 
 if __name__ == "__main__":
