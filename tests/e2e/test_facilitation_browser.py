@@ -283,10 +283,11 @@ def test_the_projector_refits_live_as_notes_come_and_go(server, clients, context
         written.setdefault(number % 4, []).append(note_id)
         if number == 3:
             settled(4)
-            assert float(board.get_attribute("data-scale")) == 1
+            few = float(board.get_attribute("data-scale"))
+            assert few > 1  # a few notes are shown larger
     settled(60)
     full = float(assert_fits_one_screen(page)["scale"])
-    assert full < 1
+    assert full < few
 
     # The facilitator clears all but each writer's first note, from three sockets (each
     # socket has its own rate limit).
@@ -296,7 +297,7 @@ def test_the_projector_refits_live_as_notes_come_and_go(server, clients, context
         assert desks[number % 3].call("note:remove", {"id": note_id})["ok"]
     settled(4)
 
-    assert float(board.get_attribute("data-scale")) == 1
+    assert float(board.get_attribute("data-scale")) == pytest.approx(few, abs=0.02)
     assert "crowded" not in (page.locator("body").get_attribute("class") or "")
     assert context.page_errors == []
 

@@ -1,9 +1,11 @@
 // The projector view: read-only, large type, the join address and code always visible,
-// and notes scaled down as the board fills up so every note stays on the screen.
+// and notes scaled to the screen: large while there are few, smaller as the board fills
+// up, so every note stays on the screen.
 
 import { bound } from "./board.js";
 
 const MIN_SCALE = 0.3;
+const MAX_SCALE = 1.6; // a few notes are read from the back of the room
 const PRECISION = 0.02;
 const MARGIN = 16;
 const CROWDED_BELOW = 0.7;
@@ -32,8 +34,8 @@ export function fitNotes(board) {
   });
 }
 
-/** The largest scale at which the whole board fits below the step header without
- *  scrolling. A crowded board first gets more room: a compact join panel and prompt. */
+/** The largest scale (up to MAX_SCALE) at which the whole board fits below the step
+ *  header without scrolling. A crowded board first gets more room: a compact join panel and prompt. */
 function fit(board) {
   const notes = board.querySelectorAll(".note").length;
   // Fewer notes or another window size: the notes may grow again, not only shrink.
@@ -52,10 +54,10 @@ function fit(board) {
 function scaleToFit(board, mayGrow) {
   const last = Number(board.dataset.scale) || 1;
   let low = MIN_SCALE; // fits, or nothing does
-  let high = 1;
+  let high = MAX_SCALE;
   if (fits(board, last)) {
-    if (!mayGrow || last >= 1) return keep(board, last);
-    if (fits(board, 1)) return keep(board, 1);
+    if (!mayGrow || last >= MAX_SCALE) return keep(board, last);
+    if (fits(board, MAX_SCALE)) return keep(board, MAX_SCALE);
     low = last;
   } else {
     if (!fits(board, MIN_SCALE)) return keep(board, MIN_SCALE);
