@@ -6,6 +6,8 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
+from browser_helpers import bound, open_page, with_token
+
 pytestmark = pytest.mark.e2e
 
 PHONE = {"width": 390, "height": 844}
@@ -13,11 +15,6 @@ XSS = '<img src=x onerror="window.__xss=1">'
 
 
 # -- helpers ------------------------------------------------------------------------
-
-def bound(page, name):
-    """The element(s) bound to `name` with `data-bind`."""
-    return page.locator(f'[data-bind="{name}"]')
-
 
 def note_texts(page):
     return page.locator(".board .note-text")
@@ -244,3 +241,28 @@ def test_screenshots_of_a_busy_board(server, contexts, clients, artifacts):
     shoot(projector, artifacts, "projector-platform.png")
     shoot(phone, artifacts, "participant-phone-platform.png", full_page=True)
     shoot(phone, artifacts, "participant-phone-platform-viewport.png")
+
+
+def test_a_participant_can_take_on_only_an_action_nobody_owns(server, clients, contexts):
+    created = server.create_workshop("Teamdag")
+    workshop_id = created["id"]
+    desk = clients(server.url, workshop_id, created["facilitator_token"])
+    for title, owner in (("Agenda delen", None), ("Budget opstellen", "Ingrid (HR)")):
+        ack = desk.call("action:add", {"id": str(uuid.uuid4()), "title": title, "owner": owner})
+        assert ack["ok"], ack
+    pages = {}
+    for who, token in (("bob", server.join(workshop_id, "Bob")["token"]),
+                       ("facilitator", created["facilitator_token"])):
+        context = with_token(contexts(), server, workshop_id, token)
+        pages[who] = open_page(context, f"{server.url}/w/{workshop_id}", "Doelen stellen")
+
+    def take(page, title):
+        return page.locator(".action", has_text=title).get_by_role("button", name="Ik pak dit op")
+
+    expect(take(pages["bob"], "Agenda delen")).to_be_visible()
+    expect(take(pages["bob"], "Budget opstellen")).to_have_count(0)  # not from its owner
+    expect(take(pages["facilitator"], "Budget opstellen")).to_be_visible()  # may reassign
+    take(pages["bob"], "Agenda delen").click()
+    expect(pages["facilitator"].locator(".action", has_text="Agenda delen")
+           .locator(".action-meta")).to_contain_text("Eigenaar: Bob")
+    expect(take(pages["bob"], "Agenda delen")).to_have_count(0)

@@ -115,10 +115,17 @@ def test_a_whole_workshop_from_creation_to_the_pdf(server, contexts):
     people[0].locator(".note", has_text="Open agenda's").get_by_role(
         "button", name="Geef deze notitie een stip").click()
     expect(projector.locator(".note-votes")).to_have_count(0)
+    expect(bound(projector, "projector-voting")).to_have_text(
+        "Stemmen: 2 stippen per persoon · 1 van 3 klaar")
     expect(bound(facilitator, "voting-state")).to_contain_text("3 van 3 hebben gestemd")
     facilitator.get_by_role("button", name="Stemming sluiten en uitslag tonen").click()
-    expect(projector.locator(".note", has_text="Maandelijks koffiegesprek")
-           .locator(".note-votes")).to_have_text("3 stemmen")
+    expect(bound(projector, "projector-voting")).to_have_text("Uitslag van de stemming")
+    winner = projector.locator(".note", has_text="Maandelijks koffiegesprek")
+    expect(winner.locator(".note-votes")).to_have_text("#1 3 stemmen")
+    expect(winner).to_have_class(re.compile(r"\btop-ranked\b"))
+    # On the projector a note nobody voted for shows no "0 stemmen".
+    expect(projector.locator(".note", has_text="Retro na elk project")
+           .locator(".note-votes")).to_be_hidden()
 
     people[1].locator(".note", has_text="Maandelijks koffiegesprek").get_by_role(
         "button", name="→ Actie").click()

@@ -87,8 +87,11 @@ export class ActionsView {
     head.append(title, status);
     item.append(head, meta);
     const buttons = el("div", "note-actions");
+    // One tap must not take an action from its owner: participants take only unowned ones.
     const mine = action.owner?.id === this.store.me.id;
-    if (!mine) buttons.append(this.#button("take", t("action_take"), title.id));
+    if (!mine && (!action.owner || this.store.isFacilitator)) {
+      buttons.append(this.#button("take", t("action_take"), title.id));
+    }
     buttons.append(this.#button("done", action.status === "done" ? t("action_reopen") : t("action_done"), title.id));
     buttons.append(this.#button("due", t("action_set_due"), title.id));
     if (this.store.isFacilitator || action.created_by === this.store.me.id) {

@@ -51,8 +51,14 @@ function renderProjectorVoting() {
   const line = bound("projector-voting");
   if (!line || !store.ready) return;
   const step = store.currentStep;
-  line.hidden = step.vote_state !== "open";
-  if (!line.hidden) line.textContent = t("vote_progress", step.progress ?? { voters: 0, participants: 0 });
+  line.hidden = step.vote_state === "none" || !step.vote_state;
+  line.dataset.state = step.vote_state ?? "none";
+  if (step.vote_state === "open") {
+    const { done = 0, participants = 0 } = step.progress ?? {};
+    line.textContent = t("projector_voting", { n: step.budget, done, participants });
+  } else if (step.vote_state === "closed") {
+    line.textContent = t("projector_results");
+  }
 }
 
 function render() {

@@ -19,6 +19,21 @@ export function el(tag, className, text) {
   return node;
 }
 
+/** Rank by votes of notes sorted most votes first: ties share a rank; no votes, no rank. */
+function ranks(sorted) {
+  const found = new Map();
+  let rank = 0;
+  let previous = null;
+  sorted.forEach((note, index) => {
+    const votes = note.votes ?? 0;
+    if (votes === 0) return;
+    if (votes !== previous) rank = index + 1;
+    previous = votes;
+    found.set(note.id, rank);
+  });
+  return found;
+}
+
 export class BoardView {
   constructor(store, { controls, selectable = false }) {
     this.store = store;
@@ -30,6 +45,7 @@ export class BoardView {
     this.clusterElements = new Map();
     this.editingId = null;
     this.renderedStep = null;
+    this.ranks = new Map(); // note id -> place in the closed vote of the current step
   }
 
   /** Draw the step header and every note of the current step. */
@@ -79,6 +95,7 @@ export class BoardView {
     const hidden = this.store.isHidden(index);
     let all = this.store.notesOf(index);
     if (step.vote_state === "closed") all = [...all].sort((a, b) => (b.votes ?? 0) - (a.votes ?? 0));
+    this.ranks = ranks(step.vote_state === "closed" ? all : []);
     // While writing is private, others' notes are only counted, never shown.
     const notes = hidden ? all.filter((note) => note.text !== undefined) : all;
     this.#privacy(hidden, index);
@@ -174,7 +191,7 @@ export class BoardView {
   #stamp(note) {
     const canChange = this.controls && this.store.canChange(note);
     const hidden = this.store.isHidden(note.step) ? 1 : 0;
-    const voting = `${this.store.steps[note.step].vote_state}:${note.votes ?? ""}:${this.store.myVotes(note.id)}:${this.store.voting?.remaining ?? ""}`;
+    const voting = `${this.store.steps[note.step].vote_state}:${note.votes ?? ""}:${this.ranks.get(note.id) ?? ""}:${this.store.myVotes(note.id)}:${this.store.voting?.remaining ?? ""}`;
     return `${note.version}:${note.pending ? 1 : 0}:${canChange ? 1 : 0}:${note.color}:${note.lane}:${hidden}:${voting}`;
   }
 
@@ -210,8 +227,13 @@ export class BoardView {
     item.append(meta);
     const voteState = this.store.steps[note.step].vote_state;
     if (voteState === "closed") {
-      const badge = el("p", "note-votes", t("plan_votes", { n: note.votes ?? 0 }));
+      const rank = this.ranks.get(note.id);
+      const badge = el("p", "note-votes");
+      if (rank) badge.append(el("span", "note-rank", `#${rank}`), " ");
+      badge.append(t("plan_votes", { n: note.votes ?? 0 }));
       item.prepend(badge);
+      item.dataset.votes = String(note.votes ?? 0);
+      if (rank && rank <= 3) item.classList.add("top-ranked");
     }
     if (this.controls && voteState === "open" && !note.pending) item.append(this.#voteControls(note));
     if (this.controls && !note.pending && this.store.canChange(note)) {

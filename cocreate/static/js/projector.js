@@ -13,7 +13,8 @@ const CROWDED_BELOW = 0.7;
 /** Fill in the join address shown next to the QR code; refit when the window changes. */
 export function startProjector(board) {
   const url = new URL(document.body.dataset.joinUrl);
-  bound("join-host").textContent = `${url.host}/join`;
+  // A narrow panel breaks the address before "/join", not inside the host name.
+  bound("join-host").replaceChildren(url.host, document.createElement("wbr"), "/join");
   window.addEventListener("resize", () => fitNotes(board));
 }
 
