@@ -236,7 +236,9 @@ export class BoardView {
       if (rank && rank <= 3) item.classList.add("top-ranked");
     }
     if (this.controls && voteState === "open" && !note.pending) item.append(this.#voteControls(note));
-    if (this.controls && !note.pending && this.store.canChange(note)) {
+    // While the room votes, a participant's note stays as it is (the facilitator still moderates).
+    const frozen = voteState === "open" && !this.store.isFacilitator;
+    if (this.controls && !note.pending && this.store.canChange(note) && !frozen) {
       const actions = el("div", "note-actions");
       const edit = el("button", "icon-button", t("note_edit"));
       edit.type = "button";

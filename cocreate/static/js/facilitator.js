@@ -68,6 +68,8 @@ export class FacilitatorPanel {
       const form = event.target;
       const payload = { step: this.store.currentIndex, budget: Number(form.elements.budget.value) };
       if (form.elements.per_note.value) payload.per_note = Number(form.elements.per_note.value);
+      // Reopening a closed vote hides the result again; the dots given stay.
+      if (this.store.currentStep.vote_state === "closed" && !window.confirm(t("voting_reopen_confirm"))) return;
       this.#send(COMMANDS.VOTING_OPEN, payload);
     });
     bound("voting-close").addEventListener("click", () => this.#send(COMMANDS.VOTING_CLOSE, {}));
@@ -176,8 +178,11 @@ export class FacilitatorPanel {
       const count = this.store.notesOf(this.store.currentIndex).length;
       budget.value = String(Math.min(20, Math.max(1, Math.round(Math.sqrt(count)))));
     }
+    bound("voting-open").textContent = step.vote_state === "closed" ? t("voting_reopen") : t("voting_open");
     const status = bound("voting-state");
-    if (open !== -1) {
+    if (this.store.isHidden(this.store.currentIndex)) {
+      status.textContent = t("voting_after_reveal");
+    } else if (open !== -1) {
       const progress = this.store.steps[open].progress ?? { voters: 0, done: 0, participants: 0 };
       status.textContent = `${t("voting_open_on", { n: open + 1, title: this.store.steps[open].title })} · ${t("vote_progress", progress)}`;
     } else {

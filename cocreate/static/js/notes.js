@@ -22,6 +22,10 @@ export class Notes {
     this.board = board;
     this.toast = toast;
     this.form = document.querySelector('[data-bind="composer"]');
+    // "Enter = toevoegen" means nothing on a phone's keyboard.
+    if (this.form && window.matchMedia("(pointer: coarse)").matches) {
+      this.form.elements.text.placeholder = t("composer_placeholder_touch");
+    }
   }
 
   /** Wire the composer and the note buttons. */
