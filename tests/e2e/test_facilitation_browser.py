@@ -154,6 +154,9 @@ def test_private_writing_shows_only_counts_on_the_projector_until_the_reveal(
     bound(facilitate, "step-list").locator("button", has_text="Knuppel in het hoenderhok").click()
     for page in (participant, projector, facilitate):
         expect(bound(page, "step-title")).to_have_text("Knuppel in het hoenderhok")
+    expect(bound(facilitate, "voting-state")).to_have_text(
+        "Maak eerst de notities zichtbaar; daarna kan er gestemd worden.")
+    expect(bound(facilitate, "voting-form")).to_be_hidden()
 
     secret = "Beslissingen worden in de wandelgang genomen"
     participant.locator("#composer-text").fill(secret)

@@ -120,6 +120,7 @@ def test_a_whole_workshop_from_creation_to_the_pdf(server, contexts):
     expect(bound(facilitator, "voting-state")).to_contain_text("3 van 3 hebben gestemd")
     facilitator.get_by_role("button", name="Stemming sluiten en uitslag tonen").click()
     expect(bound(projector, "projector-voting")).to_have_text("Uitslag van de stemming")
+    expect(bound(facilitator, "voting-open")).to_have_text("Stemming heropenen")
     winner = projector.locator(".note", has_text="Maandelijks koffiegesprek")
     expect(winner.locator(".note-votes")).to_have_text("#1 3 stemmen")
     expect(winner).to_have_class(re.compile(r"\btop-ranked\b"))
