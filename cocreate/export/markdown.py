@@ -1,13 +1,65 @@
 """The plan as Markdown: readable as plain text, tidy when rendered."""
 
 import re
+import string
+import unicodedata
 
-_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
+_PUNCTUATION = frozenset(string.punctuation)
+# At the start of a block: a heading, a quote, a list item or a thematic break.
+_BLOCK_START = re.compile(r"^(?:#{1,6}(?=\s|$)|>|[-+](?=\s|$|-))")
+_ORDERED_START = re.compile(r"^(\d{1,9})([.)])(?=\s|$)")
+_CLOSING_HASHES = re.compile(r"(^|\s)(#+)$")
+_ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+(?:;|$))")
 
 
-def escape(text):
-    """User text as literal Markdown: no links, HTML, headings or tables sneak in."""
-    return _SPECIAL.sub(r"\\\1", " ".join(text.split()))
+def _punctuation(ch):
+    """True for what CommonMark counts as punctuation; the start and end of the text count too."""
+    return ch == "" or ch in _PUNCTUATION or unicodedata.category(ch)[0] in "PS"
+
+
+def _may_close(before, after):
+    """True when a `*`, `_` or `~` between `before` and `after` could close emphasis.
+
+    Emphasis needs a closing delimiter, so escaping every one that could close is
+    enough: one that can only open stays as typed ("~10 mensen", "5 * 3").
+    """
+    if before.isspace():
+        return False
+    return not _punctuation(before) or after.isspace() or _punctuation(after)
+
+
+def _needs_backslash(ch, before, after, cell):
+    """True when `ch` between `before` and `after` could start markup where it stands."""
+    if ch in "`[]":  # code spans, links, images
+        return True
+    if ch == "\\":  # a backslash before punctuation (or our own markup) would escape it
+        return after == "" or after in _PUNCTUATION
+    if ch == "<":  # raw HTML and autolinks
+        return after != "" and after.isascii() and (after.isalpha() or after in "/!?")
+    if ch in "*~":
+        return _may_close(before, after)
+    if ch == "_":  # inside a word an `_` neither opens nor closes
+        return _may_close(before, after) and not (before.isalnum() and after.isalnum())
+    return ch == "|" and cell
+
+
+def escape(text, cell=False, heading=False):
+    """User text as literal Markdown on one line: no links, HTML, code or emphasis sneak in.
+
+    Only what would change the meaning where it stands is escaped, so "Ingrid (HR)",
+    "werk!" and "8+" read the same pasted as plain text. `cell` also escapes `|` (a
+    table cell); `heading` also escapes trailing `#`s (an ATX heading would drop them).
+    """
+    text = " ".join(text.split())
+    marked = [("\\" if _needs_backslash(ch, text[i - 1:i], text[i + 1:i + 2], cell) else "")
+              + ch for i, ch in enumerate(text)]
+    text = _ENTITY.sub(r"\\&", "".join(marked))
+    # User text comes first in a list item, heading or table cell here, so it may start a block.
+    text = _BLOCK_START.sub(lambda found: "\\" + found.group(), text)
+    text = _ORDERED_START.sub(r"\1\\\2", text)
+    if heading:
+        text = _CLOSING_HASHES.sub(r"\1\\\2", text)
+    return text
 
 
 def _note_line(note, t):
@@ -18,9 +70,29 @@ def _note_line(note, t):
     return f"- {escape(note['text'])} ({', '.join(extra)})"
 
 
+def _group(title, notes, t):
+    """A sub-heading (when given) over a list of notes."""
+    lines = [f"#### {escape(title, heading=True)}", ""] if title else []
+    return lines + [_note_line(note, t) for note in notes] + [""]
+
+
+def _step(step, t):
+    lines = [f"### {step['index'] + 1}. {escape(step['title'], heading=True)}", ""]
+    if step["private"]:
+        return lines + [t("plan_private_notes", n=step["private"]), ""]
+    if not step["clusters"] and not step["notes"]:
+        return lines + [t("plan_no_notes"), ""]
+    for cluster in step["clusters"]:
+        lines += _group(cluster["title"] or t("cluster_untitled"), cluster["notes"], t)
+    for group in step["by_lane"]:
+        title = (group["title"] or t("plan_other")) if step["headed"] else None
+        lines += _group(title, group["notes"], t)
+    return lines
+
+
 def render_markdown(plan, t, format_date):
     """The whole plan as one Markdown document."""
-    lines = [f"# {escape(plan['title'])}", "",
+    lines = [f"# {escape(plan['title'], heading=True)}", "",
              f"{t('plan_heading')} · {format_date(plan['date'])}", ""]
     if plan["goal"]:
         lines += [f"**{t('plan_goal')}:** {escape(plan['goal'])}", ""]
@@ -30,9 +102,9 @@ def render_markdown(plan, t, format_date):
                   f"{t('col_votes')} | {t('col_status')} |",
                   "|---|---|---|---|---|---|"]
         for number, action in enumerate(plan["actions"], 1):
-            owner = escape(action["owner"]) if action["owner"] else t("plan_no_owner")
+            owner = escape(action["owner"], cell=True) if action["owner"] else t("plan_no_owner")
             due = format_date(action["due"]) if action["due"] else t("plan_no_due")
-            lines.append(f"| {number} | {escape(action['title'])} | {owner} | {due} | "
+            lines.append(f"| {number} | {escape(action['title'], cell=True)} | {owner} | {due} | "
                          f"{action['votes']} | {t('status_' + action['status'])} |")
         lines.append("")
         for number, action in enumerate(plan["actions"], 1):
@@ -44,17 +116,5 @@ def render_markdown(plan, t, format_date):
         lines += [t("plan_no_actions"), ""]
     lines += [f"## {t('plan_what_we_said')}", ""]
     for step in plan["steps"]:
-        lines += [f"### {step['index'] + 1}. {escape(step['title'])}", ""]
-        if step["private"]:
-            lines += [t("plan_private_notes", n=step["private"]), ""]
-            continue
-        if not step["clusters"] and not step["notes"]:
-            lines += [t("plan_no_notes"), ""]
-            continue
-        for cluster in step["clusters"]:
-            lines.append(f"**{escape(cluster['title'] or t('cluster_untitled'))}**")
-            lines += [_note_line(note, t) for note in cluster["notes"]]
-            lines.append("")
-        lines += [_note_line(note, t) for note in step["notes"]]
-        lines.append("")
+        lines += _step(step, t)
     return "\n".join(lines).rstrip() + "\n"

@@ -8,6 +8,7 @@ font lacks are replaced, never allowed to break the document.
 from pathlib import Path
 
 from fpdf import FPDF
+from fpdf.enums import CellBordersLayout
 from fpdf.fonts import FontFace
 
 FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"))
@@ -15,6 +16,8 @@ INK = (31, 41, 51)
 SOFT = (82, 96, 109)
 ACCENT = (11, 110, 79)
 HEADER_FILL = (227, 241, 234)
+MARGIN = 18
+LINE = 5.2
 
 
 def _dejavu():
@@ -38,8 +41,8 @@ class PlanDocument(FPDF):
             self.family, self.unicode = "Plan", True
         else:
             self.family, self.unicode = "helvetica", False
-        self.set_margins(18, 18, 18)
-        self.set_auto_page_break(True, margin=18)
+        self.set_margins(MARGIN, MARGIN, MARGIN)
+        self.set_auto_page_break(True, margin=MARGIN)
 
     def clean(self, text):
         """Text the font can draw: core fonts get Latin-1 with `?` for the rest."""
@@ -49,15 +52,16 @@ class PlanDocument(FPDF):
         return text.encode("latin-1", "replace").decode("latin-1")
 
     def is_drawable(self, ch):
-        """True when the current Unicode font has a glyph for `ch`."""
-        font = self.fonts[self.current_font.fontkey] if self.current_font else None
-        return ch.isspace() or font is None or ord(ch) in font.cmap
+        """True when both Unicode fonts, regular and bold, have a glyph for `ch`."""
+        return ch.isspace() or all(ord(ch) in font.cmap for font in self.fonts.values())
 
     def footer(self):
-        self.set_y(-12)
+        # A page may end inside a note, while its left margin is moved for the hanging indent.
+        self.set_xy(MARGIN, -12)
         self.set_font(self.family, "", 8)
         self.set_text_color(*SOFT)
-        self.cell(0, 6, self.clean(f"{self.footer_text} · {self.page_no()}/{{nb}}"), align="C")
+        text = self.clean(f"{self.footer_text} · {self.page_no()}/{{nb}}")
+        self.cell(self.w - 2 * MARGIN, 6, text, align="C")
 
 
 def render_pdf(plan, t, format_date):
@@ -72,10 +76,10 @@ def render_pdf(plan, t, format_date):
     return bytes(pdf.output())
 
 
-def _text(pdf, text, size=10, style="", color=INK, height=5.2):
+def _text(pdf, text, size=10, style="", color=INK, height=LINE):
     pdf.set_font(pdf.family, style, size)
     pdf.set_text_color(*color)
-    pdf.multi_cell(0, height, pdf.clean(text), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, height, pdf.clean(text), align="L", new_x="LMARGIN", new_y="NEXT")
 
 
 def _heading(pdf, plan, t, format_date):
@@ -96,46 +100,64 @@ def _section(pdf, title):
     pdf.ln(3)
 
 
+# Millimetres of the 174 mm between the margins: #, action, owner, due, votes, status.
+# The action column is the widest; the others fit their Dutch headings at 9 pt.
+COLUMNS = (7, 77.5, 30, 25, 20, 14.5)
+TITLE_BORDERS = CellBordersLayout.LEFT | CellBordersLayout.RIGHT | CellBordersLayout.TOP
+SOURCE_BORDERS = CellBordersLayout.LEFT | CellBordersLayout.RIGHT | CellBordersLayout.BOTTOM
+
+
 def _actions(pdf, plan, t, format_date):
     _section(pdf, t("plan_actions"))
     if not plan["actions"]:
         _text(pdf, t("plan_no_actions"), color=SOFT)
         pdf.ln(4)
         return
-    pdf.set_font(pdf.family, "", 9.5)
+    pdf.set_font(pdf.family, "", 9)
     pdf.set_text_color(*INK)
     pdf.set_draw_color(200, 196, 186)
     heading = FontFace(emphasis="BOLD", fill_color=HEADER_FILL, color=INK)
-    with pdf.table(col_widths=(7, 60, 33, 28, 24, 22), text_align="LEFT", line_height=5.2,
-                   headings_style=heading, padding=1.6) as table:
+    title_face = FontFace(emphasis="BOLD")
+    source_face = FontFace(size_pt=8, color=SOFT)
+    with pdf.table(col_widths=COLUMNS, width=sum(COLUMNS), text_align="LEFT", v_align="TOP",
+                   line_height=4.6, headings_style=heading, padding=(1.6, 1.2)) as table:
         row = table.row()
         for label in ("#", t("col_action"), t("col_owner"), t("col_due"), t("col_votes"),
                       t("col_status")):
             row.cell(pdf.clean(label))
         for number, action in enumerate(plan["actions"], 1):
+            sources = _sources(action, t)
+            # The source notes sit in a row of their own under the title, without a line
+            # between them, so the title can be bold and the notes small and grey.
+            span = 2 if sources else 1
             row = table.row()
-            title = action["title"] + "".join(f"\n· {line}" for line in _sources(action, t))
-            row.cell(str(number))
-            row.cell(pdf.clean(title))
-            row.cell(pdf.clean(action["owner"] or t("plan_no_owner")))
-            row.cell(pdf.clean(format_date(action["due"]) if action["due"] else t("plan_no_due")))
-            row.cell(str(action["votes"]))
-            row.cell(pdf.clean(t("status_" + action["status"])))
+            row.cell(str(number), rowspan=span)
+            if sources:
+                row.cell(pdf.clean(action["title"]), style=title_face, border=TITLE_BORDERS,
+                         padding=(1.6, 1.2, 0.6, 1.2))
+            else:
+                row.cell(pdf.clean(action["title"]), style=title_face)
+            row.cell(pdf.clean(action["owner"] or t("plan_no_owner")), rowspan=span)
+            row.cell(pdf.clean(format_date(action["due"]) if action["due"] else t("plan_no_due")),
+                     rowspan=span)
+            row.cell(str(action["votes"]), rowspan=span)
+            row.cell(pdf.clean(t("status_" + action["status"])), rowspan=span)
+            if sources:
+                table.row().cell(pdf.clean(sources), style=source_face, border=SOURCE_BORDERS,
+                                 padding=(0, 1.2, 1.6, 1.2))
     pdf.ln(6)
 
 
 SOURCES_SHOWN = 3
-SOURCE_CHARS = 90
 
 
 def _sources(action, t):
-    """A few short source lines, so one action's row always fits on a page."""
-    lines = [s["text"] if len(s["text"]) <= SOURCE_CHARS else s["text"][:SOURCE_CHARS] + "…"
-             for s in action["sources"][:SOURCES_SHOWN]]
+    """The "From: …" line: the first few source notes in full, so a row fits on a page."""
+    texts = [" ".join(source["text"].split()) for source in action["sources"][:SOURCES_SHOWN]]
     hidden = len(action["sources"]) - SOURCES_SHOWN
     if hidden > 0:
-        lines.append(t("plan_more_sources", n=hidden))
-    return lines
+        texts.append(t("plan_more_sources", n=hidden))
+    return t("action_from_notes", notes=" · ".join(texts)) if texts else ""
 
 
 def _said(pdf, plan, t):
@@ -149,19 +171,43 @@ def _said(pdf, plan, t):
         elif not step["clusters"] and not step["notes"]:
             _text(pdf, t("plan_no_notes"), color=SOFT)
         for cluster in step["clusters"]:
-            _text(pdf, cluster["title"] or t("cluster_untitled"), size=10.5, style="B")
-            for note in cluster["notes"]:
-                _note(pdf, note, t, indent=4)
-        for note in step["notes"]:
-            _note(pdf, note, t)
+            _group(pdf, cluster["title"] or t("cluster_untitled"), cluster["notes"], t)
+        for group in step["by_lane"]:
+            title = (group["title"] or t("plan_other")) if step["headed"] else None
+            _group(pdf, title, group["notes"], t)
         pdf.ln(3)
 
 
-def _note(pdf, note, t, indent=0):
+def _group(pdf, title, notes, t):
+    """A bold heading (when given) over a bulleted list of notes."""
+    if title:
+        if pdf.will_page_break(2 * LINE + 2):  # never a heading alone at the foot of a page
+            pdf.add_page()
+        pdf.ln(1)
+        _text(pdf, title, size=10, style="B")
+    for note in notes:
+        _note(pdf, note, t)
+
+
+BULLET = 4.5  # mm from a bullet to its text; wrapped lines hang there too
+
+
+def _note(pdf, note, t):
+    """One note as a bullet: its text, then votes and author in grey."""
     extra = [t("plan_votes", n=note["votes"])] if note["votes"] else []
     extra.append(note["author"] or t("plan_anonymous_or_unknown"))
-    pdf.set_x(pdf.l_margin + indent)
+    if pdf.will_page_break(LINE):
+        pdf.add_page()
+    pdf.set_fill_color(*INK)
+    pdf.ellipse(pdf.l_margin + 1.2, pdf.get_y() + LINE / 2 - 0.65, 1.3, 1.3, style="F")
+    margin = pdf.l_margin
+    # write() wraps at the left margin: moving it gives the hanging indent.
+    pdf.set_left_margin(margin + BULLET)
+    pdf.set_x(margin + BULLET)
     pdf.set_font(pdf.family, "", 10)
     pdf.set_text_color(*INK)
-    pdf.multi_cell(0, 5.2, pdf.clean(f"• {note['text']}  ({', '.join(extra)})"),
-                   new_x="LMARGIN", new_y="NEXT")
+    pdf.write(LINE, pdf.clean(note["text"]))
+    pdf.set_text_color(*SOFT)
+    pdf.write(LINE, pdf.clean(f"  ({', '.join(extra)})"))
+    pdf.set_left_margin(margin)
+    pdf.ln(LINE)

@@ -1,7 +1,10 @@
 """The plan: what the team will do (hard side) and what the group said (soft side).
 
 A pure function of the workshop: notes still private are counted, never shown;
-anonymous notes never carry an author.
+anonymous notes never carry an author. Per step the clusters come first, top-voted
+first; the loose notes follow under their lane, in the step's lane order. `headed`
+tells a writer to put a heading over each loose group ("other" when it has no lane
+title), so loose notes never read as part of the cluster above them.
 """
 
 from datetime import date
@@ -24,7 +27,8 @@ def _step(index, step, workshop):
     notes = workshop.live_notes(index)
     if step.hidden:
         return {"index": index, "title": step.title, "prompt": step.prompt, "lanes": step.lanes,
-                "private": len(notes), "clusters": [], "notes": []}
+                "private": len(notes), "clusters": [], "notes": [], "by_lane": [],
+                "headed": False}
     shown = [_note(note, workshop) for note in notes]
     clusters = []
     for cluster in workshop.clusters.values():
@@ -32,10 +36,26 @@ def _step(index, step, workshop):
         if cluster.step == index and members:
             clusters.append({"title": cluster.title, "notes": _by_votes(members),
                              "votes": sum(note["votes"] or 0 for note in members)})
-    loose = [note for note in shown if note["group"] not in workshop.clusters]
+    loose = _by_votes([note for note in shown if note["group"] not in workshop.clusters])
     return {"index": index, "title": step.title, "prompt": step.prompt, "lanes": step.lanes,
             "private": 0, "clusters": sorted(clusters, key=lambda c: -c["votes"]),
-            "notes": _by_votes(loose)}
+            "notes": loose, "by_lane": _by_lane(loose, step.lanes),
+            "headed": bool(clusters or step.lanes)}
+
+
+def _by_lane(loose, lanes):
+    """Loose notes under their lane, in the step's lane order; the rest under "other".
+
+    Empty lanes are left out. A group whose `title` is None is "other": every loose
+    note of a step without lanes, or a note whose lane the step does not have.
+    """
+    groups = [{"lane": lane["key"], "title": lane["title"] or lane["key"],
+               "notes": [note for note in loose if note["lane"] == lane["key"]]}
+              for lane in lanes]
+    known = {lane["key"] for lane in lanes}
+    groups.append({"lane": None, "title": None,
+                   "notes": [note for note in loose if note["lane"] not in known]})
+    return [group for group in groups if group["notes"]]
 
 
 def _action(action, workshop):

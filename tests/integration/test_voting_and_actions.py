@@ -572,7 +572,7 @@ def test_markdown_plan_has_actions_owners_dutch_dates_and_hides_what_the_room_di
     assert text.startswith("# Teamdag Één café\n")
     for title in ("Één overleg per week", "Koffie met het café-team", "Evaluatie in januari"):
         assert title in text
-    assert '| 2 | =HYPERLINK\\("http://x"\\) | Pim | 1 maart 2027 | 1 |' in text
+    assert '| 2 | =HYPERLINK("http://x") | Pim | 1 maart 2027 | 1 |' in text
     assert "| 1 | Één overleg per week | Sanne | 15 december 2026 | 3 |" in text
     assert "1 maart 2027" in text and "31 januari 2027" in text
     assert "Externe coach" in text and "nog geen eigenaar" in text
@@ -580,10 +580,11 @@ def test_markdown_plan_has_actions_owners_dutch_dates_and_hides_what_the_room_di
     assert ANONYMOUS_AUTHOR not in text
     assert PRIVATE_TEXT not in text and "Qwerty" not in text
     assert "1 notitie is nog privé en staat niet in dit plan." in text
-    # What the group said: top-voted notes first within the step.
+    # What the group said: per lane, in the step's lane order.
     said = text[text.index("## Wat we zeiden"):]
-    assert (said.index("Open agenda voor iedereen") < said.index("Ideeën ophalen")
-            < said.index("Samen 🎉"))
+    assert (said.index("#### Transparantie") < said.index("Open agenda voor iedereen")
+            < said.index("#### Dialoog") < said.index("Samen 🎉")
+            < said.index("#### Reflectie") < said.index("Ideeën ophalen"))
 
 
 def test_csv_plan_opens_in_dutch_excel_and_never_starts_a_formula(plan_room):

@@ -7,7 +7,11 @@ import json
 import re
 import uuid
 from datetime import date
+from html.parser import HTMLParser
+from pathlib import Path
+from types import SimpleNamespace
 
+import jinja2
 import pytest
 from icalendar import Calendar
 from pypdf import PdfReader
@@ -18,12 +22,14 @@ from cocreate.domain import (FACILITATOR, PARTICIPANT, DomainError, apply, join,
 from cocreate.export import (backup, backup_schema, build_plan, render_csv, render_ics,
                              render_markdown, render_pdf, restore)
 from cocreate.export import pdf as pdf_module
+from cocreate.export.markdown import escape
 from cocreate.i18n import long_date, translate
 
 NOW = "2026-11-22T09:00:00+00:00"
 TODAY = date(2026, 11, 22)
 GOALS, BRAND, FRICTION, PLATFORM = 0, 1, 2, 3  # FRICTION: private writing, anonymity allowed
 HOSTILE = "<script>alert(1)</script> [x](javascript:alert(1))"
+TEMPLATES = Path(__file__).resolve().parents[2] / "cocreate" / "templates"
 
 
 def t_for(language):
@@ -91,6 +97,121 @@ def rich_workshop():
     removed = action(workshop, "ann", "Vergeten actie")
     run(workshop, "ann", p.ACTION_REMOVE, {"id": removed})
     return workshop, notes, anonymous
+
+
+def lanes_workshop():
+    """Step 4 with notes in three of its four lanes, a cluster, and a note without a lane."""
+    workshop = make_workshop()
+    ids = {text: add(workshop, who, PLATFORM, text, lane=lane) for who, text, lane in [
+        ("bob", "Terugblik", "reflection"), ("ann", "Spreekuur", "dialogue"),
+        ("bob", "Notulen delen", "transparency"), ("ann", "Open agenda", "transparency"),
+        ("ann", "Koffiegesprek", "dialogue"), ("bob", "Besluitenlijst", "reflection"),
+        ("ann", "Oud idee", "dialogue")]}
+    run(workshop, "fac", p.NOTE_GROUP, {"ids": [ids["Koffiegesprek"], ids["Besluitenlijst"]],
+                                        "title": "Ontmoeten"})
+    # The commands never leave a note of a step with lanes outside them; the plan must
+    # still show such a note, whatever data it comes from.
+    workshop.notes[ids["Oud idee"]].lane = None
+    vote(workshop, PLATFORM, [("ann", ids["Open agenda"]), ("bob", ids["Open agenda"]),
+                              ("bob", ids["Besluitenlijst"])])
+    return workshop
+
+
+LANES_OUTLINE = [("heading", "Ontmoeten"), ("note", "Besluitenlijst"), ("note", "Koffiegesprek"),
+                 ("heading", "Transparantie"), ("note", "Open agenda"), ("note", "Notulen delen"),
+                 ("heading", "Dialoog"), ("note", "Spreekuur"),
+                 ("heading", "Reflectie"), ("note", "Terugblik"),
+                 ("heading", "Overig"), ("note", "Oud idee")]
+
+
+def clustered_goals_workshop():
+    """Step 1 (no lanes) with one cluster and two loose notes; step 2 with one loose note."""
+    workshop = make_workshop()
+    ids = {text: add(workshop, "ann", GOALS, text)
+           for text in ("Groei", "Rust", "Plezier", "Minder mail")}
+    run(workshop, "fac", p.NOTE_GROUP, {"ids": [ids["Groei"], ids["Rust"]], "title": "Koers"})
+    add(workshop, "bob", BRAND, "Verbinder")
+    return workshop
+
+
+def plan_page(plan, language="nl"):
+    """plan.html as the plan page renders it (Jinja, autoescaped), without a server."""
+    environment = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True)
+    environment.globals["url_for"] = lambda endpoint, **values: f"/{endpoint}"
+    return environment.get_template("plan.html").render(
+        plan=plan, t=t_for(language), format_date=date_for(language), lang=language,
+        workshop=SimpleNamespace(id=plan["id"]), board_url="/board", title=plan["title"])
+
+
+class PageOutline(HTMLParser):
+    """The h4 headings and note texts of one step's section of the plan page, in order."""
+
+    def __init__(self, index):
+        super().__init__()
+        self.section, self.inside = f"plan-step-{index}", False
+        self.capture, self.outline = None, []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "section":
+            self.inside = attrs.get("aria-labelledby") == self.section
+        elif self.inside and tag == "h4":
+            self.capture = ["heading", ""]
+        elif self.inside and attrs.get("class") == "plan-note-text":
+            self.capture = ["note", ""]
+
+    def handle_data(self, data):
+        if self.capture:
+            self.capture[1] += data
+
+    def handle_endtag(self, tag):
+        if tag == "section":
+            self.inside = False
+        elif self.capture and tag in ("h4", "span"):
+            self.outline.append(tuple(self.capture))
+            self.capture = None
+
+
+def markdown_outline(markdown, index):
+    """The sub-headings and note texts of step `index` in a Markdown plan, in order."""
+    section = markdown.split(f"\n### {index + 1}. ")[1].split("\n### ")[0]
+    outline = []
+    for line in section.splitlines():
+        if line.startswith("#### "):
+            outline.append(("heading", line.removeprefix("#### ")))
+        elif line.startswith("- "):
+            outline.append(("note", line.removeprefix("- ").rsplit(" (", 1)[0]))
+    return outline
+
+
+def pdf_outline(data, index):
+    """The bold sub-headings and one-line note texts of step `index` in a PDF plan, in order."""
+    runs = pdf_runs(data)
+    start = next(n for n, r in enumerate(runs)
+                 if r.bold and r.size == 12 and r.text.startswith(f"{index + 1}. "))
+    outline = []
+    for run in runs[start + 1:]:
+        if run.bold and run.size == 12:
+            break
+        if run.size == 10 and run.bold:
+            outline.append(("heading", run.text))
+        elif run.size == 10 and not run.text.startswith("("):  # "(2 stemmen, Ann)" is not a note
+            outline.append(("note", run.text))
+    return outline
+
+
+def outline(writer, plan, index):
+    """What one writer shows of step `index`: ("heading", title) and ("note", text) in order."""
+    if writer == "page":
+        parser = PageOutline(index)
+        parser.feed(plan_page(plan))
+        return parser.outline
+    if writer == "markdown":
+        return markdown_outline(render_markdown(plan, T, FORMAT_DATE), index)
+    return pdf_outline(render_pdf(plan, T, FORMAT_DATE), index)
+
+
+WRITERS = ["page", "markdown", "pdf"]
 
 
 # -- build_plan ------------------------------------------------------------------------
@@ -170,10 +291,60 @@ def test_plan_lists_clusters_first_top_voted_first_then_loose_notes_by_votes():
                                                                 ("los1", 0)]
     markdown = render_markdown(build_plan(workshop, TODAY), T, FORMAT_DATE)
     said = markdown[markdown.index("### 4."):]
-    order = [said.index(text) for text in ("**Cluster B**", "- b1", "- b2", "**Cluster A**",
-                                           "- a2", "- a1", "- los3", "- los2", "- los1")]
+    order = [said.index(text) for text in ("#### Cluster B", "- b1", "- b2", "#### Cluster A",
+                                           "- a2", "- a1", "#### Transparantie", "- los3",
+                                           "- los2", "- los1")]
     assert order == sorted(order)
     assert "- b1 (2 stemmen, Ann)" in said and "- los2 (1 stem, Ann)" in said
+
+
+def test_plan_groups_the_loose_notes_of_a_step_with_lanes_by_lane_in_lane_order():
+    step = build_plan(lanes_workshop(), TODAY)["steps"][PLATFORM]
+    assert step["headed"] is True
+    assert [(c["title"], [n["text"] for n in c["notes"]]) for c in step["clusters"]] == [
+        ("Ontmoeten", ["Besluitenlijst", "Koffiegesprek"])]
+    # Lane order, not writing order; the empty lane (Toegankelijkheid) is left out;
+    # top-voted first within a lane; a note without a known lane comes last.
+    assert [(g["lane"], g["title"], [n["text"] for n in g["notes"]])
+            for g in step["by_lane"]] == [
+        ("transparency", "Transparantie", ["Open agenda", "Notulen delen"]),
+        ("dialogue", "Dialoog", ["Spreekuur"]),
+        ("reflection", "Reflectie", ["Terugblik"]),
+        (None, None, ["Oud idee"]),
+    ]
+
+
+def test_plan_heads_loose_notes_only_when_a_step_has_clusters_or_lanes():
+    steps = build_plan(clustered_goals_workshop(), TODAY)["steps"]
+    assert steps[GOALS]["headed"] is True
+    assert [[n["text"] for n in g["notes"]] for g in steps[GOALS]["by_lane"]] == [
+        ["Plezier", "Minder mail"]]
+    assert steps[BRAND]["headed"] is False
+    assert [[n["text"] for n in g["notes"]] for g in steps[BRAND]["by_lane"]] == [["Verbinder"]]
+
+
+@pytest.mark.parametrize("writer", WRITERS)
+def test_every_writer_shows_clusters_then_each_lane_under_its_heading(writer):
+    plan = build_plan(lanes_workshop(), TODAY)
+    assert outline(writer, plan, PLATFORM) == LANES_OUTLINE
+
+
+@pytest.mark.parametrize("writer", WRITERS)
+def test_every_writer_puts_loose_notes_after_clusters_under_other(writer):
+    plan = build_plan(clustered_goals_workshop(), TODAY)
+    assert outline(writer, plan, GOALS) == [
+        ("heading", "Koers"), ("note", "Groei"), ("note", "Rust"),
+        ("heading", "Overig"), ("note", "Plezier"), ("note", "Minder mail")]
+    # A step with neither clusters nor lanes keeps its plain list.
+    assert outline(writer, plan, BRAND) == [("note", "Verbinder")]
+
+
+def test_plan_page_keeps_its_heading_levels_in_order_with_lanes():
+    page = plan_page(build_plan(lanes_workshop(), TODAY), "en")
+    levels = [int(level) for level in re.findall(r"<h([1-6])\b", page)]
+    assert all(later <= earlier + 1 for earlier, later in zip(levels, levels[1:])), levels
+    assert "<h4>Transparency</h4>" not in page  # lane titles are the workshop's own
+    assert "<h4>Transparantie</h4>" in page and "<h4>Other</h4>" in page
 
 
 def test_plan_never_names_the_author_of_an_anonymous_note():
@@ -224,13 +395,56 @@ def test_markdown_escapes_html_and_links_in_all_user_text():
     markdown = render_markdown(build_plan(workshop, TODAY), T, FORMAT_DATE)
     assert not re.search(r"(?<!\\)<[A-Za-z/]", markdown), markdown  # no raw tag
     assert not re.search(r"(?<!\\)\]\(", markdown), markdown  # no link
-    assert "\\<script\\>alert\\(1\\)\\</script\\>" in markdown
-    assert "\\[x\\]\\(javascript:alert\\(1\\)\\)" in markdown
-    assert "\\<img src=x onerror=alert\\(1\\)\\>" in markdown
+    assert "\\<script>alert(1)\\</script>" in markdown
+    assert "\\[x\\](javascript:alert(1))" in markdown
+    assert "\\<img src=x onerror=alert(1)>" in markdown
     assert not any(line.startswith("# Kop") for line in markdown.splitlines())
     # Pipes in user text do not add table columns.
     row = next(line for line in markdown.splitlines() if "a \\| b" in line)
     assert len(re.findall(r"(?<!\\)\|", row)) == 7
+
+
+def test_markdown_leaves_punctuation_that_means_nothing_where_it_stands():
+    workshop = make_workshop()
+    join(workshop, "ingrid", "Ingrid (HR)", PARTICIPANT, NOW)
+    texts = ["Minder vergaderen, meer doen!", "Klanttevredenheid naar 8+", "+31 6 12345678 bellen",
+             "Vraag? {optioneel} 50% korting", "snake_case_naam", "5 * 3 = 15", "~10 mensen",
+             "#1 werkgever in de regio"]
+    for text in texts:
+        add(workshop, "ingrid", GOALS, text)
+    action(workshop, "ingrid", "Ingrid (HR) belt terug!", owner="ingrid")
+    markdown = render_markdown(build_plan(workshop, TODAY), T, FORMAT_DATE)
+    for text in texts:
+        assert f"- {text} (Ingrid (HR))" in markdown
+    assert "| 1 | Ingrid (HR) belt terug! | Ingrid (HR) |" in markdown
+    assert not re.search(r"\\[()!+{}%#]", markdown), markdown
+
+
+@pytest.mark.parametrize("text, escaped", [
+    ("# Kop", "\\# Kop"),
+    ("- lijst", "\\- lijst"),
+    ("+ punt", "\\+ punt"),
+    ("> citaat", "\\> citaat"),
+    ("1. eerste", "1\\. eerste"),
+    ("2) tweede", "2\\) tweede"),
+    ("---", "\\---"),
+    ("*nadruk* en **vet**", "*nadruk\\* en **vet\\*\\*"),
+    ("_nadruk_ maar snake_case", "_nadruk\\_ maar snake_case"),
+    ("~~weg~~", "\\~~weg\\~\\~"),
+    ("`code`", "\\`code\\`"),
+    ("[x](http://evil.test)", "\\[x\\](http://evil.test)"),
+    ("<b>vet</b> maar < 5", "\\<b>vet\\</b> maar < 5"),
+    ("R&amp;D", "R\\&amp;D"),
+    ("C:\\pad\\", "C:\\pad\\\\"),
+    ("regel een\n# regel twee", "regel een # regel twee"),
+])
+def test_markdown_escapes_markup_only_where_it_would_take_effect(text, escaped):
+    assert escape(text) == escaped
+
+
+def test_markdown_escapes_pipes_only_in_table_cells_and_closing_hashes_only_in_headings():
+    assert escape("a | b") == "a | b" and escape("a | b", cell=True) == "a \\| b"
+    assert escape("Team #") == "Team #" and escape("Team #", heading=True) == "Team \\#"
 
 
 # -- PDF ------------------------------------------------------------------------------------
@@ -238,6 +452,70 @@ def test_markdown_escapes_html_and_links_in_all_user_text():
 def pdf_text(data):
     reader = PdfReader(io.BytesIO(data))
     return " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+
+
+MM = 72 / 25.4  # PDF points in a millimetre
+A4_WIDTH, MARGIN = 210, 18
+
+
+def pdf_runs(data):
+    """Every line of text drawn: page, x and y in mm from the top left, text, bold, size."""
+    runs = []
+    for number, page in enumerate(PdfReader(io.BytesIO(data)).pages):
+        top = float(page.mediabox.height)
+
+        def visit(text, _cm, tm, font, size, number=number, top=top):
+            if text.strip():
+                runs.append(SimpleNamespace(
+                    page=number, x=tm[4] / MM, y=(top - tm[5]) / MM, raw=text, text=text.strip(),
+                    bold="Bold" in str((font or {}).get("/BaseFont")), size=size))
+        page.extract_text(visitor_text=visit)
+    return runs
+
+
+def test_pdf_note_lines_are_left_aligned_and_wrap_under_the_text_not_the_bullet():
+    workshop = make_workshop()
+    text = ("Een team waar nieuwe collega's zich binnen een maand thuis voelen en weten bij wie "
+            "ze terecht kunnen, ook als het druk is en niemand tijd lijkt te hebben voor vragen")
+    add(workshop, "ann", GOALS, text)
+    runs = pdf_runs(render_pdf(build_plan(workshop, TODAY), T, FORMAT_DATE))
+    heading = next(r for r in runs if r.text == "1. Doelen stellen")
+    below = next(r for r in runs if r.text == "2. Persoonlijk merk")
+    lines = [r for r in runs if heading.y < r.y < below.y and r.size == 10 and not r.bold
+             and not r.text.startswith("(")]  # "(Ann)" follows the text in grey
+    assert len(lines) >= 2
+    assert lines[0].x > heading.x + 3  # the text starts right of the bullet ...
+    assert all(r.x == lines[0].x for r in lines)  # ... and wrapped lines hang under it
+    assert not any("  " in r.raw.strip() for r in lines)  # not justified: no stretched gaps
+    assert " ".join(r.text for r in lines) == text
+
+
+def test_pdf_action_rows_have_a_bold_title_over_small_full_sources_and_top_aligned_cells():
+    workshop = make_workshop()
+    long_note = ("Iedereen moet de agenda van het overleg vooraf kunnen zien en aanvullen, zodat "
+                 "besluiten niet meer achter gesloten deuren vallen en wie er niet bij was, "
+                 "achteraf kan nalezen wat er is afgesproken, door wie, en waarom; dat scheelt "
+                 "ons allemaal veel gedoe en misverstanden achteraf.")
+    assert len(long_note) == 280
+    ids = [add(workshop, "ann", PLATFORM, text) for text in (long_note, "Notulen delen")]
+    action(workshop, "ann", "Agenda vooraf delen", owner="bob", note_ids=ids)
+    data = render_pdf(build_plan(workshop, TODAY), T, FORMAT_DATE)
+    runs = pdf_runs(data)
+    title = next(r for r in runs if r.text == "Agenda vooraf delen")
+    sources = next((r for r in runs if r.text.startswith("Uit: ")), None)
+    assert title.bold and sources is not None
+    assert not sources.bold and sources.size < title.size
+    assert sources.y > title.y and abs(sources.x - title.x) < 0.5
+    assert f"Uit: {long_note} · Notulen delen" in pdf_text(data)  # whole notes, not cut short
+    row = {r.text for r in runs if abs(r.y - title.y) < 0.5}
+    assert {"1", "Bob", "geen datum", "0", "Open"} <= row  # every cell starts at the top
+    labels = ("#", "Actie", "Eigenaar", "Deadline", "Stemmen", "Status")
+    header = {r.text: r.x for r in runs if r.bold and r.text in labels}
+    assert set(header) == set(labels)  # no heading wraps
+    edges = [header[label] for label in labels] + [A4_WIDTH - MARGIN]
+    widths = dict(zip(labels, (right - left for left, right in zip(edges, edges[1:]))))
+    assert max(widths, key=widths.get) == "Actie"
+    assert widths["Actie"] > 0.42 * (A4_WIDTH - 2 * MARGIN)
 
 
 @pytest.mark.parametrize("language", ["nl", "en"])
@@ -262,6 +540,12 @@ def test_pdf_survives_text_outside_latin_1():
     assert data.startswith(b"%PDF-")
     text = pdf_text(data)
     assert "Werkdag" in text and "Кириллица" in text and "Ωmega" in text and "Zoë" in text
+
+
+def test_pdf_replaces_what_the_bold_font_lacks_in_a_bold_action_title():
+    workshop = make_workshop()
+    action(workshop, "ann", "Agenda 𝖠𝖡 delen")  # "fancy text": in DejaVu Sans, not its bold
+    assert "Agenda ?? delen" in pdf_text(render_pdf(build_plan(workshop, TODAY), T, FORMAT_DATE))
 
 
 def test_pdf_with_the_core_font_replaces_what_latin_1_lacks(monkeypatch):
