@@ -333,9 +333,10 @@ def plan_page(workshop_id):
     if _member(workshop_id) is None:
         return redirect(url_for("web.join_page", code=summary.join_code))
     workshop, plan, t, fmt = _plan_for_member(workshop_id)
-    board = "web.facilitate" if _member(workshop_id).role == FACILITATOR else "web.board"
+    facilitating = _member(workshop_id).role == FACILITATOR
+    board = "web.facilitate" if facilitating else "web.board"
     return _page("plan.html", workshop_language=summary.language, workshop=summary, plan=plan,
-                 format_date=fmt, title=summary.title,
+                 format_date=fmt, title=summary.title, facilitating=facilitating,
                  board_url=url_for(board, workshop_id=workshop_id))
 
 

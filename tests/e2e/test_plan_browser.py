@@ -208,10 +208,10 @@ def test_plan_page_shows_the_actions_and_downloads_a_pdf(server, clients, contex
         ["Transparantie", "Dialoog", "Reflectie"])
     expect(platform.locator("ul.plan-notes").nth(1)).to_contain_text("Ideeën ophalen bij klanten")
     links = page.locator("nav.downloads a[download]")
-    expect(links).to_have_count(5)
-    hrefs = [links.nth(n).get_attribute("href") for n in range(5)]
+    expect(links).to_have_count(4)  # the JSON backup only on the facilitator's plan page
+    hrefs = [links.nth(n).get_attribute("href") for n in range(4)]
     assert hrefs == [f"/w/{room.id}/{name}" for name in
-                     ("plan.pdf", "plan.md", "plan.csv", "plan.ics", "export.json")]
+                     ("plan.pdf", "plan.md", "plan.csv", "plan.ics")]
 
     with page.expect_download() as caught:
         page.get_by_role("link", name="PDF").click()
@@ -303,3 +303,35 @@ def test_html_in_notes_names_and_actions_is_literal_text_on_every_page_and_downl
     assert not re.search(r"(?<!\\)<img", markdown), markdown  # every `<` is escaped
     assert "\\<img src=x onerror=\"window.\\__xss=1\">" in markdown
     assert downloads["export.json"].json()["actions"][0]["title"] == XSS
+
+
+def test_on_a_phone_each_action_of_the_plan_is_a_card_with_owner_and_deadline_in_view(
+        server, clients, contexts):
+    created = server.create_workshop("Teamdag")
+    workshop_id = created["id"]
+    desk = clients(server.url, workshop_id, created["facilitator_token"])
+    ok(desk.call("action:add", {"id": str(uuid.uuid4()), "title": "Klantpanel organiseren",
+                                "owner": "Fatima El Amrani", "due": "2027-02-01"}))
+    sanne = server.join(workshop_id, "Sanne")
+    phone = with_token(contexts(390, 844), server, workshop_id, sanne["token"])
+    page = phone.new_page()
+    page.goto(f"{server.url}/w/{workshop_id}/plan")
+
+    card = page.locator(".plan-table tr", has_text="Klantpanel organiseren")
+    for label, value in (("Eigenaar", "Fatima El Amrani"), ("Deadline", "1 februari 2027"),
+                         ("Status", "Open")):
+        cell = card.locator("td", has_text=value)
+        expect(cell).to_be_in_viewport()
+        box = cell.bounding_box()
+        assert box["x"] + box["width"] <= 390, (label, box)
+        # The column's name stands before the value, as the table header is not shown.
+        shown = cell.evaluate("td => getComputedStyle(td, '::before').content")
+        assert shown == f'"{label}: "', shown
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    # The JSON backup is the facilitator's business; participants get the plan itself.
+    expect(page.get_by_role("link", name="Back-up (JSON)")).to_have_count(0)
+    expect(page.get_by_role("link", name="PDF")).to_be_visible()
+    desk_page = with_token(contexts(), server, workshop_id, created["facilitator_token"]).new_page()
+    desk_page.goto(f"{server.url}/w/{workshop_id}/plan")
+    expect(desk_page.get_by_role("link", name="Back-up (JSON)")).to_be_visible()
+    assert phone.page_errors == []
