@@ -43,6 +43,7 @@ def pages(created, person):
         ("facilitate", f"/w/{workshop}/facilitate", created["facilitator_token"], True),
         ("present", f"/w/{workshop}/present", created["facilitator_token"], True),
         ("plan", f"/w/{workshop}/plan", person["token"], False),
+        ("facilitator's plan", f"/w/{workshop}/plan", created["facilitator_token"], False),
         ("not found", "/w/does-not-exist", None, False),
     ]
 
@@ -63,6 +64,8 @@ def test_every_page_has_no_axe_violations(server, contexts, busy_workshop, width
             page.wait_for_selector('[data-bind="connection"][data-state="online"]',
                                    state="attached")
             page.wait_for_selector(".note")
+        # Folded panels (step and workshop settings, deleting) are checked unfolded too.
+        page.evaluate("document.querySelectorAll('details').forEach((d) => { d.open = true; })")
         page.add_script_tag(path=str(AXE))
         violations = page.evaluate(
             """async (rules) => (await axe.run(document, {runOnly: rules})).violations
