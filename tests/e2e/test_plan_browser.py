@@ -198,6 +198,8 @@ def test_plan_page_shows_the_actions_and_downloads_a_pdf(server, clients, contex
     expect(rows.nth(0)).to_contain_text("Één overleg per week")
     expect(rows.nth(0)).to_contain_text("15 december 2026")
     expect(rows.nth(0)).to_contain_text("Sanne")
+    expect(rows.nth(0).locator(".sources-label")).to_have_text("Uit de notities:")
+    expect(rows.nth(2).locator(".sources-label")).to_have_count(0)  # made from no note
     expect(rows.nth(1)).to_contain_text("Klantpanel opzetten")
     expect(rows.nth(1)).to_contain_text("1 maart 2027")
     expect(rows.nth(2)).to_contain_text("nog geen eigenaar")
