@@ -115,6 +115,10 @@ def test_a_whole_workshop_from_creation_to_the_pdf(server, contexts):
     people[0].locator(".note", has_text="Open agenda's").get_by_role(
         "button", name="Geef deze notitie een stip").click()
     expect(projector.locator(".note-votes")).to_have_count(0)
+    # While the room votes, a note offers only its dots: no editing, no actions yet.
+    voting_note = people[0].locator(".note", has_text="Open agenda's")
+    expect(voting_note.get_by_role("button", name="→ Actie")).to_have_count(0)
+    expect(voting_note.get_by_role("button", name="Bewerken")).to_have_count(0)
     expect(bound(projector, "projector-voting")).to_have_text(
         "Stemmen: 2 stippen per persoon · 1 van 3 klaar")
     expect(bound(facilitator, "voting-state")).to_contain_text("3 van 3 hebben gestemd")

@@ -249,7 +249,8 @@ export class BoardView {
       actions.append(edit, remove);
       item.append(actions);
     }
-    if (this.controls && !note.pending && !this.store.isHidden(note.step)) {
+    // Actions come from notes once the room has voted, not while it votes.
+    if (this.controls && !note.pending && !this.store.isHidden(note.step) && voteState !== "open") {
       const make = el("button", "icon-button make-action", t("note_make_action"));
       make.type = "button";
       make.dataset.action = "make-action";
