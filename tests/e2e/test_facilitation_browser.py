@@ -327,3 +327,21 @@ def test_the_facilitator_deletes_the_workshop_and_every_open_page_learns_it(serv
     expect(participant.get_by_role("heading", name="Niet gevonden")).to_be_visible()
     assert requests.get(f"{server.url}/api/join/{created['join_code']}", timeout=10).status_code == 404
     assert desk.page_errors == [] and phone.page_errors == []
+
+
+def test_the_facilitator_sees_who_is_connected_busy_or_done(server, clients, contexts):
+    created = server.create_workshop("Teamdag")
+    workshop_id = created["id"]
+    desk = with_token(contexts(1440, 900), server, workshop_id, created["facilitator_token"])
+    facilitate = open_page(desk, created["urls"]["facilitate"], "Doelen stellen")
+    people = bound(facilitate, "people")
+    ann = server.join(workshop_id, "Ann")
+    expect(people.locator(".person", has_text="Ann")).to_contain_text("niet verbonden")
+
+    socket = clients(server.url, workshop_id, ann["token"])
+    expect(people.locator(".person", has_text="Ann")).to_contain_text("bezig")
+    assert socket.call("participant:ready", {"ready": True})["ok"]
+    expect(people.locator(".person", has_text="Ann")).to_contain_text("klaar ✓")
+    socket.close()
+    expect(people.locator(".person", has_text="Ann")).to_contain_text("klaar ✓")  # done is done
+    assert desk.page_errors == []

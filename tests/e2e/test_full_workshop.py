@@ -66,9 +66,16 @@ def test_a_whole_workshop_from_creation_to_the_pdf(server, contexts):
         write(page, text)
     for page in people + [facilitator, projector]:
         expect(notes_on(page)).to_have_count(3)
-    for page in people:
+    room = bound(facilitator, "people")
+    expect(room.locator(".person-busy .person-state")).to_have_text(["bezig"] * 3)
+    people[0].get_by_role("button", name="Ik ben klaar").click()
+    # Who is still busy comes first; who is done goes to the end of the list.
+    expect(room.locator(".person").last).to_contain_text("klaar ✓")
+    expect(room.locator(".person-busy")).to_have_count(2)
+    for page in people[1:]:
         page.get_by_role("button", name="Ik ben klaar").click()
     expect(bound(facilitator, "ready-count").first).to_have_text("3 van 3 klaar")
+    expect(room.locator(".person-ready")).to_have_count(3)
 
     # Step 2: personal brand; ready marks reset.
     facilitator.get_by_role("button", name="Volgende stap").click()

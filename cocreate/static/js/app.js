@@ -45,6 +45,7 @@ function renderRoom() {
     toggle.setAttribute("aria-pressed", String(Boolean(store.me.ready)));
     toggle.textContent = store.me.ready ? t("ready_done") : t("ready_button");
   }
+  panel?.renderPeople();
 }
 
 function renderProjectorVoting() {

@@ -3,7 +3,7 @@
 import { COMMANDS } from "./protocol.js";
 import { errorText, t } from "./i18n.js";
 import { uuid4 } from "./notes.js";
-import { bound } from "./board.js";
+import { bound, el } from "./board.js";
 
 
 /** A lane key from a title: lower-case letters, digits and dashes. */
@@ -122,6 +122,21 @@ export class FacilitatorPanel {
     this.toast(t("delete_failed"));
   }
 
+  /** Who is in the room: still busy first, then ready; who is not connected says so. */
+  renderPeople() {
+    const { store } = this;
+    if (!store.ready) return;
+    const people = [...store.participants.values()].filter((person) => person.role !== "facilitator")
+      .sort((a, b) => Number(a.ready) - Number(b.ready) || a.name.localeCompare(b.name));
+    bound("people").replaceChildren(...people.map((person) => {
+      const online = store.online.has(person.id);
+      const state = person.ready ? "ready" : online ? "busy" : "offline";
+      const item = el("li", `person person-${state}`);
+      item.append(el("span", "person-name", person.name), el("span", "person-state", t(`person_${state}`)));
+      return item;
+    }));
+  }
+
   /** Reflect the store: which step is current, lock state, settings. */
   render() {
     const { store } = this;
@@ -158,6 +173,7 @@ export class FacilitatorPanel {
     reveal.textContent = t("reveal_button", { n: store.countsOf(store.currentIndex).notes });
     bound("timer-stop").hidden = !store.workshop.timer;
     this.#fillStepForm();
+    this.renderPeople();
     this.#renderGroupBar();
     this.#renderVoting();
   }
