@@ -258,6 +258,8 @@ def test_timer_started_by_the_facilitator_counts_down_on_the_participants_page(
     expect(timer).to_be_visible()
     expect(timer).to_have_text(re.compile(r"\b(1:00|0:[0-5]\d)\b"))
     expect(bound(facilitate, "timer-stop")).to_be_visible()
+    facilitate.get_by_role("button", name="+1 minuut").click()  # "nog een minuutje"
+    expect(timer).to_have_text(re.compile(r"\b(2:00|1:[0-5]\d)\b"))
 
     bound(facilitate, "timer-stop").click()
     expect(timer).to_be_hidden()

@@ -6,6 +6,8 @@ import { uuid4 } from "./notes.js";
 import { bound, el } from "./board.js";
 
 
+const TIMER_MAX_SECONDS = 4 * 60 * 60; // as the server allows (TIMER_MAX)
+
 /** A lane key from a title: lower-case letters, digits and dashes. */
 function slug(title) {
   const key = title.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
@@ -86,6 +88,7 @@ export class FacilitatorPanel {
       if (minutes >= 1 && minutes <= 240) this.#startTimer(Math.round(minutes * 60));
     });
     bound("timer-stop").addEventListener("click", () => this.#send(COMMANDS.TIMER_STOP, {}));
+    bound("timer-extend").addEventListener("click", () => this.#extendTimer());
     bound("co-facilitator-make").addEventListener("click", () => this.#coFacilitator());
     const stepForm = bound("step-form");
     stepForm.addEventListener("input", () => { this.stepFormTouched = true; });
@@ -172,6 +175,7 @@ export class FacilitatorPanel {
     reveal.hidden = !store.isHidden(store.currentIndex);
     reveal.textContent = t("reveal_button", { n: store.countsOf(store.currentIndex).notes });
     bound("timer-stop").hidden = !store.workshop.timer;
+    bound("timer-extend").hidden = !store.workshop.timer;
     this.#fillStepForm();
     this.renderPeople();
     this.#renderGroupBar();
@@ -253,6 +257,15 @@ export class FacilitatorPanel {
       reveal: stepForm.elements.reveal.value,
       anonymity: stepForm.elements.anonymity.value,
     };
+  }
+
+  /** "Nog een minuutje": the running countdown (or one that just ended) gets 60 s more. */
+  #extendTimer() {
+    const timer = this.store.workshop.timer;
+    if (!timer) return;
+    const left = Math.max(0, Math.ceil((Date.parse(timer.ends_at) - this.store.serverNow()) / 1000));
+    this.#send(COMMANDS.TIMER_START, { seconds: Math.min(TIMER_MAX_SECONDS, left + 60),
+                                       lock_at_end: Boolean(timer.lock_at_end) });
   }
 
   #startTimer(seconds) {
