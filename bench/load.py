@@ -125,7 +125,6 @@ class Monitor:
         self.server = psutil.Process(pid) if (psutil and pid) else None
         self.me = psutil.Process() if psutil else None
         self.rss_max = 0
-        self.rss_samples = []
         self._task = None
         self._marks = {}
 
@@ -211,7 +210,6 @@ class Monitor:
             value = self.rss()
             if value:
                 self.rss_max = max(self.rss_max, value)
-                self.rss_samples.append(value)
             await asyncio.sleep(0.25)
 
     def start(self):
@@ -344,11 +342,10 @@ class Sent:
 class Bench:
     """One scenario against one server."""
 
-    def __init__(self, target, url, pid, quick, seed=7, profile=None, idle=False, gil=False):
+    def __init__(self, target, url, pid, quick, profile=None, idle=False, gil=False):
         self.target, self.url, self.quick = target, url.rstrip("/"), quick
         self.monitor = Monitor(pid)
         self.profiler = Profiler(pid, profile, idle, gil)
-        self.rng = random.Random(seed)
         self.http = None
         self.members = []
         self.notes = {}          # note id -> Sent
@@ -388,6 +385,11 @@ class Bench:
                 raise RuntimeError(f"POST {path}: {answer.status} {text[:300]}")
             return json.loads(text)
 
+    async def join(self, workshop_id, name):
+        """Join a workshop as a participant called `name` over HTTP; returns the token."""
+        answer = await self.post(f"/api/workshops/{workshop_id}/participants", {"name": name})
+        return answer["token"]
+
     async def make_workshop(self, index, participants, limit):
         """(workshop id, facilitator token, [(name, token)]) — via the HTTP API, or relay rooms."""
         names = [f"P{n:03d}" for n in range(participants)]
@@ -395,13 +397,11 @@ class Bench:
             return f"room-{index}", "relay", [(name, "relay") for name in names]
         created = await self.post("/api/workshops", {"title": f"Bench {index}", "language": "en"})
 
-        async def join(name):
+        async def limited_join(name):
             async with limit:
-                answer = await self.post(f"/api/workshops/{created['id']}/participants",
-                                         {"name": name})
-                return name, answer["token"]
+                return name, await self.join(created["id"], name)
 
-        people = await asyncio.gather(*(join(name) for name in names))
+        people = await asyncio.gather(*(limited_join(name) for name in names))
         return created["id"], created["facilitator_token"], list(people)
 
     async def connect_all(self, members):
@@ -775,8 +775,8 @@ class Bench:
 
     async def joiner(self, workshop_id, name):
         """A new participant (joined over HTTP, not timed), not yet connected."""
-        answer = await self.post(f"/api/workshops/{workshop_id}/participants", {"name": name})
-        member = Member(self, len(self.members), 0, workshop_id, answer["token"], name)
+        token = await self.join(workshop_id, name)
+        member = Member(self, len(self.members), 0, workshop_id, token, name)
         self.members.append(member)
         return member
 

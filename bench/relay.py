@@ -16,12 +16,10 @@ import os
 import sys
 from datetime import datetime, timezone
 
-# The same monkey-patching as cocreate, so both run on the same async set-up; the
-# package itself imports nothing at top level, so this loads no cocreate code path.
-from cocreate.cli import listen, patch_for, run_server
-
-SOCKET_BUFFER = 64 * 1024  # as cocreate.SOCKET_BUFFER
-MODES = ("eventlet", "gevent", "threading")
+# The same monkey-patching, options and server as cocreate, so both run on the same async
+# set-up; the package and its cli import nothing that patching must precede.
+from cocreate import SOCKET_BUFFER
+from cocreate.cli import ASYNC_MODES, listen, patch_for, run_server
 
 
 def make_app(mode):
@@ -68,7 +66,7 @@ def make_app(mode):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="bench.relay")
-    parser.add_argument("--mode", choices=MODES,
+    parser.add_argument("--mode", choices=ASYNC_MODES,
                         default=os.environ.get("COCREATE_ASYNC_MODE", "eventlet"))
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "5001")))

@@ -79,11 +79,7 @@ async def build_board(url, notes, writers, viewers):
         if refused:
             raise RuntimeError(f"note:add refused: {dict(refused)}")
         workshop_id, facilitator_token, _people = made[0]
-        tokens = []
-        for n in range(viewers):
-            answer = await bench.post(f"/api/workshops/{workshop_id}/participants",
-                                      {"name": f"V{n:03d}"})
-            tokens.append(answer["token"])
+        tokens = [await bench.join(workshop_id, f"V{n:03d}") for n in range(viewers)]
     finally:
         await asyncio.gather(*(m.close() for m in bench.members))
         await bench.http.close()

@@ -63,18 +63,28 @@ def _collect(documents):
     """The run of each (mode, scenario, target): a later document replaces an earlier one;
     of repeats within one document, the one with the best headline latency (other
     programs on a shared machine only ever add latency)."""
-    runs, sources = {}, {}
+    runs = {}
     for document in documents:
         mine = {}
         for run in document.get("runs", []):
             key = (run.get("mode"), run.get("scenario"), run.get("target"))
             mine.setdefault(key, []).append(run)
         for key, candidates in mine.items():
-            best = min(candidates, key=_rank)
-            best = dict(best, repeats=len(candidates))
-            runs[key] = best
-            sources[key] = document
-    return runs, sources
+            runs[key] = min(candidates, key=_rank)
+    return runs
+
+
+def _by_mode(runs, scenario, target="cocreate"):
+    """(mode, run) of one scenario and target, in MODE_ORDER."""
+    return sorted(((mode, run) for (mode, s, t), run in runs.items()
+                   if s == scenario and t == target),
+                  key=lambda mode_run: MODE_ORDER.get(mode_run[0], 9))
+
+
+def _failed_row(mode, run, empty_cells, bar="**missed**"):
+    """A table row for a run that failed: its error, `empty_cells` blank cells, the bar."""
+    return (f"| {mode} | failed: {str(run.get('error'))[:100]} |" + " |" * empty_cells
+            + (f" {bar} |" if bar else ""))
 
 
 BUSY_SHARE = 0.10
@@ -110,7 +120,7 @@ def _verdict(ok):
 
 def markdown(documents):
     """latest.md for one or more result documents."""
-    runs, sources = _collect(documents)
+    runs = _collect(documents)
     names = ", ".join(f"`{d['name']}.json`" + (" (quick)" if d.get("quick") else "")
                       for d in documents)
     lines = ["# cocreate benchmark", "",
@@ -146,7 +156,6 @@ def markdown(documents):
     keys = sorted({(m, s) for (m, s, _t) in runs if s and s.startswith("broadcast")},
                   key=lambda k: (MODE_ORDER.get(k[0], 9), SCENARIO_ORDER.get(k[1], 9)))
     verdicts = []
-    busy_rows = 0
     for mode, scenario in keys:
         cc, relay = runs.get((mode, scenario, "cocreate")), runs.get((mode, scenario, "relay"))
         people = _get(cc, "params", "participants") or _get(relay, "params", "participants")
@@ -183,7 +192,6 @@ def markdown(documents):
         cost = (f"{cost_cc:.0f} / {cost_relay:.0f} (×{cost_cc / cost_relay:.1f})"
                 if cost_cc and cost_relay else "–")
         busy = _busy(cc) or _busy(relay)
-        busy_rows += busy
         verdicts.append((f"broadcast, {label}, {mode}", ok,
                          (f"p99 ratio {ratio:.2f}" if ratio is not None else "no ratio")
                          + (f", lost {lost_cc}" if lost_cc else "")
@@ -222,12 +230,9 @@ def markdown(documents):
               "p50 / p99 ms | lost | tallies exact | over-budget cast refused | server CPU ms per "
               "cast | load process cores | waited for a CPU server / load | other programs' cores | bar |",
               "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
-    for (mode, scenario, _t), run in sorted(
-            ((k, r) for k, r in runs.items() if k[1] == "vote-storm"),
-            key=lambda kr: MODE_ORDER.get(kr[0][0], 9)):
+    for mode, run in _by_mode(runs, "vote-storm"):
         if not run.get("ok"):
-            lines.append(f"| {mode} | failed: {str(run.get('error'))[:100]} | | | | | | | | | | "
-                         f"| **missed** |")
+            lines.append(_failed_row(mode, run, 10))
             verdicts.append((f"vote storm, {mode}", False, "failed"))
             continue
         p = run["params"]
@@ -251,12 +256,9 @@ def markdown(documents):
               "| mode | joins | connect → snapshot p50 / p95 / max ms | same joins, empty "
               "workshop p50 / p95 ms | snapshot bytes | waited for a CPU server / load | other "
               "programs' cores | bar |", "|---|---|---|---|---|---|---|---|"]
-    for (mode, scenario, _t), run in sorted(
-            ((k, r) for k, r in runs.items() if k[1] == "snapshot-300"),
-            key=lambda kr: MODE_ORDER.get(kr[0][0], 9)):
+    for mode, run in _by_mode(runs, "snapshot-300"):
         if not run.get("ok"):
-            lines.append(f"| {mode} | failed: {str(run.get('error'))[:100]} | | | | | | "
-                         f"**missed** |")
+            lines.append(_failed_row(mode, run, 5))
             verdicts.append((f"join snapshot, {mode}", False, "failed"))
             continue
         lat, empty = run["join_snapshot_ms"], run["empty_workshop_join_ms"]
@@ -283,11 +285,9 @@ def markdown(documents):
         return f"{_ms(view['dom_content_loaded_ms']['p50'])} / {_ms(view['snapshot_ms']['p50'])}"
 
     renders = []
-    for (mode, scenario, _t), run in sorted(
-            ((k, r) for k, r in runs.items() if k[1] == "render-300"),
-            key=lambda kr: MODE_ORDER.get(kr[0][0], 9)):
+    for mode, run in _by_mode(runs, "render-300"):
         if not run.get("ok"):
-            lines.append(f"| {mode} | failed: {str(run.get('error'))[:100]} | | | | | | |")
+            lines.append(_failed_row(mode, run, 6, bar=None))  # reported, not held to a bar
             renders.append(f"- render a 300-note board, {mode}: **failed**")
             continue
         board, projector = run["board"], run["projector"]
@@ -311,9 +311,8 @@ def markdown(documents):
                  "notes down until they fit the screen.")
     lines.append("")
 
-    five = [(m, r) for (m, s, t), r in runs.items() if s == "broadcast-500" and t == "cocreate"]
     lines += ["## Targets", ""]
-    for mode, run in sorted(five, key=lambda mr: MODE_ORDER.get(mr[0], 9)):
+    for mode, run in _by_mode(runs, "broadcast-500"):
         connected, wanted = _get(run, "setup", "connected"), _get(run, "setup", "wanted")
         ok = bool(run.get("ok")) and connected == wanted == 500
         lines.append(f"- 500 participants connected to one process, {mode}: {_verdict(ok)} "
@@ -350,8 +349,8 @@ def _headline(run):
 
 def experiment(baseline, trial, title):
     """A section comparing one experiment run against a baseline run of the same scenarios."""
-    base_runs, _ = _collect([baseline])
-    trial_runs, _ = _collect([trial])
+    base_runs = _collect([baseline])
+    trial_runs = _collect([trial])
     lines = [f"## Experiment: {title}", "",
              f"`{trial['name']}.json` against `{baseline['name']}.json` (both "
              + ("quick" if trial.get("quick") else "full") + " runs, one after the other).", "",

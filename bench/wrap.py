@@ -11,16 +11,17 @@ full collections that `cocreate serve` now avoids with `gc.freeze()`; TCP_NODELA
 once an experiment here too, is now set by `cocreate.cli.listen` for both servers.)
 """
 
+import atexit
+import gc
+import json
 import os
+import signal
 import sys
-
-from cocreate.cli import patch_for
+import time
 
 
 def log_collections(threshold=0.002):
     """Time every garbage collection; print the slow ones and running totals."""
-    import gc
-    import time
     started = {}
     totals = {0: [0, 0.0, 0.0], 1: [0, 0.0, 0.0], 2: [0, 0.0, 0.0]}  # count, total s, max s
 
@@ -48,7 +49,6 @@ def log_collections(threshold=0.002):
         print("gc-summary: " + json.dumps({g: [c, round(t * 1000, 1), round(m * 1000, 1)]
                                            for g, (c, t, m) in totals.items()}), flush=True)
 
-    import json
     gc.callbacks.append(callback)
     return summary
 
@@ -61,17 +61,13 @@ def main(argv=None):
     target = argv.pop(0) if argv else ""
     if gc_log:
         summary = log_collections()
-        import atexit
-        import signal
         atexit.register(summary)
         signal.signal(signal.SIGTERM, lambda *_: (summary(), os._exit(0)))
+    # Both servers monkey-patch for their async mode themselves, after this point.
     if target == "cocreate":
-        patch_for(os.environ.get("COCREATE_ASYNC_MODE", "eventlet"))
         from cocreate.cli import main as serve
         return serve(["serve", *argv])
     if target == "relay":
-        mode = argv[argv.index("--mode") + 1] if "--mode" in argv else "eventlet"
-        patch_for(mode)
         from bench.relay import main as relay
         return relay(argv)
     sys.exit("usage: python -m bench.wrap [--gc-log] cocreate|relay [args]")

@@ -156,7 +156,7 @@ def on_disconnect(reason=None):
         _presence(gone.workshop_id)
 
 
-def _run(commands, sid, name, args):
+def _run(workshops, sid, name, args):
     connection = connections.get(sid)
     if connection is None:
         return _failure("unauthorized", "Not connected to a workshop.")
@@ -173,19 +173,19 @@ def _run(commands, sid, name, args):
         return _failure("invalid", "Some fields are not right.", err.messages)
     try:
         if name == p.SYNC:
-            snap = commands.snapshot(connection.workshop_id, connection.participant_id)
+            snap = workshops.snapshot(connection.workshop_id, connection.participant_id)
             return {"ok": True, "seq": snap["seq"], "snapshot": snap}
-        _events, seq = commands.execute(connection.workshop_id, connection.participant_id,
-                                        name, payload, publish)
+        _events, seq = workshops.execute(connection.workshop_id, connection.participant_id,
+                                         name, payload, publish)
     except DomainError as err:
         return {"ok": False, "error": err.as_dict()}
     return {"ok": True, "seq": seq}
 
 
-def _handler(commands, name):
+def _handler(workshops, name):
     def handle(sid, *args):
         try:
-            return _run(commands, sid, name, args)
+            return _run(workshops, sid, name, args)
         except Exception:
             log.exception("command %s failed", name)
             return _failure("internal", "Something went wrong on the server.")

@@ -15,7 +15,6 @@ tables is serialised, so processes starting together do not race.
 """
 
 import contextlib
-
 import copy
 import dataclasses
 import hashlib
@@ -609,6 +608,7 @@ INSERT_VOTE = insert(votes)
 SAVE_READY = (update(participants).where(participants.c.workshop_id == bindparam("workshop"),
                                          participants.c.id == bindparam("participant"))
               .values(ready=bindparam("ready")))
+
 
 def _insert_workshop(conn, workshop, now):
     """Store a whole aggregate at once (an imported workshop)."""

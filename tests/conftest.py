@@ -55,7 +55,9 @@ class LiveServer:
                 if requests.get(self.url + "/healthz", timeout=1).ok:
                     return self
             except requests.RequestException:
-                time.sleep(0.1)  # polling for the port to open; not a synchronisation sleep
+                pass
+            time.sleep(0.1)  # polling for the port to open; not a synchronisation sleep
+        self.kill()
         raise RuntimeError(f"server did not start:\n{self.log()}")
 
     def kill(self):
@@ -100,13 +102,16 @@ class Client:
 
     def __init__(self, url, workshop_id, token):
         self.url, self.workshop_id, self.token = url, workshop_id, token
-        self.sio = socketio.Client(reconnection=False)
         self.snapshots, self.events, self.presence, self.closed = [], [], [], []
         self._changed = threading.Condition()
-        self.sio.on("snapshot", lambda data: self._record(self.snapshots, data))
-        self.sio.on("event", lambda data: self._record(self.events, data))
-        self.sio.on("presence", lambda data: self._record(self.presence, data))
-        self.sio.on("closed", lambda data: self._record(self.closed, data))
+        self.listen(socketio.Client(reconnection=False))
+
+    def listen(self, sio):
+        """Use `sio` as this client's socket, recording what the server sends on it."""
+        self.sio = sio
+        for name, into in (("snapshot", self.snapshots), ("event", self.events),
+                           ("presence", self.presence), ("closed", self.closed)):
+            sio.on(name, lambda data, into=into: self._record(into, data))
 
     def _record(self, into, data):
         with self._changed:

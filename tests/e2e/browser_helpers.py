@@ -1,4 +1,6 @@
-"""Helpers the browser tests share: identities, pages, bound elements."""
+"""Helpers the browser tests share: identities, pages, bound elements, notes over a socket."""
+
+import uuid
 
 from playwright.sync_api import expect
 
@@ -22,3 +24,11 @@ def open_page(context, url, step_title=None):
     if step_title:
         expect(bound(page, "step-title")).to_have_text(step_title)
     return page
+
+
+def socket_note(client, step, text, **extra):
+    """Add a note through a socket client (another participant); returns its id."""
+    note_id = str(uuid.uuid4())
+    ack = client.call("note:add", {"id": note_id, "step": step, "text": text, **extra})
+    assert ack["ok"] is True, ack
+    return note_id

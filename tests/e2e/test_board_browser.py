@@ -6,7 +6,7 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
-from browser_helpers import bound, open_page, with_token
+from browser_helpers import bound, open_page, socket_note, with_token
 
 pytestmark = pytest.mark.e2e
 
@@ -60,12 +60,6 @@ def write_note(page, text, lane=None):
     # The edit button only appears once the note is no longer pending.
     expect(mine.locator("[data-action=edit]")).to_be_visible()
     return mine
-
-
-def socket_note(client, step, text, **extra):
-    ack = client.call("note:add", {"id": str(uuid.uuid4()), "step": step, "text": text, **extra})
-    assert ack["ok"], ack
-    return ack
 
 
 # -- the whole flow through the interface ------------------------------------------------

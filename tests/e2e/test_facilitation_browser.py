@@ -9,7 +9,7 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
-from browser_helpers import bound, open_page, with_token
+from browser_helpers import bound, open_page, socket_note, with_token
 
 pytestmark = pytest.mark.e2e
 
@@ -21,12 +21,6 @@ WORDS = ("klanten team overleg directie planning vertrouwen samenwerking eigenaa
          "feedback afspraken transparantie resultaat werkdruk collega's proces kwaliteit "
          "vrijdag dashboard budget ideeën klantcontact inwerken beslissen doelen").split()
 OVERLAP_TOLERANCE = 2  # px: the notes are rotated by up to 0.6 degrees
-
-
-def socket_note(client, step, text, **extra):
-    ack = client.call("note:add", {"id": str(uuid.uuid4()), "step": step, "text": text, **extra})
-    assert ack["ok"], ack
-    return ack
 
 
 def varied_texts(count, seed):
@@ -258,6 +252,7 @@ def test_timer_started_by_the_facilitator_counts_down_on_the_participants_page(
     expect(timer).to_be_visible()
     expect(timer).to_have_text(re.compile(r"\b(1:00|0:[0-5]\d)\b"))
     expect(bound(facilitate, "timer-stop")).to_be_visible()
+    expect(timer).to_have_text(re.compile(r"\b0:[0-5]\d\b"))
     facilitate.get_by_role("button", name="+1 minuut").click()  # "nog een minuutje"
     expect(timer).to_have_text(re.compile(r"\b(2:00|1:[0-5]\d)\b"))
 
@@ -345,5 +340,6 @@ def test_the_facilitator_sees_who_is_connected_busy_or_done(server, clients, con
     assert socket.call("participant:ready", {"ready": True})["ok"]
     expect(people.locator(".person", has_text="Ann")).to_contain_text("klaar ✓")
     socket.close()
+    expect(bound(facilitate, "online-count")).to_have_text("1 online")  # Ann has left
     expect(people.locator(".person", has_text="Ann")).to_contain_text("klaar ✓")  # done is done
     assert desk.page_errors == []

@@ -12,13 +12,11 @@ import pytest
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
+from browser_helpers import bound
+
 pytestmark = pytest.mark.e2e
 
 PEOPLE = [("Sanne", (390, 844)), ("Pieter", (1280, 800)), ("Ömer", (1024, 768))]
-
-
-def bound(page, name):
-    return page.locator(f'[data-bind="{name}"]')
 
 
 def write(page, text, lane=None):
@@ -121,13 +119,13 @@ def test_a_whole_workshop_from_creation_to_the_pdf(server, contexts):
         expect(bound(page, "vote-status")).to_contain_text("nog 1 van 2")
     people[0].locator(".note", has_text="Open agenda's").get_by_role(
         "button", name="Geef deze notitie een stip").click()
-    expect(projector.locator(".note-votes")).to_have_count(0)
     # While the room votes, a note offers only its dots: no editing, no actions yet.
     voting_note = people[0].locator(".note", has_text="Open agenda's")
     expect(voting_note.get_by_role("button", name="→ Actie")).to_have_count(0)
     expect(voting_note.get_by_role("button", name="Bewerken")).to_have_count(0)
     expect(bound(projector, "projector-voting")).to_have_text(
         "Stemmen: 2 stippen per persoon · 1 van 3 klaar")
+    expect(projector.locator(".note-votes")).to_have_count(0)  # the projector has the dots now
     expect(bound(facilitator, "voting-state")).to_contain_text("3 van 3 hebben gestemd")
     facilitator.get_by_role("button", name="Stemming sluiten en uitslag tonen").click()
     expect(bound(projector, "projector-voting")).to_have_text("Uitslag van de stemming")

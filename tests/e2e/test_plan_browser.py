@@ -8,7 +8,7 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
-from browser_helpers import bound, open_page, with_token
+from browser_helpers import bound, open_page, socket_note, with_token
 from pypdf import PdfReader
 
 pytestmark = pytest.mark.e2e
@@ -24,12 +24,6 @@ TIMEOUT = 10
 def ok(ack):
     assert ack["ok"] is True, ack
     return ack
-
-
-def socket_note(client, step, text, **extra):
-    note_id = str(uuid.uuid4())
-    ok(client.call("note:add", {"id": note_id, "step": step, "text": text, **extra}))
-    return note_id
 
 
 class Room:
@@ -100,8 +94,8 @@ def test_dots_count_down_stay_blind_and_the_projector_orders_notes_by_votes_afte
     cas = room.socket("Cas")
     for text in ("Koffiegesprek", "Koffiegesprek", "Notulen delen"):
         ok(cas.call("vote:cast", {"note_id": ids[text]}))
-    expect(bound(bob, "vote-status")).to_contain_text("2 van 3 hebben gestemd")
     for page in (sanne, bob):
+        expect(bound(page, "vote-status")).to_contain_text("2 van 3 hebben gestemd")
         expect(page.locator(".note-votes")).to_have_count(0)
     expect(bob.locator(".board .note")).to_have_count(5)
 

@@ -404,13 +404,10 @@ class ProxiedClient(Client):
         # The socket the WebSocket upgrade will use, from the same address.
         self.upgrade = socket.create_connection(("127.0.0.1", nginx.port), timeout=10,
                                                 source_address=(source, 0))
-        self.sio = socketio.Client(reconnection=False, http_session=nginx.session(source),
-                                   # The Origin of `connect(headers=…)`, not a second one.
-                                   websocket_extra_options={"socket": self.upgrade,
-                                                            "suppress_origin": True})
-        self.sio.on("snapshot", lambda data: self._record(self.snapshots, data))
-        self.sio.on("event", lambda data: self._record(self.events, data))
-        self.sio.on("presence", lambda data: self._record(self.presence, data))
+        self.listen(socketio.Client(reconnection=False, http_session=nginx.session(source),
+                                    # The Origin of `connect(headers=…)`, not a second one.
+                                    websocket_extra_options={"socket": self.upgrade,
+                                                             "suppress_origin": True}))
 
     def connect(self):
         """Connect through nginx and wait for the first snapshot."""

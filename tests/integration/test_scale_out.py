@@ -16,6 +16,8 @@ import requests
 from cocreate import protocol as p
 from cocreate.store import normalise_database_url, printable_database_url
 
+from acks import ok, refused
+
 PLATFORM = 3
 SHARED = ("seq", "workshop", "steps", "participants", "notes")
 
@@ -40,11 +42,6 @@ def board(snapshot):
 def me(client):
     """The participant id of the client's viewer."""
     return client.snapshots[0]["me"]["id"]
-
-
-def ok(ack):
-    assert ack["ok"] is True, ack
-    return ack
 
 
 def wait_until_all_see(clients, seq):
@@ -174,8 +171,7 @@ def test_deleting_a_workshop_on_one_process_closes_it_for_viewers_of_the_other(c
     assert answer.status_code == 204
     there.wait_for(lambda: there.closed)
     assert there.closed == [{"reason": "deleted"}]
-    refused = there.call(p.NOTE_ADD, {"id": new_id(), "step": 0, "text": "Te laat"})
-    assert refused["ok"] is False and refused["error"]["code"] == "not_found"
+    refused(there.call(p.NOTE_ADD, {"id": new_id(), "step": 0, "text": "Te laat"}), "not_found")
 
 
 def test_a_vote_storm_across_both_processes_counts_exactly(cluster, clients):

@@ -833,6 +833,7 @@ def test_deleting_a_workshop_removes_its_downloads_and_disconnects_everyone(serv
     assert answer.content == b""
     for client, flag in gone.items():
         assert flag.wait(TIMEOUT), "a connected client was not disconnected"
+        client.wait_for(lambda: client.closed)  # its handler runs in its own thread
         assert client.closed == [{"reason": "deleted"}]
     for name in DOWNLOADS:
         for token in (room.token, room.ptoken("Ann")):

@@ -16,7 +16,6 @@ PACKAGE = ROOT / "cocreate"
 DOMAIN = PACKAGE / "domain"
 JS = PACKAGE / "static" / "js"
 TEMPLATES = PACKAGE / "templates"
-TRANSLATIONS = PACKAGE / "translations"
 
 FORBIDDEN_IN_DOMAIN = {"flask", "flask_socketio", "socketio", "engineio", "sqlalchemy",
                        "marshmallow", "eventlet"}

@@ -177,7 +177,6 @@ export class FacilitatorPanel {
     bound("timer-stop").hidden = !store.workshop.timer;
     bound("timer-extend").hidden = !store.workshop.timer;
     this.#fillStepForm();
-    this.renderPeople();
     this.#renderGroupBar();
     this.#renderVoting();
   }
