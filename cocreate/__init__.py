@@ -33,6 +33,8 @@ def create_app(test_config=None):
         JOIN_GUESS_LIMIT="60 per minute",
         # Per socket: a burst of commands, then so many a second; note moves apart.
         COMMAND_BURST=20, COMMAND_RATE=5.0, MOVE_BURST=40, MOVE_RATE=20.0,
+        # More refused messages than this within the window (seconds) disconnect a socket.
+        STRIKE_LIMIT=50, STRIKE_WINDOW=60.0,
         CREATE_LIMIT="60 per hour",
         # Reverse proxies in front (nginx: 1) whose X-Forwarded-For/-Proto/-Host to trust.
         PROXIES=0,

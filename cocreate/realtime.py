@@ -10,6 +10,7 @@ from arrival to broadcast (bench/, broadcast-20).
 
 import logging
 import time
+from collections import deque
 from dataclasses import dataclass
 
 from flask import current_app, request
@@ -24,9 +25,6 @@ from .extensions import socketio
 from .schemas import COMMAND_SCHEMAS
 
 log = logging.getLogger(__name__)
-
-STRIKES_BEFORE_DISCONNECT = 50
-
 
 class TokenBucket:
     """Allows `burst` actions at once, refilled at `rate` per second."""
@@ -46,6 +44,27 @@ class TokenBucket:
         return False
 
 
+class Strikes:
+    """Refused messages within a sliding window: a flood is cut off, old bursts are forgotten.
+
+    A long workshop sees a person rate-limited now and then (a double-click storm, a
+    phone replaying its outbox); only `limit` refusals within `window` seconds
+    disconnect, so those never add up to a disconnection hours later.
+    """
+
+    def __init__(self, limit, window, clock=time.monotonic):
+        self.limit, self.window, self.clock = limit, window, clock
+        self.times = deque()
+
+    def add(self):
+        """Count one refusal; True when there are now more than `limit` in the window."""
+        now = self.clock()
+        self.times.append(now)
+        while self.times and self.times[0] <= now - self.window:
+            self.times.popleft()
+        return len(self.times) > self.limit
+
+
 @dataclass
 class Connection:
     """One authenticated socket: whose it is and how fast it may send."""
@@ -54,14 +73,15 @@ class Connection:
     participant_id: str
     commands: TokenBucket
     moves: TokenBucket
-    strikes: int = 0
+    strikes: Strikes
 
     @classmethod
     def open(cls, workshop_id, participant_id, config):
         """A connection with the configured rate limits (`COMMAND_BURST`, `COMMAND_RATE`, …)."""
         return cls(workshop_id, participant_id,
                    TokenBucket(config["COMMAND_BURST"], config["COMMAND_RATE"]),
-                   TokenBucket(config["MOVE_BURST"], config["MOVE_RATE"]))
+                   TokenBucket(config["MOVE_BURST"], config["MOVE_RATE"]),
+                   Strikes(int(config["STRIKE_LIMIT"]), float(config["STRIKE_WINDOW"])))
 
 
 connections = {}
@@ -162,8 +182,7 @@ def _run(workshops, sid, name, args):
         return _failure("unauthorized", "Not connected to a workshop.")
     bucket = connection.moves if name == p.NOTE_MOVE else connection.commands
     if not bucket.take():
-        connection.strikes += 1
-        if connection.strikes > STRIKES_BEFORE_DISCONNECT:
+        if connection.strikes.add():
             socketio.server.disconnect(sid)
         return _failure("rate_limited", "Too many messages; slow down a little.")
     try:

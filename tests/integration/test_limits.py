@@ -1,6 +1,11 @@
 """Guessing join codes and mass-creating workshops are slowed down per client address."""
 
+import threading
+import time
+
 import requests
+
+from cocreate import protocol as p
 
 
 def test_guessing_join_codes_is_rate_limited_but_right_codes_still_work(fresh_server):
@@ -60,3 +65,37 @@ def test_without_a_trusted_proxy_forwarded_headers_change_nothing(start_server):
     assert create(live, "203.0.113.9").status_code == 201
     # Made-up addresses do not escape the limit: all three came from this test's address.
     assert create(live, "192.0.2.1").status_code == 429
+
+
+def test_bursts_spread_over_a_long_workshop_never_disconnect(start_server, clients):
+    # Four refusals per burst, at most five per second allowed: lifetime counting would
+    # cut this person off in the second burst; a sliding window never does.
+    live = start_server(COCREATE_COMMAND_BURST="2", COCREATE_COMMAND_RATE="1",
+                        COCREATE_STRIKE_LIMIT="5", COCREATE_STRIKE_WINDOW="1")
+    created = live.create_workshop("Lange dag")
+    person = clients(live.url, created["id"], live.join(created["id"], "Anouk")["token"])
+    dropped = threading.Event()
+    person.sio.on("disconnect", lambda *args: dropped.set())
+    refused = 0
+    for _burst in range(3):
+        codes = [person.call(p.PARTICIPANT_READY, {"ready": n % 2 == 0}).get("error", {})
+                 .get("code") for n in range(6)]
+        refused += codes.count("rate_limited")
+        time.sleep(1.2)  # the subject of the test: time passing between bursts
+    assert refused >= 9
+    assert not dropped.is_set() and person.sio.connected
+    assert person.call(p.PARTICIPANT_READY, {"ready": True})["ok"]
+
+
+def test_a_flood_within_the_window_is_still_cut_off(start_server, clients):
+    live = start_server(COCREATE_COMMAND_BURST="2", COCREATE_COMMAND_RATE="1",
+                        COCREATE_STRIKE_LIMIT="5", COCREATE_STRIKE_WINDOW="60")
+    created = live.create_workshop("Vloed")
+    flooder = clients(live.url, created["id"], live.join(created["id"], "Vloed")["token"])
+    dropped = threading.Event()
+    flooder.sio.on("disconnect", lambda *args: dropped.set())
+    for n in range(12):
+        if dropped.is_set():
+            break
+        flooder.sio.emit(p.PARTICIPANT_READY, {"ready": n % 2 == 0})
+    assert dropped.wait(10)
