@@ -5,36 +5,39 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 VENDOR := cocreate/static/vendor
-HOST ?= 127.0.0.1
+# All interfaces, so phones on the room's network reach the board (README: "How the room joins").
+HOST ?= 0.0.0.0
 PORT ?= 5000
 
 .PHONY: run test install install-test install-bench bench vendor system-test-deps screenshots clean
 
 run: install vendor
-	HOST=$(HOST) PORT=$(PORT) $(BIN)/cocreate serve
+	@HOST=$(HOST) PORT=$(PORT) $(BIN)/cocreate serve
 
 test: install-test vendor system-test-deps
-	$(BIN)/python -m pytest
+	@$(BIN)/python -m pytest
 
 install: $(VENV)/.installed
 
 install-test: $(VENV)/.installed-test
 
-$(VENV)/.installed: pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e .
-	touch $@
+# Set-up says what it does in a line each; a step's full output only when it fails.
+QUIETLY := scripts/quietly
 
-$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
-	$(BIN)/pip install --quiet -e '.[test]'
-	touch $@
+$(VENV)/.installed: pyproject.toml setup.py
+	@$(QUIETLY) "Installing cocreate into $(VENV)" sh -c '$(PYTHON) -m venv $(VENV) && \
+		$(BIN)/pip install --upgrade pip && $(BIN)/pip install -e .'
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml setup.py $(VENV)/.installed
+	@$(QUIETLY) "Installing the test tools into $(VENV)" $(BIN)/pip install -e '.[test]'
+	@touch $@
 
 install-bench: $(VENV)/.installed-bench
 
-$(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed
-	$(BIN)/pip install --quiet -e '.[bench]'
-	touch $@
+$(VENV)/.installed-bench: pyproject.toml setup.py $(VENV)/.installed
+	@$(QUIETLY) "Installing the benchmark tools into $(VENV)" $(BIN)/pip install -e '.[bench]'
+	@touch $@
 
 # The benchmark (not part of `make test`): cocreate against a bare python-socketio relay in
 # eventlet, gevent and threading mode; bench/results/<time>.json and bench/results/latest.md.
@@ -48,10 +51,10 @@ bench: install-bench
 vendor: $(VENDOR)/socket.io.esm.min.js
 
 $(VENDOR)/socket.io.esm.min.js: package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
-	mkdir -p $(VENDOR)
-	cp node_modules/socket.io-client/dist/socket.io.esm.min.js $(VENDOR)/
-	touch $@
+	@$(QUIETLY) "Fetching the browser client from npm" sh -c 'npm ci --no-audit --no-fund \
+		--loglevel=error && mkdir -p $(VENDOR) && \
+		cp node_modules/socket.io-client/dist/socket.io.esm.min.js $(VENDOR)/'
+	@touch $@
 
 # Chromium (Debian's) for the browser tests; installed once, never downloaded by Playwright.
 system-test-deps:

@@ -31,6 +31,8 @@ class BuildWithBrowserClient(build_py):
 
     def run(self):
         super().run()
+        if getattr(self, "editable_mode", False):
+            return  # an editable install serves the source tree, which `make vendor` fills
         target = Path(self.build_lib) / VENDOR
         target.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(browser_client(), target / CLIENT.name)

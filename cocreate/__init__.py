@@ -38,6 +38,10 @@ def create_app(test_config=None):
         CREATE_LIMIT="60 per hour",
         # Reverse proxies in front (nginx: 1) whose X-Forwarded-For/-Proto/-Host to trust.
         PROXIES=0,
+        # The address participants use, when this server knows it (a hosted installation).
+        PUBLIC_URL=None,
+        # Where `cocreate serve` listens: join links pick the room's address from it.
+        LISTEN_HOST=os.environ.get("HOST", "127.0.0.1"),
     )
     app.config.from_prefixed_env("COCREATE")
     if test_config:

@@ -32,17 +32,32 @@ def serve(args):
     from . import create_app
     from .store import printable_database_url
 
-    app = create_app({"ASYNC_MODE": mode})
     host = args.host or os.environ.get("HOST", "127.0.0.1")
     port = int(args.port or os.environ.get("PORT", "5000"))
+    app = create_app({"ASYNC_MODE": mode, "LISTEN_HOST": host})
     listener = listen(host, port)
     database = printable_database_url(app.config["DATABASE_URL"])  # no password in logs
     print(f"cocreate: serving on http://{host}:{port} ({mode}, {database})", flush=True)
+    print(where_to_join(app, host, port), flush=True)
     # Everything loaded so far lives as long as the process: keep the collector off it,
     # or its full collections pause every room for ~100 ms (see bench/results/latest.md).
     gc.collect()
     gc.freeze()
     run_server(mode, app, listener)
+
+
+def where_to_join(app, host, port):
+    """The line that tells the facilitator which address the room uses."""
+    from .addresses import room_address
+
+    local = f"http://localhost:{port}" if host in ("", "0.0.0.0", "::") else (
+        f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}")
+    room = room_address(local, host, app.config.get("PUBLIC_URL"),
+                        proxied=bool(app.config.get("PROXIES")))
+    if room.reachable:
+        return f"cocreate: open {local} here; participants join at {room.base}"
+    return (f"cocreate: open {local}; only this computer can reach it. "
+            "Run with HOST=0.0.0.0 (make run does) to let phones on the room's network in.")
 
 
 def listen(host, port):
