@@ -16,8 +16,7 @@ def create_app(test_config=None):
 
     from . import messaging
     from . import packets
-    from .extensions import babel, limiter, socketio
-    from .i18n import choose_language, compile_catalogues
+    from .extensions import limiter, socketio
     from .store import Store
 
     app = Flask(__name__, instance_relative_config=True,
@@ -51,8 +50,6 @@ def create_app(test_config=None):
         app.config["DATABASE_URL"] = "sqlite:///" + os.path.join(app.instance_path,
                                                                  "cocreate.sqlite3")
     app.extensions["cocreate.store"] = Store(app.config["DATABASE_URL"])
-    babel.init_app(app, locale_selector=choose_language, default_translation_directories=
-                   compile_catalogues(os.path.join(app.instance_path, "translations")))
 
     from . import realtime, web  # noqa: F401  (registers handlers and routes)
     app.register_blueprint(web.bp)

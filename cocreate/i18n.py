@@ -1,56 +1,48 @@
-"""Interface text in Dutch (first) and English through Flask-Babel message catalogues.
+"""Interface text in Dutch (first) and English, from gettext `.po` catalogues read with Babel.
 
 The catalogues (`translations/<language>/LC_MESSAGES/messages.po`) use keys as message
-ids. Flask-Babel translates them for templates and downloads; the page scripts get the
-same catalogue as JSON in the page. The `.po` files are compiled when the app starts,
-so there is no build step to forget.
+ids. Templates, exports and downloads look text up with `translate`; the page scripts get
+the same catalogue as JSON in the page. Every call names its language, so nothing here
+depends on the request, and the `.po` files are read as they are: nothing is compiled.
+
+Plurals follow the CLDR plural rules of the language, the same on both sides:
+`babel.Locale.plural_form` here, `Intl.PluralRules` in `static/js/i18n.js`. A count `n`
+in category 'one' (or 'few', …) picks `<key>_one` (`<key>_few`, …) where the catalogue
+has it; the plain `<key>` holds the 'other' form.
 """
 
-import os
+import numbers
 import re
-import tempfile
 from datetime import date
+from decimal import Decimal
 from functools import cache
 from importlib import resources
-from pathlib import Path
 
+from babel import Locale
 from babel.dates import format_date
-from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import has_app_context, request
-from flask_babel import force_locale, gettext
+from flask import request
 
 from .domain import LANGUAGES
 
 LANGUAGE_COOKIE = "cc_lang"
 SOURCES = resources.files("cocreate") / "translations"
-
-
-def _read(language):
-    with (SOURCES / language / "LC_MESSAGES" / "messages.po").open("rb") as source:
-        return read_po(source, locale=language)
+# CLDR plural categories with a key suffix of their own; 'other' is the plain key.
+PLURAL_SUFFIXES = ("zero", "one", "two", "few", "many")
 
 
 @cache
 def catalogue(language):
     """All interface strings of one language, by key."""
-    return {message.id: message.string for message in _read(language) if message.id}
+    with (SOURCES / language / "LC_MESSAGES" / "messages.po").open("rb") as source:
+        messages = read_po(source, locale=language)
+    return {message.id: message.string for message in messages if message.id}
 
 
-def compile_catalogues(target):
-    """Write the `.mo` files Flask-Babel loads into `target`; returns `target`.
-
-    Each file is written aside and moved into place, so processes starting together
-    never read half a file.
-    """
-    for language in LANGUAGES:
-        folder = Path(target) / language / "LC_MESSAGES"
-        folder.mkdir(parents=True, exist_ok=True)
-        handle, scratch = tempfile.mkstemp(dir=folder, suffix=".mo")
-        with os.fdopen(handle, "wb") as compiled:
-            write_mo(compiled, _read(language))
-        os.replace(scratch, folder / "messages.mo")
-    return str(target)
+@cache
+def plural_rule(language):
+    """The CLDR plural rule of `language`: a count in, 'one', 'other', … out."""
+    return Locale.parse(language).plural_form
 
 
 @cache
@@ -58,7 +50,7 @@ def browser_catalogue(language):
     """The strings the page scripts use, found by reading them: the page carries no more.
 
     A key counts when a script names it in quotes, or builds it from a prefix such as
-    `status_${…}`; a counted key brings its singular `_one` along.
+    `status_${…}`; a counted key brings its plural forms (`_one`, …) along.
     """
     scripts = "".join(path.read_text("utf-8") for path in
                       (resources.files("cocreate") / "static" / "js").iterdir()
@@ -67,22 +59,24 @@ def browser_catalogue(language):
     prefixes = tuple(re.findall(r"`([a-z][a-z0-9_]*_)\$\{", scripts))
     full = catalogue(language)
     wanted = {key for key in full if key in named or key.startswith(prefixes)}
-    wanted |= {f"{key}_one" for key in wanted if f"{key}_one" in full}
+    wanted |= {f"{key}_{suffix}" for key in wanted for suffix in PLURAL_SUFFIXES
+               if f"{key}_{suffix}" in full}
     return {key: full[key] for key in sorted(wanted)}
 
 
 def translate(language, key, **values):
     """The text for `key` in `language`, with `{name}` placeholders filled in.
 
-    With `n=1` the singular `<key>_one` is used where the catalogue has one.
+    A number `n` picks the plural form of its CLDR category (`<key>_one` for 1 in Dutch
+    and English) where the catalogue has one. A key the catalogue lacks comes back as is.
     """
-    if values.get("n") == 1 and f"{key}_one" in catalogue(language):
-        key = f"{key}_one"
-    if has_app_context():
-        with force_locale(language):
-            text = gettext(key)
-    else:  # exports rendered outside the app (tests, scripts) read the same catalogue
-        text = catalogue(language).get(key, key)
+    texts = catalogue(language)
+    count = values.get("n")
+    if isinstance(count, (numbers.Real, Decimal)) and not isinstance(count, bool):
+        form = f"{key}_{plural_rule(language)(count)}"
+        if not form.endswith("_other") and form in texts:
+            key = form
+    text = texts.get(key, key)
     return text.format(**values) if values else text
 
 
