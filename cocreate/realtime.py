@@ -26,6 +26,7 @@ from .schemas import COMMAND_SCHEMAS
 log = logging.getLogger(__name__)
 
 STRIKES_BEFORE_DISCONNECT = 50
+ECHO_MAX = 40  # how much of an unknown event's name the answer repeats
 
 
 class TokenBucket:
@@ -133,7 +134,7 @@ def on_connect(auth=None):
         return _reserved()
     auth = auth if isinstance(auth, dict) else {}
     workshop_id = auth.get("workshop")
-    if not isinstance(workshop_id, str) or len(workshop_id) > 40:
+    if not isinstance(workshop_id, str) or len(workshop_id) > p.ID_MAX:
         workshop_id = None
     token = auth.get("token") if isinstance(auth.get("token"), str) else None
     viewer = store().authenticate(workshop_id, token or (workshop_id and request_token(workshop_id)))
@@ -202,4 +203,4 @@ def init_app(app):
 @socketio.on("*")
 def on_unknown(event, *args):
     """Anything that is not a command of the protocol."""
-    return _failure("unknown_command", f"Unknown command {str(event)[:40]!r}.")
+    return _failure("unknown_command", f"Unknown command {str(event)[:ECHO_MAX]!r}.")

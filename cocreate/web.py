@@ -15,7 +15,8 @@ from werkzeug.exceptions import HTTPException
 from . import export, protocol
 from .access import request_token, set_token_cookie, store
 from .extensions import limiter
-from .domain import FACILITATOR, PALETTE, DomainError, available_formats, load_format
+from .domain import FACILITATOR, DomainError, available_formats, load_format
+from .protocol import JOIN_CODE_MAX, NAME_MAX, PALETTE
 from .i18n import LANGUAGE_COOKIE, browser_catalogue, choose_language, long_date, translate
 from .realtime import close_workshop, publish
 from .schemas import join_code as join_code_schema
@@ -34,7 +35,7 @@ def _create_limit():
 
 def _right_code():
     code = (request.view_args or {}).get("code") or request.args.get("code") or ""
-    return bool(code) and store().find_by_join_code(code[:16]) is not None
+    return bool(code) and store().find_by_join_code(code[:JOIN_CODE_MAX]) is not None
 
 
 # One budget over every way to look up a code. Only unknown codes count, and a right
@@ -45,6 +46,8 @@ limit_guessing = limiter.shared_limit(_guessing_limit, scope="join-code",
                                       deduct_when=lambda response: response.status_code == 404)
 limit_creating = limiter.shared_limit(_create_limit, scope="create", methods=["POST"],
                                       error_message="Too many new workshops from here.")
+
+SLUG_MAX = 40  # the title's part of a download's file name
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
@@ -207,7 +210,7 @@ def join_with_code():
     except ValidationError:
         pass
     if found is None:
-        return _page("code.html", status=404, code=code[:16], errors={"code": ["not_found"]})
+        return _page("code.html", status=404, code=code[:JOIN_CODE_MAX], errors={"code": ["not_found"]})
     return redirect(url_for("web.join_page", code=_code_of(found.id)))
 
 
@@ -219,7 +222,7 @@ def _code_of(workshop_id):
 @limit_guessing
 def join_page(code):
     """Enter a display name; someone who joined before goes straight to the board."""
-    found = store().find_by_join_code(code[:16])
+    found = store().find_by_join_code(code[:JOIN_CODE_MAX])
     if found is None:
         abort(404)
     summary = store().summary(found.id)
@@ -233,7 +236,7 @@ def join_page(code):
 @limit_guessing
 def join_submit(code):
     """Join with a display name, then land on the board."""
-    found = store().find_by_join_code(code[:16])
+    found = store().find_by_join_code(code[:JOIN_CODE_MAX])
     if found is None:
         abort(404)
     summary = store().summary(found.id)
@@ -241,7 +244,7 @@ def join_submit(code):
         body = participant_create.load({"name": request.form.get("name", "")})
     except ValidationError as err:
         return _page("join.html", status=400, workshop_language=summary.language,
-                     workshop=summary, name=request.form.get("name", "")[:40],
+                     workshop=summary, name=request.form.get("name", "")[:NAME_MAX],
                      errors=err.messages)
     participant, token, _events = store().add_participant(found.id, body["name"],
                                                           publish=publish)
@@ -316,7 +319,7 @@ def _plan_for_member(workshop_id):
 def _filename(title, suffix):
     """A plain ASCII file name from a workshop title: "één plan" → "een-plan"."""
     plain = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode("ascii")
-    slug = re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")[:40].strip("-")
+    slug = re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")[:SLUG_MAX].strip("-")
     return f"{slug or 'workshop'}-{suffix}"
 
 
@@ -420,7 +423,7 @@ def api_import(body):
 @limit_guessing
 def api_join_code(code):
     """The workshop behind a join code."""
-    found = store().find_by_join_code(code[:16])
+    found = store().find_by_join_code(code[:JOIN_CODE_MAX])
     if found is None:
         raise ApiError(404, "not_found", "No workshop with this code.")
     return jsonify({"workshop_id": found.id, "title": found.title})

@@ -8,10 +8,10 @@ from .. import protocol as p
 from .errors import DomainError, forbidden, invalid, not_found
 from .views import (action_view, my_votes, note_view, own_votes, step_counts, step_view,
                     voting_progress)
-from .workshop import (ANONYMITY_MODES, DEFAULT_COLOR, PALETTE, REVEAL_MODES, Action, Cluster,
-                       Event, Note, Participant)
+from .workshop import (ANONYMITY_MODES, DEFAULT_COLOR, REVEAL_MODES, Action, Cluster, Event, Note,
+                       Participant)
 
-LANE_KEY = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
+LANE_KEY = re.compile(rf"^[a-z0-9][a-z0-9-]{{0,{p.LANE_MAX - 1}}}$")
 
 
 def apply(workshop, actor_id, name, payload, now):
@@ -82,7 +82,7 @@ def _lane(step, lane):
 def _color(color):
     if color is None:
         return DEFAULT_COLOR
-    if color not in PALETTE:
+    if color not in p.PALETTE:
         raise invalid("color", "Unknown colour.")
     return color
 

@@ -120,6 +120,21 @@ def test_js_and_python_name_the_same_server_messages():
                         "PRESENCE": protocol.PRESENCE, "CLOSED": protocol.CLOSED}
 
 
+def js_numbers(block):
+    return {name: int(value) for name, value in
+            re.findall(r"(\w+)\s*:\s*(\d+)", re.sub(r"//[^\n]*", "", block))}
+
+
+def test_js_and_python_have_the_same_limits():
+    assert js_numbers(js_frozen_block(PROTOCOL_JS, "LIMITS")) == protocol.LIMITS
+
+
+def test_every_limit_of_the_protocol_is_in_limits():
+    constants = {name: value for name, value in vars(protocol).items()
+                 if name.endswith(("_MAX", "_MIN", "_LENGTH"))}
+    assert constants == protocol.LIMITS
+
+
 def test_every_command_of_the_vocabulary_has_a_schema():
     from cocreate.schemas import COMMAND_SCHEMAS
     assert set(COMMAND_SCHEMAS) == set(protocol.COMMANDS)
