@@ -19,7 +19,8 @@ from marshmallow import ValidationError
 from . import presence
 from . import protocol as p
 from .access import request_token, store, store_of
-from .domain import DomainError, event_message, own_message
+from .broadcast import connections, online_here, participant_room, publish, workshop_room
+from .domain import DomainError
 from .extensions import socketio
 from .schemas import COMMAND_SCHEMAS
 
@@ -65,49 +66,8 @@ class Connection:
                    TokenBucket(config["MOVE_BURST"], config["MOVE_RATE"]))
 
 
-connections = {}
-
-
-def workshop_room(workshop_id):
-    """The room every viewer of a workshop is in."""
-    return f"workshop:{workshop_id}"
-
-
-def participant_room(participant_id):
-    """The room of one participant's connections (all their tabs and devices)."""
-    return f"participant:{participant_id}"
-
-
-def publish(workshop_id, events):
-    """Send each change to everyone in the workshop, in `seq` order.
-
-    When the owner may see more (their hidden note), they get their own copy
-    with the same `seq` right after the public one.
-    """
-    for change in events:
-        socketio.emit(p.EVENT, event_message(change), to=workshop_room(workshop_id))
-        own = own_message(change)
-        if own is not None:
-            socketio.emit(p.EVENT, own, to=participant_room(change.owner))
-
-
-def close_workshop(workshop_id):
-    """Tell every viewer, in all processes, that the workshop is gone; disconnect ours.
-
-    Viewers on other processes get `closed` through the message queue and leave by
-    themselves; until they do, their commands are answered `not_found`.
-    """
-    socketio.emit(p.CLOSED, {"reason": "deleted"}, to=workshop_room(workshop_id))
-    for sid, connection in list(connections.items()):
-        if connection.workshop_id == workshop_id:
-            socketio.server.disconnect(sid)
-
-
 def _presence(workshop_id):
-    # A copy: in threading mode other connections come and go while we look.
-    online = sorted({c.participant_id for c in list(connections.values())
-                     if c.workshop_id == workshop_id})
-    presence.announce(workshop_id, online)  # with other processes' viewers, when shared
+    presence.announce(workshop_id, online_here(workshop_id))  # with other processes' viewers
 
 
 def _failure(code, message, fields=None):

@@ -18,7 +18,7 @@ from .extensions import limiter
 from .domain import FACILITATOR, DomainError, available_formats, load_format
 from .protocol import JOIN_CODE_MAX, NAME_MAX, PALETTE
 from .i18n import LANGUAGE_COOKIE, browser_catalogue, choose_language, long_date, translate
-from .realtime import close_workshop, publish
+from .broadcast import close_workshop, publish
 from .schemas import join_code as join_code_schema
 from .schemas import participant_create, workshop_create
 
