@@ -73,6 +73,17 @@ ERROR_CODES = ("invalid", "unauthorized", "forbidden", "not_found", "conflict", 
                "payload_too_large", "internal")
 
 
+def error_body(code, message, fields=None, current=None):
+    """An error as every client gets it: `{"error": {code, message, fields?, current?}}`."""
+    error = {"code": code, "message": message}
+    if fields:
+        error["fields"] = fields
+    if current is not None:
+        error["current"] = current
+    return {"error": error}
+
+
+
 # Limits: every bound on what clients send, in one place. The schemas check them, the
 # tables are sized by them, and protocol.js mirrors LIMITS for the forms.
 ID_MAX = 40  # ids of workshops, participants, notes, clusters, actions (backups bring theirs)

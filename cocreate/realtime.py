@@ -71,10 +71,7 @@ def _presence(workshop_id):
 
 
 def _failure(code, message, fields=None):
-    error = {"code": code, "message": message}
-    if fields:
-        error["fields"] = fields
-    return {"ok": False, "error": error}
+    return {"ok": False, **p.error_body(code, message, fields)}
 
 
 def _sent_as_event():
@@ -139,7 +136,7 @@ def _run(workshops, sid, name, args):
         _events, seq = workshops.execute(connection.workshop_id, connection.participant_id,
                                          name, payload, publish)
     except DomainError as err:
-        return {"ok": False, "error": err.as_dict()}
+        return {"ok": False, **err.body()}
     return {"ok": True, "seq": seq}
 
 

@@ -64,13 +64,6 @@ class ApiError(Exception):
         self.status, self.code, self.message, self.fields = status, code, message, fields
 
 
-def _error_body(code, message, fields=None):
-    error = {"code": code, "message": message}
-    if fields:
-        error["fields"] = fields
-    return {"error": error}
-
-
 def json_body(schema):
     """Load the request's JSON body with `schema` and pass it to the view as `body`."""
     def decorate(view):
@@ -150,13 +143,13 @@ def _security_headers(response):
 
 @bp.app_errorhandler(ApiError)
 def _api_error(err):
-    return jsonify(_error_body(err.code, err.message, err.fields)), err.status
+    return jsonify(protocol.error_body(err.code, err.message, err.fields)), err.status
 
 
 @bp.app_errorhandler(DomainError)
 def _domain_error(err):
     status = {"not_found": 404, "forbidden": 403, "unauthorized": 401}.get(err.code, 400)
-    return jsonify({"error": err.as_dict()}), status
+    return jsonify(err.body()), status
 
 
 @bp.app_errorhandler(HTTPException)
@@ -165,7 +158,7 @@ def _http_error(err):
             405: "method_not_allowed", 413: "payload_too_large", 429: "rate_limited",
             }.get(err.code, "internal" if err.code >= 500 else "invalid")
     if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":
-        return jsonify(_error_body(code, err.description or err.name)), err.code
+        return jsonify(protocol.error_body(code, err.description or err.name)), err.code
     return _page("error.html", status=err.code, error_code=code)
 
 
