@@ -1,6 +1,7 @@
 """The workshop domain: pure Python, no web, socket or database imports."""
 
-from .commands import COMMANDS, apply, join
+from .commands import COMMANDS, apply
+from .participants import join
 from .errors import DomainError
 from .formats import DEFAULT_FORMAT, LANGUAGES, available_formats, load_format, steps_in_language
 from .views import event_message, own_message, snapshot
