@@ -93,7 +93,8 @@ class _Workshop(_Strict):
     goal = _str(GOAL_MAX, required=True)
     language = fields.String(required=True, validate=validate.OneOf(LANGUAGES))
     format = _str(KEY_MAX, required=True)
-    current_step = fields.Integer(strict=True, required=True, validate=validate.Range(0, STEP_INDEX_MAX))
+    current_step = fields.Integer(strict=True, required=True,
+                                  validate=validate.Range(0, STEP_INDEX_MAX))
     locked = fields.Boolean(required=True)
     retention = fields.String(load_default="30d", validate=validate.OneOf(RETENTIONS))
     created_at = _str(TIME_MAX, required=True)
