@@ -6,15 +6,23 @@ import functools
 from flask import Blueprint, abort, current_app, make_response, render_template, request
 
 from ..access import request_token, store
+from ..addresses import room_address
 from ..i18n import LANGUAGE_COOKIE, browser_catalogue, choose_language, translate
 from ..protocol import PALETTE
 
 bp = Blueprint("web", __name__)
 
 
+def room():
+    """Where participants reach this board (`addresses.room_address`) for this request."""
+    config = current_app.config
+    return room_address(request.host_url, config["LISTEN_HOST"], config["PUBLIC_URL"],
+                        proxied=bool(config["PROXIES"]))
+
+
 def base_url():
-    """This server as the browser reached it: scheme and host, no trailing slash."""
-    return request.host_url.rstrip("/")
+    """The scheme and host for links people share: the room's address, no trailing slash."""
+    return room().base
 
 
 def current_member(workshop_id):

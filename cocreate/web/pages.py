@@ -14,7 +14,7 @@ from ..protocol import JOIN_CODE_MAX, NAME_MAX
 from ..schemas import join_code as join_code_schema
 from ..schemas import participant_create, workshop_create
 from .api import create_workshop
-from .blueprint import base_url, bp, current_member, render_page, workshop_or_404
+from .blueprint import base_url, bp, current_member, render_page, room, workshop_or_404
 from .rate_limits import limit_creating, limit_guessing
 
 
@@ -118,10 +118,11 @@ def _board_page(workshop_id, view, need_facilitator=False):
     if need_facilitator and member.role != FACILITATOR:
         return render_page("error.html", status=403, workshop_language=summary.language,
                            error_code="forbidden")
+    where = room()
     return render_page(f"{view}.html", workshop_language=summary.language, workshop=summary,
-                       view=view, join_url=base_url() + url_for("web.join_page",
+                       view=view, join_url=where.base + url_for("web.join_page",
                                                                 code=summary.join_code),
-                       title=summary.title)
+                       room_reachable=where.reachable, title=summary.title)
 
 
 @bp.get("/w/<workshop_id>")
