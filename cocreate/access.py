@@ -2,8 +2,9 @@
 
 from flask import current_app, request
 
+from .protocol import TOKEN_MAX
+
 COOKIE_PREFIX = "cc_"
-TOKEN_MAX = 100
 
 
 def cookie_name(workshop_id):

@@ -6,7 +6,7 @@ reach the clients of one process in a different order than they reach another's.
 With Redis, `OrderedRedisManager` sends this process's emits through Redis too,
 and every process, this one included, delivers them in the one order Redis
 received them. The store publishes a workshop's events under a lock shared by
-all processes (see `store.py`), so that order is the workshop's `seq` order.
+all processes (see `store/locking.py`), so that order is the workshop's `seq` order.
 """
 
 import base64

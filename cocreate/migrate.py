@@ -1,7 +1,7 @@
 """The database's tables follow this build's through Alembic migrations (cocreate/migrations).
 
 `Store` runs `upgrade` when it starts, so a new build brings an older database up to
-date by itself. Making a migration after changing the tables in `store.py`:
+date by itself. Making a migration after changing the tables in `store/tables.py`:
 
     .venv/bin/alembic revision --autogenerate -m "what changed"   # uses alembic.ini
 

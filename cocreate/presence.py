@@ -12,10 +12,9 @@ import json
 import logging
 import secrets
 
-from engineio.exceptions import SocketIsClosedError
 from flask import current_app
 
-from . import protocol as p
+from .broadcast import send_presence
 from .extensions import socketio
 
 log = logging.getLogger(__name__)
@@ -40,18 +39,9 @@ def announce(workshop_id, local_online):
     """Tell the workshop's room who is online, given who is online in this process."""
     shared = current_app.extensions.get(EXTENSION)
     if shared is None:
-        send(workshop_id, local_online)
+        send_presence(workshop_id, local_online)
     else:
         shared.announce(workshop_id, local_online)
-
-
-def send(workshop_id, online):
-    """The presence message to everyone in the workshop (in every process)."""
-    from .realtime import workshop_room  # realtime imports this module
-    try:
-        socketio.emit(p.PRESENCE, {"online": sorted(online)}, to=workshop_room(workshop_id))
-    except SocketIsClosedError:
-        pass  # someone left meanwhile; the next presence message goes to who is still here
 
 
 class SharedPresence:
@@ -91,11 +81,11 @@ class SharedPresence:
                     pipe.expire(self._key("server", self.server, "workshops"), SHARE_TTL)
                     pipe.execute()
                 # Sent while holding the lock: the last message carries the latest state.
-                send(workshop_id, self._union(workshop_id))
+                send_presence(workshop_id, self._union(workshop_id))
         except self.errors:
             log.warning("presence: Redis unavailable, telling this process's viewers only",
                         exc_info=True)
-            send(workshop_id, local_online)
+            send_presence(workshop_id, local_online)
 
     def _union(self, workshop_id):
         """Everyone online in the shares of live processes; dead processes' shares go."""
@@ -130,7 +120,7 @@ class SharedPresence:
                 with self.redis.lock(self._key("lock", workshop_id), timeout=LOCK_TIMEOUT,
                                      blocking_timeout=LOCK_TIMEOUT):
                     if self.redis.hdel(self._key("workshop", workshop_id), server):
-                        send(workshop_id, self._union(workshop_id))
+                        send_presence(workshop_id, self._union(workshop_id))
             self.redis.delete(workshops_key)
             self.redis.srem(self._key("servers"), server)
 

@@ -1,4 +1,4 @@
-"""The protocol's vocabulary, in one place: message, command, event and error names.
+"""The protocol's vocabulary, in one place: message, command, event and error names, limits.
 
 `static/js/protocol.js` mirrors this module; a test keeps the two equal.
 """
@@ -71,3 +71,53 @@ EVENT_TYPES = (NOTE_ADDED, NOTE_EDITED, NOTE_MOVED, NOTE_REMOVED, STEP_CHANGED, 
 ERROR_CODES = ("invalid", "unauthorized", "forbidden", "not_found", "conflict", "locked",
                "budget_exceeded", "voting_closed", "rate_limited", "unknown_command",
                "payload_too_large", "internal")
+
+
+def error_body(code, message, fields=None, current=None):
+    """An error as every client gets it: `{"error": {code, message, fields?, current?}}`."""
+    error = {"code": code, "message": message}
+    if fields:
+        error["fields"] = fields
+    if current is not None:
+        error["current"] = current
+    return {"error": error}
+
+
+
+# Limits: every bound on what clients send, in one place. The schemas check them, the
+# tables are sized by them, and protocol.js mirrors LIMITS for the forms.
+ID_MAX = 40  # ids of workshops, participants, notes, clusters, actions (backups bring theirs)
+CLIENT_ID_MAX = 36  # a client-made UUID in its canonical form
+KEY_MAX = 40  # the key of a format or a step
+TIME_MAX = 40  # a moment as an ISO 8601 string
+TOKEN_MAX = 100
+JOIN_CODE_LENGTH = 6
+JOIN_CODE_MAX = 16  # a typed join code, before spaces and dashes are dropped
+NAME_MAX = 40
+TITLE_MAX = 120
+GOAL_MAX = 500
+NOTE_MAX = 280
+LANE_MAX = 40  # a lane's key and its title
+LANES_MAX = 8
+PROMPT_MAX = 600
+CLUSTER_TITLE_MAX = 80
+GROUP_MAX = 100  # notes in one cluster, source notes of one action
+STEP_INDEX_MAX = 99
+TIMER_MIN = 5  # seconds
+TIMER_MAX = 4 * 60 * 60
+BUDGET_MAX = 20
+ACTION_TITLE_MAX = 200
+OWNER_MAX = 80
+
+LIMITS = {
+    "ID_MAX": ID_MAX, "CLIENT_ID_MAX": CLIENT_ID_MAX, "KEY_MAX": KEY_MAX, "TIME_MAX": TIME_MAX,
+    "TOKEN_MAX": TOKEN_MAX, "JOIN_CODE_LENGTH": JOIN_CODE_LENGTH, "JOIN_CODE_MAX": JOIN_CODE_MAX,
+    "NAME_MAX": NAME_MAX, "TITLE_MAX": TITLE_MAX, "GOAL_MAX": GOAL_MAX, "NOTE_MAX": NOTE_MAX,
+    "LANE_MAX": LANE_MAX, "LANES_MAX": LANES_MAX, "PROMPT_MAX": PROMPT_MAX,
+    "CLUSTER_TITLE_MAX": CLUSTER_TITLE_MAX, "GROUP_MAX": GROUP_MAX,
+    "STEP_INDEX_MAX": STEP_INDEX_MAX, "TIMER_MIN": TIMER_MIN, "TIMER_MAX": TIMER_MAX,
+    "BUDGET_MAX": BUDGET_MAX, "ACTION_TITLE_MAX": ACTION_TITLE_MAX, "OWNER_MAX": OWNER_MAX,
+}
+
+# Note colours, in the order the composer offers them.
+PALETTE = ("yellow", "pink", "blue", "green", "orange", "purple")

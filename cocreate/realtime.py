@@ -20,11 +20,15 @@ from marshmallow import ValidationError
 from . import presence
 from . import protocol as p
 from .access import request_token, store, store_of
-from .domain import DomainError, event_message, own_message
+from .broadcast import connections, online_here, participant_room, publish, workshop_room
+from .domain import DomainError
 from .extensions import socketio
 from .schemas import COMMAND_SCHEMAS
 
 log = logging.getLogger(__name__)
+
+ECHO_MAX = 40  # how much of an unknown event's name the answer repeats
+
 
 class TokenBucket:
     """Allows `burst` actions at once, refilled at `rate` per second."""
@@ -84,56 +88,12 @@ class Connection:
                    Strikes(int(config["STRIKE_LIMIT"]), float(config["STRIKE_WINDOW"])))
 
 
-connections = {}
-
-
-def workshop_room(workshop_id):
-    """The room every viewer of a workshop is in."""
-    return f"workshop:{workshop_id}"
-
-
-def participant_room(participant_id):
-    """The room of one participant's connections (all their tabs and devices)."""
-    return f"participant:{participant_id}"
-
-
-def publish(workshop_id, events):
-    """Send each change to everyone in the workshop, in `seq` order.
-
-    When the owner may see more (their hidden note), they get their own copy
-    with the same `seq` right after the public one.
-    """
-    for change in events:
-        socketio.emit(p.EVENT, event_message(change), to=workshop_room(workshop_id))
-        own = own_message(change)
-        if own is not None:
-            socketio.emit(p.EVENT, own, to=participant_room(change.owner))
-
-
-def close_workshop(workshop_id):
-    """Tell every viewer, in all processes, that the workshop is gone; disconnect ours.
-
-    Viewers on other processes get `closed` through the message queue and leave by
-    themselves; until they do, their commands are answered `not_found`.
-    """
-    socketio.emit(p.CLOSED, {"reason": "deleted"}, to=workshop_room(workshop_id))
-    for sid, connection in list(connections.items()):
-        if connection.workshop_id == workshop_id:
-            socketio.server.disconnect(sid)
-
-
 def _presence(workshop_id):
-    # A copy: in threading mode other connections come and go while we look.
-    online = sorted({c.participant_id for c in list(connections.values())
-                     if c.workshop_id == workshop_id})
-    presence.announce(workshop_id, online)  # with other processes' viewers, when shared
+    presence.announce(workshop_id, online_here(workshop_id))  # with other processes' viewers
 
 
 def _failure(code, message, fields=None):
-    error = {"code": code, "message": message}
-    if fields:
-        error["fields"] = fields
-    return {"ok": False, "error": error}
+    return {"ok": False, **p.error_body(code, message, fields)}
 
 
 def _sent_as_event():
@@ -153,7 +113,7 @@ def on_connect(auth=None):
         return _reserved()
     auth = auth if isinstance(auth, dict) else {}
     workshop_id = auth.get("workshop")
-    if not isinstance(workshop_id, str) or len(workshop_id) > 40:
+    if not isinstance(workshop_id, str) or len(workshop_id) > p.ID_MAX:
         workshop_id = None
     token = auth.get("token") if isinstance(auth.get("token"), str) else None
     viewer = store().authenticate(workshop_id, token or (workshop_id and request_token(workshop_id)))
@@ -197,7 +157,7 @@ def _run(workshops, sid, name, args):
         _events, seq = workshops.execute(connection.workshop_id, connection.participant_id,
                                          name, payload, publish)
     except DomainError as err:
-        return {"ok": False, "error": err.as_dict()}
+        return {"ok": False, **err.body()}
     return {"ok": True, "seq": seq}
 
 
@@ -221,4 +181,4 @@ def init_app(app):
 @socketio.on("*")
 def on_unknown(event, *args):
     """Anything that is not a command of the protocol."""
-    return _failure("unknown_command", f"Unknown command {str(event)[:40]!r}.")
+    return _failure("unknown_command", f"Unknown command {str(event)[:ECHO_MAX]!r}.")

@@ -2,14 +2,14 @@
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
-from .domain import (GOAL_MAX, LANGUAGES, NAME_MAX, NOTE_MAX, PALETTE, TITLE_MAX,
-                     available_formats)
-from .domain.workshop import (ACTION_STATUSES, ACTION_TITLE_MAX, ANONYMITY_MODES, BUDGET_MAX,
-                              CLUSTER_TITLE_MAX, DEFAULT_RETENTION, GROUP_MAX, LANES_MAX,
-                              OWNER_MAX, PROMPT_MAX, RETENTIONS, REVEAL_MODES, TIMER_MAX)
+from .domain import LANGUAGES, available_formats
+from .domain.workshop import (ACTION_STATUSES, ANONYMITY_MODES, DEFAULT_RETENTION, RETENTIONS,
+                              REVEAL_MODES)
 from . import protocol as p
-
-LANE_MAX = 40
+from .protocol import (ACTION_TITLE_MAX, BUDGET_MAX, CLIENT_ID_MAX, CLUSTER_TITLE_MAX, GOAL_MAX,
+                       GROUP_MAX, JOIN_CODE_MAX, LANE_MAX, LANES_MAX, NAME_MAX, NOTE_MAX,
+                       OWNER_MAX, PALETTE, PROMPT_MAX, STEP_INDEX_MAX, TIMER_MAX, TIMER_MIN,
+                       TITLE_MAX)
 
 
 class Trimmed(fields.String):
@@ -23,7 +23,7 @@ class ClientId(fields.UUID):
     """A client-made UUID, kept as its canonical string."""
 
     def _deserialize(self, value, attr, data, **kwargs):
-        if not isinstance(value, str) or len(value) > 36:
+        if not isinstance(value, str) or len(value) > CLIENT_ID_MAX:
             raise self.make_error("invalid_uuid")
         return str(super()._deserialize(value, attr, data, **kwargs))
 
@@ -45,7 +45,7 @@ def _text(max_length, min_length=1, **kwargs):
 
 
 def _index(**kwargs):
-    return fields.Integer(strict=True, validate=validate.Range(min=0, max=99), **kwargs)
+    return fields.Integer(strict=True, validate=validate.Range(min=0, max=STEP_INDEX_MAX), **kwargs)
 
 
 def _coordinate(**kwargs):
@@ -128,7 +128,7 @@ class NotesReveal(StrictSchema):
 
 class TimerStart(StrictSchema):
     seconds = fields.Integer(strict=True, required=True,
-                             validate=validate.Range(min=5, max=TIMER_MAX))
+                             validate=validate.Range(min=TIMER_MIN, max=TIMER_MAX))
     lock_at_end = fields.Boolean()
 
 
@@ -239,7 +239,7 @@ class ParticipantCreate(StrictSchema):
 class JoinCode(StrictSchema):
     """The code typed on `/join`."""
 
-    code = _text(16, required=True)
+    code = _text(JOIN_CODE_MAX, required=True)
 
 
 workshop_create = WorkshopCreate()

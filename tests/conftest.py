@@ -43,6 +43,9 @@ class LiveServer:
                "PORT": str(self.port), "HOST": "127.0.0.1", "PYTHONUNBUFFERED": "1",
                **self.extra_env}
         env.setdefault("COCREATE_ASYNC_MODE", "eventlet")
+        if not env.get("COCREATE_PROXIES"):
+            # Every browser of the tests runs on this machine: loopback is the room's address.
+            env.setdefault("COCREATE_PUBLIC_URL", self.url)
         with open(self.log_path, "a") as log:  # the child keeps its own copy of the handle
             self.process = subprocess.Popen([sys.executable, "-m", "cocreate", "serve"],
                                             cwd=ROOT, env=env, stdout=log,

@@ -1,11 +1,13 @@
 """The workshop domain: pure Python, no web, socket or database imports."""
 
-from .commands import COMMANDS, apply, join
+from .commands import COMMANDS, apply
+from .participants import join
 from .errors import DomainError
 from .formats import DEFAULT_FORMAT, LANGUAGES, available_formats, load_format, steps_in_language
 from .views import event_message, own_message, snapshot
-from .workshop import (Action, Cluster, FACILITATOR, GOAL_MAX, NAME_MAX, NOTE_MAX, PALETTE, PARTICIPANT,
-                       TITLE_MAX, Event, Note, Participant, Step, Workshop, new_workshop)
+from .workshop import (Action, Cluster, FACILITATOR, PARTICIPANT, Event, Note, Participant, Step,
+                       Workshop, new_workshop)
+from ..protocol import GOAL_MAX, NAME_MAX, NOTE_MAX, PALETTE, TITLE_MAX
 
 __all__ = [
     "Action", "COMMANDS", "Cluster", "DEFAULT_FORMAT", "DomainError", "Event", "FACILITATOR", "GOAL_MAX",

@@ -1,5 +1,7 @@
 """Errors as values with a code the interface can translate."""
 
+from ..protocol import error_body
+
 
 class DomainError(Exception):
     """A rule of the workshop refused a command."""
@@ -11,14 +13,13 @@ class DomainError(Exception):
         self.fields = fields
         self.current = current
 
+    def body(self):
+        """The error as answered: `{"error": {code, message, fields?, current?}}`."""
+        return error_body(self.code, self.message, self.fields, self.current)
+
     def as_dict(self):
-        """The error as sent to a client: `{code, message, fields?, current?}`."""
-        error = {"code": self.code, "message": self.message}
-        if self.fields:
-            error["fields"] = self.fields
-        if self.current is not None:
-            error["current"] = self.current
-        return error
+        """The error itself: `{code, message, fields?, current?}`."""
+        return self.body()["error"]
 
 
 def invalid(field, message):

@@ -6,21 +6,8 @@ FACILITATOR = "facilitator"
 PARTICIPANT = "participant"
 ROLES = (FACILITATOR, PARTICIPANT)
 
-PALETTE = ("yellow", "pink", "blue", "green", "orange", "purple")
-DEFAULT_COLOR = "yellow"
+DEFAULT_COLOR = "yellow"  # of the protocol's PALETTE
 
-NOTE_MAX = 280
-TITLE_MAX = 120
-GOAL_MAX = 500
-NAME_MAX = 40
-CLUSTER_TITLE_MAX = 80
-GROUP_MAX = 100
-PROMPT_MAX = 600
-LANES_MAX = 8
-TIMER_MAX = 4 * 60 * 60
-BUDGET_MAX = 20
-ACTION_TITLE_MAX = 200
-OWNER_MAX = 80
 ACTION_STATUSES = ("open", "done")
 # How long a workshop is kept: days after the last activity, or one day after the
 # facilitator first downloaded the plan.

@@ -9,11 +9,11 @@ from marshmallow import RAISE, Schema, fields, validate
 
 from ..domain import Action, Cluster, DomainError, Note, Participant, Step, Workshop
 
-from ..domain.workshop import (ACTION_STATUSES, ACTION_TITLE_MAX, ANONYMITY_MODES, BUDGET_MAX,
-                               CLUSTER_TITLE_MAX, GOAL_MAX, LANES_MAX, NAME_MAX, NOTE_MAX,
-                               OWNER_MAX, PALETTE, PROMPT_MAX, RETENTIONS, REVEAL_MODES, ROLES,
-                               TITLE_MAX)
+from ..domain.workshop import ACTION_STATUSES, ANONYMITY_MODES, RETENTIONS, REVEAL_MODES, ROLES
 from ..domain.formats import LANGUAGES
+from ..protocol import (ACTION_TITLE_MAX, BUDGET_MAX, CLUSTER_TITLE_MAX, GOAL_MAX, ID_MAX, KEY_MAX,
+                        LANE_MAX, LANES_MAX, NAME_MAX, NOTE_MAX, OWNER_MAX, PALETTE, PROMPT_MAX,
+                        STEP_INDEX_MAX, TIME_MAX, TITLE_MAX)
 
 BACKUP_FORMAT = "cocreate.workshop"
 BACKUP_VERSION = 1
@@ -66,16 +66,16 @@ def _str(max_length, **kwargs):
 
 
 def _id(**kwargs):
-    return _str(40, **kwargs)
+    return _str(ID_MAX, **kwargs)
 
 
 class _Lane(_Strict):
-    key = _str(40, required=True)
-    title = _str(40, required=True)
+    key = _str(LANE_MAX, required=True)
+    title = _str(LANE_MAX, required=True)
 
 
 class _Step(_Strict):
-    key = _str(40, required=True)
+    key = _str(KEY_MAX, required=True)
     title = _str(TITLE_MAX, required=True)
     prompt = _str(PROMPT_MAX, required=True)
     lanes = fields.List(fields.Nested(_Lane), required=True, validate=validate.Length(max=LANES_MAX))
@@ -92,24 +92,25 @@ class _Workshop(_Strict):
     title = fields.String(required=True, validate=validate.Length(min=1, max=TITLE_MAX))
     goal = _str(GOAL_MAX, required=True)
     language = fields.String(required=True, validate=validate.OneOf(LANGUAGES))
-    format = _str(40, required=True)
-    current_step = fields.Integer(strict=True, required=True, validate=validate.Range(0, 99))
+    format = _str(KEY_MAX, required=True)
+    current_step = fields.Integer(strict=True, required=True,
+                                  validate=validate.Range(0, STEP_INDEX_MAX))
     locked = fields.Boolean(required=True)
     retention = fields.String(load_default="30d", validate=validate.OneOf(RETENTIONS))
-    created_at = _str(40, required=True)
+    created_at = _str(TIME_MAX, required=True)
 
 
 class _Participant(_Strict):
     id = _id(required=True)
     name = fields.String(required=True, validate=validate.Length(min=1, max=NAME_MAX))
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
-    joined_at = _str(40, required=True)
+    joined_at = _str(TIME_MAX, required=True)
 
 
 class _Note(_Strict):
     id = _id(required=True)
-    step = fields.Integer(strict=True, required=True, validate=validate.Range(0, 99))
-    lane = _str(40, allow_none=True, required=True)
+    step = fields.Integer(strict=True, required=True, validate=validate.Range(0, STEP_INDEX_MAX))
+    lane = _str(LANE_MAX, allow_none=True, required=True)
     text = fields.String(required=True, validate=validate.Length(min=1, max=NOTE_MAX))
     color = fields.String(required=True, validate=validate.OneOf(PALETTE))
     x = fields.Float(allow_none=True, allow_nan=False, validate=validate.Range(0, 1), required=True)
@@ -118,12 +119,12 @@ class _Note(_Strict):
     author = _id(allow_none=True, required=True)
     group = _id(allow_none=True, required=True)
     votes = fields.Integer(strict=True, required=True, validate=validate.Range(0, 100000))
-    created_at = _str(40, required=True)
+    created_at = _str(TIME_MAX, required=True)
 
 
 class _Cluster(_Strict):
     id = _id(required=True)
-    step = fields.Integer(strict=True, required=True, validate=validate.Range(0, 99))
+    step = fields.Integer(strict=True, required=True, validate=validate.Range(0, STEP_INDEX_MAX))
     title = _str(CLUSTER_TITLE_MAX, required=True)
 
 
@@ -136,7 +137,7 @@ class _Action(_Strict):
     status = fields.String(required=True, validate=validate.OneOf(ACTION_STATUSES))
     note_ids = fields.List(_id(), required=True, validate=validate.Length(max=LIMIT))
     created_by = _id(required=True)
-    created_at = _str(40, required=True)
+    created_at = _str(TIME_MAX, required=True)
 
 
 class BackupSchema(_Strict):

@@ -338,6 +338,8 @@ class Cluster:
         env = {"DATABASE_URL": self.database_url,
                "COCREATE_MESSAGE_QUEUE": redis_server.url,
                "COCREATE_PRESENCE_TTL": "2",
+               # Links follow the address each request came in on (nginx's, or a process's).
+               "COCREATE_PUBLIC_URL": "",
                # Many requests from one address; the limits have tests of their own.
                "COCREATE_JOIN_GUESS_LIMIT": "100000 per minute",
                "COCREATE_CREATE_LIMIT": "100000 per hour"}

@@ -70,6 +70,83 @@ def test_only_the_cli_imports_eventlet():
     assert importers <= {"cocreate/cli.py"}
 
 
+# -- no import cycles ----------------------------------------------------------------
+
+def module_name(path, root=ROOT):
+    """`cocreate/store/rows.py` → `cocreate.store.rows`; a package is named by its folder."""
+    parts = path.relative_to(root).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def import_graph(package=PACKAGE, root=ROOT):
+    """Every module of the package → the package's modules it imports, anywhere in it
+    (at the top or inside a function)."""
+    modules = {module_name(path, root): path for path in python_files(package)}
+    graph = {}
+    for name, path in modules.items():
+        home = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        targets = set()
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.Import):
+                targets.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom):
+                if node.level:
+                    parts = home.split(".")
+                    base = ".".join(parts[:len(parts) - node.level + 1])
+                    source = f"{base}.{node.module}" if node.module else base
+                else:
+                    source = node.module
+                # `from . import presence` imports a module; `from .x import y` a name.
+                targets.update(f"{source}.{alias.name}" if f"{source}.{alias.name}" in modules
+                               else source for alias in node.names)
+        graph[name] = sorted(targets & modules.keys())
+    return graph
+
+
+def import_cycles(graph):
+    """Each cycle in the graph once, as the list of modules around it."""
+    cycles, done, path = [], set(), []
+
+    def visit(name):
+        if name in path:
+            cycle = path[path.index(name):]
+            start = cycle.index(min(cycle))
+            cycle = cycle[start:] + cycle[:start]
+            if cycle not in cycles:
+                cycles.append(cycle)
+            return
+        if name in done:
+            return
+        path.append(name)
+        for target in graph[name]:
+            visit(target)
+        path.pop()
+        done.add(name)
+
+    for name in sorted(graph):
+        visit(name)
+    return cycles
+
+
+def test_the_import_graph_sees_imports_inside_functions():
+    graph = import_graph()
+    assert "cocreate.store" in graph["cocreate"]  # create_app imports it when called
+    assert "cocreate.protocol" in graph["cocreate.store.tables"]
+
+
+def test_an_import_cycle_is_found(tmp_path):
+    package = tmp_path / "loop"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "a.py").write_text("from . import b\n")
+    (package / "b.py").write_text("def later():\n    from .a import thing\n")
+    assert import_cycles(import_graph(package, tmp_path)) == [["loop.a", "loop.b"]]
+
+
+def test_no_module_of_cocreate_imports_itself_round_a_cycle():
+    assert import_cycles(import_graph()) == []
+
+
 # -- one vocabulary in Python and JS ------------------------------------------------
 
 def js_frozen_block(source, name):
@@ -118,6 +195,21 @@ def test_js_and_python_name_the_same_server_messages():
     messages = js_entries(js_frozen_block(PROTOCOL_JS, "MESSAGES"))
     assert messages == {"SNAPSHOT": protocol.SNAPSHOT, "EVENT": protocol.EVENT,
                         "PRESENCE": protocol.PRESENCE, "CLOSED": protocol.CLOSED}
+
+
+def js_numbers(block):
+    return {name: int(value) for name, value in
+            re.findall(r"(\w+)\s*:\s*(\d+)", re.sub(r"//[^\n]*", "", block))}
+
+
+def test_js_and_python_have_the_same_limits():
+    assert js_numbers(js_frozen_block(PROTOCOL_JS, "LIMITS")) == protocol.LIMITS
+
+
+def test_every_limit_of_the_protocol_is_in_limits():
+    constants = {name: value for name, value in vars(protocol).items()
+                 if name.endswith(("_MAX", "_MIN", "_LENGTH"))}
+    assert constants == protocol.LIMITS
 
 
 def test_every_command_of_the_vocabulary_has_a_schema():

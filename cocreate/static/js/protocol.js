@@ -1,4 +1,4 @@
-// The protocol's vocabulary; mirrors cocreate/protocol.py (a test keeps them equal).
+// The protocol's vocabulary and limits; mirrors cocreate/protocol.py (a test keeps them equal).
 
 export const VERSION = 1;
 
@@ -62,3 +62,29 @@ export const ERROR_CODES = Object.freeze([
   "budget_exceeded", "voting_closed", "rate_limited", "unknown_command",
   "payload_too_large", "internal",
 ]);
+
+// Bounds on what the server accepts: lengths of text and ids, ranges of numbers.
+export const LIMITS = Object.freeze({
+  ID_MAX: 40,
+  CLIENT_ID_MAX: 36,
+  KEY_MAX: 40,
+  TIME_MAX: 40,
+  TOKEN_MAX: 100,
+  JOIN_CODE_LENGTH: 6,
+  JOIN_CODE_MAX: 16,
+  NAME_MAX: 40,
+  TITLE_MAX: 120,
+  GOAL_MAX: 500,
+  NOTE_MAX: 280,
+  LANE_MAX: 40,
+  LANES_MAX: 8,
+  PROMPT_MAX: 600,
+  CLUSTER_TITLE_MAX: 80,
+  GROUP_MAX: 100,
+  STEP_INDEX_MAX: 99,
+  TIMER_MIN: 5, // seconds
+  TIMER_MAX: 14400, // seconds: 4 hours
+  BUDGET_MAX: 20,
+  ACTION_TITLE_MAX: 200,
+  OWNER_MAX: 80,
+});

@@ -1,0 +1,73 @@
+"""Actions: `action:add`, `action:edit` and `action:remove`."""
+
+from .. import protocol as p
+from .errors import forbidden, invalid, not_found
+from .rules import created_before, require_writable
+from .views import action_view
+from .workshop import Action, Event
+
+
+def _owner(workshop, owner):
+    """(participant id, free-text name) for an `owner` value: a participant's id or a name."""
+    if not owner:
+        return None, None
+    if owner in workshop.participants:
+        return owner, None
+    return None, owner
+
+
+def _source_notes(workshop, note_ids):
+    for note_id in note_ids:
+        note = workshop.notes.get(note_id)
+        if note is None or note.removed:
+            raise invalid("note_ids", "A source note does not exist.")
+        if workshop.is_hidden(note):
+            raise invalid("note_ids", "A source note is still private.")
+    return list(dict.fromkeys(note_ids))
+
+
+def _live_action(workshop, action_id):
+    action = workshop.actions.get(action_id)
+    if action is None or action.removed:
+        raise not_found("Action")
+    return action
+
+
+def add_action(workshop, actor, payload, now):
+    """`action:add`: turn notes into something the team will do; the same id again is harmless."""
+    if created_before(workshop.actions, payload["id"], actor, lambda action: action.created_by):
+        return []
+    require_writable(workshop, actor, now)
+    owner_id, owner_name = _owner(workshop, payload.get("owner"))
+    action = Action(id=payload["id"], title=payload["title"], created_by=actor.id,
+                    owner_id=owner_id, owner_name=owner_name, due=payload.get("due"),
+                    note_ids=_source_notes(workshop, payload.get("note_ids", [])),
+                    created_at=now)
+    workshop.actions[action.id] = action
+    return [Event(p.ACTION_ADDED, action_view(action, workshop))]
+
+
+def edit_action(workshop, actor, payload, now):
+    """`action:edit`: title, owner ("ik pak dit op"), due date or status."""
+    action = _live_action(workshop, payload["id"])
+    require_writable(workshop, actor, now)
+    owner = _owner(workshop, payload["owner"]) if "owner" in payload else None
+    note_ids = _source_notes(workshop, payload["note_ids"]) if "note_ids" in payload else None
+    for name in ("title", "due", "status"):
+        if name in payload:
+            setattr(action, name, payload[name])
+    if owner is not None:
+        action.owner_id, action.owner_name = owner
+    if note_ids is not None:
+        action.note_ids = note_ids
+    return [Event(p.ACTION_EDITED, action_view(action, workshop))]
+
+
+def remove_action(workshop, actor, payload, now):
+    """`action:remove`: the facilitator or whoever made the action removes it."""
+    action = _live_action(workshop, payload["id"])
+    if action.created_by != actor.id and not actor.is_facilitator:
+        raise forbidden("Only the facilitator or its creator may remove this action.")
+    require_writable(workshop, actor, now)
+    action.removed = True
+    return [Event(p.ACTION_REMOVED, {"id": action.id})]

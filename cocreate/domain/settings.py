@@ -1,0 +1,23 @@
+"""The workshop as a whole: `workshop:edit` (title, goal) and `workshop:lock`."""
+
+from .. import protocol as p
+from .rules import require_facilitator
+from .workshop import Event
+
+
+def edit_workshop(workshop, actor, payload, now):
+    """`workshop:edit`: the facilitator renames the workshop or restates its goal."""
+    require_facilitator(actor)
+    for name in ("title", "goal"):
+        if name in payload:
+            setattr(workshop, name, payload[name])
+    return [Event(p.WORKSHOP_EDITED, {"title": workshop.title, "goal": workshop.goal})]
+
+
+def lock_workshop(workshop, actor, payload, now):
+    """`workshop:lock`: the facilitator makes the board read-only for participants, or not."""
+    require_facilitator(actor)
+    if workshop.locked == payload["locked"]:
+        return []
+    workshop.locked = payload["locked"]
+    return [Event(p.WORKSHOP_LOCKED, {"locked": workshop.locked})]

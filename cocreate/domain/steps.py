@@ -1,0 +1,70 @@
+"""Steps: `step:go` moves everyone, `step:edit` changes a step's text, lanes and rules."""
+
+import re
+
+from .. import protocol as p
+from .errors import invalid
+from .notes import note_event
+from .rules import require_facilitator, step_at
+from .views import note_view, step_view
+from .workshop import ANONYMITY_MODES, REVEAL_MODES, Event
+
+LANE_KEY = re.compile(rf"^[a-z0-9][a-z0-9-]{{0,{p.LANE_MAX - 1}}}$")
+
+
+def go_to_step(workshop, actor, payload, now):
+    """`step:go`: the facilitator moves everyone to another step; ready marks reset."""
+    require_facilitator(actor)
+    step_at(workshop, payload["index"], "index")
+    workshop.current_step = payload["index"]
+    for person in workshop.participants.values():
+        person.ready = False
+    return [Event(p.STEP_CHANGED, {"index": workshop.current_step})]
+
+
+def _lanes(spec):
+    keys = [lane["key"] for lane in spec]
+    if len(set(keys)) != len(keys):
+        raise invalid("lanes", "Lane keys must be unique.")
+    for key in keys:
+        if not LANE_KEY.match(key):
+            raise invalid("lanes", "A lane key is lower-case letters, digits and dashes.")
+    return [{"key": lane["key"], "title": lane["title"]} for lane in spec]
+
+
+def edit_step(workshop, actor, payload, now):
+    """`step:edit`: titles, prompts, lanes and rules, before or during the workshop.
+
+    Notes in a lane that no longer exists move to the first lane, each with its
+    own `note.edited`; making a step private again hides its notes again.
+    """
+    require_facilitator(actor)
+    step = step_at(workshop, payload["index"], "index")
+    was_hidden = step.hidden
+    lanes = _lanes(payload["lanes"]) if "lanes" in payload else None
+    for name in ("reveal", "anonymity"):
+        allowed = REVEAL_MODES if name == "reveal" else ANONYMITY_MODES
+        if name in payload and payload[name] not in allowed:
+            raise invalid(name, f"Must be one of {', '.join(allowed)}.")
+    for name in ("title", "prompt", "anonymity"):
+        if name in payload:
+            setattr(step, name, payload[name])
+    if "reveal" in payload and payload["reveal"] != step.reveal:
+        step.reveal = payload["reveal"]
+        step.revealed = False
+    moved = []
+    if lanes is not None:
+        step.lanes = lanes
+        keys = step.lane_keys()
+        for note in workshop.live_notes(payload["index"]):
+            fitting = note.lane if note.lane in keys else (keys[0] if keys else None)
+            if fitting != note.lane:
+                note.lane = fitting
+                note.version += 1
+                moved.append(note)
+    events = [Event(p.STEP_EDITED, step_view(payload["index"], step, workshop))]
+    if was_hidden and not step.hidden:
+        # Opening a private step shows its notes, just as a reveal would.
+        notes = [note_view(note, workshop) for note in workshop.live_notes(payload["index"])]
+        events.append(Event(p.NOTES_REVEALED, {"step": payload["index"], "notes": notes}))
+    return events + [note_event(p.NOTE_EDITED, note, workshop) for note in moved]

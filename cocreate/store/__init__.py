@@ -1,0 +1,21 @@
+"""Persistence with SQLAlchemy 2: SQLite (WAL) by default, PostgreSQL when configured.
+
+`Store` (store.py) is what the server uses; behind it, by role:
+
+- tables.py    the tables (Alembic's migrations follow them)
+- tokens.py    ids, secret tokens and join codes
+- rows.py      a workshop loaded from its rows, or stored as rows
+- persist.py   how each event is stored, with the statements built once
+- locking.py   the concurrency protocol: one change of a workshop at a time, in `seq` order,
+               in every process (workshop locks, the writer connection, advisory locks)
+- retention.py how long workshops are kept, and deleting them
+- urls.py      database URLs
+
+The tables are kept up to date by `migrate` (Alembic) when the store starts.
+"""
+
+from .store import Store
+from .tables import metadata
+from .urls import normalise_database_url, printable_database_url
+
+__all__ = ["Store", "metadata", "normalise_database_url", "printable_database_url"]

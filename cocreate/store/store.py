@@ -1,0 +1,157 @@
+"""The store's face: what the server asks of the database, one method a question or a change.
+
+How a change runs alone and in order is in `locking`, how each event is stored in
+`persist`, how long workshops are kept in `retention`.
+"""
+
+import copy
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from .. import domain
+from .locking import Locking
+from .persist import PERSIST
+from .retention import Retention
+from .rows import insert_workshop, now_iso, steps_record
+from .tables import applied, participants, workshops
+from .tokens import hash_token, new_id, new_join_code, new_token, normalise_join_code
+
+
+class Store(Retention, Locking):
+    """Workshops, participants and notes in a SQL database."""
+
+    # -- creating and joining -------------------------------------------------
+
+    def create_workshop(self, title, goal, language, format_key, facilitator_name,
+                        retention=domain.workshop.DEFAULT_RETENTION):
+        """A new workshop with its facilitator; returns (workshop, facilitator token)."""
+        fmt = domain.load_format(format_key)
+        now = now_iso()
+        for _attempt in range(20):
+            code = new_join_code()
+            workshop = domain.new_workshop(new_id(), code, title, goal, language, format_key,
+                                           domain.steps_in_language(fmt, language), now,
+                                           retention)
+            try:
+                with self.engine.begin() as conn:
+                    conn.execute(insert(workshops).values(
+                        id=workshop.id, join_code=code, title=title, goal=workshop.goal,
+                        language=language, format=format_key,
+                        steps=steps_record(workshop),
+                        current_step=0, locked=False, seq=0, created_at=now, updated_at=now,
+                        retention=retention))
+                break
+            except IntegrityError:
+                continue
+        else:  # pragma: no cover - 887 million codes make this practically unreachable
+            raise RuntimeError("no free join code")
+        _participant, token, _events = self.add_participant(
+            workshop.id, facilitator_name, domain.FACILITATOR)
+        return workshop, token
+
+    def import_workshop(self, restore, facilitator_name):
+        """A new workshop from a backup; `restore(id, join_code, now)` builds the aggregate.
+
+        Returns (workshop, facilitator token) like `create_workshop`.
+        """
+        now = now_iso()
+        for _attempt in range(20):
+            code = new_join_code()
+            workshop = restore(new_id(), code, now)
+            try:
+                with self.engine.begin() as conn:
+                    insert_workshop(conn, workshop, now)
+                break
+            except IntegrityError:
+                continue
+        else:  # pragma: no cover
+            raise RuntimeError("no free join code")
+        # Whoever imports takes over the backup's facilitator, so no one is added.
+        facilitator = next((p for p in workshop.participants.values() if p.is_facilitator), None)
+        if facilitator is None:
+            _participant, token, _events = self.add_participant(
+                workshop.id, facilitator_name, domain.FACILITATOR)
+            return workshop, token
+        token = new_token()
+        with self.engine.begin() as conn:
+            conn.execute(update(participants).where(participants.c.workshop_id == workshop.id,
+                                                    participants.c.id == facilitator.id)
+                         .values(token_hash=hash_token(token)))
+        return workshop, token
+
+    def add_participant(self, workshop_id, name, role=domain.PARTICIPANT, publish=None):
+        """Someone joins; returns (participant, token, events)."""
+        token = new_token()
+        participant_id = new_id()
+
+        def change(conn, workshop):
+            events = domain.join(workshop, participant_id, name, role, now_iso())
+            conn.execute(insert(participants).values(
+                id=participant_id, workshop_id=workshop_id, token_hash=hash_token(token),
+                name=name, role=role, ready=False, position=workshop.seq,
+                joined_at=workshop.participants[participant_id].joined_at))
+            return events
+
+        events, _seq = self._change(workshop_id, change, publish)
+        return self._cache[workshop_id].participants[participant_id], token, events
+
+    # -- looking up -------------------------------------------------------------
+
+    def authenticate(self, workshop_id, token):
+        """The participant holding `token` in this workshop, or None."""
+        if not workshop_id or not token:
+            return None
+        with self._reading() as conn:
+            row = conn.execute(select(participants.c.id, participants.c.role).where(
+                participants.c.token_hash == hash_token(token),
+                participants.c.workshop_id == workshop_id)).first()
+        return row
+
+    def find_by_join_code(self, code):
+        """(workshop id, title) for a join code typed in any case, or None."""
+        with self._reading() as conn:
+            return conn.execute(select(workshops.c.id, workshops.c.title).where(
+                workshops.c.join_code == normalise_join_code(code))).first()
+
+    def summary(self, workshop_id):
+        """(id, title, join_code, language) of a workshop, or None."""
+        with self._reading() as conn:
+            return conn.execute(select(
+                workshops.c.id, workshops.c.title, workshops.c.join_code,
+                workshops.c.language).where(workshops.c.id == workshop_id)).first()
+
+    def workshop(self, workshop_id):
+        """The current aggregate of a workshop (for exports); do not change it."""
+        with self._workshop_lock(workshop_id), self._reading() as conn:
+            return copy.deepcopy(self._current(conn, workshop_id))
+
+    def snapshot(self, workshop_id, viewer_id, deliver=None):
+        """The workshop as this viewer may see it, with its `seq`.
+
+        `deliver` is called with it before the workshop's lock is released (in
+        all processes, on PostgreSQL), so no event of a later change can overtake it.
+        """
+        reading = self._reading_in_turn(workshop_id) if deliver else self._reading()
+        with self._workshop_lock(workshop_id), reading as conn:
+            workshop = self._current(conn, workshop_id)
+            view = domain.snapshot(workshop, workshop.participants[viewer_id], now_iso())
+            if deliver is not None:
+                deliver(view)
+            return view
+
+    # -- changing ---------------------------------------------------------------
+
+    def execute(self, workshop_id, actor_id, name, payload, publish=None):
+        """Apply command `name`; returns (events, seq). Raises `DomainError` when refused."""
+        def change(conn, workshop):
+            events = domain.apply(workshop, actor_id, name, payload, now_iso())
+            for change_event in events:
+                PERSIST[change_event.type](conn, workshop, change_event)
+                if change_event.command_id:
+                    conn.execute(insert(applied).values(workshop_id=workshop.id,
+                                                        id=change_event.command_id,
+                                                        seq=change_event.seq))
+            return events
+
+        return self._change(workshop_id, change, publish)

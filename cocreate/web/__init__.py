@@ -1,0 +1,14 @@
+"""Pages, the join flow, downloads and the JSON API: one blueprint, `web`, in several modules.
+
+- blueprint.py   the blueprint and what its views share
+- pages.py       the landing page, joining, the boards, the join QR code
+- downloads.py   the plan page and its downloads
+- api.py         the JSON API
+- errors.py      error answers, security headers, the same-origin check
+- rate_limits.py join-code guessing and creating workshops
+"""
+
+from . import api, downloads, errors, pages  # noqa: F401  (each adds its views to `bp`)
+from .blueprint import bp
+
+__all__ = ["bp"]

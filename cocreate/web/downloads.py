@@ -1,0 +1,98 @@
+"""The plan: as a page, and as Markdown, CSV, PDF, a calendar file and a JSON backup."""
+
+import functools
+import re
+import unicodedata
+
+from flask import Response, jsonify, redirect, request, url_for
+
+from .. import export
+from ..access import store
+from ..domain import FACILITATOR
+from ..i18n import choose_language, long_date, translate
+from .blueprint import bp, current_member, render_page, workshop_or_404
+from .errors import ApiError
+
+SLUG_MAX = 40  # the title's part of a download's file name
+
+
+def _plan_for_member(workshop_id):
+    summary = workshop_or_404(workshop_id)
+    member = current_member(workshop_id)
+    if member is None:
+        raise ApiError(401, "unauthorized", "A participant or facilitator token is needed.")
+    if member.role == FACILITATOR and request.endpoint != "web.plan_page":
+        store().mark_downloaded(workshop_id)
+    workshop = store().workshop(workshop_id)
+    language = choose_language(summary.language)
+    t = functools.partial(translate, language)
+    return workshop, export.build_plan(workshop), t, functools.partial(long_date, language)
+
+
+def _filename(title, suffix):
+    """A plain ASCII file name from a workshop title: "één plan" → "een-plan"."""
+    plain = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")[:SLUG_MAX].strip("-")
+    return f"{slug or 'workshop'}-{suffix}"
+
+
+def _download(body, mimetype, plan, t, extension):
+    name = _filename(plan["title"], f"{t('plan_file')}.{extension}")
+    return Response(body, mimetype=mimetype, headers={
+        "Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"})
+
+
+@bp.get("/w/<workshop_id>/plan")
+def plan_page(workshop_id):
+    """The plan as a page: actions by votes, then what the group said per step."""
+    summary = workshop_or_404(workshop_id)
+    if current_member(workshop_id) is None:
+        return redirect(url_for("web.join_page", code=summary.join_code))
+    workshop, plan, t, fmt = _plan_for_member(workshop_id)
+    facilitating = current_member(workshop_id).role == FACILITATOR
+    board = "web.facilitate" if facilitating else "web.board"
+    return render_page("plan.html", workshop_language=summary.language, workshop=summary,
+                       plan=plan, format_date=fmt, title=summary.title,
+                       facilitating=facilitating, board_url=url_for(board, workshop_id=workshop_id))
+
+
+@bp.get("/w/<workshop_id>/plan.md")
+def plan_markdown(workshop_id):
+    """The plan as Markdown."""
+    _workshop, plan, t, fmt = _plan_for_member(workshop_id)
+    return _download(export.render_markdown(plan, t, fmt), "text/markdown",
+                     plan, t, "md")
+
+
+@bp.get("/w/<workshop_id>/plan.csv")
+def plan_csv(workshop_id):
+    """The actions as CSV for Excel (UTF-8 with BOM, `;`-separated)."""
+    _workshop, plan, t, _fmt = _plan_for_member(workshop_id)
+    return _download(export.render_csv(plan, t).encode("utf-8"), "text/csv",
+                     plan, t, "csv")
+
+
+@bp.get("/w/<workshop_id>/plan.pdf")
+def plan_pdf(workshop_id):
+    """The plan as an A4 PDF."""
+    _workshop, plan, t, fmt = _plan_for_member(workshop_id)
+    return _download(export.render_pdf(plan, t, fmt), "application/pdf", plan, t, "pdf")
+
+
+@bp.get("/w/<workshop_id>/plan.ics")
+def plan_ics(workshop_id):
+    """Each action with a due date as an all-day calendar event."""
+    _workshop, plan, t, _fmt = _plan_for_member(workshop_id)
+    return _download(export.render_ics(plan, t, request.host.split(":")[0]),
+                     "text/calendar", plan, t, "ics")
+
+
+@bp.get("/w/<workshop_id>/export.json")
+def export_json(workshop_id):
+    """The whole workshop as a versioned backup, importable with `POST /api/workshops/import`."""
+    workshop, plan, t, _fmt = _plan_for_member(workshop_id)
+    response = jsonify(export.backup(workshop))
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="{_filename(workshop.title, "export.json")}"')
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,61 @@
+"""Error answers (JSON for the API, a page for a browser), security headers on every
+response, and the same-origin check on every change."""
+
+from urllib.parse import urlsplit
+
+from flask import jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from .. import protocol
+from ..domain import DomainError
+from .blueprint import bp, render_page
+
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
+       "frame-ancestors 'none'; form-action 'self'")
+
+
+class ApiError(Exception):
+    """An HTTP error answered as `{"error": {code, message, fields?}}`."""
+
+    def __init__(self, status, code, message, fields=None):
+        super().__init__(message)
+        self.status, self.code, self.message, self.fields = status, code, message, fields
+
+
+@bp.before_app_request
+def _same_origin():
+    if request.method in ("POST", "PUT", "PATCH", "DELETE"):
+        origin = request.headers.get("Origin")
+        if origin and urlsplit(origin).netloc != request.host:
+            raise ApiError(403, "forbidden", "Cross-origin requests are not allowed.")
+
+
+@bp.after_app_request
+def _security_headers(response):
+    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "same-origin"
+    response.headers["X-Frame-Options"] = "DENY"
+    return response
+
+
+@bp.app_errorhandler(ApiError)
+def _api_error(err):
+    return jsonify(protocol.error_body(err.code, err.message, err.fields)), err.status
+
+
+@bp.app_errorhandler(DomainError)
+def _domain_error(err):
+    status = {"not_found": 404, "forbidden": 403, "unauthorized": 401}.get(err.code, 400)
+    return jsonify(err.body()), status
+
+
+@bp.app_errorhandler(HTTPException)
+def _http_error(err):
+    code = {400: "invalid", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+            405: "method_not_allowed", 413: "payload_too_large", 429: "rate_limited",
+            }.get(err.code, "internal" if err.code >= 500 else "invalid")
+    if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":
+        return jsonify(protocol.error_body(code, err.description or err.name)), err.code
+    return render_page("error.html", status=err.code, error_code=code)

@@ -1,0 +1,155 @@
+"""Pages: the landing page, joining with a code and a name, the boards, the join QR code."""
+
+import io
+
+import segno
+from flask import Response, abort, redirect, request, url_for
+from marshmallow import ValidationError
+
+from ..access import set_token_cookie, store
+from ..broadcast import publish
+from ..domain import FACILITATOR, available_formats, load_format
+from ..i18n import choose_language
+from ..protocol import JOIN_CODE_MAX, NAME_MAX
+from ..schemas import join_code as join_code_schema
+from ..schemas import participant_create, workshop_create
+from .api import create_workshop
+from .blueprint import base_url, bp, current_member, render_page, room, workshop_or_404
+from .rate_limits import limit_creating, limit_guessing
+
+
+def _without_token(response_url, workshop_id, token):
+    """Move a `?token=` from the address bar into the cookie."""
+    return set_token_cookie(redirect(response_url), workshop_id, token)
+
+
+def _formats(language):
+    return [(key, load_format(key)["title"][language]) for key in available_formats()]
+
+
+@bp.get("/")
+def landing():
+    """Create a workshop or join one with a code."""
+    return render_page("landing.html", form={}, errors={}, formats=_formats(choose_language()))
+
+
+@bp.post("/")
+@limit_creating
+def create_from_form():
+    """The landing page's form: create, then go to the facilitator's board."""
+    form = {key: value for key, value in request.form.items() if key in
+            ("title", "goal", "language", "format", "retention")}
+    try:
+        body = workshop_create.load(form)
+    except ValidationError as err:
+        return render_page("landing.html", status=400, form=form, errors=err.messages,
+                           formats=_formats(choose_language()))
+    workshop, token = create_workshop(body)
+    return set_token_cookie(redirect(url_for("web.facilitate", workshop_id=workshop.id)),
+                            workshop.id, token)
+
+
+@bp.get("/join")
+@limit_guessing
+def join_with_code():
+    """Type the code shown on the projector."""
+    code = request.args.get("code")
+    if code is None:
+        return render_page("code.html", code="", errors={})
+    found = None
+    try:
+        found = store().find_by_join_code(join_code_schema.load({"code": code})["code"])
+    except ValidationError:
+        pass
+    if found is None:
+        return render_page("code.html", status=404, code=code[:JOIN_CODE_MAX],
+                           errors={"code": ["not_found"]})
+    return redirect(url_for("web.join_page", code=_code_of(found.id)))
+
+
+def _code_of(workshop_id):
+    return store().summary(workshop_id).join_code
+
+
+@bp.get("/j/<code>")
+@limit_guessing
+def join_page(code):
+    """Enter a display name; someone who joined before goes straight to the board."""
+    found = store().find_by_join_code(code[:JOIN_CODE_MAX])
+    if found is None:
+        abort(404)
+    summary = store().summary(found.id)
+    if current_member(found.id) is not None:
+        return redirect(url_for("web.board", workshop_id=found.id))
+    return render_page("join.html", workshop_language=summary.language, workshop=summary,
+                       name="", errors={})
+
+
+@bp.post("/j/<code>")
+@limit_guessing
+def join_submit(code):
+    """Join with a display name, then land on the board."""
+    found = store().find_by_join_code(code[:JOIN_CODE_MAX])
+    if found is None:
+        abort(404)
+    summary = store().summary(found.id)
+    try:
+        body = participant_create.load({"name": request.form.get("name", "")})
+    except ValidationError as err:
+        return render_page("join.html", status=400, workshop_language=summary.language,
+                           workshop=summary, name=request.form.get("name", "")[:NAME_MAX],
+                           errors=err.messages)
+    participant, token, _events = store().add_participant(found.id, body["name"],
+                                                          publish=publish)
+    return set_token_cookie(redirect(url_for("web.board", workshop_id=found.id)),
+                            found.id, token)
+
+
+def _board_page(workshop_id, view, need_facilitator=False):
+    summary = workshop_or_404(workshop_id)
+    member = current_member(workshop_id)
+    if member is not None and request.args.get("token"):
+        return _without_token(request.path, workshop_id, request.args["token"])
+    if member is None:
+        if need_facilitator:
+            return render_page("error.html", status=403, workshop_language=summary.language,
+                               error_code="forbidden")
+        return redirect(url_for("web.join_page", code=summary.join_code))
+    if need_facilitator and member.role != FACILITATOR:
+        return render_page("error.html", status=403, workshop_language=summary.language,
+                           error_code="forbidden")
+    where = room()
+    return render_page(f"{view}.html", workshop_language=summary.language, workshop=summary,
+                       view=view, join_url=where.base + url_for("web.join_page",
+                                                                code=summary.join_code),
+                       room_reachable=where.reachable, title=summary.title)
+
+
+@bp.get("/w/<workshop_id>")
+def board(workshop_id):
+    """The participant's board."""
+    return _board_page(workshop_id, "board")
+
+
+@bp.get("/w/<workshop_id>/facilitate")
+def facilitate(workshop_id):
+    """The facilitator's board with step navigation and the share panel."""
+    return _board_page(workshop_id, "facilitate", need_facilitator=True)
+
+
+@bp.get("/w/<workshop_id>/present")
+def present(workshop_id):
+    """The projector view: large type, the current step, the join code."""
+    return _board_page(workshop_id, "present")
+
+
+@bp.get("/w/<workshop_id>/qr.svg")
+def join_qr(workshop_id):
+    """A QR code of the join link, for the projector and the share panel."""
+    summary = workshop_or_404(workshop_id)
+    link = base_url() + url_for("web.join_page", code=summary.join_code)
+    svg = io.BytesIO()
+    segno.make(link, error="m").save(svg, kind="svg", scale=8, border=2, dark="#1f2933",
+                                     light="#ffffff", xmldecl=False, svgns=True, omitsize=True)
+    return Response(svg.getvalue(), mimetype="image/svg+xml",
+                    headers={"Cache-Control": "private, max-age=3600"})
