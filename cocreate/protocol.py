@@ -10,11 +10,13 @@ SNAPSHOT = "snapshot"
 EVENT = "event"
 PRESENCE = "presence"
 CLOSED = "closed"  # the workshop is gone; the client stops
+DRAG = "drag"  # a frame of someone dragging a note: volatile, not sequenced, never stored
 
 # Commands from clients (each acknowledged).
 NOTE_ADD = "note:add"
 NOTE_EDIT = "note:edit"
 NOTE_MOVE = "note:move"
+NOTE_DRAG = "note:drag"
 NOTE_REMOVE = "note:remove"
 NOTE_GROUP = "note:group"
 NOTE_UNGROUP = "note:ungroup"
@@ -35,7 +37,7 @@ TIMER_START = "timer:start"
 TIMER_STOP = "timer:stop"
 SYNC = "sync"
 
-COMMANDS = (NOTE_ADD, NOTE_EDIT, NOTE_MOVE, NOTE_REMOVE, NOTE_GROUP, NOTE_UNGROUP, VOTE_CAST,
+COMMANDS = (NOTE_ADD, NOTE_EDIT, NOTE_MOVE, NOTE_DRAG, NOTE_REMOVE, NOTE_GROUP, NOTE_UNGROUP, VOTE_CAST,
             VOTE_RETRACT, VOTING_OPEN, VOTING_CLOSE, ACTION_ADD, ACTION_EDIT, ACTION_REMOVE,
             STEP_GO, STEP_EDIT, NOTES_REVEAL,
             TIMER_START, TIMER_STOP, WORKSHOP_EDIT, WORKSHOP_LOCK, PARTICIPANT_READY, SYNC)
@@ -70,7 +72,7 @@ EVENT_TYPES = (NOTE_ADDED, NOTE_EDITED, NOTE_MOVED, NOTE_REMOVED, STEP_CHANGED, 
 # Error codes in acks, connect errors and HTTP error bodies.
 ERROR_CODES = ("invalid", "unauthorized", "forbidden", "not_found", "conflict", "locked",
                "budget_exceeded", "voting_closed", "rate_limited", "unknown_command",
-               "payload_too_large", "internal")
+               "payload_too_large", "internal", "busy")
 
 
 def error_body(code, message, fields=None, current=None):
@@ -118,6 +120,13 @@ LIMITS = {
     "STEP_INDEX_MAX": STEP_INDEX_MAX, "TIMER_MIN": TIMER_MIN, "TIMER_MAX": TIMER_MAX,
     "BUDGET_MAX": BUDGET_MAX, "ACTION_TITLE_MAX": ACTION_TITLE_MAX, "OWNER_MAX": OWNER_MAX,
 }
+
+# How a step shows its notes: in its lanes, flowing in a grid, or at free places on a canvas.
+LAYOUTS = ("lanes", "grid", "canvas")
+
+# The canvas is a 16:9 board; `x, y` of a note (its top-left corner) run 0..1 across it.
+# A note on the canvas is this wide and high, as fractions of the board.
+CANVAS = {"ASPECT": 16 / 9, "NOTE_WIDTH": 0.1, "NOTE_HEIGHT": 0.16}
 
 # Note colours, in the order the composer offers them.
 PALETTE = ("yellow", "pink", "blue", "green", "orange", "purple")

@@ -84,6 +84,25 @@ class NoteEdit(StrictSchema):
 
 
 class NoteMove(StrictSchema):
+    """The drop: a place on the board, another lane, into a cluster or out of one."""
+
+    id = ClientId(required=True)
+    x = _coordinate()
+    y = _coordinate()
+    lane = fields.String(validate=validate.Length(max=LANE_MAX), allow_none=True)
+    cluster = ClientId(allow_none=True)
+
+    @validates_schema
+    def _a_place_to_go(self, data, **kwargs):
+        if ("x" in data) != ("y" in data):
+            raise ValidationError("Give x and y together.", "y" if "x" in data else "x")
+        if not data.keys() - {"id"}:
+            raise ValidationError("Give x and y, a lane or a cluster.", "_schema")
+
+
+class NoteDrag(StrictSchema):
+    """One frame of a drag: where the note is now."""
+
     id = ClientId(required=True)
     x = _coordinate(required=True)
     y = _coordinate(required=True)
@@ -115,6 +134,7 @@ class StepEdit(StrictSchema):
     lanes = fields.List(fields.Nested(Lane), validate=validate.Length(max=LANES_MAX))
     reveal = fields.String(validate=validate.OneOf(REVEAL_MODES))
     anonymity = fields.String(validate=validate.OneOf(ANONYMITY_MODES))
+    layout = fields.String(validate=validate.OneOf(p.LAYOUTS))
 
     @validates_schema
     def _something_to_change(self, data, **kwargs):
@@ -197,6 +217,7 @@ COMMAND_SCHEMAS = {
     p.NOTE_ADD: NoteAdd(),
     p.NOTE_EDIT: NoteEdit(),
     p.NOTE_MOVE: NoteMove(),
+    p.NOTE_DRAG: NoteDrag(),
     p.NOTE_REMOVE: NoteRemove(),
     p.NOTE_GROUP: NoteGroup(),
     p.NOTE_UNGROUP: NoteRemove(),

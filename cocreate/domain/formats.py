@@ -36,5 +36,6 @@ def steps_in_language(fmt, language):
             "reveal": spec["rules"].get("reveal", "open"),
             "anonymity": spec["rules"].get("anonymity", "off"),
             "voting": bool(spec["rules"].get("voting", False)),
+            "layout": "canvas" if spec.get("layout") == "canvas" else None,
         })
     return steps

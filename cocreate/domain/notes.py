@@ -7,6 +7,7 @@ from .. import protocol as p
 from .errors import DomainError, forbidden, invalid, not_found
 from .rules import created_before, live_note, require_facilitator, require_writable, step_at
 from .views import note_view, step_counts
+from . import canvas
 from .workshop import DEFAULT_COLOR, Cluster, Event, Note
 
 
@@ -54,8 +55,19 @@ def note_event(kind, note, workshop):
     return Event(kind, public, owner=author.id, own=note_view(note, workshop, author))
 
 
+def place_on_canvas(workshop, index, note):
+    """Give a note of a canvas step a free place (in its lane's band, if any)."""
+    step = workshop.steps[index]
+    taken = [(other.x, other.y) for other in workshop.live_notes(index)
+             if other.x is not None and other.y is not None and other.id != note.id]
+    note.x, note.y = canvas.free_spot(taken, step.lanes, note.lane)
+
+
 def add_note(workshop, actor, payload, now):
-    """`note:add`: a new note; the same client id again changes nothing."""
+    """`note:add`: a new note; the same client id again changes nothing.
+
+    On a canvas a note without a place lands in free space, never on top of another.
+    """
     if created_before(workshop.notes, payload["id"], actor, lambda note: note.author_id):
         return []
     require_writable(workshop, actor, now)
@@ -64,6 +76,10 @@ def add_note(workshop, actor, payload, now):
                 author_id=actor.id, lane=_lane(step, payload.get("lane")),
                 color=_color(payload.get("color")), x=payload.get("x"), y=payload.get("y"),
                 anonymous=_anonymous(step, payload.get("anonymous")), created_at=now)
+    if note.x is not None and note.y is not None:
+        note.x, note.y = canvas.clamp(note.x, note.y)
+    elif step.current_layout() == "canvas":
+        place_on_canvas(workshop, note.step, note)
     workshop.notes[note.id] = note
     return [note_event(p.NOTE_ADDED, note, workshop)]
 
@@ -89,12 +105,75 @@ def edit_note(workshop, actor, payload, now):
     return [note_event(p.NOTE_EDITED, note, workshop)]
 
 
-def move_note(workshop, actor, payload, now):
-    """`note:move`: a new position on the board (0..1 coordinates)."""
-    note = live_note(workshop, payload["id"])
+def movable_note(workshop, actor, note_id, now):
+    """The note `actor` may move or drag now; a hidden note moves for its author only."""
+    note = live_note(workshop, note_id)
     require_writable(workshop, actor, now)
-    note.x, note.y = payload["x"], payload["y"]
-    return [Event(p.NOTE_MOVED, {"id": note.id, "x": note.x, "y": note.y})]
+    if workshop.is_hidden(note) and note.author_id != actor.id:
+        raise forbidden("Only its author may move a note that is still private.")
+    return note
+
+
+def mover(workshop, note, person_id):
+    """`{id, name}` of who moves a note, or None when that would name an anonymous author."""
+    person = workshop.participants.get(person_id)
+    if person is None or (note.anonymous and note.author_id == person_id):
+        return None
+    return {"id": person.id, "name": person.name}
+
+
+def _cluster_to_join(workshop, actor, note, cluster_id):
+    require_facilitator(actor)
+    if cluster_id is None:
+        return None
+    cluster = workshop.clusters.get(cluster_id)
+    if cluster is None:
+        raise not_found("Cluster")
+    if cluster.step != note.step:
+        raise invalid("cluster", "This cluster belongs to another step.")
+    if workshop.is_hidden(note):
+        raise invalid("cluster", "Reveal the notes of this step before grouping them.")
+    return cluster.id
+
+
+def moved_event(note, workshop):
+    """`note.moved` with the note's place, lane and cluster (for its author only while hidden)."""
+    data = {"id": note.id, "step": note.step, "x": note.x, "y": note.y, "lane": note.lane,
+            "group": note.group}
+    if not workshop.is_hidden(note):
+        return Event(p.NOTE_MOVED, data)
+    return Event(p.NOTE_MOVED, {"id": note.id, "step": note.step, "hidden": True},
+                 owner=note.author_id, own=data)
+
+
+def move_note(workshop, actor, payload, now):
+    """`note:move`: the drop — a place on the board (0..1), another lane, a cluster or none.
+
+    On a canvas with lanes a place decides the lane; a lane without a place puts the
+    note in free space in that lane. Joining or leaving a cluster is the facilitator's;
+    a cluster left empty is gone (`notes.ungrouped`, as `note:ungroup` says it).
+    """
+    note = movable_note(workshop, actor, payload["id"], now)
+    step = workshop.steps[note.step]
+    on_canvas = step.current_layout() == "canvas"
+    group = (_cluster_to_join(workshop, actor, note, payload["cluster"])
+             if "cluster" in payload else note.group)
+    lane = _lane(step, payload["lane"]) if "lane" in payload else note.lane
+    if "x" in payload:
+        note.x, note.y = canvas.clamp(payload["x"], payload["y"])
+        if on_canvas and "lane" not in payload:
+            lane = canvas.lane_at(step.lanes, note.x) or lane
+    moved_lane = lane != note.lane
+    note.lane = lane
+    if on_canvas and moved_lane and "x" not in payload:
+        place_on_canvas(workshop, note.step, note)
+    left = note.group if group != note.group else None
+    note.group = group
+    events = [moved_event(note, workshop)]
+    if left and not any(other.group == left for other in workshop.live_notes()):
+        del workshop.clusters[left]
+        events.append(Event(p.NOTES_UNGROUPED, {"id": left, "step": note.step, "note_ids": []}))
+    return events
 
 
 def remove_note(workshop, actor, payload, now):

@@ -4,7 +4,7 @@ import re
 
 from .. import protocol as p
 from .errors import invalid
-from .notes import note_event
+from .notes import moved_event, note_event, place_on_canvas
 from .rules import require_facilitator, step_at
 from .views import note_view, step_view
 from .workshop import ANONYMITY_MODES, REVEAL_MODES, Event
@@ -52,6 +52,8 @@ def edit_step(workshop, actor, payload, now):
     if "reveal" in payload and payload["reveal"] != step.reveal:
         step.reveal = payload["reveal"]
         step.revealed = False
+    if "layout" in payload:
+        _check_layout(payload["layout"], lanes if lanes is not None else step.lanes)
     moved = []
     if lanes is not None:
         step.lanes = lanes
@@ -62,9 +64,32 @@ def edit_step(workshop, actor, payload, now):
                 note.lane = fitting
                 note.version += 1
                 moved.append(note)
+    placed = []
+    if "layout" in payload:
+        step.layout = "canvas" if payload["layout"] == "canvas" else None
+        if step.layout == "canvas":
+            placed = _place_unplaced(workshop, payload["index"])
     events = [Event(p.STEP_EDITED, step_view(payload["index"], step, workshop))]
     if was_hidden and not step.hidden:
         # Opening a private step shows its notes, just as a reveal would.
         notes = [note_view(note, workshop) for note in workshop.live_notes(payload["index"])]
         events.append(Event(p.NOTES_REVEALED, {"step": payload["index"], "notes": notes}))
-    return events + [note_event(p.NOTE_EDITED, note, workshop) for note in moved]
+    return (events + [note_event(p.NOTE_EDITED, note, workshop) for note in moved]
+            + [moved_event(note, workshop) for note in placed])
+
+
+def _check_layout(layout, lanes):
+    if layout == "lanes" and not lanes:
+        raise invalid("layout", "This step has no lanes: choose grid or canvas.")
+    if layout == "grid" and lanes:
+        raise invalid("layout", "This step has lanes: choose lanes or canvas.")
+
+
+def _place_unplaced(workshop, index):
+    """Give every note of a step that became a canvas, and has no place yet, a free one."""
+    placed = []
+    for note in workshop.live_notes(index):
+        if note.x is None or note.y is None:
+            place_on_canvas(workshop, index, note)
+            placed.append(note)
+    return placed

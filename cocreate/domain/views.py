@@ -38,7 +38,8 @@ def step_view(index, step, workshop=None):
     view = {"index": index, "key": step.key, "title": step.title, "prompt": step.prompt,
             "lanes": [dict(lane) for lane in step.lanes], "reveal": step.reveal,
             "anonymity": step.anonymity, "voting": step.voting, "revealed": step.revealed,
-            "vote_state": step.vote_state, "budget": step.budget, "per_note": step.per_note}
+            "vote_state": step.vote_state, "budget": step.budget, "per_note": step.per_note,
+            "layout": step.current_layout()}
     if workshop is not None and step.hidden:
         view["counts"] = step_counts(workshop, index)
     if workshop is not None and step.vote_state == "open":

@@ -32,6 +32,7 @@ class Step:
     vote_state: str = "none"
     budget: int = 0
     per_note: int | None = None
+    layout: str | None = None  # "canvas", or None: in lanes when the step has them, else a grid
 
     @property
     def hidden(self):
@@ -41,6 +42,12 @@ class Step:
     def lane_keys(self):
         """The keys of this step's lanes, in order."""
         return [lane["key"] for lane in self.lanes]
+
+    def current_layout(self):
+        """How the step shows its notes: "canvas", else "lanes" with lanes, else "grid"."""
+        if self.layout == "canvas":
+            return "canvas"
+        return "lanes" if self.lanes else "grid"
 
 
 @dataclass

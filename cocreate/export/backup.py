@@ -34,7 +34,8 @@ def backup(workshop):
         "steps": [{"key": s.key, "title": s.title, "prompt": s.prompt,
                    "lanes": [dict(lane) for lane in s.lanes], "reveal": s.reveal,
                    "anonymity": s.anonymity, "voting": s.voting, "revealed": s.revealed,
-                   "vote_state": s.vote_state, "budget": s.budget, "per_note": s.per_note}
+                   "vote_state": s.vote_state, "budget": s.budget, "per_note": s.per_note,
+                   "layout": s.layout}
                   for s in workshop.steps],
         "participants": [{"id": p.id, "name": p.name, "role": p.role, "joined_at": p.joined_at}
                          for p in workshop.participants.values()],
@@ -86,6 +87,8 @@ class _Step(_Strict):
     vote_state = fields.String(required=True, validate=validate.OneOf(("none", "open", "closed")))
     budget = fields.Integer(strict=True, required=True, validate=validate.Range(0, BUDGET_MAX))
     per_note = fields.Integer(strict=True, allow_none=True, validate=validate.Range(1, BUDGET_MAX))
+    # Since the canvas; backups from before it have no layout.
+    layout = fields.String(allow_none=True, validate=validate.OneOf(("canvas",)))
 
 
 class _Workshop(_Strict):

@@ -194,7 +194,18 @@ def test_js_and_python_list_the_same_error_codes():
 def test_js_and_python_name_the_same_server_messages():
     messages = js_entries(js_frozen_block(PROTOCOL_JS, "MESSAGES"))
     assert messages == {"SNAPSHOT": protocol.SNAPSHOT, "EVENT": protocol.EVENT,
-                        "PRESENCE": protocol.PRESENCE, "CLOSED": protocol.CLOSED}
+                        "PRESENCE": protocol.PRESENCE, "CLOSED": protocol.CLOSED,
+                        "DRAG": protocol.DRAG}
+
+
+def test_js_and_python_have_the_same_layouts_and_canvas():
+    assert js_values(js_frozen_block(PROTOCOL_JS, "LAYOUTS")) == list(protocol.LAYOUTS)
+    block = re.sub(r"//[^\n]*", "", js_frozen_block(PROTOCOL_JS, "CANVAS"))
+    found = dict(re.findall(r"(\w+)\s*:\s*([\d./ ]+)", block))
+    def number(text):
+        top, _slash, bottom = text.partition("/")
+        return float(top) / float(bottom) if bottom.strip() else float(top)
+    assert {name: number(value) for name, value in found.items()} == protocol.CANVAS
 
 
 def js_numbers(block):

@@ -282,7 +282,7 @@ def test_moving_a_note_does_not_bump_its_version(workshop):
     nid = add(workshop, "ann")
     [event] = apply(workshop, "bob", p.NOTE_MOVE, {"id": nid, "x": 0.3, "y": 0.7}, NOW)
     assert event.type == p.NOTE_MOVED
-    assert event.data == {"id": nid, "x": 0.3, "y": 0.7}
+    assert event.data == {"id": nid, "step": 0, "x": 0.3, "y": 0.7, "lane": None, "group": None}
     assert (workshop.notes[nid].x, workshop.notes[nid].y) == (0.3, 0.7)
     assert workshop.notes[nid].version == 1
 

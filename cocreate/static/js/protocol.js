@@ -7,12 +7,14 @@ export const MESSAGES = Object.freeze({
   EVENT: "event",
   PRESENCE: "presence",
   CLOSED: "closed",
+  DRAG: "drag",
 });
 
 export const COMMANDS = Object.freeze({
   NOTE_ADD: "note:add",
   NOTE_EDIT: "note:edit",
   NOTE_MOVE: "note:move",
+  NOTE_DRAG: "note:drag",
   NOTE_REMOVE: "note:remove",
   NOTE_GROUP: "note:group",
   NOTE_UNGROUP: "note:ungroup",
@@ -60,8 +62,17 @@ export const EVENTS = Object.freeze({
 export const ERROR_CODES = Object.freeze([
   "invalid", "unauthorized", "forbidden", "not_found", "conflict", "locked",
   "budget_exceeded", "voting_closed", "rate_limited", "unknown_command",
-  "payload_too_large", "internal",
+  "payload_too_large", "internal", "busy",
 ]);
+
+export const LAYOUTS = Object.freeze(["lanes", "grid", "canvas"]);
+
+// The canvas is a 16:9 board; a note's x, y (its top-left corner) run 0..1 across it.
+export const CANVAS = Object.freeze({
+  ASPECT: 16 / 9,
+  NOTE_WIDTH: 0.1,
+  NOTE_HEIGHT: 0.16,
+});
 
 // Bounds on what the server accepts: lengths of text and ids, ranges of numbers.
 export const LIMITS = Object.freeze({
