@@ -2,9 +2,7 @@
 // an action and take one on ("ik pak dit op"); the facilitator can change any action.
 
 import { COMMANDS } from "./protocol.js";
-import { errorText, t } from "./i18n.js";
-import { uuid4 } from "./notes.js";
-import { bound, el } from "./board.js";
+import { bound, el, errorText, t, uuid4 } from "./dom.js";
 
 
 

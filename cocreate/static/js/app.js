@@ -3,12 +3,12 @@
 
 import { Connection, Outbox } from "./connection.js";
 import { BoardStore } from "./store.js";
-import { BoardView, bound, setText } from "./board.js";
+import { BoardView } from "./board.js";
 import { Notes } from "./notes.js";
 import { TimerView } from "./timer.js";
 import { ActionsView } from "./actions.js";
 import { COMMANDS, EVENTS } from "./protocol.js";
-import { errorText, t } from "./i18n.js";
+import { bound, errorText, setText, t, toast } from "./dom.js";
 
 const { view, workshop: workshopId } = document.body.dataset;
 
@@ -17,16 +17,6 @@ const connection = new Connection(workshopId);
 const outbox = new Outbox(connection, workshopId);
 const board = new BoardView(store, { controls: view !== "present", selectable: view === "facilitate" });
 const timer = new TimerView(store, { onDone: () => render() });
-const toastBox = bound("toast");
-let toastTimer = null;
-
-function toast(message) {
-  toastBox.textContent = message;
-  toastBox.hidden = false;
-  clearTimeout(toastTimer);
-  toastTimer = setTimeout(() => { toastBox.hidden = true; }, 5000);
-}
-
 // Dates as people in the page's language write them ("15 december 2026").
 const dates = new Intl.DateTimeFormat(document.documentElement.lang, { dateStyle: "long", timeZone: "UTC" });
 const formatDate = (iso) => dates.format(new Date(`${iso}T00:00:00Z`));

@@ -1,23 +1,6 @@
 // Renders the current step and its notes. User text only ever goes through textContent.
 
-import { t } from "./i18n.js";
-
-/** The element bound to `name` by a `data-bind` attribute. */
-export const bound = (name) => document.querySelector(`[data-bind="${name}"]`);
-const boundAll = (name) => document.querySelectorAll(`[data-bind="${name}"]`);
-
-/** Set the text of every element bound to `name`. */
-export function setText(name, text) {
-  for (const el of boundAll(name)) el.textContent = text;
-}
-
-/** A new element; `text` goes in through textContent, never as markup. */
-export function el(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
+import { bound, el, setText, t } from "./dom.js";
 
 /** Rank by votes of notes sorted most votes first: ties share a rank; no votes, no rank. */
 function ranks(sorted) {

@@ -1,9 +1,7 @@
 // The facilitator's panel: step navigation, sharing, lock, workshop title and goal.
 
 import { COMMANDS } from "./protocol.js";
-import { errorText, t } from "./i18n.js";
-import { uuid4 } from "./notes.js";
-import { bound, el } from "./board.js";
+import { bound, el, errorText, t, uuid4 } from "./dom.js";
 
 
 const TIMER_MAX_SECONDS = 4 * 60 * 60; // as the server allows (TIMER_MAX)

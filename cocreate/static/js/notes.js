@@ -1,18 +1,9 @@
 // Writing notes: the composer (Enter adds), and editing or removing one's own notes.
 
 import { COMMANDS } from "./protocol.js";
-import { errorText, t } from "./i18n.js";
+import { errorText, t, uuid4 } from "./dom.js";
 
 const NOTE_MAX = 280;
-
-/** A random v4 UUID; works on plain-http LAN addresses where crypto.randomUUID does not. */
-export function uuid4() {
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  bytes[6] = (bytes[6] & 0x0f) | 0x40;
-  bytes[8] = (bytes[8] & 0x3f) | 0x80;
-  const hex = [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
 
 export class Notes {
   constructor({ store, connection, board, toast, onMakeAction }) {

@@ -1,7 +1,7 @@
 // The countdown every screen shows: the server holds the end time, each browser
 // corrects for its own clock, and a gentle chime sounds once at zero.
 
-import { t } from "./i18n.js";
+import { t } from "./dom.js";
 
 const TICK_MS = 250;
 

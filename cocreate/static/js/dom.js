@@ -1,0 +1,69 @@
+// What every view shares about the page: elements bound by `data-bind`, new elements
+// (user text only through textContent), the interface text from the page's catalogue,
+// the toast, and client-made ids. One module, not four: the board page may make at most
+// 12 requests (tests/e2e/test_page_weight.py).
+
+/** The element bound to `name` by a `data-bind` attribute. */
+export const bound = (name) => document.querySelector(`[data-bind="${name}"]`);
+
+/** Set the text of every element bound to `name`. */
+export function setText(name, text) {
+  for (const node of document.querySelectorAll(`[data-bind="${name}"]`)) node.textContent = text;
+}
+
+/** A new element; `text` goes in through textContent, never as markup. */
+export function el(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+// -- interface text ---------------------------------------------------------------
+
+const catalogue = JSON.parse(document.getElementById("cc-i18n")?.textContent || "{}");
+
+/** The text for `key`, with `{name}` placeholders filled from `values`. */
+export function t(key, values = {}) {
+  const singular = values.n === 1 && `${key}_one` in catalogue;
+  const text = catalogue[singular ? `${key}_one` : key] ?? key;
+  return text.replace(/\{(\w+)\}/g, (whole, name) => (name in values ? String(values[name]) : whole));
+}
+
+/** A translated message for an error `{code, message}` from an ack. */
+export function errorText(error) {
+  if (!error) return t("error_internal");
+  if (error.code === "invalid") return t("error_invalid", { message: error.message });
+  const key = `error_${error.code}`;
+  return key in catalogue ? t(key) : error.message;
+}
+
+// -- feedback ---------------------------------------------------------------------
+
+let toastTimer = null;
+
+/** Show a message in the toast for five seconds. */
+export function toast(message) {
+  const box = bound("toast");
+  box.textContent = message;
+  box.hidden = false;
+  clearTimeout(toastTimer);
+  toastTimer = setTimeout(() => { box.hidden = true; }, 5000);
+}
+
+/** Send a command through `channel` (the outbox or the connection); resolves with its ack.
+ *  A refusal shows in the toast, unless `expected(error)` says it is no news. */
+export async function sendOrShowError(channel, name, payload, expected = () => false) {
+  const ack = await channel.send(name, payload);
+  if (!ack.ok && !expected(ack.error)) toast(errorText(ack.error));
+  return ack;
+}
+
+/** A random v4 UUID; works on plain-http LAN addresses where crypto.randomUUID does not. */
+export function uuid4() {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  bytes[6] = (bytes[6] & 0x0f) | 0x40;
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;
+  const hex = [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
