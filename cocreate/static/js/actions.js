@@ -2,15 +2,14 @@
 // an action and take one on ("ik pak dit op"); the facilitator can change any action.
 
 import { COMMANDS } from "./protocol.js";
-import { bound, el, errorText, t, uuid4 } from "./dom.js";
+import { bound, el, sendOrShowError, t, uuid4 } from "./dom.js";
 
 
 
 export class ActionsView {
-  constructor({ store, connection, toast, formatDate }) {
+  constructor({ store, connection, formatDate }) {
     this.store = store;
     this.connection = connection;
-    this.toast = toast;
     this.formatDate = formatDate;
     this.list = bound("action-list");
     this.form = bound("action-form");
@@ -150,8 +149,6 @@ export class ActionsView {
   }
 
   async #send(name, payload) {
-    const ack = await this.connection.send(name, payload);
-    if (!ack.ok) this.toast(errorText(ack.error));
-    return ack.ok;
+    return (await sendOrShowError(this.connection, name, payload)).ok;
   }
 }

@@ -8,7 +8,7 @@ import { Notes } from "./notes.js";
 import { TimerView } from "./timer.js";
 import { ActionsView } from "./actions.js";
 import { COMMANDS, EVENTS } from "./protocol.js";
-import { bound, errorText, setText, t, toast } from "./dom.js";
+import { bound, errorText, sendOrShowError, setText, t, toast } from "./dom.js";
 
 const { view, workshop: workshopId } = document.body.dataset;
 
@@ -20,9 +20,9 @@ const timer = new TimerView(store, { onDone: () => render() });
 // Dates as people in the page's language write them ("15 december 2026").
 const dates = new Intl.DateTimeFormat(document.documentElement.lang, { dateStyle: "long", timeZone: "UTC" });
 const formatDate = (iso) => dates.format(new Date(`${iso}T00:00:00Z`));
-const actions = view === "present" ? null : new ActionsView({ store, connection: outbox, toast, formatDate });
+const actions = view === "present" ? null : new ActionsView({ store, connection: outbox, formatDate });
 const makeAction = (ids) => actions?.useNotes(ids);
-const notes = view === "present" ? null : new Notes({ store, connection: outbox, board, toast, onMakeAction: makeAction });
+const notes = view === "present" ? null : new Notes({ store, connection: outbox, board, onMakeAction: makeAction });
 let panel = null;
 let projector = null;
 
@@ -113,14 +113,12 @@ connection.addEventListener("state", (event) => {
   setText("connection-text", t(`connection_${state === "online" ? "online" : state === "offline" ? "offline" : "connecting"}`));
 });
 
-bound("ready-toggle")?.addEventListener("click", async () => {
-  const ack = await connection.send(COMMANDS.PARTICIPANT_READY, { ready: !store.me?.ready });
-  if (!ack.ok) toast(errorText(ack.error));
-});
+bound("ready-toggle")?.addEventListener("click", () =>
+  sendOrShowError(connection, COMMANDS.PARTICIPANT_READY, { ready: !store.me?.ready }));
 
 if (view === "facilitate") {
   const { FacilitatorPanel } = await import("./facilitator.js");
-  panel = new FacilitatorPanel({ store, connection, toast, board, onMakeAction: makeAction });
+  panel = new FacilitatorPanel({ store, connection, board, onMakeAction: makeAction });
   panel.start();
 }
 if (view === "present") {

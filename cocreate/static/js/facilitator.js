@@ -1,7 +1,7 @@
 // The facilitator's panel: step navigation, sharing, lock, workshop title and goal.
 
 import { COMMANDS } from "./protocol.js";
-import { bound, el, errorText, t, uuid4 } from "./dom.js";
+import { bound, el, errorText, sendOrShowError, t, toast, uuid4 } from "./dom.js";
 
 
 const TIMER_MAX_SECONDS = 4 * 60 * 60; // as the server allows (TIMER_MAX)
@@ -14,12 +14,11 @@ function slug(title) {
 }
 
 export class FacilitatorPanel {
-  constructor({ store, connection, toast, board, onMakeAction }) {
+  constructor({ store, connection, board, onMakeAction }) {
     this.store = store;
     this.onMakeAction = onMakeAction;
     this.board = board;
     this.connection = connection;
-    this.toast = toast;
     this.formTouched = false;
     this.stepFormTouched = false;
     this.stepFormFor = null;
@@ -120,7 +119,7 @@ export class FacilitatorPanel {
       return;
     }
     this.connection.socket.connect();
-    this.toast(t("delete_failed"));
+    toast(t("delete_failed"));
   }
 
   /** Who is in the room: still busy first, then ready; who is not connected says so. */
@@ -275,7 +274,7 @@ export class FacilitatorPanel {
     });
     const answer = await response.json().catch(() => ({}));
     if (!response.ok) {
-      this.toast(errorText(answer.error));
+      toast(errorText(answer.error));
       return;
     }
     const field = bound("co-facilitator-link");
@@ -302,8 +301,6 @@ export class FacilitatorPanel {
   }
 
   async #send(name, payload) {
-    const ack = await this.connection.send(name, payload);
-    if (!ack.ok) this.toast(errorText(ack.error));
-    return ack.ok;
+    return (await sendOrShowError(this.connection, name, payload)).ok;
   }
 }

@@ -1,17 +1,16 @@
 // Writing notes: the composer (Enter adds), and editing or removing one's own notes.
 
 import { COMMANDS } from "./protocol.js";
-import { errorText, t, uuid4 } from "./dom.js";
+import { sendOrShowError, t, uuid4 } from "./dom.js";
 
 const NOTE_MAX = 280;
 
 export class Notes {
-  constructor({ store, connection, board, toast, onMakeAction }) {
+  constructor({ store, connection, board, onMakeAction }) {
     this.store = store;
     this.onMakeAction = onMakeAction;
     this.connection = connection;
     this.board = board;
-    this.toast = toast;
     this.form = document.querySelector('[data-bind="composer"]');
     // "Enter = toevoegen" means nothing on a phone's keyboard.
     if (this.form && window.matchMedia("(pointer: coarse)").matches) {
@@ -104,10 +103,9 @@ export class Notes {
     area.focus();
     this.store.addPending({ ...note, lane: note.lane ?? null, anonymous: Boolean(note.anonymous),
                             author: this.store.me.id, author_name: this.store.me.name, version: 0 });
-    const ack = await this.connection.send(COMMANDS.NOTE_ADD, note);
+    const ack = await sendOrShowError(this.connection, COMMANDS.NOTE_ADD, note);
     if (!ack.ok) {
       this.store.dropPending(note.id);
-      this.toast(errorText(ack.error));
       if (!area.value) area.value = text;
     }
   }
@@ -115,17 +113,15 @@ export class Notes {
   #edit(id) {
     this.board.beginEdit(id, {
       onSave: async (changes) => {
-        const ack = await this.connection.send(COMMANDS.NOTE_EDIT, { id, ...changes });
         // A replayed edit that already landed comes back as a conflict with our own text.
-        const landed = ack.error?.code === "conflict" && ack.error.current?.text === changes.text;
-        if (!ack.ok && !landed) this.toast(errorText(ack.error));
+        const landed = (error) => error?.code === "conflict" && error.current?.text === changes.text;
+        await sendOrShowError(this.connection, COMMANDS.NOTE_EDIT, { id, ...changes }, landed);
       },
     });
   }
 
   async #vote(command, id) {
-    const ack = await this.connection.send(command, { id: uuid4(), note_id: id });
-    if (!ack.ok) this.toast(errorText(ack.error));
+    await sendOrShowError(this.connection, command, { id: uuid4(), note_id: id });
   }
 
   /** The voter's own status line: dots left, and how far the room is. */
@@ -142,7 +138,6 @@ export class Notes {
 
   async #remove(id) {
     if (!window.confirm(t("note_remove_confirm"))) return;
-    const ack = await this.connection.send(COMMANDS.NOTE_REMOVE, { id });
-    if (!ack.ok && ack.error?.code !== "not_found") this.toast(errorText(ack.error));
+    await sendOrShowError(this.connection, COMMANDS.NOTE_REMOVE, { id }, (error) => error?.code === "not_found");
   }
 }
