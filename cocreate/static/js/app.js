@@ -7,6 +7,7 @@ import { BoardView } from "./board.js";
 import { Notes } from "./notes.js";
 import { TimerView } from "./timer.js";
 import { ActionsView } from "./actions.js";
+import { Voting } from "./voting.js";
 import { COMMANDS, EVENTS } from "./protocol.js";
 import { bound, errorText, sendOrShowError, setText, t, toast } from "./dom.js";
 
@@ -23,6 +24,7 @@ const formatDate = (iso) => dates.format(new Date(`${iso}T00:00:00Z`));
 const actions = view === "present" ? null : new ActionsView({ store, connection: outbox, formatDate });
 const makeAction = (ids) => actions?.useNotes(ids);
 const notes = view === "present" ? null : new Notes({ store, connection: outbox, board, onMakeAction: makeAction });
+const voting = new Voting({ store, outbox, board });
 let panel = null;
 let projector = null;
 
@@ -38,27 +40,12 @@ function renderRoom() {
   panel?.renderPeople();
 }
 
-function renderProjectorVoting() {
-  const line = bound("projector-voting");
-  if (!line || !store.ready) return;
-  const step = store.currentStep;
-  line.hidden = step.vote_state === "none" || !step.vote_state;
-  line.dataset.state = step.vote_state ?? "none";
-  if (step.vote_state === "open") {
-    const { done = 0, participants = 0 } = step.progress ?? {};
-    line.textContent = t("projector_voting", { n: step.budget, done, participants });
-  } else if (step.vote_state === "closed") {
-    line.textContent = t("projector_results");
-  }
-}
-
 function render() {
   board.render();
   timer.render();
   notes?.refresh();
-  notes?.renderVoting();
+  voting.render();
   actions?.render();
-  renderProjectorVoting();
   panel?.render();
   projector?.fitNotes(board.root);
   renderRoom();
@@ -75,7 +62,7 @@ store.addEventListener("change", (event) => {
   if (kind === "presence") renderRoom();
   else if (kind === "own-vote") {
     board.render();
-    notes?.renderVoting();
+    voting.render();
   }
   else render();
   announce(kind, data);
@@ -126,5 +113,6 @@ if (view === "present") {
   projector.startProjector(board.root);
 }
 notes?.start();
+voting.start();
 actions?.start();
 connection.start();

@@ -1,21 +1,7 @@
 // Renders the current step and its notes. User text only ever goes through textContent.
 
 import { bound, el, setText, t } from "./dom.js";
-
-/** Rank by votes of notes sorted most votes first: ties share a rank; no votes, no rank. */
-function ranks(sorted) {
-  const found = new Map();
-  let rank = 0;
-  let previous = null;
-  sorted.forEach((note, index) => {
-    const votes = note.votes ?? 0;
-    if (votes === 0) return;
-    if (votes !== previous) rank = index + 1;
-    previous = votes;
-    found.set(note.id, rank);
-  });
-  return found;
-}
+import { ranking, showVotes, voteStamp } from "./voting.js";
 
 export class BoardView {
   constructor(store, { controls, selectable = false }) {
@@ -76,9 +62,8 @@ export class BoardView {
   #notes(step) {
     const index = this.store.currentIndex;
     const hidden = this.store.isHidden(index);
-    let all = this.store.notesOf(index);
-    if (step.vote_state === "closed") all = [...all].sort((a, b) => (b.votes ?? 0) - (a.votes ?? 0));
-    this.ranks = ranks(step.vote_state === "closed" ? all : []);
+    const { notes: all, ranks } = ranking(step, this.store.notesOf(index));
+    this.ranks = ranks;
     // While writing is private, others' notes are only counted, never shown.
     const notes = hidden ? all.filter((note) => note.text !== undefined) : all;
     this.#privacy(hidden, index);
@@ -174,7 +159,7 @@ export class BoardView {
   #stamp(note) {
     const canChange = this.controls && this.store.canChange(note);
     const hidden = this.store.isHidden(note.step) ? 1 : 0;
-    const voting = `${this.store.steps[note.step].vote_state}:${note.votes ?? ""}:${this.ranks.get(note.id) ?? ""}:${this.store.myVotes(note.id)}:${this.store.voting?.remaining ?? ""}`;
+    const voting = voteStamp(this.store, note, this.ranks.get(note.id));
     return `${note.version}:${note.pending ? 1 : 0}:${canChange ? 1 : 0}:${note.color}:${note.lane}:${hidden}:${voting}`;
   }
 
@@ -208,17 +193,8 @@ export class BoardView {
     if (note.pending) meta.append(el("span", "note-pending", t("note_pending")));
     else if (this.store.isHidden(note.step)) meta.append(el("span", "note-private", t("note_private")));
     item.append(meta);
+    showVotes(item, note, { store: this.store, rank: this.ranks.get(note.id), controls: this.controls });
     const voteState = this.store.steps[note.step].vote_state;
-    if (voteState === "closed") {
-      const rank = this.ranks.get(note.id);
-      const badge = el("p", "note-votes");
-      if (rank) badge.append(el("span", "note-rank", `#${rank}`), " ");
-      badge.append(t("plan_votes", { n: note.votes ?? 0 }));
-      item.prepend(badge);
-      item.dataset.votes = String(note.votes ?? 0);
-      if (rank && rank <= 3) item.classList.add("top-ranked");
-    }
-    if (this.controls && voteState === "open" && !note.pending) item.append(this.#voteControls(note));
     // While the room votes, a participant's note stays as it is (the facilitator still moderates).
     const frozen = voteState === "open" && !this.store.isFacilitator;
     if (this.controls && !note.pending && this.store.canChange(note) && !frozen) {
@@ -241,26 +217,6 @@ export class BoardView {
       (item.querySelector(".note-actions") ?? item.appendChild(el("div", "note-actions"))).append(make);
     }
     return item;
-  }
-
-  #voteControls(note) {
-    const mine = this.store.myVotes(note.id);
-    const box = el("div", "note-vote");
-    const dots = el("span", "my-dots", "●".repeat(mine));
-    dots.setAttribute("aria-hidden", "true");
-    const label = el("span", "sr-only", t("vote_mine", { n: mine }));
-    const minus = el("button", "icon-button vote-button", "−");
-    minus.type = "button";
-    minus.dataset.action = "unvote";
-    minus.disabled = mine === 0;
-    minus.setAttribute("aria-label", t("vote_retract"));
-    const plus = el("button", "icon-button vote-button", `+ ${t("vote_dot")}`);
-    plus.type = "button";
-    plus.dataset.action = "vote";
-    plus.disabled = (this.store.voting?.remaining ?? 0) <= 0;
-    plus.setAttribute("aria-label", t("vote_cast"));
-    box.append(minus, dots, label, plus);
-    return box;
   }
 
   /** Swap a note's text for an edit form; `onSave(changes)` and `onDone()` are called back. */

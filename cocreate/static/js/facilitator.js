@@ -2,6 +2,7 @@
 
 import { COMMANDS } from "./protocol.js";
 import { bound, el, errorText, sendOrShowError, t, toast, uuid4 } from "./dom.js";
+import { VotingPanel } from "./voting.js";
 
 
 const TIMER_MAX_SECONDS = 4 * 60 * 60; // as the server allows (TIMER_MAX)
@@ -22,6 +23,7 @@ export class FacilitatorPanel {
     this.formTouched = false;
     this.stepFormTouched = false;
     this.stepFormFor = null;
+    this.voting = new VotingPanel({ store, connection });
   }
 
   /** Wire the panel's buttons and forms. */
@@ -62,17 +64,7 @@ export class FacilitatorPanel {
       this.onMakeAction?.([...this.board.selected]);
       this.#clearSelection();
     });
-    bound("voting-form").addEventListener("submit", (event) => {
-      event.preventDefault();
-      const form = event.target;
-      const payload = { step: this.store.currentIndex, budget: Number(form.elements.budget.value) };
-      if (form.elements.per_note.value) payload.per_note = Number(form.elements.per_note.value);
-      // Reopening a closed vote hides the result again; the dots given stay.
-      if (this.store.currentStep.vote_state === "closed" && !window.confirm(t("voting_reopen_confirm"))) return;
-      this.#send(COMMANDS.VOTING_OPEN, payload);
-    });
-    bound("voting-close").addEventListener("click", () => this.#send(COMMANDS.VOTING_CLOSE, {}));
-    bound("voting-form").addEventListener("input", () => { this.budgetTouched = true; });
+    this.voting.start();
     bound("reveal").addEventListener("click", () =>
       this.#send(COMMANDS.NOTES_REVEAL, { step: this.store.currentIndex }));
     bound("timer-presets").addEventListener("click", (event) => {
@@ -175,35 +167,7 @@ export class FacilitatorPanel {
     bound("timer-extend").hidden = !store.workshop.timer;
     this.#fillStepForm();
     this.#renderGroupBar();
-    this.#renderVoting();
-  }
-
-  #renderVoting() {
-    const step = this.store.currentStep;
-    const open = this.store.steps.findIndex((s) => s.vote_state === "open");
-    const form = bound("voting-form");
-    form.hidden = open !== -1 || this.store.isHidden(this.store.currentIndex);
-    bound("voting-close").hidden = open === -1;
-    const budget = form.elements.budget;
-    if (this.budgetFor !== this.store.currentIndex) {
-      this.budgetFor = this.store.currentIndex;
-      this.budgetTouched = false;
-    }
-    if (!this.budgetTouched) {
-      // About the square root of the number of notes, as dot voting usually goes.
-      const count = this.store.notesOf(this.store.currentIndex).length;
-      budget.value = String(Math.min(20, Math.max(1, Math.round(Math.sqrt(count)))));
-    }
-    bound("voting-open").textContent = step.vote_state === "closed" ? t("voting_reopen") : t("voting_open");
-    const status = bound("voting-state");
-    if (this.store.isHidden(this.store.currentIndex)) {
-      status.textContent = t("voting_after_reveal");
-    } else if (open !== -1) {
-      const progress = this.store.steps[open].progress ?? { voters: 0, done: 0, participants: 0 };
-      status.textContent = `${t("voting_open_on", { n: open + 1, title: this.store.steps[open].title })} · ${t("vote_progress", progress)}`;
-    } else {
-      status.textContent = step.vote_state === "closed" ? t("voting_closed_here") : "";
-    }
+    this.voting.render();
   }
 
   #renderGroupBar() {

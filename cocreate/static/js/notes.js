@@ -42,8 +42,6 @@ export class Notes {
       const id = item.dataset.id;
       if (button.dataset.action === "edit") this.#edit(id);
       if (button.dataset.action === "remove") this.#remove(id);
-      if (button.dataset.action === "vote") this.#vote(COMMANDS.VOTE_CAST, id);
-      if (button.dataset.action === "unvote") this.#vote(COMMANDS.VOTE_RETRACT, id);
       if (button.dataset.action === "make-action") this.onMakeAction?.([id]);
     });
   }
@@ -118,22 +116,6 @@ export class Notes {
         await sendOrShowError(this.connection, COMMANDS.NOTE_EDIT, { id, ...changes }, landed);
       },
     });
-  }
-
-  async #vote(command, id) {
-    await sendOrShowError(this.connection, command, { id: uuid4(), note_id: id });
-  }
-
-  /** The voter's own status line: dots left, and how far the room is. */
-  renderVoting() {
-    const line = document.querySelector('[data-bind="vote-status"]');
-    if (!line || !this.store.ready) return;
-    const step = this.store.currentStep;
-    line.hidden = step.vote_state !== "open";
-    if (line.hidden) return;
-    const progress = step.progress ?? { voters: 0, participants: 0 };
-    const remaining = this.store.voting?.step === this.store.currentIndex ? this.store.voting.remaining : step.budget;
-    line.textContent = `${t("vote_remaining", { n: remaining, budget: step.budget })} · ${t("vote_progress", progress)}`;
   }
 
   async #remove(id) {
