@@ -7,9 +7,9 @@ import { bound, el, sendOrShowError, t, uuid4 } from "./dom.js";
 
 
 export class ActionsView {
-  constructor({ store, connection, formatDate }) {
+  constructor({ store, outbox, formatDate }) {
     this.store = store;
-    this.connection = connection;
+    this.outbox = outbox;
     this.formatDate = formatDate;
     this.list = bound("action-list");
     this.form = bound("action-form");
@@ -149,6 +149,6 @@ export class ActionsView {
   }
 
   async #send(name, payload) {
-    return (await sendOrShowError(this.connection, name, payload)).ok;
+    return (await sendOrShowError(this.outbox, name, payload)).ok;
   }
 }

@@ -21,9 +21,9 @@ const timer = new TimerView(store, { onDone: () => render() });
 // Dates as people in the page's language write them ("15 december 2026").
 const dates = new Intl.DateTimeFormat(document.documentElement.lang, { dateStyle: "long", timeZone: "UTC" });
 const formatDate = (iso) => dates.format(new Date(`${iso}T00:00:00Z`));
-const actions = view === "present" ? null : new ActionsView({ store, connection: outbox, formatDate });
+const actions = view === "present" ? null : new ActionsView({ store, outbox, formatDate });
 const makeAction = (ids) => actions?.useNotes(ids);
-const notes = view === "present" ? null : new Notes({ store, connection: outbox, board, onMakeAction: makeAction });
+const notes = view === "present" ? null : new Notes({ store, outbox, board, onMakeAction: makeAction });
 const voting = new Voting({ store, outbox, board });
 let panel = null;
 let projector = null;
@@ -100,12 +100,13 @@ connection.addEventListener("state", (event) => {
   setText("connection-text", t(`connection_${state === "online" ? "online" : state === "offline" ? "offline" : "connecting"}`));
 });
 
+// Ready means ready for this step: sent now or not at all (see Outbox).
 bound("ready-toggle")?.addEventListener("click", () =>
   sendOrShowError(connection, COMMANDS.PARTICIPANT_READY, { ready: !store.me?.ready }));
 
 if (view === "facilitate") {
   const { FacilitatorPanel } = await import("./facilitator.js");
-  panel = new FacilitatorPanel({ store, connection, board, onMakeAction: makeAction });
+  panel = new FacilitatorPanel({ store, outbox, connection, board, onMakeAction: makeAction });
   panel.start();
 }
 if (view === "present") {

@@ -1,8 +1,6 @@
 // The socket: connects with the workshop id (the token travels in an HttpOnly cookie),
 // keeps `seq` in order, asks for a snapshot on any gap, and reports its state. The outbox
-// keeps commands that must not be lost (notes, edits, votes, actions) in localStorage
-// until the server acknowledged them, and sends them in order whenever the socket is
-// connected; they survive a reload, and the server ignores a repeat of the same client id.
+// keeps the commands that must not be lost until the server acknowledged them.
 
 import { io } from "../vendor/socket.io.esm.min.js";
 import { COMMANDS, MESSAGES } from "./protocol.js";
@@ -98,6 +96,11 @@ export class Connection extends EventTarget {
 const RETRY_CODES = new Set(["timeout", "rate_limited", "internal"]);
 const RETRY_MS = 3000;
 
+// The room's work (notes, edits, votes, actions, the facilitator's clusters and workshop
+// title) waits here while offline and goes out once the socket is back, even after a
+// reload. Commands that steer the room (step:go, step:edit, notes:reveal, voting:*, timer:*,
+// workshop:lock, participant:ready) go straight to the Connection: sent now or refused,
+// never replayed minutes later into a room that has moved on (docs/protocol.md).
 export class Outbox extends EventTarget {
   constructor(connection, workshopId) {
     super();

@@ -1,4 +1,6 @@
 // The facilitator's panel: step navigation, sharing, lock, workshop title and goal.
+// Commands that steer the room go straight to the connection (never replayed later);
+// changes to the board's content wait in the outbox while offline (see Outbox).
 
 import { COMMANDS } from "./protocol.js";
 import { bound, el, errorText, sendOrShowError, t, toast, uuid4 } from "./dom.js";
@@ -15,10 +17,11 @@ function slug(title) {
 }
 
 export class FacilitatorPanel {
-  constructor({ store, connection, board, onMakeAction }) {
+  constructor({ store, outbox, connection, board, onMakeAction }) {
     this.store = store;
     this.onMakeAction = onMakeAction;
     this.board = board;
+    this.outbox = outbox;
     this.connection = connection;
     this.formTouched = false;
     this.stepFormTouched = false;
@@ -36,7 +39,7 @@ export class FacilitatorPanel {
     });
     bound("copy-link").addEventListener("click", () => this.#copy());
     bound("lock-toggle").addEventListener("click", () =>
-      this.#send(COMMANDS.WORKSHOP_LOCK, { locked: !this.store.workshop.locked }));
+      this.#steer(COMMANDS.WORKSHOP_LOCK, { locked: !this.store.workshop.locked }));
     this.board.root.addEventListener("change", (event) => {
       if (event.target.dataset.action !== "select") return;
       const id = event.target.closest("[data-id]").dataset.id;
@@ -47,14 +50,14 @@ export class FacilitatorPanel {
     });
     this.board.root.addEventListener("click", (event) => {
       const button = event.target.closest("button[data-action=ungroup]");
-      if (button) this.#send(COMMANDS.NOTE_UNGROUP, { id: button.closest("[data-cluster]").dataset.cluster });
+      if (button) this.#queue(COMMANDS.NOTE_UNGROUP, { id: button.closest("[data-cluster]").dataset.cluster });
     });
     bound("group-form").addEventListener("submit", async (event) => {
       event.preventDefault();
       const ids = [...this.board.selected];
       if (!ids.length) return;
       const title = event.target.elements.title.value.trim();
-      if (await this.#send(COMMANDS.NOTE_GROUP, { id: uuid4(), ids, title })) {
+      if (await this.#queue(COMMANDS.NOTE_GROUP, { id: uuid4(), ids, title })) {
         event.target.reset();
         this.#clearSelection();
       }
@@ -66,7 +69,7 @@ export class FacilitatorPanel {
     });
     this.voting.start();
     bound("reveal").addEventListener("click", () =>
-      this.#send(COMMANDS.NOTES_REVEAL, { step: this.store.currentIndex }));
+      this.#steer(COMMANDS.NOTES_REVEAL, { step: this.store.currentIndex }));
     bound("timer-presets").addEventListener("click", (event) => {
       const button = event.target.closest("button[data-seconds]");
       if (button) this.#startTimer(Number(button.dataset.seconds));
@@ -76,20 +79,20 @@ export class FacilitatorPanel {
       const minutes = Number(event.target.elements.minutes.value);
       if (minutes >= 1 && minutes <= 240) this.#startTimer(Math.round(minutes * 60));
     });
-    bound("timer-stop").addEventListener("click", () => this.#send(COMMANDS.TIMER_STOP, {}));
+    bound("timer-stop").addEventListener("click", () => this.#steer(COMMANDS.TIMER_STOP, {}));
     bound("timer-extend").addEventListener("click", () => this.#extendTimer());
     bound("co-facilitator-make").addEventListener("click", () => this.#coFacilitator());
     const stepForm = bound("step-form");
     stepForm.addEventListener("input", () => { this.stepFormTouched = true; });
     stepForm.addEventListener("submit", async (event) => {
       event.preventDefault();
-      if (await this.#send(COMMANDS.STEP_EDIT, this.#stepChanges(stepForm))) this.stepFormTouched = false;
+      if (await this.#steer(COMMANDS.STEP_EDIT, this.#stepChanges(stepForm))) this.stepFormTouched = false;
     });
     const form = bound("workshop-form");
     form.addEventListener("input", () => { this.formTouched = true; });
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
-      const ok = await this.#send(COMMANDS.WORKSHOP_EDIT, {
+      const ok = await this.#queue(COMMANDS.WORKSHOP_EDIT, {
         title: form.elements.title.value.trim(), goal: form.elements.goal.value.trim(),
       });
       if (ok) this.formTouched = false;
@@ -224,12 +227,12 @@ export class FacilitatorPanel {
     const timer = this.store.workshop.timer;
     if (!timer) return;
     const left = Math.max(0, Math.ceil((Date.parse(timer.ends_at) - this.store.serverNow()) / 1000));
-    this.#send(COMMANDS.TIMER_START, { seconds: Math.min(TIMER_MAX_SECONDS, left + 60),
+    this.#steer(COMMANDS.TIMER_START, { seconds: Math.min(TIMER_MAX_SECONDS, left + 60),
                                        lock_at_end: Boolean(timer.lock_at_end) });
   }
 
   #startTimer(seconds) {
-    this.#send(COMMANDS.TIMER_START, { seconds, lock_at_end: bound("timer-lock").checked });
+    this.#steer(COMMANDS.TIMER_START, { seconds, lock_at_end: bound("timer-lock").checked });
   }
 
   async #coFacilitator() {
@@ -249,7 +252,7 @@ export class FacilitatorPanel {
 
   async #go(index) {
     if (index < 0 || index >= this.store.steps.length) return;
-    await this.#send(COMMANDS.STEP_GO, { index });
+    await this.#steer(COMMANDS.STEP_GO, { index });
   }
 
   async #copy() {
@@ -264,7 +267,13 @@ export class FacilitatorPanel {
     }
   }
 
-  async #send(name, payload) {
+  /** A command that steers the room: sent now, or refused with an error; never replayed. */
+  async #steer(name, payload) {
     return (await sendOrShowError(this.connection, name, payload)).ok;
+  }
+
+  /** A change to the board's content: kept in the outbox until the server has it. */
+  async #queue(name, payload) {
+    return (await sendOrShowError(this.outbox, name, payload)).ok;
   }
 }

@@ -6,10 +6,10 @@ import { sendOrShowError, t, uuid4 } from "./dom.js";
 const NOTE_MAX = 280;
 
 export class Notes {
-  constructor({ store, connection, board, onMakeAction }) {
+  constructor({ store, outbox, board, onMakeAction }) {
     this.store = store;
     this.onMakeAction = onMakeAction;
-    this.connection = connection;
+    this.outbox = outbox;
     this.board = board;
     this.form = document.querySelector('[data-bind="composer"]');
     // "Enter = toevoegen" means nothing on a phone's keyboard.
@@ -101,7 +101,7 @@ export class Notes {
     area.focus();
     this.store.addPending({ ...note, lane: note.lane ?? null, anonymous: Boolean(note.anonymous),
                             author: this.store.me.id, author_name: this.store.me.name, version: 0 });
-    const ack = await sendOrShowError(this.connection, COMMANDS.NOTE_ADD, note);
+    const ack = await sendOrShowError(this.outbox, COMMANDS.NOTE_ADD, note);
     if (!ack.ok) {
       this.store.dropPending(note.id);
       if (!area.value) area.value = text;
@@ -113,13 +113,13 @@ export class Notes {
       onSave: async (changes) => {
         // A replayed edit that already landed comes back as a conflict with our own text.
         const landed = (error) => error?.code === "conflict" && error.current?.text === changes.text;
-        await sendOrShowError(this.connection, COMMANDS.NOTE_EDIT, { id, ...changes }, landed);
+        await sendOrShowError(this.outbox, COMMANDS.NOTE_EDIT, { id, ...changes }, landed);
       },
     });
   }
 
   async #remove(id) {
     if (!window.confirm(t("note_remove_confirm"))) return;
-    await sendOrShowError(this.connection, COMMANDS.NOTE_REMOVE, { id }, (error) => error?.code === "not_found");
+    await sendOrShowError(this.outbox, COMMANDS.NOTE_REMOVE, { id }, (error) => error?.code === "not_found");
   }
 }
