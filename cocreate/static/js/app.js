@@ -3,9 +3,8 @@
 
 import { Connection, Outbox } from "./connection.js";
 import { BoardStore } from "./store.js";
-import { BoardView } from "./board.js";
+import { BoardView, TimerView } from "./board.js";
 import { Notes } from "./notes.js";
-import { TimerView } from "./timer.js";
 import { ActionsView } from "./actions.js";
 import { Voting } from "./voting.js";
 import { COMMANDS, EVENTS } from "./protocol.js";
@@ -16,7 +15,8 @@ const { view, workshop: workshopId } = document.body.dataset;
 const store = new BoardStore();
 const connection = new Connection(workshopId);
 const outbox = new Outbox(connection, workshopId);
-const board = new BoardView(store, { controls: view !== "present", selectable: view === "facilitate" });
+const facilitation = view === "facilitate" ? await import("./facilitator.js") : null;
+const board = facilitation ? new facilitation.FacilitatorBoard(store) : new BoardView(store, { controls: view !== "present" });
 const timer = new TimerView(store, { onDone: () => render() });
 // Dates as people in the page's language write them ("15 december 2026").
 const dates = new Intl.DateTimeFormat(document.documentElement.lang, { dateStyle: "long", timeZone: "UTC" });
@@ -104,9 +104,8 @@ connection.addEventListener("state", (event) => {
 bound("ready-toggle")?.addEventListener("click", () =>
   sendOrShowError(connection, COMMANDS.PARTICIPANT_READY, { ready: !store.me?.ready }));
 
-if (view === "facilitate") {
-  const { FacilitatorPanel } = await import("./facilitator.js");
-  panel = new FacilitatorPanel({ store, outbox, connection, board, onMakeAction: makeAction });
+if (facilitation) {
+  panel = new facilitation.FacilitatorPanel({ store, outbox, connection, board, onMakeAction: makeAction });
   panel.start();
 }
 if (view === "present") {

@@ -1,14 +1,14 @@
-// Renders the current step and its notes. User text only ever goes through textContent.
+// The current step on screen: its title, the countdown, the lanes and the notes in them.
+// User text only ever goes through textContent.
 
 import { bound, el, setText, t } from "./dom.js";
 import { ranking, showVotes, voteStamp } from "./voting.js";
 
 export class BoardView {
-  constructor(store, { controls, selectable = false }) {
+  constructor(store, { controls }) {
     this.store = store;
     this.controls = controls;
-    this.selectable = selectable;
-    this.selected = new Set();
+    this.selected = new Set(); // notes the facilitator picked for a cluster
     this.root = bound("board");
     this.elements = new Map();
     this.clusterElements = new Map();
@@ -75,7 +75,7 @@ export class BoardView {
         ?? this.root.querySelector("[data-lane-list]");
       const cluster = note.group ? this.store.clusters.get(note.group) : null;
       if (cluster) {
-        const box = this.#clusterBox(cluster);
+        const box = this.clusterBox(cluster);
         if (!seenClusters.has(cluster.id)) {
           seenClusters.add(cluster.id);
           list.append(box);
@@ -115,7 +115,8 @@ export class BoardView {
     setText("notes-count", t("notes_count", { n: all.length }));
   }
 
-  #clusterBox(cluster) {
+  /** The box that gathers a cluster's notes under its title. */
+  clusterBox(cluster) {
     let box = this.clusterElements.get(cluster.id);
     if (!box) {
       box = el("li", "cluster");
@@ -125,12 +126,6 @@ export class BoardView {
       heading.id = `cluster-${cluster.id}`;
       box.setAttribute("aria-labelledby", heading.id);
       header.append(heading);
-      if (this.selectable) {
-        const ungroup = el("button", "icon-button", t("cluster_ungroup"));
-        ungroup.type = "button";
-        ungroup.dataset.action = "ungroup";
-        header.append(ungroup);
-      }
       const list = el("ul", "cluster-notes");
       box.append(header, list);
       this.clusterElements.set(cluster.id, box);
@@ -171,18 +166,6 @@ export class BoardView {
     if (note.pending) item.classList.add("pending");
     const text = el("p", "note-text", note.text);
     text.id = `note-text-${note.id}`;
-    if (this.selectable && !note.pending) {
-      const pick = el("label", "note-select");
-      const box = el("input");
-      box.type = "checkbox";
-      box.dataset.action = "select";
-      box.checked = this.selected.has(note.id);
-      box.setAttribute("aria-describedby", text.id);
-      pick.title = t("note_select");
-      pick.append(box, el("span", "sr-only", t("note_select")));
-      item.append(pick);
-      item.classList.toggle("selected", box.checked);
-    }
     item.append(text);
     const meta = el("p", "note-meta");
     const mine = this.store.isMine(note);
@@ -219,71 +202,100 @@ export class BoardView {
     return item;
   }
 
-  /** Swap a note's text for an edit form; `onSave(changes)` and `onDone()` are called back. */
-  beginEdit(noteId, { onSave }) {
-    const note = this.store.notes.get(noteId);
+  /** Show `form` in place of a note until `endEdit`; false when the note is not shown. */
+  beginEdit(noteId, form) {
     const item = this.elements.get(noteId);
-    if (!note || !item) return;
+    if (!item) return false;
     this.editingId = noteId;
-    const form = el("form", "note-edit");
-    const label = el("label", "sr-only", t("note_edit_label"));
-    const area = el("textarea");
-    area.id = `edit-${noteId}`;
-    label.htmlFor = area.id;
-    area.maxLength = 280;
-    area.required = true;
-    area.rows = 3;
-    area.value = note.text;
-    form.append(label, area);
-    const step = this.store.steps[note.step];
-    let laneSelect = null;
-    if (step.lanes.length) {
-      const laneLabel = el("label", "lane-picker");
-      laneLabel.append(el("span", null, t("composer_lane")));
-      laneSelect = el("select");
-      for (const lane of step.lanes) {
-        const option = el("option", null, lane.title);
-        option.value = lane.key;
-        option.selected = lane.key === note.lane;
-        laneSelect.append(option);
-      }
-      laneLabel.append(laneSelect);
-      form.append(laneLabel);
-    }
-    const row = el("div", "row");
-    const save = el("button", "button primary small", t("note_save"));
-    save.type = "submit";
-    const cancel = el("button", "button small", t("note_cancel"));
-    cancel.type = "button";
-    row.append(save, cancel);
-    form.append(row);
-    const finish = () => {
-      this.editingId = null;
-      const fresh = this.noteElement(this.store.notes.get(noteId) ?? note);
-      form.replaceWith(fresh);
-      this.elements.set(noteId, fresh);
-      this.render();
-      fresh.querySelector("[data-action=edit]")?.focus();
-    };
-    form.addEventListener("submit", (event) => {
-      event.preventDefault();
-      const changes = { text: area.value.trim(), version: note.version };
-      if (laneSelect) changes.lane = laneSelect.value;
-      if (!changes.text) return;
-      onSave(changes);
-      finish();
-    });
-    cancel.addEventListener("click", finish);
-    area.addEventListener("keydown", (event) => {
-      if (event.key === "Escape") finish();
-      if (event.key === "Enter" && !event.shiftKey) {
-        event.preventDefault();
-        form.requestSubmit();
-      }
-    });
     item.replaceWith(form);
     this.elements.set(noteId, form);
     form.dataset.stamp = "editing";
-    area.focus();
+    return true;
+  }
+
+  /** Put the note back in place of its edit `form`, and focus its edit button. */
+  endEdit(noteId, form, note) {
+    this.editingId = null;
+    const fresh = this.noteElement(this.store.notes.get(noteId) ?? note);
+    form.replaceWith(fresh);
+    this.elements.set(noteId, fresh);
+    this.render();
+    fresh.querySelector("[data-action=edit]")?.focus();
+  }
+}
+
+// The countdown: the server holds the end time, each browser corrects for its own clock,
+// and a gentle chime sounds once at zero.
+
+const TICK_MS = 250;
+
+function clockText(ms) {
+  const total = Math.max(0, Math.ceil(ms / 1000));
+  const minutes = Math.floor(total / 60);
+  const seconds = String(total % 60).padStart(2, "0");
+  return `${minutes}:${seconds}`;
+}
+
+function chime() {
+  try {
+    const audio = new AudioContext();
+    const gain = audio.createGain();
+    gain.gain.setValueAtTime(0.0001, audio.currentTime);
+    gain.gain.exponentialRampToValueAtTime(0.2, audio.currentTime + 0.05);
+    gain.gain.exponentialRampToValueAtTime(0.0001, audio.currentTime + 1.6);
+    gain.connect(audio.destination);
+    for (const [index, frequency] of [660, 880].entries()) {
+      const tone = audio.createOscillator();
+      tone.type = "sine";
+      tone.frequency.value = frequency;
+      tone.connect(gain);
+      tone.start(audio.currentTime + index * 0.25);
+      tone.stop(audio.currentTime + 1.6);
+    }
+  } catch {
+    // No audio (autoplay policy, no device): the visual signal is enough.
+  }
+}
+
+export class TimerView {
+  constructor(store, { onDone } = {}) {
+    this.store = store;
+    this.onDone = onDone;
+    this.elements = document.querySelectorAll('[data-bind="timer"]');
+    this.chimedFor = null;
+    this.interval = null;
+  }
+
+  /** Follow the store's timer; call after every change. */
+  render() {
+    const timer = this.store.workshop?.timer;
+    if (!timer) {
+      for (const box of this.elements) box.hidden = true;
+      clearInterval(this.interval);
+      this.interval = null;
+      return;
+    }
+    if (!this.interval) this.interval = setInterval(() => this.#tick(), TICK_MS);
+    this.#tick();
+  }
+
+  #tick() {
+    const timer = this.store.workshop?.timer;
+    if (!timer) return;
+    const left = Date.parse(timer.ends_at) - this.store.serverNow();
+    const done = left <= 0;
+    for (const box of this.elements) {
+      box.hidden = false;
+      box.dataset.state = done ? "done" : left < 30000 ? "ending" : "running";
+      box.querySelector('[data-bind="timer-value"]').textContent = done ? t("timer_done") : clockText(left);
+    }
+    if (done && this.chimedFor !== timer.ends_at) {
+      // Only chime for a countdown that ran out while this page watched it.
+      if (this.chimedFor !== null || left > -3000) chime();
+      this.chimedFor = timer.ends_at;
+      this.onDone?.();
+    } else if (!done && this.chimedFor === null) {
+      this.chimedFor = "";
+    }
   }
 }

@@ -96,11 +96,9 @@ export class Connection extends EventTarget {
 const RETRY_CODES = new Set(["timeout", "rate_limited", "internal"]);
 const RETRY_MS = 3000;
 
-// The room's work (notes, edits, votes, actions, the facilitator's clusters and workshop
-// title) waits here while offline and goes out once the socket is back, even after a
-// reload. Commands that steer the room (step:go, step:edit, notes:reveal, voting:*, timer:*,
-// workshop:lock, participant:ready) go straight to the Connection: sent now or refused,
-// never replayed minutes later into a room that has moved on (docs/protocol.md).
+// The room's work (notes, votes, actions, clusters, the workshop's title) waits here while
+// offline. Commands that steer the room (step:*, voting:*, timer:*, reveal, lock, ready) go
+// to the Connection: sent now or refused, never replayed later (docs/protocol.md).
 export class Outbox extends EventTarget {
   constructor(connection, workshopId) {
     super();

@@ -1,7 +1,5 @@
-// What every view shares about the page: elements bound by `data-bind`, new elements
-// (user text only through textContent), the interface text from the page's catalogue,
-// the toast, and client-made ids. One module, not four: the board page may make at most
-// 12 requests (tests/e2e/test_page_weight.py).
+// What every view needs from the page: bound and new elements, the catalogue's text, the
+// toast, client-made ids. One module, as the board page may make only 12 requests.
 
 /** The element bound to `name` by a `data-bind` attribute. */
 export const bound = (name) => document.querySelector(`[data-bind="${name}"]`);
@@ -18,8 +16,6 @@ export function el(tag, className, text) {
   if (text !== undefined) node.textContent = text;
   return node;
 }
-
-// -- interface text ---------------------------------------------------------------
 
 const catalogue = JSON.parse(document.getElementById("cc-i18n")?.textContent || "{}");
 
@@ -38,8 +34,6 @@ export function errorText(error) {
   return key in catalogue ? t(key) : error.message;
 }
 
-// -- feedback ---------------------------------------------------------------------
-
 let toastTimer = null;
 
 /** Show a message in the toast for five seconds. */
@@ -51,8 +45,8 @@ export function toast(message) {
   toastTimer = setTimeout(() => { box.hidden = true; }, 5000);
 }
 
-/** Send a command through `channel` (the outbox or the connection); resolves with its ack.
- *  A refusal shows in the toast, unless `expected(error)` says it is no news. */
+/** Send through `channel` (outbox or connection), resolve with the ack; show a refusal
+ *  in the toast unless `expected(error)`. */
 export async function sendOrShowError(channel, name, payload, expected = () => false) {
   const ack = await channel.send(name, payload);
   if (!ack.ok && !expected(ack.error)) toast(errorText(ack.error));

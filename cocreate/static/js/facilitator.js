@@ -4,7 +4,8 @@
 
 import { COMMANDS } from "./protocol.js";
 import { bound, el, errorText, sendOrShowError, t, toast, uuid4 } from "./dom.js";
-import { VotingPanel } from "./voting.js";
+import { BoardView } from "./board.js";
+import { VotingPanel } from "./voting-panel.js";
 
 
 const TIMER_MAX_SECONDS = 4 * 60 * 60; // as the server allows (TIMER_MAX)
@@ -14,6 +15,43 @@ function slug(title) {
   const key = title.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
     .replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 40);
   return key || "lane";
+}
+
+/** The board as the facilitator sees it: a checkbox on each note to pick notes for a
+ *  cluster, and a button on each cluster to dissolve it. */
+export class FacilitatorBoard extends BoardView {
+  constructor(store) {
+    super(store, { controls: true });
+  }
+
+  noteElement(note) {
+    const item = super.noteElement(note);
+    if (note.pending) return item;
+    const text = item.querySelector(".note-text");
+    const pick = el("label", "note-select");
+    const box = el("input");
+    box.type = "checkbox";
+    box.dataset.action = "select";
+    box.checked = this.selected.has(note.id);
+    box.setAttribute("aria-describedby", text.id);
+    pick.title = t("note_select");
+    pick.append(box, el("span", "sr-only", t("note_select")));
+    text.before(pick);
+    item.classList.toggle("selected", box.checked);
+    return item;
+  }
+
+  clusterBox(cluster) {
+    const fresh = !this.clusterElements.has(cluster.id);
+    const box = super.clusterBox(cluster);
+    if (fresh) {
+      const ungroup = el("button", "icon-button", t("cluster_ungroup"));
+      ungroup.type = "button";
+      ungroup.dataset.action = "ungroup";
+      box.querySelector(".cluster-header").append(ungroup);
+    }
+    return box;
+  }
 }
 
 export class FacilitatorPanel {
@@ -138,18 +176,12 @@ export class FacilitatorPanel {
     if (!store.ready) return;
     const list = bound("step-list");
     list.replaceChildren(...store.steps.map((step, index) => {
-      const item = document.createElement("li");
-      const button = document.createElement("button");
+      const button = el("button", "step-button");
       button.type = "button";
-      button.className = "step-button";
       button.dataset.index = String(index);
-      const number = document.createElement("span");
-      number.className = "step-number";
-      number.textContent = String(index + 1);
-      const title = document.createElement("span");
-      title.textContent = step.title;
-      button.append(number, title);
+      button.append(el("span", "step-number", String(index + 1)), el("span", null, step.title));
       if (index === store.currentIndex) button.setAttribute("aria-current", "step");
+      const item = el("li");
       item.append(button);
       return item;
     }));

@@ -1,9 +1,19 @@
 // Writing notes: the composer (Enter adds), and editing or removing one's own notes.
 
 import { COMMANDS } from "./protocol.js";
-import { sendOrShowError, t, uuid4 } from "./dom.js";
+import { bound, el, sendOrShowError, t, uuid4 } from "./dom.js";
 
 const NOTE_MAX = 280;
+
+/** `<option>`s for a step's lanes; the one keyed `selected` is chosen. */
+function laneOptions(lanes, selected) {
+  return lanes.map((lane) => {
+    const option = el("option", null, lane.title);
+    option.value = lane.key;
+    if (lane.key === selected) option.selected = true;
+    return option;
+  });
+}
 
 export class Notes {
   constructor({ store, outbox, board, onMakeAction }) {
@@ -11,7 +21,7 @@ export class Notes {
     this.onMakeAction = onMakeAction;
     this.outbox = outbox;
     this.board = board;
-    this.form = document.querySelector('[data-bind="composer"]');
+    this.form = bound("composer");
     // "Enter = toevoegen" means nothing on a phone's keyboard.
     if (this.form && window.matchMedia("(pointer: coarse)").matches) {
       this.form.elements.text.placeholder = t("composer_placeholder_touch");
@@ -50,20 +60,15 @@ export class Notes {
   refresh() {
     if (!this.form || !this.store.ready) return;
     const step = this.store.currentStep;
-    const picker = this.form.querySelector('[data-bind="lane-picker"]');
-    const select = this.form.querySelector('[data-bind="lane-select"]');
+    const picker = bound("lane-picker");
+    const select = bound("lane-select");
     picker.hidden = step.lanes.length === 0;
     const keys = step.lanes.map((lane) => lane.key).join();
     if (select.dataset.keys !== keys) {
-      select.replaceChildren(...step.lanes.map((lane) => {
-        const option = document.createElement("option");
-        option.value = lane.key;
-        option.textContent = lane.title;
-        return option;
-      }));
+      select.replaceChildren(...laneOptions(step.lanes));
       select.dataset.keys = keys;
     }
-    const anonymous = this.form.querySelector('[data-bind="anonymous-picker"]');
+    const anonymous = bound("anonymous-picker");
     const box = this.form.elements.anonymous;
     anonymous.hidden = step.anonymity === "off";
     box.disabled = step.anonymity === "required";
@@ -79,7 +84,7 @@ export class Notes {
 
   #count() {
     const left = NOTE_MAX - this.form.elements.text.value.length;
-    const counter = this.form.querySelector('[data-bind="composer-count"]');
+    const counter = bound("composer-count");
     counter.textContent = left < 60 ? t("chars_left", { n: left }) : "";
   }
 
@@ -108,14 +113,60 @@ export class Notes {
     }
   }
 
+  /** Swap a note on the board for a form to change its text (and lane). */
   #edit(id) {
-    this.board.beginEdit(id, {
-      onSave: async (changes) => {
-        // A replayed edit that already landed comes back as a conflict with our own text.
-        const landed = (error) => error?.code === "conflict" && error.current?.text === changes.text;
-        await sendOrShowError(this.outbox, COMMANDS.NOTE_EDIT, { id, ...changes }, landed);
-      },
+    const note = this.store.notes.get(id);
+    if (!note) return;
+    const form = el("form", "note-edit");
+    const label = el("label", "sr-only", t("note_edit_label"));
+    const area = el("textarea");
+    area.id = `edit-${id}`;
+    label.htmlFor = area.id;
+    area.maxLength = NOTE_MAX;
+    area.required = true;
+    area.rows = 3;
+    area.value = note.text;
+    form.append(label, area);
+    const step = this.store.steps[note.step];
+    let laneSelect = null;
+    if (step.lanes.length) {
+      const laneLabel = el("label", "lane-picker");
+      laneSelect = el("select");
+      laneSelect.append(...laneOptions(step.lanes, note.lane));
+      laneLabel.append(el("span", null, t("composer_lane")), laneSelect);
+      form.append(laneLabel);
+    }
+    const row = el("div", "row");
+    const save = el("button", "button primary small", t("note_save"));
+    save.type = "submit";
+    const cancel = el("button", "button small", t("note_cancel"));
+    cancel.type = "button";
+    row.append(save, cancel);
+    form.append(row);
+    const finish = () => this.board.endEdit(id, form, note);
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      const changes = { text: area.value.trim(), version: note.version };
+      if (laneSelect) changes.lane = laneSelect.value;
+      if (!changes.text) return;
+      this.#save(id, changes);
+      finish();
     });
+    cancel.addEventListener("click", finish);
+    area.addEventListener("keydown", (event) => {
+      if (event.key === "Escape") finish();
+      if (event.key === "Enter" && !event.shiftKey) {
+        event.preventDefault();
+        form.requestSubmit();
+      }
+    });
+    if (this.board.beginEdit(id, form)) area.focus();
+  }
+
+  #save(id, changes) {
+    // A replayed edit that already landed comes back as a conflict with our own text.
+    const landed = (error) => error?.code === "conflict" && error.current?.text === changes.text;
+    return sendOrShowError(this.outbox, COMMANDS.NOTE_EDIT, { id, ...changes }, landed);
   }
 
   async #remove(id) {

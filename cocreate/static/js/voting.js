@@ -1,6 +1,6 @@
-// Dot voting, all of it: the dots on a note while the room votes, the voter's budget
-// line, each note's tally and place once the vote closed, the projector's banner, and the
-// facilitator's panel that opens and closes a vote.
+// Dot voting on every screen: the dots on a note while the room votes, the voter's budget
+// line, each note's tally and rank once the vote closed, and the projector's banner. The
+// facilitator's panel that opens and closes a vote is voting-panel.js, loaded only there.
 
 import { COMMANDS } from "./protocol.js";
 import { bound, el, sendOrShowError, t, uuid4 } from "./dom.js";
@@ -74,11 +74,11 @@ export class Voting {
   /** Wire the dot buttons on the notes. */
   start() {
     this.board.root.addEventListener("click", (event) => {
-      const button = event.target.closest("button[data-action]");
+      const button = event.target.closest("button[data-action=vote], button[data-action=unvote]");
       const id = button?.closest("[data-id]")?.dataset.id;
       if (!id) return;
-      if (button.dataset.action === "vote") this.#send(COMMANDS.VOTE_CAST, id);
-      if (button.dataset.action === "unvote") this.#send(COMMANDS.VOTE_RETRACT, id);
+      const command = button.dataset.action === "vote" ? COMMANDS.VOTE_CAST : COMMANDS.VOTE_RETRACT;
+      sendOrShowError(this.outbox, command, { id: uuid4(), note_id: id });
     });
   }
 
@@ -87,10 +87,6 @@ export class Voting {
     if (!this.store.ready) return;
     this.#budgetLine();
     this.#banner();
-  }
-
-  #send(command, noteId) {
-    return sendOrShowError(this.outbox, command, { id: uuid4(), note_id: noteId });
   }
 
   /** Dots left, and how far the room is. */
@@ -116,61 +112,6 @@ export class Voting {
       line.textContent = t("projector_voting", { n: step.budget, done, participants });
     } else if (step.vote_state === "closed") {
       line.textContent = t("projector_results");
-    }
-  }
-}
-
-/** The facilitator's voting panel: open a vote on the current step with a budget of dots,
- *  close it, and see how far the room is. */
-export class VotingPanel {
-  constructor({ store, connection }) {
-    this.store = store;
-    this.connection = connection;
-    this.budgetFor = null;
-    this.budgetTouched = false;
-  }
-
-  /** Wire the open form and the close button. */
-  start() {
-    const form = bound("voting-form");
-    form.addEventListener("submit", (event) => {
-      event.preventDefault();
-      const payload = { step: this.store.currentIndex, budget: Number(form.elements.budget.value) };
-      if (form.elements.per_note.value) payload.per_note = Number(form.elements.per_note.value);
-      // Reopening a closed vote hides the result again; the dots given stay.
-      if (this.store.currentStep.vote_state === "closed" && !window.confirm(t("voting_reopen_confirm"))) return;
-      sendOrShowError(this.connection, COMMANDS.VOTING_OPEN, payload);
-    });
-    bound("voting-close").addEventListener("click", () => sendOrShowError(this.connection, COMMANDS.VOTING_CLOSE, {}));
-    form.addEventListener("input", () => { this.budgetTouched = true; });
-  }
-
-  /** Follow the store: which step votes, the suggested budget, the room's progress. */
-  render() {
-    const { store } = this;
-    const step = store.currentStep;
-    const open = store.steps.findIndex((s) => s.vote_state === "open");
-    const form = bound("voting-form");
-    form.hidden = open !== -1 || store.isHidden(store.currentIndex);
-    bound("voting-close").hidden = open === -1;
-    if (this.budgetFor !== store.currentIndex) {
-      this.budgetFor = store.currentIndex;
-      this.budgetTouched = false;
-    }
-    if (!this.budgetTouched) {
-      // About the square root of the number of notes, as dot voting usually goes.
-      const count = store.notesOf(store.currentIndex).length;
-      form.elements.budget.value = String(Math.min(20, Math.max(1, Math.round(Math.sqrt(count)))));
-    }
-    bound("voting-open").textContent = step.vote_state === "closed" ? t("voting_reopen") : t("voting_open");
-    const status = bound("voting-state");
-    if (store.isHidden(store.currentIndex)) {
-      status.textContent = t("voting_after_reveal");
-    } else if (open !== -1) {
-      const progress = store.steps[open].progress ?? { voters: 0, done: 0, participants: 0 };
-      status.textContent = `${t("voting_open_on", { n: open + 1, title: store.steps[open].title })} · ${t("vote_progress", progress)}`;
-    } else {
-      status.textContent = step.vote_state === "closed" ? t("voting_closed_here") : "";
     }
   }
 }
