@@ -1,4 +1,5 @@
-// The facilitator's panel: step navigation, sharing, lock, workshop title and goal.
+// The facilitator's page: the board with notes to pick for a cluster, and the panel: step
+// navigation, sharing, grouping, lock, timer, the steps' and workshop's settings.
 // Commands that steer the room go straight to the connection (never replayed later);
 // changes to the board's content wait in the outbox while offline (see Outbox).
 
@@ -6,7 +7,6 @@ import { COMMANDS } from "./protocol.js";
 import { bound, el, errorText, sendOrShowError, t, toast, uuid4 } from "./dom.js";
 import { BoardView } from "./board.js";
 import { VotingPanel } from "./voting-panel.js";
-
 
 const TIMER_MAX_SECONDS = 4 * 60 * 60; // as the server allows (TIMER_MAX)
 
