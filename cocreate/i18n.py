@@ -6,7 +6,7 @@ the same catalogue as JSON in the page. Every call names its language, so nothin
 depends on the request, and the `.po` files are read as they are: nothing is compiled.
 
 Plurals follow the CLDR plural rules of the language, the same on both sides:
-`babel.Locale.plural_form` here, `Intl.PluralRules` in `static/js/i18n.js`. A count `n`
+`babel.Locale.plural_form` here, `Intl.PluralRules` in `static/js/dom.js`. A count `n`
 in category 'one' (or 'few', …) picks `<key>_one` (`<key>_few`, …) where the catalogue
 has it; the plain `<key>` holds the 'other' form.
 """
