@@ -6,7 +6,7 @@ the same catalogue as JSON in the page. Every call names its language, so nothin
 depends on the request, and the `.po` files are read as they are: nothing is compiled.
 
 Plurals follow the CLDR plural rules of the language, the same on both sides:
-`babel.Locale.plural_form` here, `Intl.PluralRules` in `static/js/i18n.js`. A count `n`
+`babel.Locale.plural_form` here, `Intl.PluralRules` in `static/js/dom.js`. A count `n`
 in category 'one' (or 'few', …) picks `<key>_one` (`<key>_few`, …) where the catalogue
 has it; the plain `<key>` holds the 'other' form.
 """
@@ -45,16 +45,40 @@ def plural_rule(language):
     return Locale.parse(language).plural_form
 
 
-@cache
-def browser_catalogue(language):
-    """The strings the page scripts use, found by reading them: the page carries no more.
+SCRIPTS = resources.files("cocreate") / "static" / "js"
+STATIC_IMPORT = re.compile(r"""^import\s[^;]*?from\s+["']\./([\w-]+\.js)["']""", re.M)
+DYNAMIC_IMPORT = re.compile(r"""import\(\s*["']\./([\w-]+\.js)["']\s*\)""")
 
-    A key counts when a script names it in quotes, or builds it from a prefix such as
-    `status_${…}`; a counted key brings its plural forms (`_one`, …) along.
+
+# The module app.js loads only for one view (with `import()`).
+VIEW_MODULES = {"facilitate": "facilitator.js", "present": "projector.js"}
+
+
+def page_scripts(view=None):
+    """The modules a board page loads: app.js, what it imports, and its `view`'s own module
+    (every module when no view is given)."""
+    wanted, found = ["app.js"], []
+    while wanted:
+        name = wanted.pop()
+        if name in found:
+            continue
+        found.append(name)
+        source = (SCRIPTS / name).read_text("utf-8")
+        wanted += STATIC_IMPORT.findall(source)
+        wanted += [module for module in DYNAMIC_IMPORT.findall(source)
+                   if view is None or VIEW_MODULES.get(view) == module]
+    return sorted(found)
+
+
+@cache
+def browser_catalogue(language, view=None):
+    """The strings the page's scripts use, found by reading them: the page carries no more.
+
+    A key counts when a script the `view` loads (all of them without a view) names it in
+    quotes, or builds it from a prefix such as `status_${…}`; a counted key brings its
+    plural forms (`_one`, …) along.
     """
-    scripts = "".join(path.read_text("utf-8") for path in
-                      (resources.files("cocreate") / "static" / "js").iterdir()
-                      if path.name.endswith(".js"))
+    scripts = "".join((SCRIPTS / name).read_text("utf-8") for name in page_scripts(view))
     named = set(re.findall(r"""["'`]([a-z][a-z0-9_]*)["'`]""", scripts))
     prefixes = tuple(re.findall(r"`([a-z][a-z0-9_]*_)\$\{", scripts))
     full = catalogue(language)

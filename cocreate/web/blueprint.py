@@ -44,7 +44,8 @@ def render_page(template, status=200, workshop_language=None, **context):
     context.setdefault("title", None)
     response = make_response(render_template(
         template, lang=language, t=functools.partial(translate, language),
-        catalogue=browser_catalogue(language), palette=PALETTE, **context), status)
+        catalogue=browser_catalogue(language, context.get("view")), palette=PALETTE, **context),
+        status)
     if request.args.get("lang") == language:
         response.set_cookie(LANGUAGE_COOKIE, language, max_age=60 * 60 * 24 * 365,
                             samesite="Lax", secure=current_app.config["SECURE_COOKIES"])

@@ -321,7 +321,7 @@ UNTRANSLATED_CODES = {"unknown_command", "payload_too_large"}
 
 @pytest.mark.parametrize("language", ["nl", "en"])
 def test_every_error_code_a_person_can_meet_has_a_message(language):
-    # errorText() in i18n.js falls back to the server's English message without one.
+    # errorText() in dom.js falls back to the server's English message without one.
     codes = set(protocol.ERROR_CODES) - UNTRANSLATED_CODES
     missing = sorted(code for code in codes if f"error_{code}" not in catalogue(language))
     assert missing == []

@@ -13,7 +13,7 @@ from cocreate.i18n import PLURAL_SUFFIXES, SOURCES, catalogue, plural_rule, tran
 
 ROOT = Path(__file__).resolve().parents[2]
 LANGUAGES = ["nl", "en"]
-I18N_JS = ROOT / "cocreate" / "static" / "js" / "i18n.js"
+I18N_JS = ROOT / "cocreate" / "static" / "js" / "dom.js"
 
 
 # -- plurals ------------------------------------------------------------------------
@@ -80,7 +80,7 @@ def test_the_plural_forms_header_agrees_with_cldr(language):
 
 
 def test_the_page_script_picks_the_same_plural_forms_as_the_server():
-    # i18n.js with a stand-in document holding each language's catalogue, as the page does.
+    # dom.js (t) with a stand-in document holding each language's catalogue, as the page does.
     cases = [(language, key, n) for language in LANGUAGES
              for key in ("plan_votes", "timer_minutes", "step_of", "no_such_key")
              for n in (0, 1, 2, 21)]

@@ -71,3 +71,15 @@ def test_the_page_carries_every_string_its_scripts_ask_for(language):
     assert asked and asked <= shipped.keys()
     assert {key for key in catalogue(language) if key.startswith("error_")} <= shipped.keys()
     assert len(shipped) < len(catalogue(language))
+
+
+def test_each_view_carries_the_strings_of_the_scripts_it_loads():
+    from cocreate.i18n import VIEW_MODULES, browser_catalogue, page_scripts
+
+    assert set(VIEW_MODULES.values()) <= set(page_scripts())
+    for view, module in VIEW_MODULES.items():
+        assert module in page_scripts(view) and module not in page_scripts("board")
+    # The facilitator's panel texts stay off the participant's page.
+    assert "voting_open" in browser_catalogue("nl", "facilitate")
+    assert "voting_open" not in browser_catalogue("nl", "board")
+    assert browser_catalogue("nl", "board").keys() < browser_catalogue("nl").keys()

@@ -2,17 +2,14 @@
 // an action and take one on ("ik pak dit op"); the facilitator can change any action.
 
 import { COMMANDS } from "./protocol.js";
-import { errorText, t } from "./i18n.js";
-import { uuid4 } from "./notes.js";
-import { bound, el } from "./board.js";
+import { bound, el, sendOrShowError, t, uuid4 } from "./dom.js";
 
 
 
 export class ActionsView {
-  constructor({ store, connection, toast, formatDate }) {
+  constructor({ store, outbox, formatDate }) {
     this.store = store;
-    this.connection = connection;
-    this.toast = toast;
+    this.outbox = outbox;
     this.formatDate = formatDate;
     this.list = bound("action-list");
     this.form = bound("action-form");
@@ -152,8 +149,6 @@ export class ActionsView {
   }
 
   async #send(name, payload) {
-    const ack = await this.connection.send(name, payload);
-    if (!ack.ok) this.toast(errorText(ack.error));
-    return ack.ok;
+    return (await sendOrShowError(this.outbox, name, payload)).ok;
   }
 }

@@ -3,36 +3,28 @@
 
 import { Connection, Outbox } from "./connection.js";
 import { BoardStore } from "./store.js";
-import { BoardView, bound, setText } from "./board.js";
+import { BoardView, TimerView } from "./board.js";
 import { Notes } from "./notes.js";
-import { TimerView } from "./timer.js";
 import { ActionsView } from "./actions.js";
+import { Voting } from "./voting.js";
 import { COMMANDS, EVENTS } from "./protocol.js";
-import { errorText, t } from "./i18n.js";
+import { bound, errorText, sendOrShowError, setText, t, toast } from "./dom.js";
 
 const { view, workshop: workshopId } = document.body.dataset;
 
 const store = new BoardStore();
 const connection = new Connection(workshopId);
 const outbox = new Outbox(connection, workshopId);
-const board = new BoardView(store, { controls: view !== "present", selectable: view === "facilitate" });
+const facilitation = view === "facilitate" ? await import("./facilitator.js") : null;
+const board = facilitation ? new facilitation.FacilitatorBoard(store) : new BoardView(store, { controls: view !== "present" });
 const timer = new TimerView(store, { onDone: () => render() });
-const toastBox = bound("toast");
-let toastTimer = null;
-
-function toast(message) {
-  toastBox.textContent = message;
-  toastBox.hidden = false;
-  clearTimeout(toastTimer);
-  toastTimer = setTimeout(() => { toastBox.hidden = true; }, 5000);
-}
-
 // Dates as people in the page's language write them ("15 december 2026").
 const dates = new Intl.DateTimeFormat(document.documentElement.lang, { dateStyle: "long", timeZone: "UTC" });
 const formatDate = (iso) => dates.format(new Date(`${iso}T00:00:00Z`));
-const actions = view === "present" ? null : new ActionsView({ store, connection: outbox, toast, formatDate });
+const actions = view === "present" ? null : new ActionsView({ store, outbox, formatDate });
 const makeAction = (ids) => actions?.useNotes(ids);
-const notes = view === "present" ? null : new Notes({ store, connection: outbox, board, toast, onMakeAction: makeAction });
+const notes = view === "present" ? null : new Notes({ store, outbox, board, onMakeAction: makeAction });
+const voting = new Voting({ store, outbox, board });
 let panel = null;
 let projector = null;
 
@@ -48,27 +40,12 @@ function renderRoom() {
   panel?.renderPeople();
 }
 
-function renderProjectorVoting() {
-  const line = bound("projector-voting");
-  if (!line || !store.ready) return;
-  const step = store.currentStep;
-  line.hidden = step.vote_state === "none" || !step.vote_state;
-  line.dataset.state = step.vote_state ?? "none";
-  if (step.vote_state === "open") {
-    const { done = 0, participants = 0 } = step.progress ?? {};
-    line.textContent = t("projector_voting", { n: step.budget, done, participants });
-  } else if (step.vote_state === "closed") {
-    line.textContent = t("projector_results");
-  }
-}
-
 function render() {
   board.render();
   timer.render();
   notes?.refresh();
-  notes?.renderVoting();
+  voting.render();
   actions?.render();
-  renderProjectorVoting();
   panel?.render();
   projector?.fitNotes(board.root);
   renderRoom();
@@ -85,7 +62,7 @@ store.addEventListener("change", (event) => {
   if (kind === "presence") renderRoom();
   else if (kind === "own-vote") {
     board.render();
-    notes?.renderVoting();
+    voting.render();
   }
   else render();
   announce(kind, data);
@@ -123,14 +100,12 @@ connection.addEventListener("state", (event) => {
   setText("connection-text", t(`connection_${state === "online" ? "online" : state === "offline" ? "offline" : "connecting"}`));
 });
 
-bound("ready-toggle")?.addEventListener("click", async () => {
-  const ack = await connection.send(COMMANDS.PARTICIPANT_READY, { ready: !store.me?.ready });
-  if (!ack.ok) toast(errorText(ack.error));
-});
+// Ready means ready for this step: sent now or not at all (see Outbox).
+bound("ready-toggle")?.addEventListener("click", () =>
+  sendOrShowError(connection, COMMANDS.PARTICIPANT_READY, { ready: !store.me?.ready }));
 
-if (view === "facilitate") {
-  const { FacilitatorPanel } = await import("./facilitator.js");
-  panel = new FacilitatorPanel({ store, connection, toast, board, onMakeAction: makeAction });
+if (facilitation) {
+  panel = new facilitation.FacilitatorPanel({ store, outbox, connection, board, onMakeAction: makeAction });
   panel.start();
 }
 if (view === "present") {
@@ -138,5 +113,6 @@ if (view === "present") {
   projector.startProjector(board.root);
 }
 notes?.start();
+voting.start();
 actions?.start();
 connection.start();

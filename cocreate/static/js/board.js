@@ -1,45 +1,14 @@
-// Renders the current step and its notes. User text only ever goes through textContent.
+// The current step on screen: its title, the countdown, the lanes and the notes in them.
+// User text only ever goes through textContent.
 
-import { t } from "./i18n.js";
-
-/** The element bound to `name` by a `data-bind` attribute. */
-export const bound = (name) => document.querySelector(`[data-bind="${name}"]`);
-const boundAll = (name) => document.querySelectorAll(`[data-bind="${name}"]`);
-
-/** Set the text of every element bound to `name`. */
-export function setText(name, text) {
-  for (const el of boundAll(name)) el.textContent = text;
-}
-
-/** A new element; `text` goes in through textContent, never as markup. */
-export function el(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
-
-/** Rank by votes of notes sorted most votes first: ties share a rank; no votes, no rank. */
-function ranks(sorted) {
-  const found = new Map();
-  let rank = 0;
-  let previous = null;
-  sorted.forEach((note, index) => {
-    const votes = note.votes ?? 0;
-    if (votes === 0) return;
-    if (votes !== previous) rank = index + 1;
-    previous = votes;
-    found.set(note.id, rank);
-  });
-  return found;
-}
+import { bound, el, setText, t } from "./dom.js";
+import { ranking, showVotes, voteStamp } from "./voting.js";
 
 export class BoardView {
-  constructor(store, { controls, selectable = false }) {
+  constructor(store, { controls }) {
     this.store = store;
     this.controls = controls;
-    this.selectable = selectable;
-    this.selected = new Set();
+    this.selected = new Set(); // notes the facilitator picked for a cluster
     this.root = bound("board");
     this.elements = new Map();
     this.clusterElements = new Map();
@@ -93,9 +62,8 @@ export class BoardView {
   #notes(step) {
     const index = this.store.currentIndex;
     const hidden = this.store.isHidden(index);
-    let all = this.store.notesOf(index);
-    if (step.vote_state === "closed") all = [...all].sort((a, b) => (b.votes ?? 0) - (a.votes ?? 0));
-    this.ranks = ranks(step.vote_state === "closed" ? all : []);
+    const { notes: all, ranks } = ranking(step, this.store.notesOf(index));
+    this.ranks = ranks;
     // While writing is private, others' notes are only counted, never shown.
     const notes = hidden ? all.filter((note) => note.text !== undefined) : all;
     this.#privacy(hidden, index);
@@ -107,7 +75,7 @@ export class BoardView {
         ?? this.root.querySelector("[data-lane-list]");
       const cluster = note.group ? this.store.clusters.get(note.group) : null;
       if (cluster) {
-        const box = this.#clusterBox(cluster);
+        const box = this.clusterBox(cluster);
         if (!seenClusters.has(cluster.id)) {
           seenClusters.add(cluster.id);
           list.append(box);
@@ -147,7 +115,8 @@ export class BoardView {
     setText("notes-count", t("notes_count", { n: all.length }));
   }
 
-  #clusterBox(cluster) {
+  /** The box that gathers a cluster's notes under its title. */
+  clusterBox(cluster) {
     let box = this.clusterElements.get(cluster.id);
     if (!box) {
       box = el("li", "cluster");
@@ -157,12 +126,6 @@ export class BoardView {
       heading.id = `cluster-${cluster.id}`;
       box.setAttribute("aria-labelledby", heading.id);
       header.append(heading);
-      if (this.selectable) {
-        const ungroup = el("button", "icon-button", t("cluster_ungroup"));
-        ungroup.type = "button";
-        ungroup.dataset.action = "ungroup";
-        header.append(ungroup);
-      }
       const list = el("ul", "cluster-notes");
       box.append(header, list);
       this.clusterElements.set(cluster.id, box);
@@ -191,7 +154,7 @@ export class BoardView {
   #stamp(note) {
     const canChange = this.controls && this.store.canChange(note);
     const hidden = this.store.isHidden(note.step) ? 1 : 0;
-    const voting = `${this.store.steps[note.step].vote_state}:${note.votes ?? ""}:${this.ranks.get(note.id) ?? ""}:${this.store.myVotes(note.id)}:${this.store.voting?.remaining ?? ""}`;
+    const voting = voteStamp(this.store, note, this.ranks.get(note.id));
     return `${note.version}:${note.pending ? 1 : 0}:${canChange ? 1 : 0}:${note.color}:${note.lane}:${hidden}:${voting}`;
   }
 
@@ -203,18 +166,6 @@ export class BoardView {
     if (note.pending) item.classList.add("pending");
     const text = el("p", "note-text", note.text);
     text.id = `note-text-${note.id}`;
-    if (this.selectable && !note.pending) {
-      const pick = el("label", "note-select");
-      const box = el("input");
-      box.type = "checkbox";
-      box.dataset.action = "select";
-      box.checked = this.selected.has(note.id);
-      box.setAttribute("aria-describedby", text.id);
-      pick.title = t("note_select");
-      pick.append(box, el("span", "sr-only", t("note_select")));
-      item.append(pick);
-      item.classList.toggle("selected", box.checked);
-    }
     item.append(text);
     const meta = el("p", "note-meta");
     const mine = this.store.isMine(note);
@@ -225,17 +176,8 @@ export class BoardView {
     if (note.pending) meta.append(el("span", "note-pending", t("note_pending")));
     else if (this.store.isHidden(note.step)) meta.append(el("span", "note-private", t("note_private")));
     item.append(meta);
+    showVotes(item, note, { store: this.store, rank: this.ranks.get(note.id), controls: this.controls });
     const voteState = this.store.steps[note.step].vote_state;
-    if (voteState === "closed") {
-      const rank = this.ranks.get(note.id);
-      const badge = el("p", "note-votes");
-      if (rank) badge.append(el("span", "note-rank", `#${rank}`), " ");
-      badge.append(t("plan_votes", { n: note.votes ?? 0 }));
-      item.prepend(badge);
-      item.dataset.votes = String(note.votes ?? 0);
-      if (rank && rank <= 3) item.classList.add("top-ranked");
-    }
-    if (this.controls && voteState === "open" && !note.pending) item.append(this.#voteControls(note));
     // While the room votes, a participant's note stays as it is (the facilitator still moderates).
     const frozen = voteState === "open" && !this.store.isFacilitator;
     if (this.controls && !note.pending && this.store.canChange(note) && !frozen) {
@@ -260,91 +202,100 @@ export class BoardView {
     return item;
   }
 
-  #voteControls(note) {
-    const mine = this.store.myVotes(note.id);
-    const box = el("div", "note-vote");
-    const dots = el("span", "my-dots", "●".repeat(mine));
-    dots.setAttribute("aria-hidden", "true");
-    const label = el("span", "sr-only", t("vote_mine", { n: mine }));
-    const minus = el("button", "icon-button vote-button", "−");
-    minus.type = "button";
-    minus.dataset.action = "unvote";
-    minus.disabled = mine === 0;
-    minus.setAttribute("aria-label", t("vote_retract"));
-    const plus = el("button", "icon-button vote-button", `+ ${t("vote_dot")}`);
-    plus.type = "button";
-    plus.dataset.action = "vote";
-    plus.disabled = (this.store.voting?.remaining ?? 0) <= 0;
-    plus.setAttribute("aria-label", t("vote_cast"));
-    box.append(minus, dots, label, plus);
-    return box;
-  }
-
-  /** Swap a note's text for an edit form; `onSave(changes)` and `onDone()` are called back. */
-  beginEdit(noteId, { onSave }) {
-    const note = this.store.notes.get(noteId);
+  /** Show `form` in place of a note until `endEdit`; false when the note is not shown. */
+  beginEdit(noteId, form) {
     const item = this.elements.get(noteId);
-    if (!note || !item) return;
+    if (!item) return false;
     this.editingId = noteId;
-    const form = el("form", "note-edit");
-    const label = el("label", "sr-only", t("note_edit_label"));
-    const area = el("textarea");
-    area.id = `edit-${noteId}`;
-    label.htmlFor = area.id;
-    area.maxLength = 280;
-    area.required = true;
-    area.rows = 3;
-    area.value = note.text;
-    form.append(label, area);
-    const step = this.store.steps[note.step];
-    let laneSelect = null;
-    if (step.lanes.length) {
-      const laneLabel = el("label", "lane-picker");
-      laneLabel.append(el("span", null, t("composer_lane")));
-      laneSelect = el("select");
-      for (const lane of step.lanes) {
-        const option = el("option", null, lane.title);
-        option.value = lane.key;
-        option.selected = lane.key === note.lane;
-        laneSelect.append(option);
-      }
-      laneLabel.append(laneSelect);
-      form.append(laneLabel);
-    }
-    const row = el("div", "row");
-    const save = el("button", "button primary small", t("note_save"));
-    save.type = "submit";
-    const cancel = el("button", "button small", t("note_cancel"));
-    cancel.type = "button";
-    row.append(save, cancel);
-    form.append(row);
-    const finish = () => {
-      this.editingId = null;
-      const fresh = this.noteElement(this.store.notes.get(noteId) ?? note);
-      form.replaceWith(fresh);
-      this.elements.set(noteId, fresh);
-      this.render();
-      fresh.querySelector("[data-action=edit]")?.focus();
-    };
-    form.addEventListener("submit", (event) => {
-      event.preventDefault();
-      const changes = { text: area.value.trim(), version: note.version };
-      if (laneSelect) changes.lane = laneSelect.value;
-      if (!changes.text) return;
-      onSave(changes);
-      finish();
-    });
-    cancel.addEventListener("click", finish);
-    area.addEventListener("keydown", (event) => {
-      if (event.key === "Escape") finish();
-      if (event.key === "Enter" && !event.shiftKey) {
-        event.preventDefault();
-        form.requestSubmit();
-      }
-    });
     item.replaceWith(form);
     this.elements.set(noteId, form);
     form.dataset.stamp = "editing";
-    area.focus();
+    return true;
+  }
+
+  /** Put the note back in place of its edit `form`, and focus its edit button. */
+  endEdit(noteId, form, note) {
+    this.editingId = null;
+    const fresh = this.noteElement(this.store.notes.get(noteId) ?? note);
+    form.replaceWith(fresh);
+    this.elements.set(noteId, fresh);
+    this.render();
+    fresh.querySelector("[data-action=edit]")?.focus();
+  }
+}
+
+// The countdown: the server holds the end time, each browser corrects for its own clock,
+// and a gentle chime sounds once at zero.
+
+const TICK_MS = 250;
+
+function clockText(ms) {
+  const total = Math.max(0, Math.ceil(ms / 1000));
+  const minutes = Math.floor(total / 60);
+  const seconds = String(total % 60).padStart(2, "0");
+  return `${minutes}:${seconds}`;
+}
+
+function chime() {
+  try {
+    const audio = new AudioContext();
+    const gain = audio.createGain();
+    gain.gain.setValueAtTime(0.0001, audio.currentTime);
+    gain.gain.exponentialRampToValueAtTime(0.2, audio.currentTime + 0.05);
+    gain.gain.exponentialRampToValueAtTime(0.0001, audio.currentTime + 1.6);
+    gain.connect(audio.destination);
+    for (const [index, frequency] of [660, 880].entries()) {
+      const tone = audio.createOscillator();
+      tone.type = "sine";
+      tone.frequency.value = frequency;
+      tone.connect(gain);
+      tone.start(audio.currentTime + index * 0.25);
+      tone.stop(audio.currentTime + 1.6);
+    }
+  } catch {
+    // No audio (autoplay policy, no device): the visual signal is enough.
+  }
+}
+
+export class TimerView {
+  constructor(store, { onDone } = {}) {
+    this.store = store;
+    this.onDone = onDone;
+    this.elements = document.querySelectorAll('[data-bind="timer"]');
+    this.chimedFor = null;
+    this.interval = null;
+  }
+
+  /** Follow the store's timer; call after every change. */
+  render() {
+    const timer = this.store.workshop?.timer;
+    if (!timer) {
+      for (const box of this.elements) box.hidden = true;
+      clearInterval(this.interval);
+      this.interval = null;
+      return;
+    }
+    if (!this.interval) this.interval = setInterval(() => this.#tick(), TICK_MS);
+    this.#tick();
+  }
+
+  #tick() {
+    const timer = this.store.workshop?.timer;
+    if (!timer) return;
+    const left = Date.parse(timer.ends_at) - this.store.serverNow();
+    const done = left <= 0;
+    for (const box of this.elements) {
+      box.hidden = false;
+      box.dataset.state = done ? "done" : left < 30000 ? "ending" : "running";
+      box.querySelector('[data-bind="timer-value"]').textContent = done ? t("timer_done") : clockText(left);
+    }
+    if (done && this.chimedFor !== timer.ends_at) {
+      // Only chime for a countdown that ran out while this page watched it.
+      if (this.chimedFor !== null || left > -3000) chime();
+      this.chimedFor = timer.ends_at;
+      this.onDone?.();
+    } else if (!done && this.chimedFor === null) {
+      this.chimedFor = "";
+    }
   }
 }

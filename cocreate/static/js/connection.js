@@ -1,8 +1,6 @@
 // The socket: connects with the workshop id (the token travels in an HttpOnly cookie),
 // keeps `seq` in order, asks for a snapshot on any gap, and reports its state. The outbox
-// keeps commands that must not be lost (notes, edits, votes, actions) in localStorage
-// until the server acknowledged them, and sends them in order whenever the socket is
-// connected; they survive a reload, and the server ignores a repeat of the same client id.
+// keeps the commands that must not be lost until the server acknowledged them.
 
 import { io } from "../vendor/socket.io.esm.min.js";
 import { COMMANDS, MESSAGES } from "./protocol.js";
@@ -98,6 +96,9 @@ export class Connection extends EventTarget {
 const RETRY_CODES = new Set(["timeout", "rate_limited", "internal"]);
 const RETRY_MS = 3000;
 
+// The room's work (notes, votes, actions, clusters, the workshop's title) waits here while
+// offline. Commands that steer the room (step:*, voting:*, timer:*, reveal, lock, ready) go
+// to the Connection: sent now or refused, never replayed later (docs/protocol.md).
 export class Outbox extends EventTarget {
   constructor(connection, workshopId) {
     super();

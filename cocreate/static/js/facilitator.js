@@ -1,10 +1,12 @@
-// The facilitator's panel: step navigation, sharing, lock, workshop title and goal.
+// The facilitator's page: the board with notes to pick for a cluster, and the panel: step
+// navigation, sharing, grouping, lock, timer, the steps' and workshop's settings.
+// Commands that steer the room go straight to the connection (never replayed later);
+// changes to the board's content wait in the outbox while offline (see Outbox).
 
 import { COMMANDS } from "./protocol.js";
-import { errorText, t } from "./i18n.js";
-import { uuid4 } from "./notes.js";
-import { bound, el } from "./board.js";
-
+import { bound, el, errorText, sendOrShowError, t, toast, uuid4 } from "./dom.js";
+import { BoardView } from "./board.js";
+import { VotingPanel } from "./voting-panel.js";
 
 const TIMER_MAX_SECONDS = 4 * 60 * 60; // as the server allows (TIMER_MAX)
 
@@ -15,16 +17,54 @@ function slug(title) {
   return key || "lane";
 }
 
+/** The board as the facilitator sees it: a checkbox on each note to pick notes for a
+ *  cluster, and a button on each cluster to dissolve it. */
+export class FacilitatorBoard extends BoardView {
+  constructor(store) {
+    super(store, { controls: true });
+  }
+
+  noteElement(note) {
+    const item = super.noteElement(note);
+    if (note.pending) return item;
+    const text = item.querySelector(".note-text");
+    const pick = el("label", "note-select");
+    const box = el("input");
+    box.type = "checkbox";
+    box.dataset.action = "select";
+    box.checked = this.selected.has(note.id);
+    box.setAttribute("aria-describedby", text.id);
+    pick.title = t("note_select");
+    pick.append(box, el("span", "sr-only", t("note_select")));
+    text.before(pick);
+    item.classList.toggle("selected", box.checked);
+    return item;
+  }
+
+  clusterBox(cluster) {
+    const fresh = !this.clusterElements.has(cluster.id);
+    const box = super.clusterBox(cluster);
+    if (fresh) {
+      const ungroup = el("button", "icon-button", t("cluster_ungroup"));
+      ungroup.type = "button";
+      ungroup.dataset.action = "ungroup";
+      box.querySelector(".cluster-header").append(ungroup);
+    }
+    return box;
+  }
+}
+
 export class FacilitatorPanel {
-  constructor({ store, connection, toast, board, onMakeAction }) {
+  constructor({ store, outbox, connection, board, onMakeAction }) {
     this.store = store;
     this.onMakeAction = onMakeAction;
     this.board = board;
+    this.outbox = outbox;
     this.connection = connection;
-    this.toast = toast;
     this.formTouched = false;
     this.stepFormTouched = false;
     this.stepFormFor = null;
+    this.voting = new VotingPanel({ store, connection });
   }
 
   /** Wire the panel's buttons and forms. */
@@ -37,7 +77,7 @@ export class FacilitatorPanel {
     });
     bound("copy-link").addEventListener("click", () => this.#copy());
     bound("lock-toggle").addEventListener("click", () =>
-      this.#send(COMMANDS.WORKSHOP_LOCK, { locked: !this.store.workshop.locked }));
+      this.#steer(COMMANDS.WORKSHOP_LOCK, { locked: !this.store.workshop.locked }));
     this.board.root.addEventListener("change", (event) => {
       if (event.target.dataset.action !== "select") return;
       const id = event.target.closest("[data-id]").dataset.id;
@@ -48,14 +88,14 @@ export class FacilitatorPanel {
     });
     this.board.root.addEventListener("click", (event) => {
       const button = event.target.closest("button[data-action=ungroup]");
-      if (button) this.#send(COMMANDS.NOTE_UNGROUP, { id: button.closest("[data-cluster]").dataset.cluster });
+      if (button) this.#queue(COMMANDS.NOTE_UNGROUP, { id: button.closest("[data-cluster]").dataset.cluster });
     });
     bound("group-form").addEventListener("submit", async (event) => {
       event.preventDefault();
       const ids = [...this.board.selected];
       if (!ids.length) return;
       const title = event.target.elements.title.value.trim();
-      if (await this.#send(COMMANDS.NOTE_GROUP, { id: uuid4(), ids, title })) {
+      if (await this.#queue(COMMANDS.NOTE_GROUP, { id: uuid4(), ids, title })) {
         event.target.reset();
         this.#clearSelection();
       }
@@ -65,19 +105,9 @@ export class FacilitatorPanel {
       this.onMakeAction?.([...this.board.selected]);
       this.#clearSelection();
     });
-    bound("voting-form").addEventListener("submit", (event) => {
-      event.preventDefault();
-      const form = event.target;
-      const payload = { step: this.store.currentIndex, budget: Number(form.elements.budget.value) };
-      if (form.elements.per_note.value) payload.per_note = Number(form.elements.per_note.value);
-      // Reopening a closed vote hides the result again; the dots given stay.
-      if (this.store.currentStep.vote_state === "closed" && !window.confirm(t("voting_reopen_confirm"))) return;
-      this.#send(COMMANDS.VOTING_OPEN, payload);
-    });
-    bound("voting-close").addEventListener("click", () => this.#send(COMMANDS.VOTING_CLOSE, {}));
-    bound("voting-form").addEventListener("input", () => { this.budgetTouched = true; });
+    this.voting.start();
     bound("reveal").addEventListener("click", () =>
-      this.#send(COMMANDS.NOTES_REVEAL, { step: this.store.currentIndex }));
+      this.#steer(COMMANDS.NOTES_REVEAL, { step: this.store.currentIndex }));
     bound("timer-presets").addEventListener("click", (event) => {
       const button = event.target.closest("button[data-seconds]");
       if (button) this.#startTimer(Number(button.dataset.seconds));
@@ -87,20 +117,20 @@ export class FacilitatorPanel {
       const minutes = Number(event.target.elements.minutes.value);
       if (minutes >= 1 && minutes <= 240) this.#startTimer(Math.round(minutes * 60));
     });
-    bound("timer-stop").addEventListener("click", () => this.#send(COMMANDS.TIMER_STOP, {}));
+    bound("timer-stop").addEventListener("click", () => this.#steer(COMMANDS.TIMER_STOP, {}));
     bound("timer-extend").addEventListener("click", () => this.#extendTimer());
     bound("co-facilitator-make").addEventListener("click", () => this.#coFacilitator());
     const stepForm = bound("step-form");
     stepForm.addEventListener("input", () => { this.stepFormTouched = true; });
     stepForm.addEventListener("submit", async (event) => {
       event.preventDefault();
-      if (await this.#send(COMMANDS.STEP_EDIT, this.#stepChanges(stepForm))) this.stepFormTouched = false;
+      if (await this.#steer(COMMANDS.STEP_EDIT, this.#stepChanges(stepForm))) this.stepFormTouched = false;
     });
     const form = bound("workshop-form");
     form.addEventListener("input", () => { this.formTouched = true; });
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
-      const ok = await this.#send(COMMANDS.WORKSHOP_EDIT, {
+      const ok = await this.#queue(COMMANDS.WORKSHOP_EDIT, {
         title: form.elements.title.value.trim(), goal: form.elements.goal.value.trim(),
       });
       if (ok) this.formTouched = false;
@@ -122,7 +152,7 @@ export class FacilitatorPanel {
       return;
     }
     this.connection.socket.connect();
-    this.toast(t("delete_failed"));
+    toast(t("delete_failed"));
   }
 
   /** Who is in the room: still busy first, then ready; who is not connected says so. */
@@ -146,18 +176,12 @@ export class FacilitatorPanel {
     if (!store.ready) return;
     const list = bound("step-list");
     list.replaceChildren(...store.steps.map((step, index) => {
-      const item = document.createElement("li");
-      const button = document.createElement("button");
+      const button = el("button", "step-button");
       button.type = "button";
-      button.className = "step-button";
       button.dataset.index = String(index);
-      const number = document.createElement("span");
-      number.className = "step-number";
-      number.textContent = String(index + 1);
-      const title = document.createElement("span");
-      title.textContent = step.title;
-      button.append(number, title);
+      button.append(el("span", "step-number", String(index + 1)), el("span", null, step.title));
       if (index === store.currentIndex) button.setAttribute("aria-current", "step");
+      const item = el("li");
       item.append(button);
       return item;
     }));
@@ -178,35 +202,7 @@ export class FacilitatorPanel {
     bound("timer-extend").hidden = !store.workshop.timer;
     this.#fillStepForm();
     this.#renderGroupBar();
-    this.#renderVoting();
-  }
-
-  #renderVoting() {
-    const step = this.store.currentStep;
-    const open = this.store.steps.findIndex((s) => s.vote_state === "open");
-    const form = bound("voting-form");
-    form.hidden = open !== -1 || this.store.isHidden(this.store.currentIndex);
-    bound("voting-close").hidden = open === -1;
-    const budget = form.elements.budget;
-    if (this.budgetFor !== this.store.currentIndex) {
-      this.budgetFor = this.store.currentIndex;
-      this.budgetTouched = false;
-    }
-    if (!this.budgetTouched) {
-      // About the square root of the number of notes, as dot voting usually goes.
-      const count = this.store.notesOf(this.store.currentIndex).length;
-      budget.value = String(Math.min(20, Math.max(1, Math.round(Math.sqrt(count)))));
-    }
-    bound("voting-open").textContent = step.vote_state === "closed" ? t("voting_reopen") : t("voting_open");
-    const status = bound("voting-state");
-    if (this.store.isHidden(this.store.currentIndex)) {
-      status.textContent = t("voting_after_reveal");
-    } else if (open !== -1) {
-      const progress = this.store.steps[open].progress ?? { voters: 0, done: 0, participants: 0 };
-      status.textContent = `${t("voting_open_on", { n: open + 1, title: this.store.steps[open].title })} · ${t("vote_progress", progress)}`;
-    } else {
-      status.textContent = step.vote_state === "closed" ? t("voting_closed_here") : "";
-    }
+    this.voting.render();
   }
 
   #renderGroupBar() {
@@ -263,12 +259,12 @@ export class FacilitatorPanel {
     const timer = this.store.workshop.timer;
     if (!timer) return;
     const left = Math.max(0, Math.ceil((Date.parse(timer.ends_at) - this.store.serverNow()) / 1000));
-    this.#send(COMMANDS.TIMER_START, { seconds: Math.min(TIMER_MAX_SECONDS, left + 60),
+    this.#steer(COMMANDS.TIMER_START, { seconds: Math.min(TIMER_MAX_SECONDS, left + 60),
                                        lock_at_end: Boolean(timer.lock_at_end) });
   }
 
   #startTimer(seconds) {
-    this.#send(COMMANDS.TIMER_START, { seconds, lock_at_end: bound("timer-lock").checked });
+    this.#steer(COMMANDS.TIMER_START, { seconds, lock_at_end: bound("timer-lock").checked });
   }
 
   async #coFacilitator() {
@@ -277,7 +273,7 @@ export class FacilitatorPanel {
     });
     const answer = await response.json().catch(() => ({}));
     if (!response.ok) {
-      this.toast(errorText(answer.error));
+      toast(errorText(answer.error));
       return;
     }
     const field = bound("co-facilitator-link");
@@ -288,7 +284,7 @@ export class FacilitatorPanel {
 
   async #go(index) {
     if (index < 0 || index >= this.store.steps.length) return;
-    await this.#send(COMMANDS.STEP_GO, { index });
+    await this.#steer(COMMANDS.STEP_GO, { index });
   }
 
   async #copy() {
@@ -303,9 +299,13 @@ export class FacilitatorPanel {
     }
   }
 
-  async #send(name, payload) {
-    const ack = await this.connection.send(name, payload);
-    if (!ack.ok) this.toast(errorText(ack.error));
-    return ack.ok;
+  /** A command that steers the room: sent now, or refused with an error; never replayed. */
+  async #steer(name, payload) {
+    return (await sendOrShowError(this.connection, name, payload)).ok;
+  }
+
+  /** A change to the board's content: kept in the outbox until the server has it. */
+  async #queue(name, payload) {
+    return (await sendOrShowError(this.outbox, name, payload)).ok;
   }
 }

@@ -1,27 +1,27 @@
 // Writing notes: the composer (Enter adds), and editing or removing one's own notes.
 
 import { COMMANDS } from "./protocol.js";
-import { errorText, t } from "./i18n.js";
+import { bound, el, sendOrShowError, t, uuid4 } from "./dom.js";
 
 const NOTE_MAX = 280;
 
-/** A random v4 UUID; works on plain-http LAN addresses where crypto.randomUUID does not. */
-export function uuid4() {
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  bytes[6] = (bytes[6] & 0x0f) | 0x40;
-  bytes[8] = (bytes[8] & 0x3f) | 0x80;
-  const hex = [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+/** `<option>`s for a step's lanes; the one keyed `selected` is chosen. */
+function laneOptions(lanes, selected) {
+  return lanes.map((lane) => {
+    const option = el("option", null, lane.title);
+    option.value = lane.key;
+    if (lane.key === selected) option.selected = true;
+    return option;
+  });
 }
 
 export class Notes {
-  constructor({ store, connection, board, toast, onMakeAction }) {
+  constructor({ store, outbox, board, onMakeAction }) {
     this.store = store;
     this.onMakeAction = onMakeAction;
-    this.connection = connection;
+    this.outbox = outbox;
     this.board = board;
-    this.toast = toast;
-    this.form = document.querySelector('[data-bind="composer"]');
+    this.form = bound("composer");
     // "Enter = toevoegen" means nothing on a phone's keyboard.
     if (this.form && window.matchMedia("(pointer: coarse)").matches) {
       this.form.elements.text.placeholder = t("composer_placeholder_touch");
@@ -52,8 +52,6 @@ export class Notes {
       const id = item.dataset.id;
       if (button.dataset.action === "edit") this.#edit(id);
       if (button.dataset.action === "remove") this.#remove(id);
-      if (button.dataset.action === "vote") this.#vote(COMMANDS.VOTE_CAST, id);
-      if (button.dataset.action === "unvote") this.#vote(COMMANDS.VOTE_RETRACT, id);
       if (button.dataset.action === "make-action") this.onMakeAction?.([id]);
     });
   }
@@ -62,20 +60,15 @@ export class Notes {
   refresh() {
     if (!this.form || !this.store.ready) return;
     const step = this.store.currentStep;
-    const picker = this.form.querySelector('[data-bind="lane-picker"]');
-    const select = this.form.querySelector('[data-bind="lane-select"]');
+    const picker = bound("lane-picker");
+    const select = bound("lane-select");
     picker.hidden = step.lanes.length === 0;
     const keys = step.lanes.map((lane) => lane.key).join();
     if (select.dataset.keys !== keys) {
-      select.replaceChildren(...step.lanes.map((lane) => {
-        const option = document.createElement("option");
-        option.value = lane.key;
-        option.textContent = lane.title;
-        return option;
-      }));
+      select.replaceChildren(...laneOptions(step.lanes));
       select.dataset.keys = keys;
     }
-    const anonymous = this.form.querySelector('[data-bind="anonymous-picker"]');
+    const anonymous = bound("anonymous-picker");
     const box = this.form.elements.anonymous;
     anonymous.hidden = step.anonymity === "off";
     box.disabled = step.anonymity === "required";
@@ -91,7 +84,7 @@ export class Notes {
 
   #count() {
     const left = NOTE_MAX - this.form.elements.text.value.length;
-    const counter = this.form.querySelector('[data-bind="composer-count"]');
+    const counter = bound("composer-count");
     counter.textContent = left < 60 ? t("chars_left", { n: left }) : "";
   }
 
@@ -113,45 +106,71 @@ export class Notes {
     area.focus();
     this.store.addPending({ ...note, lane: note.lane ?? null, anonymous: Boolean(note.anonymous),
                             author: this.store.me.id, author_name: this.store.me.name, version: 0 });
-    const ack = await this.connection.send(COMMANDS.NOTE_ADD, note);
+    const ack = await sendOrShowError(this.outbox, COMMANDS.NOTE_ADD, note);
     if (!ack.ok) {
       this.store.dropPending(note.id);
-      this.toast(errorText(ack.error));
       if (!area.value) area.value = text;
     }
   }
 
+  /** Swap a note on the board for a form to change its text (and lane). */
   #edit(id) {
-    this.board.beginEdit(id, {
-      onSave: async (changes) => {
-        const ack = await this.connection.send(COMMANDS.NOTE_EDIT, { id, ...changes });
-        // A replayed edit that already landed comes back as a conflict with our own text.
-        const landed = ack.error?.code === "conflict" && ack.error.current?.text === changes.text;
-        if (!ack.ok && !landed) this.toast(errorText(ack.error));
-      },
+    const note = this.store.notes.get(id);
+    if (!note) return;
+    const form = el("form", "note-edit");
+    const label = el("label", "sr-only", t("note_edit_label"));
+    const area = el("textarea");
+    area.id = `edit-${id}`;
+    label.htmlFor = area.id;
+    area.maxLength = NOTE_MAX;
+    area.required = true;
+    area.rows = 3;
+    area.value = note.text;
+    form.append(label, area);
+    const step = this.store.steps[note.step];
+    let laneSelect = null;
+    if (step.lanes.length) {
+      const laneLabel = el("label", "lane-picker");
+      laneSelect = el("select");
+      laneSelect.append(...laneOptions(step.lanes, note.lane));
+      laneLabel.append(el("span", null, t("composer_lane")), laneSelect);
+      form.append(laneLabel);
+    }
+    const row = el("div", "row");
+    const save = el("button", "button primary small", t("note_save"));
+    save.type = "submit";
+    const cancel = el("button", "button small", t("note_cancel"));
+    cancel.type = "button";
+    row.append(save, cancel);
+    form.append(row);
+    const finish = () => this.board.endEdit(id, form, note);
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      const changes = { text: area.value.trim(), version: note.version };
+      if (laneSelect) changes.lane = laneSelect.value;
+      if (!changes.text) return;
+      this.#save(id, changes);
+      finish();
     });
+    cancel.addEventListener("click", finish);
+    area.addEventListener("keydown", (event) => {
+      if (event.key === "Escape") finish();
+      if (event.key === "Enter" && !event.shiftKey) {
+        event.preventDefault();
+        form.requestSubmit();
+      }
+    });
+    if (this.board.beginEdit(id, form)) area.focus();
   }
 
-  async #vote(command, id) {
-    const ack = await this.connection.send(command, { id: uuid4(), note_id: id });
-    if (!ack.ok) this.toast(errorText(ack.error));
-  }
-
-  /** The voter's own status line: dots left, and how far the room is. */
-  renderVoting() {
-    const line = document.querySelector('[data-bind="vote-status"]');
-    if (!line || !this.store.ready) return;
-    const step = this.store.currentStep;
-    line.hidden = step.vote_state !== "open";
-    if (line.hidden) return;
-    const progress = step.progress ?? { voters: 0, participants: 0 };
-    const remaining = this.store.voting?.step === this.store.currentIndex ? this.store.voting.remaining : step.budget;
-    line.textContent = `${t("vote_remaining", { n: remaining, budget: step.budget })} · ${t("vote_progress", progress)}`;
+  #save(id, changes) {
+    // A replayed edit that already landed comes back as a conflict with our own text.
+    const landed = (error) => error?.code === "conflict" && error.current?.text === changes.text;
+    return sendOrShowError(this.outbox, COMMANDS.NOTE_EDIT, { id, ...changes }, landed);
   }
 
   async #remove(id) {
     if (!window.confirm(t("note_remove_confirm"))) return;
-    const ack = await this.connection.send(COMMANDS.NOTE_REMOVE, { id });
-    if (!ack.ok && ack.error?.code !== "not_found") this.toast(errorText(ack.error));
+    await sendOrShowError(this.outbox, COMMANDS.NOTE_REMOVE, { id }, (error) => error?.code === "not_found");
   }
 }

@@ -2,7 +2,7 @@
 // and notes scaled to the screen: large while there are few, smaller as the board fills
 // up, so every note stays on the screen.
 
-import { bound } from "./board.js";
+import { bound } from "./dom.js";
 
 const MIN_SCALE = 0.3;
 const MAX_SCALE = 1.6; // a few notes are read from the back of the room

@@ -3,6 +3,127 @@
 
 import { EVENTS } from "./protocol.js";
 
+/** Keep a private step's `{notes, authors}` counts that came with an event. */
+function keepCounts(store, data) {
+  if (data.counts && store.steps[data.step]) {
+    store.steps[data.step] = { ...store.steps[data.step], counts: data.counts };
+  }
+}
+
+function syncClock(store, serverTime) {
+  if (serverTime) store.clockOffset = Date.parse(serverTime) - Date.now();
+}
+
+function setGroup(store, ids, group) {
+  for (const id of ids) {
+    const note = store.notes.get(id);
+    if (note) store.notes.set(id, { ...note, group });
+  }
+}
+
+function keepAction(store, data) {
+  store.actions.set(data.id, data);
+}
+
+// How each event changes the store; an event type not listed here changes nothing.
+const APPLY = Object.freeze({
+  [EVENTS.NOTE_ADDED](store, data) {
+    keepCounts(store, data);
+    const known = store.pending.get(data.id) ?? store.notes.get(data.id);
+    store.pending.delete(data.id);
+    // A hidden note of our own: keep the text we wrote until our own copy arrives.
+    store.notes.set(data.id, data.hidden && known?.text !== undefined ? { ...known, version: 1 } : data);
+  },
+  [EVENTS.NOTE_EDITED](store, data) {
+    keepCounts(store, data);
+    if (store.notes.has(data.id) && !(data.hidden && store.notes.get(data.id).text !== undefined)) {
+      store.notes.set(data.id, data);
+    }
+  },
+  [EVENTS.NOTE_MOVED](store, data) {
+    if (store.notes.has(data.id)) store.notes.set(data.id, { ...store.notes.get(data.id), ...data });
+  },
+  [EVENTS.NOTE_REMOVED](store, data) {
+    keepCounts(store, data);
+    store.notes.delete(data.id);
+  },
+  [EVENTS.NOTES_REVEALED](store, data) {
+    for (const [id, note] of store.notes) if (note.step === data.step) store.notes.delete(id);
+    for (const note of data.notes) store.notes.set(note.id, note);
+    const { counts, ...step } = store.steps[data.step];
+    store.steps[data.step] = { ...step, revealed: true };
+  },
+  [EVENTS.NOTES_GROUPED](store, data) {
+    for (const id of data.dissolved) store.clusters.delete(id);
+    store.clusters.set(data.id, { id: data.id, step: data.step, title: data.title });
+    for (const note of store.notes.values()) {
+      if (note.group === data.id) note.group = null;
+    }
+    setGroup(store, data.note_ids, data.id);
+  },
+  [EVENTS.NOTES_UNGROUPED](store, data) {
+    store.clusters.delete(data.id);
+    setGroup(store, data.note_ids, null);
+  },
+  [EVENTS.VOTING_OPENED](store, data) {
+    const step = store.steps[data.step];
+    store.steps[data.step] = { ...step, vote_state: "open", budget: data.budget,
+                               per_note: data.per_note, progress: data.progress };
+    const mine = store.voting?.step === data.step ? store.voting.my_votes : {};
+    const used = Object.values(mine).reduce((sum, n) => sum + n, 0);
+    store.voting = { step: data.step, my_votes: mine, remaining: Math.max(0, data.budget - used) };
+  },
+  [EVENTS.VOTE_CHANGED](store, data) {
+    store.steps[data.step] = { ...store.steps[data.step], progress: data.progress };
+  },
+  [EVENTS.VOTING_CLOSED](store, data) {
+    const { progress, ...step } = store.steps[data.step];
+    store.steps[data.step] = { ...step, vote_state: "closed" };
+    for (const [id, votes] of Object.entries(data.tallies)) {
+      const note = store.notes.get(id);
+      if (note) store.notes.set(id, { ...note, votes });
+    }
+    store.voting = null;
+  },
+  [EVENTS.ACTION_ADDED]: keepAction,
+  [EVENTS.ACTION_EDITED]: keepAction,
+  [EVENTS.ACTION_REMOVED](store, data) {
+    store.actions.delete(data.id);
+  },
+  [EVENTS.STEP_EDITED](store, data) {
+    store.steps[data.index] = data;
+    if (store.isHidden(data.index)) {
+      // Writing became private again: keep only our own notes' text.
+      for (const [id, note] of store.notes) {
+        if (note.step === data.index && !store.isMine(note)) store.notes.set(id, { id, step: note.step, hidden: true });
+      }
+    }
+  },
+  [EVENTS.TIMER_CHANGED](store, data) {
+    syncClock(store, data.server_time);
+    store.workshop = { ...store.workshop, timer: data.timer };
+  },
+  [EVENTS.STEP_CHANGED](store, data) {
+    store.workshop = { ...store.workshop, current_step: data.index };
+    for (const person of store.participants.values()) person.ready = false;
+    if (store.me) store.me = { ...store.me, ready: false };
+  },
+  [EVENTS.WORKSHOP_EDITED](store, data) {
+    store.workshop = { ...store.workshop, ...data };
+  },
+  [EVENTS.WORKSHOP_LOCKED](store, data) {
+    store.workshop = { ...store.workshop, locked: data.locked };
+  },
+  [EVENTS.PARTICIPANT_JOINED](store, data) {
+    store.participants.set(data.id, data);
+  },
+  [EVENTS.PARTICIPANT_READY_CHANGED](store, data) {
+    const person = store.participants.get(data.id);
+    if (person) person.ready = data.ready;
+    if (store.me?.id === data.id) store.me = { ...store.me, ready: data.ready };
+  },
+});
+
 export class BoardStore extends EventTarget {
   constructor() {
     super();
@@ -25,7 +146,7 @@ export class BoardStore extends EventTarget {
   load(snapshot) {
     this.me = snapshot.me;
     this.workshop = snapshot.workshop;
-    this.#syncClock(snapshot.server_time);
+    syncClock(this, snapshot.server_time);
     this.steps = snapshot.steps;
     this.participants = new Map(snapshot.participants.map((p) => [p.id, p]));
     this.notes = new Map(snapshot.notes.map((n) => [n.id, n]));
@@ -40,118 +161,8 @@ export class BoardStore extends EventTarget {
 
   /** Apply one `{type, data}` event. */
   apply({ type, data }) {
-    switch (type) {
-      case EVENTS.NOTE_ADDED: {
-        this.#counts(data);
-        const known = this.pending.get(data.id) ?? this.notes.get(data.id);
-        this.pending.delete(data.id);
-        // A hidden note of our own: keep the text we wrote until our own copy arrives.
-        this.notes.set(data.id, data.hidden && known?.text !== undefined ? { ...known, version: 1 } : data);
-        break;
-      }
-      case EVENTS.NOTE_EDITED:
-        this.#counts(data);
-        if (this.notes.has(data.id) && !(data.hidden && this.notes.get(data.id).text !== undefined)) {
-          this.notes.set(data.id, data);
-        }
-        break;
-      case EVENTS.NOTE_MOVED:
-        if (this.notes.has(data.id)) this.notes.set(data.id, { ...this.notes.get(data.id), ...data });
-        break;
-      case EVENTS.NOTE_REMOVED:
-        this.#counts(data);
-        this.notes.delete(data.id);
-        break;
-      case EVENTS.NOTES_REVEALED: {
-        for (const [id, note] of this.notes) if (note.step === data.step) this.notes.delete(id);
-        for (const note of data.notes) this.notes.set(note.id, note);
-        const { counts, ...step } = this.steps[data.step];
-        this.steps[data.step] = { ...step, revealed: true };
-        break;
-      }
-      case EVENTS.NOTES_GROUPED:
-        for (const id of data.dissolved) this.clusters.delete(id);
-        this.clusters.set(data.id, { id: data.id, step: data.step, title: data.title });
-        for (const note of this.notes.values()) {
-          if (note.group === data.id) note.group = null;
-        }
-        for (const id of data.note_ids) {
-          const note = this.notes.get(id);
-          if (note) this.notes.set(id, { ...note, group: data.id });
-        }
-        break;
-      case EVENTS.NOTES_UNGROUPED:
-        this.clusters.delete(data.id);
-        for (const id of data.note_ids) {
-          const note = this.notes.get(id);
-          if (note) this.notes.set(id, { ...note, group: null });
-        }
-        break;
-      case EVENTS.VOTING_OPENED: {
-        const step = this.steps[data.step];
-        this.steps[data.step] = { ...step, vote_state: "open", budget: data.budget,
-                                  per_note: data.per_note, progress: data.progress };
-        const mine = this.voting?.step === data.step ? this.voting.my_votes : {};
-        const used = Object.values(mine).reduce((sum, n) => sum + n, 0);
-        this.voting = { step: data.step, my_votes: mine, remaining: Math.max(0, data.budget - used) };
-        break;
-      }
-      case EVENTS.VOTE_CHANGED:
-        this.steps[data.step] = { ...this.steps[data.step], progress: data.progress };
-        break;
-      case EVENTS.VOTING_CLOSED: {
-        const { progress, ...step } = this.steps[data.step];
-        this.steps[data.step] = { ...step, vote_state: "closed" };
-        for (const [id, votes] of Object.entries(data.tallies)) {
-          const note = this.notes.get(id);
-          if (note) this.notes.set(id, { ...note, votes });
-        }
-        this.voting = null;
-        break;
-      }
-      case EVENTS.ACTION_ADDED:
-      case EVENTS.ACTION_EDITED:
-        this.actions.set(data.id, data);
-        break;
-      case EVENTS.ACTION_REMOVED:
-        this.actions.delete(data.id);
-        break;
-      case EVENTS.STEP_EDITED:
-        this.steps[data.index] = data;
-        if (this.isHidden(data.index)) {
-          // Writing became private again: keep only our own notes' text.
-          for (const [id, note] of this.notes) {
-            if (note.step === data.index && !this.isMine(note)) this.notes.set(id, { id, step: note.step, hidden: true });
-          }
-        }
-        break;
-      case EVENTS.TIMER_CHANGED:
-        this.#syncClock(data.server_time);
-        this.workshop = { ...this.workshop, timer: data.timer };
-        break;
-      case EVENTS.STEP_CHANGED:
-        this.workshop = { ...this.workshop, current_step: data.index };
-        for (const person of this.participants.values()) person.ready = false;
-        if (this.me) this.me = { ...this.me, ready: false };
-        break;
-      case EVENTS.WORKSHOP_EDITED:
-        this.workshop = { ...this.workshop, ...data };
-        break;
-      case EVENTS.WORKSHOP_LOCKED:
-        this.workshop = { ...this.workshop, locked: data.locked };
-        break;
-      case EVENTS.PARTICIPANT_JOINED:
-        this.participants.set(data.id, data);
-        break;
-      case EVENTS.PARTICIPANT_READY_CHANGED: {
-        const person = this.participants.get(data.id);
-        if (person) person.ready = data.ready;
-        if (this.me?.id === data.id) this.me = { ...this.me, ready: data.ready };
-        break;
-      }
-      default:
-        return;
-    }
+    if (!Object.hasOwn(APPLY, type)) return;
+    APPLY[type](this, data);
     this.#changed(type, data);
   }
 
@@ -195,16 +206,6 @@ export class BoardStore extends EventTarget {
   /** `{notes, authors}` of a private step, as last told by the server. */
   countsOf(stepIndex) {
     return this.steps[stepIndex]?.counts ?? { notes: 0, authors: 0 };
-  }
-
-  #counts(data) {
-    if (data.counts && this.steps[data.step]) {
-      this.steps[data.step] = { ...this.steps[data.step], counts: data.counts };
-    }
-  }
-
-  #syncClock(serverTime) {
-    if (serverTime) this.clockOffset = Date.parse(serverTime) - Date.now();
   }
 
   /** Who is connected right now (participant ids). */
