@@ -32,6 +32,10 @@ def create_app(test_config=None):
         JOIN_GUESS_LIMIT="60 per minute",
         # Per socket: a burst of commands, then so many a second; note moves apart.
         COMMAND_BURST=20, COMMAND_RATE=5.0, MOVE_BURST=40, MOVE_RATE=20.0,
+        # Drag frames come ~30 a second while someone drags a note.
+        DRAG_BURST=60, DRAG_RATE=45.0,
+        # Seconds a dragged note stays held after the dragger's last frame.
+        DRAG_HOLD=3.0,
         # More refused messages than this within the window (seconds) disconnect a socket.
         STRIKE_LIMIT=50, STRIKE_WINDOW=60.0,
         CREATE_LIMIT="60 per hour",

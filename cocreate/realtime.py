@@ -11,15 +11,16 @@ from arrival to broadcast (bench/, broadcast-20).
 import logging
 import time
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask import current_app, request
 from flask_socketio import ConnectionRefusedError, emit, join_room
 from marshmallow import ValidationError
 
-from . import presence
+from . import dragging, presence
 from . import protocol as p
 from .access import request_token, store, store_of
+from .dragging import holds_of
 from .broadcast import connections, online_here, participant_room, publish, workshop_room
 from .domain import DomainError
 from .extensions import socketio
@@ -77,7 +78,9 @@ class Connection:
     participant_id: str
     commands: TokenBucket
     moves: TokenBucket
+    drags: TokenBucket
     strikes: Strikes
+    held: set = field(default_factory=set)  # notes this socket holds while dragging
 
     @classmethod
     def open(cls, workshop_id, participant_id, config):
@@ -85,6 +88,7 @@ class Connection:
         return cls(workshop_id, participant_id,
                    TokenBucket(config["COMMAND_BURST"], config["COMMAND_RATE"]),
                    TokenBucket(config["MOVE_BURST"], config["MOVE_RATE"]),
+                   TokenBucket(config["DRAG_BURST"], config["DRAG_RATE"]),
                    Strikes(int(config["STRIKE_LIMIT"]), float(config["STRIKE_WINDOW"])))
 
 
@@ -133,14 +137,17 @@ def on_disconnect(reason=None):
         return _reserved()
     gone = connections.pop(request.sid, None)
     if gone is not None:
+        for note_id in gone.held:  # a dropped connection never keeps a note held
+            holds_of(current_app).release(gone.workshop_id, note_id, gone.participant_id)
         _presence(gone.workshop_id)
 
 
-def _run(workshops, sid, name, args):
+def _run(workshops, holds, sid, name, args):
     connection = connections.get(sid)
     if connection is None:
         return _failure("unauthorized", "Not connected to a workshop.")
-    bucket = connection.moves if name == p.NOTE_MOVE else connection.commands
+    bucket = {p.NOTE_MOVE: connection.moves, p.NOTE_DRAG: connection.drags}.get(
+        name, connection.commands)
     if not bucket.take():
         if connection.strikes.add():
             socketio.server.disconnect(sid)
@@ -154,6 +161,10 @@ def _run(workshops, sid, name, args):
         if name == p.SYNC:
             snap = workshops.snapshot(connection.workshop_id, connection.participant_id)
             return {"ok": True, "seq": snap["seq"], "snapshot": snap}
+        if name == p.NOTE_DRAG:
+            return dragging.relay(workshops, holds, connection, sid, payload)
+        if name == p.NOTE_MOVE:
+            return dragging.drop(workshops, holds, connection, payload, publish)
         _events, seq = workshops.execute(connection.workshop_id, connection.participant_id,
                                          name, payload, publish)
     except DomainError as err:
@@ -161,10 +172,10 @@ def _run(workshops, sid, name, args):
     return {"ok": True, "seq": seq}
 
 
-def _handler(workshops, name):
+def _handler(workshops, holds, name):
     def handle(sid, *args):
         try:
-            return _run(workshops, sid, name, args)
+            return _run(workshops, holds, sid, name, args)
         except Exception:
             log.exception("command %s failed", name)
             return _failure("internal", "Something went wrong on the server.")
@@ -174,8 +185,9 @@ def _handler(workshops, name):
 
 def init_app(app):
     """Register the commands, once `socketio` is set up for `app`."""
+    dragging.init_app(app)
     for name in p.COMMANDS:
-        socketio.server.on(name, _handler(store_of(app), name), namespace="/")
+        socketio.server.on(name, _handler(store_of(app), holds_of(app), name), namespace="/")
 
 
 @socketio.on("*")

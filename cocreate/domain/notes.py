@@ -2,6 +2,7 @@
 and `notes:reveal`."""
 
 import uuid
+from dataclasses import dataclass
 
 from .. import protocol as p
 from .errors import DomainError, forbidden, invalid, not_found
@@ -112,6 +113,27 @@ def movable_note(workshop, actor, note_id, now):
     if workshop.is_hidden(note) and note.author_id != actor.id:
         raise forbidden("Only its author may move a note that is still private.")
     return note
+
+
+@dataclass(frozen=True)
+class Drag:
+    """Someone dragging a note: whether the note is private, and who they are to others."""
+
+    hidden: bool
+    by: dict | None
+
+
+def drag(workshop, person_id, note_id, now, check=True):
+    """`note:drag` (volatile, nothing changes): `Drag` for this person and note.
+
+    With `check`, refuses like `note:move` would: a removed note, a locked board, a
+    private note of someone else. `by` is None when it would name an anonymous author.
+    """
+    person = workshop.participants.get(person_id)
+    if person is None:
+        raise DomainError("unauthorized", "Unknown participant.")
+    note = movable_note(workshop, person, note_id, now) if check else live_note(workshop, note_id)
+    return Drag(hidden=workshop.is_hidden(note), by=mover(workshop, note, person_id))
 
 
 def mover(workshop, note, person_id):

@@ -140,6 +140,24 @@ class Store(Retention, Locking):
                 deliver(view)
             return view
 
+    def drag(self, workshop_id, person_id, note_id, check=True):
+        """`Drag(hidden, by)` for `person_id` dragging a note; with `check`, a `DomainError`
+        when they may not move it now.
+
+        Frames come ~30 a second, so this reads the cached workshop, never the database,
+        unless the workshop is not cached or the cache refuses (it may be behind another
+        process): then it reads the stored workshop once.
+        """
+        cached = self._cache.get(workshop_id)
+        if cached is not None:
+            try:
+                return domain.drag(cached, person_id, note_id, now_iso(), check)
+            except domain.DomainError:
+                pass
+        with self._workshop_lock(workshop_id), self._reading() as conn:
+            workshop = self._current(conn, workshop_id)
+            return domain.drag(workshop, person_id, note_id, now_iso(), check)
+
     # -- changing ---------------------------------------------------------------
 
     def execute(self, workshop_id, actor_id, name, payload, publish=None):

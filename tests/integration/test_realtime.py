@@ -109,7 +109,7 @@ def test_note_changes_by_one_participant_reach_all_others_in_order_with_consecut
     assert text_edit["id"] == first and text_edit["text"] == "Meer klanten, minder moeite"
     assert color_edit["id"] == first and color_edit["color"] == "pink"
     assert color_edit["version"] == text_edit["version"] + 1
-    assert moved == {"id": first, "x": 0.25, "y": 0.75}
+    assert moved == {"id": first, "step": 0, "x": 0.25, "y": 0.75, "lane": None, "group": None}
     assert removed2["id"] == second and removed["id"] == first
 
 
