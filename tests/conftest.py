@@ -106,6 +106,7 @@ class Client:
     def __init__(self, url, workshop_id, token):
         self.url, self.workshop_id, self.token = url, workshop_id, token
         self.snapshots, self.events, self.presence, self.closed = [], [], [], []
+        self.drags = []
         self._changed = threading.Condition()
         self.listen(socketio.Client(reconnection=False))
 
@@ -113,7 +114,8 @@ class Client:
         """Use `sio` as this client's socket, recording what the server sends on it."""
         self.sio = sio
         for name, into in (("snapshot", self.snapshots), ("event", self.events),
-                           ("presence", self.presence), ("closed", self.closed)):
+                           ("presence", self.presence), ("closed", self.closed),
+                           ("drag", self.drags)):
             sio.on(name, lambda data, into=into: self._record(into, data))
 
     def _record(self, into, data):
