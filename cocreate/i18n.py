@@ -55,8 +55,8 @@ VIEW_MODULES = {"facilitate": "facilitator.js", "present": "projector.js"}
 
 
 def page_scripts(view=None):
-    """The modules a board page loads: app.js, what it imports, and its `view`'s own module
-    (every module when no view is given)."""
+    """The modules a board page loads: app.js, what it imports (at once or when needed), and
+    its `view`'s own module (every module when no view is given)."""
     wanted, found = ["app.js"], []
     while wanted:
         name = wanted.pop()
@@ -66,7 +66,8 @@ def page_scripts(view=None):
         source = (SCRIPTS / name).read_text("utf-8")
         wanted += STATIC_IMPORT.findall(source)
         wanted += [module for module in DYNAMIC_IMPORT.findall(source)
-                   if view is None or VIEW_MODULES.get(view) == module]
+                   if view is None or VIEW_MODULES.get(view) == module
+                   or module not in VIEW_MODULES.values()]
     return sorted(found)
 
 

@@ -1,18 +1,39 @@
-"""The board page stays light: ≤ 120 KB uncompressed, ≤ 12 requests, nothing from elsewhere."""
+"""The board page stays light: ≤ 130 KB uncompressed, ≤ 12 requests, nothing from elsewhere.
+
+The budget was 120 KB before the canvas; the canvas (its layout, others' drags shown live,
+the move menu and its styles) costs about 9 KB more on every participant's page. What a
+person does with a note after writing it (dragging, arrow keys, the move menu, editing)
+loads at its first use, so those requests and bytes are not part of the page.
+"""
 
 from urllib.parse import urlsplit
 
 import pytest
+import socketio
 
 pytestmark = pytest.mark.e2e
 
-BUDGET_BYTES = 120 * 1024
+
+def step_edit(server, created, payload):
+    """Change a step as the facilitator would, over a socket."""
+    sio = socketio.Client()
+    sio.connect(server.url, auth={"workshop": created["id"], "token": created["facilitator_token"]},
+                transports=["websocket"])
+    try:
+        assert sio.call("step:edit", payload, timeout=10)["ok"]
+    finally:
+        sio.disconnect()
+
+BUDGET_BYTES = 130 * 1024
 BUDGET_REQUESTS = 12
 
 
-@pytest.mark.parametrize("view", ["", "/present", "/facilitate"])
-def test_board_pages_stay_within_the_weight_budget(server, contexts, view):
+@pytest.mark.parametrize("view, layout", [("", "grid"), ("", "canvas"), ("/present", "canvas"),
+                                          ("/facilitate", "grid")])
+def test_board_pages_stay_within_the_weight_budget(server, contexts, view, layout):
     created = server.create_workshop("Licht")
+    if layout == "canvas":
+        step_edit(server, created, {"index": 0, "layout": "canvas"})
     token = created["facilitator_token"] if view else server.join(created["id"], "Sanne")["token"]
     context = contexts()
     context.add_cookies([{"name": f"cc_{created['id']}", "value": token, "url": server.url}])

@@ -4,7 +4,7 @@
 import { Connection, Outbox } from "./connection.js";
 import { BoardStore } from "./store.js";
 import { BoardView, TimerView } from "./board.js";
-import { Notes } from "./notes.js";
+import { Mover, Notes } from "./notes.js";
 import { ActionsView } from "./actions.js";
 import { Voting } from "./voting.js";
 import { COMMANDS, EVENTS } from "./protocol.js";
@@ -25,6 +25,9 @@ const actions = view === "present" ? null : new ActionsView({ store, outbox, for
 const makeAction = (ids) => actions?.useNotes(ids);
 const notes = view === "present" ? null : new Notes({ store, outbox, board, onMakeAction: makeAction });
 const voting = new Voting({ store, outbox, board });
+const mover = new Mover({ store, connection, outbox, board,
+                          announce: (text) => { bound("announcer").textContent = text; } });
+board.mover = mover;
 let panel = null;
 let projector = null;
 
@@ -59,6 +62,7 @@ function announce(kind, data) {
 
 store.addEventListener("change", (event) => {
   const { kind, data } = event.detail;
+  if (kind === EVENTS.NOTE_MOVED || kind === "own") mover.settleRemote(data?.id);
   if (kind === "presence") renderRoom();
   else if (kind === "own-vote") {
     board.render();
@@ -113,6 +117,7 @@ if (view === "present") {
   projector.startProjector(board.root);
 }
 notes?.start();
+mover.start();
 voting.start();
 actions?.start();
 connection.start();

@@ -2,6 +2,7 @@
 // User text only ever goes through textContent.
 
 import { bound, el, setText, t } from "./dom.js";
+import { CANVAS } from "./protocol.js";
 import { ranking, showVotes, voteStamp } from "./voting.js";
 
 export class BoardView {
@@ -14,6 +15,7 @@ export class BoardView {
     this.clusterElements = new Map();
     this.editingId = null;
     this.renderedStep = null;
+    this.surface = this.root; // what notes are placed on: the board, or a canvas's area
     this.ranks = new Map(); // note id -> place in the closed vote of the current step
   }
 
@@ -29,12 +31,18 @@ export class BoardView {
     document.title = `${store.workshop.title} · ${step.title}`;
     const banner = bound("locked-banner");
     if (banner) banner.hidden = !store.writingClosed() || !this.controls;
-    if (this.renderedStep !== store.currentIndex) this.#layout(step);
+    const shape = `${store.currentIndex}:${step.layout}:${step.lanes.map((lane) => lane.key)}`;
+    if (this.renderedStep !== shape) this.#layout(step, shape);
     this.#notes(step);
   }
 
-  #layout(step) {
-    this.renderedStep = this.store.currentIndex;
+  /** True when the current step shows its notes at free places. */
+  get onCanvas() {
+    return this.store.currentStep?.layout === "canvas";
+  }
+
+  #layout(step, shape) {
+    this.renderedStep = shape;
     this.root.replaceChildren();
     this.elements.clear();
     this.clusterElements.clear();
@@ -42,7 +50,28 @@ export class BoardView {
     this.editingId = null;
     const lanes = step.lanes.length ? step.lanes : [{ key: null, title: null }];
     this.root.classList.toggle("has-lanes", step.lanes.length > 0);
+    this.root.classList.toggle("canvas", this.onCanvas);
     this.root.style.setProperty("--lanes", String(lanes.length));
+    this.surface = this.root;
+    if (this.onCanvas) {
+      // The 16:9 area notes are placed on; on a narrow screen the board scrolls sideways.
+      this.surface = el("div", "canvas-area");
+      this.root.setAttribute("aria-describedby", "canvas-keys");
+      const hint = el("p", "sr-only", t("canvas_keys_hint"));
+      hint.id = "canvas-keys";
+      const list = el("ul", "notes");
+      list.dataset.laneList = "";
+      this.surface.append(...step.lanes.map((lane, index) => {
+        const band = el("section", "lane");
+        band.dataset.lane = lane.key;
+        band.style.setProperty("--i", String(index));
+        band.append(el("h2", "lane-title", lane.title));
+        return band;
+      }), list);
+      this.root.append(hint, this.surface);
+      return;
+    }
+    this.root.removeAttribute("aria-describedby");
     for (const lane of lanes) {
       const section = el("section", "lane");
       section.dataset.lane = lane.key ?? "";
@@ -74,7 +103,9 @@ export class BoardView {
       let list = this.root.querySelector(`[data-lane-list="${CSS.escape(note.lane ?? "")}"]`)
         ?? this.root.querySelector("[data-lane-list]");
       const cluster = note.group ? this.store.clusters.get(note.group) : null;
-      if (cluster) {
+      if (cluster && this.onCanvas) {
+        seenClusters.add(cluster.id);
+      } else if (cluster) {
         const box = this.clusterBox(cluster);
         if (!seenClusters.has(cluster.id)) {
           seenClusters.add(cluster.id);
@@ -89,8 +120,15 @@ export class BoardView {
         item = fresh;
         this.elements.set(note.id, item);
       }
-      list.append(item);
+      if (this.onCanvas) {
+        item.style.left = `${(note.x ?? 0) * 100}%`;
+        item.style.top = `${(note.y ?? 0) * 100}%`;
+        if (item.parentNode !== list) list.append(item);
+      } else {
+        list.append(item);
+      }
     }
+    if (this.onCanvas) this.#clusterAreas(notes, seenClusters);
     for (const [id, box] of this.clusterElements) {
       if (!seenClusters.has(id)) {
         box.remove();
@@ -105,7 +143,7 @@ export class BoardView {
         if (this.editingId === id) this.editingId = null;
       }
     }
-    for (const section of this.root.querySelectorAll(".lane")) {
+    for (const section of this.root.querySelectorAll(".lane:has(> .notes)")) {
       if (hidden) {
         section.querySelector(".empty").hidden = true;
         continue;
@@ -115,11 +153,26 @@ export class BoardView {
     setText("notes-count", t("notes_count", { n: all.length }));
   }
 
+  /** On a canvas a cluster is an area drawn around its notes, its title on top. */
+  #clusterAreas(notes, clusters) {
+    for (const id of clusters) {
+      const members = notes.filter((note) => note.group === id && note.x !== null);
+      const box = this.clusterBox(this.store.clusters.get(id), "div");
+      const left = Math.min(...members.map((note) => note.x)) - 0.01;
+      const top = Math.min(...members.map((note) => note.y)) - 0.05;
+      const right = Math.max(...members.map((note) => note.x)) + CANVAS.NOTE_WIDTH + 0.01;
+      const bottom = Math.max(...members.map((note) => note.y)) + CANVAS.NOTE_HEIGHT + 0.01;
+      Object.assign(box.style, { left: `${left * 100}%`, top: `${top * 100}%`,
+                                 width: `${(right - left) * 100}%`, height: `${(bottom - top) * 100}%` });
+      if (box.parentNode !== this.surface) this.surface.prepend(box);
+    }
+  }
+
   /** The box that gathers a cluster's notes under its title. */
-  clusterBox(cluster) {
+  clusterBox(cluster, tag = "li") {
     let box = this.clusterElements.get(cluster.id);
     if (!box) {
-      box = el("li", "cluster");
+      box = el(tag, "cluster");
       box.dataset.cluster = cluster.id;
       const header = el("div", "cluster-header");
       const heading = el("h3", "cluster-title");
@@ -155,7 +208,7 @@ export class BoardView {
     const canChange = this.controls && this.store.canChange(note);
     const hidden = this.store.isHidden(note.step) ? 1 : 0;
     const voting = voteStamp(this.store, note, this.ranks.get(note.id));
-    return `${note.version}:${note.pending ? 1 : 0}:${canChange ? 1 : 0}:${note.color}:${note.lane}:${hidden}:${voting}`;
+    return `${note.version}:${note.pending ? 1 : 0}:${canChange ? 1 : 0}:${note.color}:${note.lane}:${note.group}:${hidden}:${voting}`;
   }
 
   /** A note as a list item: text, author, and edit/remove buttons where allowed. */
@@ -199,6 +252,7 @@ export class BoardView {
       make.setAttribute("aria-describedby", text.id);
       (item.querySelector(".note-actions") ?? item.appendChild(el("div", "note-actions"))).append(make);
     }
+    this.mover?.decorate(item, note);
     return item;
   }
 

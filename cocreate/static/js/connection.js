@@ -36,6 +36,7 @@ export class Connection extends EventTarget {
     this.socket.on(MESSAGES.SNAPSHOT, (snapshot) => this.#snapshot(snapshot));
     this.socket.on(MESSAGES.EVENT, (message) => this.#event(message));
     this.socket.on(MESSAGES.PRESENCE, (presence) => this.#dispatch("presence", presence));
+    this.socket.on(MESSAGES.DRAG, (frame) => this.#dispatch("drag", frame));
     this.socket.on(MESSAGES.CLOSED, () => {
       this.socket.disconnect();
       this.#state("closed");
@@ -54,6 +55,11 @@ export class Connection extends EventTarget {
     } catch {
       return { ok: false, error: { code: "timeout", message: "No answer from the server." } };
     }
+  }
+
+  /** Send a command without waiting for an answer (drag frames: the next one follows). */
+  sendVolatile(name, payload) {
+    if (this.socket?.connected) this.socket.volatile.emit(name, payload);
   }
 
   async #resync() {

@@ -39,6 +39,7 @@ export function t(key, values = {}) {
 export function errorText(error) {
   if (!error) return t("error_internal");
   if (error.code === "invalid") return t("error_invalid", { message: error.message });
+  if (error.code === "busy" && error.by) return t("busy_by", { name: error.by.name });
   const key = `error_${error.code}`;
   return key in catalogue ? t(key) : error.message;
 }

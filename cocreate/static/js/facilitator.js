@@ -108,6 +108,8 @@ export class FacilitatorPanel {
     this.voting.start();
     bound("reveal").addEventListener("click", () =>
       this.#steer(COMMANDS.NOTES_REVEAL, { step: this.store.currentIndex }));
+    bound("layout-select").addEventListener("change", (event) =>
+      this.#steer(COMMANDS.STEP_EDIT, { index: this.store.currentIndex, layout: event.target.value }));
     bound("timer-presets").addEventListener("click", (event) => {
       const button = event.target.closest("button[data-seconds]");
       if (button) this.#startTimer(Number(button.dataset.seconds));
@@ -195,6 +197,13 @@ export class FacilitatorPanel {
       form.elements.title.value = store.workshop.title;
       form.elements.goal.value = store.workshop.goal;
     }
+    const layouts = [store.currentStep.lanes.length ? "lanes" : "grid", "canvas"];
+    const layout = bound("layout-select");
+    if (layout.dataset.for !== `${layouts}`) {
+      layout.dataset.for = `${layouts}`;
+      layout.replaceChildren(...layouts.map((key) => Object.assign(el("option", null, t(`layout_${key}`)), { value: key })));
+    }
+    layout.value = store.currentStep.layout;
     const reveal = bound("reveal");
     reveal.hidden = !store.isHidden(store.currentIndex);
     reveal.textContent = t("reveal_button", { n: store.countsOf(store.currentIndex).notes });

@@ -1,12 +1,12 @@
-// Writing notes: the composer (Enter adds), and editing or removing one's own notes.
+// What a person does to notes: write them (the composer, Enter adds), edit or remove their
+// own, and move any (drag, arrow keys, "Verplaats naar…").
 
-import { COMMANDS } from "./protocol.js";
+import { COMMANDS, LIMITS } from "./protocol.js";
 import { bound, el, sendOrShowError, t, uuid4 } from "./dom.js";
 
-const NOTE_MAX = 280;
 
 /** `<option>`s for a step's lanes; the one keyed `selected` is chosen. */
-function laneOptions(lanes, selected) {
+export function laneOptions(lanes, selected) {
   return lanes.map((lane) => {
     const option = el("option", null, lane.title);
     option.value = lane.key;
@@ -50,8 +50,11 @@ export class Notes {
       const item = button?.closest("[data-id]");
       if (!item) return;
       const id = item.dataset.id;
-      if (button.dataset.action === "edit") this.#edit(id);
-      if (button.dataset.action === "remove") this.#remove(id);
+      if (button.dataset.action === "edit" || button.dataset.action === "remove") {
+        // Changing a note is rarer than seeing one: its code loads when first needed.
+        this.editing ??= import("./note-edit.js");
+        this.editing.then((editing) => editing[button.dataset.action](this, id));
+      }
       if (button.dataset.action === "make-action") this.onMakeAction?.([id]);
     });
   }
@@ -83,7 +86,7 @@ export class Notes {
   }
 
   #count() {
-    const left = NOTE_MAX - this.form.elements.text.value.length;
+    const left = LIMITS.NOTE_MAX - this.form.elements.text.value.length;
     const counter = bound("composer-count");
     counter.textContent = left < 60 ? t("chars_left", { n: left }) : "";
   }
@@ -113,64 +116,88 @@ export class Notes {
     }
   }
 
-  /** Swap a note on the board for a form to change its text (and lane). */
-  #edit(id) {
-    const note = this.store.notes.get(id);
-    if (!note) return;
-    const form = el("form", "note-edit");
-    const label = el("label", "sr-only", t("note_edit_label"));
-    const area = el("textarea");
-    area.id = `edit-${id}`;
-    label.htmlFor = area.id;
-    area.maxLength = NOTE_MAX;
-    area.required = true;
-    area.rows = 3;
-    area.value = note.text;
-    form.append(label, area);
+}
+
+// Moving notes: drag with mouse, pen or touch, arrow keys on a canvas, and "Verplaats
+// naar…" for lanes and clusters, so nothing needs a drag. The code for that (moving.js)
+// loads at the first touch of a note; others' drags show from the start.
+
+const REMOTE_MS = 3000; // a drag whose frames stopped is over
+const INTERACTIVE = "button, select, textarea, input, a, label";
+
+export class Mover {
+  constructor({ store, connection, outbox, board, announce }) {
+    Object.assign(this, { store, connection, outbox, board, announce });
+    this.remote = new Map(); // note id -> timer of a drag someone else is doing
+  }
+
+  /** Wire pointer, keys and the move menu to the board; show others' drags. */
+  start() {
+    const root = this.board.root;
+    const later = (name) => async (event) => {
+      const item = event.target.closest?.(".note.movable");
+      if (!item || (name !== "menu" && event.target.closest(INTERACTIVE))) return;
+      if (name === "menu" && !event.target.closest(".move-to")) return;
+      if (name === "key" && !event.key.startsWith("Arrow")) return;
+      if (name === "key" && !this.board.onCanvas) return;
+      if (name === "key") event.preventDefault(); // the page must not scroll meanwhile
+      this.moving ??= import("./moving.js");
+      (await this.moving)[name](this, event, item);
+    };
+    root.addEventListener("pointerdown", later("press"));
+    root.addEventListener("keydown", later("key"));
+    root.addEventListener("click", later("menu"));
+    this.connection.addEventListener("drag", (event) => this.#remoteFrame(event.detail));
+  }
+
+  /** May this person move the note now? */
+  movable(note) {
     const step = this.store.steps[note.step];
-    let laneSelect = null;
-    if (step.lanes.length) {
-      const laneLabel = el("label", "lane-picker");
-      laneSelect = el("select");
-      laneSelect.append(...laneOptions(step.lanes, note.lane));
-      laneLabel.append(el("span", null, t("composer_lane")), laneSelect);
-      form.append(laneLabel);
+    return !note.pending && !this.store.writingClosed() && note.text !== undefined
+      && (step.vote_state !== "open" || this.store.isFacilitator);
+  }
+
+  /** Give a note on the board its handle, keyboard focus and "Verplaats naar…". */
+  decorate(item, note) {
+    if (!this.movable(note)) return;
+    item.classList.add("movable");
+    const handle = el("span", "drag-handle");
+    handle.setAttribute("aria-hidden", "true");
+    item.prepend(handle);
+    if (this.board.onCanvas) {
+      item.tabIndex = 0;
+      item.setAttribute("aria-labelledby", `note-text-${note.id}`);
     }
-    const row = el("div", "row");
-    const save = el("button", "button primary small", t("note_save"));
-    save.type = "submit";
-    const cancel = el("button", "button small", t("note_cancel"));
-    cancel.type = "button";
-    row.append(save, cancel);
-    form.append(row);
-    const finish = () => this.board.endEdit(id, form, note);
-    form.addEventListener("submit", (event) => {
-      event.preventDefault();
-      const changes = { text: area.value.trim(), version: note.version };
-      if (laneSelect) changes.lane = laneSelect.value;
-      if (!changes.text) return;
-      this.#save(id, changes);
-      finish();
-    });
-    cancel.addEventListener("click", finish);
-    area.addEventListener("keydown", (event) => {
-      if (event.key === "Escape") finish();
-      if (event.key === "Enter" && !event.shiftKey) {
-        event.preventDefault();
-        form.requestSubmit();
-      }
-    });
-    if (this.board.beginEdit(id, form)) area.focus();
+    const clusters = this.store.isFacilitator && [...this.store.clusters.values()].some((c) => c.step === note.step);
+    if (!this.board.controls || !(this.store.steps[note.step].lanes.length > 1 || clusters || note.group)) return;
+    const button = el("button", "icon-button move-to", t("move_to"));
+    button.type = "button";
+    button.setAttribute("aria-haspopup", "true");
+    (item.querySelector(".note-actions") ?? item.appendChild(el("div", "note-actions"))).append(button);
   }
 
-  #save(id, changes) {
-    // A replayed edit that already landed comes back as a conflict with our own text.
-    const landed = (error) => error?.code === "conflict" && error.current?.text === changes.text;
-    return sendOrShowError(this.outbox, COMMANDS.NOTE_EDIT, { id, ...changes }, landed);
+  #remoteFrame({ id, x, y, by }) {
+    const item = this.board.elements.get(id);
+    if (!item) return;
+    item.classList.add("remote-drag");
+    item.style.left = `${x * 100}%`;
+    item.style.top = `${y * 100}%`;
+    const label = item.querySelector(".drag-by") ?? item.appendChild(el("span", "drag-by"));
+    label.textContent = by ? t("drag_by", { name: by.name }) : t("drag_by_someone");
+    clearTimeout(this.remote.get(id));
+    this.remote.set(id, setTimeout(() => this.settleRemote(id), REMOTE_MS));
   }
 
-  async #remove(id) {
-    if (!window.confirm(t("note_remove_confirm"))) return;
-    await sendOrShowError(this.outbox, COMMANDS.NOTE_REMOVE, { id }, (error) => error?.code === "not_found");
+  /** The drag of note `id` by someone else is over: show it where the board has it. */
+  settleRemote(id) {
+    if (!this.remote.has(id)) return;
+    clearTimeout(this.remote.get(id));
+    this.remote.delete(id);
+    const item = this.board.elements.get(id);
+    if (!item) return;
+    item.classList.remove("remote-drag");
+    item.querySelector(".drag-by")?.remove();
+    if (!this.board.onCanvas) item.style.left = item.style.top = "";
+    this.board.render();
   }
 }

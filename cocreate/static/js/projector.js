@@ -38,6 +38,13 @@ export function fitNotes(board) {
 /** The largest scale (up to MAX_SCALE) at which the whole board fits below the step
  *  header without scrolling. A crowded board first gets more room: a compact join panel and prompt. */
 function fit(board) {
+  const area = board.querySelector(".canvas-area");
+  if (area) { // a canvas keeps its proportions: as wide as fits below the step header
+    document.body.classList.remove("crowded");
+    const room = window.innerHeight - area.getBoundingClientRect().top - 40;
+    area.style.width = `${Math.min(board.clientWidth, (room * 16) / 9)}px`;
+    return;
+  }
   const notes = board.querySelectorAll(".note").length;
   // Fewer notes or another window size: the notes may grow again, not only shrink.
   const roomier = notes < fitted.notes || window.innerWidth !== fitted.width

@@ -41,7 +41,8 @@ const APPLY = Object.freeze({
     }
   },
   [EVENTS.NOTE_MOVED](store, data) {
-    if (store.notes.has(data.id)) store.notes.set(data.id, { ...store.notes.get(data.id), ...data });
+    // Others' copy of a private note's move says nothing; its author gets an `own` copy.
+    if (store.notes.has(data.id) && !data.hidden) store.notes.set(data.id, { ...store.notes.get(data.id), ...data });
   },
   [EVENTS.NOTE_REMOVED](store, data) {
     keepCounts(store, data);
@@ -177,7 +178,9 @@ export class BoardStore extends EventTarget {
     if (!data?.id) return;
     this.ownIds.add(data.id);
     this.pending.delete(data.id);
-    this.notes.set(data.id, { ...data, mine: true });
+    // A move's own copy carries only the place: keep the rest of the note.
+    const known = type === EVENTS.NOTE_MOVED ? this.notes.get(data.id) : null;
+    this.notes.set(data.id, { ...known, ...data, mine: true });
     this.#changed("own", data);
   }
 
