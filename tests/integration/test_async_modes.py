@@ -2,12 +2,14 @@
 default), on a listening socket with TCP_NODELAY."""
 
 import socket
-import uuid
 
 import pytest
 import requests
 
+from cocreate import protocol as p
 from cocreate.cli import listen
+
+from support import new_id
 
 
 @pytest.fixture(params=["eventlet", "gevent", "threading"])
@@ -25,12 +27,11 @@ def test_each_async_mode_serves_pages_and_a_shared_board_over_websocket(mode_ser
     facilitator = clients(live.url, workshop["id"], workshop["facilitator_token"])
     participant = clients(live.url, workshop["id"], ann["token"])
 
-    answer = participant.call("note:add", {"id": str(uuid.uuid4()), "step": 0,
-                                           "text": "Samen beslissen"})
+    answer = participant.call(p.NOTE_ADD, {"id": new_id(), "step": 0, "text": "Samen beslissen"})
 
     assert answer["ok"] is True
     facilitator.wait_for_seq(answer["seq"])
-    added = [e for e in facilitator.events if e["type"] == "note.added"]
+    added = [e for e in facilitator.events if e["type"] == p.NOTE_ADDED]
     assert [e["data"]["text"] for e in added] == ["Samen beslissen"]
     assert "Traceback" not in live.log()
 

@@ -1,7 +1,6 @@
 """Live-server tests of the Socket.IO protocol (DESIGN.md section 4)."""
 
 import json
-import uuid
 
 import pytest
 import requests
@@ -9,11 +8,7 @@ import socketio
 
 from cocreate import protocol as p
 
-FRICTION = 2  # step index of "Knuppel in het hoenderhok": anonymity allowed
-
-
-def new_id():
-    return str(uuid.uuid4())
+from support import FRICTION, Workshop, add_note, new_id, snapshot_note, wait_all
 
 
 def without_me(snapshot):
@@ -27,36 +22,6 @@ def seqs_after(client, seq):
 
 def events_after(client, seq):
     return [event for event in client.events if event["seq"] > seq]
-
-
-class Board:
-    """One workshop on the shared server: the facilitator plus joined participants."""
-
-    def __init__(self, server, clients, *names, title="Teamdag"):
-        self.server, self._clients = server, clients
-        self.workshop = server.create_workshop(title)
-        self.id = self.workshop["id"]
-        self.people = {name: server.join(self.id, name) for name in names}
-
-    def connect(self, who="facilitator"):
-        token = (self.workshop["facilitator_token"] if who == "facilitator"
-                 else self.people[who]["token"])
-        return self._clients(self.server.url, self.id, token)
-
-    def pid(self, name):
-        return self.people[name]["participant_id"]
-
-
-def add_note(client, step=0, text="Meer klanten met minder moeite", **extra):
-    note_id = new_id()
-    ack = client.call(p.NOTE_ADD, {"id": note_id, "step": step, "text": text, **extra})
-    assert ack["ok"] is True, ack
-    return note_id, ack["seq"]
-
-
-def wait_all(seq, *everyone):
-    for client in everyone:
-        client.wait_for_seq(seq)
 
 
 # -- broadcast order and seq ------------------------------------------------------
@@ -79,7 +44,7 @@ def _note_session(board, author):
 
 def test_note_changes_by_one_participant_reach_all_others_in_order_with_consecutive_seq(
         server, clients):
-    board = Board(server, clients, "Anna", "Bram", "Chris")
+    board = Workshop(server, clients, "Anna", "Bram", "Chris")
     facilitator = board.connect()
     anna, bram, chris = board.connect("Anna"), board.connect("Bram"), board.connect("Chris")
     everyone = (facilitator, anna, bram, chris)
@@ -114,7 +79,7 @@ def test_note_changes_by_one_participant_reach_all_others_in_order_with_consecut
 
 
 def test_ack_of_each_change_carries_the_seq_of_its_event(server, clients):
-    board = Board(server, clients, "Anna")
+    board = Workshop(server, clients, "Anna")
     facilitator, anna = board.connect(), board.connect("Anna")
     base = anna.snapshots[-1]["seq"]
 
@@ -132,7 +97,7 @@ def test_ack_of_each_change_carries_the_seq_of_its_event(server, clients):
 
 def test_step_change_by_facilitator_reaches_everyone_and_a_reconnecting_snapshot_has_it(
         server, clients):
-    board = Board(server, clients, "Anna", "Bram")
+    board = Workshop(server, clients, "Anna", "Bram")
     facilitator, anna, bram = board.connect(), board.connect("Anna"), board.connect("Bram")
     assert anna.snapshots[-1]["workshop"]["current_step"] == 0
 
@@ -172,9 +137,9 @@ REFUSED = {  # what a participant tries, given Bram's note and Bram's action
 @pytest.mark.parametrize("case", list(REFUSED))
 def test_participant_is_forbidden_facilitator_commands_and_others_notes_and_nothing_is_broadcast(
         server, clients, case):
-    board = Board(server, clients, "Anna", "Bram")
+    board = Workshop(server, clients, "Anna", "Bram")
     facilitator, anna, bram = board.connect(), board.connect("Anna"), board.connect("Bram")
-    brams_note, _seq = add_note(bram, text="Van Bram")
+    brams_note, _seq = add_note(bram, 0, "Van Bram")
     brams_action = new_id()
     added = bram.call("action:add", {"id": brams_action, "title": "Bram regelt het",
                                      "note_ids": [brams_note]})
@@ -202,9 +167,9 @@ def test_participant_is_forbidden_facilitator_commands_and_others_notes_and_noth
 
 
 def test_facilitator_can_edit_and_remove_any_note(server, clients):
-    board = Board(server, clients, "Anna")
+    board = Workshop(server, clients, "Anna")
     facilitator, anna = board.connect(), board.connect("Anna")
-    note, _seq = add_note(anna, text="Van Anna")
+    note, _seq = add_note(anna, 0, "Van Anna")
 
     edit = facilitator.call(p.NOTE_EDIT, {"id": note, "text": "Aangescherpt", "color": "green"})
     assert edit["ok"] is True, edit
@@ -280,7 +245,7 @@ def test_refused_connection_error_data_carries_code_unauthorized(server):
 # -- idempotent create ----------------------------------------------------------------
 
 def test_repeating_note_add_with_the_same_id_creates_exactly_one_note(server, clients):
-    board = Board(server, clients, "Anna")
+    board = Workshop(server, clients, "Anna")
     facilitator, anna = board.connect(), board.connect("Anna")
     payload = {"id": new_id(), "step": 0, "text": "Eén keer", "color": "orange"}
 
@@ -303,7 +268,7 @@ def test_repeating_note_add_with_the_same_id_creates_exactly_one_note(server, cl
 # -- workshop, ready, joining, presence ------------------------------------------------
 
 def test_workshop_edit_changes_title_and_goal_for_everyone(server, clients):
-    board = Board(server, clients, "Anna")
+    board = Workshop(server, clients, "Anna")
     facilitator, anna = board.connect(), board.connect("Anna")
 
     ack = facilitator.call(p.WORKSHOP_EDIT, {"title": "Teamdag 2025",
@@ -321,12 +286,12 @@ def test_workshop_edit_changes_title_and_goal_for_everyone(server, clients):
 
 
 def requests_title(server, board):
-    answer = requests.get(f"{server.url}/api/join/{board.workshop['join_code']}", timeout=10)
+    answer = requests.get(f"{server.url}/api/join/{board.created['join_code']}", timeout=10)
     return answer.json()["title"]
 
 
 def test_participant_ready_is_broadcast_and_a_step_change_resets_it(server, clients):
-    board = Board(server, clients, "Anna", "Bram")
+    board = Workshop(server, clients, "Anna", "Bram")
     facilitator, anna, bram = board.connect(), board.connect("Anna"), board.connect("Bram")
 
     first = anna.call(p.PARTICIPANT_READY, {"ready": True})
@@ -356,7 +321,7 @@ def test_participant_ready_is_broadcast_and_a_step_change_resets_it(server, clie
 
 
 def test_participant_joining_over_http_reaches_connected_clients(server, clients):
-    board = Board(server, clients, "Anna")
+    board = Workshop(server, clients, "Anna")
     facilitator, anna = board.connect(), board.connect("Anna")
     base = facilitator.snapshots[-1]["seq"]
 
@@ -369,7 +334,7 @@ def test_participant_joining_over_http_reaches_connected_clients(server, clients
 
 
 def test_presence_lists_online_participants_and_shrinks_when_one_disconnects(server, clients):
-    board = Board(server, clients, "Anna", "Bram", "Chris")
+    board = Workshop(server, clients, "Anna", "Bram", "Chris")
     facilitator = board.connect()
     me = facilitator.snapshots[-1]["me"]["id"]
     anna, bram = board.connect("Anna"), board.connect("Bram")
@@ -392,7 +357,7 @@ def test_participants_keep_their_order_in_every_snapshot(server, clients):
     """The participant list is the same list in every snapshot of an unchanged workshop,
     also after the server reloads the workshop from the database (a refused command
     makes it do that)."""
-    board = Board(server, clients, "Anna", "Bram", "Chris", "Dirk", "Eva")
+    board = Workshop(server, clients, "Anna", "Bram", "Chris", "Dirk", "Eva")
     facilitator, anna = board.connect(), board.connect("Anna")
     first = facilitator.call(p.SYNC, {})["snapshot"]["participants"]
     assert [person["name"] for person in first][1:] == ["Anna", "Bram", "Chris", "Dirk", "Eva"]
@@ -408,9 +373,9 @@ def test_participants_keep_their_order_in_every_snapshot(server, clients):
 # -- conflicts and sync -------------------------------------------------------------
 
 def test_stale_version_in_note_edit_gets_conflict_with_the_current_note(server, clients):
-    board = Board(server, clients, "Anna")
+    board = Workshop(server, clients, "Anna")
     facilitator, anna = board.connect(), board.connect("Anna")
-    note, _seq = add_note(anna, text="Versie een")
+    note, _seq = add_note(anna, 0, "Versie een")
 
     fresh = facilitator.call(p.NOTE_EDIT, {"id": note, "text": "Versie twee", "version": 1})
     assert fresh["ok"] is True, fresh
@@ -430,14 +395,14 @@ def test_stale_version_in_note_edit_gets_conflict_with_the_current_note(server, 
 
 
 def test_sync_returns_the_same_snapshot_as_a_fresh_connection(server, clients):
-    board = Board(server, clients, "Anna", "Bram")
+    board = Workshop(server, clients, "Anna", "Bram")
     facilitator, anna = board.connect(), board.connect("Anna")
-    add_note(anna, text="Eerste")
-    removed, _ = add_note(anna, text="Weg ermee")
+    add_note(anna, 0, "Eerste")
+    removed, _ = add_note(anna, 0, "Weg ermee")
     anna.call(p.NOTE_REMOVE, {"id": removed})
     facilitator.call(p.STEP_GO, {"index": 3})
-    add_note(anna, step=3, lane="dialogue", text="Open gesprekken", x=0.5, y=0.5)
-    add_note(facilitator, step=3, lane="reflection", text="Terugblik")
+    add_note(anna, 3, "Open gesprekken", lane="dialogue", x=0.5, y=0.5)
+    add_note(facilitator, 3, "Terugblik", lane="reflection")
 
     for token_owner, client in (("Anna", anna), ("facilitator", facilitator)):
         ack = client.call(p.SYNC, {})
@@ -451,14 +416,9 @@ def test_sync_returns_the_same_snapshot_as_a_fresh_connection(server, clients):
 
 # -- anonymity ----------------------------------------------------------------------
 
-def _note_in(snapshot, note_id):
-    (note,) = [note for note in snapshot["notes"] if note["id"] == note_id]
-    return note
-
-
 def test_anonymous_note_never_reveals_its_author_but_the_author_keeps_control(server,
                                                                               clients):
-    board = Board(server, clients, "Zebedeus", "Bram")
+    board = Workshop(server, clients, "Zebedeus", "Bram")
     facilitator = board.connect()
     author, bram = board.connect("Zebedeus"), board.connect("Bram")
     secret = (board.pid("Zebedeus"), "Zebedeus")
@@ -481,7 +441,7 @@ def test_anonymous_note_never_reveals_its_author_but_the_author_keeps_control(se
     wait_all(edited["seq"], facilitator, author, bram)
 
     # the author sees the note as theirs, in full, in a fresh snapshot
-    own = _note_in(board.connect("Zebedeus").snapshots[-1], note)
+    own = snapshot_note(board.connect("Zebedeus").snapshots[-1], note)
     assert own["mine"] is True and own["text"] == "Wij vergaderen veel te veel"
     assert own["anonymous"] is True and own["author"] is None
 
@@ -500,7 +460,7 @@ def test_anonymous_note_never_reveals_its_author_but_the_author_keeps_control(se
                  "Bram": board.connect("Bram").snapshots[-1],
                  "Zebedeus": board.connect("Zebedeus").snapshots[-1]}
     for who, snapshot in snapshots.items():
-        seen = _note_in(snapshot, note)
+        seen = snapshot_note(snapshot, note)
         assert seen["author"] is None and seen["author_name"] is None
         assert seen["anonymous"] is True
         assert seen["text"] == "Wij vergaderen veel te veel"
@@ -508,7 +468,7 @@ def test_anonymous_note_never_reveals_its_author_but_the_author_keeps_control(se
         if who != "Zebedeus":
             assert_no_secret(seen)
     synced = facilitator.call(p.SYNC, {})["snapshot"]
-    assert_no_secret(_note_in(synced, note))
+    assert_no_secret(snapshot_note(synced, note))
 
     # the author can still edit and remove it; others still learn nothing of who
     again = author.call(p.NOTE_EDIT, {"id": note, "text": "Minder vergaderen"})
