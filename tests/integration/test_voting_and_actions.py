@@ -189,7 +189,7 @@ def test_vote_storm_of_55_participants_counts_every_accepted_dot_exactly_once(se
     expected = {note: accepted[note] for note in notes}
     assert all(tally == expected for tally in tallies)
 
-    late = clients(server.url, room.id, room.token("Deelnemer 00"))
+    late = room.connect("Deelnemer 00")
     for snap in (sync(room.facilitator), late.snapshots[0]):
         assert {n["id"]: n["votes"] for n in snap["notes"] if n["step"] == PLATFORM} == expected
         assert snap["seq"] == close["seq"]
