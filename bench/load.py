@@ -43,6 +43,8 @@ from pathlib import Path
 import aiohttp
 import socketio
 
+from cocreate import protocol as p
+
 try:
     import psutil
 except ImportError:  # pragma: no cover - psutil is in the bench extras
@@ -288,8 +290,8 @@ class Member:
         self.closed_tallies = None
         self.last_progress = None
         self.connect_error = None
-        self.sio.on("snapshot", self._on_snapshot)
-        self.sio.on("event", self._on_event)
+        self.sio.on(p.SNAPSHOT, self._on_snapshot)
+        self.sio.on(p.EVENT, self._on_event)
 
     def _on_snapshot(self, data):
         self.snapshot_at = time.perf_counter()
@@ -304,9 +306,9 @@ class Member:
             return
         self.events[kind] += 1
         self.bench.arrived(self, kind, data, now)
-        if kind == "vote.changed":
+        if kind == p.VOTE_CHANGED:
             self.last_progress = data["data"].get("progress")
-        elif kind == "voting.closed":
+        elif kind == p.VOTING_CLOSED:
             self.closed_tallies = data["data"]["tallies"]
 
     async def connect(self):
@@ -355,7 +357,7 @@ class Bench:
     # -- arrivals ---------------------------------------------------------------
 
     def arrived(self, member, kind, data, now):
-        if kind == "note.added":
+        if kind == p.NOTE_ADDED:
             record = self.notes.get(data["data"]["id"])
             if record is None or member.index == record.sender:
                 return
@@ -366,7 +368,7 @@ class Bench:
             record.last = now
             if self.sample_event_bytes is None:
                 self.sample_event_bytes = len(json.dumps(data, separators=(",", ":")))
-        elif kind in ("vote.changed", "voting.closed"):
+        elif kind in (p.VOTE_CHANGED, p.VOTING_CLOSED):
             key = (member.workshop, data["seq"])
             slot = self.seq_arrivals.get(key)
             if slot is None:
@@ -514,7 +516,7 @@ class Bench:
                 self.notes[note_id] = record
                 payload = {"id": note_id, "step": 0, "text": texts[(member.index + k) % len(texts)]}
                 record.sent = time.perf_counter()
-                await member.sio.emit("note:add", payload,
+                await member.sio.emit(p.NOTE_ADD, payload,
                                       callback=lambda *a, r=record: on_ack(r, *a))
             return group_size
 
@@ -600,16 +602,16 @@ class Bench:
         voting_step = 3
         note_ids = [str(uuid.uuid4()) for _ in range(note_count)]
         for i, note_id in enumerate(note_ids):
-            answer = await facilitator.sio.call("note:add", {"id": note_id, "step": voting_step,
+            answer = await facilitator.sio.call(p.NOTE_ADD, {"id": note_id, "step": voting_step,
                                                              "text": f"Idee {i + 1}"},
                                                 timeout=CALL_TIMEOUT)
             if not answer.get("ok"):
                 return {"ok": False, "error": f"note:add refused: {answer}", "setup": setup}
-        opened = await facilitator.sio.call("voting:open", {"step": voting_step, "budget": budget},
+        opened = await facilitator.sio.call(p.VOTING_OPEN, {"step": voting_step, "budget": budget},
                                             timeout=CALL_TIMEOUT)
         if not opened.get("ok"):
             return {"ok": False, "error": f"voting:open refused: {opened}", "setup": setup}
-        await self.wait_until(lambda: all(m.events["voting.opened"] for m in everyone), 20)
+        await self.wait_until(lambda: all(m.events[p.VOTING_OPENED] for m in everyone), 20)
 
         plans = {m.index: [random.Random(1000 + m.index).choice(note_ids) for _ in range(budget)]
                  for m in members}
@@ -627,7 +629,7 @@ class Bench:
             for note_id in plans[member.index]:
                 entry = [member, note_id, time.perf_counter(), None, None]
                 casts.append(entry)
-                await member.sio.emit("vote:cast", {"note_id": note_id},
+                await member.sio.emit(p.VOTE_CAST, {"note_id": note_id},
                                       callback=lambda *a, e=entry: on_ack(e, *a))
 
         await self.profiler.start()
@@ -640,19 +642,19 @@ class Bench:
         t_acked = time.perf_counter()
         good = sum(1 for c in casts if c[4] and c[4].get("ok"))
         delivered = await self.wait_until(
-            lambda: all(m.events["vote.changed"] >= good for m in everyone), 120, step=0.01)
+            lambda: all(m.events[p.VOTE_CHANGED] >= good for m in everyone), 120, step=0.01)
         t_delivered = time.perf_counter()
         self.monitor.mark("end")
         self.profiler.stop()
 
         # One more dot each: must be refused, never past the budget.
-        extra = await asyncio.gather(*(m.sio.call("vote:cast", {"note_id": note_ids[0]},
+        extra = await asyncio.gather(*(m.sio.call(p.VOTE_CAST, {"note_id": note_ids[0]},
                                                   timeout=CALL_TIMEOUT) for m in members),
                                      return_exceptions=True)
         extra_codes = Counter(
             "timeout" if isinstance(a, Exception) else
             ("ok" if a.get("ok") else a["error"]["code"]) for a in extra)
-        closed = await facilitator.sio.call("voting:close", {}, timeout=CALL_TIMEOUT)
+        closed = await facilitator.sio.call(p.VOTING_CLOSE, {}, timeout=CALL_TIMEOUT)
         await self.wait_until(lambda: all(m.closed_tallies is not None for m in everyone), 30)
         tallies = facilitator.closed_tallies or {}
         wanted_tallies = {note_id: expected.get(note_id, 0) for note_id in note_ids}
@@ -670,7 +672,7 @@ class Bench:
                 per_cast.append(slot[1] - sent)
             else:
                 incomplete += 1
-        received = sum(m.events["vote.changed"] for m in everyone)
+        received = sum(m.events[p.VOTE_CHANGED] for m in everyone)
         return {
             "ok": True,
             "params": {"participants": n, "budget": budget, "notes": note_count,
@@ -759,7 +761,7 @@ class Bench:
             for k in range(count):
                 payload = {"id": str(uuid.uuid4()), "step": k % steps,
                            "text": note_text(text_rng, text_rng.randint(30, 200))}
-                answers.append(member.sio.call("note:add", payload, timeout=CALL_TIMEOUT))
+                answers.append(member.sio.call(p.NOTE_ADD, payload, timeout=CALL_TIMEOUT))
             for answer in await asyncio.gather(*answers):
                 if not answer.get("ok"):
                     refused[answer["error"]["code"]] += 1

@@ -1,6 +1,4 @@
-"""Helpers the browser tests share: identities, pages, bound elements, notes over a socket."""
-
-import uuid
+"""Helpers the browser tests share: identities, pages and bound elements."""
 
 from playwright.sync_api import expect
 
@@ -26,9 +24,11 @@ def open_page(context, url, step_title=None):
     return page
 
 
-def socket_note(client, step, text, **extra):
-    """Add a note through a socket client (another participant); returns its id."""
-    note_id = str(uuid.uuid4())
-    ack = client.call("note:add", {"id": note_id, "step": step, "text": text, **extra})
-    assert ack["ok"] is True, ack
-    return note_id
+def signed_in(contexts, workshop, who="facilitator", width=1280, height=900):
+    """A browser context of its own with `who`'s identity in a `support.Workshop`."""
+    return with_token(contexts(width, height), workshop.server, workshop.id, workshop.token(who))
+
+
+def open_board(contexts, workshop, who, step_title=None):
+    """`who`'s board of a `support.Workshop`, open and connected in a context of its own."""
+    return open_page(signed_in(contexts, workshop, who), workshop.url(), step_title)

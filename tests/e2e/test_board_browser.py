@@ -6,7 +6,8 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
-from browser_helpers import bound, open_page, socket_note, with_token
+from browser_helpers import bound, open_page, with_token
+from support import add_note
 
 pytestmark = pytest.mark.e2e
 
@@ -139,9 +140,9 @@ def test_note_text_with_html_is_shown_literally_everywhere(server, contexts):
 def test_phone_sized_participant_page_has_no_horizontal_scroll(server, contexts, clients):
     created, _ = open_facilitator(contexts(), server)
     colleague = server.join(created["id"], "Annemarie van den Berg-Oosterhuis")
-    socket_note(clients(server.url, created["id"], colleague["token"]), 0,
-                "Samen met het hele team meer klanten aantrekken, met minder moeite en meer "
-                "plezier, zodat we over een jaar trots terugkijken.")
+    add_note(clients(server.url, created["id"], colleague["token"]), 0,
+             "Samen met het hele team meer klanten aantrekken, met minder moeite en meer "
+             "plezier, zodat we over een jaar trots terugkijken.")
     phone = contexts(**PHONE, is_mobile=True, has_touch=True)
     page = join_in_browser(phone, server, created["join_code"], "Bram")
     write_note(page, "Kort")
@@ -196,7 +197,7 @@ def test_screenshots_of_a_busy_board(server, contexts, clients, artifacts):
     for name, text, color in GOALS:
         token = server.join(created["id"], name)["token"]
         client = clients(server.url, created["id"], token)
-        socket_note(client, 0, text, color=color)
+        add_note(client, 0, text, color=color)
         colleagues.append(client)
     phone = join_in_browser(contexts(**PHONE, is_mobile=True, has_touch=True), server,
                             created["join_code"], "Bram")
@@ -212,8 +213,8 @@ def test_screenshots_of_a_busy_board(server, contexts, clients, artifacts):
     expect(bound(projector, "step-title")).to_have_text("Persoonlijk merk")
     colors = ["yellow", "pink", "blue", "green", "orange", "purple"]
     for number in range(24):
-        socket_note(colleagues[number % 3], 1, STRENGTHS[number % len(STRENGTHS)],
-                    color=colors[number % len(colors)])
+        add_note(colleagues[number % 3], 1, STRENGTHS[number % len(STRENGTHS)],
+                 color=colors[number % len(colors)])
     expect(note_texts(projector)).to_have_count(24)
     shoot(projector, artifacts, "projector-full-room.png")
 
@@ -221,7 +222,7 @@ def test_screenshots_of_a_busy_board(server, contexts, clients, artifacts):
     expect(bound(phone, "step-title")).to_have_text("Platform van betrokkenheid")
     expect(bound(phone, "lane-picker")).to_be_visible()
     for client, (lane, text, color) in zip(colleagues, LANE_NOTES):
-        socket_note(client, 3, text, lane=lane, color=color)
+        add_note(client, 3, text, lane=lane, color=color)
     write_note(phone, "Open agenda voor het teamoverleg", lane="transparency")
     write_note(phone, "Vaste reflectiemoment op vrijdag", lane="reflection")
 

@@ -9,7 +9,8 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
-from browser_helpers import bound, open_page, socket_note, with_token
+from browser_helpers import bound, open_page, with_token
+from support import add_note
 
 pytestmark = pytest.mark.e2e
 
@@ -49,7 +50,7 @@ def fill_room(server, clients, workshop_id, step, count=60, writers=4, lanes=Non
         extra = {"color": COLORS[number % len(COLORS)]}
         if lanes:
             extra["lane"] = rng.choices(lanes, weights=[3, 2, 2, 1])[0]
-        socket_note(people[number % writers], step, text, **extra)
+        add_note(people[number % writers], step, text, **extra)
     return texts
 
 
@@ -199,7 +200,7 @@ def test_facilitator_groups_two_notes_with_the_keyboard_only(server, clients, co
     workshop_id, token = created["id"], created["facilitator_token"]
     colleague = clients(server.url, workshop_id, server.join(workshop_id, "Youssef")["token"])
     for text in ("Klanten sneller terugbellen", "Klanten vooraf informeren", "Minder vergaderen"):
-        socket_note(colleague, 0, text)
+        add_note(colleague, 0, text)
     desk = with_token(contexts(1440, 900), server, workshop_id, token)
     facilitate = open_page(desk, created["urls"]["facilitate"], "Doelen stellen")
     lotte = server.join(workshop_id, "Lotte")

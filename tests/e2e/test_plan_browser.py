@@ -2,57 +2,20 @@
 
 import re
 import subprocess
-import uuid
 
 import pytest
-import requests
 from playwright.sync_api import expect
-
-from browser_helpers import bound, open_page, socket_note, with_token
 from pypdf import PdfReader
+
+from browser_helpers import bound, open_board, open_page, signed_in, with_token
+from support import PLATFORM, Workshop, add_note, new_id, ok
 
 pytestmark = pytest.mark.e2e
 
-PLATFORM = 3
 XSS = '<img src=x onerror="window.__xss=1">'
-TIMEOUT = 10
 
 
 # -- helpers ------------------------------------------------------------------------
-
-
-def ok(ack):
-    assert ack["ok"] is True, ack
-    return ack
-
-
-class Room:
-    """A workshop with a facilitator socket; people join over the API."""
-
-    def __init__(self, server, clients, contexts, title="Teamdag"):
-        self.server, self.clients, self.contexts = server, clients, contexts
-        self.created = server.create_workshop(title)
-        self.id = self.created["id"]
-        self.token = self.created["facilitator_token"]
-        self.facilitator = clients(server.url, self.id, self.token)
-        self.people = {}
-
-    def join(self, name):
-        self.people[name] = self.server.join(self.id, name)
-        return self.people[name]
-
-    def socket(self, name):
-        return self.clients(self.server.url, self.id, self.people[name]["token"])
-
-    def context(self, name=None, width=1280, height=900):
-        token = self.token if name is None else self.people[name]["token"]
-        return with_token(self.contexts(width, height), self.server, self.id, token)
-
-    def board(self, name, step_title=None):
-        return open_page(self.context(name), f"{self.server.url}/w/{self.id}", step_title)
-
-    def url(self, path=""):
-        return f"{self.server.url}/w/{self.id}{path}"
 
 
 def note_item(page, text):
@@ -69,17 +32,17 @@ def votes_in(lane):
 
 def test_dots_count_down_stay_blind_and_the_projector_orders_notes_by_votes_after_close(
         server, clients, contexts):
-    room = Room(server, clients, contexts, "Stemmen in de browser")
+    room = Workshop(server, clients, title="Stemmen in de browser", connect_facilitator=True)
     for name in ("Sanne", "Bob", "Cas"):
         room.join(name)
     lanes = {"transparency": ["Agenda vooraf", "Notulen delen", "Besluitenlijst"],
              "dialogue": ["Spreekuur", "Koffiegesprek"]}
-    ids = {text: socket_note(room.facilitator, PLATFORM, text, lane=lane)
+    ids = {text: add_note(room.facilitator, PLATFORM, text, lane=lane)[0]
            for lane, texts in lanes.items() for text in texts}
     ok(room.facilitator.call("step:go", {"index": PLATFORM}))
 
-    sanne = room.board("Sanne", "Platform van betrokkenheid")
-    bob = room.board("Bob", "Platform van betrokkenheid")
+    sanne = open_board(contexts, room, "Sanne", "Platform van betrokkenheid")
+    bob = open_board(contexts, room, "Bob", "Platform van betrokkenheid")
     ok(room.facilitator.call("voting:open", {"step": PLATFORM, "budget": 3, "per_note": 3}))
     status = bound(sanne, "vote-status")
     expect(status).to_contain_text("Je hebt nog 3 van 3 stippen")
@@ -91,7 +54,7 @@ def test_dots_count_down_stay_blind_and_the_projector_orders_notes_by_votes_afte
     expect(note_item(sanne, "Besluitenlijst").locator(".my-dots")).to_have_text("●●●")
     expect(sanne.locator("button[data-action=vote]:enabled")).to_have_count(0)
 
-    cas = room.socket("Cas")
+    cas = room.connect("Cas")
     for text in ("Koffiegesprek", "Koffiegesprek", "Notulen delen"):
         ok(cas.call("vote:cast", {"note_id": ids[text]}))
     for page in (sanne, bob):
@@ -99,7 +62,8 @@ def test_dots_count_down_stay_blind_and_the_projector_orders_notes_by_votes_afte
         expect(page.locator(".note-votes")).to_have_count(0)
     expect(bob.locator(".board .note")).to_have_count(5)
 
-    projector = open_page(room.context("Bob"), room.url("/present"), "Platform van betrokkenheid")
+    projector = open_page(signed_in(contexts, room, "Bob"), room.url("/present"),
+                          "Platform van betrokkenheid")
     expect(projector.locator(".note-votes")).to_have_count(0)
     ok(room.facilitator.call("voting:close", {}))
 
@@ -111,11 +75,9 @@ def test_dots_count_down_stay_blind_and_the_projector_orders_notes_by_votes_afte
     expect(note_item(projector, "Besluitenlijst").locator(".note-votes")).to_contain_text(
         "3 stemmen")
     expect(note_item(bob, "Notulen delen").locator(".note-votes")).to_contain_text("1 stem")
-    for key, texts in lanes.items():
-        lane = projector.locator(f'.lane[data-lane="{key}"]')
-        counts = votes_in(lane)
-        assert counts == sorted(counts, reverse=True), (key, counts)
-        assert counts[0] == max(counts)
+    # Sanne's 3 dots and Cas's 2 + 1, each lane's notes by votes, most first.
+    for key, counts in {"transparency": [3, 1, 0], "dialogue": [2, 0]}.items():
+        assert votes_in(projector.locator(f'.lane[data-lane="{key}"]')) == counts, key
     expect(projector.locator('.lane[data-lane="transparency"] .note-text')).to_have_text(
         ["Besluitenlijst", "Notulen delen", "Agenda vooraf"])
     expect(projector.locator('.lane[data-lane="dialogue"] .note-text')).to_have_text(
@@ -127,13 +89,13 @@ def test_dots_count_down_stay_blind_and_the_projector_orders_notes_by_votes_afte
 # -- b. from a note to an action, and taking it on ---------------------------------------------
 
 def test_a_note_becomes_an_action_that_another_participant_takes_on(server, clients, contexts):
-    room = Room(server, clients, contexts, "Acties in de browser")
+    room = Workshop(server, clients, title="Acties in de browser", connect_facilitator=True)
     room.join("Sanne")
     room.join("Bob")
-    socket_note(room.facilitator, 0, "Wekelijks klantoverleg met het hele team")
-    sanne = room.board("Sanne", "Doelen stellen")
-    bob = room.board("Bob", "Doelen stellen")
-    facilitator = open_page(room.context(), room.url("/facilitate"), "Doelen stellen")
+    add_note(room.facilitator, 0, "Wekelijks klantoverleg met het hele team")
+    sanne = open_board(contexts, room, "Sanne", "Doelen stellen")
+    bob = open_board(contexts, room, "Bob", "Doelen stellen")
+    facilitator = open_page(signed_in(contexts, room), room.url("/facilitate"), "Doelen stellen")
 
     note_item(sanne, "Wekelijks klantoverleg").locator("button[data-action=make-action]").click()
     form = bound(sanne, "action-form")
@@ -156,7 +118,7 @@ def test_a_note_becomes_an_action_that_another_participant_takes_on(server, clie
     expect(item.locator("button[data-action=take]")).to_have_count(0)
     snapshot = ok(room.facilitator.call("sync", {}))["snapshot"]
     (action,) = snapshot["actions"]
-    assert action["owner"] == {"id": room.people["Bob"]["participant_id"], "name": "Bob"}
+    assert action["owner"] == {"id": room.pid("Bob"), "name": "Bob"}
     assert action["due"] == "2026-12-15" and len(action["note_ids"]) == 1
     for page in (sanne, bob, facilitator):
         assert page.context.page_errors == []
@@ -165,10 +127,10 @@ def test_a_note_becomes_an_action_that_another_participant_takes_on(server, clie
 # -- c. the plan page and its PDF ---------------------------------------------------------------
 
 def test_plan_page_shows_the_actions_and_downloads_a_pdf(server, clients, contexts, artifacts):
-    room = Room(server, clients, contexts, "Teamdag Één café")
+    room = Workshop(server, clients, title="Teamdag Één café", connect_facilitator=True)
     room.join("Sanne")
-    sanne_socket = room.socket("Sanne")
-    notes = [socket_note(sanne_socket, PLATFORM, text, lane=lane) for text, lane in [
+    sanne_socket = room.connect("Sanne")
+    notes = [add_note(sanne_socket, PLATFORM, text, lane=lane)[0] for text, lane in [
         ("Open agenda voor iedereen", "transparency"), ("Ideeën ophalen bij klanten", "dialogue"),
         ("Terugblik per kwartaal", "reflection")]]
     ok(room.facilitator.call("voting:open", {"step": PLATFORM, "budget": 3}))
@@ -176,15 +138,15 @@ def test_plan_page_shows_the_actions_and_downloads_a_pdf(server, clients, contex
         ok(sanne_socket.call("vote:cast", {"note_id": note}))
     ok(room.facilitator.call("voting:close", {}))
     for title, extra in [
-        ("Één overleg per week", {"owner": room.people["Sanne"]["participant_id"],
+        ("Één overleg per week", {"owner": room.pid("Sanne"),
                                   "due": "2026-12-15", "note_ids": [notes[0]]}),
         ("Klantpanel opzetten", {"owner": "Externe coach", "due": "2027-03-01",
                                  "note_ids": [notes[1]]}),
         ("Kwartaalterugblik agenderen", {}),
     ]:
-        ok(sanne_socket.call("action:add", {"id": str(uuid.uuid4()), "title": title, **extra}))
+        ok(sanne_socket.call("action:add", {"id": new_id(), "title": title, **extra}))
 
-    page = room.context("Sanne").new_page()
+    page = signed_in(contexts, room, "Sanne").new_page()
     page.goto(room.url("/plan"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Teamdag Één café")
     rows = page.locator(".plan-table tbody tr")
@@ -230,9 +192,9 @@ def test_plan_page_shows_the_actions_and_downloads_a_pdf(server, clients, contex
 
 def test_timer_end_disables_the_composer_until_the_facilitator_stops_it(
         server, clients, contexts):
-    room = Room(server, clients, contexts, "Tijd is om")
+    room = Workshop(server, clients, title="Tijd is om", connect_facilitator=True)
     room.join("Sanne")
-    sanne = room.board("Sanne", "Doelen stellen")
+    sanne = open_board(contexts, room, "Sanne", "Doelen stellen")
     composer = sanne.locator("#composer-text")
     expect(composer).to_be_enabled()
     ok(room.facilitator.call("timer:start", {"seconds": 5, "lock_at_end": True}))
@@ -257,19 +219,20 @@ def test_timer_end_disables_the_composer_until_the_facilitator_stops_it(
 
 def test_html_in_notes_names_and_actions_is_literal_text_on_every_page_and_download(
         server, clients, contexts):
-    room = Room(server, clients, contexts, "Veilige weergave")
+    room = Workshop(server, clients, title="Veilige weergave", connect_facilitator=True)
     room.join("Sanne")
     evil = room.join(XSS)
-    evil_socket = room.socket(XSS)
-    note = socket_note(evil_socket, 0, XSS)
-    ok(evil_socket.call("action:add", {"id": str(uuid.uuid4()), "title": XSS,
+    evil_socket = room.connect(XSS)
+    note, _ = add_note(evil_socket, 0, XSS)
+    ok(evil_socket.call("action:add", {"id": new_id(), "title": XSS,
                                         "owner": evil["participant_id"], "note_ids": [note],
                                         "due": "2026-12-15"}))
 
-    board = room.board("Sanne", "Doelen stellen")
-    projector = open_page(room.context("Sanne"), room.url("/present"), "Doelen stellen")
-    facilitator = open_page(room.context(), room.url("/facilitate"), "Doelen stellen")
-    plan = room.context("Sanne").new_page()
+    board = open_board(contexts, room, "Sanne", "Doelen stellen")
+    projector = open_page(signed_in(contexts, room, "Sanne"), room.url("/present"),
+                          "Doelen stellen")
+    facilitator = open_page(signed_in(contexts, room), room.url("/facilitate"), "Doelen stellen")
+    plan = signed_in(contexts, room, "Sanne").new_page()
     plan.goto(room.url("/plan"))
 
     for page in (board, projector, facilitator):
@@ -287,8 +250,7 @@ def test_html_in_notes_names_and_actions_is_literal_text_on_every_page_and_downl
         assert page.evaluate("() => window.__xss") is None
         assert page.context.page_errors == []
 
-    headers = {"Authorization": f"Bearer {room.people['Sanne']['token']}"}
-    downloads = {name: requests.get(room.url(f"/{name}"), headers=headers, timeout=TIMEOUT)
+    downloads = {name: room.download(name, room.token("Sanne"))
                  for name in ("plan.md", "plan.csv", "plan.ics", "plan.pdf", "export.json")}
     for name, answer in downloads.items():
         assert answer.status_code == 200, name
@@ -306,7 +268,7 @@ def test_on_a_phone_each_action_of_the_plan_is_a_card_with_owner_and_deadline_in
     created = server.create_workshop("Teamdag")
     workshop_id = created["id"]
     desk = clients(server.url, workshop_id, created["facilitator_token"])
-    ok(desk.call("action:add", {"id": str(uuid.uuid4()), "title": "Klantpanel organiseren",
+    ok(desk.call("action:add", {"id": new_id(), "title": "Klantpanel organiseren",
                                 "owner": "Fatima El Amrani", "due": "2027-02-01"}))
     sanne = server.join(workshop_id, "Sanne")
     phone = with_token(contexts(390, 844), server, workshop_id, sanne["token"])

@@ -11,7 +11,6 @@ folder chowned to it; otherwise they run as the current user.
 """
 
 import glob
-import importlib.util
 import os
 import pwd
 import shutil
@@ -31,26 +30,10 @@ import requests
 import socketio
 from requests.adapters import HTTPAdapter
 
+from support import Client, LiveServer, free_port
+
 START_TIMEOUT = 30
-ROOT = Path(__file__).resolve().parents[2]
 NGINX = "/usr/sbin/nginx"
-
-
-def _shared_helpers():
-    """tests/conftest.py as a module (LiveServer, Client, free_port).
-
-    pytest imports every conftest.py under the same name `conftest`, so the
-    root one cannot simply be imported from here; it is loaded by path instead.
-    """
-    spec = importlib.util.spec_from_file_location("cocreate_test_helpers",
-                                                  ROOT / "tests" / "conftest.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-helpers = _shared_helpers()
-LiveServer, Client, free_port = helpers.LiveServer, helpers.Client, helpers.free_port
 
 
 def _require(path, package):

@@ -4,13 +4,13 @@ Callers: the facilitator, a participant, a participant of another workshop, no t
 and a forged token. Nobody reaches a facilitator action or another workshop.
 """
 
-import uuid
-
 import pytest
 import requests
 import socketio
 
 from cocreate import protocol as p
+
+from support import Workshop, new_id
 
 FACILITATOR_ONLY = {p.STEP_GO, p.STEP_EDIT, p.NOTES_REVEAL, p.TIMER_START, p.TIMER_STOP,
                     p.NOTE_GROUP, p.NOTE_UNGROUP, p.VOTING_OPEN, p.VOTING_CLOSE,
@@ -18,19 +18,16 @@ FACILITATOR_ONLY = {p.STEP_GO, p.STEP_EDIT, p.NOTES_REVEAL, p.TIMER_START, p.TIM
 FORGED = "x" * 43
 
 
-class Scene:
+class Scene(Workshop):
     """A workshop with something to act on: notes of both people, a cluster, an action,
     voting open on step 3 and a running timer."""
 
     def __init__(self, server, clients):
-        self.created = server.create_workshop("Rechten")
-        self.id = self.created["id"]
-        self.person = server.join(self.id, "Sanne")
-        self.facilitator = clients(server.url, self.id, self.created["facilitator_token"])
-        self.participant = clients(server.url, self.id, self.person["token"])
+        super().__init__(server, clients, "Sanne", title="Rechten", connect_facilitator=True)
+        self.participant = self.connect("Sanne")
         self.fac_note, self.own_note, self.vote_note, self.other_vote_note = (
-            str(uuid.uuid4()) for _ in range(4))
-        self.cluster, self.action = str(uuid.uuid4()), str(uuid.uuid4())
+            new_id() for _ in range(4))
+        self.cluster, self.action = new_id(), new_id()
         ok = [self.facilitator.call(p.NOTE_ADD, {"id": self.fac_note, "step": 0, "text": "F"}),
               self.participant.call(p.NOTE_ADD, {"id": self.own_note, "step": 0, "text": "S"}),
               self.participant.call(p.NOTE_ADD, {"id": self.vote_note, "step": 3, "text": "V"}),
@@ -46,7 +43,7 @@ class Scene:
     def payload(self, command):
         """A payload that a caller allowed to run `command` would succeed with."""
         return {
-            p.NOTE_ADD: {"id": str(uuid.uuid4()), "step": 0, "text": "Nieuw"},
+            p.NOTE_ADD: {"id": new_id(), "step": 0, "text": "Nieuw"},
             p.NOTE_EDIT: {"id": self.fac_note, "text": "Anders"},
             p.NOTE_MOVE: {"id": self.fac_note, "x": 0.5, "y": 0.5},
             p.NOTE_REMOVE: {"id": self.fac_note},
@@ -56,7 +53,7 @@ class Scene:
             p.VOTE_RETRACT: {"note_id": self.vote_note},
             p.VOTING_OPEN: {"step": 3, "budget": 4},
             p.VOTING_CLOSE: {},
-            p.ACTION_ADD: {"id": str(uuid.uuid4()), "title": "Actie"},
+            p.ACTION_ADD: {"id": new_id(), "title": "Actie"},
             p.ACTION_EDIT: {"id": self.action, "status": "done"},
             p.ACTION_REMOVE: {"id": self.action},
             p.STEP_GO: {"index": 1},

@@ -1,12 +1,10 @@
 """Kill -9 of the server mid-workshop: every acknowledged change survives the restart."""
 
-import uuid
-
 from cocreate import protocol as p
 
+from support import LANES, PLATFORM, Workshop, new_id
+
 SHARED = ("seq", "workshop", "steps", "participants", "notes")
-PLATFORM = 3
-LANES = ("transparency", "accessibility", "dialogue", "reflection")
 
 
 def board_state(snapshot):
@@ -21,23 +19,16 @@ def unordered(state):
 
 def test_every_acknowledged_change_survives_a_kill_9_and_seq_continues(fresh_server, clients):
     server = fresh_server
-    workshop = server.create_workshop("Crashdag", goal="Alles blijft bewaard")
-    people = {name: server.join(workshop["id"], name) for name in ("Anna", "Bram", "Chris",
-                                                                     "Dirk")}
-
-    def connect(who):
-        token = (workshop["facilitator_token"] if who == "facilitator"
-                 else people[who]["token"])
-        return clients(server.url, workshop["id"], token)
-
-    facilitator = connect("facilitator")
-    writers = {name: connect(name) for name in ("Anna", "Bram", "Chris")}
+    workshop = Workshop(server, clients, "Anna", "Bram", "Chris", "Dirk", title="Crashdag",
+                        goal="Alles blijft bewaard")
+    facilitator = workshop.connect()
+    writers = {name: workshop.connect(name) for name in ("Anna", "Bram", "Chris")}
     everyone = [facilitator, *writers.values()]
 
     acks, notes = [], []
     for round_ in range(10):
         for index, (name, client) in enumerate(writers.items()):
-            note_id = str(uuid.uuid4())
+            note_id = new_id()
             payload = {"id": note_id, "step": 0, "text": f"{name} kaart {round_ + 1}"}
             if round_ % 2:
                 payload.update(step=PLATFORM, lane=LANES[(round_ + index) % 4],
@@ -82,9 +73,9 @@ def test_every_acknowledged_change_survives_a_kill_9_and_seq_continues(fresh_ser
     server.start()
 
     # a new device of the facilitator, Anna reconnecting, Dirk connecting for the first time
-    after = {"facilitator": connect("facilitator").snapshots[-1],
-             "Anna": connect("Anna").snapshots[-1]}
-    dirk = connect("Dirk")
+    after = {"facilitator": workshop.connect().snapshots[-1],
+             "Anna": workshop.connect("Anna").snapshots[-1]}
+    dirk = workshop.connect("Dirk")
     after["Dirk"] = dirk.snapshots[-1]
     before["Dirk"] = before["facilitator"]  # Dirk wrote nothing: he sees what she sees
     for who, snapshot in after.items():
@@ -100,11 +91,11 @@ def test_every_acknowledged_change_survives_a_kill_9_and_seq_continues(fresh_ser
     assert restored["workshop"]["current_step"] == PLATFORM
     assert restored["workshop"]["title"] == "Crashdag (middag)"
     ready = {person["id"]: person["ready"] for person in restored["participants"]}
-    assert ready[people["Anna"]["participant_id"]] is True
+    assert ready[workshop.pid("Anna")] is True
 
     # the next change continues the sequence by exactly one and reaches everyone
-    anna = connect("Anna")
-    ack = anna.call(p.NOTE_ADD, {"id": str(uuid.uuid4()), "step": PLATFORM, "lane": "dialogue",
+    anna = workshop.connect("Anna")
+    ack = anna.call(p.NOTE_ADD, {"id": new_id(), "step": PLATFORM, "lane": "dialogue",
                                  "text": "Na de herstart"})
     assert (ack["ok"], ack["seq"]) == (True, last + 1), ack
     dirk.wait_for_seq(last + 1)

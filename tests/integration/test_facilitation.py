@@ -7,7 +7,6 @@ Privacy is checked the blunt way: every message a client received (events includ
 """
 
 import json
-import uuid
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -17,50 +16,10 @@ import requests
 from cocreate import domain
 from cocreate import protocol as p
 
-from acks import ok, refused
+from support import (BRAND, FRICTION, GOALS, LANES, PLATFORM, Workshop, add_note, new_id, ok,
+                     refused, snapshot_note, wait_all)
 
-GOALS = 0       # open, anonymity off
-BRAND = 1       # open, anonymity off
-FRICTION = 2    # "Knuppel in het hoenderhok": private writing, anonymity allowed
-PLATFORM = 3    # four lanes
-PLATFORM_LANES = ["transparency", "accessibility", "dialogue", "reflection"]
 FORMATS = Path(__file__).resolve().parents[2] / "cocreate" / "formats"
-
-
-def new_id():
-    return str(uuid.uuid4())
-
-
-class Room:
-    """One workshop on a live server: the facilitator and named participants."""
-
-    def __init__(self, server, clients, *names, **create):
-        self.server, self._clients = server, clients
-        self.workshop = server.create_workshop("Teamdag Klantcontact", **create)
-        self.id = self.workshop["id"]
-        self.people = {name: server.join(self.id, name) for name in names}
-
-    def token(self, who):
-        if who == "facilitator":
-            return self.workshop["facilitator_token"]
-        return self.people[who]["token"]
-
-    def connect(self, who="facilitator"):
-        return self._clients(self.server.url, self.id, self.token(who))
-
-    def pid(self, who):
-        return self.people[who]["participant_id"]
-
-
-def add_note(client, step, text, **extra):
-    note_id = new_id()
-    ack = ok(client.call(p.NOTE_ADD, {"id": note_id, "step": step, "text": text, **extra}))
-    return note_id, ack["seq"]
-
-
-def wait_all(seq, *everyone):
-    for client in everyone:
-        client.wait_for_seq(seq)
 
 
 def event_at(client, seq):
@@ -80,12 +39,6 @@ def leaks(client, needle, extra=()):
     return [m for m in messages_text(client, extra) if needle in m]
 
 
-def snapshot_note(snapshot, note_id):
-    found = [n for n in snapshot["notes"] if n["id"] == note_id]
-    assert len(found) == 1, (note_id, snapshot["notes"])
-    return found[0]
-
-
 def fresh_snapshot(room, who="facilitator"):
     """The snapshot a new connection with this token gets right now."""
     return room.connect(who).snapshots[0]
@@ -95,7 +48,7 @@ def fresh_snapshot(room, who="facilitator"):
 
 def test_private_step_notes_reach_only_their_author_until_the_facilitator_reveals_them(
         server, clients):
-    room = Room(server, clients, "Anouk", "Bas", "Cor")
+    room = Workshop(server, clients, "Anouk", "Bas", "Cor")
     facilitator = room.connect()
     projector = room.connect()  # a second screen with the facilitator's token
     anouk, bas, cor = room.connect("Anouk"), room.connect("Bas"), room.connect("Cor")
@@ -177,7 +130,7 @@ def test_private_step_notes_reach_only_their_author_until_the_facilitator_reveal
 
 
 def test_notes_added_after_the_reveal_are_public_at_once(server, clients):
-    room = Room(server, clients, "Anouk", "Bas")
+    room = Workshop(server, clients, "Anouk", "Bas")
     facilitator, anouk, bas = room.connect(), room.connect("Anouk"), room.connect("Bas")
     _, private_seq = add_note(anouk, FRICTION, "Vooraf geschreven")
     ok(facilitator.call(p.NOTES_REVEAL, {"step": FRICTION}))
@@ -191,7 +144,7 @@ def test_notes_added_after_the_reveal_are_public_at_once(server, clients):
 
 def test_opening_a_private_step_by_step_edit_delivers_its_notes_to_connected_viewers(
         server, clients):
-    room = Room(server, clients, "Anouk", "Bas")
+    room = Workshop(server, clients, "Anouk", "Bas")
     facilitator, anouk, bas = room.connect(), room.connect("Anouk"), room.connect("Bas")
     secret = "Tekst-die-zichtbaar-hoort-te-worden-4b1d"
     note_id, _ = add_note(anouk, FRICTION, secret)
@@ -212,7 +165,7 @@ def test_opening_a_private_step_by_step_edit_delivers_its_notes_to_connected_vie
 def test_anonymous_note_never_names_its_author_to_anyone_else_before_or_after_reveal(
         server, clients):
     name = "Zwaluwstaart-Annemieke"
-    room = Room(server, clients, name, "Bas")
+    room = Workshop(server, clients, name, "Bas")
     facilitator, author, bas = room.connect(), room.connect(name), room.connect("Bas")
     author_id = room.pid(name)
     note_id, added = add_note(author, FRICTION, "De overleggen duren te lang", anonymous=True)
@@ -242,7 +195,7 @@ def test_anonymous_note_never_names_its_author_to_anyone_else_before_or_after_re
 
 
 def test_anonymous_flag_is_refused_on_a_step_where_anonymity_is_off(server, clients):
-    room = Room(server, clients, "Anouk")
+    room = Workshop(server, clients, "Anouk")
     anouk = room.connect("Anouk")
     error = refused(anouk.call(p.NOTE_ADD, {"id": new_id(), "step": GOALS, "text": "Stiekem",
                                             "anonymous": True}), "invalid")
@@ -252,7 +205,7 @@ def test_anonymous_flag_is_refused_on_a_step_where_anonymity_is_off(server, clie
 
 def test_required_anonymity_makes_every_note_anonymous_and_the_author_keeps_control(
         server, clients):
-    room = Room(server, clients, "Anouk", "Bas")
+    room = Workshop(server, clients, "Anouk", "Bas")
     facilitator, anouk, bas = room.connect(), room.connect("Anouk"), room.connect("Bas")
     edit_seq = ok(facilitator.call(p.STEP_EDIT, {"index": GOALS, "anonymity": "required"}))["seq"]
     anouk.wait_for_seq(edit_seq)
@@ -276,7 +229,7 @@ def test_required_anonymity_makes_every_note_anonymous_and_the_author_keeps_cont
 # -- 3. timer -------------------------------------------------------------------------------
 
 def test_timer_end_time_is_the_same_for_every_screen_and_survives_a_reconnect(server, clients):
-    room = Room(server, clients, "Anouk", "Bas")
+    room = Workshop(server, clients, "Anouk", "Bas")
     facilitator, anouk, bas = room.connect(), room.connect("Anouk"), room.connect("Bas")
     seq = ok(facilitator.call(p.TIMER_START, {"seconds": 120}))["seq"]
     wait_all(seq, anouk, bas)
@@ -308,7 +261,7 @@ def test_timer_end_time_is_the_same_for_every_screen_and_survives_a_reconnect(se
 
 @pytest.mark.parametrize("seconds", [4, 14401, 60.5, "60"])
 def test_timer_length_outside_5_seconds_to_4_hours_is_invalid(server, clients, seconds):
-    room = Room(server, clients)
+    room = Workshop(server, clients)
     facilitator = room.connect()
     error = refused(facilitator.call(p.TIMER_START, {"seconds": seconds}), "invalid")
     assert "seconds" in error["fields"]
@@ -316,7 +269,7 @@ def test_timer_length_outside_5_seconds_to_4_hours_is_invalid(server, clients, s
 
 def test_timer_with_lock_at_end_is_announced_and_writing_stays_open_while_it_runs(
         server, clients):
-    room = Room(server, clients, "Anouk")
+    room = Workshop(server, clients, "Anouk")
     facilitator, anouk = room.connect(), room.connect("Anouk")
     seq = ok(facilitator.call(p.TIMER_START, {"seconds": 600, "lock_at_end": True}))["seq"]
     anouk.wait_for_seq(seq)
@@ -374,7 +327,7 @@ def test_timer_without_lock_at_end_leaves_writing_open_after_the_time_is_up():
 
 def test_participants_cannot_drive_facilitation_and_refusals_broadcast_nothing(
         server, clients):
-    room = Room(server, clients, "Anouk", "Bas")
+    room = Workshop(server, clients, "Anouk", "Bas")
     facilitator, anouk, bas = room.connect(), room.connect("Anouk"), room.connect("Bas")
     first, _ = add_note(anouk, GOALS, "Eerste")
     second, _ = add_note(bas, GOALS, "Tweede")
@@ -413,7 +366,7 @@ def test_participants_cannot_drive_facilitation_and_refusals_broadcast_nothing(
 # -- 5. ready -------------------------------------------------------------------------------
 
 def test_ready_mark_is_broadcast_and_every_mark_resets_when_the_step_changes(server, clients):
-    room = Room(server, clients, "Anouk", "Bas")
+    room = Workshop(server, clients, "Anouk", "Bas")
     facilitator, anouk, bas = room.connect(), room.connect("Anouk"), room.connect("Bas")
     seq = ok(anouk.call(p.PARTICIPANT_READY, {"ready": True}))["seq"]
     seq2 = ok(bas.call(p.PARTICIPANT_READY, {"ready": True}))["seq"]
@@ -440,7 +393,7 @@ def test_ready_mark_is_broadcast_and_every_mark_resets_when_the_step_changes(ser
 
 def test_locked_board_refuses_participants_note_commands_but_not_the_facilitators(
         server, clients):
-    room = Room(server, clients, "Anouk", "Bas")
+    room = Workshop(server, clients, "Anouk", "Bas")
     facilitator, anouk, bas = room.connect(), room.connect("Anouk"), room.connect("Bas")
     mine, _ = add_note(anouk, GOALS, "Van voor het slot")
     lock_seq = ok(facilitator.call(p.WORKSHOP_LOCK, {"locked": True}))["seq"]
@@ -471,7 +424,7 @@ def test_locked_board_refuses_participants_note_commands_but_not_the_facilitator
 # -- 7. grouping ----------------------------------------------------------------------------
 
 def test_grouping_notes_reaches_everyone_and_ungrouping_dissolves_the_cluster(server, clients):
-    room = Room(server, clients, "Anouk", "Bas")
+    room = Workshop(server, clients, "Anouk", "Bas")
     facilitator, anouk, bas = room.connect(), room.connect("Anouk"), room.connect("Bas")
     first, _ = add_note(anouk, GOALS, "Klanten sneller helpen")
     second, _ = add_note(bas, GOALS, "Klanten beter informeren")
@@ -503,7 +456,7 @@ def test_grouping_notes_reaches_everyone_and_ungrouping_dissolves_the_cluster(se
 
 
 def test_regrouping_a_clusters_notes_elsewhere_dissolves_the_emptied_cluster(server, clients):
-    room = Room(server, clients, "Anouk")
+    room = Workshop(server, clients, "Anouk")
     facilitator, anouk = room.connect(), room.connect("Anouk")
     first, _ = add_note(anouk, GOALS, "Een")
     second, _ = add_note(anouk, GOALS, "Twee")
@@ -516,7 +469,7 @@ def test_regrouping_a_clusters_notes_elsewhere_dissolves_the_emptied_cluster(ser
 
 
 def test_grouping_across_steps_or_on_a_private_step_is_invalid(server, clients):
-    room = Room(server, clients, "Anouk")
+    room = Workshop(server, clients, "Anouk")
     facilitator, anouk = room.connect(), room.connect("Anouk")
     goal, _ = add_note(anouk, GOALS, "Doel")
     brand, _ = add_note(anouk, BRAND, "Kracht")
@@ -539,7 +492,7 @@ def test_grouping_across_steps_or_on_a_private_step_is_invalid(server, clients):
 
 
 def test_cluster_survives_a_server_crash(fresh_server, clients):
-    room = Room(fresh_server, clients, "Anouk")
+    room = Workshop(fresh_server, clients, "Anouk")
     facilitator, anouk = room.connect(), room.connect("Anouk")
     first, _ = add_note(anouk, GOALS, "Een")
     second, _ = add_note(anouk, GOALS, "Twee")
@@ -556,7 +509,7 @@ def test_cluster_survives_a_server_crash(fresh_server, clients):
 
 def test_cluster_dissolved_by_grouping_on_another_step_stays_gone_after_a_restart(
         fresh_server, clients):
-    room = Room(fresh_server, clients, "Anouk")
+    room = Workshop(fresh_server, clients, "Anouk")
     facilitator, anouk = room.connect(), room.connect("Anouk")
     first, _ = add_note(anouk, GOALS, "Een")
     old = new_id()
@@ -580,10 +533,10 @@ def test_cluster_dissolved_by_grouping_on_another_step_stays_gone_after_a_restar
 
 def test_step_edit_reaches_everyone_and_notes_of_a_removed_lane_move_to_the_first_lane(
         server, clients):
-    room = Room(server, clients, "Anouk", "Bas")
+    room = Workshop(server, clients, "Anouk", "Bas")
     facilitator, anouk, bas = room.connect(), room.connect("Anouk"), room.connect("Bas")
     in_lane = {lane: add_note(anouk, PLATFORM, f"In {lane}", lane=lane)[0]
-               for lane in PLATFORM_LANES}
+               for lane in LANES}
     lanes = [{"key": "dialogue", "title": "Gesprek"},
              {"key": "transparency", "title": "Open boek"},
              {"key": "ideas-2", "title": "Ideeën"}]
@@ -624,7 +577,7 @@ def test_step_edit_reaches_everyone_and_notes_of_a_removed_lane_move_to_the_firs
     [{"key": "-begin", "title": "Streepje"}],
 ])
 def test_step_edit_with_bad_lane_keys_is_invalid_and_changes_nothing(server, clients, lanes):
-    room = Room(server, clients)
+    room = Workshop(server, clients)
     facilitator = room.connect()
     before = ok(facilitator.call(p.SYNC, {}))
     error = refused(facilitator.call(p.STEP_EDIT, {"index": PLATFORM, "title": "Niet bewaard",
@@ -636,7 +589,7 @@ def test_step_edit_with_bad_lane_keys_is_invalid_and_changes_nothing(server, cli
 
 
 def test_step_edit_of_rules_and_unknown_step_index(server, clients):
-    room = Room(server, clients, "Anouk")
+    room = Workshop(server, clients, "Anouk")
     facilitator, anouk = room.connect(), room.connect("Anouk")
     refused(facilitator.call(p.STEP_EDIT, {"index": 9, "title": "Weg"}), "invalid")
     refused(facilitator.call(p.STEP_EDIT, {"index": GOALS, "reveal": "sometimes"}), "invalid")
@@ -659,7 +612,7 @@ def test_step_edit_of_rules_and_unknown_step_index(server, clients):
 @pytest.mark.parametrize("language", ["en", "nl"])
 def test_workshop_steps_follow_the_chosen_format_file_in_the_chosen_language(
         server, clients, format_key, language):
-    room = Room(server, clients, format=format_key, language=language)
+    room = Workshop(server, clients, format=format_key, language=language)
     snap = room.connect().snapshots[0]
     spec = json.loads((FORMATS / f"{format_key}.json").read_text("utf-8"))
     assert snap["workshop"]["format"] == format_key
@@ -688,16 +641,16 @@ def test_unknown_format_is_refused(server):
 # -- 10. co-facilitator -----------------------------------------------------------------------
 
 def test_co_facilitator_link_gives_a_second_device_the_facilitator_role(server, clients):
-    room = Room(server, clients, "Anouk")
+    room = Workshop(server, clients, "Anouk")
     facilitator, anouk = room.connect(), room.connect("Anouk")
     answer = requests.post(f"{server.url}/api/workshops/{room.id}/facilitators",
-                           headers={"Authorization": f"Bearer {room.token('facilitator')}"},
+                           headers={"Authorization": f"Bearer {room.token()}"},
                            timeout=10)
     assert answer.status_code == 201, answer.text
     body = answer.json()
     assert set(body) == {"participant_id", "token", "url"}
     assert body["url"].startswith(f"{server.url}/w/{room.id}/facilitate?token=")
-    assert body["token"] != room.token("facilitator")
+    assert body["token"] != room.token()
 
     second = clients(server.url, room.id, body["token"])
     me = second.snapshots[0]["me"]
@@ -718,7 +671,7 @@ def test_co_facilitator_link_gives_a_second_device_the_facilitator_role(server, 
 
 
 def test_only_a_facilitator_may_make_a_co_facilitator_link(server, clients):
-    room = Room(server, clients, "Anouk")
+    room = Workshop(server, clients, "Anouk")
     url = f"{server.url}/api/workshops/{room.id}/facilitators"
     as_participant = requests.post(
         url, headers={"Authorization": f"Bearer {room.token('Anouk')}"}, timeout=10)
@@ -730,7 +683,7 @@ def test_only_a_facilitator_may_make_a_co_facilitator_link(server, clients):
     wrong = requests.post(url, headers={"Authorization": "Bearer not-a-real-token"}, timeout=10)
     assert wrong.status_code == 401
     missing = requests.post(f"{server.url}/api/workshops/nope/facilitators",
-                            headers={"Authorization": f"Bearer {room.token('facilitator')}"},
+                            headers={"Authorization": f"Bearer {room.token()}"},
                             timeout=10)
     assert missing.status_code == 404
     roles = [person["role"] for person in fresh_snapshot(room)["participants"]]

@@ -13,7 +13,7 @@ from marshmallow import ValidationError
 from cocreate import protocol as p
 from cocreate.schemas import COMMAND_SCHEMAS
 
-from conftest import LiveServer
+from support import LiveServer
 
 SETTINGS = settings(max_examples=60, deadline=None, derandomize=True,
                     suppress_health_check=[HealthCheck.too_slow])

@@ -10,11 +10,12 @@ import socketio
 
 from cocreate import protocol as p
 
+from support import PLATFORM
+
 BIG = "x" * 10_000  # 10 kB
 DEEP = {"a": [[[[[[[[[[{"b": [[[[[[[[[[{}]]]]]]]]]]}]]]]]]]]]]}
 NOTE = object()  # stands for the id of a real note of the workshop (on step 0)
 OTHER_NOTE = object()  # and of one on step 3
-PLATFORM = 3  # the step with lanes
 
 
 def _u():
@@ -429,7 +430,7 @@ def pool():
 
 
 @pytest.fixture
-def client(server, module_clients, workshop, pool):
+def facilitator(server, module_clients, workshop, pool):
     """A rested facilitator connection to the module's workshop."""
     if pool and time.monotonic() - pool[0][0] >= REST:
         _used, connection = pool.popleft()
@@ -446,12 +447,12 @@ def test_every_command_has_malformed_cases():
 
 @pytest.mark.parametrize("command, payload, field", list(_cases()))
 def test_malformed_payload_gets_an_invalid_ack_and_changes_nothing(
-        server, client, workshop, command, payload, field):
-    before = client.call(p.SYNC, {})
-    seen = len(client.events)
+        server, facilitator, workshop, command, payload, field):
+    before = facilitator.call(p.SYNC, {})
+    seen = len(facilitator.events)
     log_start = len(server.log())
 
-    ack = client.call(command, _fill(payload, workshop))
+    ack = facilitator.call(command, _fill(payload, workshop))
 
     assert ack["ok"] is False, ack
     error = ack["error"]
@@ -461,25 +462,25 @@ def test_malformed_payload_gets_an_invalid_ack_and_changes_nothing(
     if field is not None:
         assert field in error["fields"], error["fields"]
 
-    after = client.call(p.SYNC, {})
+    after = facilitator.call(p.SYNC, {})
     assert after["ok"] is True
     assert after["seq"] == before["seq"]
     assert board_state(after["snapshot"]) == board_state(before["snapshot"])
-    assert len(client.events) == seen
+    assert len(facilitator.events) == seen
     assert "Traceback" not in server.log()[log_start:]
 
 
 @pytest.mark.parametrize("name", ["note:explode", "admin", "note.added", "event",
                                   "snapshot", "x" * 500])
-def test_unknown_event_name_gets_unknown_command(server, client, name):
-    before = client.call(p.SYNC, {})
+def test_unknown_event_name_gets_unknown_command(server, facilitator, name):
+    before = facilitator.call(p.SYNC, {})
     log_start = len(server.log())
 
-    ack = client.call(name, {"id": str(uuid.uuid4()), "step": 0, "text": "Doel"})
+    ack = facilitator.call(name, {"id": str(uuid.uuid4()), "step": 0, "text": "Doel"})
 
     assert ack["ok"] is False, ack
     assert ack["error"]["code"] == "unknown_command"
-    after = client.call(p.SYNC, {})
+    after = facilitator.call(p.SYNC, {})
     assert board_state(after["snapshot"]) == board_state(before["snapshot"])
     assert "Traceback" not in server.log()[log_start:]
 

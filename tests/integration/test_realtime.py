@@ -1,7 +1,6 @@
 """Live-server tests of the Socket.IO protocol (DESIGN.md section 4)."""
 
 import json
-import uuid
 
 import pytest
 import requests
@@ -9,11 +8,7 @@ import socketio
 
 from cocreate import protocol as p
 
-FRICTION = 2  # step index of "Knuppel in het hoenderhok": anonymity allowed
-
-
-def new_id():
-    return str(uuid.uuid4())
+from support import FRICTION, Workshop, add_note, new_id, snapshot_note, wait_all
 
 
 def without_me(snapshot):
@@ -29,39 +24,9 @@ def events_after(client, seq):
     return [event for event in client.events if event["seq"] > seq]
 
 
-class Board:
-    """One workshop on the shared server: the facilitator plus joined participants."""
-
-    def __init__(self, server, clients, *names, title="Teamdag"):
-        self.server, self._clients = server, clients
-        self.workshop = server.create_workshop(title)
-        self.id = self.workshop["id"]
-        self.people = {name: server.join(self.id, name) for name in names}
-
-    def connect(self, who="facilitator"):
-        token = (self.workshop["facilitator_token"] if who == "facilitator"
-                 else self.people[who]["token"])
-        return self._clients(self.server.url, self.id, token)
-
-    def pid(self, name):
-        return self.people[name]["participant_id"]
-
-
-def add_note(client, step=0, text="Meer klanten met minder moeite", **extra):
-    note_id = new_id()
-    ack = client.call(p.NOTE_ADD, {"id": note_id, "step": step, "text": text, **extra})
-    assert ack["ok"] is True, ack
-    return note_id, ack["seq"]
-
-
-def wait_all(seq, *everyone):
-    for client in everyone:
-        client.wait_for_seq(seq)
-
-
 # -- broadcast order and seq ------------------------------------------------------
 
-def _note_session(board, author):
+def _note_session(room, author):
     """Add, edit (text, colour), move and remove notes; returns the acks and notes."""
     first, second = new_id(), new_id()
     commands = [
@@ -79,14 +44,14 @@ def _note_session(board, author):
 
 def test_note_changes_by_one_participant_reach_all_others_in_order_with_consecutive_seq(
         server, clients):
-    board = Board(server, clients, "Anna", "Bram", "Chris")
-    facilitator = board.connect()
-    anna, bram, chris = board.connect("Anna"), board.connect("Bram"), board.connect("Chris")
+    room = Workshop(server, clients, "Anna", "Bram", "Chris")
+    facilitator = room.connect()
+    anna, bram, chris = room.connect("Anna"), room.connect("Bram"), room.connect("Chris")
     everyone = (facilitator, anna, bram, chris)
     base = facilitator.snapshots[-1]["seq"]
     assert {c.snapshots[-1]["seq"] for c in everyone} == {base}
 
-    acks, first, second = _note_session(board, anna)
+    acks, first, second = _note_session(room, anna)
     assert all(ack["ok"] for ack in acks), acks
     last = base + len(acks)
     wait_all(last, *everyone)
@@ -104,7 +69,7 @@ def test_note_changes_by_one_participant_reach_all_others_in_order_with_consecut
 
     added, added2, text_edit, color_edit, moved, removed2, removed = (e["data"] for e in reference)
     assert added["id"] == first and added["text"] == "Doel in context"
-    assert added["author"] == board.pid("Anna") and added["author_name"] == "Anna"
+    assert added["author"] == room.pid("Anna") and added["author_name"] == "Anna"
     assert added2["id"] == second and added2["color"] == "blue"
     assert text_edit["id"] == first and text_edit["text"] == "Meer klanten, minder moeite"
     assert color_edit["id"] == first and color_edit["color"] == "pink"
@@ -114,11 +79,11 @@ def test_note_changes_by_one_participant_reach_all_others_in_order_with_consecut
 
 
 def test_ack_of_each_change_carries_the_seq_of_its_event(server, clients):
-    board = Board(server, clients, "Anna")
-    facilitator, anna = board.connect(), board.connect("Anna")
+    room = Workshop(server, clients, "Anna")
+    facilitator, anna = room.connect(), room.connect("Anna")
     base = anna.snapshots[-1]["seq"]
 
-    acks, _first, _second = _note_session(board, anna)
+    acks, _first, _second = _note_session(room, anna)
     step_ack = facilitator.call(p.STEP_GO, {"index": 1})
     acks.append(step_ack)
     wait_all(base + len(acks), facilitator, anna)
@@ -132,8 +97,8 @@ def test_ack_of_each_change_carries_the_seq_of_its_event(server, clients):
 
 def test_step_change_by_facilitator_reaches_everyone_and_a_reconnecting_snapshot_has_it(
         server, clients):
-    board = Board(server, clients, "Anna", "Bram")
-    facilitator, anna, bram = board.connect(), board.connect("Anna"), board.connect("Bram")
+    room = Workshop(server, clients, "Anna", "Bram")
+    facilitator, anna, bram = room.connect(), room.connect("Anna"), room.connect("Bram")
     assert anna.snapshots[-1]["workshop"]["current_step"] == 0
 
     ack = facilitator.call(p.STEP_GO, {"index": 3})
@@ -144,7 +109,7 @@ def test_step_change_by_facilitator_reaches_everyone_and_a_reconnecting_snapshot
         assert change == [{"seq": ack["seq"], "type": p.STEP_CHANGED, "data": {"index": 3}}]
 
     bram.close()
-    again = board.connect("Bram")
+    again = room.connect("Bram")
     assert again.snapshots[-1]["workshop"]["current_step"] == 3
     assert again.snapshots[-1]["seq"] == ack["seq"]
 
@@ -172,9 +137,9 @@ REFUSED = {  # what a participant tries, given Bram's note and Bram's action
 @pytest.mark.parametrize("case", list(REFUSED))
 def test_participant_is_forbidden_facilitator_commands_and_others_notes_and_nothing_is_broadcast(
         server, clients, case):
-    board = Board(server, clients, "Anna", "Bram")
-    facilitator, anna, bram = board.connect(), board.connect("Anna"), board.connect("Bram")
-    brams_note, _seq = add_note(bram, text="Van Bram")
+    room = Workshop(server, clients, "Anna", "Bram")
+    facilitator, anna, bram = room.connect(), room.connect("Anna"), room.connect("Bram")
+    brams_note, _seq = add_note(bram, 0, "Van Bram")
     brams_action = new_id()
     added = bram.call("action:add", {"id": brams_action, "title": "Bram regelt het",
                                      "note_ids": [brams_note]})
@@ -202,9 +167,9 @@ def test_participant_is_forbidden_facilitator_commands_and_others_notes_and_noth
 
 
 def test_facilitator_can_edit_and_remove_any_note(server, clients):
-    board = Board(server, clients, "Anna")
-    facilitator, anna = board.connect(), board.connect("Anna")
-    note, _seq = add_note(anna, text="Van Anna")
+    room = Workshop(server, clients, "Anna")
+    facilitator, anna = room.connect(), room.connect("Anna")
+    note, _seq = add_note(anna, 0, "Van Anna")
 
     edit = facilitator.call(p.NOTE_EDIT, {"id": note, "text": "Aangescherpt", "color": "green"})
     assert edit["ok"] is True, edit
@@ -215,7 +180,7 @@ def test_facilitator_can_edit_and_remove_any_note(server, clients):
     edited, removed = (e for e in anna.events if e["seq"] in (edit["seq"], remove["seq"]))
     assert edited["type"] == p.NOTE_EDITED
     assert edited["data"]["text"] == "Aangescherpt" and edited["data"]["color"] == "green"
-    assert edited["data"]["author"] == board.pid("Anna")
+    assert edited["data"]["author"] == room.pid("Anna")
     assert removed["type"] == p.NOTE_REMOVED and removed["data"]["id"] == note
     assert anna.call(p.SYNC, {})["snapshot"]["notes"] == []
 
@@ -280,8 +245,8 @@ def test_refused_connection_error_data_carries_code_unauthorized(server):
 # -- idempotent create ----------------------------------------------------------------
 
 def test_repeating_note_add_with_the_same_id_creates_exactly_one_note(server, clients):
-    board = Board(server, clients, "Anna")
-    facilitator, anna = board.connect(), board.connect("Anna")
+    room = Workshop(server, clients, "Anna")
+    facilitator, anna = room.connect(), room.connect("Anna")
     payload = {"id": new_id(), "step": 0, "text": "Eén keer", "color": "orange"}
 
     first = anna.call(p.NOTE_ADD, payload)
@@ -303,8 +268,8 @@ def test_repeating_note_add_with_the_same_id_creates_exactly_one_note(server, cl
 # -- workshop, ready, joining, presence ------------------------------------------------
 
 def test_workshop_edit_changes_title_and_goal_for_everyone(server, clients):
-    board = Board(server, clients, "Anna")
-    facilitator, anna = board.connect(), board.connect("Anna")
+    room = Workshop(server, clients, "Anna")
+    facilitator, anna = room.connect(), room.connect("Anna")
 
     ack = facilitator.call(p.WORKSHOP_EDIT, {"title": "Teamdag 2025",
                                              "goal": "Samen sneller beslissen"})
@@ -315,19 +280,19 @@ def test_workshop_edit_changes_title_and_goal_for_everyone(server, clients):
         assert event["type"] == p.WORKSHOP_EDITED
         assert event["data"] == {"title": "Teamdag 2025", "goal": "Samen sneller beslissen"}
 
-    fresh = board.connect("Anna").snapshots[-1]["workshop"]
+    fresh = room.connect("Anna").snapshots[-1]["workshop"]
     assert (fresh["title"], fresh["goal"]) == ("Teamdag 2025", "Samen sneller beslissen")
-    assert requests_title(server, board) == "Teamdag 2025"
+    assert requests_title(server, room) == "Teamdag 2025"
 
 
-def requests_title(server, board):
-    answer = requests.get(f"{server.url}/api/join/{board.workshop['join_code']}", timeout=10)
+def requests_title(server, room):
+    answer = requests.get(f"{server.url}/api/join/{room.created['join_code']}", timeout=10)
     return answer.json()["title"]
 
 
 def test_participant_ready_is_broadcast_and_a_step_change_resets_it(server, clients):
-    board = Board(server, clients, "Anna", "Bram")
-    facilitator, anna, bram = board.connect(), board.connect("Anna"), board.connect("Bram")
+    room = Workshop(server, clients, "Anna", "Bram")
+    facilitator, anna, bram = room.connect(), room.connect("Anna"), room.connect("Bram")
 
     first = anna.call(p.PARTICIPANT_READY, {"ready": True})
     second = bram.call(p.PARTICIPANT_READY, {"ready": True})
@@ -335,32 +300,32 @@ def test_participant_ready_is_broadcast_and_a_step_change_resets_it(server, clie
     wait_all(second["seq"], facilitator, anna, bram)
     for client in (facilitator, anna, bram):
         assert [(e["type"], e["data"]) for e in client.events] == [
-            (p.PARTICIPANT_READY_CHANGED, {"id": board.pid("Anna"), "ready": True}),
-            (p.PARTICIPANT_READY_CHANGED, {"id": board.pid("Bram"), "ready": True})]
+            (p.PARTICIPANT_READY_CHANGED, {"id": room.pid("Anna"), "ready": True}),
+            (p.PARTICIPANT_READY_CHANGED, {"id": room.pid("Bram"), "ready": True})]
     ready = {person["id"]: person["ready"]
              for person in facilitator.call(p.SYNC, {})["snapshot"]["participants"]}
-    assert ready[board.pid("Anna")] is True and ready[board.pid("Bram")] is True
+    assert ready[room.pid("Anna")] is True and ready[room.pid("Bram")] is True
 
     step = facilitator.call(p.STEP_GO, {"index": 1})
     assert step["seq"] == second["seq"] + 1
     wait_all(step["seq"], facilitator, anna, bram)
     for snapshot in (facilitator.call(p.SYNC, {})["snapshot"],
-                     board.connect("Anna").snapshots[-1]):
+                     room.connect("Anna").snapshots[-1]):
         assert [person["ready"] for person in snapshot["participants"]] == [False] * 3
 
     # after the reset, marking ready again is a change again
     again = anna.call(p.PARTICIPANT_READY, {"ready": True})
     assert again["seq"] == step["seq"] + 1
     bram.wait_for_seq(again["seq"])
-    assert bram.events[-1]["data"] == {"id": board.pid("Anna"), "ready": True}
+    assert bram.events[-1]["data"] == {"id": room.pid("Anna"), "ready": True}
 
 
 def test_participant_joining_over_http_reaches_connected_clients(server, clients):
-    board = Board(server, clients, "Anna")
-    facilitator, anna = board.connect(), board.connect("Anna")
+    room = Workshop(server, clients, "Anna")
+    facilitator, anna = room.connect(), room.connect("Anna")
     base = facilitator.snapshots[-1]["seq"]
 
-    dirk = server.join(board.id, "Dirk")
+    dirk = server.join(room.id, "Dirk")
     wait_all(base + 1, facilitator, anna)
     for client in (facilitator, anna):
         assert client.events == [{"seq": base + 1, "type": p.PARTICIPANT_JOINED,
@@ -369,19 +334,19 @@ def test_participant_joining_over_http_reaches_connected_clients(server, clients
 
 
 def test_presence_lists_online_participants_and_shrinks_when_one_disconnects(server, clients):
-    board = Board(server, clients, "Anna", "Bram", "Chris")
-    facilitator = board.connect()
+    room = Workshop(server, clients, "Anna", "Bram", "Chris")
+    facilitator = room.connect()
     me = facilitator.snapshots[-1]["me"]["id"]
-    anna, bram = board.connect("Anna"), board.connect("Bram")
-    online = sorted([me, board.pid("Anna"), board.pid("Bram")])
+    anna, bram = room.connect("Anna"), room.connect("Bram")
+    online = sorted([me, room.pid("Anna"), room.pid("Bram")])
 
     facilitator.wait_for(lambda: facilitator.presence
                          and sorted(facilitator.presence[-1]["online"]) == online)
     anna.wait_for(lambda: anna.presence and sorted(anna.presence[-1]["online"]) == online)
-    assert board.pid("Chris") not in facilitator.presence[-1]["online"]
+    assert room.pid("Chris") not in facilitator.presence[-1]["online"]
 
     bram.close()
-    fewer = sorted([me, board.pid("Anna")])
+    fewer = sorted([me, room.pid("Anna")])
     facilitator.wait_for(lambda: sorted(facilitator.presence[-1]["online"]) == fewer)
     anna.wait_for(lambda: sorted(anna.presence[-1]["online"]) == fewer)
     # presence is not a sequenced change
@@ -392,15 +357,15 @@ def test_participants_keep_their_order_in_every_snapshot(server, clients):
     """The participant list is the same list in every snapshot of an unchanged workshop,
     also after the server reloads the workshop from the database (a refused command
     makes it do that)."""
-    board = Board(server, clients, "Anna", "Bram", "Chris", "Dirk", "Eva")
-    facilitator, anna = board.connect(), board.connect("Anna")
+    room = Workshop(server, clients, "Anna", "Bram", "Chris", "Dirk", "Eva")
+    facilitator, anna = room.connect(), room.connect("Anna")
     first = facilitator.call(p.SYNC, {})["snapshot"]["participants"]
     assert [person["name"] for person in first][1:] == ["Anna", "Bram", "Chris", "Dirk", "Eva"]
 
     refused = anna.call(p.STEP_GO, {"index": 1})
     assert refused["error"]["code"] == "forbidden"
     again = facilitator.call(p.SYNC, {})["snapshot"]["participants"]
-    fresh = board.connect("Bram").snapshots[-1]["participants"]
+    fresh = room.connect("Bram").snapshots[-1]["participants"]
     assert again == first
     assert fresh == first
 
@@ -408,9 +373,9 @@ def test_participants_keep_their_order_in_every_snapshot(server, clients):
 # -- conflicts and sync -------------------------------------------------------------
 
 def test_stale_version_in_note_edit_gets_conflict_with_the_current_note(server, clients):
-    board = Board(server, clients, "Anna")
-    facilitator, anna = board.connect(), board.connect("Anna")
-    note, _seq = add_note(anna, text="Versie een")
+    room = Workshop(server, clients, "Anna")
+    facilitator, anna = room.connect(), room.connect("Anna")
+    note, _seq = add_note(anna, 0, "Versie een")
 
     fresh = facilitator.call(p.NOTE_EDIT, {"id": note, "text": "Versie twee", "version": 1})
     assert fresh["ok"] is True, fresh
@@ -430,20 +395,20 @@ def test_stale_version_in_note_edit_gets_conflict_with_the_current_note(server, 
 
 
 def test_sync_returns_the_same_snapshot_as_a_fresh_connection(server, clients):
-    board = Board(server, clients, "Anna", "Bram")
-    facilitator, anna = board.connect(), board.connect("Anna")
-    add_note(anna, text="Eerste")
-    removed, _ = add_note(anna, text="Weg ermee")
+    room = Workshop(server, clients, "Anna", "Bram")
+    facilitator, anna = room.connect(), room.connect("Anna")
+    add_note(anna, 0, "Eerste")
+    removed, _ = add_note(anna, 0, "Weg ermee")
     anna.call(p.NOTE_REMOVE, {"id": removed})
     facilitator.call(p.STEP_GO, {"index": 3})
-    add_note(anna, step=3, lane="dialogue", text="Open gesprekken", x=0.5, y=0.5)
-    add_note(facilitator, step=3, lane="reflection", text="Terugblik")
+    add_note(anna, 3, "Open gesprekken", lane="dialogue", x=0.5, y=0.5)
+    add_note(facilitator, 3, "Terugblik", lane="reflection")
 
     for token_owner, client in (("Anna", anna), ("facilitator", facilitator)):
         ack = client.call(p.SYNC, {})
         assert ack["ok"] is True
         assert ack["seq"] == ack["snapshot"]["seq"]
-        fresh = board.connect(token_owner).snapshots[-1]
+        fresh = room.connect(token_owner).snapshots[-1]
         assert without_me(ack["snapshot"]) == without_me(fresh)
         assert ack["snapshot"]["me"] == fresh["me"]
     assert len(without_me(fresh)["notes"]) == 3
@@ -451,17 +416,12 @@ def test_sync_returns_the_same_snapshot_as_a_fresh_connection(server, clients):
 
 # -- anonymity ----------------------------------------------------------------------
 
-def _note_in(snapshot, note_id):
-    (note,) = [note for note in snapshot["notes"] if note["id"] == note_id]
-    return note
-
-
 def test_anonymous_note_never_reveals_its_author_but_the_author_keeps_control(server,
                                                                               clients):
-    board = Board(server, clients, "Zebedeus", "Bram")
-    facilitator = board.connect()
-    author, bram = board.connect("Zebedeus"), board.connect("Bram")
-    secret = (board.pid("Zebedeus"), "Zebedeus")
+    room = Workshop(server, clients, "Zebedeus", "Bram")
+    facilitator = room.connect()
+    author, bram = room.connect("Zebedeus"), room.connect("Bram")
+    secret = (room.pid("Zebedeus"), "Zebedeus")
 
     def assert_no_secret(message):
         text = json.dumps(message)
@@ -481,7 +441,7 @@ def test_anonymous_note_never_reveals_its_author_but_the_author_keeps_control(se
     wait_all(edited["seq"], facilitator, author, bram)
 
     # the author sees the note as theirs, in full, in a fresh snapshot
-    own = _note_in(board.connect("Zebedeus").snapshots[-1], note)
+    own = snapshot_note(room.connect("Zebedeus").snapshots[-1], note)
     assert own["mine"] is True and own["text"] == "Wij vergaderen veel te veel"
     assert own["anonymous"] is True and own["author"] is None
 
@@ -496,11 +456,11 @@ def test_anonymous_note_never_reveals_its_author_but_the_author_keeps_control(se
         for event in client.events:
             assert_no_secret(event)
 
-    snapshots = {"facilitator": board.connect().snapshots[-1],
-                 "Bram": board.connect("Bram").snapshots[-1],
-                 "Zebedeus": board.connect("Zebedeus").snapshots[-1]}
+    snapshots = {"facilitator": room.connect().snapshots[-1],
+                 "Bram": room.connect("Bram").snapshots[-1],
+                 "Zebedeus": room.connect("Zebedeus").snapshots[-1]}
     for who, snapshot in snapshots.items():
-        seen = _note_in(snapshot, note)
+        seen = snapshot_note(snapshot, note)
         assert seen["author"] is None and seen["author_name"] is None
         assert seen["anonymous"] is True
         assert seen["text"] == "Wij vergaderen veel te veel"
@@ -508,7 +468,7 @@ def test_anonymous_note_never_reveals_its_author_but_the_author_keeps_control(se
         if who != "Zebedeus":
             assert_no_secret(seen)
     synced = facilitator.call(p.SYNC, {})["snapshot"]
-    assert_no_secret(_note_in(synced, note))
+    assert_no_secret(snapshot_note(synced, note))
 
     # the author can still edit and remove it; others still learn nothing of who
     again = author.call(p.NOTE_EDIT, {"id": note, "text": "Minder vergaderen"})

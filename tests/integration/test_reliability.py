@@ -1,6 +1,7 @@
 """Nothing lost, nobody where they do not belong, under crashes, abuse and foreign pages."""
 
 import threading
+import time
 import uuid
 
 import pytest
@@ -126,3 +127,37 @@ def test_a_browser_style_connection_upgrades_from_polling_to_websocket(server):
     finally:
         client.disconnect()
     assert "Failed websocket upgrade" not in server.log()
+
+
+def test_bursts_spread_over_a_long_workshop_never_disconnect(start_server, clients):
+    # Four refusals per burst, at most five per second allowed: lifetime counting would
+    # cut this person off in the second burst; a sliding window never does.
+    live = start_server(COCREATE_COMMAND_BURST="2", COCREATE_COMMAND_RATE="1",
+                        COCREATE_STRIKE_LIMIT="5", COCREATE_STRIKE_WINDOW="1")
+    created = live.create_workshop("Lange dag")
+    person = clients(live.url, created["id"], live.join(created["id"], "Anouk")["token"])
+    dropped = threading.Event()
+    person.sio.on("disconnect", lambda *args: dropped.set())
+    refused = 0
+    for _burst in range(3):
+        codes = [person.call(p.PARTICIPANT_READY, {"ready": n % 2 == 0}).get("error", {})
+                 .get("code") for n in range(6)]
+        refused += codes.count("rate_limited")
+        time.sleep(1.2)  # the subject of the test: time passing between bursts
+    assert refused >= 9
+    assert not dropped.is_set() and person.sio.connected
+    assert person.call(p.PARTICIPANT_READY, {"ready": True})["ok"]
+
+
+def test_a_flood_within_the_strike_window_is_still_cut_off(start_server, clients):
+    live = start_server(COCREATE_COMMAND_BURST="2", COCREATE_COMMAND_RATE="1",
+                        COCREATE_STRIKE_LIMIT="5", COCREATE_STRIKE_WINDOW="60")
+    created = live.create_workshop("Vloed")
+    flooder = clients(live.url, created["id"], live.join(created["id"], "Vloed")["token"])
+    dropped = threading.Event()
+    flooder.sio.on("disconnect", lambda *args: dropped.set())
+    for n in range(12):
+        if dropped.is_set():
+            break
+        flooder.sio.emit(p.PARTICIPANT_READY, {"ready": n % 2 == 0})
+    assert dropped.wait(10)

@@ -9,21 +9,15 @@ one's clients come back through nginx.
 
 import json
 import threading
-import uuid
 
 import requests
 
 from cocreate import protocol as p
 from cocreate.store import normalise_database_url, printable_database_url
 
-from acks import ok, refused
+from support import PLATFORM, new_id, ok, refused, wait_all
 
-PLATFORM = 3
 SHARED = ("seq", "workshop", "steps", "participants", "notes")
-
-
-def new_id():
-    return str(uuid.uuid4())
 
 
 def public_seqs(client):
@@ -42,11 +36,6 @@ def board(snapshot):
 def me(client):
     """The participant id of the client's viewer."""
     return client.snapshots[0]["me"]["id"]
-
-
-def wait_until_all_see(clients, seq):
-    for client in clients:
-        client.wait_for_seq(seq)
 
 
 def wait_for_presence(client, online):
@@ -129,7 +118,7 @@ def test_clients_of_two_processes_share_one_board_and_one_seq(cluster, clients):
     assert start == anna.snapshots[0]["seq"] + 1
 
     # Every client, on either process, got every event once, in seq order, no gaps.
-    wait_until_all_see(everyone, last)
+    wait_all(last, *everyone)
     for client in everyone:
         assert public_seqs(client) == list(range(start, last + 1))
 
@@ -218,7 +207,7 @@ def test_a_vote_storm_across_both_processes_counts_exactly(cluster, clients):
 
     closed = ok(facilitator.call(p.VOTING_CLOSE, {}))
     assert closed["seq"] == cast_seqs[-1] + 1
-    wait_until_all_see(everyone, closed["seq"])
+    wait_all(closed["seq"], *everyone)
     expected = {note_id: sum(plan[:budget].count(note_id) for plan in plans)
                 for note_id in note_ids}
     assert sum(expected.values()) == count * budget
@@ -262,7 +251,7 @@ def test_through_nginx_sticky_sessions_long_polling_upgrades_and_both_processes(
     ok(on_first.call(p.NOTE_ADD, {"id": first_note, "step": 0, "text": "Van de eerste"}))
     last = ok(on_second.call(p.NOTE_ADD, {"id": second_note, "step": 0,
                                           "text": "Van de tweede"}))["seq"]
-    wait_until_all_see([on_first, on_second, watcher], last)
+    wait_all(last, on_first, on_second, watcher)
     for client in (on_first, on_second, watcher):
         assert public_seqs(client) == [last - 1, last]
         assert [e["data"]["text"] for e in client.events] == ["Van de eerste", "Van de tweede"]
@@ -288,7 +277,7 @@ def test_when_one_process_dies_the_others_clients_keep_working(fresh_cluster, cl
         wait_for_presence(client, online)
 
     before = ok(anna.call(p.NOTE_ADD, {"id": new_id(), "step": 0, "text": "Voor de crash"}))
-    wait_until_all_see(survivors + [dirk], before["seq"])
+    wait_all(before["seq"], *survivors, dirk)
 
     dying.kill()
     wait_for_disconnect(anna)
@@ -303,7 +292,7 @@ def test_when_one_process_dies_the_others_clients_keep_working(fresh_cluster, cl
             ok(facilitator.call(p.STEP_GO, {"index": 1}))]
     last = acks[-1]["seq"]
     assert [ack["seq"] for ack in acks] == list(range(before["seq"] + 1, last + 1))
-    wait_until_all_see(survivors, last)
+    wait_all(last, *survivors)
     for client in survivors:
         assert public_seqs(client) == list(range(before["seq"], last + 1))
 
@@ -320,7 +309,7 @@ def test_when_one_process_dies_the_others_clients_keep_working(fresh_cluster, cl
         assert client.snapshots[0]["workshop"]["current_step"] == 1
     final = ok(dirk_again.call(p.NOTE_ADD, {"id": new_id(), "step": 1, "text": "Terug"}))
     assert final["seq"] == last + 1
-    wait_until_all_see(survivors + [anna_again], final["seq"])
+    wait_all(final["seq"], *survivors, anna_again)
     for client in survivors + [anna_again, dirk_again]:
         wait_for_presence(client, online)
 

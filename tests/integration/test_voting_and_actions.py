@@ -7,9 +7,9 @@ under the per-connection rate limit (a burst of 20 commands, then 5 a second).
 import csv
 import io
 import json
+import re
 import sqlite3
 import threading
-import uuid
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
@@ -21,51 +21,18 @@ from pypdf import PdfReader
 
 from cocreate import protocol as p
 
-from acks import ok, refused
+from support import (BRAND, FRICTION, GOALS, LANES, PLATFORM, Workshop, add_note, new_id, ok,
+                     refused)
 
 TIMEOUT = 10
-GOALS, BRAND, FRICTION, PLATFORM = 0, 1, 2, 3  # FRICTION is private writing by default
-LANES = ["transparency", "accessibility", "dialogue", "reflection"]
 DOWNLOADS = ("plan.md", "plan.csv", "plan.pdf", "plan.ics", "export.json")
-
-
-def new_id():
-    return str(uuid.uuid4())
+# Two downloads of one plan differ only in when each was made: the calendar's DTSTAMP, the
+# PDF's creation date and the PDF file id hashed from it.
+MADE_AT = re.compile(rb"DTSTAMP:\d{8}T\d{6}Z"
+                     rb"|/CreationDate \(D:\d{14}Z\)|/ID \[<[0-9A-F]+><[0-9A-F]+>\]")
 
 
 # -- helpers ------------------------------------------------------------------------
-
-class Room:
-    """One workshop on the shared server: the facilitator's socket and joined participants."""
-
-    def __init__(self, server, clients, *names, title="Teamdag", **fields):
-        self.server, self._clients = server, clients
-        self.workshop = server.create_workshop(title, **fields)
-        self.id = self.workshop["id"]
-        self.token = self.workshop["facilitator_token"]
-        self.people = {name: server.join(self.id, name) for name in names}
-        self.facilitator = clients(server.url, self.id, self.token)
-
-    def connect(self, name):
-        return self._clients(self.server.url, self.id, self.people[name]["token"])
-
-    def pid(self, name):
-        return self.people[name]["participant_id"]
-
-    def ptoken(self, name):
-        return self.people[name]["token"]
-
-    def download(self, name, token=None, **kwargs):
-        headers = {"Authorization": f"Bearer {token or self.token}"}
-        return requests.get(f"{self.server.url}/w/{self.id}/{name}", headers=headers,
-                            timeout=TIMEOUT, **kwargs)
-
-
-def add_note(client, step, text, **extra):
-    note_id = new_id()
-    ok(client.call(p.NOTE_ADD, {"id": note_id, "step": step, "text": text, **extra}))
-    return note_id
-
 
 def public_events(client):
     """The events everyone gets, by seq (see `assert_gap_free` on arrival order)."""
@@ -119,6 +86,11 @@ def assert_gap_free(client):
         assert own["seq"] in seqs, own
 
 
+def without_made_at(content):
+    """A download's bytes without the moment it was made."""
+    return MADE_AT.sub(b"", content)
+
+
 def walk(value):
     """Every dict nested anywhere inside `value` (lists and dicts)."""
     if isinstance(value, dict):
@@ -168,9 +140,9 @@ def storm_expected(number):
 
 
 def test_vote_storm_of_55_participants_counts_every_accepted_dot_exactly_once(server, clients):
-    room = Room(server, clients, *[f"Deelnemer {n:02d}" for n in range(STORM_PEOPLE)],
-                title="Stemstorm")
-    notes = [add_note(room.facilitator, PLATFORM, f"Bouwsteen {n}", lane=LANES[n % 4])
+    room = Workshop(server, clients, *[f"Deelnemer {n:02d}" for n in range(STORM_PEOPLE)],
+                    title="Stemstorm", connect_facilitator=True)
+    notes = [add_note(room.facilitator, PLATFORM, f"Bouwsteen {n}", lane=LANES[n % 4])[0]
              for n in range(STORM_NOTES)]
     people = [room.connect(f"Deelnemer {n:02d}") for n in range(STORM_PEOPLE)]
     ok(room.facilitator.call(p.VOTING_OPEN, {"step": PLATFORM, "budget": BUDGET,
@@ -217,7 +189,7 @@ def test_vote_storm_of_55_participants_counts_every_accepted_dot_exactly_once(se
     expected = {note: accepted[note] for note in notes}
     assert all(tally == expected for tally in tallies)
 
-    late = clients(server.url, room.id, room.ptoken("Deelnemer 00"))
+    late = room.connect("Deelnemer 00")
     for snap in (sync(room.facilitator), late.snapshots[0]):
         assert {n["id"]: n["votes"] for n in snap["notes"] if n["step"] == PLATFORM} == expected
         assert snap["seq"] == close["seq"]
@@ -232,9 +204,10 @@ def test_vote_storm_of_55_participants_counts_every_accepted_dot_exactly_once(se
 
 def test_votes_stay_blind_for_everyone_until_close_then_everyone_gets_the_same_tallies(
         server, clients):
-    room = Room(server, clients, "Ann", "Bob", "Cas", title="Blind stemmen")
-    first = add_note(room.facilitator, PLATFORM, "Open agenda", lane="transparency")
-    second = add_note(room.facilitator, PLATFORM, "Vaste spreekuren", lane="dialogue")
+    room = Workshop(server, clients, "Ann", "Bob", "Cas", title="Blind stemmen",
+                    connect_facilitator=True)
+    first, _ = add_note(room.facilitator, PLATFORM, "Open agenda", lane="transparency")
+    second, _ = add_note(room.facilitator, PLATFORM, "Vaste spreekuren", lane="dialogue")
     ann, bob, cas = room.connect("Ann"), room.connect("Bob"), room.connect("Cas")
     viewers = {"Ann": ann, "Bob": bob, "Cas": cas, "facilitator": room.facilitator}
 
@@ -294,9 +267,10 @@ def test_votes_stay_blind_for_everyone_until_close_then_everyone_gets_the_same_t
 
 
 def test_downloads_while_voting_is_open_reveal_no_tallies(server, clients):
-    room = Room(server, clients, "Ann", "Bob", title="Blind downloaden")
-    first = add_note(room.facilitator, PLATFORM, "Open agenda")
-    second = add_note(room.facilitator, PLATFORM, "Vaste spreekuren")
+    room = Workshop(server, clients, "Ann", "Bob", title="Blind downloaden",
+                    connect_facilitator=True)
+    first, _ = add_note(room.facilitator, PLATFORM, "Open agenda")
+    second, _ = add_note(room.facilitator, PLATFORM, "Vaste spreekuren")
     action_id = new_id()
     ok(room.facilitator.call(p.ACTION_ADD, {"id": action_id, "title": "Agenda delen",
                                             "note_ids": [first]}))
@@ -305,7 +279,7 @@ def test_downloads_while_voting_is_open_reveal_no_tallies(server, clients):
     for _ in range(3):
         ok(ann.call(p.VOTE_CAST, {"note_id": first}))
 
-    token = room.ptoken("Bob")
+    token = room.token("Bob")
     markdown = room.download("plan.md", token).text
     assert "3 stemmen" not in markdown and "stem)" not in markdown
     rows = list(csv.reader(io.StringIO(room.download("plan.csv", token).content
@@ -321,9 +295,9 @@ def test_downloads_while_voting_is_open_reveal_no_tallies(server, clients):
 # -- 3. the rules of voting ----------------------------------------------------------------
 
 def test_voting_rules_budget_per_note_retract_and_refusals(server, clients):
-    room = Room(server, clients, "Ann", "Bob", title="Stemregels")
-    notes = [add_note(room.facilitator, PLATFORM, f"Notitie {n}") for n in range(3)]
-    other_step = add_note(room.facilitator, GOALS, "Doel, niet in de stemming")
+    room = Workshop(server, clients, "Ann", "Bob", title="Stemregels", connect_facilitator=True)
+    notes = [add_note(room.facilitator, PLATFORM, f"Notitie {n}")[0] for n in range(3)]
+    other_step, _ = add_note(room.facilitator, GOALS, "Doel, niet in de stemming")
     ann, bob = room.connect("Ann"), room.connect("Bob")
 
     # Participants may not run the vote.
@@ -355,7 +329,7 @@ def test_voting_rules_budget_per_note_retract_and_refusals(server, clients):
 
     wrong = refused(cast(bob, other_step), "invalid")
     assert "note_id" in wrong["fields"]
-    refused(cast(bob, str(uuid.uuid4())), "not_found")
+    refused(cast(bob, new_id()), "not_found")
     ok(room.facilitator.call(p.NOTE_REMOVE, {"id": notes[1]}))
     refused(cast(bob, notes[1]), "not_found")
 
@@ -371,7 +345,7 @@ def test_voting_rules_budget_per_note_retract_and_refusals(server, clients):
 
 
 def test_voting_cannot_open_on_a_step_still_in_private_writing(server, clients):
-    room = Room(server, clients, "Ann", title="Privé stemmen")
+    room = Workshop(server, clients, "Ann", title="Privé stemmen", connect_facilitator=True)
     ann = room.connect("Ann")
     add_note(ann, FRICTION, "Wat schuurt")
     error = refused(room.facilitator.call(p.VOTING_OPEN, {"step": FRICTION, "budget": 3}),
@@ -382,10 +356,10 @@ def test_voting_cannot_open_on_a_step_still_in_private_writing(server, clients):
 
 
 def test_removing_a_note_gives_its_dots_back_to_the_voters(server, clients):
-    room = Room(server, clients, "Ann", "Bob", title="Stippen terug")
+    room = Workshop(server, clients, "Ann", "Bob", title="Stippen terug", connect_facilitator=True)
     ann, bob = room.connect("Ann"), room.connect("Bob")
-    doomed = add_note(ann, PLATFORM, "Deze verdwijnt")
-    kept = add_note(ann, PLATFORM, "Deze blijft")
+    doomed, _ = add_note(ann, PLATFORM, "Deze verdwijnt")
+    kept, _ = add_note(ann, PLATFORM, "Deze blijft")
     ok(room.facilitator.call(p.VOTING_OPEN, {"step": PLATFORM, "budget": 3}))
     for note in (doomed, doomed, kept):
         ok(bob.call(p.VOTE_CAST, {"note_id": note}))
@@ -405,10 +379,10 @@ def test_removing_a_note_gives_its_dots_back_to_the_voters(server, clients):
 # -- 4. actions ---------------------------------------------------------------------------
 
 def test_actions_owners_due_dates_sources_and_taking_one_on(server, clients):
-    room = Room(server, clients, "Ann", "Bob", title="Acties")
+    room = Workshop(server, clients, "Ann", "Bob", title="Acties", connect_facilitator=True)
     ann, bob = room.connect("Ann"), room.connect("Bob")
-    first = add_note(ann, PLATFORM, "Open agenda")
-    second = add_note(bob, PLATFORM, "Vaste spreekuren")
+    first, _ = add_note(ann, PLATFORM, "Open agenda")
+    second, _ = add_note(bob, PLATFORM, "Vaste spreekuren")
 
     mine, theirs = new_id(), new_id()
     ok(ann.call(p.ACTION_ADD, {"id": mine, "title": "Agenda delen", "owner": room.pid("Bob"),
@@ -464,10 +438,10 @@ def test_actions_owners_due_dates_sources_and_taking_one_on(server, clients):
 
 
 def test_actions_with_bad_dates_long_titles_or_private_sources_are_invalid(server, clients):
-    room = Room(server, clients, "Ann", title="Foute acties")
+    room = Workshop(server, clients, "Ann", title="Foute acties", connect_facilitator=True)
     ann = room.connect("Ann")
-    hidden = add_note(ann, FRICTION, "Nog privé")
-    shown = add_note(ann, PLATFORM, "Zichtbaar")
+    hidden, _ = add_note(ann, FRICTION, "Nog privé")
+    shown, _ = add_note(ann, PLATFORM, "Zichtbaar")
     before = sync(ann)["seq"]
 
     for payload, field in [
@@ -476,7 +450,7 @@ def test_actions_with_bad_dates_long_titles_or_private_sources_are_invalid(serve
         ({"title": "x" * 201}, "title"),
         ({"title": ""}, "title"),
         ({"title": "Uit privé", "note_ids": [hidden]}, "note_ids"),
-        ({"title": "Uit het niets", "note_ids": [str(uuid.uuid4())]}, "note_ids"),
+        ({"title": "Uit het niets", "note_ids": [new_id()]}, "note_ids"),
     ]:
         error = refused(ann.call(p.ACTION_ADD, {"id": new_id(), **payload}), "invalid")
         assert field in error["fields"], (payload, error)
@@ -503,19 +477,20 @@ EMOJI_CJK = "Samen 🎉 bouwen 协作 共創 🤝"
 @pytest.fixture(scope="module")
 def plan_room(server, module_clients):
     """A workshop with actions, an anonymous note, a private note and awkward characters."""
-    room = Room(server, module_clients, "Sanne", ANONYMOUS_AUTHOR, "Pim",
-                title="Teamdag Één café", goal="Meer klanten, minder moeite")
+    room = Workshop(server, module_clients, "Sanne", ANONYMOUS_AUTHOR, "Pim",
+                    title="Teamdag Één café", goal="Meer klanten, minder moeite",
+                    connect_facilitator=True)
     fac = room.facilitator
     sanne, quiet, pim = room.connect("Sanne"), room.connect(ANONYMOUS_AUTHOR), room.connect("Pim")
     ok(fac.call(p.STEP_EDIT, {"index": BRAND, "anonymity": "allowed"}))
-    room.anonymous_note = add_note(quiet, BRAND, "Niemand luistert naar de werkvloer",
+    room.anonymous_note, _ = add_note(quiet, BRAND, "Niemand luistert naar de werkvloer",
                                    anonymous=True)
     add_note(pim, FRICTION, PRIVATE_TEXT)  # step 2 stays private: never in a download
     room.notes = {
-        "agenda": add_note(sanne, PLATFORM, "Open agenda voor iedereen", lane="transparency"),
-        "emoji": add_note(sanne, PLATFORM, EMOJI_CJK, lane="dialogue"),
+        "agenda": add_note(sanne, PLATFORM, "Open agenda voor iedereen", lane="transparency")[0],
+        "emoji": add_note(sanne, PLATFORM, EMOJI_CJK, lane="dialogue")[0],
         "ideeen": add_note(pim, PLATFORM, "Ideeën ophalen bij de financiële afdeling",
-                           lane="reflection"),
+                           lane="reflection")[0],
     }
     ok(fac.call(p.VOTING_OPEN, {"step": PLATFORM, "budget": 3}))
     for client, key in ((sanne, "agenda"), (pim, "agenda"), (pim, "agenda"), (sanne, "ideeen")):
@@ -538,14 +513,14 @@ def plan_room(server, module_clients):
         if due:
             payload["due"] = due
         ok(sanne.call(p.ACTION_ADD, payload))
-    room.tokens = [room.token, *(person["token"] for person in room.people.values())]
+    room.tokens = [room.token(), *(person["token"] for person in room.people.values())]
     return room
 
 
 def test_downloads_need_a_token_of_this_workshop(server, plan_room):
     other = server.create_workshop("Andere workshop")
-    sanne = plan_room.ptoken("Sanne")
-    base = f"{server.url}/w/{plan_room.id}"
+    sanne = plan_room.token("Sanne")
+    base = plan_room.url()
     for name in DOWNLOADS:
         anonymous = requests.get(f"{base}/{name}", timeout=TIMEOUT)
         assert anonymous.status_code == 401, name
@@ -560,12 +535,13 @@ def test_downloads_need_a_token_of_this_workshop(server, plan_room):
             assert answer.status_code == 200, (name, answer.status_code)
             assert answer.headers["Content-Disposition"].startswith("attachment;")
             assert "teamdag-een-cafe" in answer.headers["Content-Disposition"]
-        assert by_cookie.content == by_header.content or name in ("plan.ics", "plan.pdf")
+            # Whichever way the token came, the same document.
+            assert without_made_at(answer.content) == without_made_at(by_header.content), name
 
 
 def test_markdown_plan_has_actions_owners_dutch_dates_and_hides_what_the_room_did_not_see(
         plan_room):
-    answer = plan_room.download("plan.md", plan_room.ptoken("Pim"))
+    answer = plan_room.download("plan.md", plan_room.token("Pim"))
     assert answer.status_code == 200
     assert answer.headers["Content-Type"].startswith("text/markdown")
     text = answer.text
@@ -588,7 +564,7 @@ def test_markdown_plan_has_actions_owners_dutch_dates_and_hides_what_the_room_di
 
 
 def test_csv_plan_opens_in_dutch_excel_and_never_starts_a_formula(plan_room):
-    answer = plan_room.download("plan.csv", plan_room.ptoken("Sanne"))
+    answer = plan_room.download("plan.csv", plan_room.token("Sanne"))
     assert answer.status_code == 200
     assert answer.content.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(answer.content.decode("utf-8")[1:]), delimiter=";"))
@@ -606,7 +582,7 @@ def test_csv_plan_opens_in_dutch_excel_and_never_starts_a_formula(plan_room):
 
 
 def test_pdf_plan_holds_title_actions_and_diacritics_and_survives_emoji_and_cjk(plan_room):
-    answer = plan_room.download("plan.pdf", plan_room.ptoken("Sanne"))
+    answer = plan_room.download("plan.pdf", plan_room.token("Sanne"))
     assert answer.status_code == 200
     assert answer.headers["Content-Type"] == "application/pdf"
     assert answer.content.startswith(b"%PDF-")
@@ -621,7 +597,7 @@ def test_pdf_plan_holds_title_actions_and_diacritics_and_survives_emoji_and_cjk(
 
 
 def test_ics_plan_has_one_all_day_event_per_action_with_a_due_date(plan_room):
-    answer = plan_room.download("plan.ics", plan_room.ptoken("Pim"))
+    answer = plan_room.download("plan.ics", plan_room.token("Pim"))
     assert answer.status_code == 200
     assert answer.headers["Content-Type"].startswith("text/calendar")
     calendar = Calendar.from_ical(answer.content)
@@ -638,7 +614,7 @@ def test_ics_plan_has_one_all_day_event_per_action_with_a_due_date(plan_room):
 
 def test_export_json_is_versioned_and_holds_no_hidden_text_anonymous_author_or_token(
         plan_room):
-    answer = plan_room.download("export.json", plan_room.ptoken("Pim"))
+    answer = plan_room.download("export.json", plan_room.token("Pim"))
     assert answer.status_code == 200
     raw = answer.text
     backup = answer.json()
@@ -673,7 +649,7 @@ def test_export_import_export_gives_the_same_document_and_a_working_facilitator(
     answer = post_import(server, original)
     assert answer.status_code == 201, answer.text
     created = answer.json()
-    assert created["id"] != plan_room.id and created["join_code"] != plan_room.workshop["join_code"]
+    assert created["id"] != plan_room.id and created["join_code"] != plan_room.created["join_code"]
     again = requests.get(f"{server.url}/w/{created['id']}/export.json", timeout=TIMEOUT,
                          headers={"Authorization": f"Bearer {created['facilitator_token']}"})
     assert again.status_code == 200
@@ -687,9 +663,10 @@ def test_export_import_export_gives_the_same_document_and_a_working_facilitator(
 
 
 def test_export_import_round_trip_keeps_clusters(server, clients):
-    room = Room(server, clients, "Ann", title="Clusters heen en terug")
+    room = Workshop(server, clients, "Ann", title="Clusters heen en terug",
+                    connect_facilitator=True)
     ann = room.connect("Ann")
-    notes = [add_note(ann, PLATFORM, f"Idee {n}", lane=LANES[n % 2]) for n in range(4)]
+    notes = [add_note(ann, PLATFORM, f"Idee {n}", lane=LANES[n % 2])[0] for n in range(4)]
     # The first cluster's id sorts last, so the order cannot come from the ids by chance.
     first, second = "f" + new_id()[1:], "0" + new_id()[1:]
     ok(room.facilitator.call(p.NOTE_GROUP, {"id": first, "ids": notes[:2], "title": "Eerst"}))
@@ -815,20 +792,20 @@ def test_deeply_nested_json_body_is_refused_as_invalid_not_a_server_error(server
 # -- 7. deleting --------------------------------------------------------------------------
 
 def test_deleting_a_workshop_removes_its_downloads_and_disconnects_everyone(server, clients):
-    room = Room(server, clients, "Ann", title="Weg ermee")
+    room = Workshop(server, clients, "Ann", title="Weg ermee", connect_facilitator=True)
     ann = room.connect("Ann")
     add_note(ann, PLATFORM, "Laatste notitie")
     gone = {client: threading.Event() for client in (ann, room.facilitator)}
     for client, flag in gone.items():
         client.sio.on("disconnect", lambda *_args, flag=flag: flag.set())
     for name in DOWNLOADS:
-        assert room.download(name, room.ptoken("Ann")).status_code == 200
+        assert room.download(name, room.token("Ann")).status_code == 200
 
     forbidden = requests.delete(f"{server.url}/api/workshops/{room.id}", timeout=TIMEOUT,
-                                headers={"Authorization": f"Bearer {room.ptoken('Ann')}"})
+                                headers={"Authorization": f"Bearer {room.token('Ann')}"})
     assert forbidden.status_code == 403
     answer = requests.delete(f"{server.url}/api/workshops/{room.id}", timeout=TIMEOUT,
-                             headers={"Authorization": f"Bearer {room.token}"})
+                             headers={"Authorization": f"Bearer {room.token()}"})
     assert answer.status_code == 204
     assert answer.content == b""
     for client, flag in gone.items():
@@ -836,7 +813,7 @@ def test_deleting_a_workshop_removes_its_downloads_and_disconnects_everyone(serv
         client.wait_for(lambda: client.closed)  # its handler runs in its own thread
         assert client.closed == [{"reason": "deleted"}]
     for name in DOWNLOADS:
-        for token in (room.token, room.ptoken("Ann")):
+        for token in (room.token(), room.token("Ann")):
             assert room.download(name, token).status_code == 404, name
-    assert requests.get(f"{server.url}/api/join/{room.workshop['join_code']}",
+    assert requests.get(f"{server.url}/api/join/{room.created['join_code']}",
                         timeout=TIMEOUT).status_code == 404
