@@ -143,6 +143,7 @@ class Client:
     def __init__(self, url, workshop_id, token):
         self.url, self.workshop_id, self.token = url, workshop_id, token
         self.snapshots, self.events, self.presence, self.closed = [], [], [], []
+        self.drags = []
         self._changed = threading.Condition()
         self.listen(socketio.Client(reconnection=False))
 
@@ -150,7 +151,8 @@ class Client:
         """Use `sio` as this client's socket, recording what the server sends on it."""
         self.sio = sio
         for name, into in ((p.SNAPSHOT, self.snapshots), (p.EVENT, self.events),
-                           (p.PRESENCE, self.presence), (p.CLOSED, self.closed)):
+                           (p.PRESENCE, self.presence), (p.CLOSED, self.closed),
+                           (p.DRAG, self.drags)):
             sio.on(name, lambda data, into=into: self._record(into, data))
 
     def _record(self, into, data):

@@ -2,27 +2,12 @@
 
 import threading
 import time
-import uuid
 
 import pytest
 
 from cocreate import protocol as p
 
-GOALS, FRICTION, PLATFORM = 0, 2, 3  # step indexes of the co-creation format
-
-
-def new_id():
-    return str(uuid.uuid4())
-
-
-def ok(ack):
-    assert ack["ok"] is True, ack
-    return ack
-
-
-def refused(ack, code):
-    assert ack["ok"] is False and ack["error"]["code"] == code, ack
-    return ack["error"]
+from support import FRICTION, GOALS, PLATFORM, new_id, ok, refused
 
 
 class Room:
