@@ -42,7 +42,8 @@ function fit(board) {
   if (area) { // a canvas keeps its proportions: as wide as fits below the step header
     document.body.classList.remove("crowded");
     const room = window.innerHeight - area.getBoundingClientRect().top - 40;
-    area.style.width = `${Math.min(board.clientWidth, (room * 16) / 9)}px`;
+    // On a small screen the board scrolls rather than shrinking past legibility.
+    area.style.width = `${Math.max(480, Math.min(board.clientWidth, (room * 16) / 9))}px`;
     return;
   }
   const notes = board.querySelectorAll(".note").length;
