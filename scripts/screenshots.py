@@ -11,7 +11,7 @@ from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
-from conftest import LiveServer  # noqa: E402  (the test suite's live-server helper)
+from support import LiveServer  # noqa: E402  (the test suite's live-server helper)
 
 OUT = ROOT / "docs" / "screenshots"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -98,7 +98,31 @@ def shoot(browser, base):
     projector.wait_for_selector('[data-bind="board"]:not([data-fit])')
     projector.screenshot(path=OUT / "projector-lanes.png", animations="disabled")
     people[1].screenshot(path=OUT / "board-lanes.png", animations="disabled")
+    shoot_canvas(page, projector, people)
     print(f"screenshots in {OUT}")
+
+
+def shoot_canvas(page, projector, people):
+    """Step 4 as a canvas: the facilitator's board, a phone, and the projector mid-drag."""
+    page.bring_to_front()
+    page.select_option('[data-bind="layout-select"]', "canvas")
+    for view in (page, projector, *people):
+        view.wait_for_selector(".canvas-area .note")
+    page.screenshot(path=OUT / "canvas-facilitate.png", animations="disabled")
+    people[0].bring_to_front()
+    people[0].screenshot(path=OUT / "canvas-phone.png", full_page=True, animations="disabled")
+    pieter = people[1]
+    pieter.bring_to_front()
+    note = pieter.locator(".canvas-area .note", has_text=PLATFORM[2][1])
+    box = note.bounding_box()
+    pieter.mouse.move(box["x"] + 20, box["y"] + 20)
+    pieter.mouse.down()
+    pieter.mouse.move(box["x"] + 140, box["y"] + 160, steps=12)
+    projector.bring_to_front()
+    projector.locator(".drag-by").wait_for()
+    projector.screenshot(path=OUT / "canvas-projector.png", animations="disabled")
+    pieter.bring_to_front()
+    pieter.mouse.up()
 
 
 if __name__ == "__main__":

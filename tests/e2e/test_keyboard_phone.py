@@ -49,6 +49,7 @@ def test_everything_a_participant_does_works_with_the_keyboard_on_a_phone(
     # Edit it and move it to another lane, keyboard only.
     tab_to(page, mine.get_by_role("button", name="Bewerken"))
     page.keyboard.press("Enter")
+    expect(page.locator("form.note-edit textarea")).to_be_focused()  # the form takes over
     page.keyboard.press("Control+a")
     page.keyboard.type("Vaste inloopuren op dinsdag")
     page.keyboard.press("Tab")

@@ -46,6 +46,7 @@ class Scene(Workshop):
             p.NOTE_ADD: {"id": new_id(), "step": 0, "text": "Nieuw"},
             p.NOTE_EDIT: {"id": self.fac_note, "text": "Anders"},
             p.NOTE_MOVE: {"id": self.fac_note, "x": 0.5, "y": 0.5},
+            p.NOTE_DRAG: {"id": self.fac_note, "x": 0.4, "y": 0.4},
             p.NOTE_REMOVE: {"id": self.fac_note},
             p.NOTE_GROUP: {"ids": [self.fac_note], "title": "Nieuwe groep"},
             p.NOTE_UNGROUP: {"id": self.cluster},
