@@ -29,11 +29,11 @@ export function edit(notes, id) {
     form.append(laneLabel);
   }
   const row = el("div", "row");
-  const save = el("button", "button primary small", t("note_save"));
-  save.type = "submit";
+  const submit = el("button", "button primary small", t("note_save"));
+  submit.type = "submit";
   const cancel = el("button", "button small", t("note_cancel"));
   cancel.type = "button";
-  row.append(save, cancel);
+  row.append(submit, cancel);
   form.append(row);
   const finish = () => notes.board.endEdit(id, form, note);
   form.addEventListener("submit", (event) => {
