@@ -11,8 +11,12 @@ from fpdf import FPDF
 from fpdf.enums import CellBordersLayout
 from fpdf.fonts import FontFace
 
+from .picture import NOTE_RGB
+
 FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"))
 INK = (31, 41, 51)
+LINE_GREY = (217, 212, 199)
+CLUSTER_FILL = (235, 245, 240)
 SOFT = (82, 96, 109)
 ACCENT = (11, 110, 79)
 HEADER_FILL = (227, 241, 234)
@@ -73,7 +77,55 @@ def render_pdf(plan, t, format_date):
     _heading(pdf, plan, t, format_date)
     _actions(pdf, plan, t, format_date)
     _said(pdf, plan, t)
+    for step in plan["steps"]:
+        if step["picture"]:
+            _picture(pdf, step, t)
     return bytes(pdf.output())
+
+
+PICTURE_WIDTH = 261  # mm of a landscape A4 page between its margins
+
+
+def _picture(pdf, step, t):
+    """A canvas step as the room left it, on a landscape page of its own."""
+    picture = step["picture"]
+    pdf.add_page(orientation="L")
+    _text(pdf, f"{step['index'] + 1}. {step['title']} · {t('plan_canvas')}", size=12, style="B",
+          height=7)
+    scale = PICTURE_WIDTH / picture["width"]
+    left, top = pdf.l_margin, pdf.get_y() + 2
+
+    def box(shape):
+        return (left + shape["x"] * scale, top + shape["y"] * scale,
+                shape["width"] * scale, shape.get("height", picture["height"]) * scale)
+
+    pdf.set_draw_color(*LINE_GREY)
+    pdf.rect(left, top, PICTURE_WIDTH, picture["height"] * scale)
+    for lane in picture["lanes"]:
+        x, y, _w, _h = box({**lane, "y": 0})
+        pdf.line(x, y, x, y + picture["height"] * scale)
+        pdf.set_xy(x + 1.5, y + 1.5)
+        pdf.set_font(pdf.family, "B", 8)
+        pdf.set_text_color(*SOFT)
+        pdf.cell(lane["width"] * scale - 3, 4, pdf.clean(lane["title"].upper()))
+    pdf.set_draw_color(*ACCENT)
+    for cluster in picture["clusters"]:
+        x, y, w, h = box(cluster)
+        pdf.set_fill_color(*CLUSTER_FILL)
+        pdf.rect(x, y, w, h, style="DF")
+        pdf.set_xy(x + 1, y + 0.8)
+        pdf.set_font(pdf.family, "B", 7.5)
+        pdf.set_text_color(*ACCENT)
+        pdf.cell(w - 2, 3.6, pdf.clean(cluster["title"] or t("cluster_untitled")))
+    for note in picture["notes"]:
+        x, y, w, h = box(note)
+        pdf.set_fill_color(*NOTE_RGB.get(note["color"], NOTE_RGB["yellow"]))
+        pdf.rect(x, y, w, h, style="F")
+        pdf.set_font(pdf.family, "", 7)
+        pdf.set_text_color(*INK)
+        for number, line in enumerate(note["lines"]):
+            pdf.set_xy(x + 1.2, y + 1.2 + number * 3.1)
+            pdf.cell(w - 2.4, 3.1, pdf.clean(line))
 
 
 def _text(pdf, text, size=10, style="", color=INK, height=LINE):

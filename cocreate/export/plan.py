@@ -9,6 +9,8 @@ title), so loose notes never read as part of the cluster above them.
 
 from datetime import date
 
+from .picture import canvas_picture
+
 
 def _note(note, workshop):
     author = None
@@ -16,7 +18,8 @@ def _note(note, workshop):
         author = workshop.participants[note.author_id].name
     closed = workshop.steps[note.step].vote_state == "closed"
     return {"id": note.id, "text": note.text, "author": author, "lane": note.lane,
-            "votes": workshop.tally(note.id) if closed else None, "group": note.group}
+            "votes": workshop.tally(note.id) if closed else None, "group": note.group,
+            "color": note.color, "x": note.x, "y": note.y}
 
 
 def _by_votes(notes):
@@ -28,7 +31,7 @@ def _step(index, step, workshop):
     if step.hidden:
         return {"index": index, "title": step.title, "prompt": step.prompt, "lanes": step.lanes,
                 "private": len(notes), "clusters": [], "notes": [], "by_lane": [],
-                "headed": False}
+                "headed": False, "picture": None}
     shown = [_note(note, workshop) for note in notes]
     clusters = []
     for cluster in workshop.clusters.values():
@@ -40,7 +43,11 @@ def _step(index, step, workshop):
     return {"index": index, "title": step.title, "prompt": step.prompt, "lanes": step.lanes,
             "private": 0, "clusters": sorted(clusters, key=lambda c: -c["votes"]),
             "notes": loose, "by_lane": _by_lane(loose, step.lanes),
-            "headed": bool(clusters or step.lanes)}
+            "headed": bool(clusters or step.lanes),
+            # A canvas step also shows as the room left it.
+            "picture": canvas_picture(step, shown, {c.id: c.title for c in workshop.clusters.values()
+                                                    if c.step == index})
+            if step.current_layout() == "canvas" and shown else None}
 
 
 def _by_lane(loose, lanes):

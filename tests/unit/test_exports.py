@@ -643,3 +643,39 @@ def test_restore_refuses_broken_references_as_invalid(case):
         restore(data, "w2", "XYZ789", NOW)
     assert caught.value.code == "invalid"
     assert caught.value.fields
+
+
+def canvas_workshop():
+    """Step 4 as a canvas with a cluster, and a hostile note text."""
+    workshop = make_workshop()
+    run(workshop, "fac", p.STEP_EDIT, {"index": PLATFORM, "layout": "canvas"})
+    first = add(workshop, "ann", PLATFORM, "Koffiegesprek met de directie", lane="dialogue")
+    second = add(workshop, "bob", PLATFORM, HOSTILE, lane="reflection", color="pink")
+    run(workshop, "fac", p.NOTE_GROUP, {"ids": [first], "title": "Samen praten"})
+    return workshop, first, second
+
+
+def test_the_plan_page_draws_a_canvas_step_as_the_room_left_it():
+    workshop, _first, _second = canvas_workshop()
+    page = plan_page(build_plan(workshop, TODAY))
+    figure = page[page.index('<figure class="canvas-picture">'):page.index("</figure>")]
+    assert "Koffiegesprek met" in figure and "Samen praten" in figure
+    assert "DIALOOG" in figure and "canvas-note note-pink" in figure
+    assert "<script>" not in figure and "&lt;script&gt;" in figure
+    assert "2 notities op hun plek" in figure
+    # A step that is no canvas gets no picture.
+    assert page.count('<figure class="canvas-picture">') == 1
+
+
+def test_the_pdf_shows_each_canvas_step_on_a_landscape_page_legible_at_a4():
+    workshop, _first, _second = canvas_workshop()
+    reader = PdfReader(io.BytesIO(render_pdf(build_plan(workshop, TODAY), T, FORMAT_DATE)))
+    last = reader.pages[-1]
+    assert last.mediabox.width > last.mediabox.height  # landscape
+    text = last.extract_text()
+    assert "het canvas zoals de groep het achterliet" in text
+    assert "Koffiegesprek met" in text and "Samen praten" in text and "DIALOOG" in text
+    sizes = []
+    last.extract_text(visitor_text=lambda _text, _cm, _tm, font, size: sizes.append(size))
+    assert min(size for size in sizes if size) >= 7  # points: legible on paper
+    assert all(page.mediabox.width < page.mediabox.height for page in reader.pages[:-1])
