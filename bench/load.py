@@ -23,6 +23,9 @@ Scenarios (see SCENARIOS):
   starting to connect until the `snapshot` has arrived, over many joins.
 - render-300 (cocreate only): a board of 300 notes opened in headless
   Chromium; run by bench/render.py, which builds the workshop with `Bench`.
+- drag: 25 workshops of 20, three people per workshop dragging at 30 frames a
+  second; frame latency until every other participant has the `drag` message,
+  no frame in the database, every drop stored (bench/drag.py).
 """
 
 import argparse
@@ -70,8 +73,11 @@ SCENARIOS = {
                      "quick_joins": 10},
     "render-300": {"kind": "render", "notes": 300, "writers": 15, "loads": 10,
                    "quick_loads": 3},
+    # bench/drag.py: three people per workshop drag a note at 30 frames a second.
+    "drag": {"kind": "drag", "workshops": 25, "participants": 20, "draggers": 3, "rate": 30,
+             "duration": 10.0, "quick_duration": 3.0},
 }
-RELAY_SCENARIOS = ("broadcast-20", "broadcast-100", "broadcast-500")
+RELAY_SCENARIOS = ("broadcast-20", "broadcast-100", "broadcast-500", "drag")
 BROWSER_SCENARIOS = ("render-300",)
 
 WORDS = ("klant", "moeite", "plezier", "samen", "team", "doel", "dialoog", "transparantie",
@@ -344,8 +350,10 @@ class Sent:
 class Bench:
     """One scenario against one server."""
 
-    def __init__(self, target, url, pid, quick, profile=None, idle=False, gil=False):
+    def __init__(self, target, url, pid, quick, profile=None, idle=False, gil=False,
+                 database=None):
         self.target, self.url, self.quick = target, url.rstrip("/"), quick
+        self.database = database  # cocreate's SQLite file, read to prove frames never reach it
         self.monitor = Monitor(pid)
         self.profiler = Profiler(pid, profile, idle, gil)
         self.http = None
@@ -444,8 +452,11 @@ class Bench:
         self.open_http()
         self.monitor.start()
         try:
+            from .drag import drag  # it builds on this module
+
             runner = {"broadcast": self.broadcast, "vote": self.vote_storm,
-                      "snapshot": self.snapshot_joins}[spec["kind"]]
+                      "snapshot": self.snapshot_joins,
+                      "drag": lambda spec: drag(self, spec, self.database)}[spec["kind"]]
             result = await runner(spec)
         finally:
             self.profiler.stop()
@@ -799,6 +810,7 @@ def main(argv=None):
                         help="with --profile: only samples holding the GIL (threading mode)")
     parser.add_argument("--time-limit", type=float, default=300.0,
                         help="give up after this many seconds")
+    parser.add_argument("--database", help="cocreate's SQLite file (drag: frames never reach it)")
     args = parser.parse_args(argv)
     if not args.url.startswith(("http://127.", "http://localhost")):
         parser.error("loads go to loopback only")
@@ -806,7 +818,7 @@ def main(argv=None):
 
     async def bounded():
         bench = Bench(args.target, args.url, args.pid, args.quick, profile=args.profile,
-                      idle=args.profile_idle, gil=args.profile_gil)
+                      idle=args.profile_idle, gil=args.profile_gil, database=args.database)
         return await asyncio.wait_for(bench.run(args.scenario), args.time_limit)
 
     try:

@@ -57,6 +57,22 @@ def make_app(mode):
         sio.emit("event", {"seq": seq, "type": "note.added", "data": data}, to=room)
         return {"ok": True, "seq": seq}
 
+    @sio.on("note:drag")
+    def note_drag(sid, payload):
+        # A drag frame to everyone else in the room, with who drags, as cocreate sends it.
+        sio.emit("drag", {"id": payload.get("id"), "x": payload.get("x"), "y": payload.get("y"),
+                          "by": {"id": sid[:16], "name": "P000"}}, to=rooms[sid], skip_sid=sid)
+        return {"ok": True}
+
+    @sio.on("note:move")
+    def note_move(sid, payload):
+        room = rooms[sid]
+        seq = seqs[room] = seqs.get(room, 0) + 1
+        data = {"id": payload.get("id"), "step": 0, "x": payload.get("x"), "y": payload.get("y"),
+                "lane": None, "group": None}
+        sio.emit("event", {"seq": seq, "type": "note.moved", "data": data}, to=room)
+        return {"ok": True, "seq": seq}
+
     def healthz(environ, start_response):
         start_response("200 OK", [("Content-Type", "application/json")])
         return [b'{"status": "ok", "relay": true}']

@@ -13,10 +13,11 @@ import json
 import sys
 
 RATIO_BAR = 1.5
+DRAG_CPU_BAR = 1.3  # server CPU per delivered drag frame, cocreate / relay
 SNAPSHOT_BAR_MS = 100.0
 MODE_ORDER = {"eventlet": 0, "gevent": 1, "threading": 2}
 SCENARIO_ORDER = {"broadcast-20": 0, "broadcast-100": 1, "broadcast-500": 2, "vote-storm": 3,
-                  "snapshot-300": 4, "render-300": 5}
+                  "snapshot-300": 4, "render-300": 5, "drag": 6}
 
 
 def _ms(value):
@@ -225,6 +226,8 @@ def markdown(documents):
                  "*inconclusive*.")
     lines.append("")
 
+    lines += _drag_rows(runs, verdicts)
+
     lines += ["## Vote storm (cocreate only; absolute numbers)", "",
               "| mode | voters × budget | all acked | ack p50 / p99 ms | vote.changed to all "
               "p50 / p99 ms | lost | tallies exact | over-budget cast refused | server CPU ms per "
@@ -324,6 +327,53 @@ def markdown(documents):
     lines.append(f"- server tracebacks in all runs: {tracebacks}")
     lines.append("")
     return "\n".join(lines) + "\n"
+
+
+def _drag_rows(runs, verdicts):
+    """The drag scenario: frame p99 and server CPU per frame against the relay; no frame in
+    the database; every drop stored."""
+    lines = ["## Drag frames (p99 ≤ 1.5× relay, server CPU per frame ≤ 1.3× relay, no frame "
+             "stored, every drop stored)", "",
+             "| mode | draggers | cocreate p50 / p99 ms | relay p50 / p99 ms | **p99 ratio** | "
+             "server CPU µs per frame cocreate / relay | **CPU ratio** | lost cocreate / relay | "
+             "database unchanged by frames | drops stored | bar |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
+    for mode, cc in _by_mode(runs, "drag"):
+        relay = runs.get((mode, "drag", "relay"))
+        if not cc.get("ok") or not (relay or {}).get("ok"):
+            lines.append(_failed_row(mode, cc if not cc.get("ok") else relay, 9))
+            verdicts.append((f"drag, {mode}", False, "failed"))
+            continue
+        p99 = cc["latency_all_ms"]["p99"] / relay["latency_all_ms"]["p99"]
+        cost_cc, cost_relay = cc["server_cpu_us_per_delivery"], relay["server_cpu_us_per_delivery"]
+        cpu = cost_cc / cost_relay if cost_cc and cost_relay else None
+        drops = cc["drops"]
+        kept = drops["stored"] == drops["sent"] == drops["acked_ok"]
+        clean = cc["database"]["unchanged"] is True
+        lost = cc["deliveries"]["lost"]
+        ok = p99 <= RATIO_BAR and cpu is not None and cpu <= DRAG_CPU_BAR and clean and kept \
+            and not lost
+        if not ok and (_busy(cc) or _busy(relay)) and clean and kept and not lost:
+            ok = None
+        params = cc["params"]
+        verdicts.append((f"drag, {params['workshops']}×{params['draggers_per_workshop']} "
+                         f"draggers, {mode}", ok,
+                         f"p99 ratio {p99:.2f}, CPU ratio {cpu:.2f}" if cpu else "no CPU"))
+        lines.append(
+            f"| {mode} | {params['workshops'] * params['draggers_per_workshop']} at "
+            f"{params['frames_per_s_each']}/s | {_ms(cc['latency_all_ms']['p50'])} / "
+            f"{_ms(cc['latency_all_ms']['p99'])} | {_ms(relay['latency_all_ms']['p50'])} / "
+            f"{_ms(relay['latency_all_ms']['p99'])} | **{p99:.2f}** | "
+            f"{cost_cc:.0f} / {cost_relay:.0f} | **{cpu:.2f}** | {lost} / "
+            f"{relay['deliveries']['lost']} | {'yes' if clean else '**no**'} | "
+            f"{drops['stored']} of {drops['sent']} | {_verdict(ok)} |")
+    lines += ["", "Drag load: 25 workshops of 20, three people per workshop each sending 30 "
+              "`note:drag` frames a second (2,250 frames/s, each to 19 others). A frame's latency "
+              "runs from its emit until every other participant of the workshop has the `drag` "
+              "message; the relay relays the same frames. The database is read before and after "
+              "the frames (row counts, every workshop's `seq`): frames never reach it. Then each "
+              "dragger drops the note, and every drop must be in the workshop's snapshot.", ""]
+    return lines
 
 
 def _gen2(run):

@@ -136,6 +136,8 @@ def run_one(mode, scenario, target, quick, workdir, profile_dir=None, idle=False
         command = [sys.executable, "-m", "bench.load", "--target", target, "--url", server.url,
                    "--pid", str(server.pid), "--scenario", scenario, "--out", str(out),
                    "--time-limit", str(LOAD_TIME_LIMIT)]
+        if target == "cocreate":
+            command += ["--database", str(server.instance / "cocreate.sqlite3")]
         if profile_dir is not None:
             kind = "idle" if idle else "cpu"
             command += ["--profile",

@@ -47,7 +47,7 @@ class Server:
 
     def start(self):
         """Start the server and wait until /healthz answers; returns self."""
-        instance = self.workdir / f"instance-{self.kind}-{self.mode}-{self.port}"
+        instance = self.instance = self.workdir / f"instance-{self.kind}-{self.mode}-{self.port}"
         instance.mkdir(parents=True, exist_ok=True)
         env = {**os.environ, "COCREATE_INSTANCE_PATH": str(instance), "PORT": str(self.port),
                "HOST": "127.0.0.1", "COCREATE_ASYNC_MODE": self.mode, "PYTHONUNBUFFERED": "1"}
