@@ -274,3 +274,13 @@ def snapshot_note(snapshot, note_id):
     found = [n for n in snapshot["notes"] if n["id"] == note_id]
     assert len(found) == 1, (note_id, snapshot["notes"])
     return found[0]
+
+
+class Clock:
+    """A clock a test moves by hand (`clock.now += 3`)."""
+
+    def __init__(self, now=100.0):
+        self.now = now
+
+    def __call__(self):
+        return self.now

@@ -2,15 +2,7 @@
 
 from cocreate.holds import LocalHolds
 
-
-class Clock:
-    """A clock the test moves by hand."""
-
-    def __init__(self):
-        self.now = 100.0
-
-    def __call__(self):
-        return self.now
+from support import Clock
 
 
 def test_a_held_note_is_refused_to_someone_else_and_names_the_holder():

@@ -2,15 +2,7 @@
 
 from cocreate.realtime import Strikes
 
-
-class Clock:
-    """A clock the test moves by hand."""
-
-    def __init__(self):
-        self.now = 0.0
-
-    def __call__(self):
-        return self.now
+from support import Clock
 
 
 def test_more_than_the_limit_within_the_window_cuts_off():
