@@ -39,6 +39,8 @@ def create_app(test_config=None):
         # More refused messages than this within the window (seconds) disconnect a socket.
         STRIKE_LIMIT=50, STRIKE_WINDOW=60.0,
         CREATE_LIMIT="60 per hour",
+        # An owner's update link: updates per link, and requests for links per address.
+        UPDATE_LIMIT="20 per minute", LINK_LIMIT="120 per minute",
         # Reverse proxies in front (nginx: 1) whose X-Forwarded-For/-Proto/-Host to trust.
         PROXIES=0,
         # The address participants use, when this server knows it (a hosted installation).
@@ -54,6 +56,8 @@ def create_app(test_config=None):
         app.config["DATABASE_URL"] = "sqlite:///" + os.path.join(app.instance_path,
                                                                  "cocreate.sqlite3")
     app.extensions["cocreate.store"] = Store(app.config["DATABASE_URL"])
+    from .links import secret_key
+    app.extensions["cocreate.secret"] = secret_key(app.config, app.instance_path)
 
     from . import realtime, web  # noqa: F401  (registers handlers and routes)
     app.register_blueprint(web.bp)

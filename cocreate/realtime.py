@@ -8,6 +8,7 @@ request, and building one for every command cost ~0.25 ms of the ~1.5 ms a note 
 from arrival to broadcast (bench/, broadcast-20).
 """
 
+import functools
 import logging
 import time
 from collections import deque
@@ -20,7 +21,9 @@ from marshmallow import ValidationError
 from . import dragging, presence
 from . import protocol as p
 from .access import request_token, store, store_of
+from .addresses import room_address
 from .dragging import holds_of
+from .links import add_links
 from .broadcast import connections, online_here, participant_room, publish, workshop_room
 from .domain import DomainError
 from .extensions import socketio
@@ -85,6 +88,7 @@ class Connection:
     strikes: Strikes
     drag_strikes: Strikes  # refused drag frames: bunched frames of a real drag are no flood
     held: set = field(default_factory=set)  # notes this socket holds while dragging
+    links: object = None  # adds this viewer's links to its snapshots (`links.add_links`)
 
     @classmethod
     def open(cls, workshop_id, participant_id, config):
@@ -132,7 +136,14 @@ def on_connect(auth=None):
     connections[request.sid] = Connection.open(workshop_id, viewer.id, current_app.config)
     join_room(workshop_room(workshop_id))
     join_room(participant_room(viewer.id))
-    store().snapshot(workshop_id, viewer.id, deliver=lambda snap: emit(p.SNAPSHOT, snap))
+    connection = connections[request.sid]
+    config = current_app.config
+    connection.links = functools.partial(
+        add_links, key=current_app.extensions["cocreate.secret"],
+        base=room_address(request.host_url, config["LISTEN_HOST"], config["PUBLIC_URL"],
+                          proxied=bool(config["PROXIES"])).base)
+    store().snapshot(workshop_id, viewer.id, deliver=lambda snap: emit(p.SNAPSHOT, snap),
+                     decorate=connection.links)
     _presence(workshop_id)
 
 
@@ -166,7 +177,8 @@ def _run(workshops, holds, sid, name, args):
         return _failure("invalid", "Some fields are not right.", err.messages)
     try:
         if name == p.SYNC:
-            snap = workshops.snapshot(connection.workshop_id, connection.participant_id)
+            snap = workshops.snapshot(connection.workshop_id, connection.participant_id,
+                                      decorate=connection.links)
             return {"ok": True, "seq": snap["seq"], "snapshot": snap}
         if name == p.NOTE_DRAG:
             return dragging.relay(workshops, holds, connection, sid, payload)

@@ -191,6 +191,21 @@ class ActionEdit(StrictSchema):
             raise ValidationError("Give something of the action to change.", "_schema")
 
 
+class ActionProgress(StrictSchema):
+    """What an owner sends through their update link: a status, a short note, or both."""
+
+    status = fields.String(validate=validate.OneOf(ACTION_STATUSES))
+    text = _text(p.PROGRESS_MAX)
+
+    @validates_schema
+    def _something_to_report(self, data, **kwargs):
+        if not data:
+            raise ValidationError("Give a status or a short note.", "_schema")
+
+
+action_progress = ActionProgress()
+
+
 class Empty(StrictSchema):
     """Commands without a payload: `{}` (or nothing)."""
 
@@ -228,6 +243,7 @@ COMMAND_SCHEMAS = {
     p.ACTION_ADD: ActionAdd(),
     p.ACTION_EDIT: ActionEdit(),
     p.ACTION_REMOVE: NoteRemove(),
+    p.ACTION_RELINK: NoteRemove(),
     p.STEP_GO: StepGo(),
     p.WORKSHOP_EDIT: WorkshopEdit(),
     p.WORKSHOP_LOCK: WorkshopLock(),

@@ -2,7 +2,7 @@
 
 from .. import protocol as p
 from .errors import forbidden, invalid, not_found
-from .rules import created_before, require_writable
+from .rules import created_before, require_facilitator, require_writable
 from .views import action_view
 from .workshop import Action, Event
 
@@ -53,6 +53,8 @@ def edit_action(workshop, actor, payload, now):
     require_writable(workshop, actor, now)
     owner = _owner(workshop, payload["owner"]) if "owner" in payload else None
     note_ids = _source_notes(workshop, payload["note_ids"]) if "note_ids" in payload else None
+    if "status" in payload and payload["status"] != action.status:
+        action.progress.append({"at": now, "status": payload["status"], "text": ""})
     for name in ("title", "due", "status"):
         if name in payload:
             setattr(action, name, payload[name])
@@ -71,3 +73,24 @@ def remove_action(workshop, actor, payload, now):
     require_writable(workshop, actor, now)
     action.removed = True
     return [Event(p.ACTION_REMOVED, {"id": action.id})]
+
+
+def relink_action(workshop, actor, payload, now):
+    """`action:relink`: the facilitator revokes an action's update link and makes a new one."""
+    require_facilitator(actor)
+    action = _live_action(workshop, payload["id"])
+    action.link += 1
+    return [Event(p.ACTION_EDITED, action_view(action, workshop))]
+
+
+def report_progress(workshop, action_id, status, text, now):
+    """The owner's update through their link (no participant): a status, a note, or both.
+
+    Every report joins the action's history; the board sees it as `action.edited`.
+    """
+    action = _live_action(workshop, action_id)
+    if status is None and not text:
+        raise invalid("text", "Give a status or a short note.")
+    action.status = status or action.status
+    action.progress.append({"at": now, "status": action.status, "text": text or ""})
+    return [Event(p.ACTION_EDITED, action_view(action, workshop))]

@@ -44,6 +44,7 @@ COMMANDS = {
     p.ACTION_ADD: actions.add_action,
     p.ACTION_EDIT: actions.edit_action,
     p.ACTION_REMOVE: actions.remove_action,
+    p.ACTION_RELINK: actions.relink_action,
     p.STEP_GO: steps.go_to_step,
     p.STEP_EDIT: steps.edit_step,
     p.TIMER_START: timer.start_timer,

@@ -88,7 +88,8 @@ def action_view(action, workshop):
                 and workshop.steps[workshop.notes[note_id].step].vote_state == "closed")
     return {"id": action.id, "title": action.title, "owner": owner, "due": action.due,
             "status": action.status, "note_ids": list(action.note_ids),
-            "created_by": action.created_by, "votes": votes}
+            "created_by": action.created_by, "votes": votes,
+            "progress": [dict(entry) for entry in action.progress]}
 
 
 def step_counts(workshop, index):

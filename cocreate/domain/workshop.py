@@ -8,7 +8,7 @@ ROLES = (FACILITATOR, PARTICIPANT)
 
 DEFAULT_COLOR = "yellow"  # of the protocol's PALETTE
 
-ACTION_STATUSES = ("open", "done")
+ACTION_STATUSES = ("open", "doing", "done", "blocked")
 # How long a workshop is kept: days after the last activity, or one day after the
 # facilitator first downloaded the plan.
 RETENTIONS = {"7d": 7, "30d": 30, "90d": 90, "after_download": 1}
@@ -99,6 +99,8 @@ class Action:
     note_ids: list = field(default_factory=list)
     created_at: str = ""
     removed: bool = False
+    progress: list = field(default_factory=list)  # [{at, status, text}], oldest first
+    link: int = 1  # the generation of the owner's update link; a new one revokes the old
 
 
 @dataclass
@@ -128,6 +130,7 @@ class Workshop:
     created_at: str = ""
     timer: dict | None = None
     retention: str = "30d"
+    calendar_link: int = 1  # the generation of the calendar feed's address
     participants: dict = field(default_factory=dict)
     notes: dict = field(default_factory=dict)
     clusters: dict = field(default_factory=dict)

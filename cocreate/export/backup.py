@@ -12,11 +12,15 @@ from ..domain import Action, Cluster, DomainError, Note, Participant, Step, Work
 from ..domain.workshop import ACTION_STATUSES, ANONYMITY_MODES, RETENTIONS, REVEAL_MODES, ROLES
 from ..domain.formats import LANGUAGES
 from ..protocol import (ACTION_TITLE_MAX, BUDGET_MAX, CLUSTER_TITLE_MAX, GOAL_MAX, ID_MAX, KEY_MAX,
-                        LANE_MAX, LANES_MAX, NAME_MAX, NOTE_MAX, OWNER_MAX, PALETTE, PROMPT_MAX,
+                        LANE_MAX, LANES_MAX, NAME_MAX, NOTE_MAX, OWNER_MAX, PALETTE, PROGRESS_MAX,
+                        PROMPT_MAX,
                         STEP_INDEX_MAX, TIME_MAX, TITLE_MAX)
 
 BACKUP_FORMAT = "cocreate.workshop"
-BACKUP_VERSION = 1
+# 2: actions carry their progress history (statuses open, doing, done, blocked).
+# Version 1 backups still import: their actions start without history.
+BACKUP_VERSION = 2
+BACKUP_VERSIONS = (1, 2)
 LIMIT = 5000
 
 
@@ -52,7 +56,8 @@ def backup(workshop):
         "actions": [{"id": a.id, "title": a.title, "owner_id": a.owner_id,
                      "owner_name": a.owner_name, "due": a.due, "status": a.status,
                      "note_ids": [i for i in a.note_ids if i in shown_ids],
-                     "created_by": a.created_by, "created_at": a.created_at}
+                     "created_by": a.created_by, "created_at": a.created_at,
+                     "progress": [dict(entry) for entry in a.progress]}
                     for a in workshop.actions.values() if not a.removed],
     }
 
@@ -131,6 +136,15 @@ class _Cluster(_Strict):
     title = _str(CLUSTER_TITLE_MAX, required=True)
 
 
+PROGRESS_ENTRIES_MAX = 1000
+
+
+class _Progress(_Strict):
+    at = _str(TIME_MAX, required=True)
+    status = fields.String(required=True, validate=validate.OneOf(ACTION_STATUSES))
+    text = _str(PROGRESS_MAX, required=True)
+
+
 class _Action(_Strict):
     id = _id(required=True)
     title = fields.String(required=True, validate=validate.Length(min=1, max=ACTION_TITLE_MAX))
@@ -141,13 +155,15 @@ class _Action(_Strict):
     note_ids = fields.List(_id(), required=True, validate=validate.Length(max=LIMIT))
     created_by = _id(required=True)
     created_at = _str(TIME_MAX, required=True)
+    progress = fields.List(fields.Nested(_Progress), load_default=list,
+                           validate=validate.Length(max=PROGRESS_ENTRIES_MAX))
 
 
 class BackupSchema(_Strict):
     """A whole `export.json`; unknown fields anywhere are refused."""
 
     format = fields.String(required=True, validate=validate.Equal(BACKUP_FORMAT))
-    version = fields.Integer(strict=True, required=True, validate=validate.Equal(BACKUP_VERSION))
+    version = fields.Integer(strict=True, required=True, validate=validate.OneOf(BACKUP_VERSIONS))
     workshop = fields.Nested(_Workshop, required=True)
     steps = fields.List(fields.Nested(_Step), required=True, validate=validate.Length(min=1, max=20))
     participants = fields.List(fields.Nested(_Participant), required=True,
@@ -221,7 +237,8 @@ def restore(data, workshop_id, join_code, now):
             id=item["id"], title=item["title"], created_by=item["created_by"],
             owner_id=item["owner_id"], owner_name=item["owner_name"],
             due=item["due"].isoformat() if item["due"] else None, status=item["status"],
-            note_ids=list(item["note_ids"]), created_at=item["created_at"])
+            note_ids=list(item["note_ids"]), created_at=item["created_at"],
+            progress=[dict(entry) for entry in item["progress"]])
     return workshop
 
 

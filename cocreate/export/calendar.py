@@ -2,16 +2,23 @@
 
 from datetime import date, datetime, timedelta, timezone
 
-from icalendar import Calendar, Event
+from icalendar import Alarm, Calendar, Event
+
+STABLE_STAMP = datetime(2026, 1, 1, tzinfo=timezone.utc)
 
 
-def render_ics(plan, t, host):
-    """An .ics calendar; every action with a due date becomes an all-day event on that day."""
+def render_ics(plan, t, host, update_urls=None, stable=False):
+    """An .ics calendar; every action with a due date becomes an all-day event on that day.
+
+    With `update_urls` (action id → its owner's update link) each event carries its link
+    and a reminder the day before, as the subscribable feed does. `stable` keeps the bytes
+    the same while the plan is, so a feed's ETag only changes with the plan.
+    """
     calendar = Calendar()
     calendar.add("prodid", "-//cocreate//action plan//NL")
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", f"{plan['title']} · {t('plan_heading')}")
-    stamp = datetime.now(timezone.utc).replace(microsecond=0)
+    stamp = STABLE_STAMP if stable else datetime.now(timezone.utc).replace(microsecond=0)
     for action in plan["actions"]:
         if not action["due"]:
             continue
@@ -25,8 +32,21 @@ def render_ics(plan, t, host):
         lines = [f"{t('col_owner')}: {action['owner'] or t('plan_no_owner')}",
                  f"{t('col_status')}: {t('status_' + action['status'])}",
                  f"{t('col_votes')}: {action['votes']}"]
+        if action.get("progress"):
+            latest = action["progress"][-1]
+            if latest["text"]:
+                lines.append(f"{t('action_latest')}: {latest['text']}")
         lines += [f"- {source['text']}" for source in action["sources"]]
         lines.append(f"{plan['title']}")
+        link = (update_urls or {}).get(action["id"])
+        if link:
+            lines.append(f"{t('action_update_link')}: {link}")
+            event.add("url", link)
+            reminder = Alarm()
+            reminder.add("action", "DISPLAY")
+            reminder.add("description", action["title"])
+            reminder.add("trigger", timedelta(days=-1))
+            event.add_component(reminder)
         event.add("description", "\n".join(lines))
         calendar.add_component(event)
     return calendar.to_ical()

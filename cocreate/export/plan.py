@@ -78,6 +78,7 @@ def _action(action, workshop):
             sources.append(_note(note, workshop))
     return {"id": action.id, "title": action.title, "owner": owner, "due": action.due,
             "status": action.status, "votes": sum(s["votes"] or 0 for s in sources),
+            "progress": [dict(entry) for entry in action.progress],
             "sources": sources}
 
 

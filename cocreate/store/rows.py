@@ -25,7 +25,7 @@ def load_workshop(conn, workshop_id):
         id=row.id, join_code=row.join_code, title=row.title, goal=row.goal,
         language=row.language, format=row.format, current_step=row.current_step,
         locked=row.locked, seq=row.seq, created_at=row.created_at, timer=row.timer,
-        retention=row.retention,
+        retention=row.retention, calendar_link=row.calendar_link,
         steps=[domain.Step(**{k: v for k, v in spec.items() if k in STEP_FIELDS})
                for spec in row.steps])
     for person in conn.execute(select(participants).where(
@@ -55,7 +55,8 @@ def load_workshop(conn, workshop_id):
             id=action.id, title=action.title, created_by=action.created_by,
             owner_id=action.owner_id, owner_name=action.owner_name, due=action.due,
             status=action.status, note_ids=list(action.note_ids),
-            created_at=action.created_at, removed=action.removed)
+            created_at=action.created_at, removed=action.removed,
+            progress=list(action.progress or []), link=action.link)
     return workshop
 
 
@@ -106,4 +107,5 @@ def action_row(action):
     """The columns of an action that commands change."""
     return {"title": action.title, "owner_id": action.owner_id, "owner_name": action.owner_name,
             "due": action.due, "status": action.status, "note_ids": list(action.note_ids),
-            "removed": action.removed}
+            "removed": action.removed, "progress": [dict(entry) for entry in action.progress],
+            "link": action.link}

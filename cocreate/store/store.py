@@ -126,19 +126,36 @@ class Store(Retention, Locking):
         with self._workshop_lock(workshop_id), self._reading() as conn:
             return copy.deepcopy(self._current(conn, workshop_id))
 
-    def snapshot(self, workshop_id, viewer_id, deliver=None):
+    def snapshot(self, workshop_id, viewer_id, deliver=None, decorate=None):
         """The workshop as this viewer may see it, with its `seq`.
 
         `deliver` is called with it before the workshop's lock is released (in
         all processes, on PostgreSQL), so no event of a later change can overtake it.
+        `decorate(view, workshop, viewer)` adds what only the web layer knows (links).
         """
         reading = self._reading_in_turn(workshop_id) if deliver else self._reading()
         with self._workshop_lock(workshop_id), reading as conn:
             workshop = self._current(conn, workshop_id)
-            view = domain.snapshot(workshop, workshop.participants[viewer_id], now_iso())
+            viewer = workshop.participants[viewer_id]
+            view = domain.snapshot(workshop, viewer, now_iso())
+            if decorate is not None:
+                decorate(view, workshop, viewer)
             if deliver is not None:
                 deliver(view)
             return view
+
+    def report_progress(self, workshop_id, action_id, status, text, publish=None):
+        """An owner's update through their link; returns the action as the board sees it."""
+        def change(conn, workshop):
+            events = domain.report_progress(workshop, action_id, status, text, now_iso())
+            for change_event in events:
+                workshop.seq += 1
+                change_event.seq = workshop.seq
+                PERSIST[change_event.type](conn, workshop, change_event)
+            return events
+
+        events, _seq = self._change(workshop_id, change, publish)
+        return events[-1].data
 
     def drag(self, workshop_id, person_id, note_id, check=True):
         """`Drag(hidden, by)` for `person_id` dragging a note; with `check`, a `DomainError`

@@ -27,6 +27,7 @@ workshops = Table(
     Column("downloaded_at", String(p.TIME_MAX)),
     Column("created_at", String(p.TIME_MAX), nullable=False),
     Column("updated_at", String(p.TIME_MAX), nullable=False, index=True),
+    Column("calendar_link", Integer, nullable=False, default=1, server_default="1"),
 )
 
 participants = Table(
@@ -97,6 +98,8 @@ actions = Table(
     Column("note_ids", JSON, nullable=False),
     Column("created_at", String(p.TIME_MAX), nullable=False),
     Column("removed", Boolean, nullable=False, default=False),
+    Column("progress", JSON, nullable=False, default=list, server_default="[]"),
+    Column("link", Integer, nullable=False, default=1, server_default="1"),
 )
 
 applied = Table(

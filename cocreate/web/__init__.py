@@ -4,11 +4,12 @@
 - pages.py       the landing page, joining, the boards, the join QR code
 - downloads.py   the plan page and its downloads
 - api.py         the JSON API
+- follow.py      after the workshop: an owner's update page, the calendar feed
 - errors.py      error answers, security headers, the same-origin check
 - rate_limits.py join-code guessing and creating workshops
 """
 
-from . import api, downloads, errors, pages  # noqa: F401  (each adds its views to `bp`)
+from . import api, downloads, errors, follow, pages  # noqa: F401  (each adds its views to `bp`)
 from .blueprint import bp
 
 __all__ = ["bp"]

@@ -18,6 +18,7 @@ from pypdf import PdfReader
 
 from cocreate import protocol as p
 from cocreate.domain import (FACILITATOR, PARTICIPANT, DomainError, apply, join, load_format,
+                             report_progress,
                              new_workshop, steps_in_language)
 from cocreate.export import (backup, backup_schema, build_plan, render_csv, render_ics,
                              render_markdown, render_pdf, restore)
@@ -590,7 +591,7 @@ def loaded(document):
 def test_backup_restore_backup_is_identical():
     workshop, _notes, anonymous = rich_workshop()
     first = backup(workshop)
-    assert first["format"] == "cocreate.workshop" and first["version"] == 1
+    assert first["format"] == "cocreate.workshop" and first["version"] == 2
     assert all(n["step"] != FRICTION for n in first["notes"])
     assert next(n for n in first["notes"] if n["id"] == anonymous)["author"] is None
     restored = restore(loaded(first), "w2", "XYZ789", NOW)
@@ -679,3 +680,26 @@ def test_the_pdf_shows_each_canvas_step_on_a_landscape_page_legible_at_a4():
     last.extract_text(visitor_text=lambda _text, _cm, _tm, font, size: sizes.append(size))
     assert min(size for size in sizes if size) >= 7  # points: legible on paper
     assert all(page.mediabox.width < page.mediabox.height for page in reader.pages[:-1])
+
+
+def test_a_backup_keeps_every_action_status_and_its_history():
+    workshop = make_workshop()
+    kept = action(workshop, "ann", "Koffie met de directie", owner="ann")
+    run(workshop, "ann", p.ACTION_EDIT, {"id": kept, "status": "doing"})
+    report_progress(workshop, kept, "blocked", "Wacht op de agenda", "2026-12-01T10:00:00+00:00")
+    restored = restore(loaded(backup(workshop)), "w2", "XYZ789", NOW)
+    again = restored.actions[kept]
+    assert again.status == "blocked"
+    assert [(e["status"], e["text"]) for e in again.progress] == [("doing", ""),
+                                                                  ("blocked", "Wacht op de agenda")]
+
+
+def test_a_backup_from_before_the_history_still_imports():
+    workshop = make_workshop()
+    action(workshop, "ann", "Oud plan", owner="ann")
+    old = backup(workshop)
+    old["version"] = 1
+    for item in old["actions"]:
+        del item["progress"]
+    restored = restore(loaded(old), "w2", "XYZ789", NOW)
+    assert [a.progress for a in restored.actions.values()] == [[]]

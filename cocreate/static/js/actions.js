@@ -83,6 +83,18 @@ export class ActionsView {
     const head = el("div", "action-head");
     head.append(title, status);
     item.append(head, meta);
+    const latest = action.progress?.findLast((entry) => entry.text);
+    if (latest) item.append(el("p", "action-latest", `${t("action_latest")}: ${latest.text}`));
+    if (action.update_url) {
+      // The owner's own link (the facilitator sees every one), to update it after the day.
+      const link = el("a", "action-link", action.owner?.id === this.store.me.id
+        ? t("action_my_link") : t("action_owner_link"));
+      link.href = action.update_url;
+      link.target = "_blank";
+      link.rel = "noopener";
+      link.setAttribute("aria-describedby", title.id);
+      item.append(link);
+    }
     const buttons = el("div", "note-actions");
     // One tap must not take an action from its owner: participants take only unowned ones.
     const mine = action.owner?.id === this.store.me.id;

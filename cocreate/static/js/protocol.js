@@ -25,6 +25,7 @@ export const COMMANDS = Object.freeze({
   ACTION_ADD: "action:add",
   ACTION_EDIT: "action:edit",
   ACTION_REMOVE: "action:remove",
+  ACTION_RELINK: "action:relink",
   STEP_GO: "step:go",
   WORKSHOP_EDIT: "workshop:edit",
   WORKSHOP_LOCK: "workshop:lock",
@@ -98,4 +99,5 @@ export const LIMITS = Object.freeze({
   BUDGET_MAX: 20,
   ACTION_TITLE_MAX: 200,
   OWNER_MAX: 80,
+  PROGRESS_MAX: 500,
 });

@@ -22,7 +22,9 @@ function setGroup(store, ids, group) {
 }
 
 function keepAction(store, data) {
-  store.actions.set(data.id, data);
+  // Links come only in this viewer's snapshot, never in events: keep the one we have.
+  const link = store.actions.get(data.id)?.update_url;
+  store.actions.set(data.id, link ? { ...data, update_url: link } : data);
 }
 
 // How each event changes the store; an event type not listed here changes nothing.

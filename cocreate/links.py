@@ -1,0 +1,75 @@
+"""Capability links: an action's update link for its owner, and the workshop's calendar feed.
+
+A link is the HMAC-SHA256 (256 bits) of what it opens — the workshop, the action, the
+link's generation — under this installation's secret key. The database holds neither the
+links nor the key, only each link's generation: making a new one (`action:relink`) makes
+every older link of that action a 404. The key is `COCREATE_SECRET_KEY` (hex or text),
+or a random one kept in the instance folder; several processes must share one.
+"""
+
+import base64
+import hashlib
+import hmac
+import os
+import secrets
+
+KEY_FILE = "secret.key"
+
+
+def secret_key(config, instance_path):
+    """The installation's secret key: the configured one, else the instance folder's."""
+    configured = config.get("SECRET_KEY")
+    if configured:
+        return str(configured).encode("utf-8")
+    path = os.path.join(instance_path, KEY_FILE)
+    try:
+        # Created once, readable by this user only; a second process starting at the
+        # same moment finds the file instead.
+        handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(handle, "w") as out:
+            out.write(secrets.token_hex(32))
+    except FileExistsError:
+        pass
+    with open(path) as source:
+        return source.read().strip().encode("utf-8")
+
+
+def _mac(key, *parts):
+    digest = hmac.new(key, "\x1f".join(parts).encode("utf-8"), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).decode("ascii").rstrip("=")
+
+
+def action_key(key, workshop_id, action):
+    """The secret part of an action's update link (its current generation)."""
+    return _mac(key, "action", workshop_id, action.id, str(action.link))
+
+
+def calendar_key(key, workshop):
+    """The secret part of the workshop's calendar feed address."""
+    return _mac(key, "calendar", workshop.id, str(workshop.calendar_link))
+
+
+def matches(expected, given):
+    """True when a link's secret part is the expected one (in constant time)."""
+    return isinstance(given, str) and hmac.compare_digest(expected, given)
+
+
+def update_path(key, workshop_id, action):
+    """The path of an action's update page."""
+    return f"/a/{workshop_id}/{action.id}/{action_key(key, workshop_id, action)}"
+
+
+def calendar_path(key, workshop):
+    """The path of the workshop's calendar feed."""
+    return f"/w/{workshop.id}/calendar/{calendar_key(key, workshop)}.ics"
+
+
+def add_links(view, workshop, viewer, key, base):
+    """Give a snapshot the links this viewer may see: the calendar feed to every member, an
+    action's update link to the facilitator (all) and to the action's owner (their own)."""
+    view["calendar_url"] = base + calendar_path(key, workshop)
+    for shown in view["actions"]:
+        action = workshop.actions[shown["id"]]
+        if viewer.is_facilitator or action.owner_id == viewer.id:
+            shown["update_url"] = base + update_path(key, workshop.id, action)
+    return view

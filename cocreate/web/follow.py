@@ -1,0 +1,127 @@
+"""After the workshop: an owner's update page (their link, no account) and the calendar feed.
+
+`GET /a/<workshop>/<action>/<key>` shows the action and a form to set its status and add a
+progress note; `POST` to the same address takes the form (a page again, without
+JavaScript) or JSON `{status?, text?}` (→ 200 with the action). A wrong or revoked key is a
+404. `GET /w/<workshop>/calendar/<key>.ics` is the plan's calendar to subscribe to, with a
+reminder the day before each due date and each action's update link.
+"""
+
+import functools
+import hashlib
+
+from flask import Response, abort, current_app, redirect, request
+from marshmallow import ValidationError
+
+from .. import export, links
+from ..access import store
+from ..broadcast import publish
+from ..domain import DomainError
+from ..domain.workshop import ACTION_STATUSES
+from ..extensions import limiter
+from ..i18n import choose_language, long_date, translate
+from ..schemas import action_progress
+from .blueprint import base_url, bp, render_page
+from .errors import ApiError
+
+# Per link: an owner posts a few updates a minute at most. Per address: anything that
+# tries links (a guess at a 256-bit key gets nowhere anyway) is slowed down.
+limit_updates = limiter.shared_limit(lambda: current_app.config["UPDATE_LIMIT"],
+                                     scope="action-link", methods=["POST"],
+                                     key_func=lambda: request.view_args.get("key", ""),
+                                     error_message="Too many updates; wait a minute.")
+limit_links = limiter.shared_limit(lambda: current_app.config["LINK_LIMIT"], scope="link-address",
+                                   error_message="Too many requests from here.")
+
+
+def _key():
+    return current_app.extensions["cocreate.secret"]
+
+
+def _linked_action(workshop_id, action_id, key):
+    """(workshop, action) behind an update link; 404 for a wrong, revoked or removed one."""
+    if store().summary(workshop_id) is None:
+        abort(404)
+    workshop = store().workshop(workshop_id)
+    action = workshop.actions.get(action_id)
+    if (action is None or action.removed
+            or not links.matches(links.action_key(_key(), workshop_id, action), key)):
+        abort(404)
+    return workshop, action
+
+
+def _wants_json():
+    return request.is_json or request.accept_mimetypes.best == "application/json"
+
+
+def _update_page(workshop, action, status=200, errors=None, saved=False, text=""):
+    language = choose_language(workshop.language)
+    plan = export.build_plan(workshop)
+    shown = next(item for item in plan["actions"] if item["id"] == action.id)
+    return render_page("action_update.html", status=status, workshop_language=workshop.language,
+                       workshop=workshop, action=shown, history=list(reversed(action.progress)),
+                       statuses=ACTION_STATUSES, current=action.status, errors=errors or {},
+                       saved=saved, text=text, title=action.title,
+                       format_date=functools.partial(long_date, language))
+
+
+@bp.get("/a/<workshop_id>/<action_id>/<key>")
+@limit_links
+def action_update_page(workshop_id, action_id, key):
+    """The owner's page: the action, its history, and a form to report progress."""
+    workshop, action = _linked_action(workshop_id, action_id, key)
+    return _update_page(workshop, action, saved=request.args.get("saved") == "1")
+
+
+@bp.post("/a/<workshop_id>/<action_id>/<key>")
+@limit_links
+@limit_updates
+def action_update(workshop_id, action_id, key):
+    """Set the status and/or add a progress note; the board sees it at once."""
+    workshop, action = _linked_action(workshop_id, action_id, key)
+    if _wants_json():
+        data = request.get_json(silent=True)
+        if not isinstance(data, dict):
+            raise ApiError(400, "invalid", "The body must be a JSON object.")
+    else:
+        data = {name: value for name, value in request.form.items()
+                if name in ("status", "text") and value != ""}
+        if data.get("status") == action.status and "text" not in data:
+            data = {}  # nothing changed: say so rather than add an empty line to the history
+    try:
+        body = action_progress.load(data)
+    except ValidationError as err:
+        if _wants_json():
+            raise ApiError(400, "invalid", "Some fields are not right.", err.messages)
+        return _update_page(workshop, action, status=400, errors=err.messages,
+                            text=request.form.get("text", "")[:600])
+    try:
+        shown = store().report_progress(workshop_id, action_id, body.get("status"),
+                                        body.get("text"), publish=publish)
+    except DomainError as err:
+        raise ApiError(404 if err.code == "not_found" else 400, err.code, err.message)
+    if _wants_json():
+        return shown
+    return redirect(request.path + "?saved=1", code=303)
+
+
+@bp.get("/w/<workshop_id>/calendar/<key>.ics")
+@limit_links
+def calendar_feed(workshop_id, key):
+    """The plan's calendar to subscribe to: answers `If-None-Match` with 304 when unchanged."""
+    if store().summary(workshop_id) is None:
+        abort(404)
+    workshop = store().workshop(workshop_id)
+    if not links.matches(links.calendar_key(_key(), workshop), key):
+        abort(404)
+    language = choose_language(workshop.language)
+    base = base_url()
+    update_urls = {action.id: base + links.update_path(_key(), workshop.id, action)
+                   for action in workshop.actions.values()}
+    body = export.render_ics(export.build_plan(workshop), functools.partial(translate, language),
+                             request.host.split(":")[0], update_urls=update_urls, stable=True)
+    etag = hashlib.sha256(body).hexdigest()[:32]
+    if request.if_none_match.contains(etag):
+        return Response(status=304, headers={"ETag": f'"{etag}"'})
+    return Response(body, mimetype="text/calendar",
+                    headers={"ETag": f'"{etag}"', "Cache-Control": "private, max-age=300"})

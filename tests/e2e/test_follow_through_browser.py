@@ -1,0 +1,68 @@
+"""An owner keeps their action alive from a phone: the update page with and without
+JavaScript, seen live on the board, and accessible."""
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from browser_helpers import open_page, signed_in
+from support import Workshop, new_id, ok
+
+pytestmark = pytest.mark.e2e
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+RULES = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+@pytest.fixture
+def owned(server, clients):
+    """A workshop with an action Anouk owns; her update link."""
+    workshop = Workshop(server, clients, "Anouk", connect_facilitator=True)
+    workshop.action = new_id()
+    ok(workshop.facilitator.call("action:add", {"id": workshop.action, "title": "Koffie met de directie",
+                                                "owner": workshop.pid("Anouk"), "due": "2026-12-15"}))
+    actions = workshop.connect("Anouk").snapshots[-1]["actions"]
+    workshop.link = next(a for a in actions if a["id"] == workshop.action)["update_url"]
+    return workshop
+
+
+@pytest.mark.parametrize("javascript", [False, True])
+def test_an_owner_updates_from_a_phone_with_or_without_javascript(owned, contexts, javascript):
+    board = open_page(signed_in(contexts, owned, "facilitator"), owned.url("/facilitate"))
+    phone = contexts(390, 844, java_script_enabled=javascript, has_touch=True, is_mobile=True)
+    page = phone.new_page()
+    page.goto(owned.link)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Koffie met de directie")
+    if javascript:  # (without it the page runs no script, ours included)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.get_by_label("Vastgelopen").check()
+    page.get_by_label("Wat is er gebeurd? (kort)").fill("Wacht op een datum van het secretariaat")
+    page.get_by_role("button", name="Update opslaan").click()
+    expect(page.get_by_role("status")).to_have_text("Opgeslagen. Dank je: het team ziet het nu.")
+    expect(page.locator(".history")).to_contain_text("Wacht op een datum van het secretariaat")
+    page.screenshot(path=str(Path(__file__).resolve().parents[2] / "test-artifacts"
+                             / f"update-page-{'js' if javascript else 'no-js'}.png"), full_page=True)
+    # The facilitator's open board shows it without a reload.
+    item = board.locator(f'[data-action-id="{owned.action}"]')
+    expect(item.locator(".status")).to_have_text("Vastgelopen")
+    expect(item.locator(".action-latest")).to_contain_text("Wacht op een datum")
+
+
+def test_the_owner_finds_their_link_on_the_board(owned, contexts):
+    page = open_page(signed_in(contexts, owned, "Anouk", 390, 844), owned.url())
+    link = page.get_by_role("link", name="Mijn updatelink (ook na de workshop)")
+    expect(link).to_have_attribute("href", owned.link)
+
+
+def test_the_update_page_has_no_axe_violations(owned, contexts):
+    for width, height in ((390, 844), (1280, 900)):
+        context = contexts(width, height, bypass_csp=True)
+        page = context.new_page()
+        page.goto(owned.link)
+        page.add_script_tag(path=str(AXE))
+        violations = page.evaluate(
+            """async (rules) => (await axe.run(document, {runOnly: rules})).violations
+                 .map(v => `${v.id}: ${v.nodes.map(n => n.target.join(' ')).join(', ')}`)""",
+            RULES)
+        assert violations == []

@@ -1,0 +1,142 @@
+"""After the workshop: the owner's update link, the board seeing it live, the calendar feed."""
+
+import re
+
+import pytest
+import requests
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cocreate import protocol as p
+
+from support import Workshop, new_id, ok, refused
+
+
+@pytest.fixture
+def room(server, clients):
+    """A workshop with an action owned by Anouk and one owned by nobody in the room."""
+    workshop = Workshop(server, clients, "Anouk", "Bram", connect_facilitator=True)
+    workshop.mine, workshop.other = new_id(), new_id()
+    ok(workshop.facilitator.call(p.ACTION_ADD, {"id": workshop.mine, "title": "Koffie met de directie",
+                                                "owner": workshop.pid("Anouk"),
+                                                "due": "2026-12-15"}))
+    ok(workshop.facilitator.call(p.ACTION_ADD, {"id": workshop.other, "title": "Loket inrichten",
+                                                "owner": "Karin van Financiën",
+                                                "due": "2027-01-31"}))
+    return workshop
+
+
+def actions_seen_by(workshop, who):
+    snapshot = workshop.connect(who).snapshots[-1]
+    return snapshot, {action["id"]: action for action in snapshot["actions"]}
+
+
+def link_of(workshop, action_id):
+    return actions_seen_by(workshop, "facilitator")[1][action_id]["update_url"]
+
+
+def test_update_links_reach_the_facilitator_and_the_owner_only(room):
+    snapshot, seen = actions_seen_by(room, "facilitator")
+    assert all(action["update_url"].startswith(room.server.url + "/a/") for action in seen.values())
+    assert snapshot["calendar_url"].endswith(".ics")
+    anouk, mine = actions_seen_by(room, "Anouk")
+    assert mine[room.mine]["update_url"] == seen[room.mine]["update_url"]
+    assert "update_url" not in mine[room.other]
+    bram, theirs = actions_seen_by(room, "Bram")
+    assert all("update_url" not in action for action in theirs.values())
+    assert bram["calendar_url"] == anouk["calendar_url"] == snapshot["calendar_url"]
+    # No link ever travels in an event.
+    ok(room.facilitator.call(p.ACTION_EDIT, {"id": room.other, "status": "doing"}))
+    assert "update_url" not in str(room.facilitator.events)
+
+
+def test_the_owner_updates_by_link_and_the_board_sees_it_live(room):
+    link = link_of(room, room.mine)
+    board = room.connect("Bram")
+    page = requests.get(link, timeout=10)
+    assert page.status_code == 200 and "Koffie met de directie" in page.text
+    answer = requests.post(link, json={"status": "doing", "text": "Agenda gestuurd"}, timeout=10)
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["status"] == "doing"
+    board.wait_for(lambda: any(e["type"] == p.ACTION_EDITED and e["data"]["status"] == "doing"
+                               for e in board.events))
+    edited = [e for e in board.events if e["type"] == p.ACTION_EDITED][-1]["data"]
+    assert edited["progress"][-1]["text"] == "Agenda gestuurd"
+    assert "update_url" not in edited
+    assert "Agenda gestuurd" in requests.get(link, timeout=10).text  # the history
+
+
+def test_the_update_page_works_without_javascript(room):
+    link = link_of(room, room.mine)
+    done = requests.post(link, data={"status": "done", "text": "Gesprek gevoerd"}, timeout=10,
+                         allow_redirects=False)
+    assert done.status_code == 303 and done.headers["Location"].endswith("?saved=1")
+    page = requests.get(link + "?saved=1", timeout=10)
+    assert "Opgeslagen" in page.text and "Gesprek gevoerd" in page.text
+    nothing = requests.post(link, data={"status": "done"}, timeout=10)
+    assert nothing.status_code == 400 and 'role="alert"' in nothing.text
+
+
+@pytest.mark.parametrize("body", [{}, {"status": "nope"}, {"text": ""}, {"text": "x" * 501},
+                                  {"status": "done", "owner": "me"}, [1, 2], "done"])
+def test_a_bad_update_gets_400_and_changes_nothing(room, body):
+    link = link_of(room, room.mine)
+    before = actions_seen_by(room, "facilitator")[1][room.mine]
+    answer = requests.post(link, json=body, timeout=10)
+    assert answer.status_code == 400 and answer.json()["error"]["code"] == "invalid"
+    after = actions_seen_by(room, "facilitator")[1][room.mine]
+    assert (after["status"], after["progress"]) == (before["status"], before["progress"])
+
+
+def test_a_wrong_or_revoked_link_is_a_404_and_a_new_one_works(room):
+    link = link_of(room, room.mine)
+    assert requests.get(link[:-4] + "AAAA", timeout=10).status_code == 404
+    assert requests.get(link.replace(room.mine, room.other), timeout=10).status_code == 404
+    refused(room.connect("Anouk").call(p.ACTION_RELINK, {"id": room.mine}), "forbidden")
+    ok(room.facilitator.call(p.ACTION_RELINK, {"id": room.mine}))
+    assert requests.get(link, timeout=10).status_code == 404
+    assert requests.post(link, json={"status": "done"}, timeout=10).status_code == 404
+    fresh = link_of(room, room.mine)
+    assert fresh != link and requests.get(fresh, timeout=10).status_code == 200
+
+
+def test_the_calendar_feed_reminds_a_day_before_and_answers_conditional_requests(room):
+    snapshot, seen = actions_seen_by(room, "Bram")
+    feed = requests.get(snapshot["calendar_url"], timeout=10)
+    assert feed.status_code == 200 and feed.headers["Content-Type"].startswith("text/calendar")
+    text = feed.text.replace("\r\n ", "")
+    assert text.count("BEGIN:VEVENT") == 2 and text.count("TRIGGER:-P1D") == 2
+    assert link_of(room, room.mine) in text  # the owner's link, for whoever plans their day
+    same = requests.get(snapshot["calendar_url"], timeout=10,
+                        headers={"If-None-Match": feed.headers["ETag"]})
+    assert same.status_code == 304 and same.content == b""
+    requests.post(link_of(room, room.mine), json={"status": "done"}, timeout=10)
+    changed = requests.get(snapshot["calendar_url"], timeout=10,
+                           headers={"If-None-Match": feed.headers["ETag"]})
+    assert changed.status_code == 200 and changed.headers["ETag"] != feed.headers["ETag"]
+    wrong = re.sub(r"/calendar/[^/]+\.ics$", "/calendar/nope.ics", snapshot["calendar_url"])
+    assert requests.get(wrong, timeout=10).status_code == 404
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=st.dictionaries(st.sampled_from(["status", "text", "note", "due"]),
+                            st.one_of(st.none(), st.booleans(), st.integers(),
+                                      st.text(max_size=600),
+                                      st.sampled_from(["open", "doing", "done", "blocked"]))))
+def test_fuzzed_update_bodies_get_200_or_400_never_a_server_error(room, body):
+    answer = requests.post(link_of(room, room.mine), json=body, timeout=10)
+    assert answer.status_code in (200, 400), (body, answer.text)
+    if answer.status_code == 400:
+        assert answer.json()["error"]["code"] == "invalid"
+
+
+def test_an_update_link_is_rate_limited(start_server, clients):
+    live = start_server(COCREATE_UPDATE_LIMIT="3 per minute")
+    workshop = Workshop(live, clients, "Anouk", connect_facilitator=True)
+    action_id = new_id()
+    ok(workshop.facilitator.call(p.ACTION_ADD, {"id": action_id, "title": "Snel",
+                                                "owner": workshop.pid("Anouk")}))
+    link = {a["id"]: a for a in workshop.connect().snapshots[-1]["actions"]}[action_id]["update_url"]
+    codes = [requests.post(link, json={"text": f"Update {n}"}, timeout=10).status_code
+             for n in range(4)]
+    assert codes == [200, 200, 200, 429]
