@@ -323,6 +323,8 @@ class Cluster:
                "COCREATE_PRESENCE_TTL": "2",
                # Links follow the address each request came in on (nginx's, or a process's).
                "COCREATE_PUBLIC_URL": "",
+               # Every process signs owners' links with the same key.
+               "COCREATE_SECRET_KEY": "9" * 64,
                # Many requests from one address; the limits have tests of their own.
                "COCREATE_JOIN_GUESS_LIMIT": "100000 per minute",
                "COCREATE_CREATE_LIMIT": "100000 per hour"}

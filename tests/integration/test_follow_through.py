@@ -140,3 +140,16 @@ def test_an_update_link_is_rate_limited(start_server, clients):
     codes = [requests.post(link, json={"text": f"Update {n}"}, timeout=10).status_code
              for n in range(4)]
     assert codes == [200, 200, 200, 429]
+
+
+def test_both_processes_open_the_same_update_link(cluster, clients):
+    first, second = cluster.servers
+    workshop = Workshop(first, clients, "Anouk", connect_facilitator=True)
+    action_id = new_id()
+    ok(workshop.facilitator.call(p.ACTION_ADD, {"id": action_id, "title": "Over de grens",
+                                                "owner": workshop.pid("Anouk")}))
+    link = {a["id"]: a for a in workshop.connect().snapshots[-1]["actions"]}[action_id]["update_url"]
+    on_second = link.replace(first.url, second.url)
+    watcher = clients(second.url, workshop.id, workshop.token("Anouk"))
+    assert requests.post(on_second, json={"status": "doing"}, timeout=10).status_code == 200
+    watcher.wait_for(lambda: any(e["type"] == p.ACTION_EDITED for e in watcher.events))
