@@ -5,8 +5,10 @@ Run with `make screenshots`; starts its own server on a free port with a tempora
 
 import sys
 import tempfile
+import uuid
 from pathlib import Path
 
+import socketio
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -99,7 +101,32 @@ def shoot(browser, base):
     projector.screenshot(path=OUT / "projector-lanes.png", animations="disabled")
     people[1].screenshot(path=OUT / "board-lanes.png", animations="disabled")
     shoot_canvas(page, projector, people)
+    shoot_update_page(browser, base, facilitator, workshop_id)
     print(f"screenshots in {OUT}")
+
+
+def shoot_update_page(browser, base, facilitator, workshop_id):
+    """Sanne's action and her update link, opened on a phone after the workshop."""
+    token = next(c["value"] for c in facilitator.cookies() if c["name"] == f"cc_{workshop_id}")
+    snapshots = []
+    sio = socketio.Client()
+    sio.on("snapshot", snapshots.append)
+    sio.connect(base, auth={"workshop": workshop_id, "token": token}, transports=["websocket"])
+    sanne = next(p["id"] for p in snapshots[0]["participants"] if p["name"] == "Sanne")
+    action_id = str(uuid.uuid4())
+    sio.call("action:add", {"id": action_id, "title": "Maandelijks koffiegesprek met de directie",
+                            "owner": sanne, "due": "2026-12-15"})
+    link = next(a["update_url"] for a in sio.call("sync", {})["snapshot"]["actions"]
+                if a["id"] == action_id)
+    sio.disconnect()
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = phone.new_page()
+    page.goto(link)
+    page.get_by_label("Bezig").check()
+    page.fill("#update-text", "Eerste gesprek staat op 9 december")
+    page.get_by_role("button", name="Update opslaan").click()
+    page.wait_for_selector(".saved")
+    page.screenshot(path=OUT / "update-phone.png", full_page=True, animations="disabled")
 
 
 def shoot_canvas(page, projector, people):

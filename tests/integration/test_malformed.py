@@ -114,6 +114,11 @@ SPECIFIC = {
         ("unknown field author", {"id": NOTE, "text": "Nieuw", "author": "x"}, "author"),
         ("nested junk", {"id": NOTE, "text": "Nieuw", "junk": DEEP}, "junk"),
     ],
+    p.ACTION_RELINK: [
+        ("empty dict", {}, "id"),
+        ("bad uuid", {"id": "abc"}, "id"),
+        ("unknown field", {"id": NOTE, "owner": "x"}, "owner"),
+    ],
     p.NOTE_DRAG: [
         ("empty dict", {}, "id"),
         ("missing x", {"id": NOTE, "y": 0.5}, "x"),
@@ -241,7 +246,7 @@ SPECIFIC = {
         ("bad uuid", {"id": "action-1", "title": "Actie"}, "id"),
         ("empty title", {"id": _u, "title": ""}, "title"),
         ("10 kB title", {"id": _u, "title": BIG}, "title"),
-        ("unknown status", {"id": _u, "status": "doing"}, "status"),
+        ("unknown status", {"id": _u, "status": "finished"}, "status"),
         ("null status", {"id": _u, "status": None}, "status"),
         ("due in words", {"id": _u, "due": "next week"}, "due"),
         ("due in 2101", {"id": _u, "due": "2101-01-01"}, "due"),

@@ -1,15 +1,18 @@
 """The tables come from Alembic migrations, match `store.metadata`, and an older database is
 brought up to date when the server starts."""
 
+import json
 import uuid
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import inspect, text
+from sqlalchemy import create_engine, inspect, text
 
 from cocreate import migrate
+from cocreate.domain import load_format, steps_in_language
 from cocreate.store import Store, metadata
 
 
@@ -55,22 +58,40 @@ def test_a_new_database_is_made_by_the_migrations_and_matches_the_tables(databas
 
 def test_a_database_of_the_first_builds_is_taken_up_with_everything_in_it(tmp_path, open_store):
     url = f"sqlite:///{tmp_path / 'cocreate.sqlite3'}"
-    first = open_store(url)
-    workshop, _token = first.create_workshop("Teamdag", "", "nl", "cocreation", "Fac")
-    person = first.add_participant(workshop.id, "Ann")[0]
-    note_id = str(uuid.uuid4())
-    first.execute(workshop.id, person.id, "note:add", {"id": note_id, "step": 0,
-                                                        "text": "Samen"})
-    with first.engine.begin() as conn:
-        # As the first builds left a database: the same tables (the test above), no revision.
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        # As the first builds left a database: their tables (revision 0001), rows, no revision.
+        conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+        command.upgrade(migrate.config(conn), migrate.BASELINE)
         conn.execute(text("DROP TABLE alembic_version"))
-    first.close()
+        now = "2026-11-22T09:00:00+00:00"
+        conn.execute(text(
+            "INSERT INTO workshops (id, join_code, title, goal, language, format, steps, "
+            "current_step, locked, seq, retention, created_at, updated_at) VALUES ('w1', "
+            "'ABC234', 'Teamdag', '', 'nl', 'cocreation', :steps, 0, 0, 2, '30d', :now, :now)"),
+            {"steps": json.dumps(steps_in_language(load_format("cocreation"), "nl")), "now": now})
+        conn.execute(text(
+            "INSERT INTO participants (workshop_id, id, token_hash, name, role, ready, "
+            "joined_at, position) VALUES ('w1', 'ann', 'x', 'Ann', 'participant', 0, :now, 1)"),
+            {"now": now})
+        conn.execute(text(
+            "INSERT INTO notes (workshop_id, id, position, step, text, color, author_id, "
+            "anonymous, version, created_at, removed) VALUES ('w1', 'n1', 2, 0, 'Samen', "
+            "'yellow', 'ann', 0, 1, :now, 0)"), {"now": now})
+        conn.execute(text(
+            "INSERT INTO actions (workshop_id, id, position, title, created_by, status, "
+            "note_ids, created_at, removed) VALUES ('w1', 'a1', 3, 'Koffie', 'ann', 'open', "
+            "'[\"n1\"]', :now, 0)"), {"now": now})
+    engine.dispose()
 
     later = open_store(url)
 
     with later.engine.connect() as conn:
         assert migrate.current_revision(conn) == head()
-    assert later.workshop(workshop.id).notes[note_id].text == "Samen"
+    workshop = later.workshop("w1")
+    assert workshop.notes["n1"].text == "Samen"
+    assert (workshop.actions["a1"].progress, workshop.actions["a1"].link) == ([], 1)
+    assert workshop.calendar_link == 1
     assert differences(later) == []
 
 

@@ -15,12 +15,12 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table('actions') as table:
-        table.add_column(sa.Column('progress', sa.JSON(), nullable=False, server_default='[]'))
-        table.add_column(sa.Column('link', sa.Integer(), nullable=False, server_default='1'))
-    with op.batch_alter_table('workshops') as table:
-        table.add_column(sa.Column('calendar_link', sa.Integer(), nullable=False,
-                                   server_default='1'))
+    # Plain ADD COLUMN on both databases: SQLite's batch mode would copy the tables, and
+    # dropping the old `workshops` would cascade to every note.
+    op.add_column('actions', sa.Column('progress', sa.JSON(), nullable=False, server_default='[]'))
+    op.add_column('actions', sa.Column('link', sa.Integer(), nullable=False, server_default='1'))
+    op.add_column('workshops', sa.Column('calendar_link', sa.Integer(), nullable=False,
+                                         server_default='1'))
 
 
 def downgrade():
