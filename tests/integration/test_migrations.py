@@ -2,7 +2,6 @@
 brought up to date when the server starts."""
 
 import json
-import uuid
 
 import pytest
 from alembic import command
