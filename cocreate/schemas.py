@@ -244,6 +244,7 @@ COMMAND_SCHEMAS = {
     p.ACTION_EDIT: ActionEdit(),
     p.ACTION_REMOVE: NoteRemove(),
     p.ACTION_RELINK: NoteRemove(),
+    p.CALENDAR_RELINK: Empty(),
     p.STEP_GO: StepGo(),
     p.WORKSHOP_EDIT: WorkshopEdit(),
     p.WORKSHOP_LOCK: WorkshopLock(),

@@ -51,5 +51,6 @@ COMMANDS = {
     p.TIMER_STOP: timer.stop_timer,
     p.WORKSHOP_EDIT: settings.edit_workshop,
     p.WORKSHOP_LOCK: settings.lock_workshop,
+    p.CALENDAR_RELINK: settings.relink_calendar,
     p.PARTICIPANT_READY: participants.mark_ready,
 }

@@ -21,3 +21,11 @@ def lock_workshop(workshop, actor, payload, now):
         return []
     workshop.locked = payload["locked"]
     return [Event(p.WORKSHOP_LOCKED, {"locked": workshop.locked})]
+
+
+def relink_calendar(workshop, actor, payload, now):
+    """`calendar:relink`: the facilitator revokes the calendar feed's address and makes a new
+    one (a `sync` snapshot carries it)."""
+    require_facilitator(actor)
+    workshop.calendar_link += 1
+    return [Event(p.WORKSHOP_EDITED, {"title": workshop.title, "goal": workshop.goal})]

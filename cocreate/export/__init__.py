@@ -5,7 +5,7 @@ from .calendar import render_ics
 from .markdown import render_markdown
 from .pdf import render_pdf
 from .plan import build_plan
-from .table import render_csv
+from .table import render_csv, render_links_csv
 
 __all__ = ["BACKUP_FORMAT", "BACKUP_VERSION", "backup", "backup_schema", "build_plan", "restore",
-           "render_csv", "render_ics", "render_markdown", "render_pdf"]
+           "render_csv", "render_ics", "render_links_csv", "render_markdown", "render_pdf"]

@@ -29,3 +29,20 @@ def render_csv(plan, t):
                          action["due"] or "", t("status_" + action["status"]), action["votes"],
                          cell(" | ".join(source["text"] for source in action["sources"]))])
     return BOM + out.getvalue()
+
+
+def render_links_csv(plan, t, links):
+    """Each action's update link, grouped by owner, for a facilitator to send on.
+
+    `links` maps an action id to its owner's update link.
+    """
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow([t("col_owner"), t("col_action"), t("col_due"), t("col_status"),
+                     t("col_update_link")])
+    by_owner = sorted(plan["actions"], key=lambda a: ((a["owner"] or "~").lower(), a["title"]))
+    for action in by_owner:
+        writer.writerow([cell(action["owner"] or t("plan_no_owner")), cell(action["title"]),
+                         action["due"] or "", t("status_" + action["status"]),
+                         links[action["id"]]])
+    return BOM + out.getvalue()

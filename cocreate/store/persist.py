@@ -86,7 +86,8 @@ def _save_step(conn, workshop, change):
 
 def _save_settings(conn, workshop, change):
     conn.execute(update(workshops).where(workshops.c.id == workshop.id)
-                 .values(title=workshop.title, goal=workshop.goal, locked=workshop.locked))
+                 .values(title=workshop.title, goal=workshop.goal, locked=workshop.locked,
+                         calendar_link=workshop.calendar_link))
 
 
 def _save_ready(conn, workshop, change):

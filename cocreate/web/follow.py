@@ -16,12 +16,12 @@ from marshmallow import ValidationError
 from .. import export, links
 from ..access import store
 from ..broadcast import publish
-from ..domain import DomainError
+from ..domain import FACILITATOR, DomainError
 from ..domain.workshop import ACTION_STATUSES
 from ..extensions import limiter
 from ..i18n import choose_language, long_date, translate
 from ..schemas import action_progress
-from .blueprint import base_url, bp, render_page
+from .blueprint import base_url, bp, current_member, render_page
 from .errors import ApiError
 
 # Per link: an owner posts a few updates a minute at most. Per address: anything that
@@ -125,3 +125,24 @@ def calendar_feed(workshop_id, key):
         return Response(status=304, headers={"ETag": f'"{etag}"'})
     return Response(body, mimetype="text/calendar",
                     headers={"ETag": f'"{etag}"', "Cache-Control": "private, max-age=300"})
+
+
+@bp.get("/w/<workshop_id>/links.csv")
+def owner_links(workshop_id):
+    """The facilitator's list of every action's update link, by owner, to send on."""
+    if store().summary(workshop_id) is None:
+        abort(404)
+    member = current_member(workshop_id)
+    if member is None:
+        raise ApiError(401, "unauthorized", "A facilitator token is needed.")
+    if member.role != FACILITATOR:
+        raise ApiError(403, "forbidden", "Only the facilitator may do this.")
+    workshop = store().workshop(workshop_id)
+    base = base_url()
+    update_urls = {action.id: base + links.update_path(_key(), workshop.id, action)
+                   for action in workshop.actions.values()}
+    t = functools.partial(translate, choose_language(workshop.language))
+    body = export.render_links_csv(export.build_plan(workshop), t, update_urls)
+    return Response(body.encode("utf-8"), mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="{t("links_file")}.csv"',
+        "Cache-Control": "no-store"})

@@ -14,7 +14,8 @@ from support import Workshop, new_id
 
 FACILITATOR_ONLY = {p.STEP_GO, p.STEP_EDIT, p.NOTES_REVEAL, p.TIMER_START, p.TIMER_STOP,
                     p.NOTE_GROUP, p.NOTE_UNGROUP, p.VOTING_OPEN, p.VOTING_CLOSE,
-                    p.WORKSHOP_EDIT, p.WORKSHOP_LOCK, p.ACTION_RELINK}
+                    p.WORKSHOP_EDIT, p.WORKSHOP_LOCK, p.ACTION_RELINK,
+                    p.CALENDAR_RELINK}
 FORGED = "x" * 43
 
 
@@ -58,6 +59,7 @@ class Scene(Workshop):
             p.ACTION_EDIT: {"id": self.action, "status": "done"},
             p.ACTION_REMOVE: {"id": self.action},
             p.ACTION_RELINK: {"id": self.action},
+            p.CALENDAR_RELINK: {},
             p.STEP_GO: {"index": 1},
             p.STEP_EDIT: {"index": 0, "title": "Nieuw"},
             p.NOTES_REVEAL: {"step": 2},

@@ -153,3 +153,24 @@ def test_both_processes_open_the_same_update_link(cluster, clients):
     watcher = clients(second.url, workshop.id, workshop.token("Anouk"))
     assert requests.post(on_second, json={"status": "doing"}, timeout=10).status_code == 200
     watcher.wait_for(lambda: any(e["type"] == p.ACTION_EDITED for e in watcher.events))
+
+
+def test_the_facilitator_downloads_every_update_link_by_owner(room):
+    links = room.download("links.csv")
+    assert links.status_code == 200 and links.headers["Content-Type"].startswith("text/csv")
+    rows = links.content.decode("utf-8-sig").splitlines()
+    assert rows[0].split(";") == ["Eigenaar", "Actie", "Deadline", "Status", "Updatelink"]
+    assert rows[1].startswith("Anouk;Koffie met de directie;2026-12-15;Open;")
+    assert rows[1].endswith(link_of(room, room.mine))
+    assert rows[2].startswith("Karin van Financiën;Loket inrichten")
+    assert room.download("links.csv", token=room.token("Anouk")).status_code == 403
+    assert requests.get(room.url("/links.csv"), timeout=10).status_code == 401
+
+
+def test_the_facilitator_revokes_the_calendar_feed(room):
+    old = actions_seen_by(room, "Bram")[0]["calendar_url"]
+    refused(room.connect("Bram").call(p.CALENDAR_RELINK, {}), "forbidden")
+    ok(room.facilitator.call(p.CALENDAR_RELINK, {}))
+    assert requests.get(old, timeout=10).status_code == 404
+    new = actions_seen_by(room, "Bram")[0]["calendar_url"]
+    assert new != old and requests.get(new, timeout=10).status_code == 200

@@ -119,6 +119,9 @@ SPECIFIC = {
         ("bad uuid", {"id": "abc"}, "id"),
         ("unknown field", {"id": NOTE, "owner": "x"}, "owner"),
     ],
+    p.CALENDAR_RELINK: [
+        ("unknown field", {"id": NOTE}, "id"),
+    ],
     p.NOTE_DRAG: [
         ("empty dict", {}, "id"),
         ("missing x", {"id": NOTE, "y": 0.5}, "x"),
@@ -371,7 +374,7 @@ SPECIFIC = {
 
 
 # Commands whose payload is `{}`: sending none at all is valid for them.
-NO_PAYLOAD = {p.SYNC, "timer:stop", "voting:close"}
+NO_PAYLOAD = {p.SYNC, "timer:stop", "voting:close", p.CALENDAR_RELINK}
 
 
 def _cases():

@@ -26,6 +26,7 @@ export const COMMANDS = Object.freeze({
   ACTION_EDIT: "action:edit",
   ACTION_REMOVE: "action:remove",
   ACTION_RELINK: "action:relink",
+  CALENDAR_RELINK: "calendar:relink",
   STEP_GO: "step:go",
   WORKSHOP_EDIT: "workshop:edit",
   WORKSHOP_LOCK: "workshop:lock",
