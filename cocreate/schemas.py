@@ -68,6 +68,7 @@ class NoteAdd(StrictSchema):
     x = _coordinate(allow_none=True)
     y = _coordinate(allow_none=True)
     anonymous = fields.Boolean()
+    for_table = fields.String(validate=validate.Length(min=1, max=p.ID_MAX))
 
 
 class NoteEdit(StrictSchema):
@@ -135,6 +136,7 @@ class StepEdit(StrictSchema):
     reveal = fields.String(validate=validate.OneOf(REVEAL_MODES))
     anonymity = fields.String(validate=validate.OneOf(ANONYMITY_MODES))
     layout = fields.String(validate=validate.OneOf(p.LAYOUTS))
+    tables = fields.Boolean()
 
     @validates_schema
     def _something_to_change(self, data, **kwargs):
@@ -206,6 +208,38 @@ class ActionProgress(StrictSchema):
 action_progress = ActionProgress()
 
 
+class TablesSet(StrictSchema):
+    """`tables:set`: exactly one of `count` and `size`, a mode, names if wanted."""
+
+    count = fields.Integer(strict=True, validate=validate.Range(min=p.TABLES_MIN, max=p.TABLES_MAX))
+    size = fields.Integer(strict=True,
+                          validate=validate.Range(min=p.TABLE_SIZE_MIN, max=p.TABLE_SIZE_MAX))
+    mode = fields.String(required=True, validate=validate.OneOf(("random", "choose")))
+    names = fields.List(_text(p.NAME_MAX), validate=validate.Length(max=p.TABLES_MAX))
+
+    @validates_schema
+    def _count_or_size(self, data, **kwargs):
+        if ("count" in data) == ("size" in data):
+            raise ValidationError("Give either count or size.", "_schema")
+
+
+def _table_id(**kwargs):
+    return fields.String(validate=validate.Length(min=1, max=p.ID_MAX), **kwargs)
+
+
+class TableChoose(StrictSchema):
+    table = _table_id(required=True)
+
+
+class TableAssign(StrictSchema):
+    participant = _table_id(required=True)
+    table = _table_id(required=True, allow_none=True)
+
+
+class ProjectorFocus(StrictSchema):
+    table = _table_id(required=True, allow_none=True)
+
+
 class Empty(StrictSchema):
     """Commands without a payload: `{}` (or nothing)."""
 
@@ -245,6 +279,11 @@ COMMAND_SCHEMAS = {
     p.ACTION_REMOVE: NoteRemove(),
     p.ACTION_RELINK: NoteRemove(),
     p.CALENDAR_RELINK: Empty(),
+    p.TABLES_SET_COMMAND: TablesSet(),
+    p.TABLE_CHOOSE: TableChoose(),
+    p.TABLE_ASSIGN: TableAssign(),
+    p.TABLES_CLEAR: Empty(),
+    p.PROJECTOR_FOCUS: ProjectorFocus(),
     p.STEP_GO: StepGo(),
     p.WORKSHOP_EDIT: WorkshopEdit(),
     p.WORKSHOP_LOCK: WorkshopLock(),

@@ -5,7 +5,7 @@ notes, voting, actions, steps, timer, settings, participants.
 """
 
 from .. import protocol as p
-from . import actions, notes, participants, settings, steps, timer, voting
+from . import actions, notes, participants, settings, steps, tables, timer, voting
 from .errors import DomainError
 
 
@@ -52,5 +52,10 @@ COMMANDS = {
     p.WORKSHOP_EDIT: settings.edit_workshop,
     p.WORKSHOP_LOCK: settings.lock_workshop,
     p.CALENDAR_RELINK: settings.relink_calendar,
+    p.TABLES_SET_COMMAND: tables.set_tables,
+    p.TABLE_CHOOSE: tables.choose_table,
+    p.TABLE_ASSIGN: tables.assign_table,
+    p.TABLES_CLEAR: tables.clear_tables,
+    p.PROJECTOR_FOCUS: tables.focus_projector,
     p.PARTICIPANT_READY: participants.mark_ready,
 }

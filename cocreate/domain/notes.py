@@ -64,6 +64,21 @@ def place_on_canvas(workshop, index, note):
     note.x, note.y = canvas.free_spot(taken, step.lanes, note.lane)
 
 
+def _table_of_note(workshop, actor, for_table):
+    """(table, written for the table?) of a note in a step worked at the tables.
+
+    A note carries its author's table; `for_table` writes on behalf of a table (the
+    facilitator for any table, a participant for their own): the table is its author.
+    """
+    if for_table is None:
+        return actor.table, False
+    if for_table not in {table["id"] for table in workshop.tables}:
+        raise invalid("for_table", "Unknown table.")
+    if not actor.is_facilitator and actor.table != for_table:
+        raise forbidden("Write on behalf of your own table only.")
+    return for_table, True
+
+
 def add_note(workshop, actor, payload, now):
     """`note:add`: a new note; the same client id again changes nothing.
 
@@ -77,6 +92,8 @@ def add_note(workshop, actor, payload, now):
                 author_id=actor.id, lane=_lane(step, payload.get("lane")),
                 color=_color(payload.get("color")), x=payload.get("x"), y=payload.get("y"),
                 anonymous=_anonymous(step, payload.get("anonymous")), created_at=now)
+    if step.tables:
+        note.table, note.for_table = _table_of_note(workshop, actor, payload.get("for_table"))
     if note.x is not None and note.y is not None:
         note.x, note.y = canvas.clamp(note.x, note.y)
     elif step.current_layout() == "canvas":

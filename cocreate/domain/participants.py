@@ -1,6 +1,7 @@
 """The people in the workshop: joining, and `participant:ready`."""
 
 from .. import protocol as p
+from .tables import seat_late_joiner
 from .workshop import Event, Participant
 
 
@@ -8,8 +9,10 @@ def join(workshop, participant_id, name, role, now):
     """Add a participant (or facilitator) to the workshop; returns the numbered event."""
     person = Participant(id=participant_id, name=name, role=role, joined_at=now)
     workshop.participants[person.id] = person
+    seat_late_joiner(workshop, person)
     workshop.seq += 1
-    data = {"id": person.id, "name": person.name, "role": person.role, "ready": person.ready}
+    data = {"id": person.id, "name": person.name, "role": person.role, "ready": person.ready,
+            "table": person.table}
     return [Event(p.PARTICIPANT_JOINED, data, workshop.seq)]
 
 

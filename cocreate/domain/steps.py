@@ -46,7 +46,7 @@ def edit_step(workshop, actor, payload, now):
         allowed = REVEAL_MODES if name == "reveal" else ANONYMITY_MODES
         if name in payload and payload[name] not in allowed:
             raise invalid(name, f"Must be one of {', '.join(allowed)}.")
-    for name in ("title", "prompt", "anonymity"):
+    for name in ("title", "prompt", "anonymity", "tables"):
         if name in payload:
             setattr(step, name, payload[name])
     if "reveal" in payload and payload["reveal"] != step.reveal:

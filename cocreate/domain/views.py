@@ -10,7 +10,7 @@ def note_view(note, workshop, viewer=None):
     """
     if workshop.is_hidden(note) and (viewer is None or viewer.id != note.author_id):
         return {"id": note.id, "step": note.step, "hidden": True}
-    author = None if note.anonymous else workshop.participants.get(note.author_id)
+    author = None if note.anonymous or note.for_table else workshop.participants.get(note.author_id)
     view = {
         "id": note.id,
         "step": note.step,
@@ -25,6 +25,8 @@ def note_view(note, workshop, viewer=None):
         "author_name": author.name if author else None,
         "created_at": note.created_at,
         "group": note.group,
+        "table": note.table,
+        "for_table": note.for_table,
     }
     if workshop.steps[note.step].vote_state == "closed":
         view["votes"] = workshop.tally(note.id)
@@ -39,7 +41,7 @@ def step_view(index, step, workshop=None):
             "lanes": [dict(lane) for lane in step.lanes], "reveal": step.reveal,
             "anonymity": step.anonymity, "voting": step.voting, "revealed": step.revealed,
             "vote_state": step.vote_state, "budget": step.budget, "per_note": step.per_note,
-            "layout": step.current_layout()}
+            "layout": step.current_layout(), "tables": step.tables}
     if workshop is not None and step.hidden:
         view["counts"] = step_counts(workshop, index)
     if workshop is not None and step.vote_state == "open":
@@ -105,7 +107,8 @@ def cluster_view(cluster):
 
 def participant_view(person):
     """A participant as everyone in the workshop sees them."""
-    return {"id": person.id, "name": person.name, "role": person.role, "ready": person.ready}
+    return {"id": person.id, "name": person.name, "role": person.role, "ready": person.ready,
+            "table": person.table}
 
 
 def workshop_view(workshop):
@@ -114,7 +117,9 @@ def workshop_view(workshop):
             "language": workshop.language, "format": workshop.format,
             "join_code": workshop.join_code, "current_step": workshop.current_step,
             "locked": workshop.locked, "created_at": workshop.created_at,
-            "timer": workshop.timer, "retention": workshop.retention}
+            "timer": workshop.timer, "retention": workshop.retention,
+            "tables": [dict(table) for table in workshop.tables],
+            "table_mode": workshop.table_mode, "focus": workshop.focus}
 
 
 def snapshot(workshop, viewer, now):

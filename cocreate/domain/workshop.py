@@ -33,6 +33,7 @@ class Step:
     budget: int = 0
     per_note: int | None = None
     layout: str | None = None  # "canvas", or None: in lanes when the step has them, else a grid
+    tables: bool = False  # worked at the tables
 
     @property
     def hidden(self):
@@ -59,6 +60,7 @@ class Participant:
     role: str = PARTICIPANT
     ready: bool = False
     joined_at: str = ""
+    table: str | None = None  # the id of their table, when there are tables
 
     @property
     def is_facilitator(self):
@@ -83,6 +85,8 @@ class Note:
     created_at: str = ""
     removed: bool = False
     group: str | None = None
+    table: str | None = None  # written at this table (a step worked at the tables)
+    for_table: bool = False  # written on behalf of the table: the table is its author
 
 
 @dataclass
@@ -131,6 +135,9 @@ class Workshop:
     timer: dict | None = None
     retention: str = "30d"
     calendar_link: int = 1  # the generation of the calendar feed's address
+    tables: list = field(default_factory=list)  # [{id, name}]
+    table_mode: str | None = None  # "random" or "choose" while there are tables
+    focus: str | None = None  # the table the projector shows for its report-back
     participants: dict = field(default_factory=dict)
     notes: dict = field(default_factory=dict)
     clusters: dict = field(default_factory=dict)

@@ -27,6 +27,9 @@ INSERT_VOTE = insert(votes)
 SAVE_READY = (update(participants).where(participants.c.workshop_id == bindparam("workshop"),
                                          participants.c.id == bindparam("participant"))
               .values(ready=bindparam("ready")))
+SAVE_TABLE = (update(participants).where(participants.c.workshop_id == bindparam("workshop"),
+                                         participants.c.id == bindparam("participant"))
+              .values(table_id=bindparam("table")))
 
 
 def _save_steps(conn, workshop, change):
@@ -90,6 +93,26 @@ def _save_settings(conn, workshop, change):
                          calendar_link=workshop.calendar_link))
 
 
+def _save_tables(conn, workshop, change):
+    """The tables, the projector's focus and where everyone sits (`tables.set`)."""
+    conn.execute(update(workshops).where(workshops.c.id == workshop.id)
+                 .values(tables=[dict(table) for table in workshop.tables],
+                         table_mode=workshop.table_mode, focus=workshop.focus))
+    for person in workshop.participants.values():
+        conn.execute(SAVE_TABLE, {"workshop": workshop.id, "participant": person.id,
+                                  "table": person.table})
+
+
+def _save_seat(conn, workshop, change):
+    conn.execute(SAVE_TABLE, {"workshop": workshop.id, "participant": change.data["id"],
+                              "table": change.data["table"]})
+
+
+def _save_focus(conn, workshop, change):
+    conn.execute(update(workshops).where(workshops.c.id == workshop.id)
+                 .values(focus=workshop.focus))
+
+
 def _save_ready(conn, workshop, change):
     conn.execute(SAVE_READY, {"workshop": workshop.id, "participant": change.data["id"],
                               "ready": change.data["ready"]})
@@ -126,6 +149,9 @@ PERSIST = {
     p.WORKSHOP_EDITED: _save_settings,
     p.WORKSHOP_LOCKED: _save_settings,
     p.PARTICIPANT_READY_CHANGED: _save_ready,
+    p.TABLES_SET: _save_tables,
+    p.PARTICIPANT_TABLE: _save_seat,
+    p.PROJECTOR_FOCUSED: _save_focus,
     p.NOTES_REVEALED: _save_steps,
     p.NOTES_GROUPED: _save_clusters,
     p.VOTING_OPENED: _save_steps,

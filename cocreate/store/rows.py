@@ -26,20 +26,21 @@ def load_workshop(conn, workshop_id):
         language=row.language, format=row.format, current_step=row.current_step,
         locked=row.locked, seq=row.seq, created_at=row.created_at, timer=row.timer,
         retention=row.retention, calendar_link=row.calendar_link,
+        tables=list(row.tables or []), table_mode=row.table_mode, focus=row.focus,
         steps=[domain.Step(**{k: v for k, v in spec.items() if k in STEP_FIELDS})
                for spec in row.steps])
     for person in conn.execute(select(participants).where(
             participants.c.workshop_id == workshop_id).order_by(participants.c.position)):
         workshop.participants[person.id] = domain.Participant(
             id=person.id, name=person.name, role=person.role, ready=person.ready,
-            joined_at=person.joined_at)
+            joined_at=person.joined_at, table=person.table_id)
     for note in conn.execute(select(notes).where(notes.c.workshop_id == workshop_id)
                              .order_by(notes.c.position)):
         workshop.notes[note.id] = domain.Note(
             id=note.id, step=note.step, lane=note.lane, text=note.text, color=note.color,
             x=note.x, y=note.y, author_id=note.author_id, anonymous=note.anonymous,
             version=note.version, created_at=note.created_at, removed=note.removed,
-            group=note.group_id)
+            group=note.group_id, table=note.table_id, for_table=note.for_table)
     for cluster in conn.execute(select(clusters).where(clusters.c.workshop_id == workshop_id)
                                 .order_by(clusters.c.position)):
         workshop.clusters[cluster.id] = domain.Cluster(
@@ -73,7 +74,7 @@ def insert_workshop(conn, workshop, now):
         conn.execute(insert(participants).values(
             id=person.id, workshop_id=workshop.id, token_hash=hash_token(new_token()),
             name=person.name, role=person.role, ready=False, joined_at=person.joined_at,
-            position=position - len(workshop.participants)))
+            position=position - len(workshop.participants), table_id=person.table))
     for position, cluster in enumerate(workshop.clusters.values()):
         conn.execute(insert(clusters).values(workshop_id=workshop.id, id=cluster.id,
                                              step=cluster.step, title=cluster.title,
@@ -100,7 +101,8 @@ def note_row(note):
     """The columns of a note that commands change."""
     return {"step": note.step, "lane": note.lane, "text": note.text, "color": note.color,
             "x": note.x, "y": note.y, "anonymous": note.anonymous, "version": note.version,
-            "removed": note.removed, "group_id": note.group}
+            "removed": note.removed, "group_id": note.group, "table_id": note.table,
+            "for_table": note.for_table}
 
 
 def action_row(action):

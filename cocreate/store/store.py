@@ -90,7 +90,8 @@ class Store(Retention, Locking):
             conn.execute(insert(participants).values(
                 id=participant_id, workshop_id=workshop_id, token_hash=hash_token(token),
                 name=name, role=role, ready=False, position=workshop.seq,
-                joined_at=workshop.participants[participant_id].joined_at))
+                joined_at=workshop.participants[participant_id].joined_at,
+                table_id=workshop.participants[participant_id].table))
             return events
 
         events, _seq = self._change(workshop_id, change, publish)

@@ -1,6 +1,7 @@
 """The tables: a workshop row and the rows of its participants, notes, clusters, votes,
 actions and applied commands. Alembic's migrations (cocreate/migrations) follow them."""
 
+from sqlalchemy import false as sa_false
 from sqlalchemy import JSON, Boolean, Column, Float, ForeignKey, Integer, MetaData, String, Table
 
 from .. import protocol as p
@@ -28,6 +29,9 @@ workshops = Table(
     Column("created_at", String(p.TIME_MAX), nullable=False),
     Column("updated_at", String(p.TIME_MAX), nullable=False, index=True),
     Column("calendar_link", Integer, nullable=False, default=1, server_default="1"),
+    Column("tables", JSON, nullable=False, default=list, server_default="[]"),
+    Column("table_mode", String(8)),
+    Column("focus", String(p.ID_MAX)),
 )
 
 participants = Table(
@@ -41,6 +45,7 @@ participants = Table(
     Column("ready", Boolean, nullable=False, default=False),
     Column("joined_at", String(p.TIME_MAX), nullable=False),
     Column("position", Integer, nullable=False, default=0),
+    Column("table_id", String(p.ID_MAX)),
 )
 
 notes = Table(
@@ -61,6 +66,8 @@ notes = Table(
     Column("created_at", String(p.TIME_MAX), nullable=False),
     Column("removed", Boolean, nullable=False, default=False),
     Column("group_id", String(p.ID_MAX)),
+    Column("table_id", String(p.ID_MAX)),
+    Column("for_table", Boolean, nullable=False, default=False, server_default=sa_false()),
 )
 
 clusters = Table(

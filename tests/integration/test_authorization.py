@@ -15,7 +15,8 @@ from support import Workshop, new_id
 FACILITATOR_ONLY = {p.STEP_GO, p.STEP_EDIT, p.NOTES_REVEAL, p.TIMER_START, p.TIMER_STOP,
                     p.NOTE_GROUP, p.NOTE_UNGROUP, p.VOTING_OPEN, p.VOTING_CLOSE,
                     p.WORKSHOP_EDIT, p.WORKSHOP_LOCK, p.ACTION_RELINK,
-                    p.CALENDAR_RELINK}
+                    p.CALENDAR_RELINK, p.TABLES_SET_COMMAND, p.TABLE_ASSIGN, p.TABLES_CLEAR,
+                    p.PROJECTOR_FOCUS}
 FORGED = "x" * 43
 
 
@@ -38,7 +39,8 @@ class Scene(Workshop):
                                                    "ids": [self.fac_note]}),
               self.facilitator.call(p.ACTION_ADD, {"id": self.action, "title": "A"}),
               self.facilitator.call(p.VOTING_OPEN, {"step": 3, "budget": 3}),
-              self.facilitator.call(p.TIMER_START, {"seconds": 600})]
+              self.facilitator.call(p.TIMER_START, {"seconds": 600}),
+              self.facilitator.call(p.TABLES_SET_COMMAND, {"count": 2, "mode": "choose"})]
         assert all(ack["ok"] for ack in ok), ok
 
     def payload(self, command):
@@ -60,6 +62,11 @@ class Scene(Workshop):
             p.ACTION_REMOVE: {"id": self.action},
             p.ACTION_RELINK: {"id": self.action},
             p.CALENDAR_RELINK: {},
+            p.TABLES_SET_COMMAND: {"count": 2, "mode": "choose"},
+            p.TABLE_CHOOSE: {"table": "t1"},
+            p.TABLE_ASSIGN: {"participant": self.people["Sanne"]["participant_id"], "table": None},
+            p.TABLES_CLEAR: {},
+            p.PROJECTOR_FOCUS: {"table": None},
             p.STEP_GO: {"index": 1},
             p.STEP_EDIT: {"index": 0, "title": "Nieuw"},
             p.NOTES_REVEAL: {"step": 2},

@@ -122,6 +122,31 @@ SPECIFIC = {
     p.CALENDAR_RELINK: [
         ("unknown field", {"id": NOTE}, "id"),
     ],
+    p.TABLES_SET_COMMAND: [
+        ("no mode", {"count": 2}, "mode"),
+        ("unknown mode", {"count": 2, "mode": "lottery"}, "mode"),
+        ("too many tables", {"count": 31, "mode": "random"}, "count"),
+        ("count as text", {"count": "2", "mode": "random"}, "count"),
+        ("tables of one", {"size": 1, "mode": "random"}, "size"),
+        ("both count and size", {"count": 2, "size": 3, "mode": "random"}, "_schema"),
+        ("a name too long", {"count": 2, "mode": "random", "names": ["x" * 41]}, "names"),
+    ],
+    p.TABLE_CHOOSE: [
+        ("empty dict", {}, "table"),
+        ("table not text", {"table": 3}, "table"),
+    ],
+    p.TABLE_ASSIGN: [
+        ("no participant", {"table": "t1"}, "participant"),
+        ("no table key", {"participant": "x"}, "table"),
+        ("long id", {"participant": "x" * 41, "table": "t1"}, "participant"),
+    ],
+    p.TABLES_CLEAR: [
+        ("unknown field", {"all": True}, "all"),
+    ],
+    p.PROJECTOR_FOCUS: [
+        ("no table key", {}, "table"),
+        ("table a list", {"table": ["t1"]}, "table"),
+    ],
     p.NOTE_DRAG: [
         ("empty dict", {}, "id"),
         ("missing x", {"id": NOTE, "y": 0.5}, "x"),
@@ -374,7 +399,7 @@ SPECIFIC = {
 
 
 # Commands whose payload is `{}`: sending none at all is valid for them.
-NO_PAYLOAD = {p.SYNC, "timer:stop", "voting:close", p.CALENDAR_RELINK}
+NO_PAYLOAD = {p.SYNC, "timer:stop", "voting:close", p.CALENDAR_RELINK, p.TABLES_CLEAR}
 
 
 def _cases():

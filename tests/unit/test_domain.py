@@ -459,7 +459,8 @@ def test_snapshot_describes_the_viewer_workshop_and_seq(workshop):
     apply(workshop, "fac", p.STEP_GO, {"index": 2}, NOW)
     snap = view_of(workshop, "ann")
     assert snap["seq"] == workshop.seq == 4
-    assert snap["me"] == {"id": "ann", "name": "Ann", "role": PARTICIPANT, "ready": False}
+    assert snap["me"] == {"id": "ann", "name": "Ann", "role": PARTICIPANT, "ready": False,
+                          "table": None}
     assert snap["workshop"]["current_step"] == 2
     assert snap["workshop"]["join_code"] == "ABC234"
     assert snap["workshop"]["title"] == "Teamdag"

@@ -27,6 +27,11 @@ export const COMMANDS = Object.freeze({
   ACTION_REMOVE: "action:remove",
   ACTION_RELINK: "action:relink",
   CALENDAR_RELINK: "calendar:relink",
+  TABLES_SET_COMMAND: "tables:set",
+  TABLE_CHOOSE: "table:choose",
+  TABLE_ASSIGN: "table:assign",
+  TABLES_CLEAR: "tables:clear",
+  PROJECTOR_FOCUS: "projector:focus",
   STEP_GO: "step:go",
   WORKSHOP_EDIT: "workshop:edit",
   WORKSHOP_LOCK: "workshop:lock",
@@ -59,6 +64,9 @@ export const EVENTS = Object.freeze({
   ACTION_REMOVED: "action.removed",
   STEP_EDITED: "step.edited",
   TIMER_CHANGED: "timer.changed",
+  TABLES_SET: "tables.set",
+  PARTICIPANT_TABLE: "participant.table",
+  PROJECTOR_FOCUSED: "projector.focused",
 });
 
 export const ERROR_CODES = Object.freeze([
@@ -101,4 +109,8 @@ export const LIMITS = Object.freeze({
   ACTION_TITLE_MAX: 200,
   OWNER_MAX: 80,
   PROGRESS_MAX: 500,
+  TABLES_MIN: 2,
+  TABLES_MAX: 30,
+  TABLE_SIZE_MIN: 2,
+  TABLE_SIZE_MAX: 20,
 });
