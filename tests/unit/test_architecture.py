@@ -333,3 +333,10 @@ def test_every_error_code_a_person_can_meet_has_a_message(language):
 def test_scripts_never_parse_html_from_strings(path):
     source = path.read_text("utf-8")
     assert re.findall(r"\b(innerHTML|outerHTML|insertAdjacentHTML|document\.write)\b", source) == []
+
+
+def test_every_test_module_has_a_name_of_its_own():
+    # pytest imports test modules by their base name (no packages under tests/): two files
+    # with one name stop the whole run at collection.
+    names = [path.name for path in (ROOT / "tests").rglob("test_*.py")]
+    assert sorted(name for name in set(names) if names.count(name) > 1) == []
