@@ -14,13 +14,14 @@ from ..domain.formats import LANGUAGES
 from ..protocol import (ACTION_TITLE_MAX, BUDGET_MAX, CLUSTER_TITLE_MAX, GOAL_MAX, ID_MAX, KEY_MAX,
                         LANE_MAX, LANES_MAX, NAME_MAX, NOTE_MAX, OWNER_MAX, PALETTE, PROGRESS_MAX,
                         PROMPT_MAX,
-                        STEP_INDEX_MAX, TIME_MAX, TITLE_MAX)
+                        STEP_INDEX_MAX, TABLES_MAX, TIME_MAX, TITLE_MAX)
 
 BACKUP_FORMAT = "cocreate.workshop"
 # 2: actions carry their progress history (statuses open, doing, done, blocked).
-# Version 1 backups still import: their actions start without history.
-BACKUP_VERSION = 2
-BACKUP_VERSIONS = (1, 2)
+# 3: tables — the workshop's tables, who sits where, table steps, each note's table.
+# Older backups still import: without history, without tables.
+BACKUP_VERSION = 3
+BACKUP_VERSIONS = (1, 2, 3)
 LIMIT = 5000
 
 
@@ -34,14 +35,17 @@ def backup(workshop):
         "workshop": {"title": workshop.title, "goal": workshop.goal,
                      "language": workshop.language, "format": workshop.format,
                      "current_step": workshop.current_step, "locked": workshop.locked,
-                     "retention": workshop.retention, "created_at": workshop.created_at},
+                     "retention": workshop.retention, "created_at": workshop.created_at,
+                     "tables": [dict(table) for table in workshop.tables],
+                     "table_mode": workshop.table_mode},
         "steps": [{"key": s.key, "title": s.title, "prompt": s.prompt,
                    "lanes": [dict(lane) for lane in s.lanes], "reveal": s.reveal,
                    "anonymity": s.anonymity, "voting": s.voting, "revealed": s.revealed,
                    "vote_state": s.vote_state, "budget": s.budget, "per_note": s.per_note,
-                   "layout": s.layout}
+                   "layout": s.layout, "tables": s.tables}
                   for s in workshop.steps],
-        "participants": [{"id": p.id, "name": p.name, "role": p.role, "joined_at": p.joined_at}
+        "participants": [{"id": p.id, "name": p.name, "role": p.role, "joined_at": p.joined_at,
+                          "table": p.table}
                          for p in workshop.participants.values()],
         "notes": [{"id": n.id, "step": n.step, "lane": n.lane, "text": n.text, "color": n.color,
                    "x": n.x, "y": n.y, "anonymous": n.anonymous,
@@ -49,7 +53,7 @@ def backup(workshop):
                    # Tallies only once voting closed: an open vote stays blind.
                    "votes": (workshop.tally(n.id)
                              if workshop.steps[n.step].vote_state == "closed" else 0),
-                   "created_at": n.created_at}
+                   "created_at": n.created_at, "table": n.table, "for_table": n.for_table}
                   for n in shown],
         "clusters": [{"id": c.id, "step": c.step, "title": c.title}
                      for c in workshop.clusters.values()],
@@ -94,6 +98,12 @@ class _Step(_Strict):
     per_note = fields.Integer(strict=True, allow_none=True, validate=validate.Range(1, BUDGET_MAX))
     # Since the canvas; backups from before it have no layout.
     layout = fields.String(allow_none=True, validate=validate.OneOf(("canvas",)))
+    tables = fields.Boolean(load_default=False)
+
+
+class _Table(_Strict):
+    id = _id(required=True)
+    name = fields.String(required=True, validate=validate.Length(min=1, max=NAME_MAX))
 
 
 class _Workshop(_Strict):
@@ -106,6 +116,10 @@ class _Workshop(_Strict):
     locked = fields.Boolean(required=True)
     retention = fields.String(load_default="30d", validate=validate.OneOf(RETENTIONS))
     created_at = _str(TIME_MAX, required=True)
+    tables = fields.List(fields.Nested(_Table), load_default=list,
+                         validate=validate.Length(max=TABLES_MAX))
+    table_mode = fields.String(load_default=None, allow_none=True,
+                               validate=validate.OneOf(("random", "choose")))
 
 
 class _Participant(_Strict):
@@ -113,6 +127,7 @@ class _Participant(_Strict):
     name = fields.String(required=True, validate=validate.Length(min=1, max=NAME_MAX))
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
     joined_at = _str(TIME_MAX, required=True)
+    table = _id(load_default=None, allow_none=True)
 
 
 class _Note(_Strict):
@@ -128,6 +143,8 @@ class _Note(_Strict):
     group = _id(allow_none=True, required=True)
     votes = fields.Integer(strict=True, required=True, validate=validate.Range(0, 100000))
     created_at = _str(TIME_MAX, required=True)
+    table = _id(load_default=None, allow_none=True)
+    for_table = fields.Boolean(load_default=False)
 
 
 class _Cluster(_Strict):
@@ -197,12 +214,18 @@ def restore(data, workshop_id, join_code, now):
                         goal=spec["goal"], language=spec["language"], format=spec["format"],
                         steps=steps, current_step=spec["current_step"], locked=spec["locked"],
                         retention=spec["retention"],
-                        created_at=spec["created_at"] or now)
+                        created_at=spec["created_at"] or now,
+                        tables=[dict(table) for table in spec["tables"]],
+                        table_mode=spec["table_mode"] if spec["tables"] else None)
+    table_ids = {table["id"] for table in workshop.tables}
+    _require(len(table_ids) == len(workshop.tables), "workshop", "Duplicate table id.")
     for person in data["participants"]:
         _require(person["id"] not in workshop.participants, "participants", "Duplicate id.")
         workshop.participants[person["id"]] = Participant(
             id=person["id"], name=person["name"], role=person["role"],
-            joined_at=person["joined_at"] or now)
+            joined_at=person["joined_at"] or now, table=person["table"])
+        _require(person["table"] is None or person["table"] in table_ids, "participants",
+                 "A participant's table does not exist.")
     for cluster in data["clusters"]:
         _require(cluster["step"] < len(steps), "clusters", "A cluster's step does not exist.")
         _require(cluster["id"] not in workshop.clusters, "clusters", "Duplicate id.")
@@ -224,7 +247,10 @@ def restore(data, workshop_id, join_code, now):
         workshop.notes[item["id"]] = Note(
             id=item["id"], step=item["step"], text=item["text"], author_id=author,
             lane=item["lane"], color=item["color"], x=item["x"], y=item["y"],
-            anonymous=item["anonymous"], created_at=item["created_at"], group=item["group"])
+            anonymous=item["anonymous"], created_at=item["created_at"], group=item["group"],
+            table=item["table"], for_table=item["for_table"] and item["table"] is not None)
+        _require(item["table"] is None or item["table"] in table_ids, "notes",
+                 "A note's table does not exist.")
         if item["votes"]:
             workshop.votes[(IMPORTED_VOTES, item["id"])] = item["votes"]
     for item in data["actions"]:

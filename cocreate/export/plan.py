@@ -12,13 +12,20 @@ from datetime import date
 from .picture import canvas_picture
 
 
+def _table_names(workshop):
+    return {table["id"]: table["name"] for table in workshop.tables}
+
+
 def _note(note, workshop):
     author = None
-    if not note.anonymous and note.author_id in workshop.participants:
+    if note.for_table:  # written on behalf of a table: the table is its author
+        author = _table_names(workshop).get(note.table)
+    elif not note.anonymous and note.author_id in workshop.participants:
         author = workshop.participants[note.author_id].name
     closed = workshop.steps[note.step].vote_state == "closed"
     return {"id": note.id, "text": note.text, "author": author, "lane": note.lane,
             "votes": workshop.tally(note.id) if closed else None, "group": note.group,
+            "table": note.table,
             "color": note.color, "x": note.x, "y": note.y}
 
 
@@ -42,8 +49,11 @@ def _step(index, step, workshop):
     loose = _by_votes([note for note in shown if note["group"] not in workshop.clusters])
     return {"index": index, "title": step.title, "prompt": step.prompt, "lanes": step.lanes,
             "private": 0, "clusters": sorted(clusters, key=lambda c: -c["votes"]),
-            "notes": loose, "by_lane": _by_lane(loose, step.lanes),
-            "headed": bool(clusters or step.lanes),
+            "notes": loose,
+            # A step worked at the tables reads per table; any other per lane.
+            "by_lane": (_by_table(loose, workshop) if step.tables and workshop.tables
+                        else _by_lane(loose, step.lanes)),
+            "headed": bool(clusters or step.lanes or (step.tables and workshop.tables)),
             # A canvas step also shows as the room left it.
             "picture": canvas_picture(step, shown, {c.id: c.title for c in workshop.clusters.values()
                                                     if c.step == index})
@@ -62,6 +72,17 @@ def _by_lane(loose, lanes):
     known = {lane["key"] for lane in lanes}
     groups.append({"lane": None, "title": None,
                    "notes": [note for note in loose if note["lane"] not in known]})
+    return [group for group in groups if group["notes"]]
+
+
+def _by_table(loose, workshop):
+    """Loose notes under their table, in the tables' order; notes of no table under "other"."""
+    names = _table_names(workshop)
+    groups = [{"lane": None, "title": name,
+               "notes": [note for note in loose if note["table"] == table_id]}
+              for table_id, name in names.items()]
+    groups.append({"lane": None, "title": None,
+                   "notes": [note for note in loose if note["table"] not in names]})
     return [group for group in groups if group["notes"]]
 
 

@@ -591,7 +591,7 @@ def loaded(document):
 def test_backup_restore_backup_is_identical():
     workshop, _notes, anonymous = rich_workshop()
     first = backup(workshop)
-    assert first["format"] == "cocreate.workshop" and first["version"] == 2
+    assert first["format"] == "cocreate.workshop" and first["version"] == 3
     assert all(n["step"] != FRICTION for n in first["notes"])
     assert next(n for n in first["notes"] if n["id"] == anonymous)["author"] is None
     restored = restore(loaded(first), "w2", "XYZ789", NOW)
@@ -703,3 +703,49 @@ def test_a_backup_from_before_the_history_still_imports():
         del item["progress"]
     restored = restore(loaded(old), "w2", "XYZ789", NOW)
     assert [a.progress for a in restored.actions.values()] == [[]]
+
+
+def table_workshop():
+    """Step 2 worked at two named tables, one note written for a table."""
+    workshop = make_workshop()
+    join(workshop, "cas", "Cas", PARTICIPANT, NOW)
+    run(workshop, "fac", p.TABLES_SET_COMMAND, {"count": 2, "mode": "random",
+                                                "names": ["Data", "Leiderschap"]})
+    run(workshop, "fac", p.STEP_EDIT, {"index": BRAND, "tables": True})
+    for who in ("ann", "bob", "cas"):
+        add(workshop, who, BRAND, f"Sterk punt van {who}")
+    add(workshop, "fac", BRAND, "Namens de tafel", for_table="t2")
+    return workshop
+
+
+def test_the_plan_groups_a_table_step_by_table_and_a_table_can_be_the_author():
+    workshop = table_workshop()
+    step = build_plan(workshop, TODAY)["steps"][BRAND]
+    assert [group["title"] for group in step["by_lane"]] == ["Data", "Leiderschap"]
+    seated = {pid: workshop.participants[pid].table for pid in ("ann", "bob", "cas")}
+    data = next(g for g in step["by_lane"] if g["title"] == "Data")["notes"]
+    assert {n["author"] for n in data} <= {"Ann", "Bob", "Cas"}
+    assert len(data) == list(seated.values()).count("t1")
+    leadership = next(g for g in step["by_lane"] if g["title"] == "Leiderschap")["notes"]
+    assert any(n["author"] == "Leiderschap" and n["text"] == "Namens de tafel" for n in leadership)
+    markdown = render_markdown(build_plan(workshop, TODAY), T, FORMAT_DATE)
+    assert "Data" in markdown and "Leiderschap" in markdown
+
+
+def test_a_backup_keeps_the_tables_and_an_older_one_imports_without_them():
+    workshop = table_workshop()
+    first = backup(workshop)
+    restored = restore(loaded(first), "w2", "XYZ789", NOW)
+    assert restored.tables == workshop.tables and restored.table_mode == "random"
+    assert {pid: p.table for pid, p in restored.participants.items()} == \
+        {pid: p.table for pid, p in workshop.participants.items()}
+    assert restored.steps[BRAND].tables
+    assert backup(restored) == first
+    old = backup(make_workshop())
+    old["version"] = 2
+    del old["workshop"]["tables"], old["workshop"]["table_mode"]
+    for person in old["participants"]:
+        del person["table"]
+    for step in old["steps"]:
+        del step["tables"]
+    assert restore(loaded(old), "w3", "QRS456", NOW).tables == []
