@@ -330,7 +330,8 @@ def test_participant_joining_over_http_reaches_connected_clients(server, clients
     for client in (facilitator, anna):
         assert client.events == [{"seq": base + 1, "type": p.PARTICIPANT_JOINED,
                                   "data": {"id": dirk["participant_id"], "name": "Dirk",
-                                           "role": "participant", "ready": False}}]
+                                           "role": "participant", "ready": False,
+                                           "table": None}}]
 
 
 def test_presence_lists_online_participants_and_shrinks_when_one_disconnects(server, clients):
