@@ -127,7 +127,8 @@ def test_a_note_someone_else_is_dragging_cannot_be_grabbed(room, contexts):
     box = note_on(anouk, room.notes[1]).bounding_box()
     anouk.mouse.move(box["x"] + 20, box["y"] + 20)
     anouk.mouse.down()
-    anouk.mouse.move(box["x"] + 60, box["y"] + 50, steps=4)
+    for step in range(1, 9):  # a drag takes a moment, as a hand does
+        anouk.mouse.move(box["x"] + 20 + step * 6, box["y"] + 20 + step * 4, steps=2)
     expect(note_on(bram, room.notes[1]).locator(".drag-by")).to_have_text("Anouk verplaatst…")
     other = note_on(bram, room.notes[1]).bounding_box()
     bram.mouse.move(other["x"] + 20, other["y"] + 20)

@@ -144,6 +144,13 @@ export class Mover {
       this.moving ??= import("./moving.js");
       (await this.moving)[name](this, event, item);
     };
+    // A pointer over a note, or focus on one, comes before a drag: fetch the code then, so
+    // even a quick flick after the press is followed.
+    const prefetch = (event) => {
+      if (event.target.closest?.(".note.movable")) this.moving ??= import("./moving.js");
+    };
+    root.addEventListener("pointerover", prefetch);
+    root.addEventListener("focusin", prefetch);
     root.addEventListener("pointerdown", later("press"));
     root.addEventListener("keydown", later("key"));
     root.addEventListener("click", later("menu"));
