@@ -101,3 +101,9 @@ def room_address(request_base, listen_host, public_url=None, proxied=False,
         return RoomAddress(request_base, False)
     host = f"[{listen_host}]" if ":" in listen_host else listen_host
     return RoomAddress(f"{parts.scheme}://{host}{port}", True)
+
+
+def configured_room(config, request_base, listen_host=None):
+    """`room_address` with the app's settings: where it listens, its public URL, proxies."""
+    return room_address(request_base, listen_host or config["LISTEN_HOST"],
+                        config.get("PUBLIC_URL"), proxied=bool(config.get("PROXIES")))

@@ -48,12 +48,11 @@ def serve(args):
 
 def where_to_join(app, host, port):
     """The line that tells the facilitator which address the room uses."""
-    from .addresses import room_address
+    from .addresses import configured_room
 
     local = f"http://localhost:{port}" if host in ("", "0.0.0.0", "::") else (
         f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}")
-    room = room_address(local, host, app.config.get("PUBLIC_URL"),
-                        proxied=bool(app.config.get("PROXIES")))
+    room = configured_room(app.config, local, listen_host=host)
     if room.reachable:
         return f"cocreate: open {local} here; participants join at {room.base}"
     return (f"cocreate: open {local}; only this computer can reach it. "

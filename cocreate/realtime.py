@@ -21,7 +21,7 @@ from marshmallow import ValidationError
 from . import dragging, presence
 from . import protocol as p
 from .access import request_token, store, store_of
-from .addresses import room_address
+from .addresses import configured_room
 from .dragging import holds_of
 from .links import add_links
 from .broadcast import connections, online_here, participant_room, publish, workshop_room
@@ -137,11 +137,9 @@ def on_connect(auth=None):
     join_room(workshop_room(workshop_id))
     join_room(participant_room(viewer.id))
     connection = connections[request.sid]
-    config = current_app.config
     connection.links = functools.partial(
         add_links, key=current_app.extensions["cocreate.secret"],
-        base=room_address(request.host_url, config["LISTEN_HOST"], config["PUBLIC_URL"],
-                          proxied=bool(config["PROXIES"])).base)
+        base=configured_room(current_app.config, request.host_url).base)
     store().snapshot(workshop_id, viewer.id, deliver=lambda snap: emit(p.SNAPSHOT, snap),
                      decorate=connection.links)
     _presence(workshop_id)

@@ -2,7 +2,7 @@
 
 from .. import protocol as p
 from .errors import forbidden, invalid, not_found
-from .rules import created_before, require_facilitator, require_writable
+from .rules import created_before, numbered, require_facilitator, require_writable
 from .views import action_view
 from .workshop import Action, Event
 
@@ -86,11 +86,12 @@ def relink_action(workshop, actor, payload, now):
 def report_progress(workshop, action_id, status, text, now):
     """The owner's update through their link (no participant): a status, a note, or both.
 
-    Every report joins the action's history; the board sees it as `action.edited`.
+    Every report joins the action's history; the board sees it as `action.edited`,
+    numbered like any command's event.
     """
     action = _live_action(workshop, action_id)
     if status is None and not text:
         raise invalid("text", "Give a status or a short note.")
     action.status = status or action.status
     action.progress.append({"at": now, "status": action.status, "text": text or ""})
-    return [Event(p.ACTION_EDITED, action_view(action, workshop))]
+    return numbered(workshop, [Event(p.ACTION_EDITED, action_view(action, workshop))])

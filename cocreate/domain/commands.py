@@ -7,6 +7,7 @@ notes, voting, actions, steps, timer, settings, participants.
 from .. import protocol as p
 from . import actions, notes, participants, settings, steps, tables, timer, voting
 from .errors import DomainError
+from .rules import numbered
 
 
 def apply(workshop, actor_id, name, payload, now):
@@ -22,11 +23,7 @@ def apply(workshop, actor_id, name, payload, now):
     handler = COMMANDS.get(name)
     if handler is None:
         raise DomainError("unknown_command", f"Unknown command {name!r}.")
-    events = handler(workshop, actor, payload, now)
-    for event in events:
-        workshop.seq += 1
-        event.seq = workshop.seq
-    return events
+    return numbered(workshop, handler(workshop, actor, payload, now))
 
 
 COMMANDS = {

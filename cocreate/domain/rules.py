@@ -43,3 +43,11 @@ def created_before(things, thing_id, actor, owner_of):
     if owner_of(existing) != actor.id:
         raise DomainError("conflict", "This id is already taken.")
     return True
+
+
+def numbered(workshop, events):
+    """Give each event of a change the workshop's next `seq`; returns the events."""
+    for event in events:
+        workshop.seq += 1
+        event.seq = workshop.seq
+    return events

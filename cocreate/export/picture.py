@@ -56,7 +56,7 @@ def canvas_picture(step, notes, clusters):
         if not members:
             continue
         left = min(note["x"] for note in members) * WIDTH - 10
-        top = min(note["y"] for note in members) * HEIGHT - 40
+        top = min(note["y"] for note in members) * HEIGHT - 32  # clear of the lane titles
         right = max(note["x"] for note in members) * WIDTH + NOTE_W + 10
         bottom = max(note["y"] for note in members) * HEIGHT + NOTE_H + 10
         areas.append({"x": left, "y": top, "width": right - left, "height": bottom - top,

@@ -150,8 +150,6 @@ class Store(Retention, Locking):
         def change(conn, workshop):
             events = domain.report_progress(workshop, action_id, status, text, now_iso())
             for change_event in events:
-                workshop.seq += 1
-                change_event.seq = workshop.seq
                 PERSIST[change_event.type](conn, workshop, change_event)
             return events
 

@@ -6,7 +6,7 @@ import functools
 from flask import Blueprint, abort, current_app, make_response, render_template, request
 
 from ..access import request_token, store
-from ..addresses import room_address
+from ..addresses import configured_room
 from ..i18n import LANGUAGE_COOKIE, browser_catalogue, choose_language, translate
 from ..protocol import PALETTE
 
@@ -15,9 +15,7 @@ bp = Blueprint("web", __name__)
 
 def room():
     """Where participants reach this board (`addresses.room_address`) for this request."""
-    config = current_app.config
-    return room_address(request.host_url, config["LISTEN_HOST"], config["PUBLIC_URL"],
-                        proxied=bool(config["PROXIES"]))
+    return configured_room(current_app.config, request.host_url)
 
 
 def base_url():

@@ -4,7 +4,7 @@ touch drag on a phone, "Verplaats naar…", and two people reaching for the same
 import pytest
 from playwright.sync_api import expect
 
-from browser_helpers import bound, open_page, signed_in
+from browser_helpers import bound, open_page, signed_in, with_token
 from support import GOALS, PLATFORM, Workshop, add_note, ok
 
 pytestmark = pytest.mark.e2e
@@ -92,10 +92,8 @@ def test_move_to_a_lane_from_the_menu_without_dragging(server, clients, contexts
 
 
 def test_a_touch_drag_on_a_phone_moves_the_note_and_not_the_page(room, contexts):
-    context = signed_in(contexts, room, "Anouk", 390, 844)
-    context_options = {"has_touch": True, "is_mobile": True}
-    phone = contexts(390, 844, **context_options)
-    phone.add_cookies(context.cookies())
+    phone = with_token(contexts(390, 844, has_touch=True, is_mobile=True), room.server, room.id,
+                       room.token("Anouk"))
     page = open_page(phone, room.url())
     assert page.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways page
     note = note_on(page, room.notes[0])

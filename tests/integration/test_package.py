@@ -3,7 +3,6 @@ outside the source tree, with the Socket.IO browser client inside the package.""
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -16,17 +15,13 @@ import pytest
 import requests
 import socketio
 
+from support import free_port
+
 ROOT = Path(__file__).resolve().parents[2]
 CLIENT = "cocreate/static/vendor/socket.io.esm.min.js"
 SKIPPED = shutil.ignore_patterns(".git", ".venv", "node_modules", "instance", "build",
                                  "*.egg-info", "__pycache__", ".pytest_cache", "vendor",
                                  "test-artifacts", "results")
-
-
-def _free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _run(command, **options):
@@ -71,7 +66,7 @@ def test_cocreate_serve_from_the_installed_wheel_runs_a_workshop(installed, tmp_
                  cwd=tmp_path).stdout
     assert str(installed) in where  # the installed copy, not the source tree
 
-    port = _free_port()
+    port = free_port()
     env = {key: value for key, value in os.environ.items() if not key.startswith("COCREATE_")}
     env.update(PORT=str(port), HOST="127.0.0.1", COCREATE_INSTANCE_PATH=str(tmp_path / "i"))
     env.pop("PYTHONPATH", None)

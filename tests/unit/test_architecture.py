@@ -340,3 +340,11 @@ def test_every_test_module_has_a_name_of_its_own():
     # with one name stop the whole run at collection.
     names = [path.name for path in (ROOT / "tests").rglob("test_*.py")]
     assert sorted(name for name in set(names) if names.count(name) > 1) == []
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_every_key_is_in_a_catalogue_once(language):
+    # A second msgid silently wins over the first: one key, one text.
+    source = (ROOT / "cocreate" / "translations" / language / "LC_MESSAGES" / "messages.po")
+    keys = re.findall(r'^msgid "(.+)"$', source.read_text("utf-8"), re.M)
+    assert sorted(key for key in set(keys) if keys.count(key) > 1) == []

@@ -159,7 +159,7 @@ export class BoardView {
       const members = notes.filter((note) => note.group === id && note.x !== null);
       const box = this.clusterBox(this.store.clusters.get(id), "div");
       const left = Math.min(...members.map((note) => note.x)) - 0.01;
-      const top = Math.min(...members.map((note) => note.y)) - 0.05;
+      const top = Math.min(...members.map((note) => note.y)) - 0.04; // clear of the lane titles
       const right = Math.max(...members.map((note) => note.x)) + CANVAS.NOTE_WIDTH + 0.01;
       const bottom = Math.max(...members.map((note) => note.y)) + CANVAS.NOTE_HEIGHT + 0.01;
       Object.assign(box.style, { left: `${left * 100}%`, top: `${top * 100}%`,
