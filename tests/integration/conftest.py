@@ -3,193 +3,64 @@
 Each runs from Debian's packages (`scripts/install-system-deps` installs them), as
 a child of the test run, on a free loopback port, with its data in a temporary
 folder that is removed afterwards. A missing binary fails the test loudly.
-
-PostgreSQL's `initdb` refuses to run as root. When the tests run as root (as in
-CI), `initdb` and `postgres` run as Debian's `postgres` system user (created by
-the `postgresql` package) through `subprocess`'s `user=`/`group=`, with the data
-folder chowned to it; otherwise they run as the current user.
+redis-server and PostgreSQL are started by `bench/services.py`, which the
+benchmark's scale-out runs share (as root, PostgreSQL runs as Debian's `postgres` user).
 """
 
-import glob
 import os
-import pwd
 import shutil
 import signal
 import socket
 import subprocess
 import tempfile
 import threading
-import time
-import uuid
 from pathlib import Path
 
-import psycopg
 import pytest
-import redis
 import requests
 import socketio
 from requests.adapters import HTTPAdapter
 
+from bench.services import (MissingProgram, PostgresServer, RedisServer, require, started,
+                            stop_process, wait_until_ready)
 from support import Client, LiveServer, free_port
 
-START_TIMEOUT = 30
 NGINX = "/usr/sbin/nginx"
 
 
 def _require(path, package):
-    if not path or not Path(path).exists():
-        pytest.fail(f"{path or package} is missing: `make test` installs Debian's {package} "
-                    "(scripts/install-system-deps)", pytrace=False)
-    return path
-
-
-def _wait(what, ready, process, log_path, timeout=START_TIMEOUT):
-    """Poll until the server answers (start-up only), or fail with its log."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{what} exited early:\n{Path(log_path).read_text()}")
-        try:
-            if ready():
-                return
-        except Exception:
-            pass
-        time.sleep(0.1)  # polling for the port to open; not a synchronisation sleep
-    raise RuntimeError(f"{what} did not start:\n{Path(log_path).read_text()}")
-
-
-def _started(server):
-    """`server.start()`, or `server.stop()` (no stray process or folder) and the error."""
     try:
-        return server.start()
-    except BaseException:
-        server.stop()
-        raise
+        return require(path, package)
+    except MissingProgram as missing:
+        pytest.fail(str(missing), pytrace=False)
 
 
-def _stop(process, sig=signal.SIGTERM):
-    if process.poll() is None:
-        process.send_signal(sig)
-        try:
-            process.wait(15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(5)
+def _started(server_class):
+    """A started `server_class()`; a missing program fails the test with its package."""
+    try:
+        return started(server_class())
+    except MissingProgram as missing:
+        pytest.fail(str(missing), pytrace=False)
 
 
-# -- Redis ------------------------------------------------------------------------------
+_wait = wait_until_ready
+_stop = stop_process
 
-class RedisServer:
-    """`redis-server` on a loopback port, no persistence."""
 
-    def __init__(self):
-        self.binary = _require(shutil.which("redis-server"), "redis-server")
-        self.folder = Path(tempfile.mkdtemp(prefix="cocreate-redis-"))
-        self.port = free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.log_path = self.folder / "redis.log"
-        self.process = None
-
-    def start(self):
-        with open(self.log_path, "w") as log:
-            self.process = subprocess.Popen(
-                [self.binary, "--bind", "127.0.0.1", "--port", str(self.port),
-                 "--dir", str(self.folder), "--save", "", "--appendonly", "no"],
-                stdout=log, stderr=subprocess.STDOUT)
-        client = redis.Redis.from_url(self.url, socket_timeout=1)
-        _wait("redis-server", client.ping, self.process, self.log_path)
-        client.close()
-        return self
-
-    def stop(self):
-        if self.process:
-            _stop(self.process)
-        shutil.rmtree(self.folder, ignore_errors=True)
-
+# -- Redis and PostgreSQL -------------------------------------------------------------------
 
 @pytest.fixture(scope="session")
 def redis_server():
     """A real redis-server for the Socket.IO message queue and shared presence."""
-    server = _started(RedisServer())
+    server = _started(RedisServer)
     yield server
     server.stop()
-
-
-# -- PostgreSQL ---------------------------------------------------------------------------
-
-class PostgresServer:
-    """A PostgreSQL cluster made by `initdb` in a temporary folder, on a loopback port."""
-
-    USER = "cocreate"
-
-    def __init__(self):
-        versions = sorted(glob.glob("/usr/lib/postgresql/*/bin/postgres"),
-                          key=lambda path: int(Path(path).parts[-3]))
-        self.bin = Path(_require(versions[-1] if versions else None, "postgresql")).parent
-        self.folder = Path(tempfile.mkdtemp(prefix="cocreate-pg-"))
-        self.data = self.folder / "data"
-        self.port = free_port()
-        self.log_path = self.folder / "postgres.log"
-        self.process = None
-        self.as_user = {}
-        if os.geteuid() == 0:
-            try:
-                owner = pwd.getpwnam("postgres")
-            except KeyError:
-                pytest.fail("running as root needs Debian's `postgres` user (package "
-                            "postgresql) to run initdb and postgres", pytrace=False)
-            os.chown(self.folder, owner.pw_uid, owner.pw_gid)
-            self.as_user = {"user": owner.pw_uid, "group": owner.pw_gid, "extra_groups": []}
-
-    def _run(self, *args):
-        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LC_ALL": "C.UTF-8"}
-        return dict(env=env, cwd=self.folder, **self.as_user), [str(self.bin / args[0]),
-                                                                *args[1:]]
-
-    def start(self):
-        options, command = self._run("initdb", "-D", str(self.data), "-U", self.USER,
-                                     "--auth=trust", "--no-sync", "-E", "UTF8",
-                                     "--locale=C.UTF-8")
-        done = subprocess.run(command, capture_output=True, text=True, timeout=60, **options)
-        if done.returncode:
-            raise RuntimeError(f"initdb failed:\n{done.stdout}\n{done.stderr}")
-        options, command = self._run(
-            "postgres", "-D", str(self.data), "-p", str(self.port),
-            "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=",
-            "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
-            "-c", "max_connections=200")
-        with open(self.log_path, "w") as log:
-            self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT,
-                                            **options)
-
-        def ready():
-            with psycopg.connect(self.dsn("postgres"), connect_timeout=1):
-                return True
-        _wait("postgres", ready, self.process, self.log_path)
-        return self
-
-    def dsn(self, database):
-        return f"postgresql://{self.USER}@127.0.0.1:{self.port}/{database}"
-
-    PASSWORD = "geheim-wachtwoord"  # ignored by `trust`; there to be kept out of logs
-
-    def create_database(self):
-        """A new empty database; returns its URL in the `postgres://` form hosts hand out."""
-        name = "cocreate_" + uuid.uuid4().hex[:12]
-        with psycopg.connect(self.dsn("postgres"), autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-        return f"postgres://{self.USER}:{self.PASSWORD}@127.0.0.1:{self.port}/{name}"
-
-    def stop(self):
-        if self.process:
-            _stop(self.process, signal.SIGINT)  # "fast" shutdown
-        shutil.rmtree(self.folder, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
 def postgres_server():
     """A real PostgreSQL server; each user of it makes its own database."""
-    server = _started(PostgresServer())
+    server = _started(PostgresServer)
     yield server
     server.stop()
 

@@ -1,7 +1,7 @@
-"""Every program the tests and `make screenshots` run is installed by the set-up.
+"""Every program the tests, `make bench` and `make screenshots` run is installed by the set-up.
 
 A fresh machine has only what `scripts/install-system-deps` installs. These tests read
-the programs the test code calls (subprocess commands, `shutil.which`, paths such as
+the programs the test and benchmark code calls (subprocess commands, `shutil.which`, paths such as
 `/usr/sbin/nginx`) and fail when the set-up script does not list one of them.
 """
 
@@ -14,7 +14,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 SETUP = ROOT / "scripts" / "install-system-deps"
-CALLERS = [*sorted((ROOT / "tests").rglob("*.py")), ROOT / "scripts" / "screenshots.py"]
+CALLERS = [*sorted((ROOT / "tests").rglob("*.py")), *sorted((ROOT / "bench").rglob("*.py")),
+           ROOT / "scripts" / "screenshots.py"]
 RUNNERS = {"run", "Popen", "call", "check_call", "check_output"}
 SYSTEM_PREFIXES = ("/usr/bin/", "/usr/sbin/", "/usr/lib/", "/bin/", "/sbin/")
 
@@ -61,7 +62,7 @@ def missing_from(script_text, programs):
 
 
 def programs_the_tests_call():
-    """Every program called anywhere in tests/ and scripts/screenshots.py."""
+    """Every program called anywhere in tests/, bench/ and scripts/screenshots.py."""
     found = set()
     for path in CALLERS:
         found |= called_programs(path.read_text("utf-8"))
