@@ -12,6 +12,11 @@ ASYNC_MODES = ("eventlet", "gevent", "threading")
 def patch_for(mode):
     """Monkey-patch for `mode` before anything imports socket, threading or ssl."""
     if mode == "eventlet":
+        # psycopg waits for PostgreSQL in C, blocking every green thread of the process,
+        # unless told to wait with select() (which eventlet makes green; psycopg only
+        # notices gevent's patching by itself). Blocked, a process waiting for a
+        # workshop's lock cannot release the one it holds: two processes deadlock.
+        os.environ.setdefault("PSYCOPG_WAIT_FUNC", "wait_select")
         import warnings
         with warnings.catch_warnings():
             # Known and documented: eventlet is in bug-fix mode (see README).
