@@ -1,31 +1,20 @@
 """The drag scenario: people dragging notes live, frames relayed to every other viewer.
 
-25 workshops of 20; in each, three people drag a note at 30 frames a second. Each
-frame's latency is the time from its `note:drag` emit until every other participant of
-the workshop received the `drag` message. The relay floor relays the same frames. For
-cocreate it also checks that no frame reached the database (row counts and every
+25 workshops of 20 (`drag`; 5 in `drag-100`); in each, three people drag a note at 30
+frames a second. Each frame's latency runs from its `note:drag` emit until every other
+participant of the workshop received the `drag` message; senders and receivers are
+spread over several load processes (bench/fleet.py). The relay relays the same frames.
+For cocreate it also checks that no frame reached the database (row counts and every
 workshop's `seq` are the same before and after the frames) and that every drop is stored.
 """
 
-import asyncio
 import sqlite3
 import time
 import uuid
 
-from cocreate import protocol as p
-
-from .load import summary_ms, _per
+from .measure import deliveries, summary_ms
 
 DROP = (0.42, 0.37)
-
-
-class Frame:
-    """One drag frame on its way: when it left and who has it so far."""
-
-    __slots__ = ("group", "sent", "receivers", "last")
-
-    def __init__(self, group, sent):
-        self.group, self.sent, self.receivers, self.last = group, sent, set(), 0.0
 
 
 def database_state(path):
@@ -41,107 +30,87 @@ def database_state(path):
     return counts
 
 
-async def drag(bench, spec, database=None):
-    """Run the scenario with `bench` (a `load.Bench`); returns the result dict."""
+def frame_items(movers, rate, seconds, start, measured):
+    """Each mover's frames at `rate` a second, the movers offset from each other; warm-up
+    frames are numbered from 5000 so they never share a key with measured ones."""
+    count = max(1, int(seconds * rate))
+    items = []
+    for position, (member, note_id) in enumerate(movers):
+        offset = position / (rate * len(movers))
+        for k in range(count):
+            number = k + (0 if measured else 5000)
+            items.append((start + offset + k / rate, member, "note:drag",
+                          {"id": note_id, "x": number / 10000, "y": 0.5},
+                          f"drag:{note_id}:{number}", measured))
+    return items
+
+
+def drag(scene, spec):
+    """Run the scenario with `scene` (a `scenes.Scene`); returns the result dict."""
     workshops, participants = spec["workshops"], spec["participants"]
     draggers, rate = spec["draggers"], spec["rate"]
-    duration = spec["quick_duration"] if bench.quick else spec["duration"]
-    _made, groups, setup = await bench.setup_members(workshops, participants)
+    duration = scene.spec(spec, "duration")
+    database = scene.args.database
+    setup = scene.setup(workshops, participants)
     if setup["connected"] < setup["wanted"]:
         return {"ok": False, "error": "not every participant could connect", "setup": setup}
-    frames = {}  # (note id, frame number) -> Frame
-
-    def arrived(member, data):
-        frame = frames.get((data.get("id"), round(data.get("x", -1) * 10000)))
-        if frame is None or member.index in frame.receivers:
-            return
-        frame.receivers.add(member.index)
-        frame.last = time.perf_counter()
-
-    for member in bench.members:
-        member.sio.on(p.DRAG, lambda data, m=member: arrived(m, data))
-    # Each dragger's note: written by them on cocreate, just an id on the relay.
-    movers = [(member, str(uuid.uuid4())) for group in groups for member in group[:draggers]]
-    for member, note_id in movers:
-        if bench.target == "cocreate":
-            ack = await member.sio.call(p.NOTE_ADD, {"id": note_id, "step": 0, "text": "Sleep mij"},
-                                        timeout=30)
-            if not ack.get("ok"):
-                return {"ok": False, "error": f"note:add refused: {ack}", "setup": setup}
-    await asyncio.sleep(1.0)  # the notes' events and the joins' presence drain
+    by_group = {}
+    for member in scene.members:
+        by_group.setdefault(member["group"], []).append(member["index"])
+    movers = [(by_group[w][d], str(uuid.uuid4())) for w in sorted(by_group)
+              for d in range(draggers)]
+    if scene.target == "cocreate":  # each dragger's own note; on the relay just an id
+        answers = scene.fleet.calls([(member, "note:add", {"id": note_id, "step": 0,
+                                                           "text": "Sleep mij"})
+                                     for member, note_id in movers])
+        refused = [a for a in answers if not a.get("ok")]
+        if refused:
+            return {"ok": False, "error": f"note:add refused: {refused[0]}", "setup": setup}
+    time.sleep(1.0)  # the notes' events and the joins' presence drain
     before = database_state(database)
-    refused = []
-
-    async def drag_loop(member, note_id, count, offset, measured):
-        interval = 1 / rate
-        start = time.perf_counter() + offset
-        for k in range(count):
-            delay = start + k * interval - time.perf_counter()
-            if delay > 0:
-                await asyncio.sleep(delay)
-            number = k + (0 if measured else 5000)  # warm-up frames have their own numbers
-            payload = {"id": note_id, "x": number / 10000, "y": 0.5}
-            if measured:
-                frames[(note_id, number)] = Frame(member.group, time.perf_counter())
-            if k == 0:  # the first frame asks (the note may be held); the rest just go
-                ack = await member.sio.call(p.NOTE_DRAG, payload, timeout=30)
-                if not ack.get("ok"):
-                    refused.append(ack)
-            else:
-                await member.sio.emit(p.NOTE_DRAG, payload)
-
-    async def phase(seconds, measured):
-        count = max(1, int(seconds * rate))
-        await asyncio.gather(*(drag_loop(member, note_id, count, index / (rate * len(movers)),
-                                         measured)
-                               for index, (member, note_id) in enumerate(movers)))
-
-    def expected(frame):
-        return len(groups[frame.group]) - 1
-
-    await bench.profiler.start()
-    await phase(0.5 if bench.quick else 2.0, measured=False)
-    await asyncio.sleep(0.5)
-    bench.monitor.mark("start")
-    started = time.perf_counter()
-    await phase(duration, measured=True)
-    await bench.wait_until(lambda: all(len(f.receivers) >= expected(f) for f in frames.values()),
-                           max(10.0, duration))
-    bench.monitor.mark("end")
-    bench.profiler.stop()
+    scene.fleet.run(frame_items(movers, rate, 0.5 if scene.quick else 2.0,
+                                time.monotonic() + 0.2, False))
+    scene.fleet.settle(quiet=0.5, timeout=20)
+    scene.begin()
+    sends, late = scene.fleet.run(frame_items(movers, rate, duration, time.monotonic() + 0.2,
+                                              True))
+    scene.fleet.settle(quiet=1.0, timeout=max(20.0, duration))
+    cpu = scene.end()
+    receipts, _streams = scene.fleet.collect()
     after = database_state(database)
-    # The drops: stored and sequenced, one per dragger.
-    drops = await asyncio.gather(*(member.sio.call(p.NOTE_MOVE, {"id": note_id, "x": DROP[0],
-                                                                  "y": DROP[1]}, timeout=30)
-                                   for member, note_id in movers))
+    measured = [s for s in sends if s["measured"]]
+    # A frame counts whether or not its ack came back: the frames after the first are
+    # fire-and-forget in the browser too.
+    for send in measured:
+        send["ok"] = send["code"] != "rate_limited" and not str(send["code"]).startswith("emit")
+    merged = deliveries(measured, receipts, scene.audience)
+    refused = sum(1 for s in measured if s["code"] not in (None, "no-ack"))
+    drops = scene.fleet.calls([(member, "note:move", {"id": note_id, "x": DROP[0], "y": DROP[1]})
+                               for member, note_id in movers])
     stored = None
-    if bench.target == "cocreate":
-        await asyncio.sleep(0.5)
-        placed = 0
-        for group in groups:
-            snapshot = (await group[-1].sio.call(p.SYNC, {}, timeout=30))["snapshot"]
-            placed += sum(1 for note in snapshot["notes"] if (note["x"], note["y"]) == DROP)
-        stored = placed
-    complete = [f for f in frames.values() if len(f.receivers) >= expected(f)]
-    deliveries = sum(len(f.receivers) for f in frames.values())
-    wanted = sum(expected(f) for f in frames.values())
-    window = max(max((f.last for f in frames.values()), default=started) - started, 1e-9)
+    if scene.target == "cocreate":
+        time.sleep(0.5)
+        snapshots = scene.fleet.calls([(by_group[w][-1], "sync", {}) for w in sorted(by_group)])
+        stored = sum(1 for answer in snapshots for note in answer["snapshot"]["notes"]
+                     if (note.get("x"), note.get("y")) == DROP)
+    first = min((s["sent"] for s in measured), default=0.0)
+    window = max((merged["last_arrival"] or first) - first, 1e-9)
     return {
-        "ok": not refused,
+        "ok": True,
         "params": {"workshops": workshops, "participants_per_workshop": participants,
                    "participants": workshops * participants, "draggers_per_workshop": draggers,
                    "frames_per_s_each": rate, "duration_s": duration},
         "setup": setup,
-        "frames": {"sent": len(frames), "first_frame_refused": len(refused)},
-        "deliveries": {"expected": wanted, "delivered": deliveries, "lost": wanted - deliveries,
-                       "frames_fully_delivered": len(complete)},
-        "latency_all_ms": summary_ms([f.last - f.sent for f in complete]),
-        "events_per_s": round(deliveries / window, 1),
-        "server_cpu_us_per_delivery": _per(bench.monitor, "start", "end", deliveries),
+        "frames": {"sent": len(measured), "refused": refused, "late_sends": late},
+        "deliveries": {k: merged[k] for k in ("expected", "delivered", "lost", "duplicates")},
+        "latency_all_ms": summary_ms(merged["latencies"]),
+        "events_per_s": round(merged["delivered"] / window, 1),
+        "server_cpu_us_per_delivery": (None if not merged["delivered"] else
+                                       round(cpu["server_cpu_s"] * 1e6 / merged["delivered"], 1)),
         "database": {"before_frames": before, "after_frames": after,
                      "unchanged": before == after if before is not None else None},
         "drops": {"sent": len(movers), "acked_ok": sum(1 for d in drops if d.get("ok")),
                   "stored": stored},
-        "cpu": bench.monitor.between("start", "end"),
-        "memory": bench.monitor.memory(),
+        "cpu": cpu,
+        "memory": scene.memory(),
     }

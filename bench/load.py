@@ -23,9 +23,9 @@ Scenarios (see SCENARIOS):
   starting to connect until the `snapshot` has arrived, over many joins.
 - render-300 (cocreate only): a board of 300 notes opened in headless
   Chromium; run by bench/render.py, which builds the workshop with `Bench`.
-- drag: 25 workshops of 20, three people per workshop dragging at 30 frames a
-  second; frame latency until every other participant has the `drag` message,
-  no frame in the database, every drop stored (bench/drag.py).
+
+The scenarios with load from several processes (drag, scale-out, capacity,
+reconnect-storm, soak) are in bench/scenes.py.
 """
 
 import argparse
@@ -47,6 +47,8 @@ import aiohttp
 import socketio
 
 from cocreate import protocol as p
+
+from .measure import summary_ms
 
 try:
     import psutil
@@ -73,14 +75,8 @@ SCENARIOS = {
                      "quick_joins": 10},
     "render-300": {"kind": "render", "notes": 300, "writers": 15, "loads": 10,
                    "quick_loads": 3},
-    # bench/drag.py: three people per workshop drag a note at 30 frames a second.
-    "drag": {"kind": "drag", "workshops": 25, "participants": 20, "draggers": 3, "rate": 30,
-             "duration": 10.0, "quick_duration": 3.0},
-    # The same per workshop for 5 workshops: one load process keeps up with it on 2 cores.
-    "drag-100": {"kind": "drag", "workshops": 5, "participants": 20, "draggers": 3, "rate": 30,
-                 "duration": 10.0, "quick_duration": 3.0},
 }
-RELAY_SCENARIOS = ("broadcast-20", "broadcast-100", "broadcast-500", "drag", "drag-100")
+RELAY_SCENARIOS = ("broadcast-20", "broadcast-100", "broadcast-500")
 BROWSER_SCENARIOS = ("render-300",)
 
 WORDS = ("klant", "moeite", "plezier", "samen", "team", "doel", "dialoog", "transparantie",
@@ -93,25 +89,6 @@ def note_text(rng, length):
     while sum(len(w) + 1 for w in words) < length:
         words.append(rng.choice(WORDS))
     return " ".join(words)[:280].strip()
-
-
-def percentile(values, q):
-    """Nearest-rank percentile of `values` (q in 0..100); None when empty."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    rank = max(1, math.ceil(q / 100 * len(ordered)))
-    return ordered[rank - 1]
-
-
-def summary_ms(values):
-    """p50/p95/p99/max/mean in milliseconds of a list of seconds."""
-    if not values:
-        return {"n": 0, "p50": None, "p95": None, "p99": None, "max": None, "mean": None}
-    ms = lambda v: None if v is None else round(v * 1000, 3)  # noqa: E731
-    return {"n": len(values), "p50": ms(percentile(values, 50)), "p95": ms(percentile(values, 95)),
-            "p99": ms(percentile(values, 99)), "max": ms(max(values)),
-            "mean": ms(sum(values) / len(values))}
 
 
 def raise_open_files(wanted=8192):
@@ -353,10 +330,8 @@ class Sent:
 class Bench:
     """One scenario against one server."""
 
-    def __init__(self, target, url, pid, quick, profile=None, idle=False, gil=False,
-                 database=None):
+    def __init__(self, target, url, pid, quick, profile=None, idle=False, gil=False):
         self.target, self.url, self.quick = target, url.rstrip("/"), quick
-        self.database = database  # cocreate's SQLite file, read to prove frames never reach it
         self.monitor = Monitor(pid)
         self.profiler = Profiler(pid, profile, idle, gil)
         self.http = None
@@ -455,11 +430,8 @@ class Bench:
         self.open_http()
         self.monitor.start()
         try:
-            from .drag import drag  # it builds on this module
-
             runner = {"broadcast": self.broadcast, "vote": self.vote_storm,
-                      "snapshot": self.snapshot_joins,
-                      "drag": lambda spec: drag(self, spec, self.database)}[spec["kind"]]
+                      "snapshot": self.snapshot_joins}[spec["kind"]]
             result = await runner(spec)
         finally:
             self.profiler.stop()
@@ -813,7 +785,6 @@ def main(argv=None):
                         help="with --profile: only samples holding the GIL (threading mode)")
     parser.add_argument("--time-limit", type=float, default=300.0,
                         help="give up after this many seconds")
-    parser.add_argument("--database", help="cocreate's SQLite file (drag: frames never reach it)")
     args = parser.parse_args(argv)
     if not args.url.startswith(("http://127.", "http://localhost")):
         parser.error("loads go to loopback only")
@@ -821,7 +792,7 @@ def main(argv=None):
 
     async def bounded():
         bench = Bench(args.target, args.url, args.pid, args.quick, profile=args.profile,
-                      idle=args.profile_idle, gil=args.profile_gil, database=args.database)
+                      idle=args.profile_idle, gil=args.profile_gil)
         return await asyncio.wait_for(bench.run(args.scenario), args.time_limit)
 
     try:

@@ -8,7 +8,12 @@ Same async mode, same web server and listening socket per mode
 as cocreate's to the room and acks `{ok, seq}`. No validation, no storage,
 no rate limit: everything cocreate does on top is what the ratio measures.
 
-    python -m bench.relay --mode eventlet --port 5001
+With `--message-queue redis://…` several relays share their rooms through Redis with
+python-socketio's own `RedisManager` (each relay counts its own `seq`). A client that
+connects with `auth: {snapshot_bytes: N}` gets a snapshot of about N bytes (the
+reconnect storm compares with cocreate's snapshot of a workshop with notes).
+
+    python -m bench.relay --mode eventlet --port 5001 [--message-queue redis://127.0.0.1:6379/0]
 """
 
 import argparse
@@ -22,12 +27,13 @@ from cocreate import SOCKET_BUFFER
 from cocreate.cli import ASYNC_MODES, listen, patch_for, run_server
 
 
-def make_app(mode):
+def make_app(mode, message_queue=None):
     """The relay as a WSGI app (Socket.IO on /socket.io, `GET /healthz` beside it)."""
     import socketio
 
+    manager = socketio.RedisManager(message_queue) if message_queue else None
     sio = socketio.Server(async_mode=mode, max_http_buffer_size=SOCKET_BUFFER,
-                          cors_allowed_origins=None)
+                          cors_allowed_origins=None, client_manager=manager)
     rooms = {}  # sid -> room
     seqs = {}   # room -> seq
 
@@ -38,7 +44,9 @@ def make_app(mode):
             raise socketio.exceptions.ConnectionRefusedError("no room")
         rooms[sid] = room
         sio.enter_room(sid, room)
-        sio.emit("snapshot", {"seq": seqs.get(room, 0)}, to=sid)
+        size = auth.get("snapshot_bytes")
+        padding = "x" * min(size, 1_000_000) if isinstance(size, int) and size > 0 else None
+        sio.emit("snapshot", {"seq": seqs.get(room, 0), "padding": padding}, to=sid)
 
     @sio.on("disconnect")
     def disconnect(sid, reason=None):
@@ -86,9 +94,10 @@ def main(argv=None):
                         default=os.environ.get("COCREATE_ASYNC_MODE", "eventlet"))
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "5001")))
+    parser.add_argument("--message-queue", help="redis://… shared by several relays")
     args = parser.parse_args(argv)
     patch_for(args.mode)
-    app = make_app(args.mode)
+    app = make_app(args.mode, args.message_queue)
     print(f"relay: serving on http://{args.host}:{args.port} ({args.mode})", flush=True)
     run_server(args.mode, app, listen(args.host, args.port))  # as `cocreate serve` does
     return 0

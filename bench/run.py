@@ -1,15 +1,21 @@
 """Run the benchmark: every scenario, against cocreate and the relay floor, per async mode.
 
-    python -m bench                     # full run, all three modes (~10-15 min on 2 cores)
-    python -m bench --quick             # smoke run (~1-2 min)
+    python -m bench                     # full run (~30 min on 2 cores)
+    python -m bench --quick             # smoke run (~5 min)
     python -m bench --modes eventlet --scenarios broadcast-100,vote-storm
+    python -m bench --quick --scenarios capacity     # one scenario
     python -m bench --profile           # also py-spy each server while it is measured
 
-Each (mode, scenario, target) gets a fresh server on a free 127.0.0.1 port with its own
-SQLite database, and a fresh load process (`bench.load`; for render-300, `bench.render`,
-which opens a 300-note board in headless Chromium). Relay and cocreate runs of a
-scenario follow each other, so both see the same machine. Writes
-bench/results/<name>.json (all raw numbers) and bench/results/latest.md.
+Each (mode, scenario, target) gets a fresh deployment on free 127.0.0.1 ports: one
+server with its own SQLite database, or for `scale-out` two processes sharing a new
+PostgreSQL database and Redis (redis-server and PostgreSQL are started once per run,
+bench/services.py). The load is a fresh load process (`bench.load`; for render-300,
+`bench.render`, which opens a 300-note board in headless Chromium) or, for the
+scenarios of bench/scenes.py (drag, scale-out, capacity, reconnect-storm, soak),
+several load processes on one clock (bench/fleet.py). Those run in the first mode
+given only (eventlet by default): they measure the deployment, not the async mode.
+Relay and cocreate runs of a scenario follow each other, so both see the same machine.
+Writes bench/results/<name>.json (all raw numbers) and bench/results/latest.md.
 """
 
 import argparse
@@ -26,7 +32,8 @@ from pathlib import Path
 
 from . import report
 from .load import BROWSER_SCENARIOS, RELAY_SCENARIOS, SCENARIOS
-from .servers import ROOT, Server
+from .scenes import DEPLOYMENTS, FLEET_SCENARIOS, LOAD_PROCESSES, TARGETS, TIME_LIMITS
+from .servers import ROOT, Deployment, Server, Services
 
 RESULTS = Path(__file__).resolve().parent / "results"
 MODES = ("eventlet", "gevent", "threading")
@@ -136,8 +143,6 @@ def run_one(mode, scenario, target, quick, workdir, profile_dir=None, idle=False
         command = [sys.executable, "-m", "bench.load", "--target", target, "--url", server.url,
                    "--pid", str(server.pid), "--scenario", scenario, "--out", str(out),
                    "--time-limit", str(LOAD_TIME_LIMIT)]
-        if target == "cocreate":
-            command += ["--database", str(server.instance / "cocreate.sqlite3")]
         if profile_dir is not None:
             kind = "idle" if idle else "cpu"
             command += ["--profile",
@@ -178,6 +183,77 @@ def run_one(mode, scenario, target, quick, workdir, profile_dir=None, idle=False
     return result
 
 
+def run_fleet(mode, scenario, target, quick, workdir, services, processes, snapshot_bytes=None,
+              profile_dir=None):
+    """One scenario of bench/scenes.py against one fresh deployment."""
+    print(f"[bench] {mode:9} {scenario:15} {target:15} …", end=" ", flush=True)
+    started = time.monotonic()
+    kind = "relay" if target.startswith("relay") else "cocreate"
+    deployment = Deployment(kind, mode, workdir, services,
+                            **DEPLOYMENTS.get((scenario, target), {}))
+    try:
+        deployment.start()
+    except (RuntimeError, OSError) as err:
+        print("server failed")
+        return {"ok": False, "mode": mode, "scenario": scenario, "target": target,
+                "error": str(err)[-3000:]}
+    out = Path(workdir) / f"{mode}-{scenario}-{target}.json"
+    limit = TIME_LIMITS.get(scenario, LOAD_TIME_LIMIT)
+    command = [sys.executable, "-m", "bench.scenes", "--target", target,
+               "--urls", ",".join(deployment.urls),
+               "--pids", ",".join(str(pid) for pid in deployment.pids),
+               "--services", ",".join(f"{k}={v}" for k, v in deployment.service_pids().items()),
+               "--scenario", scenario, "--out", str(out), "--processes", str(processes)]
+    if deployment.sqlite:
+        command += ["--database", str(deployment.sqlite)]
+    if snapshot_bytes:
+        command += ["--snapshot-bytes", str(snapshot_bytes)]
+    if profile_dir is not None:
+        command += ["--profile", str(Path(profile_dir) / f"{mode}-{scenario}-{target}-cpu.txt")]
+    if quick:
+        command.append("--quick")
+    try:
+        load = subprocess.run(command, cwd=ROOT, capture_output=True, text=True,
+                              timeout=limit + 60)
+        load_error = load.stderr.strip()[-2000:]
+    except subprocess.TimeoutExpired:
+        load_error = "load processes killed after their time limit"
+    alive = deployment.alive()
+    deployment.stop()
+    log = deployment.log()
+    try:
+        result = json.loads(out.read_text())
+    except (OSError, ValueError):
+        result = {"ok": False, "error": load_error or "no result"}
+    result.update(mode=mode, scenario=scenario, target=target, load_average=load_average(),
+                  server_survived=alive, server_tracebacks=log.count("Traceback"),
+                  deployment={"processes": deployment.count, "postgres": deployment.postgres,
+                              "queue": deployment.queue},
+                  elapsed_s=round(time.monotonic() - started, 1))
+    if load_error and not result.get("ok"):
+        result["load_stderr"] = load_error
+    if "Traceback" in log:
+        result["server_tracebacks_seen"] = tracebacks(log)
+    print(report.one_line(result), flush=True)
+    return result
+
+
+def run_fleet_targets(mode, scenario, quick, workdir, services, processes, profile_dir=None,
+                      targets=None):
+    """Every target of a bench/scenes.py scenario, one after the other."""
+    runs, snapshot_bytes = [], None
+    for target in TARGETS[scenario]:
+        if targets and target not in targets:
+            continue
+        run = run_fleet(mode, scenario, target, quick, workdir, services, processes,
+                        snapshot_bytes if target == "relay" else None, profile_dir)
+        run["repeat"] = 0
+        if scenario == "reconnect-storm" and target == "cocreate":
+            snapshot_bytes = run.get("snapshot_bytes")
+        runs.append(run)
+    return runs
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="bench", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -187,7 +263,11 @@ def main(argv=None):
                         help="runs of each relay/cocreate pair, alternating; the table takes the "
                              "best p99 of each (default: 2, quick: 1). Other programs on the "
                              "machine only ever add latency.")
-    parser.add_argument("--scenarios", default=",".join(SCENARIOS))
+    parser.add_argument("--scenarios", default=",".join([*SCENARIOS, *FLEET_SCENARIOS]))
+    parser.add_argument("--targets", help="only these targets (e.g. cocreate,relay)")
+    parser.add_argument("--load-processes", type=int, default=LOAD_PROCESSES,
+                        help="load processes of the bench/scenes.py scenarios "
+                             "(default %(default)s)")
     parser.add_argument("--name", help="results file name (default: a UTC timestamp)")
     parser.add_argument("--profile", action="store_true",
                         help="py-spy each server while measuring; collapsed stacks in "
@@ -206,9 +286,10 @@ def main(argv=None):
         if name not in MODES:
             parser.error(f"unknown mode {name!r}")
     for name in scenarios:
-        if name not in SCENARIOS:
+        if name not in SCENARIOS and name not in FLEET_SCENARIOS:
             parser.error(f"unknown scenario {name!r}")
     repeats = args.repeat or (1 if args.quick else 2)
+    targets = [t for t in (args.targets or "").split(",") if t]
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     name = args.name or (stamp + ("-quick" if args.quick else "")
                          + ("-gclog" if args.server_gc_log else ""))
@@ -227,23 +308,43 @@ def main(argv=None):
                 "repeat": repeats, "server_gc_log": args.server_gc_log,
                 "scenarios": scenarios, "cpus": os.cpu_count(), "versions": versions(),
                 "git": git_state(), "skipped_modes": {}, "runs": []}
+    document["load_processes"] = args.load_processes
     began = time.monotonic()
-    with tempfile.TemporaryDirectory(prefix="cocreate-bench-") as workdir:
-        for mode in modes:
-            problem = mode_problem(mode)
-            if problem:
-                print(f"[bench] {mode}: skipped: {problem}")
-                document["skipped_modes"][mode] = problem
-                continue
-            for scenario in scenarios:
-                paired = scenario in RELAY_SCENARIOS
-                targets = ("relay", "cocreate") if paired else ("cocreate",)
-                for repeat in range(repeats if paired else 1):
-                    for target in targets:
-                        run = run_one(mode, scenario, target, args.quick, workdir, profile_dir,
-                                      args.profile_idle, args.server_gc_log)
-                        run["repeat"] = repeat
-                        document["runs"].append(run)
+    services = Services()
+    try:
+        with tempfile.TemporaryDirectory(prefix="cocreate-bench-") as workdir:
+            runnable = [mode for mode in modes if not mode_problem(mode)]
+            for mode in modes:
+                problem = mode_problem(mode)
+                if problem:
+                    print(f"[bench] {mode}: skipped: {problem}")
+                    document["skipped_modes"][mode] = problem
+                    continue
+                for scenario in scenarios:
+                    if scenario in FLEET_SCENARIOS:
+                        if mode != runnable[0]:
+                            continue  # they measure the deployment: one mode is enough
+                        try:
+                            document["runs"] += run_fleet_targets(
+                                mode, scenario, args.quick, workdir, services,
+                                args.load_processes, profile_dir, targets)
+                        except Exception as err:  # noqa: BLE001 - PostgreSQL/Redis would not start
+                            print(f"[bench] {scenario}: {err}")
+                            document["runs"].append({"ok": False, "mode": mode, "scenario": scenario,
+                                                     "target": "cocreate", "error": str(err)[-2000:]})
+                        continue
+                    paired = scenario in RELAY_SCENARIOS
+                    pair = ("relay", "cocreate") if paired else ("cocreate",)
+                    for repeat in range(repeats if paired else 1):
+                        for target in pair:
+                            if targets and target not in targets:
+                                continue
+                            run = run_one(mode, scenario, target, args.quick, workdir, profile_dir,
+                                          args.profile_idle, args.server_gc_log)
+                            run["repeat"] = repeat
+                            document["runs"].append(run)
+    finally:
+        services.stop()
     document["elapsed_s"] = round(time.monotonic() - began, 1)
     path = RESULTS / f"{name}.json"
     path.write_text(json.dumps(document, indent=2) + "\n")

@@ -1,0 +1,153 @@
+"""CPU, memory and open files of the processes under test, and of the machine around them.
+
+`Watch` marks moments (`mark(name)`) and tells what happened between two of them: each
+server's CPU seconds and cores, how long it waited for a CPU (Linux schedstat), the
+CPU of the services (PostgreSQL with all its backends, redis-server) and what the rest
+of the machine used. A background thread samples the servers' resident memory and
+open file descriptors (`series()`, for the soak).
+"""
+
+import os
+import threading
+import time
+
+import psutil
+
+from .fleet import waited_for_cpu
+
+
+def machine_busy():
+    """CPU seconds the whole machine has spent busy (all cores; Linux /proc/stat)."""
+    try:
+        with open("/proc/stat") as stat:
+            fields = [int(v) for v in stat.readline().split()[1:]]
+    except (OSError, ValueError):
+        return None
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+def tree_cpu(process):
+    """CPU seconds of a process, its live children and the children it has reaped."""
+    try:
+        times = process.cpu_times()
+        total = times.user + times.system + times.children_user + times.children_system
+        for child in process.children(recursive=True):
+            try:
+                child_times = child.cpu_times()
+                total += child_times.user + child_times.system
+            except psutil.Error:
+                continue
+        return total
+    except psutil.Error:
+        return None
+
+
+class Watch:
+    """`servers` and `services`: {name: pid}. Services count with their children."""
+
+    def __init__(self, servers, services=None, sample_every=0.5):
+        self.servers = {name: psutil.Process(pid) for name, pid in servers.items() if pid}
+        self.services = {name: psutil.Process(pid) for name, pid in (services or {}).items()
+                         if pid}
+        self.marks = {}
+        self.samples = []  # (time, {name: (rss bytes, fds)})
+        self.sample_every = sample_every
+        self._stop = threading.Event()
+        self._thread = None
+
+    def _cpu(self, process):
+        try:
+            times = process.cpu_times()
+            return times.user + times.system
+        except psutil.Error:
+            return None
+
+    def mark(self, name):
+        self.marks[name] = {
+            "at": time.monotonic(),
+            "servers": {n: (self._cpu(p), waited_for_cpu(p.pid)) for n, p in self.servers.items()},
+            "services": {n: tree_cpu(p) for n, p in self.services.items()},
+            "busy": machine_busy(),
+            "me": self._cpu(psutil.Process()),
+        }
+
+    def between(self, start, end, load_cpu_s=0.0):
+        """What the servers, the services and the machine used between two marks.
+
+        `load_cpu_s`: what the load processes used meanwhile (their own reports), so the
+        rest of the machine ("others") is what neither the load nor the servers used.
+        """
+        a, b = self.marks[start], self.marks[end]
+        wall = max(b["at"] - a["at"], 1e-9)
+        out = {"wall_s": round(wall, 3), "clock_start": round(a["at"], 4),
+               "clock_end": round(b["at"], 4), "servers": {}, "services": {}}
+        total = 0.0
+        for name in self.servers:
+            (c0, w0), (c1, w1) = a["servers"][name], b["servers"][name]
+            if c0 is None or c1 is None:
+                continue
+            total += c1 - c0
+            out["servers"][name] = {
+                "cpu_s": round(c1 - c0, 3), "cores": round((c1 - c0) / wall, 3),
+                "waited_share": None if w0 is None or w1 is None else round((w1 - w0) / wall, 3)}
+        services = 0.0
+        for name in self.services:
+            c0, c1 = a["services"][name], b["services"][name]
+            if c0 is None or c1 is None:
+                continue
+            services += c1 - c0
+            out["services"][name] = {"cpu_s": round(c1 - c0, 3),
+                                     "cores": round((c1 - c0) / wall, 3)}
+        out["server_cpu_s"] = round(total, 3)
+        out["server_cores"] = round(total / wall, 3)
+        out["services_cpu_s"] = round(services, 3)
+        waits = [s["waited_share"] for s in out["servers"].values()
+                 if s["waited_share"] is not None]
+        out["server_cpu_wait_share"] = max(waits) if waits else None
+        me = (b["me"] or 0) - (a["me"] or 0)
+        if a["busy"] is not None and b["busy"] is not None:
+            others = (b["busy"] - a["busy"]) - total - services - load_cpu_s - me
+            out["others_cores"] = round(max(0.0, others) / wall, 3)
+        try:
+            out["load_average_1m"] = round(os.getloadavg()[0], 2)
+        except OSError:
+            pass
+        return out
+
+    # -- memory and file descriptors ----------------------------------------------------
+
+    def _sample(self):
+        while not self._stop.is_set():
+            now = time.monotonic()
+            row = {}
+            for name, process in self.servers.items():
+                try:
+                    row[name] = (process.memory_info().rss, process.num_fds())
+                except psutil.Error:
+                    continue
+            self.samples.append((now, row))
+            self._stop.wait(self.sample_every)
+
+    def start(self):
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self):
+        self._stop.set()
+        if self._thread:
+            self._thread.join(5)
+
+    def rss_max_mib(self):
+        """The highest resident memory each server reached, in MiB."""
+        peak = {}
+        for _at, row in self.samples:
+            for name, (rss, _fds) in row.items():
+                peak[name] = max(peak.get(name, 0), rss)
+        return {name: round(value / 2**20, 1) for name, value in peak.items()}
+
+    def now(self, name):
+        """(rss bytes, open fds) of one server right now."""
+        process = self.servers[name]
+        return process.memory_info().rss, process.num_fds()
