@@ -39,13 +39,21 @@ $(VENV)/.installed-bench: pyproject.toml setup.py $(VENV)/.installed
 	@$(QUIETLY) "Installing the benchmark tools into $(VENV)" $(BIN)/pip install -e '.[bench]'
 	@touch $@
 
-# The benchmark (not part of `make test`): cocreate against a bare python-socketio relay in
-# eventlet, gevent and threading mode; bench/results/<time>.json and bench/results/latest.md.
-# `make bench QUICK=1` is a smoke run (~1 minute per mode); MODES=eventlet,gevent picks modes;
-# BENCH_ARGS="--profile" adds py-spy profiles of each server.
-bench: install-bench
+# The benchmark (not part of `make test`; ~30 minutes on 2 cores, on an otherwise idle
+# machine): cocreate against a bare python-socketio relay in eventlet, gevent and threading
+# mode, then (eventlet only) drags, scale-out over two processes with PostgreSQL and Redis,
+# the capacity of one process, a reconnect storm and a soak, with the load spread over
+# several processes; bench/results/<time>.json and bench/results/latest.md. It installs
+# what every scenario needs: the bench extras (Playwright too), the browser client and the
+# Debian packages (Chromium, redis-server, PostgreSQL).
+#   make bench                               the full run that writes latest.md
+#   make bench QUICK=1                       a smoke run (~6 minutes)
+#   make bench SCENARIOS=capacity QUICK=1    one scenario (names: python -m bench --help)
+#   make bench MODES=eventlet BENCH_ARGS="--profile"   py-spy profiles of each server
+bench: install-bench vendor system-test-deps
 	$(BIN)/python -m bench $(if $(filter 1 yes true,$(QUICK)),--quick) \
-		$(if $(MODES),--modes $(MODES)) $(BENCH_ARGS)
+		$(if $(MODES),--modes $(MODES)) $(if $(SCENARIOS),--scenarios $(SCENARIOS)) \
+		$(BENCH_ARGS)
 
 # Front-end libraries come from npm (package.json + lock file), never from the repo.
 vendor: $(VENDOR)/socket.io.esm.min.js
@@ -56,7 +64,8 @@ $(VENDOR)/socket.io.esm.min.js: package.json package-lock.json
 		cp node_modules/socket.io-client/dist/socket.io.esm.min.js $(VENDOR)/'
 	@touch $@
 
-# Chromium (Debian's) for the browser tests; installed once, never downloaded by Playwright.
+# Debian's Chromium, redis-server, PostgreSQL, nginx, … for the tests and the benchmark;
+# installed once, never downloaded by Playwright.
 system-test-deps:
 	@scripts/install-system-deps
 

@@ -12,12 +12,15 @@ The time to render a 300-note board in headless Chromium is reported without a b
 import json
 import sys
 
+from . import sections
+
 RATIO_BAR = 1.5
 DRAG_CPU_BAR = 1.3  # server CPU per delivered drag frame, cocreate / relay
 SNAPSHOT_BAR_MS = 100.0
 MODE_ORDER = {"eventlet": 0, "gevent": 1, "threading": 2}
 SCENARIO_ORDER = {"broadcast-20": 0, "broadcast-100": 1, "broadcast-500": 2, "vote-storm": 3,
-                  "snapshot-300": 4, "render-300": 5, "drag": 6}
+                  "snapshot-300": 4, "render-300": 5, "drag-100": 6, "drag": 7, "scale-out": 8,
+                  "capacity": 9, "reconnect-storm": 10, "soak": 11}
 
 
 def _ms(value):
@@ -47,6 +50,25 @@ def one_line(result):
     if result.get("scenario") == "snapshot-300":
         lat = result["join_snapshot_ms"]
         return f"join snapshot p50 {_ms(lat['p50'])} p95 {_ms(lat['p95'])} ms"
+    if result.get("scenario", "").startswith(("drag", "scale-out")):
+        lat = result["latency_all_ms"]
+        seq = result.get("seq")
+        return (f"p50 {_ms(lat['p50'])} p99 {_ms(lat['p99'])} ms, lost "
+                f"{result['deliveries']['lost']}, {result['events_per_s']} ev/s, "
+                f"{result.get('server_cpu_us_per_delivery')} µs/delivery, busiest load process "
+                f"{_get(result, 'cpu', 'load_cores_max')} cores"
+                + (f", seq {'ok' if seq['ok'] else 'BROKEN'}" if seq else ""))
+    if result.get("scenario") == "capacity":
+        return (f"highest rate held {result['best_rate']} notes/s (first fail "
+                f"{result['lowest_failing_rate']}), {len(result['steps'])} steps")
+    if result.get("scenario") == "reconnect-storm":
+        lat = result["reconnect_to_snapshot_ms"]
+        return (f"back → snapshot p50 {_ms(lat['p50'])} p95 {_ms(lat['p95'])} ms, "
+                f"{result['without_snapshot']} without, {result['stale_snapshots']} stale")
+    if result.get("scenario") == "soak":
+        v = result["verdict"]
+        return (f"RSS {v['rss_growth']:+.1%}, fds {v['fd_growth']:+d}, p99 last/first "
+                f"{v['p99_ratio']:.2f}, lost {result['lost']}")
     if result.get("scenario") == "render-300":
         board, projector = result["board"]["painted_ms"], result["projector"]["painted_ms"]
         return (f"300 notes painted: board p50 {_ms(board['p50'])} p95 {_ms(board['p95'])} ms, "
@@ -125,8 +147,12 @@ def markdown(documents):
     names = ", ".join(f"`{d['name']}.json`" + (" (quick)" if d.get("quick") else "")
                       for d in documents)
     lines = ["# cocreate benchmark", "",
-             f"Results from {names}; raw numbers in those files. Loopback, one server process, "
-             "one load process of python-socketio `AsyncClient`s (websocket) on one clock. "
+             f"Results from {names}; raw numbers in those files. Loopback; one server process "
+             "and one load process of python-socketio `AsyncClient`s (websocket) on one clock, "
+             "except where a section says otherwise (drag, scale-out, capacity, reconnect "
+             "storm and soak: several load processes on one clock, CLOCK_MONOTONIC, with each "
+             "load process's CPU shown; any load process above "
+             f"{sections.LOAD_SATURATED:.0%} of a core makes a row inconclusive). "
              "Latency of a note = from its `note:add` emit until **every other** participant of "
              "its workshop received the `note.added` event. The floor is `bench/relay.py`: a "
              "bare python-socketio relay in the same async mode, same server options, same "
@@ -226,7 +252,7 @@ def markdown(documents):
                  "*inconclusive*.")
     lines.append("")
 
-    lines += _drag_rows(runs, verdicts)
+    lines += sections.drag_rows(runs, verdicts)
 
     lines += ["## Vote storm (cocreate only; absolute numbers)", "",
               "| mode | voters × budget | all acked | ack p50 / p99 ms | vote.changed to all "
@@ -314,6 +340,11 @@ def markdown(documents):
                  "notes down until they fit the screen.")
     lines.append("")
 
+    lines += sections.scale_out_rows(runs, verdicts)
+    lines += sections.capacity_rows(runs, verdicts)
+    lines += sections.storm_rows(runs, verdicts)
+    lines += sections.soak_rows(runs, verdicts)
+
     lines += ["## Targets", ""]
     for mode, run in _by_mode(runs, "broadcast-500"):
         connected, wanted = _get(run, "setup", "connected"), _get(run, "setup", "wanted")
@@ -327,60 +358,6 @@ def markdown(documents):
     lines.append(f"- server tracebacks in all runs: {tracebacks}")
     lines.append("")
     return "\n".join(lines) + "\n"
-
-
-def _drag_rows(runs, verdicts):
-    """The drag scenario: frame p99 and server CPU per frame against the relay; no frame in
-    the database; every drop stored."""
-    lines = ["## Drag frames (p99 ≤ 1.5× relay, server CPU per frame ≤ 1.3× relay, no frame "
-             "stored, every drop stored)", "",
-             "| mode | draggers | cocreate p50 / p99 ms | relay p50 / p99 ms | **p99 ratio** | "
-             "server CPU µs per delivered frame cocreate / relay | **CPU ratio** | lost cocreate / relay | "
-             "database unchanged by frames | drops stored | bar |",
-             "|---|---|---|---|---|---|---|---|---|---|---|"]
-    found = [(mode, scenario, cc) for scenario in ("drag-100", "drag")
-             for mode, cc in _by_mode(runs, scenario)]
-    for mode, scenario, cc in found:
-        relay = runs.get((mode, scenario, "relay"))
-        if not cc.get("ok") or not (relay or {}).get("ok"):
-            lines.append(_failed_row(mode, cc if not cc.get("ok") else relay, 9))
-            verdicts.append((f"drag, {mode}", False, "failed"))
-            continue
-        p99 = cc["latency_all_ms"]["p99"] / relay["latency_all_ms"]["p99"]
-        cost_cc, cost_relay = cc["server_cpu_us_per_delivery"], relay["server_cpu_us_per_delivery"]
-        cpu = cost_cc / cost_relay if cost_cc and cost_relay else None
-        drops = cc["drops"]
-        kept = drops["stored"] == drops["sent"] == drops["acked_ok"]
-        clean = cc["database"]["unchanged"] is True
-        lost = cc["deliveries"]["lost"]
-        ok = p99 <= RATIO_BAR and cpu is not None and cpu <= DRAG_CPU_BAR and clean and kept \
-            and not lost
-        # One load process at a full core measures its own backlog, not the servers.
-        saturated = max(_get(cc, "cpu", "load_cores") or 0, _get(relay, "cpu", "load_cores") or 0) >= 0.95
-        if (saturated or (not ok and (_busy(cc) or _busy(relay)))) and clean and kept and not lost:
-            ok = None
-        params = cc["params"]
-        verdicts.append((f"drag, {params['workshops']}×{params['draggers_per_workshop']} "
-                         f"draggers, {mode}", ok,
-                         (f"p99 ratio {p99:.2f}, CPU ratio {cpu:.2f}" if cpu else "no CPU")
-                         + (", load process saturated" if saturated else "")))
-        lines.append(
-            f"| {mode} | {params['workshops']} × {params['draggers_per_workshop']} at "
-            f"{params['frames_per_s_each']}/s | {_ms(cc['latency_all_ms']['p50'])} / "
-            f"{_ms(cc['latency_all_ms']['p99'])} | {_ms(relay['latency_all_ms']['p50'])} / "
-            f"{_ms(relay['latency_all_ms']['p99'])} | **{p99:.2f}** | "
-            f"{cost_cc:.0f} / {cost_relay:.0f} | **{cpu:.2f}** | {lost} / "
-            f"{relay['deliveries']['lost']} | {'yes' if clean else '**no**'} | "
-            f"{drops['stored']} of {drops['sent']} | {_verdict(ok)}"
-            f"{' (load process saturated)' if saturated else ''} |")
-    lines += ["", "Drag load: 25 workshops of 20 (`drag`; 5 workshops in `drag-100`), three "
-              "people per workshop each sending 30 "
-              "`note:drag` frames a second (2,250 frames/s, each to 19 others). A frame's latency "
-              "runs from its emit until every other participant of the workshop has the `drag` "
-              "message; the relay relays the same frames. The database is read before and after "
-              "the frames (row counts, every workshop's `seq`): frames never reach it. Then each "
-              "dragger drops the note, and every drop must be in the workshop's snapshot.", ""]
-    return lines
 
 
 def _gen2(run):
@@ -401,6 +378,10 @@ def _headline(run):
         return "board painted p95", run["board"]["painted_ms"]["p95"]
     if run["scenario"] == "vote-storm":
         return "vote.changed to all p99", run["latency_all_ms"]["p99"]
+    if run["scenario"] == "reconnect-storm":
+        return "back → snapshot p95", run["reconnect_to_snapshot_ms"]["p95"]
+    if "latency_all_ms" not in run:
+        return None, None  # capacity and soak: one run each, nothing to choose
     return "p99", run["latency_all_ms"]["p99"]
 
 
