@@ -116,9 +116,11 @@ def measure(url, pid, quick):
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        return {"ok": False, "error": "playwright is not installed (pip install -e '.[test]')"}
+        return {"ok": False, "error": "playwright is not installed (`make bench` installs the "
+                                      "bench extras: pip install -e '.[bench]')"}
     if not Path(CHROMIUM).exists():
-        return {"ok": False, "error": f"{CHROMIUM} is not installed (apt-get install chromium)"}
+        return {"ok": False, "error": f"{CHROMIUM} is not installed (`make bench` runs "
+                                      "scripts/install-system-deps)"}
     spec = SCENARIOS["render-300"]
     loads = spec["quick_loads"] if quick else spec["loads"]
     # One extra participant per view: a first, unmeasured load warms both ends.

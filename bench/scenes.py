@@ -281,7 +281,12 @@ def capacity(scene, spec):
                       "load_cores_max": result["cpu"]["load_cores_max"],
                       "load_saturated": result["cpu"]["load_saturated"],
                       "others_cores": result["cpu"].get("others_cores"),
-                      "server_cpu_us_per_delivery": result["server_cpu_us_per_delivery"]})
+                      "server_cpu_us_per_delivery": result["server_cpu_us_per_delivery"],
+                      # The same on any machine: what one note costs the server, all told.
+                      "server_cpu_ms_per_note": (
+                          None if not result["notes"]["sent"] else
+                          round(result["cpu"]["server_cpu_s"] * 1000 / result["notes"]["sent"],
+                                3))})
         print(f"[capacity] {scene.target} {rate:7.1f} notes/s: p99 {p99} ms, lost "
               f"{result['deliveries']['lost']}, {'pass' if passed else 'fail'}",
               file=sys.stderr, flush=True)

@@ -225,13 +225,17 @@ def capacity_rows(runs, verdicts):
     lines = ["## Capacity of one process (highest note rate with p99 ≤ 250 ms and nothing lost; "
              "goal: cocreate ≥ 0.5× the relay)", "",
              "| mode | target | highest rate held, notes/s | deliveries/s there | p50 / p99 ms "
-             "there | first rate that failed: p99 ms, lost | server CPU µs per delivery there | "
-             "steps tried | busiest load process at the deciding steps | other programs' cores "
-             "at the deciding steps | ratio cocreate / relay | bar |",
+             "there | first rate that failed: p99 ms, lost | server CPU ms per note there "
+             "(notes per CPU-second) | steps tried | busiest load process at the deciding steps "
+             "| other programs' cores at the deciding steps | ratio cocreate / relay (by CPU "
+             "per note) | bar |",
              "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for mode in sorted({m for (m, s, _t) in runs if s == "capacity"}):
         relay, cc = runs.get((mode, "capacity", "relay")), runs.get((mode, "capacity", "cocreate"))
         ratio = ok = None
+        cost = {t: _get(r, "at_best", "server_cpu_ms_per_note") for t, r in
+                (("relay", relay), ("cocreate", cc))}
+        by_cpu = cost["relay"] / cost["cocreate"] if cost["relay"] and cost["cocreate"] else None
         if (cc or {}).get("best_rate") and (relay or {}).get("best_rate"):
             ratio = cc["best_rate"] / relay["best_rate"]
             if ratio >= CAPACITY_GOAL:
@@ -254,14 +258,18 @@ def capacity_rows(runs, verdicts):
                 f"| {mode} | {target} | **{run.get('best_rate') or '–'}** | "
                 f"{at.get('events_per_s', '–')} | {_ms(at.get('p50_ms'))} / {_ms(at.get('p99_ms'))}"
                 f" | " + (f"{fail['rate']}: {_ms(fail['p99_ms'])}, {fail['lost']}" if fail else "–")
-                + f" | {at.get('server_cpu_us_per_delivery', '–')} | {len(run['steps'])} | "
+                + " | " + (f"{cost[target]:.2f} ({1000 / cost[target]:.0f})" if cost[target]
+                           else "–")
+                + f" | {len(run['steps'])} | "
                 + " / ".join(f"{s['load_cores_max']:.2f}" for s in decisive)
                 + " | " + " / ".join(f"{s.get('others_cores') or 0:.2f}" for s in decisive)
-                + " | " + (f"**{ratio:.2f}**" if ratio is not None and target == "cocreate" else "")
+                + " | " + ((f"**{ratio:.2f}**" if ratio is not None else "–")
+                           + (f" ({by_cpu:.2f})" if by_cpu else "") if target == "cocreate" else "")
                 + " | " + (_verdict(ok) if target == "cocreate" else "") + " |")
         verdicts.append((f"capacity of one process, {mode}", ok,
                          (f"cocreate {cc['best_rate']} / relay {relay['best_rate']} notes/s = "
-                          f"{ratio:.2f}" if ratio is not None else "no ratio")))
+                          f"{ratio:.2f}" if ratio is not None else "no ratio")
+                         + (f"; by server CPU per note {by_cpu:.2f}" if by_cpu else "")))
     lines += _note(
         "Load: 10 workshops of 20 on one server process (SQLite for cocreate); every "
         "participant sends in turn, so the note rate is spread over 200 sockets (cocreate "
@@ -273,8 +281,10 @@ def capacity_rows(runs, verdicts):
         "saturated (> "
         f"{LOAD_SATURATED:.0%} of a core) or other programs used > {OTHERS_CORES} cores in "
         "them, the verdict they could have caused is inconclusive. On a 2-core machine the "
-        "load and the server share the cores: at the relay's capacity the load processes "
-        "need about as much CPU as the relay.")
+        "load and the server share the cores. *By CPU per note*: the relay's server CPU per "
+        "note over cocreate's at their best rates, which does not depend on how busy the "
+        "machine is: the ratio the capacities would have if both were held back by their "
+        "own CPU alone.")
     return lines
 
 
