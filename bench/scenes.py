@@ -30,6 +30,7 @@ from pathlib import Path
 from .fleet import Fleet, load_usage, raise_open_files
 from .measure import RateSearch, deliveries, saturated, seq_order, summary_ms
 from .people import facilitators, make_people
+from .sections import machine_full
 from .watch import Watch
 
 FLEET_SCENARIOS = {
@@ -281,6 +282,8 @@ def capacity(scene, spec):
                       "load_cores_max": result["cpu"]["load_cores_max"],
                       "load_saturated": result["cpu"]["load_saturated"],
                       "others_cores": result["cpu"].get("others_cores"),
+                      "machine_cores": result["cpu"].get("machine_cores"),
+                      "machine_full": machine_full(result["cpu"]),
                       "server_cpu_us_per_delivery": result["server_cpu_us_per_delivery"],
                       # The same on any machine: what one note costs the server, all told.
                       "server_cpu_ms_per_note": (

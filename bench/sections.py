@@ -3,14 +3,17 @@ drag, scale-out, capacity, reconnect storm and soak.
 
 Each function takes the runs by (mode, scenario, target) and the list of verdicts to
 add to, and returns Markdown lines. A run is *busy* when other programs used more
-than OTHERS_CORES of the machine meanwhile, and *saturated* when one of its load
-processes used more than `measure.LOAD_SATURATED` of a core: either makes a verdict
-that they could have caused inconclusive.
+than OTHERS_CORES of the machine meanwhile or a server waited for a CPU more than
+SERVER_WAIT of the time, and *saturated* when one of its load processes used more than
+`measure.LOAD_SATURATED` of a core: either makes a verdict that they could have caused
+inconclusive (⚠ in the tables).
 """
 
 from .measure import LOAD_SATURATED, ratio_verdict
 
 OTHERS_CORES = 0.3
+MACHINE_FULL = 0.9  # of all cores
+SERVER_WAIT = 0.10  # of the wall time, runnable but not running
 RATIO_BAR = 1.5
 DRAG_CPU_BAR = 1.3
 CAPACITY_GOAL = 0.5
@@ -35,8 +38,18 @@ def _verdict(ok):
     return "inconclusive" if ok is None else ("met" if ok else "**missed**")
 
 
+def machine_full(cpu):
+    """Whether the whole machine (servers, load and everything else) used nearly every core."""
+    cores, cpus = _get(cpu, "machine_cores"), _get(cpu, "cpus")
+    return bool(cores and cpus and cores >= MACHINE_FULL * cpus)
+
+
 def busy(run):
-    return (_get(run, "cpu", "others_cores") or 0) > OTHERS_CORES
+    """Other programs took CPU from the run, or a server waited for a CPU (whoever had it:
+    on a small machine the load processes compete with the servers too)."""
+    cpu = _get(run, "cpu")
+    return ((_get(cpu, "others_cores") or 0) > OTHERS_CORES
+            or (_get(cpu, "server_cpu_wait_share") or 0) > SERVER_WAIT)
 
 
 def load_saturated(run):
@@ -216,7 +229,7 @@ def _decisive(run):
 
 def _clean_capacity(run):
     return all(not s["load_saturated"] and (s.get("others_cores") or 0) <= OTHERS_CORES
-               for s in _decisive(run))
+               and (s.get("server_wait") or 0) <= SERVER_WAIT for s in _decisive(run))
 
 
 def capacity_rows(runs, verdicts):
@@ -279,9 +292,10 @@ def capacity_rows(runs, verdicts):
         "step fails, then halves the gap (on a log scale) to within 10 % (quick: 30 %). The "
         "deciding steps are the best pass and the lowest fail; if a load process was "
         "saturated (> "
-        f"{LOAD_SATURATED:.0%} of a core) or other programs used > {OTHERS_CORES} cores in "
-        "them, the verdict they could have caused is inconclusive. On a 2-core machine the "
-        "load and the server share the cores. *By CPU per note*: the relay's server CPU per "
+        f"{LOAD_SATURATED:.0%} of a core), other programs used > {OTHERS_CORES} cores or the "
+        f"server waited for a CPU > {SERVER_WAIT:.0%} of the time in them, the verdict they "
+        "could have caused is inconclusive. On a 2-core machine the load and the server "
+        "share the cores. *By CPU per note*: the relay's server CPU per "
         "note over cocreate's at their best rates, which does not depend on how busy the "
         "machine is: the ratio the capacities would have if both were held back by their "
         "own CPU alone.")
@@ -358,8 +372,7 @@ def soak_rows(runs, verdicts):
         v, rounds = run["verdict"], run["rounds"]
         first, last = rounds[0], rounds[-1]
         def disturbed_in(played):
-            return ((_get(played, "cpu", "others_cores") or 0) > OTHERS_CORES
-                    or bool(_get(played, "cpu", "load_saturated")))
+            return busy(played) or bool(_get(played, "cpu", "load_saturated"))
         # A hurried first round flatters the ratio; a hurried last one spoils it.
         disturbed = disturbed_in(first) or disturbed_in(last)
         p99_ok = v["p99"]

@@ -109,6 +109,10 @@ class Watch:
         if a["busy"] is not None and b["busy"] is not None:
             others = (b["busy"] - a["busy"]) - total - services - load_cpu_s - me
             out["others_cores"] = round(max(0.0, others) / wall, 3)
+            # Everything together: near all the cores, the load and the servers wait for
+            # each other, whoever else is there.
+            out["machine_cores"] = round((b["busy"] - a["busy"]) / wall, 3)
+            out["cpus"] = os.cpu_count()
         try:
             out["load_average_1m"] = round(os.getloadavg()[0], 2)
         except OSError:
