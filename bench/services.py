@@ -80,7 +80,7 @@ def started(server):
 
 
 class RedisServer:
-    """`redis-server` on a loopback port, no persistence."""
+    """`redis-server` on a loopback port, no persistence; `halt` and `resume` restart it."""
 
     def __init__(self):
         self.binary = require(shutil.which("redis-server"), "redis-server")
@@ -93,7 +93,7 @@ class RedisServer:
     def start(self):
         import redis
 
-        with open(self.log_path, "w") as log:
+        with open(self.log_path, "a") as log:
             self.process = subprocess.Popen(
                 [self.binary, "--bind", "127.0.0.1", "--port", str(self.port),
                  "--dir", str(self.folder), "--save", "", "--appendonly", "no"],
@@ -106,6 +106,14 @@ class RedisServer:
     @property
     def pid(self):
         return self.process.pid if self.process else None
+
+    def halt(self):
+        """Shut the server down (SIGTERM: its clients' connections close), keeping its port."""
+        stop_process(self.process)
+
+    def resume(self):
+        """Start it again on the same port, empty (nothing was persisted)."""
+        return self.start()
 
     def flush(self):
         """Forget every key (shared presence, holds) before the next user."""
@@ -155,20 +163,24 @@ class PostgresServer:
                                                                 *args[1:]]
 
     def start(self):
-        import psycopg
-
         options, command = self._run("initdb", "-D", str(self.data), "-U", self.USER,
                                      "--auth=trust", "--no-sync", "-E", "UTF8",
                                      "--locale=C.UTF-8")
         done = subprocess.run(command, capture_output=True, text=True, timeout=60, **options)
         if done.returncode:
             raise RuntimeError(f"initdb failed:\n{done.stdout}\n{done.stderr}")
+        return self.resume()
+
+    def resume(self):
+        """Start `postgres` on the data folder and port it had (after `halt`)."""
+        import psycopg
+
         options, command = self._run(
             "postgres", "-D", str(self.data), "-p", str(self.port),
             "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=",
             "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
             "-c", f"max_connections={self.max_connections}")
-        with open(self.log_path, "w") as log:
+        with open(self.log_path, "a") as log:
             self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT,
                                             **options)
 
@@ -194,7 +206,11 @@ class PostgresServer:
             conn.execute(f'CREATE DATABASE "{name}"')
         return f"postgres://{self.USER}:{self.PASSWORD}@127.0.0.1:{self.port}/{name}"
 
+    def halt(self):
+        """Shut down as `pg_ctl stop -m fast` does (SIGINT): sessions are ended at once."""
+        stop_process(self.process, signal.SIGINT)
+
     def stop(self):
         if self.process:
-            stop_process(self.process, signal.SIGINT)  # "fast" shutdown
+            self.halt()
         shutil.rmtree(self.folder, ignore_errors=True)
