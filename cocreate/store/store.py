@@ -116,11 +116,11 @@ class Store(Retention, Locking):
                 workshops.c.join_code == normalise_join_code(code))).first()
 
     def summary(self, workshop_id):
-        """(id, title, join_code, language) of a workshop, or None."""
+        """(id, title, join_code, language, format) of a workshop, or None."""
         with self._reading() as conn:
             return conn.execute(select(
                 workshops.c.id, workshops.c.title, workshops.c.join_code,
-                workshops.c.language).where(workshops.c.id == workshop_id)).first()
+                workshops.c.language, workshops.c.format).where(workshops.c.id == workshop_id)).first()
 
     def workshop(self, workshop_id):
         """The current aggregate of a workshop (for exports); do not change it."""

@@ -8,7 +8,7 @@ from marshmallow import ValidationError
 
 from ..access import set_token_cookie, store
 from ..broadcast import publish
-from ..domain import FACILITATOR, available_formats, load_format
+from ..domain import FACILITATOR, available_formats, load_format, table_names
 from ..i18n import choose_language
 from ..protocol import JOIN_CODE_MAX, NAME_MAX
 from ..schemas import join_code as join_code_schema
@@ -105,6 +105,13 @@ def join_submit(code):
                             found.id, token)
 
 
+def _proposed_table_names(summary):
+    """The table names the workshop's format proposes, in the workshop's language."""
+    if summary.format not in available_formats():
+        return []
+    return table_names(load_format(summary.format), summary.language)
+
+
 def _board_page(workshop_id, view, need_facilitator=False):
     summary = workshop_or_404(workshop_id)
     member = current_member(workshop_id)
@@ -122,7 +129,8 @@ def _board_page(workshop_id, view, need_facilitator=False):
     return render_page(f"{view}.html", workshop_language=summary.language, workshop=summary,
                        view=view, join_url=where.base + url_for("web.join_page",
                                                                 code=summary.join_code),
-                       room_reachable=where.reachable, title=summary.title)
+                       room_reachable=where.reachable, title=summary.title,
+                       table_names=_proposed_table_names(summary) if need_facilitator else [])
 
 
 @bp.get("/w/<workshop_id>")

@@ -30,6 +30,7 @@ const mover = new Mover({ store, connection, outbox, board,
 board.mover = mover;
 let panel = null;
 let projector = null;
+let tables = null;
 
 function renderRoom() {
   const { ready, total } = store.readiness();
@@ -44,13 +45,21 @@ function renderRoom() {
 }
 
 function render() {
+  // Only a workshop at tables loads their code.
+  if (store.workshop?.tables.length && !tables) {
+    tables = import("./tables.js").then((module) => {
+      tables = board.tables = new module.Tables({ store, board, connection, view });
+      render();
+    });
+  }
   board.render();
   timer.render();
   notes?.refresh();
   voting.render();
   actions?.render();
   panel?.render();
-  projector?.fitNotes(board.root);
+  tables?.render?.();
+  projector?.render(store, board.root);
   renderRoom();
 }
 
