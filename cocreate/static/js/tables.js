@@ -206,7 +206,7 @@ export class Tables {
       if (mine) {
         // Someone at a table may still change; the choice folds away until asked for.
         const change = el("details", "table-change");
-        change.open = Boolean(focused);
+        change.open = Boolean(this.banner.querySelector(".table-change")?.open);
         change.append(el("summary", null, t("table_change")), choices);
         parts.push(change);
       } else {
@@ -214,6 +214,10 @@ export class Tables {
       }
     }
     this.banner.replaceChildren(...parts);
-    if (focused) this.banner.querySelector(`button[data-table="${CSS.escape(focused)}"]`)?.focus();
+    if (!focused) return;
+    // The keyboard stays where it was: on the same table's button, or on the new heading.
+    const again = this.banner.querySelector(`button[data-table="${CSS.escape(focused)}"]`);
+    if (again?.checkVisibility()) again.focus();
+    else Object.assign(title, { tabIndex: -1 }).focus();
   }
 }
