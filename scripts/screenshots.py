@@ -46,6 +46,7 @@ def main():
                 browser = playwright.chromium.launch(executable_path="/usr/bin/chromium",
                                                      args=CHROMIUM_ARGS)
                 shoot(browser, server.url)
+                shoot_tables(browser, server)
                 browser.close()
         finally:
             server.stop()
@@ -150,6 +151,83 @@ def shoot_canvas(page, projector, people):
     projector.screenshot(path=OUT / "canvas-projector.png", animations="disabled")
     pieter.bring_to_front()
     pieter.mouse.up()
+
+
+# The Eigenaarschap session: three cases, one per table, each answering the three questions.
+CASES = {
+    "Data": [("define", "Eigenaar is wie de kwaliteit van de data bewaakt"),
+             ("shared-goals", "Eén definitie van 'klant' in alle systemen"),
+             ("missing", "Fouten blijven liggen tussen afdelingen")],
+    "Leiderschap": [("define", "Eigenaarschap voorleven, niet opleggen"),
+                    ("shared-goals", "Doelen samen formuleren in het teamoverleg"),
+                    ("missing", "Beslissingen schuiven steeds weer naar boven")],
+    "Teamontwikkeling": [("define", "Samen verantwoordelijk voor het resultaat van het team"),
+                         ("shared-goals", "Elk kwartaal een gezamenlijke retro"),
+                         ("missing", "Iedereen wacht op iedereen")],
+}
+TABLE_PEOPLE = ("Sanne", "Pieter", "Anouk", "Bram", "Chris", "Dewi", "Eva", "Femke", "Gijs")
+
+
+def shoot_tables(browser, server):
+    """Tables: the facilitator's panel, a phone at a table, the projector's columns and a
+    table's report-back."""
+    created = server.create_workshop("Kennissessie eigenaarschap", format="eigenaarschap")
+    workshop_id, token = created["id"], created["facilitator_token"]
+    tokens = {name: server.join(workshop_id, name)["token"] for name in TABLE_PEOPLE}
+
+    def browser_page(who_token, width, height, path=""):
+        context = browser.new_context(viewport={"width": width, "height": height})
+        context.add_cookies([{"name": f"cc_{workshop_id}", "value": who_token, "url": server.url}])
+        page = context.new_page()
+        page.goto(f"{server.url}/w/{workshop_id}{path}")
+        page.wait_for_selector('[data-bind="connection"][data-state="online"]', state="attached")
+        return page
+
+    facilitator = browser_page(token, 1440, 900, "/facilitate")
+    facilitator.locator(".tables-settings summary").click()
+    facilitator.click('[data-bind="tables-make"]')  # three tables named after the cases
+    facilitator.locator(".table-card").nth(2).wait_for()
+    facilitator.click('[data-bind="step-next"]')
+    facilitator.wait_for_selector('[data-bind="tables-step"][aria-pressed="true"]')
+
+    sockets = {}
+    for name in TABLE_PEOPLE:
+        sockets[name] = socketio.Client()
+        sockets[name].connect(server.url, auth={"workshop": workshop_id, "token": tokens[name]},
+                              transports=["websocket"])
+    room = sockets["Sanne"].call("sync", {})["snapshot"]
+    seats = {person["name"]: person["table"] for person in room["participants"]}
+    names = {table["id"]: table["name"] for table in room["workshop"]["tables"]}
+    phone = browser_page(tokens["Sanne"], 390, 844)
+    for table, case in names.items():
+        # Everyone at the table answers one of the case's questions (three people a table).
+        at_table = [name for name in TABLE_PEOPLE if seats[name] == table]
+        for name, (lane, text) in zip(at_table, CASES[case]):
+            sockets[name].call("note:add", {"id": str(uuid.uuid4()), "step": 1, "text": text,
+                                            "lane": lane})
+    for name in TABLE_PEOPLE[2:6]:
+        sockets[name].call("participant:ready", {"ready": True})
+    # One table has no laptop: the facilitator writes its note on its behalf.
+    facilitator.get_by_label("Schrijf namens").select_option(label="Teamontwikkeling")
+    facilitator.fill("#composer-text", "Vertrouwen geven voordat je het terugvraagt")
+    facilitator.press("#composer-text", "Enter")
+    facilitator.locator(".note:not(.pending)", has_text="Vertrouwen geven").wait_for()
+    facilitator.get_by_label("Schrijf namens").select_option(index=0)
+
+    projector = browser_page(token, 1920, 1080, "/present")
+    projector.locator(".table-group .note").nth(8).wait_for()
+    projector.wait_for_selector('[data-bind="board"]:not([data-fit])')
+    projector.screenshot(path=OUT / "tables-projector.png", animations="disabled")
+    phone.locator(".table-mine .note").first.wait_for()
+    phone.screenshot(path=OUT / "tables-phone.png", full_page=True, animations="disabled")
+    facilitator.locator(".table-card [data-present]").first.click()
+    projector.wait_for_selector('[data-bind="presenting"]:not([hidden])')
+    projector.wait_for_selector('[data-bind="board"]:not([data-fit])')
+    projector.screenshot(path=OUT / "tables-report-back.png", animations="disabled")
+    facilitator.evaluate("window.scrollTo(0, 0)")
+    facilitator.screenshot(path=OUT / "tables-facilitate.png", animations="disabled")
+    for sio in sockets.values():
+        sio.disconnect()
 
 
 if __name__ == "__main__":
