@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from browser_helpers import bound, open_board, open_page, signed_in, with_token
-from support import Workshop, add_note, ok
+from support import FRICTION, Workshop, add_note, ok
 
 pytestmark = pytest.mark.e2e
 
@@ -213,6 +213,24 @@ def test_the_room_votes_across_all_tables(ownership, contexts, clients):
     voter.locator("[data-bind=action-form] button[type=submit]").click()
     expect(voter.locator(".action-title")).to_have_text(["Samen een datadag"])
     assert voter.context.page_errors == []
+
+
+def test_private_writing_at_the_tables_counts_no_table_until_the_reveal(server, clients, contexts):
+    room = Workshop(server, clients, "Anouk", "Bram", connect_facilitator=True)  # co-creation
+    ok(room.facilitator.call("tables:set", {"count": 2, "mode": "random"}))
+    ok(room.facilitator.call("step:go", {"index": FRICTION}))
+    ok(room.facilitator.call("step:edit", {"index": FRICTION, "tables": True}))
+    add_note(room.connect("Anouk"), FRICTION, "Niemand durft nee te zeggen")
+    facilitator = facilitate(contexts, room, "Knuppel in het hoenderhok")
+    expect(facilitator.locator(".table-card")).to_have_count(2)
+    # Only the room's total is known while writing is private: no table says "0 notities".
+    expect(facilitator.locator(".table-card-notes")).to_have_count(0)
+    expect(facilitator.locator(".table-group .table-count")).to_have_text(["", "", ""])
+    bound(facilitator, "reveal").click()
+    expect(facilitator.locator(".table-card-notes")).to_have_text(
+        ["1 notitie in deze stap", "0 notities in deze stap"] if seats(room)["Anouk"] == "t1"
+        else ["0 notities in deze stap", "1 notitie in deze stap"])
+    assert facilitator.context.page_errors == []
 
 
 @pytest.mark.parametrize("width, height", [(1280, 900), (390, 844)])

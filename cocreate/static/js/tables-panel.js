@@ -94,7 +94,7 @@ export class TablesPanel {
     }));
     const unseated = people(null);
     if (unseated.length) rows.push({ table: null, people: unseated, notes: 0 });
-    const shown = JSON.stringify([rows, [...store.online], store.workshop.focus]);
+    const shown = JSON.stringify([rows, [...store.online], store.workshop.focus, store.isHidden(index)]);
     if (shown === this.shown) return;
     this.shown = shown;
     keepingFocus(bound("table-cards"), () => rows.map((row) => this.#card(row)));
@@ -113,7 +113,8 @@ export class TablesPanel {
       card.classList.toggle("is-done", done);
       card.classList.toggle("is-presenting", store.workshop.focus === table.id);
       head.append(el("span", "table-card-state", done ? t("table_done") : t("ready_count", { ready, total: people.length })));
-      card.append(el("p", "muted table-card-notes", t("tables_notes_here", { n: notes })));
+      // While writing is private only the room's total is known, not a table's.
+      if (!store.isHidden(store.currentIndex)) card.append(el("p", "muted table-card-notes", t("tables_notes_here", { n: notes })));
     }
     const list = el("ul", "table-people");
     list.append(...people.map((person) => {

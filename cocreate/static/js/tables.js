@@ -139,9 +139,11 @@ export class Tables {
   /** Counts and "klaar" on every group, the composer's choice, a participant's table. */
   render() {
     if (!this.store.ready) return;
+    // While writing is private a table's notes are not counted: only the room's total is known.
+    const counted = !this.store.isHidden(this.store.currentIndex);
     for (const [id, group] of this.groups) {
       const notes = group.querySelectorAll(".note").length;
-      group.querySelector(".table-count").textContent = t("count_notes", { n: notes });
+      group.querySelector(".table-count").textContent = counted ? t("count_notes", { n: notes }) : "";
       group.querySelector(".table-done").textContent = id && tableDone(this.store, id) ? t("table_done") : "";
       if (id === NONE) group.hidden = notes === 0;
     }
