@@ -1,7 +1,9 @@
 """Capability links: an action's update link for its owner, and the workshop's calendar feed.
 
 A link is the HMAC-SHA256 (256 bits) of what it opens — the workshop, the action, the
-link's generation — under this installation's secret key. The database holds neither the
+link's generation — under this installation's secret key. An action the sessions of a
+series share keeps the link made with the session it started in, in every session, even
+once that session is deleted. The database holds neither the
 links nor the key, only each link's generation: making a new one (`action:relink`) makes
 every older link of that action a 404. The key is `COCREATE_SECRET_KEY` (hex or text),
 or a random one kept in the instance folder; several processes must share one.
@@ -54,9 +56,11 @@ def matches(expected, given):
     return isinstance(given, str) and hmac.compare_digest(expected, given)
 
 
-def update_path(key, workshop_id, action):
-    """The path of an action's update page."""
-    return f"/a/{workshop_id}/{action.id}/{action_key(key, workshop_id, action)}"
+def update_path(key, workshop, action):
+    """The path of an action's update page: made with the session it started in when the
+    sessions of a series share it (the same link in every session), else its workshop."""
+    made_with = action.origin or workshop.id
+    return f"/a/{made_with}/{action.id}/{action_key(key, made_with, action)}"
 
 
 def calendar_path(key, workshop):
@@ -71,5 +75,5 @@ def add_links(view, workshop, viewer, key, base):
     for shown in view["actions"]:
         action = workshop.actions[shown["id"]]
         if viewer.is_facilitator or action.owner_id == viewer.id:
-            shown["update_url"] = base + update_path(key, workshop.id, action)
+            shown["update_url"] = base + update_path(key, workshop, action)
     return view

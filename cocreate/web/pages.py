@@ -8,12 +8,13 @@ from marshmallow import ValidationError
 
 from ..access import set_token_cookie, store
 from ..broadcast import publish
-from ..domain import FACILITATOR, available_formats, load_format
+from ..domain import FACILITATOR
 from ..i18n import choose_language
 from ..protocol import JOIN_CODE_MAX, NAME_MAX
 from ..schemas import join_code as join_code_schema
 from ..schemas import participant_create, workshop_create
 from .api import create_workshop
+from .downloads import formats
 from .blueprint import base_url, bp, current_member, render_page, room, workshop_or_404
 from .rate_limits import limit_creating, limit_guessing
 
@@ -23,14 +24,10 @@ def _without_token(response_url, workshop_id, token):
     return set_token_cookie(redirect(response_url), workshop_id, token)
 
 
-def _formats(language):
-    return [(key, load_format(key)["title"][language]) for key in available_formats()]
-
-
 @bp.get("/")
 def landing():
     """Create a workshop or join one with a code."""
-    return render_page("landing.html", form={}, errors={}, formats=_formats(choose_language()))
+    return render_page("landing.html", form={}, errors={}, formats=formats(choose_language()))
 
 
 @bp.post("/")
@@ -43,7 +40,7 @@ def create_from_form():
         body = workshop_create.load(form)
     except ValidationError as err:
         return render_page("landing.html", status=400, form=form, errors=err.messages,
-                           formats=_formats(choose_language()))
+                           formats=formats(choose_language()))
     workshop, token = create_workshop(body)
     return set_token_cookie(redirect(url_for("web.facilitate", workshop_id=workshop.id)),
                             workshop.id, token)
