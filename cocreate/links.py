@@ -46,9 +46,12 @@ def action_key(key, workshop_id, action):
     return _mac(key, "action", workshop_id, action.id, str(action.link))
 
 
-def calendar_key(key, workshop):
-    """The secret part of the workshop's calendar feed address."""
-    return _mac(key, "calendar", workshop.id, str(workshop.calendar_link))
+def calendar_key(key, workshop, holder=None):
+    """The secret part of a calendar feed's address: the facilitators' feed (`holder` None),
+    or one participant's."""
+    if holder is None:
+        return _mac(key, "calendar", workshop.id, str(workshop.calendar_link))
+    return _mac(key, "calendar", workshop.id, holder, str(workshop.calendar_link))
 
 
 def matches(expected, given):
@@ -63,15 +66,22 @@ def update_path(key, workshop, action):
     return f"/a/{made_with}/{action.id}/{action_key(key, made_with, action)}"
 
 
-def calendar_path(key, workshop):
-    """The path of the workshop's calendar feed."""
-    return f"/w/{workshop.id}/calendar/{calendar_key(key, workshop)}.ics"
+def calendar_path(key, workshop, holder=None):
+    """The path of a calendar feed of the workshop: the facilitators' (with every update
+    link), or participant `holder`'s (the same events, with the links of their own actions)."""
+    if holder is None:
+        return f"/w/{workshop.id}/calendar/{calendar_key(key, workshop)}.ics"
+    return f"/w/{workshop.id}/calendar/{holder}/{calendar_key(key, workshop, holder)}.ics"
 
 
 def add_links(view, workshop, viewer, key, base):
-    """Give a snapshot the links this viewer may see: the calendar feed to every member, an
-    action's update link to the facilitator (all) and to the action's owner (their own)."""
-    view["calendar_url"] = base + calendar_path(key, workshop)
+    """Give a snapshot the links this viewer may see: a calendar feed to every member, an
+    action's update link to the facilitator (all) and to the action's owner (their own).
+
+    A participant's feed is their own, so it carries only their own update links too.
+    """
+    view["calendar_url"] = base + calendar_path(key, workshop,
+                                                None if viewer.is_facilitator else viewer.id)
     for shown in view["actions"]:
         action = workshop.actions[shown["id"]]
         if viewer.is_facilitator or action.owner_id == viewer.id:

@@ -176,9 +176,10 @@ class Series:
                 workshops.c.id == workshop_id)).first()
             if row is None:
                 return None
-            ids = [workshop_id] if row.series_id is None else conn.execute(
-                select(workshops.c.id).where(workshops.c.series_id == row.series_id)
-                .order_by(workshops.c.created_at, workshops.c.id)).scalars().all()
+            rows = conn.execute(select(workshops.c.id, workshops.c.created_at,
+                                       workshops.c.follow_up_of).where(
+                workshops.c.series_id == row.series_id)).all() if row.series_id else []
+        ids = _in_order(rows) if rows else [workshop_id]
         sessions = []
         for session_id in ids:
             try:
@@ -194,3 +195,15 @@ def _preferred(held, workshop_id):
     if workshop_id in held:
         return held[workshop_id]
     return max(held.values(), key=lambda workshop: (workshop.created_at, workshop.id))
+
+
+def _in_order(rows):
+    """Session ids oldest first; within one second, a session after the one it follows up."""
+    earlier = {row.id: row.follow_up_of for row in rows}
+
+    def depth(session_id):
+        count = 0
+        while earlier.get(session_id) in earlier:
+            session_id, count = earlier[session_id], count + 1
+        return count
+    return [row.id for row in sorted(rows, key=lambda row: (row.created_at, depth(row.id), row.id))]

@@ -4,7 +4,8 @@
 progress note; `POST` to the same address takes the form (a page again, without
 JavaScript) or JSON `{status?, text?}` (→ 200 with the action). A wrong or revoked key is a
 404. `GET /w/<workshop>/calendar/<key>.ics` is the plan's calendar to subscribe to, with a
-reminder the day before each due date and each action's update link.
+reminder the day before each due date and each action's update link; a participant's own
+feed (`/w/<workshop>/calendar/<participant>/<key>.ics`) has only their own actions' links.
 """
 
 import functools
@@ -111,16 +112,30 @@ def action_update(workshop_id, action_id, key):
 @bp.get("/w/<workshop_id>/calendar/<key>.ics")
 @limit_links
 def calendar_feed(workshop_id, key):
-    """The plan's calendar to subscribe to: answers `If-None-Match` with 304 when unchanged."""
+    """The plan's calendar to subscribe to, with every owner's update link (facilitators)."""
+    return _calendar(workshop_id, key, None)
+
+
+@bp.get("/w/<workshop_id>/calendar/<holder>/<key>.ics")
+@limit_links
+def own_calendar_feed(workshop_id, holder, key):
+    """A participant's calendar of the plan: the same events, their own update links only."""
+    return _calendar(workshop_id, key, holder)
+
+
+def _calendar(workshop_id, key, holder):
+    """A feed that answers `If-None-Match` with 304 while it is unchanged."""
     if store().summary(workshop_id) is None:
         abort(404)
     workshop = store().workshop(workshop_id)
-    if not links.matches(links.calendar_key(_key(), workshop), key):
+    if ((holder is not None and holder not in workshop.participants)
+            or not links.matches(links.calendar_key(_key(), workshop, holder), key)):
         abort(404)
     language = choose_language(workshop.language)
     base = base_url()
     update_urls = {action.id: base + links.update_path(_key(), workshop, action)
-                   for action in workshop.actions.values()}
+                   for action in workshop.actions.values()
+                   if holder is None or action.owner_id == holder}
     body = export.render_ics(export.build_plan(workshop), functools.partial(translate, language),
                              request.host.split(":")[0], update_urls=update_urls, stable=True)
     etag = hashlib.sha256(body).hexdigest()[:32]
