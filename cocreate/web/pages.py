@@ -1,15 +1,16 @@
-"""Pages: the landing page, joining with a code and a name, the boards, the join QR code."""
+"""Pages: the landing page, joining with a code and a name, the boards, the join QR code,
+and the strings of a script the board loads late."""
 
 import io
 
 import segno
-from flask import Response, abort, redirect, request, url_for
+from flask import Response, abort, jsonify, redirect, request, url_for
 from marshmallow import ValidationError
 
 from ..access import set_token_cookie, store
 from ..broadcast import publish
-from ..domain import FACILITATOR
-from ..i18n import choose_language
+from ..domain import FACILITATOR, LANGUAGES
+from ..i18n import OWN_CATALOGUE_MODULES, choose_language, module_catalogue
 from ..protocol import JOIN_CODE_MAX, NAME_MAX
 from ..schemas import join_code as join_code_schema
 from ..schemas import participant_create, workshop_create
@@ -150,3 +151,13 @@ def join_qr(workshop_id):
                                      light="#ffffff", xmldecl=False, svgns=True, omitsize=True)
     return Response(svg.getvalue(), mimetype="image/svg+xml",
                     headers={"Cache-Control": "private, max-age=3600"})
+
+
+@bp.get("/texts/<language>/<name>.json")
+def module_texts(language, name):
+    """The strings of a script the board loads only when a step needs it, in one language."""
+    if language not in LANGUAGES or f"{name}.js" not in OWN_CATALOGUE_MODULES:
+        abort(404)
+    response = jsonify(module_catalogue(language, f"{name}.js"))
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return response

@@ -103,7 +103,7 @@ export class ActionsView {
     }
     buttons.append(this.#button("done", action.status === "done" ? t("action_reopen") : t("action_done"), title.id));
     buttons.append(this.#button("due", t("action_set_due"), title.id));
-    if (this.store.isFacilitator || action.created_by === this.store.me.id) {
+    if (!action.shared && (this.store.isFacilitator || action.created_by === this.store.me.id)) {
       const remove = this.#button("remove-action", t("note_remove"), title.id);
       remove.classList.add("danger");
       buttons.append(remove);

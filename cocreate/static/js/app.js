@@ -30,6 +30,7 @@ const mover = new Mover({ store, connection, outbox, board,
 board.mover = mover;
 let panel = null;
 let projector = null;
+let review = null; // the review step's module, loaded when a review step is first shown
 
 function renderRoom() {
   const { ready, total } = store.readiness();
@@ -49,6 +50,8 @@ function render() {
   notes?.refresh();
   voting.render();
   actions?.render();
+  if (store.currentStep?.key === "review") review ??= import("./review.js").then((m) => new m.Review(store, outbox, formatDate));
+  review?.then((shown) => shown.render());
   panel?.render();
   projector?.fitNotes(board.root);
   renderRoom();
