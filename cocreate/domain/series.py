@@ -97,10 +97,10 @@ def review_action(workshop, actor, payload, now):
 
 
 def _status_before(action, moment):
-    """The action's status as it stood just before `moment` (None: as it stands now)."""
+    """The action's status as it stood at `moment` (None: as it stands now)."""
     status = "open"
     for entry in action.progress:
-        if moment is not None and entry["at"] >= moment:
+        if moment is not None and entry["at"] > moment:
             break
         status = entry["status"]
     return status if moment is not None else action.status

@@ -82,6 +82,7 @@ export class ActionsView {
     const status = el("span", `status status-${action.status}`, t(`status_${action.status}`));
     const head = el("div", "action-head");
     head.append(title, status);
+    if (action.dropped) status.after(el("span", "status", t("action_dropped")));
     item.append(head, meta);
     const latest = action.progress?.findLast((entry) => entry.text);
     if (latest) item.append(el("p", "action-latest", `${t("action_latest")}: ${latest.text}`));

@@ -173,6 +173,7 @@ export class Review {
     const history = el("details", "review-history");
     history.open = open;
     const list = el("ol", "history");
+    list.reversed = true; // newest first, numbered as they came
     for (const entry of [...progress].reverse()) {
       const line = el("li");
       const when = el("time", null, this.formatDate(entry.at.slice(0, 10)));
