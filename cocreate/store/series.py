@@ -83,7 +83,7 @@ class Series:
         """The next session of `earlier_id`'s series, carrying every action of it that is
         neither done nor dropped; returns (workshop, facilitator token).
 
-        `language` and `format_key` may be None: the earlier session's then.
+        `language` and `format_key` may be None, `goal` empty: the earlier session's then.
         """
         made = []
 
@@ -93,7 +93,8 @@ class Series:
             steps = [series.review_step(spoken)] + domain.steps_in_language(
                 domain.load_format(fmt), spoken)
             now = now_iso()
-            follow_up = domain.new_workshop(new_id(), new_join_code(), title, goal, spoken, fmt,
+            follow_up = domain.new_workshop(new_id(), new_join_code(), title,
+                                            goal or earlier.goal, spoken, fmt,
                                             steps, now, retention, follow_up_of=earlier.id,
                                             date=date)
             events = series.share(earlier)

@@ -1,10 +1,13 @@
 """A series of sessions: the follow-up carries the unfinished actions — the same actions, the
 same owner's links — its review step decides on each, and the series page shows them all."""
 
+import io
 import re
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
+from pypdf import PdfReader
 
 from cocreate import protocol as p
 
@@ -37,7 +40,7 @@ def edited(client, action_id, check=lambda data: True):
 def first(server, clients):
     """A first session: Anouk owns one action, Karin (not in the room) one, one is done."""
     room = Workshop(server, clients, "Anouk", "Bram", title="Teamdag maart",
-                    connect_facilitator=True)
+                    goal="Meer klanten, minder moeite", connect_facilitator=True)
     room.coffee, room.desk, room.finished = new_id(), new_id(), new_id()
     ok(room.facilitator.call(p.ACTION_ADD, {"id": room.coffee, "title": "Koffie met de directie",
                                             "owner": room.pid("Anouk"), "due": "2026-12-15"}))
@@ -114,9 +117,18 @@ def test_the_room_decides_keep_done_or_drop_and_the_next_session_carries_only_wh
     assert done["decision"] is None  # the decision is the follow-up's own
     _snapshot, seen = seen_by(second)
     assert (seen[first.coffee]["decision"], seen[first.desk]["decision"]) == ("keep", "done")
-    plan = second.download("plan.csv").content.decode("utf-8-sig")
-    assert "Koffie met de directie" in plan and "Nieuw plan" in plan
-    assert "Loket inrichten" not in plan  # found done at the review
+    # Kept (and not yet reviewed) actions are part of the new plan, in every form of it.
+    calendar = requests.get(seen_by(second)[0]["calendar_url"], timeout=TIMEOUT)
+    plans = {"plan.csv": second.download("plan.csv").content.decode("utf-8-sig"),
+             "plan.md": second.download("plan.md").text,
+             "plan.ics": second.download("plan.ics").text.replace("\r\n ", ""),
+             "plan.pdf": "".join(page.extract_text() for page in PdfReader(
+                 io.BytesIO(second.download("plan.pdf").content)).pages).replace("\n", " "),
+             "calendar": calendar.text.replace("\r\n ", ""),
+             "page": second.download("plan").text}
+    for name, plan in plans.items():
+        assert "Koffie met de directie" in plan, name
+        assert "Loket inrichten" not in plan, name  # found done at the review
 
     # Changing one's mind: dropped, then the next session leaves it behind.
     ok(facilitator.call(p.ACTION_REVIEW, {"id": first.coffee, "decision": "drop"}))
@@ -196,6 +208,7 @@ def test_a_follow_up_may_take_another_format_and_language(first):
     snapshot = seen_by(second)[0]
     assert [step["key"] for step in snapshot["steps"]][:2] == ["review", "inspiration"]
     assert snapshot["steps"][0]["title"] == "Review"
+    assert snapshot["workshop"]["goal"] == "Meer klanten, minder moeite"  # the same goal
     assert second.created["urls"]["series"].endswith(f"/w/{second.id}/series")
 
 
@@ -269,3 +282,32 @@ def test_both_processes_carry_a_shared_action_to_every_board(cluster, clients):
     ok(clients(second_process.url, follow_up.id, follow_up.token()).call(
         p.ACTION_REVIEW, {"id": action_id, "decision": "done"}))
     edited(watchers[1], action_id, lambda data: data["status"] == "done")
+
+
+def test_copies_of_a_shared_action_never_differ_under_concurrent_changes(first):
+    second = first.follow_up("Kees")
+    boards = [first.connect("Bram"), second.connect("Kees")]
+    editors = [first.connect(), second.connect()]
+    link = seen_by(first)[1][first.coffee]["update_url"]
+    statuses = ("open", "doing", "blocked")
+
+    def by_link(n):
+        return requests.post(link, json={"status": statuses[n % 3], "text": f"Link {n}"},
+                             timeout=TIMEOUT).status_code
+
+    def by_board(n):
+        editor = editors[n % 2]
+        return editor.call(p.ACTION_EDIT, {"id": first.coffee, "status": statuses[n % 3],
+                                           "text": f"Bord {n}"})["ok"]
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(pool.map(by_link, range(12))) + list(pool.map(by_board, range(12)))
+    assert answers == [200] * 12 + [True] * 12
+    kept, copy = seen_by(first)[1][first.coffee], seen_by(second)[1][first.coffee]
+    assert len(kept["progress"]) == 24
+    assert (kept["status"], kept["progress"]) == (copy["status"], copy["progress"])
+    for board in boards:  # every event arrived, in seq order, none skipped
+        board.wait_for(lambda board=board: sum(
+            1 for e in board.events if e["type"] == p.ACTION_EDITED) >= 24)
+        seqs = [e["seq"] for e in board.events]
+        assert seqs == list(range(seqs[0], seqs[0] + len(seqs)))
