@@ -196,6 +196,12 @@ def test_only_the_earlier_sessions_facilitator_plans_a_follow_up_and_a_refusal_m
         answer = requests.post(server.url + "/api/workshops", headers=bearer(first.token()),
                                json=body, timeout=TIMEOUT)
         assert answer.status_code == 400 and field in answer.json()["error"]["fields"], field
+    # The plan page's form, sent from another site with the facilitator's cookie.
+    forged = requests.post(first.url("/follow-up"), data={"title": "Terug", "format": "cocreation"},
+                           cookies={f"cc_{first.id}": first.token()},
+                           headers={"Origin": "https://elders.example"}, allow_redirects=False,
+                           timeout=TIMEOUT)
+    assert forged.status_code == 403
     # Nothing was shared and no session was added.
     assert not any(action["shared"] for action in seen_by(first)[1].values())
     assert not any(e["data"].get("shared") for e in first.facilitator.events)
