@@ -51,6 +51,9 @@ def create_app(test_config=None):
     app.config.from_prefixed_env("COCREATE")
     if test_config:
         app.config.update(test_config)
+    # JSON in pages (a board page's strings) without spaces: every board page carries it.
+    app.jinja_env.policies["json.dumps_kwargs"] = {
+        "sort_keys": True, "separators": (",", ":"), "ensure_ascii": False}
     os.makedirs(app.instance_path, exist_ok=True)
     if not app.config["DATABASE_URL"]:
         app.config["DATABASE_URL"] = "sqlite:///" + os.path.join(app.instance_path,

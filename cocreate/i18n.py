@@ -52,11 +52,15 @@ DYNAMIC_IMPORT = re.compile(r"""import\(\s*["']\./([\w-]+\.js)["']\s*\)""")
 
 # The module app.js loads only for one view (with `import()`).
 VIEW_MODULES = {"facilitate": "facilitator.js", "present": "projector.js"}
+# Modules app.js loads only on a step that needs them, which fetch their strings
+# themselves (`module_catalogue`): no board page carries those.
+OWN_CATALOGUE_MODULES = ("review.js",)
 
 
 def page_scripts(view=None):
     """The modules a board page loads: app.js, what it imports (at once or when needed), and
-    its `view`'s own module (every module when no view is given)."""
+    its `view`'s own module (every module when no view is given). Modules that bring their
+    own strings count only when no view is given."""
     wanted, found = ["app.js"], []
     while wanted:
         name = wanted.pop()
@@ -66,8 +70,8 @@ def page_scripts(view=None):
         source = (SCRIPTS / name).read_text("utf-8")
         wanted += STATIC_IMPORT.findall(source)
         wanted += [module for module in DYNAMIC_IMPORT.findall(source)
-                   if view is None or VIEW_MODULES.get(view) == module
-                   or module not in VIEW_MODULES.values()]
+                   if view is None or (module not in OWN_CATALOGUE_MODULES and (
+                       VIEW_MODULES.get(view) == module or module not in VIEW_MODULES.values()))]
     return sorted(found)
 
 
@@ -79,7 +83,19 @@ def browser_catalogue(language, view=None):
     quotes, or builds it from a prefix such as `status_${…}`; a counted key brings its
     plural forms (`_one`, …) along.
     """
-    scripts = "".join((SCRIPTS / name).read_text("utf-8") for name in page_scripts(view))
+    return _strings_of(language, page_scripts(view))
+
+
+@cache
+def module_catalogue(language, module):
+    """The strings one of `OWN_CATALOGUE_MODULES` uses (it fetches them when it loads)."""
+    if module not in OWN_CATALOGUE_MODULES:
+        raise KeyError(module)
+    return _strings_of(language, [module])
+
+
+def _strings_of(language, modules):
+    scripts = "".join((SCRIPTS / name).read_text("utf-8") for name in modules)
     named = set(re.findall(r"""["'`]([a-z][a-z0-9_]*)["'`]""", scripts))
     prefixes = tuple(re.findall(r"`([a-z][a-z0-9_]*_)\$\{", scripts))
     full = catalogue(language)

@@ -103,20 +103,33 @@ def shoot(browser, base):
     people[1].screenshot(path=OUT / "board-lanes.png", animations="disabled")
     shoot_canvas(page, projector, people)
     shoot_update_page(browser, base, facilitator, workshop_id)
+    shoot_follow_up(browser, base, facilitator, workshop_id)
     print(f"screenshots in {OUT}")
 
 
-def shoot_update_page(browser, base, facilitator, workshop_id):
-    """Sanne's action and her update link, opened on a phone after the workshop."""
+def facilitator_socket(base, facilitator, workshop_id):
+    """A socket as the facilitator of the browser context `facilitator`; its first snapshot."""
     token = next(c["value"] for c in facilitator.cookies() if c["name"] == f"cc_{workshop_id}")
     snapshots = []
     sio = socketio.Client()
     sio.on("snapshot", snapshots.append)
     sio.connect(base, auth={"workshop": workshop_id, "token": token}, transports=["websocket"])
-    sanne = next(p["id"] for p in snapshots[0]["participants"] if p["name"] == "Sanne")
+    return sio, snapshots[0]
+
+
+def add_action(sio, title, **fields):
+    """Add an action through the socket; returns its id."""
     action_id = str(uuid.uuid4())
-    sio.call("action:add", {"id": action_id, "title": "Maandelijks koffiegesprek met de directie",
-                            "owner": sanne, "due": "2026-12-15"})
+    sio.call("action:add", {"id": action_id, "title": title, **fields})
+    return action_id
+
+
+def shoot_update_page(browser, base, facilitator, workshop_id):
+    """Sanne's action and her update link, opened on a phone after the workshop."""
+    sio, snapshot = facilitator_socket(base, facilitator, workshop_id)
+    sanne = next(p["id"] for p in snapshot["participants"] if p["name"] == "Sanne")
+    action_id = add_action(sio, "Maandelijks koffiegesprek met de directie", owner=sanne,
+                           due="2026-12-15")
     link = next(a["update_url"] for a in sio.call("sync", {})["snapshot"]["actions"]
                 if a["id"] == action_id)
     sio.disconnect()
@@ -128,6 +141,66 @@ def shoot_update_page(browser, base, facilitator, workshop_id):
     page.get_by_role("button", name="Update opslaan").click()
     page.wait_for_selector(".saved")
     page.screenshot(path=OUT / "update-phone.png", full_page=True, animations="disabled")
+
+
+def shoot_follow_up(browser, base, facilitator, workshop_id):
+    """"Terugkomdag plannen" on the plan page, the review step the follow-up starts with (the
+    facilitator deciding, a phone, the projector), and the series page."""
+    sio, snapshot = facilitator_socket(base, facilitator, workshop_id)
+    pieter = next(p["id"] for p in snapshot["participants"] if p["name"] == "Pieter")
+    dashboard = add_action(sio, "Eén dashboard voor iedereen", owner=pieter, due="2027-01-15")
+    sio.call("action:edit", {"id": dashboard, "status": "doing",
+                             "text": "Eerste versie staat, cijfers van service ontbreken nog"})
+    add_action(sio, "Vaste inloopuren bij Financiën", owner="Karin van Financiën",
+               due="2027-02-01")
+    retro = add_action(sio, "Retro na elk project", owner=pieter)
+    sio.call("action:edit", {"id": retro, "status": "done"})
+    sio.disconnect()
+
+    page = facilitator.new_page()
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{base}/w/{workshop_id}/plan")
+    page.fill("#follow-up-date", "2027-03-12")
+    page.locator("#follow-up-date").blur()
+    box = page.locator(".follow-up").bounding_box()
+    scrolled = page.evaluate("window.scrollY")  # the box is in the viewport, the clip in the page
+    page.screenshot(path=OUT / "follow-up-form.png", animations="disabled", full_page=True,
+                    clip={"x": box["x"] - 24, "y": box["y"] + scrolled - 16,
+                          "width": box["width"] + 48, "height": box["height"] + 32})
+    page.get_by_role("button", name="Terugkomdag aanmaken").click()
+    page.wait_for_url("**/facilitate")
+    follow_up = page.url.split("/w/")[1].split("/")[0]
+    code = page.text_content('[data-bind="join-code"]').strip()
+    items = page.locator(".review-item")
+    items.first.wait_for()
+    items.nth(0).get_by_role("button", name="Doorgaan").click()
+    items.nth(1).get_by_role("button", name="Klaar").click()
+    items.nth(1).locator('[aria-pressed="true"]').wait_for()
+    items.nth(0).locator("summary").click()
+
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    sanne = phone.new_page()
+    sanne.goto(f"{base}/j/{code}")
+    sanne.fill("#name", "Sanne")
+    sanne.click("button[type=submit]")
+    sanne.locator(".review-item").first.wait_for()
+    sanne.locator(".review-item summary").first.click()
+    projector = facilitator.new_page()
+    projector.set_viewport_size({"width": 1920, "height": 1080})
+    projector.goto(f"{base}/w/{follow_up}/present")
+    projector.locator(".review-item").first.wait_for()
+    page.bring_to_front()
+    page.screenshot(path=OUT / "review-facilitate.png", full_page=True, animations="disabled")
+    sanne.bring_to_front()
+    sanne.screenshot(path=OUT / "review-phone.png", full_page=True, animations="disabled")
+    projector.bring_to_front()
+    projector.screenshot(path=OUT / "review-projector.png", animations="disabled")
+    page.bring_to_front()
+    page.goto(f"{base}/w/{follow_up}/series")
+    page.screenshot(path=OUT / "series.png", full_page=True, animations="disabled")
+    sanne.bring_to_front()
+    sanne.goto(f"{base}/w/{follow_up}/series")
+    sanne.screenshot(path=OUT / "series-phone.png", full_page=True, animations="disabled")
 
 
 def shoot_canvas(page, projector, people):

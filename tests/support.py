@@ -49,24 +49,30 @@ def free_port():
 class WorkshopApi:
     """Creating and joining workshops over the JSON API; `_created` says how to POST."""
 
-    def create_workshop(self, title="Teamdag", **fields):
-        """POST /api/workshops; returns the JSON answer."""
-        return self._created("/api/workshops", {"title": title, **fields})
+    def create_workshop(self, title="Teamdag", token=None, **fields):
+        """POST /api/workshops (with `token` as bearer: a follow-up needs the earlier
+        session's facilitator); returns the JSON answer."""
+        return self._created("/api/workshops", {"title": title, **fields}, token)
 
     def join(self, workshop_id, name):
         """POST /api/workshops/<id>/participants; returns `{participant_id, token}`."""
         return self._created(f"/api/workshops/{workshop_id}/participants", {"name": name})
 
-    def _created(self, path, body):
+    def _created(self, path, body, token=None):
         """POST `body` to `path`, assert 201 Created and return the JSON answer."""
         raise NotImplementedError
+
+
+def bearer(token):
+    """The `Authorization` header for a token (none for None)."""
+    return {"Authorization": f"Bearer {token}"} if token else {}
 
 
 class AppClient(WorkshopApi, FlaskClient):
     """Flask's test client with the same `create_workshop` and `join` as `LiveServer`."""
 
-    def _created(self, path, body):
-        answer = self.post(path, json=body)
+    def _created(self, path, body, token=None):
+        answer = self.post(path, json=body, headers=bearer(token))
         assert answer.status_code == 201, answer.text
         return answer.json
 
@@ -128,8 +134,8 @@ class LiveServer(WorkshopApi):
         """Everything the server printed so far."""
         return self.log_path.read_text() if self.log_path.exists() else ""
 
-    def _created(self, path, body):
-        answer = requests.post(self.url + path, json=body, timeout=10)
+    def _created(self, path, body, token=None):
+        answer = requests.post(self.url + path, json=body, headers=bearer(token), timeout=10)
         assert answer.status_code == 201, answer.text
         return answer.json()
 
@@ -215,6 +221,12 @@ class Workshop:
             self.join(name)
         # The facilitator's socket, for tests that need it open from the start.
         self.facilitator = self.connect() if connect_facilitator else None
+
+    def follow_up(self, *names, title="Terugkomdag", **fields):
+        """The next session of this workshop's series (made with its facilitator's token),
+        with these people joined."""
+        return Workshop(self.server, self._clients, *names, title=title, follow_up_of=self.id,
+                        token=self.token(), **fields)
 
     def join(self, name):
         """Join `name` over the API; returns `{participant_id, token}`."""

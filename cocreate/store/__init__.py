@@ -9,6 +9,7 @@
 - locking.py   the concurrency protocol: one change of a workshop at a time, in `seq` order,
                in every process (workshop locks, the writer connection, advisory locks)
 - retention.py how long workshops are kept, and deleting them
+- series.py    follow-up sessions, and changing an action the sessions of a series share
 - urls.py      database URLs
 
 The tables are kept up to date by `migrate` (Alembic) when the store starts.

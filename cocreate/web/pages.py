@@ -1,19 +1,21 @@
-"""Pages: the landing page, joining with a code and a name, the boards, the join QR code."""
+"""Pages: the landing page, joining with a code and a name, the boards, the join QR code,
+and the strings of a script the board loads late."""
 
 import io
 
 import segno
-from flask import Response, abort, redirect, request, url_for
+from flask import Response, abort, jsonify, redirect, request, url_for
 from marshmallow import ValidationError
 
 from ..access import set_token_cookie, store
 from ..broadcast import publish
-from ..domain import FACILITATOR, available_formats, load_format, table_names
-from ..i18n import choose_language
+from ..domain import FACILITATOR, LANGUAGES, available_formats, load_format, table_names
+from ..i18n import OWN_CATALOGUE_MODULES, choose_language, module_catalogue
 from ..protocol import JOIN_CODE_MAX, NAME_MAX
 from ..schemas import join_code as join_code_schema
 from ..schemas import participant_create, workshop_create
 from .api import create_workshop
+from .downloads import formats
 from .blueprint import base_url, bp, current_member, render_page, room, workshop_or_404
 from .rate_limits import limit_creating, limit_guessing
 
@@ -23,14 +25,10 @@ def _without_token(response_url, workshop_id, token):
     return set_token_cookie(redirect(response_url), workshop_id, token)
 
 
-def _formats(language):
-    return [(key, load_format(key)["title"][language]) for key in available_formats()]
-
-
 @bp.get("/")
 def landing():
     """Create a workshop or join one with a code."""
-    return render_page("landing.html", form={}, errors={}, formats=_formats(choose_language()))
+    return render_page("landing.html", form={}, errors={}, formats=formats(choose_language()))
 
 
 @bp.post("/")
@@ -43,7 +41,7 @@ def create_from_form():
         body = workshop_create.load(form)
     except ValidationError as err:
         return render_page("landing.html", status=400, form=form, errors=err.messages,
-                           formats=_formats(choose_language()))
+                           formats=formats(choose_language()))
     workshop, token = create_workshop(body)
     return set_token_cookie(redirect(url_for("web.facilitate", workshop_id=workshop.id)),
                             workshop.id, token)
@@ -161,3 +159,13 @@ def join_qr(workshop_id):
                                      light="#ffffff", xmldecl=False, svgns=True, omitsize=True)
     return Response(svg.getvalue(), mimetype="image/svg+xml",
                     headers={"Cache-Control": "private, max-age=3600"})
+
+
+@bp.get("/texts/<language>/<name>.json")
+def module_texts(language, name):
+    """The strings of a script the board loads only when a step needs it, in one language."""
+    if language not in LANGUAGES or f"{name}.js" not in OWN_CATALOGUE_MODULES:
+        abort(404)
+    response = jsonify(module_catalogue(language, f"{name}.js"))
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return response

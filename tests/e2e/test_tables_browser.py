@@ -4,12 +4,11 @@ choosing a table, moving someone with the keyboard alone, notes for a table, vot
 tables, and axe-core on every view of it."""
 
 import re
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from browser_helpers import bound, open_board, open_page, signed_in, with_token
+from browser_helpers import axe_violations, bound, open_board, open_page, signed_in, with_token
 from support import FRICTION, Workshop, add_note, ok
 
 pytestmark = pytest.mark.e2e
@@ -17,8 +16,6 @@ pytestmark = pytest.mark.e2e
 PEOPLE = ("Anouk", "Bram", "Chris", "Dewi", "Eva", "Femke")
 CASES = 1  # "Cases in kleine groepen" of the Eigenaarschap format: worked at the tables
 PROJECTOR = {"width": 1920, "height": 1080}
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
-RULES = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
 @pytest.fixture
@@ -44,13 +41,6 @@ def facilitate(contexts, workshop, step_title=None):
     """The facilitator's page, open and connected."""
     return open_page(signed_in(contexts, workshop), workshop.url("/facilitate"), step_title)
 
-
-def axe_violations(page):
-    """What axe-core finds against WCAG 2.2 AA on the page as it is (folded parts included)."""
-    page.add_script_tag(path=str(AXE))
-    return page.evaluate(
-        """async (rules) => (await axe.run(document, {runOnly: rules})).violations
-             .map(v => `${v.id}: ${v.nodes.map(n => n.target.join(' ')).join(', ')}`)""", RULES)
 
 
 def test_facilitator_deals_six_over_two_tables_and_each_table_reads_its_own_notes_first(

@@ -83,3 +83,17 @@ def test_each_view_carries_the_strings_of_the_scripts_it_loads():
     assert "voting_open" in browser_catalogue("nl", "facilitate")
     assert "voting_open" not in browser_catalogue("nl", "board")
     assert browser_catalogue("nl", "board").keys() < browser_catalogue("nl").keys()
+
+
+def test_a_late_module_brings_its_own_strings_and_the_board_page_does_without(client):
+    from cocreate.i18n import OWN_CATALOGUE_MODULES, browser_catalogue, module_catalogue
+
+    assert "review.js" in OWN_CATALOGUE_MODULES
+    for view in ("board", "facilitate", "present"):
+        assert not [key for key in browser_catalogue("nl", view) if key.startswith("review_")]
+    texts = client.get("/texts/en/review.json")
+    assert texts.status_code == 200 and texts.json == module_catalogue("en", "review.js")
+    assert texts.json["review_keep"] == "Keep going" and "status_blocked" in texts.json
+    assert "review_history_one" in texts.json  # plural forms come along
+    for missing in ("/texts/fr/review.json", "/texts/nl/app.json", "/texts/nl/..%2Fapp.json"):
+        assert client.get(missing).status_code == 404

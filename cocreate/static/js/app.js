@@ -31,6 +31,7 @@ board.mover = mover;
 let panel = null;
 let projector = null;
 let tables = null;
+let review = null; // the review step's module, loaded when a review step is first shown
 
 function renderRoom() {
   const { ready, total } = store.readiness();
@@ -57,6 +58,8 @@ function render() {
   notes?.refresh();
   voting.render();
   actions?.render();
+  if (store.currentStep?.key === "review") review ??= import("./review.js").then((m) => new m.Review(store, outbox, formatDate));
+  review?.then((shown) => shown.render());
   panel?.render();
   tables?.render?.();
   projector?.render(store, board.root);

@@ -18,6 +18,9 @@ export function el(tag, className, text) {
 }
 
 const catalogue = JSON.parse(document.getElementById("cc-i18n")?.textContent || "{}");
+
+/** Add the strings of a module loaded later (it fetches its own). */
+export const addTexts = (texts) => Object.assign(catalogue, texts);
 // The CLDR plural rules of the page's language: the same rules the server uses (Babel).
 const plurals = new Intl.PluralRules(document.documentElement.lang || "nl");
 

@@ -26,6 +26,7 @@ export const COMMANDS = Object.freeze({
   ACTION_EDIT: "action:edit",
   ACTION_REMOVE: "action:remove",
   ACTION_RELINK: "action:relink",
+  ACTION_REVIEW: "action:review",
   CALENDAR_RELINK: "calendar:relink",
   TABLES_SET_COMMAND: "tables:set",
   TABLE_CHOOSE: "table:choose",
