@@ -1,4 +1,8 @@
-"""Real Redis, PostgreSQL and nginx for the scale-out tests — never mocks.
+"""Real Redis, PostgreSQL and nginx for the scale-out and failover tests — never mocks.
+
+A pytest plugin (`pytest_plugins` in tests/conftest.py), so the integration tests and
+the browser tests both get its fixtures: `redis_server`, `postgres_server`, `cluster`,
+`fresh_cluster`, `proxied_clients`.
 
 Each runs from Debian's packages (`scripts/install-system-deps` installs them), as
 a child of the test run, on a free loopback port, with its data in a temporary
@@ -30,7 +34,7 @@ import requests
 import socketio
 from requests.adapters import HTTPAdapter
 
-from support import Client, LiveServer, free_port
+from support import Client, LiveServer, Viewer, free_port
 
 START_TIMEOUT = 30
 NGINX = "/usr/sbin/nginx"
@@ -80,7 +84,7 @@ def _stop(process, sig=signal.SIGTERM):
 # -- Redis ------------------------------------------------------------------------------
 
 class RedisServer:
-    """`redis-server` on a loopback port, no persistence."""
+    """`redis-server` on a loopback port, no persistence; `halt` and `resume` restart it."""
 
     def __init__(self):
         self.binary = _require(shutil.which("redis-server"), "redis-server")
@@ -91,7 +95,7 @@ class RedisServer:
         self.process = None
 
     def start(self):
-        with open(self.log_path, "w") as log:
+        with open(self.log_path, "a") as log:
             self.process = subprocess.Popen(
                 [self.binary, "--bind", "127.0.0.1", "--port", str(self.port),
                  "--dir", str(self.folder), "--save", "", "--appendonly", "no"],
@@ -100,6 +104,14 @@ class RedisServer:
         _wait("redis-server", client.ping, self.process, self.log_path)
         client.close()
         return self
+
+    def halt(self):
+        """Shut the server down (SIGTERM: its clients' connections close), keeping its port."""
+        _stop(self.process)
+
+    def resume(self):
+        """Start it again on the same port, empty (nothing was persisted)."""
+        return self.start()
 
     def stop(self):
         if self.process:
@@ -153,12 +165,16 @@ class PostgresServer:
         done = subprocess.run(command, capture_output=True, text=True, timeout=60, **options)
         if done.returncode:
             raise RuntimeError(f"initdb failed:\n{done.stdout}\n{done.stderr}")
+        return self.resume()
+
+    def resume(self):
+        """Start `postgres` on the data folder and port it had (after `halt`)."""
         options, command = self._run(
             "postgres", "-D", str(self.data), "-p", str(self.port),
             "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=",
             "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
             "-c", "max_connections=200")
-        with open(self.log_path, "w") as log:
+        with open(self.log_path, "a") as log:
             self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT,
                                             **options)
 
@@ -180,9 +196,13 @@ class PostgresServer:
             conn.execute(f'CREATE DATABASE "{name}"')
         return f"postgres://{self.USER}:{self.PASSWORD}@127.0.0.1:{self.port}/{name}"
 
+    def halt(self):
+        """Shut down as `pg_ctl stop -m fast` does (SIGINT): sessions are ended at once."""
+        _stop(self.process, signal.SIGINT)
+
     def stop(self):
         if self.process:
-            _stop(self.process, signal.SIGINT)  # "fast" shutdown
+            self.halt()
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
@@ -357,6 +377,19 @@ class Cluster:
             raise
         return self
 
+    def addresses(self, each):
+        """`each` loopback client addresses per process, as nginx's `hash $remote_addr`
+        spreads them: one list per process, in the order of `servers`."""
+        chosen = {live.port: [] for live in self.servers}
+        for last in range(2, 255):
+            source = f"127.0.0.{last}"
+            backend = chosen[self.nginx.backend_for(source)]
+            if len(backend) < each:
+                backend.append(source)
+            if all(len(sources) == each for sources in chosen.values()):
+                return [chosen[live.port] for live in self.servers]
+        raise AssertionError(f"nginx spread 253 addresses too unevenly: {chosen}")
+
     def stop(self):
         if self.nginx:
             self.nginx.stop()
@@ -382,19 +415,34 @@ def fresh_cluster(tmp_path, redis_server, postgres_server):
 
 # -- clients through nginx ---------------------------------------------------------------
 
-class ProxiedClient(Client):
-    """A recording client that goes through nginx from one loopback address, as a
-    browser does: long-polling first, then the upgrade to WebSocket, with an Origin."""
+class FromAddress(socketio.Client):
+    """A python-socketio client whose every connection comes from one loopback address —
+    the long-polling requests, the WebSocket upgrade and each reconnection — so nginx's
+    `hash $remote_addr` treats it as one browser."""
 
-    def __init__(self, nginx, source, workshop_id, token):
-        super().__init__(nginx.url, workshop_id, token)
-        # The socket the WebSocket upgrade will use, from the same address.
-        self.upgrade = socket.create_connection(("127.0.0.1", nginx.port), timeout=10,
-                                                source_address=(source, 0))
-        self.listen(socketio.Client(reconnection=False, http_session=nginx.session(source),
-                                    # The Origin of `connect(headers=…)`, not a second one.
-                                    websocket_extra_options={"socket": self.upgrade,
-                                                             "suppress_origin": True}))
+    def __init__(self, nginx, source, **options):
+        self.nginx, self.source, self.upgrade = nginx, source, None
+        # The Origin of `connect(headers=…)`, not a second one.
+        super().__init__(http_session=nginx.session(source),
+                         websocket_extra_options={"suppress_origin": True}, **options)
+
+    def connect(self, *args, **kwargs):
+        """Connect, or reconnect, with a new socket for the upgrade to WebSocket."""
+        self.close_upgrade()
+        self.upgrade = socket.create_connection(("127.0.0.1", self.nginx.port), timeout=10,
+                                                source_address=(self.source, 0))
+        self.eio.websocket_extra_options["socket"] = self.upgrade
+        return super().connect(*args, **kwargs)
+
+    def close_upgrade(self):
+        """Close the upgrade's socket, used or not."""
+        if self.upgrade is not None:
+            self.upgrade.close()
+
+
+class ThroughNginx:
+    """Connects as a browser does: long-polling first, then the upgrade to WebSocket,
+    with an Origin."""
 
     def connect(self):
         """Connect through nginx and wait for the first snapshot."""
@@ -405,24 +453,55 @@ class ProxiedClient(Client):
         return self
 
     def close(self):
-        """Disconnect, and close the upgrade socket even if it was never used."""
+        """Disconnect, and close the connections to nginx."""
         super().close()
         if self.sio.eio.http is not None:
             self.sio.eio.http.close()
-        self.upgrade.close()
+        self.sio.close_upgrade()
+
+
+class ProxiedClient(ThroughNginx, Client):
+    """A recording client that goes through nginx from one loopback address."""
+
+    def __init__(self, nginx, source, workshop_id, token):
+        super().__init__(nginx.url, workshop_id, token,
+                         FromAddress(nginx, source, reconnection=False))
+
+
+class ProxiedViewer(ThroughNginx, Viewer):
+    """A viewer that goes through nginx from one loopback address and, like a browser,
+    reconnects through it by itself."""
+
+    def __init__(self, nginx, source, workshop_id, token):
+        super().__init__(nginx.url, workshop_id, token,
+                         FromAddress(nginx, source, reconnection=True))
+
+
+def _connector(kind):
+    made = []
+
+    def connect(nginx, source, workshop_id, token):
+        client = kind(nginx, source, workshop_id, token).connect()
+        made.append(client)
+        return client
+    return connect, made
 
 
 @pytest.fixture
 def proxied_clients():
     """`connect(nginx, source, workshop_id, token)`: a connected ProxiedClient; all closed
     after the test."""
-    made = []
+    connect, made = _connector(ProxiedClient)
+    yield connect
+    for client in made:
+        client.close()
 
-    def connect(nginx, source, workshop_id, token):
-        client = ProxiedClient(nginx, source, workshop_id, token).connect()
-        made.append(client)
-        return client
 
+@pytest.fixture
+def proxied_viewers():
+    """`connect(nginx, source, workshop_id, token)`: a connected ProxiedViewer; all closed
+    after the test."""
+    connect, made = _connector(ProxiedViewer)
     yield connect
     for client in made:
         client.close()
