@@ -24,7 +24,7 @@ from .access import request_token, store, store_of
 from .addresses import configured_room
 from .dragging import holds_of
 from .links import add_links
-from .broadcast import connections, online_here, participant_room, publish, workshop_room
+from .broadcast import connections, participant_room, publish, workshop_room
 from .domain import DomainError
 from .extensions import socketio
 from .schemas import COMMAND_SCHEMAS
@@ -103,7 +103,7 @@ class Connection:
 
 
 def _presence(workshop_id):
-    presence.announce(workshop_id, online_here(workshop_id))  # with other processes' viewers
+    presence.announce(workshop_id)  # with other processes' viewers
 
 
 def _failure(code, message, fields=None):
