@@ -40,6 +40,10 @@ def catch_up(app):
                                    decorate=connection.links)
             except DomainError:
                 continue  # the workshop was deleted meanwhile
+            except Exception as error:
+                if not workshops.unreachable(error):
+                    raise
+                return  # the database is away too: viewers resynchronise on their next gap
         presence.refresh({connection.workshop_id for connection in list(connections.values())})
 
 

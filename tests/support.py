@@ -207,6 +207,7 @@ class Viewer(Client):
 
     def __init__(self, url, workshop_id, token, sio=None):
         self.notes, self.seq, self.live, self.drops = {}, None, False, 0
+        self.refusals = []  # the retryable refusals `deliver` got (and sent again after)
         self._resyncing = False
         super().__init__(url, workshop_id, token, sio or socketio.Client(reconnection=True))
         self.sio.on("disconnect", self._dropped)
@@ -292,6 +293,9 @@ class Viewer(Client):
             if ack is not None and (ack["ok"] or ack["error"]["code"] not in RETRYABLE):
                 return ack
             if ack is not None:
+                with self._changed:
+                    self.refusals.append(ack["error"])
+                    self._changed.notify_all()
                 time.sleep(RETRY_PAUSE)  # the outbox's pause before sending again
         raise AssertionError(f"{command} was never answered: {payload}")
 
