@@ -1,8 +1,8 @@
 """Real Redis, PostgreSQL and nginx for the scale-out and failover tests — never mocks.
 
 A pytest plugin (`pytest_plugins` in tests/conftest.py), so the integration tests and
-the browser tests both get its fixtures: `redis_server`, `postgres_server`, `cluster`,
-`fresh_cluster`, `proxied_clients`.
+the browser tests both get its fixtures: `redis_server`, `postgres_server`,
+`restartable_postgres`, `cluster`, `fresh_cluster`, `proxied_clients`, `proxied_viewers`.
 
 Each runs from Debian's packages (`scripts/install-system-deps` installs them), as
 a child of the test run, on a free loopback port, with its data in a temporary
@@ -209,6 +209,14 @@ class PostgresServer:
 @pytest.fixture(scope="session")
 def postgres_server():
     """A real PostgreSQL server; each user of it makes its own database."""
+    server = _started(PostgresServer())
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def restartable_postgres():
+    """A PostgreSQL server of this test's own, which the test may stop and start."""
     server = _started(PostgresServer())
     yield server
     server.stop()

@@ -14,7 +14,7 @@ import socketio
 
 from cocreate import protocol as p
 
-from cluster import Cluster, PostgresServer, RedisServer
+from cluster import Cluster, RedisServer
 from support import new_id, refused
 
 
@@ -30,14 +30,6 @@ def redis_cluster(tmp_path, postgres_server):
     yield redis, cluster
     cluster.stop()
     redis.stop()
-
-
-@pytest.fixture
-def restartable_postgres():
-    """A PostgreSQL server of this test's own, which the test may stop and start."""
-    server = PostgresServer().start()
-    yield server
-    server.stop()
 
 
 def add(viewer, text):
