@@ -17,6 +17,7 @@ folder chowned to it; otherwise they run as the current user.
 import glob
 import os
 import pwd
+import re
 import shutil
 import signal
 import socket
@@ -34,7 +35,7 @@ import requests
 import socketio
 from requests.adapters import HTTPAdapter
 
-from support import Client, LiveServer, Viewer, free_port
+from support import ROOT, Client, LiveServer, Viewer, free_port
 
 START_TIMEOUT = 30
 NGINX = "/usr/sbin/nginx"
@@ -224,8 +225,8 @@ def restartable_postgres():
 
 # -- nginx ---------------------------------------------------------------------------------
 
-# The upstream and location blocks are those of docs/deploy.md; the rest keeps nginx
-# in its temporary folder. `X-Upstream` (test only) shows which process answered.
+# The site is docs/deploy.md's nginx configuration, read from the page (`deployed_site`);
+# around it, what keeps nginx in its temporary folder.
 NGINX_CONF = """
 worker_processes 1;
 daemon off;
@@ -241,41 +242,34 @@ http {{
     uwsgi_temp_path {folder}/uwsgi;
     scgi_temp_path {folder}/scgi;
 
-    map $http_upgrade $connection_upgrade {{
-        default upgrade;
-        ''      close;
-    }}
-
-    upstream cocreate {{
-        hash $remote_addr consistent;
-{servers}
-    }}
-
-    server {{
-        listen 127.0.0.1:{port};
-        add_header X-Upstream $upstream_addr always;
-
-        location / {{
-            proxy_pass http://cocreate;
-            proxy_set_header Host $http_host;
-            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-            proxy_set_header X-Forwarded-Proto $scheme;
-        }}
-
-        location /socket.io/ {{
-            proxy_pass http://cocreate;
-            proxy_http_version 1.1;
-            proxy_set_header Upgrade $http_upgrade;
-            proxy_set_header Connection $connection_upgrade;
-            proxy_set_header Host $http_host;
-            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-            proxy_set_header X-Forwarded-Proto $scheme;
-            proxy_buffering off;
-            proxy_read_timeout 1h;
-        }}
-    }}
+{site}
 }}
 """
+DEPLOY_GUIDE = ROOT / "docs" / "deploy.md"
+SITE_SECTION = "### nginx with sticky sessions"
+UPSTREAM_SERVER = re.compile(r"^( *)server 127\.0\.0\.1:\d+(.*;)\n", re.M)
+GUIDE_LISTEN = "listen 80;"
+
+
+def deployed_site():
+    """The nginx configuration docs/deploy.md gives (its `map`, `upstream`, `server`)."""
+    section = DEPLOY_GUIDE.read_text("utf-8").split(SITE_SECTION, 1)[1]
+    return section.split("```nginx\n", 1)[1].split("```", 1)[0]
+
+
+def site_for_test(site, port, backends):
+    """The guide's site in front of these processes, on a loopback port, with a test-only
+    `X-Upstream` header that shows which process answered."""
+    servers = UPSTREAM_SERVER.findall(site)
+    assert servers and GUIDE_LISTEN in site, "docs/deploy.md's nginx block changed shape"
+    indent, options = servers[0]
+    ours = "".join(f"{indent}server 127.0.0.1:{live.port}{options}\n" for live in backends)
+    site = UPSTREAM_SERVER.sub("", site)
+    site = site.replace("hash $remote_addr consistent;\n",
+                        "hash $remote_addr consistent;\n" + ours, 1)
+    assert ours in site, "the guide's upstream has no `hash $remote_addr consistent;`"
+    return site.replace(GUIDE_LISTEN, f"listen 127.0.0.1:{port};\n"
+                        "    add_header X-Upstream $upstream_addr always;")
 
 
 class NginxProxy:
@@ -290,12 +284,11 @@ class NginxProxy:
         self.process = None
 
     def start(self):
-        servers = "\n".join(f"        server 127.0.0.1:{live.port};" for live in self.backends)
+        site = site_for_test(deployed_site(), self.port, self.backends)
         # As root the workers would drop to a user that cannot write the temp folders.
         user = "user root;" if os.geteuid() == 0 else ""
         conf = self.folder / "nginx.conf"
-        conf.write_text(NGINX_CONF.format(folder=self.folder, port=self.port, servers=servers,
-                                          user=user))
+        conf.write_text(NGINX_CONF.format(folder=self.folder, user=user, site=site))
         log_path = self.folder / "error.log"
         with open(self.folder / "stdout.log", "w") as log:
             self.process = subprocess.Popen(
@@ -305,6 +298,14 @@ class NginxProxy:
         _wait("nginx", lambda: requests.get(self.url + "/healthz", timeout=1).ok,
               self.process, log_path)
         return self
+
+    def halt(self):
+        """Stop nginx at once (SIGTERM): every connection through it closes."""
+        _stop(self.process)
+
+    def resume(self):
+        """Start nginx again on the same port."""
+        return self.start()
 
     def stop(self):
         if self.process:

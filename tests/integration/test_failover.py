@@ -1,4 +1,5 @@
-"""Failover behind nginx: a process killed with -9 in the middle of a burst loses nothing.
+"""Failover behind nginx: a process killed with -9 in the middle of a burst loses nothing,
+and a restart of nginx itself costs the room a reconnection, nothing more.
 
 Two `cocreate serve` processes share a real PostgreSQL and a real Redis behind a real
 nginx (the configuration of docs/deploy.md). The clients behave like the board page:
@@ -84,6 +85,38 @@ def test_kill_9_of_one_process_mid_burst_every_acknowledged_note_reaches_every_s
                         timeout=30)
         assert viewer.seq == stored["seq"]
     assert "Traceback" not in surviving.log()
+
+
+
+def test_an_nginx_restart_every_client_comes_back_by_itself_and_catches_up(
+        fresh_cluster, proxied_viewers, clients):
+    nginx = fresh_cluster.nginx
+    first, second = fresh_cluster.servers
+    (to_first,), (to_second,) = fresh_cluster.addresses(1)
+    workshop = first.create_workshop("nginx even weg")
+    wid = workshop["id"]
+    anna = proxied_viewers(nginx, to_first, wid, first.join(wid, "Anna")["token"])
+    bram = proxied_viewers(nginx, to_second, wid, first.join(wid, "Bram")["token"])
+    facilitator = clients(first.url, wid, workshop["facilitator_token"])
+    notes = [new_id(), new_id(), new_id()]
+    assert anna.deliver(p.NOTE_ADD, {"id": notes[0], "step": 0, "text": "Voor"})["ok"]
+
+    nginx.halt()
+    for viewer in (anna, bram):
+        viewer.wait_for(lambda viewer=viewer: not viewer.live)
+    # The room goes on meanwhile, and Anna writes a note (her page keeps it until it is sent).
+    assert facilitator.call(p.NOTE_ADD, {"id": notes[1], "step": 0, "text": "Tijdens"})["ok"]
+    sent = []
+    writer = threading.Thread(target=lambda: sent.append(anna.deliver(
+        p.NOTE_ADD, {"id": notes[2], "step": 0, "text": "Geschreven tijdens"})), daemon=True)
+    writer.start()
+
+    nginx.resume()
+    writer.join(60)
+    assert sent and sent[0]["ok"], sent
+    for viewer in (anna, bram):
+        viewer.wait_for(lambda viewer=viewer: viewer.live and viewer.drops == 1)
+        viewer.wait_for(lambda viewer=viewer: set(viewer.notes) == set(notes), timeout=30)
 
 
 pytestmark = pytest.mark.timeout(240)
