@@ -140,7 +140,7 @@ def test_postgresql_away_commands_get_a_retryable_error_nothing_half_stored_and_
     page = requests.get(f"{live.url}/w/{wid}", timeout=10,
                         cookies={f"cc_{wid}": workshop["facilitator_token"]})
     assert page.status_code == 503
-    assert "text/html" in page.headers["Content-Type"]
+    assert "text/html" in page.headers["Content-Type"] and "Even geduld" in page.text
     # A new connection is refused with the same code (the page tries again by itself).
     refusal = []
     newcomer = socketio.Client(reconnection=False)
