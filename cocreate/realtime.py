@@ -149,6 +149,7 @@ def on_connect(auth=None):
 
 
 def _welcome(workshop_id, token):
+    """Authenticate, register the connection and send its snapshot; refuse a bad token."""
     viewer = store().authenticate(workshop_id, token)
     if viewer is None:
         raise ConnectionRefusedError("Unknown workshop or token.", {"code": "unauthorized"})

@@ -14,7 +14,8 @@ import socketio
 
 from cocreate import protocol as p
 
-from cluster import Cluster, RedisServer
+from cluster import Cluster
+from servers import RedisServer
 from support import new_id, refused
 
 
