@@ -85,16 +85,19 @@ EVENT_TYPES = (NOTE_ADDED, NOTE_EDITED, NOTE_MOVED, NOTE_REMOVED, STEP_CHANGED, 
 # Error codes in acks, connect errors and HTTP error bodies.
 ERROR_CODES = ("invalid", "unauthorized", "forbidden", "not_found", "conflict", "locked",
                "budget_exceeded", "voting_closed", "rate_limited", "unknown_command",
-               "payload_too_large", "internal", "busy")
+               "payload_too_large", "internal", "busy", "unavailable")
 
 
-def error_body(code, message, fields=None, current=None):
-    """An error as every client gets it: `{"error": {code, message, fields?, current?}}`."""
+def error_body(code, message, fields=None, current=None, retry_after=None):
+    """An error as every client gets it:
+    `{"error": {code, message, fields?, current?, retry_after?}}`."""
     error = {"code": code, "message": message}
     if fields:
         error["fields"] = fields
     if current is not None:
         error["current"] = current
+    if retry_after is not None:
+        error["retry_after"] = retry_after  # seconds: the same request may work then
     return {"error": error}
 
 

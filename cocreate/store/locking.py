@@ -22,12 +22,14 @@ from collections import OrderedDict
 from sqlalchemy import create_engine, event, make_url, text
 
 from .. import domain, migrate
+from .outage import Outage, unreachable
 from .persist import SAVE_SEQ, SEQ
 from .rows import load_workshop, now_iso
 from .urls import normalise_database_url
 
 CACHE_SIZE = 256
 TOGETHER_ATTEMPTS = 5  # a change over several workshops whose set keeps changing gives up
+CONNECT_TIMEOUT = 5  # seconds
 
 
 class _Stale(Exception):
@@ -69,9 +71,13 @@ class Locking:
     def __init__(self, url):
         url = normalise_database_url(url)
         self.postgres = make_url(url).get_backend_name() == "postgresql"
-        self.engine = create_engine(url, future=True, pool_pre_ping=self.postgres)
+        # A server that is away fails a request in seconds, not after the TCP timeout.
+        connect_args = {"connect_timeout": CONNECT_TIMEOUT} if self.postgres else {}
+        self.engine = create_engine(url, future=True, pool_pre_ping=self.postgres,
+                                    connect_args=connect_args)
         if self.engine.dialect.name == "sqlite":
             _sqlite_pragmas(self.engine)
+        self.outage = Outage(self.engine)
         with self.engine.begin() as conn:
             if self.postgres:  # on SQLite, BEGIN IMMEDIATE already keeps others out
                 # Two processes starting at once would both try to migrate.
@@ -85,6 +91,11 @@ class Locking:
         # rather than taking one from the pool for every command.
         self._writer_lock = threading.Lock()
         self._writer = None
+
+    def unreachable(self, error):
+        """True when `error` means the database is out of reach now, so the request may
+        be tried again later; the first of an outage is logged as one warning line."""
+        return self.outage.caught(error)
 
     def close(self):
         """Close every database connection (the store can be used again after)."""
@@ -184,10 +195,10 @@ class Locking:
             return events, workshop
         except domain.DomainError:
             raise
-        except Exception:
+        except Exception as error:
             # The aggregate may now hold a change that was never stored.
             self._cache.pop(workshop_id, None)
-            if cached is not None:
+            if cached is not None and not unreachable(error):
                 raise _Stale() from None  # perhaps it was out of date: load it and try again
             raise
 

@@ -1,8 +1,9 @@
-"""Real Redis, PostgreSQL and nginx for the scale-out tests — never mocks.
+"""Real Redis, PostgreSQL and nginx, each a child of the test run — never mocks.
 
-Each runs from Debian's packages (`scripts/install-system-deps` installs them), as
-a child of the test run, on a free loopback port, with its data in a temporary
-folder that is removed afterwards. A missing binary fails the test loudly.
+Each runs from Debian's packages (`scripts/install-system-deps` installs them) on a free
+loopback port, with its data in a temporary folder that is removed afterwards; each can
+be stopped and started again on its port (`halt`, `resume`), as an outage does. A
+missing binary fails the test loudly. The fixtures that start them are in cluster.py.
 
 PostgreSQL's `initdb` refuses to run as root. When the tests run as root (as in
 CI), `initdb` and `postgres` run as Debian's `postgres` system user (created by
@@ -13,12 +14,11 @@ folder chowned to it; otherwise they run as the current user.
 import glob
 import os
 import pwd
+import re
 import shutil
 import signal
-import socket
 import subprocess
 import tempfile
-import threading
 import time
 import uuid
 from pathlib import Path
@@ -27,10 +27,9 @@ import psycopg
 import pytest
 import redis
 import requests
-import socketio
 from requests.adapters import HTTPAdapter
 
-from support import Client, LiveServer, free_port
+from support import ROOT, free_port
 
 START_TIMEOUT = 30
 NGINX = "/usr/sbin/nginx"
@@ -58,7 +57,7 @@ def _wait(what, ready, process, log_path, timeout=START_TIMEOUT):
     raise RuntimeError(f"{what} did not start:\n{Path(log_path).read_text()}")
 
 
-def _started(server):
+def started(server):
     """`server.start()`, or `server.stop()` (no stray process or folder) and the error."""
     try:
         return server.start()
@@ -80,7 +79,7 @@ def _stop(process, sig=signal.SIGTERM):
 # -- Redis ------------------------------------------------------------------------------
 
 class RedisServer:
-    """`redis-server` on a loopback port, no persistence."""
+    """`redis-server` on a loopback port, no persistence; `halt` and `resume` restart it."""
 
     def __init__(self):
         self.binary = _require(shutil.which("redis-server"), "redis-server")
@@ -91,7 +90,7 @@ class RedisServer:
         self.process = None
 
     def start(self):
-        with open(self.log_path, "w") as log:
+        with open(self.log_path, "a") as log:
             self.process = subprocess.Popen(
                 [self.binary, "--bind", "127.0.0.1", "--port", str(self.port),
                  "--dir", str(self.folder), "--save", "", "--appendonly", "no"],
@@ -101,18 +100,18 @@ class RedisServer:
         client.close()
         return self
 
+    def halt(self):
+        """Shut the server down (SIGTERM: its clients' connections close), keeping its port."""
+        _stop(self.process)
+
+    def resume(self):
+        """Start it again on the same port, empty (nothing was persisted)."""
+        return self.start()
+
     def stop(self):
         if self.process:
             _stop(self.process)
         shutil.rmtree(self.folder, ignore_errors=True)
-
-
-@pytest.fixture(scope="session")
-def redis_server():
-    """A real redis-server for the Socket.IO message queue and shared presence."""
-    server = _started(RedisServer())
-    yield server
-    server.stop()
 
 
 # -- PostgreSQL ---------------------------------------------------------------------------
@@ -153,12 +152,16 @@ class PostgresServer:
         done = subprocess.run(command, capture_output=True, text=True, timeout=60, **options)
         if done.returncode:
             raise RuntimeError(f"initdb failed:\n{done.stdout}\n{done.stderr}")
+        return self.resume()
+
+    def resume(self):
+        """Start `postgres` on the data folder and port it had (after `halt`)."""
         options, command = self._run(
             "postgres", "-D", str(self.data), "-p", str(self.port),
             "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=",
             "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
             "-c", "max_connections=200")
-        with open(self.log_path, "w") as log:
+        with open(self.log_path, "a") as log:
             self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT,
                                             **options)
 
@@ -180,24 +183,20 @@ class PostgresServer:
             conn.execute(f'CREATE DATABASE "{name}"')
         return f"postgres://{self.USER}:{self.PASSWORD}@127.0.0.1:{self.port}/{name}"
 
+    def halt(self):
+        """Shut down as `pg_ctl stop -m fast` does (SIGINT): sessions are ended at once."""
+        _stop(self.process, signal.SIGINT)
+
     def stop(self):
         if self.process:
-            _stop(self.process, signal.SIGINT)  # "fast" shutdown
+            self.halt()
         shutil.rmtree(self.folder, ignore_errors=True)
-
-
-@pytest.fixture(scope="session")
-def postgres_server():
-    """A real PostgreSQL server; each user of it makes its own database."""
-    server = _started(PostgresServer())
-    yield server
-    server.stop()
 
 
 # -- nginx ---------------------------------------------------------------------------------
 
-# The upstream and location blocks are those of docs/deploy.md; the rest keeps nginx
-# in its temporary folder. `X-Upstream` (test only) shows which process answered.
+# The site is docs/deploy.md's nginx configuration, read from the page (`deployed_site`);
+# around it, what keeps nginx in its temporary folder.
 NGINX_CONF = """
 worker_processes 1;
 daemon off;
@@ -213,41 +212,34 @@ http {{
     uwsgi_temp_path {folder}/uwsgi;
     scgi_temp_path {folder}/scgi;
 
-    map $http_upgrade $connection_upgrade {{
-        default upgrade;
-        ''      close;
-    }}
-
-    upstream cocreate {{
-        hash $remote_addr consistent;
-{servers}
-    }}
-
-    server {{
-        listen 127.0.0.1:{port};
-        add_header X-Upstream $upstream_addr always;
-
-        location / {{
-            proxy_pass http://cocreate;
-            proxy_set_header Host $http_host;
-            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-            proxy_set_header X-Forwarded-Proto $scheme;
-        }}
-
-        location /socket.io/ {{
-            proxy_pass http://cocreate;
-            proxy_http_version 1.1;
-            proxy_set_header Upgrade $http_upgrade;
-            proxy_set_header Connection $connection_upgrade;
-            proxy_set_header Host $http_host;
-            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-            proxy_set_header X-Forwarded-Proto $scheme;
-            proxy_buffering off;
-            proxy_read_timeout 1h;
-        }}
-    }}
+{site}
 }}
 """
+DEPLOY_GUIDE = ROOT / "docs" / "deploy.md"
+SITE_SECTION = "### nginx with sticky sessions"
+UPSTREAM_SERVER = re.compile(r"^( *)server 127\.0\.0\.1:\d+(.*;)\n", re.M)
+GUIDE_LISTEN = "listen 80;"
+
+
+def deployed_site():
+    """The nginx configuration docs/deploy.md gives (its `map`, `upstream`, `server`)."""
+    section = DEPLOY_GUIDE.read_text("utf-8").split(SITE_SECTION, 1)[1]
+    return section.split("```nginx\n", 1)[1].split("```", 1)[0]
+
+
+def site_for_test(site, port, backends):
+    """The guide's site in front of these processes, on a loopback port, with a test-only
+    `X-Upstream` header that shows which process answered."""
+    servers = UPSTREAM_SERVER.findall(site)
+    assert servers and GUIDE_LISTEN in site, "docs/deploy.md's nginx block changed shape"
+    indent, options = servers[0]
+    ours = "".join(f"{indent}server 127.0.0.1:{live.port}{options}\n" for live in backends)
+    site = UPSTREAM_SERVER.sub("", site)
+    site = site.replace("hash $remote_addr consistent;\n",
+                        "hash $remote_addr consistent;\n" + ours, 1)
+    assert ours in site, "the guide's upstream has no `hash $remote_addr consistent;`"
+    return site.replace(GUIDE_LISTEN, f"listen 127.0.0.1:{port};\n"
+                        "    add_header X-Upstream $upstream_addr always;")
 
 
 class NginxProxy:
@@ -262,12 +254,11 @@ class NginxProxy:
         self.process = None
 
     def start(self):
-        servers = "\n".join(f"        server 127.0.0.1:{live.port};" for live in self.backends)
+        site = site_for_test(deployed_site(), self.port, self.backends)
         # As root the workers would drop to a user that cannot write the temp folders.
         user = "user root;" if os.geteuid() == 0 else ""
         conf = self.folder / "nginx.conf"
-        conf.write_text(NGINX_CONF.format(folder=self.folder, port=self.port, servers=servers,
-                                          user=user))
+        conf.write_text(NGINX_CONF.format(folder=self.folder, user=user, site=site))
         log_path = self.folder / "error.log"
         with open(self.folder / "stdout.log", "w") as log:
             self.process = subprocess.Popen(
@@ -277,6 +268,14 @@ class NginxProxy:
         _wait("nginx", lambda: requests.get(self.url + "/healthz", timeout=1).ok,
               self.process, log_path)
         return self
+
+    def halt(self):
+        """Stop nginx at once (SIGTERM): every connection through it closes."""
+        _stop(self.process)
+
+    def resume(self):
+        """Start nginx again on the same port."""
+        return self.start()
 
     def stop(self):
         if self.process:
@@ -308,121 +307,3 @@ class SourceAddressAdapter(HTTPAdapter):
     def init_poolmanager(self, *args, **kwargs):
         kwargs["source_address"] = (self.source, 0)
         super().init_poolmanager(*args, **kwargs)
-
-
-# -- several cocreate processes ------------------------------------------------------------
-
-class Cluster:
-    """Two `cocreate serve` processes sharing Redis and a new PostgreSQL database,
-    with nginx in front of them."""
-
-    def __init__(self, folder, redis_server, postgres_server, processes=2):
-        self.database_url = postgres_server.create_database()
-        env = {"DATABASE_URL": self.database_url,
-               "COCREATE_MESSAGE_QUEUE": redis_server.url,
-               "COCREATE_PRESENCE_TTL": "2",
-               # Links follow the address each request came in on (nginx's, or a process's).
-               "COCREATE_PUBLIC_URL": "",
-               # Every process signs owners' links with the same key.
-               "COCREATE_SECRET_KEY": "9" * 64,
-               # Many requests from one address; the limits have tests of their own.
-               "COCREATE_JOIN_GUESS_LIMIT": "100000 per minute",
-               "COCREATE_CREATE_LIMIT": "100000 per hour"}
-        self.servers = [LiveServer(Path(folder) / f"process{index}", env=env)
-                        for index in range(processes)]
-        self.nginx = None
-
-    def start(self):
-        """Start every process at once (on an empty database), then nginx."""
-        errors = []
-
-        def start(live):
-            try:
-                live.start()
-            except Exception as error:  # reported below, in the test's thread
-                errors.append(error)
-        threads = [threading.Thread(target=start, args=(live,)) for live in self.servers]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        if errors:
-            self.stop()
-            raise errors[0]
-        self.nginx = NginxProxy(self.servers)
-        try:
-            self.nginx.start()
-        except BaseException:
-            self.stop()
-            raise
-        return self
-
-    def stop(self):
-        if self.nginx:
-            self.nginx.stop()
-        for live in self.servers:
-            live.stop()
-
-
-@pytest.fixture(scope="module")
-def cluster(tmp_path_factory, redis_server, postgres_server):
-    """Two processes behind nginx, shared by the tests of a module."""
-    made = Cluster(tmp_path_factory.mktemp("cluster"), redis_server, postgres_server).start()
-    yield made
-    made.stop()
-
-
-@pytest.fixture
-def fresh_cluster(tmp_path, redis_server, postgres_server):
-    """Two processes behind nginx of this test's own, for tests that kill one."""
-    made = Cluster(tmp_path, redis_server, postgres_server).start()
-    yield made
-    made.stop()
-
-
-# -- clients through nginx ---------------------------------------------------------------
-
-class ProxiedClient(Client):
-    """A recording client that goes through nginx from one loopback address, as a
-    browser does: long-polling first, then the upgrade to WebSocket, with an Origin."""
-
-    def __init__(self, nginx, source, workshop_id, token):
-        super().__init__(nginx.url, workshop_id, token)
-        # The socket the WebSocket upgrade will use, from the same address.
-        self.upgrade = socket.create_connection(("127.0.0.1", nginx.port), timeout=10,
-                                                source_address=(source, 0))
-        self.listen(socketio.Client(reconnection=False, http_session=nginx.session(source),
-                                    # The Origin of `connect(headers=…)`, not a second one.
-                                    websocket_extra_options={"socket": self.upgrade,
-                                                             "suppress_origin": True}))
-
-    def connect(self):
-        """Connect through nginx and wait for the first snapshot."""
-        self.sio.connect(self.url, auth={"workshop": self.workshop_id, "token": self.token},
-                         headers={"Origin": self.url}, transports=["polling", "websocket"],
-                         wait_timeout=10)
-        self.wait_for(lambda: self.snapshots)
-        return self
-
-    def close(self):
-        """Disconnect, and close the upgrade socket even if it was never used."""
-        super().close()
-        if self.sio.eio.http is not None:
-            self.sio.eio.http.close()
-        self.upgrade.close()
-
-
-@pytest.fixture
-def proxied_clients():
-    """`connect(nginx, source, workshop_id, token)`: a connected ProxiedClient; all closed
-    after the test."""
-    made = []
-
-    def connect(nginx, source, workshop_id, token):
-        client = ProxiedClient(nginx, source, workshop_id, token).connect()
-        made.append(client)
-        return client
-
-    yield connect
-    for client in made:
-        client.close()
