@@ -52,9 +52,11 @@ DYNAMIC_IMPORT = re.compile(r"""import\(\s*["']\./([\w-]+\.js)["']\s*\)""")
 
 # The module app.js loads only for one view (with `import()`).
 VIEW_MODULES = {"facilitate": "facilitator.js", "present": "projector.js"}
-# Modules app.js loads only on a step that needs them, which fetch their strings
-# themselves (`module_catalogue`): no board page carries those.
-OWN_CATALOGUE_MODULES = ("review.js",)
+# Modules loaded at first use (moving and editing a note) or only on a step that needs them
+# (the review step): their strings come in one request, `later_catalogue`, the first time one
+# of them loads, so no board page carries those. (tables.js loads with the page of a workshop
+# at tables: its strings are on the page, which saves that page a request.)
+LATER_MODULES = ("moving.js", "note-edit.js", "review.js")
 
 
 def page_scripts(view=None):
@@ -70,7 +72,7 @@ def page_scripts(view=None):
         source = (SCRIPTS / name).read_text("utf-8")
         wanted += STATIC_IMPORT.findall(source)
         wanted += [module for module in DYNAMIC_IMPORT.findall(source)
-                   if view is None or (module not in OWN_CATALOGUE_MODULES and (
+                   if view is None or (module not in LATER_MODULES and (
                        VIEW_MODULES.get(view) == module or module not in VIEW_MODULES.values()))]
     return sorted(found)
 
@@ -87,11 +89,9 @@ def browser_catalogue(language, view=None):
 
 
 @cache
-def module_catalogue(language, module):
-    """The strings one of `OWN_CATALOGUE_MODULES` uses (it fetches them when it loads)."""
-    if module not in OWN_CATALOGUE_MODULES:
-        raise KeyError(module)
-    return _strings_of(language, [module])
+def later_catalogue(language):
+    """The strings `LATER_MODULES` use: the first of them to load fetches these."""
+    return _strings_of(language, LATER_MODULES)
 
 
 def _strings_of(language, modules):

@@ -10,7 +10,7 @@ from marshmallow import ValidationError
 from ..access import set_token_cookie, store
 from ..broadcast import publish
 from ..domain import FACILITATOR, LANGUAGES, available_formats, load_format, table_names
-from ..i18n import OWN_CATALOGUE_MODULES, choose_language, module_catalogue
+from ..i18n import choose_language, later_catalogue
 from ..protocol import JOIN_CODE_MAX, NAME_MAX
 from ..schemas import join_code as join_code_schema
 from ..schemas import participant_create, workshop_create
@@ -161,11 +161,11 @@ def join_qr(workshop_id):
                     headers={"Cache-Control": "private, max-age=3600"})
 
 
-@bp.get("/texts/<language>/<name>.json")
-def module_texts(language, name):
-    """The strings of a script the board loads only when a step needs it, in one language."""
-    if language not in LANGUAGES or f"{name}.js" not in OWN_CATALOGUE_MODULES:
+@bp.get("/texts/<language>/later.json")
+def later_texts(language):
+    """The strings of the scripts a board loads at first use or only when needed."""
+    if language not in LANGUAGES:
         abort(404)
-    response = jsonify(module_catalogue(language, f"{name}.js"))
+    response = jsonify(later_catalogue(language))
     response.headers["Cache-Control"] = "public, max-age=3600"
     return response

@@ -5,7 +5,7 @@
 // on screen, so the board page stays light.
 
 import { COMMANDS } from "./protocol.js";
-import { addTexts, el, sendOrShowError, t } from "./dom.js";
+import { el, laterTexts, sendOrShowError, t } from "./dom.js";
 
 const DECISIONS = ["keep", "done", "drop"];
 const STATUSES = ["open", "doing", "done", "blocked"];
@@ -15,12 +15,7 @@ async function loadTextsAndStyles() {
   sheet.rel = "stylesheet";
   sheet.href = new URL("../css/review.css", import.meta.url).href;
   document.head.append(sheet);
-  try {
-    const answer = await fetch(`/texts/${document.documentElement.lang}/review.json`);
-    if (answer.ok) addTexts(await answer.json());
-  } catch {
-    // Offline at this very moment: the panel still works, its labels come with a reload.
-  }
+  await laterTexts(); // offline at this very moment: the labels come with the next module
 }
 
 await loadTextsAndStyles();
