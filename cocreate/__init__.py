@@ -51,6 +51,9 @@ def create_app(test_config=None):
     app.config.from_prefixed_env("COCREATE")
     if test_config:
         app.config.update(test_config)
+    # JSON in pages (a board page's strings) without spaces: every board page carries it.
+    app.jinja_env.policies["json.dumps_kwargs"] = {
+        "sort_keys": True, "separators": (",", ":"), "ensure_ascii": False}
     os.makedirs(app.instance_path, exist_ok=True)
     if not app.config["DATABASE_URL"]:
         app.config["DATABASE_URL"] = "sqlite:///" + os.path.join(app.instance_path,
@@ -62,9 +65,13 @@ def create_app(test_config=None):
     from . import realtime, web  # noqa: F401  (registers handlers and routes)
     app.register_blueprint(web.bp)
     queue = app.config["MESSAGE_QUEUE"]
-    app.config.setdefault("RATELIMIT_STORAGE_URI",
-                          queue if isinstance(queue, str) and queue.startswith("redis")
-                          else "memory://")
+    if isinstance(queue, str) and queue.startswith("redis"):
+        app.config.setdefault("RATELIMIT_STORAGE_URI", queue)
+        # While Redis is away each process counts in its own memory, failing fast.
+        app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
+        app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", dict(messaging.PUBLISH_OPTIONS))
+    else:
+        app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
     limiter.init_app(app)
     origins = app.config["ALLOWED_ORIGINS"]
     socketio.init_app(
@@ -79,9 +86,10 @@ def create_app(test_config=None):
     )
     # Only Socket.IO packets: Engine.IO must keep reading its own "probe" as plain text.
     socketio.server.packet_class.json = packets
-    from . import presence
+    from . import presence, resync
     realtime.init_app(app)
     presence.init_app(app)  # online lists shared across processes through Redis
+    resync.init_app(app)  # viewers catch up after the Redis message queue was away
     if app.config["PROXIES"]:
         # Outermost, so pages, rate limits and the socket handshake all see the client's
         # address, scheme (https join links) and host.

@@ -13,6 +13,8 @@ process is held for the people on the others too.
 import threading
 import time
 
+from .messaging import redis_client
+
 HOLD_SECONDS = 3.0
 PREFIX = "cocreate:hold"
 
@@ -82,7 +84,7 @@ class SharedHolds:
 
     def __init__(self, url, seconds=HOLD_SECONDS):
         import redis  # only needed with the Redis queue
-        self.redis = redis.Redis.from_url(url)
+        self.redis = redis_client(url)
         self.errors = redis.RedisError
         self.milliseconds = int(seconds * 1000)
         self._take = self.redis.register_script(TAKE)

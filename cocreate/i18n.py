@@ -52,11 +52,17 @@ DYNAMIC_IMPORT = re.compile(r"""import\(\s*["']\./([\w-]+\.js)["']\s*\)""")
 
 # The module app.js loads only for one view (with `import()`).
 VIEW_MODULES = {"facilitate": "facilitator.js", "present": "projector.js"}
+# Modules loaded at first use (moving and editing a note) or only on a step that needs them
+# (the review step): their strings come in one request, `later_catalogue`, the first time one
+# of them loads, so no board page carries those. (tables.js loads with the page of a workshop
+# at tables: its strings are on the page, which saves that page a request.)
+LATER_MODULES = ("moving.js", "note-edit.js", "review.js")
 
 
 def page_scripts(view=None):
     """The modules a board page loads: app.js, what it imports (at once or when needed), and
-    its `view`'s own module (every module when no view is given)."""
+    its `view`'s own module (every module when no view is given). Modules that bring their
+    own strings count only when no view is given."""
     wanted, found = ["app.js"], []
     while wanted:
         name = wanted.pop()
@@ -66,8 +72,8 @@ def page_scripts(view=None):
         source = (SCRIPTS / name).read_text("utf-8")
         wanted += STATIC_IMPORT.findall(source)
         wanted += [module for module in DYNAMIC_IMPORT.findall(source)
-                   if view is None or VIEW_MODULES.get(view) == module
-                   or module not in VIEW_MODULES.values()]
+                   if view is None or (module not in LATER_MODULES and (
+                       VIEW_MODULES.get(view) == module or module not in VIEW_MODULES.values()))]
     return sorted(found)
 
 
@@ -79,7 +85,17 @@ def browser_catalogue(language, view=None):
     quotes, or builds it from a prefix such as `status_${…}`; a counted key brings its
     plural forms (`_one`, …) along.
     """
-    scripts = "".join((SCRIPTS / name).read_text("utf-8") for name in page_scripts(view))
+    return _strings_of(language, page_scripts(view))
+
+
+@cache
+def later_catalogue(language):
+    """The strings `LATER_MODULES` use: the first of them to load fetches these."""
+    return _strings_of(language, LATER_MODULES)
+
+
+def _strings_of(language, modules):
+    scripts = "".join((SCRIPTS / name).read_text("utf-8") for name in modules)
     named = set(re.findall(r"""["'`]([a-z][a-z0-9_]*)["'`]""", scripts))
     prefixes = tuple(re.findall(r"`([a-z][a-z0-9_]*_)\$\{", scripts))
     full = catalogue(language)

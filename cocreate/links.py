@@ -1,7 +1,9 @@
 """Capability links: an action's update link for its owner, and the workshop's calendar feed.
 
 A link is the HMAC-SHA256 (256 bits) of what it opens — the workshop, the action, the
-link's generation — under this installation's secret key. The database holds neither the
+link's generation — under this installation's secret key. An action the sessions of a
+series share keeps the link made with the session it started in, in every session, even
+once that session is deleted. The database holds neither the
 links nor the key, only each link's generation: making a new one (`action:relink`) makes
 every older link of that action a 404. The key is `COCREATE_SECRET_KEY` (hex or text),
 or a random one kept in the instance folder; several processes must share one.
@@ -44,9 +46,12 @@ def action_key(key, workshop_id, action):
     return _mac(key, "action", workshop_id, action.id, str(action.link))
 
 
-def calendar_key(key, workshop):
-    """The secret part of the workshop's calendar feed address."""
-    return _mac(key, "calendar", workshop.id, str(workshop.calendar_link))
+def calendar_key(key, workshop, holder=None):
+    """The secret part of a calendar feed's address: the facilitators' feed (`holder` None),
+    or one participant's."""
+    if holder is None:
+        return _mac(key, "calendar", workshop.id, str(workshop.calendar_link))
+    return _mac(key, "calendar", workshop.id, holder, str(workshop.calendar_link))
 
 
 def matches(expected, given):
@@ -54,22 +59,31 @@ def matches(expected, given):
     return isinstance(given, str) and hmac.compare_digest(expected, given)
 
 
-def update_path(key, workshop_id, action):
-    """The path of an action's update page."""
-    return f"/a/{workshop_id}/{action.id}/{action_key(key, workshop_id, action)}"
+def update_path(key, workshop, action):
+    """The path of an action's update page: made with the session it started in when the
+    sessions of a series share it (the same link in every session), else its workshop."""
+    made_with = action.origin or workshop.id
+    return f"/a/{made_with}/{action.id}/{action_key(key, made_with, action)}"
 
 
-def calendar_path(key, workshop):
-    """The path of the workshop's calendar feed."""
-    return f"/w/{workshop.id}/calendar/{calendar_key(key, workshop)}.ics"
+def calendar_path(key, workshop, holder=None):
+    """The path of a calendar feed of the workshop: the facilitators' (with every update
+    link), or participant `holder`'s (the same events, with the links of their own actions)."""
+    if holder is None:
+        return f"/w/{workshop.id}/calendar/{calendar_key(key, workshop)}.ics"
+    return f"/w/{workshop.id}/calendar/{holder}/{calendar_key(key, workshop, holder)}.ics"
 
 
 def add_links(view, workshop, viewer, key, base):
-    """Give a snapshot the links this viewer may see: the calendar feed to every member, an
-    action's update link to the facilitator (all) and to the action's owner (their own)."""
-    view["calendar_url"] = base + calendar_path(key, workshop)
+    """Give a snapshot the links this viewer may see: a calendar feed to every member, an
+    action's update link to the facilitator (all) and to the action's owner (their own).
+
+    A participant's feed is their own, so it carries only their own update links too.
+    """
+    view["calendar_url"] = base + calendar_path(key, workshop,
+                                                None if viewer.is_facilitator else viewer.id)
     for shown in view["actions"]:
         action = workshop.actions[shown["id"]]
         if viewer.is_facilitator or action.owner_id == viewer.id:
-            shown["update_url"] = base + update_path(key, workshop.id, action)
+            shown["update_url"] = base + update_path(key, workshop, action)
     return view

@@ -7,15 +7,39 @@ With Redis, `OrderedRedisManager` sends this process's emits through Redis too,
 and every process, this one included, delivers them in the one order Redis
 received them. The store publishes a workshop's events under a lock shared by
 all processes (see `store/locking.py`), so that order is the workshop's `seq` order.
+
+Redis may go away (a restart, a network hiccup). Pub/sub keeps nothing for a
+listener that is not there, so a process that lost its subscription may have
+missed other processes' events: when it has subscribed again it calls
+`on_rejoin` (`resync`), which sends its viewers fresh snapshots.
 """
 
 import base64
+import logging
 import uuid
 
+import redis
 import socketio
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 from socketio.packet import Packet
 
+log = logging.getLogger(__name__)
+
 CHANNEL = "flask-socketio"  # Flask-SocketIO's default channel
+# Publishing runs under a workshop's lock: when Redis is away, fail at once (one quick
+# try again, for a connection Redis closed while it restarted) rather than back off.
+PUBLISH_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5,
+                   "retry": Retry(NoBackoff(), 1)}
+# The listener waits for messages for ever; it notices a closed connection at once.
+LISTEN_OPTIONS = {"socket_connect_timeout": 2, "socket_keepalive": True,
+                  "retry": Retry(NoBackoff(), 0)}
+RETRY_FIRST, RETRY_MAX = 0.5, 5.0  # seconds between the listener's attempts to subscribe
+
+
+def redis_client(url):
+    """A Redis client for quick commands that fails fast while Redis is away."""
+    return redis.Redis.from_url(url, **PUBLISH_OPTIONS)
 
 
 def client_manager(url):
@@ -27,7 +51,7 @@ def client_manager(url):
     if not url:
         return None
     if url.startswith(("redis://", "rediss://", "unix://")):
-        return OrderedRedisManager(url, channel=CHANNEL)
+        return OrderedRedisManager(url, channel=CHANNEL, redis_options=dict(PUBLISH_OPTIONS))
     if url.startswith("kafka://"):
         return socketio.KafkaManager(url, channel=CHANNEL)
     if url.startswith("zmq"):
@@ -38,38 +62,66 @@ def client_manager(url):
 class OrderedRedisManager(socketio.RedisManager):
     """A Redis manager whose own emits reach its own clients through Redis as well.
 
-    python-socketio subscribes to Redis only when the first client connects; until
-    this process has heard back its own probe message, it delivers its emits the
-    usual way (its own clients at once), so no message is lost to a subscription
-    that is not there yet.
+    python-socketio subscribes to Redis only when the first client connects, and
+    the subscription can be lost; until Redis has confirmed it, this process
+    delivers its emits the usual way (its own clients at once), so no message is
+    lost to a subscription that is not there.
     """
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Not `host_id`: the listener skips messages carrying its own host id.
         self.relay_id = uuid.uuid4().hex
-        self.probe_room = f"cocreate:probe:{self.relay_id}"
         self.subscribed = False
+        self.reachable = True
+        self.on_rejoin = None  # called when subscribed again after losing Redis
 
-    def initialize(self):
-        super().initialize()
-        if not self.write_only:
-            self.server.start_background_task(self._probe)
+    def _publish(self, data):
+        """Publish; the number of processes that heard it, or None when Redis is away."""
+        try:
+            if not self.connected:
+                self._redis_connect()
+            return self.redis.publish(self.channel, self.json.dumps(data))
+        except redis.RedisError as error:
+            self.connected = False
+            self._lost(error)
+            return None
 
-    def _probe(self):
-        pause = 0.02
-        while not self.subscribed:
-            self._publish({"method": "emit", "event": "probe", "data": [None],
-                           "binary": False, "namespace": "/", "room": self.probe_room,
-                           "skip_sid": None, "callback": None, "host_id": self.relay_id})
+    def _listen(self):
+        """Messages from Redis for ever: after a lost connection, subscribe again."""
+        channel = self.channel.encode("utf-8")
+        pause = RETRY_FIRST
+        while True:
+            listener = redis.Redis.from_url(self.redis_url, **LISTEN_OPTIONS).pubsub()
+            try:
+                listener.subscribe(self.channel)
+                for message in listener.listen():
+                    if message["type"] == "subscribe":
+                        self._joined()
+                        pause = RETRY_FIRST
+                    elif message["type"] == "message" and message["channel"] == channel:
+                        yield message["data"]
+            except redis.RedisError as error:
+                self._lost(error)
+            finally:
+                listener.close()
             self.server.sleep(pause)
-            pause = min(pause * 2, 2.0)
+            pause = min(2 * pause, RETRY_MAX)
 
-    def _handle_emit(self, message):
-        if message.get("room") == self.probe_room:
-            self.subscribed = True
-            return
-        super()._handle_emit(message)
+    def _lost(self, error):
+        self.subscribed = False
+        if self.reachable:
+            self.reachable = False
+            log.warning("cocreate: the Redis message queue is unreachable (%s); each process "
+                        "serves its own viewers until it is back", error)
+
+    def _joined(self):
+        self.subscribed = True
+        if not self.reachable:
+            self.reachable = True
+            log.warning("cocreate: the Redis message queue is back; viewers get fresh snapshots")
+        if self.on_rejoin is not None:
+            self.server.start_background_task(self.on_rejoin)
 
     def emit(self, event, data, namespace=None, room=None, skip_sid=None, callback=None,
              to=None, **kwargs):
@@ -87,6 +139,7 @@ class OrderedRedisManager(socketio.RedisManager):
         message = {"method": "emit", "event": event, "data": data, "binary": binary,
                    "namespace": namespace or "/", "room": room, "skip_sid": skip_sid,
                    "callback": None, "host_id": self.relay_id}
-        if self._publish(message) is None:
-            # Redis is unreachable (already logged): at least this process's clients.
+        if not self._publish(message):
+            # Redis is away, or nobody (this process included) is subscribed right now:
+            # at least this process's clients.
             self._handle_emit(message)

@@ -14,8 +14,9 @@ import secrets
 
 from flask import current_app
 
-from .broadcast import send_presence
+from .broadcast import online_here, send_presence
 from .extensions import socketio
+from .messaging import redis_client
 
 log = logging.getLogger(__name__)
 
@@ -35,13 +36,23 @@ def init_app(app):
         shared.start()
 
 
-def announce(workshop_id, local_online):
-    """Tell the workshop's room who is online, given who is online in this process."""
+def refresh(workshop_ids):
+    """After Redis was away (a restarted Redis has forgotten everything): count this
+    process as alive again and tell each workshop's room who is online."""
+    shared = current_app.extensions.get(EXTENSION)
+    if shared is not None:
+        shared.beat()
+    for workshop_id in workshop_ids:
+        announce(workshop_id)
+
+
+def announce(workshop_id):
+    """Tell the workshop's room who is online (here and, with Redis, in other processes)."""
     shared = current_app.extensions.get(EXTENSION)
     if shared is None:
-        send_presence(workshop_id, local_online)
+        send_presence(workshop_id, online_here(workshop_id))
     else:
-        shared.announce(workshop_id, local_online)
+        shared.announce(workshop_id)
 
 
 class SharedPresence:
@@ -49,27 +60,46 @@ class SharedPresence:
 
     def __init__(self, url, ttl=DEFAULT_TTL):
         import redis  # only needed with the Redis queue
-        self.redis = redis.Redis.from_url(url)
+        self.redis = redis_client(url)
         self.errors = redis.RedisError
         self.ttl = max(1, ttl)
         self.server = secrets.token_hex(8)
+        self.reachable = True
 
     def _key(self, *parts):
         return ":".join((PREFIX, *parts))
 
     def start(self):
         """Beat once now (so this process counts as alive), then in the background."""
-        try:
-            self._beat()
-        except self.errors:  # Redis may come up later; the background beat retries
-            log.warning("presence: Redis unavailable at start-up", exc_info=True)
+        self.beat()  # Redis may come up later; the background beat tries again
         socketio.start_background_task(self._run)
 
-    def announce(self, workshop_id, local_online):
-        """Store this process's share and send the union; falls back to the share alone."""
+    def beat(self):
+        """Count this process as alive for `ttl` seconds more; False when Redis is away."""
+        try:
+            self._beat()
+        except self.errors as error:
+            self._lost(error)
+            return False
+        self.reachable = True
+        return True
+
+    def _lost(self, error):
+        if self.reachable:  # one line for each time Redis goes away
+            self.reachable = False
+            log.warning("cocreate: presence: Redis is unreachable (%s); each process "
+                        "lists its own viewers until it is back", error)
+
+    def announce(self, workshop_id):
+        """Store this process's share and send the union; falls back to the share alone.
+
+        The share is read under the lock: a (dis)connection after that announces again,
+        after this, so the last share stored is the latest.
+        """
         try:
             with self.redis.lock(self._key("lock", workshop_id), timeout=LOCK_TIMEOUT,
                                  blocking_timeout=LOCK_TIMEOUT):
+                local_online = online_here(workshop_id)
                 shares = self._key("workshop", workshop_id)
                 with self.redis.pipeline() as pipe:
                     if local_online:
@@ -82,10 +112,9 @@ class SharedPresence:
                     pipe.execute()
                 # Sent while holding the lock: the last message carries the latest state.
                 send_presence(workshop_id, self._union(workshop_id))
-        except self.errors:
-            log.warning("presence: Redis unavailable, telling this process's viewers only",
-                        exc_info=True)
-            send_presence(workshop_id, local_online)
+        except self.errors as error:
+            self._lost(error)
+            send_presence(workshop_id, online_here(workshop_id))
 
     def _union(self, workshop_id):
         """Everyone online in the shares of live processes; dead processes' shares go."""
@@ -128,7 +157,9 @@ class SharedPresence:
         while True:
             socketio.sleep(self.ttl / 3)
             try:
-                self._beat()
-                self._sweep()
-            except Exception:  # keep beating through a Redis hiccup
-                log.warning("presence: heartbeat failed", exc_info=True)
+                if self.beat():
+                    self._sweep()
+            except self.errors as error:  # keep beating through a Redis hiccup
+                self._lost(error)
+            except Exception:
+                log.exception("presence: heartbeat failed")

@@ -28,6 +28,7 @@ ACTION_ADD = "action:add"
 ACTION_EDIT = "action:edit"
 ACTION_REMOVE = "action:remove"
 ACTION_RELINK = "action:relink"
+ACTION_REVIEW = "action:review"
 CALENDAR_RELINK = "calendar:relink"
 STEP_GO = "step:go"
 WORKSHOP_EDIT = "workshop:edit"
@@ -45,7 +46,7 @@ PROJECTOR_FOCUS = "projector:focus"
 SYNC = "sync"
 
 COMMANDS = (NOTE_ADD, NOTE_EDIT, NOTE_MOVE, NOTE_DRAG, NOTE_REMOVE, NOTE_GROUP, NOTE_UNGROUP, VOTE_CAST,
-            VOTE_RETRACT, VOTING_OPEN, VOTING_CLOSE, ACTION_ADD, ACTION_EDIT, ACTION_REMOVE, ACTION_RELINK, CALENDAR_RELINK,
+            VOTE_RETRACT, VOTING_OPEN, VOTING_CLOSE, ACTION_ADD, ACTION_EDIT, ACTION_REMOVE, ACTION_RELINK, ACTION_REVIEW, CALENDAR_RELINK,
             TABLES_SET_COMMAND, TABLE_CHOOSE, TABLE_ASSIGN, TABLES_CLEAR, PROJECTOR_FOCUS,
             STEP_GO, STEP_EDIT, NOTES_REVEAL,
             TIMER_START, TIMER_STOP, WORKSHOP_EDIT, WORKSHOP_LOCK, PARTICIPANT_READY, SYNC)
@@ -84,16 +85,19 @@ EVENT_TYPES = (NOTE_ADDED, NOTE_EDITED, NOTE_MOVED, NOTE_REMOVED, STEP_CHANGED, 
 # Error codes in acks, connect errors and HTTP error bodies.
 ERROR_CODES = ("invalid", "unauthorized", "forbidden", "not_found", "conflict", "locked",
                "budget_exceeded", "voting_closed", "rate_limited", "unknown_command",
-               "payload_too_large", "internal", "busy")
+               "payload_too_large", "internal", "busy", "unavailable")
 
 
-def error_body(code, message, fields=None, current=None):
-    """An error as every client gets it: `{"error": {code, message, fields?, current?}}`."""
+def error_body(code, message, fields=None, current=None, retry_after=None):
+    """An error as every client gets it:
+    `{"error": {code, message, fields?, current?, retry_after?}}`."""
     error = {"code": code, "message": message}
     if fields:
         error["fields"] = fields
     if current is not None:
         error["current"] = current
+    if retry_after is not None:
+        error["retry_after"] = retry_after  # seconds: the same request may work then
     return {"error": error}
 
 

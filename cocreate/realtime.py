@@ -24,10 +24,11 @@ from .access import request_token, store, store_of
 from .addresses import configured_room
 from .dragging import holds_of
 from .links import add_links
-from .broadcast import connections, online_here, participant_room, publish, workshop_room
+from .broadcast import connections, participant_room, publish, workshop_room
 from .domain import DomainError
 from .extensions import socketio
 from .schemas import COMMAND_SCHEMAS
+from .store import RETRY_AFTER, UNAVAILABLE
 
 log = logging.getLogger(__name__)
 
@@ -103,11 +104,15 @@ class Connection:
 
 
 def _presence(workshop_id):
-    presence.announce(workshop_id, online_here(workshop_id))  # with other processes' viewers
+    presence.announce(workshop_id)  # with other processes' viewers
 
 
 def _failure(code, message, fields=None):
     return {"ok": False, **p.error_body(code, message, fields)}
+
+
+def _unavailable():
+    return {"ok": False, **p.error_body("unavailable", UNAVAILABLE, retry_after=RETRY_AFTER)}
 
 
 def _sent_as_event():
@@ -130,7 +135,22 @@ def on_connect(auth=None):
     if not isinstance(workshop_id, str) or len(workshop_id) > p.ID_MAX:
         workshop_id = None
     token = auth.get("token") if isinstance(auth.get("token"), str) else None
-    viewer = store().authenticate(workshop_id, token or (workshop_id and request_token(workshop_id)))
+    try:
+        _welcome(workshop_id, token or (workshop_id and request_token(workshop_id)))
+    except ConnectionRefusedError:
+        raise
+    except Exception as error:
+        connections.pop(request.sid, None)
+        if not store().unreachable(error):
+            raise
+        # The page tries again by itself after `retry_after` seconds.
+        raise ConnectionRefusedError(UNAVAILABLE, {"code": "unavailable",
+                                                   "retry_after": RETRY_AFTER}) from None
+
+
+def _welcome(workshop_id, token):
+    """Authenticate, register the connection and send its snapshot; refuse a bad token."""
+    viewer = store().authenticate(workshop_id, token)
     if viewer is None:
         raise ConnectionRefusedError("Unknown workshop or token.", {"code": "unauthorized"})
     connections[request.sid] = Connection.open(workshop_id, viewer.id, current_app.config)
@@ -193,7 +213,9 @@ def _handler(workshops, holds, name):
     def handle(sid, *args):
         try:
             return _run(workshops, holds, sid, name, args)
-        except Exception:
+        except Exception as error:
+            if workshops.unreachable(error):
+                return _unavailable()  # nothing was stored: the same command may follow
             log.exception("command %s failed", name)
             return _failure("internal", "Something went wrong on the server.")
     handle.__name__ = "on_" + name.replace(":", "_")

@@ -4,7 +4,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 
 from .domain import LANGUAGES, available_formats
 from .domain.workshop import (ACTION_STATUSES, ANONYMITY_MODES, DEFAULT_RETENTION, RETENTIONS,
-                              REVEAL_MODES)
+                              REVEAL_MODES, REVIEW_DECISIONS)
 from . import protocol as p
 from .protocol import (ACTION_TITLE_MAX, BUDGET_MAX, CLIENT_ID_MAX, CLUSTER_TITLE_MAX, GOAL_MAX,
                        GROUP_MAX, JOIN_CODE_MAX, LANE_MAX, LANES_MAX, NAME_MAX, NOTE_MAX,
@@ -185,12 +185,20 @@ class ActionEdit(StrictSchema):
     owner = _text(OWNER_MAX, min_length=0, allow_none=True)
     due = IsoDate(allow_none=True)
     status = fields.String(validate=validate.OneOf(ACTION_STATUSES))
+    text = _text(p.PROGRESS_MAX)  # a progress note for the action's history
     note_ids = _note_ids()
 
     @validates_schema
     def _something_to_change(self, data, **kwargs):
         if not data.keys() - {"id"}:
             raise ValidationError("Give something of the action to change.", "_schema")
+
+
+class ActionReview(StrictSchema):
+    """`action:review`: the room's decision about an action from an earlier session."""
+
+    id = ClientId(required=True)
+    decision = fields.String(required=True, validate=validate.OneOf(REVIEW_DECISIONS))
 
 
 class ActionProgress(StrictSchema):
@@ -278,6 +286,7 @@ COMMAND_SCHEMAS = {
     p.ACTION_EDIT: ActionEdit(),
     p.ACTION_REMOVE: NoteRemove(),
     p.ACTION_RELINK: NoteRemove(),
+    p.ACTION_REVIEW: ActionReview(),
     p.CALENDAR_RELINK: Empty(),
     p.TABLES_SET_COMMAND: TablesSet(),
     p.TABLE_CHOOSE: TableChoose(),
@@ -297,14 +306,19 @@ COMMAND_SCHEMAS = {
 
 
 class WorkshopCreate(StrictSchema):
-    """`POST /api/workshops` and the form on `/`."""
+    """`POST /api/workshops`, the form on `/` and the plan page's "Terugkomdag plannen".
+
+    Without `format` or `language` a workshop gets the default ones, a follow-up those of
+    the session it follows (`None` here).
+    """
 
     title = _text(TITLE_MAX, required=True)
     goal = _text(GOAL_MAX, min_length=0, load_default="")
-    format = fields.String(load_default="cocreation",
-                           validate=validate.OneOf(available_formats()))
-    language = fields.String(load_default="nl", validate=validate.OneOf(LANGUAGES))
+    format = fields.String(load_default=None, validate=validate.OneOf(available_formats()))
+    language = fields.String(load_default=None, validate=validate.OneOf(LANGUAGES))
     retention = fields.String(load_default=DEFAULT_RETENTION, validate=validate.OneOf(RETENTIONS))
+    follow_up_of = fields.String(validate=validate.Length(min=1, max=p.ID_MAX))
+    date = IsoDate(load_default=None)
 
 
 class ParticipantCreate(StrictSchema):

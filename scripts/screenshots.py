@@ -46,6 +46,7 @@ def main():
                 browser = playwright.chromium.launch(executable_path="/usr/bin/chromium",
                                                      args=CHROMIUM_ARGS)
                 shoot(browser, server.url)
+                shoot_tables(browser, server)
                 browser.close()
         finally:
             server.stop()
@@ -102,20 +103,33 @@ def shoot(browser, base):
     people[1].screenshot(path=OUT / "board-lanes.png", animations="disabled")
     shoot_canvas(page, projector, people)
     shoot_update_page(browser, base, facilitator, workshop_id)
+    shoot_follow_up(browser, base, facilitator, workshop_id)
     print(f"screenshots in {OUT}")
 
 
-def shoot_update_page(browser, base, facilitator, workshop_id):
-    """Sanne's action and her update link, opened on a phone after the workshop."""
+def facilitator_socket(base, facilitator, workshop_id):
+    """A socket as the facilitator of the browser context `facilitator`; its first snapshot."""
     token = next(c["value"] for c in facilitator.cookies() if c["name"] == f"cc_{workshop_id}")
     snapshots = []
     sio = socketio.Client()
     sio.on("snapshot", snapshots.append)
     sio.connect(base, auth={"workshop": workshop_id, "token": token}, transports=["websocket"])
-    sanne = next(p["id"] for p in snapshots[0]["participants"] if p["name"] == "Sanne")
+    return sio, snapshots[0]
+
+
+def add_action(sio, title, **fields):
+    """Add an action through the socket; returns its id."""
     action_id = str(uuid.uuid4())
-    sio.call("action:add", {"id": action_id, "title": "Maandelijks koffiegesprek met de directie",
-                            "owner": sanne, "due": "2026-12-15"})
+    sio.call("action:add", {"id": action_id, "title": title, **fields})
+    return action_id
+
+
+def shoot_update_page(browser, base, facilitator, workshop_id):
+    """Sanne's action and her update link, opened on a phone after the workshop."""
+    sio, snapshot = facilitator_socket(base, facilitator, workshop_id)
+    sanne = next(p["id"] for p in snapshot["participants"] if p["name"] == "Sanne")
+    action_id = add_action(sio, "Maandelijks koffiegesprek met de directie", owner=sanne,
+                           due="2026-12-15")
     link = next(a["update_url"] for a in sio.call("sync", {})["snapshot"]["actions"]
                 if a["id"] == action_id)
     sio.disconnect()
@@ -127,6 +141,66 @@ def shoot_update_page(browser, base, facilitator, workshop_id):
     page.get_by_role("button", name="Update opslaan").click()
     page.wait_for_selector(".saved")
     page.screenshot(path=OUT / "update-phone.png", full_page=True, animations="disabled")
+
+
+def shoot_follow_up(browser, base, facilitator, workshop_id):
+    """"Terugkomdag plannen" on the plan page, the review step the follow-up starts with (the
+    facilitator deciding, a phone, the projector), and the series page."""
+    sio, snapshot = facilitator_socket(base, facilitator, workshop_id)
+    pieter = next(p["id"] for p in snapshot["participants"] if p["name"] == "Pieter")
+    dashboard = add_action(sio, "Eén dashboard voor iedereen", owner=pieter, due="2027-01-15")
+    sio.call("action:edit", {"id": dashboard, "status": "doing",
+                             "text": "Eerste versie staat, cijfers van service ontbreken nog"})
+    add_action(sio, "Vaste inloopuren bij Financiën", owner="Karin van Financiën",
+               due="2027-02-01")
+    retro = add_action(sio, "Retro na elk project", owner=pieter)
+    sio.call("action:edit", {"id": retro, "status": "done"})
+    sio.disconnect()
+
+    page = facilitator.new_page()
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{base}/w/{workshop_id}/plan")
+    page.fill("#follow-up-date", "2027-03-12")
+    page.locator("#follow-up-date").blur()
+    box = page.locator(".follow-up").bounding_box()
+    scrolled = page.evaluate("window.scrollY")  # the box is in the viewport, the clip in the page
+    page.screenshot(path=OUT / "follow-up-form.png", animations="disabled", full_page=True,
+                    clip={"x": box["x"] - 24, "y": box["y"] + scrolled - 16,
+                          "width": box["width"] + 48, "height": box["height"] + 32})
+    page.get_by_role("button", name="Terugkomdag aanmaken").click()
+    page.wait_for_url("**/facilitate")
+    follow_up = page.url.split("/w/")[1].split("/")[0]
+    code = page.text_content('[data-bind="join-code"]').strip()
+    items = page.locator(".review-item")
+    items.first.wait_for()
+    items.nth(0).get_by_role("button", name="Doorgaan").click()
+    items.nth(1).get_by_role("button", name="Klaar").click()
+    items.nth(1).locator('[aria-pressed="true"]').wait_for()
+    items.nth(0).locator("summary").click()
+
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    sanne = phone.new_page()
+    sanne.goto(f"{base}/j/{code}")
+    sanne.fill("#name", "Sanne")
+    sanne.click("button[type=submit]")
+    sanne.locator(".review-item").first.wait_for()
+    sanne.locator(".review-item summary").first.click()
+    projector = facilitator.new_page()
+    projector.set_viewport_size({"width": 1920, "height": 1080})
+    projector.goto(f"{base}/w/{follow_up}/present")
+    projector.locator(".review-item").first.wait_for()
+    page.bring_to_front()
+    page.screenshot(path=OUT / "review-facilitate.png", full_page=True, animations="disabled")
+    sanne.bring_to_front()
+    sanne.screenshot(path=OUT / "review-phone.png", full_page=True, animations="disabled")
+    projector.bring_to_front()
+    projector.screenshot(path=OUT / "review-projector.png", animations="disabled")
+    page.bring_to_front()
+    page.goto(f"{base}/w/{follow_up}/series")
+    page.screenshot(path=OUT / "series.png", full_page=True, animations="disabled")
+    sanne.bring_to_front()
+    sanne.goto(f"{base}/w/{follow_up}/series")
+    sanne.screenshot(path=OUT / "series-phone.png", full_page=True, animations="disabled")
 
 
 def shoot_canvas(page, projector, people):
@@ -150,6 +224,83 @@ def shoot_canvas(page, projector, people):
     projector.screenshot(path=OUT / "canvas-projector.png", animations="disabled")
     pieter.bring_to_front()
     pieter.mouse.up()
+
+
+# The Eigenaarschap session: three cases, one per table, each answering the three questions.
+CASES = {
+    "Data": [("define", "Eigenaar is wie de kwaliteit van de data bewaakt"),
+             ("shared-goals", "Eén definitie van 'klant' in alle systemen"),
+             ("missing", "Fouten blijven liggen tussen afdelingen")],
+    "Leiderschap": [("define", "Eigenaarschap voorleven, niet opleggen"),
+                    ("shared-goals", "Doelen samen formuleren in het teamoverleg"),
+                    ("missing", "Beslissingen schuiven steeds weer naar boven")],
+    "Teamontwikkeling": [("define", "Samen verantwoordelijk voor het resultaat van het team"),
+                         ("shared-goals", "Elk kwartaal een gezamenlijke retro"),
+                         ("missing", "Iedereen wacht op iedereen")],
+}
+TABLE_PEOPLE = ("Sanne", "Pieter", "Anouk", "Bram", "Chris", "Dewi", "Eva", "Femke", "Gijs")
+
+
+def shoot_tables(browser, server):
+    """Tables: the facilitator's panel, a phone at a table, the projector's columns and a
+    table's report-back."""
+    created = server.create_workshop("Kennissessie eigenaarschap", format="eigenaarschap")
+    workshop_id, token = created["id"], created["facilitator_token"]
+    tokens = {name: server.join(workshop_id, name)["token"] for name in TABLE_PEOPLE}
+
+    def browser_page(who_token, width, height, path=""):
+        context = browser.new_context(viewport={"width": width, "height": height})
+        context.add_cookies([{"name": f"cc_{workshop_id}", "value": who_token, "url": server.url}])
+        page = context.new_page()
+        page.goto(f"{server.url}/w/{workshop_id}{path}")
+        page.wait_for_selector('[data-bind="connection"][data-state="online"]', state="attached")
+        return page
+
+    facilitator = browser_page(token, 1440, 900, "/facilitate")
+    facilitator.locator(".tables-settings summary").click()
+    facilitator.click('[data-bind="tables-make"]')  # three tables named after the cases
+    facilitator.locator(".table-card").nth(2).wait_for()
+    facilitator.click('[data-bind="step-next"]')
+    facilitator.wait_for_selector('[data-bind="tables-step"][aria-pressed="true"]')
+
+    sockets = {}
+    for name in TABLE_PEOPLE:
+        sockets[name] = socketio.Client()
+        sockets[name].connect(server.url, auth={"workshop": workshop_id, "token": tokens[name]},
+                              transports=["websocket"])
+    room = sockets["Sanne"].call("sync", {})["snapshot"]
+    seats = {person["name"]: person["table"] for person in room["participants"]}
+    names = {table["id"]: table["name"] for table in room["workshop"]["tables"]}
+    phone = browser_page(tokens["Sanne"], 390, 844)
+    for table, case in names.items():
+        # Everyone at the table answers one of the case's questions (three people a table).
+        at_table = [name for name in TABLE_PEOPLE if seats[name] == table]
+        for name, (lane, text) in zip(at_table, CASES[case]):
+            sockets[name].call("note:add", {"id": str(uuid.uuid4()), "step": 1, "text": text,
+                                            "lane": lane})
+    for name in TABLE_PEOPLE[2:6]:
+        sockets[name].call("participant:ready", {"ready": True})
+    # One table has no laptop: the facilitator writes its note on its behalf.
+    facilitator.get_by_label("Schrijf namens").select_option(label="Teamontwikkeling")
+    facilitator.fill("#composer-text", "Vertrouwen geven voordat je het terugvraagt")
+    facilitator.press("#composer-text", "Enter")
+    facilitator.locator(".note:not(.pending)", has_text="Vertrouwen geven").wait_for()
+    facilitator.get_by_label("Schrijf namens").select_option(index=0)
+
+    projector = browser_page(token, 1920, 1080, "/present")
+    projector.locator(".table-group .note").nth(8).wait_for()
+    projector.wait_for_selector('[data-bind="board"]:not([data-fit])')
+    projector.screenshot(path=OUT / "tables-projector.png", animations="disabled")
+    phone.locator(".table-mine .note").first.wait_for()
+    phone.screenshot(path=OUT / "tables-phone.png", full_page=True, animations="disabled")
+    facilitator.locator(".table-card [data-present]").first.click()
+    projector.wait_for_selector('[data-bind="presenting"]:not([hidden])')
+    projector.wait_for_selector('[data-bind="board"]:not([data-fit])')
+    projector.screenshot(path=OUT / "tables-report-back.png", animations="disabled")
+    facilitator.evaluate("window.scrollTo(0, 0)")
+    facilitator.screenshot(path=OUT / "tables-facilitate.png", animations="disabled")
+    for sio in sockets.values():
+        sio.disconnect()
 
 
 if __name__ == "__main__":

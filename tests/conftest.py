@@ -8,7 +8,10 @@ import sys
 import pytest
 
 from cocreate import create_app
-from support import ROOT, AppClient, Client, LiveServer
+from support import ROOT, AppClient, Client, LiveServer, Viewer
+
+# Real Redis, PostgreSQL, nginx and clusters of cocreate processes (tests/cluster.py).
+pytest_plugins = ["cluster"]
 
 
 # -- the app in this process, for tests of plain HTTP -------------------------------------
@@ -94,12 +97,12 @@ def start_server(tmp_path):
 
 # -- socket clients ----------------------------------------------------------------------
 
-def _client_factory():
+def _client_factory(kind=Client):
     """A `connect(url, workshop_id, token)` function and the clients it made."""
     made = []
 
     def connect(url, workshop_id, token):
-        client = Client(url, workshop_id, token).connect()
+        client = kind(url, workshop_id, token).connect()
         made.append(client)
         return client
     return connect, made
@@ -109,6 +112,16 @@ def _client_factory():
 def clients():
     """A factory of connected clients, all closed after the test."""
     connect, made = _client_factory()
+    yield connect
+    for client in made:
+        client.close()
+
+
+@pytest.fixture
+def viewers():
+    """A factory of connected Viewers (clients that reconnect and resync as the board page
+    does), all closed after the test."""
+    connect, made = _client_factory(Viewer)
     yield connect
     for client in made:
         client.close()

@@ -23,6 +23,9 @@ from cocreate import protocol as p
 ROOT = Path(__file__).resolve().parent.parent
 START_TIMEOUT = 20
 WAIT_TIMEOUT = 10
+# Refusals the page's outbox sends again, after a pause (static/js/connection.js).
+RETRYABLE = ("rate_limited", "unavailable")
+RETRY_PAUSE = 1.0
 
 # The steps of the default format (cocreation).
 GOALS = 0      # open, anonymity off
@@ -49,24 +52,30 @@ def free_port():
 class WorkshopApi:
     """Creating and joining workshops over the JSON API; `_created` says how to POST."""
 
-    def create_workshop(self, title="Teamdag", **fields):
-        """POST /api/workshops; returns the JSON answer."""
-        return self._created("/api/workshops", {"title": title, **fields})
+    def create_workshop(self, title="Teamdag", token=None, **fields):
+        """POST /api/workshops (with `token` as bearer: a follow-up needs the earlier
+        session's facilitator); returns the JSON answer."""
+        return self._created("/api/workshops", {"title": title, **fields}, token)
 
     def join(self, workshop_id, name):
         """POST /api/workshops/<id>/participants; returns `{participant_id, token}`."""
         return self._created(f"/api/workshops/{workshop_id}/participants", {"name": name})
 
-    def _created(self, path, body):
+    def _created(self, path, body, token=None):
         """POST `body` to `path`, assert 201 Created and return the JSON answer."""
         raise NotImplementedError
+
+
+def bearer(token):
+    """The `Authorization` header for a token (none for None)."""
+    return {"Authorization": f"Bearer {token}"} if token else {}
 
 
 class AppClient(WorkshopApi, FlaskClient):
     """Flask's test client with the same `create_workshop` and `join` as `LiveServer`."""
 
-    def _created(self, path, body):
-        answer = self.post(path, json=body)
+    def _created(self, path, body, token=None):
+        answer = self.post(path, json=body, headers=bearer(token))
         assert answer.status_code == 201, answer.text
         return answer.json
 
@@ -128,8 +137,8 @@ class LiveServer(WorkshopApi):
         """Everything the server printed so far."""
         return self.log_path.read_text() if self.log_path.exists() else ""
 
-    def _created(self, path, body):
-        answer = requests.post(self.url + path, json=body, timeout=10)
+    def _created(self, path, body, token=None):
+        answer = requests.post(self.url + path, json=body, headers=bearer(token), timeout=10)
         assert answer.status_code == 201, answer.text
         return answer.json()
 
@@ -140,12 +149,12 @@ class Client:
     """A python-socketio client that records every snapshot, event, presence and closed
     message."""
 
-    def __init__(self, url, workshop_id, token):
+    def __init__(self, url, workshop_id, token, sio=None):
         self.url, self.workshop_id, self.token = url, workshop_id, token
         self.snapshots, self.events, self.presence, self.closed = [], [], [], []
         self.drags = []
         self._changed = threading.Condition()
-        self.listen(socketio.Client(reconnection=False))
+        self.listen(sio or socketio.Client(reconnection=False))
 
     def listen(self, sio):
         """Use `sio` as this client's socket, recording what the server sends on it."""
@@ -191,6 +200,116 @@ class Client:
             self.sio.disconnect()
 
 
+class Viewer(Client):
+    """A client that behaves like the board page: it reconnects by itself (python-socketio's
+    reconnection, with the delays of the browser's client), gets a fresh snapshot on every
+    connection, applies events in `seq` order and asks for a snapshot (`sync`) on a gap.
+
+    `notes` is what its screen would show: the notes of its latest snapshot and of every
+    event after it, by id. python-socketio runs each message's handler on a thread of its
+    own, so two may run out of order where the page handles them in order: a snapshot
+    older than what the viewer has already applied is ignored rather than shown.
+    """
+
+    def __init__(self, url, workshop_id, token, sio=None):
+        self.notes, self.seq, self.live, self.drops = {}, None, False, 0
+        self.refusals = []  # the retryable refusals `deliver` got (and sent again after)
+        self._resyncing = False
+        super().__init__(url, workshop_id, token, sio or socketio.Client(reconnection=True))
+        self.sio.on("disconnect", self._dropped)
+
+    def _dropped(self, *_reason):
+        with self._changed:
+            self.live = False
+            self.drops += 1
+            self._changed.notify_all()
+
+    def _record(self, into, data):
+        with self._changed:
+            into.append(data)
+            if into is self.snapshots:
+                self._load(data)
+            elif into is self.events:
+                self._apply(data)
+            self._changed.notify_all()
+
+    def _load(self, snapshot):
+        self.live = True
+        if self.seq is not None and snapshot["seq"] < self.seq:
+            return
+        self.seq = snapshot["seq"]
+        self.notes = {note["id"]: note for note in snapshot["notes"]}
+
+    def _apply(self, event):
+        if self.seq is None or event["seq"] <= self.seq:
+            return  # already in the snapshot, or the owner's fuller copy of a change
+        if event["seq"] != self.seq + 1:
+            self._resync()
+            return
+        self.seq = event["seq"]
+        data = event["data"]
+        if event["type"] in (p.NOTE_ADDED, p.NOTE_EDITED, p.NOTE_MOVED):
+            self.notes[data["id"]] = {**self.notes.get(data["id"], {}), **data}
+        elif event["type"] == p.NOTE_REMOVED:
+            self.notes.pop(data["id"], None)
+
+    def _resync(self):
+        if self._resyncing:
+            return
+        self._resyncing = True
+
+        def ask():
+            try:
+                ack = self.sio.call(p.SYNC, {}, timeout=WAIT_TIMEOUT)
+            except socketio.exceptions.SocketIOError:
+                ack = {"ok": False}  # the connection dropped: its next snapshot comes
+            with self._changed:
+                self._resyncing = False
+                if ack.get("ok"):
+                    self.snapshots.append(ack["snapshot"])
+                    self._load(ack["snapshot"])
+                self._changed.notify_all()
+        threading.Thread(target=ask, daemon=True).start()
+
+    def ask(self, command, payload):
+        """Emit a command; its ack, or None when the connection dropped before the answer
+        (the browser's client gives up on an ack then, too)."""
+        answers = []
+        with self._changed:
+            drops = self.drops
+
+        def answered(*args):
+            with self._changed:
+                answers.append(args[0] if args else None)
+                self._changed.notify_all()
+        try:
+            self.sio.emit(command, payload, callback=answered)
+        except socketio.exceptions.SocketIOError:
+            return None  # not connected
+        self.wait_for(lambda: answers or self.drops != drops, timeout=3 * WAIT_TIMEOUT)
+        return answers[0] if answers else None
+
+    def deliver(self, command, payload, timeout=60):
+        """Send a command until the server answers it, as the page's outbox does (after a
+        dropped connection or a retryable refusal, the same command again); returns the ack."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            self.wait_for(lambda: self.live, timeout=max(0.1, deadline - time.monotonic()))
+            ack = self.ask(command, payload)
+            if ack is not None and (ack["ok"] or ack["error"]["code"] not in RETRYABLE):
+                return ack
+            if ack is not None:
+                with self._changed:
+                    self.refusals.append(ack["error"])
+                    self._changed.notify_all()
+                time.sleep(RETRY_PAUSE)  # the outbox's pause before sending again
+        raise AssertionError(f"{command} was never answered: {payload}")
+
+    def close(self):
+        """Disconnect, and stop reconnecting."""
+        self.sio.shutdown()
+
+
 def wait_all(seq, *everyone):
     """Block until each client has received the event with this `seq`."""
     for client in everyone:
@@ -215,6 +334,12 @@ class Workshop:
             self.join(name)
         # The facilitator's socket, for tests that need it open from the start.
         self.facilitator = self.connect() if connect_facilitator else None
+
+    def follow_up(self, *names, title="Terugkomdag", **fields):
+        """The next session of this workshop's series (made with its facilitator's token),
+        with these people joined."""
+        return Workshop(self.server, self._clients, *names, title=title, follow_up_of=self.id,
+                        token=self.token(), **fields)
 
     def join(self, name):
         """Join `name` over the API; returns `{participant_id, token}`."""

@@ -5,7 +5,8 @@ from .actions import report_progress
 from .notes import Drag, drag
 from .participants import join
 from .errors import DomainError
-from .formats import DEFAULT_FORMAT, LANGUAGES, available_formats, load_format, steps_in_language
+from .formats import (DEFAULT_FORMAT, LANGUAGES, available_formats, load_format, steps_in_language,
+                      table_names)
 from .views import event_message, own_message, snapshot
 from .workshop import (Action, Cluster, FACILITATOR, PARTICIPANT, Event, Note, Participant, Step,
                        Workshop, new_workshop)
@@ -16,4 +17,5 @@ __all__ = [
     "LANGUAGES", "NAME_MAX", "NOTE_MAX", "Note", "PALETTE", "PARTICIPANT", "Participant",
     "Step", "TITLE_MAX", "Workshop", "apply", "available_formats", "event_message", "join",
     "load_format", "new_workshop", "own_message", "snapshot", "steps_in_language",
+    "table_names",
 ]

@@ -26,7 +26,7 @@ def _source_notes(workshop, note_ids):
     return list(dict.fromkeys(note_ids))
 
 
-def _live_action(workshop, action_id):
+def live_action(workshop, action_id):
     action = workshop.actions.get(action_id)
     if action is None or action.removed:
         raise not_found("Action")
@@ -48,18 +48,24 @@ def add_action(workshop, actor, payload, now):
 
 
 def edit_action(workshop, actor, payload, now):
-    """`action:edit`: title, owner ("ik pak dit op"), due date or status."""
-    action = _live_action(workshop, payload["id"])
+    """`action:edit`: title, owner ("ik pak dit op"), due date, status or a progress note."""
+    action = live_action(workshop, payload["id"])
     require_writable(workshop, actor, now)
     owner = _owner(workshop, payload["owner"]) if "owner" in payload else None
+    if "note_ids" in payload and action.carried:
+        raise invalid("note_ids", "Its source notes belong to the session it started in.")
     note_ids = _source_notes(workshop, payload["note_ids"]) if "note_ids" in payload else None
-    if "status" in payload and payload["status"] != action.status:
-        action.progress.append({"at": now, "status": payload["status"], "text": ""})
+    status = payload.get("status", action.status)
+    if status != action.status or payload.get("text"):
+        action.progress.append({"at": now, "status": status, "text": payload.get("text", "")})
     for name in ("title", "due", "status"):
         if name in payload:
             setattr(action, name, payload[name])
     if owner is not None:
         action.owner_id, action.owner_name = owner
+        if action.shared and action.owner_id:
+            # Other sessions of the series do not know this participant: keep the name.
+            action.owner_name = workshop.participants[action.owner_id].name
     if note_ids is not None:
         action.note_ids = note_ids
     return [Event(p.ACTION_EDITED, action_view(action, workshop))]
@@ -67,9 +73,12 @@ def edit_action(workshop, actor, payload, now):
 
 def remove_action(workshop, actor, payload, now):
     """`action:remove`: the facilitator or whoever made the action removes it."""
-    action = _live_action(workshop, payload["id"])
+    action = live_action(workshop, payload["id"])
     if action.created_by != actor.id and not actor.is_facilitator:
         raise forbidden("Only the facilitator or its creator may remove this action.")
+    if action.shared:
+        raise invalid("id", "Other sessions of the series hold this action too: "
+                            "drop it at a review instead.")
     require_writable(workshop, actor, now)
     action.removed = True
     return [Event(p.ACTION_REMOVED, {"id": action.id})]
@@ -78,7 +87,7 @@ def remove_action(workshop, actor, payload, now):
 def relink_action(workshop, actor, payload, now):
     """`action:relink`: the facilitator revokes an action's update link and makes a new one."""
     require_facilitator(actor)
-    action = _live_action(workshop, payload["id"])
+    action = live_action(workshop, payload["id"])
     action.link += 1
     return [Event(p.ACTION_EDITED, action_view(action, workshop))]
 
@@ -89,7 +98,7 @@ def report_progress(workshop, action_id, status, text, now):
     Every report joins the action's history; the board sees it as `action.edited`,
     numbered like any command's event.
     """
-    action = _live_action(workshop, action_id)
+    action = live_action(workshop, action_id)
     if status is None and not text:
         raise invalid("text", "Give a status or a short note.")
     action.status = status or action.status

@@ -1,11 +1,11 @@
 """Commands in, events out: `apply` runs a command by its name, found in `COMMANDS`.
 
 Every rule about who may change what lives in the module of the command's noun:
-notes, voting, actions, steps, timer, settings, participants.
+notes, voting, actions, series, steps, timer, settings, participants.
 """
 
 from .. import protocol as p
-from . import actions, notes, participants, settings, steps, tables, timer, voting
+from . import actions, notes, participants, series, settings, steps, tables, timer, voting
 from .errors import DomainError
 from .rules import numbered
 
@@ -42,6 +42,7 @@ COMMANDS = {
     p.ACTION_EDIT: actions.edit_action,
     p.ACTION_REMOVE: actions.remove_action,
     p.ACTION_RELINK: actions.relink_action,
+    p.ACTION_REVIEW: series.review_action,
     p.STEP_GO: steps.go_to_step,
     p.STEP_EDIT: steps.edit_step,
     p.TIMER_START: timer.start_timer,

@@ -37,5 +37,11 @@ def steps_in_language(fmt, language):
             "anonymity": spec["rules"].get("anonymity", "off"),
             "voting": bool(spec["rules"].get("voting", False)),
             "layout": "canvas" if spec.get("layout") == "canvas" else None,
+            "tables": bool(spec.get("tables", False)),
         })
     return steps
+
+
+def table_names(fmt, language):
+    """The names a format proposes for its tables (its cases, say) in one language; often none."""
+    return list(fmt.get("table_names", {}).get(language, []))

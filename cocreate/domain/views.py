@@ -91,7 +91,9 @@ def action_view(action, workshop):
     return {"id": action.id, "title": action.title, "owner": owner, "due": action.due,
             "status": action.status, "note_ids": list(action.note_ids),
             "created_by": action.created_by, "votes": votes,
-            "progress": [dict(entry) for entry in action.progress]}
+            "progress": [dict(entry) for entry in action.progress],
+            "shared": action.shared, "carried": action.carried, "decision": action.decision,
+            "dropped": action.dropped}
 
 
 def step_counts(workshop, index):

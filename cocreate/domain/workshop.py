@@ -9,6 +9,8 @@ ROLES = (FACILITATOR, PARTICIPANT)
 DEFAULT_COLOR = "yellow"  # of the protocol's PALETTE
 
 ACTION_STATUSES = ("open", "doing", "done", "blocked")
+# What the room decides, at a follow-up's review, about an action from an earlier session.
+REVIEW_DECISIONS = ("keep", "done", "drop")
 # How long a workshop is kept: days after the last activity, or one day after the
 # facilitator first downloaded the plan.
 RETENTIONS = {"7d": 7, "30d": 30, "90d": 90, "after_download": 1}
@@ -105,6 +107,17 @@ class Action:
     removed: bool = False
     progress: list = field(default_factory=list)  # [{at, status, text}], oldest first
     link: int = 1  # the generation of the owner's update link; a new one revokes the old
+    # Shared across a series: the session whose id its update link is made with. Every
+    # session of the series that carries the action keeps a copy; a change reaches them all.
+    origin: str | None = None
+    carried: bool = False  # came from an earlier session of the series
+    decision: str | None = None  # this session's review: one of REVIEW_DECISIONS
+    dropped: bool = False  # a review stopped it: no later session carries it
+
+    @property
+    def shared(self):
+        """True when other sessions of a series may hold this action too."""
+        return self.origin is not None
 
 
 @dataclass
@@ -138,6 +151,8 @@ class Workshop:
     tables: list = field(default_factory=list)  # [{id, name}]
     table_mode: str | None = None  # "random" or "choose" while there are tables
     focus: str | None = None  # the table the projector shows for its report-back
+    follow_up_of: str | None = None  # the earlier session of its series
+    date: str | None = None  # the day the session is planned for (YYYY-MM-DD)
     participants: dict = field(default_factory=dict)
     notes: dict = field(default_factory=dict)
     clusters: dict = field(default_factory=dict)
@@ -183,8 +198,9 @@ class Event:
 
 
 def new_workshop(workshop_id, join_code, title, goal, language, format_key, steps, now,
-                 retention=DEFAULT_RETENTION):
+                 retention=DEFAULT_RETENTION, follow_up_of=None, date=None):
     """A fresh workshop at step 0 with the given (already materialised) steps."""
     return Workshop(id=workshop_id, join_code=join_code, title=title, goal=goal or "",
                     language=language, format=format_key, retention=retention,
-                    steps=[Step(**spec) for spec in steps], created_at=now)
+                    steps=[Step(**spec) for spec in steps], created_at=now,
+                    follow_up_of=follow_up_of, date=date)

@@ -9,7 +9,8 @@ from marshmallow import RAISE, Schema, fields, validate
 
 from ..domain import Action, Cluster, DomainError, Note, Participant, Step, Workshop
 
-from ..domain.workshop import ACTION_STATUSES, ANONYMITY_MODES, RETENTIONS, REVEAL_MODES, ROLES
+from ..domain.workshop import (ACTION_STATUSES, ANONYMITY_MODES, RETENTIONS, REVEAL_MODES,
+                               REVIEW_DECISIONS, ROLES)
 from ..domain.formats import LANGUAGES
 from ..protocol import (ACTION_TITLE_MAX, BUDGET_MAX, CLUSTER_TITLE_MAX, GOAL_MAX, ID_MAX, KEY_MAX,
                         LANE_MAX, LANES_MAX, NAME_MAX, NOTE_MAX, OWNER_MAX, PALETTE, PROGRESS_MAX,
@@ -19,9 +20,11 @@ from ..protocol import (ACTION_TITLE_MAX, BUDGET_MAX, CLUSTER_TITLE_MAX, GOAL_MA
 BACKUP_FORMAT = "cocreate.workshop"
 # 2: actions carry their progress history (statuses open, doing, done, blocked).
 # 3: tables — the workshop's tables, who sits where, table steps, each note's table.
-# Older backups still import: without history, without tables.
-BACKUP_VERSION = 3
-BACKUP_VERSIONS = (1, 2, 3)
+# 4: series — the session it follows up and its planned date; actions carried from an
+#    earlier session, the review's decision, dropped.
+# Older backups still import: without history, without tables, without a series.
+BACKUP_VERSION = 4
+BACKUP_VERSIONS = (1, 2, 3, 4)
 LIMIT = 5000
 
 
@@ -37,7 +40,8 @@ def backup(workshop):
                      "current_step": workshop.current_step, "locked": workshop.locked,
                      "retention": workshop.retention, "created_at": workshop.created_at,
                      "tables": [dict(table) for table in workshop.tables],
-                     "table_mode": workshop.table_mode},
+                     "table_mode": workshop.table_mode,
+                     "follow_up_of": workshop.follow_up_of, "date": workshop.date},
         "steps": [{"key": s.key, "title": s.title, "prompt": s.prompt,
                    "lanes": [dict(lane) for lane in s.lanes], "reveal": s.reveal,
                    "anonymity": s.anonymity, "voting": s.voting, "revealed": s.revealed,
@@ -57,11 +61,15 @@ def backup(workshop):
                   for n in shown],
         "clusters": [{"id": c.id, "step": c.step, "title": c.title}
                      for c in workshop.clusters.values()],
-        "actions": [{"id": a.id, "title": a.title, "owner_id": a.owner_id,
+        # An action carried from an earlier session may be owned by someone of that
+        # session: this one knows them by name only.
+        "actions": [{"id": a.id, "title": a.title,
+                     "owner_id": a.owner_id if a.owner_id in workshop.participants else None,
                      "owner_name": a.owner_name, "due": a.due, "status": a.status,
                      "note_ids": [i for i in a.note_ids if i in shown_ids],
                      "created_by": a.created_by, "created_at": a.created_at,
-                     "progress": [dict(entry) for entry in a.progress]}
+                     "progress": [dict(entry) for entry in a.progress],
+                     "carried": a.carried, "decision": a.decision, "dropped": a.dropped}
                     for a in workshop.actions.values() if not a.removed],
     }
 
@@ -120,6 +128,8 @@ class _Workshop(_Strict):
                          validate=validate.Length(max=TABLES_MAX))
     table_mode = fields.String(load_default=None, allow_none=True,
                                validate=validate.OneOf(("random", "choose")))
+    follow_up_of = _id(load_default=None, allow_none=True)
+    date = fields.Date(load_default=None, allow_none=True)
 
 
 class _Participant(_Strict):
@@ -174,6 +184,10 @@ class _Action(_Strict):
     created_at = _str(TIME_MAX, required=True)
     progress = fields.List(fields.Nested(_Progress), load_default=list,
                            validate=validate.Length(max=PROGRESS_ENTRIES_MAX))
+    carried = fields.Boolean(load_default=False)
+    decision = fields.String(load_default=None, allow_none=True,
+                             validate=validate.OneOf(REVIEW_DECISIONS))
+    dropped = fields.Boolean(load_default=False)
 
 
 class BackupSchema(_Strict):
@@ -204,7 +218,9 @@ def restore(data, workshop_id, join_code, now):
     """A new workshop aggregate from a loaded backup; every reference is checked.
 
     Ids of participants, notes, clusters and actions are kept (they are unique
-    per workshop), so export → import → export gives the same content.
+    per workshop), so export → import → export gives the same content. The workshop
+    stands alone: it joins no series, and actions carried from an earlier session are
+    its own now (the review's decisions kept).
     """
     spec = data["workshop"]
     steps = [Step(**{**step, "lanes": [dict(lane) for lane in step["lanes"]]})
@@ -216,7 +232,10 @@ def restore(data, workshop_id, join_code, now):
                         retention=spec["retention"],
                         created_at=spec["created_at"] or now,
                         tables=[dict(table) for table in spec["tables"]],
-                        table_mode=spec["table_mode"] if spec["tables"] else None)
+                        table_mode=spec["table_mode"] if spec["tables"] else None,
+                        # A record of where it came from: an import joins no series.
+                        follow_up_of=spec["follow_up_of"],
+                        date=spec["date"].isoformat() if spec["date"] else None)
     table_ids = {table["id"] for table in workshop.tables}
     _require(len(table_ids) == len(workshop.tables), "workshop", "Duplicate table id.")
     for person in data["participants"]:
@@ -264,7 +283,8 @@ def restore(data, workshop_id, join_code, now):
             owner_id=item["owner_id"], owner_name=item["owner_name"],
             due=item["due"].isoformat() if item["due"] else None, status=item["status"],
             note_ids=list(item["note_ids"]), created_at=item["created_at"],
-            progress=[dict(entry) for entry in item["progress"]])
+            progress=[dict(entry) for entry in item["progress"]], carried=item["carried"],
+            decision=item["decision"] if item["carried"] else None, dropped=item["dropped"])
     return workshop
 
 

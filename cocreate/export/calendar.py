@@ -10,9 +10,10 @@ STABLE_STAMP = datetime(2026, 1, 1, tzinfo=timezone.utc)
 def render_ics(plan, t, host, update_urls=None, stable=False):
     """An .ics calendar; every action with a due date becomes an all-day event on that day.
 
-    With `update_urls` (action id → its owner's update link) each event carries its link
-    and a reminder the day before, as the subscribable feed does. `stable` keeps the bytes
-    the same while the plan is, so a feed's ETag only changes with the plan.
+    With `update_urls` (action id → its owner's update link, for the actions whose link
+    the feed's holder may see) each event has a reminder the day before and carries its
+    link where given, as the subscribable feeds do. `stable` keeps the bytes the same while
+    the plan is, so a feed's ETag only changes with the plan.
     """
     calendar = Calendar()
     calendar.add("prodid", "-//cocreate//action plan//NL")
@@ -42,6 +43,7 @@ def render_ics(plan, t, host, update_urls=None, stable=False):
         if link:
             lines.append(f"{t('action_update_link')}: {link}")
             event.add("url", link)
+        if update_urls is not None:
             reminder = Alarm()
             reminder.add("action", "DISPLAY")
             reminder.add("description", action["title"])

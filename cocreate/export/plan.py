@@ -86,7 +86,8 @@ def _by_table(loose, workshop):
     return [group for group in groups if group["notes"]]
 
 
-def _action(action, workshop):
+def plan_action(action, workshop):
+    """One action as the plan shows it: owner by name, source notes, votes, history."""
     owner = None
     if action.owner_id in workshop.participants:
         owner = workshop.participants[action.owner_id].name
@@ -100,13 +101,19 @@ def _action(action, workshop):
     return {"id": action.id, "title": action.title, "owner": owner, "due": action.due,
             "status": action.status, "votes": sum(s["votes"] or 0 for s in sources),
             "progress": [dict(entry) for entry in action.progress],
-            "sources": sources}
+            "sources": sources, "carried": action.carried, "dropped": action.dropped}
+
+
+def in_plan(action):
+    """True when the plan lists the action: every live one, except one from an earlier
+    session that this session's review found done or dropped."""
+    return not action.removed and not (action.carried and action.decision in ("done", "drop"))
 
 
 def build_plan(workshop, today=None):
     """The plan as plain data, ready for any writer."""
-    actions = [_action(action, workshop) for action in workshop.actions.values()
-               if not action.removed]
+    actions = [plan_action(action, workshop) for action in workshop.actions.values()
+               if in_plan(action)]
     actions.sort(key=lambda a: (-a["votes"], a["due"] or "9999-99-99", a["title"].lower()))
     return {
         "id": workshop.id,

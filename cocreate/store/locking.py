@@ -22,11 +22,14 @@ from collections import OrderedDict
 from sqlalchemy import create_engine, event, make_url, text
 
 from .. import domain, migrate
+from .outage import Outage, unreachable
 from .persist import SAVE_SEQ, SEQ
 from .rows import load_workshop, now_iso
 from .urls import normalise_database_url
 
 CACHE_SIZE = 256
+TOGETHER_ATTEMPTS = 5  # a change over several workshops whose set keeps changing gives up
+CONNECT_TIMEOUT = 5  # seconds
 
 
 class _Stale(Exception):
@@ -68,9 +71,13 @@ class Locking:
     def __init__(self, url):
         url = normalise_database_url(url)
         self.postgres = make_url(url).get_backend_name() == "postgresql"
-        self.engine = create_engine(url, future=True, pool_pre_ping=self.postgres)
+        # A server that is away fails a request in seconds, not after the TCP timeout.
+        connect_args = {"connect_timeout": CONNECT_TIMEOUT} if self.postgres else {}
+        self.engine = create_engine(url, future=True, pool_pre_ping=self.postgres,
+                                    connect_args=connect_args)
         if self.engine.dialect.name == "sqlite":
             _sqlite_pragmas(self.engine)
+        self.outage = Outage(self.engine)
         with self.engine.begin() as conn:
             if self.postgres:  # on SQLite, BEGIN IMMEDIATE already keeps others out
                 # Two processes starting at once would both try to migrate.
@@ -84,6 +91,11 @@ class Locking:
         # rather than taking one from the pool for every command.
         self._writer_lock = threading.Lock()
         self._writer = None
+
+    def unreachable(self, error):
+        """True when `error` means the database is out of reach now, so the request may
+        be tried again later; the first of an outage is logged as one warning line."""
+        return self.outage.caught(error)
 
     def close(self):
         """Close every database connection (the store can be used again after)."""
@@ -105,6 +117,54 @@ class Locking:
             if events and publish is not None:
                 publish(workshop_id, events)
             return events, workshop.seq
+
+    def _change_together(self, members, change, publish):
+        """One change over several workshops at once: the sessions holding a shared action.
+
+        `members(conn)` names the workshops. Their locks are taken in id order, so two such
+        changes never wait on each other crosswise; if the set changed before the locks
+        were held (a follow-up made, a session deleted), it starts again with the new set.
+        `change(conn, workshops)` gets the aggregates by id and returns their events by id;
+        every workshop's new `seq` is saved in the one transaction, and each workshop's
+        events are published before the locks are released. Returns (events, seqs) by id.
+        """
+        with self._reading() as conn:
+            ids = sorted(set(members(conn)))
+        for _attempt in range(TOGETHER_ATTEMPTS):
+            if not ids:
+                raise domain.DomainError("not_found", "Not found.")
+            with contextlib.ExitStack() as held:
+                for workshop_id in ids:
+                    held.enter_context(self._workshop_lock(workshop_id))
+                conn = held.enter_context(self._serialised(*ids))
+                try:
+                    with conn.begin():
+                        found = sorted(set(members(conn)))
+                        if found != ids:
+                            ids = found
+                            continue
+                        workshops = {workshop_id: self._current(conn, workshop_id)
+                                     for workshop_id in ids}
+                        before = {workshop_id: w.seq for workshop_id, w in workshops.items()}
+                        events = change(conn, workshops)
+                        for workshop_id, changes in events.items():
+                            if changes and conn.execute(SAVE_SEQ, {
+                                    "workshop": workshop_id, "seq": workshops[workshop_id].seq,
+                                    "before": before[workshop_id],
+                                    "updated_at": now_iso()}).rowcount != 1:
+                                raise RuntimeError("a workshop changed under its lock")
+                except Exception:
+                    for workshop_id in ids:  # an aggregate may hold a change never stored
+                        self._cache.pop(workshop_id, None)
+                    raise
+                for workshop in workshops.values():
+                    self._remember(workshop)
+                if publish is not None:
+                    for workshop_id, changes in events.items():
+                        if changes:
+                            publish(workshop_id, changes)
+                return events, {workshop_id: w.seq for workshop_id, w in workshops.items()}
+        raise RuntimeError("the workshops of a change kept changing")
 
     def _try_change(self, conn, workshop_id, change, cached):
         """Run `change` in one transaction; returns (events, workshop).
@@ -135,10 +195,10 @@ class Locking:
             return events, workshop
         except domain.DomainError:
             raise
-        except Exception:
+        except Exception as error:
             # The aggregate may now hold a change that was never stored.
             self._cache.pop(workshop_id, None)
-            if cached is not None:
+            if cached is not None and not unreachable(error):
                 raise _Stale() from None  # perhaps it was out of date: load it and try again
             raise
 
@@ -183,12 +243,12 @@ class Locking:
                 yield conn
 
     @contextlib.contextmanager
-    def _serialised(self, workshop_id):
-        """A connection for changing a workshop; begin its transaction with `conn.begin()`.
+    def _serialised(self, *workshop_ids):
+        """A connection for changing workshops; begin its transaction with `conn.begin()`.
 
-        On PostgreSQL it holds the workshop's advisory lock until the caller is
-        done, so one change of the workshop runs at a time in all processes, from
-        before its transaction until its events are published: the message queue
+        On PostgreSQL it holds each workshop's advisory lock (taken in id order) until
+        the caller is done, so one change of a workshop runs at a time in all processes,
+        from before its transaction until its events are published: the message queue
         carries them in `seq` order. (A row lock alone would be released
         at commit, before publishing.)
         """
@@ -203,8 +263,9 @@ class Locking:
                         self._writer.rollback()
             return
         with self.engine.connect() as conn:
-            key = {"key": _lock_key(workshop_id)}
-            conn.execute(text("SELECT pg_advisory_lock(:key)"), key)
+            keys = [{"key": _lock_key(workshop_id)} for workshop_id in sorted(workshop_ids)]
+            for key in keys:
+                conn.execute(text("SELECT pg_advisory_lock(:key)"), key)
             conn.commit()  # a session-level lock outlives the transaction
             try:
                 yield conn
@@ -212,7 +273,8 @@ class Locking:
                 try:
                     if conn.in_transaction():
                         conn.rollback()
-                    conn.execute(text("SELECT pg_advisory_unlock(:key)"), key)
+                    for key in reversed(keys):
+                        conn.execute(text("SELECT pg_advisory_unlock(:key)"), key)
                     conn.commit()
                 except Exception:
                     conn.invalidate()  # closing the session releases the lock

@@ -27,6 +27,7 @@ def load_workshop(conn, workshop_id):
         locked=row.locked, seq=row.seq, created_at=row.created_at, timer=row.timer,
         retention=row.retention, calendar_link=row.calendar_link,
         tables=list(row.tables or []), table_mode=row.table_mode, focus=row.focus,
+        follow_up_of=row.follow_up_of, date=row.session_date,
         steps=[domain.Step(**{k: v for k, v in spec.items() if k in STEP_FIELDS})
                for spec in row.steps])
     for person in conn.execute(select(participants).where(
@@ -57,7 +58,8 @@ def load_workshop(conn, workshop_id):
             owner_id=action.owner_id, owner_name=action.owner_name, due=action.due,
             status=action.status, note_ids=list(action.note_ids),
             created_at=action.created_at, removed=action.removed,
-            progress=list(action.progress or []), link=action.link)
+            progress=list(action.progress or []), link=action.link, origin=action.origin,
+            carried=action.carried, decision=action.decision, dropped=action.dropped)
     return workshop
 
 
@@ -68,7 +70,8 @@ def insert_workshop(conn, workshop, now):
         language=workshop.language, format=workshop.format, steps=steps_record(workshop),
         current_step=workshop.current_step, locked=workshop.locked, seq=workshop.seq,
         timer=None, created_at=workshop.created_at, updated_at=now,
-        retention=workshop.retention))
+        retention=workshop.retention, follow_up_of=workshop.follow_up_of,
+        session_date=workshop.date))
     for position, person in enumerate(workshop.participants.values()):
         # Imported people have no token anyone knows: they are names, not logins.
         conn.execute(insert(participants).values(
@@ -86,8 +89,13 @@ def insert_workshop(conn, workshop, now):
     for (voter, note_id), count in workshop.votes.items():
         conn.execute(insert(votes).values(workshop_id=workshop.id, participant_id=voter,
                                           note_id=note_id, count=count))
-    for position, action in enumerate(workshop.actions.values()):
-        conn.execute(insert(actions).values(workshop_id=workshop.id, id=action.id,
+    insert_actions(conn, workshop.id, workshop.actions.values(), first=0)
+
+
+def insert_actions(conn, workshop_id, actions_in_order, first):
+    """Store whole actions of a workshop, numbered in order from position `first`."""
+    for position, action in enumerate(actions_in_order, start=first):
+        conn.execute(insert(actions).values(workshop_id=workshop_id, id=action.id,
                                             position=position, created_by=action.created_by,
                                             created_at=action.created_at, **action_row(action)))
 
@@ -110,4 +118,5 @@ def action_row(action):
     return {"title": action.title, "owner_id": action.owner_id, "owner_name": action.owner_name,
             "due": action.due, "status": action.status, "note_ids": list(action.note_ids),
             "removed": action.removed, "progress": [dict(entry) for entry in action.progress],
-            "link": action.link}
+            "link": action.link, "origin": action.origin, "carried": action.carried,
+            "decision": action.decision, "dropped": action.dropped}

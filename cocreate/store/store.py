@@ -1,7 +1,8 @@
 """The store's face: what the server asks of the database, one method a question or a change.
 
 How a change runs alone and in order is in `locking`, how each event is stored in
-`persist`, how long workshops are kept in `retention`.
+`persist`, how long workshops are kept in `retention`, follow-ups and shared actions in
+`series`.
 """
 
 import copy
@@ -13,18 +14,19 @@ from .. import domain
 from .locking import Locking
 from .persist import PERSIST
 from .retention import Retention
+from .series import Series, Shared, refuse_if_shared
 from .rows import insert_workshop, now_iso, steps_record
 from .tables import applied, participants, workshops
 from .tokens import hash_token, new_id, new_join_code, new_token, normalise_join_code
 
 
-class Store(Retention, Locking):
+class Store(Series, Retention, Locking):
     """Workshops, participants and notes in a SQL database."""
 
     # -- creating and joining -------------------------------------------------
 
     def create_workshop(self, title, goal, language, format_key, facilitator_name,
-                        retention=domain.workshop.DEFAULT_RETENTION):
+                        retention=domain.workshop.DEFAULT_RETENTION, date=None):
         """A new workshop with its facilitator; returns (workshop, facilitator token)."""
         fmt = domain.load_format(format_key)
         now = now_iso()
@@ -32,7 +34,7 @@ class Store(Retention, Locking):
             code = new_join_code()
             workshop = domain.new_workshop(new_id(), code, title, goal, language, format_key,
                                            domain.steps_in_language(fmt, language), now,
-                                           retention)
+                                           retention, date=date)
             try:
                 with self.engine.begin() as conn:
                     conn.execute(insert(workshops).values(
@@ -40,7 +42,7 @@ class Store(Retention, Locking):
                         language=language, format=format_key,
                         steps=steps_record(workshop),
                         current_step=0, locked=False, seq=0, created_at=now, updated_at=now,
-                        retention=retention))
+                        retention=retention, session_date=date))
                 break
             except IntegrityError:
                 continue
@@ -116,11 +118,12 @@ class Store(Retention, Locking):
                 workshops.c.join_code == normalise_join_code(code))).first()
 
     def summary(self, workshop_id):
-        """(id, title, join_code, language) of a workshop, or None."""
+        """(id, title, join_code, language, series_id, format) of a workshop, or None."""
         with self._reading() as conn:
             return conn.execute(select(
                 workshops.c.id, workshops.c.title, workshops.c.join_code,
-                workshops.c.language).where(workshops.c.id == workshop_id)).first()
+                workshops.c.language, workshops.c.series_id, workshops.c.format)
+                .where(workshops.c.id == workshop_id)).first()
 
     def workshop(self, workshop_id):
         """The current aggregate of a workshop (for exports); do not change it."""
@@ -145,17 +148,6 @@ class Store(Retention, Locking):
                 deliver(view)
             return view
 
-    def report_progress(self, workshop_id, action_id, status, text, publish=None):
-        """An owner's update through their link; returns the action as the board sees it."""
-        def change(conn, workshop):
-            events = domain.report_progress(workshop, action_id, status, text, now_iso())
-            for change_event in events:
-                PERSIST[change_event.type](conn, workshop, change_event)
-            return events
-
-        events, _seq = self._change(workshop_id, change, publish)
-        return events[-1].data
-
     def drag(self, workshop_id, person_id, note_id, check=True):
         """`Drag(hidden, by)` for `person_id` dragging a note; with `check`, a `DomainError`
         when they may not move it now.
@@ -177,8 +169,12 @@ class Store(Retention, Locking):
     # -- changing ---------------------------------------------------------------
 
     def execute(self, workshop_id, actor_id, name, payload, publish=None):
-        """Apply command `name`; returns (events, seq). Raises `DomainError` when refused."""
+        """Apply command `name`; returns (events, seq). Raises `DomainError` when refused.
+
+        A command on an action other sessions of a series hold too runs over all of them.
+        """
         def change(conn, workshop):
+            refuse_if_shared(workshop, name, payload)
             events = domain.apply(workshop, actor_id, name, payload, now_iso())
             for change_event in events:
                 PERSIST[change_event.type](conn, workshop, change_event)
@@ -188,4 +184,7 @@ class Store(Retention, Locking):
                                                         seq=change_event.seq))
             return events
 
-        return self._change(workshop_id, change, publish)
+        try:
+            return self._change(workshop_id, change, publish)
+        except Shared as shared:
+            return self._change_shared(workshop_id, actor_id, name, payload, shared, publish)

@@ -2,7 +2,8 @@
 actions and applied commands. Alembic's migrations (cocreate/migrations) follow them."""
 
 from sqlalchemy import false as sa_false
-from sqlalchemy import JSON, Boolean, Column, Float, ForeignKey, Integer, MetaData, String, Table
+from sqlalchemy import (JSON, Boolean, Column, Float, ForeignKey, Index, Integer, MetaData, String,
+                        Table)
 
 from .. import protocol as p
 
@@ -32,6 +33,10 @@ workshops = Table(
     Column("tables", JSON, nullable=False, default=list, server_default="[]"),
     Column("table_mode", String(8)),
     Column("focus", String(p.ID_MAX)),
+    # A series: the sessions that share its key (the first session's id) follow each other.
+    Column("series_id", String(p.ID_MAX), index=True),
+    Column("follow_up_of", String(p.ID_MAX)),
+    Column("session_date", String(10)),
 )
 
 participants = Table(
@@ -107,7 +112,14 @@ actions = Table(
     Column("removed", Boolean, nullable=False, default=False),
     Column("progress", JSON, nullable=False, default=list, server_default="[]"),
     Column("link", Integer, nullable=False, default=1, server_default="1"),
+    # Shared across a series: every session holding the action has a row with the same
+    # `origin` (the session its links are made with) and id (`domain.series`).
+    Column("origin", String(p.ID_MAX)),
+    Column("carried", Boolean, nullable=False, default=False, server_default=sa_false()),
+    Column("decision", String(8)),
+    Column("dropped", Boolean, nullable=False, default=False, server_default=sa_false()),
 )
+Index("ix_actions_origin", actions.c.origin, actions.c.id)
 
 applied = Table(
     "applied_commands", metadata,

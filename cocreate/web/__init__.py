@@ -5,11 +5,13 @@
 - downloads.py   the plan page and its downloads
 - api.py         the JSON API
 - follow.py      after the workshop: an owner's update page, the calendar feed
+- series.py      a series of sessions: planning a follow-up, the series page
 - errors.py      error answers, security headers, the same-origin check
 - rate_limits.py join-code guessing and creating workshops
 """
 
-from . import api, downloads, errors, follow, pages  # noqa: F401  (each adds its views to `bp`)
+# Each module adds its views to `bp`.
+from . import api, downloads, errors, follow, pages, series  # noqa: F401
 from .blueprint import bp
 
 __all__ = ["bp"]

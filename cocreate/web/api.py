@@ -8,13 +8,15 @@ from marshmallow import ValidationError
 from .. import export, protocol
 from ..access import set_token_cookie, store
 from ..broadcast import close_workshop, publish
-from ..domain import FACILITATOR, available_formats
+from ..domain import DEFAULT_FORMAT, FACILITATOR, LANGUAGES, available_formats
 from ..i18n import translate
 from ..protocol import JOIN_CODE_MAX
 from ..schemas import participant_create, workshop_create
 from .blueprint import base_url, bp, current_member
 from .errors import ApiError
 from .rate_limits import limit_creating, limit_guessing
+
+DEFAULT_LANGUAGE = LANGUAGES[0]
 
 
 def json_body(schema):
@@ -37,28 +39,53 @@ def json_body(schema):
     return decorate
 
 
-def _urls(workshop_id):
+def _urls(workshop):
     base = base_url()
-    return {"facilitate": base + url_for("web.facilitate", workshop_id=workshop_id),
-            "join": base + url_for("web.board", workshop_id=workshop_id),
-            "present": base + url_for("web.present", workshop_id=workshop_id)}
+    urls = {"facilitate": base + url_for("web.facilitate", workshop_id=workshop.id),
+            "join": base + url_for("web.board", workshop_id=workshop.id),
+            "present": base + url_for("web.present", workshop_id=workshop.id)}
+    if workshop.follow_up_of:
+        urls["series"] = base + url_for("web.series_page", workshop_id=workshop.id)
+    return urls
 
 
 def create_workshop(body):
-    """Create a workshop from a validated body; returns (workshop, facilitator token)."""
-    name = translate(body["language"], "facilitator")
-    return store().create_workshop(body["title"], body["goal"], body["language"],
-                                   body["format"], name, body["retention"])
+    """Create a workshop from a validated body; returns (workshop, facilitator token).
+
+    With `follow_up_of` it is the next session of that workshop's series: the caller has
+    made sure the request holds that workshop's facilitator token.
+    """
+    if body.get("follow_up_of"):
+        language = body["language"] or store().summary(body["follow_up_of"]).language
+        return store().create_follow_up(
+            body["follow_up_of"], body["title"], body["goal"], body["language"], body["format"],
+            translate(language, "facilitator"), body["retention"], body["date"],
+            publish=publish)
+    language = body["language"] or DEFAULT_LANGUAGE
+    return store().create_workshop(body["title"], body["goal"], language,
+                                   body["format"] or DEFAULT_FORMAT,
+                                   translate(language, "facilitator"), body["retention"],
+                                   date=body["date"])
+
+
+def require_facilitator_of_earlier(body):
+    """For a follow-up: 404 without the earlier workshop, 401/403 without its facilitator."""
+    if body.get("follow_up_of"):
+        if store().summary(body["follow_up_of"]) is None:
+            raise ApiError(404, "not_found", "The workshop to follow up was not found.")
+        _require_facilitator(body["follow_up_of"])
 
 
 @bp.post("/api/workshops")
 @limit_creating
 @json_body(workshop_create)
 def api_create(body):
-    """Create a workshop; the answer carries the facilitator token once."""
+    """Create a workshop, or the next session of a series; the answer carries the facilitator
+    token once."""
+    require_facilitator_of_earlier(body)
     workshop, token = create_workshop(body)
     response = jsonify({"id": workshop.id, "join_code": workshop.join_code,
-                        "facilitator_token": token, "urls": _urls(workshop.id)})
+                        "facilitator_token": token, "urls": _urls(workshop)})
     return set_token_cookie(response, workshop.id, token), 201
 
 
@@ -73,7 +100,7 @@ def api_import(body):
     workshop, token = store().import_workshop(
         lambda workshop_id, code, now: export.restore(body, workshop_id, code, now), name)
     response = jsonify({"id": workshop.id, "join_code": workshop.join_code,
-                        "facilitator_token": token, "urls": _urls(workshop.id)})
+                        "facilitator_token": token, "urls": _urls(workshop)})
     return set_token_cookie(response, workshop.id, token), 201
 
 

@@ -8,12 +8,18 @@ from flask import Response, jsonify, redirect, request, url_for
 
 from .. import export
 from ..access import store
-from ..domain import FACILITATOR
+from ..domain import FACILITATOR, available_formats, load_format
 from ..i18n import choose_language, long_date, translate
+from ..protocol import TITLE_MAX
 from .blueprint import bp, current_member, render_page, workshop_or_404
 from .errors import ApiError
 
 SLUG_MAX = 40  # the title's part of a download's file name
+
+
+def formats(language):
+    """(key, title) of every shipped format, in `language`, for a form's choice."""
+    return [(key, load_format(key)["title"][language]) for key in available_formats()]
 
 
 def _plan_for_member(workshop_id):
@@ -48,12 +54,23 @@ def plan_page(workshop_id):
     summary = workshop_or_404(workshop_id)
     if current_member(workshop_id) is None:
         return redirect(url_for("web.join_page", code=summary.join_code))
+    return render_plan(workshop_id)
+
+
+def render_plan(workshop_id, follow_up=None, errors=None, status=200):
+    """The plan page; the facilitator's has "Terugkomdag plannen" (`follow_up`: its form as
+    sent, with `errors`)."""
+    summary = workshop_or_404(workshop_id)
     workshop, plan, t, fmt = _plan_for_member(workshop_id)
     facilitating = current_member(workshop_id).role == FACILITATOR
     board = "web.facilitate" if facilitating else "web.board"
-    return render_page("plan.html", workshop_language=summary.language, workshop=summary,
-                       plan=plan, format_date=fmt, title=summary.title,
-                       facilitating=facilitating, board_url=url_for(board, workshop_id=workshop_id))
+    title = t("follow_up_title", title=summary.title[:TITLE_MAX - len(t("follow_up_title",
+                                                                        title=""))])
+    return render_page("plan.html", status=status, workshop_language=summary.language,
+                       workshop=summary, plan=plan, format_date=fmt, title=summary.title,
+                       facilitating=facilitating, board_url=url_for(board, workshop_id=workshop_id),
+                       follow_up=follow_up or {"title": title, "format": summary.format},
+                       errors=errors or {}, formats=formats(choose_language(summary.language)))
 
 
 @bp.get("/w/<workshop_id>/plan.md")

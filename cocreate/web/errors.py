@@ -4,10 +4,13 @@ response, and the same-origin check on every change."""
 from urllib.parse import urlsplit
 
 from flask import jsonify, request
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
 from .. import protocol
+from ..access import store
 from ..domain import DomainError
+from ..store import RETRY_AFTER, UNAVAILABLE
 from .blueprint import bp, render_page
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -56,6 +59,25 @@ def _http_error(err):
     code = {400: "invalid", 401: "unauthorized", 403: "forbidden", 404: "not_found",
             405: "method_not_allowed", 413: "payload_too_large", 429: "rate_limited",
             }.get(err.code, "internal" if err.code >= 500 else "invalid")
-    if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":
+    if _wants_json():
         return jsonify(protocol.error_body(code, err.description or err.name)), err.code
     return render_page("error.html", status=err.code, error_code=code)
+
+
+@bp.app_errorhandler(SQLAlchemyError)
+def _database_error(err):
+    """503 while the database is out of reach (one warning in the log, no traceback)."""
+    if not store().unreachable(err):
+        raise err  # a bug: Flask logs it and answers 500
+    if _wants_json():
+        response = jsonify(protocol.error_body("unavailable", UNAVAILABLE,
+                                               retry_after=RETRY_AFTER))
+        response.status_code = 503
+    else:
+        response = render_page("error.html", status=503, error_code="unavailable")
+    response.headers["Retry-After"] = str(RETRY_AFTER)
+    return response
+
+
+def _wants_json():
+    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"

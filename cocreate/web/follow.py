@@ -4,7 +4,8 @@
 progress note; `POST` to the same address takes the form (a page again, without
 JavaScript) or JSON `{status?, text?}` (→ 200 with the action). A wrong or revoked key is a
 404. `GET /w/<workshop>/calendar/<key>.ics` is the plan's calendar to subscribe to, with a
-reminder the day before each due date and each action's update link.
+reminder the day before each due date and each action's update link; a participant's own
+feed (`/w/<workshop>/calendar/<participant>/<key>.ics`) has only their own actions' links.
 """
 
 import functools
@@ -20,6 +21,7 @@ from ..domain import FACILITATOR, DomainError
 from ..domain.workshop import ACTION_STATUSES
 from ..extensions import limiter
 from ..i18n import choose_language, long_date, translate
+from ..protocol import ID_MAX
 from ..schemas import action_progress
 from .blueprint import base_url, bp, current_member, render_page
 from .errors import ApiError
@@ -39,13 +41,16 @@ def _key():
 
 
 def _linked_action(workshop_id, action_id, key):
-    """(workshop, action) behind an update link; 404 for a wrong, revoked or removed one."""
-    if store().summary(workshop_id) is None:
+    """(workshop, action) behind an update link; 404 for a wrong, revoked or removed one.
+
+    The link's workshop may be gone while later sessions of its series still hold the
+    action: the link then opens it there.
+    """
+    found = store().linked_action(workshop_id, action_id[:ID_MAX])
+    if found is None:
         abort(404)
-    workshop = store().workshop(workshop_id)
-    action = workshop.actions.get(action_id)
-    if (action is None or action.removed
-            or not links.matches(links.action_key(_key(), workshop_id, action), key)):
+    workshop, action = found
+    if action.removed or not links.matches(links.action_key(_key(), workshop_id, action), key):
         abort(404)
     return workshop, action
 
@@ -56,8 +61,7 @@ def _wants_json():
 
 def _update_page(workshop, action, status=200, errors=None, saved=False, text=""):
     language = choose_language(workshop.language)
-    plan = export.build_plan(workshop)
-    shown = next(item for item in plan["actions"] if item["id"] == action.id)
+    shown = export.plan_action(action, workshop)
     return render_page("action_update.html", status=status, workshop_language=workshop.language,
                        workshop=workshop, action=shown, history=list(reversed(action.progress)),
                        statuses=ACTION_STATUSES, current=action.status, errors=errors or {},
@@ -108,16 +112,30 @@ def action_update(workshop_id, action_id, key):
 @bp.get("/w/<workshop_id>/calendar/<key>.ics")
 @limit_links
 def calendar_feed(workshop_id, key):
-    """The plan's calendar to subscribe to: answers `If-None-Match` with 304 when unchanged."""
+    """The plan's calendar to subscribe to, with every owner's update link (facilitators)."""
+    return _calendar(workshop_id, key, None)
+
+
+@bp.get("/w/<workshop_id>/calendar/<holder>/<key>.ics")
+@limit_links
+def own_calendar_feed(workshop_id, holder, key):
+    """A participant's calendar of the plan: the same events, their own update links only."""
+    return _calendar(workshop_id, key, holder)
+
+
+def _calendar(workshop_id, key, holder):
+    """A feed that answers `If-None-Match` with 304 while it is unchanged."""
     if store().summary(workshop_id) is None:
         abort(404)
     workshop = store().workshop(workshop_id)
-    if not links.matches(links.calendar_key(_key(), workshop), key):
+    if ((holder is not None and holder not in workshop.participants)
+            or not links.matches(links.calendar_key(_key(), workshop, holder), key)):
         abort(404)
     language = choose_language(workshop.language)
     base = base_url()
-    update_urls = {action.id: base + links.update_path(_key(), workshop.id, action)
-                   for action in workshop.actions.values()}
+    update_urls = {action.id: base + links.update_path(_key(), workshop, action)
+                   for action in workshop.actions.values()
+                   if holder is None or action.owner_id == holder}
     body = export.render_ics(export.build_plan(workshop), functools.partial(translate, language),
                              request.host.split(":")[0], update_urls=update_urls, stable=True)
     etag = hashlib.sha256(body).hexdigest()[:32]
@@ -139,7 +157,7 @@ def owner_links(workshop_id):
         raise ApiError(403, "forbidden", "Only the facilitator may do this.")
     workshop = store().workshop(workshop_id)
     base = base_url()
-    update_urls = {action.id: base + links.update_path(_key(), workshop.id, action)
+    update_urls = {action.id: base + links.update_path(_key(), workshop, action)
                    for action in workshop.actions.values()}
     t = functools.partial(translate, choose_language(workshop.language))
     body = export.render_links_csv(export.build_plan(workshop), t, update_urls)

@@ -1,19 +1,21 @@
-"""Pages: the landing page, joining with a code and a name, the boards, the join QR code."""
+"""Pages: the landing page, joining with a code and a name, the boards, the join QR code,
+and the strings of a script the board loads late."""
 
 import io
 
 import segno
-from flask import Response, abort, redirect, request, url_for
+from flask import Response, abort, jsonify, redirect, request, url_for
 from marshmallow import ValidationError
 
 from ..access import set_token_cookie, store
 from ..broadcast import publish
-from ..domain import FACILITATOR, available_formats, load_format
-from ..i18n import choose_language
+from ..domain import FACILITATOR, LANGUAGES, available_formats, load_format, table_names
+from ..i18n import choose_language, later_catalogue
 from ..protocol import JOIN_CODE_MAX, NAME_MAX
 from ..schemas import join_code as join_code_schema
 from ..schemas import participant_create, workshop_create
 from .api import create_workshop
+from .downloads import formats
 from .blueprint import base_url, bp, current_member, render_page, room, workshop_or_404
 from .rate_limits import limit_creating, limit_guessing
 
@@ -23,14 +25,10 @@ def _without_token(response_url, workshop_id, token):
     return set_token_cookie(redirect(response_url), workshop_id, token)
 
 
-def _formats(language):
-    return [(key, load_format(key)["title"][language]) for key in available_formats()]
-
-
 @bp.get("/")
 def landing():
     """Create a workshop or join one with a code."""
-    return render_page("landing.html", form={}, errors={}, formats=_formats(choose_language()))
+    return render_page("landing.html", form={}, errors={}, formats=formats(choose_language()))
 
 
 @bp.post("/")
@@ -43,7 +41,7 @@ def create_from_form():
         body = workshop_create.load(form)
     except ValidationError as err:
         return render_page("landing.html", status=400, form=form, errors=err.messages,
-                           formats=_formats(choose_language()))
+                           formats=formats(choose_language()))
     workshop, token = create_workshop(body)
     return set_token_cookie(redirect(url_for("web.facilitate", workshop_id=workshop.id)),
                             workshop.id, token)
@@ -105,6 +103,13 @@ def join_submit(code):
                             found.id, token)
 
 
+def _proposed_table_names(summary):
+    """The table names the workshop's format proposes, in the workshop's language."""
+    if summary.format not in available_formats():
+        return []
+    return table_names(load_format(summary.format), summary.language)
+
+
 def _board_page(workshop_id, view, need_facilitator=False):
     summary = workshop_or_404(workshop_id)
     member = current_member(workshop_id)
@@ -122,7 +127,8 @@ def _board_page(workshop_id, view, need_facilitator=False):
     return render_page(f"{view}.html", workshop_language=summary.language, workshop=summary,
                        view=view, join_url=where.base + url_for("web.join_page",
                                                                 code=summary.join_code),
-                       room_reachable=where.reachable, title=summary.title)
+                       room_reachable=where.reachable, title=summary.title,
+                       table_names=_proposed_table_names(summary) if need_facilitator else [])
 
 
 @bp.get("/w/<workshop_id>")
@@ -153,3 +159,13 @@ def join_qr(workshop_id):
                                      light="#ffffff", xmldecl=False, svgns=True, omitsize=True)
     return Response(svg.getvalue(), mimetype="image/svg+xml",
                     headers={"Cache-Control": "private, max-age=3600"})
+
+
+@bp.get("/texts/<language>/later.json")
+def later_texts(language):
+    """The strings of the scripts a board loads at first use or only when needed."""
+    if language not in LANGUAGES:
+        abort(404)
+    response = jsonify(later_catalogue(language))
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return response

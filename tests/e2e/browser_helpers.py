@@ -1,5 +1,7 @@
 """Helpers the browser tests share: identities, pages and bound elements."""
 
+from pathlib import Path
+
 from playwright.sync_api import expect
 
 
@@ -32,3 +34,19 @@ def signed_in(contexts, workshop, who="facilitator", width=1280, height=900):
 def open_board(contexts, workshop, who, step_title=None):
     """`who`'s board of a `support.Workshop`, open and connected in a context of its own."""
     return open_page(signed_in(contexts, workshop, who), workshop.url(), step_title)
+
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+RULES = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def axe_violations(page):
+    """What axe-core finds against WCAG 2.2 AA on the page as it is, once running animations
+    (a new note fading in) have ended: a note half-faded in is not a contrast error."""
+    page.add_script_tag(path=str(AXE))
+    return page.evaluate(
+        """async (rules) => {
+             await Promise.all(document.getAnimations().map((a) => a.finished.catch(() => null)));
+             return (await axe.run(document, {runOnly: rules})).violations
+               .map(v => `${v.id}: ${v.nodes.map(n => n.target.join(' ')).join(', ')}`);
+           }""", RULES)

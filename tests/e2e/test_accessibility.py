@@ -2,12 +2,11 @@
 the canvas included."""
 
 import uuid
-from pathlib import Path
 
 import pytest
 
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
-RULES = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+from browser_helpers import axe_violations
+
 VIEWPORTS = [(1280, 900), (390, 844)]
 
 pytestmark = pytest.mark.e2e
@@ -69,11 +68,7 @@ def test_every_page_has_no_axe_violations(server, contexts, busy_workshop, width
             page.wait_for_selector(".note")
         # Folded panels (step and workshop settings, deleting) are checked unfolded too.
         page.evaluate("document.querySelectorAll('details').forEach((d) => { d.open = true; })")
-        page.add_script_tag(path=str(AXE))
-        violations = page.evaluate(
-            """async (rules) => (await axe.run(document, {runOnly: rules})).violations
-                 .map(v => `${v.id}: ${v.nodes.map(n => n.target.join(' ')).join(', ')}`)""",
-            RULES)
+        violations = axe_violations(page)
         if violations:
             found[name] = violations
         assert context.page_errors == []

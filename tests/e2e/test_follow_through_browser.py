@@ -6,13 +6,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from browser_helpers import open_page, signed_in
+from browser_helpers import axe_violations, open_page, signed_in
 from support import Workshop, new_id, ok
 
 pytestmark = pytest.mark.e2e
 
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
-RULES = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
 @pytest.fixture
@@ -60,9 +58,5 @@ def test_the_update_page_has_no_axe_violations(owned, contexts):
         context = contexts(width, height, bypass_csp=True)
         page = context.new_page()
         page.goto(owned.link)
-        page.add_script_tag(path=str(AXE))
-        violations = page.evaluate(
-            """async (rules) => (await axe.run(document, {runOnly: rules})).violations
-                 .map(v => `${v.id}: ${v.nodes.map(n => n.target.join(' ')).join(', ')}`)""",
-            RULES)
+        violations = axe_violations(page)
         assert violations == []

@@ -4,6 +4,9 @@ The budget was 120 KB before the canvas; the canvas (its layout, others' drags s
 the move menu and its styles) costs about 9 KB more on every participant's page. What a
 person does with a note after writing it (dragging, arrow keys, the move menu, editing)
 loads at its first use, so those requests and bytes are not part of the page.
+
+A workshop at tables loads the tables' code (tables.js, with its styles) as well: one request
+and about 11 KB more, on those workshops only; a page without tables carries none of it.
 """
 
 from urllib.parse import urlsplit
@@ -14,16 +17,20 @@ pytestmark = pytest.mark.e2e
 
 BUDGET_BYTES = 130 * 1024
 BUDGET_REQUESTS = 12
+TABLES_BYTES = 12 * 1024  # tables.js and its styles, on a workshop with tables only
 
 
-@pytest.mark.parametrize("view, layout", [("", "grid"), ("", "canvas"), ("/present", "canvas"),
-                                          ("/facilitate", "grid")])
+@pytest.mark.parametrize("view, layout", [("", "grid"), ("", "canvas"), ("", "tables"),
+                                          ("/present", "canvas"), ("/facilitate", "grid")])
 def test_board_pages_stay_within_the_weight_budget(server, clients, contexts, view, layout):
     created = server.create_workshop("Licht")
-    if layout == "canvas":
-        facilitator = clients(server.url, created["id"], created["facilitator_token"])
-        assert facilitator.call("step:edit", {"index": 0, "layout": "canvas"})["ok"]
     token = created["facilitator_token"] if view else server.join(created["id"], "Sanne")["token"]
+    facilitator = clients(server.url, created["id"], created["facilitator_token"])
+    if layout == "canvas":
+        assert facilitator.call("step:edit", {"index": 0, "layout": "canvas"})["ok"]
+    if layout == "tables":
+        assert facilitator.call("tables:set", {"count": 2, "mode": "random"})["ok"]
+        assert facilitator.call("step:edit", {"index": 0, "tables": True})["ok"]
     context = contexts()
     context.add_cookies([{"name": f"cc_{created['id']}", "value": token, "url": server.url}])
     page = context.new_page()
@@ -37,11 +44,18 @@ def test_board_pages_stay_within_the_weight_budget(server, clients, contexts, vi
     page.on("response", record)
     page.goto(f"{server.url}/w/{created['id']}{view}")
     page.wait_for_selector('[data-bind="connection"][data-state="online"]', state="attached")
+    if layout == "tables":
+        page.wait_for_selector(".table-banner", state="attached")
     page.wait_for_load_state("networkidle")
     origins = {urlsplit(url).netloc for url, _size in loaded}
     assert origins == {urlsplit(server.url).netloc}
     total = sum(size for _url, size in loaded)
-    if view == "":
+    if layout == "tables":
+        assert any(url.endswith("/tables.js") for url, _size in loaded)
+        assert len(loaded) <= BUDGET_REQUESTS + 1, loaded
+        assert total <= BUDGET_BYTES + TABLES_BYTES, (total, loaded)
+    elif view == "":
+        assert not any(url.endswith("/tables.js") for url, _size in loaded)
         assert len(loaded) <= BUDGET_REQUESTS, loaded
         assert total <= BUDGET_BYTES, (total, loaded)
     else:

@@ -14,7 +14,7 @@ from support import Workshop, new_id
 
 FACILITATOR_ONLY = {p.STEP_GO, p.STEP_EDIT, p.NOTES_REVEAL, p.TIMER_START, p.TIMER_STOP,
                     p.NOTE_GROUP, p.NOTE_UNGROUP, p.VOTING_OPEN, p.VOTING_CLOSE,
-                    p.WORKSHOP_EDIT, p.WORKSHOP_LOCK, p.ACTION_RELINK,
+                    p.WORKSHOP_EDIT, p.WORKSHOP_LOCK, p.ACTION_RELINK, p.ACTION_REVIEW,
                     p.CALENDAR_RELINK, p.TABLES_SET_COMMAND, p.TABLE_ASSIGN, p.TABLES_CLEAR,
                     p.PROJECTOR_FOCUS}
 FORGED = "x" * 43
@@ -61,6 +61,7 @@ class Scene(Workshop):
             p.ACTION_EDIT: {"id": self.action, "status": "done"},
             p.ACTION_REMOVE: {"id": self.action},
             p.ACTION_RELINK: {"id": self.action},
+            p.ACTION_REVIEW: {"id": self.action, "decision": "keep"},
             p.CALENDAR_RELINK: {},
             p.TABLES_SET_COMMAND: {"count": 2, "mode": "choose"},
             p.TABLE_CHOOSE: {"table": "t1"},
@@ -88,7 +89,10 @@ def test_the_facilitator_may_run_every_command(server, clients, command):
     scene = Scene(server, clients)
     if command == p.VOTE_RETRACT:
         assert scene.facilitator.call(p.VOTE_CAST, {"note_id": scene.vote_note})["ok"]
-    ack = scene.facilitator.call(command, scene.payload(command))
+    facilitator = scene.facilitator
+    if command == p.ACTION_REVIEW:  # reviewed where it was carried: at the next session
+        facilitator = scene.follow_up().connect()
+    ack = facilitator.call(command, scene.payload(command))
     assert ack["ok"], ack
 
 
@@ -167,6 +171,10 @@ HTTP = [
     ("GET", "/w/{id}/export.json", (200, 200, 401, 401, 401)),
     ("POST", "/api/workshops/{id}/facilitators", (201, 403, 401, 401, 401)),
     ("DELETE", "/api/workshops/{id}", (204, 403, 401, 401, 401)),
+    # A token for this workshop, or a browser that has none yet (to the join page).
+    ("GET", "/w/{id}/series", (200, 200, 401, 302, 401)),
+    # The facilitator's form, sent empty: the plan page again with what is missing.
+    ("POST", "/w/{id}/follow-up", (400, 403, 403, 403, 403)),
 ]
 CALLERS = ("facilitator", "participant", "stranger", "none", "forged")
 

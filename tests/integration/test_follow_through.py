@@ -31,6 +31,12 @@ def actions_seen_by(workshop, who):
     return snapshot, {action["id"]: action for action in snapshot["actions"]}
 
 
+def feed_of(workshop, who):
+    """The calendar feed `who` subscribes to, its folded lines unfolded."""
+    feed = requests.get(actions_seen_by(workshop, who)[0]["calendar_url"], timeout=10)
+    return feed.text.replace("\r\n ", "")
+
+
 def link_of(workshop, action_id):
     return actions_seen_by(workshop, "facilitator")[1][action_id]["update_url"]
 
@@ -44,7 +50,9 @@ def test_update_links_reach_the_facilitator_and_the_owner_only(room):
     assert "update_url" not in mine[room.other]
     bram, theirs = actions_seen_by(room, "Bram")
     assert all("update_url" not in action for action in theirs.values())
-    assert bram["calendar_url"] == anouk["calendar_url"] == snapshot["calendar_url"]
+    # Each participant has a feed of their own; the facilitators share one.
+    assert len({bram["calendar_url"], anouk["calendar_url"], snapshot["calendar_url"]}) == 3
+    assert actions_seen_by(room, "facilitator")[0]["calendar_url"] == snapshot["calendar_url"]
     # No link ever travels in an event.
     ok(room.facilitator.call(p.ACTION_EDIT, {"id": room.other, "status": "doing"}))
     assert "update_url" not in str(room.facilitator.events)
@@ -106,7 +114,11 @@ def test_the_calendar_feed_reminds_a_day_before_and_answers_conditional_requests
     assert feed.status_code == 200 and feed.headers["Content-Type"].startswith("text/calendar")
     text = feed.text.replace("\r\n ", "")
     assert text.count("BEGIN:VEVENT") == 2 and text.count("TRIGGER:-P1D") == 2
-    assert link_of(room, room.mine) in text  # the owner's link, for whoever plans their day
+    assert "/a/" not in text  # Bram owns nothing: his feed carries no one's update link
+    assert link_of(room, room.mine) in feed_of(room, "Anouk")  # her own, to plan her day
+    assert link_of(room, room.other) not in feed_of(room, "Anouk")
+    assert {link_of(room, room.mine), link_of(room, room.other)} <= set(
+        re.findall(r"http://[^\s\\]+/a/[^\s\\]+", feed_of(room, "facilitator")))
     same = requests.get(snapshot["calendar_url"], timeout=10,
                         headers={"If-None-Match": feed.headers["ETag"]})
     assert same.status_code == 304 and same.content == b""
@@ -114,8 +126,11 @@ def test_the_calendar_feed_reminds_a_day_before_and_answers_conditional_requests
     changed = requests.get(snapshot["calendar_url"], timeout=10,
                            headers={"If-None-Match": feed.headers["ETag"]})
     assert changed.status_code == 200 and changed.headers["ETag"] != feed.headers["ETag"]
-    wrong = re.sub(r"/calendar/[^/]+\.ics$", "/calendar/nope.ics", snapshot["calendar_url"])
+    wrong = re.sub(r"/[^/]+\.ics$", "/nope.ics", snapshot["calendar_url"])
     assert requests.get(wrong, timeout=10).status_code == 404
+    # Bram's key does not open Anouk's feed.
+    someone_else = snapshot["calendar_url"].replace(room.pid("Bram"), room.pid("Anouk"))
+    assert requests.get(someone_else, timeout=10).status_code == 404
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -119,6 +119,13 @@ SPECIFIC = {
         ("bad uuid", {"id": "abc"}, "id"),
         ("unknown field", {"id": NOTE, "owner": "x"}, "owner"),
     ],
+    p.ACTION_REVIEW: [
+        ("empty dict", {}, "id"),
+        ("no decision", {"id": NOTE}, "decision"),
+        ("unknown decision", {"id": NOTE, "decision": "later"}, "decision"),
+        ("decision a list", {"id": NOTE, "decision": ["keep"]}, "decision"),
+        ("unknown field", {"id": NOTE, "decision": "keep", "status": "done"}, "status"),
+    ],
     p.CALENDAR_RELINK: [
         ("unknown field", {"id": NOTE}, "id"),
     ],
@@ -276,6 +283,8 @@ SPECIFIC = {
         ("10 kB title", {"id": _u, "title": BIG}, "title"),
         ("unknown status", {"id": _u, "status": "finished"}, "status"),
         ("null status", {"id": _u, "status": None}, "status"),
+        ("empty progress note", {"id": _u, "text": "  "}, "text"),
+        ("501 character progress note", {"id": _u, "text": "x" * 501}, "text"),
         ("due in words", {"id": _u, "due": "next week"}, "due"),
         ("due in 2101", {"id": _u, "due": "2101-01-01"}, "due"),
         ("10 kB owner", {"id": _u, "owner": BIG}, "owner"),

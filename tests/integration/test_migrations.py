@@ -91,6 +91,8 @@ def test_a_database_of_the_first_builds_is_taken_up_with_everything_in_it(tmp_pa
     assert workshop.notes["n1"].text == "Samen"
     assert (workshop.actions["a1"].progress, workshop.actions["a1"].link) == ([], 1)
     assert workshop.calendar_link == 1
+    assert (workshop.actions["a1"].origin, workshop.actions["a1"].carried,
+            workshop.actions["a1"].dropped, workshop.follow_up_of) == (None, False, False, None)
     assert differences(later) == []
 
 

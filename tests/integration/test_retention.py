@@ -1,9 +1,14 @@
-"""Workshops are deleted when the retention chosen at creation runs out: `cocreate purge`."""
+"""Workshops are deleted when the retention chosen at creation runs out: `cocreate purge`;
+a session of a series goes, the actions it shares live on in the others."""
 
 import sqlite3
+import uuid
 from contextlib import closing, contextmanager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+
+from cocreate import links
+from cocreate import protocol as p
 
 
 @contextmanager
@@ -65,3 +70,34 @@ def test_an_unknown_retention_is_refused(client):
     answer = client.post("/api/workshops", json={"title": "X", "retention": "1y"})
     assert answer.status_code == 400
     assert "retention" in answer.json["error"]["fields"]
+
+
+def test_purging_a_session_of_a_series_keeps_its_shared_actions_alive_in_the_others(
+        app, client, runner):
+    first = client.create_workshop("Teamdag", retention="7d")
+    anouk = client.join(first["id"], "Anouk")
+    store = app.extensions["cocreate.store"]
+    facilitator = store.authenticate(first["id"], first["facilitator_token"]).id
+    action_id = str(uuid.uuid4())
+    store.execute(first["id"], facilitator, p.ACTION_ADD,
+                  {"id": action_id, "title": "Koffie", "owner": anouk["participant_id"]})
+    second = client.create_workshop("Terugkomdag", token=first["facilitator_token"],
+                                    follow_up_of=first["id"])
+    workshop = store.workshop(first["id"])
+    link = links.update_path(app.extensions["cocreate.secret"], workshop,
+                             workshop.actions[action_id])
+    backdate(app, first["id"], "updated_at", 8)
+
+    assert "deleted 1 expired workshop(s)" in runner("purge")
+    assert not exists(client, first) and exists(client, second)
+    assert client.get(link).status_code == 200
+    assert client.post(link, json={"status": "doing", "text": "Gepland"}).status_code == 200
+    kept = store.workshop(second["id"]).actions[action_id]
+    assert (kept.status, kept.progress[-1]["text"], kept.owner_name) == ("doing", "Gepland", "Anouk")
+    with database(app) as db:
+        assert db.execute("SELECT COUNT(*) FROM actions WHERE workshop_id = ?",
+                          (first["id"],)).fetchone()[0] == 0
+    # An update through the link counts as activity for every session holding the action.
+    backdate(app, second["id"], "updated_at", 40)
+    assert client.post(link, json={"text": "Nog even"}).status_code == 200
+    assert "0 workshop(s) would be deleted" in runner("purge", "--dry-run")

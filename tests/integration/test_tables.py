@@ -1,11 +1,14 @@
 """Tables on a live server: dealing, choosing, moving people, late joiners, table steps with
 private and anonymous writing, the projector's focus, and two processes agreeing."""
 
+import re
+
 import pytest
+import requests
 
 from cocreate import protocol as p
 
-from support import FRICTION, Workshop, new_id, ok, refused
+from support import FRICTION, GOALS, Workshop, add_note, new_id, ok, refused
 
 PEOPLE = ("Anouk", "Bram", "Chris", "Dewi", "Eva", "Femke")
 
@@ -114,6 +117,43 @@ def test_the_projector_focuses_on_one_table_then_on_everything_again(room):
     room.sockets["Eva"].wait_for_seq(cleared["seq"])
     snapshot = room.connect("Eva").snapshots[-1]
     assert snapshot["workshop"]["tables"] == [] and set(seats_of(snapshot).values()) == {None}
+
+
+def test_the_room_votes_and_acts_on_the_notes_of_every_table(room):
+    ok(room.facilitator.call(p.TABLES_SET_COMMAND, {"count": 2, "mode": "random",
+                                                    "names": ["Data", "Leiderschap"]}))
+    ok(room.facilitator.call(p.STEP_EDIT, {"index": GOALS, "tables": True}))
+    ids = {name: add_note(room.sockets[name], GOALS, f"Idee van {name}")[0] for name in PEOPLE}
+    tables = {note["id"]: note["table"] for note in room.connect().snapshots[-1]["notes"]}
+    assert set(tables.values()) == {"t1", "t2"}
+    ok(room.facilitator.call(p.VOTING_OPEN, {"step": GOALS, "budget": 6}))
+    for name in PEOPLE:  # everyone gives a dot to every note, at their table and the other
+        for note_id in ids.values():
+            ok(room.sockets[name].call(p.VOTE_CAST, {"id": new_id(), "note_id": note_id}))
+    closed = ok(room.facilitator.call(p.VOTING_CLOSE, {}))
+    room.sockets["Anouk"].wait_for_seq(closed["seq"])
+    assert room.sockets["Anouk"].events[-1]["data"]["tallies"] == {note_id: 6 for note_id in ids.values()}
+    across = [ids["Anouk"], next(i for i in ids.values() if tables[i] != tables[ids["Anouk"]])]
+    ok(room.sockets["Bram"].call(p.ACTION_ADD, {"id": new_id(), "title": "Samen een datadag",
+                                                "note_ids": across}))
+    plan = room.download("plan.md").text
+    assert "| 1 | Samen een datadag | nog geen eigenaar | geen datum | 12 | Open |" in plan
+    assert "#### Data\n" in plan and "#### Leiderschap\n" in plan  # the step read per table
+
+
+@pytest.mark.parametrize("format_key, language, names", [
+    ("eigenaarschap", "nl", "Data\nLeiderschap\nTeamontwikkeling"),
+    ("eigenaarschap", "en", "Data\nLeadership\nTeam development"),
+    ("cocreation", "nl", ""),
+])
+def test_the_facilitators_page_proposes_the_table_names_of_the_format(server, format_key, language,
+                                                                       names):
+    created = server.create_workshop("Namen", format=format_key, language=language)
+    page = requests.get(f"{server.url}/w/{created['id']}/facilitate", timeout=10,
+                        cookies={f"cc_{created['id']}": created["facilitator_token"]})
+    assert page.status_code == 200
+    field = re.search(r'<textarea id="tables-names"[^>]*>(.*?)</textarea>', page.text, re.S)
+    assert field.group(1) == names
 
 
 def test_two_processes_agree_on_the_tables(cluster, clients):

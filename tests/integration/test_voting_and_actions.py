@@ -618,7 +618,7 @@ def test_export_json_is_versioned_and_holds_no_hidden_text_anonymous_author_or_t
     assert answer.status_code == 200
     raw = answer.text
     backup = answer.json()
-    assert backup["format"] == "cocreate.workshop" and backup["version"] == 3
+    assert backup["format"] == "cocreate.workshop" and backup["version"] == 4
     assert set(backup) == {"format", "version", "workshop", "steps", "participants", "notes",
                            "clusters", "actions"}
     assert PRIVATE_TEXT not in raw and "Qwerty" not in raw
@@ -713,7 +713,7 @@ def _hostile_cases(good):
 
     return [
         ("wrong format", changed(set_path(["format"], "trello.board"))),
-        ("wrong version", changed(set_path(["version"], 4))),
+        ("wrong version", changed(set_path(["version"], 5))),
         ("version as text", changed(set_path(["version"], "1"))),
         ("unknown top-level field", changed(set_path(["extra"], 1))),
         ("unknown workshop field", changed(set_path(["workshop", "owner"], "x"))),

@@ -309,8 +309,8 @@ def test_every_script_translation_key_exists(language):
 def test_every_colour_and_error_page_key_exists(language):
     from cocreate.domain import PALETTE
     keys = [f"color_{color}" for color in PALETTE]
-    keys += [f"error_heading_{kind}" for kind in ("not_found", "forbidden", "other")]
-    keys += [f"error_text_{kind}" for kind in ("not_found", "forbidden", "other")]
+    kinds = ("not_found", "forbidden", "rate_limited", "unavailable", "other")
+    keys += [f"problem_{part}_{kind}" for part in ("heading", "text") for kind in kinds]
     keys += [f"connection_{state}" for state in ("online", "offline", "connecting")]
     assert [key for key in keys if key not in catalogue(language)] == []
 

@@ -45,7 +45,7 @@ def test_a_missing_key_comes_back_as_it_is(language):
     assert translate(language, "no_such_key") == "no_such_key"
     for n in (0, 1, 2):
         assert translate(language, "no_such_key", n=n) == "no_such_key"
-    # 'other' is the plain key: `error_heading_other` is a key of its own, not a plural form.
+    # 'other' is the plain key: `problem_heading_other` is a key of its own, not a plural form.
     assert translate(language, "error_heading", n=2) == "error_heading"
 
 

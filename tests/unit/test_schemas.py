@@ -52,11 +52,20 @@ def test_workshop_edit_loads_a_trimmed_title_and_an_empty_goal():
 
 
 def test_workshop_create_fills_defaults():
+    # No format or language: the defaults for a new workshop, the earlier session's for a
+    # follow-up (the view decides, so the schema leaves them open).
     assert workshop_create.load({"title": " Teamdag "}) == {
-        "title": "Teamdag", "goal": "", "format": "cocreation", "language": "nl",
-        "retention": "30d"}
+        "title": "Teamdag", "goal": "", "format": None, "language": None,
+        "retention": "30d", "date": None}
     assert workshop_create.load({"title": "Team day", "language": "en",
                                  "format": "cocreation", "goal": "Grow"})["language"] == "en"
+    follow_up = workshop_create.load({"title": "Terugkomdag", "follow_up_of": "n23IWkTMAZV1u61_",
+                                      "date": "2027-03-01"})
+    assert (follow_up["follow_up_of"], follow_up["date"]) == ("n23IWkTMAZV1u61_", "2027-03-01")
+    for bad in ({"follow_up_of": ""}, {"follow_up_of": "x" * 41}, {"date": "1 maart"},
+                {"date": "1999-03-01"}, {"follow_up_of": 7}):
+        with pytest.raises(ValidationError):
+            workshop_create.load({"title": "Terugkomdag", **bad})
 
 
 def test_participant_create_trims_the_name():

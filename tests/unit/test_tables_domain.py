@@ -8,8 +8,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cocreate import protocol as p
-from cocreate.domain import (FACILITATOR, PARTICIPANT, DomainError, apply, join, load_format,
-                             new_workshop, steps_in_language)
+from cocreate.domain import (FACILITATOR, PARTICIPANT, DomainError, apply, available_formats, join,
+                             load_format, new_workshop, steps_in_language, table_names)
 from cocreate.domain.tables import deal
 
 NOW = "2026-11-28T09:00:00+00:00"
@@ -135,3 +135,18 @@ def test_clearing_tables_and_focusing_the_projector():
     [cleared] = run(made, "fac0", p.TABLES_CLEAR, {})
     assert cleared.data == {"tables": [], "mode": None, "assignments": {}}
     assert all(person.table is None for person in made.participants.values())
+
+
+def test_the_ownership_format_proposes_its_cases_as_tables_and_works_the_cases_at_them():
+    ownership = load_format("eigenaarschap")
+    assert table_names(ownership, "nl") == ["Data", "Leiderschap", "Teamontwikkeling"]
+    assert table_names(ownership, "en") == ["Data", "Leadership", "Team development"]
+    made = workshop(0)
+    assert [step.key for step in made.steps if step.tables] == ["cases"]
+
+
+@pytest.mark.parametrize("format_key", ["cocreation", "bondgenootschap"])
+def test_a_format_without_tables_proposes_no_names_and_no_step_at_the_tables(format_key):
+    assert format_key in available_formats()
+    assert table_names(load_format(format_key), "nl") == []
+    assert not any(step.tables for step in workshop(0, format_key=format_key).steps)

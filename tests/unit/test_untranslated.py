@@ -8,7 +8,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES = sorted((ROOT / "cocreate" / "templates").glob("*.html"))
-SCRIPTS = sorted((ROOT / "cocreate" / "static" / "js").glob("*.js"))
+JS = ROOT / "cocreate" / "static" / "js"
+SCRIPTS = sorted(JS.glob("*.js"))
 JINJA = re.compile(r"{{.*?}}|{%.*?%}|{#.*?#}", re.S)
 TEXT_ATTRIBUTES = {"placeholder", "title", "alt", "aria-label"}
 # Blocks that fill in class names and data attributes, not text.
@@ -83,3 +84,27 @@ def test_each_view_carries_the_strings_of_the_scripts_it_loads():
     assert "voting_open" in browser_catalogue("nl", "facilitate")
     assert "voting_open" not in browser_catalogue("nl", "board")
     assert browser_catalogue("nl", "board").keys() < browser_catalogue("nl").keys()
+
+
+def test_modules_loaded_later_bring_their_strings_and_the_board_page_does_without(client):
+    from cocreate.i18n import LATER_MODULES, browser_catalogue, later_catalogue, page_scripts
+
+    def asked(modules):
+        return set(re.findall(r"""\bt\(\s*["']([a-z0-9_]+)["']""",
+                              "".join((JS / module).read_text() for module in modules)))
+
+    assert {"moving.js", "note-edit.js", "review.js"} <= set(LATER_MODULES)
+    for view in ("board", "facilitate", "present"):
+        only_later = asked(LATER_MODULES) - asked(page_scripts(view))
+        assert {"review_heading", "move_to_lane"} <= only_later
+        assert not only_later & browser_catalogue("nl", view).keys(), view
+    texts = client.get("/texts/en/later.json")
+    assert texts.status_code == 200 and texts.json == later_catalogue("en")
+    assert texts.json["review_keep"] == "Keep going" and "status_blocked" in texts.json
+    assert "review_history_one" in texts.json  # plural forms come along
+    # Every key a later module asks for is in the answer.
+    for module in LATER_MODULES:
+        asked = set(re.findall(r"""\bt\(\s*["']([a-z0-9_]+)["']""", (JS / module).read_text()))
+        assert asked and asked <= texts.json.keys(), module
+    for missing in ("/texts/fr/later.json", "/texts/nl/review.json", "/texts/nl/..%2Flater.json"):
+        assert client.get(missing).status_code == 404

@@ -82,6 +82,7 @@ export class ActionsView {
     const status = el("span", `status status-${action.status}`, t(`status_${action.status}`));
     const head = el("div", "action-head");
     head.append(title, status);
+    if (action.dropped) status.after(el("span", "status", t("action_dropped")));
     item.append(head, meta);
     const latest = action.progress?.findLast((entry) => entry.text);
     if (latest) item.append(el("p", "action-latest", `${t("action_latest")}: ${latest.text}`));
@@ -103,7 +104,7 @@ export class ActionsView {
     }
     buttons.append(this.#button("done", action.status === "done" ? t("action_reopen") : t("action_done"), title.id));
     buttons.append(this.#button("due", t("action_set_due"), title.id));
-    if (this.store.isFacilitator || action.created_by === this.store.me.id) {
+    if (!action.shared && (this.store.isFacilitator || action.created_by === this.store.me.id)) {
       const remove = this.#button("remove-action", t("note_remove"), title.id);
       remove.classList.add("danger");
       buttons.append(remove);

@@ -30,6 +30,8 @@ const mover = new Mover({ store, connection, outbox, board,
 board.mover = mover;
 let panel = null;
 let projector = null;
+let tables = null;
+let review = null; // the review step's module, loaded when a review step is first shown
 
 function renderRoom() {
   const { ready, total } = store.readiness();
@@ -44,13 +46,23 @@ function renderRoom() {
 }
 
 function render() {
+  // Only a workshop at tables loads their code.
+  if (store.workshop?.tables.length && !tables) {
+    tables = import("./tables.js").then((module) => {
+      tables = board.tables = new module.Tables({ store, board, connection, view });
+      render();
+    });
+  }
   board.render();
   timer.render();
   notes?.refresh();
   voting.render();
   actions?.render();
+  if (store.currentStep?.key === "review") review ??= import("./review.js").then((m) => new m.Review(store, outbox, formatDate));
+  review?.then((shown) => shown.render());
   panel?.render();
-  projector?.fitNotes(board.root);
+  tables?.render?.();
+  projector?.render(store, board.root);
   renderRoom();
 }
 

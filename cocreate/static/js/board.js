@@ -31,7 +31,7 @@ export class BoardView {
     document.title = `${store.workshop.title} · ${step.title}`;
     const banner = bound("locked-banner");
     if (banner) banner.hidden = !store.writingClosed() || !this.controls;
-    const shape = `${store.currentIndex}:${step.layout}:${step.lanes.map((lane) => lane.key)}`;
+    const shape = `${store.currentIndex}:${step.layout}:${step.lanes.map((lane) => lane.key)}:${this.tables?.shape() ?? ""}`;
     if (this.renderedStep !== shape) this.#layout(step, shape);
     this.#notes(step);
   }
@@ -49,6 +49,7 @@ export class BoardView {
     this.selected.clear();
     this.editingId = null;
     const lanes = step.lanes.length ? step.lanes : [{ key: null, title: null }];
+    this.root.className = "board";
     this.root.classList.toggle("has-lanes", step.lanes.length > 0);
     this.root.classList.toggle("canvas", this.onCanvas);
     this.root.style.setProperty("--lanes", String(lanes.length));
@@ -72,20 +73,25 @@ export class BoardView {
       return;
     }
     this.root.removeAttribute("aria-describedby");
-    for (const lane of lanes) {
+    if (!this.tables?.layout(lanes)) this.root.append(...this.laneSections(lanes));
+  }
+
+  /** A section per lane with its list of notes (`id` keeps headings apart). */
+  laneSections(lanes, id = "lane", level = "h2") {
+    return lanes.map((lane) => {
       const section = el("section", "lane");
       section.dataset.lane = lane.key ?? "";
       if (lane.title) {
-        const heading = el("h2", "lane-title", lane.title);
-        heading.id = `lane-${lane.key}`;
+        const heading = el(level, "lane-title", lane.title);
+        heading.id = `${id}-${lane.key}`;
         section.setAttribute("aria-labelledby", heading.id);
         section.append(heading);
       }
       const list = el("ul", "notes");
       list.dataset.laneList = lane.key ?? "";
       section.append(list, el("p", "empty muted", t("notes_empty")));
-      this.root.append(section);
-    }
+      return section;
+    });
   }
 
   #notes(step) {
@@ -100,8 +106,9 @@ export class BoardView {
     const seenClusters = new Set();
     for (const note of notes) {
       seen.add(note.id);
-      let list = this.root.querySelector(`[data-lane-list="${CSS.escape(note.lane ?? "")}"]`)
-        ?? this.root.querySelector("[data-lane-list]");
+      const scope = this.tables?.scope(note) ?? this.root;
+      let list = scope.querySelector(`[data-lane-list="${CSS.escape(note.lane ?? "")}"]`)
+        ?? scope.querySelector("[data-lane-list]");
       const cluster = note.group ? this.store.clusters.get(note.group) : null;
       if (cluster && this.onCanvas) {
         seenClusters.add(cluster.id);
@@ -252,6 +259,7 @@ export class BoardView {
       make.setAttribute("aria-describedby", text.id);
       (item.querySelector(".note-actions") ?? item.appendChild(el("div", "note-actions"))).append(make);
     }
+    this.tables?.decorate(item, note);
     this.mover?.decorate(item, note);
     return item;
   }

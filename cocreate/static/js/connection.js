@@ -30,6 +30,8 @@ export class Connection extends EventTarget {
         this.socket.disconnect();
       } else {
         this.#state("offline");
+        // Refused for now (the server's database is away): the client retries no refusal.
+        if (err?.data?.code === "unavailable") setTimeout(() => this.socket.connect(), RETRY_MS);
       }
     });
     this.socket.io.on("reconnect_attempt", () => this.#state("connecting"));
@@ -99,7 +101,7 @@ export class Connection extends EventTarget {
   }
 }
 
-const RETRY_CODES = new Set(["timeout", "rate_limited", "internal"]);
+const RETRY_CODES = new Set(["timeout", "rate_limited", "internal", "unavailable"]);
 const RETRY_MS = 3000;
 
 // The room's work (notes, votes, actions, clusters, the workshop's title) waits here while

@@ -18,6 +18,18 @@ export function el(tag, className, text) {
 }
 
 const catalogue = JSON.parse(document.getElementById("cc-i18n")?.textContent || "{}");
+
+let later = null;
+
+/** The strings of the modules loaded at first use (moving and editing a note, the review
+ * step): one request, made by the first of them to load. Offline, the next asks again. */
+export function laterTexts() {
+  later ??= fetch(`/texts/${document.documentElement.lang || "nl"}/later.json`)
+    .then((answer) => (answer.ok ? answer.json() : Promise.reject(answer.status)))
+    .then((texts) => Object.assign(catalogue, texts))
+    .catch(() => { later = null; });
+  return later;
+}
 // The CLDR plural rules of the page's language: the same rules the server uses (Babel).
 const plurals = new Intl.PluralRules(document.documentElement.lang || "nl");
 

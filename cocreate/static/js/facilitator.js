@@ -122,6 +122,7 @@ export class FacilitatorPanel {
     bound("timer-stop").addEventListener("click", () => this.#steer(COMMANDS.TIMER_STOP, {}));
     bound("timer-extend").addEventListener("click", () => this.#extendTimer());
     bound("co-facilitator-make").addEventListener("click", () => this.#coFacilitator());
+    bound("tables-settings").addEventListener("toggle", () => this.#tablesPanel());
     const stepForm = bound("step-form");
     stepForm.addEventListener("input", () => { this.stepFormTouched = true; });
     stepForm.addEventListener("submit", async (event) => {
@@ -170,6 +171,17 @@ export class FacilitatorPanel {
       item.append(el("span", "person-name", person.name), el("span", "person-state", t(`person_${state}`)));
       return item;
     }));
+    this.tables?.render?.();
+  }
+
+  /** The tables' panel (tables-panel.js): loaded when the facilitator opens it, or once
+   *  the workshop has tables. */
+  #tablesPanel() {
+    this.tables ??= import("./tables-panel.js").then((module) => {
+      this.tables = new module.TablesPanel({ store: this.store, connection: this.connection });
+      this.tables.start();
+      this.tables.render();
+    });
   }
 
   /** Reflect the store: which step is current, lock state, settings. */
@@ -212,6 +224,8 @@ export class FacilitatorPanel {
     this.#fillStepForm();
     this.#renderGroupBar();
     this.voting.render();
+    if (store.workshop.tables.length) this.#tablesPanel();
+    this.tables?.render?.();
   }
 
   #renderGroupBar() {

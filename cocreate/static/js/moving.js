@@ -3,7 +3,9 @@
 // are never stored; only the drop is (`note:move`). Loaded at the first touch of a note.
 
 import { CANVAS, COMMANDS } from "./protocol.js";
-import { el, errorText, sendOrShowError, t, toast } from "./dom.js";
+import { el, errorText, laterTexts, sendOrShowError, t, toast } from "./dom.js";
+
+await laterTexts();
 
 const FRAME_MS = 33;
 const KEEP_HELD_MS = 1000; // a resting pointer still renews its hold

@@ -2,8 +2,10 @@
 // Loaded when someone first edits or removes a note.
 
 import { COMMANDS, LIMITS } from "./protocol.js";
-import { el, sendOrShowError, t } from "./dom.js";
+import { el, laterTexts, sendOrShowError, t } from "./dom.js";
 import { laneOptions } from "./notes.js";
+
+await laterTexts();
 
 /** Swap a note on the board for a form to change its text (and lane). */
 export function edit(notes, id) {

@@ -104,6 +104,8 @@ export class Notes {
     };
     if (step.lanes.length) note.lane = this.form.elements.lane.value;
     if (step.anonymity !== "off") note.anonymous = this.form.elements.anonymous.checked;
+    const table = this.form.elements.for_table; // on behalf of a table (see tables.js)
+    if (table?.value && table.checked !== false) note.for_table = table.value;
     area.value = "";
     this.#count();
     area.focus();

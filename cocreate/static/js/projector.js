@@ -2,7 +2,7 @@
 // and notes scaled to the screen: large while there are few, smaller as the board fills
 // up, so every note stays on the screen.
 
-import { bound } from "./dom.js";
+import { bound, t } from "./dom.js";
 
 const MIN_SCALE = 0.3;
 const MAX_SCALE = 1.6; // a few notes are read from the back of the room
@@ -18,8 +18,28 @@ export function startProjector(board) {
   window.addEventListener("resize", () => fitNotes(board));
 }
 
+/** Show the board as the room should see it now, then fit the notes to the screen. */
+export function render(store, board) {
+  showFocus(store, board);
+  fitNotes(board);
+}
+
+/** One table's report-back: "Tafel Data presenteert" and only that table's notes, large
+ *  (the other tables' groups give way); everything again when the focus is gone. */
+function showFocus(store, board) {
+  const table = store.workshop.tables.find((candidate) => candidate.id === store.workshop.focus);
+  const banner = bound("presenting");
+  banner.hidden = !table;
+  // A name such as "Tafel 2" says "Tafel" already.
+  if (table) banner.textContent = /^(tafel|table)\b/i.test(table.name) ? t("table_presents_named", { name: table.name }) : t("table_presents", { name: table.name });
+  const groups = board.querySelectorAll(".table-group");
+  const focused = [...groups].some((group) => group.dataset.table === table?.id);
+  board.classList.toggle("focusing", focused);
+  for (const group of groups) group.classList.toggle("focused", focused && group.dataset.table === table.id);
+}
+
 let pending = false;
-let fitted = { notes: 0, width: 0, height: 0 }; // what the last fit was for
+let fitted = { notes: 0, width: 0, height: 0, focus: "" }; // what the last fit was for
 
 /** Refit the notes on the next frame: a burst of changes costs one fit. `data-fit` is
  *  "pending" until it is done. Each try of a scale is a layout of the whole board (with
@@ -47,10 +67,11 @@ function fit(board) {
     return;
   }
   const notes = board.querySelectorAll(".note").length;
-  // Fewer notes or another window size: the notes may grow again, not only shrink.
-  const roomier = notes < fitted.notes || window.innerWidth !== fitted.width
+  const focus = board.querySelector(".table-group.focused")?.dataset.table ?? "";
+  // Fewer notes, another table in focus or another window size: the notes may grow again.
+  const roomier = notes < fitted.notes || focus !== fitted.focus || window.innerWidth !== fitted.width
     || window.innerHeight !== fitted.height;
-  fitted = { notes, width: window.innerWidth, height: window.innerHeight };
+  fitted = { notes, width: window.innerWidth, height: window.innerHeight, focus };
   const classes = document.body.classList;
   if (classes.contains("crowded") && roomier) classes.remove("crowded");
   if (scaleToFit(board, roomier) < CROWDED_BELOW

@@ -26,6 +26,7 @@ export const COMMANDS = Object.freeze({
   ACTION_EDIT: "action:edit",
   ACTION_REMOVE: "action:remove",
   ACTION_RELINK: "action:relink",
+  ACTION_REVIEW: "action:review",
   CALENDAR_RELINK: "calendar:relink",
   TABLES_SET_COMMAND: "tables:set",
   TABLE_CHOOSE: "table:choose",
@@ -72,7 +73,7 @@ export const EVENTS = Object.freeze({
 export const ERROR_CODES = Object.freeze([
   "invalid", "unauthorized", "forbidden", "not_found", "conflict", "locked",
   "budget_exceeded", "voting_closed", "rate_limited", "unknown_command",
-  "payload_too_large", "internal", "busy",
+  "payload_too_large", "internal", "busy", "unavailable",
 ]);
 
 export const LAYOUTS = Object.freeze(["lanes", "grid", "canvas"]);

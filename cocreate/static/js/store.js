@@ -27,6 +27,12 @@ function keepAction(store, data) {
   store.actions.set(data.id, link ? { ...data, update_url: link } : data);
 }
 
+function seat(store, { id, table }) {
+  const person = store.participants.get(id);
+  if (person) person.table = table;
+  if (store.me?.id === id) store.me = { ...store.me, table };
+}
+
 // How each event changes the store; an event type not listed here changes nothing.
 const APPLY = Object.freeze({
   [EVENTS.NOTE_ADDED](store, data) {
@@ -119,6 +125,14 @@ const APPLY = Object.freeze({
   },
   [EVENTS.PARTICIPANT_JOINED](store, data) {
     store.participants.set(data.id, data);
+  },
+  [EVENTS.TABLES_SET](store, data) {
+    store.workshop = { ...store.workshop, tables: data.tables, table_mode: data.mode, focus: null };
+    for (const id of store.participants.keys()) seat(store, { id, table: data.assignments[id] ?? null });
+  },
+  [EVENTS.PARTICIPANT_TABLE]: seat,
+  [EVENTS.PROJECTOR_FOCUSED](store, data) {
+    store.workshop = { ...store.workshop, focus: data.table };
   },
   [EVENTS.PARTICIPANT_READY_CHANGED](store, data) {
     const person = store.participants.get(data.id);

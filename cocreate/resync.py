@@ -1,0 +1,54 @@
+"""After the message queue was away: this process's viewers catch up.
+
+Redis's pub/sub keeps nothing for a listener that is not subscribed, so while this
+process was cut off from Redis its viewers missed the other processes' changes, and
+a restarted Redis has forgotten who is online here. Each time the process has
+subscribed (`messaging.OrderedRedisManager.on_rejoin`), every viewer it serves gets a
+fresh snapshot — read and sent under the workshop's lock, as a connecting viewer's is,
+so no event overtakes it — and Redis is told again who is online here.
+"""
+
+import logging
+
+from engineio.exceptions import SocketIsClosedError
+
+from . import presence
+from . import protocol as p
+from .access import store_of
+from .broadcast import connections
+from .domain import DomainError
+from .extensions import socketio
+
+log = logging.getLogger(__name__)
+
+
+def init_app(app):
+    """Catch up whenever the Redis message queue's listener has subscribed again."""
+    manager = socketio.server.manager
+    if hasattr(manager, "on_rejoin"):
+        manager.on_rejoin = lambda: catch_up(app)
+
+
+def catch_up(app):
+    """A fresh snapshot for every viewer of this process, and presence told again."""
+    with app.app_context():
+        workshops = store_of(app)
+        for sid, connection in list(connections.items()):
+            try:
+                workshops.snapshot(connection.workshop_id, connection.participant_id,
+                                   deliver=lambda view, sid=sid: _send(sid, view),
+                                   decorate=connection.links)
+            except DomainError:
+                continue  # the workshop was deleted meanwhile
+            except Exception as error:
+                if not workshops.unreachable(error):
+                    raise
+                return  # the database is away too: viewers resynchronise on their next gap
+        presence.refresh({connection.workshop_id for connection in list(connections.values())})
+
+
+def _send(sid, snapshot):
+    try:
+        socketio.emit(p.SNAPSHOT, snapshot, to=sid)
+    except SocketIsClosedError:
+        pass  # that viewer left meanwhile
