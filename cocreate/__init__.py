@@ -85,7 +85,7 @@ def create_app(test_config=None):
         manage_session=False,
     )
     # Only Socket.IO packets: Engine.IO must keep reading its own "probe" as plain text.
-    socketio.server.packet_class.json = packets
+    socketio.server.packet_class = packets.Packet
     from . import presence, resync
     realtime.init_app(app)
     presence.init_app(app)  # online lists shared across processes through Redis

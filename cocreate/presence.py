@@ -6,11 +6,16 @@ share of each workshop's list in Redis, and the presence message the room gets
 is the union of the shares of the processes that are alive: each renews a
 heartbeat key, and once a killed process's heartbeat has expired, a surviving
 process drops its shares and tells the rooms concerned.
+
+(Dis)connections in a workshop within GATHER seconds of each other make one presence
+message: when a room's Wi-Fi comes back and everyone reconnects at once, a message per
+connection would send every viewer the list once per person (bench/: reconnect-storm).
 """
 
 import json
 import logging
 import secrets
+import threading
 
 from flask import current_app
 
@@ -25,6 +30,10 @@ PREFIX = "cocreate:presence"
 DEFAULT_TTL = 15  # seconds a process counts as alive after its last heartbeat
 SHARE_TTL = 24 * 60 * 60  # a workshop's shares vanish a day after its last (dis)connect
 LOCK_TIMEOUT = 5
+GATHER = 0.05  # seconds (`COCREATE_PRESENCE_GATHER`)
+
+_gathering = set()  # workshops whose presence message is about to go
+_gathering_lock = threading.Lock()
 
 
 def init_app(app):
@@ -47,6 +56,29 @@ def refresh(workshop_ids):
 
 
 def announce(workshop_id):
+    """Tell the workshop's room who is online, GATHER seconds from now (one message for
+    every (dis)connection until then)."""
+    with _gathering_lock:
+        if workshop_id in _gathering:
+            return
+        _gathering.add(workshop_id)
+    app = current_app._get_current_object()
+    socketio.start_background_task(_announce_gathered, app, workshop_id,
+                                   float(app.config.get("PRESENCE_GATHER") or GATHER))
+
+
+def _announce_gathered(app, workshop_id, seconds):
+    socketio.sleep(seconds)
+    with _gathering_lock:
+        _gathering.discard(workshop_id)  # a (dis)connection from now on announces again
+    with app.app_context():
+        try:
+            announce_now(workshop_id)
+        except Exception:
+            log.exception("presence: announcing failed")
+
+
+def announce_now(workshop_id):
     """Tell the workshop's room who is online (here and, with Redis, in other processes)."""
     shared = current_app.extensions.get(EXTENSION)
     if shared is None:

@@ -7,7 +7,7 @@ How a change runs alone and in order is in `locking`, how each event is stored i
 
 import copy
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from .. import domain
@@ -18,6 +18,11 @@ from .series import Series, Shared, refuse_if_shared
 from .rows import insert_workshop, now_iso, steps_record
 from .tables import applied, participants, workshops
 from .tokens import hash_token, new_id, new_join_code, new_token, normalise_join_code
+
+# Every connection runs it: built once (bench/: reconnect-storm).
+AUTHENTICATE = select(participants.c.id, participants.c.role).where(
+    participants.c.token_hash == bindparam("token_hash"),
+    participants.c.workshop_id == bindparam("workshop"))
 
 
 class Store(Series, Retention, Locking):
@@ -106,10 +111,8 @@ class Store(Series, Retention, Locking):
         if not workshop_id or not token:
             return None
         with self._reading() as conn:
-            row = conn.execute(select(participants.c.id, participants.c.role).where(
-                participants.c.token_hash == hash_token(token),
-                participants.c.workshop_id == workshop_id)).first()
-        return row
+            return conn.execute(AUTHENTICATE, {"token_hash": hash_token(token),
+                                               "workshop": workshop_id}).first()
 
     def find_by_join_code(self, code):
         """(workshop id, title) for a join code typed in any case, or None."""
