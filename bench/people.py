@@ -54,14 +54,20 @@ class Api:
         return json.loads(text)
 
 
-def make_people(target, urls, workshops, participants, title="Bench"):
+def make_people(target, urls, workshops, participants, title="Bench", spread=True):
     """Workshops with participants; returns (workshops, members).
 
     `workshops`: [{"id", "facilitator_token", "url"}]; `members`: dicts with index,
     group (the workshop's number), workshop (its id), token, name and url (the
-    server this member's socket goes to: a workshop's members take the servers in turn).
+    server this member's socket goes to: a workshop's members take the servers in turn,
+    or with `spread` off all go to their workshop's server, as a room behind one address
+    does through nginx's `hash $remote_addr`).
     """
     urls = list(urls)
+
+    def server_of(w, n):
+        return urls[((w + n) if spread else w) % len(urls)]
+
     made = []
     if target == "relay":
         made = [{"id": f"room-{w}", "facilitator_token": "relay", "url": urls[w % len(urls)]}
@@ -79,7 +85,7 @@ def make_people(target, urls, workshops, participants, title="Bench"):
 
             def join(pair):
                 w, n = pair
-                url = urls[(w + n) % len(urls)]
+                url = server_of(w, n)
                 answer = api.post(url, f"/api/workshops/{made[w]['id']}/participants",
                                   {"name": f"P{n:03d}"})
                 return pair, answer["token"]
@@ -91,7 +97,7 @@ def make_people(target, urls, workshops, participants, title="Bench"):
         for n in range(participants):
             members.append({"index": len(members), "group": w, "workshop": made[w]["id"],
                             "token": tokens[(w, n)], "name": f"P{n:03d}",
-                            "url": urls[(w + n) % len(urls)]})
+                            "url": server_of(w, n)})
     return made, members
 
 

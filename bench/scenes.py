@@ -52,13 +52,14 @@ FLEET_SCENARIOS = {
 # Who each scenario runs against, in order (the storm's relay pads its snapshot to the
 # size of cocreate's, so cocreate goes first).
 TARGETS = {"drag": ("relay", "cocreate"), "drag-100": ("relay", "cocreate"),
-           "scale-out": ("relay", "cocreate", "cocreate-pg", "cocreate-sqlite"),
+           "scale-out": ("relay", "cocreate", "cocreate-rooms", "cocreate-pg", "cocreate-sqlite"),
            "capacity": ("relay", "cocreate"), "reconnect-storm": ("cocreate", "relay"),
            "soak": ("cocreate",)}
 # What runs behind a target (default: one process; cocreate on SQLite).
 DEPLOYMENTS = {
     ("scale-out", "relay"): {"processes": 2, "queue": True},
     ("scale-out", "cocreate"): {"processes": 2, "postgres": True, "queue": True},
+    ("scale-out", "cocreate-rooms"): {"processes": 2, "postgres": True, "queue": True},
     ("scale-out", "cocreate-pg"): {"processes": 1, "postgres": True},
 }
 TIME_LIMITS = {"soak": 600, "capacity": 480, "scale-out": 300}
@@ -117,10 +118,11 @@ class Scene:
         return spec.get(f"quick_{name}", spec[name]) if self.quick else spec[name]
 
     def setup(self, workshops, participants, with_facilitators=False, key_mode="id",
-              streams=False):
+              streams=False, spread=True):
         """Workshops, participants over HTTP, every socket connected; the set-up numbers."""
         t0 = time.monotonic()
-        self.made, members = make_people(self.target, self.urls, workshops, participants)
+        self.made, members = make_people(self.target, self.urls, workshops, participants,
+                                         spread=spread)
         if with_facilitators:
             members += facilitators(self.made, len(members))
         t_http = time.monotonic()
@@ -225,7 +227,9 @@ def scale_out(scene, spec):
     workshops = scene.spec(spec, "workshops")
     duration = scene.spec(spec, "duration")
     cocreate = scene.target == "cocreate"
-    setup = scene.setup(workshops, spec["participants"], streams=cocreate)
+    # "-rooms": each workshop's members on one process (a room behind one address).
+    setup = scene.setup(workshops, spec["participants"], streams=cocreate,
+                        spread=not scene.args.target.endswith("-rooms"))
     if setup["connected"] < setup["wanted"]:
         return {"ok": False, "error": "not every participant could connect", "setup": setup}
     time.sleep(1.0)  # the joins' presence messages drain

@@ -145,6 +145,7 @@ def drag_rows(runs, verdicts):
 
 SCALE_ROWS = (("relay", "2 relays + Redis (floor)"),
               ("cocreate", "2 cocreate + PostgreSQL + Redis"),
+              ("cocreate-rooms", "2 cocreate + PostgreSQL + Redis, each workshop on one process"),
               ("cocreate-pg", "1 cocreate + PostgreSQL"),
               ("cocreate-sqlite", "1 cocreate + SQLite"))
 
@@ -205,7 +206,11 @@ def scale_out_rows(runs, verdicts):
     lines += _note(
         "Load: 50 workshops of 20 (quick: 10), two senders per workshop each sending a note a "
         "second (100 notes/s, 1,900 deliveries/s), a workshop's members spread over the "
-        "servers and over four load processes. Latency of a note: from its emit until every "
+        "servers (the bar's row: the hardest case, each workshop changed from both "
+        "processes) and over four load processes; in the row *each workshop on one "
+        "process* a workshop's members share a process, as a room behind one address does "
+        "through nginx's `hash $remote_addr` (docs/deploy.md), the workshops still spread "
+        "over both. Latency of a note: from its emit until every "
         "other member of its workshop has it, whichever process each is connected to. The "
         "relays share rooms through python-socketio's `RedisManager` (each counts its own "
         "`seq`, so the order check is cocreate's only); cocreate's processes share a new "
