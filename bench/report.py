@@ -167,6 +167,9 @@ def markdown(documents):
                      + (" (with uncommitted changes)" if _get(document, "git", "cocreate_dirty")
                         else "")
                      + f"; took {document.get('elapsed_s')} s"
+                     + (f"; {', '.join(document['modes'])}: "
+                        f"{', '.join(document['scenarios'])}"
+                        if document.get("scenarios") and document.get("modes") else "")
                      + ("; **quick mode** (short windows, fewer voters/joins)"
                         if document.get("quick") else ""))
         for mode, why in document.get("skipped_modes", {}).items():
