@@ -49,6 +49,7 @@ import socketio
 from cocreate import protocol as p
 
 from .measure import summary_ms
+from .watch import machine_busy
 
 try:
     import psutil
@@ -150,23 +151,12 @@ class Monitor:
             return None
         return total / 1e9
 
-    @staticmethod
-    def _machine_busy():
-        """CPU seconds the whole machine has spent busy (all cores; Linux /proc/stat)."""
-        try:
-            with open("/proc/stat") as stat:
-                fields = [int(v) for v in stat.readline().split()[1:]]
-        except (OSError, ValueError):
-            return None
-        idle = fields[3] + (fields[4] if len(fields) > 4 else 0)
-        return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
-
     def mark(self, name):
         """Remember CPU times, run-queue waits and the clock now."""
         server_pid = self.server.pid if self.server else None
         self._marks[name] = (time.perf_counter(), self._cpu(self.server), self._cpu(self.me),
                              self._waited(server_pid), self._waited(os.getpid()),
-                             self._machine_busy())
+                             machine_busy())
 
     def between(self, start, end):
         """CPU use between two marks: seconds and cores (CPU seconds per wall second), and
