@@ -123,6 +123,31 @@ def collections_in(log, start, end):
             for g, (c, t, m, mc) in sorted(summary.items())}
 
 
+def run_load(command, limit, servers, out):
+    """Run the load `command`, then stop `servers` (one server or a deployment): the load's
+    JSON result from `out` with what the servers showed, and the servers' log."""
+    try:
+        load = subprocess.run(command, cwd=ROOT, capture_output=True, text=True,
+                              timeout=limit + 60)
+        load_error = load.stderr.strip()[-2000:]
+    except subprocess.TimeoutExpired:
+        load_error = "load killed after its time limit"
+    alive = servers.alive()
+    servers.stop()
+    log = servers.log()
+    try:
+        result = json.loads(out.read_text())
+    except (OSError, ValueError):
+        result = {"ok": False, "error": load_error or "no result"}
+    result.update(load_average=load_average(), server_survived=alive,
+                  server_tracebacks=log.count("Traceback"))
+    if load_error and not result.get("ok"):
+        result["load_stderr"] = load_error
+    if "Traceback" in log:
+        result["server_tracebacks_seen"] = tracebacks(log)
+    return result, log
+
+
 def run_one(mode, scenario, target, quick, workdir, profile_dir=None, idle=False,
             gc_log=False):
     """One scenario against one fresh server; the load's JSON plus what the server showed."""
@@ -153,27 +178,9 @@ def run_one(mode, scenario, target, quick, workdir, profile_dir=None, idle=False
                 command.append("--profile-gil")
     if quick:
         command.append("--quick")
-    try:
-        load = subprocess.run(command, cwd=ROOT, capture_output=True, text=True,
-                              timeout=LOAD_TIME_LIMIT + 60)
-        load_error = load.stderr.strip()[-2000:]
-    except subprocess.TimeoutExpired:
-        load_error = "load process killed after its time limit"
-    alive = server.alive()
-    server.stop()
-    log = server.log()
-    try:
-        result = json.loads(out.read_text())
-    except (OSError, ValueError):
-        result = {"ok": False, "error": load_error or "no result"}
-    result.update(mode=mode, scenario=scenario, target=target, load_average=load_average(),
-                  server_survived=alive,
-                  server_tracebacks=log.count("Traceback"),
+    result, log = run_load(command, LOAD_TIME_LIMIT, server, out)
+    result.update(mode=mode, scenario=scenario, target=target,
                   elapsed_s=round(time.monotonic() - started, 1))
-    if load_error and not result.get("ok"):
-        result["load_stderr"] = load_error
-    if "Traceback" in log:
-        result["server_tracebacks_seen"] = tracebacks(log)
     cpu = result.get("cpu") or {}
     if gc_log and "clock_start" in cpu:
         result["server_slow_gc"] = collections_in(log, cpu["clock_start"], cpu["clock_end"])
@@ -212,28 +219,11 @@ def run_fleet(mode, scenario, target, quick, workdir, services, processes, snaps
         command += ["--profile", str(Path(profile_dir) / f"{mode}-{scenario}-{target}-cpu.txt")]
     if quick:
         command.append("--quick")
-    try:
-        load = subprocess.run(command, cwd=ROOT, capture_output=True, text=True,
-                              timeout=limit + 60)
-        load_error = load.stderr.strip()[-2000:]
-    except subprocess.TimeoutExpired:
-        load_error = "load processes killed after their time limit"
-    alive = deployment.alive()
-    deployment.stop()
-    log = deployment.log()
-    try:
-        result = json.loads(out.read_text())
-    except (OSError, ValueError):
-        result = {"ok": False, "error": load_error or "no result"}
-    result.update(mode=mode, scenario=scenario, target=target, load_average=load_average(),
-                  server_survived=alive, server_tracebacks=log.count("Traceback"),
+    result, _log = run_load(command, limit, deployment, out)
+    result.update(mode=mode, scenario=scenario, target=target,
                   deployment={"processes": deployment.count, "postgres": deployment.postgres,
                               "queue": deployment.queue},
                   elapsed_s=round(time.monotonic() - started, 1))
-    if load_error and not result.get("ok"):
-        result["load_stderr"] = load_error
-    if "Traceback" in log:
-        result["server_tracebacks_seen"] = tracebacks(log)
     print(report.one_line(result), flush=True)
     return result
 
