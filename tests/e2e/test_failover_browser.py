@@ -11,6 +11,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
+from browser_helpers import with_token
 from support import Client, Viewer
 
 pytestmark = pytest.mark.e2e
@@ -36,8 +37,7 @@ def test_notes_typed_while_the_pages_process_is_killed_arrive_once_through_nginx
     wid = workshop["id"]
     person = surviving.join(wid, "Sanne")
     other = Viewer(surviving.url, wid, workshop["facilitator_token"]).connect()
-    context = contexts()
-    context.add_cookies([{"name": f"cc_{wid}", "value": person["token"], "url": nginx.url}])
+    context = with_token(contexts(), nginx, wid, person["token"])
     page = context.new_page()
     page.goto(f"{nginx.url}/w/{wid}")
     page.wait_for_selector(ONLINE)
@@ -92,8 +92,7 @@ def test_a_note_typed_while_the_database_is_away_arrives_once_when_it_is_back(
     wid = workshop["id"]
     person = live.join(wid, "Sanne")
     other = Viewer(live.url, wid, workshop["facilitator_token"]).connect()
-    context = contexts()
-    context.add_cookies([{"name": f"cc_{wid}", "value": person["token"], "url": live.url}])
+    context = with_token(contexts(), live, wid, person["token"])
     page = context.new_page()
     handshakes = []  # answered Engine.IO handshakes: each a (re)connection the page began
     page.on("response", lambda response: handshakes.append(response.url)
