@@ -12,6 +12,11 @@ Redis may go away (a restart, a network hiccup). Pub/sub keeps nothing for a
 listener that is not there, so a process that lost its subscription may have
 missed other processes' events: when it has subscribed again it calls
 `on_rejoin` (`resync`), which sends its viewers fresh snapshots.
+
+The same channel carries what one process tells the others about a change it made
+(`tell_peers`, method `cocreate:changed`), so they bring their cached copies of the
+workshop up to date (`store/mirror.py`); the listener hands those to `on_change`,
+in the order Redis received them, and never to python-socketio.
 """
 
 import base64
@@ -27,6 +32,7 @@ from socketio.packet import Packet
 log = logging.getLogger(__name__)
 
 CHANNEL = "flask-socketio"  # Flask-SocketIO's default channel
+CHANGED = "cocreate:changed"  # the method of a change told to the other processes
 # Publishing runs under a workshop's lock: when Redis is away, fail at once (one quick
 # try again, for a connection Redis closed while it restarted) rather than back off.
 PUBLISH_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5,
@@ -75,6 +81,7 @@ class OrderedRedisManager(socketio.RedisManager):
         self.subscribed = False
         self.reachable = True
         self.on_rejoin = None  # called when subscribed again after losing Redis
+        self.on_change = None  # called with each change another process told
 
     def _publish(self, data):
         """Publish; the number of processes that heard it, or None when Redis is away."""
@@ -100,13 +107,29 @@ class OrderedRedisManager(socketio.RedisManager):
                         self._joined()
                         pause = RETRY_FIRST
                     elif message["type"] == "message" and message["channel"] == channel:
-                        yield message["data"]
+                        data = self._read(message["data"])
+                        if data.get("method") != CHANGED:
+                            yield data
+                        elif data.get("host_id") != self.relay_id and self.on_change:
+                            self.on_change(data)
             except redis.RedisError as error:
                 self._lost(error)
             finally:
                 listener.close()
             self.server.sleep(pause)
             pause = min(2 * pause, RETRY_MAX)
+
+    def _read(self, raw):
+        try:
+            data = self.json.loads(raw)
+        except ValueError:
+            return {}  # not ours: python-socketio would drop it too
+        return data if isinstance(data, dict) else {}
+
+    def tell_peers(self, message):
+        """Tell the other processes about a change (`store/mirror.py`); Redis being away
+        only means they read the workshop again when they need it."""
+        self._publish({**message, "method": CHANGED, "host_id": self.relay_id})
 
     def _lost(self, error):
         self.subscribed = False

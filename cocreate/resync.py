@@ -1,4 +1,9 @@
-"""After the message queue was away: this process's viewers catch up.
+"""How this process keeps up with the others: its cached workshops, and its viewers
+after the message queue was away.
+
+Each change another process tells through Redis is run on this process's cached copy
+of the workshop (`store/mirror.py`), so a room whose members are spread over the
+processes does not make each read the workshop again on every change.
 
 Redis's pub/sub keeps nothing for a listener that is not subscribed, so while this
 process was cut off from Redis its viewers missed the other processes' changes, and
@@ -23,10 +28,14 @@ log = logging.getLogger(__name__)
 
 
 def init_app(app):
-    """Catch up whenever the Redis message queue's listener has subscribed again."""
+    """Catch up whenever the Redis message queue's listener has subscribed again, and
+    keep the store's cached workshops current with the other processes' changes."""
     manager = socketio.server.manager
     if hasattr(manager, "on_rejoin"):
         manager.on_rejoin = lambda: catch_up(app)
+        workshops = store_of(app)
+        workshops.tell = manager.tell_peers
+        manager.on_change = workshops.follow
 
 
 def catch_up(app):

@@ -105,7 +105,12 @@ class Locking:
                 self._writer = None
         self.engine.dispose()
 
-    def _change(self, workshop_id, change, publish):
+    def _change(self, workshop_id, change, publish, replay=None):
+        """Run `change(conn, workshop)` alone and in order; returns (events, seq).
+
+        `replay` = (kind, args) names what made the change from its inputs alone
+        (`mirror.REPLAYS`), so other processes can run it on their cached copies.
+        """
         with self._workshop_lock(workshop_id), self._serialised(workshop_id) as conn:
             cached = self._cache.get(workshop_id)
             try:
@@ -116,6 +121,7 @@ class Locking:
             self._remember(workshop)
             if events and publish is not None:
                 publish(workshop_id, events)
+            self._tell_peers(workshop_id, events, replay)
             return events, workshop.seq
 
     def _change_together(self, members, change, publish):

@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import domain
 from .locking import Locking
+from .mirror import Mirror
 from .persist import PERSIST
 from .retention import Retention
 from .series import Series, Shared, refuse_if_shared
@@ -25,7 +26,7 @@ AUTHENTICATE = select(participants.c.id, participants.c.role).where(
     participants.c.workshop_id == bindparam("workshop"))
 
 
-class Store(Series, Retention, Locking):
+class Store(Series, Retention, Mirror, Locking):
     """Workshops, participants and notes in a SQL database."""
 
     # -- creating and joining -------------------------------------------------
@@ -91,17 +92,18 @@ class Store(Series, Retention, Locking):
         """Someone joins; returns (participant, token, events)."""
         token = new_token()
         participant_id = new_id()
+        now = now_iso()
 
         def change(conn, workshop):
-            events = domain.join(workshop, participant_id, name, role, now_iso())
+            events = domain.join(workshop, participant_id, name, role, now)
             conn.execute(insert(participants).values(
                 id=participant_id, workshop_id=workshop_id, token_hash=hash_token(token),
-                name=name, role=role, ready=False, position=workshop.seq,
-                joined_at=workshop.participants[participant_id].joined_at,
+                name=name, role=role, ready=False, position=workshop.seq, joined_at=now,
                 table_id=workshop.participants[participant_id].table))
             return events
 
-        events, _seq = self._change(workshop_id, change, publish)
+        events, _seq = self._change(workshop_id, change, publish,
+                                    replay=("join", (participant_id, name, role, now)))
         return self._cache[workshop_id].participants[participant_id], token, events
 
     # -- looking up -------------------------------------------------------------
@@ -176,9 +178,11 @@ class Store(Series, Retention, Locking):
 
         A command on an action other sessions of a series hold too runs over all of them.
         """
+        now = now_iso()
+
         def change(conn, workshop):
             refuse_if_shared(workshop, name, payload)
-            events = domain.apply(workshop, actor_id, name, payload, now_iso())
+            events = domain.apply(workshop, actor_id, name, payload, now)
             for change_event in events:
                 PERSIST[change_event.type](conn, workshop, change_event)
                 if change_event.command_id:
@@ -188,6 +192,7 @@ class Store(Series, Retention, Locking):
             return events
 
         try:
-            return self._change(workshop_id, change, publish)
+            return self._change(workshop_id, change, publish,
+                                replay=("command", (actor_id, name, payload, now)))
         except Shared as shared:
             return self._change_shared(workshop_id, actor_id, name, payload, shared, publish)

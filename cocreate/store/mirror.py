@@ -1,0 +1,83 @@
+"""Keeping this process's cached workshops current with the changes other processes make.
+
+Several server processes share the database and the Redis message queue; each keeps
+the workshops it serves in memory (`Locking._cache`). A change made by another
+process leaves that copy behind, and the next command here would find it stale (the
+`seq` guard refuses it), read the whole workshop again (seven queries) and run a
+second time: with a room's members spread over two processes, most of the work.
+
+So every change the domain makes from its inputs alone (a command, someone joining)
+is told to the other processes as those inputs: the workshop, the `seq` it started
+from, what ran with which arguments, and a digest of the events it made. A process
+holding that workshop at that `seq` runs the same on its copy, under the workshop's
+lock, and keeps the copy only when its events have the same digest. In any other case
+(its copy behind, the domain refusing, another digest, a message it cannot read) it
+forgets the copy and reads the workshop again when next needed, as before. A told
+change can make a copy current, never wrong: the `seq` guard still checks every change.
+
+The messages go from server process to server process through Redis, never to a
+client; they carry what the database holds (who wrote a note, anonymous or not).
+"""
+
+import hashlib
+import json
+
+from .. import domain
+
+# What a told change runs on the copy, by kind; the domain's functions take `now`, so
+# the same inputs make the same change (a uuid the domain draws shows in the digest).
+REPLAYS = {
+    "command": domain.apply,  # (actor_id, name, payload, now)
+    "join": domain.join,  # (participant_id, name, role, now)
+}
+
+
+def digest(events):
+    """A short fingerprint of events: everything every viewer and the owner would get."""
+    text = json.dumps([[e.type, e.data, e.seq, e.owner, e.own, e.command_id] for e in events],
+                      sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+
+
+class Mirror:
+    """The store's side of telling and following changes (a part of `Store`)."""
+
+    # `tell(message)` sends a message to the other processes; None for a process alone.
+    tell = None
+
+    def _tell_peers(self, workshop_id, events, replay):
+        """Called under the workshop's lock once `events` are stored and published."""
+        if self.tell is None or not events or replay is None:
+            return
+        kind, args = replay
+        self.tell({"workshop": workshop_id, "before": events[0].seq - 1, "kind": kind,
+                   "args": list(args), "digest": digest(events)})
+
+    def follow(self, message):
+        """Another process told a change: run it on this process's copy, or forget the copy.
+
+        Returns True when the copy is current with the change afterwards (it ran here, or
+        the copy was read after it), False when there was no copy or it was forgotten.
+        """
+        workshop_id = message.get("workshop") if isinstance(message, dict) else None
+        if not isinstance(workshop_id, str) or workshop_id not in self._cache:
+            return False
+        with self._workshop_lock(workshop_id):
+            cached = self._cache.get(workshop_id)
+            if cached is None:
+                return False
+            before = message.get("before")
+            if isinstance(before, int) and cached.seq > before:
+                return True  # read from the database after that change: it holds it
+            if cached.seq == before and self._replayed(cached, message):
+                return True
+            self._cache.pop(workshop_id, None)
+            return False
+
+    @staticmethod
+    def _replayed(workshop, message):
+        try:
+            events = REPLAYS[message["kind"]](workshop, *message["args"])
+            return digest(events) == message["digest"]
+        except Exception:  # whatever went wrong, the caller forgets the copy
+            return False
