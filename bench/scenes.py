@@ -39,7 +39,7 @@ FLEET_SCENARIOS = {
     "drag-100": {"kind": "drag", "workshops": 5, "participants": 20, "draggers": 3, "rate": 30,
                  "duration": 10.0, "quick_duration": 3.0},
     "scale-out": {"kind": "scale-out", "workshops": 50, "quick_workshops": 10, "participants": 20,
-                  "senders": 2, "interval": 1.0, "duration": 10.0, "quick_duration": 3.0},
+                  "senders": 2, "interval": 1.0, "duration": 30.0, "quick_duration": 3.0},
     "capacity": {"kind": "capacity", "workshops": 10, "participants": 20, "start": 40.0,
                  "factor": 1.5, "precision": 0.1, "quick_precision": 0.3, "step_s": 6.0,
                  "quick_step_s": 2.0, "p99_ms": 250.0, "max_steps": 12},

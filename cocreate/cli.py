@@ -7,6 +7,7 @@ import socket
 import sys
 
 ASYNC_MODES = ("eventlet", "gevent", "threading")
+FULL_COLLECTION_AFTER = 100  # collections of the middle generation (Python's default: 10)
 
 
 def patch_for(mode):
@@ -48,6 +49,11 @@ def serve(args):
     # or its full collections pause every room for ~100 ms (see bench/results/latest.md).
     gc.collect()
     gc.freeze()
+    # What comes later (hundreds of connections, the cached workshops) still makes a full
+    # collection take ~90 ms; a room makes next to no cyclic garbage, so run them a tenth
+    # as often as Python would (bench/: scale-out).
+    gen0, gen1, _gen2 = gc.get_threshold()
+    gc.set_threshold(gen0, gen1, FULL_COLLECTION_AFTER)
     run_server(mode, app, listener)
 
 
