@@ -16,10 +16,11 @@ changes share one writer connection and take the write lock up front.
 
 import contextlib
 import hashlib
+import select
 import threading
 from collections import OrderedDict
 
-from sqlalchemy import create_engine, event, make_url, text
+from sqlalchemy import create_engine, event, exc, make_url, text
 
 from .. import domain, migrate
 from .outage import Outage, unreachable
@@ -42,6 +43,49 @@ def _lock_key(name):
 
 
 SCHEMA_LOCK = "cocreate:schema"
+
+
+def _check_on_checkout(engine):
+    """A pooled PostgreSQL connection the server has closed is replaced before use.
+
+    A server that restarts or fails over says so on every connection it ends (an error
+    message, then the end of the stream): an idle connection with something to read is
+    such a one. Looking costs no round trip, where a ping before every use
+    (`pool_pre_ping`) would cost one on every command. A connection cut off without a
+    word fails at its first statement instead: `unavailable`, and the next request
+    gets a new one.
+    """
+    @event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi_connection, _record, _proxy):
+        if not _open(dbapi_connection):
+            raise exc.DisconnectionError("the database closed this connection")
+
+
+def _open(dbapi_connection):
+    """False when the server has ended this idle connection: it has something to read
+    (an idle connection expects nothing), seen without waiting."""
+    if dbapi_connection.closed:
+        return False
+    readable, _, _ = select.select([dbapi_connection.fileno()], [], [], 0)
+    return not readable
+
+
+def _advisory(conn, function, keys):
+    """Take or release session-level advisory locks, each one statement and one round trip.
+
+    A session-level lock outlives transactions, so it needs none of its own: the
+    statements run in autocommit (a transaction around them would cost a BEGIN and a
+    COMMIT each way, on every command).
+    """
+    raw = conn.connection.driver_connection
+    raw.autocommit = True
+    try:
+        for key in keys:
+            conn.exec_driver_sql(f"SELECT {function}(%(key)s)", {"key": key})
+        conn.commit()  # SQLAlchemy's side of it: in autocommit there is nothing to send
+    finally:
+        if not raw.closed:
+            raw.autocommit = False
 
 
 def _sqlite_pragmas(engine):
@@ -73,10 +117,11 @@ class Locking:
         self.postgres = make_url(url).get_backend_name() == "postgresql"
         # A server that is away fails a request in seconds, not after the TCP timeout.
         connect_args = {"connect_timeout": CONNECT_TIMEOUT} if self.postgres else {}
-        self.engine = create_engine(url, future=True, pool_pre_ping=self.postgres,
-                                    connect_args=connect_args)
+        self.engine = create_engine(url, future=True, connect_args=connect_args)
         if self.engine.dialect.name == "sqlite":
             _sqlite_pragmas(self.engine)
+        else:
+            _check_on_checkout(self.engine)
         self.outage = Outage(self.engine)
         with self.engine.begin() as conn:
             if self.postgres:  # on SQLite, BEGIN IMMEDIATE already keeps others out
@@ -269,19 +314,15 @@ class Locking:
                         self._writer.rollback()
             return
         with self.engine.connect() as conn:
-            keys = [{"key": _lock_key(workshop_id)} for workshop_id in sorted(workshop_ids)]
-            for key in keys:
-                conn.execute(text("SELECT pg_advisory_lock(:key)"), key)
-            conn.commit()  # a session-level lock outlives the transaction
+            keys = [_lock_key(workshop_id) for workshop_id in sorted(workshop_ids)]
+            _advisory(conn, "pg_advisory_lock", keys)
             try:
                 yield conn
             finally:
                 try:
                     if conn.in_transaction():
                         conn.rollback()
-                    for key in reversed(keys):
-                        conn.execute(text("SELECT pg_advisory_unlock(:key)"), key)
-                    conn.commit()
+                    _advisory(conn, "pg_advisory_unlock", reversed(keys))
                 except Exception:
                     conn.invalidate()  # closing the session releases the lock
                     raise

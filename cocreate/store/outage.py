@@ -2,9 +2,9 @@
 
 PostgreSQL restarted, failed over or cut off by the network is no bug: a command that
 meets it is answered `unavailable` (retry later), an HTTP request 503, and the log gets
-one warning line when the database goes and one when it is back — no tracebacks. The
-pool pings every connection before use (`pool_pre_ping`), so once the database is back
-the next request gets a new connection by itself.
+one warning line when the database goes and one when it is back — no tracebacks. A
+pooled connection the database has ended is replaced before use (`locking`), so once the
+database is back the next request gets a new connection by itself.
 """
 
 import logging
