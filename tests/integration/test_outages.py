@@ -176,3 +176,29 @@ def test_postgresql_away_commands_get_a_retryable_error_nothing_half_stored_and_
     log = live.log()
     assert "Traceback" not in log
     assert log.count("the database is unreachable") == 1, log
+
+
+def test_after_a_postgresql_restart_the_next_command_gets_a_fresh_connection_at_once(
+        restartable_postgres):
+    """The pool keeps connections the restarted server has ended; each is noticed at
+    checkout (without a round trip) and replaced, so no command sees the old one."""
+    from cocreate.store import Store
+
+    workshops = Store(restartable_postgres.create_database())
+    try:
+        workshop, _token = workshops.create_workshop("Herstart", "", "nl", "cocreation", "Fac")
+        ann = workshops.add_participant(workshop.id, "Ann")[0].id
+        for index in range(3):
+            workshops.execute(workshop.id, ann, p.NOTE_ADD,
+                              {"id": new_id(), "step": 0, "text": f"Voor {index}"})
+        workshops.snapshot(workshop.id, ann)
+        restartable_postgres.halt()
+        restartable_postgres.resume()
+
+        events, seq = workshops.execute(workshop.id, ann, p.NOTE_ADD,
+                                        {"id": new_id(), "step": 0, "text": "Na"})
+        assert events[0].data["text"] == "Na"
+        assert len(workshops.snapshot(workshop.id, ann)["notes"]) == 4
+        assert workshops.snapshot(workshop.id, ann)["seq"] == seq
+    finally:
+        workshops.close()
