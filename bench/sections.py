@@ -207,7 +207,8 @@ def scale_out_rows(runs, verdicts):
                 f"{_load(run)} | {' / '.join(waits) or '–'} | {_others(run)} | {bar} |")
     lines += _note(
         "Load: 50 workshops of 20 (quick: 10), two senders per workshop each sending a note a "
-        "second (100 notes/s, 1,900 deliveries/s), a workshop's members spread over the "
+        "second for 30 s (100 notes/s, 1,900 deliveries/s; quick: 3 s), a workshop's members "
+        "spread over the "
         "servers (the bar's row: the hardest case, each workshop changed from both "
         "processes) and over four load processes; in the row *each workshop on one "
         "process* a workshop's members share a process, as a room behind one address does "
