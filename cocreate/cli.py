@@ -1,13 +1,11 @@
 """The `cocreate` command: `cocreate serve` runs the server."""
 
 import argparse
-import gc
 import os
 import socket
 import sys
 
 ASYNC_MODES = ("eventlet", "gevent", "threading")
-FULL_COLLECTION_AFTER = 100  # collections of the middle generation (Python's default: 10)
 
 
 def patch_for(mode):
@@ -35,7 +33,7 @@ def serve(args):
     if mode not in ASYNC_MODES:
         sys.exit(f"COCREATE_ASYNC_MODE must be one of {', '.join(ASYNC_MODES)}, not {mode!r}")
     patch_for(mode)
-    from . import create_app
+    from . import collector, create_app
     from .store import printable_database_url
 
     host = args.host or os.environ.get("HOST", "127.0.0.1")
@@ -45,15 +43,8 @@ def serve(args):
     database = printable_database_url(app.config["DATABASE_URL"])  # no password in logs
     print(f"cocreate: serving on http://{host}:{port} ({mode}, {database})", flush=True)
     print(where_to_join(app, host, port), flush=True)
-    # Everything loaded so far lives as long as the process: keep the collector off it,
-    # or its full collections pause every room for ~100 ms (see bench/results/latest.md).
-    gc.collect()
-    gc.freeze()
-    # What comes later (hundreds of connections, the cached workshops) still makes a full
-    # collection take ~90 ms; a room makes next to no cyclic garbage, so run them a tenth
-    # as often as Python would (bench/: scale-out).
-    gen0, gen1, _gen2 = gc.get_threshold()
-    gc.set_threshold(gen0, gen1, FULL_COLLECTION_AFTER)
+    # Full collections would pause every room for ~100 ms (see collector.py).
+    collector.start()
     run_server(mode, app, listener)
 
 

@@ -18,7 +18,7 @@ from flask import current_app, request
 from flask_socketio import ConnectionRefusedError, emit, join_room
 from marshmallow import ValidationError
 
-from . import dragging, presence
+from . import collector, dragging, presence
 from . import protocol as p
 from .access import request_token, store, store_of
 from .addresses import configured_room
@@ -171,6 +171,7 @@ def on_disconnect(reason=None):
     if _sent_as_event():
         return _reserved()
     gone = connections.pop(request.sid, None)
+    collector.connection_closed()
     if gone is not None:
         for note_id in gone.held:  # a dropped connection never keeps a note held
             holds_of(current_app).release(gone.workshop_id, note_id, gone.participant_id)
