@@ -41,6 +41,8 @@ def test_a_mouse_drag_travels_on_the_projector_and_lands_where_it_was_dropped(ro
     projector = signed_in(contexts, room, "facilitator", 1920, 1080).new_page()
     projector.goto(room.url("/present"))
     expect(note_on(projector, room.notes[0])).to_be_visible()
+    # The projector only shows, even signed in as the facilitator: no handles to drag.
+    expect(projector.locator(".note.movable, .drag-handle")).to_have_count(0)
     before = stored(room, room.notes[0])
     box = note_on(anouk, room.notes[0]).bounding_box()
     anouk.mouse.move(box["x"] + 20, box["y"] + 20)

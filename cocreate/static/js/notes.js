@@ -159,10 +159,10 @@ export class Mover {
     this.connection.addEventListener("drag", (event) => this.#remoteFrame(event.detail));
   }
 
-  /** May this person move the note now? */
+  /** May this person move the note now (never on the projector, which only shows)? */
   movable(note) {
     const step = this.store.steps[note.step];
-    return !note.pending && !this.store.writingClosed() && note.text !== undefined
+    return this.board.controls && !note.pending && !this.store.writingClosed() && note.text !== undefined
       && (step.vote_state !== "open" || this.store.isFacilitator);
   }
 
