@@ -18,7 +18,6 @@ only loads them and writes one JSON result.
 """
 
 import argparse
-import json
 import random
 import signal
 import subprocess
@@ -28,6 +27,7 @@ import uuid
 from pathlib import Path
 
 from .fleet import Fleet, load_usage, raise_open_files
+from .load import write_result
 from .measure import RateSearch, deliveries, saturated, seq_order, summary_ms
 from .people import facilitators, make_people
 from .sections import machine_full
@@ -351,13 +351,7 @@ def main(argv=None):
         scene.close()
     result.update(scenario=args.scenario, target=args.target, quick=args.quick,
                   load_processes=args.processes)
-    text = json.dumps(result, indent=2)
-    if args.out:
-        with open(args.out, "w") as out:
-            out.write(text)
-    else:
-        print(text)
-    return 0 if result.get("ok") else 1
+    return write_result(result, args.out)
 
 
 if __name__ == "__main__":

@@ -158,12 +158,7 @@ class Series:
         session it started in while that exists, else the newest session holding it."""
         with self._reading() as conn:
             holders = _opened_by_link(workshop_id, action_id)(conn)
-        found = []
-        for holder in holders:
-            try:
-                found.append(self.workshop(holder))
-            except domain.DomainError:  # deleted meanwhile
-                continue
+        found = self._still_there(holders)
         if not found:
             return None
         workshop = _preferred({w.id: w for w in found}, workshop_id)
@@ -180,14 +175,17 @@ class Series:
             rows = conn.execute(select(workshops.c.id, workshops.c.created_at,
                                        workshops.c.follow_up_of).where(
                 workshops.c.series_id == row.series_id)).all() if row.series_id else []
-        ids = _in_order(rows) if rows else [workshop_id]
-        sessions = []
-        for session_id in ids:
+        return self._still_there(_in_order(rows) if rows else [workshop_id])
+
+    def _still_there(self, workshop_ids):
+        """The workshops of `workshop_ids`, in that order, leaving out any deleted meanwhile."""
+        found = []
+        for workshop_id in workshop_ids:
             try:
-                sessions.append(self.workshop(session_id))
-            except domain.DomainError:  # deleted meanwhile
+                found.append(self.workshop(workshop_id))
+            except domain.DomainError:
                 continue
-        return sessions
+        return found
 
 
 def _preferred(held, workshop_id):
