@@ -2,7 +2,7 @@
 
 A pytest plugin (`pytest_plugins` in tests/conftest.py), so the integration tests and
 the browser tests both get its fixtures: `redis_server`, `postgres_server`,
-`restartable_postgres`, `cluster`, `fresh_cluster`, `proxied_clients`, `proxied_viewers`.
+`shared_database`, `restartable_postgres`, `cluster`, `fresh_cluster`, `proxied_clients`, `proxied_viewers`.
 The servers themselves (real Redis, PostgreSQL and nginx) are in servers.py.
 """
 
@@ -30,6 +30,15 @@ def postgres_server():
     server = started(PostgresServer())
     yield server
     server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def shared_database(request, tmp_path):
+    """The URL of a new database that two `Store`s share as two processes would: a
+    SQLite file, then a PostgreSQL database (where a change runs in one round trip)."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'shared.sqlite3'}"
+    return request.getfixturevalue("postgres_server").create_database()
 
 
 @pytest.fixture

@@ -10,13 +10,12 @@ On PostgreSQL several server processes share the database: a session-level
 advisory lock per workshop spans the transaction *and* the publishing, so the
 events of one process reach the message queue before the next process's; reads
 run in REPEATABLE READ so a snapshot is one consistent moment; and migrating the
-tables is serialised, so processes starting together do not race. On SQLite,
-changes share one writer connection and take the write lock up front.
+tables is serialised, so processes starting together do not race. A change of
+a cached workshop goes to PostgreSQL in one round trip (`_try_at_once`). On
+SQLite, changes share one writer connection and take the write lock up front.
 """
 
 import contextlib
-import hashlib
-import select
 import threading
 from collections import OrderedDict
 
@@ -24,7 +23,8 @@ from sqlalchemy import create_engine, event, exc, make_url, text
 
 from .. import domain, migrate
 from .outage import Outage, unreachable
-from .persist import SAVE_SEQ, SEQ
+from .persist import SAVE_SEQ, SAVE_SEQ_OR_FAIL, SEQ
+from .postgres import LOCK, SCHEMA_LOCK, advisory, check_on_checkout, lock_key
 from .rows import load_workshop, now_iso
 from .urls import normalise_database_url
 
@@ -35,57 +35,6 @@ CONNECT_TIMEOUT = 5  # seconds
 
 class _Stale(Exception):
     """The cached aggregate was behind the database; nothing was stored."""
-
-
-def _lock_key(name):
-    """A PostgreSQL advisory-lock key (signed 64 bits) for a workshop id or a name."""
-    return int.from_bytes(hashlib.sha256(name.encode("utf-8")).digest()[:8], "big", signed=True)
-
-
-SCHEMA_LOCK = "cocreate:schema"
-
-
-def _check_on_checkout(engine):
-    """A pooled PostgreSQL connection the server has closed is replaced before use.
-
-    A server that restarts or fails over says so on every connection it ends (an error
-    message, then the end of the stream): an idle connection with something to read is
-    such a one. Looking costs no round trip, where a ping before every use
-    (`pool_pre_ping`) would cost one on every command. A connection cut off without a
-    word fails at its first statement instead: `unavailable`, and the next request
-    gets a new one.
-    """
-    @event.listens_for(engine, "checkout")
-    def _on_checkout(dbapi_connection, _record, _proxy):
-        if not _open(dbapi_connection):
-            raise exc.DisconnectionError("the database closed this connection")
-
-
-def _open(dbapi_connection):
-    """False when the server has ended this idle connection: it has something to read
-    (an idle connection expects nothing), seen without waiting."""
-    if dbapi_connection.closed:
-        return False
-    readable, _, _ = select.select([dbapi_connection.fileno()], [], [], 0)
-    return not readable
-
-
-def _advisory(conn, function, keys):
-    """Take or release session-level advisory locks, each one statement and one round trip.
-
-    A session-level lock outlives transactions, so it needs none of its own: the
-    statements run in autocommit (a transaction around them would cost a BEGIN and a
-    COMMIT each way, on every command).
-    """
-    raw = conn.connection.driver_connection
-    raw.autocommit = True
-    try:
-        for key in keys:
-            conn.exec_driver_sql(f"SELECT {function}(%(key)s)", {"key": key})
-        conn.commit()  # SQLAlchemy's side of it: in autocommit there is nothing to send
-    finally:
-        if not raw.closed:
-            raw.autocommit = False
 
 
 def _sqlite_pragmas(engine):
@@ -121,13 +70,13 @@ class Locking:
         if self.engine.dialect.name == "sqlite":
             _sqlite_pragmas(self.engine)
         else:
-            _check_on_checkout(self.engine)
+            check_on_checkout(self.engine)
         self.outage = Outage(self.engine)
         with self.engine.begin() as conn:
             if self.postgres:  # on SQLite, BEGIN IMMEDIATE already keeps others out
                 # Two processes starting at once would both try to migrate.
                 conn.execute(text("SELECT pg_advisory_xact_lock(:key)"),
-                             {"key": _lock_key(SCHEMA_LOCK)})
+                             {"key": lock_key(SCHEMA_LOCK)})
             migrate.upgrade(conn)
         self._guard = threading.Lock()
         self._locks = {}
@@ -156,18 +105,23 @@ class Locking:
         `replay` = (kind, args) names what made the change from its inputs alone
         (`mirror.REPLAYS`), so other processes can run it on their cached copies.
         """
-        with self._workshop_lock(workshop_id), self._serialised(workshop_id) as conn:
+        with self._workshop_lock(workshop_id):
             cached = self._cache.get(workshop_id)
-            try:
-                events, workshop = self._try_change(conn, workshop_id, change, cached)
-            except _Stale:
-                # Another process changed the workshop since we cached it: load and again.
-                events, workshop = self._try_change(conn, workshop_id, change, None)
-            self._remember(workshop)
-            if events and publish is not None:
-                publish(workshop_id, events)
-            self._tell_peers(workshop_id, events, replay)
-            return events, workshop.seq
+            at_once = self.postgres and cached is not None
+            with self._serialised(workshop_id, take_locks=not at_once) as conn:
+                try:
+                    if at_once:
+                        events, workshop = self._try_at_once(conn, workshop_id, change, cached)
+                    else:
+                        events, workshop = self._try_change(conn, workshop_id, change, cached)
+                except _Stale:
+                    # Another process changed the workshop since we cached it: load and again.
+                    events, workshop = self._try_change(conn, workshop_id, change, None)
+                self._remember(workshop)
+                if events and publish is not None:
+                    publish(workshop_id, events)
+                self._tell_peers(workshop_id, events, replay)
+                return events, workshop.seq
 
     def _change_together(self, members, change, publish):
         """One change over several workshops at once: the sessions holding a shared action.
@@ -253,6 +207,58 @@ class Locking:
                 raise _Stale() from None  # perhaps it was out of date: load it and try again
             raise
 
+    def _try_at_once(self, conn, workshop_id, change, cached):
+        """`_try_change` on PostgreSQL with a cached aggregate, in one round trip.
+
+        The workshop's advisory lock, BEGIN, the change's statements, its guarded `seq`
+        update (`SAVE_SEQ_OR_FAIL`) and COMMIT go to the server together (psycopg's
+        pipeline mode) and are answered together: where one at a time cost six round
+        trips before the events could be published, each a wait for the server and for
+        this process's turn again. The lock is held afterwards, whatever happened (or
+        the connection is gone, which releases it); `_serialised` releases it. A guard
+        that fails means the aggregate was behind: nothing was stored, `_Stale`.
+        """
+        before = cached.seq
+        refused = None
+        dbapi = self.engine.dialect.loaded_dbapi
+        raw = conn.connection.driver_connection
+        raw.autocommit = True  # BEGIN and COMMIT are sent with the statements
+        try:
+            try:
+                with raw.pipeline():
+                    conn.exec_driver_sql(LOCK, {"key": lock_key(workshop_id)})
+                    conn.exec_driver_sql("BEGIN")
+                    try:
+                        events = change(conn, cached)
+                    except domain.DomainError as error:
+                        refused = error  # the lock and BEGIN still run as the pipeline ends
+                    else:
+                        if events:
+                            conn.execute(SAVE_SEQ_OR_FAIL, {
+                                "workshop": workshop_id, "seq": cached.seq, "before": before,
+                                "updated_at": now_iso()})
+                        conn.exec_driver_sql("COMMIT")
+            except (exc.DBAPIError, dbapi.Error) as error:
+                self._cache.pop(workshop_id, None)  # it may hold a change never stored
+                if not isinstance(error, exc.DBAPIError):
+                    # Raised by the pipeline's end, past SQLAlchemy: say it as SQLAlchemy does.
+                    error = exc.DBAPIError.instance(None, None, error, dbapi.Error)
+                if unreachable(error):
+                    raise error from None
+                # The guard failed, or a statement did: perhaps the aggregate was behind.
+                raise _Stale() from None
+            if refused is not None or not events:
+                # Refused, or nothing to do: that stands only if the aggregate was current.
+                if self._seq(conn, workshop_id) != before:
+                    raise _Stale()
+                if refused is not None:
+                    raise refused
+            return events, cached
+        finally:
+            if not raw.closed:
+                conn.rollback()  # what is still open stores nothing (after COMMIT: nothing)
+                raw.autocommit = False
+
     def _seq(self, conn, workshop_id):
         return conn.execute(SEQ, {"workshop": workshop_id}).scalar()
 
@@ -294,14 +300,15 @@ class Locking:
                 yield conn
 
     @contextlib.contextmanager
-    def _serialised(self, *workshop_ids):
+    def _serialised(self, *workshop_ids, take_locks=True):
         """A connection for changing workshops; begin its transaction with `conn.begin()`.
 
         On PostgreSQL it holds each workshop's advisory lock (taken in id order) until
         the caller is done, so one change of a workshop runs at a time in all processes,
         from before its transaction until its events are published: the message queue
         carries them in `seq` order. (A row lock alone would be released
-        at commit, before publishing.)
+        at commit, before publishing.) With `take_locks=False` the caller takes them
+        with its first statements (`_try_at_once`); they are released here all the same.
         """
         if not self.postgres:
             with self._writer_lock:
@@ -314,15 +321,16 @@ class Locking:
                         self._writer.rollback()
             return
         with self.engine.connect() as conn:
-            keys = [_lock_key(workshop_id) for workshop_id in sorted(workshop_ids)]
-            _advisory(conn, "pg_advisory_lock", keys)
+            keys = [lock_key(workshop_id) for workshop_id in sorted(workshop_ids)]
+            if take_locks:
+                advisory(conn, "pg_advisory_lock", keys)
             try:
                 yield conn
             finally:
                 try:
                     if conn.in_transaction():
                         conn.rollback()
-                    _advisory(conn, "pg_advisory_unlock", reversed(keys))
+                    advisory(conn, "pg_advisory_unlock", reversed(keys))
                 except Exception:
                     conn.invalidate()  # closing the session releases the lock
                     raise

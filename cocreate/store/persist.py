@@ -4,7 +4,7 @@
 in the command's transaction, before the new `seq` is saved.
 """
 
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, text, update
 
 from .. import protocol as p
 from .rows import action_row, note_row, steps_record
@@ -16,6 +16,12 @@ SEQ = select(workshops.c.seq).where(workshops.c.id == bindparam("workshop"))
 SAVE_SEQ = (update(workshops).where(workshops.c.id == bindparam("workshop"),
                                     workshops.c.seq == bindparam("before"))
             .values(seq=bindparam("seq"), updated_at=bindparam("updated_at")))
+# The same guard for a change sent in one round trip (`locking`, PostgreSQL): the statement
+# fails (division by zero) when the seq was not the one the change started from, so the
+# transaction it ends stores nothing; a row count would only be read after the COMMIT.
+SAVE_SEQ_OR_FAIL = text(
+    "WITH saved AS (UPDATE workshops SET seq = :seq, updated_at = :updated_at"
+    " WHERE id = :workshop AND seq = :before RETURNING 1) SELECT 1 / count(*) FROM saved")
 INSERT_NOTE = insert(notes)
 # In UPDATE_NOTE the SET clause comes from the keys given (those of `note_row`).
 UPDATE_NOTE = update(notes).where(notes.c.workshop_id == bindparam("workshop"),

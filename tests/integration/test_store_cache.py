@@ -13,9 +13,8 @@ from cocreate.store import Store
 
 
 @pytest.fixture
-def two_stores(tmp_path):
-    url = f"sqlite:///{tmp_path / 'shared.sqlite3'}"
-    stores = Store(url), Store(url)
+def two_stores(shared_database):
+    stores = Store(shared_database), Store(shared_database)
     yield stores
     for store in stores:
         store.close()

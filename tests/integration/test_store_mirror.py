@@ -48,8 +48,8 @@ class Peers:
 
 
 @pytest.fixture
-def peers(tmp_path):
-    made = Peers(f"sqlite:///{tmp_path / 'shared.sqlite3'}")
+def peers(shared_database):
+    made = Peers(shared_database)
     yield made
     made.close()
 

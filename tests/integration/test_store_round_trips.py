@@ -1,0 +1,154 @@
+"""On PostgreSQL a change of a cached workshop goes to the server in one round trip.
+
+The store talks to a real PostgreSQL through a small TCP proxy that counts *turns*:
+each time the store sends after the server has answered. Everything a change needs
+before its events are published (the workshop's lock, BEGIN, its statements, the
+guarded `seq` update, COMMIT) must be one turn; the proxy can also cut the connection
+just as that turn arrives, as a failing network would.
+"""
+
+import socket
+import threading
+import uuid
+
+import pytest
+
+from cocreate import domain
+from cocreate.store import Store
+
+
+class CountingProxy:
+    """Forwards 127.0.0.1:port to PostgreSQL; counts the store's turns; can cut."""
+
+    def __init__(self, target_port):
+        self.target_port = target_port
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.turns = 0
+        self.cut_next_turn = False
+        self._answered = {}  # connection -> the server spoke since the store last did
+        self._lock = threading.Lock()
+        self._sockets = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def url(self, database_url):
+        host = database_url.rpartition("@")[2].partition("/")[0]
+        return database_url.replace(f"@{host}/", f"@127.0.0.1:{self.port}/")
+
+    def _accept(self):
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            server = socket.create_connection(("127.0.0.1", self.target_port))
+            self._sockets += [client, server]
+            self._answered[client] = True
+            threading.Thread(target=self._pump, args=(client, server, client),
+                             daemon=True).start()
+            threading.Thread(target=self._pump, args=(server, client, client),
+                             daemon=True).start()
+
+    def _pump(self, source, sink, client):
+        while True:
+            try:
+                data = source.recv(65536)
+            except OSError:
+                data = b""
+            if not data:
+                for end in (source, sink):
+                    try:
+                        end.shutdown(socket.SHUT_RDWR)
+                    except OSError:
+                        pass
+                return
+            with self._lock:
+                if source is client:
+                    if self._answered[client]:
+                        self.turns += 1
+                        self._answered[client] = False
+                        if self.cut_next_turn:
+                            self.cut_next_turn = False
+                            data = b""
+                else:
+                    self._answered[client] = True
+            if not data:
+                for end in (source, sink):
+                    end.shutdown(socket.SHUT_RDWR)
+                return
+            sink.sendall(data)
+
+    def close(self):
+        self.listener.close()
+        for sock in self._sockets:
+            try:
+                sock.close()
+            except OSError:
+                pass
+
+
+@pytest.fixture
+def proxied(postgres_server):
+    proxy = CountingProxy(postgres_server.port)
+    store = Store(proxy.url(postgres_server.create_database()))
+    yield proxy, store
+    store.close()
+    proxy.close()
+
+
+def add_note(store, workshop_id, author_id, publish=None):
+    return store.execute(workshop_id, author_id, "note:add",
+                         {"id": str(uuid.uuid4()), "step": 0, "text": "samen plannen"}, publish)
+
+
+def test_a_note_on_a_cached_workshop_is_stored_in_one_round_trip_before_it_is_published(
+        proxied):
+    proxy, store = proxied
+    workshop, _token = store.create_workshop("Sessie", "", "nl", "cocreation", "Fac")
+    person = store.add_participant(workshop.id, "Ann")[0]
+    add_note(store, workshop.id, person.id)  # the workshop is cached now
+    turns_at_publish = []
+
+    for _note in range(5):
+        start = proxy.turns
+        events, seq = add_note(store, workshop.id, person.id,
+                               lambda _id, _events: turns_at_publish.append(proxy.turns - start))
+        assert events[0].seq == seq
+
+    assert turns_at_publish == [1] * 5
+    assert len(store.workshop(workshop.id).notes) == 6
+
+
+def test_a_refused_command_on_a_cached_workshop_is_refused_and_stores_nothing(proxied):
+    _proxy, store = proxied
+    workshop, _token = store.create_workshop("Sessie", "", "nl", "cocreation", "Fac")
+    person = store.add_participant(workshop.id, "Ann")[0]
+    events, seq = add_note(store, workshop.id, person.id)
+
+    with pytest.raises(domain.DomainError):
+        store.execute(workshop.id, person.id, "note:edit",
+                      {"id": str(uuid.uuid4()), "text": "bestaat niet"})
+
+    assert store.workshop(workshop.id).seq == seq
+    events, next_seq = add_note(store, workshop.id, person.id)  # the lock was released
+    assert next_seq == seq + 1
+
+
+def test_a_connection_cut_during_the_round_trip_stores_nothing_says_unreachable_and_recovers(
+        proxied):
+    proxy, store = proxied
+    workshop, _token = store.create_workshop("Sessie", "", "nl", "cocreation", "Fac")
+    person = store.add_participant(workshop.id, "Ann")[0]
+    _events, seq = add_note(store, workshop.id, person.id)
+    published = []
+
+    proxy.cut_next_turn = True
+    with pytest.raises(Exception) as failed:
+        add_note(store, workshop.id, person.id, lambda *_: published.append(1))
+
+    assert store.unreachable(failed.value)
+    assert published == []
+    assert store.workshop(workshop.id).seq == seq
+    assert len(store.workshop(workshop.id).notes) == 1
+    _events, next_seq = add_note(store, workshop.id, person.id)
+    assert next_seq == seq + 1
