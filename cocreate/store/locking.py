@@ -24,7 +24,7 @@ from sqlalchemy import create_engine, event, exc, make_url, text
 from .. import domain, migrate
 from .outage import Outage, unreachable
 from .persist import SAVE_SEQ, SAVE_SEQ_OR_FAIL, SEQ
-from .postgres import LOCK, SCHEMA_LOCK, advisory, check_on_checkout, lock_key
+from .postgres import SCHEMA_LOCK, advisory, check_on_checkout, keeping, lock_key, send_as_one
 from .rows import load_workshop, now_iso
 from .urls import normalise_database_url
 
@@ -210,54 +210,54 @@ class Locking:
     def _try_at_once(self, conn, workshop_id, change, cached):
         """`_try_change` on PostgreSQL with a cached aggregate, in one round trip.
 
-        The workshop's advisory lock, BEGIN, the change's statements, its guarded `seq`
-        update (`SAVE_SEQ_OR_FAIL`) and COMMIT go to the server together (psycopg's
-        pipeline mode) and are answered together: where one at a time cost six round
-        trips before the events could be published, each a wait for the server and for
-        this process's turn again. The lock is held afterwards, whatever happened (or
-        the connection is gone, which releases it); `_serialised` releases it. A guard
-        that fails means the aggregate was behind: nothing was stored, `_Stale`.
+        The change's statements are kept, not sent (`postgres.keeping`), then go to the
+        server as one query with the workshop's advisory lock, BEGIN, the guarded `seq`
+        update (`SAVE_SEQ_OR_FAIL`) and COMMIT around them: one at a time they cost six
+        round trips before the events could be published, each a wait for the server
+        and then for this process's turn again. A guard or statement that fails stores
+        nothing and means the aggregate may have been behind: `_Stale`. A refusal, or a
+        change with no events, stands only when the stored `seq` is the cached one.
+        Whatever happened, the lock is held afterwards (or the connection is gone, which
+        releases it); `_serialised` releases it.
         """
         before = cached.seq
+        key = lock_key(workshop_id)
         refused = None
-        dbapi = self.engine.dialect.loaded_dbapi
-        raw = conn.connection.driver_connection
-        raw.autocommit = True  # BEGIN and COMMIT are sent with the statements
-        try:
+        with keeping(conn) as statements:
             try:
-                with raw.pipeline():
-                    conn.exec_driver_sql(LOCK, {"key": lock_key(workshop_id)})
-                    conn.exec_driver_sql("BEGIN")
-                    try:
-                        events = change(conn, cached)
-                    except domain.DomainError as error:
-                        refused = error  # the lock and BEGIN still run as the pipeline ends
-                    else:
-                        if events:
-                            conn.execute(SAVE_SEQ_OR_FAIL, {
-                                "workshop": workshop_id, "seq": cached.seq, "before": before,
-                                "updated_at": now_iso()})
-                        conn.exec_driver_sql("COMMIT")
-            except (exc.DBAPIError, dbapi.Error) as error:
-                self._cache.pop(workshop_id, None)  # it may hold a change never stored
-                if not isinstance(error, exc.DBAPIError):
-                    # Raised by the pipeline's end, past SQLAlchemy: say it as SQLAlchemy does.
-                    error = exc.DBAPIError.instance(None, None, error, dbapi.Error)
-                if unreachable(error):
-                    raise error from None
-                # The guard failed, or a statement did: perhaps the aggregate was behind.
-                raise _Stale() from None
-            if refused is not None or not events:
-                # Refused, or nothing to do: that stands only if the aggregate was current.
-                if self._seq(conn, workshop_id) != before:
-                    raise _Stale()
-                if refused is not None:
-                    raise refused
+                events = change(conn, cached)
+            except domain.DomainError as error:
+                refused = error
+            else:
+                if events:
+                    conn.execute(SAVE_SEQ_OR_FAIL, {
+                        "workshop": workshop_id, "seq": cached.seq, "before": before,
+                        "updated_at": now_iso()})
+        conn.rollback()  # SQLAlchemy's side of the statements kept: nothing was sent
+        if refused is not None or not events:
+            advisory(conn, "pg_advisory_lock", [key])
+            current = self._seq(conn, workshop_id)
+            conn.rollback()
+            if current != before:
+                raise _Stale()
+            if refused is not None:
+                raise refused
             return events, cached
+        raw = conn.connection.driver_connection
+        raw.autocommit = True  # BEGIN and COMMIT are among the statements
+        try:
+            send_as_one(conn, [f"SELECT pg_advisory_lock({int(key)})", "BEGIN",
+                               *statements, "COMMIT"])
+        except exc.DBAPIError as error:
+            self._cache.pop(workshop_id, None)  # it holds a change never stored
+            if unreachable(error):
+                raise
+            raise _Stale() from None  # the guard failed, or a statement did
         finally:
             if not raw.closed:
-                conn.rollback()  # what is still open stores nothing (after COMMIT: nothing)
+                conn.rollback()  # ends a transaction a failed statement left open
                 raw.autocommit = False
+        return events, cached
 
     def _seq(self, conn, workshop_id):
         return conn.execute(SEQ, {"workshop": workshop_id}).scalar()

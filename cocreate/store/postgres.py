@@ -1,18 +1,18 @@
-"""What only PostgreSQL needs: a lock per workshop shared by all processes, and pooled
-connections checked without a round trip.
+"""What only PostgreSQL needs: a lock per workshop shared by all processes, pooled
+connections checked without a round trip, and statements sent together.
 
 `locking` uses these: a change of a workshop holds the workshop's session-level advisory
-lock from before its transaction until its events are published.
+lock from before its transaction until its events are published; a change of a cached
+workshop keeps its statements (`keeping`) and sends them with the lock, BEGIN and COMMIT
+as one query (`send_as_one`).
 """
 
+import contextlib
 import hashlib
 import select
 
+import psycopg
 from sqlalchemy import event, exc
-
-# Taking a workshop's lock, one statement (`locking.Locking._try_at_once`).
-LOCK = "SELECT pg_advisory_lock(%(key)s)"
-
 
 def lock_key(name):
     """A PostgreSQL advisory-lock key (signed 64 bits) for a workshop id or a name."""
@@ -63,3 +63,38 @@ def advisory(conn, function, keys):
     finally:
         if not raw.closed:
             raw.autocommit = False
+
+
+class _Kept(psycopg.ClientCursor):
+    """A cursor that binds a statement's parameters on the client (psycopg quotes them,
+    as it does for every client-side cursor) and keeps it instead of sending it."""
+
+    def execute(self, query, params=None, **_options):
+        self.connection.cocreate_kept.append(self.mogrify(query, params))
+        return self
+
+    def executemany(self, query, params_seq, **_options):
+        for params in params_seq:
+            self.execute(query, params)
+
+
+@contextlib.contextmanager
+def keeping(conn):
+    """While inside, what runs on `conn` is bound and kept, not sent; yields the list of
+    statements, for `send_as_one`. Nothing run meanwhile may read: a statement kept has
+    no rows (SQLAlchemy refuses to read them)."""
+    raw = conn.connection.driver_connection
+    kept = raw.cocreate_kept = []
+    factory, raw.cursor_factory = raw.cursor_factory, _Kept
+    try:
+        yield kept
+    finally:
+        raw.cursor_factory = factory
+        del raw.cocreate_kept
+
+
+def send_as_one(conn, statements):
+    """Run `statements` (complete SQL, nothing left to bind) as one query: one round
+    trip. PostgreSQL runs them in order and skips the rest after one fails; the error is
+    raised as SQLAlchemy raises any."""
+    conn.exec_driver_sql(";\n".join(statements), execution_options={"no_parameters": True})

@@ -50,33 +50,25 @@ class CountingProxy:
                              daemon=True).start()
 
     def _pump(self, source, sink, client):
-        while True:
-            try:
-                data = source.recv(65536)
-            except OSError:
-                data = b""
-            if not data:
-                for end in (source, sink):
-                    try:
-                        end.shutdown(socket.SHUT_RDWR)
-                    except OSError:
-                        pass
-                return
-            with self._lock:
-                if source is client:
-                    if self._answered[client]:
+        try:
+            while data := source.recv(65536):
+                with self._lock:
+                    if source is not client:
+                        self._answered[client] = True
+                    elif self._answered[client]:
                         self.turns += 1
                         self._answered[client] = False
                         if self.cut_next_turn:
                             self.cut_next_turn = False
-                            data = b""
-                else:
-                    self._answered[client] = True
-            if not data:
-                for end in (source, sink):
-                    end.shutdown(socket.SHUT_RDWR)
-                return
-            sink.sendall(data)
+                            break
+                sink.sendall(data)
+        except OSError:
+            pass  # one end went away: end both
+        for end in (source, sink):
+            try:
+                end.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
 
     def close(self):
         self.listener.close()
@@ -152,3 +144,22 @@ def test_a_connection_cut_during_the_round_trip_stores_nothing_says_unreachable_
     assert len(store.workshop(workshop.id).notes) == 1
     _events, next_seq = add_note(store, workshop.id, person.id)
     assert next_seq == seq + 1
+
+
+def test_text_sent_with_the_statements_is_stored_exactly_as_typed(proxied):
+    _proxy, store = proxied
+    workshop, _token = store.create_workshop("Sessie", "", "nl", "cocreation", "Fac")
+    person = store.add_participant(workshop.id, "Ann")[0]
+    add_note(store, workshop.id, person.id)
+    typed = "It's 100% ok; DROP TABLE notes; -- \\' $$ %(text)s %s \u00e9\u00ebn \U0001f44d"
+    note_id = str(uuid.uuid4())
+
+    store.execute(workshop.id, person.id, "note:add", {"id": note_id, "step": 0, "text": typed})
+    store.execute(workshop.id, person.id, "note:move", {"id": note_id, "x": 0.125, "y": 0.5})
+
+    fresh = Store(store.engine.url.render_as_string(hide_password=False))
+    try:
+        note = fresh.workshop(workshop.id).notes[note_id]
+    finally:
+        fresh.close()
+    assert (note.text, note.x, note.y) == (typed, 0.125, 0.5)
