@@ -94,7 +94,9 @@ def soak_round(workshops, number, start, length, rng):
     fraction of the round: the facilitator moves the step and starts a timer, people
     write two notes each on it, edit the first and move the second, vote twice on
     others' notes (a quarter take one dot back), a quarter add an action and update it;
-    the facilitator opens and closes the vote and stops the timer.
+    the facilitator opens and closes the vote and stops the timer. The workshops'
+    facilitators are different people: each acts at a moment of their own (up to 2 % of
+    the round apart), never all in the same millisecond.
     """
     step = number % 2
     items = []
@@ -103,8 +105,9 @@ def soak_round(workshops, number, start, length, rng):
         items.append((start + fraction * length, member, command, payload, None, True))
 
     for facilitator, people in workshops:
-        at(0.0, facilitator, "step:go", {"index": step})
-        at(0.02, facilitator, "timer:start", {"seconds": 600, "lock_at_end": False})
+        lag = rng.uniform(0.0, 0.02)
+        at(0.0 + lag, facilitator, "step:go", {"index": step})
+        at(0.02 + lag, facilitator, "timer:start", {"seconds": 600, "lock_at_end": False})
         written = []
         for position, person in enumerate(people):
             first, second = str(uuid.uuid4()), str(uuid.uuid4())
@@ -118,7 +121,7 @@ def soak_round(workshops, number, start, length, rng):
             at(rng.uniform(0.42, 0.45), person, "note:move",
                {"id": second, "x": round(rng.uniform(0, 0.9), 3), "y": round(rng.uniform(0, 0.8), 3)})
             written.append((person, first, second))
-        at(0.46, facilitator, "voting:open", {"step": step, "budget": 20})
+        at(0.46 + lag, facilitator, "voting:open", {"step": step, "budget": 20})
         for person, first, _second in written:
             others = [note for owner, a, b in written if owner != person for note in (a, b)]
             choices = rng.sample(others, 2)
@@ -126,14 +129,14 @@ def soak_round(workshops, number, start, length, rng):
             at(rng.uniform(0.61, 0.7), person, "vote:cast", {"note_id": choices[1]})
             if person % 4 == 0:
                 at(rng.uniform(0.71, 0.76), person, "vote:retract", {"note_id": choices[0]})
-        at(0.8, facilitator, "voting:close", {})
+        at(0.78 + lag, facilitator, "voting:close", {})
         for person, first, _second in written:
             if person % 4 == 1:
                 action = str(uuid.uuid4())
                 at(rng.uniform(0.82, 0.88), person, "action:add",
                    {"id": action, "title": f"Actie {number}-{person}", "note_ids": [first]})
                 at(rng.uniform(0.9, 0.95), person, "action:edit", {"id": action, "status": "doing"})
-        at(0.98, facilitator, "timer:stop", {})
+        at(0.97 + lag, facilitator, "timer:stop", {})
     return items
 
 
