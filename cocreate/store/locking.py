@@ -106,22 +106,31 @@ class Locking:
         (`mirror.REPLAYS`), so other processes can run it on their cached copies.
         """
         with self._workshop_lock(workshop_id):
-            cached = self._cache.get(workshop_id)
-            at_once = self.postgres and cached is not None
-            with self._serialised(workshop_id, take_locks=not at_once) as conn:
+            if self.postgres and workshop_id in self._cache:
                 try:
-                    if at_once:
-                        events, workshop = self._try_at_once(conn, workshop_id, change, cached)
-                    else:
-                        events, workshop = self._try_change(conn, workshop_id, change, cached)
+                    with self._serialised(workshop_id, take_locks=False) as conn:
+                        events, workshop = self._try_at_once(
+                            conn, workshop_id, change, self._cache[workshop_id])
+                        return self._changed(workshop, events, publish, replay)
+                except _Stale:
+                    pass  # the copy was behind: read the workshop, with the lock taken first
+            with self._serialised(workshop_id) as conn:
+                cached = self._cache.get(workshop_id)
+                try:
+                    events, workshop = self._try_change(conn, workshop_id, change, cached)
                 except _Stale:
                     # Another process changed the workshop since we cached it: load and again.
                     events, workshop = self._try_change(conn, workshop_id, change, None)
-                self._remember(workshop)
-                if events and publish is not None:
-                    publish(workshop_id, events)
-                self._tell_peers(workshop_id, events, replay)
-                return events, workshop.seq
+                return self._changed(workshop, events, publish, replay)
+
+    def _changed(self, workshop, events, publish, replay):
+        """A change is stored: keep the aggregate, publish its events and tell the other
+        processes, all before the workshop's locks are released; returns (events, seq)."""
+        self._remember(workshop)
+        if events and publish is not None:
+            publish(workshop.id, events)
+        self._tell_peers(workshop.id, events, replay)
+        return events, workshop.seq
 
     def _change_together(self, members, change, publish):
         """One change over several workshops at once: the sessions holding a shared action.
@@ -215,10 +224,10 @@ class Locking:
         update (`SAVE_SEQ_OR_FAIL`) and COMMIT around them: one at a time they cost six
         round trips before the events could be published, each a wait for the server
         and then for this process's turn again. A guard or statement that fails stores
-        nothing and means the aggregate may have been behind: `_Stale`. A refusal, or a
-        change with no events, stands only when the stored `seq` is the cached one.
-        Whatever happened, the lock is held afterwards (or the connection is gone, which
-        releases it); `_serialised` releases it.
+        nothing and means the aggregate may have been behind: `_Stale` (the caller runs
+        the change again the usual way). A refusal, or a change with no events, stands
+        only when the stored `seq` is the cached one. `_serialised` releases the lock
+        (if a failure came before it was taken, releasing it only draws a warning).
         """
         before = cached.seq
         key = lock_key(workshop_id)
@@ -228,6 +237,9 @@ class Locking:
                 events = change(conn, cached)
             except domain.DomainError as error:
                 refused = error
+            except Exception:
+                self._cache.pop(workshop_id, None)  # it may hold a change never stored
+                raise
             else:
                 if events:
                     conn.execute(SAVE_SEQ_OR_FAIL, {
@@ -239,6 +251,7 @@ class Locking:
             current = self._seq(conn, workshop_id)
             conn.rollback()
             if current != before:
+                self._cache.pop(workshop_id, None)
                 raise _Stale()
             if refused is not None:
                 raise refused

@@ -163,3 +163,32 @@ def test_text_sent_with_the_statements_is_stored_exactly_as_typed(proxied):
     finally:
         fresh.close()
     assert (note.text, note.x, note.y) == (typed, 0.125, 0.5)
+
+
+@pytest.mark.parametrize("note_id, text", [
+    (str(uuid.uuid4()), "nul \x00 in the text"),  # refused while binding: nothing sent
+    ("x" * 300, "an id longer than its column"),  # refused by PostgreSQL: after the lock
+])
+def test_a_change_the_database_refuses_stores_nothing_and_leaves_the_workshop_free(
+        proxied, note_id, text):
+    _proxy, store = proxied
+    workshop, _token = store.create_workshop("Sessie", "", "nl", "cocreation", "Fac")
+    person = store.add_participant(workshop.id, "Ann")[0]
+    _events, seq = add_note(store, workshop.id, person.id)
+
+    with pytest.raises(Exception) as failed:
+        store.execute(workshop.id, person.id, "note:add", {"id": note_id, "step": 0, "text": text})
+
+    assert not store.unreachable(failed.value)
+    assert store.workshop(workshop.id).seq == seq  # nor is the change kept in the cache
+    other = Store(store.engine.url.render_as_string(hide_password=False))
+    try:
+        done = []
+        writer = threading.Thread(target=lambda: done.append(add_note(other, workshop.id,
+                                                                      person.id)))
+        writer.start()
+        writer.join(timeout=10)  # the workshop's lock was released
+        assert done and done[0][1] == seq + 1
+    finally:
+        other.close()
+    assert len(store.workshop(workshop.id).notes) == 1 + 1
