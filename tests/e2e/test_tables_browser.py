@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from browser_helpers import axe_violations, bound, open_board, open_page, signed_in, with_token
-from support import FRICTION, Workshop, add_note, ok
+from support import FRICTION, Workshop, add_note, new_id, ok
 
 pytestmark = pytest.mark.e2e
 
@@ -205,6 +205,36 @@ def test_the_room_votes_across_all_tables(ownership, contexts, clients):
     assert voter.context.page_errors == []
 
 
+def test_a_cluster_of_notes_from_two_tables_shows_at_each_table_with_that_tables_notes(
+        ownership, contexts):
+    ok(ownership.facilitator.call("tables:set", {"count": 2, "mode": "random",
+                                                 "names": ["Data", "Leiderschap"]}))
+    ok(ownership.facilitator.call("step:go", {"index": CASES}))
+    at_data, at_leadership = one_at_each(seats(ownership))
+    ours, _seq = add_note(ownership.connect(at_data), CASES, "Van Data", lane="define")
+    theirs, _seq = add_note(ownership.connect(at_leadership), CASES, "Van Leiderschap",
+                            lane="define")
+    ok(ownership.facilitator.call("note:group", {"ids": [ours, theirs], "title": "Samen leren",
+                                                 "id": new_id()}))
+    facilitator = facilitate(contexts, ownership, "Cases in kleine groepen")
+    projector = open_page(signed_in(contexts, ownership, **PROJECTOR), ownership.url("/present"),
+                          "Cases in kleine groepen")
+    for page in (facilitator, projector):
+        groups = page.locator(".table-group:not([hidden])")
+        expect(groups.locator(".table-name")).to_have_text(["Data", "Leiderschap"])
+        for index, text in enumerate(("Van Data", "Van Leiderschap")):
+            cluster = groups.nth(index).locator(".cluster")
+            expect(cluster.locator(".cluster-title")).to_have_text("Samen leren")
+            expect(cluster.locator(".note-text")).to_have_text([text])
+    # Either table's copy of the cluster ungroups the whole cluster.
+    facilitator.locator(".table-group").first.get_by_role("button", name="Groep opheffen").click()
+    expect(facilitator.locator(".cluster")).to_have_count(0)
+    expect(projector.locator(".cluster")).to_have_count(0)
+    expect(projector.locator(".note-text")).to_have_text(["Van Data", "Van Leiderschap"])
+    for page in (facilitator, projector):
+        assert page.context.page_errors == []
+
+
 def test_private_writing_at_the_tables_counts_no_table_until_the_reveal(server, clients, contexts):
     room = Workshop(server, clients, "Anouk", "Bram", connect_facilitator=True)  # co-creation
     ok(room.facilitator.call("tables:set", {"count": 2, "mode": "random"}))
@@ -227,11 +257,15 @@ def test_private_writing_at_the_tables_counts_no_table_until_the_reveal(server, 
 def test_every_view_of_the_tables_has_no_axe_violations(ownership, contexts, width, height):
     ok(ownership.facilitator.call("tables:set", {"count": 3, "mode": "choose"}))
     ok(ownership.facilitator.call("step:go", {"index": CASES}))
+    written = []
     for name, table in (("Anouk", "t1"), ("Bram", "t2"), ("Chris", "t2")):
         person = ownership.connect(name)
         ok(person.call("table:choose", {"table": table}))
-        add_note(person, CASES, f"Notitie van {name}", lane="define")
+        written.append(add_note(person, CASES, f"Notitie van {name}", lane="define")[0])
     ok(person.call("participant:ready", {"ready": True}))
+    # A cluster across two tables shows at each of them.
+    ok(ownership.facilitator.call("note:group", {"ids": written[:2], "title": "Samen",
+                                                 "id": new_id()}))
     ok(ownership.facilitator.call("projector:focus", {"table": "t2"}))
     found = {}
     views = [("facilitator", "/facilitate", None), ("Anouk", "", None), ("Dewi", "", None),

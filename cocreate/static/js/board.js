@@ -113,9 +113,11 @@ export class BoardView {
       if (cluster && this.onCanvas) {
         seenClusters.add(cluster.id);
       } else if (cluster) {
-        const box = this.clusterBox(cluster);
-        if (!seenClusters.has(cluster.id)) {
-          seenClusters.add(cluster.id);
+        // A cluster of notes from several tables shows at each table, with that table's notes.
+        const place = scope === this.root ? "" : scope.dataset.table || "none";
+        const box = this.clusterBox(cluster, "li", place);
+        if (!seenClusters.has(box.dataset.key)) {
+          seenClusters.add(box.dataset.key);
           list.append(box);
         }
         list = box.querySelector(".cluster-notes");
@@ -175,20 +177,22 @@ export class BoardView {
     }
   }
 
-  /** The box that gathers a cluster's notes under its title. */
-  clusterBox(cluster, tag = "li") {
-    let box = this.clusterElements.get(cluster.id);
+  /** The box that gathers a cluster's notes under its title (at one table: `place`). */
+  clusterBox(cluster, tag = "li", place = "") {
+    const key = place ? `${cluster.id}@${place}` : cluster.id;
+    let box = this.clusterElements.get(key);
     if (!box) {
       box = el(tag, "cluster");
       box.dataset.cluster = cluster.id;
+      box.dataset.key = key;
       const header = el("div", "cluster-header");
       const heading = el("h3", "cluster-title");
-      heading.id = `cluster-${cluster.id}`;
+      heading.id = place ? `cluster-${cluster.id}-${place}` : `cluster-${cluster.id}`;
       box.setAttribute("aria-labelledby", heading.id);
       header.append(heading);
       const list = el("ul", "cluster-notes");
       box.append(header, list);
-      this.clusterElements.set(cluster.id, box);
+      this.clusterElements.set(key, box);
     }
     box.querySelector(".cluster-title").textContent = cluster.title || t("cluster_untitled");
     return box;

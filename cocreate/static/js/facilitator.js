@@ -41,10 +41,9 @@ export class FacilitatorBoard extends BoardView {
     return item;
   }
 
-  clusterBox(cluster) {
-    const fresh = !this.clusterElements.has(cluster.id);
-    const box = super.clusterBox(cluster);
-    if (fresh) {
+  clusterBox(cluster, tag, place) {
+    const box = super.clusterBox(cluster, tag, place);
+    if (!box.querySelector("[data-action=ungroup]")) {
       const ungroup = el("button", "icon-button", t("cluster_ungroup"));
       ungroup.type = "button";
       ungroup.dataset.action = "ungroup";
