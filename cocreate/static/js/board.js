@@ -113,9 +113,7 @@ export class BoardView {
       if (cluster && this.onCanvas) {
         seenClusters.add(cluster.id);
       } else if (cluster) {
-        // A cluster of notes from several tables shows at each table, with that table's notes.
-        const place = scope === this.root ? "" : scope.dataset.table || "none";
-        const box = this.clusterBox(cluster, "li", place);
+        const box = this.clusterBox(cluster, "li", scope.dataset.table);
         if (!seenClusters.has(box.dataset.key)) {
           seenClusters.add(box.dataset.key);
           list.append(box);
@@ -177,9 +175,9 @@ export class BoardView {
     }
   }
 
-  /** The box that gathers a cluster's notes under its title (at one table: `place`). */
-  clusterBox(cluster, tag = "li", place = "") {
-    const key = place ? `${cluster.id}@${place}` : cluster.id;
+  /** The box of a cluster's notes under its title (at a table: a cluster may span tables). */
+  clusterBox(cluster, tag = "li", table = "") {
+    const key = table ? `${cluster.id}@${table}` : cluster.id;
     let box = this.clusterElements.get(key);
     if (!box) {
       box = el(tag, "cluster");
@@ -187,7 +185,7 @@ export class BoardView {
       box.dataset.key = key;
       const header = el("div", "cluster-header");
       const heading = el("h3", "cluster-title");
-      heading.id = place ? `cluster-${cluster.id}-${place}` : `cluster-${cluster.id}`;
+      heading.id = `cluster-${key}`;
       box.setAttribute("aria-labelledby", heading.id);
       header.append(heading);
       const list = el("ul", "cluster-notes");

@@ -41,8 +41,8 @@ export class FacilitatorBoard extends BoardView {
     return item;
   }
 
-  clusterBox(cluster, tag, place) {
-    const box = super.clusterBox(cluster, tag, place);
+  clusterBox(cluster, tag, table) {
+    const box = super.clusterBox(cluster, tag, table);
     if (!box.querySelector("[data-action=ungroup]")) {
       const ungroup = el("button", "icon-button", t("cluster_ungroup"));
       ungroup.type = "button";
