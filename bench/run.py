@@ -32,7 +32,8 @@ from pathlib import Path
 
 from . import report
 from .load import BROWSER_SCENARIOS, RELAY_SCENARIOS, SCENARIOS
-from .scenes import DEPLOYMENTS, FLEET_SCENARIOS, LOAD_PROCESSES, TARGETS, TIME_LIMITS
+from .scenes import (DEPLOYMENTS, FLEET_SCENARIOS, LOAD_PROCESSES, REPEATED, TARGETS,
+                     TIME_LIMITS)
 from .servers import ROOT, Deployment, Server, Services
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -229,18 +230,21 @@ def run_fleet(mode, scenario, target, quick, workdir, services, processes, snaps
 
 
 def run_fleet_targets(mode, scenario, quick, workdir, services, processes, profile_dir=None,
-                      targets=None):
-    """Every target of a bench/scenes.py scenario, one after the other."""
+                      targets=None, repeats=1):
+    """Every target of a bench/scenes.py scenario, one after the other; the scenarios of
+    `REPEATED` `repeats` times over (the first round profiled, if asked)."""
     runs, snapshot_bytes = [], None
-    for target in TARGETS[scenario]:
-        if targets and target not in targets:
-            continue
-        run = run_fleet(mode, scenario, target, quick, workdir, services, processes,
-                        snapshot_bytes if target == "relay" else None, profile_dir)
-        run["repeat"] = 0
-        if scenario == "reconnect-storm" and target == "cocreate":
-            snapshot_bytes = run.get("snapshot_bytes")
-        runs.append(run)
+    for repeat in range(repeats if scenario in REPEATED else 1):
+        for target in TARGETS[scenario]:
+            if targets and target not in targets:
+                continue
+            run = run_fleet(mode, scenario, target, quick, workdir, services, processes,
+                            snapshot_bytes if target == "relay" else None,
+                            profile_dir if repeat == 0 else None)
+            run["repeat"] = repeat
+            if scenario == "reconnect-storm" and target == "cocreate":
+                snapshot_bytes = run.get("snapshot_bytes")
+            runs.append(run)
     return runs
 
 
@@ -250,9 +254,10 @@ def main(argv=None):
     parser.add_argument("--quick", action="store_true", help="short smoke run")
     parser.add_argument("--modes", default=",".join(MODES))
     parser.add_argument("--repeat", type=int,
-                        help="runs of each relay/cocreate pair, alternating; the table takes the "
-                             "best p99 of each (default: 2, quick: 1). Other programs on the "
-                             "machine only ever add latency.")
+                        help="runs of each relay/cocreate pair (broadcast, drag, scale-out, "
+                             "reconnect storm), alternating; the table takes the best of each "
+                             "(default: 2, quick: 1). Other programs on the machine only ever "
+                             "add latency.")
     parser.add_argument("--scenarios", default=",".join([*SCENARIOS, *FLEET_SCENARIOS]))
     parser.add_argument("--targets", help="only these targets (e.g. cocreate,relay)")
     parser.add_argument("--load-processes", type=int, default=LOAD_PROCESSES,
@@ -317,7 +322,7 @@ def main(argv=None):
                         try:
                             document["runs"] += run_fleet_targets(
                                 mode, scenario, args.quick, workdir, services,
-                                args.load_processes, profile_dir, targets)
+                                args.load_processes, profile_dir, targets, repeats)
                         except Exception as err:  # noqa: BLE001 - PostgreSQL/Redis would not start
                             print(f"[bench] {scenario}: {err}")
                             document["runs"].append({"ok": False, "mode": mode, "scenario": scenario,

@@ -141,7 +141,9 @@ def drag_rows(runs, verdicts):
         "counts, every workshop's `seq`): frames never reach it. Then each dragger drops the "
         "note, and every drop must be in the workshop's snapshot. When the p50 runs into seconds "
         "(`drag` offers 42,750 deliveries a second), neither server keeps up on this machine "
-        "with the load processes beside it, and the ratios compare two backlogs.")
+        "with the load processes beside it, and the ratios compare two backlogs. With repeats "
+        "(full runs: 2 each, relay and cocreate alternating) each target's run with the lowest "
+        "p99 counts, as for the note broadcast.")
     return lines
 
 
@@ -222,7 +224,8 @@ def scale_out_rows(runs, verdicts):
         "window over the events delivered, then with PostgreSQL (all its backends) and "
         "redis-server added: the cost of each step out. The `seq` check: every client's "
         "events carry consecutive `seq`s from its snapshot on, all clients of a workshop "
-        "agree on what each `seq` is, and all end at the same one.")
+        "agree on what each `seq` is, and all end at the same one. With repeats (full runs: "
+        "2 each, every deployment in turn) each deployment's run with the lowest p99 counts.")
     return lines
 
 
@@ -368,7 +371,8 @@ def storm_rows(runs, verdicts):
         "connect again at one moment (spread over four load processes); the time runs from "
         "that moment until each has its snapshot, which must be fresh: the workshop's `seq` "
         "and notes as they were left. The relay's floor is the same storm against the relay, "
-        "which answers each connect with a message the size of cocreate's snapshot.")
+        "which answers each connect with a message the size of cocreate's snapshot. With "
+        "repeats (full runs: 2 each) each target's run with the lowest p95 counts.")
     return lines
 
 
