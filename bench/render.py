@@ -1,6 +1,6 @@
 """Render a 300-note board in headless Chromium: the participant's board and the projector.
 
-Builds one workshop through the HTTP API and sockets (bench.load's `Bench`): writers
+Builds one workshop through the HTTP API and sockets (`Bench` of bench/clients.py): writers
 join and send `note:add` until the first step holds 300 notes. Then Debian's Chromium,
 driven by Playwright, opens the board page once per load, each time in a fresh browser
 context (cold cache, 1920x1080) as another participant who joined over the API; then
@@ -21,7 +21,10 @@ import asyncio
 import sys
 from pathlib import Path
 
-from .load import SCENARIOS, Bench, Monitor, summary_ms, write_result
+from .clients import Bench
+from .load import SCENARIOS, write_result
+from .measure import summary_ms
+from .probe import Monitor
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu"]
