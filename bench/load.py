@@ -86,6 +86,7 @@ async def run(bench, name):
 
 
 async def broadcast(bench, spec):
+    """Notes on a fixed schedule; each note's latency until every other member has it."""
     workshops, participants = spec["workshops"], spec["participants"]
     senders, interval = spec["senders"], spec["interval"]
     duration = spec["quick_duration"] if bench.quick else spec["duration"]
@@ -191,6 +192,7 @@ async def broadcast(bench, spec):
 
 
 async def vote_storm(bench, spec):
+    """Everyone casts their whole budget at once; the tallies must be exact."""
     if bench.target == "relay":
         raise SystemExit("vote-storm has no relay equivalent")
     n = spec["quick_participants"] if bench.quick else spec["participants"]
@@ -310,6 +312,7 @@ async def vote_storm(bench, spec):
 
 
 async def snapshot_joins(bench, spec):
+    """Joins of a 300-note workshop: connect until the snapshot has arrived."""
     if bench.target == "relay":
         raise SystemExit("snapshot-300 has no relay equivalent")
     joins = spec["quick_joins"] if bench.quick else spec["joins"]
