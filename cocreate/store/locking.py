@@ -24,7 +24,8 @@ from sqlalchemy import create_engine, event, exc, make_url, text
 from .. import domain, migrate
 from .outage import Outage, unreachable
 from .persist import SAVE_SEQ, SAVE_SEQ_OR_FAIL, SEQ
-from .postgres import SCHEMA_LOCK, advisory, check_on_checkout, keeping, lock_key, send_as_one
+from .postgres import (SCHEMA_LOCK, advisory, check_on_checkout, keeping, lock_and_commit,
+                       lock_key)
 from .rows import load_workshop, now_iso
 from .urls import normalise_database_url
 
@@ -256,20 +257,13 @@ class Locking:
             if refused is not None:
                 raise refused
             return events, cached
-        raw = conn.connection.driver_connection
-        raw.autocommit = True  # BEGIN and COMMIT are among the statements
         try:
-            send_as_one(conn, [f"SELECT pg_advisory_lock({int(key)})", "BEGIN",
-                               *statements, "COMMIT"])
+            lock_and_commit(conn, [key], statements)
         except exc.DBAPIError as error:
             self._cache.pop(workshop_id, None)  # it holds a change never stored
             if unreachable(error):
                 raise
             raise _Stale() from None  # the guard failed, or a statement did
-        finally:
-            if not raw.closed:
-                conn.rollback()  # ends a transaction a failed statement left open
-                raw.autocommit = False
         return events, cached
 
     def _seq(self, conn, workshop_id):

@@ -3,7 +3,7 @@
 PostgreSQL restarted, failed over or cut off by the network is no bug: a command that
 meets it is answered `unavailable` (retry later), an HTTP request 503, and the log gets
 one warning line when the database goes and one when it is back — no tracebacks. A
-pooled connection the database has ended is replaced before use (`locking`), so once the
+pooled connection the database has ended is replaced before use (`postgres`), so once the
 database is back the next request gets a new connection by itself.
 """
 

@@ -4,7 +4,7 @@ connections checked without a round trip, and statements sent together.
 `locking` uses these: a change of a workshop holds the workshop's session-level advisory
 lock from before its transaction until its events are published; a change of a cached
 workshop keeps its statements (`keeping`) and sends them with the lock, BEGIN and COMMIT
-as one query (`send_as_one`).
+as one query (`lock_and_commit`).
 """
 
 import contextlib
@@ -47,6 +47,21 @@ def _open(dbapi_connection):
     return not readable
 
 
+@contextlib.contextmanager
+def _autocommit(conn):
+    """Statements on `conn` run as sent, in no transaction of psycopg's making; afterwards
+    SQLAlchemy's side is ended too, and a transaction a failed statement left open is
+    rolled back."""
+    raw = conn.connection.driver_connection
+    raw.autocommit = True
+    try:
+        yield
+    finally:
+        if not raw.closed:
+            conn.rollback()
+            raw.autocommit = False
+
+
 def advisory(conn, function, keys):
     """Take or release session-level advisory locks, each one statement and one round trip.
 
@@ -54,15 +69,9 @@ def advisory(conn, function, keys):
     statements run in autocommit (a transaction around them would cost a BEGIN and a
     COMMIT each way, on every command).
     """
-    raw = conn.connection.driver_connection
-    raw.autocommit = True
-    try:
+    with _autocommit(conn):
         for key in keys:
             conn.exec_driver_sql(f"SELECT {function}(%(key)s)", {"key": key})
-        conn.commit()  # SQLAlchemy's side of it: in autocommit there is nothing to send
-    finally:
-        if not raw.closed:
-            raw.autocommit = False
 
 
 class _Kept(psycopg.ClientCursor):
@@ -81,7 +90,7 @@ class _Kept(psycopg.ClientCursor):
 @contextlib.contextmanager
 def keeping(conn):
     """While inside, what runs on `conn` is bound and kept, not sent; yields the list of
-    statements, for `send_as_one`. Nothing run meanwhile may read: a statement kept has
+    statements, for `lock_and_commit`. Nothing run meanwhile may read: a statement kept has
     no rows (SQLAlchemy refuses to read them)."""
     raw = conn.connection.driver_connection
     kept = raw.cocreate_kept = []
@@ -93,8 +102,13 @@ def keeping(conn):
         del raw.cocreate_kept
 
 
-def send_as_one(conn, statements):
-    """Run `statements` (complete SQL, nothing left to bind) as one query: one round
-    trip. PostgreSQL runs them in order and skips the rest after one fails; the error is
-    raised as SQLAlchemy raises any."""
-    conn.exec_driver_sql(";\n".join(statements), execution_options={"no_parameters": True})
+def lock_and_commit(conn, keys, statements):
+    """Take the advisory locks of `keys`, then run `statements` (complete SQL, nothing left
+    to bind) in one transaction, all as one query: one round trip. PostgreSQL runs them in
+    order and skips the rest after one fails, so the transaction stores nothing; the error
+    is raised as SQLAlchemy raises any. The locks are held afterwards, unless the failure
+    came before them."""
+    locks = [f"SELECT pg_advisory_lock({int(key)})" for key in keys]
+    with _autocommit(conn):
+        conn.exec_driver_sql(";\n".join([*locks, "BEGIN", *statements, "COMMIT"]),
+                             execution_options={"no_parameters": True})
