@@ -13,14 +13,19 @@ listener that is not there, so a process that lost its subscription may have
 missed other processes' events: when it has subscribed again it calls
 `on_rejoin` (`resync`), which sends its viewers fresh snapshots.
 
-The same channel carries what one process tells the others about a change it made
-(`tell_peers`, method `cocreate:changed`), so they bring their cached copies of the
-workshop up to date (`store/mirror.py`); the listener hands those to `on_change`,
-in the order Redis received them, and never to python-socketio.
+The same messages carry what one process tells the others about a change it made, so
+they bring their cached copies of the workshop up to date (`store/mirror.py`): inside
+`telling(change)` the first event published carries the change under the key
+`cocreate:changed`, one Redis message for both; a change no event carried goes on its
+own (`tell_peers`, method `cocreate:changed`). The listener hands each change to
+`on_change` right after the events it came with, in the order Redis received them;
+python-socketio never sees it, and no client gets it.
 """
 
 import base64
+import contextlib
 import logging
+import threading
 import uuid
 
 import redis
@@ -82,6 +87,7 @@ class OrderedRedisManager(socketio.RedisManager):
         self.reachable = True
         self.on_rejoin = None  # called when subscribed again after losing Redis
         self.on_change = None  # called with each change another process told
+        self._along = threading.local()  # the change this thread's next emit carries
 
     def _publish(self, data):
         """Publish; the number of processes that heard it, or None when Redis is away."""
@@ -108,10 +114,14 @@ class OrderedRedisManager(socketio.RedisManager):
                         pause = RETRY_FIRST
                     elif message["type"] == "message" and message["channel"] == channel:
                         data = self._read(message["data"])
-                        if data.get("method") != CHANGED:
-                            yield data
-                        elif data.get("host_id") != self.relay_id and self.on_change:
-                            self.on_change(data)
+                        if data.get("method") == CHANGED:
+                            told = data
+                        else:
+                            yield data  # python-socketio delivers the events first
+                            told = data.get(CHANGED)
+                        if (isinstance(told, dict) and self.on_change
+                                and data.get("host_id") != self.relay_id):
+                            self.on_change(told)
             except redis.RedisError as error:
                 self._lost(error)
             finally:
@@ -130,6 +140,19 @@ class OrderedRedisManager(socketio.RedisManager):
         """Tell the other processes about a change (`store/mirror.py`); Redis being away
         only means they read the workshop again when they need it."""
         self._publish({**message, "method": CHANGED, "host_id": self.relay_id})
+
+    @contextlib.contextmanager
+    def telling(self, message):
+        """Inside, the first emit this thread publishes carries `message`, a change told to
+        the other processes: one message through Redis rather than two, on every change.
+        When no emit carried it (nothing published, or Redis away), it is told on its own."""
+        self._along.message = message
+        try:
+            yield
+        finally:
+            left, self._along.message = getattr(self._along, "message", None), None
+        if left is not None:
+            self.tell_peers(left)
 
     def _lost(self, error):
         self.subscribed = False
@@ -162,6 +185,9 @@ class OrderedRedisManager(socketio.RedisManager):
         message = {"method": "emit", "event": event, "data": data, "binary": binary,
                    "namespace": namespace or "/", "room": room, "skip_sid": skip_sid,
                    "callback": None, "host_id": self.relay_id}
+        told = getattr(self._along, "message", None)
+        if told is not None:
+            message[CHANGED], self._along.message = told, None
         if not self._publish(message):
             # Redis is away, or nobody (this process included) is subscribed right now:
             # at least this process's clients.

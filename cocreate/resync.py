@@ -35,6 +35,7 @@ def init_app(app):
         manager.on_rejoin = lambda: catch_up(app)
         workshops = store_of(app)
         workshops.tell = manager.tell_peers
+        workshops.telling = manager.telling
         manager.on_change = workshops.follow
 
 

@@ -126,11 +126,12 @@ class Locking:
 
     def _changed(self, workshop, events, publish, replay):
         """A change is stored: keep the aggregate, publish its events and tell the other
-        processes, all before the workshop's locks are released; returns (events, seq)."""
+        processes (with the events, `mirror`), all before the workshop's locks are released;
+        returns (events, seq)."""
         self._remember(workshop)
-        if events and publish is not None:
-            publish(workshop.id, events)
-        self._tell_peers(workshop.id, events, replay)
+        with self._telling(workshop.id, events, replay):
+            if events and publish is not None:
+                publish(workshop.id, events)
         return events, workshop.seq
 
     def _change_together(self, members, change, publish):

@@ -19,6 +19,7 @@ The messages go from server process to server process through Redis, never to a
 client; they carry what the database holds (who wrote a note, anonymous or not).
 """
 
+import contextlib
 import hashlib
 import json
 
@@ -44,14 +45,26 @@ class Mirror:
 
     # `tell(message)` sends a message to the other processes; None for a process alone.
     tell = None
+    # `telling(message)`, a context: the events published inside carry the message to the
+    # other processes (`messaging.OrderedRedisManager.telling`); None: told after them.
+    telling = None
 
-    def _tell_peers(self, workshop_id, events, replay):
-        """Called under the workshop's lock once `events` are stored and published."""
-        if self.tell is None or not events or replay is None:
+    @contextlib.contextmanager
+    def _telling(self, workshop_id, events, replay):
+        """Around publishing `events`, stored and under the workshop's lock: the other
+        processes are told the change with its events, or right after them."""
+        if (self.tell is None and self.telling is None) or not events or replay is None:
+            yield
             return
         kind, args = replay
-        self.tell({"workshop": workshop_id, "before": events[0].seq - 1, "kind": kind,
-                   "args": list(args), "digest": digest(events)})
+        message = {"workshop": workshop_id, "before": events[0].seq - 1, "kind": kind,
+                   "args": list(args), "digest": digest(events)}
+        if self.telling is None:
+            yield
+            self.tell(message)
+            return
+        with self.telling(message):
+            yield
 
     def follow(self, message):
         """Another process told a change: run it on this process's copy, or forget the copy.

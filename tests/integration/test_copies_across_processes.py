@@ -9,7 +9,9 @@ messages to each other.
 
 import json
 
-from cocreate import domain
+import redis
+
+from cocreate import domain, messaging
 from cocreate import protocol as p
 from cocreate.store import Store
 
@@ -88,3 +90,33 @@ def test_a_room_spread_over_two_processes_sees_what_the_database_holds(cluster, 
     assert stored.notes[notes[2]].author_id == ids["anna"]
     assert strays == []
 
+
+
+def test_a_change_reaches_the_other_process_with_its_events_in_one_message(
+        cluster, clients, redis_server):
+    first, second = cluster.servers
+    workshop = first.create_workshop("Eén bericht")
+    wid, token = workshop["id"], workshop["facilitator_token"]
+    writer = clients(first.url, wid, first.join(wid, "Anna")["token"])
+    watcher = clients(second.url, wid, token)
+    listener = redis.Redis.from_url(redis_server.url).pubsub()
+    listener.subscribe(messaging.CHANNEL)
+    assert listener.get_message(timeout=10)["type"] == "subscribe"
+    note = new_id()
+    seq = ok(writer.call(p.NOTE_ADD, {"id": note, "step": 0, "text": "Eén keer"}))["seq"]
+    wait_all(seq, watcher)
+    # The ack comes after all the change's messages were published; Redis keeps a
+    # channel's order, so every one of them comes before this mark.
+    mark = new_id()
+    redis.Redis.from_url(redis_server.url).publish(messaging.CHANNEL, json.dumps({"mark": mark}))
+    heard = []
+    while not heard or heard[-1].get("mark") != mark:
+        message = listener.get_message(timeout=10)
+        assert message is not None, heard
+        heard.append(json.loads(message["data"]))
+    listener.close()
+    about = [message for message in heard if note in json.dumps(message)]
+    assert len(about) == 1, about
+    assert about[0]["method"] == "emit" and about[0]["data"][0]["seq"] == seq
+    told = about[0][messaging.CHANGED]
+    assert (told["workshop"], told["before"], told["kind"]) == (wid, seq - 1, "command")
