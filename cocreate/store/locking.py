@@ -331,7 +331,11 @@ class Locking:
         with self.engine.connect() as conn:
             keys = [lock_key(workshop_id) for workshop_id in sorted(workshop_ids)]
             if take_locks:
-                advisory(conn, "pg_advisory_lock", keys)
+                try:
+                    advisory(conn, "pg_advisory_lock", keys)
+                except Exception:
+                    conn.invalidate()  # a lock taken before the failure goes with the session
+                    raise
             try:
                 yield conn
             finally:

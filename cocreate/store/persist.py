@@ -8,7 +8,7 @@ from sqlalchemy import bindparam, delete, insert, select, text, update
 
 from .. import protocol as p
 from .rows import action_row, note_row, steps_record
-from .tables import actions, clusters, notes, participants, votes, workshops
+from .tables import actions, applied, clusters, notes, participants, votes, workshops
 
 # The statements every command runs, built once: building them anew each time cost more
 # CPU than SQLite itself (bench/results/latest.md).
@@ -30,6 +30,7 @@ DELETE_VOTE = delete(votes).where(votes.c.workshop_id == bindparam("workshop"),
                                   votes.c.participant_id == bindparam("voter"),
                                   votes.c.note_id == bindparam("note"))
 INSERT_VOTE = insert(votes)
+INSERT_APPLIED = insert(applied)  # a command id, so the same command is not run twice
 SAVE_READY = (update(participants).where(participants.c.workshop_id == bindparam("workshop"),
                                          participants.c.id == bindparam("participant"))
               .values(ready=bindparam("ready")))

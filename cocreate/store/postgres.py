@@ -4,15 +4,20 @@ connections checked without a round trip, and statements sent together.
 `locking` uses these: a change of a workshop holds the workshop's session-level advisory
 lock from before its transaction until its events are published; a change of a cached
 workshop keeps its statements (`keeping`) and sends them with the lock, BEGIN and COMMIT
-as one query (`lock_and_commit`).
+as one query (`lock_and_commit`). The locks and that query go straight to the driver
+(`_send`): they run on every change, and SQLAlchemy's execution around a statement cost
+more CPU than the statement (py-spy, bench scale-out).
 """
 
+import array
 import contextlib
+import fcntl
 import hashlib
-import select
+import termios
 
 import psycopg
 from sqlalchemy import event, exc
+
 
 def lock_key(name):
     """A PostgreSQL advisory-lock key (signed 64 bits) for a workshop id or a name."""
@@ -29,8 +34,8 @@ def check_on_checkout(engine):
     message, then the end of the stream): an idle connection with something to read is
     such a one. Looking costs no round trip, where a ping before every use
     (`pool_pre_ping`) would cost one on every command. A connection cut off without a
-    word fails at its first statement instead: `unavailable`, and the next request
-    gets a new one.
+    word (or closed with nothing said) fails at its first statement instead:
+    `unavailable`, and the next request gets a new one.
     """
     @event.listens_for(engine, "checkout")
     def _on_checkout(dbapi_connection, _record, _proxy):
@@ -39,39 +44,58 @@ def check_on_checkout(engine):
 
 
 def _open(dbapi_connection):
-    """False when the server has ended this idle connection: it has something to read
-    (an idle connection expects nothing), seen without waiting."""
+    """False when the server has ended this idle connection: bytes wait to be read (an
+    idle connection expects nothing). The kernel's count (FIONREAD) is asked, not a
+    zero-timeout `select()`, which under eventlet or gevent hands the turn to other green
+    threads before the command has even been sent."""
     if dbapi_connection.closed:
         return False
-    readable, _, _ = select.select([dbapi_connection.fileno()], [], [], 0)
-    return not readable
+    waiting = array.array("i", [0])
+    fcntl.ioctl(dbapi_connection.fileno(), termios.FIONREAD, waiting)
+    return waiting[0] == 0
 
 
-@contextlib.contextmanager
-def _autocommit(conn):
-    """Statements on `conn` run as sent, in no transaction of psycopg's making; afterwards
-    SQLAlchemy's side is ended too, and a transaction a failed statement left open is
-    rolled back."""
+def _send(conn, sql):
+    """Run `sql` (complete, nothing left to bind; one statement or several) on the driver
+    connection under `conn`, as one query in autocommit: one round trip, nothing of
+    SQLAlchemy's execution around it (this runs on every change, before and after its
+    events are published). A failure is raised as SQLAlchemy raises the driver's errors;
+    a transaction the query left open is rolled back, and a connection that was lost is
+    invalidated, so the pool replaces it."""
     raw = conn.connection.driver_connection
     raw.autocommit = True
     try:
-        yield
+        raw.execute(sql)
+    except psycopg.Error as error:
+        lost = raw.closed
+        if lost:
+            conn.invalidate()
+        else:
+            try:
+                raw.rollback()  # a statement after BEGIN failed: end that transaction
+            except psycopg.Error:
+                conn.invalidate()
+                lost = True
+        raise exc.DBAPIError.instance(sql, None, error, psycopg.Error,
+                                      connection_invalidated=lost) from error
     finally:
         if not raw.closed:
-            conn.rollback()
-            raw.autocommit = False
+            try:
+                raw.autocommit = False
+            except psycopg.Error:
+                conn.invalidate()
 
 
 def advisory(conn, function, keys):
-    """Take or release session-level advisory locks, each one statement and one round trip.
+    """Take or release session-level advisory locks, in the order of `keys`: one round trip.
 
     A session-level lock outlives transactions, so it needs none of its own: the
     statements run in autocommit (a transaction around them would cost a BEGIN and a
     COMMIT each way, on every command).
     """
-    with _autocommit(conn):
-        for key in keys:
-            conn.exec_driver_sql(f"SELECT {function}(%(key)s)", {"key": key})
+    statements = [f"SELECT {function}({int(key)})" for key in keys]
+    if statements:
+        _send(conn, ";\n".join(statements))
 
 
 class _Kept(psycopg.ClientCursor):
@@ -109,6 +133,4 @@ def lock_and_commit(conn, keys, statements):
     is raised as SQLAlchemy raises any. The locks are held afterwards, unless the failure
     came before them."""
     locks = [f"SELECT pg_advisory_lock({int(key)})" for key in keys]
-    with _autocommit(conn):
-        conn.exec_driver_sql(";\n".join([*locks, "BEGIN", *statements, "COMMIT"]),
-                             execution_options={"no_parameters": True})
+    _send(conn, ";\n".join([*locks, "BEGIN", *statements, "COMMIT"]))

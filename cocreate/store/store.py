@@ -13,11 +13,11 @@ from sqlalchemy.exc import IntegrityError
 from .. import domain
 from .locking import Locking
 from .mirror import Mirror
-from .persist import PERSIST
+from .persist import INSERT_APPLIED, PERSIST
 from .retention import Retention
 from .series import Series, Shared, refuse_if_shared
 from .rows import insert_workshop, now_iso, steps_record
-from .tables import applied, participants, workshops
+from .tables import participants, workshops
 from .tokens import hash_token, new_id, new_join_code, new_token, normalise_join_code
 
 # Every connection runs it: built once (bench/: reconnect-storm).
@@ -186,9 +186,9 @@ class Store(Series, Retention, Mirror, Locking):
             for change_event in events:
                 PERSIST[change_event.type](conn, workshop, change_event)
                 if change_event.command_id:
-                    conn.execute(insert(applied).values(workshop_id=workshop.id,
-                                                        id=change_event.command_id,
-                                                        seq=change_event.seq))
+                    conn.execute(INSERT_APPLIED, {"workshop_id": workshop.id,
+                                                  "id": change_event.command_id,
+                                                  "seq": change_event.seq})
             return events
 
         try:
