@@ -15,6 +15,7 @@ import pytest
 
 from cocreate import domain
 from cocreate.store import Store
+from cocreate.store.postgres import advisory, lock_key
 
 
 class CountingProxy:
@@ -109,6 +110,26 @@ def test_a_note_on_a_cached_workshop_is_stored_in_one_round_trip_before_it_is_pu
 
     assert turns_at_publish == [1] * 5
     assert len(store.workshop(workshop.id).notes) == 6
+
+
+def test_the_locks_of_several_workshops_are_taken_in_one_round_trip_and_released_in_one(
+        proxied):
+    proxy, store = proxied
+    keys = [lock_key(f"workshop-{index}") for index in range(3)]
+    held = ("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted"
+            " AND pid = pg_backend_pid()")
+    with store.engine.connect() as conn:
+        start = proxy.turns
+        advisory(conn, "pg_advisory_lock", keys)
+        assert proxy.turns - start == 1
+        assert conn.exec_driver_sql(held).scalar() == 3
+        conn.rollback()
+
+        start = proxy.turns
+        advisory(conn, "pg_advisory_unlock", reversed(keys))
+        assert proxy.turns - start == 1
+        assert conn.exec_driver_sql(held).scalar() == 0
+        conn.rollback()
 
 
 def test_a_refused_command_on_a_cached_workshop_is_refused_and_stores_nothing(proxied):
