@@ -13,12 +13,17 @@ def cookie_name(workshop_id):
 
 
 def request_token(workshop_id):
-    """The token this HTTP request (or socket handshake) carries for the workshop, or None."""
-    header = request.headers.get("Authorization", "")
+    """The token this HTTP request carries for the workshop, or None."""
+    return token_of(request, workshop_id)
+
+
+def token_of(asking, workshop_id):
+    """The token a request (or a socket's handshake) carries for the workshop, or None."""
+    header = asking.headers.get("Authorization", "")
     if header.startswith("Bearer "):
         token = header[len("Bearer "):].strip()
     else:
-        token = request.args.get("token") or request.cookies.get(cookie_name(workshop_id))
+        token = asking.args.get("token") or asking.cookies.get(cookie_name(workshop_id))
     if not token or len(token) > TOKEN_MAX:
         return None
     return token

@@ -2,10 +2,11 @@
 
 The rules live in `domain`; each handler here is a few lines of plumbing.
 
-Connecting goes through Flask-SocketIO (it needs the handshake's cookies). Commands are
-registered on its python-socketio server directly (`init_app`): they need no Flask
-request, and building one for every command cost ~0.25 ms of the ~1.5 ms a note took
-from arrival to broadcast (bench/, broadcast-20).
+Connecting, leaving and the commands are registered on Flask-SocketIO's python-socketio
+server directly (`init_app`): they need no Flask request, and building one for every
+command cost ~0.25 ms of the ~1.5 ms a note took from arrival to broadcast (bench/,
+broadcast-20), and a tenth of a reconnect's CPU (reconnect-storm). A handshake's cookies
+are read from its WSGI environ.
 """
 
 import functools
@@ -14,13 +15,13 @@ import time
 from collections import deque
 from dataclasses import dataclass, field
 
-from flask import current_app, request
-from flask_socketio import ConnectionRefusedError, emit, join_room
+from flask_socketio import ConnectionRefusedError
 from marshmallow import ValidationError
+from werkzeug.wrappers import Request
 
 from . import collector, dragging, presence
 from . import protocol as p
-from .access import request_token, store, store_of
+from .access import store_of, token_of
 from .addresses import configured_room
 from .dragging import holds_of
 from .links import add_links
@@ -115,67 +116,83 @@ def _unavailable():
     return {"ok": False, **p.error_body("unavailable", UNAVAILABLE, retry_after=RETRY_AFTER)}
 
 
-def _sent_as_event():
+def _sent_as_event(sid):
     # A real (dis)connect is still pending while its handler runs; an already
     # connected client emitting "connect" or "disconnect" is just sending an event.
-    return socketio.server.manager.is_connected(request.sid, "/")
+    return socketio.server.manager.is_connected(sid, "/")
 
 
 def _reserved():
     return _failure("unknown_command", "This event name is reserved.")
 
 
-@socketio.on("connect")
-def on_connect(auth=None):
-    """Accept a viewer with a valid token, then send the snapshot."""
-    if _sent_as_event():
+def on_connect(app, sid, *args):
+    """Accept a viewer with a valid token, then send the snapshot.
+
+    `args` are the handshake's WSGI environ and the client's `auth`; without a token in
+    `auth`, the handshake's header, query or cookie may carry it.
+    """
+    if _sent_as_event(sid):
         return _reserved()
-    auth = auth if isinstance(auth, dict) else {}
+    environ = args[0] if args and isinstance(args[0], dict) else {}
+    auth = args[1] if len(args) > 1 and isinstance(args[1], dict) else {}
     workshop_id = auth.get("workshop")
     if not isinstance(workshop_id, str) or len(workshop_id) > p.ID_MAX:
         workshop_id = None
     token = auth.get("token") if isinstance(auth.get("token"), str) else None
-    try:
-        _welcome(workshop_id, token or (workshop_id and request_token(workshop_id)))
-    except ConnectionRefusedError:
-        raise
-    except Exception as error:
-        connections.pop(request.sid, None)
-        if not store().unreachable(error):
+    handshake = Request(environ)
+    with app.app_context():
+        try:
+            _welcome(app, sid, handshake, workshop_id,
+                     token or (workshop_id and token_of(handshake, workshop_id)))
+        except ConnectionRefusedError:
             raise
-        # The page tries again by itself after `retry_after` seconds.
-        raise ConnectionRefusedError(UNAVAILABLE, {"code": "unavailable",
-                                                   "retry_after": RETRY_AFTER}) from None
+        except Exception as error:
+            connections.pop(sid, None)
+            if not store_of(app).unreachable(error):
+                raise
+            # The page tries again by itself after `retry_after` seconds.
+            raise ConnectionRefusedError(UNAVAILABLE, {"code": "unavailable",
+                                                       "retry_after": RETRY_AFTER}) from None
 
 
-def _welcome(workshop_id, token):
+def _welcome(app, sid, handshake, workshop_id, token):
     """Authenticate, register the connection and send its snapshot; refuse a bad token."""
-    viewer = store().authenticate(workshop_id, token)
+    workshops = store_of(app)
+    viewer = workshops.authenticate(workshop_id, token)
     if viewer is None:
         raise ConnectionRefusedError("Unknown workshop or token.", {"code": "unauthorized"})
-    connections[request.sid] = Connection.open(workshop_id, viewer.id, current_app.config)
-    join_room(workshop_room(workshop_id))
-    join_room(participant_room(viewer.id))
-    connection = connections[request.sid]
+    connection = connections[sid] = Connection.open(workshop_id, viewer.id, app.config)
+    socketio.server.enter_room(sid, workshop_room(workshop_id), namespace="/")
+    socketio.server.enter_room(sid, participant_room(viewer.id), namespace="/")
     connection.links = functools.partial(
-        add_links, key=current_app.extensions["cocreate.secret"],
-        base=configured_room(current_app.config, request.host_url).base)
-    store().snapshot(workshop_id, viewer.id, deliver=lambda snap: emit(p.SNAPSHOT, snap),
-                     decorate=connection.links)
+        add_links, key=app.extensions["cocreate.secret"],
+        base=configured_room(app.config, handshake.host_url).base)
+    try:
+        workshops.snapshot(workshop_id, viewer.id,
+                           deliver=lambda snap: socketio.emit(p.SNAPSHOT, snap, to=sid),
+                           decorate=connection.links)
+    except DomainError:
+        # The token was remembered, but the workshop has been deleted since (by another
+        # process, or `cocreate purge`): as for any unknown workshop.
+        connections.pop(sid, None)
+        raise ConnectionRefusedError("Unknown workshop or token.",
+                                     {"code": "unauthorized"}) from None
     _presence(workshop_id)
 
 
-@socketio.on("disconnect")
-def on_disconnect(reason=None):
+def on_disconnect(app, sid, *_reason):
     """Forget the connection and tell the room who is still online."""
-    if _sent_as_event():
+    if _sent_as_event(sid):
         return _reserved()
-    gone = connections.pop(request.sid, None)
+    gone = connections.pop(sid, None)
     collector.connection_closed()
     if gone is not None:
-        for note_id in gone.held:  # a dropped connection never keeps a note held
-            holds_of(current_app).release(gone.workshop_id, note_id, gone.participant_id)
-        _presence(gone.workshop_id)
+        with app.app_context():
+            for note_id in gone.held:  # a dropped connection never keeps a note held
+                holds_of(app).release(gone.workshop_id, note_id, gone.participant_id)
+            _presence(gone.workshop_id)
+    return None
 
 
 def _run(workshops, holds, sid, name, args):
@@ -224,8 +241,10 @@ def _handler(workshops, holds, name):
 
 
 def init_app(app):
-    """Register the commands, once `socketio` is set up for `app`."""
+    """Register connecting, leaving and the commands, once `socketio` is set up for `app`."""
     dragging.init_app(app)
+    socketio.server.on("connect", functools.partial(on_connect, app), namespace="/")
+    socketio.server.on("disconnect", functools.partial(on_disconnect, app), namespace="/")
     for name in p.COMMANDS:
         socketio.server.on(name, _handler(store_of(app), holds_of(app), name), namespace="/")
 

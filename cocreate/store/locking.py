@@ -82,6 +82,7 @@ class Locking:
         self._guard = threading.Lock()
         self._locks = {}
         self._cache = OrderedDict()
+        self._tokens = OrderedDict()  # (workshop, token hash) -> participant (`authenticate`)
         # SQLite lets one writer in at a time anyway: changes share one connection
         # rather than taking one from the pool for every command.
         self._writer_lock = threading.Lock()

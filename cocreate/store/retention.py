@@ -52,3 +52,6 @@ class Retention:
             conn.execute(delete(participants).where(participants.c.workshop_id == workshop_id))
             conn.execute(delete(workshops).where(workshops.c.id == workshop_id))
             self._cache.pop(workshop_id, None)
+        with self._guard:
+            for key in [key for key in self._tokens if key[0] == workshop_id]:
+                del self._tokens[key]

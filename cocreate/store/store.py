@@ -21,6 +21,7 @@ from .tables import participants, workshops
 from .tokens import hash_token, new_id, new_join_code, new_token, normalise_join_code
 
 # Every connection runs it: built once (bench/: reconnect-storm).
+TOKENS_KEPT = 4096  # tokens found, remembered per process (`Store.authenticate`)
 AUTHENTICATE = select(participants.c.id, participants.c.role).where(
     participants.c.token_hash == bindparam("token_hash"),
     participants.c.workshop_id == bindparam("workshop"))
@@ -109,12 +110,31 @@ class Store(Series, Retention, Mirror, Locking):
     # -- looking up -------------------------------------------------------------
 
     def authenticate(self, workshop_id, token):
-        """The participant holding `token` in this workshop, or None."""
+        """The participant holding `token` in this workshop, or None.
+
+        A token, once found, is remembered (hashed; the most recent `TOKENS_KEPT`): tokens
+        never change and participants are never removed, so a room reconnecting at once
+        after its Wi-Fi came back does not read the database once per person (bench/:
+        reconnect-storm). A token of a workshop deleted since is still found here; the
+        workshop itself is not (`snapshot` and every command say `not_found`).
+        """
         if not workshop_id or not token:
             return None
+        key = (workshop_id, hash_token(token))
+        with self._guard:
+            found = self._tokens.get(key)
+            if found is not None:
+                self._tokens.move_to_end(key)
+                return found
         with self._reading() as conn:
-            return conn.execute(AUTHENTICATE, {"token_hash": hash_token(token),
-                                               "workshop": workshop_id}).first()
+            found = conn.execute(AUTHENTICATE, {"token_hash": key[1],
+                                                "workshop": workshop_id}).first()
+        if found is not None:
+            with self._guard:
+                self._tokens[key] = found
+                while len(self._tokens) > TOKENS_KEPT:
+                    self._tokens.popitem(last=False)
+        return found
 
     def find_by_join_code(self, code):
         """(workshop id, title) for a join code typed in any case, or None."""

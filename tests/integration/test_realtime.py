@@ -7,6 +7,7 @@ import requests
 import socketio
 
 from cocreate import protocol as p
+from cocreate.store import Store
 
 from support import FRICTION, Workshop, add_note, new_id, snapshot_note, wait_all
 
@@ -240,6 +241,23 @@ def test_refused_connection_error_data_carries_code_unauthorized(server):
                 and data["data"].get("code") == "unauthorized"):
             wrong[case] = data
     assert wrong == {}
+
+
+def test_a_token_that_connected_before_is_refused_once_its_workshop_was_deleted_elsewhere(
+        server, clients):
+    workshop = server.create_workshop("Verdwijnt")
+    anna = server.join(workshop["id"], "Anna")["token"]
+    auth = {"workshop": workshop["id"], "token": anna}
+    clients(server.url, workshop["id"], anna).close()  # the server knows this token now
+    elsewhere = Store("sqlite:///" + str(server.instance_path / "cocreate.sqlite3"))
+    try:
+        elsewhere.delete_workshop(workshop["id"])  # as `cocreate purge` does, in its process
+    finally:
+        elsewhere.close()
+
+    _error, received = _try_connect(server, auth)
+    (data,) = received[0]
+    assert data["data"] == {"code": "unauthorized"}
 
 
 # -- idempotent create ----------------------------------------------------------------

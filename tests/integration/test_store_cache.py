@@ -114,3 +114,19 @@ def test_a_workshop_deleted_elsewhere_is_not_found_here(two_stores):
     with pytest.raises(domain.DomainError) as refused:
         add_note(here, workshop.id, person.id)
     assert refused.value.code == "not_found"
+
+
+def test_a_token_found_once_is_still_found_but_its_deleted_workshop_is_not(two_stores):
+    here, there = two_stores
+    workshop, token = here.create_workshop("Sessie", "", "nl", "cocreation", "Fac")
+    found = here.authenticate(workshop.id, token)
+    assert found is not None and here.authenticate(workshop.id, "x" * 43) is None
+    there.delete_workshop(workshop.id)
+
+    assert there.authenticate(workshop.id, token) is None
+    assert here.authenticate(workshop.id, token) == found  # remembered, not read again
+    with pytest.raises(domain.DomainError) as refused:
+        here.snapshot(workshop.id, found.id)
+    assert refused.value.code == "not_found"
+    here.delete_workshop(workshop.id)  # deleting here forgets the token as well
+    assert here.authenticate(workshop.id, token) is None

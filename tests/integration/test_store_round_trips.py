@@ -132,6 +132,18 @@ def test_the_locks_of_several_workshops_are_taken_in_one_round_trip_and_released
         conn.rollback()
 
 
+def test_a_token_is_read_from_the_database_once(proxied):
+    proxy, store = proxied
+    workshop, token = store.create_workshop("Sessie", "", "nl", "cocreation", "Fac")
+    start = proxy.turns
+    first = store.authenticate(workshop.id, token)
+    assert first is not None and proxy.turns > start
+
+    start = proxy.turns
+    assert [store.authenticate(workshop.id, token) for _ in range(3)] == [first] * 3
+    assert proxy.turns == start
+
+
 def test_a_refused_command_on_a_cached_workshop_is_refused_and_stores_nothing(proxied):
     _proxy, store = proxied
     workshop, _token = store.create_workshop("Sessie", "", "nl", "cocreation", "Fac")
