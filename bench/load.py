@@ -42,7 +42,8 @@ from cocreate import protocol as p
 
 from .clients import CALL_TIMEOUT, Bench, Member, Sent, note_text
 from .measure import summary_ms
-from .probe import _per, raise_open_files
+from .probe import _per
+from .workers import raise_open_files
 
 # Broadcast scenarios: workshops x participants, senders per workshop, seconds between
 # one sender's notes (0.25 s = 4/s, under the 5/s the server allows), measured seconds.

@@ -3,7 +3,6 @@ resident memory (`Monitor`), and a py-spy profile while it is measured (`Profile
 
 import asyncio
 import os
-import resource
 import signal
 import subprocess
 import sys
@@ -16,15 +15,6 @@ try:
     import psutil
 except ImportError:  # pragma: no cover - psutil is in the bench extras
     psutil = None
-
-
-def raise_open_files(wanted=8192):
-    """Lift the soft open-file limit for many sockets; returns the limit now in force."""
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    if soft < wanted:
-        target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
-        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
-    return resource.getrlimit(resource.RLIMIT_NOFILE)[0]
 
 
 def _per(monitor, start, end, count):

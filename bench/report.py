@@ -12,7 +12,8 @@ The time to render a 300-note board in headless Chromium is reported without a b
 import json
 import sys
 
-from . import sections
+from . import limits, sections
+from .measure import LOAD_SATURATED
 
 RATIO_BAR = 1.5
 DRAG_CPU_BAR = 1.3  # server CPU per delivered drag frame, cocreate / relay
@@ -33,47 +34,6 @@ def _get(result, *path):
             return None
         result = result.get(key)
     return result
-
-
-def one_line(result):
-    """A short console summary of one run."""
-    if not result.get("ok"):
-        return f"FAILED: {str(result.get('error'))[:200]}"
-    if "latency_all_ms" in result and result.get("scenario", "").startswith("broadcast"):
-        lat = result["latency_all_ms"]
-        return (f"p50 {_ms(lat['p50'])} p99 {_ms(lat['p99'])} max {_ms(lat['max'])} ms, "
-                f"lost {result['deliveries']['lost']}, {result['events_per_s']} ev/s, "
-                f"cpu {_get(result, 'cpu', 'server_cores')}")
-    if result.get("scenario") == "vote-storm":
-        return (f"{result['params']['casts']} casts acked in {result['storm']['all_acked_s']} s, "
-                f"exact {result['tallies_exact']}, lost {result['deliveries']['lost']}")
-    if result.get("scenario") == "snapshot-300":
-        lat = result["join_snapshot_ms"]
-        return f"join snapshot p50 {_ms(lat['p50'])} p95 {_ms(lat['p95'])} ms"
-    if result.get("scenario", "").startswith(("drag", "scale-out")):
-        lat = result["latency_all_ms"]
-        seq = result.get("seq")
-        return (f"p50 {_ms(lat['p50'])} p99 {_ms(lat['p99'])} ms, lost "
-                f"{result['deliveries']['lost']}, {result['events_per_s']} ev/s, "
-                f"{result.get('server_cpu_us_per_delivery')} µs/delivery, busiest load process "
-                f"{_get(result, 'cpu', 'load_cores_max')} cores"
-                + (f", seq {'ok' if seq['ok'] else 'BROKEN'}" if seq else ""))
-    if result.get("scenario") == "capacity":
-        return (f"highest rate held {result['best_rate']} notes/s (first fail "
-                f"{result['lowest_failing_rate']}), {len(result['steps'])} steps")
-    if result.get("scenario") == "reconnect-storm":
-        lat = result["reconnect_to_snapshot_ms"]
-        return (f"back → snapshot p50 {_ms(lat['p50'])} p95 {_ms(lat['p95'])} ms, "
-                f"{result['without_snapshot']} without, {result['stale_snapshots']} stale")
-    if result.get("scenario") == "soak":
-        v = result["verdict"]
-        return (f"RSS {v['rss_growth']:+.1%}, fds {v['fd_growth']:+d}, p99 last/first "
-                f"{v['p99_ratio']:.2f}, lost {result['lost']}")
-    if result.get("scenario") == "render-300":
-        board, projector = result["board"]["painted_ms"], result["projector"]["painted_ms"]
-        return (f"300 notes painted: board p50 {_ms(board['p50'])} p95 {_ms(board['p95'])} ms, "
-                f"projector p50 {_ms(projector['p50'])} p95 {_ms(projector['p95'])} ms")
-    return "ok"
 
 
 def _rank(run):
@@ -152,7 +112,7 @@ def markdown(documents):
              "except where a section says otherwise (drag, scale-out, capacity, reconnect "
              "storm and soak: several load processes on one clock, CLOCK_MONOTONIC, with each "
              "load process's CPU shown; any load process above "
-             f"{sections.LOAD_SATURATED:.0%} of a core makes a row inconclusive; those load "
+             f"{LOAD_SATURATED:.0%} of a core makes a row inconclusive; those load "
              "processes collect their garbage between measured windows, so no pause of "
              "theirs shows as the server's latency). "
              "Latency of a note = from its `note:add` emit until **every other** participant of "
@@ -346,9 +306,9 @@ def markdown(documents):
     lines.append("")
 
     lines += sections.scale_out_rows(runs, verdicts)
-    lines += sections.capacity_rows(runs, verdicts)
-    lines += sections.storm_rows(runs, verdicts)
-    lines += sections.soak_rows(runs, verdicts)
+    lines += limits.capacity_rows(runs, verdicts)
+    lines += limits.storm_rows(runs, verdicts)
+    lines += limits.soak_rows(runs, verdicts)
 
     lines += ["## Targets", ""]
     for mode, run in _by_mode(runs, "broadcast-500"):
@@ -363,14 +323,6 @@ def markdown(documents):
     lines.append(f"- server tracebacks in all runs: {tracebacks}")
     lines.append("")
     return "\n".join(lines) + "\n"
-
-
-def _gen2(run):
-    """The slowest generation-2 collection in a run's window (`--server-gc-log`), or –."""
-    if not run or "server_slow_gc" not in run:
-        return "–"
-    gen2 = run["server_slow_gc"].get("gen2")
-    return f"{gen2['max_cpu_ms']:.0f}" if gen2 else "none"
 
 
 def _headline(run):
@@ -390,31 +342,6 @@ def _headline(run):
     return "p99", run["latency_all_ms"]["p99"]
 
 
-def experiment(baseline, trial, title):
-    """A section comparing one experiment run against a baseline run of the same scenarios."""
-    base_runs = _collect([baseline])
-    trial_runs = _collect([trial])
-    lines = [f"## Experiment: {title}", "",
-             f"`{trial['name']}.json` against `{baseline['name']}.json` (both "
-             + ("quick" if trial.get("quick") else "full") + " runs, one after the other).", "",
-             "| mode | scenario | target | number | baseline ms | experiment ms | slowest "
-             "gen-2 GC in the window, CPU ms, baseline / experiment | other programs' cores "
-             "baseline / experiment |", "|---|---|---|---|---|---|---|---|"]
-    for key in sorted(trial_runs, key=lambda k: (MODE_ORDER.get(k[0], 9),
-                                                 SCENARIO_ORDER.get(k[1], 9), k[2])):
-        what, after = _headline(trial_runs[key])
-        _what, before = _headline(base_runs.get(key))
-        lines.append(f"| {key[0]} | {key[1]} | {key[2]} | {what or '–'} | {_ms(before)} | "
-                     f"{_ms(after)} | {_gen2(base_runs.get(key))} / {_gen2(trial_runs[key])} | "
-                     f"{_others(base_runs.get(key))} / {_others(trial_runs[key])} |")
-        if key[1] == "snapshot-300" and trial_runs[key].get("ok") and base_runs.get(key, {}).get("ok"):
-            lines.append(f"| {key[0]} | {key[1]} | {key[2]} | empty-workshop join p50 | "
-                         f"{_ms(base_runs[key]['empty_workshop_join_ms']['p50'])} | "
-                         f"{_ms(trial_runs[key]['empty_workshop_join_ms']['p50'])} | | |")
-    lines.append("")
-    return "\n".join(lines) + "\n"
-
-
 def main(argv=None):
     import argparse
     parser = argparse.ArgumentParser(prog="bench.report")
@@ -424,6 +351,7 @@ def main(argv=None):
                         help="add a comparison of two runs (e.g. of two commits); may be "
                              "given more than once")
     args = parser.parse_args(argv)
+    from .summaries import experiment  # it builds on this module's helpers
     documents = [json.loads(open(path).read()) for path in args.results]
     text = markdown(documents)
     for base_path, trial_path, title in args.experiment:

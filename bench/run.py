@@ -30,7 +30,7 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from . import report
+from . import report, summaries
 from .load import BROWSER_SCENARIOS, RELAY_SCENARIOS, SCENARIOS
 from .scenes import (DEPLOYMENTS, FLEET_SCENARIOS, LOAD_PROCESSES, REPEATED, TARGETS,
                      TIME_LIMITS)
@@ -187,7 +187,7 @@ def run_one(mode, scenario, target, quick, workdir, profile_dir=None, idle=False
         result["server_slow_gc"] = collections_in(log, cpu["clock_start"], cpu["clock_end"])
         result["server_gc_log"] = [line for line in log.splitlines()
                                    if " generation 2 " in line][-12:]
-    print(report.one_line(result), flush=True)
+    print(summaries.one_line(result), flush=True)
     return result
 
 
@@ -225,7 +225,7 @@ def run_fleet(mode, scenario, target, quick, workdir, services, processes, snaps
                   deployment={"processes": deployment.count, "postgres": deployment.postgres,
                               "queue": deployment.queue},
                   elapsed_s=round(time.monotonic() - started, 1))
-    print(report.one_line(result), flush=True)
+    print(summaries.one_line(result), flush=True)
     return result
 
 

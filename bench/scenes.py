@@ -26,7 +26,8 @@ import time
 import uuid
 from pathlib import Path
 
-from .fleet import Fleet, load_usage, raise_open_files
+from .fleet import Fleet, load_usage
+from .workers import raise_open_files
 from .load import write_result
 from .measure import RateSearch, deliveries, saturated, seq_order, summary_ms
 from .people import facilitators, make_people

@@ -13,7 +13,7 @@ import time
 
 import psutil
 
-from .fleet import waited_for_cpu
+from .workers import waited_for_cpu
 
 
 def machine_busy():

@@ -1,7 +1,7 @@
 """The bars of latest.md's sections for scale-out, capacity, the reconnect storm and the soak
 (bench/sections.py): what is met, missed, or inconclusive on a busy machine."""
 
-from bench import report, sections
+from bench import limits, report, sections
 
 QUIET = {"others_cores": 0.05, "load_saturated": False, "load_cores_max": 0.4,
          "load": [{"cores": 0.4}] * 4, "servers": {"server0": {"waited_share": 0.02}}}
@@ -58,7 +58,7 @@ def capacity_run(best, fail, cpu_at_fail=QUIET):
 
 def capacity_verdict(cocreate, relay):
     verdicts = []
-    sections.capacity_rows({("eventlet", "capacity", "relay"): relay,
+    limits.capacity_rows({("eventlet", "capacity", "relay"): relay,
                             ("eventlet", "capacity", "cocreate"): cocreate}, verdicts)
     return verdicts[0][1]
 
@@ -85,7 +85,7 @@ def storm_run(p95, without=0, stale=0, cpu=QUIET):
 
 def storm_verdict(cocreate, relay):
     verdicts = []
-    sections.storm_rows({("eventlet", "reconnect-storm", "relay"): relay,
+    limits.storm_rows({("eventlet", "reconnect-storm", "relay"): relay,
                          ("eventlet", "reconnect-storm", "cocreate"): cocreate}, verdicts)
     return verdicts[0][1]
 
@@ -114,7 +114,7 @@ def soak_run(rss_growth, fds, p99_first, p99_last, first_cpu=QUIET, last_cpu=QUI
 
 def soak_verdict_of(run):
     verdicts = []
-    sections.soak_rows({("eventlet", "soak", "cocreate"): run}, verdicts)
+    limits.soak_rows({("eventlet", "soak", "cocreate"): run}, verdicts)
     return verdicts[0][1]
 
 
