@@ -150,7 +150,7 @@ class OrderedRedisManager(socketio.RedisManager):
         try:
             yield
         finally:
-            left, self._along.message = getattr(self._along, "message", None), None
+            left, self._along.message = self._along.message, None
         if left is not None:
             self.tell_peers(left)
 

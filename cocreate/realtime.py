@@ -122,6 +122,10 @@ def _sent_as_event(sid):
     return socketio.server.manager.is_connected(sid, "/")
 
 
+def _unknown():
+    return ConnectionRefusedError("Unknown workshop or token.", {"code": "unauthorized"})
+
+
 def _reserved():
     return _failure("unknown_command", "This event name is reserved.")
 
@@ -161,7 +165,7 @@ def _welcome(app, sid, handshake, workshop_id, token):
     workshops = store_of(app)
     viewer = workshops.authenticate(workshop_id, token)
     if viewer is None:
-        raise ConnectionRefusedError("Unknown workshop or token.", {"code": "unauthorized"})
+        raise _unknown()
     connection = connections[sid] = Connection.open(workshop_id, viewer.id, app.config)
     socketio.server.enter_room(sid, workshop_room(workshop_id), namespace="/")
     socketio.server.enter_room(sid, participant_room(viewer.id), namespace="/")
@@ -176,8 +180,7 @@ def _welcome(app, sid, handshake, workshop_id, token):
         # The token was remembered, but the workshop has been deleted since (by another
         # process, or `cocreate purge`): as for any unknown workshop.
         connections.pop(sid, None)
-        raise ConnectionRefusedError("Unknown workshop or token.",
-                                     {"code": "unauthorized"}) from None
+        raise _unknown() from None
     _presence(workshop_id)
 
 
@@ -192,7 +195,6 @@ def on_disconnect(app, sid, *_reason):
             for note_id in gone.held:  # a dropped connection never keeps a note held
                 holds_of(app).release(gone.workshop_id, note_id, gone.participant_id)
             _presence(gone.workshop_id)
-    return None
 
 
 def _run(workshops, holds, sid, name, args):

@@ -34,6 +34,14 @@ TOGETHER_ATTEMPTS = 5  # a change over several workshops whose set keeps changin
 CONNECT_TIMEOUT = 5  # seconds
 
 
+def keep_recent(kept, key, value, most):
+    """Put `key` in the ordered dict `kept` as the most recent; forget the oldest past `most`."""
+    kept[key] = value
+    kept.move_to_end(key)
+    while len(kept) > most:
+        kept.popitem(last=False)
+
+
 class _Stale(Exception):
     """The cached aggregate was behind the database; nothing was stored."""
 
@@ -283,10 +291,7 @@ class Locking:
         return cached
 
     def _remember(self, workshop):
-        self._cache[workshop.id] = workshop
-        self._cache.move_to_end(workshop.id)
-        while len(self._cache) > CACHE_SIZE:
-            self._cache.popitem(last=False)
+        keep_recent(self._cache, workshop.id, workshop, CACHE_SIZE)
 
     def _reading(self):
         return self._read_options(self.engine.connect())

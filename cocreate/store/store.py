@@ -11,7 +11,7 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from .. import domain
-from .locking import Locking
+from .locking import Locking, keep_recent
 from .mirror import Mirror
 from .persist import INSERT_APPLIED, PERSIST
 from .retention import Retention
@@ -20,8 +20,8 @@ from .rows import insert_workshop, now_iso, steps_record
 from .tables import participants, workshops
 from .tokens import hash_token, new_id, new_join_code, new_token, normalise_join_code
 
-# Every connection runs it: built once (bench/: reconnect-storm).
 TOKENS_KEPT = 4096  # tokens found, remembered per process (`Store.authenticate`)
+# Every connection runs it: built once (bench/: reconnect-storm).
 AUTHENTICATE = select(participants.c.id, participants.c.role).where(
     participants.c.token_hash == bindparam("token_hash"),
     participants.c.workshop_id == bindparam("workshop"))
@@ -131,9 +131,7 @@ class Store(Series, Retention, Mirror, Locking):
                                                 "workshop": workshop_id}).first()
         if found is not None:
             with self._guard:
-                self._tokens[key] = found
-                while len(self._tokens) > TOKENS_KEPT:
-                    self._tokens.popitem(last=False)
+                keep_recent(self._tokens, key, found, TOKENS_KEPT)
         return found
 
     def find_by_join_code(self, code):
