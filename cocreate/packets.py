@@ -1,4 +1,5 @@
-"""JSON for Socket.IO packets: input too broken or too deep to parse becomes an unknown event.
+"""JSON for Socket.IO packets: input too broken or too deep to parse becomes an unknown event,
+and what the server sends is encoded by orjson.
 
 python-socketio would otherwise log a traceback for a client's bad packet; this way the
 client gets an ordinary `unknown_command` answer and the log stays clean.
@@ -7,9 +8,11 @@ client gets an ordinary `unknown_command` answer and the log stays clean.
 import json
 import sys
 
+import orjson
 import socketio.packet
 
 UNPARSABLE = "__unparsable__"
+COMPACT = {"separators": (",", ":")}  # what python-socketio asks of `dumps`
 
 
 def loads(text, **options):
@@ -21,7 +24,16 @@ def loads(text, **options):
 
 
 def dumps(value, **options):
-    """`json.dumps`, unchanged."""
+    """The packet as compact JSON text, by orjson: a snapshot of a workshop with a few dozen
+    notes took ~90 µs with `json.dumps`, ~9 with orjson, for every viewer that connects
+    (bench/: reconnect-storm). Text that is not ASCII goes as UTF-8 rather than `\\u`
+    escapes (Socket.IO frames are UTF-8). What orjson does not take (an integer beyond 64
+    bits, options other than compact separators) goes through `json.dumps` as before."""
+    if options in ({}, COMPACT):
+        try:
+            return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode("utf-8")
+        except TypeError:
+            pass
     return json.dumps(value, **options)
 
 

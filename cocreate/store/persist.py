@@ -13,6 +13,7 @@ from .tables import actions, applied, clusters, notes, participants, votes, work
 # The statements every command runs, built once: building them anew each time cost more
 # CPU than SQLite itself (bench/results/latest.md).
 SEQ = select(workshops.c.seq).where(workshops.c.id == bindparam("workshop"))
+SEQ_SQLITE = "SELECT seq FROM workshops WHERE id = ?"  # `SEQ` for the sqlite3 driver
 SAVE_SEQ = (update(workshops).where(workshops.c.id == bindparam("workshop"),
                                     workshops.c.seq == bindparam("before"))
             .values(seq=bindparam("seq"), updated_at=bindparam("updated_at")))

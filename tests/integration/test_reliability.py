@@ -107,6 +107,21 @@ def test_unparsable_packets_leave_the_socket_working_and_the_log_clean(server, c
     assert "Traceback" not in server.log()
 
 
+def test_any_text_reaches_the_others_and_a_new_snapshot_exactly_as_written(server, clients):
+    created = server.create_workshop("Tekens")
+    writer = clients(server.url, created["id"], created["facilitator_token"])
+    reader = clients(server.url, created["id"],
+                     server.join(created["id"], "Lezer")["token"])
+    text = 'Één café, “knuppel” \\ "hoenderhok" 🐔 協働 \t\u2028 <b>&amp;</b>'
+    note_id = str(uuid.uuid4())
+    ack = writer.call(p.NOTE_ADD, {"id": note_id, "step": 0, "text": text})
+    assert ack["ok"]
+    reader.wait_for_seq(ack["seq"])
+    assert [e["data"]["text"] for e in reader.events if e["type"] == p.NOTE_ADDED] == [text]
+    later = clients(server.url, created["id"], created["facilitator_token"])
+    assert [n["text"] for n in later.snapshots[0]["notes"] if n["id"] == note_id] == [text]
+
+
 def test_a_browser_style_connection_upgrades_from_polling_to_websocket(server):
     created = server.create_workshop("Upgrade")
     client = socketio.Client(reconnection=False)
