@@ -4,9 +4,11 @@ Two `Store`s on one SQLite file stand for two processes: each change made throug
 one must be seen by a command run through the other, with one gap-free `seq`.
 """
 
+import sqlite3
 import uuid
 
 import pytest
+from sqlalchemy import exc
 
 from cocreate import domain
 from cocreate.store import Store
@@ -130,3 +132,31 @@ def test_a_token_found_once_is_still_found_but_its_deleted_workshop_is_not(two_s
     assert refused.value.code == "not_found"
     here.delete_workshop(workshop.id)  # deleting here forgets the token as well
     assert here.authenticate(workshop.id, token) is None
+
+
+def test_a_snapshot_sent_in_turn_shows_what_the_other_process_stored_since(two_stores):
+    here, there = two_stores
+    workshop, _token = here.create_workshop("Sessie", "", "nl", "cocreation", "Fac")
+    ann = here.add_participant(workshop.id, "Ann")[0]
+    sent = []
+    here.snapshot(workshop.id, ann.id, deliver=sent.append)  # `here` caches the workshop
+    _events, seq = add_note(there, workshop.id, ann.id, note_id="b" * 32)
+
+    here.snapshot(workshop.id, ann.id, deliver=sent.append)
+
+    assert sent[-1]["seq"] == seq
+    assert [note["id"] for note in sent[-1]["notes"]] == ["b" * 32]
+
+
+def test_a_failed_read_of_the_seq_is_raised_as_a_database_error(tmp_path):
+    store = Store(f"sqlite:///{tmp_path / 'broken.sqlite3'}")
+    try:
+        workshop, _token = store.create_workshop("Sessie", "", "nl", "cocreation", "Fac")
+        ann = store.add_participant(workshop.id, "Ann")[0]
+        with sqlite3.connect(tmp_path / "broken.sqlite3") as other:
+            other.execute("ALTER TABLE workshops RENAME TO gone")
+
+        with pytest.raises(exc.OperationalError, match="no such table"):
+            store.snapshot(workshop.id, ann.id, deliver=lambda _view: None)
+    finally:
+        store.close()
