@@ -22,7 +22,6 @@ own (`tell_peers`, method `cocreate:changed`). The listener hands each change to
 python-socketio never sees it, and no client gets it.
 """
 
-import base64
 import contextlib
 import logging
 import threading
@@ -32,7 +31,8 @@ import redis
 import socketio
 from redis.backoff import NoBackoff
 from redis.retry import Retry
-from socketio.packet import Packet
+
+from . import packets
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +62,9 @@ def client_manager(url):
     if not url:
         return None
     if url.startswith(("redis://", "rediss://", "unix://")):
-        return OrderedRedisManager(url, channel=CHANNEL, redis_options=dict(PUBLISH_OPTIONS))
+        # Its messages are encoded as the clients' packets are (`packets`: orjson).
+        return OrderedRedisManager(url, channel=CHANNEL, redis_options=dict(PUBLISH_OPTIONS),
+                                   json=packets)
     if url.startswith("kafka://"):
         return socketio.KafkaManager(url, channel=CHANNEL)
     if url.startswith("zmq"):
@@ -178,11 +180,8 @@ class OrderedRedisManager(socketio.RedisManager):
             return super().emit(event, data, namespace=namespace, room=room,
                                 skip_sid=skip_sid, callback=callback, **kwargs)
         data = list(data) if isinstance(data, tuple) else [data]
-        binary = Packet.data_is_binary(data)
-        if binary:
-            data, attachments = Packet.deconstruct_binary(data)
-            data = [data, *[base64.b64encode(a).decode() for a in attachments]]
-        message = {"method": "emit", "event": event, "data": data, "binary": binary,
+        # Never binary: cocreate sends only JSON-able values (`packets.Packet`).
+        message = {"method": "emit", "event": event, "data": data, "binary": False,
                    "namespace": namespace or "/", "room": room, "skip_sid": skip_sid,
                    "callback": None, "host_id": self.relay_id}
         told = getattr(self._along, "message", None)
