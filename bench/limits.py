@@ -3,7 +3,7 @@
 bench/sections.py's.
 """
 
-from .measure import LOAD_SATURATED, ratio_verdict
+from .measure import LOAD_SATURATED, REPEATED, ratio_verdict
 from .sections import (OTHERS_CORES, _failed, _flag, _get, _lat, _load, _ms, _note, _others,
                        _verdict, busy, load_saturated)
 
@@ -154,7 +154,8 @@ def storm_rows(runs, verdicts):
         "that moment until each has its snapshot, which must be fresh: the workshop's `seq` "
         "and notes as they were left. The relay's floor is the same storm against the relay, "
         "which answers each connect with a message the size of cocreate's snapshot. With "
-        "repeats (full runs: 2 each) each target's run with the lowest p95 counts.")
+        f"repeats (full runs: {REPEATED['reconnect-storm']} each) each target's run with the "
+        "lowest p95 counts.")
     return lines
 
 

@@ -10,9 +10,24 @@ shares: a note sent by one load process and received by another is timed on one 
 import math
 from collections import Counter, defaultdict
 
+# The scenarios compared with the relay in one short window run several times, relay and
+# cocreate alternating, each target's best run counting (other programs on the machine
+# only ever add latency); capacity and soak search or span minutes. A full run repeats
+# them as often as given here (`--repeat` sets them all): the scale-out and storm ratios
+# sit nearest their bars, and their windows cost little.
+REPEATED = {"broadcast-20": 2, "broadcast-100": 2, "broadcast-500": 2, "drag": 2,
+            "drag-100": 2, "scale-out": 3, "reconnect-storm": 5}
 # A load process above this share of one core is itself the bottleneck: its receive
 # times lag behind the server's sends, so the row says more about the load than the server.
 LOAD_SATURATED = 0.85
+
+
+def repeats_of(scenario, given=None, quick=False):
+    """How often a scenario runs: those of `REPEATED` `given` times (default: a full run's
+    count, once when quick), the others once."""
+    if scenario not in REPEATED:
+        return 1
+    return given or (1 if quick else REPEATED[scenario])
 
 
 def percentile(values, q):

@@ -13,7 +13,7 @@ import json
 import sys
 
 from . import limits, sections
-from .measure import LOAD_SATURATED
+from .measure import LOAD_SATURATED, REPEATED
 
 RATIO_BAR = 1.5
 DRAG_CPU_BAR = 1.3  # server CPU per delivered drag frame, cocreate / relay
@@ -203,8 +203,8 @@ def markdown(documents):
     lines.append("Load shape: 20 and 100 participants in one workshop with 4 senders each sending "
                  "a note every 250 ms (16 notes/s); 500 = 25 workshops of 20 with 2 senders each "
                  "every 500 ms (100 notes/s). Warm-up first, then a measured window (10 s, "
-                 "quick: 3 s). Relay and cocreate runs alternate; with repeats (full runs: 2 "
-                 "each) the table shows each target's run with the lowest p99. *Server CPU µs per delivery* is the server's CPU time in the "
+                 "quick: 3 s). Relay and cocreate runs alternate; with repeats (full runs: "
+                 f"{REPEATED['broadcast-20']} each) the table shows each target's run with the lowest p99. *Server CPU µs per delivery* is the server's CPU time in the "
                  "window divided by the events delivered: it does not depend on how busy the "
                  "machine is. *Waited for a CPU* is the share of the window the process was "
                  "runnable but not running (Linux schedstat; in threading mode summed over the "

@@ -32,8 +32,8 @@ from pathlib import Path
 
 from . import report, summaries
 from .load import BROWSER_SCENARIOS, RELAY_SCENARIOS, SCENARIOS
-from .scenes import (DEPLOYMENTS, FLEET_SCENARIOS, LOAD_PROCESSES, REPEATED, TARGETS,
-                     TIME_LIMITS)
+from .measure import repeats_of
+from .scenes import DEPLOYMENTS, FLEET_SCENARIOS, LOAD_PROCESSES, TARGETS, TIME_LIMITS
 from .servers import ROOT, Deployment, Server, Services
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -231,10 +231,10 @@ def run_fleet(mode, scenario, target, quick, workdir, services, processes, snaps
 
 def run_fleet_targets(mode, scenario, quick, workdir, services, processes, profile_dir=None,
                       targets=None, repeats=1):
-    """Every target of a bench/scenes.py scenario, one after the other; the scenarios of
-    `REPEATED` `repeats` times over (the first round profiled, if asked)."""
+    """Every target of a bench/scenes.py scenario, one after the other, `repeats` times over
+    (the first round profiled, if asked)."""
     runs, snapshot_bytes = [], None
-    for repeat in range(repeats if scenario in REPEATED else 1):
+    for repeat in range(repeats):
         for target in TARGETS[scenario]:
             if targets and target not in targets:
                 continue
@@ -256,8 +256,8 @@ def main(argv=None):
     parser.add_argument("--repeat", type=int,
                         help="runs of each relay/cocreate pair (broadcast, drag, scale-out, "
                              "reconnect storm), alternating; the table takes the best of each "
-                             "(default: 2, quick: 1). Other programs on the machine only ever "
-                             "add latency.")
+                             "(default: measure.REPEATED; quick: 1). "
+                             "Other programs on the machine only ever add latency.")
     parser.add_argument("--scenarios", default=",".join([*SCENARIOS, *FLEET_SCENARIOS]))
     parser.add_argument("--targets", help="only these targets (e.g. cocreate,relay)")
     parser.add_argument("--load-processes", type=int, default=LOAD_PROCESSES,
@@ -283,7 +283,7 @@ def main(argv=None):
     for name in scenarios:
         if name not in SCENARIOS and name not in FLEET_SCENARIOS:
             parser.error(f"unknown scenario {name!r}")
-    repeats = args.repeat or (1 if args.quick else 2)
+    repeats = {scenario: repeats_of(scenario, args.repeat, args.quick) for scenario in scenarios}
     targets = [t for t in (args.targets or "").split(",") if t]
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     name = args.name or (stamp + ("-quick" if args.quick else "")
@@ -322,7 +322,7 @@ def main(argv=None):
                         try:
                             document["runs"] += run_fleet_targets(
                                 mode, scenario, args.quick, workdir, services,
-                                args.load_processes, profile_dir, targets, repeats)
+                                args.load_processes, profile_dir, targets, repeats[scenario])
                         except Exception as err:  # noqa: BLE001 - PostgreSQL/Redis would not start
                             print(f"[bench] {scenario}: {err}")
                             document["runs"].append({"ok": False, "mode": mode, "scenario": scenario,
@@ -330,7 +330,7 @@ def main(argv=None):
                         continue
                     paired = scenario in RELAY_SCENARIOS
                     pair = ("relay", "cocreate") if paired else ("cocreate",)
-                    for repeat in range(repeats if paired else 1):
+                    for repeat in range(repeats[scenario]):
                         for target in pair:
                             if targets and target not in targets:
                                 continue

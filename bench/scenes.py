@@ -64,9 +64,6 @@ DEPLOYMENTS = {
     ("scale-out", "cocreate-pg"): {"processes": 1, "postgres": True},
 }
 TIME_LIMITS = {"soak": 600, "capacity": 480, "scale-out": 300}
-# Compared with the relay in one short window, so run as often as the broadcast scenarios
-# (`--repeat`), each target's best run counting; capacity and soak search or span minutes.
-REPEATED = ("drag", "drag-100", "scale-out", "reconnect-storm")
 LOAD_PROCESSES = 4
 
 WORDS = ("klant", "moeite", "plezier", "samen", "team", "doel", "dialoog", "transparantie",

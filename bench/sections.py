@@ -10,7 +10,7 @@ processes used more than
 inconclusive (⚠ in the tables).
 """
 
-from .measure import ratio_verdict
+from .measure import REPEATED, ratio_verdict
 
 OTHERS_CORES = 0.3
 MACHINE_FULL = 0.9  # of all cores
@@ -141,7 +141,8 @@ def drag_rows(runs, verdicts):
         "note, and every drop must be in the workshop's snapshot. When the p50 runs into seconds "
         "(`drag` offers 42,750 deliveries a second), neither server keeps up on this machine "
         "with the load processes beside it, and the ratios compare two backlogs. With repeats "
-        "(full runs: 2 each, relay and cocreate alternating) each target's run with the lowest "
+        f"(full runs: {REPEATED['drag']} each, relay and cocreate alternating) each target's run "
+        "with the lowest "
         "p99 counts, as for the note broadcast.")
     return lines
 
@@ -224,5 +225,6 @@ def scale_out_rows(runs, verdicts):
         "redis-server added: the cost of each step out. The `seq` check: every client's "
         "events carry consecutive `seq`s from its snapshot on, all clients of a workshop "
         "agree on what each `seq` is, and all end at the same one. With repeats (full runs: "
-        "2 each, every deployment in turn) each deployment's run with the lowest p99 counts.")
+        f"{REPEATED['scale-out']} each, every deployment in turn) each deployment's run with "
+        "the lowest p99 counts.")
     return lines

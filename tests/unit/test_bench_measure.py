@@ -4,7 +4,7 @@ the `seq` check, the bars and the search for the highest sustainable rate."""
 import pytest
 
 from bench.measure import (RateSearch, combine_receipts, deliveries, limit_verdict, percentile,
-                           ratio_verdict, saturated, seq_order, soak_verdict)
+                           ratio_verdict, repeats_of, saturated, seq_order, soak_verdict)
 
 AUDIENCE = {0: {0, 1, 2, 3}, 1: {4, 5, 6}}
 
@@ -190,3 +190,12 @@ def test_percentile_is_nearest_rank():
     assert percentile(list(range(1, 101)), 99) == 99
     assert percentile([3.0], 50) == 3.0
     assert percentile([], 50) is None
+
+
+def test_a_full_run_repeats_the_ratios_nearest_their_bars_most_and_searches_once():
+    full = {scenario: repeats_of(scenario) for scenario in
+            ("broadcast-20", "drag", "scale-out", "reconnect-storm", "capacity", "soak")}
+    assert full == {"broadcast-20": 2, "drag": 2, "scale-out": 3, "reconnect-storm": 5,
+                    "capacity": 1, "soak": 1}
+    assert [repeats_of("scale-out", quick=True), repeats_of("scale-out", 4),
+            repeats_of("soak", 4)] == [1, 4, 1]
