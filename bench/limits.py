@@ -4,8 +4,8 @@ bench/sections.py's.
 """
 
 from .measure import LOAD_SATURATED, REPEATED, ratio_verdict
-from .sections import (OTHERS_CORES, _failed, _flag, _get, _lat, _load, _ms, _note, _others,
-                       _verdict, busy, load_saturated)
+from .sections import (OTHERS_CORES, busy, failed_cell, flag_cell, in_ms, latency_cells, load_cell,
+                       load_saturated, note_lines, others_cell, value_at, verdict_text)
 
 CAPACITY_GOAL = 0.5
 STORM_BAR = 2.0
@@ -51,7 +51,7 @@ def capacity_rows(runs, verdicts):
     for mode in sorted({m for (m, s, _t) in runs if s == "capacity"}):
         relay, cc = runs.get((mode, "capacity", "relay")), runs.get((mode, "capacity", "cocreate"))
         ratio = ok = None
-        cost = {t: _get(r, "at_best", "server_cpu_ms_per_note") for t, r in
+        cost = {t: value_at(r, "at_best", "server_cpu_ms_per_note") for t, r in
                 (("relay", relay), ("cocreate", cc))}
         by_cpu = cpu_ratio(relay, cc)
         if (cc or {}).get("best_rate") and (relay or {}).get("best_rate"):
@@ -66,7 +66,7 @@ def capacity_rows(runs, verdicts):
             if run is None:
                 continue
             if not run.get("ok"):
-                lines.append(f"| {mode} | {target} | {_failed(run)} |" + " |" * 9)
+                lines.append(f"| {mode} | {target} | {failed_cell(run)} |" + " |" * 9)
                 continue
             at = run.get("at_best") or {}
             fail = next((s for s in run["steps"] if s["rate"] == run.get("lowest_failing_rate")),
@@ -74,8 +74,8 @@ def capacity_rows(runs, verdicts):
             decisive = _decisive(run)
             lines.append(
                 f"| {mode} | {target} | **{run.get('best_rate') or '–'}** | "
-                f"{at.get('events_per_s', '–')} | {_ms(at.get('p50_ms'))} / {_ms(at.get('p99_ms'))}"
-                f" | " + (f"{fail['rate']}: {_ms(fail['p99_ms'])}, {fail['lost']}" if fail else "–")
+                f"{at.get('events_per_s', '–')} | {in_ms(at.get('p50_ms'))} / {in_ms(at.get('p99_ms'))}"
+                f" | " + (f"{fail['rate']}: {in_ms(fail['p99_ms'])}, {fail['lost']}" if fail else "–")
                 + " | " + (f"{cost[target]:.2f} ({1000 / cost[target]:.0f})" if cost[target]
                            else "–")
                 + f" | {len(run['steps'])} | "
@@ -83,12 +83,12 @@ def capacity_rows(runs, verdicts):
                 + " | " + " / ".join(f"{s.get('others_cores') or 0:.2f}" for s in decisive)
                 + " | " + ((f"**{ratio:.2f}**" if ratio is not None else "–")
                            + (f" ({by_cpu:.2f})" if by_cpu else "") if target == "cocreate" else "")
-                + " | " + (_verdict(ok) if target == "cocreate" else "") + " |")
+                + " | " + (verdict_text(ok) if target == "cocreate" else "") + " |")
         verdicts.append((f"capacity of one process, {mode}", ok,
                          (f"cocreate {cc['best_rate']} / relay {relay['best_rate']} notes/s = "
                           f"{ratio:.2f}" if ratio is not None else "no ratio")
                          + (f"; by server CPU per note {by_cpu:.2f}" if by_cpu else "")))
-    lines += _note(
+    lines += note_lines(
         "Load: 10 workshops of 20 on one server process (SQLite for cocreate); every "
         "participant sends in turn, so the note rate is spread over 200 sockets (cocreate "
         "allows each 5 a second). Each step sends at one rate for 6 s (quick: 2 s) and passes "
@@ -118,12 +118,12 @@ def storm_rows(runs, verdicts):
     for mode in sorted({m for (m, s, _t) in runs if s == "reconnect-storm"}):
         relay = runs.get((mode, "reconnect-storm", "relay"))
         cc = runs.get((mode, "reconnect-storm", "cocreate"))
-        floor = _get(relay, "reconnect_to_snapshot_ms", "p95") if (relay or {}).get("ok") else None
+        floor = value_at(relay, "reconnect_to_snapshot_ms", "p95") if (relay or {}).get("ok") else None
         for target, run in (("relay", relay), ("cocreate", cc)):
             if run is None:
                 continue
             if not run.get("ok"):
-                lines.append(f"| {mode} | {target} | {_failed(run)} |" + " |" * 9
+                lines.append(f"| {mode} | {target} | {failed_cell(run)} |" + " |" * 9
                              + (" **missed** |" if target == "cocreate" else " |"))
                 if target == "cocreate":
                     verdicts.append((f"reconnect storm, {mode}", False, "failed"))
@@ -135,7 +135,7 @@ def storm_rows(runs, verdicts):
                 failed = bool(run["without_snapshot"] or run["stale_snapshots"])
                 ok = ratio_verdict(p95, floor, STORM_BAR, failed, not busy(run), not busy(relay),
                                    load_saturated(run) or load_saturated(relay))
-                bar = _verdict(ok) + _flag(run)
+                bar = verdict_text(ok) + flag_cell(run)
                 verdicts.append((f"reconnect storm, 200 clients, {mode}", ok,
                                  (f"p95 ratio {ratio:.2f}" if ratio else "no ratio")
                                  + f", {run['without_snapshot']} without a snapshot, "
@@ -143,12 +143,12 @@ def storm_rows(runs, verdicts):
                                  + (", busy machine" if busy(run) or busy(relay) else "")))
             lines.append(
                 f"| {mode} | {target} | {run['params']['participants']} | "
-                f"{_lat(run, 'reconnect_to_snapshot_ms', ('p50', 'p95', 'max'))} | "
+                f"{latency_cells(run, 'reconnect_to_snapshot_ms', ('p50', 'p95', 'max'))} | "
                 + (f"**{ratio:.2f}**" if ratio else "–")
                 + f" | {run['without_snapshot']} | {run['stale_snapshots']} | "
-                f"{run['snapshot_bytes']} | {run['server_cpu_ms_per_reconnect']} | {_load(run)} | "
-                f"{_others(run)} | {bar} |")
-    lines += _note(
+                f"{run['snapshot_bytes']} | {run['server_cpu_ms_per_reconnect']} | {load_cell(run)} | "
+                f"{others_cell(run)} | {bar} |")
+    lines += note_lines(
         "Each workshop holds 30 notes (quick: 10). All 200 sockets close at once, then all "
         "connect again at one moment (spread over four load processes); the time runs from "
         "that moment until each has its snapshot, which must be fresh: the workshop's `seq` "
@@ -172,13 +172,13 @@ def soak_rows(runs, verdicts):
         if scenario != "soak":
             continue
         if not run.get("ok"):
-            lines.append(f"| {mode} | {_failed(run)} |" + " |" * 7 + " **missed** |")
+            lines.append(f"| {mode} | {failed_cell(run)} |" + " |" * 7 + " **missed** |")
             verdicts.append((f"soak, {mode}", False, "failed"))
             continue
         v, rounds = run["verdict"], run["rounds"]
         first, last = rounds[0], rounds[-1]
         def disturbed_in(played):
-            return busy(played) or bool(_get(played, "cpu", "load_saturated"))
+            return busy(played) or bool(value_at(played, "cpu", "load_saturated"))
         # A hurried first round flatters the ratio; a hurried last one spoils it.
         disturbed = disturbed_in(first) or disturbed_in(last)
         p99_ok = v["p99"]
@@ -196,11 +196,11 @@ def soak_rows(runs, verdicts):
             f"| {mode} | {p['workshops']} × {p['participants_per_workshop']} + a facilitator | "
             f"{p['rounds']} × {p['round_s']:.0f} (after {p['warmup_s']:.0f} s warm-up) | "
             f"{run['commands']} | {run['lost']} / {run['refused']} | "
-            f"{_ms(first['latency_all_ms']['p99'])} / {_ms(last['latency_all_ms']['p99'])} "
+            f"{in_ms(first['latency_all_ms']['p99'])} / {in_ms(last['latency_all_ms']['p99'])} "
             f"(**{v['p99_ratio']:.2f}**) | {run['rss_mib']['start']} → {run['rss_mib']['end']} "
             f"(**{v['rss_growth']:+.1%}**) | {run['fds']['start']} → {run['fds']['end']} | "
-            f"{_others(first)} / {_others(last)} | {_verdict(ok)}{' ⚠' if disturbed else ''} |")
-    lines += _note(
+            f"{others_cell(first)} / {others_cell(last)} | {verdict_text(ok)}{' ⚠' if disturbed else ''} |")
+    lines += note_lines(
         "Each round is the agenda of a workshop in short: the facilitator moves the step and "
         "starts a timer; everyone writes two notes, edits one and moves the other; the "
         "facilitator opens a dot vote, everyone casts two dots (a quarter take one back), the "

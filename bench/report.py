@@ -14,6 +14,7 @@ import sys
 
 from . import limits, sections
 from .measure import LOAD_SATURATED, REPEATED
+from .sections import OTHERS_CORES, in_ms, others_cell, value_at, verdict_text
 
 RATIO_BAR = 1.5
 DRAG_CPU_BAR = 1.3  # server CPU per delivered drag frame, cocreate / relay
@@ -24,25 +25,13 @@ SCENARIO_ORDER = {"broadcast-20": 0, "broadcast-100": 1, "broadcast-500": 2, "vo
                   "capacity": 9, "reconnect-storm": 10, "soak": 11}
 
 
-def _ms(value):
-    return "–" if value is None else (f"{value:.0f}" if value >= 100 else f"{value:.1f}")
-
-
-def _get(result, *path):
-    for key in path:
-        if not isinstance(result, dict):
-            return None
-        result = result.get(key)
-    return result
-
-
 def _rank(run):
     """Lower is better: failed runs last, then by the headline latency."""
-    _what, value = _headline(run)
+    _what, value = headline(run)
     return (0, value) if value is not None else (1, 0)
 
 
-def _collect(documents):
+def best_runs(documents):
     """The run of each (mode, scenario, target): a later document replaces an earlier one;
     of repeats within one document, the one with the best headline latency (other
     programs on a shared machine only ever add latency)."""
@@ -73,9 +62,6 @@ def _failed_row(mode, run, empty_cells, bar="**missed**"):
 BUSY_SHARE = 0.10
 
 
-OTHERS_CORES = 0.3
-
-
 def _busy(run):
     """Whether other programs took CPU from this run: they used more than OTHERS_CORES, or
     the load process (or a one-thread server) waited noticeably for a CPU."""
@@ -88,22 +74,13 @@ def _busy(run):
 
 
 def _wait(run, who):
-    share = _get(run, "cpu", f"{who}_cpu_wait_share")
+    share = value_at(run, "cpu", f"{who}_cpu_wait_share")
     return "–" if share is None else f"{share:.0%}"
-
-
-def _others(run):
-    cores = _get(run, "cpu", "others_cores")
-    return "–" if cores is None else f"{cores:.2f}"
-
-
-def _verdict(ok):
-    return "inconclusive" if ok is None else ("met" if ok else "**missed**")
 
 
 def markdown(documents):
     """latest.md for one or more result documents."""
-    runs = _collect(documents)
+    runs = best_runs(documents)
     names = ", ".join(f"`{d['name']}.json`" + (" (quick)" if d.get("quick") else "")
                       for d in documents)
     lines = ["# cocreate benchmark", "",
@@ -125,8 +102,8 @@ def markdown(documents):
         lines.append(f"- `{document['name']}`: {document.get('cpus')} CPUs, Python "
                      f"{v.get('python')}, python-socketio {v.get('python-socketio')}, "
                      f"engineio {v.get('python-engineio')}, eventlet {v.get('eventlet')}, "
-                     f"gevent {v.get('gevent')}; cocreate at {_get(document, 'git', 'commit')}"
-                     + (" (with uncommitted changes)" if _get(document, "git", "cocreate_dirty")
+                     f"gevent {v.get('gevent')}; cocreate at {value_at(document, 'git', 'commit')}"
+                     + (" (with uncommitted changes)" if value_at(document, "git", "cocreate_dirty")
                         else "")
                      + f"; took {document.get('elapsed_s')} s"
                      + (f"; {', '.join(document['modes'])}: "
@@ -150,25 +127,25 @@ def markdown(documents):
     verdicts = []
     for mode, scenario in keys:
         cc, relay = runs.get((mode, scenario, "cocreate")), runs.get((mode, scenario, "relay"))
-        people = _get(cc, "params", "participants") or _get(relay, "params", "participants")
-        label = (f"{people}" + (f" ({_get(cc, 'params', 'workshops')} workshops)"
-                                if (_get(cc, "params", "workshops") or 1) > 1 else "")
+        people = value_at(cc, "params", "participants") or value_at(relay, "params", "participants")
+        label = (f"{people}" + (f" ({value_at(cc, 'params', 'workshops')} workshops)"
+                                if (value_at(cc, "params", "workshops") or 1) > 1 else "")
                  if people else scenario)
 
         def lat(run):
             if not run or not run.get("ok"):
                 return "failed: " + str((run or {}).get("error", "not run"))[:80]
             v = run["latency_all_ms"]
-            return f"{_ms(v['p50'])} / {_ms(v['p99'])} / {_ms(v['max'])}"
+            return f"{in_ms(v['p50'])} / {in_ms(v['p99'])} / {in_ms(v['max'])}"
 
         ratio = None
         if cc and relay and cc.get("ok") and relay.get("ok"):
             p_cc, p_relay = cc["latency_all_ms"]["p99"], relay["latency_all_ms"]["p99"]
             if p_cc is not None and p_relay:
                 ratio = p_cc / p_relay
-        lost_cc = _get(cc, "deliveries", "lost")
-        lost_relay = _get(relay, "deliveries", "lost")
-        connected = _get(cc, "setup", "connected") == _get(cc, "setup", "wanted")
+        lost_cc = value_at(cc, "deliveries", "lost")
+        lost_relay = value_at(relay, "deliveries", "lost")
+        connected = value_at(cc, "setup", "connected") == value_at(cc, "setup", "wanted")
         # Other programs only ever add latency: a pass with a clean relay run, or a miss with
         # a clean cocreate run, stands; anything else on a busy machine is inconclusive.
         if not (cc and cc.get("ok")) or lost_cc or not connected:
@@ -179,8 +156,8 @@ def markdown(documents):
             ok = True if not _busy(relay) else None
         else:
             ok = False if not _busy(cc) else None
-        cost_cc = _get(cc, "server_cpu_us_per_delivery")
-        cost_relay = _get(relay, "server_cpu_us_per_delivery")
+        cost_cc = value_at(cc, "server_cpu_us_per_delivery")
+        cost_relay = value_at(relay, "server_cpu_us_per_delivery")
         cost = (f"{cost_cc:.0f} / {cost_relay:.0f} (×{cost_cc / cost_relay:.1f})"
                 if cost_cc and cost_relay else "–")
         busy = _busy(cc) or _busy(relay)
@@ -193,12 +170,12 @@ def markdown(documents):
             + (f"**{ratio:.2f}**" if ratio is not None else "–")
             + f" | {lost_cc if lost_cc is not None else '–'} / "
               f"{lost_relay if lost_relay is not None else '–'}"
-            + f" | {_get(cc, 'events_per_s') or '–'} | {cost}"
+            + f" | {value_at(cc, 'events_per_s') or '–'} | {cost}"
             + f" | {_wait(cc, 'server')} / {_wait(relay, 'server')} / {_wait(cc, 'load')}"
-            + f" | {_others(cc)} / {_others(relay)}"
-            + f" | {_get(cc, 'memory', 'server_rss_max_mib')} / "
-              f"{_get(relay, 'memory', 'server_rss_max_mib')}"
-            + f" | {_verdict(ok)}{' ⚠' if busy else ''} |")
+            + f" | {others_cell(cc)} / {others_cell(relay)}"
+            + f" | {value_at(cc, 'memory', 'server_rss_max_mib')} / "
+              f"{value_at(relay, 'memory', 'server_rss_max_mib')}"
+            + f" | {verdict_text(ok)}{' ⚠' if busy else ''} |")
     lines.append("")
     lines.append("Load shape: 20 and 100 participants in one workshop with 4 senders each sending "
                  "a note every 250 ms (16 notes/s); 500 = 25 workshops of 20 with 2 senders each "
@@ -236,14 +213,14 @@ def markdown(documents):
                          f"{run['never_past_budget']}"))
         lines.append(
             f"| {mode} | {p['participants']} × {p['budget']} = {p['casts']} | "
-            f"{run['storm']['all_acked_s']} s | {_ms(run['ack_ms']['p50'])} / "
-            f"{_ms(run['ack_ms']['p99'])} | {_ms(run['latency_all_ms']['p50'])} / "
-            f"{_ms(run['latency_all_ms']['p99'])} | {run['deliveries']['lost']} | "
+            f"{run['storm']['all_acked_s']} s | {in_ms(run['ack_ms']['p50'])} / "
+            f"{in_ms(run['ack_ms']['p99'])} | {in_ms(run['latency_all_ms']['p50'])} / "
+            f"{in_ms(run['latency_all_ms']['p99'])} | {run['deliveries']['lost']} | "
             f"{'yes' if run['tallies_exact'] else '**no**'} | "
             f"{run['over_budget_cast'].get('budget_exceeded', 0)}/{p['participants']} | "
-            f"{_get(run, 'server_cpu_ms_per_cast')} | {_get(run, 'cpu', 'load_cores')} | "
-            f"{_wait(run, 'server')} / {_wait(run, 'load')} | {_others(run)} | "
-            f"{_verdict(ok)}{' ⚠' if _busy(run) else ''} |")
+            f"{value_at(run, 'server_cpu_ms_per_cast')} | {value_at(run, 'cpu', 'load_cores')} | "
+            f"{_wait(run, 'server')} / {_wait(run, 'load')} | {others_cell(run)} | "
+            f"{verdict_text(ok)}{' ⚠' if _busy(run) else ''} |")
     lines.append("")
 
     lines += ["## Join snapshot of a 300-note workshop (cocreate only; p95 ≤ 100 ms)", "",
@@ -258,11 +235,11 @@ def markdown(documents):
         lat, empty = run["join_snapshot_ms"], run["empty_workshop_join_ms"]
         ok = lat["p95"] is not None and lat["p95"] <= SNAPSHOT_BAR_MS and \
             run["snapshot_notes"] == [run["params"]["notes"]]
-        verdicts.append((f"join snapshot (300 notes), {mode}", ok, f"p95 {_ms(lat['p95'])} ms"))
-        lines.append(f"| {mode} | {lat['n']} | {_ms(lat['p50'])} / {_ms(lat['p95'])} / "
-                     f"{_ms(lat['max'])} | {_ms(empty['p50'])} / {_ms(empty['p95'])} | "
+        verdicts.append((f"join snapshot (300 notes), {mode}", ok, f"p95 {in_ms(lat['p95'])} ms"))
+        lines.append(f"| {mode} | {lat['n']} | {in_ms(lat['p50'])} / {in_ms(lat['p95'])} / "
+                     f"{in_ms(lat['max'])} | {in_ms(empty['p50'])} / {in_ms(empty['p95'])} | "
                      f"{run['snapshot_bytes']} | {_wait(run, 'server')} / {_wait(run, 'load')} | "
-                     f"{_others(run)} | {_verdict(ok)}{' ⚠' if _busy(run) else ''} |")
+                     f"{others_cell(run)} | {verdict_text(ok)}{' ⚠' if _busy(run) else ''} |")
     lines.append("")
 
     lines += ["## Render a 300-note board in headless Chromium (cocreate only)", "",
@@ -273,10 +250,10 @@ def markdown(documents):
 
     def painted(view):
         v = view["painted_ms"]
-        return f"{_ms(v['p50'])} / {_ms(v['p95'])} / {_ms(v['max'])}"
+        return f"{in_ms(v['p50'])} / {in_ms(v['p95'])} / {in_ms(v['max'])}"
 
     def early(view):
-        return f"{_ms(view['dom_content_loaded_ms']['p50'])} / {_ms(view['snapshot_ms']['p50'])}"
+        return f"{in_ms(view['dom_content_loaded_ms']['p50'])} / {in_ms(view['snapshot_ms']['p50'])}"
 
     renders = []
     for mode, run in _by_mode(runs, "render-300"):
@@ -290,8 +267,8 @@ def markdown(documents):
                      f"{board['server_cpu_ms_per_load']} / "
                      f"{projector['server_cpu_ms_per_load']} | {run['chromium']} |")
         renders.append(f"- render a 300-note board, {mode}: reported (painted p95: board "
-                       f"{_ms(board['painted_ms']['p95'])} ms, projector "
-                       f"{_ms(projector['painted_ms']['p95'])} ms)")
+                       f"{in_ms(board['painted_ms']['p95'])} ms, projector "
+                       f"{in_ms(projector['painted_ms']['p95'])} ms)")
     lines.append("")
     lines.append("Each load opens the page in a fresh browser context (cold cache, "
                  "1920×1080) of Debian's Chromium, headless, software rendering; one "
@@ -312,12 +289,12 @@ def markdown(documents):
 
     lines += ["## Targets", ""]
     for mode, run in _by_mode(runs, "broadcast-500"):
-        connected, wanted = _get(run, "setup", "connected"), _get(run, "setup", "wanted")
+        connected, wanted = value_at(run, "setup", "connected"), value_at(run, "setup", "wanted")
         ok = bool(run.get("ok")) and connected == wanted == 500
-        lines.append(f"- 500 participants connected to one process, {mode}: {_verdict(ok)} "
-                     f"({connected}/{wanted}, RSS {_get(run, 'memory', 'server_rss_max_mib')} MiB)")
+        lines.append(f"- 500 participants connected to one process, {mode}: {verdict_text(ok)} "
+                     f"({connected}/{wanted}, RSS {value_at(run, 'memory', 'server_rss_max_mib')} MiB)")
     for label, ok, detail in verdicts:
-        lines.append(f"- {label}: {_verdict(ok)} ({detail})")
+        lines.append(f"- {label}: {verdict_text(ok)} ({detail})")
     lines += renders
     tracebacks = sum(r.get("server_tracebacks", 0) for r in runs.values())
     lines.append(f"- server tracebacks in all runs: {tracebacks}")
@@ -325,7 +302,7 @@ def markdown(documents):
     return "\n".join(lines) + "\n"
 
 
-def _headline(run):
+def headline(run):
     """(what, value in ms) of the number that matters for a run's scenario."""
     if not run or not run.get("ok"):
         return None, None

@@ -20,7 +20,7 @@ CAPACITY_P99_MS = 250
 SOAK_RSS, SOAK_P99 = 0.10, 1.2
 
 
-def _get(run, *path):
+def value_at(run, *path):
     for key in path:
         if not isinstance(run, dict):
             return None
@@ -28,17 +28,17 @@ def _get(run, *path):
     return run
 
 
-def _ms(value):
+def in_ms(value):
     return "–" if value is None else (f"{value:.0f}" if value >= 100 else f"{value:.1f}")
 
 
-def _verdict(ok):
+def verdict_text(ok):
     return "inconclusive" if ok is None else ("met" if ok else "**missed**")
 
 
 def machine_full(cpu):
     """Whether the whole machine (servers, load and everything else) used nearly every core."""
-    cores, cpus = _get(cpu, "machine_cores"), _get(cpu, "cpus")
+    cores, cpus = value_at(cpu, "machine_cores"), value_at(cpu, "cpus")
     return bool(cores and cpus and cores >= MACHINE_FULL * cpus)
 
 
@@ -46,40 +46,40 @@ def busy(run):
     """Other programs took CPU from the run. (A server waiting for a CPU is shown, not
     counted: on a small machine the servers, PostgreSQL, Redis and the load processes of
     both targets' runs wait for each other alike.)"""
-    return (_get(run, "cpu", "others_cores") or 0) > OTHERS_CORES
+    return (value_at(run, "cpu", "others_cores") or 0) > OTHERS_CORES
 
 
 def load_saturated(run):
-    return bool(_get(run, "cpu", "load_saturated"))
+    return bool(value_at(run, "cpu", "load_saturated"))
 
 
-def _load(run):
+def load_cell(run):
     """`0.41 (4)`: the busiest load process's cores, and how many there were."""
-    cores = _get(run, "cpu", "load_cores_max")
-    count = len(_get(run, "cpu", "load") or []) or _get(run, "load_processes")
+    cores = value_at(run, "cpu", "load_cores_max")
+    count = len(value_at(run, "cpu", "load") or []) or value_at(run, "load_processes")
     return "–" if cores is None else f"{cores:.2f} ({count})"
 
 
-def _others(run):
-    cores = _get(run, "cpu", "others_cores")
+def others_cell(run):
+    cores = value_at(run, "cpu", "others_cores")
     return "–" if cores is None else f"{cores:.2f}"
 
 
-def _flag(run):
+def flag_cell(run):
     return " ⚠" if busy(run) or load_saturated(run) else ""
 
 
-def _failed(run):
+def failed_cell(run):
     return "failed: " + str((run or {}).get("error", "not run"))[:100]
 
 
-def _lat(run, key="latency_all_ms", fields=("p50", "p99", "max")):
+def latency_cells(run, key="latency_all_ms", fields=("p50", "p99", "max")):
     if not run or not run.get("ok"):
-        return _failed(run)
-    return " / ".join(_ms(run[key][f]) for f in fields)
+        return failed_cell(run)
+    return " / ".join(in_ms(run[key][f]) for f in fields)
 
 
-def _note(text):
+def note_lines(text):
     return ["", text, ""]
 
 
@@ -100,7 +100,7 @@ def drag_rows(runs, verdicts):
                 continue
             relay = runs.get((mode, scenario, "relay"))
             if not cc.get("ok") or not (relay or {}).get("ok"):
-                lines.append(f"| {mode} | {_failed(cc if not cc.get('ok') else relay)} |"
+                lines.append(f"| {mode} | {failed_cell(cc if not cc.get('ok') else relay)} |"
                              + " |" * 11 + " **missed** |")
                 verdicts.append((f"{scenario}, {mode}", False, "failed"))
                 continue
@@ -125,13 +125,13 @@ def drag_rows(runs, verdicts):
                              + (", busy machine" if busy(cc) or busy(relay) else "")))
             lines.append(
                 f"| {mode} | {params['workshops']} × {params['draggers_per_workshop']} at "
-                f"{params['frames_per_s_each']}/s | {_lat(cc, fields=('p50', 'p99'))} | "
-                f"{_lat(relay, fields=('p50', 'p99'))} | **{p99:.2f}** | {cost_cc:.0f} / "
+                f"{params['frames_per_s_each']}/s | {latency_cells(cc, fields=('p50', 'p99'))} | "
+                f"{latency_cells(relay, fields=('p50', 'p99'))} | **{p99:.2f}** | {cost_cc:.0f} / "
                 f"{cost_relay:.0f} | **{cpu:.2f}** | {lost} / {relay['deliveries']['lost']} | "
                 f"{'yes' if clean else '**no**'} | {drops['stored']} of {drops['sent']} | "
-                f"{_load(cc)} / {_load(relay)} | {_others(cc)} / {_others(relay)} | "
-                f"{_verdict(ok)}{_flag(cc) or _flag(relay)} |")
-    lines += _note(
+                f"{load_cell(cc)} / {load_cell(relay)} | {others_cell(cc)} / {others_cell(relay)} | "
+                f"{verdict_text(ok)}{flag_cell(cc) or flag_cell(relay)} |")
+    lines += note_lines(
         "Drag load: 25 workshops of 20 (`drag`; 5 workshops in `drag-100`), three people per "
         "workshop each sending 30 `note:drag` frames a second (2,250 frames/s, each to 19 "
         "others), from several load processes (bench/fleet.py). A frame's latency runs from "
@@ -172,13 +172,13 @@ def scale_out_rows(runs, verdicts):
             if run is None:
                 continue
             if not run.get("ok"):
-                lines.append(f"| {mode} | {label} | {_failed(run)} |" + " |" * 9
+                lines.append(f"| {mode} | {label} | {failed_cell(run)} |" + " |" * 9
                              + (" **missed** |" if target == "cocreate" else " |"))
                 if target == "cocreate":
                     verdicts.append((f"scale-out, 2 processes, {mode}", False, "failed"))
                 continue
             p99 = run["latency_all_ms"]["p99"]
-            floor_p99 = _get(floor, "latency_all_ms", "p99") if (floor or {}).get("ok") else None
+            floor_p99 = value_at(floor, "latency_all_ms", "p99") if (floor or {}).get("ok") else None
             ratio = p99 / floor_p99 if p99 is not None and floor_p99 else None
             seq = run.get("seq")
             seq_text = "–" if seq is None else ("yes" if seq["ok"] else
@@ -193,21 +193,21 @@ def scale_out_rows(runs, verdicts):
                     run["setup"]["connected"] != run["setup"]["wanted"]
                 ok = ratio_verdict(p99, floor_p99, RATIO_BAR, failed, not busy(run),
                                    not busy(floor), load_saturated(run) or load_saturated(floor))
-                bar = _verdict(ok) + _flag(run)
+                bar = verdict_text(ok) + flag_cell(run)
                 verdicts.append((f"scale-out, 1,000 on 2 processes (PostgreSQL + Redis), {mode}",
                                  ok, (f"p99 ratio {ratio:.2f}" if ratio else "no ratio")
                                  + f", lost {lost}, seq {'consistent' if (seq or {}).get('ok') else 'broken'}"
                                  + (", busy machine" if busy(run) or busy(floor) else "")))
             elif target != "relay":
-                bar = "reported" + _flag(run)
-            waits = [s.get("waited_share") for s in (_get(run, "cpu", "servers") or {}).values()]
+                bar = "reported" + flag_cell(run)
+            waits = [s.get("waited_share") for s in (value_at(run, "cpu", "servers") or {}).values()]
             waits = [f"{w:.0%}" for w in waits if w is not None]
             lines.append(
-                f"| {mode} | {label} | {run['params']['participants']} | {_lat(run)} | "
+                f"| {mode} | {label} | {run['params']['participants']} | {latency_cells(run)} | "
                 + (f"**{ratio:.2f}**" if ratio and target != "relay" else "–")
                 + f" | {lost} | {seq_text} | {run.get('events_per_s')} | {cost_text} | "
-                f"{_load(run)} | {' / '.join(waits) or '–'} | {_others(run)} | {bar} |")
-    lines += _note(
+                f"{load_cell(run)} | {' / '.join(waits) or '–'} | {others_cell(run)} | {bar} |")
+    lines += note_lines(
         "Load: 50 workshops of 20 (quick: 10), two senders per workshop each sending a note a "
         "second for 30 s (100 notes/s, 1,900 deliveries/s; quick: 3 s), a workshop's members "
         "spread over the "
