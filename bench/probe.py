@@ -17,12 +17,6 @@ except ImportError:  # pragma: no cover - psutil is in the bench extras
     psutil = None
 
 
-def _per(monitor, start, end, count):
-    """Server CPU microseconds per item between two marks, or None."""
-    cpu = monitor.between(start, end).get("server_cpu_s")
-    return None if cpu is None or not count else round(cpu * 1e6 / count, 1)
-
-
 class Monitor:
     """CPU seconds and resident memory of the server (and of this load process)."""
 
@@ -105,6 +99,11 @@ class Monitor:
             if value:
                 self.rss_max = max(self.rss_max, value)
             await asyncio.sleep(0.25)
+
+    def cpu_us_per(self, start, end, count):
+        """Server CPU microseconds per item between two marks, or None."""
+        cpu = self.between(start, end).get("server_cpu_s")
+        return None if cpu is None or not count else round(cpu * 1e6 / count, 1)
 
     def start(self):
         if self.server is not None:
