@@ -4,7 +4,9 @@
 server's CPU seconds and cores, how long it waited for a CPU (Linux schedstat), the
 CPU of the services (PostgreSQL with all its backends, redis-server) and what the rest
 of the machine used. A background thread samples the servers' resident memory and
-open file descriptors (`series()`, for the soak).
+open file descriptors (`series()`, for the soak), and times a fixed piece of work on its
+own CPU time (`speed_probe`): when that takes longer, the machine itself got slower
+(another guest on the host, a lower clock), whatever the processes under test did.
 """
 
 import os
@@ -25,6 +27,18 @@ def machine_busy():
         return None
     idle = fields[3] + (fields[4] if len(fields) > 4 else 0)
     return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+def speed_probe(repeats=3):
+    """Milliseconds of this thread's CPU time for a fixed piece of Python work (the least of
+    `repeats` tries): the same on an unchanged machine, however busy it is."""
+    best = None
+    for _ in range(repeats):
+        started = time.thread_time()
+        sum(i * i for i in range(20_000))
+        spent = (time.thread_time() - started) * 1000
+        best = spent if best is None else min(best, spent)
+    return best
 
 
 def tree_cpu(process):
@@ -52,6 +66,7 @@ class Watch:
                          if pid}
         self.marks = {}
         self.samples = []  # (time, {name: (rss bytes, fds)})
+        self.speeds = []  # (time, `speed_probe()` ms)
         self.sample_every = sample_every
         self._stop = threading.Event()
         self._thread = None
@@ -117,6 +132,9 @@ class Watch:
             out["load_average_1m"] = round(os.getloadavg()[0], 2)
         except OSError:
             pass
+        probes = sorted(ms for at, ms in self.speeds if a["at"] <= at <= b["at"])
+        if probes:
+            out["probe_ms"] = round(probes[len(probes) // 2], 3)
         return out
 
     # -- memory and file descriptors ----------------------------------------------------
@@ -131,6 +149,7 @@ class Watch:
                 except psutil.Error:
                     continue
             self.samples.append((now, row))
+            self.speeds.append((now, speed_probe()))
             self._stop.wait(self.sample_every)
 
     def start(self):

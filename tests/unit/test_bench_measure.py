@@ -199,3 +199,16 @@ def test_a_full_run_repeats_the_ratios_nearest_their_bars_most_and_searches_once
                     "capacity": 1, "soak": 1}
     assert [repeats_of("scale-out", quick=True), repeats_of("scale-out", 4),
             repeats_of("soak", 4)] == [1, 4, 1]
+
+
+def test_a_window_reports_the_median_speed_probe_taken_within_it():
+    from bench.watch import Watch, speed_probe
+
+    watch = Watch({})
+    watch.mark("round")
+    start = watch.marks["round"]["at"]
+    watch.marks["round:end"] = {**watch.marks["round"], "at": start + 1.0}
+    watch.speeds = [(start - 0.5, 9.0), (start + 0.1, 1.0), (start + 0.2, 3.0),
+                    (start + 0.3, 2.0), (start + 1.5, 9.0)]
+    assert watch.between("round", "round:end")["probe_ms"] == 2.0
+    assert 0 < speed_probe() < 1000

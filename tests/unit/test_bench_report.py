@@ -134,6 +134,20 @@ def test_a_soak_round_disturbed_by_other_programs_makes_its_p99_verdict_inconclu
     assert soak_verdict_of(soak_run(0.20, 0, 60.0, 22.0, first_cpu=BUSY)) is False
 
 
+def test_a_soak_round_on_a_slower_machine_makes_its_p99_verdict_inconclusive():
+    slow, fast = {**QUIET, "probe_ms": 1.25}, {**QUIET, "probe_ms": 1.0}
+    # The fixed work took 25 % longer in the last round: a miss says nothing about cocreate.
+    assert soak_verdict_of(soak_run(0.02, 0, 20.0, 30.0, first_cpu=fast, last_cpu=slow)) is None
+    # … and in the first round, a met bar says nothing either.
+    assert soak_verdict_of(soak_run(0.02, 0, 30.0, 20.0, first_cpu=slow, last_cpu=fast)) is None
+    # A miss on a machine as fast as before stands, and so does one when the last round
+    # ran on a faster machine; within 10 % the machine counts as unchanged.
+    assert soak_verdict_of(soak_run(0.02, 0, 20.0, 30.0, first_cpu=fast, last_cpu=fast)) is False
+    assert soak_verdict_of(soak_run(0.02, 0, 20.0, 30.0, first_cpu=slow, last_cpu=fast)) is False
+    near = {**QUIET, "probe_ms": 1.09}
+    assert soak_verdict_of(soak_run(0.02, 0, 20.0, 30.0, first_cpu=fast, last_cpu=near)) is False
+
+
 def test_latest_md_lists_each_new_scenario_with_its_bar():
     runs = [{**broadcast(14.0), "mode": "eventlet", "scenario": "scale-out", "target": "cocreate"},
             {**broadcast(10.0), "seq": None, "mode": "eventlet", "scenario": "scale-out",
