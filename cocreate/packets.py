@@ -28,7 +28,8 @@ def dumps(value, **options):
     notes took ~90 µs with `json.dumps`, ~9 with orjson, for every viewer that connects
     (bench/: reconnect-storm). Text that is not ASCII goes as UTF-8 rather than `\\u`
     escapes (Socket.IO frames are UTF-8). What orjson does not take (an integer beyond 64
-    bits, options other than compact separators) goes through `json.dumps` as before."""
+    bits, a lone surrogate, options other than compact separators) goes through
+    `json.dumps` as before."""
     if options in ({}, COMPACT):
         try:
             return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode("utf-8")

@@ -280,7 +280,8 @@ class Locking:
     def _seq(self, conn, workshop_id):
         """The workshop's stored `seq` (None when there is no such workshop).
 
-        In a SQLite transaction (every snapshot's) it goes straight to the driver:
+        In a SQLite transaction (a snapshot sent on connecting, a refusal checked against
+        the stored workshop) it goes straight to the driver:
         SQLAlchemy's execution around this one-row read cost more CPU than SQLite's
         answer (py-spy, bench reconnect-storm). Errors are raised as SQLAlchemy's.
         """
