@@ -4,8 +4,8 @@ bench/sections.py's.
 """
 
 from .measure import LOAD_SATURATED, REPEATED, ratio_verdict
-from .sections import (OTHERS_CORES, busy, failed_cell, flag_cell, in_ms, latency_cells, load_cell,
-                       load_saturated, note_lines, others_cell, value_at, verdict_text)
+from .sections import (OTHERS_CORES, busy, failed_row, flag_cell, in_ms, latency_cells, load_cell,
+                       load_saturated, note_lines, others_cell, ran, value_at, verdict_text)
 
 CAPACITY_GOAL = 0.5
 STORM_BAR = 2.0
@@ -41,7 +41,7 @@ def cpu_ratio(relay, cocreate):
 
 
 def capacity_rows(runs, verdicts):
-    if not any(scenario in ('capacity',) for (_m, scenario, _t) in runs):
+    if not ran(runs, "capacity"):
         return []
     lines = ["## Capacity of one process (highest note rate with p99 ≤ 250 ms and nothing lost; "
              "goal: cocreate ≥ 0.5× the relay)", "",
@@ -69,7 +69,7 @@ def capacity_rows(runs, verdicts):
             if run is None:
                 continue
             if not run.get("ok"):
-                lines.append(f"| {mode} | {target} | {failed_cell(run)} |" + " |" * 9)
+                lines.append(failed_row([mode, target], run, 9))
                 continue
             at = run.get("at_best") or {}
             fail = next((s for s in run["steps"] if s["rate"] == run.get("lowest_failing_rate")),
@@ -110,7 +110,7 @@ def capacity_rows(runs, verdicts):
 
 
 def storm_rows(runs, verdicts):
-    if not any(scenario in ('reconnect-storm',) for (_m, scenario, _t) in runs):
+    if not ran(runs, "reconnect-storm"):
         return []
     lines = ["## Reconnect storm: 200 participants in 10 workshops drop and come back at once "
              "(p95 ≤ 2× the relay's connect storm; every client a fresh snapshot)", "",
@@ -126,8 +126,8 @@ def storm_rows(runs, verdicts):
             if run is None:
                 continue
             if not run.get("ok"):
-                lines.append(f"| {mode} | {target} | {failed_cell(run)} |" + " |" * 9
-                             + (" **missed** |" if target == "cocreate" else " |"))
+                lines.append(failed_row([mode, target], run, 9, "**missed**")
+                             if target == "cocreate" else failed_row([mode, target], run, 10))
                 if target == "cocreate":
                     verdicts.append((f"reconnect storm, {mode}", False, "failed"))
                 continue
@@ -175,7 +175,7 @@ def probe_cell(played):
 
 
 def soak_rows(runs, verdicts):
-    if not any(scenario in ('soak',) for (_m, scenario, _t) in runs):
+    if not ran(runs, "soak"):
         return []
     lines = ["## Soak: a two-hour workshop in about five minutes (RSS growth ≤ 10 %, no file "
              "descriptor growth, last round's p99 ≤ 1.2× the first's)", "",
@@ -188,7 +188,7 @@ def soak_rows(runs, verdicts):
         if scenario != "soak":
             continue
         if not run.get("ok"):
-            lines.append(f"| {mode} | {failed_cell(run)} |" + " |" * 8 + " **missed** |")
+            lines.append(failed_row([mode], run, 8, "**missed**"))
             verdicts.append((f"soak, {mode}", False, "failed"))
             continue
         v, rounds = run["verdict"], run["rounds"]

@@ -14,7 +14,7 @@ import sys
 
 from . import limits, sections
 from .measure import LOAD_SATURATED, REPEATED
-from .sections import OTHERS_CORES, in_ms, others_cell, value_at, verdict_text
+from .sections import OTHERS_CORES, failed_row, in_ms, others_cell, value_at, verdict_text
 
 RATIO_BAR = 1.5
 DRAG_CPU_BAR = 1.3  # server CPU per delivered drag frame, cocreate / relay
@@ -51,12 +51,6 @@ def _by_mode(runs, scenario, target="cocreate"):
     return sorted(((mode, run) for (mode, s, t), run in runs.items()
                    if s == scenario and t == target),
                   key=lambda mode_run: MODE_ORDER.get(mode_run[0], 9))
-
-
-def _failed_row(mode, run, empty_cells, bar="**missed**"):
-    """A table row for a run that failed: its error, `empty_cells` blank cells, the bar."""
-    return (f"| {mode} | failed: {str(run.get('error'))[:100]} |" + " |" * empty_cells
-            + (f" {bar} |" if bar else ""))
 
 
 BUSY_SHARE = 0.10
@@ -203,7 +197,7 @@ def markdown(documents):
               "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for mode, run in _by_mode(runs, "vote-storm"):
         if not run.get("ok"):
-            lines.append(_failed_row(mode, run, 10))
+            lines.append(failed_row([mode], run, 10, "**missed**"))
             verdicts.append((f"vote storm, {mode}", False, "failed"))
             continue
         p = run["params"]
@@ -229,7 +223,7 @@ def markdown(documents):
               "programs' cores | bar |", "|---|---|---|---|---|---|---|---|"]
     for mode, run in _by_mode(runs, "snapshot-300"):
         if not run.get("ok"):
-            lines.append(_failed_row(mode, run, 5))
+            lines.append(failed_row([mode], run, 5, "**missed**"))
             verdicts.append((f"join snapshot, {mode}", False, "failed"))
             continue
         lat, empty = run["join_snapshot_ms"], run["empty_workshop_join_ms"]
@@ -258,7 +252,7 @@ def markdown(documents):
     renders = []
     for mode, run in _by_mode(runs, "render-300"):
         if not run.get("ok"):
-            lines.append(_failed_row(mode, run, 6, bar=None))  # reported, not held to a bar
+            lines.append(failed_row([mode], run, 6))  # reported, not held to a bar
             renders.append(f"- render a 300-note board, {mode}: **failed**")
             continue
         board, projector = run["board"], run["projector"]

@@ -73,6 +73,18 @@ def failed_cell(run):
     return "failed: " + str((run or {}).get("error", "not run"))[:100]
 
 
+def failed_row(cells, run, empty_cells, bar=None):
+    """A table row for a run that failed: the `cells` naming it, its error, `empty_cells`
+    blank cells, then the bar (none without one)."""
+    return ("| " + " | ".join(cells) + f" | {failed_cell(run)} |" + " |" * empty_cells
+            + (f" {bar} |" if bar else ""))
+
+
+def ran(runs, *scenarios):
+    """Whether any of `scenarios` is among the runs (a section is left out otherwise)."""
+    return any(scenario in scenarios for (_mode, scenario, _target) in runs)
+
+
 def latency_cells(run, key="latency_all_ms", fields=("p50", "p99", "max")):
     if not run or not run.get("ok"):
         return failed_cell(run)
@@ -84,7 +96,7 @@ def note_lines(text):
 
 
 def drag_rows(runs, verdicts):
-    if not any(scenario in ('drag', 'drag-100') for (_m, scenario, _t) in runs):
+    if not ran(runs, "drag", "drag-100"):
         return []
     lines = ["## Drag frames (p99 ≤ 1.5× relay, server CPU per frame ≤ 1.3× relay, no frame "
              "stored, every drop stored)", "",
@@ -155,7 +167,7 @@ SCALE_ROWS = (("relay", "2 relays + Redis (floor)"),
 
 
 def scale_out_rows(runs, verdicts):
-    if not any(scenario in ('scale-out',) for (_m, scenario, _t) in runs):
+    if not ran(runs, "scale-out"):
         return []
     lines = ["## Scale-out: 1,000 participants in 50 workshops (p99 ≤ 1.5× two relays, 0 lost, "
              "one gap-free `seq` order per workshop)", "",
@@ -172,8 +184,8 @@ def scale_out_rows(runs, verdicts):
             if run is None:
                 continue
             if not run.get("ok"):
-                lines.append(f"| {mode} | {label} | {failed_cell(run)} |" + " |" * 9
-                             + (" **missed** |" if target == "cocreate" else " |"))
+                lines.append(failed_row([mode, label], run, 9, "**missed**")
+                             if target == "cocreate" else failed_row([mode, label], run, 10))
                 if target == "cocreate":
                     verdicts.append((f"scale-out, 2 processes, {mode}", False, "failed"))
                 continue

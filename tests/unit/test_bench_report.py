@@ -59,7 +59,7 @@ def capacity_run(best, fail, cpu_at_fail=QUIET):
 def capacity_verdict(cocreate, relay):
     verdicts = []
     limits.capacity_rows({("eventlet", "capacity", "relay"): relay,
-                            ("eventlet", "capacity", "cocreate"): cocreate}, verdicts)
+                          ("eventlet", "capacity", "cocreate"): cocreate}, verdicts)
     return verdicts[0][1]
 
 
@@ -86,7 +86,7 @@ def storm_run(p95, without=0, stale=0, cpu=QUIET):
 def storm_verdict(cocreate, relay):
     verdicts = []
     limits.storm_rows({("eventlet", "reconnect-storm", "relay"): relay,
-                         ("eventlet", "reconnect-storm", "cocreate"): cocreate}, verdicts)
+                       ("eventlet", "reconnect-storm", "cocreate"): cocreate}, verdicts)
     return verdicts[0][1]
 
 
