@@ -24,9 +24,9 @@ from sqlalchemy import create_engine, event, exc, make_url, text
 
 from .. import domain, migrate
 from .outage import Outage, unreachable
-from .persist import SAVE_SEQ, SAVE_SEQ_OR_FAIL, SEQ, SEQ_SQLITE
-from .postgres import (SCHEMA_LOCK, advisory, check_on_checkout, keeping, lock_and_commit,
-                       lock_key)
+from .persist import FIXED, SAVE_SEQ, SAVE_SEQ_OR_FAIL, SEQ, SEQ_SQLITE
+from .postgres import (SCHEMA_LOCK, Binder, advisory, check_on_checkout, keeping,
+                       lock_and_commit, lock_key)
 from .rows import load_workshop, now_iso
 from .urls import normalise_database_url
 
@@ -81,6 +81,7 @@ class Locking:
             _sqlite_pragmas(self.engine)
         else:
             check_on_checkout(self.engine)
+            self._binder = Binder(self.engine.dialect, FIXED)
         self.outage = Outage(self.engine)
         with self.engine.begin() as conn:
             if self.postgres:  # on SQLite, BEGIN IMMEDIATE already keeps others out
@@ -231,7 +232,8 @@ class Locking:
     def _try_at_once(self, conn, workshop_id, change, cached):
         """`_try_change` on PostgreSQL with a cached aggregate, in one round trip.
 
-        The change's statements are kept, not sent (`postgres.keeping`), then go to the
+        The change's statements are kept, not sent (`postgres.keeping`; the change runs
+        them on the `Keeper`, which binds the fixed ones itself), then go to the
         server as one query with the workshop's advisory lock, BEGIN, the guarded `seq`
         update (`SAVE_SEQ_OR_FAIL`) and COMMIT around them: one at a time they cost six
         round trips before the events could be published, each a wait for the server
@@ -244,9 +246,9 @@ class Locking:
         before = cached.seq
         key = lock_key(workshop_id)
         refused = None
-        with keeping(conn) as statements:
+        with keeping(conn, self._binder) as kept:
             try:
-                events = change(conn, cached)
+                events = change(kept, cached)
             except domain.DomainError as error:
                 refused = error
             except Exception:
@@ -254,7 +256,7 @@ class Locking:
                 raise
             else:
                 if events:
-                    conn.execute(SAVE_SEQ_OR_FAIL, {
+                    kept.execute(SAVE_SEQ_OR_FAIL, {
                         "workshop": workshop_id, "seq": cached.seq, "before": before,
                         "updated_at": now_iso()})
         conn.rollback()  # SQLAlchemy's side of the statements kept: nothing was sent
@@ -269,7 +271,7 @@ class Locking:
                 raise refused
             return events, cached
         try:
-            lock_and_commit(conn, [key], statements)
+            lock_and_commit(conn, [key], kept.statements)
         except exc.DBAPIError as error:
             self._cache.pop(workshop_id, None)  # it holds a change never stored
             if unreachable(error):

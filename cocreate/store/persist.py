@@ -38,6 +38,9 @@ SAVE_READY = (update(participants).where(participants.c.workshop_id == bindparam
 SAVE_TABLE = (update(participants).where(participants.c.workshop_id == bindparam("workshop"),
                                          participants.c.id == bindparam("participant"))
               .values(table_id=bindparam("table")))
+# On PostgreSQL a change of a cached workshop binds these itself (`postgres.Binder`).
+FIXED = (SAVE_SEQ_OR_FAIL, INSERT_NOTE, UPDATE_NOTE, DELETE_VOTE, INSERT_VOTE, INSERT_APPLIED,
+         SAVE_READY, SAVE_TABLE)
 
 
 def _save_steps(conn, workshop, change):

@@ -15,7 +15,8 @@ import pytest
 
 from cocreate import domain
 from cocreate.store import Store
-from cocreate.store.postgres import advisory, lock_key
+from cocreate.store import persist
+from cocreate.store.postgres import Binder, advisory, keeping, lock_key
 
 
 class CountingProxy:
@@ -225,3 +226,77 @@ def test_a_change_the_database_refuses_stores_nothing_and_leaves_the_workshop_fr
     finally:
         other.close()
     assert len(store.workshop(workshop.id).notes) == 1 + 1
+
+
+NOTE = {"workshop_id": "w-1", "id": "n-1", "position": 7, "author_id": "p-1",
+        "created_at": "2026-11-28T10:00:00.000Z", "step": 2, "lane": None,
+        "text": "It's 100% ok; -- \\' $$ %(text)s %s \u00e9\u00ebn \U0001f44d", "color": "yellow",
+        "x": 0.125, "y": None, "anonymous": True, "version": 3, "removed": False,
+        "group_id": None, "table_id": "t-1", "for_table": False}
+FIXED_RUNS = [
+    (persist.SAVE_SEQ_OR_FAIL, {"workshop": "w-1", "seq": 8, "before": 7,
+                                "updated_at": "2026-11-28T10:00:00.000Z"}),
+    (persist.INSERT_NOTE, NOTE),
+    (persist.UPDATE_NOTE, {"workshop": "w-1", "note": "n-1",
+                           **{k: NOTE[k] for k in ("text", "x", "y", "anonymous", "removed")}}),
+    (persist.DELETE_VOTE, {"workshop": "w-1", "voter": "p-1", "note": "n-1"}),
+    (persist.INSERT_VOTE, {"workshop_id": "w-1", "participant_id": "p-1", "note_id": "n-1",
+                           "count": 2}),
+    (persist.INSERT_APPLIED, {"workshop_id": "w-1", "id": "c-1", "seq": 8}),
+    (persist.SAVE_READY, {"workshop": "w-1", "participant": "p-1", "ready": True}),
+    (persist.SAVE_TABLE, {"workshop": "w-1", "participant": "p-1", "table": None}),
+]
+
+
+def kept_sql(store, binder, statement, params):
+    with store.engine.connect() as conn:
+        with keeping(conn, binder) as kept:
+            kept.execute(statement, params)
+        conn.rollback()
+    return kept.statements
+
+
+@pytest.mark.parametrize("statement, params", FIXED_RUNS)
+def test_a_fixed_statement_is_bound_without_sqlalchemy_as_sqlalchemy_would_bind_it(
+        proxied, statement, params):
+    _proxy, store = proxied
+    binder = Binder(store.engine.dialect, persist.FIXED)
+    by_sqlalchemy = kept_sql(store, Binder(store.engine.dialect, ()), statement, params)
+
+    bound = kept_sql(store, binder, statement, params)
+
+    assert binder.form(statement, params) is not None  # bound by the binder, not SQLAlchemy
+    assert bound == by_sqlalchemy and len(bound) == 1
+
+
+def test_a_statement_missing_columns_with_defaults_goes_through_sqlalchemy(proxied):
+    _proxy, store = proxied
+    binder = Binder(store.engine.dialect, persist.FIXED)
+    partial = {k: v for k, v in NOTE.items() if k not in ("anonymous", "version")}
+
+    bound = kept_sql(store, binder, persist.INSERT_NOTE, partial)
+
+    assert binder.form(persist.INSERT_NOTE, partial) is None
+    # author_id, then the defaults of anonymous (false) and version (1)
+    assert "'p-1'::VARCHAR, false, 1::INTEGER," in bound[0]
+
+
+def test_every_change_of_a_note_is_stored_through_the_bound_statements(proxied):
+    _proxy, store = proxied
+    workshop, _token = store.create_workshop("Sessie", "", "nl", "cocreation", "Fac")
+    person = store.add_participant(workshop.id, "Ann")[0]
+    add_note(store, workshop.id, person.id)
+    note_id = str(uuid.uuid4())
+    store.execute(workshop.id, person.id, "note:add",
+                  {"id": note_id, "step": 2, "text": "eerst", "anonymous": True})
+    store.execute(workshop.id, person.id, "note:edit", {"id": note_id, "text": "daarna"})
+    store.execute(workshop.id, person.id, "note:move", {"id": note_id, "x": 0.25, "y": 0.75})
+
+    fresh = Store(store.engine.url.render_as_string(hide_password=False))
+    try:
+        note = fresh.workshop(workshop.id).notes[note_id]
+    finally:
+        fresh.close()
+    assert (note.text, note.x, note.y, note.anonymous, note.version) == (
+        "daarna", 0.25, 0.75, True, 2)
+    assert store._binder.compiled  # the change went through the binder
