@@ -158,7 +158,11 @@ class Keeper:
 
     def __init__(self, conn, binder, statements):
         self.conn, self.binder, self.statements = conn, binder, statements
-        self._cursor = psycopg.ClientCursor(conn.connection.driver_connection)
+        raw = conn.connection.driver_connection
+        # It only quotes: one per connection, made once (making one costs as much as using it).
+        self._cursor = getattr(raw, "cocreate_quoting", None)
+        if self._cursor is None:
+            self._cursor = raw.cocreate_quoting = psycopg.ClientCursor(raw)
 
     def execute(self, statement, parameters=None):
         form = self.binder.form(statement, parameters)
