@@ -55,17 +55,18 @@ def _open(dbapi_connection):
     return waiting[0] == 0
 
 
-def _send(conn, sql):
+def _send(conn, sql, prepare=None):
     """Run `sql` (complete, nothing left to bind; one statement or several) on the driver
     connection under `conn`, as one query in autocommit: one round trip, nothing of
     SQLAlchemy's execution around it (this runs on every change, before and after its
-    events are published). A failure is raised as SQLAlchemy raises the driver's errors;
-    a transaction the query left open is rolled back, and a connection that was lost is
-    invalidated, so the pool replaces it."""
+    events are published). `prepare=False`: psycopg need not count it towards preparing
+    it (a query run once, or several statements, is never prepared). A failure is raised
+    as SQLAlchemy raises the driver's errors; a transaction the query left open is rolled
+    back, and a connection that was lost is invalidated, so the pool replaces it."""
     raw = conn.connection.driver_connection
     raw.autocommit = True
     try:
-        raw.execute(sql)
+        raw.execute(sql, prepare=prepare)
     except psycopg.Error as error:
         lost = raw.closed
         if lost:
@@ -198,4 +199,4 @@ def lock_and_commit(conn, keys, statements):
     is raised as SQLAlchemy raises any. The locks are held afterwards, unless the failure
     came before them."""
     locks = [f"SELECT pg_advisory_lock({int(key)})" for key in keys]
-    _send(conn, ";\n".join([*locks, "BEGIN", *statements, "COMMIT"]))
+    _send(conn, ";\n".join([*locks, "BEGIN", *statements, "COMMIT"]), prepare=False)
