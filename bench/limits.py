@@ -12,6 +12,9 @@ STORM_BAR = 2.0
 # The fixed work `watch.speed_probe` times taking this much longer (or shorter) in one
 # soak round than in the other: the machine's own speed changed between them.
 SPEED_DRIFT = 1.1
+# A soak whose verdict came out inconclusive (a busy or slower machine) runs again, up to
+# this many runs in all (bench/run.py); the report shows the first with a verdict.
+SOAK_ATTEMPTS = 3
 
 
 def _decisive(run):
@@ -174,6 +177,44 @@ def probe_cell(played):
     return "–" if probe is None else f"{probe:.2f}"
 
 
+def soak_judgement(run):
+    """(verdict, disturbed) of a soak run that completed: the verdict True (met), False
+    (missed) or None (inconclusive); disturbed when other programs or a slower machine
+    touched its first or last round."""
+    v, rounds = run["verdict"], run["rounds"]
+    first, last = rounds[0], rounds[-1]
+
+    def disturbed_in(played):
+        return busy(played) or bool(value_at(played, "cpu", "load_saturated"))
+    # A hurried first round flatters the ratio; a hurried last one spoils it. So does a
+    # machine that itself ran slower in one of them.
+    slower = speed_change(first, last)
+    hurried_first = disturbed_in(first) or (slower is not None and slower < 1 / SPEED_DRIFT)
+    hurried_last = disturbed_in(last) or (slower is not None and slower > SPEED_DRIFT)
+    p99_ok = v["p99"]
+    if (p99_ok and hurried_first) or (p99_ok is False and hurried_last):
+        p99_ok = None
+    failed = bool(run["lost"])
+    ok = False if failed or v["rss"] is False or v["fds"] is False else (
+        None if p99_ok is None or v["rss"] is None else p99_ok)
+    return ok, hurried_first or hurried_last
+
+
+def soak_again(run, attempt):
+    """Whether the soak runs once more after its `attempt`-th run (counted from 1): that
+    run completed with an inconclusive verdict, and attempts are left."""
+    return (attempt < SOAK_ATTEMPTS and bool(run.get("ok"))
+            and soak_judgement(run)[0] is None)
+
+
+def soak_shown(attempts):
+    """Of one deployment's soak runs in order, the one the report shows (the first that
+    completed with a verdict, else the last), with `attempts` set to how many ran."""
+    shown = next((run for run in attempts
+                  if run.get("ok") and soak_judgement(run)[0] is not None), attempts[-1])
+    return {**shown, "attempts": len(attempts)}
+
+
 def soak_rows(runs, verdicts):
     if not ran(runs, "soak"):
         return []
@@ -191,31 +232,21 @@ def soak_rows(runs, verdicts):
             lines.append(failed_row([mode], run, 8, "**missed**"))
             verdicts.append((f"soak, {mode}", False, "failed"))
             continue
+        ok, disturbed = soak_judgement(run)
         v, rounds = run["verdict"], run["rounds"]
         first, last = rounds[0], rounds[-1]
-        def disturbed_in(played):
-            return busy(played) or bool(value_at(played, "cpu", "load_saturated"))
-        # A hurried first round flatters the ratio; a hurried last one spoils it. So does a
-        # machine that itself ran slower in one of them.
-        slower = speed_change(first, last)
-        hurried_first = disturbed_in(first) or (slower is not None and slower < 1 / SPEED_DRIFT)
-        hurried_last = disturbed_in(last) or (slower is not None and slower > SPEED_DRIFT)
-        disturbed = hurried_first or hurried_last
-        p99_ok = v["p99"]
-        if (p99_ok and hurried_first) or (p99_ok is False and hurried_last):
-            p99_ok = None
-        failed = bool(run["lost"])
-        ok = False if failed or v["rss"] is False or v["fds"] is False else (
-            None if p99_ok is None or v["rss"] is None else p99_ok)
-        p = run["params"]
+        attempt = (f"attempt {run.get('attempt', 1)} of {run['attempts']}"
+                   if run.get("attempts", 1) > 1 else "")
         verdicts.append((f"soak, {mode}", ok,
                          f"RSS growth {v['rss_growth']:.1%}, fd growth {v['fd_growth']}, "
                          f"p99 ratio {v['p99_ratio']:.2f}"
                          + (", busy or slower machine in the first or last round"
-                            if disturbed else "")))
+                            if disturbed else "") + (f", {attempt}" if attempt else "")))
+        p = run["params"]
         lines.append(
             f"| {mode} | {p['workshops']} × {p['participants_per_workshop']} + a facilitator | "
-            f"{p['rounds']} × {p['round_s']:.0f} (after {p['warmup_s']:.0f} s warm-up) | "
+            f"{p['rounds']} × {p['round_s']:.0f} (after {p['warmup_s']:.0f} s warm-up)"
+            f"{f'; {attempt}' if attempt else ''} | "
             f"{run['commands']} | {run['lost']} / {run['refused']} | "
             f"{in_ms(first['latency_all_ms']['p99'])} / {in_ms(last['latency_all_ms']['p99'])} "
             f"(**{v['p99_ratio']:.2f}**) | {run['rss_mib']['start']} → {run['rss_mib']['end']} "
@@ -235,5 +266,7 @@ def soak_rows(runs, verdicts):
         "work took on the orchestrator, every half second (the round's median): it does not "
         f"depend on how busy the machine is, only on its speed. A probe more than "
         f"{SPEED_DRIFT - 1:.0%} slower in the last round makes a missed p99 bar "
-        "inconclusive, in the first round a met one, as other programs' CPU does (⚠).")
+        "inconclusive, in the first round a met one, as other programs' CPU does (⚠). A "
+        f"soak whose verdict came out inconclusive runs again, up to {SOAK_ATTEMPTS} times "
+        "in all; the table shows the first attempt with a verdict (or the last attempt).")
     return lines

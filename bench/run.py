@@ -30,7 +30,7 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from . import report, summaries
+from . import limits, report, summaries
 from .load import BROWSER_SCENARIOS, RELAY_SCENARIOS, SCENARIOS
 from .measure import repeats_of
 from .scenes import DEPLOYMENTS, FLEET_SCENARIOS, LOAD_PROCESSES, TARGETS, TIME_LIMITS
@@ -232,19 +232,27 @@ def run_fleet(mode, scenario, target, quick, workdir, services, processes, snaps
 def run_fleet_targets(mode, scenario, quick, workdir, services, processes, profile_dir=None,
                       targets=None, repeats=1):
     """Every target of a bench/scenes.py scenario, one after the other, `repeats` times over
-    (the first round profiled, if asked)."""
+    (the first round profiled, if asked); a soak without a verdict runs again, up to
+    `limits.SOAK_ATTEMPTS` times."""
     runs, snapshot_bytes = [], None
     for repeat in range(repeats):
         for target in TARGETS[scenario]:
             if targets and target not in targets:
                 continue
-            run = run_fleet(mode, scenario, target, quick, workdir, services, processes,
-                            snapshot_bytes if target == "relay" else None,
-                            profile_dir if repeat == 0 else None)
-            run["repeat"] = repeat
+            attempt = 0
+            while True:  # a soak the machine left without a verdict runs again
+                attempt += 1
+                run = run_fleet(mode, scenario, target, quick, workdir, services, processes,
+                                snapshot_bytes if target == "relay" else None,
+                                profile_dir if repeat == 0 and attempt == 1 else None)
+                run.update(repeat=repeat, attempt=attempt)
+                runs.append(run)
+                if scenario != "soak" or not limits.soak_again(run, attempt):
+                    break
+                print(f"[bench] {scenario}: no verdict (a busy or slower machine); again",
+                      flush=True)
             if scenario == "reconnect-storm" and target == "cocreate":
                 snapshot_bytes = run.get("snapshot_bytes")
-            runs.append(run)
     return runs
 
 

@@ -169,3 +169,34 @@ def test_latest_md_lists_each_new_scenario_with_its_bar():
     assert "capacity of one process, eventlet: met (cocreate 300.0 / relay 500.0" in targets
     assert "reconnect storm, 200 clients, eventlet: met" in targets
     assert "soak, eventlet: met" in targets
+
+
+def test_a_soak_without_a_verdict_runs_again_until_one_has_one_or_attempts_run_out():
+    slow, fast = {**QUIET, "probe_ms": 1.25}, {**QUIET, "probe_ms": 1.0}
+    unclear = soak_run(0.02, 0, 20.0, 30.0, first_cpu=fast, last_cpu=slow)
+    met, missed = soak_run(0.02, 0, 20.0, 21.0), soak_run(0.02, 0, 20.0, 30.0)
+
+    assert limits.soak_again(unclear, 1) and limits.soak_again(unclear, 2)
+    assert not limits.soak_again(unclear, limits.SOAK_ATTEMPTS)
+    assert not limits.soak_again(met, 1) and not limits.soak_again(missed, 1)
+    assert not limits.soak_again({"ok": False, "error": "server failed"}, 1)
+
+
+def test_the_report_shows_a_soaks_first_attempt_with_a_verdict_and_how_many_ran():
+    slow, fast = {**QUIET, "probe_ms": 1.25}, {**QUIET, "probe_ms": 1.0}
+    attempts = [{**soak_run(0.02, 0, 20.0, 30.0, first_cpu=fast, last_cpu=slow), "attempt": 1},
+                {**soak_run(0.02, 0, 20.0, 30.0), "attempt": 2}]
+    runs = [{**run, "mode": "eventlet", "scenario": "soak", "target": "cocreate"}
+            for run in attempts]
+
+    shown = report.best_runs([{"runs": runs}])[("eventlet", "soak", "cocreate")]
+    text = report.markdown([{"name": "test", "versions": {}, "runs": runs}])
+
+    assert (shown["attempt"], shown["attempts"]) == (2, 2)
+    assert "- soak, eventlet: **missed** (" in text and "1.50, attempt 2 of 2)" in text
+    assert "3 × 60 (after 30 s warm-up); attempt 2 of 2 |" in text
+    # With no attempt conclusive, the last one stands, inconclusive.
+    unclear_only = [{**run, "attempt": n} for n, run in enumerate(runs[:1] * 3, start=1)]
+    last = report.best_runs([{"runs": unclear_only}])[("eventlet", "soak", "cocreate")]
+    assert (last["attempt"], last["attempts"]) == (3, 3)
+    assert soak_verdict_of(last) is None
