@@ -180,6 +180,15 @@ def test_a_connection_cut_during_the_round_trip_stores_nothing_says_unreachable_
     assert next_seq == seq + 1
 
 
+def stored_note(store, workshop_id, note_id):
+    """The note as a new store reads it from the database (nothing of `store`'s cache)."""
+    fresh = Store(store.engine.url.render_as_string(hide_password=False))
+    try:
+        return fresh.workshop(workshop_id).notes[note_id]
+    finally:
+        fresh.close()
+
+
 def test_text_sent_with_the_statements_is_stored_exactly_as_typed(proxied):
     _proxy, store = proxied
     workshop, _token = store.create_workshop("Sessie", "", "nl", "cocreation", "Fac")
@@ -191,11 +200,7 @@ def test_text_sent_with_the_statements_is_stored_exactly_as_typed(proxied):
     store.execute(workshop.id, person.id, "note:add", {"id": note_id, "step": 0, "text": typed})
     store.execute(workshop.id, person.id, "note:move", {"id": note_id, "x": 0.125, "y": 0.5})
 
-    fresh = Store(store.engine.url.render_as_string(hide_password=False))
-    try:
-        note = fresh.workshop(workshop.id).notes[note_id]
-    finally:
-        fresh.close()
+    note = stored_note(store, workshop.id, note_id)
     assert (note.text, note.x, note.y) == (typed, 0.125, 0.5)
 
 
@@ -292,11 +297,7 @@ def test_every_change_of_a_note_is_stored_through_the_bound_statements(proxied):
     store.execute(workshop.id, person.id, "note:edit", {"id": note_id, "text": "daarna"})
     store.execute(workshop.id, person.id, "note:move", {"id": note_id, "x": 0.25, "y": 0.75})
 
-    fresh = Store(store.engine.url.render_as_string(hide_password=False))
-    try:
-        note = fresh.workshop(workshop.id).notes[note_id]
-    finally:
-        fresh.close()
+    note = stored_note(store, workshop.id, note_id)
     assert (note.text, note.x, note.y, note.anonymous, note.version) == (
         "daarna", 0.25, 0.75, True, 2)
     assert store._binder.compiled  # the change went through the binder
