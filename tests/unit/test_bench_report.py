@@ -200,3 +200,23 @@ def test_the_report_shows_a_soaks_first_attempt_with_a_verdict_and_how_many_ran(
     last = report.best_runs([{"runs": unclear_only}])[("eventlet", "soak", "cocreate")]
     assert (last["attempt"], last["attempts"]) == (3, 3)
     assert soak_verdict_of(last) is None
+
+
+def test_a_soak_round_whose_load_processes_needed_more_cpu_for_the_same_work_was_slower():
+    def load(*cpu_s):
+        return {**QUIET, "probe_ms": 0.8, "load": [{"cpu_s": c} for c in cpu_s]}
+    steady, heavy, near = load(0.6, 0.6, 0.6, 0.6), load(0.7, 0.7, 0.7, 0.7), load(
+        0.63, 0.63, 0.63, 0.63)
+    # The same commands took the load processes 17 % more CPU: a miss is inconclusive …
+    assert soak_verdict_of(soak_run(0.02, 0, 20.0, 30.0, first_cpu=steady,
+                                    last_cpu=heavy)) is None
+    # … and so is a met bar when that happened in the first round.
+    assert soak_verdict_of(soak_run(0.02, 0, 30.0, 20.0, first_cpu=heavy,
+                                    last_cpu=steady)) is None
+    # Within 10 % the machine counts as unchanged: the miss stands, as does the table cell.
+    assert soak_verdict_of(soak_run(0.02, 0, 20.0, 30.0, first_cpu=steady,
+                                    last_cpu=near)) is False
+    text = report.markdown([{"name": "test", "versions": {}, "runs": [
+        {**soak_run(0.02, 0, 20.0, 30.0, first_cpu=steady, last_cpu=heavy),
+         "mode": "eventlet", "scenario": "soak", "target": "cocreate"}]}])
+    assert "| 0.80 / 0.80 | 2.40 / 2.80 | inconclusive ⚠ |" in text
