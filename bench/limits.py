@@ -165,11 +165,9 @@ def storm_rows(runs, verdicts):
     return lines
 
 
-def speed_change(first, last):
-    """How much longer the speed probe took in `last` than in `first` (1.0: as long), or
-    None without probes."""
-    before, after = value_at(first, "cpu", "probe_ms"), value_at(last, "cpu", "probe_ms")
-    return after / before if before and after else None
+def probe_ms(played):
+    """The speed probe's median in a soak round (`watch.speed_probe`), or None."""
+    return value_at(played, "cpu", "probe_ms")
 
 
 def load_cpu(played):
@@ -181,21 +179,15 @@ def load_cpu(played):
     return sum(p["cpu_s"] for p in load)
 
 
-def load_change(first, last):
-    """How much more CPU the load processes used in `last` than in `first` (1.0: as much),
-    or None without their numbers."""
-    before, after = load_cpu(first), load_cpu(last)
+def change(first, last, gauge):
+    """How much more `gauge` read in `last` than in `first` (1.0: as much), or None when
+    it read nothing in either."""
+    before, after = gauge(first), gauge(last)
     return after / before if before and after else None
 
 
-def probe_cell(played):
-    probe = value_at(played, "cpu", "probe_ms")
-    return "–" if probe is None else f"{probe:.2f}"
-
-
-def load_cpu_cell(played):
-    spent = load_cpu(played)
-    return "–" if spent is None else f"{spent:.2f}"
+def number_cell(value):
+    return "–" if value is None else f"{value:.2f}"
 
 
 def soak_judgement(run):
@@ -208,12 +200,12 @@ def soak_judgement(run):
     def disturbed_in(played):
         return busy(played) or bool(value_at(played, "cpu", "load_saturated"))
     # A hurried first round flatters the ratio; a hurried last one spoils it. So does a
-    # machine that itself ran slower in one of them.
-    # Two gauges of the machine's speed: the orchestrator's probe, and the load processes'
-    # CPU for the same work (they run on both cores; the probe on one at a time).
-    gauges = [g for g in (speed_change(first, last), load_change(first, last)) if g]
-    hurried_first = disturbed_in(first) or any(g < 1 / SPEED_DRIFT for g in gauges)
-    hurried_last = disturbed_in(last) or any(g > SPEED_DRIFT for g in gauges)
+    # machine that itself ran slower in one of them, by either gauge of its speed: the
+    # orchestrator's probe, or the load processes' CPU for the same work (they run on
+    # both cores; the probe on one at a time).
+    changes = [c for c in (change(first, last, probe_ms), change(first, last, load_cpu)) if c]
+    hurried_first = disturbed_in(first) or any(c < 1 / SPEED_DRIFT for c in changes)
+    hurried_last = disturbed_in(last) or any(c > SPEED_DRIFT for c in changes)
     p99_ok = v["p99"]
     if (p99_ok and hurried_first) or (p99_ok is False and hurried_last):
         p99_ok = None
@@ -275,8 +267,9 @@ def soak_rows(runs, verdicts):
             f"{in_ms(first['latency_all_ms']['p99'])} / {in_ms(last['latency_all_ms']['p99'])} "
             f"(**{v['p99_ratio']:.2f}**) | {run['rss_mib']['start']} → {run['rss_mib']['end']} "
             f"(**{v['rss_growth']:+.1%}**) | {run['fds']['start']} → {run['fds']['end']} | "
-            f"{others_cell(first)} / {others_cell(last)} | {probe_cell(first)} / "
-            f"{probe_cell(last)} | {load_cpu_cell(first)} / {load_cpu_cell(last)} | "
+            f"{others_cell(first)} / {others_cell(last)} | {number_cell(probe_ms(first))} / "
+            f"{number_cell(probe_ms(last))} | {number_cell(load_cpu(first))} / "
+            f"{number_cell(load_cpu(last))} | "
             f"{verdict_text(ok)}{' ⚠' if disturbed else ''} |")
     lines += note_lines(
         "Each round is the agenda of a workshop in short: the facilitator moves the step and "
