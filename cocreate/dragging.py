@@ -46,6 +46,18 @@ def relay(workshops, holds, connection, sid, payload):
     return {"ok": True}
 
 
+def point(connection, sid, payload):
+    """`pointer`: the facilitator's finger on the remote, a dot on every other screen.
+
+    Volatile like a drag frame: relayed, never stored or sequenced; `x: null` hides it.
+    """
+    if not connection.facilitator:
+        return {"ok": False, **p.error_body("forbidden", "This is for the facilitator.")}
+    socketio.emit(p.POINTER, {"x": payload["x"], "y": payload.get("y") if payload["x"] is not None
+                              else None}, to=workshop_room(connection.workshop_id), skip_sid=sid)
+    return {"ok": True}
+
+
 def drop(workshops, holds, connection, payload, publish):
     """`note:move`: refused with `busy` while someone else holds the note; releases ours."""
     workshop_id, person = connection.workshop_id, connection.participant_id

@@ -52,18 +52,24 @@ DYNAMIC_IMPORT = re.compile(r"""import\(\s*["']\./([\w-]+\.js)["']\s*\)""")
 
 # The module app.js loads only for one view (with `import()`).
 VIEW_MODULES = {"facilitate": "facilitator.js", "present": "projector.js"}
-# Modules loaded at first use (moving and editing a note) or only on a step that needs them
-# (the review step): their strings come in one request, `later_catalogue`, the first time one
+# A page with a script of its own instead of app.js.
+VIEW_ENTRIES = {"remote": "remote.js"}
+# Modules loaded at first use (moving and editing a note, the spotlight, a pitch, the pause)
+# or only on a step that needs them (the review step): their strings come in one request, `later_catalogue`, the first time one
 # of them loads, so no board page carries those. (tables.js loads with the page of a workshop
 # at tables: its strings are on the page, which saves that page a request.)
-LATER_MODULES = ("moving.js", "note-edit.js", "review.js")
+LATER_MODULES = ("moving.js", "note-edit.js", "review.js", "steering.js")
 
 
 def page_scripts(view=None):
     """The modules a board page loads: app.js, what it imports (at once or when needed), and
     its `view`'s own module (every module when no view is given). Modules that bring their
     own strings count only when no view is given."""
-    wanted, found = ["app.js"], []
+    if view in VIEW_ENTRIES:
+        wanted = [VIEW_ENTRIES[view]]
+    else:
+        wanted = ["app.js"] if view else ["app.js", *VIEW_ENTRIES.values()]
+    found = []
     while wanted:
         name = wanted.pop()
         if name in found:

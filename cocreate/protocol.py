@@ -11,6 +11,7 @@ EVENT = "event"
 PRESENCE = "presence"
 CLOSED = "closed"  # the workshop is gone; the client stops
 DRAG = "drag"  # a frame of someone dragging a note: volatile, not sequenced, never stored
+POINTER = "pointer"  # the facilitator's pointer on the projector: volatile like DRAG; also a command
 
 # Commands from clients (each acknowledged).
 NOTE_ADD = "note:add"
@@ -43,13 +44,19 @@ TABLE_CHOOSE = "table:choose"
 TABLE_ASSIGN = "table:assign"
 TABLES_CLEAR = "tables:clear"
 PROJECTOR_FOCUS = "projector:focus"
+SPOTLIGHT_SET_COMMAND = "spotlight:set"
+PITCH_START = "pitch:start"
+PITCH_NEXT = "pitch:next"
+PITCH_STOP = "pitch:stop"
+ROOM_PAUSE = "room:pause"
 SYNC = "sync"
 
 COMMANDS = (NOTE_ADD, NOTE_EDIT, NOTE_MOVE, NOTE_DRAG, NOTE_REMOVE, NOTE_GROUP, NOTE_UNGROUP, VOTE_CAST,
             VOTE_RETRACT, VOTING_OPEN, VOTING_CLOSE, ACTION_ADD, ACTION_EDIT, ACTION_REMOVE, ACTION_RELINK, ACTION_REVIEW, CALENDAR_RELINK,
             TABLES_SET_COMMAND, TABLE_CHOOSE, TABLE_ASSIGN, TABLES_CLEAR, PROJECTOR_FOCUS,
             STEP_GO, STEP_EDIT, NOTES_REVEAL,
-            TIMER_START, TIMER_STOP, WORKSHOP_EDIT, WORKSHOP_LOCK, PARTICIPANT_READY, SYNC)
+            TIMER_START, TIMER_STOP, WORKSHOP_EDIT, WORKSHOP_LOCK, PARTICIPANT_READY,
+            SPOTLIGHT_SET_COMMAND, PITCH_START, PITCH_NEXT, PITCH_STOP, ROOM_PAUSE, POINTER, SYNC)
 
 # Event types carried by `event` messages.
 NOTE_ADDED = "note.added"
@@ -75,12 +82,15 @@ TIMER_CHANGED = "timer.changed"
 TABLES_SET = "tables.set"
 PARTICIPANT_TABLE = "participant.table"
 PROJECTOR_FOCUSED = "projector.focused"
+SPOTLIGHT_SET = "spotlight.set"
+PITCH_SET = "pitch.set"
+ROOM_PAUSED = "room.paused"
 
 EVENT_TYPES = (NOTE_ADDED, NOTE_EDITED, NOTE_MOVED, NOTE_REMOVED, STEP_CHANGED, STEP_EDITED,
                NOTES_REVEALED, NOTES_GROUPED, NOTES_UNGROUPED, VOTE_CHANGED, VOTING_OPENED,
                VOTING_CLOSED, ACTION_ADDED, ACTION_EDITED, ACTION_REMOVED, TIMER_CHANGED, WORKSHOP_EDITED, WORKSHOP_LOCKED,
                PARTICIPANT_JOINED, PARTICIPANT_READY_CHANGED, TABLES_SET, PARTICIPANT_TABLE,
-               PROJECTOR_FOCUSED)
+               PROJECTOR_FOCUSED, SPOTLIGHT_SET, PITCH_SET, ROOM_PAUSED)
 
 # Error codes in acks, connect errors and HTTP error bodies.
 ERROR_CODES = ("invalid", "unauthorized", "forbidden", "not_found", "conflict", "locked",
@@ -129,6 +139,7 @@ OWNER_MAX = 80
 PROGRESS_MAX = 500  # one progress note on an action
 TABLES_MIN, TABLES_MAX = 2, 30  # tables:set {count}
 TABLE_SIZE_MIN, TABLE_SIZE_MAX = 2, 20  # tables:set {size}
+PITCH_MINUTES_MIN, PITCH_MINUTES_MAX = 1, 15  # pitch:start {minutes}
 
 LIMITS = {
     "ID_MAX": ID_MAX, "CLIENT_ID_MAX": CLIENT_ID_MAX, "KEY_MAX": KEY_MAX, "TIME_MAX": TIME_MAX,
@@ -140,6 +151,7 @@ LIMITS = {
     "BUDGET_MAX": BUDGET_MAX, "ACTION_TITLE_MAX": ACTION_TITLE_MAX, "OWNER_MAX": OWNER_MAX,
     "PROGRESS_MAX": PROGRESS_MAX, "TABLES_MIN": TABLES_MIN, "TABLES_MAX": TABLES_MAX,
     "TABLE_SIZE_MIN": TABLE_SIZE_MIN, "TABLE_SIZE_MAX": TABLE_SIZE_MAX,
+    "PITCH_MINUTES_MIN": PITCH_MINUTES_MIN, "PITCH_MINUTES_MAX": PITCH_MINUTES_MAX,
 }
 
 # How a step shows its notes: in its lanes, flowing in a grid, or at free places on a canvas.

@@ -26,7 +26,7 @@ from .addresses import configured_room
 from .dragging import holds_of
 from .links import add_links
 from .broadcast import connections, participant_room, publish, workshop_room
-from .domain import DomainError
+from .domain import FACILITATOR, DomainError
 from .extensions import socketio
 from .schemas import COMMAND_SCHEMAS
 from .store import RETRY_AFTER, UNAVAILABLE
@@ -90,6 +90,7 @@ class Connection:
     strikes: Strikes
     drag_strikes: Strikes  # refused drag frames: bunched frames of a real drag are no flood
     held: set = field(default_factory=set)  # notes this socket holds while dragging
+    facilitator: bool = False  # may send what only a facilitator sends (the pointer)
     links: object = None  # adds this viewer's links to its snapshots (`links.add_links`)
 
     @classmethod
@@ -167,6 +168,7 @@ def _welcome(app, sid, handshake, workshop_id, token):
     if viewer is None:
         raise _unknown()
     connection = connections[sid] = Connection.open(workshop_id, viewer.id, app.config)
+    connection.facilitator = viewer.role == FACILITATOR
     socketio.server.enter_room(sid, workshop_room(workshop_id), namespace="/")
     socketio.server.enter_room(sid, participant_room(viewer.id), namespace="/")
     connection.links = functools.partial(
@@ -201,10 +203,11 @@ def _run(workshops, holds, sid, name, args):
     connection = connections.get(sid)
     if connection is None:
         return _failure("unauthorized", "Not connected to a workshop.")
-    bucket = {p.NOTE_MOVE: connection.moves, p.NOTE_DRAG: connection.drags}.get(
-        name, connection.commands)
+    bucket = {p.NOTE_MOVE: connection.moves, p.NOTE_DRAG: connection.drags,
+              p.POINTER: connection.drags}.get(name, connection.commands)
     if not bucket.take():
-        strikes = connection.drag_strikes if name == p.NOTE_DRAG else connection.strikes
+        strikes = (connection.drag_strikes if name in (p.NOTE_DRAG, p.POINTER)
+                   else connection.strikes)
         if strikes.add():
             socketio.server.disconnect(sid)
         return _failure("rate_limited", "Too many messages; slow down a little.")
@@ -222,6 +225,8 @@ def _run(workshops, holds, sid, name, args):
             return dragging.relay(workshops, holds, connection, sid, payload)
         if name == p.NOTE_MOVE:
             return dragging.drop(workshops, holds, connection, payload, publish)
+        if name == p.POINTER:
+            return dragging.point(connection, sid, payload)
         _events, seq = workshops.execute(connection.workshop_id, connection.participant_id,
                                          name, payload, publish)
     except DomainError as err:

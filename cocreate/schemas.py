@@ -252,6 +252,49 @@ class Empty(StrictSchema):
     """Commands without a payload: `{}` (or nothing)."""
 
 
+class SpotlightSet(StrictSchema):
+    """`spotlight:set {kind, id?}`: what every screen shows large; `kind: null` clears it."""
+
+    kind = fields.String(required=True, allow_none=True,
+                         validate=validate.OneOf(("note", "cluster", "table", "participant")))
+    id = _table_id(allow_none=True)
+
+    @validates_schema
+    def _id_with_kind(self, data, **kwargs):
+        if data.get("kind") is not None and not data.get("id"):
+            raise ValidationError("Say which one to put in the spotlight.", "id")
+
+
+class PitchStart(StrictSchema):
+    step = _index(required=True)
+    of = fields.String(required=True, validate=validate.OneOf(("participants", "tables")))
+    order = fields.String(required=True, validate=validate.OneOf(("random", "joined")))
+    minutes = fields.Integer(strict=True, required=True, validate=validate.Range(
+        min=p.PITCH_MINUTES_MIN, max=p.PITCH_MINUTES_MAX))
+
+
+class PitchNext(StrictSchema):
+    """`pitch:next {}` moves on; `{to}` goes to one of the queue (skip ahead or back)."""
+
+    to = _table_id(allow_none=True)
+
+
+class RoomPause(StrictSchema):
+    on = fields.Boolean(required=True)
+
+
+class Pointer(StrictSchema):
+    """`pointer {x, y}` on the projector's board, or `{x: null}` to hide it."""
+
+    x = _coordinate(required=True, allow_none=True)
+    y = _coordinate(allow_none=True)
+
+    @validates_schema
+    def _both_or_hidden(self, data, **kwargs):
+        if data.get("x") is not None and data.get("y") is None:
+            raise ValidationError("Give y with x (or x: null to hide the pointer).", "y")
+
+
 class WorkshopEdit(StrictSchema):
     title = _text(TITLE_MAX)
     goal = _text(GOAL_MAX, min_length=0)
@@ -301,6 +344,12 @@ COMMAND_SCHEMAS = {
     p.STEP_EDIT: StepEdit(),
     p.TIMER_START: TimerStart(),
     p.TIMER_STOP: Empty(),
+    p.SPOTLIGHT_SET_COMMAND: SpotlightSet(),
+    p.PITCH_START: PitchStart(),
+    p.PITCH_NEXT: PitchNext(),
+    p.PITCH_STOP: Empty(),
+    p.ROOM_PAUSE: RoomPause(),
+    p.POINTER: Pointer(),
     p.SYNC: Empty(),
 }
 

@@ -152,7 +152,7 @@ class Client:
     def __init__(self, url, workshop_id, token, sio=None):
         self.url, self.workshop_id, self.token = url, workshop_id, token
         self.snapshots, self.events, self.presence, self.closed = [], [], [], []
-        self.drags = []
+        self.drags, self.pointers = [], []
         self._changed = threading.Condition()
         self.listen(sio or socketio.Client(reconnection=False))
 
@@ -161,7 +161,7 @@ class Client:
         self.sio = sio
         for name, into in ((p.SNAPSHOT, self.snapshots), (p.EVENT, self.events),
                            (p.PRESENCE, self.presence), (p.CLOSED, self.closed),
-                           (p.DRAG, self.drags)):
+                           (p.DRAG, self.drags), (p.POINTER, self.pointers)):
             sio.on(name, lambda data, into=into: self._record(into, data))
 
     def _record(self, into, data):

@@ -5,7 +5,8 @@ notes, voting, actions, series, steps, timer, settings, participants.
 """
 
 from .. import protocol as p
-from . import actions, notes, participants, series, settings, steps, tables, timer, voting
+from . import (actions, notes, participants, room, series, settings, steps, tables, timer,
+               voting)
 from .errors import DomainError
 from .rules import numbered
 
@@ -56,4 +57,9 @@ COMMANDS = {
     p.TABLES_CLEAR: tables.clear_tables,
     p.PROJECTOR_FOCUS: tables.focus_projector,
     p.PARTICIPANT_READY: participants.mark_ready,
+    p.SPOTLIGHT_SET_COMMAND: room.set_spotlight,
+    p.PITCH_START: room.start_pitch,
+    p.PITCH_NEXT: room.next_pitch,
+    p.PITCH_STOP: room.stop_pitch,
+    p.ROOM_PAUSE: room.pause_room,
 }

@@ -121,7 +121,20 @@ def workshop_view(workshop):
             "locked": workshop.locked, "created_at": workshop.created_at,
             "timer": workshop.timer, "retention": workshop.retention,
             "tables": [dict(table) for table in workshop.tables],
-            "table_mode": workshop.table_mode, "focus": workshop.focus}
+            "table_mode": workshop.table_mode, "focus": workshop.focus,
+            "spotlight": spotlight_view(workshop), "paused": workshop.paused,
+            "pitch": dict(workshop.pitch, queue=list(workshop.pitch["queue"]))
+            if workshop.pitch else None}
+
+
+def spotlight_view(workshop):
+    """`{kind, id}` of what is in the spotlight, or None; never a note others may not see."""
+    spotlight = workshop.spotlight
+    if spotlight and spotlight["kind"] == "note":
+        note = workshop.notes.get(spotlight["id"])
+        if note is None or note.removed or workshop.is_hidden(note):
+            return None
+    return dict(spotlight) if spotlight else None
 
 
 def snapshot(workshop, viewer, now):

@@ -153,6 +153,9 @@ class Workshop:
     focus: str | None = None  # the table the projector shows for its report-back
     follow_up_of: str | None = None  # the earlier session of its series
     date: str | None = None  # the day the session is planned for (YYYY-MM-DD)
+    spotlight: dict | None = None  # {kind, id}: what every screen shows large
+    pitch: dict | None = None  # {queue, current, step, of, minutes} while a pitch round runs
+    paused: bool = False  # "eyes to the front": participants' screens ask them to look up
     participants: dict = field(default_factory=dict)
     notes: dict = field(default_factory=dict)
     clusters: dict = field(default_factory=dict)

@@ -7,7 +7,7 @@ in the command's transaction, before the new `seq` is saved.
 from sqlalchemy import bindparam, delete, insert, select, text, update
 
 from .. import protocol as p
-from .rows import action_row, note_row, steps_record
+from .rows import action_row, note_row, room_record, steps_record
 from .tables import actions, applied, clusters, notes, participants, votes, workshops
 
 # The statements every command runs, built once: building them anew each time cost more
@@ -124,6 +124,12 @@ def _save_focus(conn, workshop, change):
                  .values(focus=workshop.focus))
 
 
+def _save_room(conn, workshop, change):
+    """The spotlight, the pitch round and the pause (`spotlight.set`, `pitch.set`, `room.paused`)."""
+    conn.execute(update(workshops).where(workshops.c.id == workshop.id)
+                 .values(room=room_record(workshop)))
+
+
 def _save_ready(conn, workshop, change):
     conn.execute(SAVE_READY, {"workshop": workshop.id, "participant": change.data["id"],
                               "ready": change.data["ready"]})
@@ -174,4 +180,7 @@ PERSIST = {
     p.NOTES_UNGROUPED: _save_clusters,
     p.STEP_EDITED: _save_steps,
     p.TIMER_CHANGED: _save_timer,
+    p.SPOTLIGHT_SET: _save_room,
+    p.PITCH_SET: _save_room,
+    p.ROOM_PAUSED: _save_room,
 }

@@ -28,6 +28,8 @@ def load_workshop(conn, workshop_id):
         retention=row.retention, calendar_link=row.calendar_link,
         tables=list(row.tables or []), table_mode=row.table_mode, focus=row.focus,
         follow_up_of=row.follow_up_of, date=row.session_date,
+        spotlight=(row.room or {}).get("spotlight"), pitch=(row.room or {}).get("pitch"),
+        paused=bool((row.room or {}).get("paused")),
         steps=[domain.Step(**{k: v for k, v in spec.items() if k in STEP_FIELDS})
                for spec in row.steps])
     for person in conn.execute(select(participants).where(
@@ -98,6 +100,11 @@ def insert_actions(conn, workshop_id, actions_in_order, first):
         conn.execute(insert(actions).values(workshop_id=workshop_id, id=action.id,
                                             position=position, created_by=action.created_by,
                                             created_at=action.created_at, **action_row(action)))
+
+
+def room_record(workshop):
+    """What the facilitator steers live, as the `room` column holds it."""
+    return {"spotlight": workshop.spotlight, "pitch": workshop.pitch, "paused": workshop.paused}
 
 
 def steps_record(workshop):

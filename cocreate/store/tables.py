@@ -37,6 +37,8 @@ workshops = Table(
     Column("series_id", String(p.ID_MAX), index=True),
     Column("follow_up_of", String(p.ID_MAX)),
     Column("session_date", String(10)),
+    # What the facilitator steers live: {spotlight, pitch, paused} (cocreate/domain/room.py).
+    Column("room", JSON),
 )
 
 participants = Table(

@@ -14,6 +14,7 @@ from ..protocol import JOIN_CODE_MAX
 from ..schemas import participant_create, workshop_create
 from .blueprint import base_url, bp, current_member
 from .errors import ApiError
+from .qr import qr_data_url
 from .rate_limits import limit_creating, limit_guessing
 
 DEFAULT_LANGUAGE = LANGUAGES[0]
@@ -137,7 +138,9 @@ def api_add_facilitator(workshop_id):
     participant, token, _events = store().add_participant(workshop_id, name, FACILITATOR,
                                                           publish=publish)
     link = base_url() + url_for("web.facilitate", workshop_id=workshop_id, token=token)
-    return jsonify({"participant_id": participant.id, "token": token, "url": link}), 201
+    remote = base_url() + url_for("web.remote", workshop_id=workshop_id, token=token)
+    return jsonify({"participant_id": participant.id, "token": token, "url": link,
+                    "remote_url": remote, "remote_qr": qr_data_url(remote)}), 201
 
 
 def _require_facilitator(workshop_id):

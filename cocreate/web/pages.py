@@ -1,9 +1,6 @@
 """Pages: the landing page, joining with a code and a name, the boards, the join QR code,
 and the strings of a script the board loads late."""
 
-import io
-
-import segno
 from flask import Response, abort, jsonify, redirect, request, url_for
 from marshmallow import ValidationError
 
@@ -16,6 +13,7 @@ from ..schemas import join_code as join_code_schema
 from ..schemas import participant_create, workshop_create
 from .api import create_workshop
 from .downloads import formats
+from .qr import qr_svg
 from .blueprint import base_url, bp, current_member, render_page, room, workshop_or_404
 from .rate_limits import limit_creating, limit_guessing
 
@@ -149,15 +147,18 @@ def present(workshop_id):
     return _board_page(workshop_id, "present")
 
 
+@bp.get("/w/<workshop_id>/remote")
+def remote(workshop_id):
+    """The facilitator's remote: steer the room from a phone."""
+    return _board_page(workshop_id, "remote", need_facilitator=True)
+
+
 @bp.get("/w/<workshop_id>/qr.svg")
 def join_qr(workshop_id):
     """A QR code of the join link, for the projector and the share panel."""
     summary = workshop_or_404(workshop_id)
     link = base_url() + url_for("web.join_page", code=summary.join_code)
-    svg = io.BytesIO()
-    segno.make(link, error="m").save(svg, kind="svg", scale=8, border=2, dark="#1f2933",
-                                     light="#ffffff", xmldecl=False, svgns=True, omitsize=True)
-    return Response(svg.getvalue(), mimetype="image/svg+xml",
+    return Response(qr_svg(link), mimetype="image/svg+xml",
                     headers={"Cache-Control": "private, max-age=3600"})
 
 

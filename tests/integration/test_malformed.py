@@ -154,6 +154,38 @@ SPECIFIC = {
         ("no table key", {}, "table"),
         ("table a list", {"table": ["t1"]}, "table"),
     ],
+    p.SPOTLIGHT_SET_COMMAND: [
+        ("empty dict", {}, "kind"),
+        ("unknown kind", {"kind": "person", "id": "x"}, "kind"),
+        ("note without id", {"kind": "note"}, "id"),
+        ("10 kB id", {"kind": "note", "id": BIG}, "id"),
+        ("unknown field", {"kind": None, "all": True}, "all"),
+    ],
+    p.PITCH_START: [
+        ("empty dict", {}, "step"),
+        ("16 minutes", {"step": 1, "of": "participants", "order": "joined", "minutes": 16}, "minutes"),
+        ("no minutes", {"step": 1, "of": "participants", "order": "joined"}, "minutes"),
+        ("minutes as text", {"step": 1, "of": "tables", "order": "joined", "minutes": "3"}, "minutes"),
+        ("unknown order", {"step": 1, "of": "tables", "order": "abc", "minutes": 3}, "order"),
+        ("unknown of", {"step": 1, "of": "all", "order": "random", "minutes": 3}, "of"),
+    ],
+    p.PITCH_NEXT: [
+        ("to a number", {"to": 3}, "to"),
+        ("unknown field", {"back": True}, "back"),
+    ],
+    p.PITCH_STOP: [
+        ("unknown field", {"all": True}, "all"),
+    ],
+    p.ROOM_PAUSE: [
+        ("empty dict", {}, "on"),
+        ("on as text", {"on": "ja"}, "on"),
+    ],
+    p.POINTER: [
+        ("empty dict", {}, "x"),
+        ("x without y", {"x": 0.5}, "y"),
+        ("x above 1", {"x": 1.5, "y": 0.5}, "x"),
+        ("nan y", {"x": 0.5, "y": float("nan")}, "y"),
+    ],
     p.NOTE_DRAG: [
         ("empty dict", {}, "id"),
         ("missing x", {"id": NOTE, "y": 0.5}, "x"),
@@ -408,7 +440,8 @@ SPECIFIC = {
 
 
 # Commands whose payload is `{}`: sending none at all is valid for them.
-NO_PAYLOAD = {p.SYNC, "timer:stop", "voting:close", p.CALENDAR_RELINK, p.TABLES_CLEAR}
+NO_PAYLOAD = {p.SYNC, "timer:stop", "voting:close", p.CALENDAR_RELINK, p.TABLES_CLEAR, p.PITCH_NEXT,
+              p.PITCH_STOP}
 
 
 def _cases():

@@ -195,7 +195,7 @@ def test_js_and_python_name_the_same_server_messages():
     messages = js_entries(js_frozen_block(PROTOCOL_JS, "MESSAGES"))
     assert messages == {"SNAPSHOT": protocol.SNAPSHOT, "EVENT": protocol.EVENT,
                         "PRESENCE": protocol.PRESENCE, "CLOSED": protocol.CLOSED,
-                        "DRAG": protocol.DRAG}
+                        "DRAG": protocol.DRAG, "POINTER": protocol.POINTER}
 
 
 def test_js_and_python_have_the_same_layouts_and_canvas():

@@ -32,6 +32,9 @@ let panel = null;
 let projector = null;
 let tables = null;
 let review = null; // the review step's module, loaded when a review step is first shown
+let steering = null; // spotlight, pitch, pause, pointer (steering.js): loaded at first use
+const steer = () => (steering ??= import("./steering.js")
+  .then((m) => m.start({ store, connection, view, board: board.root })).then((made) => (steering = made)));
 
 function renderRoom() {
   const { ready, total } = store.readiness();
@@ -63,6 +66,8 @@ function render() {
   panel?.render();
   tables?.render?.();
   projector?.render(store, board.root);
+  if (store.workshop.spotlight || store.workshop.pitch || store.workshop.paused) steer();
+  steering?.render?.();
   renderRoom();
 }
 
@@ -105,6 +110,9 @@ connection.addEventListener("event", (event) => {
   else store.apply(event.detail);
 });
 connection.addEventListener("presence", (event) => store.setOnline(event.detail.online));
+if (view === "present") {
+  connection.addEventListener("pointer", async (event) => (await steer()).point(event.detail));
+}
 connection.addEventListener("state", (event) => {
   const { state } = event.detail;
   if (state === "unauthorized" || state === "closed") {

@@ -39,6 +39,7 @@ export class Connection extends EventTarget {
     this.socket.on(MESSAGES.EVENT, (message) => this.#event(message));
     this.socket.on(MESSAGES.PRESENCE, (presence) => this.#dispatch("presence", presence));
     this.socket.on(MESSAGES.DRAG, (frame) => this.#dispatch("drag", frame));
+    this.socket.on(MESSAGES.POINTER, (frame) => this.#dispatch("pointer", frame));
     this.socket.on(MESSAGES.CLOSED, () => {
       this.socket.disconnect();
       this.#state("closed");

@@ -9,6 +9,7 @@ import { BoardView } from "./board.js";
 import { VotingPanel } from "./voting-panel.js";
 
 const TIMER_MAX_SECONDS = 4 * 60 * 60; // as the server allows (TIMER_MAX)
+const REMOTE_QR_MS = 2 * 60 * 1000; // the remote's QR code shows this long, then hides
 
 /** A lane key from a title: lower-case letters, digits and dashes. */
 function slug(title) {
@@ -121,6 +122,7 @@ export class FacilitatorPanel {
     bound("timer-stop").addEventListener("click", () => this.#steer(COMMANDS.TIMER_STOP, {}));
     bound("timer-extend").addEventListener("click", () => this.#extendTimer());
     bound("co-facilitator-make").addEventListener("click", () => this.#coFacilitator());
+    bound("remote-make").addEventListener("click", () => this.#remote());
     bound("tables-settings").addEventListener("toggle", () => this.#tablesPanel());
     const stepForm = bound("step-form");
     stepForm.addEventListener("input", () => { this.stepFormTouched = true; });
@@ -289,19 +291,38 @@ export class FacilitatorPanel {
     this.#steer(COMMANDS.TIMER_START, { seconds, lock_at_end: bound("timer-lock").checked });
   }
 
+  /** A facilitator link for the phone, as a QR code to scan: shown for two minutes only,
+   *  since a laptop's screen may be on the projector. */
+  async #remote() {
+    const answer = await this.#newFacilitator();
+    if (!answer) return;
+    const box = bound("remote-share");
+    bound("remote-qr").src = answer.remote_qr;
+    bound("remote-link").href = answer.remote_url;
+    box.hidden = false;
+    clearTimeout(this.remoteTimer);
+    this.remoteTimer = setTimeout(() => { box.hidden = true; }, REMOTE_QR_MS);
+  }
+
   async #coFacilitator() {
+    const answer = await this.#newFacilitator();
+    if (!answer) return;
+    const field = bound("co-facilitator-link");
+    field.value = answer.url;
+    field.hidden = false;
+    field.select();
+  }
+
+  async #newFacilitator() {
     const response = await fetch(`/api/workshops/${encodeURIComponent(this.store.workshop.id)}/facilitators`, {
       method: "POST", headers: { "Content-Type": "application/json" }, body: "{}", credentials: "same-origin",
     });
     const answer = await response.json().catch(() => ({}));
     if (!response.ok) {
       toast(errorText(answer.error));
-      return;
+      return null;
     }
-    const field = bound("co-facilitator-link");
-    field.value = answer.url;
-    field.hidden = false;
-    field.select();
+    return answer;
   }
 
   async #go(index) {

@@ -8,6 +8,7 @@ export const MESSAGES = Object.freeze({
   PRESENCE: "presence",
   CLOSED: "closed",
   DRAG: "drag",
+  POINTER: "pointer",
 });
 
 export const COMMANDS = Object.freeze({
@@ -41,6 +42,12 @@ export const COMMANDS = Object.freeze({
   STEP_EDIT: "step:edit",
   TIMER_START: "timer:start",
   TIMER_STOP: "timer:stop",
+  SPOTLIGHT_SET_COMMAND: "spotlight:set",
+  PITCH_START: "pitch:start",
+  PITCH_NEXT: "pitch:next",
+  PITCH_STOP: "pitch:stop",
+  ROOM_PAUSE: "room:pause",
+  POINTER: "pointer",
   SYNC: "sync",
 });
 
@@ -68,6 +75,9 @@ export const EVENTS = Object.freeze({
   TABLES_SET: "tables.set",
   PARTICIPANT_TABLE: "participant.table",
   PROJECTOR_FOCUSED: "projector.focused",
+  SPOTLIGHT_SET: "spotlight.set",
+  PITCH_SET: "pitch.set",
+  ROOM_PAUSED: "room.paused",
 });
 
 export const ERROR_CODES = Object.freeze([
@@ -114,4 +124,6 @@ export const LIMITS = Object.freeze({
   TABLES_MAX: 30,
   TABLE_SIZE_MIN: 2,
   TABLE_SIZE_MAX: 20,
+  PITCH_MINUTES_MIN: 1,
+  PITCH_MINUTES_MAX: 15,
 });

@@ -134,6 +134,15 @@ const APPLY = Object.freeze({
   [EVENTS.PROJECTOR_FOCUSED](store, data) {
     store.workshop = { ...store.workshop, focus: data.table };
   },
+  [EVENTS.SPOTLIGHT_SET](store, data) {
+    store.workshop = { ...store.workshop, spotlight: data.kind ? { kind: data.kind, id: data.id } : null };
+  },
+  [EVENTS.PITCH_SET](store, data) {
+    store.workshop = { ...store.workshop, pitch: data.current ? data : null };
+  },
+  [EVENTS.ROOM_PAUSED](store, data) {
+    store.workshop = { ...store.workshop, paused: data.on };
+  },
   [EVENTS.PARTICIPANT_READY_CHANGED](store, data) {
     const person = store.participants.get(data.id);
     if (person) person.ready = data.ready;

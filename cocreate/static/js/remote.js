@@ -1,0 +1,216 @@
+// The facilitator's remote (/w/<id>/remote): steer the room from a phone while walking
+// among the tables. Every button steers the room: it is sent now or not at all, and a
+// command that did not go through says so plainly (nothing is replayed later).
+
+import { Connection } from "./connection.js";
+import { BoardStore } from "./store.js";
+import { COMMANDS, LIMITS } from "./protocol.js";
+import { bound, errorText, setText, t } from "./dom.js";
+
+const POINTER_FRAME_MS = 33; // about 30 frames a second, like a drag
+const TICK_MS = 500;
+
+const { workshop: workshopId } = document.body.dataset;
+const store = new BoardStore();
+const connection = new Connection(workshopId);
+
+/** Send a steering command now; say so when it did not go through. */
+async function steer(name, payload) {
+  const failed = bound("remote-failed");
+  if (!connection.connected) {
+    failed.textContent = t("remote_not_sent_offline");
+    failed.hidden = false;
+    return false;
+  }
+  const ack = await connection.send(name, payload);
+  failed.hidden = ack.ok;
+  if (!ack.ok) failed.textContent = t("remote_not_sent", { reason: errorText(ack.error) });
+  return ack.ok;
+}
+
+function secondsLeft() {
+  const timer = store.workshop?.timer;
+  return timer ? Math.max(0, Math.ceil((Date.parse(timer.ends_at) - store.serverNow()) / 1000)) : 0;
+}
+
+function clock(seconds) {
+  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
+}
+
+function nameOf(id) {
+  return store.participants.get(id)?.name ?? store.workshop.tables.find((table) => table.id === id)?.name ?? "";
+}
+
+function option(value, text) {
+  const item = document.createElement("option");
+  item.value = value;
+  item.textContent = text;
+  return item;
+}
+
+/** What can go in the spotlight now: the current step's notes, its clusters, people, tables. */
+function spotlightChoices() {
+  const step = store.currentIndex;
+  const choices = [];
+  for (const note of store.notes.values()) {
+    if (note.step === step && !note.hidden) choices.push([`note:${note.id}`, `${t("remote_kind_note")}: ${note.text}`]);
+  }
+  for (const cluster of store.clusters.values()) {
+    if (cluster.step === step) choices.push([`cluster:${cluster.id}`, `${t("remote_kind_cluster")}: ${cluster.title || t("cluster_untitled")}`]);
+  }
+  for (const person of store.participants.values()) {
+    if (person.role !== "facilitator") choices.push([`participant:${person.id}`, `${t("remote_kind_participant")}: ${person.name}`]);
+  }
+  for (const table of store.workshop.tables) choices.push([`table:${table.id}`, `${t("remote_kind_table")}: ${table.name}`]);
+  return choices;
+}
+
+function fillSelect(select, choices) {
+  const key = JSON.stringify(choices);
+  if (select.dataset.choices === key) return;
+  const chosen = select.value;
+  select.dataset.choices = key;
+  select.replaceChildren(...choices.map(([value, text]) => option(value, text)));
+  if (choices.some(([value]) => value === chosen)) select.value = chosen;
+}
+
+function render() {
+  const workshop = store.workshop;
+  if (!workshop) return;
+  const step = store.currentStep;
+  setText("remote-step", t("remote_step", { at: store.currentIndex + 1, of: store.steps.length, title: step?.title ?? "" }));
+  setText("remote-online", String([...store.online].filter((id) => store.participants.get(id)?.role !== "facilitator").length));
+  const { ready, total } = store.readiness();
+  setText("remote-ready", t("remote_ready_count", { ready, total }));
+  tick();
+  const voting = step?.vote_state === "open";
+  bound("remote-votes-box").hidden = !voting;
+  if (voting) setText("remote-votes", t("remote_votes_count", { voters: step.progress?.voters ?? 0, total: step.progress?.participants ?? 0 }));
+  const presenting = workshop.pitch?.current;
+  bound("remote-presenting-box").hidden = !presenting;
+  if (presenting) {
+    const at = workshop.pitch.queue.indexOf(presenting);
+    setText("remote-presenting", t("remote_presenting_who", { name: nameOf(presenting), at: at + 1, of: workshop.pitch.queue.length }));
+  }
+  pressed("pause", Boolean(workshop.paused));
+  pressed("lock", Boolean(workshop.locked));
+  shown("reveal", store.isHidden(store.currentIndex));
+  shown("voting-open", !voting);
+  shown("voting-close", voting);
+  shown("timer-extend", Boolean(workshop.timer));
+  shown("timer-stop", Boolean(workshop.timer));
+  bound("remote-tables").hidden = !workshop.tables.length;
+  fillSelect(bound("remote-spotlight-pick"), spotlightChoices());
+  fillSelect(bound("remote-pitch-step"), store.steps.map((each, index) => [String(index), each.title]));
+  bound("remote-pitch-form").hidden = Boolean(presenting);
+  bound("remote-pitch-running").hidden = !presenting;
+  document.querySelector('[data-steer="step-prev"]').disabled = store.currentIndex <= 0;
+  document.querySelector('[data-steer="step-next"]').disabled = store.currentIndex >= store.steps.length - 1;
+}
+
+function tick() {
+  const timer = store.workshop?.timer;
+  setText("remote-time", timer ? (secondsLeft() ? clock(secondsLeft()) : t("timer_done")) : "–");
+}
+
+function pressed(name, on) {
+  document.querySelector(`[data-steer="${name}"]`).setAttribute("aria-pressed", String(on));
+}
+
+function shown(name, visible) {
+  document.querySelector(`[data-steer="${name}"]`).hidden = !visible;
+}
+
+function nextTable() {
+  const tables = store.workshop.tables;
+  const at = tables.findIndex((table) => table.id === store.workshop.focus);
+  return tables[(at + 1) % tables.length]?.id ?? null;
+}
+
+const BUTTONS = {
+  "step-prev": () => steer(COMMANDS.STEP_GO, { index: store.currentIndex - 1 }),
+  "step-next": () => steer(COMMANDS.STEP_GO, { index: store.currentIndex + 1 }),
+  "timer-start": () => steer(COMMANDS.TIMER_START, { seconds: Number(bound("remote-minutes").value) * 60 }),
+  "timer-extend": () => steer(COMMANDS.TIMER_START, { seconds: Math.min(LIMITS.TIMER_MAX, secondsLeft() + 60),
+                                                       lock_at_end: Boolean(store.workshop.timer?.lock_at_end) }),
+  "timer-stop": () => steer(COMMANDS.TIMER_STOP, {}),
+  pause: () => steer(COMMANDS.ROOM_PAUSE, { on: !store.workshop.paused }),
+  lock: () => steer(COMMANDS.WORKSHOP_LOCK, { locked: !store.workshop.locked }),
+  reveal: () => steer(COMMANDS.NOTES_REVEAL, { step: store.currentIndex }),
+  "voting-open": () => {
+    const notes = store.notesOf(store.currentIndex).length;
+    const budget = Math.max(1, Math.min(LIMITS.BUDGET_MAX, Math.round(notes / 4) || 3));
+    return steer(COMMANDS.VOTING_OPEN, { step: store.currentIndex, budget });
+  },
+  "voting-close": () => steer(COMMANDS.VOTING_CLOSE, {}),
+  "table-next": () => steer(COMMANDS.PROJECTOR_FOCUS, { table: nextTable() }),
+  "table-all": () => steer(COMMANDS.PROJECTOR_FOCUS, { table: null }),
+  spotlight: () => {
+    const value = bound("remote-spotlight-pick").value;
+    if (!value) return null;
+    const [kind, id] = [value.slice(0, value.indexOf(":")), value.slice(value.indexOf(":") + 1)];
+    return steer(COMMANDS.SPOTLIGHT_SET_COMMAND, { kind, id });
+  },
+  "spotlight-clear": () => steer(COMMANDS.SPOTLIGHT_SET_COMMAND, { kind: null }),
+  "pitch-next": () => steer(COMMANDS.PITCH_NEXT, {}),
+  "pitch-back": () => {
+    const { queue, current } = store.workshop.pitch ?? { queue: [] };
+    const at = queue.indexOf(current);
+    return at > 0 ? steer(COMMANDS.PITCH_NEXT, { to: queue[at - 1] }) : null;
+  },
+  "pitch-stop": () => steer(COMMANDS.PITCH_STOP, {}),
+  "pointer-hide": () => connection.send(COMMANDS.POINTER, { x: null }),
+};
+
+document.body.addEventListener("click", (event) => {
+  const button = event.target.closest("button[data-steer]");
+  if (button && BUTTONS[button.dataset.steer]) BUTTONS[button.dataset.steer]();
+});
+
+bound("remote-pitch-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const form = event.target.elements;
+  steer(COMMANDS.PITCH_START, { step: Number(form.step.value), of: form.of.value, order: form.order.value,
+                                minutes: Number(form.minutes.value) });
+});
+
+// The pointer pad: the projector's board in miniature. A touch or a click shows the dot
+// there; moving the finger moves it (at most ~30 frames a second); lifting it leaves it.
+const pad = bound("remote-pad");
+let lastFrame = 0;
+function pointAt(event) {
+  const box = pad.getBoundingClientRect();
+  const x = Math.min(1, Math.max(0, (event.clientX - box.left) / box.width));
+  const y = Math.min(1, Math.max(0, (event.clientY - box.top) / box.height));
+  const now = performance.now();
+  if (event.type === "pointermove" && now - lastFrame < POINTER_FRAME_MS) return;
+  lastFrame = now;
+  // The first touch must arrive; the frames after it may be dropped, the next one follows.
+  if (event.type === "pointermove") connection.sendVolatile(COMMANDS.POINTER, { x, y });
+  else connection.send(COMMANDS.POINTER, { x, y });
+}
+pad.addEventListener("pointerdown", (event) => {
+  pad.setPointerCapture(event.pointerId);
+  pointAt(event);
+});
+pad.addEventListener("pointermove", (event) => { if (pad.hasPointerCapture(event.pointerId)) pointAt(event); });
+
+store.addEventListener("change", render);
+connection.addEventListener("snapshot", (event) => store.load(event.detail));
+connection.addEventListener("event", (event) => {
+  if (event.detail.own) store.applyOwn(event.detail);
+  else store.apply(event.detail);
+});
+connection.addEventListener("presence", (event) => store.setOnline(event.detail.online));
+connection.addEventListener("state", (event) => {
+  const { state } = event.detail;
+  if (state === "unauthorized" || state === "closed") {
+    window.location.reload();
+    return;
+  }
+  bound("connection").dataset.state = state;
+  setText("connection-text", t(`connection_${state === "online" ? "online" : state === "offline" ? "offline" : "connecting"}`));
+  if (state === "online") bound("remote-failed").hidden = true;
+});
+setInterval(tick, TICK_MS);
+connection.start();
