@@ -45,12 +45,12 @@ def test_dots_count_down_stay_blind_and_the_projector_orders_notes_by_votes_afte
     bob = open_board(contexts, room, "Bob", "Platform van betrokkenheid")
     ok(room.facilitator.call("voting:open", {"step": PLATFORM, "budget": 3, "per_note": 3}))
     status = bound(sanne, "vote-status")
-    expect(status).to_contain_text("Je hebt nog 3 van 3 stippen")
+    expect(status).to_contain_text("Je hebt nog 3 van 3 stemmen")
 
     plus = note_item(sanne, "Besluitenlijst").locator("button[data-action=vote]")
     for left in (2, 1, 0):
         plus.click()
-        expect(status).to_contain_text(f"Je hebt nog {left} van 3 stippen")
+        expect(status).to_contain_text(f"Je hebt nog {left} van 3 stemmen")
     expect(note_item(sanne, "Besluitenlijst").locator(".my-dots")).to_have_text("●●●")
     expect(sanne.locator("button[data-action=vote]:enabled")).to_have_count(0)
 

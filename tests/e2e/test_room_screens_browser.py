@@ -1,0 +1,69 @@
+"""The room's screens as a workshop is run in front of people: the result moment on the
+projector, the timer that closes writing, the words the room reads, and what a phone
+shows (and what a screen reader hears)."""
+
+import pytest
+from playwright.sync_api import expect
+
+from browser_helpers import axe_violations, bound, open_page, with_token
+from support import Workshop, add_note, new_id, ok
+
+pytestmark = pytest.mark.e2e
+
+PROJECTOR = (1920, 1080)
+DESK = (1440, 900)
+PHONE = (390, 844)
+PLATFORM = 3
+
+
+def open_as(contexts, workshop, who, size, path="", step_title=None):
+    """`who`'s page (`path`: "", "/facilitate" or "/present") at a screen `size`; axe-core
+    can be injected into it (the page's own CSP stays as it is)."""
+    context = with_token(contexts(*size, bypass_csp=True), workshop.server, workshop.id,
+                         workshop.token(who))
+    return open_page(context, workshop.url(path), step_title)
+
+
+def test_the_projector_shows_the_ranking_when_voting_closes_with_ties_as_ties(
+        server, clients, contexts, artifacts):
+    room = Workshop(server, clients, "Anouk", "Bram", "Cas", connect_facilitator=True)
+    ok(room.facilitator.call("step:go", {"index": PLATFORM}))
+    anouk = room.connect("Anouk")
+    texts = ["Maandelijks koffiegesprek met de directie", "Open agenda's", "Vaste inloopuren",
+             "Retro na elk project"]
+    ids = [add_note(anouk, PLATFORM, text)[0] for text in texts]
+    projector = open_as(contexts, room, "facilitator", PROJECTOR, "/present",
+                        "Platform van betrokkenheid")
+    ok(room.facilitator.call("voting:open", {"step": PLATFORM, "budget": 3}))
+    # 3, 2, 2 and 0 votes: the second place is shared.
+    for who, picks in {"Anouk": [0, 1, 2], "Bram": [0, 1], "Cas": [0, 2]}.items():
+        voter = room.connect(who)
+        for pick in picks:
+            ok(voter.call("vote:cast", {"note_id": ids[pick], "id": new_id()}))
+    expect(bound(projector, "ranking")).to_be_hidden()
+    ok(room.facilitator.call("voting:close", {}))
+
+    ranked = projector.locator(".ranked")
+    expect(bound(projector, "ranking")).to_be_visible()
+    expect(bound(projector, "board")).to_be_hidden()
+    expect(ranked).to_have_count(3)
+    expect(ranked.first.locator(".ranked-text")).to_have_text(texts[0])
+    assert sorted(ranked.locator(".ranked-text").all_text_contents()[1:]) == sorted(texts[1:3])
+    expect(ranked.locator(".ranked-votes")).to_have_text(["3 stemmen", "2 stemmen", "2 stemmen"])
+    assert [ranked.nth(n).get_attribute("data-place") for n in range(3)] == ["1", "2", "2"]
+    expect(ranked.nth(0).locator(".ranked-tie")).to_have_count(0)
+    expect(ranked.nth(1).locator(".ranked-tie")).to_have_text("gedeeld")
+    expect(ranked.nth(2).locator(".ranked-tie")).to_have_text("gedeeld")
+    expect(bound(projector, "ranking-more")).to_have_text("1 notitie zonder stemmen")
+    # The first place is the largest; a shared place is as large as its peer.
+    sizes = [float(ranked.nth(n).evaluate("e => parseFloat(getComputedStyle(e).fontSize)"))
+             for n in range(3)]
+    assert sizes[0] > sizes[1] == sizes[2] >= 32
+    projector.screenshot(path=artifacts / "projector-ranking.png")
+    assert axe_violations(projector) == []
+
+    # Reopening the vote brings the board back (the result is hidden again).
+    ok(room.facilitator.call("voting:open", {"step": PLATFORM, "budget": 3}))
+    expect(bound(projector, "ranking")).to_be_hidden()
+    expect(projector.locator(".board .note")).to_have_count(4)
+    assert projector.context.page_errors == []
