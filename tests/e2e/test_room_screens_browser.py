@@ -67,3 +67,42 @@ def test_the_projector_shows_the_ranking_when_voting_closes_with_ties_as_ties(
     expect(bound(projector, "ranking")).to_be_hidden()
     expect(projector.locator(".board .note")).to_have_count(4)
     assert projector.context.page_errors == []
+
+
+def test_a_timer_that_closes_writing_tells_the_facilitator_and_the_lock_button_opens_it_again(
+        server, clients, contexts, artifacts):
+    room = Workshop(server, clients, "Anouk")
+    desk = open_as(contexts, room, "facilitator", DESK, "/facilitate", "Doelen stellen")
+    phone = open_as(contexts, room, "Anouk", PHONE, "", "Doelen stellen")
+    wall = open_as(contexts, room, "facilitator", PROJECTOR, "/present", "Doelen stellen")
+    lock = bound(desk, "lock-toggle")
+    expect(lock).to_have_attribute("aria-pressed", "false")
+    desk.get_by_label("Schrijven sluiten als de tijd om is").check()
+    desk.get_by_label("Minuten").fill("1")
+    ok(room.connect().call("timer:start", {"seconds": 5, "lock_at_end": True}))
+
+    expect(bound(phone, "locked-banner")).to_be_visible(timeout=15_000)
+    expect(lock).to_have_text("Bord ontgrendelen")
+    expect(lock).to_have_attribute("aria-pressed", "true")
+    expect(bound(desk, "locked-banner")).to_contain_text("De tijd is om")
+    # "Tijd is om" once, not "Tijd Tijd is om", and on one line on the projector.
+    for page in (desk, phone, wall):
+        expect(bound(page, "timer").locator("visible=true")).to_have_text("Tijd is om", use_inner_text=True)
+    clock = wall.locator(".timer-large")
+    assert clock.evaluate("e => e.getBoundingClientRect().height") < 2 * clock.evaluate(
+        "e => parseFloat(getComputedStyle(e).lineHeight)")
+    wall.screenshot(path=artifacts / "projector-time-up.png")
+    desk.screenshot(path=artifacts / "facilitator-time-up.png")
+
+    # The box the facilitator ticked is still ticked after a reload.
+    desk.reload()
+    expect(bound(desk, "connection")).to_have_attribute("data-state", "online")
+    expect(desk.get_by_label("Schrijven sluiten als de tijd om is")).to_be_checked()
+    lock.click()
+    expect(bound(phone, "locked-banner")).to_be_hidden()
+    expect(lock).to_have_attribute("aria-pressed", "false")
+    expect(bound(desk, "locked-banner")).to_be_hidden()
+    expect(bound(phone, "timer")).to_be_hidden()
+    expect(phone.locator("#composer-text")).to_be_enabled()
+    expect(desk.get_by_label("Schrijven sluiten als de tijd om is")).to_be_checked()
+    assert desk.context.page_errors == [] and phone.context.page_errors == []
