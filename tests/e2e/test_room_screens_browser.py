@@ -106,3 +106,82 @@ def test_a_timer_that_closes_writing_tells_the_facilitator_and_the_lock_button_o
     expect(phone.locator("#composer-text")).to_be_enabled()
     expect(desk.get_by_label("Schrijven sluiten als de tijd om is")).to_be_checked()
     assert desk.context.page_errors == [] and phone.context.page_errors == []
+
+
+@pytest.mark.parametrize("page_of", ["join", "update"])
+def test_the_skip_link_of_the_join_and_update_pages_leads_into_the_page_and_is_no_second_button(
+        server, clients, contexts, page_of):
+    room = Workshop(server, clients, "Anouk", connect_facilitator=True)
+    if page_of == "join":
+        address = f"{server.url}/j/{room.created['join_code']}"
+    else:
+        action = new_id()
+        ok(room.facilitator.call("action:add", {"id": action, "title": "Koffie met de directie",
+                                                "owner": room.pid("Anouk")}))
+        address = next(a for a in room.connect("Anouk").snapshots[-1]["actions"]
+                       if a["id"] == action)["update_url"]
+    page = contexts(*PHONE, bypass_csp=True).new_page()
+    page.goto(address)
+    skip = page.locator(".skip-link")
+    expect(skip).to_have_text("Naar de inhoud")
+    buttons = page.get_by_role("button").all_text_contents()
+    assert all(text.strip() != "Naar de inhoud" for text in buttons), buttons
+    skip.focus()
+    page.keyboard.press("Enter")
+    assert page.evaluate("() => document.activeElement.closest('main') !== null")
+    assert axe_violations(page) == []
+
+
+def test_a_screen_reader_hears_no_undefined_note_during_private_writing(server, clients, contexts):
+    room = Workshop(server, clients, "Anouk", "Bram", connect_facilitator=True)
+    ok(room.facilitator.call("step:go", {"index": 2}))  # "Knuppel in het hoenderhok": private
+    phone = open_as(contexts, room, "Bram", PHONE, "", "Knuppel in het hoenderhok")
+    desk = open_as(contexts, room, "facilitator", DESK, "/facilitate", "Knuppel in het hoenderhok")
+    bound(phone, "announcer").evaluate("e => { e.textContent = 'stil'; }")
+    bound(desk, "announcer").evaluate("e => { e.textContent = 'stil'; }")
+    add_note(room.connect("Anouk"), 2, "Niemand durft nee te zeggen")
+    expect(phone.locator(".private-counts, [data-bind=private-counts]").first).to_contain_text("1")
+    expect(desk.get_by_role("button", name="Notities tonen (1)")).to_be_visible()
+    for page in (phone, desk):
+        expect(bound(page, "announcer")).to_have_text("stil")
+    # Once the notes are out in the open, a new one is read out with its text.
+    ok(room.facilitator.call("notes:reveal", {"step": 2}))
+    add_note(room.connect("Anouk"), 2, "Te veel losse projecten")
+    expect(bound(phone, "announcer")).to_have_text("Nieuwe notitie: Te veel losse projecten")
+
+
+def test_the_room_line_says_nobody_is_in_without_counting_the_facilitator_online(
+        server, clients, contexts):
+    room = Workshop(server, clients)
+    desk = open_as(contexts, room, "facilitator", DESK, "/facilitate", "Doelen stellen")
+    wall = open_as(contexts, room, "facilitator", PROJECTOR, "/present", "Doelen stellen")
+    for page in (desk, wall):
+        expect(page.locator(".room-line, .room-counts").first).to_have_text(
+            "Nog niemand binnen", use_inner_text=True)
+    room.join("Anouk")
+    room.connect("Anouk")
+    expect(desk.locator(".room-line")).to_have_text("1 online · 0 van 1 klaar", use_inner_text=True)
+    expect(bound(wall, "online-count")).to_have_text("1 online")
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_the_landing_page_shows_every_format_whole_and_a_code_example_codes_can_have(
+        server, contexts, artifacts, language):
+    from cocreate.store.tokens import JOIN_ALPHABET
+    for width, height in (DESK, PHONE):
+        page = contexts(width, height, bypass_csp=True).new_page()
+        page.goto(f"{server.url}/?lang={language}")
+        placeholder = page.locator("#code").get_attribute("placeholder")
+        assert placeholder and set(placeholder) <= set(JOIN_ALPHABET), placeholder
+        # Every format's name shows whole, inside the card (a select cut the long ones off).
+        names = page.locator("fieldset.choice", has_text="Opzet" if language == "nl" else "Format")
+        options = names.locator("label")
+        expect(options).to_have_count(3)
+        card = page.locator("section.card", has=names).bounding_box()
+        for label in options.all():
+            box = label.bounding_box()
+            assert label.evaluate("e => e.scrollWidth <= e.clientWidth"), label.inner_text()
+            assert card["x"] <= box["x"] and box["x"] + box["width"] <= card["x"] + card["width"]
+        assert options.nth(0).locator("input").is_checked()
+        assert axe_violations(page) == []
+        page.screenshot(path=artifacts / f"landing-{language}-{width}.png", full_page=True)
