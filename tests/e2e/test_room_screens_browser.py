@@ -185,3 +185,30 @@ def test_the_landing_page_shows_every_format_whole_and_a_code_example_codes_can_
         assert options.nth(0).locator("input").is_checked()
         assert axe_violations(page) == []
         page.screenshot(path=artifacts / f"landing-{language}-{width}.png", full_page=True)
+
+
+def test_phones_make_actions_only_where_the_room_votes_and_the_facilitator_everywhere(
+        server, clients, contexts, artifacts):
+    room = Workshop(server, clients, "Anouk", connect_facilitator=True)
+    anouk = room.connect("Anouk")
+    add_note(anouk, 0, "Meer klanten met minder moeite")
+    add_note(anouk, PLATFORM, "Maandelijks koffiegesprek", lane="dialogue")
+    phone = open_as(contexts, room, "Anouk", PHONE, "", "Doelen stellen")
+    desk = open_as(contexts, room, "facilitator", DESK, "/facilitate", "Doelen stellen")
+    expect(phone.locator(".note")).to_have_count(1)
+    expect(phone.get_by_role("button", name="→ Actie")).to_have_count(0)
+    expect(phone.locator(".actions-panel")).to_be_hidden()
+    expect(desk.get_by_role("button", name="→ Actie")).to_have_count(1)
+    expect(bound(desk, "action-form")).to_be_visible()
+    phone.screenshot(path=artifacts / "phone-step-1.png", full_page=True)
+
+    # An action made meanwhile shows on the phone, without the form to make more.
+    ok(room.facilitator.call("action:add", {"id": new_id(), "title": "Klantdag plannen"}))
+    expect(phone.locator(".action", has_text="Klantdag plannen")).to_be_visible()
+    expect(bound(phone, "action-form")).to_be_hidden()
+
+    ok(room.facilitator.call("step:go", {"index": PLATFORM}))
+    expect(bound(phone, "step-title")).to_have_text("Platform van betrokkenheid")
+    expect(phone.get_by_role("button", name="→ Actie")).to_have_count(1)
+    expect(bound(phone, "action-form")).to_be_visible()
+    assert phone.context.page_errors == []

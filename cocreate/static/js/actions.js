@@ -66,6 +66,10 @@ export class ActionsView {
       return option;
     }));
     const actions = this.store.sortedActions();
+    const making = this.store.makesActionsHere();
+    this.form.hidden = !making;
+    // Outside the steps that make actions a phone shows the actions only once there are some.
+    this.list.closest(".actions-panel").hidden = !making && actions.length === 0;
     bound("actions-empty").hidden = actions.length > 0;
     this.list.replaceChildren(...actions.map((action) => this.#item(action)));
   }

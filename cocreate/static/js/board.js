@@ -254,7 +254,8 @@ export class BoardView {
       item.append(actions);
     }
     // Actions come from notes once the room has voted, not while it votes.
-    if (this.controls && !note.pending && !this.store.isHidden(note.step) && voteState !== "open") {
+    if (this.controls && !note.pending && !this.store.isHidden(note.step) && voteState !== "open"
+        && this.store.makesActionsHere()) {
       const make = el("button", "icon-button make-action", t("note_make_action"));
       make.type = "button";
       make.dataset.action = "make-action";
