@@ -212,3 +212,53 @@ def test_phones_make_actions_only_where_the_room_votes_and_the_facilitator_every
     expect(phone.get_by_role("button", name="→ Actie")).to_have_count(1)
     expect(bound(phone, "action-form")).to_be_visible()
     assert phone.context.page_errors == []
+
+
+def test_review_cards_and_the_series_page_say_where_an_action_stands_in_one_word(
+        server, clients, contexts, artifacts):
+    first = Workshop(server, clients, "Anouk", title="Teamdag maart", connect_facilitator=True)
+    coffee, desk_action, talk = new_id(), new_id(), new_id()
+    for action, title in ((coffee, "Koffie met de directie"), (desk_action, "Loket inrichten"),
+                          (talk, "Maandelijkse dialoog")):
+        ok(first.facilitator.call("action:add", {"id": action, "title": title,
+                                                 "owner": first.pid("Anouk")}))
+    follow_up = first.follow_up("Kees", title="Terugkomdag juni")
+    facilitator = follow_up.connect()
+    ok(facilitator.call("action:review", {"id": coffee, "decision": "keep"}))
+    ok(facilitator.call("action:review", {"id": desk_action, "decision": "done"}))
+    ok(facilitator.call("action:review", {"id": talk, "decision": "drop"}))
+    desk = open_as(contexts, follow_up, "facilitator", DESK, "/facilitate", "Terugblik")
+    phone = open_as(contexts, follow_up, "Kees", PHONE, "", "Terugblik")
+
+    def badges(page, action):
+        card = page.locator(f'.review-item[data-action-id="{action}"] .review-item-head')
+        return card.locator(".status, .decision").all_text_contents()
+
+    expect(phone.locator(".review-item")).to_have_count(3)
+    expect(desk.locator(".review-item")).to_have_count(3)
+    assert badges(phone, talk) == ["Gestopt"]           # not "Open" + "Gestopt"
+    assert badges(phone, desk_action) == ["Klaar"]      # not "Klaar" + "Klaar"
+    assert badges(phone, coffee) == ["Open", "Gaat door"]
+    assert badges(desk, coffee) == ["Open"]             # the pressed "Doorgaan" says the rest
+    card = desk.locator(f'.review-item[data-action-id="{desk_action}"]')
+    expect(card.get_by_role("button", name="Afronden")).to_have_attribute("aria-pressed", "true")
+    expect(card.get_by_role("button", name="Klaar")).to_have_count(0)  # one "Klaar": the status
+    listed = desk.locator(f'.action-list [data-action-id="{talk}"] .action-head .status')
+    expect(listed).to_have_text(["Gestopt"])
+    desk.screenshot(path=artifacts / "review-decided-facilitator.png", full_page=True)
+
+    series = contexts(*PHONE, bypass_csp=True)
+    series.add_cookies([{"name": f"cc_{follow_up.id}", "value": follow_up.token("Kees"),
+                         "url": server.url}])
+    page = series.new_page()
+    page.goto(follow_up.url("/series"))
+    dropped = page.locator(".series-action", has_text="Maandelijkse dialoog")
+    expect(dropped.locator(".series-action-head .status, .series-action-head .tag")).to_have_text(
+        ["Gestopt"])
+    finished = page.locator(".series-action", has_text="Loket inrichten").locator(".path li").nth(1)
+    expect(finished).to_contain_text("Afgerond")
+    expect(finished).not_to_contain_text("Klaar")
+    kept = page.locator(".series-action", has_text="Koffie met de directie").locator(".path li").nth(1)
+    expect(kept.locator(".mark")).to_have_text("Gaat door")
+    page.screenshot(path=artifacts / "series-decided-phone.png", full_page=True)
+    assert axe_violations(page) == []
