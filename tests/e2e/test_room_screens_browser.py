@@ -262,3 +262,51 @@ def test_review_cards_and_the_series_page_say_where_an_action_stands_in_one_word
     expect(kept.locator(".mark")).to_have_text("Gaat door")
     page.screenshot(path=artifacts / "series-decided-phone.png", full_page=True)
     assert axe_violations(page) == []
+
+
+def test_a_returning_participant_carries_on_as_themselves_and_a_stranger_with_her_name_does_not(
+        server, clients, contexts, artifacts):
+    first = Workshop(server, clients, "Anouk", title="Teamdag maart", connect_facilitator=True)
+    coffee = new_id()
+    ok(first.facilitator.call("action:add", {"id": coffee, "title": "Koffie met de directie",
+                                             "owner": first.pid("Anouk")}))
+    follow_up = first.follow_up(title="Terugkomdag juni")
+    code = follow_up.created["join_code"]
+
+    # Anouk's phone, which was at the first session: one tap.
+    phone = contexts(*PHONE, bypass_csp=True)
+    phone.add_cookies([{"name": f"cc_{first.id}", "value": first.token("Anouk"), "url": server.url}])
+    page = phone.new_page()
+    page.goto(f"{server.url}/j/{code}")
+    expect(page.locator(".returning-welcome")).to_contain_text("Welkom terug, Anouk!")
+    expect(page.locator(".returning-welcome")).to_contain_text("Teamdag maart")
+    page.screenshot(path=artifacts / "join-returning-phone.png", full_page=True)
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Verder als Anouk").click()
+    expect(bound(page, "step-title")).to_have_text("Terugblik")
+    mine = page.locator(".action-list .action", has_text="Koffie met de directie")
+    expect(mine.get_by_role("link", name="Mijn updatelink (ook na de workshop)")).to_be_visible()
+    expect(mine.get_by_role("button", name="Ik pak dit op")).to_have_count(0)
+
+    # Someone else's phone, typing "Anouk": a new person; the action is not theirs.
+    other = contexts(*PHONE).new_page()
+    other.goto(f"{server.url}/j/{code}")
+    expect(other.locator(".returning-welcome")).to_have_count(0)
+    other.get_by_label("Je naam").fill("Anouk")
+    other.get_by_role("button", name="Naar het bord").click()
+    expect(bound(other, "step-title")).to_have_text("Terugblik")
+    theirs = other.locator(".action-list .action", has_text="Koffie met de directie")
+    expect(theirs.locator(".action-meta")).to_contain_text("Eigenaar: Anouk")
+    expect(theirs.get_by_role("link", name="Mijn updatelink (ook na de workshop)")).to_have_count(0)
+
+    # A form that claims to be Anouk from a browser without her token is refused.
+    claim = contexts(*PHONE).new_page()
+    claim.goto(f"{server.url}/j/{code}")
+    answer = claim.request.post(f"{server.url}/j/{code}", form={"name": "Anouk",
+                                                               "returning": first.id})
+    assert answer.status == 403
+    assert "We herkennen je niet" in answer.text()
+    people = [person["name"] for person in follow_up.connect().snapshots[-1]["participants"]
+              if person["role"] == "participant"]
+    assert sorted(people) == ["Anouk", "Anouk"]  # the returning one and the stranger
+    assert page.context.page_errors == [] and other.context.page_errors == []
