@@ -370,10 +370,18 @@ class WorkshopCreate(StrictSchema):
     date = IsoDate(load_default=None)
 
 
+class Returning(StrictSchema):
+    """Who someone was in an earlier session of the series: that session and their token there."""
+
+    workshop = fields.String(required=True, validate=validate.Length(min=1, max=p.ID_MAX))
+    token = fields.String(required=True, validate=validate.Length(min=1, max=p.TOKEN_MAX))
+
+
 class ParticipantCreate(StrictSchema):
     """`POST /api/workshops/<id>/participants` and the join form."""
 
     name = _text(NAME_MAX, required=True)
+    returning = fields.Nested(Returning)
 
 
 class JoinCode(StrictSchema):

@@ -6,6 +6,7 @@ from .. import protocol as p
 from .errors import invalid
 from .notes import moved_event, note_event, place_on_canvas
 from .rules import require_facilitator, step_at
+from .timer import timer_ended
 from .views import note_view, step_view
 from .workshop import ANONYMITY_MODES, REVEAL_MODES, Event
 
@@ -13,13 +14,16 @@ LANE_KEY = re.compile(rf"^[a-z0-9][a-z0-9-]{{0,{p.LANE_MAX - 1}}}$")
 
 
 def go_to_step(workshop, actor, payload, now):
-    """`step:go`: the facilitator moves everyone to another step; ready marks reset."""
+    """`step:go`: the facilitator moves everyone to another step; ready marks reset, and a
+    countdown of the step left behind ends with it."""
     require_facilitator(actor)
     step_at(workshop, payload["index"], "index")
+    moved = payload["index"] != workshop.current_step
     workshop.current_step = payload["index"]
     for person in workshop.participants.values():
         person.ready = False
-    return [Event(p.STEP_CHANGED, {"index": workshop.current_step})]
+    return [Event(p.STEP_CHANGED, {"index": workshop.current_step}),
+            *(timer_ended(workshop, now) if moved else [])]
 
 
 def _lanes(spec):

@@ -20,6 +20,12 @@ def start_timer(workshop, actor, payload, now):
 def stop_timer(workshop, actor, payload, now):
     """`timer:stop`: clear the countdown (and the writing lock that came with it)."""
     require_facilitator(actor)
+    return timer_ended(workshop, now)
+
+
+def timer_ended(workshop, now):
+    """Clear the countdown, if there is one: `timer:stop`, and every move to another step
+    (a countdown is for the step it was started in; its writing lock must not close the next)."""
     if workshop.timer is None:
         return []
     workshop.timer = None

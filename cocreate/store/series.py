@@ -177,6 +177,36 @@ class Series:
                 workshops.c.series_id == row.series_id)).all() if row.series_id else []
         return self._still_there(_in_order(rows) if rows else [workshop_id])
 
+    def returning_person(self, workshop_id, earlier_id, token):
+        """(id, name) of the participant `token` makes of `earlier_id`, a session before
+        `workshop_id` in its series: the same person joining the next session. Anyone
+        else — a wrong or forged token, a facilitator's, a workshop outside the series or
+        not before this one — is refused with `forbidden`, so nobody takes over another
+        person's actions by typing their name."""
+        refused = domain.DomainError(
+            "forbidden", "That is not a participant of an earlier session of this series.")
+        order = [session.id for session in self.series_sessions(workshop_id) or []]
+        if earlier_id not in order or order.index(earlier_id) >= order.index(workshop_id):
+            raise refused
+        member = self.authenticate(earlier_id, token)
+        if member is None or member.role != domain.PARTICIPANT:
+            raise refused
+        return member.id, self.workshop(earlier_id).participants[member.id].name
+
+    def returning_candidates(self, workshop_id, token_of):
+        """Who this browser was in the earlier sessions of `workshop_id`'s series, newest
+        session first: [(session, participant id, name)]; `token_of(session id)` gives the
+        browser's token there (its cookie), or None."""
+        found = []
+        sessions = self.series_sessions(workshop_id) or []
+        order = [session.id for session in sessions]
+        earlier = sessions[:order.index(workshop_id)] if workshop_id in order else []
+        for session in reversed(earlier):
+            member = self.authenticate(session.id, token_of(session.id))
+            if member is not None and member.role == domain.PARTICIPANT:
+                found.append((session, member.id, session.participants[member.id].name))
+        return found
+
     def _still_there(self, workshop_ids):
         """The workshops of `workshop_ids`, in that order, leaving out any deleted meanwhile."""
         found = []

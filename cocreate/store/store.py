@@ -89,13 +89,18 @@ class Store(Series, Retention, Mirror, Locking):
                          .values(token_hash=hash_token(token)))
         return workshop, token
 
-    def add_participant(self, workshop_id, name, role=domain.PARTICIPANT, publish=None):
-        """Someone joins; returns (participant, token, events)."""
+    def add_participant(self, workshop_id, name, role=domain.PARTICIPANT, publish=None,
+                        participant_id=None):
+        """Someone joins; returns (participant, token, events). `participant_id` is for a
+        person of an earlier session of the series (`Series.returning_person`) coming back:
+        they keep their id, so the actions they own are theirs here too."""
         token = new_token()
-        participant_id = new_id()
+        participant_id = participant_id or new_id()
         now = now_iso()
 
         def change(conn, workshop):
+            if participant_id in workshop.participants:
+                raise domain.DomainError("conflict", "This person has joined this session already.")
             events = domain.join(workshop, participant_id, name, role, now)
             conn.execute(insert(participants).values(
                 id=participant_id, workshop_id=workshop_id, token_hash=hash_token(token),

@@ -8,7 +8,7 @@ from marshmallow import ValidationError
 from .. import export, protocol
 from ..access import set_token_cookie, store
 from ..broadcast import close_workshop, publish
-from ..domain import DEFAULT_FORMAT, FACILITATOR, LANGUAGES, available_formats
+from ..domain import DEFAULT_FORMAT, FACILITATOR, LANGUAGES, DomainError, available_formats
 from ..i18n import translate
 from ..protocol import JOIN_CODE_MAX
 from ..schemas import participant_create, workshop_create
@@ -118,11 +118,24 @@ def api_join_code(code):
 @bp.post("/api/workshops/<workshop_id>/participants")
 @json_body(participant_create)
 def api_join(workshop_id, body):
-    """Join a workshop with a display name; the answer carries the participant token."""
+    """Join a workshop with a display name; the answer carries the participant token.
+
+    With `returning` ({workshop, token} of an earlier session of the series) the person
+    comes back as who they were there: the same participant id, so their actions are theirs.
+    """
     if store().summary(workshop_id) is None:
         raise ApiError(404, "not_found", "Workshop not found.")
-    participant, token, _events = store().add_participant(workshop_id, body["name"],
-                                                          publish=publish)
+    participant_id = None
+    if "returning" in body:
+        participant_id, _name = store().returning_person(
+            workshop_id, body["returning"]["workshop"], body["returning"]["token"])
+    try:
+        participant, token, _events = store().add_participant(
+            workshop_id, body["name"], publish=publish, participant_id=participant_id)
+    except DomainError as err:
+        if err.code == "conflict":
+            raise ApiError(409, "conflict", err.message) from err
+        raise
     response = jsonify({"participant_id": participant.id, "token": token})
     return set_token_cookie(response, workshop_id, token), 201
 

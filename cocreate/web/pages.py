@@ -4,11 +4,12 @@ and the strings of a script the board loads late."""
 from flask import Response, abort, jsonify, redirect, request, url_for
 from marshmallow import ValidationError
 
-from ..access import set_token_cookie, store
+from ..access import cookie_name, set_token_cookie, store
 from ..broadcast import publish
-from ..domain import FACILITATOR, LANGUAGES, available_formats, load_format, table_names
+from ..domain import (FACILITATOR, LANGUAGES, DomainError, available_formats, load_format,
+                      table_names)
 from ..i18n import choose_language, later_catalogue
-from ..protocol import JOIN_CODE_MAX, NAME_MAX
+from ..protocol import ID_MAX, JOIN_CODE_MAX, NAME_MAX
 from ..schemas import join_code as join_code_schema
 from ..schemas import participant_create, workshop_create
 from .api import create_workshop
@@ -77,8 +78,28 @@ def join_page(code):
     summary = store().summary(found.id)
     if current_member(found.id) is not None:
         return redirect(url_for("web.board", workshop_id=found.id))
-    return render_page("join.html", workshop_language=summary.language, workshop=summary,
-                       name="", errors={})
+    return _join_form(summary)
+
+
+def _join_form(summary, status=200, name="", errors=None):
+    """The join page: a name to type and, for someone this browser knows from an earlier
+    session of the series, "Verder als Anouk" (the same person, owning their actions)."""
+    known = store().returning_candidates(summary.id, lambda session: request.cookies.get(
+        cookie_name(session)))
+    returning = None
+    if known:
+        session, _participant_id, known_name = known[0]
+        returning = {"session": session.id, "title": session.title, "name": known_name}
+    return render_page("join.html", status=status, workshop_language=summary.language,
+                       workshop=summary, name=name, errors=errors or {}, returning=returning)
+
+
+def _returning_id(workshop_id):
+    """The participant id of the person the join form's "Verder als …" names: checked against
+    this browser's token of that earlier session (its cookie); `DomainError` when it is not."""
+    earlier_id = request.form.get("returning", "")[:ID_MAX]
+    return store().returning_person(workshop_id, earlier_id,
+                                    request.cookies.get(cookie_name(earlier_id)) or "")[0]
 
 
 @bp.post("/j/<code>")
@@ -92,11 +113,17 @@ def join_submit(code):
     try:
         body = participant_create.load({"name": request.form.get("name", "")})
     except ValidationError as err:
-        return render_page("join.html", status=400, workshop_language=summary.language,
-                           workshop=summary, name=request.form.get("name", "")[:NAME_MAX],
-                           errors=err.messages)
-    participant, token, _events = store().add_participant(found.id, body["name"],
-                                                          publish=publish)
+        return _join_form(summary, 400, request.form.get("name", "")[:NAME_MAX], err.messages)
+    try:
+        participant_id = _returning_id(found.id) if "returning" in request.form else None
+        participant, token, _events = store().add_participant(
+            found.id, body["name"], publish=publish, participant_id=participant_id)
+    except DomainError as err:
+        if err.code not in ("forbidden", "conflict"):
+            raise
+        # Not recognised (or here already on another device): join under a name instead.
+        return _join_form(summary, 403 if err.code == "forbidden" else 409, "",
+                          {"returning": [err.code]})
     return set_token_cookie(redirect(url_for("web.board", workshop_id=found.id)),
                             found.id, token)
 

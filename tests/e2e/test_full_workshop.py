@@ -110,32 +110,36 @@ def test_a_whole_workshop_from_creation_to_the_pdf(server, contexts):
     write(people[1], "Maandelijks koffiegesprek", "dialogue")
     write(people[2], "Retro na elk project", "reflection")
     write(people[1], "Vaste inloopuren", "accessibility")
-    expect(facilitator.get_by_label("Stippen per persoon")).to_have_value("2")
+    expect(facilitator.get_by_label("Stemmen per persoon")).to_have_value("2")
     facilitator.get_by_role("button", name="Stemming openen").click()
     for page in people:
         expect(bound(page, "vote-status")).to_contain_text("nog 2 van 2")
         coffee = page.locator(".note", has_text="Maandelijks koffiegesprek")
-        coffee.get_by_role("button", name="Geef deze notitie een stip").click()
+        coffee.get_by_role("button", name="Geef deze notitie een stem").click()
         expect(bound(page, "vote-status")).to_contain_text("nog 1 van 2")
     people[0].locator(".note", has_text="Open agenda's").get_by_role(
-        "button", name="Geef deze notitie een stip").click()
+        "button", name="Geef deze notitie een stem").click()
     # While the room votes, a note offers only its dots: no editing, no actions yet.
     voting_note = people[0].locator(".note", has_text="Open agenda's")
     expect(voting_note.get_by_role("button", name="→ Actie")).to_have_count(0)
     expect(voting_note.get_by_role("button", name="Bewerken")).to_have_count(0)
     expect(bound(projector, "projector-voting")).to_have_text(
-        "Stemmen: 2 stippen per persoon · 1 van 3 klaar")
+        "Stemmen: 2 stemmen per persoon · 3 van 3 hebben gestemd")
     expect(projector.locator(".note-votes")).to_have_count(0)  # the projector has the dots now
     expect(bound(facilitator, "voting-state")).to_contain_text("3 van 3 hebben gestemd")
     facilitator.get_by_role("button", name="Stemming sluiten en uitslag tonen").click()
     expect(bound(projector, "projector-voting")).to_have_text("Uitslag van de stemming")
     expect(bound(facilitator, "voting-open")).to_have_text("Stemming heropenen")
-    winner = projector.locator(".note", has_text="Maandelijks koffiegesprek")
+    # The result moment: the projector shows the ranking, most votes first.
+    expect(bound(projector, "board")).to_be_hidden()
+    expect(projector.locator(".ranked")).to_have_count(2)
+    expect(projector.locator(".ranked").first).to_contain_text("Maandelijks koffiegesprek")
+    expect(projector.locator(".ranked").first).to_contain_text("3 stemmen")
+    expect(projector.locator(".ranked-1")).to_have_count(1)
+    expect(bound(projector, "ranking-more")).to_have_text("2 notities zonder stemmen")
+    # The participants' boards keep the notes, each with its tally and place.
+    winner = people[0].locator(".note", has_text="Maandelijks koffiegesprek")
     expect(winner.locator(".note-votes")).to_have_text("#1 3 stemmen")
-    expect(winner).to_have_class(re.compile(r"\btop-ranked\b"))
-    # On the projector a note nobody voted for shows no "0 stemmen".
-    expect(projector.locator(".note", has_text="Retro na elk project")
-           .locator(".note-votes")).to_be_hidden()
 
     people[1].locator(".note", has_text="Maandelijks koffiegesprek").get_by_role(
         "button", name="→ Actie").click()

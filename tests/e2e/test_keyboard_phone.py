@@ -69,7 +69,7 @@ def test_everything_a_participant_does_works_with_the_keyboard_on_a_phone(
     # Vote with the keyboard.
     assert facilitator.call("voting:open", {"step": 3, "budget": 2})["ok"]
     vote = page.locator(".note", has_text="Open agenda").get_by_role(
-        "button", name="Geef deze notitie een stip")
+        "button", name="Geef deze notitie een stem")
     tab_to(page, vote)
     page.keyboard.press("Enter")
     expect(page.locator('[data-bind="vote-status"]')).to_contain_text("nog 1 van 2")

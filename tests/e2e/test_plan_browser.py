@@ -45,12 +45,12 @@ def test_dots_count_down_stay_blind_and_the_projector_orders_notes_by_votes_afte
     bob = open_board(contexts, room, "Bob", "Platform van betrokkenheid")
     ok(room.facilitator.call("voting:open", {"step": PLATFORM, "budget": 3, "per_note": 3}))
     status = bound(sanne, "vote-status")
-    expect(status).to_contain_text("Je hebt nog 3 van 3 stippen")
+    expect(status).to_contain_text("Je hebt nog 3 van 3 stemmen")
 
     plus = note_item(sanne, "Besluitenlijst").locator("button[data-action=vote]")
     for left in (2, 1, 0):
         plus.click()
-        expect(status).to_contain_text(f"Je hebt nog {left} van 3 stippen")
+        expect(status).to_contain_text(f"Je hebt nog {left} van 3 stemmen")
     expect(note_item(sanne, "Besluitenlijst").locator(".my-dots")).to_have_text("●●●")
     expect(sanne.locator("button[data-action=vote]:enabled")).to_have_count(0)
 
@@ -92,10 +92,13 @@ def test_a_note_becomes_an_action_that_another_participant_takes_on(server, clie
     room = Workshop(server, clients, title="Acties in de browser", connect_facilitator=True)
     room.join("Sanne")
     room.join("Bob")
-    add_note(room.facilitator, 0, "Wekelijks klantoverleg met het hele team")
-    sanne = open_board(contexts, room, "Sanne", "Doelen stellen")
-    bob = open_board(contexts, room, "Bob", "Doelen stellen")
-    facilitator = open_page(signed_in(contexts, room), room.url("/facilitate"), "Doelen stellen")
+    # Participants make actions in the step where the room votes (the platform, step 4).
+    ok(room.facilitator.call("step:go", {"index": 3}))
+    add_note(room.facilitator, 3, "Wekelijks klantoverleg met het hele team")
+    sanne = open_board(contexts, room, "Sanne", "Platform van betrokkenheid")
+    bob = open_board(contexts, room, "Bob", "Platform van betrokkenheid")
+    facilitator = open_page(signed_in(contexts, room), room.url("/facilitate"),
+                            "Platform van betrokkenheid")
 
     note_item(sanne, "Wekelijks klantoverleg").locator("button[data-action=make-action]").click()
     form = bound(sanne, "action-form")

@@ -80,8 +80,8 @@ def test_the_review_step_on_a_desktop_and_a_phone_with_the_facilitator_deciding(
 
     # The facilitator decides; the phone follows live.
     item = desk.locator(f'.review-item[data-action-id="{series.desk}"]')
-    item.get_by_role("button", name="Klaar").click()
-    expect(item.get_by_role("button", name="Klaar")).to_have_attribute("aria-pressed", "true")
+    item.get_by_role("button", name="Afronden").click()
+    expect(item.get_by_role("button", name="Afronden")).to_have_attribute("aria-pressed", "true")
     on_phone = phone.locator(f'.review-item[data-action-id="{series.desk}"]')
     expect(on_phone.locator(".review-item-head .status")).to_have_text("Klaar")
     talk = desk.locator(f'.review-item[data-action-id="{series.talk}"]')

@@ -259,6 +259,23 @@ def test_timer_end_time_is_the_same_for_every_screen_and_survives_a_reconnect(se
     assert ok(facilitator.call(p.TIMER_STOP, {}))["seq"] == stop_seq
 
 
+def test_moving_to_another_step_ends_the_timer_and_its_writing_lock(server, clients):
+    room = Workshop(server, clients, "Anouk")
+    facilitator, anouk = room.connect(), room.connect("Anouk")
+    ok(facilitator.call(p.TIMER_START, {"seconds": 5, "lock_at_end": True}))
+    # Going to the step the room is on already is no move: the countdown stays.
+    same = ok(facilitator.call(p.STEP_GO, {"index": GOALS}))["seq"]
+    anouk.wait_for_seq(same)
+    assert room.connect("Anouk").snapshots[0]["workshop"]["timer"] is not None
+    seq = ok(facilitator.call(p.STEP_GO, {"index": BRAND}))["seq"]
+    anouk.wait_for_seq(seq)
+    changed, ended = event_at(anouk, seq - 1), event_at(anouk, seq)
+    assert (changed["type"], changed["data"]) == (p.STEP_CHANGED, {"index": BRAND})
+    assert ended["type"] == p.TIMER_CHANGED and ended["data"]["timer"] is None
+    assert room.connect("Anouk").snapshots[0]["workshop"]["timer"] is None
+    add_note(anouk, BRAND, "Geen klok die de volgende stap sluit")
+
+
 @pytest.mark.parametrize("seconds", [4, 14401, 60.5, "60"])
 def test_timer_length_outside_5_seconds_to_4_hours_is_invalid(server, clients, seconds):
     room = Workshop(server, clients)

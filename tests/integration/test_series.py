@@ -317,3 +317,67 @@ def test_copies_of_a_shared_action_never_differ_under_concurrent_changes(first):
             1 for e in board.events if e["type"] == p.ACTION_EDITED) >= 24)
         seqs = [e["seq"] for e in board.events]
         assert seqs == list(range(seqs[0], seqs[0] + len(seqs)))
+
+
+# -- the same person across a series ---------------------------------------------------------
+
+def rejoin(workshop, name, returning=None, cookies=None):
+    """POST a join of `workshop` over the API, `returning` as {workshop, token} if given."""
+    body = {"name": name, **({"returning": returning} if returning else {})}
+    return requests.post(f"{workshop.server.url}/api/workshops/{workshop.id}/participants",
+                         json=body, cookies=cookies, timeout=TIMEOUT)
+
+
+def test_a_returning_participant_keeps_their_id_and_owns_their_carried_action(first):
+    follow_up = first.follow_up(title="Terugkomdag juni")
+    answer = rejoin(follow_up, "Anouk", {"workshop": first.id, "token": first.token("Anouk")})
+    assert answer.status_code == 201, answer.text
+    assert answer.json()["participant_id"] == first.pid("Anouk")
+    follow_up.people["Anouk"] = answer.json()
+    snapshot, actions = seen_by(follow_up, "Anouk")
+    assert snapshot["me"]["id"] == first.pid("Anouk")
+    coffee = actions[first.coffee]
+    assert coffee["owner"] == {"id": first.pid("Anouk"), "name": "Anouk"}
+    assert coffee["update_url"] == seen_by(first, "Anouk")[1][first.coffee]["update_url"]
+    # Her earlier session still knows her, with her own token there.
+    assert seen_by(first, "Anouk")[0]["me"]["id"] == first.pid("Anouk")
+    # A session later still: she comes back from the follow-up as well.
+    third = follow_up.follow_up(title="Terugkomdag september")
+    again = rejoin(third, "Anouk", {"workshop": follow_up.id, "token": answer.json()["token"]})
+    assert again.status_code == 201 and again.json()["participant_id"] == first.pid("Anouk")
+
+
+def test_nobody_takes_over_a_returning_persons_actions_without_their_earlier_token(
+        first, server, clients):
+    follow_up = first.follow_up(title="Terugkomdag juni")
+    elsewhere = Workshop(server, clients, "Anouk", title="Een andere workshop")
+    before = len(seen_by(follow_up)[0]["participants"])
+    refusals = {
+        "forged token": {"workshop": first.id, "token": "x" * 43},
+        "the facilitator's token": {"workshop": first.id, "token": first.token()},
+        "a workshop outside the series": {"workshop": elsewhere.id,
+                                          "token": elsewhere.token("Anouk")},
+        "this very session": {"workshop": follow_up.id, "token": follow_up.token()},
+        "another session's id with her token": {"workshop": elsewhere.id,
+                                                "token": first.token("Anouk")},
+    }
+    for why, returning in refusals.items():
+        answer = rejoin(follow_up, "Anouk", returning)
+        assert answer.status_code == 403, (why, answer.text)
+        assert answer.json()["error"]["code"] == "forbidden", why
+    assert rejoin(follow_up, "Anouk", {"workshop": first.id}).status_code == 400
+    assert len(seen_by(follow_up)[0]["participants"]) == before  # nothing was made
+
+    # Typing her name is not being her: a new person, who owns nothing and sees no link.
+    stranger = rejoin(follow_up, "Anouk").json()
+    assert stranger["participant_id"] != first.pid("Anouk")
+    follow_up.people["Stranger"] = stranger
+    coffee = seen_by(follow_up, "Stranger")[1][first.coffee]
+    assert coffee["owner"] == {"id": None, "name": "Anouk"}
+    assert "update_url" not in coffee or coffee["update_url"] is None
+
+    # The real Anouk once; a second time with the same token is a conflict, not a second her.
+    assert rejoin(follow_up, "Anouk", {"workshop": first.id,
+                                       "token": first.token("Anouk")}).status_code == 201
+    twice = rejoin(follow_up, "Anouk", {"workshop": first.id, "token": first.token("Anouk")})
+    assert twice.status_code == 409 and twice.json()["error"]["code"] == "conflict"

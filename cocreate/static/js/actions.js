@@ -66,6 +66,10 @@ export class ActionsView {
       return option;
     }));
     const actions = this.store.sortedActions();
+    const making = this.store.makesActionsHere();
+    this.form.hidden = !making;
+    // Outside the steps that make actions a phone shows the actions only once there are some.
+    this.list.closest(".actions-panel").hidden = !making && actions.length === 0;
     bound("actions-empty").hidden = actions.length > 0;
     this.list.replaceChildren(...actions.map((action) => this.#item(action)));
   }
@@ -79,10 +83,11 @@ export class ActionsView {
     const owner = action.owner?.name ?? t("plan_no_owner");
     const due = action.due ? this.formatDate(action.due) : t("plan_no_due");
     meta.textContent = `${t("col_owner")}: ${owner} · ${t("col_due")}: ${due} · ${t("plan_votes", { n: action.votes })}`;
-    const status = el("span", `status status-${action.status}`, t(`status_${action.status}`));
+    // A dropped action is "Gestopt", not "Open" and "Gestopt": its last status no longer counts.
+    const status = action.dropped ? el("span", "status", t("action_dropped"))
+      : el("span", `status status-${action.status}`, t(`status_${action.status}`));
     const head = el("div", "action-head");
     head.append(title, status);
-    if (action.dropped) status.after(el("span", "status", t("action_dropped")));
     item.append(head, meta);
     const latest = action.progress?.findLast((entry) => entry.text);
     if (latest) item.append(el("p", "action-latest", `${t("action_latest")}: ${latest.text}`));

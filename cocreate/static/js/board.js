@@ -254,7 +254,8 @@ export class BoardView {
       item.append(actions);
     }
     // Actions come from notes once the room has voted, not while it votes.
-    if (this.controls && !note.pending && !this.store.isHidden(note.step) && voteState !== "open") {
+    if (this.controls && !note.pending && !this.store.isHidden(note.step) && voteState !== "open"
+        && this.store.makesActionsHere()) {
       const make = el("button", "icon-button make-action", t("note_make_action"));
       make.type = "button";
       make.dataset.action = "make-action";
@@ -351,6 +352,8 @@ export class TimerView {
     for (const box of this.elements) {
       box.hidden = false;
       box.dataset.state = done ? "done" : left < 30000 ? "ending" : "running";
+      // "Tijd is om" says "Tijd" already: the label is for a running clock only.
+      box.querySelector(".timer-label").hidden = done;
       box.querySelector('[data-bind="timer-value"]').textContent = done ? t("timer_done") : clockText(left);
     }
     if (done && this.chimedFor !== timer.ends_at) {

@@ -10,6 +10,7 @@ import { VotingPanel } from "./voting-panel.js";
 
 const TIMER_MAX_SECONDS = 4 * 60 * 60; // as the server allows (TIMER_MAX)
 const REMOTE_QR_MS = 2 * 60 * 1000; // the remote's QR code shows this long, then hides
+const LOCK_AT_END_KEY = "cc-timer-lock-at-end"; // the facilitator's choice, for every workshop in this browser
 
 /** A lane key from a title: lower-case letters, digits and dashes. */
 function slug(title) {
@@ -76,8 +77,7 @@ export class FacilitatorPanel {
       if (button) this.#go(Number(button.dataset.index));
     });
     bound("copy-link").addEventListener("click", () => this.#copy());
-    bound("lock-toggle").addEventListener("click", () =>
-      this.#steer(COMMANDS.WORKSHOP_LOCK, { locked: !this.store.workshop.locked }));
+    bound("lock-toggle").addEventListener("click", () => this.#toggleLock());
     this.board.root.addEventListener("change", (event) => {
       if (event.target.dataset.action !== "select") return;
       const id = event.target.closest("[data-id]").dataset.id;
@@ -120,6 +120,7 @@ export class FacilitatorPanel {
       if (minutes >= 1 && minutes <= 240) this.#startTimer(Math.round(minutes * 60));
     });
     bound("timer-stop").addEventListener("click", () => this.#steer(COMMANDS.TIMER_STOP, {}));
+    bound("timer-lock").addEventListener("change", (event) => this.#timerLockChanged(event.target.checked));
     bound("timer-extend").addEventListener("click", () => this.#extendTimer());
     bound("co-facilitator-make").addEventListener("click", () => this.#coFacilitator());
     bound("remote-make").addEventListener("click", () => this.#remote());
@@ -202,9 +203,7 @@ export class FacilitatorPanel {
     }));
     bound("step-prev").disabled = store.currentIndex === 0;
     bound("step-next").disabled = store.currentIndex >= store.steps.length - 1;
-    const lock = bound("lock-toggle");
-    lock.textContent = store.workshop.locked ? t("unlock_board") : t("lock_board");
-    lock.setAttribute("aria-pressed", String(store.workshop.locked));
+    this.#renderLock();
     const form = bound("workshop-form");
     if (!this.formTouched) {
       form.elements.title.value = store.workshop.title;
@@ -222,6 +221,9 @@ export class FacilitatorPanel {
     reveal.textContent = t("reveal_button", { n: store.countsOf(store.currentIndex).notes });
     bound("timer-stop").hidden = !store.workshop.timer;
     bound("timer-extend").hidden = !store.workshop.timer;
+    const timerLock = bound("timer-lock");
+    timerLock.checked = store.workshop.timer ? Boolean(store.workshop.timer.lock_at_end) : this.#lockAtEndWanted();
+    timerLock.disabled = this.#timeIsUp(); // past the end, "Bord ontgrendelen" or "+1 minuut" opens writing
     this.#fillStepForm();
     this.#renderGroupBar();
     this.voting.render();
@@ -302,6 +304,61 @@ export class FacilitatorPanel {
     box.hidden = false;
     clearTimeout(this.remoteTimer);
     this.remoteTimer = setTimeout(() => { box.hidden = true; }, REMOTE_QR_MS);
+  }
+
+  /** True once a countdown has run out (it shows "Tijd is om" until it is stopped). */
+  #timeIsUp() {
+    const timer = this.store.workshop.timer;
+    return Boolean(timer) && this.store.serverNow() >= Date.parse(timer.ends_at);
+  }
+
+  /** Whether participants cannot write now: the lock, or a countdown that closed writing. */
+  #writingClosedBy() {
+    if (this.store.workshop.locked) return "lock";
+    return this.#timeIsUp() && this.store.workshop.timer.lock_at_end ? "timer" : null;
+  }
+
+  /** The lock button and the banner say what the phones say: writing is closed, by the
+   *  lock or by the countdown, and the button opens it again either way. */
+  #renderLock() {
+    const closedBy = this.#writingClosedBy();
+    const lock = bound("lock-toggle");
+    lock.textContent = closedBy ? t("unlock_board") : t("lock_board");
+    lock.setAttribute("aria-pressed", String(Boolean(closedBy)));
+    const banner = bound("locked-banner");
+    banner.hidden = !closedBy;
+    if (closedBy) banner.textContent = t(closedBy === "timer" ? "timer_closed_banner" : "locked_banner_facilitator");
+  }
+
+  async #toggleLock() {
+    const closedBy = this.#writingClosedBy();
+    if (!closedBy) return this.#steer(COMMANDS.WORKSHOP_LOCK, { locked: true });
+    if (this.store.workshop.locked && !(await this.#steer(COMMANDS.WORKSHOP_LOCK, { locked: false }))) return false;
+    // A countdown that closed writing is over: stopping it opens writing again.
+    if (this.#timeIsUp() && this.store.workshop.timer?.lock_at_end) return this.#steer(COMMANDS.TIMER_STOP, {});
+    return true;
+  }
+
+  /** "Schrijven sluiten als de tijd om is": remembered in this browser for the next countdown;
+   *  a running countdown takes the change at once (same end time). */
+  #timerLockChanged(checked) {
+    try {
+      localStorage.setItem(LOCK_AT_END_KEY, checked ? "1" : "0");
+    } catch {
+      // Storage refused (private mode): the box still applies to this countdown.
+    }
+    const timer = this.store.workshop.timer;
+    if (!timer || this.#timeIsUp()) return;
+    const left = Math.ceil((Date.parse(timer.ends_at) - this.store.serverNow()) / 1000);
+    this.#steer(COMMANDS.TIMER_START, { seconds: Math.min(TIMER_MAX_SECONDS, Math.max(5, left)), lock_at_end: checked });
+  }
+
+  #lockAtEndWanted() {
+    try {
+      return localStorage.getItem(LOCK_AT_END_KEY) === "1";
+    } catch {
+      return false;
+    }
   }
 
   async #coFacilitator() {

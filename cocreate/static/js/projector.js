@@ -2,7 +2,8 @@
 // and notes scaled to the screen: large while there are few, smaller as the board fills
 // up, so every note stays on the screen.
 
-import { bound, t } from "./dom.js";
+import { bound, el, t } from "./dom.js";
+import { ranking } from "./voting.js";
 
 const MIN_SCALE = 0.3;
 const MAX_SCALE = 1.6; // a few notes are read from the back of the room
@@ -21,7 +22,41 @@ export function startProjector(board) {
 /** Show the board as the room should see it now, then fit the notes to the screen. */
 export function render(store, board) {
   showFocus(store, board);
+  showRanking(store, board);
   fitNotes(board);
+}
+
+const RANKED_SHOWN = 10; // places on the screen; ties at the last place come along
+
+/** The result moment: once the current step's vote has closed, the projector shows its
+ *  notes as a ranking instead of the board — most votes first, ties sharing a place, the
+ *  first places large. The board is back as soon as the vote reopens or the step changes. */
+function showRanking(store, board) {
+  const section = bound("ranking");
+  const step = store.currentStep;
+  const closed = step.vote_state === "closed";
+  section.hidden = !closed;
+  board.hidden = closed;
+  if (!closed) return;
+  const { notes, ranks } = ranking(step, store.notesOf(store.currentIndex));
+  const ranked = notes.filter((note) => ranks.has(note.id) && ranks.get(note.id) <= RANKED_SHOWN);
+  const shared = new Map(); // place -> how many notes share it
+  for (const note of ranked) shared.set(ranks.get(note.id), (shared.get(ranks.get(note.id)) ?? 0) + 1);
+  bound("ranking-list").replaceChildren(...ranked.map((note) => {
+    const place = ranks.get(note.id);
+    const item = el("li", `ranked${place <= 3 ? ` ranked-top ranked-${place}` : ""}`);
+    item.dataset.place = String(place);
+    const badge = el("span", "ranked-place", String(place));
+    if (shared.get(place) > 1) badge.append(el("span", "ranked-tie", t("ranking_tie")));
+    item.append(badge, el("span", "ranked-text", note.text), el("span", "ranked-votes", t("plan_votes", { n: note.votes })));
+    return item;
+  }));
+  const rest = ranks.size - ranked.length;
+  const unvoted = notes.length - ranks.size;
+  const more = bound("ranking-more");
+  more.hidden = !rest && !unvoted;
+  more.textContent = [rest ? t("ranking_more", { n: rest }) : "", unvoted ? t("ranking_unvoted", { n: unvoted }) : ""]
+    .filter(Boolean).join(" · ");
 }
 
 /** One table's report-back: "Tafel Data presenteert" and only that table's notes, large
@@ -58,6 +93,7 @@ export function fitNotes(board) {
 /** The largest scale (up to MAX_SCALE) at which the whole board fits below the step
  *  header without scrolling. A crowded board first gets more room: a compact join panel and prompt. */
 function fit(board) {
+  if (board.hidden) return; // the ranking is on the screen
   const area = board.querySelector(".canvas-area");
   if (area) { // a canvas keeps its proportions: as wide as fits below the step header
     document.body.classList.remove("crowded");

@@ -149,15 +149,27 @@ export class Review {
     if (status && document.activeElement !== status) status.value = action.status;
   }
 
+  /** One word for where an action stands, never two that disagree: a dropped action is
+   *  "Gestopt" (its last status no longer counts); otherwise its status, and beside it the
+   *  room's "Gaat door" where the decision is not on a pressed button already. ("Afgerond"
+   *  makes the status "Klaar", which says it.) */
+  #badges(action) {
+    if (action.dropped || action.decision === "drop") {
+      return [el("span", "decision decision-drop", t("review_decided_drop"))];
+    }
+    const badges = [el("span", `status status-${action.status}`, t(`status_${action.status}`))];
+    if (action.decision === "keep" && !this.deciding) {
+      badges.push(el("span", "decision decision-keep", t("review_decided_keep")));
+    }
+    return badges;
+  }
+
   #info(info, action) {
     const open = info.querySelector("details")?.open ?? false;
     const title = el("h3", "review-title", action.title);
     title.id = `review-title-${action.id}`;
     const head = el("div", "review-item-head");
-    head.append(title, el("span", `status status-${action.status}`, t(`status_${action.status}`)));
-    if (action.decision && action.decision !== "done") { // "done" is its status already
-      head.append(el("span", `decision decision-${action.decision}`, t(`review_decided_${action.decision}`)));
-    }
+    head.append(title, ...this.#badges(action));
     const owner = action.owner?.name ?? t("plan_no_owner");
     const due = action.due ? this.formatDate(action.due) : t("plan_no_due");
     info.replaceChildren(head, el("p", "review-meta muted", `${t("col_owner")}: ${owner} · ${t("col_due")}: ${due}`));

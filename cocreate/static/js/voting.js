@@ -108,8 +108,8 @@ export class Voting {
     line.hidden = step.vote_state === "none" || !step.vote_state;
     line.dataset.state = step.vote_state ?? "none";
     if (step.vote_state === "open") {
-      const { done = 0, participants = 0 } = step.progress ?? {};
-      line.textContent = t("projector_voting", { n: step.budget, done, participants });
+      const { voters = 0, participants = 0 } = step.progress ?? {};
+      line.textContent = t("projector_voting", { n: step.budget, voters, participants });
     } else if (step.vote_state === "closed") {
       line.textContent = t("projector_results");
     }
