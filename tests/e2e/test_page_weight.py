@@ -5,6 +5,9 @@ the move menu and its styles) costs about 9 KB more on every participant's page.
 person does with a note after writing it (dragging, arrow keys, the move menu, editing)
 loads at its first use, so those requests and bytes are not part of the page.
 
+The actions (actions.js) load once a board has actions or is in a step where actions are made:
+a phone in the first steps of a workshop carries none of that code.
+
 A workshop at tables loads the tables' code (tables.js, with its styles) as well: one request
 and about 11 KB more, on those workshops only; a page without tables carries none of it.
 """
@@ -18,6 +21,7 @@ pytestmark = pytest.mark.e2e
 BUDGET_BYTES = 130 * 1024
 BUDGET_REQUESTS = 12
 TABLES_BYTES = 12 * 1024  # tables.js and its styles, on a workshop with tables only
+FACILITATOR_EXTRA_BYTES = 48 * 1024  # the facilitator's and the projector's pages
 
 
 @pytest.mark.parametrize("view, layout", [("", "grid"), ("", "canvas"), ("", "tables"),
@@ -59,6 +63,8 @@ def test_board_pages_stay_within_the_weight_budget(server, clients, contexts, vi
         assert len(loaded) <= BUDGET_REQUESTS, loaded
         assert total <= BUDGET_BYTES, (total, loaded)
     else:
-        # Facilitator and projector add a module and the QR code; keep them near the budget.
+        # Facilitator and projector add a module and the QR code, the facilitator's page its
+        # panels (steps, voting, timer, tables, sharing, the remote's code) and the actions
+        # from the start; a laptop's page, kept near the budget.
         assert len(loaded) <= BUDGET_REQUESTS + 4, loaded
-        assert total <= BUDGET_BYTES + 40 * 1024, (total, loaded)
+        assert total <= BUDGET_BYTES + FACILITATOR_EXTRA_BYTES, (total, loaded)

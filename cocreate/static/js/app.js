@@ -5,7 +5,6 @@ import { Connection, Outbox } from "./connection.js";
 import { BoardStore } from "./store.js";
 import { BoardView, TimerView } from "./board.js";
 import { Mover, Notes } from "./notes.js";
-import { ActionsView } from "./actions.js";
 import { Voting } from "./voting.js";
 import { COMMANDS, EVENTS } from "./protocol.js";
 import { bound, errorText, sendOrShowError, setText, t, toast } from "./dom.js";
@@ -21,8 +20,16 @@ const timer = new TimerView(store, { onDone: () => render() });
 // Dates as people in the page's language write them ("15 december 2026").
 const dates = new Intl.DateTimeFormat(document.documentElement.lang, { dateStyle: "long", timeZone: "UTC" });
 const formatDate = (iso) => dates.format(new Date(`${iso}T00:00:00Z`));
-const actions = view === "present" ? null : new ActionsView({ store, outbox, formatDate });
-const makeAction = (ids) => actions?.useNotes(ids);
+// Actions (actions.js) load once this board has some or makes them here: not on a phone
+// in the first steps of a workshop.
+let actions = null;
+const loadActions = () => (actions ??= import("./actions.js").then((m) => {
+  actions = new m.ActionsView({ store, outbox, formatDate });
+  actions.start();
+  actions.render();
+  return actions;
+}));
+const makeAction = async (ids) => (await loadActions()).useNotes(ids);
 const notes = view === "present" ? null : new Notes({ store, outbox, board, onMakeAction: makeAction });
 const voting = new Voting({ store, outbox, board });
 const mover = new Mover({ store, connection, outbox, board,
@@ -64,7 +71,8 @@ function render() {
   timer.render();
   notes?.refresh();
   voting.render();
-  actions?.render();
+  if (view !== "present" && (store.actions.size || store.makesActionsHere())) loadActions();
+  actions?.render?.();
   if (store.currentStep?.key === "review") review ??= import("./review.js").then((m) => new m.Review(store, outbox, formatDate));
   review?.then((shown) => shown.render());
   panel?.render();
@@ -144,5 +152,4 @@ if (view === "present") {
 notes?.start();
 mover.start();
 voting.start();
-actions?.start();
 connection.start();
