@@ -15,7 +15,7 @@ def create_app(test_config=None):
     from werkzeug.middleware.proxy_fix import ProxyFix
 
     from . import messaging
-    from . import packets
+    from . import packets, polling
     from .extensions import limiter, socketio
     from .store import Store
 
@@ -47,6 +47,11 @@ def create_app(test_config=None):
         PUBLIC_URL=None,
         # Where `cocreate serve` listens: join links pick the room's address from it.
         LISTEN_HOST=os.environ.get("HOST", "127.0.0.1"),
+        # What `cocreate serve` bounds for one device on the room's network (docs/deploy.md):
+        # connections served at once, those one address may hold (not this machine's own:
+        # a reverse proxy or the benchmark), seconds one read or write may wait.
+        CONNECTIONS=1024, CONNECTIONS_PER_ADDRESS=64, UNCAPPED_ADDRESSES="127.0.0.1,::1",
+        SOCKET_TIMEOUT=60,
     )
     app.config.from_prefixed_env("COCREATE")
     if test_config:
@@ -86,6 +91,7 @@ def create_app(test_config=None):
     )
     # Only Socket.IO packets: Engine.IO must keep reading its own "probe" as plain text.
     socketio.server.packet_class = packets.Packet
+    polling.never_wait_for_a_poll(socketio.server.eio)
     from . import presence, resync
     realtime.init_app(app)
     presence.init_app(app)  # online lists shared across processes through Redis
