@@ -11,7 +11,16 @@ SOCKET_BUFFER = 64 * 1024
 
 def create_app(test_config=None):
     """The Flask app with its store and Socket.IO bound; settings from `COCREATE_*` env vars."""
-    from flask import Flask
+    from flask import Flask, request
+
+    from .links import redacted
+
+    class Cocreate(Flask):
+        def log_exception(self, exc_info):
+            """Flask's log line of a failed request, without the secret in its address."""
+            self.logger.error(f"Exception on {redacted(request.path)} [{request.method}]",
+                              exc_info=exc_info)
+
     from werkzeug.middleware.proxy_fix import ProxyFix
 
     from . import messaging
@@ -19,7 +28,7 @@ def create_app(test_config=None):
     from .extensions import limiter, socketio
     from .store import Store
 
-    app = Flask(__name__, instance_relative_config=True,
+    app = Cocreate(__name__, instance_relative_config=True,
                 instance_path=os.environ.get("COCREATE_INSTANCE_PATH") or None)
     app.config.from_mapping(
         DATABASE_URL=os.environ.get("DATABASE_URL"),

@@ -112,8 +112,10 @@ def run_server(mode, app, listener, limits=None):
         if limits is None:
             make_server(host, port, app, threaded=True, fd=listener.fileno()).serve_forever()
             return
+        # No access log, as in the other modes: its lines would carry `?token=` links.
         handler = type("TimedRequestHandler", (WSGIRequestHandler,),
-                       {"timeout": limits.socket_timeout})
+                       {"timeout": limits.socket_timeout,
+                        "log_request": lambda self, *args: None})
         capped_threaded_server(ThreadedWSGIServer, limits)(
             host, port, app, handler, fd=listener.fileno()).serve_forever()
 
