@@ -105,6 +105,8 @@ def create_app(test_config=None):
     realtime.init_app(app)
     presence.init_app(app)  # online lists shared across processes through Redis
     resync.init_app(app)  # viewers catch up after the Redis message queue was away
+    from .web.errors import with_security_headers
+    app.wsgi_app = with_security_headers(app.wsgi_app, app.config["SECURE_COOKIES"])
     if app.config["PROXIES"]:
         # Outermost, so pages, rate limits and the socket handshake all see the client's
         # address, scheme (https join links) and host.

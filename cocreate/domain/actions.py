@@ -62,6 +62,8 @@ def edit_action(workshop, actor, payload, now):
         if name in payload:
             setattr(action, name, payload[name])
     if owner is not None:
+        if owner != (action.owner_id, action.owner_name):
+            action.link += 1  # the update link is the owner's: a new owner, a new link
         action.owner_id, action.owner_name = owner
         if action.shared and action.owner_id:
             # Other sessions of the series do not know this participant: keep the name.
