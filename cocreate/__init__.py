@@ -48,6 +48,9 @@ def create_app(test_config=None):
         # More refused messages than this within the window (seconds) disconnect a socket.
         STRIKE_LIMIT=50, STRIKE_WINDOW=60.0,
         CREATE_LIMIT="60 per hour",
+        # Joins per address and per workshop: a room behind one address gets in at once,
+        # a script making hundreds of participants a second does not.
+        JOIN_LIMIT="100 per minute", WORKSHOP_JOIN_LIMIT="300 per minute",
         # An owner's update link: updates per link, and requests for links per address.
         UPDATE_LIMIT="20 per minute", LINK_LIMIT="120 per minute",
         # Reverse proxies in front (nginx: 1) whose X-Forwarded-For/-Proto/-Host to trust.

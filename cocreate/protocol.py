@@ -127,6 +127,7 @@ BUDGET_MAX = 20
 ACTION_TITLE_MAX = 200
 OWNER_MAX = 80
 PROGRESS_MAX = 500  # one progress note on an action
+HISTORY_MAX = 20  # an action's latest progress entries in snapshots and on boards
 TABLES_MIN, TABLES_MAX = 2, 30  # tables:set {count}
 TABLE_SIZE_MIN, TABLE_SIZE_MAX = 2, 20  # tables:set {size}
 
@@ -140,6 +141,7 @@ LIMITS = {
     "BUDGET_MAX": BUDGET_MAX, "ACTION_TITLE_MAX": ACTION_TITLE_MAX, "OWNER_MAX": OWNER_MAX,
     "PROGRESS_MAX": PROGRESS_MAX, "TABLES_MIN": TABLES_MIN, "TABLES_MAX": TABLES_MAX,
     "TABLE_SIZE_MIN": TABLE_SIZE_MIN, "TABLE_SIZE_MAX": TABLE_SIZE_MAX,
+    "HISTORY_MAX": HISTORY_MAX,
 }
 
 # How a step shows its notes: in its lanes, flowing in a grid, or at free places on a canvas.

@@ -14,7 +14,8 @@ from ..protocol import JOIN_CODE_MAX
 from ..schemas import participant_create, valid_text, workshop_create
 from .blueprint import base_url, bp, current_member
 from .errors import ApiError
-from .rate_limits import limit_creating, limit_guessing
+from .rate_limits import (limit_creating, limit_guessing, limit_joining,
+                          limit_joining_workshop)
 
 DEFAULT_LANGUAGE = LANGUAGES[0]
 
@@ -116,6 +117,8 @@ def api_join_code(code):
 
 
 @bp.post("/api/workshops/<workshop_id>/participants")
+@limit_joining
+@limit_joining_workshop
 @json_body(participant_create)
 def api_join(workshop_id, body):
     """Join a workshop with a display name; the answer carries the participant token."""

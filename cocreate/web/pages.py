@@ -17,7 +17,8 @@ from ..schemas import participant_create, workshop_create
 from .api import create_workshop
 from .downloads import formats
 from .blueprint import base_url, bp, current_member, render_page, room, workshop_or_404
-from .rate_limits import limit_creating, limit_guessing
+from .rate_limits import (limit_creating, limit_guessing, limit_joining,
+                          limit_joining_workshop)
 
 
 def _without_token(response_url, workshop_id, token):
@@ -85,6 +86,8 @@ def join_page(code):
 
 @bp.post("/j/<code>")
 @limit_guessing
+@limit_joining
+@limit_joining_workshop
 def join_submit(code):
     """Join with a display name, then land on the board."""
     found = store().find_by_join_code(code[:JOIN_CODE_MAX])

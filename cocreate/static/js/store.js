@@ -1,7 +1,7 @@
 // The board's state in the browser: loaded from a snapshot, changed by events.
 // Dispatches `change` with `{kind}` after every update.
 
-import { EVENTS } from "./protocol.js";
+import { EVENTS, LIMITS } from "./protocol.js";
 
 /** Keep a private step's `{notes, authors}` counts that came with an event. */
 function keepCounts(store, data) {
@@ -22,9 +22,16 @@ function setGroup(store, ids, group) {
 }
 
 function keepAction(store, data) {
-  // Links come only in this viewer's snapshot, never in events: keep the one we have.
-  const link = store.actions.get(data.id)?.update_url;
+  // A link comes in this viewer's snapshot or own copy, never in the room's event: keep it.
+  const link = data.update_url ?? store.actions.get(data.id)?.update_url;
   store.actions.set(data.id, link ? { ...data, update_url: link } : data);
+}
+
+/** `action.edited` carries only the progress entries the change added: append them. */
+function editAction(store, data) {
+  const known = store.actions.get(data.id)?.progress ?? [];
+  const progress = [...known, ...(data.progress ?? [])].slice(-LIMITS.HISTORY_MAX);
+  keepAction(store, { ...data, progress });
 }
 
 function seat(store, { id, table }) {
@@ -95,7 +102,7 @@ const APPLY = Object.freeze({
     store.voting = null;
   },
   [EVENTS.ACTION_ADDED]: keepAction,
-  [EVENTS.ACTION_EDITED]: keepAction,
+  [EVENTS.ACTION_EDITED]: editAction,
   [EVENTS.ACTION_REMOVED](store, data) {
     store.actions.delete(data.id);
   },
