@@ -329,6 +329,7 @@ COMMAND_SCHEMAS = {
     p.ACTION_REMOVE: NoteRemove(),
     p.ACTION_RELINK: NoteRemove(),
     p.ACTION_REVIEW: ActionReview(),
+    p.ACTION_LINK: NoteRemove(),
     p.CALENDAR_RELINK: Empty(),
     p.TABLES_SET_COMMAND: TablesSet(),
     p.TABLE_CHOOSE: TableChoose(),

@@ -118,6 +118,7 @@ def action_view(action, workshop, since=0):
             "status": action.status, "note_ids": list(action.note_ids),
             "created_by": action.created_by, "votes": votes,
             "progress": [dict(entry) for entry in action.progress[since:]],
+            "link_version": action.link,
             "shared": action.shared, "carried": action.carried, "decision": action.decision,
             "dropped": action.dropped}
 

@@ -7,7 +7,7 @@ import requests
 
 from cocreate import protocol as p
 
-from support import Workshop, new_id, ok
+from support import Workshop, new_id, ok, refused
 
 SECURITY_HEADERS = {"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY",
                     "Referrer-Policy": "same-origin"}
@@ -69,3 +69,33 @@ def test_hsts_when_cookies_are_secure(make_app):
         assert answer.headers["X-Content-Type-Options"] == "nosniff"
     plain = make_app().test_client().get("/")
     assert "Strict-Transport-Security" not in plain.headers
+
+
+def test_an_update_link_goes_to_the_facilitator_and_the_owner_only_never_in_events(
+        server, clients):
+    workshop = Workshop(server, clients, "Anouk", "Bram", "Chris", connect_facilitator=True)
+    anouk, bram, chris = (workshop.connect(name) for name in ("Anouk", "Bram", "Chris"))
+    handed, taken = new_id(), new_id()
+    ok(workshop.facilitator.call(p.ACTION_ADD, {"id": handed, "title": "Koffie",
+                                                "owner": workshop.pid("Anouk")}))
+    ok(bram.call(p.ACTION_ADD, {"id": taken, "title": "Loket"}))
+    last = ok(bram.call(p.ACTION_EDIT, {"id": taken, "owner": workshop.pid("Bram")}))  # ik pak dit op
+    chris.wait_for_seq(last["seq"])
+
+    # The owners and the facilitator ask, and get the links the snapshots hold.
+    links = {a["id"]: a["update_url"] for a in workshop.connect().snapshots[-1]["actions"]}
+    assert ok(anouk.call(p.ACTION_LINK, {"id": handed}))["update_url"] == links[handed]
+    assert ok(bram.call(p.ACTION_LINK, {"id": taken}))["update_url"] == links[taken]
+    for action_id in (handed, taken):
+        answer = ok(workshop.facilitator.call(p.ACTION_LINK, {"id": action_id}))
+        assert answer["update_url"] == links[action_id]
+    # Nobody else: not by asking, not in any event.
+    refused(chris.call(p.ACTION_LINK, {"id": handed}), "forbidden")
+    refused(anouk.call(p.ACTION_LINK, {"id": taken}), "forbidden")
+    refused(chris.call(p.ACTION_LINK, {"id": new_id()}), "not_found")
+    for viewer in (anouk, bram, chris, workshop.facilitator):
+        assert "update_url" not in str(viewer.events) and "/a/" not in str(viewer.events)
+    # A new owner's link is a new one: the previous owner may no longer ask for it.
+    ok(workshop.facilitator.call(p.ACTION_EDIT, {"id": handed, "owner": workshop.pid("Chris")}))
+    refused(anouk.call(p.ACTION_LINK, {"id": handed}), "forbidden")
+    assert ok(chris.call(p.ACTION_LINK, {"id": handed}))["update_url"] != links[handed]

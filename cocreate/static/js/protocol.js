@@ -27,6 +27,7 @@ export const COMMANDS = Object.freeze({
   ACTION_REMOVE: "action:remove",
   ACTION_RELINK: "action:relink",
   ACTION_REVIEW: "action:review",
+  ACTION_LINK: "action:link",
   CALENDAR_RELINK: "calendar:relink",
   TABLES_SET_COMMAND: "tables:set",
   TABLE_CHOOSE: "table:choose",
