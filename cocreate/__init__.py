@@ -57,6 +57,9 @@ def create_app(test_config=None):
         PROXIES=0,
         # The address participants use, when this server knows it (a hosted installation).
         PUBLIC_URL=None,
+        # Names besides it, loopback and this machine's own that requests may be for
+        # (comma-separated; ".example.org" takes its subdomains too).
+        ALLOWED_HOSTS="",
         # Where `cocreate serve` listens: join links pick the room's address from it.
         LISTEN_HOST=os.environ.get("HOST", "127.0.0.1"),
         # What `cocreate serve` bounds for one device on the room's network (docs/deploy.md):
@@ -108,7 +111,9 @@ def create_app(test_config=None):
     realtime.init_app(app)
     presence.init_app(app)  # online lists shared across processes through Redis
     resync.init_app(app)  # viewers catch up after the Redis message queue was away
+    from .hosts import AllowedHosts, only_allowed_hosts
     from .web.errors import with_security_headers
+    app.wsgi_app = only_allowed_hosts(app.wsgi_app, AllowedHosts(app.config))
     app.wsgi_app = with_security_headers(app.wsgi_app, app.config["SECURE_COOKIES"])
     if app.config["PROXIES"]:
         # Outermost, so pages, rate limits and the socket handshake all see the client's
