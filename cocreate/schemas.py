@@ -376,6 +376,15 @@ class JoinCode(StrictSchema):
     code = _text(JOIN_CODE_MAX, required=True)
 
 
+class IdentitySwitch(StrictSchema):
+    """"Doorgaan als …" on the page a `?token=` link opens in a browser that is someone else."""
+
+    token = fields.String(required=True, validate=validate.Length(min=1, max=p.TOKEN_MAX))
+    view = fields.String(required=True, validate=validate.OneOf(("board", "facilitate",
+                                                                 "present")))
+
+
+identity_switch = IdentitySwitch()
 workshop_create = WorkshopCreate()
 participant_create = ParticipantCreate()
 join_code = JoinCode()

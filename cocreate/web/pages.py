@@ -16,14 +16,10 @@ from ..schemas import join_code as join_code_schema
 from ..schemas import participant_create, workshop_create
 from .api import create_workshop
 from .downloads import formats
+from .identity import arrive_by_link
 from .blueprint import base_url, bp, current_member, render_page, room, workshop_or_404
 from .rate_limits import (limit_creating, limit_guessing, limit_joining,
                           limit_joining_workshop)
-
-
-def _without_token(response_url, workshop_id, token):
-    """Move a `?token=` from the address bar into the cookie."""
-    return set_token_cookie(redirect(response_url), workshop_id, token)
 
 
 @bp.get("/")
@@ -115,9 +111,9 @@ def _proposed_table_names(summary):
 
 def _board_page(workshop_id, view, need_facilitator=False):
     summary = workshop_or_404(workshop_id)
+    if request.args.get("token"):
+        return arrive_by_link(summary, view, request.args["token"])
     member = current_member(workshop_id)
-    if member is not None and request.args.get("token"):
-        return _without_token(request.path, workshop_id, request.args["token"])
     if member is None:
         if need_facilitator:
             return render_page("error.html", status=403, workshop_language=summary.language,
