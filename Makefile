@@ -9,7 +9,7 @@ VENDOR := cocreate/static/vendor
 HOST ?= 0.0.0.0
 PORT ?= 5000
 
-.PHONY: run test install install-test install-bench bench vendor system-test-deps screenshots clean
+.PHONY: run test install install-test install-bench bench vendor system-test-deps screenshots security clean
 
 run: install vendor
 	@HOST=$(HOST) PORT=$(PORT) $(BIN)/cocreate serve
@@ -71,6 +71,12 @@ system-test-deps:
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR)
+
+# Two real scanners from Debian, wapiti and sqlmap, against a local server on loopback;
+# fails on a finding that scripts/security-allow-list.json does not list with its reason.
+# Not part of `make test` (several minutes); reports in test-artifacts/security/.
+security: install-test vendor system-test-deps
+	$(BIN)/python scripts/security_scan.py
 
 # docs/screenshots/*.png from a short scripted workshop.
 screenshots: install-test vendor system-test-deps

@@ -58,6 +58,7 @@ class Server:
                "HOST": "127.0.0.1", "COCREATE_ASYNC_MODE": self.mode, "PYTHONUNBUFFERED": "1"}
         # One load address creates every workshop of a run: lift the per-address HTTP limit.
         env["COCREATE_CREATE_LIMIT"] = "100000 per hour"
+        env["COCREATE_JOIN_LIMIT"] = env["COCREATE_WORKSHOP_JOIN_LIMIT"] = "100000 per minute"
         env.pop("DATABASE_URL", None)
         env.pop("COCREATE_MESSAGE_QUEUE", None)
         env.update(self.extra_env)

@@ -11,15 +11,24 @@ SOCKET_BUFFER = 64 * 1024
 
 def create_app(test_config=None):
     """The Flask app with its store and Socket.IO bound; settings from `COCREATE_*` env vars."""
-    from flask import Flask
+    from flask import Flask, request
+
+    from .links import redacted
+
+    class Cocreate(Flask):
+        def log_exception(self, exc_info):
+            """Flask's log line of a failed request, without the secret in its address."""
+            self.logger.error(f"Exception on {redacted(request.path)} [{request.method}]",
+                              exc_info=exc_info)
+
     from werkzeug.middleware.proxy_fix import ProxyFix
 
     from . import messaging
-    from . import packets
+    from . import packets, polling
     from .extensions import limiter, socketio
     from .store import Store
 
-    app = Flask(__name__, instance_relative_config=True,
+    app = Cocreate(__name__, instance_relative_config=True,
                 instance_path=os.environ.get("COCREATE_INSTANCE_PATH") or None)
     app.config.from_mapping(
         DATABASE_URL=os.environ.get("DATABASE_URL"),
@@ -39,14 +48,25 @@ def create_app(test_config=None):
         # More refused messages than this within the window (seconds) disconnect a socket.
         STRIKE_LIMIT=50, STRIKE_WINDOW=60.0,
         CREATE_LIMIT="60 per hour",
+        # Joins per address and per workshop: a room behind one address gets in at once,
+        # a script making hundreds of participants a second does not.
+        JOIN_LIMIT="100 per minute", WORKSHOP_JOIN_LIMIT="300 per minute",
         # An owner's update link: updates per link, and requests for links per address.
         UPDATE_LIMIT="20 per minute", LINK_LIMIT="120 per minute",
         # Reverse proxies in front (nginx: 1) whose X-Forwarded-For/-Proto/-Host to trust.
         PROXIES=0,
         # The address participants use, when this server knows it (a hosted installation).
         PUBLIC_URL=None,
+        # Names besides it, loopback and this machine's own that requests may be for
+        # (comma-separated; ".example.org" takes its subdomains too).
+        ALLOWED_HOSTS="",
         # Where `cocreate serve` listens: join links pick the room's address from it.
         LISTEN_HOST=os.environ.get("HOST", "127.0.0.1"),
+        # What `cocreate serve` bounds for one device on the room's network (docs/deploy.md):
+        # connections served at once, those one address may hold (not this machine's own:
+        # a reverse proxy or the benchmark), seconds one read or write may wait.
+        CONNECTIONS=1024, CONNECTIONS_PER_ADDRESS=64, UNCAPPED_ADDRESSES="127.0.0.1,::1",
+        SOCKET_TIMEOUT=60,
     )
     app.config.from_prefixed_env("COCREATE")
     if test_config:
@@ -86,10 +106,15 @@ def create_app(test_config=None):
     )
     # Only Socket.IO packets: Engine.IO must keep reading its own "probe" as plain text.
     socketio.server.packet_class = packets.Packet
+    polling.never_wait_for_a_poll(socketio.server.eio)
     from . import presence, resync
     realtime.init_app(app)
     presence.init_app(app)  # online lists shared across processes through Redis
     resync.init_app(app)  # viewers catch up after the Redis message queue was away
+    from .hosts import AllowedHosts, only_allowed_hosts
+    from .web.errors import with_security_headers
+    app.wsgi_app = only_allowed_hosts(app.wsgi_app, AllowedHosts(app.config))
+    app.wsgi_app = with_security_headers(app.wsgi_app, app.config["SECURE_COOKIES"])
     if app.config["PROXIES"]:
         # Outermost, so pages, rate limits and the socket handshake all see the client's
         # address, scheme (https join links) and host.

@@ -39,13 +39,16 @@ def serve(args):
     host = args.host or os.environ.get("HOST", "127.0.0.1")
     port = int(args.port or os.environ.get("PORT", "5000"))
     app = create_app({"ASYNC_MODE": mode, "LISTEN_HOST": host})
+    from .connections import ServerLimits
+
+    limits = ServerLimits.from_config(app.config)
     listener = listen(host, port)
     database = printable_database_url(app.config["DATABASE_URL"])  # no password in logs
     print(f"cocreate: serving on http://{host}:{port} ({mode}, {database})", flush=True)
     print(where_to_join(app, host, port), flush=True)
     # Full collections would pause every room for ~100 ms (see collector.py).
     collector.start()
-    run_server(mode, app, listener)
+    run_server(mode, app, listener, limits)
 
 
 def where_to_join(app, host, port):
@@ -78,22 +81,110 @@ def listen(host, port):
     return listener
 
 
-def run_server(mode, app, listener):
+def run_server(mode, app, listener, limits=None):
     """Serve the WSGI `app` on `listener` with the web server of the async mode.
 
     The same servers `socketio.run` picks: eventlet.wsgi, gevent's pywsgi (WebSocket
-    through simple-websocket) and Werkzeug's threaded server.
+    through simple-websocket) and Werkzeug's threaded server. With `limits`
+    (connections.ServerLimits) no read or write waits longer than its socket timeout and
+    one address holds no more connections than its cap: without them a thousand
+    connections that never finish their headers stop the server answering anyone.
     """
     if mode == "eventlet":
         import eventlet.wsgi
-        eventlet.wsgi.server(listener, app, log_output=False)
+        if limits is None:
+            eventlet.wsgi.server(listener, app, log_output=False)
+            return
+        eventlet.wsgi.server(listener, app, log_output=False,
+                             socket_timeout=limits.socket_timeout,
+                             custom_pool=capped_green_pool(limits))
     elif mode == "gevent":
         from gevent import pywsgi
-        pywsgi.WSGIServer(listener, app, log=None).serve_forever()
+        from gevent.pool import Pool
+        if limits is None:
+            pywsgi.WSGIServer(listener, app, log=None).serve_forever()
+            return
+        capped_gevent_server(pywsgi, limits)(
+            listener, app, log=None, spawn=Pool(limits.connections)).serve_forever()
     else:
-        from werkzeug.serving import make_server
+        from werkzeug.serving import ThreadedWSGIServer, WSGIRequestHandler, make_server
         host, port = listener.getsockname()[:2]
-        make_server(host, port, app, threaded=True, fd=listener.fileno()).serve_forever()
+        if limits is None:
+            make_server(host, port, app, threaded=True, fd=listener.fileno()).serve_forever()
+            return
+        # No access log, as in the other modes: its lines would carry `?token=` links.
+        handler = type("TimedRequestHandler", (WSGIRequestHandler,),
+                       {"timeout": limits.socket_timeout,
+                        "log_request": lambda self, *args: None})
+        capped_threaded_server(ThreadedWSGIServer, limits)(
+            host, port, app, handler, fd=listener.fileno()).serve_forever()
+
+
+def capped_green_pool(limits):
+    """eventlet.wsgi's pool of `limits.connections`, refusing an address past its cap.
+
+    The refusal happens before the pool is asked for room: a full pool stops the server
+    accepting anyone.
+    """
+    import eventlet
+
+    class CappedGreenPool(eventlet.GreenPool):
+        def spawn(self, serve, connection):
+            address = connection[0]
+            if not limits.cap.admit(address):
+                # eventlet.wsgi closes the connection when this thread ends.
+                return eventlet.spawn(lambda: None)
+            thread = super().spawn(serve, connection)
+            thread.link(lambda _thread: limits.cap.release(address))
+            return thread
+
+    return CappedGreenPool(limits.connections)
+
+
+def capped_gevent_server(pywsgi, limits):
+    """gevent's WSGI server with the socket timeout and the per-address cap of `limits`."""
+
+    class TimedHandler(pywsgi.WSGIHandler):
+        def _handle_client_error(self, ex):
+            # pywsgi's hook for bad requests; it prints a traceback for anything but a
+            # ValueError. A client too slow for the socket timeout is just let go.
+            if isinstance(ex, TimeoutError):
+                return None
+            return super()._handle_client_error(ex)
+
+    class CappedServer(pywsgi.WSGIServer):
+        handler_class = TimedHandler
+
+        def handle(self, sock, address):
+            if not limits.cap.admit(address):
+                sock.close()
+                return
+            try:
+                sock.settimeout(limits.socket_timeout)
+                super().handle(sock, address)
+            finally:
+                limits.cap.release(address)
+
+    return CappedServer
+
+
+def capped_threaded_server(server_class, limits):
+    """Werkzeug's threaded server with the per-address cap of `limits`."""
+
+    class CappedServer(server_class):
+        def process_request(self, request, client_address):
+            if not limits.cap.admit(client_address):
+                self.shutdown_request(request)
+                return
+            super().process_request(request, client_address)
+
+        def process_request_thread(self, request, client_address):
+            try:
+                super().process_request_thread(request, client_address)
+            finally:
+                limits.cap.release(client_address)
+
+    return CappedServer
 
 
 def purge(args):

@@ -13,9 +13,13 @@ import base64
 import hashlib
 import hmac
 import os
+import re
 import secrets
 
 KEY_FILE = "secret.key"
+# The secret parts of an address: an update link's key, a calendar feed's key, a token.
+SECRET_PARTS = re.compile(r"(?P<keep>/a/[^/?#]+/[^/?#]+/|/calendar/(?:[^/?#]+/)?|[?&]token=)"
+                          r"[A-Za-z0-9_-]+")  # URL-safe base64
 
 
 def secret_key(config, instance_path):
@@ -72,6 +76,12 @@ def calendar_path(key, workshop, holder=None):
     if holder is None:
         return f"/w/{workshop.id}/calendar/{calendar_key(key, workshop)}.ics"
     return f"/w/{workshop.id}/calendar/{holder}/{calendar_key(key, workshop, holder)}.ics"
+
+
+def redacted(address):
+    """`address` (a path, perhaps with its query) with every capability key and token
+    written `*`: what a log line may say about a request."""
+    return SECRET_PARTS.sub(r"\g<keep>*", address)
 
 
 def add_links(view, workshop, viewer, key, base):

@@ -30,6 +30,7 @@ ACTION_EDIT = "action:edit"
 ACTION_REMOVE = "action:remove"
 ACTION_RELINK = "action:relink"
 ACTION_REVIEW = "action:review"
+ACTION_LINK = "action:link"  # asks for an action's update link (facilitator, owner): the ack
 CALENDAR_RELINK = "calendar:relink"
 STEP_GO = "step:go"
 WORKSHOP_EDIT = "workshop:edit"
@@ -52,7 +53,7 @@ ROOM_PAUSE = "room:pause"
 SYNC = "sync"
 
 COMMANDS = (NOTE_ADD, NOTE_EDIT, NOTE_MOVE, NOTE_DRAG, NOTE_REMOVE, NOTE_GROUP, NOTE_UNGROUP, VOTE_CAST,
-            VOTE_RETRACT, VOTING_OPEN, VOTING_CLOSE, ACTION_ADD, ACTION_EDIT, ACTION_REMOVE, ACTION_RELINK, ACTION_REVIEW, CALENDAR_RELINK,
+            VOTE_RETRACT, VOTING_OPEN, VOTING_CLOSE, ACTION_ADD, ACTION_EDIT, ACTION_REMOVE, ACTION_RELINK, ACTION_REVIEW, ACTION_LINK, CALENDAR_RELINK,
             TABLES_SET_COMMAND, TABLE_CHOOSE, TABLE_ASSIGN, TABLES_CLEAR, PROJECTOR_FOCUS,
             STEP_GO, STEP_EDIT, NOTES_REVEAL,
             TIMER_START, TIMER_STOP, WORKSHOP_EDIT, WORKSHOP_LOCK, PARTICIPANT_READY,
@@ -137,6 +138,7 @@ BUDGET_MAX = 20
 ACTION_TITLE_MAX = 200
 OWNER_MAX = 80
 PROGRESS_MAX = 500  # one progress note on an action
+HISTORY_MAX = 20  # an action's latest progress entries in snapshots and on boards
 TABLES_MIN, TABLES_MAX = 2, 30  # tables:set {count}
 TABLE_SIZE_MIN, TABLE_SIZE_MAX = 2, 20  # tables:set {size}
 PITCH_MINUTES_MIN, PITCH_MINUTES_MAX = 1, 15  # pitch:start {minutes}
@@ -152,6 +154,7 @@ LIMITS = {
     "PROGRESS_MAX": PROGRESS_MAX, "TABLES_MIN": TABLES_MIN, "TABLES_MAX": TABLES_MAX,
     "TABLE_SIZE_MIN": TABLE_SIZE_MIN, "TABLE_SIZE_MAX": TABLE_SIZE_MAX,
     "PITCH_MINUTES_MIN": PITCH_MINUTES_MIN, "PITCH_MINUTES_MAX": PITCH_MINUTES_MAX,
+    "HISTORY_MAX": HISTORY_MAX,
 }
 
 # How a step shows its notes: in its lanes, flowing in a grid, or at free places on a canvas.

@@ -223,6 +223,8 @@ def _run(workshops, holds, sid, name, args):
             return {"ok": True, "seq": snap["seq"], "snapshot": snap}
         if name == p.NOTE_DRAG:
             return dragging.relay(workshops, holds, connection, sid, payload)
+        if name == p.ACTION_LINK:
+            return _update_link(workshops, connection, payload["id"])
         if name == p.NOTE_MOVE:
             return dragging.drop(workshops, holds, connection, payload, publish)
         if name == p.POINTER:
@@ -232,6 +234,21 @@ def _run(workshops, holds, sid, name, args):
     except DomainError as err:
         return {"ok": False, **err.body()}
     return {"ok": True, "seq": seq}
+
+
+def _update_link(workshops, connection, action_id):
+    """`action:link`: the action's update link for the facilitator or its owner, in the ack
+    alone, so that it appears as the action is handed over and reaches nobody else."""
+    workshop = workshops.workshop(connection.workshop_id)
+    action = workshop.actions.get(action_id)
+    if action is None or action.removed:
+        return _failure("not_found", "Action not found.")
+    view = connection.links({"actions": [{"id": action_id}]}, workshop,
+                            workshop.participants[connection.participant_id])
+    link = view["actions"][0].get("update_url")
+    if link is None:
+        return _failure("forbidden", "Only the facilitator and the action's owner get its link.")
+    return {"ok": True, "id": action_id, "update_url": link}
 
 
 def _handler(workshops, holds, name):

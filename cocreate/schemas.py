@@ -1,6 +1,9 @@
 """One marshmallow schema per inbound command and JSON body; unknown fields are refused."""
 
-from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+import re
+
+from marshmallow import (RAISE, Schema, ValidationError, fields, pre_load, validate,
+                         validates_schema)
 
 from .domain import LANGUAGES, available_formats
 from .domain.workshop import (ACTION_STATUSES, ANONYMITY_MODES, DEFAULT_RETENTION, RETENTIONS,
@@ -12,11 +15,42 @@ from .protocol import (ACTION_TITLE_MAX, BUDGET_MAX, CLIENT_ID_MAX, CLUSTER_TITL
                        TITLE_MAX)
 
 
+# What no stored text may hold: C0 and C1 control characters but tab and line breaks, lone
+# surrogates (JSON can spell them, "\ud800"; no encoder can write them out: one broke
+# every calendar feed for good) and the two noncharacters.
+FORBIDDEN_IN_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+NOT_TEXT = "Text may not hold control characters or broken Unicode."
+LINE_BREAKS = re.compile("\r\n?")
+SPACES = re.compile("[\t\n]+")
+
+
+def valid_text(data, field="_schema"):
+    """`data` (parsed JSON) with every line break written "\n"; a ValidationError on the
+    field whose text holds a control character other than tab or a line break, or broken
+    Unicode. Every JSON body and socket command passes here before its schema."""
+    if isinstance(data, str):
+        if FORBIDDEN_IN_TEXT.search(data):
+            raise ValidationError({field: [NOT_TEXT]})
+        return LINE_BREAKS.sub("\n", data) if "\r" in data else data
+    if isinstance(data, dict):
+        return {valid_text(key, field): valid_text(value, key if isinstance(key, str) else field)
+                for key, value in data.items()}
+    if isinstance(data, list):
+        return [valid_text(item, field) for item in data]
+    return data
+
+
 class Trimmed(fields.String):
-    """A string with surrounding white space removed before its length is checked."""
+    """A string with surrounding white space removed before its length is checked; on one
+    line (tabs and line breaks become a space) unless `lines=True`."""
+
+    def __init__(self, *args, lines=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lines = lines
 
     def _deserialize(self, value, attr, data, **kwargs):
-        return super()._deserialize(value, attr, data, **kwargs).strip()
+        text = super()._deserialize(value, attr, data, **kwargs)
+        return (text if self.lines else SPACES.sub(" ", text)).strip()
 
 
 class ClientId(fields.UUID):
@@ -44,6 +78,10 @@ def _text(max_length, min_length=1, **kwargs):
     return Trimmed(validate=validate.Length(min=min_length, max=max_length), **kwargs)
 
 
+def _lines(max_length, min_length=1, **kwargs):
+    return _text(max_length, min_length, lines=True, **kwargs)
+
+
 def _index(**kwargs):
     return fields.Integer(strict=True, validate=validate.Range(min=0, max=STEP_INDEX_MAX), **kwargs)
 
@@ -58,12 +96,16 @@ class StrictSchema(Schema):
     class Meta:
         unknown = RAISE
 
+    @pre_load
+    def _valid_text(self, data, **kwargs):
+        return valid_text(data)
+
 
 class NoteAdd(StrictSchema):
     id = ClientId(required=True)
     step = _index(required=True)
     lane = fields.String(validate=validate.Length(max=LANE_MAX), allow_none=True)
-    text = _text(NOTE_MAX, required=True)
+    text = _lines(NOTE_MAX, required=True)
     color = fields.String(validate=validate.OneOf(PALETTE), allow_none=True)
     x = _coordinate(allow_none=True)
     y = _coordinate(allow_none=True)
@@ -73,7 +115,7 @@ class NoteAdd(StrictSchema):
 
 class NoteEdit(StrictSchema):
     id = ClientId(required=True)
-    text = _text(NOTE_MAX)
+    text = _lines(NOTE_MAX)
     color = fields.String(validate=validate.OneOf(PALETTE))
     lane = fields.String(validate=validate.Length(max=LANE_MAX), allow_none=True)
     version = fields.Integer(strict=True, validate=validate.Range(min=1))
@@ -131,7 +173,7 @@ class Lane(StrictSchema):
 class StepEdit(StrictSchema):
     index = _index(required=True)
     title = _text(TITLE_MAX)
-    prompt = _text(PROMPT_MAX, min_length=0)
+    prompt = _lines(PROMPT_MAX, min_length=0)
     lanes = fields.List(fields.Nested(Lane), validate=validate.Length(max=LANES_MAX))
     reveal = fields.String(validate=validate.OneOf(REVEAL_MODES))
     anonymity = fields.String(validate=validate.OneOf(ANONYMITY_MODES))
@@ -185,7 +227,7 @@ class ActionEdit(StrictSchema):
     owner = _text(OWNER_MAX, min_length=0, allow_none=True)
     due = IsoDate(allow_none=True)
     status = fields.String(validate=validate.OneOf(ACTION_STATUSES))
-    text = _text(p.PROGRESS_MAX)  # a progress note for the action's history
+    text = _lines(p.PROGRESS_MAX)  # a progress note for the action's history
     note_ids = _note_ids()
 
     @validates_schema
@@ -205,7 +247,7 @@ class ActionProgress(StrictSchema):
     """What an owner sends through their update link: a status, a short note, or both."""
 
     status = fields.String(validate=validate.OneOf(ACTION_STATUSES))
-    text = _text(p.PROGRESS_MAX)
+    text = _lines(p.PROGRESS_MAX)
 
     @validates_schema
     def _something_to_report(self, data, **kwargs):
@@ -297,7 +339,7 @@ class Pointer(StrictSchema):
 
 class WorkshopEdit(StrictSchema):
     title = _text(TITLE_MAX)
-    goal = _text(GOAL_MAX, min_length=0)
+    goal = _lines(GOAL_MAX, min_length=0)
 
     @validates_schema
     def _something_to_change(self, data, **kwargs):
@@ -330,6 +372,7 @@ COMMAND_SCHEMAS = {
     p.ACTION_REMOVE: NoteRemove(),
     p.ACTION_RELINK: NoteRemove(),
     p.ACTION_REVIEW: ActionReview(),
+    p.ACTION_LINK: NoteRemove(),
     p.CALENDAR_RELINK: Empty(),
     p.TABLES_SET_COMMAND: TablesSet(),
     p.TABLE_CHOOSE: TableChoose(),
@@ -362,7 +405,7 @@ class WorkshopCreate(StrictSchema):
     """
 
     title = _text(TITLE_MAX, required=True)
-    goal = _text(GOAL_MAX, min_length=0, load_default="")
+    goal = _lines(GOAL_MAX, min_length=0, load_default="")
     format = fields.String(load_default=None, validate=validate.OneOf(available_formats()))
     language = fields.String(load_default=None, validate=validate.OneOf(LANGUAGES))
     retention = fields.String(load_default=DEFAULT_RETENTION, validate=validate.OneOf(RETENTIONS))
@@ -390,6 +433,15 @@ class JoinCode(StrictSchema):
     code = _text(JOIN_CODE_MAX, required=True)
 
 
+class IdentitySwitch(StrictSchema):
+    """"Doorgaan als …" on the page a `?token=` link opens in a browser that is someone else."""
+
+    token = fields.String(required=True, validate=validate.Length(min=1, max=p.TOKEN_MAX))
+    view = fields.String(required=True, validate=validate.OneOf(("board", "facilitate",
+                                                                 "present")))
+
+
+identity_switch = IdentitySwitch()
 workshop_create = WorkshopCreate()
 participant_create = ParticipantCreate()
 join_code = JoinCode()

@@ -66,7 +66,9 @@ class Cluster:
                "COCREATE_SECRET_KEY": "9" * 64,
                # Many requests from one address; the limits have tests of their own.
                "COCREATE_JOIN_GUESS_LIMIT": "100000 per minute",
-               "COCREATE_CREATE_LIMIT": "100000 per hour"}
+               "COCREATE_CREATE_LIMIT": "100000 per hour",
+               "COCREATE_JOIN_LIMIT": "100000 per minute",
+               "COCREATE_WORKSHOP_JOIN_LIMIT": "100000 per minute"}
         self.servers = [LiveServer(Path(folder) / f"process{index}", env=env)
                         for index in range(processes)]
         self.nginx = None

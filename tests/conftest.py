@@ -68,7 +68,8 @@ def server(tmp_path_factory):
     # Hundreds of tests share this server from one address; limits get their own test.
     live = LiveServer(tmp_path_factory.mktemp("server"), env={
         "COCREATE_JOIN_GUESS_LIMIT": "100000 per minute",
-        "COCREATE_CREATE_LIMIT": "100000 per hour",
+        "COCREATE_CREATE_LIMIT": "100000 per hour", "COCREATE_JOIN_LIMIT": "100000 per minute",
+        "COCREATE_WORKSHOP_JOIN_LIMIT": "100000 per minute",
         "COCREATE_UPDATE_LIMIT": "100000 per minute", "COCREATE_LINK_LIMIT": "100000 per minute"}).start()
     yield live
     live.stop()

@@ -3,7 +3,7 @@
 from .. import protocol as p
 from .errors import forbidden, invalid, not_found
 from .rules import created_before, numbered, require_facilitator, require_writable
-from .views import action_view
+from .views import edited_action, shown_action
 from .workshop import Action, Event
 
 
@@ -44,7 +44,7 @@ def add_action(workshop, actor, payload, now):
                     note_ids=_source_notes(workshop, payload.get("note_ids", [])),
                     created_at=now)
     workshop.actions[action.id] = action
-    return [Event(p.ACTION_ADDED, action_view(action, workshop))]
+    return [Event(p.ACTION_ADDED, shown_action(action, workshop))]
 
 
 def edit_action(workshop, actor, payload, now):
@@ -55,6 +55,7 @@ def edit_action(workshop, actor, payload, now):
     if "note_ids" in payload and action.carried:
         raise invalid("note_ids", "Its source notes belong to the session it started in.")
     note_ids = _source_notes(workshop, payload["note_ids"]) if "note_ids" in payload else None
+    known = len(action.progress)
     status = payload.get("status", action.status)
     if status != action.status or payload.get("text"):
         action.progress.append({"at": now, "status": status, "text": payload.get("text", "")})
@@ -62,13 +63,15 @@ def edit_action(workshop, actor, payload, now):
         if name in payload:
             setattr(action, name, payload[name])
     if owner is not None:
+        if owner != (action.owner_id, action.owner_name):
+            action.link += 1  # the update link is the owner's: a new owner, a new link
         action.owner_id, action.owner_name = owner
         if action.shared and action.owner_id:
             # Other sessions of the series do not know this participant: keep the name.
             action.owner_name = workshop.participants[action.owner_id].name
     if note_ids is not None:
         action.note_ids = note_ids
-    return [Event(p.ACTION_EDITED, action_view(action, workshop))]
+    return [Event(p.ACTION_EDITED, edited_action(action, workshop, known))]
 
 
 def remove_action(workshop, actor, payload, now):
@@ -89,7 +92,7 @@ def relink_action(workshop, actor, payload, now):
     require_facilitator(actor)
     action = live_action(workshop, payload["id"])
     action.link += 1
-    return [Event(p.ACTION_EDITED, action_view(action, workshop))]
+    return [Event(p.ACTION_EDITED, edited_action(action, workshop, len(action.progress)))]
 
 
 def report_progress(workshop, action_id, status, text, now):
@@ -103,4 +106,5 @@ def report_progress(workshop, action_id, status, text, now):
         raise invalid("text", "Give a status or a short note.")
     action.status = status or action.status
     action.progress.append({"at": now, "status": action.status, "text": text or ""})
-    return numbered(workshop, [Event(p.ACTION_EDITED, action_view(action, workshop))])
+    return numbered(workshop, [Event(p.ACTION_EDITED,
+                                     edited_action(action, workshop, len(action.progress) - 1))])

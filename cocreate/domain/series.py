@@ -18,7 +18,7 @@ from .actions import live_action
 from .errors import invalid
 from .formats import steps_in_language
 from .rules import numbered, require_facilitator
-from .views import action_view
+from .views import action_view, edited_action
 from .workshop import Event
 
 REVIEW = "review"  # the key of the step a follow-up starts with
@@ -52,7 +52,8 @@ def share(earlier):
             person = earlier.participants.get(action.owner_id)
             if person is not None:  # other sessions do not know the participant: keep the name
                 action.owner_name = person.name
-            events.append(Event(p.ACTION_EDITED, action_view(action, earlier)))
+            events.append(Event(p.ACTION_EDITED,
+                                edited_action(action, earlier, len(action.progress))))
     return numbered(earlier, events)
 
 
@@ -68,9 +69,10 @@ def follow_shared(workshop, source):
     Returns the numbered `action.edited` (this session's own `seq`).
     """
     held = workshop.actions[source.id]
+    known = len(held.progress)
     for name in SHARED_FIELDS:
         setattr(held, name, copy.deepcopy(getattr(source, name)))
-    return numbered(workshop, [Event(p.ACTION_EDITED, action_view(held, workshop))])
+    return numbered(workshop, [Event(p.ACTION_EDITED, edited_action(held, workshop, known))])
 
 
 def review_action(workshop, actor, payload, now):
@@ -87,13 +89,14 @@ def review_action(workshop, actor, payload, now):
     decision = payload["decision"]
     if action.decision == decision:
         return []
+    known = len(action.progress)
     action.decision = decision
     action.dropped = decision == "drop"
     status = {"done": "done", "keep": "doing" if action.status == "done" else None}.get(decision)
     if status and status != action.status:
         action.status = status
         action.progress.append({"at": now, "status": status, "text": ""})
-    return [Event(p.ACTION_EDITED, action_view(action, workshop))]
+    return [Event(p.ACTION_EDITED, edited_action(action, workshop, known))]
 
 
 def _status_before(action, moment):

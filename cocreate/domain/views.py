@@ -1,5 +1,7 @@
 """What each viewer may see: pure functions from the aggregate to plain dicts."""
 
+from ..protocol import HISTORY_MAX
+
 
 def note_view(note, workshop, viewer=None):
     """A note as `viewer` sees it; an anonymous note never names its author to others.
@@ -78,8 +80,32 @@ def own_votes(workshop, participant_id, index):
             "remaining": max(0, workshop.steps[index].budget - sum(mine.values()))}
 
 
-def action_view(action, workshop):
-    """An action with its owner and the dots of its source notes (once tallies are public)."""
+# HISTORY_MAX: the progress entries of an action a snapshot carries (its latest); the
+# plan, the series page and the update page show them all. One participant made 394 in a
+# minute, and every viewer received them all with each change.
+
+
+def shown_action(action, workshop):
+    """An action as a board gets it in a snapshot or `action.added`: its latest progress
+    entries, and in `progress_count` how many there are in all."""
+    view = action_view(action, workshop)
+    view["progress"] = view["progress"][-HISTORY_MAX:]
+    view["progress_count"] = len(action.progress)
+    return view
+
+
+def edited_action(action, workshop, known):
+    """`action.edited`: the action with only the progress entries after the first `known`
+    (what this change added; a board appends them), and `progress_count`."""
+    view = action_view(action, workshop, since=known)
+    view["progress"] = view["progress"][-HISTORY_MAX:]
+    view["progress_count"] = len(action.progress)
+    return view
+
+
+def action_view(action, workshop, since=0):
+    """An action with its owner and the dots of its source notes (once tallies are public),
+    and its whole history (from entry `since` on)."""
     owner = None
     if action.owner_id and action.owner_id in workshop.participants:
         owner = {"id": action.owner_id, "name": workshop.participants[action.owner_id].name}
@@ -91,7 +117,8 @@ def action_view(action, workshop):
     return {"id": action.id, "title": action.title, "owner": owner, "due": action.due,
             "status": action.status, "note_ids": list(action.note_ids),
             "created_by": action.created_by, "votes": votes,
-            "progress": [dict(entry) for entry in action.progress],
+            "progress": [dict(entry) for entry in action.progress[since:]],
+            "link_version": action.link,
             "shared": action.shared, "carried": action.carried, "decision": action.decision,
             "dropped": action.dropped}
 
@@ -148,7 +175,7 @@ def snapshot(workshop, viewer, now):
         "participants": [participant_view(p) for p in workshop.participants.values()],
         "notes": [note_view(note, workshop, viewer) for note in workshop.live_notes()],
         "clusters": [cluster_view(cluster) for cluster in workshop.clusters.values()],
-        "actions": [action_view(action, workshop) for action in workshop.actions.values()
+        "actions": [shown_action(action, workshop) for action in workshop.actions.values()
                     if not action.removed],
         "voting": (own_votes(workshop, viewer.id, workshop.open_voting())
                    if workshop.open_voting() is not None else None),

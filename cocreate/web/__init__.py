@@ -8,10 +8,11 @@
 - series.py      a series of sessions: planning a follow-up, the series page
 - errors.py      error answers, security headers, the same-origin check
 - rate_limits.py join-code guessing and creating workshops
+- identity.py    a `?token=` link in a browser that already is someone else: ask first
 """
 
 # Each module adds its views to `bp`.
-from . import api, downloads, errors, follow, pages, series  # noqa: F401
+from . import api, downloads, errors, follow, identity, pages, series  # noqa: F401
 from .blueprint import bp
 
 __all__ = ["bp"]

@@ -11,11 +11,12 @@ from ..broadcast import close_workshop, publish
 from ..domain import DEFAULT_FORMAT, FACILITATOR, LANGUAGES, DomainError, available_formats
 from ..i18n import translate
 from ..protocol import JOIN_CODE_MAX
-from ..schemas import participant_create, workshop_create
+from ..schemas import participant_create, valid_text, workshop_create
 from .blueprint import base_url, bp, current_member
 from .errors import ApiError
 from .qr import qr_data_url
-from .rate_limits import limit_creating, limit_guessing
+from .rate_limits import (limit_creating, limit_guessing, limit_joining,
+                          limit_joining_workshop)
 
 DEFAULT_LANGUAGE = LANGUAGES[0]
 
@@ -32,7 +33,8 @@ def json_body(schema):
             if not isinstance(data, dict):
                 raise ApiError(400, "invalid", "The body must be a JSON object.")
             try:
-                body = schema.load(data)
+                # Every JSON body, an import's too: its texts are stored as they come.
+                body = schema.load(valid_text(data))
             except ValidationError as err:
                 raise ApiError(400, "invalid", "Some fields are not right.", err.messages)
             return view(*args, body=body, **kwargs)
@@ -116,6 +118,8 @@ def api_join_code(code):
 
 
 @bp.post("/api/workshops/<workshop_id>/participants")
+@limit_joining
+@limit_joining_workshop
 @json_body(participant_create)
 def api_join(workshop_id, body):
     """Join a workshop with a display name; the answer carries the participant token.

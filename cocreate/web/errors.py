@@ -3,7 +3,7 @@ response, and the same-origin check on every change."""
 
 from urllib.parse import urlsplit
 
-from flask import jsonify, request
+from flask import current_app, jsonify, request
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
@@ -34,13 +34,39 @@ def _same_origin():
             raise ApiError(403, "forbidden", "Cross-origin requests are not allowed.")
 
 
+# Every answer, Socket.IO's included (see `with_security_headers`).
+SECURITY_HEADERS = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin",
+                    "X-Frame-Options": "DENY"}
+HSTS = "max-age=31536000"  # a year; only where the installation says it serves https
+
+
 @bp.after_app_request
 def _security_headers(response):
     response.headers.setdefault("Content-Security-Policy", CSP)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Referrer-Policy"] = "same-origin"
-    response.headers["X-Frame-Options"] = "DENY"
+    response.headers.update(SECURITY_HEADERS)
+    if current_app.config["SECURE_COOKIES"]:
+        response.headers["Strict-Transport-Security"] = HSTS
+    if request.path.startswith("/a/") or "token" in request.args:
+        # A page opened by a capability link or a token: no cache keeps a copy of it.
+        response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def with_security_headers(wsgi_app, secure):
+    """`wsgi_app` whose answers all carry the security headers (HSTS when `secure`): the
+    Socket.IO server answers its requests before Flask sees them."""
+    headers = dict(SECURITY_HEADERS, **{"Content-Security-Policy": "default-src 'none'"})
+    if secure:
+        headers["Strict-Transport-Security"] = HSTS
+
+    def app(environ, start_response):
+        def respond(status, response_headers, exc_info=None):
+            present = {name.lower() for name, _value in response_headers}
+            extra = [(name, value) for name, value in headers.items()
+                     if name.lower() not in present]
+            return start_response(status, list(response_headers) + extra, exc_info)
+        return wsgi_app(environ, respond)
+    return app
 
 
 @bp.app_errorhandler(ApiError)

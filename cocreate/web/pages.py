@@ -15,13 +15,10 @@ from ..schemas import participant_create, workshop_create
 from .api import create_workshop
 from .downloads import formats
 from .qr import qr_svg
+from .identity import arrive_by_link
 from .blueprint import base_url, bp, current_member, render_page, room, workshop_or_404
-from .rate_limits import limit_creating, limit_guessing
-
-
-def _without_token(response_url, workshop_id, token):
-    """Move a `?token=` from the address bar into the cookie."""
-    return set_token_cookie(redirect(response_url), workshop_id, token)
+from .rate_limits import (limit_creating, limit_guessing, limit_joining,
+                          limit_joining_workshop)
 
 
 @bp.get("/")
@@ -104,6 +101,8 @@ def _returning_id(workshop_id):
 
 @bp.post("/j/<code>")
 @limit_guessing
+@limit_joining
+@limit_joining_workshop
 def join_submit(code):
     """Join with a display name, then land on the board."""
     found = store().find_by_join_code(code[:JOIN_CODE_MAX])
@@ -137,9 +136,9 @@ def _proposed_table_names(summary):
 
 def _board_page(workshop_id, view, need_facilitator=False):
     summary = workshop_or_404(workshop_id)
+    if request.args.get("token"):
+        return arrive_by_link(summary, view, request.args["token"])
     member = current_member(workshop_id)
-    if member is not None and request.args.get("token"):
-        return _without_token(request.path, workshop_id, request.args["token"])
     if member is None:
         if need_facilitator:
             return render_page("error.html", status=403, workshop_language=summary.language,

@@ -1,6 +1,7 @@
 """An owner keeps their action alive from a phone: the update page with and without
 JavaScript, seen live on the board, and accessible."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -60,3 +61,36 @@ def test_the_update_page_has_no_axe_violations(owned, contexts):
         page.goto(owned.link)
         violations = axe_violations(page)
         assert violations == []
+
+
+def test_an_update_link_appears_live_for_the_owner_and_the_facilitator_only(
+        server, clients, contexts, artifacts):
+    workshop = Workshop(server, clients, "Anouk", "Bram", connect_facilitator=True)
+    ok(workshop.facilitator.call("step:go", {"index": 3}))
+    facilitator = open_page(signed_in(contexts, workshop, "facilitator", 1440, 900),
+                            workshop.url("/facilitate"))
+    anouk = open_page(signed_in(contexts, workshop, "Anouk", 390, 844), workshop.url())
+    bram = open_page(signed_in(contexts, workshop, "Bram", 390, 844), workshop.url())
+
+    # Handed over in the room: the facilitator adds an action with Anouk as its owner.
+    facilitator.get_by_label("Actie", exact=True).fill("Koffie met de directie")
+    facilitator.get_by_label("Eigenaar", exact=True).fill("Anouk")
+    facilitator.get_by_role("button", name="Actie toevoegen").click()
+    mine = anouk.get_by_role("link", name="Mijn updatelink (ook na de workshop)")
+    expect(mine).to_have_attribute("href", re.compile(r"^http://.+/a/"))
+    expect(facilitator.get_by_role("link", name="Updatelink voor de eigenaar")).to_have_attribute(
+        "href", mine.get_attribute("href"))
+    anouk.locator(".action").first.screenshot(path=str(artifacts / "update-link-live-owner.png"))
+
+    # "Ik pak dit op": Bram takes an action nobody owns, and his link appears at once.
+    ok(workshop.facilitator.call("action:add", {"id": new_id(), "title": "Loket inrichten"}))
+    item = bram.locator(".action", has_text="Loket inrichten")
+    item.get_by_role("button", name="Ik pak dit op").click()
+    expect(item.get_by_role("link", name="Mijn updatelink (ook na de workshop)")).to_have_attribute(
+        "href", re.compile(r"/a/"))
+    expect(facilitator.get_by_role("link", name="Updatelink voor de eigenaar")).to_have_count(2)
+    # Nobody else has one: Bram sees no link to Anouk's action, Anouk none to Bram's.
+    expect(bram.locator(".action-link")).to_have_count(1)
+    expect(anouk.locator(".action-link")).to_have_count(1)
+    for page in (facilitator, anouk, bram):
+        assert page.context.page_errors == []

@@ -16,7 +16,8 @@ FACILITATOR_ONLY = {p.STEP_GO, p.STEP_EDIT, p.NOTES_REVEAL, p.TIMER_START, p.TIM
                     p.NOTE_GROUP, p.NOTE_UNGROUP, p.VOTING_OPEN, p.VOTING_CLOSE,
                     p.WORKSHOP_EDIT, p.WORKSHOP_LOCK, p.ACTION_RELINK, p.ACTION_REVIEW,
                     p.CALENDAR_RELINK, p.TABLES_SET_COMMAND, p.TABLE_ASSIGN, p.TABLES_CLEAR,
-                    p.PROJECTOR_FOCUS}
+                    p.PROJECTOR_FOCUS,
+                    p.ACTION_LINK}  # and the action's owner: the scene's action has none
 FORGED = "x" * 43
 
 
@@ -61,6 +62,7 @@ class Scene(Workshop):
             p.ACTION_EDIT: {"id": self.action, "status": "done"},
             p.ACTION_REMOVE: {"id": self.action},
             p.ACTION_RELINK: {"id": self.action},
+            p.ACTION_LINK: {"id": self.action},
             p.ACTION_REVIEW: {"id": self.action, "decision": "keep"},
             p.CALENDAR_RELINK: {},
             p.TABLES_SET_COMMAND: {"count": 2, "mode": "choose"},

@@ -54,3 +54,31 @@ def test_without_a_trusted_proxy_forwarded_headers_change_nothing(make_app):
     assert create(client, "203.0.113.9").status_code == 201
     # Made-up addresses do not escape the limit: all three came from this test's address.
     assert create(client, "192.0.2.1").status_code == 429
+
+
+def join(client, workshop_id, name, client_address=None):
+    headers = {"X-Forwarded-For": client_address} if client_address else {}
+    return client.post(f"/api/workshops/{workshop_id}/participants", json={"name": name},
+                       headers=headers)
+
+
+def test_a_room_behind_one_address_gets_in_but_a_flood_of_joins_is_refused(client):
+    created = client.create_workshop("Volle zaal achter één adres")
+    answers = [join(client, created["id"], f"Deelnemer {number}") for number in range(300)]
+    statuses = [answer.status_code for answer in answers]
+    assert statuses[:60] == [201] * 60
+    assert statuses.count(429) >= 150
+    refused = answers[statuses.index(429)]
+    assert refused.json["error"]["code"] == "rate_limited"
+    # The join page counts towards the same allowance.
+    page = client.post(f"/j/{created['join_code']}", data={"name": "Nog een"})
+    assert page.status_code == 429
+
+
+def test_joins_are_capped_per_workshop_whatever_the_address(make_app):
+    client = make_app(PROXIES=1, WORKSHOP_JOIN_LIMIT="5 per minute").test_client()
+    full, other = client.create_workshop("Vol"), client.create_workshop("Leeg")
+    statuses = [join(client, full["id"], f"P{n}", f"198.51.100.{n}").status_code
+                for n in range(6)]
+    assert statuses == [201] * 5 + [429]
+    assert join(client, other["id"], "P6", "198.51.100.6").status_code == 201

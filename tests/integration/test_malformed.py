@@ -119,6 +119,11 @@ SPECIFIC = {
         ("bad uuid", {"id": "abc"}, "id"),
         ("unknown field", {"id": NOTE, "owner": "x"}, "owner"),
     ],
+    p.ACTION_LINK: [
+        ("empty dict", {}, "id"),
+        ("bad uuid", {"id": "abc"}, "id"),
+        ("unknown field", {"id": NOTE, "owner": "x"}, "owner"),
+    ],
     p.ACTION_REVIEW: [
         ("empty dict", {}, "id"),
         ("no decision", {"id": NOTE}, "decision"),

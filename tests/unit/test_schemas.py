@@ -136,3 +136,21 @@ def test_invalid_json_body_names_the_bad_fields(schema, body, expected):
     with pytest.raises(ValidationError) as caught:
         schema.load(body)
     assert set(caught.value.messages) == expected
+
+
+@pytest.mark.parametrize("text", ["\ud800", "\udfff x", "a\x00", "\x7f", "\x9b", "\ufffe"])
+def test_text_that_is_not_valid_unicode_text_is_refused_with_its_field(text):
+    with pytest.raises(ValidationError) as refused:
+        load(p.NOTE_ADD, {"id": NOTE_ID, "step": 0, "text": "ok", "lane": text})
+    assert "lane" in refused.value.messages
+    with pytest.raises(ValidationError):
+        load(p.TABLES_SET_COMMAND, {"count": 2, "mode": "random", "names": ["A", text]})
+    with pytest.raises(ValidationError):
+        load(p.NOTE_ADD, {"id": NOTE_ID, "step": 0, text: "a key is text too"})
+
+
+def test_line_breaks_are_kept_in_notes_and_flattened_in_names():
+    assert load(p.NOTE_ADD, {"id": NOTE_ID, "step": 0, "text": "een\r\ntwee\rdrie"})["text"] == (
+        "een\ntwee\ndrie")
+    assert participant_create.load({"name": "Anouk\n\tde Vries"}) == {"name": "Anouk de Vries"}
+    assert load(p.NOTE_ADD, {"id": NOTE_ID, "step": 0, "text": "Zoë 👩‍👩‍👧 ✓"})["text"] == "Zoë 👩‍👩‍👧 ✓"

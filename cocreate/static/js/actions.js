@@ -14,6 +14,7 @@ export class ActionsView {
     this.list = bound("action-list");
     this.form = bound("action-form");
     this.sourceIds = [];
+    this.askedLinks = new Set();
   }
 
   /** Wire the add form and the buttons on each action. */
@@ -72,6 +73,20 @@ export class ActionsView {
     this.list.closest(".actions-panel").hidden = !making && actions.length === 0;
     bound("actions-empty").hidden = actions.length > 0;
     this.list.replaceChildren(...actions.map((action) => this.#item(action)));
+    this.#askLinks();
+  }
+
+  /** Ask for the update links this viewer may see but has not got: an action just handed
+   * to me, or any new one on the facilitator's board (the room's events never carry them). */
+  async #askLinks() {
+    for (const action of this.store.missingLinks()) {
+      const asked = `${action.id}:${action.link_version}`;
+      if (this.askedLinks.has(asked)) continue;
+      this.askedLinks.add(asked);
+      const ack = await this.outbox.connection.send(COMMANDS.ACTION_LINK, { id: action.id });
+      if (ack.ok) this.store.setLink(ack.id, ack.update_url, action.link_version);
+      else if (ack.error?.code === "timeout") this.askedLinks.delete(asked);
+    }
   }
 
   #item(action) {

@@ -28,6 +28,7 @@ export const COMMANDS = Object.freeze({
   ACTION_REMOVE: "action:remove",
   ACTION_RELINK: "action:relink",
   ACTION_REVIEW: "action:review",
+  ACTION_LINK: "action:link",
   CALENDAR_RELINK: "calendar:relink",
   TABLES_SET_COMMAND: "tables:set",
   TABLE_CHOOSE: "table:choose",
@@ -126,4 +127,5 @@ export const LIMITS = Object.freeze({
   TABLE_SIZE_MAX: 20,
   PITCH_MINUTES_MIN: 1,
   PITCH_MINUTES_MAX: 15,
+  HISTORY_MAX: 20, // an action's latest progress entries a board keeps
 });

@@ -1,7 +1,7 @@
 // The board's state in the browser: loaded from a snapshot, changed by events.
 // Dispatches `change` with `{kind}` after every update.
 
-import { EVENTS } from "./protocol.js";
+import { EVENTS, LIMITS } from "./protocol.js";
 
 /** Keep a private step's `{notes, authors}` counts that came with an event. */
 function keepCounts(store, data) {
@@ -22,9 +22,18 @@ function setGroup(store, ids, group) {
 }
 
 function keepAction(store, data) {
-  // Links come only in this viewer's snapshot, never in events: keep the one we have.
-  const link = store.actions.get(data.id)?.update_url;
+  // A link comes in this viewer's snapshot or in the answer to `action:link`, never in the
+  // room's event: keep it while it is the current one (a new owner, a new link).
+  const known = store.actions.get(data.id);
+  const link = known?.link_version === data.link_version ? known.update_url : undefined;
   store.actions.set(data.id, link ? { ...data, update_url: link } : data);
+}
+
+/** `action.edited` carries only the progress entries the change added: append them. */
+function editAction(store, data) {
+  const known = store.actions.get(data.id)?.progress ?? [];
+  const progress = [...known, ...(data.progress ?? [])].slice(-LIMITS.HISTORY_MAX);
+  keepAction(store, { ...data, progress });
 }
 
 function seat(store, { id, table }) {
@@ -95,7 +104,7 @@ const APPLY = Object.freeze({
     store.voting = null;
   },
   [EVENTS.ACTION_ADDED]: keepAction,
-  [EVENTS.ACTION_EDITED]: keepAction,
+  [EVENTS.ACTION_EDITED]: editAction,
   [EVENTS.ACTION_REMOVED](store, data) {
     store.actions.delete(data.id);
   },
@@ -207,6 +216,21 @@ export class BoardStore extends EventTarget {
     const known = type === EVENTS.NOTE_MOVED ? this.notes.get(data.id) : null;
     this.notes.set(data.id, { ...known, ...data, mine: true });
     this.#changed("own", data);
+  }
+
+  /** Keep an action's update link that `action:link` answered with, unless the action
+   * has had a new one since (`version`: its `link_version` when asked). */
+  setLink(id, updateUrl, version) {
+    const action = this.actions.get(id);
+    if (!action || action.link_version !== version || action.update_url === updateUrl) return;
+    this.actions.set(id, { ...action, update_url: updateUrl });
+    this.#changed("link", { id });
+  }
+
+  /** Actions whose update link this viewer may see but does not have (yet). */
+  missingLinks() {
+    return [...this.actions.values()].filter((action) => !action.update_url
+      && (this.isFacilitator || (action.owner?.id && action.owner.id === this.me?.id)));
   }
 
   /** The server's clock now, in milliseconds, as best this browser knows it. */

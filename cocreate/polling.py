@@ -1,0 +1,28 @@
+"""Engine.IO's long-polling transport, kept from pinning a server's worker.
+
+python-engineio closes a session whose polling POST it refuses (a message over the 64 KiB
+limit, a bad packet) with `Socket.close(wait=True)`: that waits until the client's next
+GET poll has fetched the CLOSE packet. A client that hangs up instead leaves the worker
+waiting for good, and about a thousand such requests (a few seconds from one phone, no
+token needed) took every worker of the process: nobody was answered until a restart.
+"""
+
+
+def never_wait_for_a_poll(eio):
+    """Make `eio` (an engineio.Server) close a polling session without waiting for a poll.
+
+    A poll already waiting still gets the CLOSE packet; a later one finds the session gone
+    (400) and the client connects anew. WebSocket sessions close as before: their own
+    writer empties the queue.
+    """
+    disconnect = eio.disconnect
+
+    def disconnect_without_waiting(sid=None):
+        session = eio.sockets.get(sid) if sid is not None else None
+        if session is None or session.upgraded:
+            disconnect(sid)
+            return
+        session.close(wait=False, reason=eio.reason.SERVER_DISCONNECT)
+        eio.sockets.pop(sid, None)
+
+    eio.disconnect = disconnect_without_waiting
