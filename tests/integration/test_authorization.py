@@ -16,7 +16,8 @@ FACILITATOR_ONLY = {p.STEP_GO, p.STEP_EDIT, p.NOTES_REVEAL, p.TIMER_START, p.TIM
                     p.NOTE_GROUP, p.NOTE_UNGROUP, p.VOTING_OPEN, p.VOTING_CLOSE,
                     p.WORKSHOP_EDIT, p.WORKSHOP_LOCK, p.ACTION_RELINK, p.ACTION_REVIEW,
                     p.CALENDAR_RELINK, p.TABLES_SET_COMMAND, p.TABLE_ASSIGN, p.TABLES_CLEAR,
-                    p.PROJECTOR_FOCUS,
+                    p.PROJECTOR_FOCUS, p.SPOTLIGHT_SET_COMMAND, p.PITCH_START, p.PITCH_NEXT,
+                    p.PITCH_STOP, p.ROOM_PAUSE, p.POINTER,
                     p.ACTION_LINK}  # and the action's owner: the scene's action has none
 FORGED = "x" * 43
 
@@ -78,6 +79,12 @@ class Scene(Workshop):
             p.WORKSHOP_EDIT: {"title": "Nieuw"},
             p.WORKSHOP_LOCK: {"locked": True},
             p.PARTICIPANT_READY: {"ready": True},
+            p.SPOTLIGHT_SET_COMMAND: {"kind": "note", "id": self.fac_note},
+            p.PITCH_START: {"step": 1, "of": "participants", "order": "joined", "minutes": 2},
+            p.PITCH_NEXT: {},
+            p.PITCH_STOP: {},
+            p.ROOM_PAUSE: {"on": True},
+            p.POINTER: {"x": 0.5, "y": 0.5},
             p.SYNC: {},
         }[command]
 
@@ -94,6 +101,8 @@ def test_the_facilitator_may_run_every_command(server, clients, command):
     facilitator = scene.facilitator
     if command == p.ACTION_REVIEW:  # reviewed where it was carried: at the next session
         facilitator = scene.follow_up().connect()
+    if command == p.PITCH_NEXT:  # moves a running round on
+        assert facilitator.call(p.PITCH_START, scene.payload(p.PITCH_START))["ok"]
     ack = facilitator.call(command, scene.payload(command))
     assert ack["ok"], ack
 
