@@ -22,8 +22,23 @@ export function startProjector(board) {
 /** Show the board as the room should see it now, then fit the notes to the screen. */
 export function render(store, board) {
   showFocus(store, board);
+  showVoting(store);
   showRanking(store, board);
   fitNotes(board);
+}
+
+/** The banner above the QR code: how far the room's vote is, then "Uitslag van de stemming". */
+function showVoting(store) {
+  const line = bound("projector-voting");
+  const step = store.currentStep;
+  line.hidden = step.vote_state === "none" || !step.vote_state;
+  line.dataset.state = step.vote_state ?? "none";
+  if (step.vote_state === "open") {
+    const { voters = 0, participants = 0 } = step.progress ?? {};
+    line.textContent = t("projector_voting", { n: step.budget, voters, participants });
+  } else if (step.vote_state === "closed") {
+    line.textContent = t("projector_results");
+  }
 }
 
 const RANKED_SHOWN = 10; // places on the screen; ties at the last place come along
