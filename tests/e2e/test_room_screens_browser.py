@@ -104,6 +104,7 @@ def test_a_timer_that_closes_writing_tells_the_facilitator_and_the_lock_button_o
         "e => parseFloat(getComputedStyle(e).lineHeight)")
     wall.screenshot(path=artifacts / "projector-time-up.png")
     desk.screenshot(path=artifacts / "facilitator-time-up.png")
+    assert axe_violations(desk) == [] and axe_violations(wall) == []
 
     # The box the facilitator ticked is still ticked after a reload.
     desk.reload()
