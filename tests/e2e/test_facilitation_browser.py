@@ -341,6 +341,6 @@ def test_the_facilitator_sees_who_is_connected_busy_or_done(server, clients, con
     assert socket.call("participant:ready", {"ready": True})["ok"]
     expect(people.locator(".person", has_text="Ann")).to_contain_text("klaar ✓")
     socket.close()
-    expect(bound(facilitate, "online-count")).to_have_text("1 online")  # Ann has left
+    expect(bound(facilitate, "online-count")).to_have_text("0 online")  # Ann has left
     expect(people.locator(".person", has_text="Ann")).to_contain_text("klaar ✓")  # done is done
     assert desk.page_errors == []

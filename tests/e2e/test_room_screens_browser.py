@@ -24,16 +24,26 @@ def open_as(contexts, workshop, who, size, path="", step_title=None):
     return open_page(context, workshop.url(path), step_title)
 
 
+RANKING_WORDS = {
+    "nl": {"step": "Platform van betrokkenheid", "votes": "{n} stemmen", "tie": "gedeeld",
+           "rest": "1 notitie zonder stemmen"},
+    "en": {"step": "Engagement platform", "votes": "{n} votes", "tie": "tied",
+           "rest": "1 note without votes"},
+}
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
 def test_the_projector_shows_the_ranking_when_voting_closes_with_ties_as_ties(
-        server, clients, contexts, artifacts):
-    room = Workshop(server, clients, "Anouk", "Bram", "Cas", connect_facilitator=True)
+        server, clients, contexts, artifacts, language):
+    words = RANKING_WORDS[language]
+    room = Workshop(server, clients, "Anouk", "Bram", "Cas", connect_facilitator=True,
+                    language=language)
     ok(room.facilitator.call("step:go", {"index": PLATFORM}))
     anouk = room.connect("Anouk")
     texts = ["Maandelijks koffiegesprek met de directie", "Open agenda's", "Vaste inloopuren",
              "Retro na elk project"]
     ids = [add_note(anouk, PLATFORM, text)[0] for text in texts]
-    projector = open_as(contexts, room, "facilitator", PROJECTOR, "/present",
-                        "Platform van betrokkenheid")
+    projector = open_as(contexts, room, "facilitator", PROJECTOR, "/present", words["step"])
     ok(room.facilitator.call("voting:open", {"step": PLATFORM, "budget": 3}))
     # 3, 2, 2 and 0 votes: the second place is shared.
     for who, picks in {"Anouk": [0, 1, 2], "Bram": [0, 1], "Cas": [0, 2]}.items():
@@ -49,17 +59,18 @@ def test_the_projector_shows_the_ranking_when_voting_closes_with_ties_as_ties(
     expect(ranked).to_have_count(3)
     expect(ranked.first.locator(".ranked-text")).to_have_text(texts[0])
     assert sorted(ranked.locator(".ranked-text").all_text_contents()[1:]) == sorted(texts[1:3])
-    expect(ranked.locator(".ranked-votes")).to_have_text(["3 stemmen", "2 stemmen", "2 stemmen"])
+    expect(ranked.locator(".ranked-votes")).to_have_text(
+        [words["votes"].format(n=n) for n in (3, 2, 2)])
     assert [ranked.nth(n).get_attribute("data-place") for n in range(3)] == ["1", "2", "2"]
     expect(ranked.nth(0).locator(".ranked-tie")).to_have_count(0)
-    expect(ranked.nth(1).locator(".ranked-tie")).to_have_text("gedeeld")
-    expect(ranked.nth(2).locator(".ranked-tie")).to_have_text("gedeeld")
-    expect(bound(projector, "ranking-more")).to_have_text("1 notitie zonder stemmen")
+    expect(ranked.nth(1).locator(".ranked-tie")).to_have_text(words["tie"])
+    expect(ranked.nth(2).locator(".ranked-tie")).to_have_text(words["tie"])
+    expect(bound(projector, "ranking-more")).to_have_text(words["rest"])
     # The first place is the largest; a shared place is as large as its peer.
     sizes = [float(ranked.nth(n).evaluate("e => parseFloat(getComputedStyle(e).fontSize)"))
              for n in range(3)]
     assert sizes[0] > sizes[1] == sizes[2] >= 32
-    projector.screenshot(path=artifacts / "projector-ranking.png")
+    projector.screenshot(path=artifacts / f"projector-ranking-{language}.png")
     assert axe_violations(projector) == []
 
     # Reopening the vote brings the board back (the result is hidden again).
@@ -93,6 +104,7 @@ def test_a_timer_that_closes_writing_tells_the_facilitator_and_the_lock_button_o
         "e => parseFloat(getComputedStyle(e).lineHeight)")
     wall.screenshot(path=artifacts / "projector-time-up.png")
     desk.screenshot(path=artifacts / "facilitator-time-up.png")
+    assert axe_violations(desk) == [] and axe_violations(wall) == []
 
     # The box the facilitator ticked is still ticked after a reload.
     desk.reload()
@@ -310,3 +322,31 @@ def test_a_returning_participant_carries_on_as_themselves_and_a_stranger_with_he
               if person["role"] == "participant"]
     assert sorted(people) == ["Anouk", "Anouk"]  # the returning one and the stranger
     assert page.context.page_errors == [] and other.context.page_errors == []
+
+
+def test_a_long_ranking_stays_on_the_projector_and_says_how_many_more_there_are(
+        server, clients, contexts):
+    voters = [f"Deelnemer {n}" for n in range(1, 13)]
+    room = Workshop(server, clients, *voters, connect_facilitator=True)
+    ok(room.facilitator.call("step:go", {"index": PLATFORM}))
+    writer = room.connect(voters[0])
+    long = ("Een maandelijks koffiegesprek met de directie waarin iedereen vragen kan stellen "
+            "over de koers en de cijfers van het kwartaal")
+    ids = [add_note(writer, PLATFORM, long if n == 0 else f"Bouwsteen nummer {n + 1}")[0]
+           for n in range(13)]
+    ok(room.facilitator.call("voting:open", {"step": PLATFORM, "budget": 12}))
+    for k, name in enumerate(voters):  # note n gets 12 - n votes; the last none
+        voter = room.connect(name)
+        for note_id in ids[:12 - k]:
+            ok(voter.call("vote:cast", {"note_id": note_id, "id": new_id()}))
+    projector = open_as(contexts, room, "facilitator", PROJECTOR, "/present",
+                        "Platform van betrokkenheid")
+    ok(room.facilitator.call("voting:close", {}))
+    expect(bound(projector, "ranking-more")).to_be_visible()
+    shown = projector.locator(".ranked").count()
+    assert 3 <= shown < 12
+    more = bound(projector, "ranking-more")
+    expect(more).to_have_text(f"nog {12 - shown} notities met stemmen · 1 notitie zonder stemmen")
+    bottom = projector.evaluate(
+        "() => document.querySelector('[data-bind=ranking]').getBoundingClientRect().bottom")
+    assert bottom <= PROJECTOR[1]

@@ -69,7 +69,6 @@ export class ActionsView {
     const actions = this.store.sortedActions();
     const making = this.store.makesActionsHere();
     this.form.hidden = !making;
-    // Outside the steps that make actions a phone shows the actions only once there are some.
     this.list.closest(".actions-panel").hidden = !making && actions.length === 0;
     bound("actions-empty").hidden = actions.length > 0;
     this.list.replaceChildren(...actions.map((action) => this.#item(action)));
@@ -98,7 +97,7 @@ export class ActionsView {
     const owner = action.owner?.name ?? t("plan_no_owner");
     const due = action.due ? this.formatDate(action.due) : t("plan_no_due");
     meta.textContent = `${t("col_owner")}: ${owner} · ${t("col_due")}: ${due} · ${t("plan_votes", { n: action.votes })}`;
-    // A dropped action is "Gestopt", not "Open" and "Gestopt": its last status no longer counts.
+    // Not "Open" beside "Gestopt".
     const status = action.dropped ? el("span", "status", t("action_dropped"))
       : el("span", `status status-${action.status}`, t(`status_${action.status}`));
     const head = el("div", "action-head");

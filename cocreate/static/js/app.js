@@ -46,11 +46,10 @@ const steer = () => (steering ??= import("./steering.js")
 function renderRoom() {
   const { ready, total } = store.readiness();
   setText("ready-count", total ? t("ready_count", { ready, total }) : t("nobody_yet"));
-  // Who of the room is connected: the facilitator's own screens are not the room, and with
-  // nobody in yet "Nog niemand binnen" says it all.
+  // Online: the room, not the facilitator.
   const online = [...store.online].filter((id) => store.participants.get(id)?.role !== "facilitator").length;
   setText("online-count", t("online_count", { n: online }));
-  for (const count of document.querySelectorAll('[data-bind="online-count"], [data-bind="online-sep"]')) count.hidden = !total;
+  for (const node of document.querySelectorAll("[data-bind^=online-]")) node.hidden = !total;
   const toggle = bound("ready-toggle");
   if (toggle && store.me) {
     toggle.setAttribute("aria-pressed", String(Boolean(store.me.ready)));
@@ -84,7 +83,7 @@ function render() {
 }
 
 function announce(kind, data) {
-  // A note still private has no text for anyone but its author: the count says it.
+  // A private note has no text to read out.
   if (kind === EVENTS.NOTE_ADDED && data.step === store.currentIndex && !store.isMine(data) && !data.hidden) {
     bound("announcer").textContent = t("note_added_announce", { text: data.text });
   }

@@ -352,8 +352,6 @@ export class TimerView {
     for (const box of this.elements) {
       box.hidden = false;
       box.dataset.state = done ? "done" : left < 30000 ? "ending" : "running";
-      // "Tijd is om" says "Tijd" already: the label is for a running clock only.
-      box.querySelector(".timer-label").hidden = done;
       box.querySelector('[data-bind="timer-value"]').textContent = done ? t("timer_done") : clockText(left);
     }
     if (done && this.chimedFor !== timer.ends_at) {

@@ -22,8 +22,23 @@ export function startProjector(board) {
 /** Show the board as the room should see it now, then fit the notes to the screen. */
 export function render(store, board) {
   showFocus(store, board);
+  showVoting(store);
   showRanking(store, board);
   fitNotes(board);
+}
+
+/** The banner above the QR code: how far the room's vote is, then "Uitslag van de stemming". */
+function showVoting(store) {
+  const line = bound("projector-voting");
+  const step = store.currentStep;
+  line.hidden = step.vote_state === "none" || !step.vote_state;
+  line.dataset.state = step.vote_state ?? "none";
+  if (step.vote_state === "open") {
+    const { voters = 0, participants = 0 } = step.progress ?? {};
+    line.textContent = t("projector_voting", { n: step.budget, voters, participants });
+  } else if (step.vote_state === "closed") {
+    line.textContent = t("projector_results");
+  }
 }
 
 const RANKED_SHOWN = 10; // places on the screen; ties at the last place come along
@@ -42,7 +57,8 @@ function showRanking(store, board) {
   const ranked = notes.filter((note) => ranks.has(note.id) && ranks.get(note.id) <= RANKED_SHOWN);
   const shared = new Map(); // place -> how many notes share it
   for (const note of ranked) shared.set(ranks.get(note.id), (shared.get(ranks.get(note.id)) ?? 0) + 1);
-  bound("ranking-list").replaceChildren(...ranked.map((note) => {
+  const list = bound("ranking-list");
+  list.replaceChildren(...ranked.map((note) => {
     const place = ranks.get(note.id);
     const item = el("li", `ranked${place <= 3 ? ` ranked-top ranked-${place}` : ""}`);
     item.dataset.place = String(place);
@@ -51,12 +67,21 @@ function showRanking(store, board) {
     item.append(badge, el("span", "ranked-text", note.text), el("span", "ranked-votes", t("plan_votes", { n: note.votes })));
     return item;
   }));
-  const rest = ranks.size - ranked.length;
-  const unvoted = notes.length - ranks.size;
   const more = bound("ranking-more");
-  more.hidden = !rest && !unvoted;
-  more.textContent = [rest ? t("ranking_more", { n: rest }) : "", unvoted ? t("ranking_unvoted", { n: unvoted }) : ""]
-    .filter(Boolean).join(" · ");
+  const unvoted = notes.length - ranks.size;
+  const tell = () => {
+    const rest = ranks.size - list.children.length;
+    more.hidden = !rest && !unvoted;
+    more.textContent = [rest ? t("ranking_more", { n: rest }) : "", unvoted ? t("ranking_unvoted", { n: unvoted }) : ""]
+      .filter(Boolean).join(" · ");
+  };
+  tell();
+  // The whole ranking stays on the screen: the last places give way (a shared place whole).
+  while (list.children.length > 3 && section.getBoundingClientRect().bottom > window.innerHeight - MARGIN) {
+    const last = list.lastElementChild.dataset.place;
+    for (const item of list.querySelectorAll(`[data-place="${last}"]`)) item.remove();
+    tell();
+  }
 }
 
 /** One table's report-back: "Tafel Data presenteert" and only that table's notes, large

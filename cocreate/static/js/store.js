@@ -294,12 +294,10 @@ export class BoardStore extends EventTarget {
     return note.mine || note.author === this.me?.id || this.ownIds.has(note.id);
   }
 
-  /** True where this viewer makes actions from notes ("Nieuwe actie", "→ Actie"): the
-   *  facilitator everywhere; a participant in a step where the room votes (or voted), as
-   *  the best notes become actions there, so the phones of the other steps stay quiet. */
+  /** May this viewer make actions in this step? */
   makesActionsHere() {
     const step = this.currentStep;
-    return this.isFacilitator || Boolean(step?.voting) || (step?.vote_state ?? "none") !== "none";
+    return this.isFacilitator || !!step?.voting || (step?.vote_state ?? "none") !== "none";
   }
 
   /** True when a participant may not write now: the board is locked or time is up. */

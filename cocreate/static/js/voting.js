@@ -1,6 +1,6 @@
 // Dot voting on every screen: the dots on a note while the room votes, the voter's budget
-// line, each note's tally and rank once the vote closed, and the projector's banner. The
-// facilitator's panel that opens and closes a vote is voting-panel.js, loaded only there.
+// line, each note's tally and rank once the vote closed. The facilitator's panel is
+// voting-panel.js; the projector's banner and ranking are projector.js's.
 
 import { COMMANDS } from "./protocol.js";
 import { bound, el, sendOrShowError, t, uuid4 } from "./dom.js";
@@ -63,7 +63,7 @@ function dots(store, note) {
   return box;
 }
 
-/** The room's side: giving and taking back dots, the voter's budget line, the projector's banner. */
+/** The room's side: giving and taking back dots, and the voter's budget line. */
 export class Voting {
   constructor({ store, outbox, board }) {
     this.store = store;
@@ -82,11 +82,9 @@ export class Voting {
     });
   }
 
-  /** Follow the store: the voter's status line and the projector's banner. */
+  /** Follow the store: the voter's status line (the projector's banner is projector.js's). */
   render() {
-    if (!this.store.ready) return;
-    this.#budgetLine();
-    this.#banner();
+    if (this.store.ready) this.#budgetLine();
   }
 
   /** Dots left, and how far the room is. */
@@ -99,19 +97,5 @@ export class Voting {
     const progress = step.progress ?? { voters: 0, participants: 0 };
     const remaining = this.store.voting?.step === this.store.currentIndex ? this.store.voting.remaining : step.budget;
     line.textContent = `${t("vote_remaining", { n: remaining, budget: step.budget })} · ${t("vote_progress", progress)}`;
-  }
-
-  #banner() {
-    const line = bound("projector-voting");
-    if (!line) return;
-    const step = this.store.currentStep;
-    line.hidden = step.vote_state === "none" || !step.vote_state;
-    line.dataset.state = step.vote_state ?? "none";
-    if (step.vote_state === "open") {
-      const { voters = 0, participants = 0 } = step.progress ?? {};
-      line.textContent = t("projector_voting", { n: step.budget, voters, participants });
-    } else if (step.vote_state === "closed") {
-      line.textContent = t("projector_results");
-    }
   }
 }
