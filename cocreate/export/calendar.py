@@ -4,6 +4,10 @@ from datetime import date, datetime, timedelta, timezone
 
 from icalendar import Alarm, Calendar, Event
 
+from .plan import decision_text, status_text, update_text
+
+FINISHED = ("done", "dropped")
+
 STABLE_STAMP = datetime(2026, 1, 1, tzinfo=timezone.utc)
 
 
@@ -31,19 +35,22 @@ def render_ics(plan, t, host, update_urls=None, stable=False):
         event.add("dtend", day + timedelta(days=1))
         event.add("summary", action["title"])
         lines = [f"{t('col_owner')}: {action['owner'] or t('plan_no_owner')}",
-                 f"{t('col_status')}: {t('status_' + action['status'])}",
+                 f"{t('col_status')}: {status_text(action, t)}",
                  f"{t('col_votes')}: {action['votes']}"]
-        if action.get("progress"):
-            latest = action["progress"][-1]
-            if latest["text"]:
-                lines.append(f"{t('action_latest')}: {latest['text']}")
+        if action["decision"]:
+            lines.append(f"{t('col_review')}: {decision_text(action, t, str)}")
+        if action["updates"]:
+            lines.append(f"{t('action_latest')}: {update_text(action['updates'][-1], str)}")
         lines += [f"- {source['text']}" for source in action["sources"]]
         lines.append(f"{plan['title']}")
         link = (update_urls or {}).get(action["id"])
         if link:
             lines.append(f"{t('action_update_link')}: {link}")
             event.add("url", link)
-        if update_urls is not None:
+        if action["state"] == "dropped":
+            event.add("status", "CANCELLED")
+        # Only what is still to do is worth a reminder.
+        if update_urls is not None and action["state"] not in FINISHED:
             reminder = Alarm()
             reminder.add("action", "DISPLAY")
             reminder.add("description", action["title"])

@@ -12,6 +12,7 @@ from fpdf.enums import CellBordersLayout
 from fpdf.fonts import FontFace
 
 from .picture import NOTE_RGB
+from .plan import decision_text, status_text, update_text
 
 FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"))
 INK = (31, 41, 51)
@@ -178,7 +179,10 @@ def _actions(pdf, plan, t, format_date):
                       t("col_status")):
             row.cell(pdf.clean(label))
         for number, action in enumerate(plan["actions"], 1):
-            sources = _sources(action, t)
+            sources = "\n".join(line for line in (
+                _sources(action, t), decision_text(action, t, format_date),
+                *(update_text(update, format_date) for update in action["updates"][-3:]))
+                if line)
             # The source notes sit in a row of their own under the title, without a line
             # between them, so the title can be bold and the notes small and grey.
             span = 2 if sources else 1
@@ -193,7 +197,7 @@ def _actions(pdf, plan, t, format_date):
             row.cell(pdf.clean(format_date(action["due"]) if action["due"] else t("plan_no_due")),
                      rowspan=span)
             row.cell(str(action["votes"]), rowspan=span)
-            row.cell(pdf.clean(t("status_" + action["status"])), rowspan=span)
+            row.cell(pdf.clean(status_text(action, t)), rowspan=span)
             if sources:
                 table.row().cell(pdf.clean(sources), style=source_face, border=SOURCE_BORDERS,
                                  padding=(0, 1.2, 1.6, 1.2))
@@ -218,9 +222,15 @@ def _said(pdf, plan, t):
         if pdf.will_page_break(20):
             pdf.add_page()
         _text(pdf, f"{step['index'] + 1}. {step['title']}", size=12, style="B", height=7)
+        for action in step["review"] or []:
+            decided = (t("review_decided_" + action["decision"]) if action["decision"]
+                       else t("plan_review_pending"))
+            _text(pdf, f"{action['title']}: {decided} ({t('status_' + action['state'])})")
+        if step["review"] == []:
+            _text(pdf, t("plan_no_review"), color=SOFT)
         if step["private"]:
             _text(pdf, t("plan_private_notes", n=step["private"]), color=SOFT)
-        elif not step["clusters"] and not step["notes"]:
+        elif not step["clusters"] and not step["notes"] and step["review"] is None:
             _text(pdf, t("plan_no_notes"), color=SOFT)
         for cluster in step["clusters"]:
             _group(pdf, cluster["title"] or t("cluster_untitled"), cluster["notes"], t)

@@ -7,6 +7,8 @@ fields; the BOM makes it read UTF-8, so é, ë and ï survive a double-click.
 import csv
 import io
 
+from .plan import decision_text, status_text, update_text
+
 BOM = "\ufeff"
 # A cell starting with one of these would be run as a formula by a spreadsheet.
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
@@ -23,10 +25,14 @@ def render_csv(plan, t):
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow([t("col_number"), t("col_action"), t("col_owner"), t("col_due"),
-                     t("col_status"), t("col_votes"), t("col_sources")])
+                     t("col_status"), t("col_review"), t("col_updates"), t("col_votes"),
+                     t("col_sources")])
     for number, action in enumerate(plan["actions"], 1):
         writer.writerow([number, cell(action["title"]), cell(action["owner"]),
-                         action["due"] or "", t("status_" + action["status"]), action["votes"],
+                         action["due"] or "", status_text(action, t),
+                         cell(decision_text(action, t, str)),
+                         cell(" | ".join(update_text(update, str) for update in action["updates"])),
+                         action["votes"],
                          cell(" | ".join(source["text"] for source in action["sources"]))])
     return BOM + out.getvalue()
 
@@ -43,6 +49,5 @@ def render_links_csv(plan, t, links):
     by_owner = sorted(plan["actions"], key=lambda a: ((a["owner"] or "~").lower(), a["title"]))
     for action in by_owner:
         writer.writerow([cell(action["owner"] or t("plan_no_owner")), cell(action["title"]),
-                         action["due"] or "", t("status_" + action["status"]),
-                         links[action["id"]]])
+                         action["due"] or "", status_text(action, t), links[action["id"]]])
     return BOM + out.getvalue()

@@ -29,10 +29,20 @@ def _plan_for_member(workshop_id):
         raise ApiError(401, "unauthorized", "A participant or facilitator token is needed.")
     if member.role == FACILITATOR and request.endpoint != "web.plan_page":
         store().mark_downloaded(workshop_id)
-    workshop = store().workshop(workshop_id)
+    workshop, plan = plan_of(workshop_id)
     language = choose_language(summary.language)
     t = functools.partial(translate, language)
-    return workshop, export.build_plan(workshop), t, functools.partial(long_date, language)
+    return workshop, plan, t, functools.partial(long_date, language)
+
+
+def plan_of(workshop_id):
+    """(workshop, its plan) with what the later sessions of its series know: each action's
+    latest status, review decision and progress, and its votes from where it was voted."""
+    sessions = store().series_sessions(workshop_id) or []
+    workshop = next((session for session in sessions if session.id == workshop_id), None)
+    if workshop is None:
+        workshop = store().workshop(workshop_id)
+    return workshop, export.build_plan(workshop, sessions)
 
 
 def _filename(title, suffix):

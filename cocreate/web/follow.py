@@ -24,6 +24,7 @@ from ..i18n import choose_language, long_date, translate
 from ..protocol import ID_MAX
 from ..schemas import action_progress
 from .blueprint import base_url, bp, current_member, render_page
+from .downloads import plan_of
 from .errors import ApiError
 
 # Per link: an owner posts a few updates a minute at most. Per address: anything that
@@ -127,7 +128,7 @@ def _calendar(workshop_id, key, holder):
     """A feed that answers `If-None-Match` with 304 while it is unchanged."""
     if store().summary(workshop_id) is None:
         abort(404)
-    workshop = store().workshop(workshop_id)
+    workshop, plan = plan_of(workshop_id)
     if ((holder is not None and holder not in workshop.participants)
             or not links.matches(links.calendar_key(_key(), workshop, holder), key)):
         abort(404)
@@ -136,7 +137,7 @@ def _calendar(workshop_id, key, holder):
     update_urls = {action.id: base + links.update_path(_key(), workshop, action)
                    for action in workshop.actions.values()
                    if holder is None or action.owner_id == holder}
-    body = export.render_ics(export.build_plan(workshop), functools.partial(translate, language),
+    body = export.render_ics(plan, functools.partial(translate, language),
                              request.host.split(":")[0], update_urls=update_urls, stable=True)
     etag = hashlib.sha256(body).hexdigest()[:32]
     if request.if_none_match.contains(etag):
@@ -155,12 +156,12 @@ def owner_links(workshop_id):
         raise ApiError(401, "unauthorized", "A facilitator token is needed.")
     if member.role != FACILITATOR:
         raise ApiError(403, "forbidden", "Only the facilitator may do this.")
-    workshop = store().workshop(workshop_id)
+    workshop, plan = plan_of(workshop_id)
     base = base_url()
     update_urls = {action.id: base + links.update_path(_key(), workshop, action)
                    for action in workshop.actions.values()}
     t = functools.partial(translate, choose_language(workshop.language))
-    body = export.render_links_csv(export.build_plan(workshop), t, update_urls)
+    body = export.render_links_csv(plan, t, update_urls)
     return Response(body.encode("utf-8"), mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="{t("links_file")}.csv"',
         "Cache-Control": "no-store"})

@@ -228,11 +228,11 @@ def test_plan_sorts_actions_by_votes_then_due_date_then_title():
     action(workshop, "ann", "F vroeg", note_ids=[n2, n3], due="2026-02-01")
     action(workshop, "ann", "d februari ook", due="2026-02-01")
 
-    before = build_plan(workshop, TODAY)
+    before = build_plan(workshop)
     assert [a["votes"] for a in before["actions"]] == [0] * 7  # nothing closed yet
     vote(workshop, PLATFORM, [("ann", n1), ("bob", n1), ("bob", n2)])
 
-    plan = build_plan(workshop, TODAY)
+    plan = build_plan(workshop)
     assert [(a["title"], a["votes"], a["due"]) for a in plan["actions"]] == [
         ("B veel stemmen", 2, None),
         ("F vroeg", 1, "2026-02-01"),
@@ -251,7 +251,7 @@ def test_plan_counts_private_notes_without_showing_them():
     secret = add(workshop, "ann", FRICTION, "Geheim één", anonymous=True)
     add(workshop, "bob", FRICTION, "Geheim twee")
     add(workshop, "bob", FRICTION, "Geheim drie")
-    plan = build_plan(workshop, TODAY)
+    plan = build_plan(workshop)
     step = plan["steps"][FRICTION]
     assert step["private"] == 3
     assert step["notes"] == [] and step["clusters"] == []
@@ -261,10 +261,10 @@ def test_plan_counts_private_notes_without_showing_them():
     # Revealed, used in an action, then made private again: hidden from the plan once more.
     run(workshop, "fac", p.NOTES_REVEAL, {"step": FRICTION})
     action(workshop, "ann", "Planning bespreken", note_ids=[secret])
-    assert "Geheim één" in repr(build_plan(workshop, TODAY))
+    assert "Geheim één" in repr(build_plan(workshop))
     run(workshop, "fac", p.STEP_EDIT, {"index": FRICTION, "reveal": "open"})
     run(workshop, "fac", p.STEP_EDIT, {"index": FRICTION, "reveal": "private"})
-    plan = build_plan(workshop, TODAY)
+    plan = build_plan(workshop)
     assert plan["steps"][FRICTION]["private"] == 3
     assert plan["actions"][0]["sources"] == []
     for text in (repr(plan), render_markdown(plan, T, FORMAT_DATE), render_csv(plan, T),
@@ -283,14 +283,14 @@ def test_plan_lists_clusters_first_top_voted_first_then_loose_notes_by_votes():
             ("ann", ids["los3"]), ("bob", ids["los3"]), ("bob", ids["los2"])]
     vote(workshop, PLATFORM, dots)
 
-    step = build_plan(workshop, TODAY)["steps"][PLATFORM]
+    step = build_plan(workshop)["steps"][PLATFORM]
     assert [c["title"] for c in step["clusters"]] == ["Cluster B", "Cluster A"]
     assert [c["votes"] for c in step["clusters"]] == [3, 1]
     assert [[n["text"] for n in c["notes"]] for c in step["clusters"]] == [["b1", "b2"],
                                                                            ["a2", "a1"]]
     assert [(n["text"], n["votes"]) for n in step["notes"]] == [("los3", 2), ("los2", 1),
                                                                 ("los1", 0)]
-    markdown = render_markdown(build_plan(workshop, TODAY), T, FORMAT_DATE)
+    markdown = render_markdown(build_plan(workshop), T, FORMAT_DATE)
     said = markdown[markdown.index("### 4."):]
     order = [said.index(text) for text in ("#### Cluster B", "- b1", "- b2", "#### Cluster A",
                                            "- a2", "- a1", "#### Transparantie", "- los3",
@@ -300,7 +300,7 @@ def test_plan_lists_clusters_first_top_voted_first_then_loose_notes_by_votes():
 
 
 def test_plan_groups_the_loose_notes_of_a_step_with_lanes_by_lane_in_lane_order():
-    step = build_plan(lanes_workshop(), TODAY)["steps"][PLATFORM]
+    step = build_plan(lanes_workshop())["steps"][PLATFORM]
     assert step["headed"] is True
     assert [(c["title"], [n["text"] for n in c["notes"]]) for c in step["clusters"]] == [
         ("Ontmoeten", ["Besluitenlijst", "Koffiegesprek"])]
@@ -316,7 +316,7 @@ def test_plan_groups_the_loose_notes_of_a_step_with_lanes_by_lane_in_lane_order(
 
 
 def test_plan_heads_loose_notes_only_when_a_step_has_clusters_or_lanes():
-    steps = build_plan(clustered_goals_workshop(), TODAY)["steps"]
+    steps = build_plan(clustered_goals_workshop())["steps"]
     assert steps[GOALS]["headed"] is True
     assert [[n["text"] for n in g["notes"]] for g in steps[GOALS]["by_lane"]] == [
         ["Plezier", "Minder mail"]]
@@ -326,13 +326,13 @@ def test_plan_heads_loose_notes_only_when_a_step_has_clusters_or_lanes():
 
 @pytest.mark.parametrize("writer", WRITERS)
 def test_every_writer_shows_clusters_then_each_lane_under_its_heading(writer):
-    plan = build_plan(lanes_workshop(), TODAY)
+    plan = build_plan(lanes_workshop())
     assert outline(writer, plan, PLATFORM) == LANES_OUTLINE
 
 
 @pytest.mark.parametrize("writer", WRITERS)
 def test_every_writer_puts_loose_notes_after_clusters_under_other(writer):
-    plan = build_plan(clustered_goals_workshop(), TODAY)
+    plan = build_plan(clustered_goals_workshop())
     assert outline(writer, plan, GOALS) == [
         ("heading", "Koers"), ("note", "Groei"), ("note", "Rust"),
         ("heading", "Overig"), ("note", "Plezier"), ("note", "Minder mail")]
@@ -341,7 +341,7 @@ def test_every_writer_puts_loose_notes_after_clusters_under_other(writer):
 
 
 def test_plan_page_keeps_its_heading_levels_in_order_with_lanes():
-    page = plan_page(build_plan(lanes_workshop(), TODAY), "en")
+    page = plan_page(build_plan(lanes_workshop()), "en")
     levels = [int(level) for level in re.findall(r"<h([1-6])\b", page)]
     assert all(later <= earlier + 1 for earlier, later in zip(levels, levels[1:])), levels
     assert "<h4>Transparency</h4>" not in page  # lane titles are the workshop's own
@@ -350,7 +350,7 @@ def test_plan_page_keeps_its_heading_levels_in_order_with_lanes():
 
 def test_plan_never_names_the_author_of_an_anonymous_note():
     workshop, _notes, _anonymous = rich_workshop()
-    plan = build_plan(workshop, TODAY)
+    plan = build_plan(workshop)
     note = next(n for n in plan["steps"][BRAND]["notes"])
     assert note["text"] == "Ik durf niet alles te zeggen" and note["author"] is None
     assert "- Ik durf niet alles te zeggen (anoniem)" in render_markdown(plan, T, FORMAT_DATE)
@@ -365,20 +365,20 @@ def test_csv_has_a_bom_semicolons_and_neutralises_formula_cells():
     action(workshop, "ann", "+31 6 12345678 bellen", owner="@iemand")
     action(workshop, "ann", "Één overleg; met \"quotes\"", owner="ann")
     action(workshop, "ann", "Gewone actie - met streepje")
-    text = render_csv(build_plan(workshop, TODAY), T)
+    text = render_csv(build_plan(workshop), T)
     assert text.startswith("\ufeff")
     assert "\r\n" in text
     rows = list(csv.reader(io.StringIO(text[1:]), delimiter=";"))
-    assert rows[0] == ["Nr", "Actie", "Eigenaar", "Deadline", "Status", "Stemmen",
-                       "Bronnotities"]
+    assert rows[0] == ["Nr", "Actie", "Eigenaar", "Deadline", "Status", "Besluit terugkomdag",
+                       "Voortgang", "Stemmen", "Bronnotities"]
     body = {row[1]: row for row in rows[1:]}
-    assert body["'=1+1"] == ["1", "'=1+1", "'-Eigenaar", "2026-12-15", "Open", "0",
+    assert body["'=1+1"] == ["1", "'=1+1", "'-Eigenaar", "2026-12-15", "Open", "", "", "0",
                              "'@SUM(1+1) als bron"]
     assert body["'+31 6 12345678 bellen"][2] == "'@iemand"
     assert body["Één overleg; met \"quotes\""][2] == "Ann"
     assert body["Gewone actie - met streepje"][2] == ""
     for row in rows[1:]:
-        assert len(row) == 7
+        assert len(row) == 9
         assert not any(cell.startswith(("=", "+", "-", "@")) for cell in row), row
 
 
@@ -393,7 +393,7 @@ def test_markdown_escapes_html_and_links_in_all_user_text():
     action(workshop, "eve", HOSTILE, owner="[owner](http://evil.test)", note_ids=[hostile])
     action(workshop, "eve", "a | b | c", owner="eve")
 
-    markdown = render_markdown(build_plan(workshop, TODAY), T, FORMAT_DATE)
+    markdown = render_markdown(build_plan(workshop), T, FORMAT_DATE)
     assert not re.search(r"(?<!\\)<[A-Za-z/]", markdown), markdown  # no raw tag
     assert not re.search(r"(?<!\\)\]\(", markdown), markdown  # no link
     assert "\\<script>alert(1)\\</script>" in markdown
@@ -414,7 +414,7 @@ def test_markdown_leaves_punctuation_that_means_nothing_where_it_stands():
     for text in texts:
         add(workshop, "ingrid", GOALS, text)
     action(workshop, "ingrid", "Ingrid (HR) belt terug!", owner="ingrid")
-    markdown = render_markdown(build_plan(workshop, TODAY), T, FORMAT_DATE)
+    markdown = render_markdown(build_plan(workshop), T, FORMAT_DATE)
     for text in texts:
         assert f"- {text} (Ingrid (HR))" in markdown
     assert "| 1 | Ingrid (HR) belt terug! | Ingrid (HR) |" in markdown
@@ -479,7 +479,7 @@ def test_pdf_note_lines_are_left_aligned_and_wrap_under_the_text_not_the_bullet(
     text = ("Een team waar nieuwe collega's zich binnen een maand thuis voelen en weten bij wie "
             "ze terecht kunnen, ook als het druk is en niemand tijd lijkt te hebben voor vragen")
     add(workshop, "ann", GOALS, text)
-    runs = pdf_runs(render_pdf(build_plan(workshop, TODAY), T, FORMAT_DATE))
+    runs = pdf_runs(render_pdf(build_plan(workshop), T, FORMAT_DATE))
     heading = next(r for r in runs if r.text == "1. Doelen stellen")
     below = next(r for r in runs if r.text == "2. Persoonlijk merk")
     lines = [r for r in runs if heading.y < r.y < below.y and r.size == 10 and not r.bold
@@ -500,7 +500,7 @@ def test_pdf_action_rows_have_a_bold_title_over_small_full_sources_and_top_align
     assert len(long_note) == 280
     ids = [add(workshop, "ann", PLATFORM, text) for text in (long_note, "Notulen delen")]
     action(workshop, "ann", "Agenda vooraf delen", owner="bob", note_ids=ids)
-    data = render_pdf(build_plan(workshop, TODAY), T, FORMAT_DATE)
+    data = render_pdf(build_plan(workshop), T, FORMAT_DATE)
     runs = pdf_runs(data)
     title = next(r for r in runs if r.text == "Agenda vooraf delen")
     sources = next((r for r in runs if r.text.startswith("Uit: ")), None)
@@ -523,7 +523,7 @@ def test_pdf_action_rows_have_a_bold_title_over_small_full_sources_and_top_align
 def test_pdf_is_a_readable_pdf_in_dutch_and_english(language):
     workshop, _notes, _anonymous = rich_workshop()
     workshop.language = language
-    data = render_pdf(build_plan(workshop, TODAY), t_for(language), date_for(language))
+    data = render_pdf(build_plan(workshop), t_for(language), date_for(language))
     assert isinstance(data, bytes) and data.startswith(b"%PDF-")
     text = pdf_text(data)
     assert "Teamdag Één" in text and "Agenda delen" in text and "Koffie met de directie" in text
@@ -537,7 +537,7 @@ def test_pdf_survives_text_outside_latin_1():
     workshop = make_workshop(title="Werkdag 🎉 Ελληνικά 共創")
     note = add(workshop, "ann", PLATFORM, "Emoji 🤝🏽, CJK 协作, Кириллица, Ελληνικά, ﷽, \u200b")
     action(workshop, "ann", "Samen 🚀 操作 Ωmega", owner="Zoë 😀", note_ids=[note])
-    data = render_pdf(build_plan(workshop, TODAY), T, FORMAT_DATE)
+    data = render_pdf(build_plan(workshop), T, FORMAT_DATE)
     assert data.startswith(b"%PDF-")
     text = pdf_text(data)
     assert "Werkdag" in text and "Кириллица" in text and "Ωmega" in text and "Zoë" in text
@@ -546,14 +546,14 @@ def test_pdf_survives_text_outside_latin_1():
 def test_pdf_replaces_what_the_bold_font_lacks_in_a_bold_action_title():
     workshop = make_workshop()
     action(workshop, "ann", "Agenda 𝖠𝖡 delen")  # "fancy text": in DejaVu Sans, not its bold
-    assert "Agenda ?? delen" in pdf_text(render_pdf(build_plan(workshop, TODAY), T, FORMAT_DATE))
+    assert "Agenda ?? delen" in pdf_text(render_pdf(build_plan(workshop), T, FORMAT_DATE))
 
 
 def test_pdf_with_the_core_font_replaces_what_latin_1_lacks(monkeypatch):
     monkeypatch.setattr(pdf_module, "FONT_DIRS", ())
     workshop = make_workshop(title="Café Één 协作")
     action(workshop, "ann", "Overleg — “quotes” 🎉 ïë", due="2026-12-15")
-    data = render_pdf(build_plan(workshop, TODAY), T, FORMAT_DATE)
+    data = render_pdf(build_plan(workshop), T, FORMAT_DATE)
     assert data.startswith(b"%PDF-")
     text = pdf_text(data)
     assert "Café Één ??" in text
@@ -567,7 +567,7 @@ def test_pdf_renders_an_action_whose_source_notes_fill_more_than_a_page():
                  "zodat besluiten niet meer achter gesloten deuren vallen. ") * 2
     notes = [add(workshop, "ann", PLATFORM, f"{n}. {long_text}"[:280]) for n in range(12)]
     action(workshop, "ann", "Agenda-afspraken vastleggen", note_ids=notes)
-    data = render_pdf(build_plan(workshop, TODAY), T, FORMAT_DATE)
+    data = render_pdf(build_plan(workshop), T, FORMAT_DATE)
     assert data.startswith(b"%PDF-")
     assert "Agenda-afspraken vastleggen" in pdf_text(data)
 
@@ -576,7 +576,7 @@ def test_pdf_renders_an_action_whose_source_notes_fill_more_than_a_page():
 
 def test_ics_has_one_all_day_event_per_dated_action():
     workshop, _notes, _anonymous = rich_workshop()
-    calendar = Calendar.from_ical(render_ics(build_plan(workshop, TODAY), T, "example.test"))
+    calendar = Calendar.from_ical(render_ics(build_plan(workshop), T, "example.test"))
     events = {str(e.get("summary")): e.decoded("dtstart") for e in calendar.walk("VEVENT")}
     assert events == {"Agenda delen": date(2026, 12, 15), "Loket inrichten": date(2027, 1, 31)}
 
@@ -600,7 +600,7 @@ def test_backup_restore_backup_is_identical():
     assert second == first
     assert json.dumps(second, sort_keys=True) == json.dumps(first, sort_keys=True)
     # The restored aggregate makes the same plan, except for private notes (never exported).
-    before, after = build_plan(workshop, TODAY), build_plan(restored, TODAY)
+    before, after = build_plan(workshop), build_plan(restored)
     assert after["actions"] == before["actions"]
     assert [s for s in after["steps"] if s["index"] != FRICTION] == [
         s for s in before["steps"] if s["index"] != FRICTION]
@@ -658,7 +658,7 @@ def canvas_workshop():
 
 def test_the_plan_page_draws_a_canvas_step_as_the_room_left_it():
     workshop, _first, _second = canvas_workshop()
-    page = plan_page(build_plan(workshop, TODAY))
+    page = plan_page(build_plan(workshop))
     figure = page[page.index('<figure class="canvas-picture">'):page.index("</figure>")]
     assert "Koffiegesprek met" in figure and "Samen praten" in figure
     assert "DIALOOG" in figure and "canvas-note note-pink" in figure
@@ -670,7 +670,7 @@ def test_the_plan_page_draws_a_canvas_step_as_the_room_left_it():
 
 def test_the_pdf_shows_each_canvas_step_on_a_landscape_page_legible_at_a4():
     workshop, _first, _second = canvas_workshop()
-    reader = PdfReader(io.BytesIO(render_pdf(build_plan(workshop, TODAY), T, FORMAT_DATE)))
+    reader = PdfReader(io.BytesIO(render_pdf(build_plan(workshop), T, FORMAT_DATE)))
     last = reader.pages[-1]
     assert last.mediabox.width > last.mediabox.height  # landscape
     text = last.extract_text()
@@ -720,7 +720,7 @@ def table_workshop():
 
 def test_the_plan_groups_a_table_step_by_table_and_a_table_can_be_the_author():
     workshop = table_workshop()
-    step = build_plan(workshop, TODAY)["steps"][BRAND]
+    step = build_plan(workshop)["steps"][BRAND]
     assert [group["title"] for group in step["by_lane"]] == ["Data", "Leiderschap"]
     seated = {pid: workshop.participants[pid].table for pid in ("ann", "bob", "cas")}
     data = next(g for g in step["by_lane"] if g["title"] == "Data")["notes"]
@@ -728,7 +728,7 @@ def test_the_plan_groups_a_table_step_by_table_and_a_table_can_be_the_author():
     assert len(data) == list(seated.values()).count("t1")
     leadership = next(g for g in step["by_lane"] if g["title"] == "Leiderschap")["notes"]
     assert any(n["author"] == "Leiderschap" and n["text"] == "Namens de tafel" for n in leadership)
-    markdown = render_markdown(build_plan(workshop, TODAY), T, FORMAT_DATE)
+    markdown = render_markdown(build_plan(workshop), T, FORMAT_DATE)
     assert "Data" in markdown and "Leiderschap" in markdown
 
 
@@ -749,3 +749,21 @@ def test_a_backup_keeps_the_tables_and_an_older_one_imports_without_them():
     for step in old["steps"]:
         del step["tables"]
     assert restore(loaded(old), "w3", "QRS456", NOW).tables == []
+
+
+def test_a_step_worked_at_tables_keeps_its_lanes_in_every_writer():
+    workshop = table_workshop()
+    run(workshop, "fac", p.STEP_EDIT, {"index": PLATFORM, "tables": True})
+    for who, text, lane in (("ann", "Open agenda", "transparency"),
+                            ("bob", "Spreekuur", "dialogue"), ("cas", "Wijkloket", "accessibility")):
+        add(workshop, who, PLATFORM, text, lane=lane)
+    plan = build_plan(workshop)
+    titles = [group["title"] for group in plan["steps"][PLATFORM]["by_lane"]]
+    names = {"t1": "Data", "t2": "Leiderschap"}
+    expected = [f"{names[workshop.participants[who].table]} · {lane}"
+                for who, lane in (("ann", "Transparantie"), ("bob", "Dialoog"),
+                                  ("cas", "Toegankelijkheid"))]
+    assert sorted(titles) == sorted(expected)
+    for title in expected:
+        assert title in render_markdown(plan, T, FORMAT_DATE)
+        assert title in plan_page(plan)
