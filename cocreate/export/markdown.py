@@ -124,7 +124,8 @@ def _review(step, t):
     for action in step["review"]:
         decided = (t("review_decided_" + action["decision"]) if action["decision"]
                    else t("plan_review_pending"))
-        lines.append(f"- {escape(action['title'])}: {decided} ({t('status_' + action['state'])})")
+        status = f" ({t('status_' + action['state'])})" if action["state"] else ""
+        lines.append(f"- {escape(action['title'])}: {decided}{status}")
     return lines + [""]
 
 

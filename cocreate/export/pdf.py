@@ -225,7 +225,8 @@ def _said(pdf, plan, t):
         for action in step["review"] or []:
             decided = (t("review_decided_" + action["decision"]) if action["decision"]
                        else t("plan_review_pending"))
-            _text(pdf, f"{action['title']}: {decided} ({t('status_' + action['state'])})")
+            status = f" ({t('status_' + action['state'])})" if action["state"] else ""
+            _text(pdf, f"{action['title']}: {decided}{status}")
         if step["review"] == []:
             _text(pdf, t("plan_no_review"), color=SOFT)
         if step["private"]:

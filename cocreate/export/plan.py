@@ -199,8 +199,10 @@ def update_text(update, format_date):
 
 def _review(workshop):
     """What a review step decided: every action carried into the workshop, in order."""
+    # A decision of done or drop says the status too ("Klaar (Klaar)" would read twice).
     return [{"id": action.id, "title": action.title, "decision": action.decision,
-             "state": "dropped" if action.dropped else action.status}
+             "state": None if action.decision in ("done", "drop")
+             else "dropped" if action.dropped else action.status}
             for action in workshop.actions.values() if action.carried and not action.removed]
 
 

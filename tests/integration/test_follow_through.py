@@ -174,10 +174,11 @@ def test_the_facilitator_downloads_every_update_link_by_owner(room):
     links = room.download("links.csv")
     assert links.status_code == 200 and links.headers["Content-Type"].startswith("text/csv")
     rows = links.content.decode("utf-8-sig").splitlines()
-    assert rows[0].split(";") == ["Eigenaar", "Actie", "Deadline", "Status", "Updatelink"]
-    assert rows[1].startswith("Anouk;Koffie met de directie;2026-12-15;Open;")
+    assert rows[0].split(";") == ["Workshop", "Eigenaar", "Actie", "Deadline", "Status",
+                                  "Updatelink"]
+    assert rows[1].startswith("Teamdag;Anouk;Koffie met de directie;2026-12-15;Open;")
     assert rows[1].endswith(link_of(room, room.mine))
-    assert rows[2].startswith("Karin van Financiën;Loket inrichten")
+    assert rows[2].startswith("Teamdag;Karin van Financiën;Loket inrichten")
     assert room.download("links.csv", token=room.token("Anouk")).status_code == 403
     assert requests.get(room.url("/links.csv"), timeout=10).status_code == 401
 

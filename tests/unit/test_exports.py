@@ -24,6 +24,7 @@ from cocreate.export import (backup, backup_schema, build_plan, render_csv, rend
                              render_markdown, render_pdf, restore)
 from cocreate.export import pdf as pdf_module
 from cocreate.export.markdown import escape
+from cocreate.export.table import cell as csv_cell
 from cocreate.i18n import long_date, translate
 
 NOW = "2026-11-22T09:00:00+00:00"
@@ -377,6 +378,8 @@ def test_csv_has_a_bom_semicolons_and_neutralises_formula_cells():
     assert body["'+31 6 12345678 bellen"][2] == "'@iemand"
     assert body["Één overleg; met \"quotes\""][2] == "Ann"
     assert body["Gewone actie - met streepje"][2] == ""
+    # Text after a separator would be a formula where a reader splits there.
+    assert csv_cell("x,=1+1;@SUM(1)\t-2") == "x,'=1+1;'@SUM(1)\t'-2"
     for row in rows[1:]:
         assert len(row) == 9
         assert not any(cell.startswith(("=", "+", "-", "@")) for cell in row), row
