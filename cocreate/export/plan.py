@@ -7,6 +7,7 @@ tells a writer to put a heading over each loose group ("other" when it has no la
 title), so loose notes never read as part of the cluster above them.
 """
 
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -121,14 +122,17 @@ def plan_action(action, workshop, series=()):
         note = voted_in.notes.get(note_id)
         if note is not None and not note.removed and not voted_in.is_hidden(note):
             sources.append(_note(note, voted_in))
-    return {"id": action.id, "title": action.title, "owner": owner, "due": action.due,
+    return readable({
+            "id": action.id, "title": action.title, "owner": owner, "due": action.due,
+            # The session whose copy started it: the same in every session of a series.
+            "started_in": action.origin or workshop.id,
             "status": action.status, "state": "dropped" if action.dropped else action.status,
             "votes": sum(s["votes"] or 0 for s in sources),
             "progress": [dict(entry) for entry in action.progress],
             "updates": [{**entry, "day": local_day(entry["at"])} for entry in action.progress
                         if entry["text"]],
             "decision": _latest_decision(action, workshop, series),
-            "sources": sources, "carried": action.carried, "dropped": action.dropped}
+            "sources": sources, "carried": action.carried, "dropped": action.dropped})
 
 
 def _copies(action, workshop, series):
@@ -219,13 +223,31 @@ def build_plan(workshop, series=()):
     for step in steps:
         if workshop.steps[step["index"]].key == REVIEW:
             step["review"] = _review(workshop)
-    return {
+    return readable({
         "id": workshop.id,
         "title": workshop.title,
         "goal": workshop.goal,
         "language": workshop.language,
         "date": workshop_date(workshop),
         "time_zone": TIME_ZONE,
+        # The workshop's change count: it grows with every change of any of its actions.
+        "revision": workshop.seq,
         "actions": actions,
         "steps": steps,
-    }
+    })
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def readable(value):
+    """`value` with every text valid Unicode: a lone surrogate (no character, and not
+    encodable as UTF-8) becomes U+FFFD, so no writer fails on text stored before it was
+    refused."""
+    if isinstance(value, str):
+        return _LONE_SURROGATE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {key: readable(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [readable(item) for item in value]
+    return value

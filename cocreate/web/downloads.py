@@ -110,8 +110,7 @@ def plan_pdf(workshop_id):
 def plan_ics(workshop_id):
     """Each action with a due date as an all-day calendar event."""
     _workshop, plan, t, _fmt = _plan_for_member(workshop_id)
-    return _download(export.render_ics(plan, t, request.host.split(":")[0]),
-                     "text/calendar", plan, t, "ics")
+    return _download(export.render_ics(plan, t), "text/calendar", plan, t, "ics")
 
 
 @bp.get("/w/<workshop_id>/export.json")

@@ -3,15 +3,22 @@ files, poppler and pikepdf the PDF, two calendar parsers (one validating) every 
 a CommonMark renderer the Markdown. The workshop is tests/plans.py's municipal series."""
 
 import functools
+import re
+import sqlite3
 import subprocess
 import xml.etree.ElementTree as ElementTree
+from datetime import datetime, timedelta, timezone
 
 import pytest
+import vobject
+from icalendar import Calendar
 
-from cocreate.export import build_plan, render_csv, render_links_csv
+from cocreate import links
+from cocreate.export import backup, build_plan, render_csv, render_ics, render_links_csv
 from cocreate.i18n import translate
 
-from plans import municipal_series
+from plans import municipal_series, municipal_workshop
+from support import bearer
 
 T = functools.partial(translate, "nl")
 # LibreOffice's CSV import: its shipped defaults split on comma, semicolon and tab at once;
@@ -97,3 +104,102 @@ def test_the_update_links_name_the_workshop_on_every_row(opened):
     rows = [[text for text, _formula in row] for row in opened["dutch-excel", "links.csv"]]
     assert rows[0][0] == "Workshop"
     assert {row[0] for row in rows[1:]} == {'Gemeente Oost, afdeling Zuid; "wijkavond" 🎉'}
+
+
+# -- calendars -----------------------------------------------------------------------------
+
+HOSTILE_TITLE = "Cal\rX-INJECTED:1\nGemeente Oost, afdeling Zuid; \"wijk\" 🎉"
+LONE_SURROGATE = "kapot \ud800 teken"
+
+
+def hostile_session():
+    """A session whose title breaks lines and whose history holds a lone surrogate, as
+    stored before the schemas refused them."""
+    first = municipal_workshop()
+    first.title = HOSTILE_TITLE
+    action = first.actions[first.action_ids["komma"]]
+    action.title += " \ud800"
+    action.progress.append({"at": "2026-07-02T10:00:00+00:00", "status": "doing",
+                            "text": LONE_SURROGATE})
+    return first
+
+
+@pytest.fixture(scope="module")
+def calendars(series):
+    """{name: calendar bytes}: downloads and feeds of both sessions and a hostile one."""
+    first, second = series
+    own = {action_id for action_id, action in first.actions.items() if action.owner_id == "ann"}
+    links = {action_id: f"http://192.168.1.20:5000/a/{first.id}/{action_id}/k"
+             for action_id in first.actions}
+    plan = build_plan(first, series)
+    hostile = hostile_session()
+    return {"first.ics": render_ics(plan, T),
+            "first-feed.ics": render_ics(plan, T, update_urls=links),
+            "ann-feed.ics": render_ics({**plan, "actions": [a for a in plan["actions"]
+                                                            if a["id"] in own]},
+                                       T, update_urls={i: links[i] for i in own}),
+            "second-feed.ics": render_ics(build_plan(second, series), T, update_urls=links),
+            "hostile.ics": render_ics(build_plan(hostile), T, update_urls=links)}
+
+
+@pytest.mark.parametrize("name", ["first.ics", "first-feed.ics", "ann-feed.ics",
+                                  "second-feed.ics", "hostile.ics"])
+def test_two_independent_parsers_one_validating_read_every_calendar_alike(calendars, name):
+    body = calendars[name]
+    ours = Calendar.from_ical(body)
+    theirs = vobject.readOne(body.decode("utf-8"), validate=True)
+    events = ours.walk("VEVENT")
+    assert [str(event["UID"]) for event in events] == [event.uid.value
+                                                       for event in theirs.vevent_list]
+    assert [str(event["SUMMARY"]) for event in events] == [event.summary.value
+                                                           for event in theirs.vevent_list]
+    # icalendar hands an X- property over as written: unescape it as TEXT (RFC 5545 3.3.11).
+    name = re.sub(r"\\([nN]|.)", lambda found: "\n" if found[1] in "nN" else found[1],
+                  str(ours["X-WR-CALNAME"]))
+    assert name == theirs.x_wr_calname.value and name.endswith(" · Actieplan")
+    assert all(event.dtstamp.value.tzinfo is not None for event in theirs.vevent_list)
+
+
+def test_a_title_with_line_breaks_stays_one_escaped_value(calendars):
+    body = calendars["hostile.ics"]
+    calendar = vobject.readOne(body.decode("utf-8"), validate=True)
+    assert calendar.x_wr_calname.value == HOSTILE_TITLE.replace("\r", "\n") + " · Actieplan"
+    assert b"X-INJECTED" not in body.replace(b"\\nX-INJECTED", b"")
+    assert "kapot \ufffd teken" in body.decode("utf-8").replace("\r\n ", "")
+
+
+def test_a_calendar_reminds_only_of_what_is_still_to_do_at_nine_the_day_before(calendars):
+    events = {str(event["SUMMARY"]): event
+              for event in Calendar.from_ical(calendars["first-feed.ics"]).walk("VEVENT")}
+    assert not events["Één loket voor mantelzorgers, vóór 1 juni 🙂"].walk("VALARM")  # dropped
+    assert str(events["Één loket voor mantelzorgers, vóór 1 juni 🙂"]["STATUS"]) == "CANCELLED"
+    assert not events["Budget € 2.500 – aanvragen"].walk("VALARM")  # done
+    # Due 30 June: 09:00 on 29 June in Amsterdam is 07:00 UTC (summer time).
+    alarm = events["Spreekuur plannen, ook 's avonds; met \"tolk\""].walk("VALARM")[0]
+    assert alarm["TRIGGER"].dt == datetime(2026, 6, 29, 7, 0, tzinfo=timezone.utc)
+    stamp = events["Budget € 2.500 – aanvragen"]["DTSTAMP"].dt
+    assert abs(datetime.now(timezone.utc) - stamp) < timedelta(minutes=5)
+
+
+def test_a_lone_surrogate_in_stored_text_never_fails_a_download_or_feed(make_app):
+    app = make_app()
+    client = app.test_client()
+    session = municipal_workshop()
+    session.title = HOSTILE_TITLE
+    document = backup(session)
+    answer = client.post("/api/workshops/import", json=document)
+    assert answer.status_code == 201, answer.text
+    copy, token = answer.json["id"], answer.json["facilitator_token"]
+    # Stored as the issue found it: the history's JSON holds an escaped lone surrogate.
+    with sqlite3.connect(app.config["DATABASE_URL"].removeprefix("sqlite:///")) as db:
+        db.execute("UPDATE actions SET progress = ? WHERE workshop_id = ?",
+                   ('[{"at": "2026-07-02T10:00:00+00:00", "status": "doing", '
+                    '"text": "kapot \\ud800 teken"}]', copy))
+    fresh = make_app().test_client()  # nothing cached from before the change
+    store = fresh.application.extensions["cocreate.store"]
+    workshop = store.workshop(copy)
+    feed = links.calendar_path(fresh.application.extensions["cocreate.secret"], workshop)
+    for path in (f"/w/{copy}/plan.ics", f"/w/{copy}/plan.csv", f"/w/{copy}/plan.md",
+                 f"/w/{copy}/plan.pdf", f"/w/{copy}/plan", feed):
+        answer = fresh.get(path, headers=bearer(token))
+        assert answer.status_code == 200, path
