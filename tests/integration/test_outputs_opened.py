@@ -12,15 +12,18 @@ from datetime import datetime, timedelta, timezone
 import pytest
 import vobject
 from icalendar import Calendar
+from markdown_it import MarkdownIt
 
 from cocreate import links
-from cocreate.export import backup, build_plan, render_csv, render_ics, render_links_csv
-from cocreate.i18n import translate
+from cocreate.export import (backup, build_plan, render_csv, render_ics, render_links_csv,
+                             render_markdown)
+from cocreate.i18n import long_date, translate
 
 from plans import municipal_series, municipal_workshop
 from support import bearer
 
 T = functools.partial(translate, "nl")
+FORMAT_DATE = functools.partial(long_date, "nl")
 # LibreOffice's CSV import: its shipped defaults split on comma, semicolon and tab at once;
 # Dutch Excel splits on the semicolon only. Tokens: separators, quote ("), UTF-8 (76), row 1.
 FILTERS = {"libreoffice": "CSV:44/59/9,34,76,1", "dutch-excel": "CSV:59,34,76,1"}
@@ -203,3 +206,34 @@ def test_a_lone_surrogate_in_stored_text_never_fails_a_download_or_feed(make_app
                  f"/w/{copy}/plan.pdf", f"/w/{copy}/plan", feed):
         answer = fresh.get(path, headers=bearer(token))
         assert answer.status_code == 200, path
+
+
+# -- Markdown ------------------------------------------------------------------------------
+
+def _rendered(plan):
+    """HTML of the plan's Markdown by CommonMark with GitHub's tables (as most renderers)."""
+    return MarkdownIt("commonmark").enable("table").render(render_markdown(plan, T, FORMAT_DATE))
+
+
+@pytest.mark.parametrize("session", [0, 1])
+def test_a_commonmark_renderer_keeps_every_actions_rank(series, session):
+    plan = build_plan(series[session], series)
+    html = _rendered(plan)
+    # The table's rank of each action is the rank its details are headed with.
+    table = html[html.index("<table>"):html.index("</table>")]
+    ranks = dict(re.findall(r"<tr>\s*<td>(\d+)</td>\s*<td>(.*?)</td>", table))
+    details = dict(re.findall(r"<p><strong>#(\d+) · (.*?)</strong></p>", html))
+    assert details and all(ranks[rank] == title for rank, title in details.items())
+    assert len(ranks) == len(plan["actions"])
+    # No ordered list a renderer could renumber; no markup from user text.
+    assert "<ol" not in html and "<script" not in html and "<a " not in html
+
+
+def test_every_export_is_dated_with_the_workshops_day_not_the_download_day(series):
+    first, second = series
+    assert "Actieplan · 2 juni 2026" in render_markdown(build_plan(first), T, FORMAT_DATE)
+    assert "Actieplan · 15 september 2026" in render_markdown(build_plan(second), T, FORMAT_DATE)
+    undated = municipal_workshop()
+    undated.date = None  # made late in the evening of 1 June in Amsterdam, 21:30 UTC
+    undated.created_at = "2026-06-01T22:30:00+00:00"
+    assert build_plan(undated)["date"] == "2026-06-02"
