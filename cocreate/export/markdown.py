@@ -4,7 +4,7 @@ import re
 import string
 import unicodedata
 
-from .plan import decision_text, status_text, update_text
+from .plan import decision_text, rank_text, status_text, update_text
 
 _PUNCTUATION = frozenset(string.punctuation)
 # At the start of a block: a heading, a quote, a list item or a thematic break.
@@ -82,6 +82,7 @@ def _step(step, t):
     lines = [f"### {step['index'] + 1}. {escape(step['title'], heading=True)}", ""]
     if step["private"]:
         return lines + [t("plan_private_notes", n=step["private"]), ""]
+    lines += _ranking(step, t)
     if step["review"] is not None:
         lines += _review(step, t)
         if not step["clusters"] and not step["notes"]:
@@ -114,6 +115,17 @@ def _details(number, action, t, format_date):
     if not lines:
         return []
     return [f"**#{number} · {escape(action['title'])}**", ""] + lines + [""]
+
+
+def _ranking(step, t):
+    """The vote's result as a table: place (ties shown as ties), note, votes."""
+    if not step["ranking"]:
+        return []
+    lines = [f"#### {t('plan_ranking')}", "",
+             f"| {t('col_rank')} | {t('col_note')} | {t('col_votes')} |", "|---|---|---|"]
+    lines += [f"| {rank_text(entry, t)} | {escape(entry['text'], cell=True)} | {entry['votes']} |"
+              for entry in step["ranking"]]
+    return lines + [""]
 
 
 def _review(step, t):

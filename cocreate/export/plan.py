@@ -44,7 +44,7 @@ def _step(index, step, workshop):
     if step.hidden:
         return {"index": index, "title": step.title, "prompt": step.prompt, "lanes": step.lanes,
                 "private": len(notes), "clusters": [], "notes": [], "by_lane": [],
-                "headed": False, "picture": None, "review": None}
+                "headed": False, "picture": None, "ranking": [], "review": None}
     shown = [_note(note, workshop) for note in notes]
     clusters = []
     for cluster in workshop.clusters.values():
@@ -64,8 +64,18 @@ def _step(index, step, workshop):
             "picture": canvas_picture(step, shown, {c.id: c.title for c in workshop.clusters.values()
                                                     if c.step == index})
             if step.current_layout() == "canvas" and shown else None,
+            "ranking": _ranking(shown) if step.vote_state == "closed" else [],
             # A review step (a follow-up's first) lists the room's decisions: see build_plan.
             "review": None}
+
+
+def _ranking(notes):
+    """The vote's result: the notes with votes, most first, each with its `rank` (shared
+    by notes with as many votes: 1, 2, 2, 4) and `tied` when it shares it."""
+    voted = _by_votes([note for note in notes if note["votes"]])
+    counts = [note["votes"] for note in voted]
+    return [{**note, "rank": counts.index(note["votes"]) + 1,
+             "tied": counts.count(note["votes"]) > 1} for note in voted]
 
 
 def _by_lane(loose, lanes):
@@ -180,6 +190,11 @@ def local_day(moment):
 def workshop_date(workshop):
     """The session's day (YYYY-MM-DD): its planned date, else the day it was made."""
     return workshop.date or local_day(workshop.created_at)
+
+
+def rank_text(entry, t):
+    """A place in the vote's result: "2", or "2 (gedeeld)" when notes tie."""
+    return t("plan_rank_tied", rank=entry["rank"]) if entry["tied"] else str(entry["rank"])
 
 
 def status_text(action, t):

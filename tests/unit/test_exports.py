@@ -203,14 +203,18 @@ def pdf_outline(data, index):
 
 
 def outline(writer, plan, index):
-    """What one writer shows of step `index`: ("heading", title) and ("note", text) in order."""
+    """What one writer shows of step `index`: ("heading", title) and ("note", text) in order,
+    after the vote's ranking."""
     if writer == "page":
         parser = PageOutline(index)
         parser.feed(plan_page(plan))
-        return parser.outline
-    if writer == "markdown":
-        return markdown_outline(render_markdown(plan, T, FORMAT_DATE), index)
-    return pdf_outline(render_pdf(plan, T, FORMAT_DATE), index)
+        shown = parser.outline
+    elif writer == "markdown":
+        shown = markdown_outline(render_markdown(plan, T, FORMAT_DATE), index)
+    else:
+        shown = pdf_outline(render_pdf(plan, T, FORMAT_DATE), index)
+    ranking = ("heading", T("plan_ranking"))
+    return shown[shown.index(ranking) + 1:] if ranking in shown else shown
 
 
 WRITERS = ["page", "markdown", "pdf"]
@@ -771,3 +775,24 @@ def test_a_step_worked_at_tables_keeps_its_lanes_in_every_writer():
     for title in expected:
         assert title in render_markdown(plan, T, FORMAT_DATE)
         assert title in plan_page(plan)
+
+
+def test_when_voting_closed_the_plan_ranks_the_notes_most_votes_first_ties_as_ties():
+    workshop = make_workshop()
+    ids = {text: add(workshop, "ann", PLATFORM, text, lane="dialogue")
+           for text in ("Stil", "Spreekuur", "Open agenda", "Loket")}
+    vote(workshop, PLATFORM, [("ann", ids["Open agenda"]), ("bob", ids["Open agenda"]),
+                              ("ann", ids["Spreekuur"]), ("bob", ids["Loket"])])
+    plan = build_plan(workshop)
+    ranking = [(e["rank"], e["tied"], e["text"], e["votes"])
+               for e in plan["steps"][PLATFORM]["ranking"]]
+    assert ranking == [(1, False, "Open agenda", 2), (2, True, "Spreekuur", 1),
+                       (2, True, "Loket", 1)]
+    assert all(not step["ranking"] for step in plan["steps"][:PLATFORM])
+    markdown = render_markdown(plan, T, FORMAT_DATE)
+    assert ("| Plaats | Notitie | Stemmen |\n|---|---|---|\n| 1 | Open agenda | 2 |\n"
+            "| 2 (gedeeld) | Spreekuur | 1 |\n| 2 (gedeeld) | Loket | 1 |") in markdown
+    page = plan_page(plan)
+    table = page[page.index('class="plan-table plan-ranking"'):]
+    assert [cell.strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", table, re.S)][:6] == [
+        "1", "Open agenda", "2", "2 (gedeeld)", "Spreekuur", "1"]
