@@ -9,6 +9,7 @@ import subprocess
 import xml.etree.ElementTree as ElementTree
 from datetime import datetime, timedelta, timezone
 
+import pikepdf
 import pytest
 import vobject
 from icalendar import Calendar
@@ -16,10 +17,10 @@ from markdown_it import MarkdownIt
 
 from cocreate import links
 from cocreate.export import (backup, build_plan, render_csv, render_ics, render_links_csv,
-                             render_markdown)
+                             render_markdown, render_pdf)
 from cocreate.i18n import long_date, translate
 
-from plans import municipal_series, municipal_workshop
+from plans import PLATFORM, municipal_series, municipal_workshop
 from support import bearer
 
 T = functools.partial(translate, "nl")
@@ -237,3 +238,115 @@ def test_every_export_is_dated_with_the_workshops_day_not_the_download_day(serie
     undated.date = None  # made late in the evening of 1 June in Amsterdam, 21:30 UTC
     undated.created_at = "2026-06-01T22:30:00+00:00"
     assert build_plan(undated)["date"] == "2026-06-02"
+
+
+# -- PDF -----------------------------------------------------------------------------------
+
+MM = 72 / 25.4
+PRINT_MARGIN = 18 * MM  # print.css: the sides of every page
+
+
+@pytest.fixture(scope="module")
+def pdfs(series, tmp_path_factory):
+    """{session: path of its plan.pdf}, the first and the follow-up."""
+    folder = tmp_path_factory.mktemp("pdf")
+    paths = {}
+    for name, workshop in zip(("first", "second"), series):
+        paths[name] = folder / f"{name}.pdf"
+        paths[name].write_bytes(render_pdf(build_plan(workshop, series), T, FORMAT_DATE))
+    return paths
+
+
+def _poppler(program, *args):
+    """What a poppler program prints (its -bbox page title may cut an emoji's bytes)."""
+    return subprocess.run([program, *map(str, args)], capture_output=True, check=True,
+                          timeout=60).stdout.decode("utf-8", "replace")
+
+
+def _structure(node, found):
+    """Every structure element under `node`: (type, its /Alt or None)."""
+    if isinstance(node, pikepdf.Array):
+        for item in node:
+            _structure(item, found)
+    elif isinstance(node, pikepdf.Dictionary):
+        if "/S" in node:
+            found.append((str(node.S), str(node.Alt) if "/Alt" in node else None))
+        if "/K" in node:
+            _structure(node.K, found)
+    return found
+
+
+@pytest.mark.parametrize("session", ["first", "second"])
+def test_the_pdf_is_tagged_pdf_ua_with_its_language_title_and_outline(pdfs, session):
+    info = _poppler("pdfinfo", pdfs[session])
+    assert re.search(r"^Tagged:\s+yes$", info, re.M)
+    assert re.search(r"^Title:\s+.+ · Actieplan$", info, re.M)
+    with pikepdf.open(pdfs[session]) as pdf:
+        assert str(pdf.Root.Lang) == "nl"
+        assert pdf.Root.ViewerPreferences.DisplayDocTitle  # the title, not the file name
+        assert pdf.Root.MarkInfo.Marked
+        assert pdf.open_metadata().get("pdfuaid:part") == "1"
+        with pdf.open_outline() as outline:
+            [top] = outline.root
+            chapters = [str(item.title) for item in top.children]
+        assert chapters[:2] == ["Acties", "Wat we zeiden"]
+        elements = _structure(pdf.Root.StructTreeRoot.K, [])
+    kinds = {kind for kind, _alt in elements}
+    assert {"/H1", "/H2", "/H3", "/Table", "/TH", "/TD", "/L", "/LI"} <= kinds
+    figures = [alt for kind, alt in elements if kind == "/Figure"]
+    assert len(figures) == (1 if session == "first" else 0)
+    assert all(alt and "notities op hun plek" in alt for alt in figures)
+
+
+@pytest.mark.parametrize("session", ["first", "second"])
+def test_no_word_in_the_pdf_is_broken_without_a_hyphen(pdfs, series, session):
+    text = _poppler("pdftotext", "-raw", pdfs[session], "-")
+    plan = build_plan(series[0], series)
+    said = [note["text"] for step in plan["steps"] for group in step["by_lane"]
+            for note in group["notes"]]
+    words = {word.strip(".,;:!?\"'()") for phrase in
+             [a["title"] for a in plan["actions"]] + [a["owner"] or "" for a in plan["actions"]]
+             + said + ["Vastgelopen", "Gemeentesecretaris", "Terugkomdag", "augustus"]
+             for word in phrase.split()}
+    for word in (word for word in words if len(word) > 3 and word.isalpha()):
+        for cut in range(1, len(word)):
+            assert f"{word[:cut]}\n{word[cut:]}" not in text, word
+    joined = re.sub(r"[-\u2010]\n(?=[a-zà-ÿ])", "", text)  # WeasyPrint hyphenates with U+2010
+    assert "Gemeentesecretaris en praktijkondersteuner uitnodigen" in " ".join(joined.split())
+
+
+def test_emoji_are_drawn_with_a_font_that_has_them(pdfs):
+    fonts = _poppler("pdffonts", pdfs["first"])
+    assert "Noto-Color-Emoji" in fonts and "DejaVu-Sans" in fonts
+    assert all(" yes " in line for line in fonts.splitlines()[2:])  # every font embedded
+    text = " ".join(_poppler("pdftotext", "-raw", pdfs["first"], "-").split())
+    assert "vóór 1 juni 🙂" in text and "€ 2.500 – aanvragen" in text
+    assert "?" not in text.replace("?\n", "")  # nothing replaced by a question mark
+
+
+def test_the_canvas_page_keeps_every_text_inside_its_note_and_below_its_heading(pdfs, series):
+    plan = build_plan(series[0], series)
+    picture = plan["steps"][PLATFORM]["picture"]
+    page = ElementTree.fromstring(re.sub(r"<!DOCTYPE[^>]*>", "", _poppler(
+        "pdftotext", "-bbox", pdfs["first"], "-")).replace('xmlns="http://www.w3.org/1999/xhtml"', ""))
+    [canvas] = [p for p in page.iter("page") if float(p.get("width")) > float(p.get("height"))]
+    words = [(w.text, *(float(w.get(k)) for k in ("xMin", "yMin", "xMax", "yMax")))
+             for w in canvas.iter("word")]
+    heading = max(y_max for text, _x, _y, _x2, y_max in words[:3])
+    scale = (float(canvas.get("width")) - 2 * PRINT_MARGIN) / picture["width"]
+    # The frame's top from its first lane title, set at 28 px (its baseline) in the picture.
+    lane = next(w for w in words if w[0] == "TRANSPARANTIE")
+    top = lane[4] - 28 * scale - 4  # the descent below the baseline, with room to spare
+    for note in picture["notes"]:
+        left, right = PRINT_MARGIN + note["x"] * scale, PRINT_MARGIN + (note["x"] + note["width"]) * scale
+        upper, lower = top + note["y"] * scale, top + (note["y"] + note["height"]) * scale + 8
+        for line in note["lines"]:
+            for word in line.split():
+                boxes = [w for w in words if w[0] == word and left - 1 <= w[1] <= right]
+                assert boxes, (word, note["lines"])
+                assert all(w[3] <= right and upper <= w[2] and w[4] <= lower for w in boxes), word
+                if word.isalpha():  # (poppler gives an emoji's bitmap no height)
+                    assert all(w[4] - w[2] >= 7 for w in boxes)  # legible: 7 pt or more
+    assert all(y_min > heading for _t, _x, y_min, _x2, _y in words[12:])  # nothing over it
+    assert all(PRINT_MARGIN - 1 <= x_min and x_max <= float(canvas.get("width")) - PRINT_MARGIN + 1
+               for _t, x_min, _y, x_max, _y2 in words)

@@ -461,7 +461,7 @@ def pdf_text(data):
     at a line's end joined again."""
     text = subprocess.run(["pdftotext", "-raw", "-", "-"], input=data, capture_output=True,
                           check=True).stdout.decode("utf-8")
-    return " ".join(re.sub(r"(?<=[^\W\d])-\n(?=[a-zà-ÿ])", "", text).split())
+    return " ".join(re.sub(r"(?<=[^\W\d])[-\u2010]\n(?=[a-zà-ÿ])", "", text).split())
 
 
 @pytest.mark.parametrize("language", ["nl", "en"])
