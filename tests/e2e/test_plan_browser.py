@@ -163,7 +163,11 @@ def test_plan_page_shows_the_actions_and_downloads_a_pdf(server, clients, contex
     platform = page.locator("section.plan-step", has=page.get_by_role(
         "heading", level=3, name="4. Platform van betrokkenheid"))
     expect(platform.get_by_role("heading", level=4)).to_have_text(
-        ["Transparantie", "Dialoog", "Reflectie"])
+        ["Uitslag van de stemming", "Transparantie", "Dialoog", "Reflectie"])
+    # The vote's result first: most votes first.
+    expect(platform.locator(".plan-ranking tbody tr")).to_have_text(
+        [re.compile(r"^\s*1\s+Open agenda voor iedereen\s+2\s*$"),
+         re.compile(r"^\s*2\s+Ideeën ophalen bij klanten\s+1\s*$")])
     expect(platform.locator("ul.plan-notes").nth(1)).to_contain_text("Ideeën ophalen bij klanten")
     links = page.locator("nav.downloads a[download]")
     expect(links).to_have_count(4)  # the JSON backup only on the facilitator's plan page

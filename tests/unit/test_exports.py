@@ -708,6 +708,6 @@ def test_when_voting_closed_the_plan_ranks_the_notes_most_votes_first_ties_as_ti
     assert ("| Plaats | Notitie | Stemmen |\n|---|---|---|\n| 1 | Open agenda | 2 |\n"
             "| 2 (gedeeld) | Spreekuur | 1 |\n| 2 (gedeeld) | Loket | 1 |") in markdown
     page = plan_page(plan)
-    table = page[page.index('class="plan-table plan-ranking"'):]
+    table = page[page.index('class="plan-ranking"'):]
     assert [cell.strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", table, re.S)][:6] == [
         "1", "Open agenda", "2", "2 (gedeeld)", "Spreekuur", "1"]
