@@ -25,5 +25,7 @@ logging.getLogger("weasyprint").setLevel(logging.ERROR)
 def render_pdf(plan, t, format_date):
     """The plan as PDF bytes."""
     html = _TEMPLATES.get_template("plan_print.html").render(
-        plan=plan, t=t, format_date=format_date, printing=True, facilitating=False)
+        plan=plan, t=t, format_date=format_date, printing=True, facilitating=False,
+        # WeasyPrint hyphenates by itself; soft hyphens would break its text's extraction.
+        hyphenate=str)
     return HTML(string=html, base_url=f"{STATIC}/").write_pdf(pdf_variant="pdf/ua-1")

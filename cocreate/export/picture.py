@@ -57,6 +57,17 @@ def _hyphenator(language):
     return pyphen.Pyphen(lang=language if language in pyphen.LANGUAGES else "nl")
 
 
+SOFT_HYPHEN = "\u00ad"
+LONG_WORD = 12  # letters: a shorter word always fits a line of the plan
+
+
+def soft_hyphens(text, language="nl"):
+    """`text` with soft hyphens at the language's hyphenation points of its long words, so a
+    browser without that language's hyphenation breaks them with a hyphen, not bare."""
+    return " ".join(_hyphenator(language).inserted(word, hyphen=SOFT_HYPHEN)
+                    if len(word) >= LONG_WORD else word for word in text.split(" "))
+
+
 def _split_long(word, width, language):
     """A word wider than a line, in pieces that fit: each but the last ends in a hyphen, at
     a hyphenation point where the language has one, else wherever it must."""

@@ -9,6 +9,7 @@ from flask import Response, jsonify, redirect, request, url_for
 from .. import export
 from ..access import store
 from ..domain import FACILITATOR, available_formats, load_format
+from ..export.picture import soft_hyphens
 from ..i18n import choose_language, long_date, translate
 from ..protocol import TITLE_MAX
 from .blueprint import bp, current_member, render_page, workshop_or_404
@@ -80,7 +81,8 @@ def render_plan(workshop_id, follow_up=None, errors=None, status=200):
                        workshop=summary, plan=plan, format_date=fmt, title=summary.title,
                        facilitating=facilitating, board_url=url_for(board, workshop_id=workshop_id),
                        follow_up=follow_up or {"title": title, "format": summary.format},
-                       errors=errors or {}, formats=formats(choose_language(summary.language)))
+                       errors=errors or {}, formats=formats(choose_language(summary.language)),
+                       hyphenate=functools.partial(soft_hyphens, language=summary.language))
 
 
 @bp.get("/w/<workshop_id>/plan.md")

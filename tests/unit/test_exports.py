@@ -142,6 +142,7 @@ def plan_page(plan, language="nl"):
     environment.globals["url_for"] = lambda endpoint, **values: f"/{endpoint}"
     return environment.get_template("plan.html").render(
         plan=plan, t=t_for(language), format_date=date_for(language), lang=language,
+        hyphenate=lambda text: text,
         workshop=SimpleNamespace(id=plan["id"]), board_url="/board", title=plan["title"])
 
 
