@@ -9,9 +9,9 @@ VENDOR := cocreate/static/vendor
 HOST ?= 0.0.0.0
 PORT ?= 5000
 
-.PHONY: run test install install-test install-bench bench vendor system-test-deps screenshots security clean
+.PHONY: run test install install-test install-bench bench vendor system-test-deps system-server-deps screenshots security clean
 
-run: install vendor
+run: install vendor system-server-deps
 	@HOST=$(HOST) PORT=$(PORT) $(BIN)/cocreate serve
 
 test: install-test vendor system-test-deps
@@ -64,10 +64,14 @@ $(VENDOR)/socket.io.esm.min.js: package.json package-lock.json
 		cp node_modules/socket.io-client/dist/socket.io.esm.min.js $(VENDOR)/'
 	@touch $@
 
-# Debian's Chromium, redis-server, PostgreSQL, nginx, … for the tests and the benchmark;
-# installed once, never downloaded by Playwright.
+# Debian's Chromium, redis-server, PostgreSQL, nginx, LibreOffice, … for the tests and the
+# benchmark; installed once, never downloaded by Playwright.
 system-test-deps:
 	@scripts/install-system-deps
+
+# Pango and the fonts the PDF plan is printed with (docs/deploy.md).
+system-server-deps:
+	@scripts/install-system-deps --server
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR)

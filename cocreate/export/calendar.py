@@ -1,54 +1,87 @@
-"""The actions with a due date as an iCalendar file: one all-day event per action."""
+"""The actions with a due date as an iCalendar file (RFC 5545): one all-day event per action.
 
-from datetime import date, datetime, timedelta, timezone
+Every text goes out as an escaped TEXT value, the calendar's name too, so a comma, a
+semicolon or a line break in a title never cuts or adds a property. An event's UID is
+the action's id with the session it started in, so a calendar app sees one event per
+action whatever address served the feed and whichever session of a series it came from.
+"""
 
-from icalendar import Alarm, Calendar, Event
+import hashlib
+from datetime import date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
 
-STABLE_STAMP = datetime(2026, 1, 1, tzinfo=timezone.utc)
+from icalendar import Alarm, Calendar, Event, vText
+
+from .plan import decision_text, status_text, update_text
+
+FINISHED = ("done", "dropped")
+REMINDER_TIME = time(9, 0)  # the day before the due date, in the workshop's time zone
 
 
-def render_ics(plan, t, host, update_urls=None, stable=False):
+def render_ics(plan, t, update_urls=None, now=None):
     """An .ics calendar; every action with a due date becomes an all-day event on that day.
 
     With `update_urls` (action id → its owner's update link, for the actions whose link
-    the feed's holder may see) each event has a reminder the day before and carries its
-    link where given, as the subscribable feeds do. `stable` keeps the bytes the same while
-    the plan is, so a feed's ETag only changes with the plan.
+    the feed's holder may see) each event still to do has a reminder at 09:00 the day
+    before and carries its link where given, as the subscribable feeds do. `SEQUENCE` is
+    the workshop's change count, which grows with every change of an action; `DTSTAMP`
+    is `now` (see `revision_tag` for a tag that ignores it).
     """
     calendar = Calendar()
     calendar.add("prodid", "-//cocreate//action plan//NL")
     calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", f"{plan['title']} · {t('plan_heading')}")
-    stamp = STABLE_STAMP if stable else datetime.now(timezone.utc).replace(microsecond=0)
+    calendar.add("x-wr-calname", vText(f"{plan['title']} · {t('plan_heading')}"))
+    calendar.add("x-wr-timezone", vText(plan["time_zone"]))
+    stamp = (now or datetime.now(timezone.utc)).replace(microsecond=0)
     for action in plan["actions"]:
-        if not action["due"]:
-            continue
-        day = date.fromisoformat(action["due"])
-        event = Event()
-        event.add("uid", f"{action['id']}@{host}")
-        event.add("dtstamp", stamp)
-        event.add("dtstart", day)
-        event.add("dtend", day + timedelta(days=1))
-        event.add("summary", action["title"])
-        lines = [f"{t('col_owner')}: {action['owner'] or t('plan_no_owner')}",
-                 f"{t('col_status')}: {t('status_' + action['status'])}",
-                 f"{t('col_votes')}: {action['votes']}"]
-        if action.get("progress"):
-            latest = action["progress"][-1]
-            if latest["text"]:
-                lines.append(f"{t('action_latest')}: {latest['text']}")
-        lines += [f"- {source['text']}" for source in action["sources"]]
-        lines.append(f"{plan['title']}")
-        link = (update_urls or {}).get(action["id"])
-        if link:
-            lines.append(f"{t('action_update_link')}: {link}")
-            event.add("url", link)
-        if update_urls is not None:
-            reminder = Alarm()
-            reminder.add("action", "DISPLAY")
-            reminder.add("description", action["title"])
-            reminder.add("trigger", timedelta(days=-1))
-            event.add_component(reminder)
-        event.add("description", "\n".join(lines))
-        calendar.add_component(event)
+        if action["due"]:
+            calendar.add_component(_event(action, plan, t, update_urls, stamp))
     return calendar.to_ical()
+
+
+def _event(action, plan, t, update_urls, stamp):
+    day = date.fromisoformat(action["due"])
+    event = Event()
+    event.add("uid", f"{action['id']}.{action['started_in']}@cocreate")
+    event.add("dtstamp", stamp)
+    event.add("sequence", plan["revision"])
+    event.add("dtstart", day)
+    event.add("dtend", day + timedelta(days=1))
+    event.add("summary", action["title"])
+    lines = [f"{t('col_owner')}: {action['owner'] or t('plan_no_owner')}",
+             f"{t('col_status')}: {status_text(action, t)}",
+             f"{t('col_votes')}: {action['votes']}"]
+    if action["decision"]:
+        lines.append(f"{t('col_review')}: {decision_text(action, t, str)}")
+    if action["updates"]:
+        lines.append(f"{t('action_latest')}: {update_text(action['updates'][-1], str)}")
+    lines += [f"- {source['text']}" for source in action["sources"]]
+    lines.append(plan["title"])
+    link = (update_urls or {}).get(action["id"])
+    if link:
+        lines.append(f"{t('action_update_link')}: {link}")
+        event.add("url", link)
+    if action["state"] == "dropped":
+        event.add("status", "CANCELLED")
+    # Only what is still to do is worth a reminder.
+    if update_urls is not None and action["state"] not in FINISHED:
+        reminder = Alarm()
+        reminder.add("action", "DISPLAY")
+        reminder.add("description", action["title"])
+        reminder.add("trigger", _reminder_at(day, plan["time_zone"]))
+        event.add_component(reminder)
+    event.add("description", "\n".join(lines))
+    return event
+
+
+def _reminder_at(day, zone):
+    """09:00 the day before `day` where the workshop is, in UTC (RFC 5545: an absolute
+    trigger is a UTC time)."""
+    local = datetime.combine(day - timedelta(days=1), REMINDER_TIME, tzinfo=ZoneInfo(zone))
+    return local.astimezone(timezone.utc)
+
+
+def revision_tag(body):
+    """A tag of a calendar's content that changes only when the plan does (not `DTSTAMP`)."""
+    kept = b"\r\n".join(line for line in body.split(b"\r\n") if not line.startswith(b"DTSTAMP"))
+    return hashlib.sha256(kept).hexdigest()[:32]

@@ -4,6 +4,8 @@ import re
 import string
 import unicodedata
 
+from .plan import decision_text, rank_text, status_text, update_text
+
 _PUNCTUATION = frozenset(string.punctuation)
 # At the start of a block: a heading, a quote, a list item or a thematic break.
 _BLOCK_START = re.compile(r"^(?:#{1,6}(?=\s|$)|>|[-+](?=\s|$|-))")
@@ -80,6 +82,11 @@ def _step(step, t):
     lines = [f"### {step['index'] + 1}. {escape(step['title'], heading=True)}", ""]
     if step["private"]:
         return lines + [t("plan_private_notes", n=step["private"]), ""]
+    lines += _ranking(step, t)
+    if step["review"] is not None:
+        lines += _review(step, t)
+        if not step["clusters"] and not step["notes"]:
+            return lines
     if not step["clusters"] and not step["notes"]:
         return lines + [t("plan_no_notes"), ""]
     for cluster in step["clusters"]:
@@ -88,6 +95,50 @@ def _step(step, t):
         title = (group["title"] or t("plan_other")) if step["headed"] else None
         lines += _group(title, group["notes"], t)
     return lines
+
+
+def _details(number, action, t, format_date):
+    """What the table has no room for: source notes, the review's decision, progress.
+
+    Headed by the action's rank as plain text ("#3"), never a list marker: a renderer
+    renumbers an ordered list that skips numbers, so "item 2" would no longer be #3.
+    """
+    lines = []
+    if action["sources"]:
+        lines.append(f"- {t('col_sources')}: "
+                     + "; ".join(escape(source["text"]) for source in action["sources"]))
+    if action["decision"]:
+        lines.append(f"- {t('col_review')}: {escape(decision_text(action, t, format_date))}")
+    if action["updates"]:
+        lines.append(f"- {t('col_updates')}:")
+        lines += [f"  - {escape(update_text(update, format_date))}" for update in action["updates"]]
+    if not lines:
+        return []
+    return [f"**#{number} · {escape(action['title'])}**", ""] + lines + [""]
+
+
+def _ranking(step, t):
+    """The vote's result as a table: place (ties shown as ties), note, votes."""
+    if not step["ranking"]:
+        return []
+    lines = [f"#### {t('plan_ranking')}", "",
+             f"| {t('col_rank')} | {t('col_note')} | {t('col_votes')} |", "|---|---|---|"]
+    lines += [f"| {rank_text(entry, t)} | {escape(entry['text'], cell=True)} | {entry['votes']} |"
+              for entry in step["ranking"]]
+    return lines + [""]
+
+
+def _review(step, t):
+    """A review step: what the room decided about each action from an earlier session."""
+    if not step["review"]:
+        return [t("plan_no_review"), ""]
+    lines = [f"#### {t('plan_reviewed')}", ""]
+    for action in step["review"]:
+        decided = (t("review_decided_" + action["decision"]) if action["decision"]
+                   else t("plan_review_pending"))
+        status = f" ({t('status_' + action['state'])})" if action["state"] else ""
+        lines.append(f"- {escape(action['title'])}: {decided}{status}")
+    return lines + [""]
 
 
 def render_markdown(plan, t, format_date):
@@ -105,13 +156,10 @@ def render_markdown(plan, t, format_date):
             owner = escape(action["owner"], cell=True) if action["owner"] else t("plan_no_owner")
             due = format_date(action["due"]) if action["due"] else t("plan_no_due")
             lines.append(f"| {number} | {escape(action['title'], cell=True)} | {owner} | {due} | "
-                         f"{action['votes']} | {t('status_' + action['status'])} |")
+                         f"{action['votes']} | {status_text(action, t)} |")
         lines.append("")
         for number, action in enumerate(plan["actions"], 1):
-            if action["sources"]:
-                lines.append(f"{number}. {escape(action['title'])} — {t('col_sources')}: "
-                             + "; ".join(escape(s["text"]) for s in action["sources"]))
-        lines.append("")
+            lines += _details(number, action, t, format_date)
     else:
         lines += [t("plan_no_actions"), ""]
     lines += [f"## {t('plan_what_we_said')}", ""]

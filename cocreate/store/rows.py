@@ -73,7 +73,8 @@ def insert_workshop(conn, workshop, now):
         current_step=workshop.current_step, locked=workshop.locked, seq=workshop.seq,
         timer=None, created_at=workshop.created_at, updated_at=now,
         retention=workshop.retention, follow_up_of=workshop.follow_up_of,
-        session_date=workshop.date))
+        session_date=workshop.date, tables=[dict(table) for table in workshop.tables],
+        table_mode=workshop.table_mode))
     for position, person in enumerate(workshop.participants.values()):
         # Imported people have no token anyone knows: they are names, not logins.
         conn.execute(insert(participants).values(

@@ -9,6 +9,7 @@ from flask import Response, jsonify, redirect, request, url_for
 from .. import export
 from ..access import store
 from ..domain import FACILITATOR, available_formats, load_format
+from ..export.picture import soft_hyphens
 from ..i18n import choose_language, long_date, translate
 from ..protocol import TITLE_MAX
 from .blueprint import bp, current_member, render_page, workshop_or_404
@@ -29,10 +30,20 @@ def _plan_for_member(workshop_id):
         raise ApiError(401, "unauthorized", "A participant or facilitator token is needed.")
     if member.role == FACILITATOR and request.endpoint != "web.plan_page":
         store().mark_downloaded(workshop_id)
-    workshop = store().workshop(workshop_id)
+    workshop, plan = plan_of(workshop_id)
     language = choose_language(summary.language)
     t = functools.partial(translate, language)
-    return workshop, export.build_plan(workshop), t, functools.partial(long_date, language)
+    return workshop, plan, t, functools.partial(long_date, language)
+
+
+def plan_of(workshop_id):
+    """(workshop, its plan) with what the later sessions of its series know: each action's
+    latest status, review decision and progress, and its votes from where it was voted."""
+    sessions = store().series_sessions(workshop_id) or []
+    workshop = next((session for session in sessions if session.id == workshop_id), None)
+    if workshop is None:
+        workshop = store().workshop(workshop_id)
+    return workshop, export.build_plan(workshop, sessions)
 
 
 def _filename(title, suffix):
@@ -70,7 +81,8 @@ def render_plan(workshop_id, follow_up=None, errors=None, status=200):
                        workshop=summary, plan=plan, format_date=fmt, title=summary.title,
                        facilitating=facilitating, board_url=url_for(board, workshop_id=workshop_id),
                        follow_up=follow_up or {"title": title, "format": summary.format},
-                       errors=errors or {}, formats=formats(choose_language(summary.language)))
+                       errors=errors or {}, formats=formats(choose_language(summary.language)),
+                       hyphenate=functools.partial(soft_hyphens, language=summary.language))
 
 
 @bp.get("/w/<workshop_id>/plan.md")
@@ -100,8 +112,7 @@ def plan_pdf(workshop_id):
 def plan_ics(workshop_id):
     """Each action with a due date as an all-day calendar event."""
     _workshop, plan, t, _fmt = _plan_for_member(workshop_id)
-    return _download(export.render_ics(plan, t, request.host.split(":")[0]),
-                     "text/calendar", plan, t, "ics")
+    return _download(export.render_ics(plan, t), "text/calendar", plan, t, "ics")
 
 
 @bp.get("/w/<workshop_id>/export.json")

@@ -4,12 +4,12 @@
 progress note; `POST` to the same address takes the form (a page again, without
 JavaScript) or JSON `{status?, text?}` (→ 200 with the action). A wrong or revoked key is a
 404. `GET /w/<workshop>/calendar/<key>.ics` is the plan's calendar to subscribe to, with a
-reminder the day before each due date and each action's update link; a participant's own
-feed (`/w/<workshop>/calendar/<participant>/<key>.ics`) has only their own actions' links.
+reminder at 09:00 the day before each due date of what is still to do, and each action's
+update link; a participant's own feed (`/w/<workshop>/calendar/<participant>/<key>.ics`)
+holds only the actions they own.
 """
 
 import functools
-import hashlib
 
 from flask import Response, abort, current_app, redirect, request
 from marshmallow import ValidationError
@@ -19,11 +19,13 @@ from ..access import store
 from ..broadcast import publish
 from ..domain import FACILITATOR, DomainError
 from ..domain.workshop import ACTION_STATUSES
+from ..export.calendar import revision_tag
 from ..extensions import limiter
 from ..i18n import choose_language, long_date, translate
 from ..protocol import ID_MAX
 from ..schemas import action_progress
 from .blueprint import base_url, bp, current_member, render_page
+from .downloads import plan_of
 from .errors import ApiError
 
 # Per link: an owner posts a few updates a minute at most. Per address: anything that
@@ -119,7 +121,7 @@ def calendar_feed(workshop_id, key):
 @bp.get("/w/<workshop_id>/calendar/<holder>/<key>.ics")
 @limit_links
 def own_calendar_feed(workshop_id, holder, key):
-    """A participant's calendar of the plan: the same events, their own update links only."""
+    """A participant's calendar of the plan: the actions they own, with their update links."""
     return _calendar(workshop_id, key, holder)
 
 
@@ -127,7 +129,7 @@ def _calendar(workshop_id, key, holder):
     """A feed that answers `If-None-Match` with 304 while it is unchanged."""
     if store().summary(workshop_id) is None:
         abort(404)
-    workshop = store().workshop(workshop_id)
+    workshop, plan = plan_of(workshop_id)
     if ((holder is not None and holder not in workshop.participants)
             or not links.matches(links.calendar_key(_key(), workshop, holder), key)):
         abort(404)
@@ -136,9 +138,12 @@ def _calendar(workshop_id, key, holder):
     update_urls = {action.id: base + links.update_path(_key(), workshop, action)
                    for action in workshop.actions.values()
                    if holder is None or action.owner_id == holder}
-    body = export.render_ics(export.build_plan(workshop), functools.partial(translate, language),
-                             request.host.split(":")[0], update_urls=update_urls, stable=True)
-    etag = hashlib.sha256(body).hexdigest()[:32]
+    if holder is not None:  # a participant's feed: their own actions, nobody else's
+        plan = {**plan, "actions": [action for action in plan["actions"]
+                                    if action["id"] in update_urls]}
+    body = export.render_ics(plan, functools.partial(translate, language),
+                             update_urls=update_urls)
+    etag = revision_tag(body)
     if request.if_none_match.contains(etag):
         return Response(status=304, headers={"ETag": f'"{etag}"'})
     return Response(body, mimetype="text/calendar",
@@ -155,12 +160,12 @@ def owner_links(workshop_id):
         raise ApiError(401, "unauthorized", "A facilitator token is needed.")
     if member.role != FACILITATOR:
         raise ApiError(403, "forbidden", "Only the facilitator may do this.")
-    workshop = store().workshop(workshop_id)
+    workshop, plan = plan_of(workshop_id)
     base = base_url()
     update_urls = {action.id: base + links.update_path(_key(), workshop, action)
                    for action in workshop.actions.values()}
     t = functools.partial(translate, choose_language(workshop.language))
-    body = export.render_links_csv(export.build_plan(workshop), t, update_urls)
+    body = export.render_links_csv(plan, t, update_urls)
     return Response(body.encode("utf-8"), mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="{t("links_file")}.csv"',
         "Cache-Control": "no-store"})

@@ -4,10 +4,11 @@ import re
 import subprocess
 
 import pytest
+import requests
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from browser_helpers import bound, open_board, open_page, signed_in, with_token
+from browser_helpers import axe_violations, bound, open_board, open_page, signed_in, with_token
 from support import PLATFORM, Workshop, add_note, new_id, ok
 
 pytestmark = pytest.mark.e2e
@@ -166,7 +167,11 @@ def test_plan_page_shows_the_actions_and_downloads_a_pdf(server, clients, contex
     platform = page.locator("section.plan-step", has=page.get_by_role(
         "heading", level=3, name="4. Platform van betrokkenheid"))
     expect(platform.get_by_role("heading", level=4)).to_have_text(
-        ["Transparantie", "Dialoog", "Reflectie"])
+        ["Uitslag van de stemming", "Transparantie", "Dialoog", "Reflectie"])
+    # The vote's result first: most votes first.
+    expect(platform.locator(".plan-ranking tbody tr")).to_have_text(
+        [re.compile(r"^\s*1\s+Open agenda voor iedereen\s+2\s*$"),
+         re.compile(r"^\s*2\s+Ideeën ophalen bij klanten\s+1\s*$")])
     expect(platform.locator("ul.plan-notes").nth(1)).to_contain_text("Ideeën ophalen bij klanten")
     links = page.locator("nav.downloads a[download]")
     expect(links).to_have_count(4)  # the JSON backup only on the facilitator's plan page
@@ -296,3 +301,62 @@ def test_on_a_phone_each_action_of_the_plan_is_a_card_with_owner_and_deadline_in
     desk_page.goto(f"{server.url}/w/{workshop_id}/plan")
     expect(desk_page.get_by_role("link", name="Back-up (JSON)")).to_be_visible()
     assert phone.page_errors == []
+
+
+# -- e. the plan after a follow-up, on a laptop and a phone --------------------------------------
+
+def test_the_plan_page_of_a_series_is_accessible_and_its_canvas_never_overflows(
+        server, clients, contexts, artifacts):
+    room = Workshop(server, clients, "Sanne", title="Wijkavond Oost", connect_facilitator=True)
+    sanne = room.connect("Sanne")
+    ok(room.facilitator.call("step:edit", {"index": PLATFORM, "layout": "canvas"}))
+    notes = [add_note(sanne, PLATFORM, text, lane=lane, x=x, y=y)[0] for text, lane, x, y in [
+        ("Mantelzorgondersteuningsgesprekken in de bibliotheek", "transparency", 0.0, 0.0),
+        ("WWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWW", "dialogue", 1.0, 1.0),
+        ("Spreekuur op dinsdag " * 10, "reflection", 0.6, 0.4)]]
+    ok(room.facilitator.call("note:group", {"ids": notes[:2], "title": "Samen praten " * 6}))
+    ok(room.facilitator.call("voting:open", {"step": PLATFORM, "budget": 3}))
+    for note in (notes[0], notes[1], notes[2]):
+        ok(sanne.call("vote:cast", {"note_id": note}))
+    ok(room.facilitator.call("voting:close", {}))
+    action_id = new_id()
+    ok(room.facilitator.call("action:add", {"id": action_id, "title": "Loket inrichten",
+                                            "owner": room.pid("Sanne"), "due": "2026-12-15",
+                                            "note_ids": [notes[0]]}))
+    link = room.connect("Sanne").snapshots[-1]["actions"][0]["update_url"]
+    assert requests.post(link, json={"status": "blocked", "text": "Wacht op de wethouder"},
+                         timeout=10).status_code == 200
+    second = room.follow_up(title="Terugkomdag Oost")
+    ok(second.connect().call("action:review", {"id": action_id, "decision": "drop"}))
+
+    for width, height in ((1440, 900), (390, 844)):
+        # bypass_csp lets Playwright inject axe; the page itself keeps its strict CSP.
+        context = with_token(contexts(width, height, bypass_csp=True), server, room.id,
+                             room.token("Sanne"))
+        page = context.new_page()
+        page.goto(room.url("/plan"))
+        row = page.locator(".plan-table tbody tr").first
+        expect(row.locator(".status")).to_have_text("Gestopt")
+        expect(row).to_contain_text("Gestopt op Terugkomdag Oost")
+        expect(row.locator(".updates")).to_contain_text("Wacht op de wethouder")
+        expect(page.locator(".plan-ranking tbody tr")).to_have_count(3)
+        expect(page.locator(".plan-ranking tbody tr").first).to_contain_text("1 (gedeeld)")
+        outside = page.evaluate("""() => [...document.querySelectorAll('.canvas-note-text')]
+            .map((text) => {
+              const note = text.previousElementSibling.getBBox(), box = text.getBBox();
+              return box.x >= note.x && box.y >= note.y && box.x + box.width <= note.x + note.width
+                && box.y + box.height <= note.y + note.height ? null : text.textContent;
+            }).filter(Boolean)""")
+        assert outside == []
+        frame = page.evaluate("""() => {
+            const svg = document.querySelector('.canvas-picture svg');
+            const [, , w, h] = svg.getAttribute('viewBox').split(' ').map(Number);
+            return [...svg.querySelectorAll('rect, text')].every((shape) => {
+              const box = shape.getBBox();
+              return box.x >= 0 && box.y >= 0 && box.x + box.width <= w && box.y + box.height <= h;
+            });
+          }""")
+        assert frame
+        page.screenshot(path=str(artifacts / f"plan-series-{width}.png"), full_page=True)
+        assert axe_violations(page) == []
+        assert context.page_errors == []

@@ -1,11 +1,13 @@
 """After the workshop: the owner's update link, the board seeing it live, the calendar feed."""
 
 import re
+from datetime import datetime, timezone
 
 import pytest
 import requests
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from icalendar import Calendar
 
 from cocreate import protocol as p
 
@@ -108,29 +110,50 @@ def test_a_wrong_or_revoked_link_is_a_404_and_a_new_one_works(room):
     assert fresh != link and requests.get(fresh, timeout=10).status_code == 200
 
 
-def test_the_calendar_feed_reminds_a_day_before_and_answers_conditional_requests(room):
-    snapshot, seen = actions_seen_by(room, "Bram")
+def test_the_calendar_feeds_hold_their_holders_actions_and_answer_conditional_requests(room):
+    snapshot, _seen = actions_seen_by(room, "Bram")
     feed = requests.get(snapshot["calendar_url"], timeout=10)
     assert feed.status_code == 200 and feed.headers["Content-Type"].startswith("text/calendar")
-    text = feed.text.replace("\r\n ", "")
-    assert text.count("BEGIN:VEVENT") == 2 and text.count("TRIGGER:-P1D") == 2
-    assert "/a/" not in text  # Bram owns nothing: his feed carries no one's update link
-    assert link_of(room, room.mine) in feed_of(room, "Anouk")  # her own, to plan her day
-    assert link_of(room, room.other) not in feed_of(room, "Anouk")
-    assert {link_of(room, room.mine), link_of(room, room.other)} <= set(
-        re.findall(r"http://[^\s\\]+/a/[^\s\\]+", feed_of(room, "facilitator")))
-    same = requests.get(snapshot["calendar_url"], timeout=10,
-                        headers={"If-None-Match": feed.headers["ETag"]})
+    assert "BEGIN:VEVENT" not in feed.text  # Bram owns nothing: nobody's actions remind him
+    own = Calendar.from_ical(feed_of(room, "Anouk")).walk("VEVENT")
+    assert [str(event["SUMMARY"]) for event in own] == ["Koffie met de directie"]
+    assert str(own[0]["URL"]) == link_of(room, room.mine)  # her own link, to plan her day
+    everyone = Calendar.from_ical(feed_of(room, "facilitator")).walk("VEVENT")
+    assert {str(event["URL"]) for event in everyone} == {link_of(room, room.mine),
+                                                         link_of(room, room.other)}
+    # 09:00 the day before in Amsterdam, not midnight: 15 December is in winter time (UTC+1).
+    alarm = own[0].walk("VALARM")[0]
+    assert alarm["TRIGGER"].dt == datetime(2026, 12, 14, 8, 0, tzinfo=timezone.utc)
+    anouk = actions_seen_by(room, "Anouk")[0]["calendar_url"]
+    first = requests.get(anouk, timeout=10)
+    same = requests.get(anouk, timeout=10, headers={"If-None-Match": first.headers["ETag"]})
     assert same.status_code == 304 and same.content == b""
-    requests.post(link_of(room, room.mine), json={"status": "done"}, timeout=10)
-    changed = requests.get(snapshot["calendar_url"], timeout=10,
-                           headers={"If-None-Match": feed.headers["ETag"]})
-    assert changed.status_code == 200 and changed.headers["ETag"] != feed.headers["ETag"]
+    requests.post(link_of(room, room.mine), json={"status": "doing"}, timeout=10)
+    changed = requests.get(anouk, timeout=10, headers={"If-None-Match": first.headers["ETag"]})
+    assert changed.status_code == 200 and changed.headers["ETag"] != first.headers["ETag"]
+    before, after = (Calendar.from_ical(answer.content).walk("VEVENT")[0]
+                     for answer in (first, changed))
+    assert after["SEQUENCE"] > before["SEQUENCE"]
+    assert str(after["UID"]) == str(before["UID"])
     wrong = re.sub(r"/[^/]+\.ics$", "/nope.ics", snapshot["calendar_url"])
     assert requests.get(wrong, timeout=10).status_code == 404
     # Bram's key does not open Anouk's feed.
     someone_else = snapshot["calendar_url"].replace(room.pid("Bram"), room.pid("Anouk"))
     assert requests.get(someone_else, timeout=10).status_code == 404
+
+
+def test_a_calendar_event_keeps_its_uid_whatever_address_served_it(room):
+    feed = actions_seen_by(room, "facilitator")[0]["calendar_url"]
+    uids = []
+    for host in ("127.0.0.1", "localhost"):
+        answer = requests.get(re.sub(r"//[^:/]+", f"//{host}", feed, count=1), timeout=10)
+        assert answer.status_code == 200
+        uids.append(sorted(str(e["UID"]) for e in Calendar.from_ical(answer.content).walk("VEVENT")))
+    assert uids[0] == uids[1] and len(uids[0]) == 2
+    assert all(host not in uid for uid in uids[0] for host in ("127.0.0.1", "localhost"))
+    # The download has the same events as the feed.
+    download = Calendar.from_ical(room.download("plan.ics").content).walk("VEVENT")
+    assert sorted(str(event["UID"]) for event in download) == uids[0]
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -174,10 +197,11 @@ def test_the_facilitator_downloads_every_update_link_by_owner(room):
     links = room.download("links.csv")
     assert links.status_code == 200 and links.headers["Content-Type"].startswith("text/csv")
     rows = links.content.decode("utf-8-sig").splitlines()
-    assert rows[0].split(";") == ["Eigenaar", "Actie", "Deadline", "Status", "Updatelink"]
-    assert rows[1].startswith("Anouk;Koffie met de directie;2026-12-15;Open;")
+    assert rows[0].split(";") == ["Workshop", "Eigenaar", "Actie", "Deadline", "Status",
+                                  "Updatelink"]
+    assert rows[1].startswith("Teamdag;Anouk;Koffie met de directie;2026-12-15;Open;")
     assert rows[1].endswith(link_of(room, room.mine))
-    assert rows[2].startswith("Karin van Financiën;Loket inrichten")
+    assert rows[2].startswith("Teamdag;Karin van Financiën;Loket inrichten")
     assert room.download("links.csv", token=room.token("Anouk")).status_code == 403
     assert requests.get(room.url("/links.csv"), timeout=10).status_code == 401
 

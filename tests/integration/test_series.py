@@ -1,17 +1,19 @@
 """A series of sessions: the follow-up carries the unfinished actions — the same actions, the
 same owner's links — its review step decides on each, and the series page shows them all."""
 
+import csv
 import io
 import re
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
+from icalendar import Calendar
 from pypdf import PdfReader
 
 from cocreate import protocol as p
 
-from support import Workshop, bearer, new_id, ok, refused
+from support import Workshop, add_note, bearer, new_id, ok, refused
 
 TIMEOUT = 10
 
@@ -127,8 +129,9 @@ def test_the_room_decides_keep_done_or_drop_and_the_next_session_carries_only_wh
              "calendar": calendar.text.replace("\r\n ", ""),
              "page": second.download("plan").text}
     for name, plan in plans.items():
-        assert "Koffie met de directie" in plan, name
-        assert "Loket inrichten" not in plan, name  # found done at the review
+        actions = plan.split("Wat we zeiden")[0]  # the review step below lists every decision
+        assert "Koffie met de directie" in actions, name
+        assert "Loket inrichten" not in actions, name  # found done at the review
 
     # Changing one's mind: dropped, then the next session leaves it behind.
     ok(facilitator.call(p.ACTION_REVIEW, {"id": first.coffee, "decision": "drop"}))
@@ -384,3 +387,62 @@ def test_nobody_takes_over_a_returning_persons_actions_without_their_earlier_tok
                                        "token": first.token("Anouk")}).status_code == 201
     twice = rejoin(follow_up, "Anouk", {"workshop": first.id, "token": first.token("Anouk")})
     assert twice.status_code == 409 and twice.json()["error"]["code"] == "conflict"
+def downloads_of(workshop, calendar_url):
+    """Every form of a session's plan as text: the page, Markdown, CSV, PDF, calendar, feed."""
+    pdf = PdfReader(io.BytesIO(workshop.download("plan.pdf").content))
+    return {"plan.csv": workshop.download("plan.csv").content.decode("utf-8-sig"),
+            "plan.md": workshop.download("plan.md").text,
+            "plan.ics": workshop.download("plan.ics").text.replace("\r\n ", ""),
+            "plan.pdf": "".join(page.extract_text() for page in pdf.pages).replace("\n", " "),
+            "calendar": requests.get(calendar_url, timeout=TIMEOUT).text.replace("\r\n ", ""),
+            "page": workshop.download("plan").text}
+
+
+def calendar_event(text, title):
+    """The VEVENT of the action called `title` in a calendar file."""
+    events = [e for e in Calendar.from_ical(text).walk("VEVENT") if str(e["SUMMARY"]) == title]
+    assert len(events) == 1, text
+    return events[0]
+
+
+def test_every_download_of_every_session_follows_the_series(first):
+    # In the first session the room voted for the note an action came from.
+    source, _seq = add_note(first.facilitator, 3, "Spreekuur op dinsdag", lane="dialogue")
+    ok(first.facilitator.call(p.VOTING_OPEN, {"step": 3, "budget": 3}))
+    for who in ("Anouk", "Bram"):
+        ok(first.connect(who).call(p.VOTE_CAST, {"note_id": source}))
+    ok(first.facilitator.call(p.VOTING_CLOSE, {}))
+    voted = new_id()
+    ok(first.facilitator.call(p.ACTION_ADD, {"id": voted, "title": "Spreekuur starten",
+                                             "note_ids": [source], "due": "2027-02-01"}))
+    link = seen_by(first, "Anouk")[1][first.coffee]["update_url"]
+    assert requests.post(link, json={"status": "blocked", "text": "Directie op reis"},
+                         timeout=TIMEOUT).status_code == 200
+    # The follow-up stops the coffee and keeps the consultation hour going.
+    second = first.follow_up("Kees", title="Terugkomdag juni", date="2027-06-03")
+    facilitator = second.connect()
+    ok(facilitator.call(p.ACTION_REVIEW, {"id": first.coffee, "decision": "drop"}))
+    ok(facilitator.call(p.ACTION_REVIEW, {"id": voted, "decision": "keep"}))
+
+    earlier = downloads_of(first, seen_by(first)[0]["calendar_url"])
+    for name, plan in earlier.items():
+        assert "Vastgelopen" not in plan, name  # its last status, not what it was
+        assert "Gestopt" in plan and "Directie op reis" in plan, name
+        assert "Terugkomdag juni" in plan, name  # where it was decided
+    for name in ("plan.ics", "calendar"):
+        coffee = calendar_event(earlier[name], "Koffie met de directie")
+        assert str(coffee["STATUS"]) == "CANCELLED" and not coffee.walk("VALARM"), name
+        kept = calendar_event(earlier[name], "Spreekuur starten")
+        assert (name == "plan.ics") != bool(kept.walk("VALARM")), name
+
+    later = downloads_of(second, seen_by(second)[0]["calendar_url"])
+    rows = list(csv.reader(io.StringIO(later["plan.csv"]), delimiter=";"))
+    header, body = rows[0], {row[1]: row for row in rows[1:]}
+    assert body["Spreekuur starten"][header.index("Stemmen")] == "2"  # voted in the first
+    assert body["Spreekuur starten"][header.index("Besluit terugkomdag")].startswith("Gaat door")
+    assert "Spreekuur op dinsdag" in later["plan.md"]
+    review = later["plan.md"][later["plan.md"].index("### 1. Terugblik"):]
+    review = review[:review.index("### 2.")]
+    assert "Geen notities" not in review
+    assert "Spreekuur starten: Gaat door" in review
+    assert "Stemmen: 2" in calendar_event(later["calendar"], "Spreekuur starten")["DESCRIPTION"]

@@ -9,6 +9,7 @@ import io
 import json
 import re
 import sqlite3
+import subprocess
 import threading
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
@@ -84,6 +85,13 @@ def assert_gap_free(client):
                              f"missing {missing}, received twice {twice}")
     for own in own_events(client):
         assert own["seq"] in seqs, own
+
+
+def pdf_text(content):
+    """A PDF's text as poppler reads it, on one line, hyphenated words joined again."""
+    text = subprocess.run(["pdftotext", "-raw", "-", "-"], input=content, capture_output=True,
+                          check=True, timeout=60).stdout.decode("utf-8")
+    return " ".join(re.sub(r"[-\u2010]\n(?=[a-zà-ÿ])", "", text).split())
 
 
 def without_made_at(content):
@@ -284,7 +292,7 @@ def test_downloads_while_voting_is_open_reveal_no_tallies(server, clients):
     assert "3 stemmen" not in markdown and "stem)" not in markdown
     rows = list(csv.reader(io.StringIO(room.download("plan.csv", token).content
                                        .decode("utf-8-sig")), delimiter=";"))
-    assert rows[1][5] == "0"
+    assert rows[1][rows[0].index("Stemmen")] == "0"
     backup = room.download("export.json", token).json()
     tallies = {note["id"]: note.get("votes", 0) for note in backup["notes"]}
     # The room has not seen any tally yet; a participant's download must not show one either.
@@ -535,8 +543,12 @@ def test_downloads_need_a_token_of_this_workshop(server, plan_room):
             assert answer.status_code == 200, (name, answer.status_code)
             assert answer.headers["Content-Disposition"].startswith("attachment;")
             assert "teamdag-een-cafe" in answer.headers["Content-Disposition"]
-            # Whichever way the token came, the same document.
-            assert without_made_at(answer.content) == without_made_at(by_header.content), name
+            # Whichever way the token came, the same document (a PDF's font subsets are
+            # compressed anew each time: its text is the same).
+            if name == "plan.pdf":
+                assert pdf_text(answer.content) == pdf_text(by_header.content)
+            else:
+                assert without_made_at(answer.content) == without_made_at(by_header.content), name
 
 
 def test_markdown_plan_has_actions_owners_dutch_dates_and_hides_what_the_room_did_not_see(
@@ -558,9 +570,9 @@ def test_markdown_plan_has_actions_owners_dutch_dates_and_hides_what_the_room_di
     assert "1 notitie is nog privé en staat niet in dit plan." in text
     # What the group said: per lane, in the step's lane order.
     said = text[text.index("## Wat we zeiden"):]
-    assert (said.index("#### Transparantie") < said.index("Open agenda voor iedereen")
-            < said.index("#### Dialoog") < said.index("Samen 🎉")
-            < said.index("#### Reflectie") < said.index("Ideeën ophalen"))
+    said = said[said.index("#### Transparantie"):]  # after the vote's ranking
+    assert (said.index("Open agenda voor iedereen") < said.index("#### Dialoog")
+            < said.index("Samen 🎉") < said.index("#### Reflectie") < said.index("Ideeën ophalen"))
 
 
 def test_csv_plan_opens_in_dutch_excel_and_never_starts_a_formula(plan_room):
@@ -568,14 +580,14 @@ def test_csv_plan_opens_in_dutch_excel_and_never_starts_a_formula(plan_room):
     assert answer.status_code == 200
     assert answer.content.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(answer.content.decode("utf-8")[1:]), delimiter=";"))
-    assert rows[0] == ["Nr", "Actie", "Eigenaar", "Deadline", "Status", "Stemmen",
-                       "Bronnotities"]
+    assert rows[0] == ["Nr", "Actie", "Eigenaar", "Deadline", "Status", "Besluit terugkomdag",
+                       "Voortgang", "Stemmen", "Bronnotities"]
     expected = []
     for number, (title, owner, due, sources, votes) in enumerate(plan_room.actions, 1):
         texts = {"agenda": "Open agenda voor iedereen", "emoji": EMOJI_CJK,
                  "ideeen": "Ideeën ophalen bij de financiële afdeling"}
         cell = "'" + title if title.startswith("=") else title
-        expected.append([str(number), cell, owner or "", due or "", "Open", str(votes),
+        expected.append([str(number), cell, owner or "", due or "", "Open", "", "", str(votes),
                          " | ".join(texts[key] for key in sources)])
     assert rows[1:] == expected
     assert ANONYMOUS_AUTHOR not in answer.content.decode("utf-8")
@@ -586,9 +598,8 @@ def test_pdf_plan_holds_title_actions_and_diacritics_and_survives_emoji_and_cjk(
     assert answer.status_code == 200
     assert answer.headers["Content-Type"] == "application/pdf"
     assert answer.content.startswith(b"%PDF-")
-    reader = PdfReader(io.BytesIO(answer.content))
-    assert len(reader.pages) >= 1
-    text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+    assert len(PdfReader(io.BytesIO(answer.content)).pages) >= 1
+    text = pdf_text(answer.content)
     for expected in ("Teamdag Één café", "Één overleg per week", "Koffie met het café-team",
                      "Evaluatie in januari", "15 december 2026", "Ideeën ophalen",
                      "financiële", "Open agenda voor iedereen", "Samen"):
