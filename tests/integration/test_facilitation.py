@@ -665,7 +665,9 @@ def test_co_facilitator_link_gives_a_second_device_the_facilitator_role(server, 
                            timeout=10)
     assert answer.status_code == 201, answer.text
     body = answer.json()
-    assert set(body) == {"participant_id", "token", "url"}
+    assert set(body) == {"participant_id", "token", "url", "remote_url", "remote_qr"}
+    assert body["remote_url"].endswith(f"/remote?token={body['token']}")
+    assert body["remote_qr"].startswith("data:image/svg+xml;base64,")
     assert body["url"].startswith(f"{server.url}/w/{room.id}/facilitate?token=")
     assert body["token"] != room.token()
 

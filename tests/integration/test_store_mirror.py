@@ -112,6 +112,7 @@ def test_a_whole_workshop_run_from_both_processes_keeps_both_copies_current(peer
         (fac, "workshop:edit", {"title": "Sessie 1"}),
         (fac, "calendar:relink", {}),
         (fac, "workshop:lock", {"locked": True}),
+        (fac, "timer:start", {"seconds": 120}),  # step:go ended the first countdown
         (fac, "timer:stop", {}),
     ]
     for turn, (actor, name, raw) in enumerate(script):

@@ -123,7 +123,7 @@ export class FacilitatorPanel {
     bound("timer-lock").addEventListener("change", (event) => this.#timerLockChanged(event.target.checked));
     bound("timer-extend").addEventListener("click", () => this.#extendTimer());
     bound("co-facilitator-make").addEventListener("click", () => this.#coFacilitator());
-    bound("remote-make").addEventListener("click", () => this.#remote());
+    bound("remote-make")?.addEventListener("click", () => this.#remote());
     bound("tables-settings").addEventListener("toggle", () => this.#tablesPanel());
     const stepForm = bound("step-form");
     stepForm.addEventListener("input", () => { this.stepFormTouched = true; });
