@@ -1,11 +1,11 @@
 """Commands in, events out: `apply` runs a command by its name, found in `COMMANDS`.
 
 Every rule about who may change what lives in the module of the command's noun:
-notes, voting, actions, series, steps, timer, settings, participants.
+notes, voting, actions, series, steps, timer, settings, participants, agenda.
 """
 
 from .. import protocol as p
-from . import actions, notes, participants, series, settings, steps, tables, timer, voting
+from . import actions, agenda, notes, participants, series, settings, steps, tables, timer, voting
 from .errors import DomainError
 from .rules import numbered
 
@@ -56,4 +56,5 @@ COMMANDS = {
     p.TABLES_CLEAR: tables.clear_tables,
     p.PROJECTOR_FOCUS: tables.focus_projector,
     p.PARTICIPANT_READY: participants.mark_ready,
+    p.AGENDA_SET_COMMAND: agenda.set_agenda,
 }

@@ -1,5 +1,7 @@
 """What each viewer may see: pure functions from the aggregate to plain dicts."""
 
+from .agenda import copy_agenda
+
 
 def note_view(note, workshop, viewer=None):
     """A note as `viewer` sees it; an anonymous note never names its author to others.
@@ -41,7 +43,8 @@ def step_view(index, step, workshop=None):
             "lanes": [dict(lane) for lane in step.lanes], "reveal": step.reveal,
             "anonymity": step.anonymity, "voting": step.voting, "revealed": step.revealed,
             "vote_state": step.vote_state, "budget": step.budget, "per_note": step.per_note,
-            "layout": step.current_layout(), "tables": step.tables}
+            "layout": step.current_layout(), "tables": step.tables, "minutes": step.minutes,
+            "started_at": step.started_at, "ended_at": step.ended_at}
     if workshop is not None and step.hidden:
         view["counts"] = step_counts(workshop, index)
     if workshop is not None and step.vote_state == "open":
@@ -121,7 +124,8 @@ def workshop_view(workshop):
             "locked": workshop.locked, "created_at": workshop.created_at,
             "timer": workshop.timer, "retention": workshop.retention,
             "tables": [dict(table) for table in workshop.tables],
-            "table_mode": workshop.table_mode, "focus": workshop.focus}
+            "table_mode": workshop.table_mode, "focus": workshop.focus,
+            "agenda": copy_agenda(workshop.agenda)}
 
 
 def snapshot(workshop, viewer, now):

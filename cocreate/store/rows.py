@@ -27,7 +27,7 @@ def load_workshop(conn, workshop_id):
         locked=row.locked, seq=row.seq, created_at=row.created_at, timer=row.timer,
         retention=row.retention, calendar_link=row.calendar_link,
         tables=list(row.tables or []), table_mode=row.table_mode, focus=row.focus,
-        follow_up_of=row.follow_up_of, date=row.session_date,
+        follow_up_of=row.follow_up_of, date=row.session_date, agenda=row.agenda,
         steps=[domain.Step(**{k: v for k, v in spec.items() if k in STEP_FIELDS})
                for spec in row.steps])
     for person in conn.execute(select(participants).where(
@@ -71,7 +71,7 @@ def insert_workshop(conn, workshop, now):
         current_step=workshop.current_step, locked=workshop.locked, seq=workshop.seq,
         timer=None, created_at=workshop.created_at, updated_at=now,
         retention=workshop.retention, follow_up_of=workshop.follow_up_of,
-        session_date=workshop.date))
+        session_date=workshop.date, agenda=workshop.agenda))
     for position, person in enumerate(workshop.participants.values()):
         # Imported people have no token anyone knows: they are names, not logins.
         conn.execute(insert(participants).values(

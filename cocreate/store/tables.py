@@ -37,6 +37,7 @@ workshops = Table(
     Column("series_id", String(p.ID_MAX), index=True),
     Column("follow_up_of", String(p.ID_MAX)),
     Column("session_date", String(10)),
+    Column("agenda", JSON),  # the run sheet (domain.agenda), or NULL
 )
 
 participants = Table(

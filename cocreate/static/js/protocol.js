@@ -33,6 +33,7 @@ export const COMMANDS = Object.freeze({
   TABLE_ASSIGN: "table:assign",
   TABLES_CLEAR: "tables:clear",
   PROJECTOR_FOCUS: "projector:focus",
+  AGENDA_SET_COMMAND: "agenda:set",
   STEP_GO: "step:go",
   WORKSHOP_EDIT: "workshop:edit",
   WORKSHOP_LOCK: "workshop:lock",
@@ -68,6 +69,7 @@ export const EVENTS = Object.freeze({
   TABLES_SET: "tables.set",
   PARTICIPANT_TABLE: "participant.table",
   PROJECTOR_FOCUSED: "projector.focused",
+  AGENDA_SET: "agenda.set",
 });
 
 export const ERROR_CODES = Object.freeze([
@@ -114,4 +116,10 @@ export const LIMITS = Object.freeze({
   TABLES_MAX: 30,
   TABLE_SIZE_MIN: 2,
   TABLE_SIZE_MAX: 20,
+  AGENDA_MINUTES_MIN: 1,
+  AGENDA_MINUTES_MAX: 480,
+  BREAK_TITLE_MAX: 80,
+  AGENDA_DAYS_MAX: 31,
+  AGENDA_ITEMS_MAX: 60,
+  ZONE_MAX: 64,
 });
