@@ -26,6 +26,7 @@ WALL_CLOCK = "%Y-%m-%dT%H:%M"
 # A suggestion keeps every later step at two thirds of its minutes, and at least this many.
 KEEP_SHARE = 2 / 3
 KEEP_MINUTES = 5
+DEFAULT_MINUTES = 30  # a step whose format plans no minutes
 
 
 # -- agenda:set -----------------------------------------------------------------------
@@ -134,14 +135,23 @@ def step_times(workshop, index):
 
 # -- the forecast ----------------------------------------------------------------------------
 
-def forecast(workshop, now):
+def proposed_agenda(workshop, day):
+    """The agenda of a workshop that has none yet: one `day` (YYYY-MM-DD) from 09:00 with
+    every step for its format's minutes."""
+    return {"zone": DEFAULT_ZONE, "days": [{"start": f"{day}T09:00", "items": [
+        {"step": index, "minutes": step.minutes or DEFAULT_MINUTES}
+        for index, step in enumerate(workshop.steps)]}]}
+
+
+def forecast(workshop, now, agenda=None):
     """Plan and clock side by side: per day and item the planned and the forecast (or
     actual) times, minutes late (negative: ahead), and a suggestion for a day that will
-    end late; `next` is what comes after the current item. None without an agenda.
+    end late; `next` is what comes after the current item. None without an agenda
+    (the workshop's, unless `agenda` is given).
 
     Times are wall-clock `YYYY-MM-DDTHH:MM` in the agenda's zone.
     """
-    agenda = workshop.agenda
+    agenda = agenda or workshop.agenda
     if agenda is None:
         return None
     zone = _zone(agenda["zone"])

@@ -8,10 +8,11 @@
 - series.py      a series of sessions: planning a follow-up, the series page
 - errors.py      error answers, security headers, the same-origin check
 - rate_limits.py join-code guessing and creating workshops
+- agenda.py      the run sheet's forecast and the draaiboek download
 """
 
 # Each module adds its views to `bp`.
-from . import api, downloads, errors, follow, pages, series  # noqa: F401
+from . import agenda, api, downloads, errors, follow, pages, series  # noqa: F401
 from .blueprint import bp
 
 __all__ = ["bp"]
