@@ -713,7 +713,7 @@ def _hostile_cases(good):
 
     return [
         ("wrong format", changed(set_path(["format"], "trello.board"))),
-        ("wrong version", changed(set_path(["version"], 5))),
+        ("wrong version", changed(set_path(["version"], 99))),
         ("version as text", changed(set_path(["version"], "1"))),
         ("unknown top-level field", changed(set_path(["extra"], 1))),
         ("unknown workshop field", changed(set_path(["workshop", "owner"], "x"))),
