@@ -262,9 +262,14 @@ class AgendaItem(StrictSchema):
             raise ValidationError("Give either a step or a break.", "_schema")
 
 
+def _wall_clock(**kwargs):
+    return fields.String(validate=validate.Regexp(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$",
+                                                  error="A time YYYY-MM-DDTHH:MM."), **kwargs)
+
+
 class AgendaDay(StrictSchema):
-    start = fields.String(required=True, validate=validate.Regexp(
-        r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$", error="A time YYYY-MM-DDTHH:MM."))
+    start = _wall_clock(required=True)
+    end = _wall_clock(allow_none=True)
     items = fields.List(fields.Nested(AgendaItem), required=True,
                         validate=validate.Length(max=p.AGENDA_ITEMS_MAX))
 

@@ -1,7 +1,8 @@
 """The agenda (run sheet): `agenda:set`, the step times the room records, and the forecast.
 
-An agenda is a list of days, each with a start (wall-clock time in the agenda's `zone`)
-and items: a step with its planned minutes, or a break with a title. The server records
+An agenda is a list of days, each with a start (wall-clock time in the agenda's `zone`),
+optionally the time it must end, and items: a step with its planned minutes, or a break
+with a title. Without an end, a day ends when its items do. The server records
 when the room moves to a step and away from it (`record_move`); `forecast` puts plan and
 clock side by side. The domain never reads the clock: every function is given `now`.
 
@@ -43,7 +44,8 @@ def checked_agenda(spec, step_count):
     """The agenda `spec` describes, normalised; `invalid` naming the first bad field.
 
     Every step at most once, only steps that exist, minutes within 1–480, a break's
-    title 1–80 characters, each day starting after the previous day's planned end.
+    title 1–80 characters, a day's `end` (when given) after its start, each day starting
+    after the previous day's planned end.
     """
     zone = spec.get("zone") or DEFAULT_ZONE
     _zone(zone)
@@ -53,19 +55,33 @@ def checked_agenda(spec, step_count):
         start = day.get("start")
         if not isinstance(start, str) or not DAY_START.match(start):
             raise invalid(f"{where}.start", "A day starts at a time YYYY-MM-DDTHH:MM.")
-        try:
-            begins = datetime.strptime(start, WALL_CLOCK)
-        except ValueError:
-            raise invalid(f"{where}.start", "A day starts at a time YYYY-MM-DDTHH:MM.") from None
+        begins = _moment(start, f"{where}.start")
         if previous_end is not None and begins < previous_end:
             raise invalid(f"{where}.start", "A day starts after the previous day ends.")
         items = [_item(item, f"{where}.items.{index}", step_count, seen)
                  for index, item in enumerate(day.get("items") or [])]
         previous_end = begins + timedelta(minutes=sum(item["minutes"] for item in items))
-        days.append({"start": start, "items": items})
+        checked = {"start": start, "items": items}
+        if day.get("end") is not None:
+            ends = _moment(day["end"], f"{where}.end")
+            if not begins < ends <= begins + timedelta(days=1):
+                raise invalid(f"{where}.end", "A day ends after it starts, the same day.")
+            previous_end = max(previous_end, ends)
+            checked["end"] = day["end"]
+        days.append(checked)
     if not days:
         return None
     return {"zone": zone, "days": days}
+
+
+def _moment(text, where):
+    """A wall-clock `YYYY-MM-DDTHH:MM` as a naive datetime; `invalid` on `where` otherwise."""
+    if not isinstance(text, str) or not DAY_START.match(text):
+        raise invalid(where, "A time is written YYYY-MM-DDTHH:MM.")
+    try:
+        return datetime.strptime(text, WALL_CLOCK)
+    except ValueError:
+        raise invalid(where, "A time is written YYYY-MM-DDTHH:MM.") from None
 
 
 def _zone(name):
@@ -100,7 +116,7 @@ def copy_agenda(agenda):
     if agenda is None:
         return None
     return {"zone": agenda["zone"],
-            "days": [{"start": day["start"], "items": [dict(item) for item in day["items"]]}
+            "days": [{**day, "items": [dict(item) for item in day["items"]]}
                      for day in agenda["days"]]}
 
 
@@ -203,6 +219,8 @@ def _day_forecast(workshop, day, zone, clock, started, first_position):
                       "start": _wall(start), "end": _wall(end), "state": state,
                       "actual_minutes": actual, "late": _minutes(start - planned)})
         planned, cursor = planned_end, end
+    if day.get("end"):  # the day must end then, whatever its items add up to
+        planned = datetime.strptime(day["end"], WALL_CLOCK).replace(tzinfo=zone)
     late = _minutes(cursor - planned)
     to_come = any(item["state"] == "planned" for item in items)
     return {"start": day["start"], "planned_end": _wall(planned), "end": _wall(cursor),
@@ -281,7 +299,8 @@ def _label(workshop, item):
 
 
 def _wall(moment):
-    return moment.strftime(WALL_CLOCK)
+    """The wall-clock time to the nearest minute, as `late` is rounded."""
+    return (moment + timedelta(seconds=30)).strftime(WALL_CLOCK)
 
 
 def _minutes(delta):

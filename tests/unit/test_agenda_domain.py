@@ -92,6 +92,10 @@ def day_with(*items, start=f"{DAY_ONE}T09:00"):
     (day_with({"step": GOALS, "minutes": 30}, start="2026-13-01T09:00"), "days.0.start"),
     (day_with({"step": GOALS, "minutes": 30}, start="10-03-2026 09:00"), "days.0.start"),
     ({"zone": "Mars/Olympus", **day_with({"step": GOALS, "minutes": 30})}, "zone"),
+    ({"days": [{"start": f"{DAY_ONE}T09:00", "end": f"{DAY_ONE}T08:00", "items": []}]},
+     "days.0.end"),
+    ({"days": [{"start": f"{DAY_ONE}T09:00", "end": f"{DAY_ONE}T25:00", "items": []}]},
+     "days.0.end"),
     ({"days": [{"start": f"{DAY_ONE}T09:00", "items": [{"step": GOALS, "minutes": 120}]},
                {"start": f"{DAY_ONE}T10:30", "items": [{"step": BRAND, "minutes": 30}]}]},
      "days.1.start"),
@@ -252,3 +256,27 @@ def test_starting_the_day_late_makes_every_later_item_late(workshop):
     assert items(view)["Doelen stellen"]["start"][11:] == "09:40"
     assert view["days"][0]["late"] == 40
     assert view["days"][0]["suggestion"]["late"] == 40
+
+
+def test_a_day_with_an_end_is_late_when_its_items_do_not_fit_before_it(workshop):
+    agenda = copy.deepcopy(AGENDA)
+    agenda["days"][0]["end"] = f"{DAY_ONE}T13:30"  # the items need until 13:45
+    apply(workshop, "fac", p.AGENDA_SET_COMMAND, agenda, at("08:00"))
+    assert workshop.agenda["days"][0]["end"] == f"{DAY_ONE}T13:30"
+    day = forecast(workshop, at("08:00"))["days"][0]
+    assert (day["planned_end"], day["end"], day["late"]) == (
+        f"{DAY_ONE}T13:30", f"{DAY_ONE}T13:45", 15)
+    assert [cut["by"] for cut in day["suggestion"]["shorten"]] == [4, 5, 6]
+
+
+def test_shortening_later_steps_of_a_day_with_an_end_brings_it_back_on_time(workshop):
+    go(workshop, GOALS, "09:00")
+    late = forecast(workshop, at("10:20"))["days"][0]
+    agenda = copy.deepcopy(AGENDA)
+    agenda["days"][0]["end"] = late["planned_end"]  # as the board takes a suggestion over
+    cuts = {cut["step"]: cut["minutes"] for cut in late["suggestion"]["shorten"]}
+    for item in agenda["days"][0]["items"]:
+        item["minutes"] = cuts.get(item.get("step"), item["minutes"])
+    apply(workshop, "fac", p.AGENDA_SET_COMMAND, agenda, at("10:20"))
+    day = forecast(workshop, at("10:20"))["days"][0]
+    assert (day["late"], day["end"], day["suggestion"]) == (0, f"{DAY_ONE}T13:45", None)

@@ -122,6 +122,7 @@ export class FacilitatorPanel {
     bound("timer-extend").addEventListener("click", () => this.#extendTimer());
     bound("co-facilitator-make").addEventListener("click", () => this.#coFacilitator());
     bound("tables-settings").addEventListener("toggle", () => this.#tablesPanel());
+    bound("agenda-editor").addEventListener("toggle", () => this.#runSheet());
     const stepForm = bound("step-form");
     stepForm.addEventListener("input", () => { this.stepFormTouched = true; });
     stepForm.addEventListener("submit", async (event) => {
@@ -183,6 +184,16 @@ export class FacilitatorPanel {
     });
   }
 
+  /** The run sheet (runsheet.js): loaded when the workshop has an agenda, or when the
+   *  facilitator opens the agenda's editor. */
+  #runSheet() {
+    this.runSheet ??= import("./runsheet.js").then((module) => {
+      this.runSheet = new module.RunSheet({ store: this.store, connection: this.connection });
+      this.runSheet.start();
+      this.runSheet.changed();
+    });
+  }
+
   /** Reflect the store: which step is current, lock state, settings. */
   render() {
     const { store } = this;
@@ -225,6 +236,8 @@ export class FacilitatorPanel {
     this.voting.render();
     if (store.workshop.tables.length) this.#tablesPanel();
     this.tables?.render?.();
+    if (store.workshop.agenda) this.#runSheet();
+    this.runSheet?.changed?.();
   }
 
   #renderGroupBar() {
