@@ -83,3 +83,63 @@ def test_a_facilitator_running_late_sees_the_suggestion_and_the_room_sees_what_i
     assert synced["days"][0]["end"] == wall(start + timedelta(minutes=165))
     for context in (page.context, phone.context, projector.context):
         assert context.page_errors == []
+
+
+def test_the_agenda_is_made_with_the_keyboard_alone_and_a_started_step_offers_its_minutes(
+        server, clients, contexts, artifacts):
+    room = Workshop(server, clients, connect_facilitator=True)
+    context = contexts(*FACILITATOR_SIZE, bypass_csp=True)  # bypass_csp: axe is injected
+    context.add_cookies([{"name": f"cc_{room.id}", "value": room.token(), "url": server.url}])
+    page = open_page(context, room.url("/facilitate"))
+    keys = page.keyboard
+
+    def press(locator, key="Enter"):
+        locator.focus()
+        keys.press(key)
+
+    def retype(locator, text):
+        locator.focus()
+        keys.press("Control+A")
+        keys.type(text)
+
+    form = bound(page, "agenda-form")
+    press(bound(page, "agenda-editor").locator("summary"))
+    expect(form.locator(".agenda-edit-item")).to_have_count(4)  # every step, its minutes
+    for item, minutes in enumerate(("60", "75", "90", "120")):
+        expect(form.locator(f'[data-item="{item}"][data-part="minutes"]')).to_have_value(minutes)
+    retype(form.locator('[data-day="0"][data-item="0"][data-part="minutes"]'), "45")
+    press(form.get_by_role("button", name="Pauze toevoegen"))
+    expect(page.locator(":focus")).to_have_value("Koffie")  # the new break's title
+    retype(page.locator(":focus"), "Lunch")
+    press(form.get_by_role("button", name="‘Lunch’ eerder"))
+    keys.press("Enter")  # the focus stays on the moved break's button
+    press(form.get_by_role("button", name="‘Platform van betrokkenheid’ weghalen"))
+    press(form.get_by_role("button", name="Dag toevoegen"))
+    press(form.locator('[data-day="1"]').get_by_role("button", name="Stap toevoegen"))
+    form.screenshot(path=str(artifacts / "agenda-editor.png"))
+    press(form.get_by_role("button", name="Agenda opslaan"))
+    expect(bound(page, "agenda-saved")).to_have_text("Agenda opgeslagen.")
+
+    agenda = ok(room.facilitator.call(p.SYNC, {}))["snapshot"]["workshop"]["agenda"]
+    assert agenda["zone"] == page.evaluate("Intl.DateTimeFormat().resolvedOptions().timeZone")
+    first, second = agenda["days"]
+    assert first["items"] == [{"step": GOALS, "minutes": 45}, {"step": BRAND, "minutes": 75},
+                              {"break": "Lunch", "minutes": 15},
+                              {"step": FRICTION, "minutes": 90}]
+    assert second["items"] == [{"step": 3, "minutes": 120}]
+    assert first["start"].endswith("T09:00") and second["start"].endswith("T09:00")
+    assert second["start"] > first["start"]
+
+    # Starting the step starts its clock, and offers its planned minutes for the timer.
+    press(bound(page, "agenda-start"))
+    expect(bound(page, "agenda-start")).to_be_hidden()
+    expect(bound(page, "timer-form").locator("input[name=minutes]")).to_have_value("45")
+    press(bound(page, "agenda-timer"))
+    expect(bound(page, "timer-value").first).to_have_text("45:00")
+    expect(bound(page, "run-sheet").locator(".agenda-running")).to_contain_text("Doelen stellen")
+
+    page.evaluate("document.querySelectorAll('details').forEach((d) => { d.open = true; })")
+    expect(form.locator(".agenda-edit-item")).to_have_count(5)
+    page.screenshot(path=str(artifacts / "agenda-facilitator-editing.png"), full_page=True)
+    assert axe_violations(page) == []
+    assert context.page_errors == []

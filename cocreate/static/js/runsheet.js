@@ -36,7 +36,7 @@ export class RunSheet {
     this.draft = null; // the editor's agenda while the facilitator changes it
     this.seen = null; // the agenda the forecast was asked for
     this.timer = null;
-    this.timerFor = null; // the step whose planned minutes the timer's field offers
+    this.timerFor = null; // `step:minutes` the timer's field offers
   }
 
   start() {
@@ -75,10 +75,10 @@ export class RunSheet {
       this.seen = key;
       this.refresh();
     }
-    if (this.store.currentIndex !== this.timerFor) {
-      // A new step offers its planned minutes in the timer's own field too.
-      this.timerFor = this.store.currentIndex;
-      const planned = this.#plannedMinutes(this.store.currentIndex);
+    const planned = this.#plannedMinutes(this.store.currentIndex);
+    if (`${this.store.currentIndex}:${planned}` !== this.timerFor) {
+      // A new step (or a new plan for it) offers its planned minutes in the timer's field too.
+      this.timerFor = `${this.store.currentIndex}:${planned}`;
       if (planned && planned <= 240) bound("timer-form").elements.minutes.value = String(planned);
     }
     this.render();
@@ -311,9 +311,18 @@ export class RunSheet {
       day.start = `${day.start.slice(0, 10)}T${input.value}`;
     } else if (part === "break") {
       day.items[Number(input.dataset.item)].break = input.value;
+      this.#nameRow(input.closest("li"), input.value);
     } else if (part === "minutes") {
       day.items[Number(input.dataset.item)].minutes = Number(input.value);
     }
+  }
+
+  /** A break's row after its title changed: its buttons and minutes say the new title. */
+  #nameRow(row, title) {
+    for (const button of row.querySelectorAll("button[data-do]")) {
+      button.setAttribute("aria-label", t(`agenda_${button.dataset.do}_label`, { title }));
+    }
+    row.querySelector('[data-part="minutes"]').labels[0].textContent = t("agenda_minutes_of", { title });
   }
 
   /** A button of the editor: add, move or remove a day or an item, then redraw with the
