@@ -53,10 +53,11 @@ DYNAMIC_IMPORT = re.compile(r"""import\(\s*["']\./([\w-]+\.js)["']\s*\)""")
 # The module app.js loads only for one view (with `import()`).
 VIEW_MODULES = {"facilitate": "facilitator.js", "present": "projector.js"}
 # Modules loaded at first use (moving and editing a note) or only on a step that needs them
-# (the review step): their strings come in one request, `later_catalogue`, the first time one
-# of them loads, so no board page carries those. (tables.js loads with the page of a workshop
+# (the review step), or by a workshop with an agenda (its run sheet, what comes next): their
+# strings come in one request, `later_catalogue`, the first time one of them loads, so no
+# board page carries those. (tables.js loads with the page of a workshop
 # at tables: its strings are on the page, which saves that page a request.)
-LATER_MODULES = ("moving.js", "note-edit.js", "review.js")
+LATER_MODULES = ("moving.js", "note-edit.js", "review.js", "runsheet.js", "next-up.js")
 
 
 def page_scripts(view=None):

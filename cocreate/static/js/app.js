@@ -32,7 +32,7 @@ let panel = null;
 let projector = null;
 let tables = null;
 let review = null; // the review step's module, loaded when a review step is first shown
-let nextUp = null; // what comes next (next-up.js), loaded by a workshop with an agenda
+let nextUp = null;
 
 function renderRoom() {
   const { ready, total } = store.readiness();
@@ -61,8 +61,7 @@ function render() {
   actions?.render();
   if (store.currentStep?.key === "review") review ??= import("./review.js").then((m) => new m.Review(store, outbox, formatDate));
   review?.then((shown) => shown.render());
-  if (store.workshop?.agenda) nextUp ??= import("./next-up.js").then((m) => { nextUp = new m.NextUp(store); nextUp.render(); });
-  nextUp?.render?.();
+  if (store.workshop?.agenda) nextUp ??= import("./next-up.js").then((m) => new m.NextUp(store));
   panel?.render();
   tables?.render?.();
   projector?.render(store, board.root);

@@ -1,23 +1,39 @@
-// What comes next in the room — the next step or break and when — on the participants'
-// boards and the projector (and above the facilitator's board). Asked from the server's
-// forecast when the step or the agenda changes and every minute, as it moves with the
-// clock. Loaded only by a workshop with an agenda.
+// What comes next in the room — the next step or break and when — under the step's prompt
+// on the participants' boards, the projector and the facilitator's board. Asked from the
+// server's forecast when the step or the agenda changes and every minute, as it moves with
+// the clock. Loaded, with its strings, only by a workshop with an agenda.
 
-import { bound, t } from "./dom.js";
+import { EVENTS } from "./protocol.js";
+import { bound, el, laterTexts, t } from "./dom.js";
 
 const REFRESH_MS = 60_000;
 const days = new Intl.DateTimeFormat(document.documentElement.lang || "nl",
                                      { weekday: "long", day: "numeric", month: "long", timeZone: "UTC" });
 
+await laterTexts();
+
 export class NextUp {
   constructor(store) {
     this.store = store;
     this.forecast = null;
-    this.seen = null;
+    // Styled as the prompt it follows, so no page carries styles for it.
+    this.box = el("p", "step-prompt whats-next");
+    this.box.dataset.bind = "whats-next";
+    this.box.setAttribute("role", "status");
+    this.box.hidden = true;
+    bound("step-prompt").after(this.box);
+    store.addEventListener("change", ({ detail }) => {
+      if ([EVENTS.STEP_CHANGED, EVENTS.AGENDA_SET, "snapshot"].includes(detail.kind)) this.refresh();
+    });
     setInterval(() => this.refresh(), REFRESH_MS);
+    this.refresh();
   }
 
   async refresh() {
+    if (!this.store.workshop?.agenda) {
+      this.box.hidden = true;
+      return;
+    }
     const id = encodeURIComponent(this.store.workshop.id);
     const answer = await fetch(`/w/${id}/agenda.json`, { credentials: "same-origin" }).catch(() => null);
     if (!answer?.ok) return;
@@ -25,25 +41,14 @@ export class NextUp {
     this.show();
   }
 
-  /** Follow the store: another step or agenda asks the server again. */
-  render() {
-    const { store } = this;
-    const key = JSON.stringify([store.workshop?.agenda, store.currentIndex, store.currentStep?.started_at]);
-    if (key !== this.seen) {
-      this.seen = key;
-      this.refresh();
-    }
-    this.show();
-  }
-
   show() {
-    const box = bound("whats-next");
     const next = this.store.workshop?.agenda ? this.forecast?.next : null;
-    box.hidden = !next;
+    this.box.hidden = !next;
     if (!next) return;
     const time = next.start.slice(11, 16);
     const sameDay = next.start.slice(0, 10) === this.forecast.now.slice(0, 10);
-    box.textContent = sameDay ? t("next_up", { title: next.title, time })
+    const text = sameDay ? t("next_up", { title: next.title, time })
       : t("next_up_day", { title: next.title, time, day: days.format(new Date(`${next.start.slice(0, 10)}T00:00:00Z`)) });
+    this.box.replaceChildren(el("strong", null, text));
   }
 }

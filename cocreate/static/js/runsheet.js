@@ -5,14 +5,24 @@
 // nothing by dragging). Loaded by facilitator.js when the workshop has an agenda or the
 // facilitator opens the run sheet.
 
-import { COMMANDS, LIMITS } from "./protocol.js";
-import { bound, el, sendOrShowError, t } from "./dom.js";
+import { COMMANDS, EVENTS, LIMITS } from "./protocol.js";
+import { bound, el, laterTexts, sendOrShowError, t } from "./dom.js";
 
 const REFRESH_MS = 30_000; // the forecast moves with the clock, not only with changes
 const DEFAULT_BREAK_MINUTES = 15;
 
 const clock = (wall) => wall.slice(11, 16);
 const zone = () => Intl.DateTimeFormat().resolvedOptions().timeZone || "Europe/Amsterdam";
+
+async function loadTextsAndStyles() {
+  const sheet = el("link");
+  sheet.rel = "stylesheet";
+  sheet.href = new URL("../css/runsheet.css", import.meta.url).href;
+  document.head.append(sheet);
+  await laterTexts(); // offline at this very moment: the labels come with the next module
+}
+
+await loadTextsAndStyles();
 
 /** Today (or `days` later) as `YYYY-MM-DD` on this device's clock. */
 function isoDay(days = 0) {
@@ -41,6 +51,25 @@ export class RunSheet {
 
   start() {
     const root = bound("run-sheet");
+    const buttons = el("div", "row wrap");
+    for (const what of ["start", "timer"]) {
+      const button = el("button", `button small${what === "start" ? " primary" : ""}`);
+      Object.assign(button, { type: "button", hidden: true });
+      button.dataset.do = what;
+      button.dataset.bind = `agenda-${what}`;
+      buttons.append(button);
+    }
+    const days = el("div");
+    days.dataset.bind = "agenda-days";
+    bound("agenda-empty").after(buttons, days);
+    // The times steps started and ended come with `step.changed`; the board keeps the rest.
+    this.store.addEventListener("change", ({ detail }) => {
+      if (detail.kind !== EVENTS.STEP_CHANGED) return;
+      for (const { index, started_at, ended_at } of detail.data.times ?? []) {
+        this.store.steps[index] = { ...this.store.steps[index], started_at, ended_at };
+      }
+      this.changed();
+    });
     root.addEventListener("click", (event) => {
       const button = event.target.closest("button[data-do]");
       if (button) this.#act(button.dataset.do, button);

@@ -114,9 +114,6 @@ const APPLY = Object.freeze({
   },
   [EVENTS.STEP_CHANGED](store, data) {
     store.workshop = { ...store.workshop, current_step: data.index };
-    for (const { index, started_at, ended_at } of data.times ?? []) {
-      store.steps[index] = { ...store.steps[index], started_at, ended_at };
-    }
     for (const person of store.participants.values()) person.ready = false;
     if (store.me) store.me = { ...store.me, ready: false };
   },
@@ -134,8 +131,8 @@ const APPLY = Object.freeze({
     for (const id of store.participants.keys()) seat(store, { id, table: data.assignments[id] ?? null });
   },
   [EVENTS.PARTICIPANT_TABLE]: seat,
-  [EVENTS.AGENDA_SET](store, data) {
-    store.workshop = { ...store.workshop, agenda: data.agenda };
+  [EVENTS.AGENDA_SET](store, { agenda }) {
+    store.workshop = { ...store.workshop, agenda };
   },
   [EVENTS.PROJECTOR_FOCUSED](store, data) {
     store.workshop = { ...store.workshop, focus: data.table };
