@@ -43,12 +43,8 @@ def ways_of_working(step):
 
 def needs_of(step):
     """Translation keys of what a step needs in the room."""
-    needs = ["need_projector", "need_devices"]
-    if step.tables:
-        needs.append("need_tables")
-    if step.voting:
-        needs.append("need_budget")
-    return needs
+    extra = (("need_tables", step.tables), ("need_budget", step.voting))
+    return ["need_projector", "need_devices"] + [need for need, wanted in extra if wanted]
 
 
 def _clock(moment):

@@ -12,6 +12,13 @@ const days = new Intl.DateTimeFormat(document.documentElement.lang || "nl",
 
 await laterTexts();
 
+/** The forecast now (`GET agenda.json`): null without an agenda, undefined when offline. */
+export async function askForecast(store) {
+  const id = encodeURIComponent(store.workshop.id);
+  const answer = await fetch(`/w/${id}/agenda.json`, { credentials: "same-origin" }).catch(() => null);
+  return answer?.ok ? (await answer.json()).forecast : undefined;
+}
+
 export class NextUp {
   constructor(store) {
     this.store = store;
@@ -34,10 +41,9 @@ export class NextUp {
       this.box.hidden = true;
       return;
     }
-    const id = encodeURIComponent(this.store.workshop.id);
-    const answer = await fetch(`/w/${id}/agenda.json`, { credentials: "same-origin" }).catch(() => null);
-    if (!answer?.ok) return;
-    this.forecast = (await answer.json()).forecast;
+    const forecast = await askForecast(this.store);
+    if (forecast === undefined) return;
+    this.forecast = forecast;
     this.show();
   }
 

@@ -7,6 +7,7 @@
 
 import { COMMANDS, EVENTS, LIMITS } from "./protocol.js";
 import { bound, el, laterTexts, sendOrShowError, t } from "./dom.js";
+import { askForecast } from "./next-up.js";
 
 const REFRESH_MS = 30_000; // the forecast moves with the clock, not only with changes
 const DEFAULT_BREAK_MINUTES = 15;
@@ -14,15 +15,9 @@ const DEFAULT_BREAK_MINUTES = 15;
 const clock = (wall) => wall.slice(11, 16);
 const zone = () => Intl.DateTimeFormat().resolvedOptions().timeZone || "Europe/Amsterdam";
 
-async function loadTextsAndStyles() {
-  const sheet = el("link");
-  sheet.rel = "stylesheet";
-  sheet.href = new URL("../css/runsheet.css", import.meta.url).href;
-  document.head.append(sheet);
-  await laterTexts(); // offline at this very moment: the labels come with the next module
-}
-
-await loadTextsAndStyles();
+document.head.append(Object.assign(el("link"), {
+  rel: "stylesheet", href: new URL("../css/runsheet.css", import.meta.url).href }));
+await laterTexts(); // offline at this very moment: the labels come with the next module
 
 /** Today (or `days` later) as `YYYY-MM-DD` on this device's clock. */
 function isoDay(days = 0) {
@@ -89,10 +84,9 @@ export class RunSheet {
 
   /** Ask the server for the forecast again (after a step or agenda change, and every 30 s). */
   async refresh() {
-    const id = encodeURIComponent(this.store.workshop.id);
-    const answer = await fetch(`/w/${id}/agenda.json`, { credentials: "same-origin" }).catch(() => null);
-    if (!answer?.ok) return;
-    this.forecast = (await answer.json()).forecast;
+    const forecast = await askForecast(this.store);
+    if (forecast === undefined) return;
+    this.forecast = forecast;
     this.render();
   }
 
