@@ -16,7 +16,7 @@ FACILITATOR_ONLY = {p.STEP_GO, p.STEP_EDIT, p.NOTES_REVEAL, p.TIMER_START, p.TIM
                     p.NOTE_GROUP, p.NOTE_UNGROUP, p.VOTING_OPEN, p.VOTING_CLOSE,
                     p.WORKSHOP_EDIT, p.WORKSHOP_LOCK, p.ACTION_RELINK, p.ACTION_REVIEW,
                     p.CALENDAR_RELINK, p.TABLES_SET_COMMAND, p.TABLE_ASSIGN, p.TABLES_CLEAR,
-                    p.PROJECTOR_FOCUS}
+                    p.PROJECTOR_FOCUS, p.AGENDA_SET_COMMAND}
 FORGED = "x" * 43
 
 
@@ -68,6 +68,8 @@ class Scene(Workshop):
             p.TABLE_ASSIGN: {"participant": self.people["Sanne"]["participant_id"], "table": None},
             p.TABLES_CLEAR: {},
             p.PROJECTOR_FOCUS: {"table": None},
+            p.AGENDA_SET_COMMAND: {"days": [{"start": "2026-03-10T09:00",
+                                             "items": [{"step": 0, "minutes": 30}]}]},
             p.STEP_GO: {"index": 1},
             p.STEP_EDIT: {"index": 0, "title": "Nieuw"},
             p.NOTES_REVEAL: {"step": 2},
