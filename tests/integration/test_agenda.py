@@ -4,12 +4,13 @@ records (also after a kill -9), the forecast and the draaiboek download."""
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 import requests
 from markdown_it import MarkdownIt
 
 from cocreate import protocol as p
 
-from support import BRAND, FRICTION, GOALS, PLATFORM, Workshop, ok, refused, wait_all
+from support import BRAND, FRICTION, GOALS, PLATFORM, LiveServer, Workshop, ok, refused, wait_all
 
 ZONE = "Europe/Amsterdam"
 
@@ -74,8 +75,19 @@ def test_bad_agendas_are_refused_and_change_nothing(server, clients):
     assert synced["snapshot"]["workshop"]["agenda"] == agenda()
 
 
-def test_step_times_and_the_agenda_survive_a_kill_9(fresh_server, clients):
-    room = Workshop(fresh_server, clients)
+@pytest.fixture(params=["sqlite", "postgresql"])
+def restartable_server(request, tmp_path):
+    """A live server of this test's own, on SQLite or on a real PostgreSQL."""
+    env = {}
+    if request.param == "postgresql":
+        env["DATABASE_URL"] = request.getfixturevalue("postgres_server").create_database()
+    live = LiveServer(tmp_path / "instance", env=env).start()
+    yield live
+    live.stop()
+
+
+def test_step_times_and_the_agenda_survive_a_kill_9(restartable_server, clients):
+    room = Workshop(restartable_server, clients)
     facilitator = room.connect()
     ok(facilitator.call(p.AGENDA_SET_COMMAND, agenda()))
     started = ok(facilitator.call(p.STEP_GO, {"index": GOALS}))
@@ -87,8 +99,8 @@ def test_step_times_and_the_agenda_survive_a_kill_9(fresh_server, clients):
     assert changes[1]["times"][0]["ended_at"] == changes[1]["times"][1]["started_at"]
     assert started["seq"] < moved["seq"]
 
-    fresh_server.kill()
-    fresh_server.start()
+    restartable_server.kill()
+    restartable_server.start()
     steps = room.connect().snapshots[0]["steps"]
     assert steps[GOALS]["started_at"] == changes[0]["times"][0]["started_at"]
     assert steps[GOALS]["ended_at"] == changes[1]["times"][0]["ended_at"]
