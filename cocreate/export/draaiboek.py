@@ -54,10 +54,12 @@ def _clock(moment):
 def _actual(item, t):
     if not item.get("ran"):
         return ""
-    text = f"{_clock(item['start'])}–{_clock(item['end'])}"
-    if item["actual_minutes"] is not None:
-        text += " (" + t("draaiboek_minutes", n=item["actual_minutes"]) + ")"
-    return text
+    if item["state"] == "running":
+        return t("draaiboek_running", start=_clock(item["start"]), n=item["actual_minutes"])
+    if item["actual_minutes"] is None:  # the day closed on it: when it ended is not known
+        return t("draaiboek_started", start=_clock(item["start"]))
+    return (f"{_clock(item['start'])}–{_clock(item['end'])} "
+            f"({t('draaiboek_minutes', n=item['actual_minutes'])})")
 
 
 def render_draaiboek_markdown(draaiboek, t, format_date):

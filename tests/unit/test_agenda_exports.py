@@ -13,9 +13,9 @@ from cocreate.export import backup, backup_schema, restore
 from cocreate.export.draaiboek import build_draaiboek, render_draaiboek_markdown
 from cocreate.i18n import translate
 
-from test_agenda_domain import AGENDA, DAY_ONE, at, go, workshop  # noqa: F401 (a fixture)
+from test_agenda_domain import AGENDA, DAY_ONE, DAY_TWO, at, go, workshop  # noqa: F401 (a fixture)
 
-GOALS, BRAND, FRICTION = 0, 1, 2
+GOALS, BRAND, FRICTION, PLATFORM = 0, 1, 2, 3
 
 
 def loaded(document):
@@ -89,7 +89,7 @@ def test_after_the_session_the_draaiboek_has_the_actual_times_beside_the_plan(
     text = render(workshop, at("14:30"), "en")
     assert "| Time | Min. | Item | Actual |" in text
     assert "| 09:00–10:00 | 60 | Doelen stellen | 09:00–10:20 (80 min) |" in text
-    assert "| 12:15–13:45 | 90 | Knuppel in het hoenderhok | 12:40–14:30 (110 min) |" in text
+    assert "| 12:15–13:45 | 90 | Knuppel in het hoenderhok | running since 12:40 (110 min) |" in text
     assert "| 10:00–10:15 | 15 | *Koffie* | — |" in text
 
 
@@ -101,3 +101,12 @@ def test_break_titles_and_step_titles_cannot_inject_markup(workshop):  # noqa: F
     apply(workshop, "fac", p.AGENDA_SET_COMMAND, agenda, at("08:00"))
     html = MarkdownIt("commonmark").enable("table").render(render(workshop, at("08:00")))
     assert "<b>" not in html and "<a " not in html
+
+
+def test_a_step_the_day_closed_on_shows_only_when_it_started(workshop):  # noqa: F811
+    go(workshop, GOALS, "09:00")
+    go(workshop, FRICTION, "12:40")
+    go(workshop, PLATFORM, "09:00", DAY_TWO)
+    text = render(workshop, at("09:30", DAY_TWO))
+    assert "| 12:15–13:45 | 90 | Knuppel in het hoenderhok | begonnen om 12:40 |" in text
+    assert "| 09:00–11:00 | 120 | Platform van betrokkenheid | loopt sinds 09:00 (30 min) |" in text

@@ -157,6 +157,7 @@ export class RunSheet {
   }
 
   #actualText(item) {
+    if (item.kind === "break" && item.state === "done") return ""; // a break has no clock of its own
     if (item.state === "done" || item.state === "running") {
       const minutes = item.actual_minutes ?? item.minutes;
       return t(item.state === "running" ? "agenda_actual_running" : "agenda_actual_done",
