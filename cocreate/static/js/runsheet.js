@@ -158,10 +158,12 @@ export class RunSheet {
 
   #actualText(item) {
     if (item.kind === "break" && item.state === "done") return ""; // a break has no clock of its own
+    if (item.state === "done" && item.actual_minutes === null) {
+      return t("agenda_started", { start: clock(item.start) }); // the day closed on it
+    }
     if (item.state === "done" || item.state === "running") {
-      const minutes = item.actual_minutes ?? item.minutes;
       return t(item.state === "running" ? "agenda_actual_running" : "agenda_actual_done",
-               { start: clock(item.start), end: clock(item.end), n: minutes });
+               { start: clock(item.start), end: clock(item.end), n: item.actual_minutes });
     }
     if (item.state === "skipped") return "";
     return t("agenda_expected", { start: clock(item.start), late: lateText(item.late) });
