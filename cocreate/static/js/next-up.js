@@ -7,6 +7,7 @@ import { EVENTS } from "./protocol.js";
 import { bound, el, laterTexts, t } from "./dom.js";
 
 const REFRESH_MS = 60_000;
+const SPREAD_MS = 3_000;
 const days = new Intl.DateTimeFormat(document.documentElement.lang || "nl",
                                      { weekday: "long", day: "numeric", month: "long", timeZone: "UTC" });
 
@@ -30,7 +31,10 @@ export class NextUp {
     this.box.hidden = true;
     bound("step-prompt").after(this.box);
     store.addEventListener("change", ({ detail }) => {
-      if ([EVENTS.STEP_CHANGED, EVENTS.AGENDA_SET, "snapshot"].includes(detail.kind)) this.refresh();
+      // Spread over a few seconds: the whole room asks after the same change.
+      if ([EVENTS.STEP_CHANGED, EVENTS.AGENDA_SET, "snapshot"].includes(detail.kind)) {
+        setTimeout(() => this.refresh(), Math.random() * SPREAD_MS);
+      }
     });
     setInterval(() => this.refresh(), REFRESH_MS);
     this.refresh();
