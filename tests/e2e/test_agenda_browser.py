@@ -54,6 +54,7 @@ def test_a_facilitator_running_late_sees_the_suggestion_and_the_room_sees_what_i
     sheet = bound(page, "run-sheet")
     warning = sheet.locator(".agenda-warning")
     expect(warning).to_contain_text("De dag loopt 40 min uit.")
+    expect(bound(page, "announcer")).to_have_text("De dag loopt 40 min uit.")  # said once
     expect(warning).to_contain_text("Maak ‘Persoonlijk merk’ 20 min korter (40 min).")
     expect(warning).to_contain_text("Maak ‘Knuppel in het hoenderhok’ 20 min korter (40 min).")
     coffee, moved = (wall(start + timedelta(minutes=m))[11:] for m in (30, 70))

@@ -59,6 +59,6 @@ export class NextUp {
     const sameDay = next.start.slice(0, 10) === this.forecast.now.slice(0, 10);
     const text = sameDay ? t("next_up", { title: next.title, time })
       : t("next_up_day", { title: next.title, time, day: days.format(new Date(`${next.start.slice(0, 10)}T00:00:00Z`)) });
-    this.box.replaceChildren(el("strong", null, text));
+    if (this.box.textContent !== text) this.box.replaceChildren(el("strong", null, text));
   }
 }

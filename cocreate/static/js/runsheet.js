@@ -42,6 +42,7 @@ export class RunSheet {
     this.seen = null; // the agenda the forecast was asked for
     this.timer = null;
     this.timerFor = null; // `step:minutes` the timer's field offers
+    this.warned = null; // the warning the screen reader was told
   }
 
   start() {
@@ -171,8 +172,11 @@ export class RunSheet {
 
   #warning(suggestion, dayIndex) {
     const box = el("div", "agenda-warning");
-    box.setAttribute("role", "status");
-    box.append(el("p", "agenda-warning-title", t("agenda_warning", { n: suggestion.late })));
+    const title = t("agenda_warning", { n: suggestion.late });
+    box.append(el("p", "agenda-warning-title", title));
+    // Said once when it appears or changes, not at every redraw of the run sheet.
+    if (this.warned !== title) bound("announcer").textContent = title;
+    this.warned = title;
     const ideas = el("ul");
     for (const cut of suggestion.shorten) {
       ideas.append(el("li", null, t("agenda_shorten", { title: cut.title, n: cut.by, minutes: cut.minutes })));
