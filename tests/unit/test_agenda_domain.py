@@ -280,3 +280,11 @@ def test_shortening_later_steps_of_a_day_with_an_end_brings_it_back_on_time(work
     apply(workshop, "fac", p.AGENDA_SET_COMMAND, agenda, at("10:20"))
     day = forecast(workshop, at("10:20"))["days"][0]
     assert (day["late"], day["end"], day["suggestion"]) == (0, f"{DAY_ONE}T13:45", None)
+
+
+def test_the_agenda_never_reads_the_clock_itself():
+    import inspect
+
+    from cocreate.domain import agenda
+    source = inspect.getsource(agenda)
+    assert not any(call in source for call in ("now(", "today(", "time.time", "utcnow"))
