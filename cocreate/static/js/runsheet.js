@@ -2,8 +2,8 @@
 // forecast times per item, how far ahead or behind, the forecast end), the warning with a
 // suggestion when the day will end late, the step's planned minutes for the timer, and the
 // agenda's editor (days, start times, steps and breaks; every change by buttons and fields,
-// nothing by dragging). Loaded by facilitator.js when the workshop has an agenda or the
-// facilitator opens the run sheet.
+// nothing by dragging). Loaded, with its strings and styles, by facilitator.js when the
+// workshop has an agenda or the facilitator opens the agenda's editor.
 
 import { COMMANDS, EVENTS, LIMITS } from "./protocol.js";
 import { bound, el, laterTexts, sendOrShowError, t } from "./dom.js";
@@ -19,15 +19,15 @@ document.head.append(Object.assign(el("link"), {
   rel: "stylesheet", href: new URL("../css/runsheet.css", import.meta.url).href }));
 await laterTexts(); // offline at this very moment: the labels come with the next module
 
-/** Today (or `days` later) as `YYYY-MM-DD` on this device's clock. */
-function isoDay(days = 0) {
-  const day = new Date(Date.now() + days * 86_400_000);
+/** Today as `YYYY-MM-DD` on this device's clock. */
+function isoDay() {
+  const day = new Date();
   const pad = (n) => String(n).padStart(2, "0");
   return `${day.getFullYear()}-${pad(day.getMonth() + 1)}-${pad(day.getDate())}`;
 }
 
 /** "5 min achter", "3 min voor", "op schema". */
-export function lateText(late) {
+function lateText(late) {
   if (late > 0) return t("agenda_behind", { n: late });
   if (late < 0) return t("agenda_ahead", { n: -late });
   return t("agenda_on_time");
@@ -40,7 +40,7 @@ export class RunSheet {
     this.forecast = null;
     this.draft = null; // the editor's agenda while the facilitator changes it
     this.seen = null; // the agenda the forecast was asked for
-    this.timer = null;
+    this.refreshing = null; // the interval that asks again every 30 s
     this.timerFor = null; // `step:minutes` the timer's field offers
     this.warned = null; // the warning the screen reader was told
   }
@@ -79,7 +79,7 @@ export class RunSheet {
     bound("agenda-editor").addEventListener("toggle", (event) => {
       if (event.target.open) this.#openEditor();
     });
-    this.timer = setInterval(() => this.refresh(), REFRESH_MS);
+    this.refreshing = setInterval(() => this.refresh(), REFRESH_MS);
     if (bound("agenda-editor").open) this.#openEditor();
   }
 
