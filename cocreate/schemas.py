@@ -290,6 +290,40 @@ class ProjectorFocus(StrictSchema):
     table = _table_id(required=True, allow_none=True)
 
 
+class AgendaItem(StrictSchema):
+    """A step with its planned minutes, or a break (`{"break": title, "minutes"}`)."""
+
+    step = _index()
+    pause = _text(p.BREAK_TITLE_MAX, data_key="break", attribute="break")
+    minutes = fields.Integer(strict=True, required=True, validate=validate.Range(
+        min=p.AGENDA_MINUTES_MIN, max=p.AGENDA_MINUTES_MAX))
+
+    @validates_schema
+    def _step_or_break(self, data, **kwargs):
+        if ("step" in data) == ("break" in data):
+            raise ValidationError("Give either a step or a break.", "_schema")
+
+
+def _wall_clock(**kwargs):
+    return fields.String(validate=validate.Regexp(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$",
+                                                  error="A time YYYY-MM-DDTHH:MM."), **kwargs)
+
+
+class AgendaDay(StrictSchema):
+    start = _wall_clock(required=True)
+    end = _wall_clock(allow_none=True)
+    items = fields.List(fields.Nested(AgendaItem), required=True,
+                        validate=validate.Length(max=p.AGENDA_ITEMS_MAX))
+
+
+class AgendaSet(StrictSchema):
+    """`agenda:set`: the whole agenda, days of steps and breaks (the domain checks the rest)."""
+
+    days = fields.List(fields.Nested(AgendaDay), required=True,
+                       validate=validate.Length(max=p.AGENDA_DAYS_MAX))
+    zone = fields.String(validate=validate.Length(min=1, max=p.ZONE_MAX))
+
+
 class Empty(StrictSchema):
     """Commands without a payload: `{}` (or nothing)."""
 
@@ -379,6 +413,7 @@ COMMAND_SCHEMAS = {
     p.TABLE_ASSIGN: TableAssign(),
     p.TABLES_CLEAR: Empty(),
     p.PROJECTOR_FOCUS: ProjectorFocus(),
+    p.AGENDA_SET_COMMAND: AgendaSet(),
     p.STEP_GO: StepGo(),
     p.WORKSHOP_EDIT: WorkshopEdit(),
     p.WORKSHOP_LOCK: WorkshopLock(),

@@ -1,12 +1,12 @@
 """Commands in, events out: `apply` runs a command by its name, found in `COMMANDS`.
 
 Every rule about who may change what lives in the module of the command's noun:
-notes, voting, actions, series, steps, timer, settings, participants.
+notes, voting, actions, series, steps, timer, settings, participants, agenda.
 """
 
 from .. import protocol as p
-from . import (actions, notes, participants, room, series, settings, steps, tables, timer,
-               voting)
+from . import (actions, agenda, notes, participants, room, series, settings, steps, tables,
+               timer, voting)
 from .errors import DomainError
 from .rules import numbered
 
@@ -62,4 +62,5 @@ COMMANDS = {
     p.PITCH_NEXT: room.next_pitch,
     p.PITCH_STOP: room.stop_pitch,
     p.ROOM_PAUSE: room.pause_room,
+    p.AGENDA_SET_COMMAND: agenda.set_agenda,
 }

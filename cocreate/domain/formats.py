@@ -38,6 +38,7 @@ def steps_in_language(fmt, language):
             "voting": bool(spec["rules"].get("voting", False)),
             "layout": "canvas" if spec.get("layout") == "canvas" else None,
             "tables": bool(spec.get("tables", False)),
+            "minutes": spec.get("minutes"),
         })
     return steps
 

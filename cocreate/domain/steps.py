@@ -1,8 +1,10 @@
-"""Steps: `step:go` moves everyone, `step:edit` changes a step's text, lanes and rules."""
+"""Steps: `step:go` moves everyone (and records when steps start and end), `step:edit`
+changes a step's text, lanes and rules."""
 
 import re
 
 from .. import protocol as p
+from .agenda import record_move
 from .errors import invalid
 from .notes import moved_event, note_event, place_on_canvas
 from .rules import require_facilitator, step_at
@@ -19,10 +21,11 @@ def go_to_step(workshop, actor, payload, now):
     require_facilitator(actor)
     step_at(workshop, payload["index"], "index")
     moved = payload["index"] != workshop.current_step
+    times = record_move(workshop, payload["index"], now)
     workshop.current_step = payload["index"]
     for person in workshop.participants.values():
         person.ready = False
-    return [Event(p.STEP_CHANGED, {"index": workshop.current_step}),
+    return [Event(p.STEP_CHANGED, {"index": workshop.current_step, "times": times}),
             *(timer_ended(workshop, now) if moved else [])]
 
 

@@ -1,6 +1,7 @@
 """What each viewer may see: pure functions from the aggregate to plain dicts."""
 
 from ..protocol import HISTORY_MAX
+from .agenda import copy_agenda
 
 
 def note_view(note, workshop, viewer=None):
@@ -43,7 +44,8 @@ def step_view(index, step, workshop=None):
             "lanes": [dict(lane) for lane in step.lanes], "reveal": step.reveal,
             "anonymity": step.anonymity, "voting": step.voting, "revealed": step.revealed,
             "vote_state": step.vote_state, "budget": step.budget, "per_note": step.per_note,
-            "layout": step.current_layout(), "tables": step.tables}
+            "layout": step.current_layout(), "tables": step.tables, "minutes": step.minutes,
+            "started_at": step.started_at, "ended_at": step.ended_at}
     if workshop is not None and step.hidden:
         view["counts"] = step_counts(workshop, index)
     if workshop is not None and step.vote_state == "open":
@@ -151,7 +153,8 @@ def workshop_view(workshop):
             "table_mode": workshop.table_mode, "focus": workshop.focus,
             "spotlight": spotlight_view(workshop), "paused": workshop.paused,
             "pitch": dict(workshop.pitch, queue=list(workshop.pitch["queue"]))
-            if workshop.pitch else None}
+            if workshop.pitch else None,
+            "agenda": copy_agenda(workshop.agenda)}
 
 
 def spotlight_view(workshop):

@@ -36,6 +36,9 @@ class Step:
     per_note: int | None = None
     layout: str | None = None  # "canvas", or None: in lanes when the step has them, else a grid
     tables: bool = False  # worked at the tables
+    minutes: int | None = None  # the format's planned minutes, the agenda's default
+    started_at: str | None = None  # when the room first moved to it
+    ended_at: str | None = None  # when the room last moved away from it (None while running)
 
     @property
     def hidden(self):
@@ -156,6 +159,7 @@ class Workshop:
     spotlight: dict | None = None  # {kind, id}: what every screen shows large
     pitch: dict | None = None  # {queue, current, step, of, minutes} while a pitch round runs
     paused: bool = False  # "eyes to the front": participants' screens ask them to look up
+    agenda: dict | None = None  # the run sheet: {zone, days: [{start, items}]} (domain.agenda)
     participants: dict = field(default_factory=dict)
     notes: dict = field(default_factory=dict)
     clusters: dict = field(default_factory=dict)

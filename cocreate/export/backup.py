@@ -11,8 +11,10 @@ from ..domain import Action, Cluster, DomainError, Note, Participant, Step, Work
 
 from ..domain.workshop import (ACTION_STATUSES, ANONYMITY_MODES, RETENTIONS, REVEAL_MODES,
                                REVIEW_DECISIONS, ROLES)
+from ..domain.agenda import checked_agenda, copy_agenda
 from ..domain.formats import LANGUAGES
-from ..protocol import (ACTION_TITLE_MAX, BUDGET_MAX, CLUSTER_TITLE_MAX, GOAL_MAX, ID_MAX, KEY_MAX,
+from ..schemas import AgendaSet
+from ..protocol import (AGENDA_MINUTES_MAX, AGENDA_MINUTES_MIN, ACTION_TITLE_MAX, BUDGET_MAX, CLUSTER_TITLE_MAX, GOAL_MAX, ID_MAX, KEY_MAX,
                         LANE_MAX, LANES_MAX, NAME_MAX, NOTE_MAX, OWNER_MAX, PALETTE, PROGRESS_MAX,
                         PROMPT_MAX,
                         STEP_INDEX_MAX, TABLES_MAX, TIME_MAX, TITLE_MAX)
@@ -22,9 +24,11 @@ BACKUP_FORMAT = "cocreate.workshop"
 # 3: tables — the workshop's tables, who sits where, table steps, each note's table.
 # 4: series — the session it follows up and its planned date; actions carried from an
 #    earlier session, the review's decision, dropped.
-# Older backups still import: without history, without tables, without a series.
-BACKUP_VERSION = 4
-BACKUP_VERSIONS = (1, 2, 3, 4)
+# 5: the agenda (run sheet), each step's planned minutes and the times it started and ended.
+# Older backups still import: without history, without tables, without a series, without
+# an agenda.
+BACKUP_VERSION = 5
+BACKUP_VERSIONS = (1, 2, 3, 4, 5)
 LIMIT = 5000
 
 
@@ -41,12 +45,14 @@ def backup(workshop):
                      "retention": workshop.retention, "created_at": workshop.created_at,
                      "tables": [dict(table) for table in workshop.tables],
                      "table_mode": workshop.table_mode,
-                     "follow_up_of": workshop.follow_up_of, "date": workshop.date},
+                     "follow_up_of": workshop.follow_up_of, "date": workshop.date,
+                     "agenda": copy_agenda(workshop.agenda)},
         "steps": [{"key": s.key, "title": s.title, "prompt": s.prompt,
                    "lanes": [dict(lane) for lane in s.lanes], "reveal": s.reveal,
                    "anonymity": s.anonymity, "voting": s.voting, "revealed": s.revealed,
                    "vote_state": s.vote_state, "budget": s.budget, "per_note": s.per_note,
-                   "layout": s.layout, "tables": s.tables}
+                   "layout": s.layout, "tables": s.tables, "minutes": s.minutes,
+                   "started_at": s.started_at, "ended_at": s.ended_at}
                   for s in workshop.steps],
         "participants": [{"id": p.id, "name": p.name, "role": p.role, "joined_at": p.joined_at,
                           "table": p.table}
@@ -107,6 +113,11 @@ class _Step(_Strict):
     # Since the canvas; backups from before it have no layout.
     layout = fields.String(allow_none=True, validate=validate.OneOf(("canvas",)))
     tables = fields.Boolean(load_default=False)
+    # Since the agenda (version 5).
+    minutes = fields.Integer(strict=True, load_default=None, allow_none=True,
+                             validate=validate.Range(AGENDA_MINUTES_MIN, AGENDA_MINUTES_MAX))
+    started_at = _str(TIME_MAX, load_default=None, allow_none=True)
+    ended_at = _str(TIME_MAX, load_default=None, allow_none=True)
 
 
 class _Table(_Strict):
@@ -130,6 +141,7 @@ class _Workshop(_Strict):
                                validate=validate.OneOf(("random", "choose")))
     follow_up_of = _id(load_default=None, allow_none=True)
     date = fields.Date(load_default=None, allow_none=True)
+    agenda = fields.Nested(AgendaSet, load_default=None, allow_none=True)
 
 
 class _Participant(_Strict):
@@ -236,6 +248,8 @@ def restore(data, workshop_id, join_code, now):
                         # A record of where it came from: an import joins no series.
                         follow_up_of=spec["follow_up_of"],
                         date=spec["date"].isoformat() if spec["date"] else None)
+    if spec["agenda"] is not None:
+        workshop.agenda = checked_agenda(spec["agenda"], len(steps))
     table_ids = {table["id"] for table in workshop.tables}
     _require(len(table_ids) == len(workshop.tables), "workshop", "Duplicate table id.")
     for person in data["participants"]:

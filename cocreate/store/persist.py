@@ -92,10 +92,18 @@ def _update_action(conn, workshop, change):
 
 
 def _save_step(conn, workshop, change):
-    conn.execute(update(workshops).where(workshops.c.id == workshop.id)
-                 .values(current_step=workshop.current_step))
+    """The room's step, the times steps started and ended, and everyone not ready."""
+    values = {"current_step": workshop.current_step}
+    if change.data.get("times"):
+        values["steps"] = steps_record(workshop)
+    conn.execute(update(workshops).where(workshops.c.id == workshop.id).values(**values))
     conn.execute(update(participants).where(participants.c.workshop_id == workshop.id)
                  .values(ready=False))
+
+
+def _save_agenda(conn, workshop, change):
+    conn.execute(update(workshops).where(workshops.c.id == workshop.id)
+                 .values(agenda=workshop.agenda))
 
 
 def _save_settings(conn, workshop, change):
@@ -183,4 +191,5 @@ PERSIST = {
     p.SPOTLIGHT_SET: _save_room,
     p.PITCH_SET: _save_room,
     p.ROOM_PAUSED: _save_room,
+    p.AGENDA_SET: _save_agenda,
 }

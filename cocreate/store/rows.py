@@ -27,7 +27,7 @@ def load_workshop(conn, workshop_id):
         locked=row.locked, seq=row.seq, created_at=row.created_at, timer=row.timer,
         retention=row.retention, calendar_link=row.calendar_link,
         tables=list(row.tables or []), table_mode=row.table_mode, focus=row.focus,
-        follow_up_of=row.follow_up_of, date=row.session_date,
+        follow_up_of=row.follow_up_of, date=row.session_date, agenda=row.agenda,
         spotlight=(row.room or {}).get("spotlight"), pitch=(row.room or {}).get("pitch"),
         paused=bool((row.room or {}).get("paused")),
         steps=[domain.Step(**{k: v for k, v in spec.items() if k in STEP_FIELDS})
@@ -74,7 +74,7 @@ def insert_workshop(conn, workshop, now):
         timer=None, created_at=workshop.created_at, updated_at=now,
         retention=workshop.retention, follow_up_of=workshop.follow_up_of,
         session_date=workshop.date, tables=[dict(table) for table in workshop.tables],
-        table_mode=workshop.table_mode))
+        table_mode=workshop.table_mode, agenda=workshop.agenda))
     for position, person in enumerate(workshop.participants.values()):
         # Imported people have no token anyone knows: they are names, not logins.
         conn.execute(insert(participants).values(

@@ -39,6 +39,7 @@ workshops = Table(
     Column("session_date", String(10)),
     # What the facilitator steers live: {spotlight, pitch, paused} (cocreate/domain/room.py).
     Column("room", JSON),
+    Column("agenda", JSON),  # the run sheet (domain.agenda), or NULL
 )
 
 participants = Table(

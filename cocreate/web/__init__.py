@@ -9,10 +9,11 @@
 - errors.py      error answers, security headers, the same-origin check
 - rate_limits.py join-code guessing and creating workshops
 - identity.py    a `?token=` link in a browser that already is someone else: ask first
+- agenda.py      the run sheet's forecast and the draaiboek download
 """
 
 # Each module adds its views to `bp`.
-from . import api, downloads, errors, follow, identity, pages, series  # noqa: F401
+from . import agenda, api, downloads, errors, follow, identity, pages, series  # noqa: F401
 from .blueprint import bp
 
 __all__ = ["bp"]

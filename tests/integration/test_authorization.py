@@ -17,7 +17,7 @@ FACILITATOR_ONLY = {p.STEP_GO, p.STEP_EDIT, p.NOTES_REVEAL, p.TIMER_START, p.TIM
                     p.WORKSHOP_EDIT, p.WORKSHOP_LOCK, p.ACTION_RELINK, p.ACTION_REVIEW,
                     p.CALENDAR_RELINK, p.TABLES_SET_COMMAND, p.TABLE_ASSIGN, p.TABLES_CLEAR,
                     p.PROJECTOR_FOCUS, p.SPOTLIGHT_SET_COMMAND, p.PITCH_START, p.PITCH_NEXT,
-                    p.PITCH_STOP, p.ROOM_PAUSE, p.POINTER,
+                    p.PITCH_STOP, p.ROOM_PAUSE, p.POINTER, p.AGENDA_SET_COMMAND,
                     p.ACTION_LINK}  # and the action's owner: the scene's action has none
 FORGED = "x" * 43
 
@@ -71,6 +71,8 @@ class Scene(Workshop):
             p.TABLE_ASSIGN: {"participant": self.people["Sanne"]["participant_id"], "table": None},
             p.TABLES_CLEAR: {},
             p.PROJECTOR_FOCUS: {"table": None},
+            p.AGENDA_SET_COMMAND: {"days": [{"start": "2026-03-10T09:00",
+                                             "items": [{"step": 0, "minutes": 30}]}]},
             p.STEP_GO: {"index": 1},
             p.STEP_EDIT: {"index": 0, "title": "Nieuw"},
             p.NOTES_REVEAL: {"step": 2},

@@ -107,7 +107,7 @@ def test_step_change_by_facilitator_reaches_everyone_and_a_reconnecting_snapshot
     wait_all(ack["seq"], facilitator, anna, bram)
     for client in (facilitator, anna, bram):
         change = [e for e in client.events if e["seq"] == ack["seq"]]
-        assert change == [{"seq": ack["seq"], "type": p.STEP_CHANGED, "data": {"index": 3}}]
+        assert [(e["type"], e["data"]["index"]) for e in change] == [(p.STEP_CHANGED, 3)]
 
     bram.close()
     again = room.connect("Bram")

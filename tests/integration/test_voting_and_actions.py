@@ -670,7 +670,7 @@ def test_export_import_export_gives_the_same_document_and_a_working_facilitator(
     assert facilitator.snapshots[0]["me"]["role"] == "facilitator"
     moved = ok(facilitator.call(p.STEP_GO, {"index": GOALS}))
     wait_through(facilitator, moved["seq"])
-    assert events_of(facilitator, p.STEP_CHANGED)[-1]["data"] == {"index": GOALS}
+    assert events_of(facilitator, p.STEP_CHANGED)[-1]["data"]["index"] == GOALS
 
 
 def test_export_import_round_trip_keeps_clusters(server, clients):
@@ -724,7 +724,7 @@ def _hostile_cases(good):
 
     return [
         ("wrong format", changed(set_path(["format"], "trello.board"))),
-        ("wrong version", changed(set_path(["version"], 5))),
+        ("wrong version", changed(set_path(["version"], 99))),
         ("version as text", changed(set_path(["version"], "1"))),
         ("unknown top-level field", changed(set_path(["extra"], 1))),
         ("unknown workshop field", changed(set_path(["workshop", "owner"], "x"))),

@@ -92,7 +92,8 @@ def test_seq_rises_by_exactly_one_per_event(workshop):
 
 def test_event_message_carries_seq_type_and_data(workshop):
     [event] = apply(workshop, "fac", p.STEP_GO, {"index": 2}, NOW)
-    assert event_message(event) == {"seq": 4, "type": p.STEP_CHANGED, "data": {"index": 2}}
+    assert event_message(event) == {"seq": 4, "type": p.STEP_CHANGED, "data": {
+        "index": 2, "times": [{"index": 2, "started_at": NOW, "ended_at": None}]}}
 
 
 def test_command_that_changes_nothing_emits_no_event_and_keeps_seq(workshop):
@@ -311,7 +312,7 @@ def test_step_go_moves_everyone_and_resets_ready_flags(workshop):
     apply(workshop, "bob", p.PARTICIPANT_READY, {"ready": True}, NOW)
     assert all(workshop.participants[pid].ready for pid in ("ann", "bob"))
     [event] = apply(workshop, "fac", p.STEP_GO, {"index": 1}, NOW)
-    assert event.data == {"index": 1}
+    assert event.data["index"] == 1
     assert workshop.current_step == 1
     assert not any(person.ready for person in workshop.participants.values())
 

@@ -520,7 +520,7 @@ def loaded(document):
 def test_backup_restore_backup_is_identical():
     workshop, _notes, anonymous = rich_workshop()
     first = backup(workshop)
-    assert first["format"] == "cocreate.workshop" and first["version"] == 4
+    assert first["format"] == "cocreate.workshop" and first["version"] == 5
     assert all(n["step"] != FRICTION for n in first["notes"])
     assert next(n for n in first["notes"] if n["id"] == anonymous)["author"] is None
     restored = restore(loaded(first), "w2", "XYZ789", NOW)

@@ -147,7 +147,7 @@ def test_a_backup_of_a_follow_up_keeps_the_review_and_an_older_backup_still_impo
     second.date = "2027-03-01"
     run(second, "fac", p.ACTION_REVIEW, {"id": first.coffee, "decision": "keep"})
     document = json.loads(json.dumps(backup(second)))
-    assert document["version"] == 4
+    assert document["version"] == 5
     assert document["workshop"]["follow_up_of"] == "w1"
     coffee = next(a for a in document["actions"] if a["id"] == first.coffee)
     assert (coffee["carried"], coffee["decision"], coffee["owner_id"]) == (True, "keep", None)

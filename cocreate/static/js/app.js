@@ -42,6 +42,7 @@ let review = null; // the review step's module, loaded when a review step is fir
 let steering = null; // spotlight, pitch, pause, pointer (steering.js): loaded at first use
 const steer = () => (steering ??= import("./steering.js")
   .then((m) => m.start({ store, connection, view, board: board.root })).then((made) => (steering = made)));
+let nextUp = null;
 
 function renderRoom() {
   const { ready, total } = store.readiness();
@@ -74,6 +75,7 @@ function render() {
   actions?.render?.();
   if (store.currentStep?.key === "review") review ??= import("./review.js").then((m) => new m.Review(store, outbox, formatDate));
   review?.then((shown) => shown.render());
+  if (store.workshop?.agenda) nextUp ??= import("./next-up.js").then((m) => new m.NextUp(store));
   panel?.render();
   tables?.render?.();
   projector?.render(store, board.root);

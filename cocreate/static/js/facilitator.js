@@ -125,6 +125,7 @@ export class FacilitatorPanel {
     bound("co-facilitator-make").addEventListener("click", () => this.#coFacilitator());
     bound("remote-make")?.addEventListener("click", () => this.#remote());
     bound("tables-settings").addEventListener("toggle", () => this.#tablesPanel());
+    bound("agenda-editor").addEventListener("toggle", () => this.#runSheet());
     const stepForm = bound("step-form");
     stepForm.addEventListener("input", () => { this.stepFormTouched = true; });
     stepForm.addEventListener("submit", async (event) => {
@@ -186,6 +187,16 @@ export class FacilitatorPanel {
     });
   }
 
+  /** The run sheet (runsheet.js): loaded when the workshop has an agenda, or when the
+   *  facilitator opens the agenda's editor. */
+  #runSheet() {
+    this.runSheet ??= import("./runsheet.js").then((module) => {
+      this.runSheet = new module.RunSheet({ store: this.store, connection: this.connection });
+      this.runSheet.start();
+      this.runSheet.changed();
+    });
+  }
+
   /** Reflect the store: which step is current, lock state, settings. */
   render() {
     const { store } = this;
@@ -229,6 +240,8 @@ export class FacilitatorPanel {
     this.voting.render();
     if (store.workshop.tables.length) this.#tablesPanel();
     this.tables?.render?.();
+    if (store.workshop.agenda) this.#runSheet();
+    this.runSheet?.changed?.();
   }
 
   #renderGroupBar() {

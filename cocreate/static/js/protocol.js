@@ -35,6 +35,7 @@ export const COMMANDS = Object.freeze({
   TABLE_ASSIGN: "table:assign",
   TABLES_CLEAR: "tables:clear",
   PROJECTOR_FOCUS: "projector:focus",
+  AGENDA_SET_COMMAND: "agenda:set",
   STEP_GO: "step:go",
   WORKSHOP_EDIT: "workshop:edit",
   WORKSHOP_LOCK: "workshop:lock",
@@ -79,6 +80,7 @@ export const EVENTS = Object.freeze({
   SPOTLIGHT_SET: "spotlight.set",
   PITCH_SET: "pitch.set",
   ROOM_PAUSED: "room.paused",
+  AGENDA_SET: "agenda.set",
 });
 
 export const ERROR_CODES = Object.freeze([
@@ -128,4 +130,10 @@ export const LIMITS = Object.freeze({
   PITCH_MINUTES_MIN: 1,
   PITCH_MINUTES_MAX: 15,
   HISTORY_MAX: 20, // an action's latest progress entries a board keeps
+  AGENDA_MINUTES_MIN: 1,
+  AGENDA_MINUTES_MAX: 480,
+  BREAK_TITLE_MAX: 80,
+  AGENDA_DAYS_MAX: 31,
+  AGENDA_ITEMS_MAX: 60,
+  ZONE_MAX: 64,
 });

@@ -140,6 +140,9 @@ const APPLY = Object.freeze({
     for (const id of store.participants.keys()) seat(store, { id, table: data.assignments[id] ?? null });
   },
   [EVENTS.PARTICIPANT_TABLE]: seat,
+  [EVENTS.AGENDA_SET](store, { agenda }) {
+    store.workshop = { ...store.workshop, agenda };
+  },
   [EVENTS.PROJECTOR_FOCUSED](store, data) {
     store.workshop = { ...store.workshop, focus: data.table };
   },

@@ -1,13 +1,13 @@
 """What the facilitator steers live: the spotlight, a pitch round, the pause.
 
-Revision ID: remote_0005
+Revision ID: 0005
 Revises: 0004
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = 'remote_0005'
+revision = '0005'
 down_revision = '0004'
 branch_labels = None
 depends_on = None

@@ -1,0 +1,81 @@
+"""The agenda over HTTP: the forecast the run sheet shows (`agenda.json`) and the
+draaiboek download (`draaiboek.md`, facilitator only).
+
+The forecast moves with the clock, not only with changes, so the boards ask for it again
+now and then instead of being sent it with every event. After a step change every
+participant's board asks at once; what comes next is the same for all of them, so it is
+worked out once every few seconds per workshop and process.
+"""
+
+import functools
+import time
+from collections import OrderedDict
+from datetime import date
+
+from flask import Response, jsonify
+
+from ..access import store
+from ..domain import FACILITATOR
+from ..domain.agenda import forecast
+from ..export.draaiboek import build_draaiboek, render_draaiboek_markdown
+from ..i18n import choose_language, long_date, translate
+from ..store.locking import keep_recent
+from ..store.rows import now_iso
+from .blueprint import bp, current_member, workshop_or_404
+from .downloads import _filename as filename
+from .errors import ApiError
+
+
+NEXT_KEPT_SECONDS = 5
+NEXT_KEPT_WORKSHOPS = 256
+_next_views = OrderedDict()  # workshop id -> (monotonic time, the participants' view)
+
+
+def _member(workshop_id, facilitator=False):
+    workshop_or_404(workshop_id)
+    member = current_member(workshop_id)
+    if member is None:
+        raise ApiError(401, "unauthorized", "A participant or facilitator token is needed.")
+    if facilitator and member.role != FACILITATOR:
+        raise ApiError(403, "forbidden", "Only the facilitator may do this.")
+    return member
+
+
+@bp.get("/w/<workshop_id>/agenda.json")
+def agenda_forecast(workshop_id):
+    """The forecast now: the facilitator gets every day and item, a participant only what
+    comes next (`{zone, now, next}`); `{"forecast": null}` without an agenda."""
+    member = _member(workshop_id)
+    if member.role == FACILITATOR:
+        view = forecast(store().workshop(workshop_id), now_iso())
+    else:
+        view = _next_view(workshop_id)
+    response = jsonify({"forecast": view})
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _next_view(workshop_id):
+    """`{zone, now, next}` (or None) for participants, kept a few seconds per workshop."""
+    kept = _next_views.get(workshop_id)
+    if kept is not None and time.monotonic() - kept[0] < NEXT_KEPT_SECONDS:
+        return kept[1]
+    view = forecast(store().workshop(workshop_id), now_iso())
+    if view is not None:
+        view = {key: view[key] for key in ("zone", "now", "next")}
+    keep_recent(_next_views, workshop_id, (time.monotonic(), view), NEXT_KEPT_WORKSHOPS)
+    return view
+
+
+@bp.get("/w/<workshop_id>/draaiboek.md")
+def draaiboek_markdown(workshop_id):
+    """The draaiboek as Markdown, in the workshop's (or the visitor's) language."""
+    _member(workshop_id, facilitator=True)
+    workshop = store().workshop(workshop_id)
+    language = choose_language(workshop.language)
+    t = functools.partial(translate, language)
+    body = render_draaiboek_markdown(build_draaiboek(workshop, now_iso(), date.today().isoformat()),
+                                     t, functools.partial(long_date, language))
+    name = filename(workshop.title, f"{t('draaiboek_file')}.md")
+    return Response(body, mimetype="text/markdown", headers={
+        "Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"})

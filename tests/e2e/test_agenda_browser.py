@@ -1,0 +1,146 @@
+"""The run sheet in a real browser: a facilitator running late sees how late the day ends and
+what to shorten or move, takes the suggestion over; participants and the projector see what
+comes next; the agenda is edited with the keyboard alone; a started step offers its planned
+minutes for the timer."""
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from playwright.sync_api import expect
+
+from browser_helpers import axe_violations, bound, open_page, signed_in
+from cocreate import protocol as p
+from support import BRAND, FRICTION, GOALS, Workshop, ok
+
+pytestmark = pytest.mark.e2e
+
+ZONE = "Europe/Amsterdam"
+FACILITATOR_SIZE = (1440, 900)
+PHONE = (390, 844)
+PROJECTOR = (1920, 1080)
+
+
+def wall(moment):
+    return moment.strftime("%Y-%m-%dT%H:%M")
+
+
+def agenda_from(start):
+    """Today's agenda from `start`: goals, coffee, then two steps of an hour."""
+    return {"zone": ZONE, "days": [{"start": wall(start), "items": [
+        {"step": GOALS, "minutes": 30}, {"break": "Koffie", "minutes": 15},
+        {"step": BRAND, "minutes": 60}, {"step": FRICTION, "minutes": 60}]}]}
+
+
+def started_late(room, minutes):
+    """Start the first step, then plan the day to have started `minutes` before that (to the
+    nearest minute: the plan has no seconds); returns the planned start."""
+    ok(room.facilitator.call(p.STEP_GO, {"index": GOALS}))
+    started = ok(room.facilitator.call(p.SYNC, {}))["snapshot"]["steps"][GOALS]["started_at"]
+    at = datetime.fromisoformat(started).astimezone(ZoneInfo(ZONE))
+    start = (at + timedelta(seconds=30)).replace(second=0, microsecond=0) - timedelta(
+        minutes=minutes)
+    ok(room.facilitator.call(p.AGENDA_SET_COMMAND, agenda_from(start)))
+    return start
+
+
+def test_a_facilitator_running_late_sees_the_suggestion_and_the_room_sees_what_is_next(
+        server, clients, contexts, artifacts):
+    room = Workshop(server, clients, "Sanne", connect_facilitator=True)
+    start = started_late(room, 40)
+
+    page = open_page(signed_in(contexts, room, width=FACILITATOR_SIZE[0],
+                               height=FACILITATOR_SIZE[1]), room.url("/facilitate"))
+    sheet = bound(page, "run-sheet")
+    warning = sheet.locator(".agenda-warning")
+    expect(warning).to_contain_text("De dag loopt 40 min uit.")
+    expect(bound(page, "announcer")).to_have_text("De dag loopt 40 min uit.")  # said once
+    expect(warning).to_contain_text("Maak ‘Persoonlijk merk’ 20 min korter (40 min).")
+    expect(warning).to_contain_text("Maak ‘Knuppel in het hoenderhok’ 20 min korter (40 min).")
+    coffee, moved = (wall(start + timedelta(minutes=m))[11:] for m in (30, 70))
+    expect(warning).to_contain_text(f"Schuif ‘Koffie’ van {coffee} naar {moved}.")
+    expect(sheet.locator(".agenda-running")).to_contain_text("Doelen stellen")
+    expect(sheet.locator(".agenda-status")).to_contain_text("40 min achter")
+    page.screenshot(path=str(artifacts / "agenda-facilitator-late.png"))
+    sheet.screenshot(path=str(artifacts / "agenda-run-sheet-late.png"))
+
+    # Participants and the projector see what comes next, and when.
+    phone = open_page(signed_in(contexts, room, "Sanne", *PHONE), room.url())
+    expect(bound(phone, "whats-next")).to_have_text(f"Hierna: Koffie om {moved}")
+    phone.screenshot(path=str(artifacts / "agenda-phone-next.png"))
+    projector = open_page(signed_in(contexts, room, width=PROJECTOR[0], height=PROJECTOR[1]),
+                          room.url("/present"))
+    expect(bound(projector, "whats-next")).to_have_text(f"Hierna: Koffie om {moved}")
+    projector.screenshot(path=str(artifacts / "agenda-projector-next.png"))
+
+    # Taking the suggestion over shortens the later steps and gives their time to the
+    # step that runs late: the day ends as planned again.
+    warning.get_by_role("button", name="Voorstel overnemen").click()
+
+    expect(sheet.locator(".agenda-warning")).to_have_count(0)
+    expect(sheet.locator(".agenda-status")).to_contain_text("op schema")
+    synced = ok(room.facilitator.call(p.SYNC, {}))["snapshot"]["workshop"]["agenda"]
+    assert [item["minutes"] for item in synced["days"][0]["items"]] == [30, 15, 40, 40]
+    assert synced["days"][0]["end"] == wall(start + timedelta(minutes=165))
+    for context in (page.context, phone.context, projector.context):
+        assert context.page_errors == []
+
+
+def test_the_agenda_is_made_with_the_keyboard_alone_and_a_started_step_offers_its_minutes(
+        server, clients, contexts, artifacts):
+    room = Workshop(server, clients, connect_facilitator=True)
+    context = contexts(*FACILITATOR_SIZE, bypass_csp=True)  # bypass_csp: axe is injected
+    context.add_cookies([{"name": f"cc_{room.id}", "value": room.token(), "url": server.url}])
+    page = open_page(context, room.url("/facilitate"))
+    keys = page.keyboard
+
+    def press(locator, key="Enter"):
+        locator.focus()
+        keys.press(key)
+
+    def retype(locator, text):
+        locator.focus()
+        keys.press("Control+A")
+        keys.type(text)
+
+    form = bound(page, "agenda-form")
+    press(bound(page, "agenda-editor").locator("summary"))
+    expect(form.locator(".agenda-edit-item")).to_have_count(4)  # every step, its minutes
+    for item, minutes in enumerate(("60", "75", "90", "120")):
+        expect(form.locator(f'[data-item="{item}"][data-part="minutes"]')).to_have_value(minutes)
+    retype(form.locator('[data-day="0"][data-item="0"][data-part="minutes"]'), "45")
+    press(form.get_by_role("button", name="Pauze toevoegen"))
+    expect(page.locator(":focus")).to_have_value("Koffie")  # the new break's title
+    retype(page.locator(":focus"), "Lunch")
+    press(form.get_by_role("button", name="‘Lunch’ eerder"))
+    keys.press("Enter")  # the focus stays on the moved break's button
+    press(form.get_by_role("button", name="‘Platform van betrokkenheid’ weghalen"))
+    press(form.get_by_role("button", name="Dag toevoegen"))
+    press(form.locator('[data-day="1"]').get_by_role("button", name="Stap toevoegen"))
+    form.screenshot(path=str(artifacts / "agenda-editor.png"))
+    press(form.get_by_role("button", name="Agenda opslaan"))
+    expect(bound(page, "agenda-saved")).to_have_text("Agenda opgeslagen.")
+
+    agenda = ok(room.facilitator.call(p.SYNC, {}))["snapshot"]["workshop"]["agenda"]
+    assert agenda["zone"] == page.evaluate("Intl.DateTimeFormat().resolvedOptions().timeZone")
+    first, second = agenda["days"]
+    assert first["items"] == [{"step": GOALS, "minutes": 45}, {"step": BRAND, "minutes": 75},
+                              {"break": "Lunch", "minutes": 15},
+                              {"step": FRICTION, "minutes": 90}]
+    assert second["items"] == [{"step": 3, "minutes": 120}]
+    assert first["start"].endswith("T09:00") and second["start"].endswith("T09:00")
+    assert second["start"] > first["start"]
+
+    # Starting the step starts its clock, and offers its planned minutes for the timer.
+    press(bound(page, "agenda-start"))
+    expect(bound(page, "agenda-start")).to_be_hidden()
+    expect(bound(page, "timer-form").locator("input[name=minutes]")).to_have_value("45")
+    press(bound(page, "agenda-timer"))
+    expect(bound(page, "timer-value").first).to_have_text("45:00")
+    expect(bound(page, "run-sheet").locator(".agenda-running")).to_contain_text("Doelen stellen")
+
+    page.evaluate("document.querySelectorAll('details').forEach((d) => { d.open = true; })")
+    expect(form.locator(".agenda-edit-item")).to_have_count(5)
+    page.screenshot(path=str(artifacts / "agenda-facilitator-editing.png"), full_page=True)
+    assert axe_violations(page) == []
+    assert context.page_errors == []

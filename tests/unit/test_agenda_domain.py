@@ -1,0 +1,290 @@
+"""The agenda in isolation: `agenda:set`, the times steps start and end, and the forecast
+against a clock the test moves by hand."""
+
+import copy
+from dataclasses import asdict
+
+import pytest
+
+from cocreate import protocol as p
+from cocreate.domain import (FACILITATOR, PARTICIPANT, DomainError, apply, available_formats,
+                             join, load_format, new_workshop, snapshot, steps_in_language)
+from cocreate.domain.agenda import forecast
+from cocreate.domain.series import review_step
+
+GOALS, BRAND, FRICTION, PLATFORM = range(4)
+DAY_ONE, DAY_TWO = "2026-03-10", "2026-03-11"
+
+
+def at(clock, day=DAY_ONE):
+    """A moment of the hand-moved clock: wall-clock time in Amsterdam (UTC+1 in March),
+    as the server writes times (UTC)."""
+    hours, minutes = (int(part) for part in clock.split(":"))
+    return f"{day}T{hours - 1:02d}:{minutes:02d}:00+00:00"
+
+
+AGENDA = {"zone": "Europe/Amsterdam", "days": [
+    {"start": f"{DAY_ONE}T09:00", "items": [
+        {"step": GOALS, "minutes": 60}, {"break": "Koffie", "minutes": 15},
+        {"step": BRAND, "minutes": 75}, {"break": "Lunch", "minutes": 45},
+        {"step": FRICTION, "minutes": 90}]},
+    {"start": f"{DAY_TWO}T09:00", "items": [{"step": PLATFORM, "minutes": 120}]}]}
+
+
+@pytest.fixture
+def workshop():
+    steps = steps_in_language(load_format("cocreation"), "nl")
+    made = new_workshop("w1", "ABC234", "Teamdag", "", "nl", "cocreation", steps, at("08:00"))
+    join(made, "fac", "Begeleider", FACILITATOR, at("08:00"))
+    join(made, "ann", "Ann", PARTICIPANT, at("08:00"))
+    apply(made, "fac", p.AGENDA_SET_COMMAND, copy.deepcopy(AGENDA), at("08:00"))
+    return made
+
+
+def go(workshop, index, clock, day=DAY_ONE):
+    """The facilitator moves the room to step `index` at this time; the event's data."""
+    return apply(workshop, "fac", p.STEP_GO, {"index": index}, at(clock, day))[0].data
+
+
+def items(view, day=0):
+    """`{title: item}` of one day of a forecast."""
+    return {item["title"]: item for item in view["days"][day]["items"]}
+
+
+# -- agenda:set ----------------------------------------------------------------------------
+
+def test_agenda_set_replaces_the_agenda_and_reaches_everyone_in_the_snapshot(workshop):
+    events = apply(workshop, "fac", p.AGENDA_SET_COMMAND, {"days": [
+        {"start": f"{DAY_ONE}T13:30", "items": [{"step": BRAND, "minutes": 30},
+                                                 {"break": "  Thee ", "minutes": 10}]}]},
+        at("08:10"))
+    expected = {"zone": "Europe/Amsterdam", "days": [
+        {"start": f"{DAY_ONE}T13:30", "items": [{"step": BRAND, "minutes": 30},
+                                                 {"break": "Thee", "minutes": 10}]}]}
+    assert [(event.type, event.data) for event in events] == [(p.AGENDA_SET,
+                                                               {"agenda": expected})]
+    seen = snapshot(workshop, workshop.participants["ann"], at("08:11"))
+    assert seen["workshop"]["agenda"] == expected
+
+
+def test_agenda_set_without_days_clears_the_agenda(workshop):
+    apply(workshop, "fac", p.AGENDA_SET_COMMAND, {"days": []}, at("08:10"))
+    assert workshop.agenda is None
+    assert forecast(workshop, at("08:10")) is None
+
+
+def day_with(*items, start=f"{DAY_ONE}T09:00"):
+    return {"days": [{"start": start, "items": list(items)}]}
+
+
+@pytest.mark.parametrize("payload, field", [
+    (day_with({"step": GOALS, "minutes": 30}, {"step": GOALS, "minutes": 20}), "days.0.items.1.step"),
+    (day_with({"step": 4, "minutes": 30}), "days.0.items.0.step"),
+    (day_with({"step": -1, "minutes": 30}), "days.0.items.0.step"),
+    (day_with({"step": GOALS, "minutes": 0}), "days.0.items.0.minutes"),
+    (day_with({"step": GOALS, "minutes": -15}), "days.0.items.0.minutes"),
+    (day_with({"step": GOALS, "minutes": 481}), "days.0.items.0.minutes"),
+    (day_with({"step": GOALS, "minutes": "60"}), "days.0.items.0.minutes"),
+    (day_with({"step": GOALS, "minutes": True}), "days.0.items.0.minutes"),
+    (day_with({"break": "", "minutes": 15}), "days.0.items.0.break"),
+    (day_with({"break": "   ", "minutes": 15}), "days.0.items.0.break"),
+    (day_with({"break": "k" * 81, "minutes": 15}), "days.0.items.0.break"),
+    (day_with({"step": GOALS, "minutes": 30}, start="2026-13-01T09:00"), "days.0.start"),
+    (day_with({"step": GOALS, "minutes": 30}, start="10-03-2026 09:00"), "days.0.start"),
+    ({"zone": "Mars/Olympus", **day_with({"step": GOALS, "minutes": 30})}, "zone"),
+    ({"days": [{"start": f"{DAY_ONE}T09:00", "end": f"{DAY_ONE}T08:00", "items": []}]},
+     "days.0.end"),
+    ({"days": [{"start": f"{DAY_ONE}T09:00", "end": f"{DAY_ONE}T25:00", "items": []}]},
+     "days.0.end"),
+    ({"days": [{"start": f"{DAY_ONE}T09:00", "items": [{"step": GOALS, "minutes": 120}]},
+               {"start": f"{DAY_ONE}T10:30", "items": [{"step": BRAND, "minutes": 30}]}]},
+     "days.1.start"),
+    ({"days": [{"start": f"{DAY_ONE}T09:00", "items": [{"step": GOALS, "minutes": 30}]},
+               {"start": f"{DAY_TWO}T09:00", "items": [{"step": GOALS, "minutes": 30}]}]},
+     "days.1.items.0.step"),
+])
+def test_a_bad_agenda_is_invalid_and_changes_nothing(workshop, payload, field):
+    before = copy.deepcopy(asdict(workshop))
+    with pytest.raises(DomainError) as refused:
+        apply(workshop, "fac", p.AGENDA_SET_COMMAND, payload, at("08:30"))
+    assert refused.value.code == "invalid"
+    assert list(refused.value.fields) == [field]
+    assert asdict(workshop) == before
+
+
+def test_a_participant_may_not_set_the_agenda(workshop):
+    before = copy.deepcopy(asdict(workshop))
+    with pytest.raises(DomainError) as refused:
+        apply(workshop, "ann", p.AGENDA_SET_COMMAND, day_with({"step": 0, "minutes": 5}),
+              at("08:30"))
+    assert refused.value.code == "forbidden"
+    assert asdict(workshop) == before
+
+
+def test_every_format_plans_minutes_for_each_of_its_steps():
+    for key in available_formats():
+        for step in steps_in_language(load_format(key), "nl"):
+            assert 5 <= step["minutes"] <= 240, (key, step["key"])
+    assert review_step("en")["minutes"] == 30
+
+
+# -- the times the room records ------------------------------------------------------------
+
+def test_moving_the_room_ends_the_step_it_leaves_and_starts_the_next(workshop):
+    assert go(workshop, GOALS, "09:02") == {"index": GOALS, "times": [
+        {"index": GOALS, "started_at": at("09:02"), "ended_at": None}]}
+    assert go(workshop, BRAND, "10:20") == {"index": BRAND, "times": [
+        {"index": GOALS, "started_at": at("09:02"), "ended_at": at("10:20")},
+        {"index": BRAND, "started_at": at("10:20"), "ended_at": None}]}
+    seen = snapshot(workshop, workshop.participants["ann"], at("10:21"))
+    assert [(step["started_at"], step["ended_at"]) for step in seen["steps"]] == [
+        (at("09:02"), at("10:20")), (at("10:20"), None), (None, None), (None, None)]
+
+
+def test_going_back_to_a_step_keeps_its_first_start_and_runs_it_again(workshop):
+    go(workshop, GOALS, "09:00")
+    go(workshop, BRAND, "10:00")
+    assert go(workshop, GOALS, "10:10")["times"] == [
+        {"index": BRAND, "started_at": at("10:00"), "ended_at": at("10:10")},
+        {"index": GOALS, "started_at": at("09:00"), "ended_at": None}]
+    assert go(workshop, GOALS, "10:11")["times"] == []  # already there: nothing changes
+
+
+# -- the forecast with a hand-moved clock -----------------------------------------------
+
+def test_before_the_day_the_forecast_is_the_plan_and_the_first_step_is_next(workshop):
+    view = forecast(workshop, at("08:30"))
+    day = view["days"][0]
+    assert (day["start"], day["planned_end"], day["end"], day["late"]) == (
+        f"{DAY_ONE}T09:00", f"{DAY_ONE}T13:45", f"{DAY_ONE}T13:45", 0)
+    assert [(i["title"], i["planned_start"][11:], i["start"][11:], i["state"])
+            for i in day["items"]] == [
+        ("Doelen stellen", "09:00", "09:00", "next"), ("Koffie", "10:00", "10:00", "planned"),
+        ("Persoonlijk merk", "10:15", "10:15", "planned"), ("Lunch", "11:30", "11:30", "planned"),
+        ("Knuppel in het hoenderhok", "12:15", "12:15", "planned")]
+    assert day["suggestion"] is None
+    assert view["next"] == {"kind": "step", "step": GOALS, "title": "Doelen stellen",
+                            "start": f"{DAY_ONE}T09:00"}
+    assert view["days"][1]["end"] == f"{DAY_TWO}T11:00"
+
+
+def test_a_step_running_on_time_keeps_the_plan(workshop):
+    go(workshop, GOALS, "09:00")
+    view = forecast(workshop, at("09:40"))
+    goals = items(view)["Doelen stellen"]
+    assert (goals["state"], goals["actual_minutes"], goals["end"][11:]) == ("running", 40, "10:00")
+    assert view["days"][0]["late"] == 0
+    assert view["next"]["title"] == "Koffie"
+
+
+def test_a_step_may_run_into_the_break_after_it_before_the_day_is_late(workshop):
+    go(workshop, GOALS, "09:00")
+    view = forecast(workshop, at("10:12"))
+    assert view["days"][0]["late"] == 0
+    assert view["days"][0]["suggestion"] is None
+
+
+def test_a_step_running_late_pushes_the_day_and_suggests_shortening_and_moving(workshop):
+    go(workshop, GOALS, "09:00")
+    view = forecast(workshop, at("10:20"))  # goals and its coffee break: 20 minutes over
+    day = view["days"][0]
+    assert day["late"] == 5 and day["end"] == f"{DAY_ONE}T13:50"
+    brand = items(view)["Persoonlijk merk"]
+    assert (brand["start"][11:], brand["late"], brand["state"]) == ("10:20", 5, "planned")
+    assert day["suggestion"] == {
+        "late": 5,
+        "shorten": [{"step": BRAND, "title": "Persoonlijk merk", "by": 2, "minutes": 73},
+                    {"step": FRICTION, "title": "Knuppel in het hoenderhok", "by": 3,
+                     "minutes": 87}],
+        "move_break": {"title": "Koffie", "from": f"{DAY_ONE}T10:00", "to": f"{DAY_ONE}T10:05"},
+        "short": 0}
+    # The clock moves on, the room is still at the goals: the forecast follows it.
+    later = forecast(workshop, at("11:00"))
+    assert later["days"][0]["late"] == 45
+    assert later["days"][0]["suggestion"]["shorten"] == [
+        {"step": BRAND, "title": "Persoonlijk merk", "by": 20, "minutes": 55},
+        {"step": FRICTION, "title": "Knuppel in het hoenderhok", "by": 25, "minutes": 65}]
+
+
+def test_the_suggestion_says_what_shortening_cannot_make_up(workshop):
+    go(workshop, GOALS, "09:00")
+    day = forecast(workshop, at("12:00"))["days"][0]  # two hours over
+    assert day["late"] == 105
+    assert [cut["by"] for cut in day["suggestion"]["shorten"]] == [25, 30]
+    assert day["suggestion"]["short"] == 50
+
+
+def test_finishing_early_puts_the_day_ahead(workshop):
+    go(workshop, GOALS, "09:00")
+    go(workshop, BRAND, "09:40")  # straight on, without the coffee
+    view = forecast(workshop, at("09:45"))
+    day = items(view)
+    assert (day["Doelen stellen"]["state"], day["Doelen stellen"]["actual_minutes"]) == ("done", 40)
+    assert day["Koffie"]["state"] == "done"
+    assert day["Persoonlijk merk"]["state"] == "running"
+    assert view["days"][0]["late"] == -35
+    assert view["days"][0]["suggestion"] is None
+    assert view["next"] == {"kind": "break", "step": None, "title": "Lunch",
+                            "start": f"{DAY_ONE}T10:55"}
+
+
+def test_a_step_the_room_went_past_is_skipped(workshop):
+    go(workshop, GOALS, "09:00")
+    go(workshop, FRICTION, "10:00")
+    day = items(forecast(workshop, at("10:05")))
+    assert day["Persoonlijk merk"]["state"] == "skipped"
+    assert day["Knuppel in het hoenderhok"]["state"] == "running"
+
+
+def test_a_day_that_closed_on_a_step_ends_at_its_plan_the_next_morning(workshop):
+    go(workshop, GOALS, "09:00")
+    go(workshop, BRAND, "10:15")
+    go(workshop, FRICTION, "12:15")
+    view = forecast(workshop, at("08:45", DAY_TWO))
+    friction = items(view)["Knuppel in het hoenderhok"]
+    assert (friction["state"], friction["end"]) == ("done", f"{DAY_ONE}T13:45")
+    assert view["days"][0]["late"] == 0
+    assert view["next"]["title"] == "Platform van betrokkenheid"
+    assert view["next"]["start"] == f"{DAY_TWO}T09:00"
+    go(workshop, PLATFORM, "09:10", DAY_TWO)
+    assert items(forecast(workshop, at("09:10", DAY_TWO)))["Knuppel in het hoenderhok"][
+        "end"] == f"{DAY_ONE}T13:45"
+
+
+def test_starting_the_day_late_makes_every_later_item_late(workshop):
+    view = forecast(workshop, at("09:40"))  # nobody started yet
+    assert items(view)["Doelen stellen"]["start"][11:] == "09:40"
+    assert view["days"][0]["late"] == 40
+    assert view["days"][0]["suggestion"]["late"] == 40
+
+
+def test_a_day_with_an_end_is_late_when_its_items_do_not_fit_before_it(workshop):
+    agenda = copy.deepcopy(AGENDA)
+    agenda["days"][0]["end"] = f"{DAY_ONE}T13:30"  # the items need until 13:45
+    apply(workshop, "fac", p.AGENDA_SET_COMMAND, agenda, at("08:00"))
+    assert workshop.agenda["days"][0]["end"] == f"{DAY_ONE}T13:30"
+    day = forecast(workshop, at("08:00"))["days"][0]
+    assert (day["planned_end"], day["end"], day["late"]) == (
+        f"{DAY_ONE}T13:30", f"{DAY_ONE}T13:45", 15)
+    assert [cut["by"] for cut in day["suggestion"]["shorten"]] == [4, 5, 6]
+
+
+def test_shortening_later_steps_of_a_day_with_an_end_brings_it_back_on_time(workshop):
+    go(workshop, GOALS, "09:00")
+    late = forecast(workshop, at("10:20"))["days"][0]
+    agenda = copy.deepcopy(AGENDA)
+    agenda["days"][0]["end"] = late["planned_end"]  # as the board takes a suggestion over
+    cuts = {cut["step"]: cut["minutes"] for cut in late["suggestion"]["shorten"]}
+    for item in agenda["days"][0]["items"]:
+        item["minutes"] = cuts.get(item.get("step"), item["minutes"])
+    apply(workshop, "fac", p.AGENDA_SET_COMMAND, agenda, at("10:20"))
+    day = forecast(workshop, at("10:20"))["days"][0]
+    assert (day["late"], day["end"], day["suggestion"]) == (0, f"{DAY_ONE}T13:45", None)
+
+
+def test_the_agenda_never_reads_the_clock_itself():
+    import inspect
+
+    from cocreate.domain import agenda
+    source = inspect.getsource(agenda)
+    assert not any(call in source for call in ("now(", "today(", "time.time", "utcnow"))
