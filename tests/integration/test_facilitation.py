@@ -270,7 +270,7 @@ def test_moving_to_another_step_ends_the_timer_and_its_writing_lock(server, clie
     seq = ok(facilitator.call(p.STEP_GO, {"index": BRAND}))["seq"]
     anouk.wait_for_seq(seq)
     changed, ended = event_at(anouk, seq - 1), event_at(anouk, seq)
-    assert (changed["type"], changed["data"]) == (p.STEP_CHANGED, {"index": BRAND})
+    assert (changed["type"], changed["data"]["index"]) == (p.STEP_CHANGED, BRAND)
     assert ended["type"] == p.TIMER_CHANGED and ended["data"]["timer"] is None
     assert room.connect("Anouk").snapshots[0]["workshop"]["timer"] is None
     add_note(anouk, BRAND, "Geen klok die de volgende stap sluit")

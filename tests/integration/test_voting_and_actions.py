@@ -629,7 +629,7 @@ def test_export_json_is_versioned_and_holds_no_hidden_text_anonymous_author_or_t
     assert answer.status_code == 200
     raw = answer.text
     backup = answer.json()
-    assert backup["format"] == "cocreate.workshop" and backup["version"] == 4
+    assert backup["format"] == "cocreate.workshop" and backup["version"] == 5
     assert set(backup) == {"format", "version", "workshop", "steps", "participants", "notes",
                            "clusters", "actions"}
     assert PRIVATE_TEXT not in raw and "Qwerty" not in raw
