@@ -144,3 +144,17 @@ def test_the_agenda_is_made_with_the_keyboard_alone_and_a_started_step_offers_it
     page.screenshot(path=str(artifacts / "agenda-facilitator-editing.png"), full_page=True)
     assert axe_violations(page) == []
     assert context.page_errors == []
+
+
+def test_the_remote_shows_the_day_running_late_with_what_to_do(server, clients, contexts):
+    room = Workshop(server, clients, "Sanne", connect_facilitator=True)
+    start = started_late(room, 40)
+    remote = open_page(signed_in(contexts, room, *PHONE), room.url("/remote"))
+    agenda = bound(remote, "remote-agenda")
+    expect(agenda).to_contain_text("40 min achter")
+    expect(bound(remote, "remote-agenda-warning")).to_contain_text("De dag loopt 40 min uit.")
+    expect(bound(remote, "remote-agenda-warning")).to_contain_text(
+        "Maak ‘Persoonlijk merk’ 20 min korter (40 min).")
+    moved = wall(start + timedelta(minutes=70))[11:]
+    expect(bound(remote, "remote-agenda-next")).to_have_text(f"Hierna: Koffie om {moved}")
+    assert axe_violations(remote) == []

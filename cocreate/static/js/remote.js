@@ -4,11 +4,12 @@
 
 import { Connection } from "./connection.js";
 import { BoardStore } from "./store.js";
-import { COMMANDS, LIMITS } from "./protocol.js";
-import { bound, errorText, setText, t } from "./dom.js";
+import { COMMANDS, EVENTS, LIMITS } from "./protocol.js";
+import { bound, el, errorText, setText, t } from "./dom.js";
 
 const POINTER_FRAME_MS = 33; // about 30 frames a second, like a drag
 const TICK_MS = 500;
+const AGENDA_REFRESH_MS = 60_000; // the forecast moves with the clock
 
 const { workshop: workshopId } = document.body.dataset;
 const store = new BoardStore();
@@ -195,6 +196,51 @@ pad.addEventListener("pointerdown", (event) => {
 });
 pad.addEventListener("pointermove", (event) => { if (pad.hasPointerCapture(event.pointerId)) pointAt(event); });
 
+/** "5 min achter", "3 min voor", "op schema". */
+function lateText(late) {
+  if (late > 0) return t("agenda_behind", { n: late });
+  if (late < 0) return t("agenda_ahead", { n: -late });
+  return t("agenda_on_time");
+}
+
+/** The run sheet in brief: today's expected end, the warning with what to shorten or move
+ *  when the day runs late, and what comes next (the full run sheet is on the laptop). */
+async function showAgenda() {
+  const box = bound("remote-agenda");
+  if (!store.workshop?.agenda) {
+    box.hidden = true;
+    return;
+  }
+  const answer = await fetch(`/w/${encodeURIComponent(workshopId)}/agenda.json`, { credentials: "same-origin" })
+    .catch(() => null);
+  const forecast = answer?.ok ? (await answer.json()).forecast : undefined;
+  if (forecast === undefined) return; // offline: keep what it said
+  box.hidden = !forecast;
+  if (!forecast) return;
+  const clock = (wall) => wall.slice(11, 16);
+  const day = forecast.days.find((each) => each.items.some((item) => ["running", "next", "planned"].includes(item.state)))
+    ?? forecast.days.at(-1);
+  setText("remote-agenda-end", t("agenda_forecast_end", { end: clock(day.end), late: lateText(day.late) }));
+  const warning = bound("remote-agenda-warning");
+  warning.hidden = !day.suggestion;
+  if (day.suggestion) {
+    const ideas = el("ul");
+    for (const cut of day.suggestion.shorten) {
+      ideas.append(el("li", null, t("agenda_shorten", { title: cut.title, n: cut.by, minutes: cut.minutes })));
+    }
+    const move = day.suggestion.move_break;
+    if (move) ideas.append(el("li", null, t("agenda_move_break", { title: move.title, from: clock(move.from), to: clock(move.to) })));
+    if (day.suggestion.short > 0) ideas.append(el("li", null, t("agenda_still_short", { n: day.suggestion.short })));
+    warning.replaceChildren(el("p", "remote-agenda-late", t("agenda_warning", { n: day.suggestion.late })), ideas);
+  }
+  const next = forecast.next;
+  setText("remote-agenda-next", next ? t("next_up", { title: next.title, time: clock(next.start) }) : "");
+}
+
+store.addEventListener("change", ({ detail }) => {
+  if ([EVENTS.STEP_CHANGED, EVENTS.AGENDA_SET, "snapshot"].includes(detail.kind)) showAgenda();
+});
+setInterval(showAgenda, AGENDA_REFRESH_MS);
 store.addEventListener("change", render);
 connection.addEventListener("snapshot", (event) => store.load(event.detail));
 connection.addEventListener("event", (event) => {
