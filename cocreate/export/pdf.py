@@ -11,6 +11,8 @@ import logging
 from pathlib import Path
 
 import jinja2
+# Imported with the module, never on first use: the PDF is printed in an operating-system
+# thread (web/downloads.py), where importing under gevent fails.
 from weasyprint import HTML
 
 PACKAGE = Path(__file__).resolve().parents[1]
