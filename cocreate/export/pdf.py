@@ -12,7 +12,8 @@ from pathlib import Path
 
 import jinja2
 # Imported with the module, never on first use: the PDF is printed in an operating-system
-# thread (web/downloads.py), where importing under gevent fails.
+# thread (web/downloads.py), and finding Pango runs ldconfig, which gevent cannot start
+# from such a thread.
 from weasyprint import HTML
 
 PACKAGE = Path(__file__).resolve().parents[1]
