@@ -61,7 +61,8 @@ def _step(index, step, workshop):
                         else _by_lane(loose, step.lanes)),
             "headed": bool(clusters or step.lanes or (step.tables and workshop.tables)),
             # A canvas step also shows as the room left it.
-            "picture": canvas_picture(step, shown, {c.id: c.title for c in workshop.clusters.values()
+            "picture": canvas_picture(step, shown, {c.id: c.title
+                                                    for c in workshop.clusters.values()
                                                     if c.step == index}, workshop.language)
             if step.current_layout() == "canvas" and shown else None,
             "ranking": _ranking(shown) if step.vote_state == "closed" else [],
