@@ -109,31 +109,21 @@ def plan_pdf(workshop_id):
     return _download(_printed(plan, t, fmt), "application/pdf", plan, t, "pdf")
 
 
-_printing = {}  # async mode → the lock that lets one PDF be printed at a time
+_printing = threading.Lock()  # one PDF at a time where each request has its own thread
 
 
 def _printed(plan, t, format_date):
     """The plan's PDF, printed in an operating-system thread, one at a time.
 
     WeasyPrint takes most of a second for a plan; in the server's event loop (eventlet,
-    gevent) that second would hold every open board. In a thread of its own the loop goes
-    on while the GIL passes between them.
+    gevent) that second would hold every open board. In a thread of its own (`cocreate
+    serve` says how: `IN_OS_THREAD`, cli.py) the loop goes on while the GIL passes between
+    them.
     """
-    mode = current_app.config["ASYNC_MODE"]
-    if mode == "eventlet":
-        from eventlet import patcher, tpool
-        lock = _printing.setdefault(mode, patcher.original("_thread").allocate_lock())
-        return tpool.execute(_one_at_a_time, lock, plan, t, format_date)
-    if mode == "gevent":
-        import gevent
-        from gevent import monkey
-        lock = _printing.setdefault(mode, monkey.get_original("_thread", "allocate_lock")())
-        return gevent.get_hub().threadpool.apply(_one_at_a_time, (lock, plan, t, format_date))
-    return _one_at_a_time(_printing.setdefault(mode, threading.Lock()), plan, t, format_date)
-
-
-def _one_at_a_time(lock, plan, t, format_date):
-    with lock:
+    run = current_app.config.get("IN_OS_THREAD")
+    if run is not None:
+        return run(export.render_pdf, plan, t, format_date)
+    with _printing:
         return export.render_pdf(plan, t, format_date)
 
 
