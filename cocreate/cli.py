@@ -42,6 +42,7 @@ def serve(args):
     from .connections import ServerLimits
 
     limits = ServerLimits.from_config(app.config)
+    app.config["IN_OS_THREAD"] = in_os_thread(mode)
     listener = listen(host, port)
     database = printable_database_url(app.config["DATABASE_URL"])  # no password in logs
     print(f"cocreate: serving on http://{host}:{port} ({mode}, {database})", flush=True)
@@ -49,6 +50,28 @@ def serve(args):
     # Full collections would pause every room for ~100 ms (see collector.py).
     collector.start()
     run_server(mode, app, listener, limits)
+
+
+def in_os_thread(mode):
+    """`run(function, *args)` → its result, computed in an operating-system thread, one call
+    at a time, while `mode`'s event loop goes on (the PDF plan: web/downloads.py); None in
+    threading mode, where each request has a thread of its own."""
+    if mode == "eventlet":
+        from eventlet import patcher, tpool
+        lock = patcher.original("_thread").allocate_lock()
+        return lambda function, *args: tpool.execute(_one_at_a_time, lock, function, *args)
+    if mode == "gevent":
+        import gevent
+        from gevent import monkey
+        lock = monkey.get_original("_thread", "allocate_lock")()
+        return lambda function, *args: gevent.get_hub().threadpool.apply(
+            _one_at_a_time, (lock, function, *args))
+    return None
+
+
+def _one_at_a_time(lock, function, *args):
+    with lock:
+        return function(*args)
 
 
 def where_to_join(app, host, port):

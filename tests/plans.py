@@ -55,11 +55,12 @@ def municipal_workshop():
     _note(workshop, "cas", FRICTION, "Niemand durft het te zeggen", anonymous=True)
     _run(workshop, "fac", p.NOTES_REVEAL, {"step": FRICTION})
     _run(workshop, "fac", p.STEP_EDIT, {"index": PLATFORM, "layout": "canvas"})
-    placed = [_note(workshop, who, PLATFORM, text, lane=lane, x=x, y=y) for who, text, lane, x, y in (
-        ("ann", "Mantelzorgondersteuningsgesprekken", "transparency", 0.02, 0.02),
-        ("bob", "Spreekuur in de bibliotheek, elke dinsdag", "dialogue", 0.5, 0.3),
-        ("cas", "Een heel lang verhaal " * 12, "reflection", 0.8, 0.85),
-        ("ann", "Wijkloket 🏠 open", "accessibility", 0.3, 0.6))]
+    placed = [_note(workshop, who, PLATFORM, text, lane=lane, x=x, y=y)
+              for who, text, lane, x, y in (
+                  ("ann", "Mantelzorgondersteuningsgesprekken", "transparency", 0.02, 0.02),
+                  ("bob", "Spreekuur in de bibliotheek, elke dinsdag", "dialogue", 0.5, 0.3),
+                  ("cas", "Een heel lang verhaal " * 12, "reflection", 0.8, 0.85),
+                  ("ann", "Wijkloket 🏠 open", "accessibility", 0.3, 0.6))]
     _run(workshop, "fac", p.NOTE_GROUP, {"ids": placed[:2], "title": "Samen; \"praten\""})
     _run(workshop, "fac", p.VOTING_OPEN, {"step": PLATFORM, "budget": 3})
     for voter, note in (("ann", placed[1]), ("bob", placed[1]), ("cas", placed[0])):

@@ -5,7 +5,7 @@ author: a backup never tells more than the room was shown. Votes are kept as
 tallies per note, never as who voted for what.
 """
 
-from marshmallow import RAISE, Schema, fields, validate
+from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validate
 
 from ..domain import Action, Cluster, DomainError, Note, Participant, Step, Workshop
 
@@ -202,8 +202,30 @@ class _Action(_Strict):
     dropped = fields.Boolean(load_default=False)
 
 
+def _invalid_text(value, path=()):
+    """The path of the first text in `value` that is no valid Unicode (a lone surrogate,
+    which no database stores), or None."""
+    if isinstance(value, str):
+        return path if any("\ud800" <= ch <= "\udfff" for ch in value) else None
+    items = value.items() if isinstance(value, dict) else (
+        enumerate(value) if isinstance(value, list) else ())
+    for key, item in items:
+        found = _invalid_text(item, (*path, str(key)))
+        if found is not None:
+            return found
+    return None
+
+
 class BackupSchema(_Strict):
-    """A whole `export.json`; unknown fields anywhere are refused."""
+    """A whole `export.json`; unknown fields anywhere are refused, and so is text that is no
+    valid Unicode."""
+
+    @pre_load
+    def _valid_text(self, data, **_kwargs):
+        path = _invalid_text(data)
+        if path is not None:
+            raise ValidationError({".".join(path) or "_schema": ["Not valid Unicode text."]})
+        return data
 
     format = fields.String(required=True, validate=validate.Equal(BACKUP_FORMAT))
     version = fields.Integer(strict=True, required=True, validate=validate.OneOf(BACKUP_VERSIONS))

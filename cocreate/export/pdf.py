@@ -11,6 +11,9 @@ import logging
 from pathlib import Path
 
 import jinja2
+# Imported with the module, never on first use: the PDF is printed in an operating-system
+# thread (web/downloads.py), and finding Pango runs ldconfig, which gevent cannot start
+# from such a thread.
 from weasyprint import HTML
 
 PACKAGE = Path(__file__).resolve().parents[1]
@@ -24,8 +27,14 @@ logging.getLogger("weasyprint").setLevel(logging.ERROR)
 
 def render_pdf(plan, t, format_date):
     """The plan as PDF bytes."""
-    html = _TEMPLATES.get_template("plan_print.html").render(
-        plan=plan, t=t, format_date=format_date, printing=True, facilitating=False,
-        # WeasyPrint hyphenates by itself; soft hyphens would break its text's extraction.
-        hyphenate=str)
+    # WeasyPrint hyphenates by itself; soft hyphens would break its text's extraction.
+    return print_page("plan_print.html", plan=plan, t=t, format_date=format_date,
+                      printing=True, facilitating=False, hyphenate=str)
+
+
+def print_page(template, **context):
+    """A template printed as tagged PDF/UA-1 bytes. The template is a whole HTML document
+    with `lang` on its root and a `<title>`; stylesheets are linked relative to static/
+    (`css/print.css` holds the page rules)."""
+    html = _TEMPLATES.get_template(template).render(**context)
     return HTML(string=html, base_url=f"{STATIC}/").write_pdf(pdf_variant="pdf/ua-1")

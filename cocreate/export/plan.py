@@ -61,7 +61,8 @@ def _step(index, step, workshop):
                         else _by_lane(loose, step.lanes)),
             "headed": bool(clusters or step.lanes or (step.tables and workshop.tables)),
             # A canvas step also shows as the room left it.
-            "picture": canvas_picture(step, shown, {c.id: c.title for c in workshop.clusters.values()
+            "picture": canvas_picture(step, shown, {c.id: c.title
+                                                    for c in workshop.clusters.values()
                                                     if c.step == index}, workshop.language)
             if step.current_layout() == "canvas" and shown else None,
             "ranking": _ranking(shown) if step.vote_state == "closed" else [],
@@ -133,27 +134,29 @@ def plan_action(action, workshop, series=()):
         if note is not None and not note.removed and not voted_in.is_hidden(note):
             sources.append(_note(note, voted_in))
     return readable({
-            "id": action.id, "title": action.title, "owner": owner, "due": action.due,
-            # The session whose copy started it: the same in every session of a series.
-            "started_in": action.origin or workshop.id,
-            "status": action.status, "state": "dropped" if action.dropped else action.status,
-            "votes": sum(s["votes"] or 0 for s in sources),
-            "progress": [dict(entry) for entry in action.progress],
-            "updates": [{**entry, "day": local_day(entry["at"])} for entry in action.progress
-                        if entry["text"]],
-            "decision": _latest_decision(action, workshop, series),
-            "sources": sources, "carried": action.carried, "dropped": action.dropped})
+        "id": action.id, "title": action.title, "owner": owner, "due": action.due,
+        # The session whose copy started it: the same in every session of a series.
+        "started_in": action.origin or workshop.id,
+        "status": action.status, "state": "dropped" if action.dropped else action.status,
+        "votes": sum(s["votes"] or 0 for s in sources),
+        "progress": [dict(entry) for entry in action.progress],
+        "updates": [{**entry, "day": local_day(entry["at"])} for entry in action.progress
+                    if entry["text"]],
+        "decision": _latest_decision(action, workshop, series),
+        "sources": sources, "carried": action.carried, "dropped": action.dropped})
 
 
 def _copies(action, workshop, series):
     """(session, its copy of `action`) for every session of the series holding it, oldest
-    first; only the workshop's own when it stands alone."""
+    first; only the workshop's own while the action is not shared."""
+    if not action.shared:
+        return [(workshop, action)]
     found = [(session, session.actions[action.id]) for session in series
              if session.id != workshop.id and action.id in session.actions
-             and session.actions[action.id].origin == action.origin and action.shared]
-    found.append((workshop, action))
+             and session.actions[action.id].origin == action.origin]
     order = {session.id: index for index, session in enumerate(series)}
-    return sorted(found, key=lambda pair: order.get(pair[0].id, len(order)))
+    return sorted([*found, (workshop, action)],
+                  key=lambda pair: order.get(pair[0].id, len(order)))
 
 
 def _where_voted(action, workshop, series):

@@ -2,9 +2,10 @@
 
 import functools
 import re
+import threading
 import unicodedata
 
-from flask import Response, jsonify, redirect, request, url_for
+from flask import Response, current_app, jsonify, redirect, request, url_for
 
 from .. import export
 from ..access import store
@@ -105,7 +106,25 @@ def plan_csv(workshop_id):
 def plan_pdf(workshop_id):
     """The plan as an A4 PDF."""
     _workshop, plan, t, fmt = _plan_for_member(workshop_id)
-    return _download(export.render_pdf(plan, t, fmt), "application/pdf", plan, t, "pdf")
+    return _download(_printed(plan, t, fmt), "application/pdf", plan, t, "pdf")
+
+
+_printing = threading.Lock()  # one PDF at a time where each request has its own thread
+
+
+def _printed(plan, t, format_date):
+    """The plan's PDF, printed in an operating-system thread, one at a time.
+
+    WeasyPrint takes most of a second for a plan; in the server's event loop (eventlet,
+    gevent) that second would hold every open board. In a thread of its own (`cocreate
+    serve` says how: `IN_OS_THREAD`, cli.py) the loop goes on while the GIL passes between
+    them.
+    """
+    run = current_app.config.get("IN_OS_THREAD")
+    if run is not None:
+        return run(export.render_pdf, plan, t, format_date)
+    with _printing:
+        return export.render_pdf(plan, t, format_date)
 
 
 @bp.get("/w/<workshop_id>/plan.ics")

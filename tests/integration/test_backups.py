@@ -199,3 +199,12 @@ def upgraded(older):
                 for name in names:
                     item.setdefault(name, DEFAULTS.get((part, name), DEFAULTS.get(name)))
     return current
+
+
+def test_a_backup_with_text_that_is_no_valid_unicode_is_refused_and_stores_nothing(client):
+    document = backup(seated_workshop())
+    document["notes"][0]["text"] = "kapot \ud800 teken"
+    answer = client.post("/api/workshops/import", json=document)
+    assert answer.status_code == 400
+    assert answer.json["error"]["code"] == "invalid"
+    assert "notes.0.text" in json.dumps(answer.json["error"]["fields"])

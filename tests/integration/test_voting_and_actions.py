@@ -572,7 +572,8 @@ def test_markdown_plan_has_actions_owners_dutch_dates_and_hides_what_the_room_di
     said = text[text.index("## Wat we zeiden"):]
     said = said[said.index("#### Transparantie"):]  # after the vote's ranking
     assert (said.index("Open agenda voor iedereen") < said.index("#### Dialoog")
-            < said.index("Samen 🎉") < said.index("#### Reflectie") < said.index("Ideeën ophalen"))
+            < said.index("Samen 🎉") < said.index("#### Reflectie")
+            < said.index("Ideeën ophalen"))
 
 
 def test_csv_plan_opens_in_dutch_excel_and_never_starts_a_formula(plan_room):
