@@ -115,5 +115,5 @@ export const LIMITS = Object.freeze({
   TABLES_MAX: 30,
   TABLE_SIZE_MIN: 2,
   TABLE_SIZE_MAX: 20,
-  HISTORY_MAX: 20, // an action's latest progress entries a board keeps
+  HISTORY_MAX: 20,
 });
