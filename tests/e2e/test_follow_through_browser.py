@@ -92,5 +92,11 @@ def test_an_update_link_appears_live_for_the_owner_and_the_facilitator_only(
     # Nobody else has one: Bram sees no link to Anouk's action, Anouk none to Bram's.
     expect(bram.locator(".action-link")).to_have_count(1)
     expect(anouk.locator(".action-link")).to_have_count(1)
+    # The due date's form loads at its first use.
+    item.get_by_role("button", name="Deadline").click()
+    item.get_by_label("Deadline").fill("2026-12-15")
+    item.get_by_role("button", name="Opslaan").click()
+    expect(facilitator.locator(".action", has_text="Loket inrichten")).to_contain_text(
+        "15 december 2026")
     for page in (facilitator, anouk, bram):
         assert page.context.page_errors == []

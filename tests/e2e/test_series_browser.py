@@ -145,3 +145,21 @@ def test_the_series_page_on_a_phone(series, contexts, artifacts):
     expect(coffee.locator(".path li").nth(1)).to_contain_text("Nog niet besproken")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.screenshot(path=str(artifacts / "series-phone.png"), full_page=True)
+
+
+def test_a_long_history_is_counted_whole_and_grows_live_on_the_review_step(series, contexts):
+    for number in range(24):  # with the fixture's one: four more than a board holds
+        assert requests.post(series.link, json={"text": f"Stap {number}"},
+                             timeout=10).status_code == 200
+    follow_up = series.next
+    phone = open_page(signed_in(contexts, follow_up, "Kees", 390, 844), follow_up.url(),
+                      "Terugblik")
+    coffee = phone.locator(f'.review-item[data-action-id="{series.coffee}"]')
+    expect(coffee.locator("summary")).to_have_text("Geschiedenis (25 updates)")
+    requests.post(series.link, json={"text": "Datum staat"}, timeout=10)
+    expect(coffee.locator("summary")).to_have_text("Geschiedenis (26 updates)")
+    expect(coffee.locator(".action-latest")).to_contain_text("Datum staat")
+    coffee.locator("summary").click()
+    expect(coffee.locator(".history li")).to_have_count(20)
+    assert coffee.locator(".history").evaluate("list => list.start") == 26
+    assert phone.context.page_errors == []

@@ -14,7 +14,6 @@ export class ActionsView {
     this.list = bound("action-list");
     this.form = bound("action-form");
     this.sourceIds = [];
-    this.askedLinks = new Set();
   }
 
   /** Wire the add form and the buttons on each action. */
@@ -38,7 +37,9 @@ export class ActionsView {
       if (button.dataset.action === "remove-action" && window.confirm(t("action_remove_confirm"))) {
         this.#send(COMMANDS.ACTION_REMOVE, { id });
       }
-      if (button.dataset.action === "due") this.#editDue(item, id);
+      if (button.dataset.action === "due") {
+        import("./action-due.js").then((m) => m.editDue(item, this.store.actions.get(id), this.outbox));
+      }
     });
   }
 
@@ -72,20 +73,8 @@ export class ActionsView {
     this.list.closest(".actions-panel").hidden = !making && actions.length === 0;
     bound("actions-empty").hidden = actions.length > 0;
     this.list.replaceChildren(...actions.map((action) => this.#item(action)));
-    this.#askLinks();
-  }
-
-  /** Ask for the update links this viewer may see but has not got: an action just handed
-   * to me, or any new one on the facilitator's board (the room's events never carry them). */
-  async #askLinks() {
-    for (const action of this.store.missingLinks()) {
-      const asked = `${action.id}:${action.link_version}`;
-      if (this.askedLinks.has(asked)) continue;
-      this.askedLinks.add(asked);
-      const ack = await this.outbox.connection.send(COMMANDS.ACTION_LINK, { id: action.id });
-      if (ack.ok) this.store.setLink(ack.id, ack.update_url, action.link_version);
-      else if (ack.error?.code === "timeout") this.askedLinks.delete(asked);
-    }
+    // Links this viewer may see but lacks: links.js asks for them.
+    if (actions.some((a) => !a.update_url)) (this.links ??= import("./links.js")).then((m) => m.askLinks(this));
   }
 
   #item(action) {
@@ -138,26 +127,6 @@ export class ActionsView {
     button.dataset.action = action;
     button.setAttribute("aria-describedby", describedBy);
     return button;
-  }
-
-  #editDue(item, id) {
-    const action = this.store.actions.get(id);
-    const form = el("form", "row action-due");
-    const label = el("label", null, t("col_due"));
-    const input = el("input");
-    input.type = "date";
-    input.id = `due-${id}`;
-    label.htmlFor = input.id;
-    input.value = action.due ?? "";
-    const save = el("button", "button small primary", t("note_save"));
-    save.type = "submit";
-    form.append(label, input, save);
-    form.addEventListener("submit", (event) => {
-      event.preventDefault();
-      this.#send(COMMANDS.ACTION_EDIT, { id, due: input.value || null });
-    });
-    item.append(form);
-    input.focus();
   }
 
   #owner(value) {

@@ -129,7 +129,7 @@ export const LIMITS = Object.freeze({
   TABLE_SIZE_MAX: 20,
   PITCH_MINUTES_MIN: 1,
   PITCH_MINUTES_MAX: 15,
-  HISTORY_MAX: 20, // an action's latest progress entries a board keeps
+  HISTORY_MAX: 20,
   AGENDA_MINUTES_MIN: 1,
   AGENDA_MINUTES_MAX: 480,
   BREAK_TITLE_MAX: 80,

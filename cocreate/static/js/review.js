@@ -136,7 +136,7 @@ export class Review {
   /** Redraw what changed of one action; the controls only follow the new state. */
   #fill(item, action) {
     const stamp = JSON.stringify([action.title, action.owner, action.due, action.status,
-                                  action.decision, action.dropped, action.progress?.length]);
+                                  action.decision, action.dropped, action.progress_count]);
     if (item.dataset.stamp !== stamp) {
       item.dataset.stamp = stamp;
       item.dataset.decision = action.decision ?? "";
@@ -179,8 +179,11 @@ export class Review {
     if (!progress.length) return;
     const history = el("details", "review-history");
     history.open = open;
+    // A board holds the latest entries (LIMITS.HISTORY_MAX) of `progress_count`.
+    const count = action.progress_count ?? progress.length;
     const list = el("ol", "history");
     list.reversed = true; // newest first, numbered as they came
+    list.start = count;
     for (const entry of [...progress].reverse()) {
       const line = el("li");
       const when = el("time", null, this.formatDate(entry.at.slice(0, 10)));
@@ -189,7 +192,7 @@ export class Review {
       if (entry.text) line.append(el("p", null, entry.text));
       list.append(line);
     }
-    history.append(el("summary", null, t("review_history", { n: progress.length })), list);
+    history.append(el("summary", null, t("review_history", { n: count })), list);
     info.append(history);
   }
 

@@ -21,19 +21,11 @@ function setGroup(store, ids, group) {
   }
 }
 
-function keepAction(store, data) {
-  // A link comes in this viewer's snapshot or in the answer to `action:link`, never in the
-  // room's event: keep it while it is the current one (a new owner, a new link).
+function keepAction(store, data, progress = data.progress) {
+  // Links come in a snapshot or by asking, never in events: keep ours while it is current.
   const known = store.actions.get(data.id);
   const link = known?.link_version === data.link_version ? known.update_url : undefined;
-  store.actions.set(data.id, link ? { ...data, update_url: link } : data);
-}
-
-/** `action.edited` carries only the progress entries the change added: append them. */
-function editAction(store, data) {
-  const known = store.actions.get(data.id)?.progress ?? [];
-  const progress = [...known, ...(data.progress ?? [])].slice(-LIMITS.HISTORY_MAX);
-  keepAction(store, { ...data, progress });
+  store.actions.set(data.id, { ...data, progress, update_url: link });
 }
 
 function seat(store, { id, table }) {
@@ -104,7 +96,9 @@ const APPLY = Object.freeze({
     store.voting = null;
   },
   [EVENTS.ACTION_ADDED]: keepAction,
-  [EVENTS.ACTION_EDITED]: editAction,
+  // Only the progress entries the change added: append them.
+  [EVENTS.ACTION_EDITED]: (store, data) => keepAction(store, data, [
+    ...store.actions.get(data.id)?.progress ?? [], ...data.progress].slice(-LIMITS.HISTORY_MAX)),
   [EVENTS.ACTION_REMOVED](store, data) {
     store.actions.delete(data.id);
   },
@@ -219,21 +213,6 @@ export class BoardStore extends EventTarget {
     const known = type === EVENTS.NOTE_MOVED ? this.notes.get(data.id) : null;
     this.notes.set(data.id, { ...known, ...data, mine: true });
     this.#changed("own", data);
-  }
-
-  /** Keep an action's update link that `action:link` answered with, unless the action
-   * has had a new one since (`version`: its `link_version` when asked). */
-  setLink(id, updateUrl, version) {
-    const action = this.actions.get(id);
-    if (!action || action.link_version !== version || action.update_url === updateUrl) return;
-    this.actions.set(id, { ...action, update_url: updateUrl });
-    this.#changed("link", { id });
-  }
-
-  /** Actions whose update link this viewer may see but does not have (yet). */
-  missingLinks() {
-    return [...this.actions.values()].filter((action) => !action.update_url
-      && (this.isFacilitator || (action.owner?.id && action.owner.id === this.me?.id)));
   }
 
   /** The server's clock now, in milliseconds, as best this browser knows it. */
