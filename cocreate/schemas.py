@@ -333,6 +333,13 @@ class JoinCode(StrictSchema):
     code = _text(JOIN_CODE_MAX, required=True)
 
 
+class HyphenWords(StrictSchema):
+    """`GET /texts/<language>/hyphens.json?words=…`: the long words of a board, space-separated."""
+
+    words = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+
+
 workshop_create = WorkshopCreate()
 participant_create = ParticipantCreate()
 join_code = JoinCode()
+hyphen_words = HyphenWords()

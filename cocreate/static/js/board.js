@@ -1,7 +1,7 @@
 // The current step on screen: its title, the countdown, the lanes and the notes in them.
 // User text only ever goes through textContent.
 
-import { bound, el, setText, t } from "./dom.js";
+import { bound, el, setText, softText, t } from "./dom.js";
 import { CANVAS } from "./protocol.js";
 import { ranking, showVotes, voteStamp } from "./voting.js";
 
@@ -66,7 +66,7 @@ export class BoardView {
         const band = el("section", "lane");
         band.dataset.lane = lane.key;
         band.style.setProperty("--i", String(index));
-        band.append(el("h2", "lane-title", lane.title));
+        band.append(softText(el("h2", "lane-title"), lane.title));
         return band;
       }), list);
       this.root.append(hint, this.surface);
@@ -82,7 +82,7 @@ export class BoardView {
       const section = el("section", "lane");
       section.dataset.lane = lane.key ?? "";
       if (lane.title) {
-        const heading = el(level, "lane-title", lane.title);
+        const heading = softText(el(level, "lane-title"), lane.title);
         heading.id = `${id}-${lane.key}`;
         section.setAttribute("aria-labelledby", heading.id);
         section.append(heading);
@@ -130,6 +130,9 @@ export class BoardView {
       if (this.onCanvas) {
         item.style.left = `${(note.x ?? 0) * 100}%`;
         item.style.top = `${(note.y ?? 0) * 100}%`;
+        // Its buttons open above a note low on the board, leftwards near the right edge.
+        item.classList.toggle("low", (note.y ?? 0) > 0.55);
+        item.classList.toggle("right", (note.x ?? 0) > 0.7);
         if (item.parentNode !== list) list.append(item);
       } else {
         list.append(item);
@@ -160,15 +163,16 @@ export class BoardView {
     setText("notes-count", t("notes_count", { n: all.length }));
   }
 
-  /** On a canvas a cluster is an area drawn around its notes, its title on top. */
+  /** On a canvas a cluster is a frame around its notes (the server lays them out in a grid
+   *  inside it), its name in the band on top. */
   #clusterAreas(notes, clusters) {
     for (const id of clusters) {
       const members = notes.filter((note) => note.group === id && note.x !== null);
       const box = this.clusterBox(this.store.clusters.get(id), "div");
-      const left = Math.min(...members.map((note) => note.x)) - 0.01;
-      const top = Math.min(...members.map((note) => note.y)) - 0.04; // clear of the lane titles
-      const right = Math.max(...members.map((note) => note.x)) + CANVAS.NOTE_WIDTH + 0.01;
-      const bottom = Math.max(...members.map((note) => note.y)) + CANVAS.NOTE_HEIGHT + 0.01;
+      const left = Math.min(...members.map((note) => note.x)) - CANVAS.CLUSTER_PAD;
+      const top = Math.min(...members.map((note) => note.y)) - CANVAS.CLUSTER_TITLE;
+      const right = Math.max(...members.map((note) => note.x)) + CANVAS.NOTE_WIDTH + CANVAS.CLUSTER_PAD;
+      const bottom = Math.max(...members.map((note) => note.y)) + CANVAS.NOTE_HEIGHT + CANVAS.CLUSTER_PAD;
       Object.assign(box.style, { left: `${left * 100}%`, top: `${top * 100}%`,
                                  width: `${(right - left) * 100}%`, height: `${(bottom - top) * 100}%` });
       if (box.parentNode !== this.surface) this.surface.prepend(box);
@@ -186,13 +190,14 @@ export class BoardView {
       const header = el("div", "cluster-header");
       const heading = el("h3", "cluster-title");
       heading.id = `cluster-${key}`;
+      heading.append(el("span", "cluster-name"));
       box.setAttribute("aria-labelledby", heading.id);
       header.append(heading);
       const list = el("ul", "cluster-notes");
       box.append(header, list);
       this.clusterElements.set(key, box);
     }
-    box.querySelector(".cluster-title").textContent = cluster.title || t("cluster_untitled");
+    softText(box.querySelector(".cluster-name"), cluster.title || t("cluster_untitled"));
     return box;
   }
 
@@ -226,7 +231,7 @@ export class BoardView {
     item.dataset.id = note.id;
     item.dataset.stamp = this.#stamp(note);
     if (note.pending) item.classList.add("pending");
-    const text = el("p", "note-text", note.text);
+    const text = softText(el("p", "note-text"), note.text);
     text.id = `note-text-${note.id}`;
     item.append(text);
     const meta = el("p", "note-meta");
@@ -271,6 +276,12 @@ export class BoardView {
     const item = this.elements.get(noteId);
     if (!item) return false;
     this.editingId = noteId;
+    if (this.onCanvas) {
+      // Where the note was, above the others, and wide enough to write in.
+      const note = this.store.notes.get(noteId);
+      form.style.left = `${Math.min(note.x, 0.75) * 100}%`;
+      form.style.top = `${Math.min(note.y, 0.6) * 100}%`;
+    }
     item.replaceWith(form);
     this.elements.set(noteId, form);
     form.dataset.stamp = "editing";

@@ -44,12 +44,49 @@ export class FacilitatorBoard extends BoardView {
   clusterBox(cluster, tag, table) {
     const box = super.clusterBox(cluster, tag, table);
     if (!box.querySelector("[data-action=ungroup]")) {
-      const ungroup = el("button", "icon-button", t("cluster_ungroup"));
+      const rename = el("button", "icon-button cluster-rename", "✎");
+      rename.type = "button";
+      rename.dataset.action = "rename";
+      rename.setAttribute("aria-label", t("cluster_rename"));
+      rename.title = t("cluster_rename");
+      // On a canvas the band is narrow: the button shows ✕ and keeps its words for the ear.
+      const ungroup = el("button", "icon-button cluster-ungroup");
+      ungroup.append(el("span", "cluster-ungroup-words", t("cluster_ungroup")), el("span", "cluster-ungroup-mark", "✕"));
+      ungroup.lastChild.setAttribute("aria-hidden", "true");
+      ungroup.title = t("cluster_ungroup");
       ungroup.type = "button";
       ungroup.dataset.action = "ungroup";
-      box.querySelector(".cluster-header").append(ungroup);
+      box.querySelector(".cluster-header").append(rename, ungroup);
     }
     return box;
+  }
+
+  /** The cluster's name becomes a field in place: Enter or leaving it saves, Escape not. */
+  rename(box, save) {
+    const name = box.querySelector(".cluster-name");
+    const cluster = this.store.clusters.get(box.dataset.cluster);
+    if (!name || !cluster) return;
+    const field = el("input", "cluster-name-field");
+    field.value = cluster.title;
+    field.maxLength = 80;
+    field.setAttribute("aria-label", t("cluster_name_label"));
+    let done = false;
+    const finish = (keep) => {
+      if (done) return;
+      done = true;
+      field.replaceWith(name);
+      box.querySelector("[data-action=rename]")?.focus();
+      const title = field.value.trim();
+      if (keep && title !== cluster.title) save(cluster, title);
+    };
+    field.addEventListener("keydown", (event) => {
+      if (event.key === "Enter") { event.preventDefault(); finish(true); }
+      if (event.key === "Escape") finish(false);
+    });
+    field.addEventListener("blur", () => finish(true));
+    name.replaceWith(field);
+    field.focus();
+    field.select();
   }
 }
 
@@ -88,13 +125,20 @@ export class FacilitatorPanel {
     this.board.root.addEventListener("click", (event) => {
       const button = event.target.closest("button[data-action=ungroup]");
       if (button) this.#queue(COMMANDS.NOTE_UNGROUP, { id: button.closest("[data-cluster]").dataset.cluster });
+      const rename = event.target.closest("button[data-action=rename]");
+      if (rename) this.board.rename(rename.closest("[data-cluster]"), (cluster, title) =>
+        this.#queue(COMMANDS.NOTE_GROUP, { id: cluster.id, ids: this.#members(cluster.id), title }));
     });
     bound("group-form").addEventListener("submit", async (event) => {
       event.preventDefault();
-      const ids = [...this.board.selected];
-      if (!ids.length) return;
+      const picked = [...this.board.selected];
+      if (!picked.length) return;
       const title = event.target.elements.title.value.trim();
-      if (await this.#queue(COMMANDS.NOTE_GROUP, { id: uuid4(), ids, title })) {
+      // Notes picked with some of a cluster join that cluster rather than make a second one.
+      const joined = picked.map((id) => this.store.notes.get(id)?.group).find(Boolean);
+      const ids = joined ? [...new Set([...this.#members(joined), ...picked])] : picked;
+      const command = joined ? { id: joined, ids, ...(title ? { title } : {}) } : { id: uuid4(), ids, title };
+      if (await this.#queue(COMMANDS.NOTE_GROUP, command)) {
         event.target.reset();
         this.#clearSelection();
       }
@@ -225,6 +269,10 @@ export class FacilitatorPanel {
     this.voting.render();
     if (store.workshop.tables.length) this.#tablesPanel();
     this.tables?.render?.();
+  }
+
+  #members(cluster) {
+    return [...this.store.notes.values()].filter((note) => note.group === cluster && !note.removed).map((note) => note.id);
   }
 
   #renderGroupBar() {
