@@ -222,7 +222,9 @@ export class BoardView {
     const canChange = this.controls && this.store.canChange(note);
     const hidden = this.store.isHidden(note.step) ? 1 : 0;
     const voting = voteStamp(this.store, note, this.ranks.get(note.id));
-    return `${note.version}:${note.pending ? 1 : 0}:${canChange ? 1 : 0}:${note.color}:${note.lane}:${note.group}:${hidden}:${voting}`;
+    // The facilitator's "Verplaats naar…" lists the step's clusters: a new one redraws the notes.
+    const clusters = this.store.isFacilitator ? [...this.store.clusters.values()].filter((c) => c.step === note.step).length : 0;
+    return `${note.version}:${note.pending ? 1 : 0}:${canChange ? 1 : 0}:${note.color}:${note.lane}:${note.group}:${hidden}:${voting}:${clusters}`;
   }
 
   /** A note as a list item: text, author, and edit/remove buttons where allowed. */
