@@ -169,6 +169,7 @@ def test_the_keyboard_alone_groups_renames_and_ungroups(room, contexts):
     rename = page.get_by_role("button", name="Naam van de groep wijzigen")
     rename.focus()
     page.keyboard.press("Enter")
+    expect(page.get_by_role("textbox", name="Naam van de groep", exact=True)).to_be_focused()
     page.keyboard.type("Lijnen")
     page.keyboard.press("Enter")
     expect(page.locator(".board .cluster .cluster-name")).to_have_text("Lijnen")

@@ -5,6 +5,24 @@ import { bound, el, setText, softText, t } from "./dom.js";
 import { CANVAS } from "./protocol.js";
 import { ranking, showVotes, voteStamp } from "./voting.js";
 
+let canvasLoaded = null;
+
+/** Only a canvas step loads the canvas's styles; its area shows once they are there. */
+function canvasStyles(area) {
+  canvasLoaded ??= new Promise((done) => {
+    const sheet = el("link");
+    sheet.rel = "stylesheet";
+    sheet.href = new URL("../css/canvas.css", import.meta.url);
+    sheet.onload = sheet.onerror = done;
+    document.head.append(sheet);
+  });
+  area.style.visibility = "hidden";
+  canvasLoaded.then(() => {
+    area.style.visibility = "";
+    document.dispatchEvent(new Event("cc:reflow")); // the projector fits the board again
+  });
+}
+
 export class BoardView {
   constructor(store, { controls }) {
     this.store = store;
@@ -57,6 +75,7 @@ export class BoardView {
     if (this.onCanvas) {
       // The 16:9 area notes are placed on; on a narrow screen the board scrolls sideways.
       this.surface = el("div", "canvas-area");
+      canvasStyles(this.surface);
       this.root.setAttribute("aria-describedby", "canvas-keys");
       const hint = el("p", "sr-only", t("canvas_keys_hint"));
       hint.id = "canvas-keys";
@@ -130,7 +149,7 @@ export class BoardView {
       if (this.onCanvas) {
         item.style.left = `${(note.x ?? 0) * 100}%`;
         item.style.top = `${(note.y ?? 0) * 100}%`;
-        // Its buttons open above a note low on the board, leftwards near the right edge.
+        // Its buttons open upwards low on the board, leftwards at the right.
         item.classList.toggle("low", (note.y ?? 0) > 0.55);
         item.classList.toggle("right", (note.x ?? 0) > 0.7);
         if (item.parentNode !== list) list.append(item);
@@ -222,7 +241,7 @@ export class BoardView {
     const canChange = this.controls && this.store.canChange(note);
     const hidden = this.store.isHidden(note.step) ? 1 : 0;
     const voting = voteStamp(this.store, note, this.ranks.get(note.id));
-    // The facilitator's "Verplaats naar…" lists the step's clusters: a new one redraws the notes.
+    // "Verplaats naar…" lists the clusters: a new one redraws the notes.
     const clusters = this.store.isFacilitator ? [...this.store.clusters.values()].filter((c) => c.step === note.step).length : 0;
     return `${note.version}:${note.pending ? 1 : 0}:${canChange ? 1 : 0}:${note.color}:${note.lane}:${note.group}:${hidden}:${voting}:${clusters}`;
   }
@@ -278,12 +297,6 @@ export class BoardView {
     const item = this.elements.get(noteId);
     if (!item) return false;
     this.editingId = noteId;
-    if (this.onCanvas) {
-      // Where the note was, above the others, and wide enough to write in.
-      const note = this.store.notes.get(noteId);
-      form.style.left = `${Math.min(note.x, 0.75) * 100}%`;
-      form.style.top = `${Math.min(note.y, 0.6) * 100}%`;
-    }
     item.replaceWith(form);
     this.elements.set(noteId, form);
     form.dataset.stamp = "editing";
@@ -311,27 +324,6 @@ function clockText(ms) {
   const minutes = Math.floor(total / 60);
   const seconds = String(total % 60).padStart(2, "0");
   return `${minutes}:${seconds}`;
-}
-
-function chime() {
-  try {
-    const audio = new AudioContext();
-    const gain = audio.createGain();
-    gain.gain.setValueAtTime(0.0001, audio.currentTime);
-    gain.gain.exponentialRampToValueAtTime(0.2, audio.currentTime + 0.05);
-    gain.gain.exponentialRampToValueAtTime(0.0001, audio.currentTime + 1.6);
-    gain.connect(audio.destination);
-    for (const [index, frequency] of [660, 880].entries()) {
-      const tone = audio.createOscillator();
-      tone.type = "sine";
-      tone.frequency.value = frequency;
-      tone.connect(gain);
-      tone.start(audio.currentTime + index * 0.25);
-      tone.stop(audio.currentTime + 1.6);
-    }
-  } catch {
-    // No audio (autoplay policy, no device): the visual signal is enough.
-  }
 }
 
 export class TimerView {
@@ -368,7 +360,7 @@ export class TimerView {
     }
     if (done && this.chimedFor !== timer.ends_at) {
       // Only chime for a countdown that ran out while this page watched it.
-      if (this.chimedFor !== null || left > -3000) chime();
+      if (this.chimedFor !== null || left > -3000) import("./chime.js").then((sound) => sound.chime());
       this.chimedFor = timer.ends_at;
       this.onDone?.();
     } else if (!done && this.chimedFor === null) {

@@ -56,45 +56,17 @@ export function errorText(error) {
   return key in catalogue ? t(key) : error.message;
 }
 
-// -- long words ---------------------------------------------------------------------------
-// Debian's Chromium has no hyphenation dictionaries offline, so CSS `hyphens: auto` does
-// nothing: a long word in a narrow note would break anywhere, without a hyphen. The server
-// knows where Dutch and English words break (cocreate/hyphens.py): the long words of the
-// board go to it in one request and come back with soft hyphens, once per word.
+const LONG_WORD = /[\p{L}\p{M}]{12,}/u;
+let hyphens = null;
 
-const LONG_WORD = /[\p{L}\p{M}]{12,}/gu; // as hyphens.py's: shorter words fit a note
-const softened = new Map(); // word -> the word with soft hyphens
-const waiting = new Map(); // element -> its text, until the words come back
-let asking = null;
-
-const soft = (text) => text.replace(LONG_WORD, (word) => softened.get(word) ?? word);
-
-/** Put `text` in `node` (through textContent) with soft hyphens in its long words. */
+/** Put `text` in `node` (through textContent), with soft hyphens in its long words. */
 export function softText(node, text) {
-  node.textContent = soft(text ?? "");
-  if (!(text ?? "").match(LONG_WORD)?.some((word) => !softened.has(word))) return node;
-  waiting.set(node, text);
-  asking ??= Promise.resolve().then(askForHyphens); // one request for a whole render
-  return node;
-}
-
-async function askForHyphens() {
-  const words = new Set();
-  for (const text of waiting.values()) for (const word of text.match(LONG_WORD) ?? []) if (!softened.has(word)) words.add(word);
-  const lang = document.documentElement.lang || "nl";
-  try {
-    const answer = await fetch(`/texts/${lang}/hyphens.json?words=${encodeURIComponent([...words].slice(0, 150).join(" "))}`);
-    if (answer.ok) {
-      for (const [word, hyphenated] of Object.entries(await answer.json())) softened.set(word, hyphenated);
-      for (const word of words) if (!softened.has(word)) softened.set(word, word); // asked once
-    }
-  } catch {
-    // Offline: the words break where they must until a later render asks again.
+  node.textContent = text ?? "";
+  if (LONG_WORD.test(node.textContent)) {
+    hyphens ??= import("./hyphens.js");
+    hyphens.then((module) => module.soften(node, text));
   }
-  for (const [node, text] of waiting) if (node.isConnected) node.textContent = soft(text);
-  waiting.clear();
-  asking = null;
-  document.dispatchEvent(new Event("cc:hyphenated")); // sizes changed: the projector refits
+  return node;
 }
 
 let toastTimer = null;

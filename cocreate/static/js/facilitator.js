@@ -60,34 +60,6 @@ export class FacilitatorBoard extends BoardView {
     }
     return box;
   }
-
-  /** The cluster's name becomes a field in place: Enter or leaving it saves, Escape not. */
-  rename(box, save) {
-    const name = box.querySelector(".cluster-name");
-    const cluster = this.store.clusters.get(box.dataset.cluster);
-    if (!name || !cluster) return;
-    const field = el("input", "cluster-name-field");
-    field.value = cluster.title;
-    field.maxLength = 80;
-    field.setAttribute("aria-label", t("cluster_name_label"));
-    let done = false;
-    const finish = (keep) => {
-      if (done) return;
-      done = true;
-      field.replaceWith(name);
-      box.querySelector("[data-action=rename]")?.focus();
-      const title = field.value.trim();
-      if (keep && title !== cluster.title) save(cluster, title);
-    };
-    field.addEventListener("keydown", (event) => {
-      if (event.key === "Enter") { event.preventDefault(); finish(true); }
-      if (event.key === "Escape") finish(false);
-    });
-    field.addEventListener("blur", () => finish(true));
-    name.replaceWith(field);
-    field.focus();
-    field.select();
-  }
 }
 
 export class FacilitatorPanel {
@@ -126,8 +98,9 @@ export class FacilitatorPanel {
       const button = event.target.closest("button[data-action=ungroup]");
       if (button) this.#queue(COMMANDS.NOTE_UNGROUP, { id: button.closest("[data-cluster]").dataset.cluster });
       const rename = event.target.closest("button[data-action=rename]");
-      if (rename) this.board.rename(rename.closest("[data-cluster]"), (cluster, title) =>
-        this.#queue(COMMANDS.NOTE_GROUP, { id: cluster.id, ids: this.#members(cluster.id), title }));
+      // Renaming is rarer than seeing: its code loads with the note editor's.
+      if (rename) import("./note-edit.js").then((editing) => editing.renameCluster(this.store, rename.closest("[data-cluster]"),
+        (cluster, title) => this.#queue(COMMANDS.NOTE_GROUP, { id: cluster.id, ids: this.#members(cluster.id), title })));
     });
     bound("group-form").addEventListener("submit", async (event) => {
       event.preventDefault();

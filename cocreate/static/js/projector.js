@@ -21,7 +21,7 @@ export function startProjector(board) {
   // A narrow panel breaks the address before "/join", not inside the host name.
   bound("join-host").replaceChildren(url.host, document.createElement("wbr"), "/join");
   window.addEventListener("resize", () => fitNotes(board));
-  document.addEventListener("cc:hyphenated", () => fitNotes(board));
+  document.addEventListener("cc:reflow", () => fitNotes(board));
 }
 
 /** Show the board as the room should see it now, then fit the notes to the screen. */

@@ -83,9 +83,9 @@ export const CANVAS = Object.freeze({
   ASPECT: 16 / 9,
   NOTE_WIDTH: 0.1,
   NOTE_HEIGHT: 0.16,
-  GAP: 0.012, // between notes in a cluster's grid
-  CLUSTER_PAD: 0.01, // a cluster's frame: the margin round its notes,
-  CLUSTER_TITLE: 0.06, // and the band on top for its name
+  GAP: 0.012,
+  CLUSTER_PAD: 0.01, // a cluster's frame round its notes,
+  CLUSTER_TITLE: 0.06, // and its name's band
 });
 
 // Bounds on what the server accepts: lengths of text and ids, ranges of numbers.
