@@ -248,9 +248,10 @@ class Rehearsal:
         follow_up = requests.post(f"{self.server.url}/api/workshops", json={
             "title": words["follow_up"], "language": self.language, "follow_up_of": self.id},
             headers={"Authorization": f"Bearer {self.token}"}, timeout=10).json()
+        for page in (facilitator, projector):
+            page.context.add_cookies([{"name": f"cc_{follow_up['id']}", "value": follow_up["facilitator_token"],
+                                       "url": self.server.url}])
         facilitator.goto(follow_up["urls"]["facilitate"])
-        projector.context.add_cookies([{"name": f"cc_{follow_up['id']}", "value": follow_up["facilitator_token"],
-                                        "url": self.server.url}])
         projector.goto(follow_up["urls"]["present"])
         self.phones[0].goto(follow_up["urls"]["join"])
         self.phones[0].fill("#name", words["people"][0])

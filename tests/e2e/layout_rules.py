@@ -14,7 +14,7 @@
 RULES_JS = r"""
 (limits) => {
   const broken = [];
-  const seen = (el) => { const r = el.getBoundingClientRect(); return r.width > 1 && r.height > 1 && getComputedStyle(el).visibility !== "hidden"; };
+  const seen = (el) => { const r = el.getBoundingClientRect(); return r.width > 1 && r.height > 1 && el.checkVisibility({ visibilityProperty: true }); };
   const name = (el) => (el.dataset?.id ? `note ${(el.querySelector(".note-text")?.textContent ?? "").slice(0, 30)}` : `${el.tagName.toLowerCase()}.${[...el.classList].join(".")} "${(el.getAttribute("aria-label") ?? el.textContent ?? "").trim().slice(0, 30)}"`);
   const notes = [...document.querySelectorAll(".board .note")].filter(seen);
 
@@ -51,8 +51,8 @@ RULES_JS = r"""
       for (let i = 0; i < value.length; i += 1) {
         if (/\s|\u00ad/.test(value[i])) continue;
         range.setStart(node, i); range.setEnd(node, i + 1);
-        // A line's first letter may also get an empty box at the end of the line before.
-        const rect = [...range.getClientRects()].sort((a, b) => b.width - a.width)[0];
+        // A line's first letter may also get a box at the end of the line before (the hyphen's).
+        const rect = [...range.getClientRects()].sort((a, b) => b.top - a.top)[0];
         if (!rect) continue;
         if (lastTop !== null && rect.top > lastTop + 2 && i > 0 && !/[\s\u00ad\-\/]/.test(value[i - 1])) {
           const word = value.slice(0, i).split(/\s/).pop() + "|" + value.slice(i).split(/\s/)[0];

@@ -102,19 +102,41 @@ function fitCanvas(board, area) {
   Object.assign(board.style, { width: `${width}px`, height: `${height}px` });
   Object.assign(area.style, { width: `${width * zoom}px`, translate: `${-left * width * zoom}px ${-top * height * zoom}px` });
   board.dataset.zoom = zoom.toFixed(2);
-  // A full board gives the names' line to the text; the text is cut at the lines its
-  // notes hold at this size, with "…".
+  // A full board gives the names' line to the text.
   board.classList.toggle("many", area.querySelectorAll(".note").length > MANY_NOTES);
-  const note = area.querySelector(".note");
-  if (!note) return;
-  const box = getComputedStyle(note);
-  const meta = note.querySelector(".note-meta")?.offsetHeight ?? 0;
-  const textRoom = note.clientHeight - parseFloat(box.paddingTop) - parseFloat(box.paddingBottom) - meta;
-  const line = parseFloat(getComputedStyle(note.querySelector(".note-text")).lineHeight);
-  board.style.setProperty("--text-lines", String(Math.max(1, Math.floor(textRoom / line))));
+  growNotes(area, height * zoom);
 }
 
 const MANY_NOTES = 20;
+
+/** A note grows down into the free room under it (never onto another note or past its
+ *  cluster's frame) until its whole text shows; what still does not fit ends in "…". */
+function growNotes(area, boardHeight) {
+  const boxes = [...area.querySelectorAll(".note, .cluster")].map((item) => ({
+    item, cluster: item.classList.contains("cluster"),
+    x: parseFloat(item.style.left) / 100, y: parseFloat(item.style.top) / 100,
+    width: item.classList.contains("cluster") ? parseFloat(item.style.width) / 100 : CANVAS.NOTE_WIDTH,
+    height: item.classList.contains("cluster") ? parseFloat(item.style.height) / 100 : CANVAS.NOTE_HEIGHT,
+  }));
+  for (const note of boxes.filter((box) => !box.cluster)) {
+    let limit = 1;
+    for (const other of boxes) {
+      if (other === note || other.x >= note.x + note.width || other.x + other.width <= note.x) continue;
+      if (other.cluster && other.y <= note.y && note.y < other.y + other.height) {
+        limit = Math.min(limit, other.y + other.height - CANVAS.CLUSTER_PAD); // its own frame
+      } else if (other.y > note.y) {
+        limit = Math.min(limit, other.y - CANVAS.GAP / 2);
+      }
+    }
+    const room = (limit - note.y) * boardHeight;
+    note.item.style.maxHeight = `${room}px`;
+    const box = getComputedStyle(note.item);
+    const meta = note.item.querySelector(".note-meta")?.offsetHeight ?? 0;
+    const text = note.item.querySelector(".note-text");
+    const lines = (room - parseFloat(box.paddingTop) - parseFloat(box.paddingBottom) - meta) / parseFloat(getComputedStyle(text).lineHeight);
+    text.style.setProperty("-webkit-line-clamp", String(Math.max(1, Math.floor(lines))));
+  }
+}
 
 const MAX_ZOOM = 2.4;
 const ROOM_AROUND = 0.03; // of the board, kept clear round the notes when zoomed in
