@@ -149,8 +149,8 @@ LAYOUTS = ("lanes", "grid", "canvas")
 # A note on the canvas is this wide and high, as fractions of the board.
 # A cluster on a canvas is a frame around a grid of its notes: a margin round them and a
 # band on top for its name.
-CANVAS = {"ASPECT": 16 / 9, "NOTE_WIDTH": 0.1, "NOTE_HEIGHT": 0.16, "GAP": 0.012,
-          "CLUSTER_PAD": 0.01, "CLUSTER_TITLE": 0.06}
+CANVAS = {"ASPECT": 16 / 9, "NOTE_WIDTH": 0.1, "NOTE_HEIGHT": 0.16, "GAP": 0.01,
+          "CLUSTER_PAD": 0.005, "CLUSTER_TITLE": 0.06}
 
 # Note colours, in the order the composer offers them.
 PALETTE = ("yellow", "pink", "blue", "green", "orange", "purple")

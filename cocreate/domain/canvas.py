@@ -44,9 +44,22 @@ def _box(place):
 def _covers(box, taken):
     """Does `box` come within half a gap of any box in `taken`?"""
     x, y, width, height = box
-    return any(x < ox + ow + GAP / 2 and ox < x + width + GAP / 2
-               and y < oy + oh + GAP / 2 and oy < y + height + GAP / 2
+    clear = GAP / 2 - 1e-6  # a frame's margin is half a gap: frames fit the grid exactly
+    return any(x < ox + ow + clear and ox < x + width + clear
+               and y < oy + oh + clear and oy < y + height + clear
                for ox, oy, ow, oh in map(_box, taken))
+
+
+def _cells(lanes=(), lane=None):
+    """The places of the grid new notes fill (in `lane`'s band, or the whole board), in
+    reading order."""
+    left, right = band(lanes, lane) if lanes else (0.0, 1.0)
+    top = TOP if lanes else GAP
+    columns = max(1, int((right - left - GAP) / (NOTE_WIDTH + GAP) + 1e-9))
+    inset = (right - left - columns * NOTE_WIDTH - (columns - 1) * GAP) / 2
+    rows = int((1.0 - top + GAP) // (NOTE_HEIGHT + GAP))
+    return [(round(left + inset + column * (NOTE_WIDTH + GAP), 4), round(top + row * (NOTE_HEIGHT + GAP), 4))
+            for row in range(rows) for column in range(columns)]
 
 
 def free_spot(taken, lanes=(), lane=None):
@@ -56,17 +69,11 @@ def free_spot(taken, lanes=(), lane=None):
     of clusters' frames; with lanes the place is in `lane`'s band. A full board gets a
     place stepped down from the top left, so notes never pile up on one point.
     """
-    left, right = band(lanes, lane) if lanes else (0.0, 1.0)
+    for x, y in _cells(lanes, lane):
+        if not _covers((x, y, NOTE_WIDTH, NOTE_HEIGHT), taken):
+            return x, y
+    left = band(lanes, lane)[0] if lanes else 0.0
     top = TOP if lanes else GAP
-    columns = max(1, int((right - left - GAP) // (NOTE_WIDTH + GAP)))
-    inset = (right - left - columns * NOTE_WIDTH - (columns - 1) * GAP) / 2
-    y = top
-    while y + NOTE_HEIGHT <= 1.0:
-        for column in range(columns):
-            x = left + inset + column * (NOTE_WIDTH + GAP)
-            if not _covers((x, y, NOTE_WIDTH, NOTE_HEIGHT), taken):
-                return round(x, 4), round(y, 4)
-        y += NOTE_HEIGHT + GAP
     step = len(taken) % 12
     return (round(min(left + GAP + step * 0.01, 1 - NOTE_WIDTH), 4),
             round(min(top + step * 0.02, 1 - NOTE_HEIGHT), 4))
@@ -111,13 +118,19 @@ def grid_places(x, y, count):
             for index in range(count)]
 
 
-def nearest_free(box, taken, top=0.0):
-    """The place nearest `box`'s own (x, y) where a box its size covers none of `taken`;
-    its own place when the board has no such room."""
+def nearest_free(box, taken, top=0.0, lanes=()):
+    """The place nearest `box`'s own (x, y) where a box its size covers none of `taken`
+    (a note tries the places of the grid new notes fill first, so a full board stays
+    packed); its own place when the board has no such room."""
     x, y, width, height = box
     wanted = clamp(x, max(y, top), width, height)
     if not _covers((*wanted, width, height), taken):
         return wanted
+    if (width, height) == (NOTE_WIDTH, NOTE_HEIGHT):
+        cells = [cell for key in ([entry["key"] for entry in lanes] or [None])
+                 for cell in _cells(lanes, key) if not _covers((*cell, width, height), taken)]
+        if cells:
+            return min(cells, key=lambda cell: (cell[0] - x) ** 2 + (cell[1] - y) ** 2)
     candidates = []
     for ox, oy, ow, oh in map(_box, taken):
         for cx, cy in ((ox + ow + GAP, y), (ox - width - GAP, y), (x, oy + oh + GAP),
@@ -152,7 +165,7 @@ def arrange(clusters, loose, lanes=()):
         for (note_id, *_old), place in zip(members, grid_places(*frame, len(members))):
             places[note_id] = place
     for note_id, x, y in loose:
-        places[note_id] = nearest_free((x, y, NOTE_WIDTH, NOTE_HEIGHT), taken, top)
+        places[note_id] = nearest_free((x, y, NOTE_WIDTH, NOTE_HEIGHT), taken, top, lanes)
         taken.append(places[note_id])
     old = {entry[0]: tuple(entry[1:]) for entry in [*loose, *(m for c in clusters for m in c)]}
     return {note_id: place for note_id, place in places.items() if place != old[note_id]}

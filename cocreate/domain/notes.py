@@ -254,7 +254,7 @@ def move_note(workshop, actor, payload, now):
     elif on_canvas and "x" in payload:  # a note dropped onto others lands beside them
         top = canvas.TOP if step.lanes else 0.0
         box = (note.x, note.y, canvas.NOTE_WIDTH, canvas.NOTE_HEIGHT)
-        note.x, note.y = canvas.nearest_free(box, _taken(workshop, note.step, note), top)
+        note.x, note.y = canvas.nearest_free(box, _taken(workshop, note.step, note), top, step.lanes)
         note.lane = canvas.lane_at(step.lanes, note.x) or note.lane
     events = [moved_event(note, workshop)] + [moved_event(other, workshop) for other in others]
     if left and not any(other.group == left for other in workshop.live_notes()):

@@ -108,7 +108,7 @@ LIMITS = {"noteText": 20, "joinCode": 48, "legibleUpTo": 40}
 def check(page, allow=("cut",)):
     """The layout rules this page breaks now, one readable line each (kinds in `allow`, such
     as text cut with "…", are left out)."""
-    page.wait_for_function("""() => !document.querySelector('[data-fit]')
+    page.wait_for_function("""() => !document.querySelector('[data-fit], [data-hyphens]')
                               && document.getAnimations().every((a) => a.playState !== 'running')""")
     return [line for line in page.evaluate(RULES_JS, LIMITS)
             if line.split(":")[0] not in allow]

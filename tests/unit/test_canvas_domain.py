@@ -114,6 +114,19 @@ def test_a_cluster_on_a_canvas_lays_its_notes_out_in_its_frame_without_overlap()
     assert 0 <= frame[0] and frame[0] + frame[2] <= 1 and 0 <= frame[1] and frame[1] + frame[3] <= 1
 
 
+def test_a_full_board_of_forty_notes_makes_room_for_a_cluster():
+    made = workshop()
+    notes = canvas_with(made, 40)
+    apply(made, "fac", p.NOTE_GROUP, {"ids": [n.id for n in notes[:4]]}, NOW)
+    frame = frame_of(made, notes[0].group)
+    for index, one in enumerate(notes):
+        assert 0 <= one.x <= 1 - NOTE_WIDTH and 0 <= one.y <= 1 - NOTE_HEIGHT
+        if index >= 4:
+            assert boxes_apart(note_box(one), frame)
+        for other in notes[index + 1:]:
+            assert boxes_apart(note_box(one), note_box(other))
+
+
 def test_a_growing_cluster_never_covers_another_cluster():
     made = workshop()
     notes = canvas_with(made, 12)
@@ -132,6 +145,10 @@ def test_a_growing_cluster_never_covers_another_cluster():
 def test_a_note_dropped_onto_another_lands_beside_it():
     made = workshop()
     first, second = canvas_with(made, 2)
-    apply(made, "bob", p.NOTE_MOVE, {"id": second.id, "x": first.x + 0.02, "y": first.y + 0.03}, NOW)
+    dropped = (first.x + 0.02, first.y + 0.03)
+    apply(made, "bob", p.NOTE_MOVE, {"id": second.id, "x": dropped[0], "y": dropped[1]}, NOW)
     assert boxes_apart(note_box(first), note_box(second))
-    assert abs(second.y - first.y - 0.03) < 1e-6 or abs(second.x - first.x - 0.02) < 1e-6
+    assert abs(second.x - dropped[0]) <= NOTE_WIDTH + 0.01 and abs(second.y - dropped[1]) <= NOTE_HEIGHT
+    # On free space it stays exactly where it was dropped.
+    apply(made, "bob", p.NOTE_MOVE, {"id": second.id, "x": 0.5, "y": 0.5}, NOW)
+    assert (second.x, second.y) == (0.5, 0.5)

@@ -63,6 +63,7 @@ let hyphens = null;
 export function softText(node, text) {
   node.textContent = text ?? "";
   if (LONG_WORD.test(node.textContent)) {
+    document.documentElement.dataset.hyphens = "pending"; // until hyphens.js has placed them
     hyphens ??= import("./hyphens.js");
     hyphens.then((module) => module.soften(node, text));
   }

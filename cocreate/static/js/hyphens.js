@@ -13,9 +13,11 @@ const soft = (text) => text.replace(LONG_WORD, (word) => softened.get(word) ?? w
 
 /** Show `text` in `node` with soft hyphens, now for the words known, later for the rest. */
 export function soften(node, text) {
-  if (node.textContent !== text) return; // drawn again since
-  node.textContent = soft(text);
-  if (!text.match(LONG_WORD).some((word) => !softened.has(word))) return;
+  if (node.textContent === text) node.textContent = soft(text); // unless drawn again since
+  if (!text.match(LONG_WORD).some((word) => !softened.has(word))) {
+    if (!asking) delete document.documentElement.dataset.hyphens;
+    return;
+  }
   waiting.set(node, text);
   asking ??= Promise.resolve().then(ask); // one request for a whole render
 }
@@ -36,5 +38,6 @@ async function ask() {
   for (const [node, text] of waiting) if (node.isConnected) node.textContent = soft(text);
   waiting.clear();
   asking = null;
+  delete document.documentElement.dataset.hyphens;
   document.dispatchEvent(new Event("cc:reflow")); // sizes changed: the projector refits
 }

@@ -83,8 +83,8 @@ export const CANVAS = Object.freeze({
   ASPECT: 16 / 9,
   NOTE_WIDTH: 0.1,
   NOTE_HEIGHT: 0.16,
-  GAP: 0.012,
-  CLUSTER_PAD: 0.01, // a cluster's frame round its notes,
+  GAP: 0.01,
+  CLUSTER_PAD: 0.005, // a cluster's frame round its notes,
   CLUSTER_TITLE: 0.06, // and its name's band
 });
 
