@@ -150,7 +150,7 @@ export class BoardView {
         item.style.left = `${(note.x ?? 0) * 100}%`;
         item.style.top = `${(note.y ?? 0) * 100}%`;
         // Its buttons open upwards low on the board, leftwards at the right.
-        item.classList.toggle("low", (note.y ?? 0) > 0.55);
+        item.classList.toggle("low", (note.y ?? 0) > 0.4);
         item.classList.toggle("right", (note.x ?? 0) > 0.7);
         if (item.parentNode !== list) list.append(item);
       } else {
