@@ -52,6 +52,8 @@ def test_a_mouse_drag_travels_on_the_projector_and_lands_where_it_was_dropped(ro
     # In between: the projector shows the note travelling, and who moves it.
     travelling = note_on(projector, room.notes[0])
     expect(travelling.locator(".drag-by")).to_have_text("Anouk verplaatst…")
+    # ... read from the back of the room.
+    assert travelling.locator(".drag-by").evaluate("(el) => parseFloat(getComputedStyle(el).fontSize)") >= 20
     assert stored(room, room.notes[0])["x"] == before["x"]  # frames are never stored
     anouk.mouse.up()
     expect(travelling.locator(".drag-by")).to_have_count(0)

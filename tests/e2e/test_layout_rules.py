@@ -3,8 +3,9 @@ full canvas with a cluster and a full column view of 40 notes each on the projec
 (1920 × 1080), the facilitator's laptop (1440 × 900) and a phone (390 × 844)."""
 
 import pytest
+from playwright.sync_api import expect
 
-from browser_helpers import open_page, signed_in
+from browser_helpers import open_page, signed_in, with_token
 from layout_rules import check
 from support import GOALS, PLATFORM, Workshop, add_note, ok
 
@@ -71,3 +72,38 @@ def test_lanes_on_a_phone_break_long_words_only_at_a_hyphen(server, clients, con
     assert check(phone) == []
     # The long words did break, each at a place Dutch allows.
     assert "\u00ad" in phone.locator(".note-text").first.text_content()
+
+
+def test_the_facilitator_sees_the_join_code_and_qr_without_scrolling(server, clients, contexts):
+    workshop = Workshop(server, clients)
+    laptop = open_page(signed_in(contexts, workshop, "facilitator", 1440, 900), workshop.url("/facilitate"))
+    for item in (laptop.locator(".share-qr"), laptop.locator(".share .join-code")):
+        box = item.bounding_box()
+        assert box["y"] >= 0 and box["y"] + box["height"] <= 900, box
+    assert laptop.evaluate("window.scrollY") == 0
+
+
+def test_a_tapped_note_on_a_phone_canvas_shows_its_buttons_and_menu_whole(server, clients, contexts):
+    workshop = Workshop(server, clients, "Sanne", connect_facilitator=True)
+    ok(workshop.facilitator.call("step:go", {"index": PLATFORM}))
+    ok(workshop.facilitator.call("step:edit", {"index": PLATFORM, "layout": "canvas"}))
+    note_id, _seq = add_note(workshop.connect("Sanne"), PLATFORM, "Vaste inloopuren", lane="dialogue")
+    phone = open_page(with_token(contexts(390, 844, has_touch=True, is_mobile=True), server, workshop.id,
+                                 workshop.token("Sanne")), workshop.url())
+    note = phone.locator(f'.note[data-id="{note_id}"]')
+    note.locator(".note-text").tap()
+    move = note.get_by_role("button", name="Verplaats naar…")
+    move.scroll_into_view_if_needed()
+    move.tap()
+    menu = note.locator(".move-menu")
+    expect(menu.get_by_role("button")).to_have_count(3)  # the three other lanes
+    board = phone.locator(".board").bounding_box()
+    for control in (*menu.get_by_role("button").all(), move):
+        box = control.bounding_box()
+        # Whole inside the board's visible part, and nothing (the drag handle) on top of it.
+        assert board["x"] <= box["x"] and box["x"] + box["width"] <= board["x"] + board["width"], box
+        assert board["y"] <= box["y"] and box["y"] + box["height"] <= board["y"] + board["height"], box
+        assert control.evaluate("(el, [x, y]) => el.contains(document.elementFromPoint(x, y))",
+                                [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2])
+    menu.get_by_role("button", name="Kolom Reflectie").tap()
+    expect(phone.locator('[data-bind="announcer"]')).to_have_text("Verplaatst naar Reflectie.")
