@@ -28,8 +28,8 @@ from PIL import Image, ImageDraw, ImageFont
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
-sys.path.insert(0, str(ROOT / "tests" / "e2e"))
+for folder in (ROOT, ROOT / "tests", ROOT / "tests" / "e2e"):  # this checkout's code, always
+    sys.path.insert(0, str(folder))
 from layout_rules import check  # noqa: E402  (the layout rules the tests check)
 from support import LiveServer  # noqa: E402  (the test suite's live-server helper)
 
