@@ -30,6 +30,7 @@ from playwright.sync_api import sync_playwright
 ROOT = Path(__file__).resolve().parent.parent
 for folder in (ROOT, ROOT / "tests", ROOT / "tests" / "e2e"):  # this checkout's code, always
     sys.path.insert(0, str(folder))
+from browser_helpers import cluster_holds, drag_onto  # noqa: E402  (as the tests drag)
 from layout_rules import check  # noqa: E402  (the layout rules the tests check)
 from support import LiveServer  # noqa: E402  (the test suite's live-server helper)
 
@@ -181,9 +182,9 @@ class Rehearsal:
         notes = facilitator.locator(".canvas-area .note")
         target = notes.nth(1)
         for count, source in enumerate((5, 3, 4), start=2):
-            self.drag(notes.nth(source), target)
-            self.wait_cluster(facilitator, count)
-        self.wait_cluster(projector, 4)
+            drag_onto(facilitator, notes.nth(source), target)
+            cluster_holds(facilitator, count)
+        cluster_holds(projector, 4)
         self.moment("canvas-cluster")
         facilitator.locator("[data-action=rename]").click()
         facilitator.locator(".cluster-name-field").fill(words["cluster"])
@@ -259,27 +260,6 @@ class Rehearsal:
         self.phones[0].wait_for_selector('[data-bind="connection"][data-state="online"]')
         self.moment("follow-up")
         self.sio.disconnect()
-
-    def drag(self, source, target):
-        """The facilitator drags `source` by its text onto `target`'s text with the mouse."""
-        page = self.facilitator
-        start = source.locator(".note-text").bounding_box()
-        end = target.locator(".note-text").bounding_box()
-        page.mouse.move(start["x"] + 10, start["y"] + 8)
-        page.mouse.down()
-        page.mouse.move(end["x"] + 15, end["y"] + 10, steps=12)
-        page.mouse.up()
-
-    @staticmethod
-    def wait_cluster(page, count):
-        """Until a cluster's frame holds `count` notes."""
-        page.wait_for_function(
-            """(count) => { const frame = document.querySelector('.board .cluster');
-                 if (!frame) return false; const f = frame.getBoundingClientRect();
-                 return [...document.querySelectorAll('.board .note')].filter((note) => {
-                   const n = note.getBoundingClientRect();
-                   return n.left >= f.left && n.right <= f.right && n.top >= f.top && n.bottom <= f.bottom;
-                 }).length === count; }""", arg=count)
 
     # -- the sheets ------------------------------------------------------------------------
 

@@ -5,7 +5,8 @@ is a click away, and a note's buttons and editor never hide under other notes.""
 import pytest
 from playwright.sync_api import expect
 
-from browser_helpers import bound, open_page, signed_in, with_token
+from browser_helpers import (bound, cluster_holds, drag_onto, open_page, signed_in, touch_drag,
+                             with_token)
 from support import GOALS, Workshop, add_note, ok
 
 pytestmark = pytest.mark.e2e
@@ -59,30 +60,6 @@ def overlapping(page):
     return found
 
 
-def in_frame(page, count):
-    """Wait until one cluster's frame holds `count` notes."""
-    page.wait_for_function(
-        """(count) => {
-             const frame = document.querySelector('.board .cluster');
-             if (!frame) return false;
-             const f = frame.getBoundingClientRect();
-             return [...document.querySelectorAll('.board .note')].filter((note) => {
-               const n = note.getBoundingClientRect();
-               return n.left >= f.left && n.right <= f.right && n.top >= f.top && n.bottom <= f.bottom;
-             }).length === count;
-           }""", arg=count)
-
-
-def drag_onto(page, source, target):
-    """Drag `source` by its text with the mouse and drop it on `target`'s text."""
-    start = source.locator(".note-text").bounding_box()
-    end = target.locator(".note-text").bounding_box()
-    page.mouse.move(start["x"] + 10, start["y"] + 8)
-    page.mouse.down()
-    page.mouse.move(end["x"] + 15, end["y"] + 10, steps=12)
-    page.mouse.up()
-
-
 def click_centre(page, locator):
     """Click where a person would, at the centre, after checking nothing covers it there."""
     box = locator.bounding_box()
@@ -97,9 +74,9 @@ def test_notes_dropped_onto_a_note_make_a_named_cluster_with_room_for_each(room,
     first = note_on(facilitator, room.notes[0])
     for count, other in enumerate(room.notes[1:4], start=2):
         drag_onto(facilitator, note_on(facilitator, other), first)
-        in_frame(facilitator, count)
+        cluster_holds(facilitator, count)
     for page in (facilitator, projector):
-        in_frame(page, 4)
+        cluster_holds(page, 4)
         expect(page.locator(".board .cluster .cluster-name")).to_have_text("Groep 1")
         assert overlapping(page) == []
     # The name is changed in place, with the mouse, and the room sees it.
@@ -113,7 +90,7 @@ def test_notes_dropped_onto_a_note_make_a_named_cluster_with_room_for_each(room,
     note_on(facilitator, room.notes[4]).locator("input[data-action=select]").check()
     note_on(facilitator, room.notes[1]).locator("input[data-action=select]").check()
     bound(facilitator, "group-form").get_by_role("button").first.click()
-    in_frame(projector, 5)
+    cluster_holds(projector, 5)
     expect(projector.locator(".board .cluster")).to_have_count(1)
     expect(projector.locator(".board .cluster .cluster-name")).to_have_text("Klantcontact")
     assert overlapping(projector) == []
@@ -129,23 +106,15 @@ def test_a_finger_on_the_handle_drops_a_note_into_a_cluster(room, contexts):
     tablet = with_token(contexts(1024, 768, has_touch=True, is_mobile=True), room.server, room.id,
                         room.token())
     page = open_page(tablet, room.url("/facilitate"))
-    in_frame(page, 2)
+    cluster_holds(page, 2)
     note = note_on(page, room.notes[3])
     note.scroll_into_view_if_needed()
     handle = note.locator(".drag-handle").bounding_box()
     target = note_on(page, room.notes[0]).locator(".note-text").bounding_box()
     x, y = handle["x"] + handle["width"] / 2, handle["y"] + handle["height"] / 2
-    touch = page.context.new_cdp_session(page)
-
-    def finger(kind, at_x, at_y):
-        points = [] if kind == "touchEnd" else [{"x": at_x, "y": at_y}]
-        touch.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": points})
-
-    finger("touchStart", x, y)
-    for step in range(1, 13):  # the handle is at the note's foot: aim the foot at the target
-        finger("touchMove", x + (target["x"] + 60 - x) * step / 12, y + (target["y"] + 20 - y) * step / 12)
-    finger("touchEnd", 0, 0)
-    in_frame(page, 3)
+    # The handle is at the note's foot: aim the foot at the target.
+    touch_drag(page, (x, y), (target["x"] + 60, target["y"] + 20), moves=12)
+    cluster_holds(page, 3)
     assert overlapping(page) == []
 
 
@@ -157,7 +126,7 @@ def test_the_keyboard_alone_groups_renames_and_ungroups(room, contexts):
         page.keyboard.press("Space")
     page.locator("#group-title").focus()
     page.keyboard.press("Enter")
-    in_frame(page, 2)
+    cluster_holds(page, 2)
     # "Verplaats naar…" puts a third note in the cluster without a drag.
     note = note_on(page, room.notes[2])
     note.focus()
@@ -165,7 +134,7 @@ def test_the_keyboard_alone_groups_renames_and_ungroups(room, contexts):
     page.keyboard.press("Enter")
     expect(note.get_by_role("button", name="Groep Groep")).to_be_focused()
     page.keyboard.press("Enter")
-    in_frame(page, 3)
+    cluster_holds(page, 3)
     rename = page.get_by_role("button", name="Naam van de groep wijzigen")
     rename.focus()
     page.keyboard.press("Enter")
