@@ -152,3 +152,18 @@ def test_a_note_dropped_onto_another_lands_beside_it():
     # On free space it stays exactly where it was dropped.
     apply(made, "bob", p.NOTE_MOVE, {"id": second.id, "x": 0.5, "y": 0.5}, NOW)
     assert (second.x, second.y) == (0.5, 0.5)
+
+
+def test_clusters_made_in_columns_become_frames_when_the_step_becomes_a_canvas():
+    made = workshop()
+    notes = [note(made, "ann", 0) for _ in range(7)]
+    apply(made, "fac", p.NOTE_GROUP, {"ids": [notes[1].id, notes[4].id, notes[6].id]}, NOW)
+    events = apply(made, "fac", p.STEP_EDIT, {"index": 0, "layout": "canvas"}, NOW)
+    assert sum(event.type == p.NOTE_MOVED for event in events) == 7
+    assert len({event.data["id"] for event in events if event.type == p.NOTE_MOVED}) == 7
+    frame = frame_of(made, notes[1].group)
+    for index, one in enumerate(notes):
+        if one.group is None:
+            assert boxes_apart(note_box(one), frame)
+        for other in notes[index + 1:]:
+            assert boxes_apart(note_box(one), note_box(other))
