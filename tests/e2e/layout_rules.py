@@ -3,7 +3,8 @@
 - no two notes overlap unless one is being dragged;
 - no note's text runs out of its box (text cut with "…" is listed apart, as `cut`);
 - no word is broken inside without a hyphen (a soft hyphen or a written one);
-- on the projector, note text is at least 20 CSS px (up to 40 notes) and the join code 48;
+- on the projector, note text is at least 20 CSS px (up to 40 notes), the join code 48 and
+  the join address 22;
 - no control is covered by another at its centre (`elementFromPoint`);
 - every control on the board is at least 24 × 24 CSS px (WCAG 2.2 target size).
 
@@ -72,6 +73,9 @@ RULES_JS = r"""
     const code = document.querySelector(".join-code-large");
     if (code && seen(code) && parseFloat(getComputedStyle(code).fontSize) < limits.joinCode)
       broken.push(`small join code: ${getComputedStyle(code).fontSize}`);
+    const address = document.querySelector('[data-bind="join-host"]');
+    if (address && seen(address) && parseFloat(getComputedStyle(address).fontSize) < limits.joinAddress)
+      broken.push(`small join address: ${getComputedStyle(address).fontSize}`);
   }
 
   // 5 and 6. Controls: nothing covers one at its centre; on the board each is 24 × 24 px.
@@ -102,7 +106,7 @@ RULES_JS = r"""
 }
 """
 
-LIMITS = {"noteText": 20, "joinCode": 48, "legibleUpTo": 40}
+LIMITS = {"noteText": 20, "joinCode": 48, "joinAddress": 22, "legibleUpTo": 40}
 
 
 def check(page, allow=("cut",)):

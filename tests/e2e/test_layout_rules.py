@@ -97,12 +97,13 @@ def test_a_tapped_note_on_a_phone_canvas_shows_its_buttons_and_menu_whole(server
     move.tap()
     menu = note.locator(".move-menu")
     expect(menu.get_by_role("button")).to_have_count(3)  # the three other lanes
-    board = phone.locator(".board").bounding_box()
     for control in (*menu.get_by_role("button").all(), move):
+        control.scroll_into_view_if_needed()
+        board = phone.locator(".board").bounding_box()
         box = control.bounding_box()
         # Whole inside the board's visible part, and nothing (the drag handle) on top of it.
-        assert board["x"] <= box["x"] and box["x"] + box["width"] <= board["x"] + board["width"], box
-        assert board["y"] <= box["y"] and box["y"] + box["height"] <= board["y"] + board["height"], box
+        assert board["x"] - 1 <= box["x"] and box["x"] + box["width"] <= board["x"] + board["width"] + 1, box
+        assert board["y"] - 1 <= box["y"] and box["y"] + box["height"] <= board["y"] + board["height"] + 1, box
         assert control.evaluate("(el, [x, y]) => el.contains(document.elementFromPoint(x, y))",
                                 [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2])
     menu.get_by_role("button", name="Kolom Reflectie").tap()
