@@ -149,6 +149,8 @@ def test_the_keyboard_alone_groups_renames_and_ungroups(room, contexts):
         box = note_on(page, note_id).locator("input[data-action=select]")
         box.focus()
         page.keyboard.press("Space")
+        expect(box).to_be_checked()
+    expect(bound(page, "group-bar")).to_be_visible()
     page.locator("#group-title").focus()
     page.keyboard.press("Enter")
     cluster_holds(page, 2)
