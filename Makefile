@@ -9,7 +9,7 @@ VENDOR := cocreate/static/vendor
 HOST ?= 0.0.0.0
 PORT ?= 5000
 
-.PHONY: run test install install-test install-bench bench vendor system-test-deps system-server-deps screenshots security clean
+.PHONY: run test install install-test install-bench bench vendor system-test-deps system-server-deps screenshots rehearsal security clean
 
 run: install vendor system-server-deps
 	@HOST=$(HOST) PORT=$(PORT) $(BIN)/cocreate serve
@@ -85,3 +85,9 @@ security: install-test vendor system-test-deps
 # docs/screenshots/*.png from a short scripted workshop.
 screenshots: install-test vendor system-test-deps
 	$(BIN)/python scripts/screenshots.py
+
+# One whole workshop played in Dutch and English with a facilitator, the projector and three
+# phones: every screen at every moment, a contact sheet per screen and the layout rules each
+# broke, in rehearsal/ (not kept in git). LANGUAGES=nl plays one.
+rehearsal: install-test vendor system-test-deps
+	$(BIN)/python scripts/rehearsal.py $(if $(LANGUAGES),--languages $(LANGUAGES))

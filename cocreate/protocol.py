@@ -173,7 +173,10 @@ LAYOUTS = ("lanes", "grid", "canvas")
 
 # The canvas is a 16:9 board; `x, y` of a note (its top-left corner) run 0..1 across it.
 # A note on the canvas is this wide and high, as fractions of the board.
-CANVAS = {"ASPECT": 16 / 9, "NOTE_WIDTH": 0.1, "NOTE_HEIGHT": 0.16}
+# A cluster on a canvas is a frame around a grid of its notes: a margin round them and a
+# band on top for its name.
+CANVAS = {"ASPECT": 16 / 9, "NOTE_WIDTH": 0.1, "NOTE_HEIGHT": 0.16, "GAP": 0.01,
+          "CLUSTER_PAD": 0.005, "CLUSTER_TITLE": 0.06}
 
 # Note colours, in the order the composer offers them.
 PALETTE = ("yellow", "pink", "blue", "green", "orange", "purple")

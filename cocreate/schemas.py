@@ -473,10 +473,19 @@ class IdentitySwitch(StrictSchema):
 
     token = fields.String(required=True, validate=validate.Length(min=1, max=p.TOKEN_MAX))
     view = fields.String(required=True, validate=validate.OneOf(("board", "facilitate",
-                                                                 "present")))
+                                                                 "present", "remote")))
 
 
 identity_switch = IdentitySwitch()
+
+
+class HyphenWords(StrictSchema):
+    """`GET /texts/<language>/hyphens.json?words=…`: the long words of a board, space-separated."""
+
+    words = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+
+
 workshop_create = WorkshopCreate()
 participant_create = ParticipantCreate()
 join_code = JoinCode()
+hyphen_words = HyphenWords()

@@ -56,12 +56,52 @@ def note_event(kind, note, workshop):
     return Event(kind, public, owner=author.id, own=note_view(note, workshop, author))
 
 
+def _placed(workshop, index):
+    return [note for note in workshop.live_notes(index) if note.x is not None and note.y is not None]
+
+
+def _taken(workshop, index, note):
+    """What a note of a canvas step must keep clear of: the other notes and the frames."""
+    others = [other for other in _placed(workshop, index) if other.id != note.id]
+    members = {}
+    for other in others:
+        if other.group:
+            members.setdefault(other.group, []).append((other.x, other.y))
+    return ([(other.x, other.y) for other in others]
+            + [canvas.frame_around(places) for places in members.values()])
+
+
 def place_on_canvas(workshop, index, note):
     """Give a note of a canvas step a free place (in its lane's band, if any)."""
     step = workshop.steps[index]
-    taken = [(other.x, other.y) for other in workshop.live_notes(index)
-             if other.x is not None and other.y is not None and other.id != note.id]
-    note.x, note.y = canvas.free_spot(taken, step.lanes, note.lane)
+    note.x, note.y = canvas.free_spot(_taken(workshop, index, note), step.lanes, note.lane)
+
+
+def arrange_canvas(workshop, index, moved=()):
+    """Lay a canvas step's clusters out as grids in their frames and keep every note and
+    frame clear of the others; the notes `moved` (ids, in the order they joined) give way
+    and join the end of their cluster's grid. Returns the notes whose place changed."""
+    step = workshop.steps[index]
+    if step.current_layout() != "canvas":
+        return []
+    order = {note_id: position for position, note_id in enumerate(moved)}
+    notes = sorted(_placed(workshop, index),
+                   key=lambda note: (order.get(note.id, -1), round(note.y, 2), note.x))
+    clusters = {}
+    for note in notes:
+        if note.group:
+            clusters.setdefault(note.group, []).append((note.id, note.x, note.y))
+    changed = {members[0][0] for members in clusters.values()
+               if any(note_id in order for note_id, _x, _y in members)}
+    ordered = sorted(clusters.values(), key=lambda members: (members[0][0] in changed,
+                     workshop.clusters[workshop.notes[members[0][0]].group].created_at))
+    loose = [(note.id, note.x, note.y) for note in notes if not note.group]
+    places = canvas.arrange(ordered, loose, step.lanes)
+    for note_id, (x, y) in places.items():
+        note = workshop.notes[note_id]
+        note.x, note.y = x, y
+        note.lane = canvas.lane_at(step.lanes, x) or note.lane
+    return [workshop.notes[note_id] for note_id in places]
 
 
 def _table_of_note(workshop, actor, for_table):
@@ -208,7 +248,15 @@ def move_note(workshop, actor, payload, now):
         place_on_canvas(workshop, note.step, note)
     left = note.group if group != note.group else None
     note.group = group
-    events = [moved_event(note, workshop)]
+    others = []
+    if on_canvas and (left or group):
+        others = [other for other in arrange_canvas(workshop, note.step, [note.id]) if other is not note]
+    elif on_canvas and "x" in payload:  # a note dropped onto others lands beside them
+        top = canvas.TOP if step.lanes else 0.0
+        box = (note.x, note.y, canvas.NOTE_WIDTH, canvas.NOTE_HEIGHT)
+        note.x, note.y = canvas.nearest_free(box, _taken(workshop, note.step, note), top, step.lanes)
+        note.lane = canvas.lane_at(step.lanes, note.x) or note.lane
+    events = [moved_event(note, workshop)] + [moved_event(other, workshop) for other in others]
     if left and not any(other.group == left for other in workshop.live_notes()):
         del workshop.clusters[left]
         events.append(Event(p.NOTES_UNGROUPED, {"id": left, "step": note.step, "note_ids": []}))
@@ -253,6 +301,7 @@ def group_notes(workshop, actor, payload, now):
     if "title" in payload:
         cluster.title = payload["title"]
     members = {note.id for note in notes}
+    before = {note.id for note in workshop.live_notes(step) if note.group == cluster.id}
     for note in workshop.live_notes(step):
         if note.group == cluster.id and note.id not in members:
             note.group = None
@@ -262,9 +311,10 @@ def group_notes(workshop, actor, payload, now):
     dissolved = [key for key in workshop.clusters if key not in in_use]
     for key in dissolved:
         del workshop.clusters[key]
+    placed = arrange_canvas(workshop, step, [note.id for note in notes if note.id not in before])
     return [Event(p.NOTES_GROUPED, {"id": cluster.id, "step": step, "title": cluster.title,
                                     "note_ids": [note.id for note in notes],
-                                    "dissolved": dissolved})]
+                                    "dissolved": dissolved})] + [moved_event(note, workshop) for note in placed]
 
 
 def ungroup_notes(workshop, actor, payload, now):

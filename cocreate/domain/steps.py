@@ -6,7 +6,7 @@ import re
 from .. import protocol as p
 from .agenda import record_move
 from .errors import invalid
-from .notes import moved_event, note_event, place_on_canvas
+from .notes import arrange_canvas, moved_event, note_event, place_on_canvas
 from .rules import require_facilitator, step_at
 from .timer import timer_ended
 from .views import note_view, step_view
@@ -76,6 +76,8 @@ def edit_step(workshop, actor, payload, now):
         step.layout = "canvas" if payload["layout"] == "canvas" else None
         if step.layout == "canvas":
             placed = _place_unplaced(workshop, payload["index"])
+            # Clusters made in another layout become frames around their notes.
+            placed += [note for note in arrange_canvas(workshop, payload["index"]) if note not in placed]
     events = [Event(p.STEP_EDITED, step_view(payload["index"], step, workshop))]
     if was_hidden and not step.hidden:
         # Opening a private step shows its notes, just as a reveal would.

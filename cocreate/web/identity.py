@@ -17,7 +17,8 @@ from ..protocol import TOKEN_MAX
 from ..schemas import identity_switch
 from .blueprint import bp, render_page, workshop_or_404
 
-VIEWS = {"board": "web.board", "facilitate": "web.facilitate", "present": "web.present"}
+VIEWS = {"board": "web.board", "facilitate": "web.facilitate", "present": "web.present",
+         "remote": "web.remote"}
 
 
 def arrive_by_link(summary, view, token):

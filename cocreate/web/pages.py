@@ -8,14 +8,17 @@ from ..access import cookie_name, set_token_cookie, store
 from ..broadcast import publish
 from ..domain import (FACILITATOR, LANGUAGES, DomainError, available_formats, load_format,
                       table_names)
+from ..hyphens import LONG_WORD, soft_word
 from ..i18n import choose_language, later_catalogue
 from ..protocol import ID_MAX, JOIN_CODE_MAX, NAME_MAX
+from ..schemas import hyphen_words
 from ..schemas import join_code as join_code_schema
 from ..schemas import participant_create, workshop_create
 from .api import create_workshop
 from .downloads import formats
 from .qr import qr_svg
 from .identity import arrive_by_link
+from .errors import ApiError
 from .blueprint import base_url, bp, current_member, render_page, room, workshop_or_404
 from .rate_limits import (limit_creating, limit_guessing, limit_joining,
                           limit_joining_workshop)
@@ -195,4 +198,19 @@ def later_texts(language):
         abort(404)
     response = jsonify(later_catalogue(language))
     response.headers["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+@bp.get("/texts/<language>/hyphens.json")
+def hyphens(language):
+    """Each long word asked for, with soft hyphens where it may break in `language`."""
+    if language not in LANGUAGES:
+        abort(404)
+    try:
+        words = hyphen_words.load(request.args.to_dict())["words"].split()
+    except ValidationError as error:
+        raise ApiError(400, "invalid", "Give up to 2000 characters of words.", error.messages) from None
+    answer = {word: soft_word(word, language) for word in words[:200] if LONG_WORD.fullmatch(word)}
+    response = jsonify(answer)
+    response.headers["Cache-Control"] = "public, max-age=86400"
     return response

@@ -36,6 +36,44 @@ def open_board(contexts, workshop, who, step_title=None):
     return open_page(signed_in(contexts, workshop, who), workshop.url(), step_title)
 
 
+def drag_onto(page, source, target):
+    """Drag the note `source` by its text with the mouse and drop it on `target`'s text."""
+    start = source.locator(".note-text").bounding_box()
+    end = target.locator(".note-text").bounding_box()
+    page.mouse.move(start["x"] + 10, start["y"] + 8)
+    page.mouse.down()
+    page.mouse.move(end["x"] + 15, end["y"] + 10, steps=12)
+    page.mouse.up()
+
+
+def touch_drag(page, start, end, moves=10):
+    """A finger put down at `start` (x, y), moved to `end` in `moves` steps and lifted."""
+    touch = page.context.new_cdp_session(page)
+
+    def finger(kind, points):
+        touch.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": points})
+
+    finger("touchStart", [{"x": start[0], "y": start[1]}])
+    for step in range(1, moves + 1):
+        finger("touchMove", [{"x": start[0] + (end[0] - start[0]) * step / moves,
+                              "y": start[1] + (end[1] - start[1]) * step / moves}])
+    finger("touchEnd", [])
+
+
+def cluster_holds(page, count):
+    """Wait until the board's (first) cluster frame holds `count` notes."""
+    page.wait_for_function(
+        """(count) => {
+             const frame = document.querySelector('.board .cluster');
+             if (!frame) return false;
+             const f = frame.getBoundingClientRect();
+             return [...document.querySelectorAll('.board .note')].filter((note) => {
+               const n = note.getBoundingClientRect();
+               return n.left >= f.left && n.right <= f.right && n.top >= f.top && n.bottom <= f.bottom;
+             }).length === count;
+           }""", arg=count)
+
+
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 RULES = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 

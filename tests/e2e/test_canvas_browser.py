@@ -4,7 +4,7 @@ touch drag on a phone, "Verplaats naar…", and two people reaching for the same
 import pytest
 from playwright.sync_api import expect
 
-from browser_helpers import bound, open_page, signed_in, with_token
+from browser_helpers import bound, open_page, signed_in, touch_drag, with_token
 from support import GOALS, PLATFORM, Workshop, add_note, ok
 
 pytestmark = pytest.mark.e2e
@@ -52,6 +52,8 @@ def test_a_mouse_drag_travels_on_the_projector_and_lands_where_it_was_dropped(ro
     # In between: the projector shows the note travelling, and who moves it.
     travelling = note_on(projector, room.notes[0])
     expect(travelling.locator(".drag-by")).to_have_text("Anouk verplaatst…")
+    # ... read from the back of the room.
+    assert travelling.locator(".drag-by").evaluate("(el) => parseFloat(getComputedStyle(el).fontSize)") >= 20
     assert stored(room, room.notes[0])["x"] == before["x"]  # frames are never stored
     anouk.mouse.up()
     expect(travelling.locator(".drag-by")).to_have_count(0)
@@ -104,16 +106,7 @@ def test_a_touch_drag_on_a_phone_moves_the_note_and_not_the_page(room, contexts)
     scrolled = page.evaluate("window.scrollY")
     handle = note.locator(".drag-handle").bounding_box()
     x, y = handle["x"] + handle["width"] / 2, handle["y"] + handle["height"] / 2
-    touch = page.context.new_cdp_session(page)
-
-    def finger(kind, at_x, at_y):
-        points = [] if kind == "touchEnd" else [{"x": at_x, "y": at_y}]
-        touch.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": points})
-
-    finger("touchStart", x, y)
-    for step in range(1, 11):
-        finger("touchMove", x + step * 6, y + step * 12)
-    finger("touchEnd", 0, 0)
+    touch_drag(page, (x, y), (x + 60, y + 120))
     page.wait_for_function("(id) => document.querySelector(`.note[data-id='${id}']`)"
                            "&& !document.querySelector('.note.dragging')", arg=room.notes[0])
     after = stored(room, room.notes[0])

@@ -143,3 +143,13 @@ print(json.dumps({
     assert 'lang="en"' in report["html"]["en"]
     assert not (instance / "translations").exists()
     assert list(instance.rglob("*.mo")) == []
+
+
+def test_lanes_have_one_name_in_each_language():
+    """Dutch says "Kolom" and English "Lane" wherever a step's lanes are named."""
+    from cocreate.i18n import translate
+    keys = ("composer_lane", "step_field_lanes", "step_field_lanes_hint", "layout_lanes", "move_to_lane")
+    for language, word in (("nl", "kolom"), ("en", "lane")):
+        for key in keys:
+            text = translate(language, key).lower()
+            assert word in text and "baan" not in text and "banen" not in text, (language, key, text)

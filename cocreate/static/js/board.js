@@ -1,9 +1,27 @@
 // The current step on screen: its title, the countdown, the lanes and the notes in them.
 // User text only ever goes through textContent.
 
-import { bound, el, setText, t } from "./dom.js";
+import { bound, el, setText, softText, t } from "./dom.js";
 import { CANVAS } from "./protocol.js";
 import { ranking, showVotes, voteStamp } from "./voting.js";
+
+let canvasLoaded = null;
+
+/** Only a canvas step loads the canvas's styles; its area shows once they are there. */
+function canvasStyles(area) {
+  canvasLoaded ??= new Promise((done) => {
+    const sheet = el("link");
+    sheet.rel = "stylesheet";
+    sheet.href = new URL("../css/canvas.css", import.meta.url);
+    sheet.onload = sheet.onerror = done;
+    document.head.append(sheet);
+  });
+  area.style.visibility = "hidden";
+  canvasLoaded.then(() => {
+    area.style.visibility = "";
+    document.dispatchEvent(new Event("cc:reflow")); // the projector fits the board again
+  });
+}
 
 export class BoardView {
   constructor(store, { controls }) {
@@ -57,6 +75,7 @@ export class BoardView {
     if (this.onCanvas) {
       // The 16:9 area notes are placed on; on a narrow screen the board scrolls sideways.
       this.surface = el("div", "canvas-area");
+      canvasStyles(this.surface);
       this.root.setAttribute("aria-describedby", "canvas-keys");
       const hint = el("p", "sr-only", t("canvas_keys_hint"));
       hint.id = "canvas-keys";
@@ -66,7 +85,7 @@ export class BoardView {
         const band = el("section", "lane");
         band.dataset.lane = lane.key;
         band.style.setProperty("--i", String(index));
-        band.append(el("h2", "lane-title", lane.title));
+        band.append(softText(el("h2", "lane-title"), lane.title));
         return band;
       }), list);
       this.root.append(hint, this.surface);
@@ -82,7 +101,7 @@ export class BoardView {
       const section = el("section", "lane");
       section.dataset.lane = lane.key ?? "";
       if (lane.title) {
-        const heading = el(level, "lane-title", lane.title);
+        const heading = softText(el(level, "lane-title"), lane.title);
         heading.id = `${id}-${lane.key}`;
         section.setAttribute("aria-labelledby", heading.id);
         section.append(heading);
@@ -130,6 +149,9 @@ export class BoardView {
       if (this.onCanvas) {
         item.style.left = `${(note.x ?? 0) * 100}%`;
         item.style.top = `${(note.y ?? 0) * 100}%`;
+        // Its buttons open upwards low on the board, leftwards at the right.
+        item.classList.toggle("low", (note.y ?? 0) > 0.4);
+        item.classList.toggle("right", (note.x ?? 0) > 0.7);
         if (item.parentNode !== list) list.append(item);
       } else {
         list.append(item);
@@ -160,15 +182,16 @@ export class BoardView {
     setText("notes-count", t("notes_count", { n: all.length }));
   }
 
-  /** On a canvas a cluster is an area drawn around its notes, its title on top. */
+  /** On a canvas a cluster is a frame around its notes (the server lays them out in a grid
+   *  inside it), its name in the band on top. */
   #clusterAreas(notes, clusters) {
     for (const id of clusters) {
       const members = notes.filter((note) => note.group === id && note.x !== null);
       const box = this.clusterBox(this.store.clusters.get(id), "div");
-      const left = Math.min(...members.map((note) => note.x)) - 0.01;
-      const top = Math.min(...members.map((note) => note.y)) - 0.04; // clear of the lane titles
-      const right = Math.max(...members.map((note) => note.x)) + CANVAS.NOTE_WIDTH + 0.01;
-      const bottom = Math.max(...members.map((note) => note.y)) + CANVAS.NOTE_HEIGHT + 0.01;
+      const left = Math.min(...members.map((note) => note.x)) - CANVAS.CLUSTER_PAD;
+      const top = Math.min(...members.map((note) => note.y)) - CANVAS.CLUSTER_TITLE;
+      const right = Math.max(...members.map((note) => note.x)) + CANVAS.NOTE_WIDTH + CANVAS.CLUSTER_PAD;
+      const bottom = Math.max(...members.map((note) => note.y)) + CANVAS.NOTE_HEIGHT + CANVAS.CLUSTER_PAD;
       Object.assign(box.style, { left: `${left * 100}%`, top: `${top * 100}%`,
                                  width: `${(right - left) * 100}%`, height: `${(bottom - top) * 100}%` });
       if (box.parentNode !== this.surface) this.surface.prepend(box);
@@ -186,13 +209,14 @@ export class BoardView {
       const header = el("div", "cluster-header");
       const heading = el("h3", "cluster-title");
       heading.id = `cluster-${key}`;
+      heading.append(el("span", "cluster-name"));
       box.setAttribute("aria-labelledby", heading.id);
       header.append(heading);
       const list = el("ul", "cluster-notes");
       box.append(header, list);
       this.clusterElements.set(key, box);
     }
-    box.querySelector(".cluster-title").textContent = cluster.title || t("cluster_untitled");
+    softText(box.querySelector(".cluster-name"), cluster.title || t("cluster_untitled"));
     return box;
   }
 
@@ -217,7 +241,9 @@ export class BoardView {
     const canChange = this.controls && this.store.canChange(note);
     const hidden = this.store.isHidden(note.step) ? 1 : 0;
     const voting = voteStamp(this.store, note, this.ranks.get(note.id));
-    return `${note.version}:${note.pending ? 1 : 0}:${canChange ? 1 : 0}:${note.color}:${note.lane}:${note.group}:${hidden}:${voting}`;
+    // "Verplaats naar…" lists the clusters: a new one redraws the notes.
+    const clusters = this.store.isFacilitator ? [...this.store.clusters.values()].filter((c) => c.step === note.step).length : 0;
+    return `${note.version}:${note.pending ? 1 : 0}:${canChange ? 1 : 0}:${note.color}:${note.lane}:${note.group}:${hidden}:${voting}:${clusters}`;
   }
 
   /** A note as a list item: text, author, and edit/remove buttons where allowed. */
@@ -226,7 +252,7 @@ export class BoardView {
     item.dataset.id = note.id;
     item.dataset.stamp = this.#stamp(note);
     if (note.pending) item.classList.add("pending");
-    const text = el("p", "note-text", note.text);
+    const text = softText(el("p", "note-text"), note.text);
     text.id = `note-text-${note.id}`;
     item.append(text);
     const meta = el("p", "note-meta");
@@ -301,27 +327,6 @@ function clockText(ms) {
   return `${minutes}:${seconds}`;
 }
 
-function chime() {
-  try {
-    const audio = new AudioContext();
-    const gain = audio.createGain();
-    gain.gain.setValueAtTime(0.0001, audio.currentTime);
-    gain.gain.exponentialRampToValueAtTime(0.2, audio.currentTime + 0.05);
-    gain.gain.exponentialRampToValueAtTime(0.0001, audio.currentTime + 1.6);
-    gain.connect(audio.destination);
-    for (const [index, frequency] of [660, 880].entries()) {
-      const tone = audio.createOscillator();
-      tone.type = "sine";
-      tone.frequency.value = frequency;
-      tone.connect(gain);
-      tone.start(audio.currentTime + index * 0.25);
-      tone.stop(audio.currentTime + 1.6);
-    }
-  } catch {
-    // No audio (autoplay policy, no device): the visual signal is enough.
-  }
-}
-
 export class TimerView {
   constructor(store, { onDone } = {}) {
     this.store = store;
@@ -356,7 +361,7 @@ export class TimerView {
     }
     if (done && this.chimedFor !== timer.ends_at) {
       // Only chime for a countdown that ran out while this page watched it.
-      if (this.chimedFor !== null || left > -3000) chime();
+      if (this.chimedFor !== null || left > -3000) import("./chime.js").then((sound) => sound.chime());
       this.chimedFor = timer.ends_at;
       this.onDone?.();
     } else if (!done && this.chimedFor === null) {

@@ -56,6 +56,20 @@ export function errorText(error) {
   return key in catalogue ? t(key) : error.message;
 }
 
+const LONG_WORD = /[\p{L}\p{M}]{12,}/u;
+let hyphens = null;
+
+/** Put `text` in `node` (through textContent), with soft hyphens in its long words. */
+export function softText(node, text) {
+  node.textContent = text ?? "";
+  if (LONG_WORD.test(node.textContent)) {
+    document.documentElement.dataset.hyphens = "pending"; // until hyphens.js has placed them
+    hyphens ??= import("./hyphens.js");
+    hyphens.then((module) => module.soften(node, text));
+  }
+  return node;
+}
+
 let toastTimer = null;
 
 /** Show a message in the toast for five seconds. */

@@ -46,10 +46,19 @@ export class FacilitatorBoard extends BoardView {
   clusterBox(cluster, tag, table) {
     const box = super.clusterBox(cluster, tag, table);
     if (!box.querySelector("[data-action=ungroup]")) {
-      const ungroup = el("button", "icon-button", t("cluster_ungroup"));
+      const rename = el("button", "icon-button cluster-rename", "✎");
+      rename.type = "button";
+      rename.dataset.action = "rename";
+      rename.setAttribute("aria-label", t("cluster_rename"));
+      rename.title = t("cluster_rename");
+      // On a canvas the band is narrow: the button shows ✕ and keeps its words for the ear.
+      const ungroup = el("button", "icon-button cluster-ungroup");
+      ungroup.append(el("span", "cluster-ungroup-words", t("cluster_ungroup")), el("span", "cluster-ungroup-mark", "✕"));
+      ungroup.lastChild.setAttribute("aria-hidden", "true");
+      ungroup.title = t("cluster_ungroup");
       ungroup.type = "button";
       ungroup.dataset.action = "ungroup";
-      box.querySelector(".cluster-header").append(ungroup);
+      box.querySelector(".cluster-header").append(rename, ungroup);
     }
     return box;
   }
@@ -89,13 +98,21 @@ export class FacilitatorPanel {
     this.board.root.addEventListener("click", (event) => {
       const button = event.target.closest("button[data-action=ungroup]");
       if (button) this.#queue(COMMANDS.NOTE_UNGROUP, { id: button.closest("[data-cluster]").dataset.cluster });
+      const rename = event.target.closest("button[data-action=rename]");
+      // Renaming is rarer than seeing: its code loads with the note editor's.
+      if (rename) import("./note-edit.js").then((editing) => editing.renameCluster(this.store, rename.closest("[data-cluster]"),
+        (cluster, title) => this.#queue(COMMANDS.NOTE_GROUP, { id: cluster.id, ids: this.#members(cluster.id), title })));
     });
     bound("group-form").addEventListener("submit", async (event) => {
       event.preventDefault();
-      const ids = [...this.board.selected];
-      if (!ids.length) return;
+      const picked = [...this.board.selected];
+      if (!picked.length) return;
       const title = event.target.elements.title.value.trim();
-      if (await this.#queue(COMMANDS.NOTE_GROUP, { id: uuid4(), ids, title })) {
+      // Notes picked with some of a cluster join that cluster rather than make a second one.
+      const joined = picked.map((id) => this.store.notes.get(id)?.group).find(Boolean);
+      const ids = joined ? [...new Set([...this.#members(joined), ...picked])] : picked;
+      const command = joined ? { id: joined, ids, ...(title ? { title } : {}) } : { id: uuid4(), ids, title };
+      if (await this.#queue(COMMANDS.NOTE_GROUP, command)) {
         event.target.reset();
         this.#clearSelection();
       }
@@ -242,6 +259,10 @@ export class FacilitatorPanel {
     this.tables?.render?.();
     if (store.workshop.agenda) this.#runSheet();
     this.runSheet?.changed?.();
+  }
+
+  #members(cluster) {
+    return [...this.store.notes.values()].filter((note) => note.group === cluster && !note.removed).map((note) => note.id);
   }
 
   #renderGroupBar() {

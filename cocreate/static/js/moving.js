@@ -147,6 +147,15 @@ function settle(drag) {
   drag.mover.board.render();
 }
 
+/** "Groep 3": the first such name no cluster of the step has yet (the facilitator renames it
+ *  in place). */
+function freshName(store, step) {
+  const taken = new Set([...store.clusters.values()].filter((c) => c.step === step).map((c) => c.title));
+  let n = 1;
+  while (taken.has(t("cluster_default", { n }))) n += 1;
+  return t("cluster_default", { n });
+}
+
 /** What lies under the pointer at the drop: another note, a cluster, a lane. */
 function under(drag, event) {
   const found = {};
@@ -176,7 +185,7 @@ async function release(drag, event) {
   if (mover.store.isFacilitator && event) {
     const group = target.note ? mover.store.notes.get(target.note)?.group : target.cluster;
     if (target.note && !group) {
-      sendOrShowError(mover.outbox, COMMANDS.NOTE_GROUP, { ids: [target.note, drag.id], title: "" });
+      sendOrShowError(mover.outbox, COMMANDS.NOTE_GROUP, { ids: [target.note, drag.id], title: freshName(mover.store, note.step) });
     } else if ((group ?? null) !== note.group) {
       payload.cluster = group ?? null;
     }

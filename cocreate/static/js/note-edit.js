@@ -1,4 +1,5 @@
-// Changing a note after writing it: the edit form (text and lane) and removing it.
+// Changing a note after writing it: the edit form (text and lane) and removing it; and
+// renaming a cluster in place.
 // Loaded when someone first edits or removes a note.
 
 import { COMMANDS, LIMITS } from "./protocol.js";
@@ -54,6 +55,10 @@ export function edit(notes, id) {
       form.requestSubmit();
     }
   });
+  if (notes.board.onCanvas) { // where the note was, above the others, wide enough to write in
+    form.style.left = `${Math.min(note.x, 0.75) * 100}%`;
+    form.style.top = `${Math.min(note.y, 0.6) * 100}%`;
+  }
   if (notes.board.beginEdit(id, form)) area.focus();
 }
 
@@ -66,4 +71,33 @@ function save(notes, id, changes) {
 export async function remove(notes, id) {
   if (!window.confirm(t("note_remove_confirm"))) return;
   await sendOrShowError(notes.outbox, COMMANDS.NOTE_REMOVE, { id }, (error) => error?.code === "not_found");
+}
+
+/** A cluster's name becomes a field in place: Enter or leaving it saves (`save(cluster,
+ *  title)`), Escape keeps the name. */
+export function renameCluster(store, box, save) {
+  const name = box.querySelector(".cluster-name");
+  const cluster = store.clusters.get(box.dataset.cluster);
+  if (!name || !cluster) return;
+  const field = el("input", "cluster-name-field");
+  field.value = cluster.title;
+  field.maxLength = LIMITS.CLUSTER_TITLE_MAX;
+  field.setAttribute("aria-label", t("cluster_name_label"));
+  let done = false;
+  const finish = (keep) => {
+    if (done) return;
+    done = true;
+    field.replaceWith(name);
+    box.querySelector("[data-action=rename]")?.focus();
+    const title = field.value.trim();
+    if (keep && title !== cluster.title) save(cluster, title);
+  };
+  field.addEventListener("keydown", (event) => {
+    if (event.key === "Enter") { event.preventDefault(); finish(true); }
+    if (event.key === "Escape") finish(false);
+  });
+  field.addEventListener("blur", () => finish(true));
+  name.replaceWith(field);
+  field.focus();
+  field.select();
 }

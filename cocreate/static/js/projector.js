@@ -3,8 +3,13 @@
 // up, so every note stays on the screen.
 
 import { bound, el, t } from "./dom.js";
+import { CANVAS } from "./protocol.js";
 import { ranking } from "./voting.js";
 
+// Notes stay legible from the back of the room (text ≥ 20 px at 1920 × 1080) up to this
+// many notes; a fuller board may shrink further rather than lose notes off the screen.
+const LEGIBLE_UP_TO = 40;
+const LEGIBLE_SCALE = 0.87; // of the note's 1.45rem
 const MIN_SCALE = 0.3;
 const MAX_SCALE = 1.6; // a few notes are read from the back of the room
 const PRECISION = 0.02;
@@ -17,6 +22,7 @@ export function startProjector(board) {
   // A narrow panel breaks the address before "/join", not inside the host name.
   bound("join-host").replaceChildren(url.host, document.createElement("wbr"), "/join");
   window.addEventListener("resize", () => fitNotes(board));
+  document.addEventListener("cc:reflow", () => fitNotes(board));
 }
 
 /** Show the board as the room should see it now, then fit the notes to the screen. */
@@ -120,11 +126,10 @@ export function fitNotes(board) {
 function fit(board) {
   if (board.hidden) return; // the ranking is on the screen
   const area = board.querySelector(".canvas-area");
-  if (area) { // a canvas keeps its proportions: as wide as fits below the step header
-    document.body.classList.remove("crowded");
-    const room = window.innerHeight - area.getBoundingClientRect().top - 40;
-    // On a small screen the board scrolls rather than shrinking past legibility.
-    area.style.width = `${Math.max(480, Math.min(board.clientWidth, (room * 16) / 9))}px`;
+  document.body.classList.toggle("on-canvas", Boolean(area));
+  board.style.width = board.style.height = "";
+  if (area) {
+    fitCanvas(board, area);
     return;
   }
   const notes = board.querySelectorAll(".note").length;
@@ -142,16 +147,90 @@ function fit(board) {
   }
 }
 
+/** A canvas fills the room beside the join panel, keeping its 16:9 proportions, and
+ *  zooms in on the part of it the notes use: a few notes are large, a full board fits. */
+function fitCanvas(board, area) {
+  document.body.classList.remove("crowded");
+  area.style.width = "";
+  const room = window.innerHeight - board.getBoundingClientRect().top - MARGIN;
+  // On a small screen the board scrolls rather than shrinking past legibility.
+  const width = Math.max(480, Math.min(board.clientWidth, (room * CANVAS.ASPECT)));
+  const height = width / CANVAS.ASPECT;
+  const used = usedPart(area);
+  const zoom = Math.min(MAX_ZOOM, 1 / used.width, 1 / used.height);
+  const left = Math.min(Math.max(used.x, 0), 1 - 1 / zoom);
+  const top = Math.min(Math.max(used.y, 0), 1 - 1 / zoom);
+  Object.assign(board.style, { width: `${width}px`, height: `${height}px` });
+  Object.assign(area.style, { width: `${width * zoom}px`, translate: `${-left * width * zoom}px ${-top * height * zoom}px` });
+  board.dataset.zoom = zoom.toFixed(2);
+  // A full board gives the names' line to the text.
+  board.classList.toggle("many", area.querySelectorAll(".note").length > MANY_NOTES);
+  growNotes(area, height * zoom);
+}
+
+const MANY_NOTES = 20;
+
+/** A note grows down into the free room under it (never onto another note or past its
+ *  cluster's frame) until its whole text shows; what still does not fit ends in "…". */
+function growNotes(area, boardHeight) {
+  const boxes = [...area.querySelectorAll(".note, .cluster")].map((item) => ({
+    item, cluster: item.classList.contains("cluster"),
+    x: parseFloat(item.style.left) / 100, y: parseFloat(item.style.top) / 100,
+    width: item.classList.contains("cluster") ? parseFloat(item.style.width) / 100 : CANVAS.NOTE_WIDTH,
+    height: item.classList.contains("cluster") ? parseFloat(item.style.height) / 100 : CANVAS.NOTE_HEIGHT,
+  }));
+  for (const note of boxes.filter((box) => !box.cluster)) {
+    let limit = 1;
+    for (const other of boxes) {
+      if (other === note || other.x >= note.x + note.width || other.x + other.width <= note.x) continue;
+      if (other.cluster && other.y <= note.y && note.y < other.y + other.height) {
+        limit = Math.min(limit, other.y + other.height - CANVAS.CLUSTER_PAD); // its own frame
+      } else if (other.y > note.y) {
+        limit = Math.min(limit, other.y - CANVAS.GAP / 2);
+      }
+    }
+    const room = (limit - note.y) * boardHeight;
+    note.item.style.maxHeight = `${room}px`;
+    const box = getComputedStyle(note.item);
+    const meta = note.item.querySelector(".note-meta")?.offsetHeight ?? 0;
+    const text = note.item.querySelector(".note-text");
+    const lines = (room - parseFloat(box.paddingTop) - parseFloat(box.paddingBottom) - meta) / parseFloat(getComputedStyle(text).lineHeight);
+    text.style.setProperty("-webkit-line-clamp", String(Math.max(1, Math.floor(lines))));
+  }
+}
+
+const MAX_ZOOM = 2.4;
+const ROOM_AROUND = 0.03; // of the board, kept clear round the notes when zoomed in
+
+/** The part of the board (0..1) its notes and clusters take, with a little room round it;
+ *  the whole width when it has lanes, whose titles must stay in view. */
+function usedPart(area) {
+  let [x0, y0, x1, y1] = [1, 1, 0, 0];
+  for (const item of area.querySelectorAll(".note, .cluster")) {
+    const x = parseFloat(item.style.left) / 100;
+    const y = parseFloat(item.style.top) / 100;
+    if (Number.isNaN(x) || Number.isNaN(y)) continue;
+    const cluster = item.classList.contains("cluster");
+    x0 = Math.min(x0, x);
+    y0 = Math.min(y0, y);
+    x1 = Math.max(x1, x + (cluster ? parseFloat(item.style.width) / 100 : CANVAS.NOTE_WIDTH));
+    y1 = Math.max(y1, y + (cluster ? parseFloat(item.style.height) / 100 : CANVAS.NOTE_HEIGHT));
+  }
+  if (x1 <= x0 || area.querySelector(".lane")) return { x: 0, y: 0, width: 1, height: 1 };
+  return { x: x0 - ROOM_AROUND, y: y0 - ROOM_AROUND, width: x1 - x0 + 2 * ROOM_AROUND, height: y1 - y0 + 2 * ROOM_AROUND };
+}
+
 function scaleToFit(board, mayGrow) {
   const last = Number(board.dataset.scale) || 1;
-  let low = MIN_SCALE; // fits, or nothing does
+  const lowest = board.querySelectorAll(".note").length > LEGIBLE_UP_TO ? MIN_SCALE : LEGIBLE_SCALE;
+  let low = lowest; // fits, or nothing does
   let high = MAX_SCALE;
   if (fits(board, last)) {
     if (!mayGrow || last >= MAX_SCALE) return keep(board, last);
     if (fits(board, MAX_SCALE)) return keep(board, MAX_SCALE);
     low = last;
   } else {
-    if (!fits(board, MIN_SCALE)) return keep(board, MIN_SCALE);
+    if (!fits(board, lowest)) return keep(board, lowest);
     high = last;
   }
   while (high - low > PRECISION) { // fitting only gets easier as the scale goes down

@@ -96,6 +96,9 @@ export const CANVAS = Object.freeze({
   ASPECT: 16 / 9,
   NOTE_WIDTH: 0.1,
   NOTE_HEIGHT: 0.16,
+  GAP: 0.01,
+  CLUSTER_PAD: 0.005, // a cluster's frame round its notes,
+  CLUSTER_TITLE: 0.06, // and its name's band
 });
 
 // Bounds on what the server accepts: lengths of text and ids, ranges of numbers.
