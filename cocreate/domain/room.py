@@ -25,7 +25,8 @@ def _spotlit(workshop, kind, thing_id):
         if note is None or note.removed:
             raise invalid("id", "Unknown note.")
         if workshop.is_hidden(note):
-            raise invalid("id", "This note is still private: reveal the step first.")
+            raise DomainError("invalid", "This note is still private: reveal the step first.",
+                              fields={"id": ["hidden"]})
     elif kind == "cluster" and thing_id not in workshop.clusters:
         raise invalid("id", "Unknown cluster.")
     elif kind == "table" and thing_id not in {table["id"] for table in workshop.tables}:
@@ -68,13 +69,14 @@ def _pitchers(workshop, of, order, seed):
 def _check_pitchable(workshop, index, of):
     step = step_at(workshop, index)
     if step.hidden:
-        raise invalid("step", "Reveal this step's notes before the pitch round.")
+        raise DomainError("invalid", "Reveal this step's notes before the pitch round.",
+                          fields={"step": ["hidden"]})
     if of == "participants" and (step.anonymity == "required" or any(
             note.anonymous for note in workshop.live_notes(index))):
         raise DomainError("invalid", "This step has anonymous notes: pitch it by table, "
                           "or pick another step.", fields={"step": ["anonymous"]})
     if of == "tables" and not workshop.tables:
-        raise invalid("of", "There are no tables.")
+        raise DomainError("invalid", "There are no tables.", fields={"of": ["no_tables"]})
 
 
 def _pitch_events(workshop, actor, now):
@@ -149,3 +151,16 @@ def pause_room(workshop, actor, payload, now):
     workshop.paused = payload["on"]
     return [Event(p.ROOM_PAUSED, {"on": workshop.paused})]
 
+
+
+def leave(workshop):
+    """Events that end a pitch round and take the spotlight down when the room moves to
+    another step: what was large belongs to the step left behind."""
+    events = []
+    if workshop.pitch:
+        workshop.pitch = dict(workshop.pitch, queue=[], current=None)
+        events.append(Event(p.PITCH_SET, dict(workshop.pitch)))
+        workshop.pitch = None
+    if workshop.spotlight:
+        events.append(_spotlight_event(workshop, None))
+    return events

@@ -4,6 +4,7 @@ changes a step's text, lanes and rules."""
 import re
 
 from .. import protocol as p
+from . import room
 from .agenda import record_move
 from .errors import invalid
 from .notes import arrange_canvas, moved_event, note_event, place_on_canvas
@@ -17,7 +18,7 @@ LANE_KEY = re.compile(rf"^[a-z0-9][a-z0-9-]{{0,{p.LANE_MAX - 1}}}$")
 
 def go_to_step(workshop, actor, payload, now):
     """`step:go`: the facilitator moves everyone to another step; ready marks reset, and a
-    countdown of the step left behind ends with it."""
+    countdown, a pitch round and the spotlight of the step left behind end with it."""
     require_facilitator(actor)
     step_at(workshop, payload["index"], "index")
     moved = payload["index"] != workshop.current_step
@@ -26,7 +27,7 @@ def go_to_step(workshop, actor, payload, now):
     for person in workshop.participants.values():
         person.ready = False
     return [Event(p.STEP_CHANGED, {"index": workshop.current_step, "times": times}),
-            *(timer_ended(workshop, now) if moved else [])]
+            *(timer_ended(workshop, now) + room.leave(workshop) if moved else [])]
 
 
 def _lanes(spec):

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import expect
 
-from browser_helpers import axe_violations, bound, open_page, signed_in
+from browser_helpers import axe_violations, bound, open_page, signed_in, with_token
 from cocreate import protocol as p
 from support import BRAND, FRICTION, GOALS, Workshop, ok
 
@@ -149,7 +149,8 @@ def test_the_agenda_is_made_with_the_keyboard_alone_and_a_started_step_offers_it
 def test_the_remote_shows_the_day_running_late_with_what_to_do(server, clients, contexts):
     room = Workshop(server, clients, "Sanne", connect_facilitator=True)
     start = started_late(room, 40)
-    remote = open_page(signed_in(contexts, room, *PHONE), room.url("/remote"))
+    remote = open_page(with_token(contexts(*PHONE, bypass_csp=True), server, room.id, room.token()),
+                       room.url("/remote"))
     agenda = bound(remote, "remote-agenda")
     expect(agenda).to_contain_text("40 min achter")
     expect(bound(remote, "remote-agenda-warning")).to_contain_text("De dag loopt 40 min uit.")

@@ -29,6 +29,31 @@ def room(server, clients, contexts):
     return workshop, remote, projector, phones
 
 
+def test_the_remote_s_link_opens_the_remote_on_a_phone_that_was_nobody_yet(server, clients,
+                                                                          contexts):
+    workshop = Workshop(server, clients, "Anouk")
+    made = requests.post(f"{server.url}/api/workshops/{workshop.id}/facilitators", timeout=10,
+                         headers={"Authorization": f"Bearer {workshop.token()}"}).json()
+    phone = contexts(*PHONE).new_page()
+    phone.goto(made["remote_url"])  # what scanning the QR code opens
+    expect(phone).to_have_url(workshop.url("/remote"))  # the token moved into the cookie
+    expect(bound(phone, "connection")).to_have_attribute("data-state", "online")
+    expect(bound(phone, "remote-step")).to_contain_text("Stap 1 van 4")
+
+
+def test_a_refused_pitch_says_why_in_the_room_s_language_where_the_thumb_is(room):
+    workshop, remote, projector, phones = room
+    ok(workshop.facilitator.call("step:go", {"index": 2}))
+    add_note(workshop.connect("Anouk"), 2, "Anoniem gezegd", anonymous=True)
+    ok(workshop.facilitator.call("notes:reveal", {"step": 2}))
+    remote.get_by_label("Notities van stap").select_option(label="Knuppel in het hoenderhok")
+    remote.get_by_role("button", name="Pitchronde starten").click()
+    failed = bound(remote, "remote-failed")
+    expect(failed).to_have_text("Niet verstuurd: Deze stap heeft anonieme notities: pitch per "
+                                "tafel of kies een andere stap.")
+    expect(failed).to_be_in_viewport()
+
+
 def test_a_participant_s_token_cannot_open_the_remote(server, clients):
     workshop = Workshop(server, clients, "Anouk")
     answer = requests.get(workshop.url("/remote"), timeout=10,
@@ -58,6 +83,8 @@ def test_the_spotlight_is_followed_and_a_phone_can_step_out(room, artifacts):
         label="Notitie: Meer klanten met minder moeite")
     remote.get_by_role("button", name="In de spotlight", exact=True).click()
     expect(projector.locator(".stage .stage-note .note-text")).to_have_text("Meer klanten met minder moeite")
+    expect(bound(remote, "remote-spotlight-now")).to_have_text(
+        "Nu in de spotlight: Meer klanten met minder moeite")
     expect(projector.locator(".board")).to_be_hidden()
     for phone in phones.values():
         expect(phone.locator(".spotlight-banner")).to_contain_text("Meer klanten met minder moeite")
@@ -69,6 +96,7 @@ def test_the_spotlight_is_followed_and_a_phone_can_step_out(room, artifacts):
     expect(phones["Bram"].locator(".spotlight-banner")).to_be_hidden()
     expect(phones["Anouk"].locator(".spotlight-banner")).to_be_visible()
     remote.get_by_role("button", name="Uit de spotlight").click()
+    expect(bound(remote, "remote-spotlight-now")).to_have_text("Nu staat niets in de spotlight.")
     expect(projector.locator(".stage")).to_be_hidden()
     expect(projector.locator(".board")).to_be_visible()
     expect(phones["Anouk"].locator(".spotlight-banner")).to_be_hidden()
@@ -78,9 +106,10 @@ def test_eyes_to_the_front_pauses_the_phones_and_keeps_a_draft(room, artifacts):
     workshop, remote, projector, phones = room
     anouk = phones["Anouk"]
     anouk.get_by_role("textbox", name="Nieuwe notitie").fill("Half af")
-    pause = remote.get_by_role("button", name="Ogen naar voren")
+    pause = remote.locator('[data-steer="pause"]')
     pause.click()
     expect(pause).to_have_attribute("aria-pressed", "true")
+    expect(pause).to_have_text("Loslaten: de zaal kijkt naar voren")
     for phone in phones.values():
         expect(phone.get_by_role("dialog", name="Kijk even naar voren")).to_be_visible()
     assert axe_violations(anouk) == []
@@ -109,15 +138,18 @@ def test_a_pitch_round_of_three_people_on_the_projector(room, artifacts):
     assert axe_violations(phones["Bram"]) == []
     projector.screenshot(path=artifacts / "pitch-projector.png")
     remote.screenshot(path=artifacts / "pitch-remote.png")
-    remote.get_by_role("button", name="Volgende", exact=True).click()
+    expect(remote.get_by_role("button", name="Vorige pitch")).to_be_disabled()  # the first
+    expect(phones["Anouk"].locator(".spotlight-banner")).to_contain_text("Jij bent aan de beurt")
+    expect(phones["Anouk"].get_by_role("button", name="Niet volgen")).to_have_count(0)
+    remote.get_by_role("button", name="Volgende pitch").click()
     expect(stage.locator(".stage-title")).to_have_text("Bram")
-    remote.get_by_role("button", name="Vorige", exact=True).click()
+    remote.get_by_role("button", name="Vorige pitch").click()
     expect(stage.locator(".stage-title")).to_have_text("Anouk")
-    remote.get_by_role("button", name="Volgende", exact=True).click()
-    remote.get_by_role("button", name="Volgende", exact=True).click()
+    remote.get_by_role("button", name="Volgende pitch").click()
+    remote.get_by_role("button", name="Volgende pitch").click()
     expect(stage.locator(".stage-title")).to_have_text("Chris")
     expect(stage.locator(".stage-note .note-text")).to_have_text("Ik durf te vragen")
-    remote.get_by_role("button", name="Volgende", exact=True).click()  # after the last
+    remote.get_by_role("button", name="Ronde afsluiten").click()  # after the last
     expect(stage).to_be_hidden()
     expect(bound(remote, "remote-presenting-box")).to_be_hidden()
 
@@ -136,6 +168,12 @@ def test_the_pointer_on_the_remote_is_a_dot_on_the_projector(room):
     assert left == pytest.approx(board["x"] + 0.75 * board["width"], abs=0.01 * board["width"])
     remote.get_by_role("button", name="Aanwijzer verbergen").click()
     expect(dot).to_be_hidden()
+    # The keyboard points too: the arrows show and move the dot, Escape hides it.
+    pad.focus()
+    remote.keyboard.press("ArrowRight")
+    expect(dot).to_be_visible()
+    remote.keyboard.press("Escape")
+    expect(dot).to_be_hidden()
     expect(phones["Anouk"].locator(".pointer-dot")).to_have_count(0)
 
 
@@ -145,7 +183,7 @@ def test_a_steering_command_without_connection_says_it_was_not_sent(room):
     remote.evaluate("window.dispatchEvent(new Event('offline'))")
     expect(bound(remote, "connection")).not_to_have_attribute("data-state", "online",
                                                               timeout=30_000)
-    remote.get_by_role("button", name="Ogen naar voren").click()
+    remote.locator('[data-steer="pause"]').click()
     expect(bound(remote, "remote-failed")).to_contain_text("Niet verstuurd")
     remote.context.set_offline(False)
     expect(bound(remote, "connection")).to_have_attribute("data-state", "online", timeout=30_000)

@@ -125,3 +125,14 @@ def test_the_pointer_reaches_the_others_is_never_stored_and_only_from_a_facilita
     refused(room.sockets["Bram"].call(p.POINTER, {"x": 0.5, "y": 0.5}), "forbidden")
     assert room.facilitator.call(p.SYNC, {})["seq"] == seq  # frames are not changes
     assert all(len(w.pointers) == 6 for w in (room.sockets["Anouk"], room.sockets["Chris"]))
+
+
+def test_moving_on_takes_the_spotlight_and_the_pitch_round_down_everywhere(room):
+    note_id, _ = add_note(room.sockets["Anouk"], GOALS, "Blijft niet hangen")
+    ok(room.facilitator.call(p.SPOTLIGHT_SET_COMMAND, {"kind": "note", "id": note_id}))
+    ok(room.facilitator.call(p.PITCH_START, {"step": BRAND, "of": "participants",
+                                             "order": "joined", "minutes": 3}))
+    moved = ok(room.facilitator.call(p.STEP_GO, {"index": BRAND}))
+    room.sockets["Bram"].wait_for_seq(moved["seq"])
+    workshop = room.connect("Chris").snapshots[-1]["workshop"]
+    assert (workshop["spotlight"], workshop["pitch"], workshop["timer"]) == (None, None, None)

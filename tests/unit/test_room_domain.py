@@ -164,3 +164,22 @@ def test_a_spotlit_note_that_is_removed_leaves_the_spotlight_empty():
     run(made, "fac", p.SPOTLIGHT_SET_COMMAND, {"kind": "note", "id": note_id})
     run(made, "p0", p.NOTE_REMOVE, {"id": note_id})
     assert snapshot(made, made.participants["p1"], NOW)["workshop"]["spotlight"] is None
+
+
+def test_moving_to_another_step_takes_the_spotlight_down_and_ends_a_pitch_round():
+    made = workshop()
+    note_id = note(made, "p0", 0)
+    run(made, "fac", p.SPOTLIGHT_SET_COMMAND, {"kind": "note", "id": note_id})
+    events = run(made, "fac", p.STEP_GO, {"index": 0})  # the same step: nothing ends
+    assert made.spotlight == {"kind": "note", "id": note_id}
+    assert [event.type for event in events] == [p.STEP_CHANGED]
+    events = run(made, "fac", p.STEP_GO, {"index": BRAND})
+    assert made.spotlight is None
+    assert (events[-1].type, events[-1].data) == (p.SPOTLIGHT_SET, {"kind": None, "id": None})
+    run(made, "fac", p.PITCH_START, {"step": BRAND, "of": "participants", "order": "joined",
+                                     "minutes": 2})
+    events = run(made, "fac", p.STEP_GO, {"index": FRICTION})
+    types = [event.type for event in events]
+    assert types == [p.STEP_CHANGED, p.TIMER_CHANGED, p.PITCH_SET, p.SPOTLIGHT_SET]
+    assert events[2].data["current"] is None and events[2].data["queue"] == []
+    assert (made.pitch, made.spotlight, made.timer) == (None, None, None)

@@ -55,7 +55,9 @@ const RANKED_SHOWN = 10; // places on the screen; ties at the last place come al
 function showRanking(store, board) {
   const section = bound("ranking");
   const step = store.currentStep;
-  const closed = step.vote_state === "closed";
+  // A vote nobody took part in has no result: the board stays.
+  const closed = step.vote_state === "closed"
+    && store.notesOf(store.currentIndex).some((note) => (note.votes ?? 0) > 0);
   section.hidden = !closed;
   board.hidden = closed;
   if (!closed) return;

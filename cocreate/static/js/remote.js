@@ -15,6 +15,13 @@ const { workshop: workshopId } = document.body.dataset;
 const store = new BoardStore();
 const connection = new Connection(workshopId);
 
+/** Why a refused command did not go through, in the room's words where the remote knows
+ *  the reason (the server's message otherwise). */
+function refusal(error) {
+  const reason = Object.values(error?.fields ?? {}).flat()[0];
+  return ["anonymous", "hidden", "no_tables"].includes(reason) ? t(`remote_refused_${reason}`) : errorText(error);
+}
+
 /** Send a steering command now; say so when it did not go through. */
 async function steer(name, payload) {
   const failed = bound("remote-failed");
@@ -25,7 +32,7 @@ async function steer(name, payload) {
   }
   const ack = await connection.send(name, payload);
   failed.hidden = ack.ok;
-  if (!ack.ok) failed.textContent = t("remote_not_sent", { reason: errorText(ack.error) });
+  if (!ack.ok) failed.textContent = t("remote_not_sent", { reason: refusal(ack.error) });
   return ack.ok;
 }
 
@@ -105,8 +112,25 @@ function render() {
   fillSelect(bound("remote-pitch-step"), store.steps.map((each, index) => [String(index), each.title]));
   bound("remote-pitch-form").hidden = Boolean(presenting);
   bound("remote-pitch-running").hidden = !presenting;
+  if (presenting) {
+    const at = workshop.pitch.queue.indexOf(presenting);
+    document.querySelector('[data-steer="pitch-back"]').disabled = at <= 0;
+    setText("remote-pitch-next", t(at >= workshop.pitch.queue.length - 1 ? "remote_pitch_end" : "remote_pitch_next"));
+  }
+  setText("remote-spotlight-now", spotlightNow());
+  setText("remote-pause-label", t(workshop.paused ? "remote_pause_release" : "remote_pause"));
   document.querySelector('[data-steer="step-prev"]').disabled = store.currentIndex <= 0;
   document.querySelector('[data-steer="step-next"]').disabled = store.currentIndex >= store.steps.length - 1;
+}
+
+/** "Nu in de spotlight: …", or that nothing is. */
+function spotlightNow() {
+  const spotlight = store.workshop.spotlight;
+  if (!spotlight) return t("remote_spotlight_none");
+  const what = spotlight.kind === "note" ? store.notes.get(spotlight.id)?.text
+    : spotlight.kind === "cluster" ? store.clusters.get(spotlight.id)?.title || t("cluster_untitled")
+      : nameOf(spotlight.id);
+  return t("remote_spotlight_now", { what: what ?? "" });
 }
 
 function tick() {
@@ -139,8 +163,9 @@ const BUTTONS = {
   lock: () => steer(COMMANDS.WORKSHOP_LOCK, { locked: !store.workshop.locked }),
   reveal: () => steer(COMMANDS.NOTES_REVEAL, { step: store.currentIndex }),
   "voting-open": () => {
+    // As the laptop's voting panel suggests it: about the square root of the notes.
     const notes = store.notesOf(store.currentIndex).length;
-    const budget = Math.max(1, Math.min(LIMITS.BUDGET_MAX, Math.round(notes / 4) || 3));
+    const budget = Math.max(1, Math.min(LIMITS.BUDGET_MAX, Math.round(Math.sqrt(notes))));
     return steer(COMMANDS.VOTING_OPEN, { step: store.currentIndex, budget });
   },
   "voting-close": () => steer(COMMANDS.VOTING_CLOSE, {}),
@@ -160,7 +185,7 @@ const BUTTONS = {
     return at > 0 ? steer(COMMANDS.PITCH_NEXT, { to: queue[at - 1] }) : null;
   },
   "pitch-stop": () => steer(COMMANDS.PITCH_STOP, {}),
-  "pointer-hide": () => connection.send(COMMANDS.POINTER, { x: null }),
+  "pointer-hide": () => point(null),
 };
 
 document.body.addEventListener("click", (event) => {
@@ -186,15 +211,36 @@ function pointAt(event) {
   const now = performance.now();
   if (event.type === "pointermove" && now - lastFrame < POINTER_FRAME_MS) return;
   lastFrame = now;
-  // The first touch must arrive; the frames after it may be dropped, the next one follows.
-  if (event.type === "pointermove") connection.sendVolatile(COMMANDS.POINTER, { x, y });
-  else connection.send(COMMANDS.POINTER, { x, y });
+  point({ x, y }, event.type === "pointermove");
+}
+
+let pointed = null; // where the dot is, for the arrow keys
+/** Show the dot at `at` ({x, y} in 0..1), or hide it (null). The first touch must arrive;
+ *  the frames after it may be dropped: the next one follows. */
+function point(at, frame = false) {
+  pointed = at;
+  if (frame) connection.sendVolatile(COMMANDS.POINTER, at);
+  else steer(COMMANDS.POINTER, at ?? { x: null });
 }
 pad.addEventListener("pointerdown", (event) => {
   pad.setPointerCapture(event.pointerId);
   pointAt(event);
 });
 pad.addEventListener("pointermove", (event) => { if (pad.hasPointerCapture(event.pointerId)) pointAt(event); });
+// The keyboard points too: the arrows move the dot (Shift for larger steps), Escape hides it.
+const KEY_MOVES = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
+pad.addEventListener("keydown", (event) => {
+  if (event.key === "Escape") {
+    point(null);
+    return;
+  }
+  const move = KEY_MOVES[event.key];
+  if (!move) return;
+  event.preventDefault();
+  const step = event.shiftKey ? 0.1 : 0.025;
+  const from = pointed ?? { x: 0.5, y: 0.5 };
+  point({ x: Math.min(1, Math.max(0, from.x + move[0] * step)), y: Math.min(1, Math.max(0, from.y + move[1] * step)) });
+});
 
 /** "5 min achter", "3 min voor", "op schema". */
 function lateText(late) {
@@ -255,6 +301,7 @@ connection.addEventListener("state", (event) => {
     return;
   }
   bound("connection").dataset.state = state;
+  document.body.classList.toggle("offline", state !== "online"); // the buttons look it
   setText("connection-text", t(`connection_${state === "online" ? "online" : state === "offline" ? "offline" : "connecting"}`));
   if (state === "online") bound("remote-failed").hidden = true;
 });

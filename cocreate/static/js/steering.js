@@ -4,7 +4,7 @@
 // module the first time one of them is in use.
 
 import { COMMANDS } from "./protocol.js";
-import { el, laterTexts, sendOrShowError, t } from "./dom.js";
+import { el, laterTexts, sendOrShowError, softText, t } from "./dom.js";
 
 const STYLES = "/static/css/steering.css";
 const POINTER_IDLE_MS = 4000; // a pointer no frame moved for this long fades away
@@ -36,7 +36,7 @@ function subject(store, spotlight) {
 
 function noteCard(note, named) {
   const card = el("li", `stage-note note note-${note.color ?? "yellow"}`);
-  card.append(el("p", "note-text", note.text));
+  card.append(softText(el("p", "note-text"), note.text)); // long Dutch words break at their hyphens
   if (note.author_name && !named) card.append(el("p", "note-meta", note.author_name));
   return card;
 }
@@ -96,6 +96,7 @@ export class Steering {
         this.render();
       }
       if (button.dataset.steer === "clear") sendOrShowError(this.connection, COMMANDS.SPOTLIGHT_SET_COMMAND, { kind: null });
+      if (button.dataset.steer === "pitch-stop") sendOrShowError(this.connection, COMMANDS.PITCH_STOP, {});
       if (button.dataset.steer === "release") sendOrShowError(this.connection, COMMANDS.ROOM_PAUSE, { on: false });
     });
   }
@@ -128,9 +129,9 @@ export class Steering {
     } else {
       parts.push(el("p", "stage-kicker", t("spotlight_kicker")));
     }
-    if (shown.title) parts.push(el("h2", "stage-title", shown.title));
+    if (shown.title) parts.push(softText(el("h2", "stage-title"), shown.title));
     const list = el("ul", "stage-notes");
-    list.dataset.count = String(Math.min(shown.notes.length, 9));
+    list.dataset.count = shown.notes.length > 6 ? "many" : String(shown.notes.length);
     // Under a person's name their notes need no name of their own.
     list.append(...shown.notes.map((note) => noteCard(note, spotlight.kind === "participant")));
     if (shown.notes.length) parts.push(list);
@@ -148,15 +149,23 @@ export class Steering {
   #bannerFor(shown, spotlight) {
     const key = JSON.stringify(spotlight);
     const facilitator = this.store.isFacilitator;
-    const visible = Boolean(shown) && (facilitator || this.dismissed !== key);
+    const me = spotlight?.kind === "participant" && spotlight.id === this.store.me?.id;
+    const visible = Boolean(shown) && (facilitator || me || this.dismissed !== key);
     for (const marked of this.board.querySelectorAll(".spotlit")) marked.classList.remove("spotlit");
     this.banner.hidden = !visible && !(facilitator && this.store.workshop.paused);
     const parts = [];
-    if (visible) {
+    const pitching = Boolean(this.store.workshop.pitch?.current);
+    if (visible && me) {
+      parts.push(el("strong", "spotlight-what", t(pitching ? "pitch_your_turn" : "spotlight_you")));
+    } else if (visible) {
       const what = spotlight.kind === "note" ? shown.notes[0].text : shown.title;
       parts.push(el("span", "spotlight-label", t("spotlight_banner")), el("strong", "spotlight-what", what));
       if (spotlight.kind === "note") parts.push(this.#button("show", t("spotlight_show")));
-      parts.push(facilitator ? this.#button("clear", t("spotlight_clear")) : this.#button("leave", t("spotlight_leave")));
+      // During a pitch round the facilitator ends the round, not just the spotlight on it.
+      if (facilitator) parts.push(pitching ? this.#button("pitch-stop", t("pitch_stop_round")) : this.#button("clear", t("spotlight_clear")));
+      else parts.push(this.#button("leave", t("spotlight_leave")));
+    }
+    if (visible) {
       for (const note of shown.notes) {
         this.board.querySelector(`[data-id="${CSS.escape(note.id)}"]`)?.classList.add("spotlit");
       }
