@@ -117,6 +117,9 @@ class Rehearsal:
         self.facilitator.goto(created["urls"]["facilitate"])
         self.projector = self.context(PROJECTOR, self.token, self.id).new_page()
         self.projector.goto(created["urls"]["present"])
+        # The facilitator's phone, as the remote (/w/<id>/remote).
+        self.remote = self.context(PHONE, self.token, self.id, is_mobile=True, has_touch=True).new_page()
+        self.remote.goto(f"{self.server.url}/w/{self.id}/remote")
         self.phones = [self.context(PHONE, is_mobile=True, has_touch=True).new_page()
                        for _name in self.words["people"]]
         for phone in self.phones:
@@ -127,7 +130,7 @@ class Rehearsal:
 
     def views(self):
         """Every screen in the room, by the name its pictures go under."""
-        return {"facilitator": self.facilitator, "projector": self.projector,
+        return {"facilitator": self.facilitator, "projector": self.projector, "remote": self.remote,
                 **{f"phone-{name.lower()}": page for name, page in zip(self.words["people"], self.phones)}}
 
     def command(self, name, payload):
@@ -206,6 +209,23 @@ class Rehearsal:
         projector.wait_for_selector('[data-bind="presenting"]:not([hidden])')
         self.moment("report-back")
         self.command("projector:focus", {"table": None})
+
+        # From the remote: a pitch round over step 2's notes, then eyes to the front.
+        remote = self.remote
+        remote.select_option("#remote-pitch-step", index=1)
+        remote.select_option("#remote-pitch-order", "joined")
+        remote.locator('[data-bind="remote-pitch-form"] button[type=submit]').click()
+        projector.locator(".stage-title", has_text=words["people"][0]).wait_for()
+        self.moment("pitch")
+        remote.click('[data-steer="pitch-next"]')
+        projector.locator(".stage-title", has_text=words["people"][1]).wait_for()
+        self.moment("pitch-next")
+        remote.click('[data-steer="pitch-stop"]')
+        remote.click('[data-steer="pause"]')
+        self.phones[0].locator(".pause-screen").wait_for()
+        self.moment("pause")
+        remote.click('[data-steer="pause"]')
+        self.phones[0].locator(".pause-screen").wait_for(state="hidden")
 
         # Step 3: private writing, the reveal, and a timer that closes writing.
         self.command("step:go", {"index": 2})
