@@ -24,19 +24,19 @@ LINE_BREAKS = re.compile("\r\n?")
 SPACES = re.compile("[\t\n]+")
 
 
-def valid_text(data, field="_schema"):
-    """`data` (parsed JSON) with every line break written "\n"; a ValidationError on the
-    field whose text holds a control character other than tab or a line break, or broken
-    Unicode. Every JSON body and socket command passes here before its schema."""
+def valid_text(data, path=()):
+    """`data` (parsed JSON) with every line break written "\n"; a ValidationError naming the
+    field (`notes.0.text`) whose text holds a control character other than tab or a line
+    break, or broken Unicode. Every JSON body and socket command passes here before its
+    schema."""
     if isinstance(data, str):
         if FORBIDDEN_IN_TEXT.search(data):
-            raise ValidationError({field: [NOT_TEXT]})
+            raise ValidationError({".".join(map(str, path)) or "_schema": [NOT_TEXT]})
         return LINE_BREAKS.sub("\n", data) if "\r" in data else data
     if isinstance(data, dict):
-        return {valid_text(key, field): valid_text(value, key if isinstance(key, str) else field)
-                for key, value in data.items()}
+        return {valid_text(key, path): valid_text(value, (*path, key)) for key, value in data.items()}
     if isinstance(data, list):
-        return [valid_text(item, field) for item in data]
+        return [valid_text(item, (*path, index)) for index, item in enumerate(data)]
     return data
 
 

@@ -344,7 +344,10 @@ def test_the_canvas_page_keeps_every_text_inside_its_note_and_below_its_heading(
         upper, lower = top + note["y"] * scale, top + (note["y"] + note["height"]) * scale + 8
         for line in note["lines"]:
             for word in line.split():
-                boxes = [w for w in words if w[0] == word and left - 1 <= w[1] <= right]
+                # The word where its note is (the same word may stand elsewhere on the page,
+                # in the ranking under the picture): found there, and inside the note.
+                boxes = [w for w in words if w[0] == word and left - 1 <= w[1] <= right
+                         and upper - 12 <= w[2] <= lower]
                 assert boxes, (word, note["lines"])
                 assert all(w[3] <= right and upper <= w[2] and w[4] <= lower for w in boxes), word
                 if word.isalpha():  # (poppler gives an emoji's bitmap no height)
