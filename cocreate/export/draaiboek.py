@@ -1,9 +1,12 @@
-"""The draaiboek (run sheet) as Markdown: per day, per item the planned time, and per step
-its prompt, how it is worked and what is needed; once steps have run, their actual times
-beside the plan."""
+"""The draaiboek (run sheet) as Markdown and as PDF: per day, per item the planned time, and
+per step its prompt, how it is worked and what is needed; once steps have run, their actual
+times beside the plan."""
+
+import functools
 
 from ..domain.agenda import forecast, proposed_agenda
 from .markdown import escape
+from .pdf import print_page
 
 
 def build_draaiboek(workshop, now, today):
@@ -13,6 +16,7 @@ def build_draaiboek(workshop, now, today):
     agenda = proposed_agenda(workshop, workshop.date or today) if proposed else workshop.agenda
     view = forecast(workshop, now, agenda)
     return {"title": workshop.title, "goal": workshop.goal, "proposed": proposed,
+            "date": workshop.date or next((day["start"][:10] for day in agenda["days"]), today),
             "days": [{**day, "items": [_item(workshop, item) for item in day["items"]]}
                      for day in view["days"]]}
 
@@ -62,6 +66,18 @@ def _actual(item, t):
             f"({t('draaiboek_minutes', n=item['actual_minutes'])})")
 
 
+def _ran(draaiboek):
+    """Whether any step has run: then every day's table gets the actual times."""
+    return any(item.get("ran") for day in draaiboek["days"] for item in day["items"])
+
+
+def render_draaiboek_pdf(draaiboek, t, format_date, language):
+    """The draaiboek as tagged PDF bytes (A4, in `language`)."""
+    return print_page("draaiboek_print.html", draaiboek=draaiboek, t=t, format_date=format_date,
+                      language=language, ran=_ran(draaiboek), clock=_clock,
+                      actual=functools.partial(_actual, t=t))
+
+
 def render_draaiboek_markdown(draaiboek, t, format_date):
     """The whole draaiboek as one Markdown document."""
     lines = [f"# {t('draaiboek_heading')}: {escape(draaiboek['title'], heading=True)}", ""]
@@ -69,7 +85,7 @@ def render_draaiboek_markdown(draaiboek, t, format_date):
         lines += [f"**{t('plan_goal')}:** {escape(draaiboek['goal'])}", ""]
     if draaiboek["proposed"]:
         lines += [t("draaiboek_proposed"), ""]
-    ran = any(item.get("ran") for day in draaiboek["days"] for item in day["items"])
+    ran = _ran(draaiboek)
     for number, day in enumerate(draaiboek["days"], 1):
         lines += [f"## {t('draaiboek_day', n=number)}: {format_date(day['start'][:10])}", "",
                   t("draaiboek_day_times", start=_clock(day["start"]),

@@ -1,5 +1,5 @@
 """The agenda over HTTP: the forecast the run sheet shows (`agenda.json`) and the
-draaiboek download (`draaiboek.md`, facilitator only).
+draaiboek downloads (`draaiboek.md` and `draaiboek.pdf`, facilitator only).
 
 The forecast moves with the clock, not only with changes, so the boards ask for it again
 now and then instead of being sent it with every event. After a step change every
@@ -17,12 +17,13 @@ from flask import Response, jsonify
 from ..access import store
 from ..domain import FACILITATOR
 from ..domain.agenda import forecast
-from ..export.draaiboek import build_draaiboek, render_draaiboek_markdown
+from ..export.draaiboek import build_draaiboek, render_draaiboek_markdown, render_draaiboek_pdf
 from ..i18n import choose_language, long_date, translate
 from ..store.locking import keep_recent
 from ..store.rows import now_iso
 from .blueprint import bp, current_member, workshop_or_404
 from .downloads import _filename as filename
+from .downloads import printed
 from .errors import ApiError
 
 
@@ -67,15 +68,33 @@ def _next_view(workshop_id):
     return view
 
 
-@bp.get("/w/<workshop_id>/draaiboek.md")
-def draaiboek_markdown(workshop_id):
-    """The draaiboek as Markdown, in the workshop's (or the visitor's) language."""
+def _draaiboek(workshop_id):
+    """(draaiboek, language, t, format_date) for the facilitator's downloads."""
     _member(workshop_id, facilitator=True)
     workshop = store().workshop(workshop_id)
     language = choose_language(workshop.language)
-    t = functools.partial(translate, language)
-    body = render_draaiboek_markdown(build_draaiboek(workshop, now_iso(), date.today().isoformat()),
-                                     t, functools.partial(long_date, language))
-    name = filename(workshop.title, f"{t('draaiboek_file')}.md")
-    return Response(body, mimetype="text/markdown", headers={
+    draaiboek = build_draaiboek(workshop, now_iso(), date.today().isoformat())
+    return (draaiboek, language, functools.partial(translate, language),
+            functools.partial(long_date, language))
+
+
+def _attachment(body, mimetype, draaiboek, t, extension):
+    name = filename(draaiboek["title"], f"{t('draaiboek_file')}.{extension}")
+    return Response(body, mimetype=mimetype, headers={
         "Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"})
+
+
+@bp.get("/w/<workshop_id>/draaiboek.md")
+def draaiboek_markdown(workshop_id):
+    """The draaiboek as Markdown, in the workshop's (or the visitor's) language."""
+    draaiboek, _language, t, format_date = _draaiboek(workshop_id)
+    return _attachment(render_draaiboek_markdown(draaiboek, t, format_date), "text/markdown",
+                       draaiboek, t, "md")
+
+
+@bp.get("/w/<workshop_id>/draaiboek.pdf")
+def draaiboek_pdf(workshop_id):
+    """The draaiboek as a tagged A4 PDF, in the workshop's (or the visitor's) language."""
+    draaiboek, language, t, format_date = _draaiboek(workshop_id)
+    body = printed(render_draaiboek_pdf, draaiboek, t, format_date, language)
+    return _attachment(body, "application/pdf", draaiboek, t, "pdf")

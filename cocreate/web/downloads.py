@@ -106,14 +106,14 @@ def plan_csv(workshop_id):
 def plan_pdf(workshop_id):
     """The plan as an A4 PDF."""
     _workshop, plan, t, fmt = _plan_for_member(workshop_id)
-    return _download(_printed(plan, t, fmt), "application/pdf", plan, t, "pdf")
+    return _download(printed(export.render_pdf, plan, t, fmt), "application/pdf", plan, t, "pdf")
 
 
 _printing = threading.Lock()  # one PDF at a time where each request has its own thread
 
 
-def _printed(plan, t, format_date):
-    """The plan's PDF, printed in an operating-system thread, one at a time.
+def printed(render, *args):
+    """`render(*args)`: a PDF printed in an operating-system thread, one at a time.
 
     WeasyPrint takes most of a second for a plan; in the server's event loop (eventlet,
     gevent) that second would hold every open board. In a thread of its own (`cocreate
@@ -122,9 +122,9 @@ def _printed(plan, t, format_date):
     """
     run = current_app.config.get("IN_OS_THREAD")
     if run is not None:
-        return run(export.render_pdf, plan, t, format_date)
+        return run(render, *args)
     with _printing:
-        return export.render_pdf(plan, t, format_date)
+        return render(*args)
 
 
 @bp.get("/w/<workshop_id>/plan.ics")

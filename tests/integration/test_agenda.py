@@ -1,6 +1,8 @@
 """The agenda through a live server: `agenda:set` and its refusals, the step times the room
-records (also after a kill -9), the forecast and the draaiboek download."""
+records (also after a kill -9), the forecast and the draaiboek downloads."""
 
+import re
+import subprocess
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -154,3 +156,29 @@ def test_the_draaiboek_is_the_facilitators_and_renders_as_commonmark(server, cli
     assert requests.get(room.url("/draaiboek.md"), timeout=10).status_code == 401
     english = room.download("draaiboek.md", params={"lang": "en"}).text
     assert english.startswith("# Run sheet: Teamdag") and "| Actual |" in english
+
+
+def test_the_draaiboek_pdf_is_the_facilitators_with_the_actual_times_and_in_english_too(
+        server, clients, tmp_path):
+    room = Workshop(server, clients, "Anouk", title="Teamdag *Zuid*")
+    facilitator = room.connect()
+    ok(facilitator.call(p.AGENDA_SET_COMMAND, agenda(today("00:05"))))
+    ok(facilitator.call(p.STEP_GO, {"index": GOALS}))
+    assert room.download("draaiboek.pdf", token=room.token("Anouk")).status_code == 403
+    assert requests.get(room.url("/draaiboek.pdf"), timeout=10).status_code == 401
+
+    english = room.download("draaiboek.pdf", params={"lang": "en"})
+    assert english.status_code == 200
+    assert english.headers["Content-Type"] == "application/pdf"
+    assert "teamdag-zuid-run-sheet.pdf" in english.headers["Content-Disposition"]
+    path = tmp_path / "run-sheet.pdf"
+    path.write_bytes(english.content)
+    info = subprocess.run(["pdfinfo", path], capture_output=True, check=True, text=True).stdout
+    assert re.search(r"^Title:\s+Teamdag \*Zuid\* · Run sheet$", info, re.M)
+    assert re.search(r"^Tagged:\s+yes$", info, re.M)
+    text = " ".join(subprocess.run(["pdftotext", "-raw", path, "-"], capture_output=True,
+                                   check=True, text=True).stdout.split())
+    assert "Time Item Min. Actual" in text
+    # The steps keep the titles the workshop gave them (Dutch); the sheet's words are English.
+    assert re.search(r"00:05–01:05 Doelen stellen 60 running since \d\d:\d\d \(\d+ min\)", text)
+    assert "01:05–01:20 Koffie 15 —" in text

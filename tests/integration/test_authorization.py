@@ -182,6 +182,8 @@ HTTP = [
     ("GET", "/w/{id}/plan.pdf", (200, 200, 401, 401, 401)),
     ("GET", "/w/{id}/plan.ics", (200, 200, 401, 401, 401)),
     ("GET", "/w/{id}/export.json", (200, 200, 401, 401, 401)),
+    ("GET", "/w/{id}/draaiboek.md", (200, 403, 401, 401, 401)),
+    ("GET", "/w/{id}/draaiboek.pdf", (200, 403, 401, 401, 401)),
     ("POST", "/api/workshops/{id}/facilitators", (201, 403, 401, 401, 401)),
     ("DELETE", "/api/workshops/{id}", (204, 403, 401, 401, 401)),
     # A token for this workshop, or a browser that has none yet (to the join page).

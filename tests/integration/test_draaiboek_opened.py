@@ -1,0 +1,129 @@
+"""The draaiboek's PDF opened with the programs people open it with: poppler reads its
+title, tags and text, pikepdf its language and structure tree. A two-day programme, once
+before the session (Dutch) and once with three steps run (English)."""
+
+import copy
+import functools
+import re
+import subprocess
+
+import pikepdf
+import pytest
+
+from cocreate import protocol as p
+from cocreate.domain import FACILITATOR, apply, join, load_format, new_workshop, steps_in_language
+from cocreate.export.draaiboek import build_draaiboek, render_draaiboek_pdf
+from cocreate.i18n import long_date, translate
+
+GOALS, BRAND, FRICTION, PLATFORM = range(4)
+DAY_ONE, DAY_TWO = "2026-03-10", "2026-03-11"
+AGENDA = {"zone": "Europe/Amsterdam", "days": [
+    {"start": f"{DAY_ONE}T09:00", "items": [
+        {"step": GOALS, "minutes": 60}, {"break": "Koffie", "minutes": 15},
+        {"step": BRAND, "minutes": 75}, {"break": "Lunch", "minutes": 45},
+        {"step": FRICTION, "minutes": 90}]},
+    {"start": f"{DAY_TWO}T09:00", "items": [{"step": PLATFORM, "minutes": 120}]}]}
+
+
+def at(clock, day=DAY_ONE):
+    """Wall-clock time in Amsterdam (UTC+1 in March) as the server writes it (UTC)."""
+    hours, minutes = (int(part) for part in clock.split(":"))
+    return f"{day}T{hours - 1:02d}:{minutes:02d}:00+00:00"
+
+
+def teamdag():
+    """The two-day cocreation workshop with its agenda set, nothing run yet."""
+    steps = steps_in_language(load_format("cocreation"), "nl")
+    workshop = new_workshop("w1", "ABC234", "Teamdag Zuid", "Meer klanten, minder moeite",
+                            "nl", "cocreation", steps, at("08:00"))
+    join(workshop, "fac", "Begeleider", FACILITATOR, at("08:00"))
+    apply(workshop, "fac", p.AGENDA_SET_COMMAND, copy.deepcopy(AGENDA), at("08:00"))
+    return workshop
+
+
+def printed(workshop, now, language, folder):
+    """The path of the workshop's draaiboek PDF at `now`, in `language`."""
+    path = folder / f"draaiboek-{language}.pdf"
+    path.write_bytes(render_draaiboek_pdf(
+        build_draaiboek(workshop, now, DAY_ONE), functools.partial(translate, language),
+        functools.partial(long_date, language), language))
+    return path
+
+
+@pytest.fixture(scope="module")
+def before(tmp_path_factory):
+    """The Dutch draaiboek before the session."""
+    return printed(teamdag(), at("08:00"), "nl", tmp_path_factory.mktemp("before"))
+
+
+@pytest.fixture(scope="module")
+def after(tmp_path_factory):
+    """The English draaiboek at 14:30 on day one, after three steps ran."""
+    workshop = teamdag()
+    for index, clock in ((GOALS, "09:00"), (BRAND, "10:20"), (FRICTION, "12:40")):
+        apply(workshop, "fac", p.STEP_GO, {"index": index}, at(clock))
+    return printed(workshop, at("14:30"), "en", tmp_path_factory.mktemp("after"))
+
+
+def _poppler(program, *args):
+    return subprocess.run([program, *map(str, args)], capture_output=True, check=True,
+                          timeout=60).stdout.decode("utf-8")
+
+
+def _text(path):
+    """The PDF's text as poppler extracts it, one space between words."""
+    return " ".join(_poppler("pdftotext", "-raw", path, "-").split())
+
+
+def _structure(node, found):
+    """The types of every structure element under `node`."""
+    if isinstance(node, pikepdf.Array):
+        for item in node:
+            _structure(item, found)
+    elif isinstance(node, pikepdf.Dictionary):
+        if "/S" in node:
+            found.append(str(node.S))
+        if "/K" in node:
+            _structure(node.K, found)
+    return found
+
+
+@pytest.mark.parametrize("case, language, title", [
+    ("before", "nl", "Teamdag Zuid · Draaiboek"), ("after", "en", "Teamdag Zuid · Run sheet")])
+def test_the_draaiboek_pdf_is_tagged_with_its_title_language_headings_and_tables(
+        request, case, language, title):
+    path = request.getfixturevalue(case)
+    info = _poppler("pdfinfo", path)
+    assert re.search(r"^Tagged:\s+yes$", info, re.M)
+    assert re.search(rf"^Title:\s+{re.escape(title)}$", info, re.M)
+    with pikepdf.open(path) as pdf:
+        assert str(pdf.Root.Lang) == language
+        assert pdf.Root.ViewerPreferences.DisplayDocTitle
+        assert pdf.open_metadata().get("pdfuaid:part") == "1"
+        kinds = _structure(pdf.Root.StructTreeRoot.K, [])
+    assert {"/H1", "/H2", "/H3", "/Table", "/TH", "/TD"} <= set(kinds)
+    assert kinds.count("/Table") == 2 and kinds.count("/H2") == 2  # a table per day
+
+
+def test_before_the_session_the_pdf_has_every_planned_time_prompt_and_way_of_working(before):
+    text = _text(before)
+    assert "DRAAIBOEK · 10 MAART 2026" in text  # the eyebrow, in capitals
+    assert "Dag 1: 10 maart 2026" in text and "Dag 2: 11 maart 2026" in text
+    assert "Tijd Onderdeel Min." in text and "Werkelijk" not in text
+    for row in ("09:00–10:00 Doelen stellen 60", "10:00–10:15 Koffie 15",
+                "12:15–13:45 Knuppel in het hoenderhok 90",
+                "09:00–11:00 Platform van betrokkenheid 120"):
+        assert row in text
+    assert "12:15 Knuppel in het hoenderhok (90 min)" in text
+    assert "eerst ieder voor zich schrijven, dan onthullen; anoniem mag" in text
+    assert "Zet je doel in een bredere context" in text
+
+
+def test_after_steps_ran_the_pdf_has_the_actual_times_beside_the_plan(after):
+    text = _text(after)
+    assert "RUN SHEET · MARCH 10, 2026" in text and "Day 2: March 11, 2026" in text
+    assert "Time Item Min. Actual" in text
+    assert "09:00–10:00 Doelen stellen 60 09:00–10:20 (80 min)" in text
+    assert "10:00–10:15 Koffie 15 —" in text
+    assert "12:15–13:45 Knuppel in het hoenderhok 90 running since 12:40 (110 min)" in text
+    assert "Actual 10:20–12:40 (140 min)" in text  # beside the step's details too
