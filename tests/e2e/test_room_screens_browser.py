@@ -350,3 +350,21 @@ def test_a_long_ranking_stays_on_the_projector_and_says_how_many_more_there_are(
     bottom = projector.evaluate(
         "() => document.querySelector('[data-bind=ranking]').getBoundingClientRect().bottom")
     assert bottom <= PROJECTOR[1]
+
+
+def test_a_phone_finishes_and_dates_only_its_own_actions_and_shows_no_empty_votes(
+        server, clients, contexts):
+    room = Workshop(server, clients, "Anouk", "Bram", connect_facilitator=True)
+    for title, owner in (("Klantdag plannen", room.pid("Anouk")), ("Nieuwsbrief", room.pid("Bram"))):
+        ok(room.facilitator.call("action:add", {"id": new_id(), "title": title, "owner": owner}))
+    phone = open_as(contexts, room, "Anouk", PHONE, "", "Doelen stellen")
+    mine = phone.locator(".action", has_text="Klantdag plannen")
+    theirs = phone.locator(".action", has_text="Nieuwsbrief")
+    expect(mine.get_by_role("button", name="Klaar")).to_be_visible()
+    expect(mine.get_by_role("button", name="Deadline")).to_be_visible()
+    expect(theirs).to_be_visible()
+    expect(theirs.get_by_role("button", name="Klaar")).to_have_count(0)
+    expect(theirs.get_by_role("button", name="Deadline")).to_have_count(0)
+    expect(theirs).not_to_contain_text("stemmen")  # made from no voted note
+    desk = open_as(contexts, room, "facilitator", DESK, "/facilitate", "Doelen stellen")
+    expect(desk.locator(".action", has_text="Nieuwsbrief").get_by_role("button", name="Klaar")).to_be_visible()

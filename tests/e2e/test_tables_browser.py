@@ -55,6 +55,8 @@ def test_facilitator_deals_six_over_two_tables_and_each_table_reads_its_own_note
     expect(cards.locator("h3")).to_have_text(["Data", "Leiderschap"])
     expect(cards.nth(0).locator(".person")).to_have_count(3)
     expect(cards.nth(1).locator(".person")).to_have_count(3)
+    # Tables made in a step are for that step: its notes go to the tables at once.
+    expect(bound(facilitator, "tables-step")).to_have_attribute("aria-pressed", "true")
     bound(facilitator, "step-next").click()
     expect(bound(facilitator, "tables-step")).to_have_attribute("aria-pressed", "true")
 

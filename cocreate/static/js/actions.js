@@ -85,7 +85,9 @@ export class ActionsView {
     const meta = el("p", "action-meta muted");
     const owner = action.owner?.name ?? t("plan_no_owner");
     const due = action.due ? this.formatDate(action.due) : t("plan_no_due");
-    meta.textContent = `${t("col_owner")}: ${owner} · ${t("col_due")}: ${due} · ${t("plan_votes", { n: action.votes })}`;
+    // Votes only where the action came from voted notes: "0 stemmen" says nothing.
+    const votes = action.votes ? ` · ${t("plan_votes", { n: action.votes })}` : "";
+    meta.textContent = `${t("col_owner")}: ${owner} · ${t("col_due")}: ${due}${votes}`;
     // Not "Open" beside "Gestopt".
     const status = action.dropped ? el("span", "status", t("action_dropped"))
       : el("span", `status status-${action.status}`, t(`status_${action.status}`));
@@ -110,8 +112,12 @@ export class ActionsView {
     if (!mine && (!action.owner || this.store.isFacilitator)) {
       buttons.append(this.#button("take", t("action_take"), title.id));
     }
-    buttons.append(this.#button("done", action.status === "done" ? t("action_reopen") : t("action_done"), title.id));
-    buttons.append(this.#button("due", t("action_set_due"), title.id));
+    // Finishing an action or moving its deadline is for its owner, whoever made it, and the
+    // facilitator: not for every phone in the room.
+    if (mine || this.store.isFacilitator || (!action.owner && action.created_by === this.store.me.id)) {
+      buttons.append(this.#button("done", action.status === "done" ? t("action_reopen") : t("action_done"), title.id));
+      buttons.append(this.#button("due", t("action_set_due"), title.id));
+    }
     if (!action.shared && (this.store.isFacilitator || action.created_by === this.store.me.id)) {
       const remove = this.#button("remove-action", t("note_remove"), title.id);
       remove.classList.add("danger");

@@ -5,7 +5,7 @@
 // on screen, so the board page stays light.
 
 import { COMMANDS } from "./protocol.js";
-import { el, laterTexts, sendOrShowError, t } from "./dom.js";
+import { el, laterTexts, sendOrShowError, softText, t } from "./dom.js";
 
 const DECISIONS = ["keep", "done", "drop"];
 const STATUSES = ["open", "doing", "done", "blocked"];
@@ -166,7 +166,7 @@ export class Review {
 
   #info(info, action) {
     const open = info.querySelector("details")?.open ?? false;
-    const title = el("h3", "review-title", action.title);
+    const title = softText(el("h3", "review-title"), action.title); // long words break at their hyphens
     title.id = `review-title-${action.id}`;
     const head = el("div", "review-item-head");
     head.append(title, ...this.#badges(action));

@@ -199,7 +199,11 @@ export class TablesPanel {
     if (names.length) payload.names = names;
     // New tables replace the old ones, and everyone is dealt again.
     if (this.store.workshop.tables.length && !window.confirm(t("tables_replace_confirm"))) return;
-    await this.#steer(COMMANDS.TABLES_SET_COMMAND, payload);
+    if (!(await this.#steer(COMMANDS.TABLES_SET_COMMAND, payload))) return;
+    // Tables made now are for this step: its notes go to the tables from the first one on
+    // ("Deze stap niet aan tafels" undoes it), not to "Zonder tafel" until a second button.
+    const step = this.store.currentStep;
+    if (step && !step.tables) await this.#steer(COMMANDS.STEP_EDIT, { index: this.store.currentIndex, tables: true });
   }
 
   /** The table after the one presenting now; after the last, everything again (null). */
