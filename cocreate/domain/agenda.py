@@ -177,8 +177,13 @@ def forecast(workshop, now, agenda=None):
     for day in agenda["days"]:
         days.append(_day_forecast(workshop, day, zone, clock, started, position))
         position += len(day["items"])
+    # Once its planned time has come, the step the room is on is not what comes next, even
+    # before its clock was started (a workshop opens on its first step without a `step:go`).
+    wall_now = _wall(clock)
     upcoming = next((item for day in days for item in day["items"]
-                     if item["state"] == "planned"), None)
+                     if item["state"] == "planned" and not (
+                         item.get("step") == workshop.current_step
+                         and item["planned_start"] <= wall_now)), None)
     if upcoming is not None:
         upcoming["state"] = "next"
     return {"zone": agenda["zone"], "now": _wall(clock), "days": days,

@@ -168,6 +168,12 @@ def test_before_the_day_the_forecast_is_the_plan_and_the_first_step_is_next(work
     assert view["days"][1]["end"] == f"{DAY_TWO}T11:00"
 
 
+def test_the_step_the_room_is_on_is_not_next_once_its_time_has_come(workshop):
+    # The workshop opened on its first step; nobody pressed Start: it is still not "next".
+    view = forecast(workshop, at("09:20"))
+    assert view["next"]["title"] == "Koffie"
+
+
 def test_a_step_running_on_time_keeps_the_plan(workshop):
     go(workshop, GOALS, "09:00")
     view = forecast(workshop, at("09:40"))
