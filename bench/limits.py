@@ -106,7 +106,8 @@ def capacity_rows(runs, verdicts):
         f"{LOAD_SATURATED:.0%} of a core) or other programs used > {OTHERS_CORES} cores in "
         "them, the verdict they could have caused is inconclusive. On a 2-core machine the "
         "load processes and the server share the cores (the server waits for a CPU a fifth "
-        "to a third of the time near its capacity, the relay as much as cocreate). *By CPU per note*: the relay's server CPU per note over "
+        "to a third of the time near its capacity, the relay as much as cocreate). "
+        "*By CPU per note*: the relay's server CPU per note over "
         "cocreate's at the highest rate both held: the ratio the capacities would have if "
         "both were held back by their own CPU alone.")
     return lines

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 import socketio
 
-from servers import NginxProxy, PostgresServer, RedisServer, started
+from bench.services import started
+from servers import NginxProxy, PostgresServer, RedisServer
 from support import Client, LiveServer, Viewer
 
 @pytest.fixture(scope="session")

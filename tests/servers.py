@@ -26,7 +26,7 @@ import requests
 from requests.adapters import HTTPAdapter
 
 from bench import services
-from bench.services import MissingProgram, require, started, stop_process, wait_until_ready
+from bench.services import MissingProgram, require, stop_process, wait_until_ready
 from support import ROOT, free_port
 
 NGINX = "/usr/sbin/nginx"

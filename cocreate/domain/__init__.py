@@ -13,7 +13,8 @@ from .workshop import (Action, Cluster, FACILITATOR, PARTICIPANT, Event, Note, P
 from ..protocol import GOAL_MAX, NAME_MAX, NOTE_MAX, PALETTE, TITLE_MAX
 
 __all__ = [
-    "Action", "COMMANDS", "Cluster", "DEFAULT_FORMAT", "DomainError", "Drag", "drag", "report_progress", "Event", "FACILITATOR", "GOAL_MAX",
+    "Action", "COMMANDS", "Cluster", "DEFAULT_FORMAT", "DomainError", "Drag", "drag",
+    "report_progress", "Event", "FACILITATOR", "GOAL_MAX",
     "LANGUAGES", "NAME_MAX", "NOTE_MAX", "Note", "PALETTE", "PARTICIPANT", "Participant",
     "Step", "TITLE_MAX", "Workshop", "apply", "available_formats", "event_message", "join",
     "load_format", "new_workshop", "own_message", "snapshot", "steps_in_language",

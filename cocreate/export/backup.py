@@ -14,7 +14,8 @@ from ..domain.workshop import (ACTION_STATUSES, ANONYMITY_MODES, RETENTIONS, REV
 from ..domain.agenda import checked_agenda, copy_agenda
 from ..domain.formats import LANGUAGES
 from ..schemas import AgendaSet
-from ..protocol import (AGENDA_MINUTES_MAX, AGENDA_MINUTES_MIN, ACTION_TITLE_MAX, BUDGET_MAX, CLUSTER_TITLE_MAX, GOAL_MAX, ID_MAX, KEY_MAX,
+from ..protocol import (AGENDA_MINUTES_MAX, AGENDA_MINUTES_MIN, ACTION_TITLE_MAX, BUDGET_MAX,
+                        CLUSTER_TITLE_MAX, GOAL_MAX, ID_MAX, KEY_MAX,
                         LANE_MAX, LANES_MAX, NAME_MAX, NOTE_MAX, OWNER_MAX, PALETTE, PROGRESS_MAX,
                         PROMPT_MAX,
                         STEP_INDEX_MAX, TABLES_MAX, TIME_MAX, TITLE_MAX)
