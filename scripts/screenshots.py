@@ -175,7 +175,7 @@ def shoot_follow_up(browser, base, facilitator, workshop_id):
     items = page.locator(".review-item")
     items.first.wait_for()
     items.nth(0).get_by_role("button", name="Doorgaan").click()
-    items.nth(1).get_by_role("button", name="Klaar").click()
+    items.nth(1).get_by_role("button", name="Afronden").click()
     items.nth(1).locator('[aria-pressed="true"]').wait_for()
     items.nth(0).locator("summary").click()
 
