@@ -60,6 +60,16 @@ def overlapping(page):
     return found
 
 
+def settled(page, timeout_ms=5000):
+    """`overlapping(page)` once the page has caught up: a grouping moves several notes, one
+    `note.moved` each, and a screen may show the first moves before the last arrive."""
+    waited = 0
+    while (found := overlapping(page)) and waited < timeout_ms:
+        page.wait_for_timeout(100)  # polled, as `expect` polls; fails with what it found
+        waited += 100
+    return found
+
+
 def click_centre(page, locator):
     """Click where a person would, at the centre, after checking nothing covers it there."""
     box = locator.bounding_box()
@@ -78,7 +88,7 @@ def test_notes_dropped_onto_a_note_make_a_named_cluster_with_room_for_each(room,
     for page in (facilitator, projector):
         cluster_holds(page, 4)
         expect(page.locator(".board .cluster .cluster-name")).to_have_text("Groep 1")
-        assert overlapping(page) == []
+        assert settled(page) == []
     # The name is changed in place, with the mouse, and the room sees it.
     click_centre(facilitator, facilitator.get_by_role("button", name="Naam van de groep wijzigen"))
     field = facilitator.get_by_role("textbox", name="Naam van de groep", exact=True)
@@ -93,11 +103,11 @@ def test_notes_dropped_onto_a_note_make_a_named_cluster_with_room_for_each(room,
     cluster_holds(projector, 5)
     expect(projector.locator(".board .cluster")).to_have_count(1)
     expect(projector.locator(".board .cluster .cluster-name")).to_have_text("Klantcontact")
-    assert overlapping(projector) == []
+    assert settled(projector) == []
     # "Groep opheffen" is clickable with the mouse on the canvas; the notes stay apart.
     click_centre(facilitator, facilitator.get_by_role("button", name="Groep opheffen"))
     expect(projector.locator(".board .cluster")).to_have_count(0)
-    assert overlapping(facilitator) == [] and overlapping(projector) == []
+    assert settled(facilitator) == [] and settled(projector) == []
     assert facilitator.context.page_errors == [] and projector.context.page_errors == []
 
 
@@ -122,7 +132,7 @@ def test_a_finger_groups_renames_edits_and_ungroups(room, contexts):
         return item && Math.abs(parseFloat(item.style.left) - x * 100) < 0.01
           && Math.abs(parseFloat(item.style.top) - y * 100) < 0.01; })""",
                            arg=[[key, note["x"], note["y"]] for key, note in notes.items()])
-    assert overlapping(page) == []
+    assert settled(page) == []
     # Renaming, editing a note and ungrouping by tapping, on the page loaded again: in this
     # test headless Chromium made no click from a tap right after the emulated drag.
     page.reload()
@@ -174,7 +184,7 @@ def test_the_keyboard_alone_groups_renames_and_ungroups(room, contexts):
     expect(page.get_by_role("button", name="Groep opheffen")).to_be_focused()
     page.keyboard.press("Enter")
     expect(page.locator(".board .cluster")).to_have_count(0)
-    assert overlapping(page) == [] and page.context.page_errors == []
+    assert settled(page) == [] and page.context.page_errors == []
 
 
 def test_a_notes_buttons_and_editor_are_never_under_other_notes(room, contexts):
