@@ -12,7 +12,7 @@ import time
 from collections import OrderedDict
 from datetime import date
 
-from flask import Response, jsonify
+from flask import jsonify
 
 from ..access import store
 from ..domain import FACILITATOR
@@ -22,8 +22,7 @@ from ..i18n import choose_language, long_date, translate
 from ..store.locking import keep_recent
 from ..store.rows import now_iso
 from .blueprint import bp, current_member, workshop_or_404
-from .downloads import _filename as filename
-from .downloads import printed
+from .downloads import attachment, printed
 from .errors import ApiError
 
 
@@ -79,9 +78,7 @@ def _draaiboek(workshop_id):
 
 
 def _attachment(body, mimetype, draaiboek, t, extension):
-    name = filename(draaiboek["title"], f"{t('draaiboek_file')}.{extension}")
-    return Response(body, mimetype=mimetype, headers={
-        "Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"})
+    return attachment(body, mimetype, draaiboek["title"], f"{t('draaiboek_file')}.{extension}")
 
 
 @bp.get("/w/<workshop_id>/draaiboek.md")

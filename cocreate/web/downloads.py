@@ -54,10 +54,16 @@ def _filename(title, suffix):
     return f"{slug or 'workshop'}-{suffix}"
 
 
-def _download(body, mimetype, plan, t, extension):
-    name = _filename(plan["title"], f"{t('plan_file')}.{extension}")
+def attachment(body, mimetype, title, suffix):
+    """A download of `body` named after the workshop's `title` ("teamdag-actieplan.pdf"),
+    never kept in a cache: it holds the workshop's people and plans."""
     return Response(body, mimetype=mimetype, headers={
-        "Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"})
+        "Content-Disposition": f'attachment; filename="{_filename(title, suffix)}"',
+        "Cache-Control": "no-store"})
+
+
+def _download(body, mimetype, plan, t, extension):
+    return attachment(body, mimetype, plan["title"], f"{t('plan_file')}.{extension}")
 
 
 @bp.get("/w/<workshop_id>/plan")

@@ -5,7 +5,6 @@ before the session (Dutch) and once with three steps run (English)."""
 import copy
 import functools
 import re
-import subprocess
 
 import pikepdf
 import pytest
@@ -14,6 +13,7 @@ from cocreate import protocol as p
 from cocreate.domain import FACILITATOR, apply, join, load_format, new_workshop, steps_in_language
 from cocreate.export.draaiboek import build_draaiboek, render_draaiboek_pdf
 from cocreate.i18n import long_date, translate
+from pdfs import poppler, structure
 
 GOALS, BRAND, FRICTION, PLATFORM = range(4)
 DAY_ONE, DAY_TWO = "2026-03-10", "2026-03-11"
@@ -65,27 +65,9 @@ def after(tmp_path_factory):
     return printed(workshop, at("14:30"), "en", tmp_path_factory.mktemp("after"))
 
 
-def _poppler(program, *args):
-    return subprocess.run([program, *map(str, args)], capture_output=True, check=True,
-                          timeout=60).stdout.decode("utf-8")
-
-
 def _text(path):
     """The PDF's text as poppler extracts it, one space between words."""
-    return " ".join(_poppler("pdftotext", "-raw", path, "-").split())
-
-
-def _structure(node, found):
-    """The types of every structure element under `node`."""
-    if isinstance(node, pikepdf.Array):
-        for item in node:
-            _structure(item, found)
-    elif isinstance(node, pikepdf.Dictionary):
-        if "/S" in node:
-            found.append(str(node.S))
-        if "/K" in node:
-            _structure(node.K, found)
-    return found
+    return " ".join(poppler("pdftotext", "-raw", path, "-").split())
 
 
 @pytest.mark.parametrize("case, language, title", [
@@ -93,14 +75,14 @@ def _structure(node, found):
 def test_the_draaiboek_pdf_is_tagged_with_its_title_language_headings_and_tables(
         request, case, language, title):
     path = request.getfixturevalue(case)
-    info = _poppler("pdfinfo", path)
+    info = poppler("pdfinfo", path)
     assert re.search(r"^Tagged:\s+yes$", info, re.M)
     assert re.search(rf"^Title:\s+{re.escape(title)}$", info, re.M)
     with pikepdf.open(path) as pdf:
         assert str(pdf.Root.Lang) == language
         assert pdf.Root.ViewerPreferences.DisplayDocTitle
         assert pdf.open_metadata().get("pdfuaid:part") == "1"
-        kinds = _structure(pdf.Root.StructTreeRoot.K, [])
+        kinds = [kind for kind, _alt in structure(pdf.Root.StructTreeRoot.K)]
     assert {"/H1", "/H2", "/H3", "/Table", "/TH", "/TD"} <= set(kinds)
     assert kinds.count("/Table") == 2 and kinds.count("/H2") == 2  # a table per day
 

@@ -20,6 +20,7 @@ from cocreate.export import (backup, build_plan, render_csv, render_ics, render_
                              render_markdown, render_pdf)
 from cocreate.i18n import long_date, translate
 
+from pdfs import poppler, structure
 from plans import PLATFORM, municipal_series, municipal_workshop
 from support import bearer
 
@@ -257,28 +258,9 @@ def pdfs(series, tmp_path_factory):
     return paths
 
 
-def _poppler(program, *args):
-    """What a poppler program prints (its -bbox page title may cut an emoji's bytes)."""
-    return subprocess.run([program, *map(str, args)], capture_output=True, check=True,
-                          timeout=60).stdout.decode("utf-8", "replace")
-
-
-def _structure(node, found):
-    """Every structure element under `node`: (type, its /Alt or None)."""
-    if isinstance(node, pikepdf.Array):
-        for item in node:
-            _structure(item, found)
-    elif isinstance(node, pikepdf.Dictionary):
-        if "/S" in node:
-            found.append((str(node.S), str(node.Alt) if "/Alt" in node else None))
-        if "/K" in node:
-            _structure(node.K, found)
-    return found
-
-
 @pytest.mark.parametrize("session", ["first", "second"])
 def test_the_pdf_is_tagged_pdf_ua_with_its_language_title_and_outline(pdfs, session):
-    info = _poppler("pdfinfo", pdfs[session])
+    info = poppler("pdfinfo", pdfs[session])
     assert re.search(r"^Tagged:\s+yes$", info, re.M)
     assert re.search(r"^Title:\s+.+ · Actieplan$", info, re.M)
     with pikepdf.open(pdfs[session]) as pdf:
@@ -290,7 +272,7 @@ def test_the_pdf_is_tagged_pdf_ua_with_its_language_title_and_outline(pdfs, sess
             [top] = outline.root
             chapters = [str(item.title) for item in top.children]
         assert chapters[:2] == ["Acties", "Wat we zeiden"]
-        elements = _structure(pdf.Root.StructTreeRoot.K, [])
+        elements = structure(pdf.Root.StructTreeRoot.K)
     kinds = {kind for kind, _alt in elements}
     assert {"/H1", "/H2", "/H3", "/Table", "/TH", "/TD", "/L", "/LI"} <= kinds
     figures = [alt for kind, alt in elements if kind == "/Figure"]
@@ -300,7 +282,7 @@ def test_the_pdf_is_tagged_pdf_ua_with_its_language_title_and_outline(pdfs, sess
 
 @pytest.mark.parametrize("session", ["first", "second"])
 def test_no_word_in_the_pdf_is_broken_without_a_hyphen(pdfs, series, session):
-    text = _poppler("pdftotext", "-raw", pdfs[session], "-")
+    text = poppler("pdftotext", "-raw", pdfs[session], "-")
     plan = build_plan(series[0], series)
     said = [note["text"] for step in plan["steps"] for group in step["by_lane"]
             for note in group["notes"]]
@@ -316,10 +298,10 @@ def test_no_word_in_the_pdf_is_broken_without_a_hyphen(pdfs, series, session):
 
 
 def test_emoji_are_drawn_with_a_font_that_has_them(pdfs):
-    fonts = _poppler("pdffonts", pdfs["first"])
+    fonts = poppler("pdffonts", pdfs["first"])
     assert "Noto-Color-Emoji" in fonts and "DejaVu-Sans" in fonts
     assert all(" yes " in line for line in fonts.splitlines()[2:])  # every font embedded
-    text = " ".join(_poppler("pdftotext", "-raw", pdfs["first"], "-").split())
+    text = " ".join(poppler("pdftotext", "-raw", pdfs["first"], "-").split())
     assert "vóór 1 juni 🙂" in text and "€ 2.500 – aanvragen" in text
     assert "?" not in text.replace("?\n", "")  # nothing replaced by a question mark
 
@@ -327,7 +309,7 @@ def test_emoji_are_drawn_with_a_font_that_has_them(pdfs):
 def test_the_canvas_page_keeps_every_text_inside_its_note_and_below_its_heading(pdfs, series):
     plan = build_plan(series[0], series)
     picture = plan["steps"][PLATFORM]["picture"]
-    boxes = _poppler("pdftotext", "-bbox", pdfs["first"], "-")
+    boxes = poppler("pdftotext", "-bbox", pdfs["first"], "-")
     page = ElementTree.fromstring(re.sub(r"<!DOCTYPE[^>]*>", "", boxes).replace(
         'xmlns="http://www.w3.org/1999/xhtml"', ""))
     [canvas] = [p for p in page.iter("page") if float(p.get("width")) > float(p.get("height"))]
