@@ -70,6 +70,7 @@ def test_the_keyboard_alone_moves_a_note_and_says_where_it_went(room, contexts):
     page = open_page(signed_in(contexts, room, "Bram"), room.url())
     before = stored(room, room.notes[1])
     note = note_on(page, room.notes[1])
+    expect(note).to_be_visible()  # the canvas shows once its styles are in: a hidden note takes no focus
     note.focus()
     for _ in range(3):
         page.keyboard.press("ArrowRight")

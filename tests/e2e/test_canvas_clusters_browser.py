@@ -157,9 +157,9 @@ def test_the_keyboard_alone_groups_renames_and_ungroups(room, contexts):
     page = open_page(signed_in(contexts, room, "facilitator", 1440, 900), room.url("/facilitate"))
     for note_id in room.notes[:2]:
         box = note_on(page, note_id).locator("input[data-action=select]")
+        # The canvas shows once its styles are in; a hidden box cannot take the focus.
+        expect(box).to_be_visible()
         box.focus()
-        # Focus on a note fetches the moving code and its strings: let the board settle first.
-        page.wait_for_load_state("networkidle")
         page.keyboard.press("Space")
         expect(box).to_be_checked()
     expect(bound(page, "group-bar")).to_be_visible()
