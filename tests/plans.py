@@ -9,9 +9,9 @@ progress, and a follow-up that keeps one action, finds one done and drops one.
 import uuid
 
 from cocreate import protocol as p
-from cocreate.domain import (FACILITATOR, PARTICIPANT, apply, join, load_format, new_workshop,
-                             report_progress, steps_in_language)
-from cocreate.domain.series import carried_copy, follow_shared, review_step, share, to_carry
+from cocreate.domain import apply, report_progress
+from cocreate.domain.series import carried_copy, follow_shared, share, to_carry
+from workshops import domain_workshop
 
 NOW = "2026-06-02T08:30:00+00:00"
 LATER = "2026-09-15T08:30:00+00:00"
@@ -39,13 +39,10 @@ def _note(workshop, actor, step, text, **extra):
 
 def municipal_workshop():
     """The first session: tables, a canvas step with a cluster, votes, six actions."""
-    steps = steps_in_language(load_format("cocreation"), "nl")
-    workshop = new_workshop("w-oost", "ABC234", TITLE, "Zorg dichtbij, voor iedereen", "nl",
-                            "cocreation", steps, NOW, date="2026-06-02")
-    join(workshop, "fac", "Begeleider", FACILITATOR, NOW)
-    for pid, name in (("ann", "Ännelies de Vries-van 't Hof"), ("bob", "Bob; \"B\" Jansen"),
-                      ("cas", "Cas, de Wijkagent")):
-        join(workshop, pid, name, PARTICIPANT, NOW)
+    people = {"ann": "Ännelies de Vries-van 't Hof", "bob": "Bob; \"B\" Jansen",
+              "cas": "Cas, de Wijkagent"}
+    workshop = domain_workshop(people, now=NOW, workshop_id="w-oost", title=TITLE,
+                               goal="Zorg dichtbij, voor iedereen", date="2026-06-02")
     _run(workshop, "fac", p.TABLES_SET_COMMAND, {"count": 2, "mode": "random",
                                                  "names": ["Zorg", "Wonen; Buurt"]})
     _run(workshop, "fac", p.STEP_EDIT, {"index": BRAND, "tables": True})
@@ -88,10 +85,8 @@ def municipal_series():
     done and drops the counter; the first session's copies follow, as the store makes them."""
     first = municipal_workshop()
     ids = first.action_ids
-    steps = [review_step("nl")] + steps_in_language(load_format("cocreation"), "nl")
-    second = new_workshop("w-oost-2", "DEF567", "Terugkomdag Oost", "", "nl", "cocreation",
-                          steps, LATER, follow_up_of=first.id, date="2026-09-15")
-    join(second, "fac", "Begeleider", FACILITATOR, LATER)
+    second = domain_workshop({}, now=LATER, workshop_id="w-oost-2", join_code="DEF567",
+                             title="Terugkomdag Oost", follow_up_of=first.id, date="2026-09-15")
     share(first)
     for action in to_carry(first):
         second.actions[action.id] = carried_copy(action)

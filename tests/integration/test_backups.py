@@ -13,12 +13,13 @@ from hypothesis import strategies as st
 from cocreate import protocol as p
 from cocreate.domain import (FACILITATOR, PARTICIPANT, apply, join, load_format, new_workshop,
                              report_progress, steps_in_language)
-from cocreate.domain.series import carried_copy, review_step, share, to_carry
+from cocreate.domain.series import carried_copy, share, to_carry
 from cocreate.domain.workshop import ACTION_STATUSES, REVIEW_DECISIONS
 from cocreate.export import BACKUP_VERSION, backup
 from cocreate.export.backup import BACKUP_VERSIONS
 
 from support import bearer
+from workshops import domain_workshop
 
 NOW = "2026-11-22T09:00:00+00:00"
 BRAND = 1
@@ -26,11 +27,8 @@ BRAND = 1
 
 def seated_workshop():
     """Three people at two named tables, step 2 worked at them, one note written for a table."""
-    steps = steps_in_language(load_format("cocreation"), "nl")
-    workshop = new_workshop("w1", "ABC234", "Wijkavond", "", "nl", "cocreation", steps, NOW)
-    join(workshop, "fac", "Begeleider", FACILITATOR, NOW)
-    for pid, name in (("ann", "Ann"), ("bob", "Bob"), ("cas", "Cas")):
-        join(workshop, pid, name, PARTICIPANT, NOW)
+    workshop = domain_workshop({"ann": "Ann", "bob": "Bob", "cas": "Cas"}, now=NOW,
+                               title="Wijkavond")
     apply(workshop, "fac", p.TABLES_SET_COMMAND,
           {"count": 2, "mode": "choose", "names": ["Zorg", "Wonen"]}, NOW)
     for pid, table in (("ann", "t1"), ("bob", "t2"), ("cas", "t1")):
@@ -130,9 +128,8 @@ def workshops(draw):
     if not draw(st.booleans()):
         return workshop
     # The next session of its series: the review decides on what it carries.
-    later = new_workshop("w2", "DEF567", draw(TEXT), "", "nl", "cocreation",
-                         [review_step("nl")] + steps, NOW, follow_up_of=workshop.id)
-    join(later, "fac", "Begeleider", FACILITATOR, NOW)
+    later = domain_workshop({}, now=NOW, workshop_id="w2", join_code="DEF567", title=draw(TEXT),
+                            follow_up_of=workshop.id)
     share(workshop)
     for action in to_carry(workshop):
         later.actions[action.id] = carried_copy(action)

@@ -7,26 +7,18 @@ import pytest
 
 from cocreate import protocol as p
 
-from support import FRICTION, GOALS, PLATFORM, new_id, ok, refused
+from support import FRICTION, GOALS, PLATFORM, Workshop, new_id, ok, refused
 
 
-class Room:
-    """A workshop on a live server: the facilitator and named participants, connected."""
+class Room(Workshop):
+    """The canvas's workshop: the facilitator and named participants, every one connected."""
 
     def __init__(self, server, clients, *names):
-        self.server = server
-        self.workshop = server.create_workshop("Canvas")
-        self.id = self.workshop["id"]
-        self.people = {name: server.join(self.id, name) for name in names}
-        self.facilitator = clients(server.url, self.id, self.workshop["facilitator_token"])
-        self.sockets = {name: clients(server.url, self.id, person["token"])
-                        for name, person in self.people.items()}
+        super().__init__(server, clients, *names, title="Canvas", connect_facilitator=True)
+        self.sockets = {name: self.connect(name) for name in names}
 
     def __getitem__(self, name):
         return self.sockets[name]
-
-    def pid(self, name):
-        return self.people[name]["participant_id"]
 
     def note(self, who, step=GOALS, **extra):
         note_id = new_id()
@@ -250,7 +242,7 @@ def test_drags_without_a_drop_leave_nothing_behind_a_kill_9(fresh_server, client
         ok(room["Bram"].call(p.NOTE_DRAG, {"id": note_id, "x": frame / 40, "y": 0.7}))
     fresh_server.kill()
     fresh_server.start()
-    after = clients(fresh_server.url, room.id, room.workshop["facilitator_token"])
+    after = room.connect()
     snapshot = after.snapshots[0]
     note = next(n for n in snapshot["notes"] if n["id"] == note_id)
     assert (note["x"], note["y"]) == (0.4, 0.4) and placed["x"] != 0.4

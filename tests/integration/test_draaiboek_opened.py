@@ -10,33 +10,16 @@ import pikepdf
 import pytest
 
 from cocreate import protocol as p
-from cocreate.domain import FACILITATOR, apply, join, load_format, new_workshop, steps_in_language
+from cocreate.domain import apply
 from cocreate.export.draaiboek import build_draaiboek, render_draaiboek_pdf
 from cocreate.i18n import long_date, translate
 from pdfs import poppler, structure
-
-GOALS, BRAND, FRICTION, PLATFORM = range(4)
-DAY_ONE, DAY_TWO = "2026-03-10", "2026-03-11"
-AGENDA = {"zone": "Europe/Amsterdam", "days": [
-    {"start": f"{DAY_ONE}T09:00", "items": [
-        {"step": GOALS, "minutes": 60}, {"break": "Koffie", "minutes": 15},
-        {"step": BRAND, "minutes": 75}, {"break": "Lunch", "minutes": 45},
-        {"step": FRICTION, "minutes": 90}]},
-    {"start": f"{DAY_TWO}T09:00", "items": [{"step": PLATFORM, "minutes": 120}]}]}
-
-
-def at(clock, day=DAY_ONE):
-    """Wall-clock time in Amsterdam (UTC+1 in March) as the server writes it (UTC)."""
-    hours, minutes = (int(part) for part in clock.split(":"))
-    return f"{day}T{hours - 1:02d}:{minutes:02d}:00+00:00"
-
+from workshops import AGENDA, BRAND, DAY_ONE, FRICTION, GOALS, at, domain_workshop
 
 def teamdag():
     """The two-day cocreation workshop with its agenda set, nothing run yet."""
-    steps = steps_in_language(load_format("cocreation"), "nl")
-    workshop = new_workshop("w1", "ABC234", "Teamdag Zuid", "Meer klanten, minder moeite",
-                            "nl", "cocreation", steps, at("08:00"))
-    join(workshop, "fac", "Begeleider", FACILITATOR, at("08:00"))
+    workshop = domain_workshop({}, now=at("08:00"), title="Teamdag Zuid",
+                               goal="Meer klanten, minder moeite")
     apply(workshop, "fac", p.AGENDA_SET_COMMAND, copy.deepcopy(AGENDA), at("08:00"))
     return workshop
 

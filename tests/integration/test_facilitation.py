@@ -18,6 +18,7 @@ from cocreate import protocol as p
 
 from support import (BRAND, FRICTION, GOALS, LANES, PLATFORM, Workshop, add_note, new_id, ok,
                      refused, snapshot_note, wait_all)
+from workshops import domain_workshop
 
 FORMATS = Path(__file__).resolve().parents[2] / "cocreate" / "formats"
 
@@ -295,11 +296,7 @@ def test_timer_with_lock_at_end_is_announced_and_writing_stays_open_while_it_run
 
 
 def _domain_room(now):
-    steps = domain.steps_in_language(domain.load_format("cocreation"), "nl")
-    workshop = domain.new_workshop("w1", "ABCDEF", "Teamdag", "", "nl", "cocreation", steps, now)
-    domain.join(workshop, "fac", "Begeleider", domain.FACILITATOR, now)
-    domain.join(workshop, "anouk", "Anouk", domain.PARTICIPANT, now)
-    return workshop
+    return domain_workshop({"anouk": "Anouk"}, now=now)
 
 
 def _note(step=GOALS, text="Na de tijd"):

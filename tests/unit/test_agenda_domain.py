@@ -7,36 +7,16 @@ from dataclasses import asdict
 import pytest
 
 from cocreate import protocol as p
-from cocreate.domain import (FACILITATOR, PARTICIPANT, DomainError, apply, available_formats,
-                             join, load_format, new_workshop, snapshot, steps_in_language)
+from cocreate.domain import (DomainError, apply, available_formats,
+                             load_format, snapshot, steps_in_language)
 from cocreate.domain.agenda import forecast
 from cocreate.domain.series import review_step
-
-GOALS, BRAND, FRICTION, PLATFORM = range(4)
-DAY_ONE, DAY_TWO = "2026-03-10", "2026-03-11"
-
-
-def at(clock, day=DAY_ONE):
-    """A moment of the hand-moved clock: wall-clock time in Amsterdam (UTC+1 in March),
-    as the server writes times (UTC)."""
-    hours, minutes = (int(part) for part in clock.split(":"))
-    return f"{day}T{hours - 1:02d}:{minutes:02d}:00+00:00"
-
-
-AGENDA = {"zone": "Europe/Amsterdam", "days": [
-    {"start": f"{DAY_ONE}T09:00", "items": [
-        {"step": GOALS, "minutes": 60}, {"break": "Koffie", "minutes": 15},
-        {"step": BRAND, "minutes": 75}, {"break": "Lunch", "minutes": 45},
-        {"step": FRICTION, "minutes": 90}]},
-    {"start": f"{DAY_TWO}T09:00", "items": [{"step": PLATFORM, "minutes": 120}]}]}
-
+from workshops import (AGENDA, BRAND, DAY_ONE, DAY_TWO, FRICTION, GOALS, PLATFORM, at,
+                       domain_workshop)
 
 @pytest.fixture
 def workshop():
-    steps = steps_in_language(load_format("cocreation"), "nl")
-    made = new_workshop("w1", "ABC234", "Teamdag", "", "nl", "cocreation", steps, at("08:00"))
-    join(made, "fac", "Begeleider", FACILITATOR, at("08:00"))
-    join(made, "ann", "Ann", PARTICIPANT, at("08:00"))
+    made = domain_workshop({"ann": "Ann"}, now=at("08:00"))
     apply(made, "fac", p.AGENDA_SET_COMMAND, copy.deepcopy(AGENDA), at("08:00"))
     return made
 

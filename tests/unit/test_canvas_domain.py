@@ -5,21 +5,17 @@ import uuid
 import pytest
 
 from cocreate import protocol as p
-from cocreate.domain import (FACILITATOR, PARTICIPANT, DomainError, apply, drag, join,
-                             load_format, new_workshop, steps_in_language)
+from cocreate.domain import DomainError, apply, drag
 from cocreate.domain.canvas import NOTE_HEIGHT, NOTE_WIDTH, frame_around, free_spot, lane_at
+from workshops import domain_workshop
 
 NOW = "2026-11-28T09:00:00+00:00"
 LANES = [{"key": "a", "title": "A"}, {"key": "b", "title": "B"}, {"key": "c", "title": "C"}]
 
 
 def workshop(format_key="cocreation"):
-    steps = steps_in_language(load_format(format_key), "nl")
-    made = new_workshop("w1", "ABC234", "Canvas", "", "nl", format_key, steps, NOW)
-    join(made, "fac", "Begeleider", FACILITATOR, NOW)
-    join(made, "ann", "Anouk", PARTICIPANT, NOW)
-    join(made, "bob", "Bram", PARTICIPANT, NOW)
-    return made
+    return domain_workshop({"ann": "Anouk", "bob": "Bram"}, now=NOW, title="Canvas",
+                           format_key=format_key)
 
 
 def note(made, who, step, **extra):

@@ -7,9 +7,9 @@ from dataclasses import asdict
 import pytest
 
 from cocreate import protocol as p
-from cocreate.domain import (FACILITATOR, PARTICIPANT, DomainError, apply, event_message, join,
-                             load_format, new_workshop, own_message, snapshot,
-                             steps_in_language)
+from cocreate.domain import (PARTICIPANT, DomainError, apply, event_message, join,
+                             load_format, own_message, snapshot)
+from workshops import domain_workshop
 
 NOW = "2025-01-01T09:00:00+00:00"
 LATER = "2025-01-01T09:05:00+00:00"
@@ -20,13 +20,7 @@ LANE_KEYS = ["transparency", "accessibility", "dialogue", "reflection"]
 
 def make_workshop(language="nl"):
     """A fresh four-step workshop with a facilitator `fac` and participants `ann` and `bob`."""
-    steps = steps_in_language(load_format("cocreation"), language)
-    workshop = new_workshop("w1", "ABC234", "Teamdag", "Meer klanten", language, "cocreation",
-                            steps, NOW)
-    join(workshop, "fac", "Begeleider", FACILITATOR, NOW)
-    join(workshop, "ann", "Ann", PARTICIPANT, NOW)
-    join(workshop, "bob", "Bob", PARTICIPANT, NOW)
-    return workshop
+    return domain_workshop(now=NOW, goal="Meer klanten", language=language)
 
 
 def note_id():

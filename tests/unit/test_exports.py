@@ -18,14 +18,13 @@ from icalendar import Calendar
 from pypdf import PdfReader
 
 from cocreate import protocol as p
-from cocreate.domain import (FACILITATOR, PARTICIPANT, DomainError, apply, join, load_format,
-                             report_progress,
-                             new_workshop, steps_in_language)
+from cocreate.domain import PARTICIPANT, DomainError, apply, join, report_progress
 from cocreate.export import (backup, backup_schema, build_plan, render_csv, render_ics,
                              render_markdown, render_pdf, restore)
 from cocreate.export.markdown import escape
 from cocreate.export.table import cell as csv_cell
 from cocreate.i18n import long_date, translate
+from workshops import domain_workshop
 
 NOW = "2026-11-22T09:00:00+00:00"
 TODAY = date(2026, 11, 22)
@@ -45,13 +44,7 @@ def date_for(language):
 T, FORMAT_DATE = t_for("nl"), date_for("nl")
 
 
-def make_workshop(language="nl", title="Teamdag Één", goal="Meer klanten"):
-    steps = steps_in_language(load_format("cocreation"), language)
-    workshop = new_workshop("w1", "ABC234", title, goal, language, "cocreation", steps, NOW)
-    join(workshop, "fac", "Begeleider", FACILITATOR, NOW)
-    join(workshop, "ann", "Ann", PARTICIPANT, NOW)
-    join(workshop, "bob", "Bob", PARTICIPANT, NOW)
-    return workshop
+make_workshop = functools.partial(domain_workshop, now=NOW, title="Teamdag Één", goal="Meer klanten")
 
 
 def run(workshop, actor, command, payload):

@@ -7,24 +7,18 @@ import uuid
 import pytest
 
 from cocreate import protocol as p
-from cocreate.domain import (FACILITATOR, PARTICIPANT, DomainError, apply, join, load_format,
-                             new_workshop, report_progress, steps_in_language)
+from cocreate.domain import DomainError, apply, report_progress
 from cocreate.domain.series import (carried_copy, follow_shared, review_step, series_view, share,
                                     to_carry)
 from cocreate.export import backup, backup_schema, build_plan, restore
+from workshops import domain_workshop
 
 NOW = "2026-11-22T09:00:00+00:00"
 
 
 def session(workshop_id, created_at=NOW, follow_up_of=None):
-    steps = steps_in_language(load_format("cocreation"), "nl")
-    if follow_up_of:
-        steps = [review_step("nl")] + steps
-    workshop = new_workshop(workshop_id, "ABC234", f"Sessie {workshop_id}", "", "nl",
-                            "cocreation", steps, created_at, follow_up_of=follow_up_of)
-    join(workshop, "fac", "Begeleider", FACILITATOR, created_at)
-    join(workshop, f"ann-{workshop_id}", "Ann", PARTICIPANT, created_at)
-    return workshop
+    return domain_workshop({f"ann-{workshop_id}": "Ann"}, now=created_at, workshop_id=workshop_id,
+                           title=f"Sessie {workshop_id}", follow_up_of=follow_up_of)
 
 
 def run(workshop, actor, command, payload, now=NOW):

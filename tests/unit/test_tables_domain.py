@@ -8,21 +8,17 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cocreate import protocol as p
-from cocreate.domain import (FACILITATOR, PARTICIPANT, DomainError, apply, available_formats, join,
-                             load_format, new_workshop, steps_in_language, table_names)
+from cocreate.domain import (PARTICIPANT, DomainError, apply, available_formats, join,
+                             load_format, table_names)
 from cocreate.domain.tables import deal
+from workshops import domain_workshop, numbered_people
 
 NOW = "2026-11-28T09:00:00+00:00"
 
 
 def workshop(people=6, facilitators=1, format_key="eigenaarschap"):
-    steps = steps_in_language(load_format(format_key), "nl")
-    made = new_workshop("w1", "ABC234", "Tafels", "", "nl", format_key, steps, NOW)
-    for index in range(facilitators):
-        join(made, f"fac{index}", "Begeleider", FACILITATOR, NOW)
-    for index in range(people):
-        join(made, f"p{index}", f"Deelnemer {index}", PARTICIPANT, NOW)
-    return made
+    return domain_workshop(numbered_people(people), now=NOW, title="Tafels", format_key=format_key,
+                           facilitators=[f"fac{index}" for index in range(facilitators)])
 
 
 def run(made, actor, command, payload):
