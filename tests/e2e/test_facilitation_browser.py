@@ -262,6 +262,24 @@ def test_timer_started_by_the_facilitator_counts_down_on_the_participants_page(
     assert phone.page_errors == []
 
 
+def test_a_custom_countdown_runs_as_long_as_the_server_allows_and_no_longer(server, contexts):
+    created = server.create_workshop("Teamdag")
+    facilitate = open_page(with_token(contexts(1440, 900), server, created["id"],
+                                      created["facilitator_token"]),
+                           created["urls"]["facilitate"], "Doelen stellen")
+    form = bound(facilitate, "timer-form")
+    minutes = form.locator("input[name=minutes]")
+    expect(minutes).to_have_attribute("max", "240")  # TIMER_MAX of protocol.js, in minutes
+    minutes.fill("241")
+    form.get_by_role("button").click()
+    assert minutes.evaluate("(field) => field.validity.rangeOverflow")
+    expect(bound(facilitate, "timer-stop")).to_be_hidden()
+    minutes.fill("240")
+    form.get_by_role("button").click()
+    expect(bound(facilitate, "timer")).to_have_text(re.compile(r"\b(240:00|239:[0-5]\d)\b"))
+    assert facilitate.context.page_errors == []
+
+
 def test_the_projector_refits_live_as_notes_come_and_go(server, clients, contexts):
     created = server.create_workshop("Teamdag Klantcontact")
     workshop_id = created["id"]

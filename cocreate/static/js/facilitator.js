@@ -3,12 +3,11 @@
 // Commands that steer the room go straight to the connection (never replayed later);
 // changes to the board's content wait in the outbox while offline (see Outbox).
 
-import { COMMANDS } from "./protocol.js";
+import { COMMANDS, LIMITS } from "./protocol.js";
 import { bound, el, errorText, sendOrShowError, t, toast, uuid4 } from "./dom.js";
 import { BoardView } from "./board.js";
 import { VotingPanel } from "./voting-panel.js";
 
-const TIMER_MAX_SECONDS = 4 * 60 * 60; // as the server allows (TIMER_MAX)
 const REMOTE_QR_MS = 2 * 60 * 1000; // the remote's QR code shows this long, then hides
 const LOCK_AT_END_KEY = "cc-timer-lock-at-end"; // the facilitator's choice, for every workshop in this browser
 
@@ -131,10 +130,12 @@ export class FacilitatorPanel {
       const button = event.target.closest("button[data-seconds]");
       if (button) this.#startTimer(Number(button.dataset.seconds));
     });
-    bound("timer-form").addEventListener("submit", (event) => {
+    const timerForm = bound("timer-form");
+    timerForm.elements.minutes.max = LIMITS.TIMER_MAX / 60;
+    timerForm.addEventListener("submit", (event) => {
       event.preventDefault();
-      const minutes = Number(event.target.elements.minutes.value);
-      if (minutes >= 1 && minutes <= 240) this.#startTimer(Math.round(minutes * 60));
+      const seconds = Math.round(Number(event.target.elements.minutes.value) * 60);
+      if (seconds >= 60 && seconds <= LIMITS.TIMER_MAX) this.#startTimer(seconds);
     });
     bound("timer-stop").addEventListener("click", () => this.#steer(COMMANDS.TIMER_STOP, {}));
     bound("timer-lock").addEventListener("change", (event) => this.#timerLockChanged(event.target.checked));
@@ -319,7 +320,7 @@ export class FacilitatorPanel {
     const timer = this.store.workshop.timer;
     if (!timer) return;
     const left = Math.max(0, Math.ceil((Date.parse(timer.ends_at) - this.store.serverNow()) / 1000));
-    this.#steer(COMMANDS.TIMER_START, { seconds: Math.min(TIMER_MAX_SECONDS, left + 60),
+    this.#steer(COMMANDS.TIMER_START, { seconds: Math.min(LIMITS.TIMER_MAX, left + 60),
                                        lock_at_end: Boolean(timer.lock_at_end) });
   }
 
@@ -384,7 +385,7 @@ export class FacilitatorPanel {
     const timer = this.store.workshop.timer;
     if (!timer || this.#timeIsUp()) return;
     const left = Math.ceil((Date.parse(timer.ends_at) - this.store.serverNow()) / 1000);
-    this.#steer(COMMANDS.TIMER_START, { seconds: Math.min(TIMER_MAX_SECONDS, Math.max(5, left)), lock_at_end: checked });
+    this.#steer(COMMANDS.TIMER_START, { seconds: Math.min(LIMITS.TIMER_MAX, Math.max(LIMITS.TIMER_MIN, left)), lock_at_end: checked });
   }
 
   #lockAtEndWanted() {
