@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from cocreate import protocol
+from cocreate.i18n import DYNAMIC_IMPORT, STATIC_IMPORT
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "cocreate"
@@ -145,6 +146,25 @@ def test_an_import_cycle_is_found(tmp_path):
 
 def test_no_module_of_cocreate_imports_itself_round_a_cycle():
     assert import_cycles(import_graph()) == []
+
+
+def js_import_graph(folder=JS):
+    """Every page script → the scripts it imports, at the top or with `import()`."""
+    graph = {}
+    for path in sorted(folder.glob("*.js")):
+        source = path.read_text("utf-8")
+        graph[path.name] = sorted(set(STATIC_IMPORT.findall(source) + DYNAMIC_IMPORT.findall(source)))
+    return graph
+
+
+def test_a_js_import_cycle_is_found(tmp_path):
+    (tmp_path / "a.js").write_text('import { b } from "./b.js";\n')
+    (tmp_path / "b.js").write_text('const later = () => import("./a.js");\n')
+    assert import_cycles(js_import_graph(tmp_path)) == [["a.js", "b.js"]]
+
+
+def test_no_page_script_imports_itself_round_a_cycle():
+    assert import_cycles(js_import_graph()) == []
 
 
 # -- one vocabulary in Python and JS ------------------------------------------------

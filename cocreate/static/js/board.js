@@ -23,6 +23,16 @@ function canvasStyles(area) {
   });
 }
 
+/** `<option>`s for a step's lanes; the one keyed `selected` is chosen. */
+export function laneOptions(lanes, selected) {
+  return lanes.map((lane) => {
+    const option = el("option", null, lane.title);
+    option.value = lane.key;
+    if (lane.key === selected) option.selected = true;
+    return option;
+  });
+}
+
 export class BoardView {
   constructor(store, { controls }) {
     this.store = store;

@@ -4,7 +4,7 @@
 
 import { COMMANDS, LIMITS } from "./protocol.js";
 import { el, laterTexts, sendOrShowError, t } from "./dom.js";
-import { laneOptions } from "./notes.js";
+import { laneOptions } from "./board.js";
 
 await laterTexts();
 

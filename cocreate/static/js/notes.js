@@ -3,17 +3,7 @@
 
 import { COMMANDS, LIMITS } from "./protocol.js";
 import { bound, el, sendOrShowError, t, uuid4 } from "./dom.js";
-
-
-/** `<option>`s for a step's lanes; the one keyed `selected` is chosen. */
-export function laneOptions(lanes, selected) {
-  return lanes.map((lane) => {
-    const option = el("option", null, lane.title);
-    option.value = lane.key;
-    if (lane.key === selected) option.selected = true;
-    return option;
-  });
-}
+import { laneOptions } from "./board.js";
 
 export class Notes {
   constructor({ store, outbox, board, onMakeAction }) {
