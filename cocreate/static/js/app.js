@@ -7,7 +7,7 @@ import { BoardView, TimerView } from "./board.js";
 import { Mover, Notes } from "./notes.js";
 import { Voting } from "./voting.js";
 import { COMMANDS, EVENTS } from "./protocol.js";
-import { bound, errorText, sendOrShowError, setText, t, toast } from "./dom.js";
+import { bound, errorText, sendOrShowError, setText, styles, t, toast } from "./dom.js";
 
 const { view, workshop: workshopId } = document.body.dataset;
 
@@ -23,7 +23,8 @@ const formatDate = (iso) => dates.format(new Date(`${iso}T00:00:00Z`));
 // Actions (actions.js) load once this board has some or makes them here: not on a phone
 // in the first steps of a workshop.
 let actions = null;
-const loadActions = () => (actions ??= import("./actions.js").then((m) => {
+let actionsLoading = null;
+const loadActions = () => (actionsLoading ??= import("./actions.js").then((m) => {
   actions = new m.ActionsView({ store, outbox, formatDate });
   actions.start();
   actions.render();
@@ -34,13 +35,15 @@ const notes = view === "present" ? null : new Notes({ store, outbox, board, onMa
 const voting = new Voting({ store, outbox, board });
 const mover = new Mover({ store, connection, outbox, board,
                           announce: (text) => { bound("announcer").textContent = text; } });
-board.mover = mover;
+board.moveWith(mover);
 let panel = null;
 let projector = null;
-let tables = null;
+let tables = null; // the tables (tables.js), loaded once the workshop has tables
+let tablesLoading = null;
 let review = null; // the review step's module, loaded when a review step is first shown
 let steering = null; // spotlight, pitch, pause, pointer (steering.js): loaded at first use
-const steer = () => (steering ??= import("./steering.js")
+let steeringLoading = null;
+const steer = () => (steeringLoading ??= import("./steering.js")
   .then((m) => m.start({ store, connection, view, board: board.root })).then((made) => (steering = made)));
 let nextUp = null;
 
@@ -61,9 +64,11 @@ function renderRoom() {
 
 function render() {
   // Only a workshop at tables loads their code.
-  if (store.workshop?.tables.length && !tables) {
-    tables = import("./tables.js").then((module) => {
-      tables = board.tables = new module.Tables({ store, board, connection, view });
+  if (store.workshop?.tables.length) {
+    // The tables' styles (tables.css) come with their code: the notes regroup once both apply.
+    tablesLoading ??= Promise.all([import("./tables.js"), styles("tables")]).then(([module]) => {
+      tables = new module.Tables({ store, board, connection, view });
+      board.seatAt(tables);
       render();
     });
   }
@@ -72,15 +77,15 @@ function render() {
   notes?.refresh();
   voting.render();
   if (view !== "present" && (store.actions.size || store.makesActionsHere())) loadActions();
-  actions?.render?.();
+  actions?.render();
   if (store.currentStep?.key === "review") review ??= import("./review.js").then((m) => new m.Review(store, outbox, formatDate));
   review?.then((shown) => shown.render());
   if (store.workshop?.agenda) nextUp ??= import("./next-up.js").then((m) => new m.NextUp(store));
   panel?.render();
-  tables?.render?.();
+  tables?.render();
   projector?.render(store, board.root);
   if (store.workshop.spotlight || store.workshop.pitch || store.workshop.paused) steer();
-  steering?.render?.();
+  steering?.render();
   renderRoom();
 }
 

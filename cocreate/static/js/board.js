@@ -1,23 +1,14 @@
 // The current step on screen: its title, the countdown, the lanes and the notes in them.
 // User text only ever goes through textContent.
 
-import { bound, el, setText, softText, t } from "./dom.js";
+import { bound, el, setText, softText, styles, t } from "./dom.js";
 import { CANVAS } from "./protocol.js";
 import { ranking, showVotes, voteStamp } from "./voting.js";
 
-let canvasLoaded = null;
-
 /** Only a canvas step loads the canvas's styles; its area shows once they are there. */
 function canvasStyles(area) {
-  canvasLoaded ??= new Promise((done) => {
-    const sheet = el("link");
-    sheet.rel = "stylesheet";
-    sheet.href = new URL("../css/canvas.css", import.meta.url);
-    sheet.onload = sheet.onerror = done;
-    document.head.append(sheet);
-  });
   area.style.visibility = "hidden";
-  canvasLoaded.then(() => {
+  styles("canvas").then(() => {
     area.style.visibility = "";
     document.dispatchEvent(new Event("cc:reflow")); // the projector fits the board again
   });
@@ -45,6 +36,18 @@ export class BoardView {
     this.renderedStep = null;
     this.surface = this.root; // what notes are placed on: the board, or a canvas's area
     this.ranks = new Map(); // note id -> place in the closed vote of the current step
+    this.mover = null; // gives a movable note its handle and "Verplaats naar…" (notes.js)
+    this.tables = null; // groups the notes per table (tables.js), in a workshop at tables
+  }
+
+  /** Notes the person may move get their handle and "Verplaats naar…" from `mover`. */
+  moveWith(mover) {
+    this.mover = mover;
+  }
+
+  /** The workshop has tables now: `tables` groups the notes per table from here on. */
+  seatAt(tables) {
+    this.tables = tables;
   }
 
   /** Draw the step header and every note of the current step. */

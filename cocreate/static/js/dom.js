@@ -30,6 +30,23 @@ export function laterTexts() {
     .catch(() => { later = null; });
   return later;
 }
+
+const sheets = new Map();
+
+/** Link `css/<name>.css` once, for a part of the page that loads at first use (the canvas,
+ *  the tables, the review step, …); resolves when its rules apply (or it failed). */
+export function styles(name) {
+  if (!sheets.has(name)) {
+    sheets.set(name, new Promise((done) => {
+      const sheet = el("link");
+      sheet.rel = "stylesheet";
+      sheet.href = new URL(`../css/${name}.css`, import.meta.url).href;
+      sheet.onload = sheet.onerror = done;
+      document.head.append(sheet);
+    }));
+  }
+  return sheets.get(name);
+}
 // The CLDR plural rules of the page's language: the same rules the server uses (Babel).
 const plurals = new Intl.PluralRules(document.documentElement.lang || "nl");
 

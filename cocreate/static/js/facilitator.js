@@ -74,6 +74,10 @@ export class FacilitatorPanel {
     this.stepFormTouched = false;
     this.stepFormFor = null;
     this.voting = new VotingPanel({ store, connection });
+    this.tables = null; // the tables' panel, once made
+    this.tablesLoading = null;
+    this.runSheet = null; // the run sheet, once made
+    this.runSheetLoading = null;
   }
 
   /** Wire the panel's buttons and forms. */
@@ -192,13 +196,13 @@ export class FacilitatorPanel {
       item.append(el("span", "person-name", person.name), el("span", "person-state", t(`person_${state}`)));
       return item;
     }));
-    this.tables?.render?.();
+    this.tables?.render();
   }
 
   /** The tables' panel (tables-panel.js): loaded when the facilitator opens it, or once
    *  the workshop has tables. */
   #tablesPanel() {
-    this.tables ??= import("./tables-panel.js").then((module) => {
+    this.tablesLoading ??= import("./tables-panel.js").then((module) => {
       this.tables = new module.TablesPanel({ store: this.store, connection: this.connection });
       this.tables.start();
       this.tables.render();
@@ -208,7 +212,7 @@ export class FacilitatorPanel {
   /** The run sheet (runsheet.js): loaded when the workshop has an agenda, or when the
    *  facilitator opens the agenda's editor. */
   #runSheet() {
-    this.runSheet ??= import("./runsheet.js").then((module) => {
+    this.runSheetLoading ??= import("./runsheet.js").then((module) => {
       this.runSheet = new module.RunSheet({ store: this.store, connection: this.connection });
       this.runSheet.start();
       this.runSheet.changed();
@@ -257,9 +261,9 @@ export class FacilitatorPanel {
     this.#renderGroupBar();
     this.voting.render();
     if (store.workshop.tables.length) this.#tablesPanel();
-    this.tables?.render?.();
+    this.tables?.render();
     if (store.workshop.agenda) this.#runSheet();
-    this.runSheet?.changed?.();
+    this.runSheet?.changed();
   }
 
   #members(cluster) {

@@ -5,20 +5,13 @@
 // on screen, so the board page stays light.
 
 import { COMMANDS } from "./protocol.js";
-import { el, laterTexts, sendOrShowError, softText, t } from "./dom.js";
+import { el, laterTexts, sendOrShowError, softText, styles, t } from "./dom.js";
 
 const DECISIONS = ["keep", "done", "drop"];
 const STATUSES = ["open", "doing", "done", "blocked"];
 
-async function loadTextsAndStyles() {
-  const sheet = el("link");
-  sheet.rel = "stylesheet";
-  sheet.href = new URL("../css/review.css", import.meta.url).href;
-  document.head.append(sheet);
-  await laterTexts(); // offline at this very moment: the labels come with the next module
-}
-
-await loadTextsAndStyles();
+styles("review");
+await laterTexts(); // offline at this very moment: the labels come with the next module
 
 export class Review {
   constructor(store, outbox, formatDate) {

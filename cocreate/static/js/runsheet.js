@@ -6,7 +6,7 @@
 // workshop has an agenda or the facilitator opens the agenda's editor.
 
 import { COMMANDS, EVENTS, LIMITS } from "./protocol.js";
-import { bound, el, laterTexts, sendOrShowError, t } from "./dom.js";
+import { bound, el, laterTexts, sendOrShowError, styles, t } from "./dom.js";
 import { askForecast } from "./next-up.js";
 
 const REFRESH_MS = 30_000; // the forecast moves with the clock, not only with changes
@@ -15,8 +15,7 @@ const DEFAULT_BREAK_MINUTES = 15;
 const clock = (wall) => wall.slice(11, 16);
 const zone = () => Intl.DateTimeFormat().resolvedOptions().timeZone || "Europe/Amsterdam";
 
-document.head.append(Object.assign(el("link"), {
-  rel: "stylesheet", href: new URL("../css/runsheet.css", import.meta.url).href }));
+styles("runsheet");
 await laterTexts(); // offline at this very moment: the labels come with the next module
 
 /** Today as `YYYY-MM-DD` on this device's clock. */

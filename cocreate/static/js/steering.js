@@ -4,9 +4,8 @@
 // module the first time one of them is in use.
 
 import { COMMANDS } from "./protocol.js";
-import { el, laterTexts, sendOrShowError, softText, t } from "./dom.js";
+import { el, laterTexts, sendOrShowError, softText, styles, t } from "./dom.js";
 
-const STYLES = "/static/css/steering.css";
 const POINTER_IDLE_MS = 4000; // a pointer no frame moved for this long fades away
 
 /** The spotlight's subject as a title and its notes, in this viewer's store. */
@@ -59,7 +58,7 @@ export class Steering {
     this.dismissed = null; // the spotlight this person stepped out of
     this.before = null; // what had the focus before the pause screen took it
     this.pointerTimer = null;
-    document.head.append(Object.assign(document.createElement("link"), { rel: "stylesheet", href: STYLES }));
+    styles("steering");
     this.#build();
   }
 

@@ -8,35 +8,6 @@ import { bound, el, sendOrShowError, t } from "./dom.js";
 
 const NONE = ""; // the group of notes written at no table
 
-// The tables' styles come with their code, so a page without tables carries neither and a
-// page with them makes one request more, not two. (A constructed sheet, allowed by the CSP.)
-const STYLES = `
-.table-banner { display: flex; flex-wrap: wrap; align-items: center; gap: .5rem 1rem; background: var(--accent-soft); border: 1px solid var(--accent); border-radius: var(--radius); padding: .6rem .9rem; }
-.table-banner h2 { font-size: 1.15rem; margin: 0; }
-.table-choices { display: flex; flex-wrap: wrap; gap: .5rem; flex-basis: 100%; }
-.table-choice { flex-direction: column; gap: 0; min-width: 8rem; }
-.table-choice[aria-pressed="true"] { background: var(--accent); border-color: var(--accent); color: var(--accent-ink); }
-.table-choice[aria-pressed="true"] .muted { color: inherit; }
-.table-change summary { cursor: pointer; min-height: 24px; }
-.table-change[open] { flex-basis: 100%; }
-.board.at-tables { grid-template-columns: repeat(auto-fit, minmax(min(100%, 17rem), 1fr)); align-items: start; }
-.board.tables-mine-first { grid-template-columns: 1fr; }
-.table-group { min-width: 0; background: rgb(255 255 255 / 55%); border: 1px solid var(--line); border-radius: var(--radius); padding: .75rem; }
-.table-mine { border: 2px solid var(--accent); }
-.table-head { display: flex; flex-wrap: wrap; align-items: baseline; gap: .25rem .75rem; margin-bottom: .6rem; }
-summary.table-head { display: list-item; cursor: pointer; }
-summary.table-head > * { display: inline; margin-right: .6rem; }
-details.table-group:not([open]) .table-head { margin: 0; }
-.table-name { font-size: 1.2rem; margin: 0; }
-.table-count { color: var(--ink-soft); }
-.table-done { color: var(--accent); font-weight: 700; }
-.table-lanes { display: grid; gap: .75rem; }
-.table-lanes.has-lanes { grid-template-columns: repeat(var(--lanes), minmax(0, 1fr)); }
-.tables-side-by-side .table-lanes.has-lanes { grid-template-columns: 1fr; }
-.note-table { font-weight: 700; }
-@media (max-width: 900px) { .table-lanes.has-lanes { grid-template-columns: 1fr; } }
-`;
-
 /** Participants (not facilitators) at table `id`. */
 export function seatedAt(store, id) {
   return [...store.participants.values()].filter((person) => person.role !== "facilitator" && person.table === id);
@@ -55,9 +26,6 @@ export class Tables {
     this.groups = new Map(); // table id -> the group of its notes on the board
     this.banner = null;
     this.forTable = null;
-    const sheet = new CSSStyleSheet();
-    sheet.replaceSync(STYLES);
-    document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
   }
 
   /** The table's name, or null. */
