@@ -1,50 +1,20 @@
-"""Interface text in Dutch (first) and English, from gettext `.po` catalogues read with Babel.
-
-The catalogues (`translations/<language>/LC_MESSAGES/messages.po`) use keys as message
-ids. Templates, exports and downloads look text up with `translate`; the page scripts get
-the same catalogue as JSON in the page. Every call names its language, so nothing here
-depends on the request, and the `.po` files are read as they are: nothing is compiled.
-
-Plurals follow the CLDR plural rules of the language, the same on both sides:
-`babel.Locale.plural_form` here, `Intl.PluralRules` in `static/js/dom.js`. A count `n`
-in category 'one' (or 'few', …) picks `<key>_one` (`<key>_few`, …) where the catalogue
-has it; the plain `<key>` holds the 'other' form.
+"""Interface text in Dutch (first) and English for the web: the language of a request, the
+strings a page's scripts get (as JSON in the page), dates as people write them. The
+catalogues themselves, and `translate`, are in catalogues.py.
 """
 
-import numbers
 import re
 from datetime import date
-from decimal import Decimal
 from functools import cache
 from importlib import resources
 
-from babel import Locale
 from babel.dates import format_date
-from babel.messages.pofile import read_po
 from flask import request
 
+from .catalogues import PLURAL_SUFFIXES, catalogue, translate  # noqa: F401  (translate: for the views)
 from .domain import LANGUAGES
 
 LANGUAGE_COOKIE = "cc_lang"
-SOURCES = resources.files("cocreate") / "translations"
-# CLDR plural categories with a key suffix of their own; 'other' is the plain key.
-PLURAL_SUFFIXES = ("zero", "one", "two", "few", "many")
-
-
-@cache
-def catalogue(language):
-    """All interface strings of one language, by key."""
-    with (SOURCES / language / "LC_MESSAGES" / "messages.po").open("rb") as source:
-        messages = read_po(source, locale=language)
-    return {message.id: message.string for message in messages if message.id}
-
-
-@cache
-def plural_rule(language):
-    """The CLDR plural rule of `language`: a count in, 'one', 'other', … out."""
-    return Locale.parse(language).plural_form
-
-
 SCRIPTS = resources.files("cocreate") / "static" / "js"
 STATIC_IMPORT = re.compile(r"""^import\s[^;]*?from\s+["']\./([\w-]+\.js)["']""", re.M)
 DYNAMIC_IMPORT = re.compile(r"""import\(\s*["']\./([\w-]+\.js)["']\s*\)""")
@@ -111,22 +81,6 @@ def _strings_of(language, modules):
     wanted |= {f"{key}_{suffix}" for key in wanted for suffix in PLURAL_SUFFIXES
                if f"{key}_{suffix}" in full}
     return {key: full[key] for key in sorted(wanted)}
-
-
-def translate(language, key, **values):
-    """The text for `key` in `language`, with `{name}` placeholders filled in.
-
-    A number `n` picks the plural form of its CLDR category (`<key>_one` for 1 in Dutch
-    and English) where the catalogue has one. A key the catalogue lacks comes back as is.
-    """
-    texts = catalogue(language)
-    count = values.get("n")
-    if isinstance(count, (numbers.Real, Decimal)) and not isinstance(count, bool):
-        form = f"{key}_{plural_rule(language)(count)}"
-        if not form.endswith("_other") and form in texts:
-            key = form
-    text = texts.get(key, key)
-    return text.format(**values) if values else text
 
 
 def long_date(language, iso_date):

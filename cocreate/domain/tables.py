@@ -11,11 +11,10 @@ import math
 import random
 
 from .. import protocol as p
+from ..catalogues import translate
 from .errors import invalid
 from .rules import require_facilitator
 from .workshop import Event
-
-DEFAULT_NAME = {"nl": "Tafel", "en": "Table"}
 
 
 def deal(people, tables, rng):
@@ -50,9 +49,8 @@ def set_tables(workshop, actor, payload, now):
     people = _people(workshop)
     count = payload.get("count") or max(1, math.ceil(len(people) / payload["size"]))
     names = list(payload.get("names") or [])
-    prefix = DEFAULT_NAME.get(workshop.language, DEFAULT_NAME["nl"])
-    workshop.tables = [{"id": f"t{index + 1}",
-                        "name": names[index] if index < len(names) else f"{prefix} {index + 1}"}
+    workshop.tables = [{"id": f"t{index + 1}", "name": names[index] if index < len(names)
+                        else translate(workshop.language, "table_default_name", n=index + 1)}
                        for index in range(count)]
     workshop.table_mode = payload["mode"]
     seats = {}

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from cocreate.i18n import PLURAL_SUFFIXES, SOURCES, catalogue, plural_rule, translate
+from cocreate.catalogues import PLURAL_SUFFIXES, SOURCES, catalogue, plural_rule, translate
 
 ROOT = Path(__file__).resolve().parents[2]
 LANGUAGES = ["nl", "en"]

@@ -11,6 +11,7 @@ from cocreate import protocol as p
 from cocreate.domain import (PARTICIPANT, DomainError, apply, available_formats, join,
                              load_format, table_names)
 from cocreate.domain.tables import deal
+from cocreate.catalogues import translate
 from workshops import domain_workshop, numbered_people
 
 NOW = "2026-11-28T09:00:00+00:00"
@@ -63,6 +64,13 @@ def test_tables_of_a_size_and_names():
                                              "names": ["Data", "Leiderschap"]})
     assert [table["name"] for table in made.tables] == ["Data", "Leiderschap", "Tafel 3"]
     assert sorted(sizes(made).values()) == [2, 2, 3]
+
+
+def test_tables_without_a_name_are_named_in_the_workshops_language_from_the_catalogue():
+    english = domain_workshop(numbered_people(4), now=NOW, language="en")
+    run(english, "fac", p.TABLES_SET_COMMAND, {"count": 2, "mode": "choose", "names": ["Data"]})
+    assert [table["name"] for table in english.tables] == ["Data", "Table 2"]
+    assert translate("en", "table_default_name", n=2) == "Table 2"
 
 
 def test_a_late_joiner_sits_at_the_smallest_table_and_choosing_is_asked_for():
