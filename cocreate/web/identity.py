@@ -1,11 +1,8 @@
-"""A `?token=` link opened in a browser that already is someone else in the workshop.
-
-Such a link used to replace the identity in the browser with one click: a participant who
-sent the facilitator `…/facilitate?token=<participant token>` took the facilitator's
-token (kept only in that cookie) away for good, and a participant's board could be made
-to connect as the sender, who then read the victim's anonymous notes. Now the page asks
-first, naming both people; a facilitator is never replaced by a link (they open it in a
-private window instead).
+"""A `?token=` link opened in a browser that already is someone else in the workshop: the
+page asks first, naming both people, and a facilitator is never replaced by a link (they
+open it in a private window). Else a link sent to the facilitator could take their token
+(kept only in that cookie) away, or make a board connect as the sender, who would then
+read the reader's anonymous notes.
 """
 
 from flask import abort, redirect, request, url_for

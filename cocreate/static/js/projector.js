@@ -110,8 +110,8 @@ let pending = false;
 let fitted = { notes: 0, width: 0, height: 0, focus: "" }; // what the last fit was for
 
 /** Refit the notes on the next frame: a burst of changes costs one fit. `data-fit` is
- *  "pending" until it is done. Each try of a scale is a layout of the whole board (with
- *  300 notes ~100 ms), so a fit starts from the last scale and tries few. */
+ *  "pending" until it is done. Each try of a scale is a layout of the whole board, so a
+ *  fit starts from the last scale and tries few. */
 export function fitNotes(board) {
   if (pending) return;
   pending = true;
