@@ -364,6 +364,20 @@ class Workshop:
         """The address of the board, or of one of its pages and downloads (`path`)."""
         return f"{self.server.url}/w/{self.id}{path}"
 
+    def add_action(self, title, owner=None, **fields):
+        """The facilitator (connected) adds an action, owned by the participant named `owner`
+        if given; returns its id once the server took it."""
+        action_id = new_id()
+        owned = {"owner": self.pid(owner)} if owner else {}
+        ok(self.facilitator.call(p.ACTION_ADD, {"id": action_id, "title": title, **owned,
+                                                **fields}))
+        return action_id
+
+    def update_link(self, action_id):
+        """An action's update link, as the facilitator's snapshot holds it."""
+        actions = self.connect().snapshots[-1]["actions"]
+        return next(action["update_url"] for action in actions if action["id"] == action_id)
+
     def download(self, name, token=None, **kwargs):
         """GET a download (`plan.md`, `export.json`, …) with a bearer token (the facilitator's
         unless given)."""

@@ -9,7 +9,7 @@ import requests
 
 from cocreate import protocol as p
 
-from support import Workshop, new_id, ok
+from support import Workshop, ok
 
 UPDATES = p.HISTORY_MAX + 10
 
@@ -17,9 +17,7 @@ UPDATES = p.HISTORY_MAX + 10
 @pytest.fixture
 def room(server, clients):
     workshop = Workshop(server, clients, "Anouk", connect_facilitator=True)
-    workshop.action = new_id()
-    ok(workshop.facilitator.call(p.ACTION_ADD, {"id": workshop.action, "title": "Koffie",
-                                                "owner": workshop.pid("Anouk")}))
+    workshop.action = workshop.add_action("Koffie", "Anouk")
     return workshop
 
 

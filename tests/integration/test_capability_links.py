@@ -16,33 +16,26 @@ SECURITY_HEADERS = {"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DEN
 @pytest.fixture
 def room(server, clients):
     workshop = Workshop(server, clients, "Anouk", "Bram", connect_facilitator=True)
-    workshop.action = new_id()
-    ok(workshop.facilitator.call(p.ACTION_ADD, {"id": workshop.action, "title": "Koffie",
-                                                "owner": workshop.pid("Anouk")}))
+    workshop.action = workshop.add_action("Koffie", "Anouk")
     return workshop
 
 
-def link_of(workshop):
-    actions = workshop.connect().snapshots[-1]["actions"]
-    return {a["id"]: a for a in actions}[workshop.action]["update_url"]
-
-
 def test_a_new_owner_gets_a_new_link_and_the_old_owner_s_link_is_a_404(room):
-    anouks = link_of(room)
+    anouks = room.update_link(room.action)
     assert requests.get(anouks, timeout=10).status_code == 200
     ok(room.facilitator.call(p.ACTION_EDIT, {"id": room.action, "owner": room.pid("Bram")}))
     assert requests.get(anouks, timeout=10).status_code == 404
     assert requests.post(anouks, json={"status": "done"}, timeout=10).status_code == 404
-    brams = link_of(room)
+    brams = room.update_link(room.action)
     assert brams != anouks and requests.get(brams, timeout=10).status_code == 200
     # Anything else changed keeps the owner's link.
     ok(room.facilitator.call(p.ACTION_EDIT, {"id": room.action, "title": "Koffie met taart",
                                              "owner": room.pid("Bram")}))
-    assert link_of(room) == brams
+    assert room.update_link(room.action) == brams
 
 
 def test_capability_pages_are_never_cached(room):
-    link = link_of(room)
+    link = room.update_link(room.action)
     assert requests.get(link, timeout=10).headers["Cache-Control"] == "no-store"
     posted = requests.post(link, json={"text": "Begonnen"}, timeout=10)
     assert posted.headers["Cache-Control"] == "no-store"
@@ -75,9 +68,7 @@ def test_an_update_link_goes_to_the_facilitator_and_the_owner_only_never_in_even
         server, clients):
     workshop = Workshop(server, clients, "Anouk", "Bram", "Chris", connect_facilitator=True)
     anouk, bram, chris = (workshop.connect(name) for name in ("Anouk", "Bram", "Chris"))
-    handed, taken = new_id(), new_id()
-    ok(workshop.facilitator.call(p.ACTION_ADD, {"id": handed, "title": "Koffie",
-                                                "owner": workshop.pid("Anouk")}))
+    handed, taken = workshop.add_action("Koffie", "Anouk"), new_id()
     ok(bram.call(p.ACTION_ADD, {"id": taken, "title": "Loket"}))
     last = ok(bram.call(p.ACTION_EDIT, {"id": taken, "owner": workshop.pid("Bram")}))  # ik pak dit op
     chris.wait_for_seq(last["seq"])

@@ -18,10 +18,8 @@ from support import Workshop, new_id, ok, refused
 def room(server, clients):
     """A workshop with an action owned by Anouk and one owned by nobody in the room."""
     workshop = Workshop(server, clients, "Anouk", "Bram", connect_facilitator=True)
-    workshop.mine, workshop.other = new_id(), new_id()
-    ok(workshop.facilitator.call(p.ACTION_ADD, {"id": workshop.mine, "title": "Koffie met de directie",
-                                                "owner": workshop.pid("Anouk"),
-                                                "due": "2026-12-15"}))
+    workshop.mine = workshop.add_action("Koffie met de directie", "Anouk", due="2026-12-15")
+    workshop.other = new_id()  # its owner is a name, not a participant
     ok(workshop.facilitator.call(p.ACTION_ADD, {"id": workshop.other, "title": "Loket inrichten",
                                                 "owner": "Karin van Financiën",
                                                 "due": "2027-01-31"}))
@@ -37,10 +35,6 @@ def feed_of(workshop, who):
     """The calendar feed `who` subscribes to, its folded lines unfolded."""
     feed = requests.get(actions_seen_by(workshop, who)[0]["calendar_url"], timeout=10)
     return feed.text.replace("\r\n ", "")
-
-
-def link_of(workshop, action_id):
-    return actions_seen_by(workshop, "facilitator")[1][action_id]["update_url"]
 
 
 def test_update_links_reach_the_facilitator_and_the_owner_only(room):
@@ -61,7 +55,7 @@ def test_update_links_reach_the_facilitator_and_the_owner_only(room):
 
 
 def test_the_owner_updates_by_link_and_the_board_sees_it_live(room):
-    link = link_of(room, room.mine)
+    link = room.update_link(room.mine)
     board = room.connect("Bram")
     page = requests.get(link, timeout=10)
     assert page.status_code == 200 and "Koffie met de directie" in page.text
@@ -77,7 +71,7 @@ def test_the_owner_updates_by_link_and_the_board_sees_it_live(room):
 
 
 def test_the_update_page_works_without_javascript(room):
-    link = link_of(room, room.mine)
+    link = room.update_link(room.mine)
     done = requests.post(link, data={"status": "done", "text": "Gesprek gevoerd"}, timeout=10,
                          allow_redirects=False)
     assert done.status_code == 303 and done.headers["Location"].endswith("?saved=1")
@@ -90,7 +84,7 @@ def test_the_update_page_works_without_javascript(room):
 @pytest.mark.parametrize("body", [{}, {"status": "nope"}, {"text": ""}, {"text": "x" * 501},
                                   {"status": "done", "owner": "me"}, [1, 2], "done"])
 def test_a_bad_update_gets_400_and_changes_nothing(room, body):
-    link = link_of(room, room.mine)
+    link = room.update_link(room.mine)
     before = actions_seen_by(room, "facilitator")[1][room.mine]
     answer = requests.post(link, json=body, timeout=10)
     assert answer.status_code == 400 and answer.json()["error"]["code"] == "invalid"
@@ -99,14 +93,14 @@ def test_a_bad_update_gets_400_and_changes_nothing(room, body):
 
 
 def test_a_wrong_or_revoked_link_is_a_404_and_a_new_one_works(room):
-    link = link_of(room, room.mine)
+    link = room.update_link(room.mine)
     assert requests.get(link[:-4] + "AAAA", timeout=10).status_code == 404
     assert requests.get(link.replace(room.mine, room.other), timeout=10).status_code == 404
     refused(room.connect("Anouk").call(p.ACTION_RELINK, {"id": room.mine}), "forbidden")
     ok(room.facilitator.call(p.ACTION_RELINK, {"id": room.mine}))
     assert requests.get(link, timeout=10).status_code == 404
     assert requests.post(link, json={"status": "done"}, timeout=10).status_code == 404
-    fresh = link_of(room, room.mine)
+    fresh = room.update_link(room.mine)
     assert fresh != link and requests.get(fresh, timeout=10).status_code == 200
 
 
@@ -117,10 +111,10 @@ def test_the_calendar_feeds_hold_their_holders_actions_and_answer_conditional_re
     assert "BEGIN:VEVENT" not in feed.text  # Bram owns nothing: nobody's actions remind him
     own = Calendar.from_ical(feed_of(room, "Anouk")).walk("VEVENT")
     assert [str(event["SUMMARY"]) for event in own] == ["Koffie met de directie"]
-    assert str(own[0]["URL"]) == link_of(room, room.mine)  # her own link, to plan her day
+    assert str(own[0]["URL"]) == room.update_link(room.mine)  # her own link, to plan her day
     everyone = Calendar.from_ical(feed_of(room, "facilitator")).walk("VEVENT")
-    assert {str(event["URL"]) for event in everyone} == {link_of(room, room.mine),
-                                                         link_of(room, room.other)}
+    assert {str(event["URL"]) for event in everyone} == {room.update_link(room.mine),
+                                                         room.update_link(room.other)}
     # 09:00 the day before in Amsterdam, not midnight: 15 December is in winter time (UTC+1).
     alarm = own[0].walk("VALARM")[0]
     assert alarm["TRIGGER"].dt == datetime(2026, 12, 14, 8, 0, tzinfo=timezone.utc)
@@ -128,7 +122,7 @@ def test_the_calendar_feeds_hold_their_holders_actions_and_answer_conditional_re
     first = requests.get(anouk, timeout=10)
     same = requests.get(anouk, timeout=10, headers={"If-None-Match": first.headers["ETag"]})
     assert same.status_code == 304 and same.content == b""
-    requests.post(link_of(room, room.mine), json={"status": "doing"}, timeout=10)
+    requests.post(room.update_link(room.mine), json={"status": "doing"}, timeout=10)
     changed = requests.get(anouk, timeout=10, headers={"If-None-Match": first.headers["ETag"]})
     assert changed.status_code == 200 and changed.headers["ETag"] != first.headers["ETag"]
     before, after = (Calendar.from_ical(answer.content).walk("VEVENT")[0]
@@ -162,7 +156,7 @@ def test_a_calendar_event_keeps_its_uid_whatever_address_served_it(room):
                                       st.text(max_size=600),
                                       st.sampled_from(["open", "doing", "done", "blocked"]))))
 def test_fuzzed_update_bodies_get_200_or_400_never_a_server_error(room, body):
-    answer = requests.post(link_of(room, room.mine), json=body, timeout=10)
+    answer = requests.post(room.update_link(room.mine), json=body, timeout=10)
     assert answer.status_code in (200, 400), (body, answer.text)
     if answer.status_code == 400:
         assert answer.json()["error"]["code"] == "invalid"
@@ -171,10 +165,7 @@ def test_fuzzed_update_bodies_get_200_or_400_never_a_server_error(room, body):
 def test_an_update_link_is_rate_limited(start_server, clients):
     live = start_server(COCREATE_UPDATE_LIMIT="3 per minute")
     workshop = Workshop(live, clients, "Anouk", connect_facilitator=True)
-    action_id = new_id()
-    ok(workshop.facilitator.call(p.ACTION_ADD, {"id": action_id, "title": "Snel",
-                                                "owner": workshop.pid("Anouk")}))
-    link = {a["id"]: a for a in workshop.connect().snapshots[-1]["actions"]}[action_id]["update_url"]
+    link = workshop.update_link(workshop.add_action("Snel", "Anouk"))
     codes = [requests.post(link, json={"text": f"Update {n}"}, timeout=10).status_code
              for n in range(4)]
     assert codes == [200, 200, 200, 429]
@@ -183,10 +174,7 @@ def test_an_update_link_is_rate_limited(start_server, clients):
 def test_both_processes_open_the_same_update_link(cluster, clients):
     first, second = cluster.servers
     workshop = Workshop(first, clients, "Anouk", connect_facilitator=True)
-    action_id = new_id()
-    ok(workshop.facilitator.call(p.ACTION_ADD, {"id": action_id, "title": "Over de grens",
-                                                "owner": workshop.pid("Anouk")}))
-    link = {a["id"]: a for a in workshop.connect().snapshots[-1]["actions"]}[action_id]["update_url"]
+    link = workshop.update_link(workshop.add_action("Over de grens", "Anouk"))
     on_second = link.replace(first.url, second.url)
     watcher = clients(second.url, workshop.id, workshop.token("Anouk"))
     assert requests.post(on_second, json={"status": "doing"}, timeout=10).status_code == 200
@@ -200,7 +188,7 @@ def test_the_facilitator_downloads_every_update_link_by_owner(room):
     assert rows[0].split(";") == ["Workshop", "Eigenaar", "Actie", "Deadline", "Status",
                                   "Updatelink"]
     assert rows[1].startswith("Teamdag;Anouk;Koffie met de directie;2026-12-15;Open;")
-    assert rows[1].endswith(link_of(room, room.mine))
+    assert rows[1].endswith(room.update_link(room.mine))
     assert rows[2].startswith("Teamdag;Karin van Financiën;Loket inrichten")
     assert room.download("links.csv", token=room.token("Anouk")).status_code == 403
     assert requests.get(room.url("/links.csv"), timeout=10).status_code == 401

@@ -4,10 +4,9 @@ import logging
 
 import requests
 
-from cocreate import protocol as p
 from cocreate.links import redacted
 
-from support import Workshop, new_id, ok
+from support import Workshop
 
 
 def test_a_failed_request_is_logged_without_the_key_of_its_address(make_app, caplog):
@@ -32,9 +31,7 @@ def test_a_failed_request_is_logged_without_the_key_of_its_address(make_app, cap
 def test_no_mode_writes_links_or_tokens_to_its_log(start_server, clients):
     live = start_server(COCREATE_ASYNC_MODE="threading")
     workshop = Workshop(live, clients, "Anouk", connect_facilitator=True)
-    action = new_id()
-    ok(workshop.facilitator.call(p.ACTION_ADD, {"id": action, "title": "Koffie",
-                                                "owner": workshop.pid("Anouk")}))
+    workshop.add_action("Koffie", "Anouk")
     snapshot = workshop.connect().snapshots[-1]
     link = snapshot["actions"][0]["update_url"]
     secrets = [link.rsplit("/", 1)[1], snapshot["calendar_url"].rsplit("/", 1)[1][:-4],

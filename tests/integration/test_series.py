@@ -43,9 +43,8 @@ def first(server, clients):
     """A first session: Anouk owns one action, Karin (not in the room) one, one is done."""
     room = Workshop(server, clients, "Anouk", "Bram", title="Teamdag maart",
                     goal="Meer klanten, minder moeite", connect_facilitator=True)
-    room.coffee, room.desk, room.finished = new_id(), new_id(), new_id()
-    ok(room.facilitator.call(p.ACTION_ADD, {"id": room.coffee, "title": "Koffie met de directie",
-                                            "owner": room.pid("Anouk"), "due": "2026-12-15"}))
+    room.coffee = room.add_action("Koffie met de directie", "Anouk", due="2026-12-15")
+    room.desk, room.finished = new_id(), new_id()
     ok(room.facilitator.call(p.ACTION_ADD, {"id": room.desk, "title": "Loket inrichten",
                                             "owner": "Karin van Financiën", "due": "2027-01-31"}))
     ok(room.facilitator.call(p.ACTION_ADD, {"id": room.finished, "title": "Agenda delen"}))
@@ -279,11 +278,9 @@ def test_a_follow_ups_backup_carries_the_series_and_imports_as_a_workshop_of_its
 def test_both_processes_carry_a_shared_action_to_every_board(cluster, clients):
     first_process, second_process = cluster.servers
     room = Workshop(first_process, clients, "Anouk", connect_facilitator=True)
-    action_id = new_id()
-    ok(room.facilitator.call(p.ACTION_ADD, {"id": action_id, "title": "Over de grens",
-                                            "owner": room.pid("Anouk")}))
+    action_id = room.add_action("Over de grens", "Anouk")
     follow_up = room.follow_up("Kees")
-    link = seen_by(room)[1][action_id]["update_url"]
+    link = room.update_link(action_id)
     watchers = [clients(second_process.url, follow_up.id, follow_up.token("Kees")),
                 clients(first_process.url, room.id, room.token("Anouk"))]
     answer = requests.post(link.replace(first_process.url, second_process.url),

@@ -16,16 +16,8 @@ BAD_TEXTS = [LONE_SURROGATE, "nul\x00byte", "bel\x07", "escape\x1b[31m", "c1\x85
 @pytest.fixture
 def room(server, clients):
     workshop = Workshop(server, clients, "Anouk", connect_facilitator=True)
-    workshop.action = new_id()
-    ok(workshop.facilitator.call(p.ACTION_ADD, {"id": workshop.action, "title": "Koffie",
-                                                "owner": workshop.pid("Anouk"),
-                                                "due": "2026-12-15"}))
+    workshop.action = workshop.add_action("Koffie", "Anouk", due="2026-12-15")
     return workshop
-
-
-def update_link(workshop):
-    actions = workshop.connect().snapshots[-1]["actions"]
-    return {a["id"]: a for a in actions}[workshop.action]["update_url"]
 
 
 @pytest.mark.parametrize("text", BAD_TEXTS)
@@ -38,13 +30,13 @@ def test_socket_commands_refuse_text_that_is_not_valid_unicode_text(room, text):
         {"key": text, "title": "Dialoog"}]}), "invalid")
     # The downloads that one such character broke for good still answer.
     assert room.download("plan.ics").status_code == 200
-    assert requests.get(update_link(room), timeout=10).status_code == 200
+    assert requests.get(room.update_link(room.action), timeout=10).status_code == 200
 
 
 @pytest.mark.parametrize("text", BAD_TEXTS)
 def test_the_update_link_and_json_bodies_refuse_text_that_is_not_valid_unicode_text(
         room, text):
-    link = update_link(room)
+    link = room.update_link(room.action)
     answer = requests.post(link, json={"text": text}, timeout=10)
     assert answer.status_code == 400 and answer.json()["error"]["code"] == "invalid"
     assert "text" in answer.json()["error"]["fields"]
