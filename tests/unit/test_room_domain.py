@@ -3,18 +3,16 @@
 import pytest
 
 from cocreate import protocol as p
-from cocreate.domain import (FACILITATOR, PARTICIPANT, DomainError, apply, join, load_format,
-                             new_workshop, snapshot, steps_in_language)
+from cocreate.domain import FACILITATOR, PARTICIPANT, DomainError, apply, join, snapshot
+from workshops import domain_workshop
 
 NOW = "2026-12-07T09:00:00+00:00"
 BRAND, FRICTION = 1, 2  # the co-creation format's "Persoonlijk merk" and "Knuppel" steps
 
 
 def workshop(people=3):
-    steps = steps_in_language(load_format("cocreation"), "nl")
-    made = new_workshop("w1", "ABC234", "Dag 1", "", "nl", "cocreation", steps, NOW)
-    join(made, "fac", "Begeleider", FACILITATOR, NOW)
-    for index in range(people):
+    made = domain_workshop({}, now=NOW, title="Dag 1")
+    for index in range(people):  # one a minute: the pitch round's "joined" order
         join(made, f"p{index}", f"Deelnemer {index}", PARTICIPANT,
              f"2026-12-07T09:0{index}:00+00:00")
     return made
