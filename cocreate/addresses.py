@@ -1,18 +1,9 @@
 """The address the room uses to reach the board: join links, the QR code, `make run`'s line.
 
-A facilitator opens the board on their laptop as `http://localhost:5000`, but a phone in
-the room cannot reach `localhost`: links and the QR code must carry an address of the
-laptop on the room's network. In order:
-
-1. `COCREATE_PUBLIC_URL`, when set (a hosted installation knows its own address);
-2. behind a reverse proxy (`COCREATE_PROXIES`), the address the browser used, which the
-   proxy forwarded;
-3. any address the browser used that is not loopback (the room can use it too);
-4. opened through loopback on a server listening on every interface: this machine's
-   network address (private ranges first: Wi-Fi is usually 192.168.x or 10.x, container
-   bridges 172.16-31.x), on the same port;
-5. otherwise nothing but this machine can reach the board: the links stay as they are and
-   `reachable` is False, so the pages say so instead of showing a QR code that cannot work.
+A phone in the room cannot open the facilitator's `localhost`, so links carry an address of
+this machine on the room's network; `room_address` tries, in the order the README's "How the
+room joins" gives, the public URL, a proxy's host, the browser's own address, then this
+machine's, and says when only this machine can reach the board.
 """
 
 import ipaddress

@@ -1,13 +1,8 @@
-"""Interface text in Dutch and English, from gettext `.po` catalogues read with Babel.
+"""Interface text in Dutch and English from gettext `.po` catalogues (keys as message ids),
+read as they are with Babel. Needs no Flask, so the domain names things with it too.
 
-The catalogues (`translations/<language>/LC_MESSAGES/messages.po`) use keys as message ids;
-every call names its language, and nothing here needs Flask, so the domain names things
-with it too (a table's default name). The `.po` files are read as they are, nothing compiled.
-
-Plurals follow the CLDR plural rules of the language, the same on both sides:
-`babel.Locale.plural_form` here, `Intl.PluralRules` in `static/js/dom.js`. A count `n`
-in category 'one' (or 'few', …) picks `<key>_one` (`<key>_few`, …) where the catalogue
-has it; the plain `<key>` holds the 'other' form.
+Plurals follow CLDR, as `Intl.PluralRules` does in `static/js/dom.js`: a count `n` in
+category 'one' (…) picks `<key>_one` (…) where the catalogue has it, else the plain key.
 """
 
 import numbers
