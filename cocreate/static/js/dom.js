@@ -47,6 +47,7 @@ export function styles(name) {
   }
   return sheets.get(name);
 }
+
 // The CLDR plural rules of the page's language: the same rules the server uses (Babel).
 const plurals = new Intl.PluralRules(document.documentElement.lang || "nl");
 
