@@ -1,11 +1,11 @@
-"""The database's tables follow this build's through Alembic migrations (cocreate/migrations).
+"""The database follows this build's schema through Alembic migrations (cocreate/migrations).
 
 `Store` runs `upgrade` when it starts, so a new build brings an older database up to
-date by itself. Making a migration after changing the tables in `store/tables.py`:
+date by itself. Making a migration after changing the schema in `store/schema.py`:
 
     .venv/bin/alembic revision --autogenerate -m "what changed"   # uses alembic.ini
 
-and read what it wrote before committing it; a test fails while tables and
+and read what it wrote before committing it; a test fails while the schema and the
 migrations disagree.
 """
 

@@ -18,7 +18,7 @@ The tables are kept up to date by `migrate` (Alembic) when the store starts.
 
 from .outage import MESSAGE as UNAVAILABLE, RETRY_AFTER
 from .store import Store
-from .tables import metadata
+from .schema import metadata
 from .urls import normalise_database_url, printable_database_url
 
 __all__ = ["RETRY_AFTER", "UNAVAILABLE", "Store", "metadata", "normalise_database_url",

@@ -8,7 +8,7 @@ from sqlalchemy import bindparam, delete, insert, select, text, update
 
 from .. import protocol as p
 from .rows import action_row, note_row, room_record, steps_record
-from .tables import actions, applied, clusters, notes, participants, votes, workshops
+from .schema import actions, applied, clusters, notes, participants, votes, workshops
 
 # The statements every command runs, built once: building them anew each time cost more
 # CPU than SQLite itself (bench/results/latest.md).

@@ -6,7 +6,7 @@ from sqlalchemy import delete, select, update
 
 from .. import domain
 from .rows import now_iso
-from .tables import actions, applied, clusters, notes, participants, votes, workshops
+from .schema import actions, applied, clusters, notes, participants, votes, workshops
 
 
 class Retention:

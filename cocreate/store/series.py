@@ -16,7 +16,7 @@ from .. import protocol as p
 from ..domain import series
 from .persist import PERSIST
 from .rows import insert_actions, insert_workshop, now_iso
-from .tables import actions, workshops
+from .schema import actions, workshops
 from .tokens import new_id, new_join_code
 
 # Commands that change an action in place: on a shared action they change every copy.

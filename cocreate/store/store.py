@@ -17,7 +17,7 @@ from .persist import INSERT_APPLIED, PERSIST
 from .retention import Retention
 from .series import Series, Shared, refuse_if_shared
 from .rows import insert_workshop, now_iso, steps_record
-from .tables import participants, workshops
+from .schema import participants, workshops
 from .tokens import hash_token, new_id, new_join_code, new_token, normalise_join_code
 
 TOKENS_KEPT = 4096  # tokens found, remembered per process (`Store.authenticate`)

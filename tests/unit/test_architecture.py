@@ -131,7 +131,7 @@ def import_cycles(graph):
 def test_the_import_graph_sees_imports_inside_functions():
     graph = import_graph()
     assert "cocreate.store" in graph["cocreate"]  # create_app imports it when called
-    assert "cocreate.protocol" in graph["cocreate.store.tables"]
+    assert "cocreate.protocol" in graph["cocreate.store.schema"]
 
 
 def test_an_import_cycle_is_found(tmp_path):
