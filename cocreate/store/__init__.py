@@ -10,9 +10,8 @@
 - series.py    follow-ups, and changing an action the sessions of a series share
 - retention.py how long workshops are kept, and deleting them
 
-and what they use: schema.py (the database schema), rows.py (a workshop as rows),
-persist.py (how each event is stored), tokens.py (ids, secrets, join codes), postgres.py
-(what only PostgreSQL needs), outage.py (the database out of reach), urls.py.
+Beside them: schema.py, rows.py, persist.py (how each event is stored), tokens.py,
+postgres.py, outage.py, urls.py.
 """
 
 from sqlalchemy import insert, select
