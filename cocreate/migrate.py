@@ -17,7 +17,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-# The tables as the first builds made them with `create_all`, before there were migrations.
+# The schema as the first builds made it with `create_all`, before there were migrations.
 BASELINE = "0001"
 
 
@@ -35,7 +35,7 @@ def current_revision(connection):
 
 
 def upgrade(connection):
-    """Bring the tables up to this build's, inside the caller's transaction.
+    """Bring the database up to this build's schema, inside the caller's transaction.
 
     A database the first builds made (tables, no revision) is taken to be at the
     baseline; an empty one is made from scratch.
