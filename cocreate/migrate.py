@@ -1,11 +1,11 @@
-"""The database's tables follow this build's through Alembic migrations (cocreate/migrations).
+"""The database follows this build's schema through Alembic migrations (cocreate/migrations).
 
 `Store` runs `upgrade` when it starts, so a new build brings an older database up to
-date by itself. Making a migration after changing the tables in `store/tables.py`:
+date by itself. Making a migration after changing the schema in `store/schema.py`:
 
     .venv/bin/alembic revision --autogenerate -m "what changed"   # uses alembic.ini
 
-and read what it wrote before committing it; a test fails while tables and
+and read what it wrote before committing it; a test fails while the schema and the
 migrations disagree.
 """
 
@@ -17,7 +17,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-# The tables as the first builds made them with `create_all`, before there were migrations.
+# The schema as the first builds made it with `create_all`, before there were migrations.
 BASELINE = "0001"
 
 
@@ -35,7 +35,7 @@ def current_revision(connection):
 
 
 def upgrade(connection):
-    """Bring the tables up to this build's, inside the caller's transaction.
+    """Bring the database up to this build's schema, inside the caller's transaction.
 
     A database the first builds made (tables, no revision) is taken to be at the
     baseline; an empty one is made from scratch.

@@ -36,7 +36,7 @@ def init_app(app):
         workshops = store_of(app)
         workshops.tell = manager.tell_peers
         workshops.telling = manager.telling
-        manager.on_change = workshops.follow
+        manager.on_change = workshops.hear
 
 
 def catch_up(app):

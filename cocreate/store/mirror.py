@@ -1,22 +1,13 @@
 """Keeping this process's cached workshops current with the changes other processes make.
 
-Several server processes share the database and the Redis message queue; each keeps
-the workshops it serves in memory (`Locking._cache`). A change made by another
-process leaves that copy behind, and the next command here would find it stale (the
-`seq` guard refuses it), read the whole workshop again (seven queries) and run a
-second time: with a room's members spread over two processes, most of the work.
-
-So every change the domain makes from its inputs alone (a command, someone joining)
-is told to the other processes as those inputs: the workshop, the `seq` it started
-from, what ran with which arguments, and a digest of the events it made. A process
-holding that workshop at that `seq` runs the same on its copy, under the workshop's
-lock, and keeps the copy only when its events have the same digest. In any other case
-(its copy behind, the domain refusing, another digest, a message it cannot read) it
-forgets the copy and reads the workshop again when next needed, as before. A told
-change can make a copy current, never wrong: the `seq` guard still checks every change.
-
-The messages go from server process to server process through Redis, never to a
-client; they carry what the database holds (who wrote a note, anonymous or not).
+Each change the domain makes from its inputs alone (a command, someone joining) is told
+to the other processes as those inputs: the workshop, the `seq` it started from, what
+ran with which arguments, and a digest of its events. A process holding that workshop at
+that `seq` runs the same on its copy and keeps the copy only when the digests match; in
+any other case it forgets the copy and reads the workshop again when next needed. So a
+told change can make a copy current, never wrong: the `seq` guard still checks every
+change. The messages go between server processes through Redis, never to a client: they
+carry what the database holds (who wrote a note, anonymous or not).
 """
 
 import contextlib
@@ -41,16 +32,18 @@ def digest(events):
 
 
 class Mirror:
-    """The store's side of telling and following changes (a part of `Store`)."""
+    """Telling the other processes this one's changes, and hearing theirs."""
 
-    # `tell(message)` sends a message to the other processes; None for a process alone.
-    tell = None
-    # `telling(message)`, a context: the events published inside carry the message to the
-    # other processes (`messaging.OrderedRedisManager.telling`); None: told after them.
-    telling = None
+    def __init__(self, cache):
+        self.cache = cache
+        # `tell(message)` sends a message to the other processes; None for a process alone.
+        self.tell = None
+        # `telling(message)`, a context: the events published inside carry the message to
+        # the other processes (`messaging.OrderedRedisManager.telling`); None: told after.
+        self.telling = None
 
     @contextlib.contextmanager
-    def _telling(self, workshop_id, events, replay):
+    def telling_others(self, workshop_id, events, replay):
         """Around publishing `events`, stored and under the workshop's lock: the other
         processes are told the change with its events, or right after them."""
         if (self.tell is None and self.telling is None) or not events or replay is None:
@@ -66,17 +59,17 @@ class Mirror:
         with self.telling(message):
             yield
 
-    def follow(self, message):
+    def hear(self, message):
         """Another process told a change: run it on this process's copy, or forget the copy.
 
         Returns True when the copy is current with the change afterwards (it ran here, or
         the copy was read after it), False when there was no copy or it was forgotten.
         """
         workshop_id = message.get("workshop") if isinstance(message, dict) else None
-        if not isinstance(workshop_id, str) or workshop_id not in self._cache:
+        if not isinstance(workshop_id, str) or workshop_id not in self.cache:
             return False
-        with self._workshop_lock(workshop_id):
-            cached = self._cache.get(workshop_id)
+        with self.cache.lock(workshop_id):
+            cached = self.cache.get(workshop_id)
             if cached is None:
                 return False
             before = message.get("before")
@@ -84,7 +77,7 @@ class Mirror:
                 return True  # read from the database after that change: it holds it
             if cached.seq == before and self._replayed(cached, message):
                 return True
-            self._cache.pop(workshop_id, None)
+            self.cache.forget(workshop_id)
             return False
 
     @staticmethod

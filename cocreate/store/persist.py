@@ -8,10 +8,10 @@ from sqlalchemy import bindparam, delete, insert, select, text, update
 
 from .. import protocol as p
 from .rows import action_row, note_row, room_record, steps_record
-from .tables import actions, applied, clusters, notes, participants, votes, workshops
+from .schema import actions, applied, clusters, notes, participants, votes, workshops
 
-# The statements every command runs, built once: building them anew each time cost more
-# CPU than SQLite itself (bench/results/latest.md).
+# The statements every command runs, built once: building them anew each time costs more
+# CPU than SQLite takes to run them.
 SEQ = select(workshops.c.seq).where(workshops.c.id == bindparam("workshop"))
 SEQ_SQLITE = "SELECT seq FROM workshops WHERE id = ?"  # `SEQ` for the sqlite3 driver
 SAVE_SEQ = (update(workshops).where(workshops.c.id == bindparam("workshop"),

@@ -1,12 +1,9 @@
 """What only PostgreSQL needs: a lock per workshop shared by all processes, pooled
 connections checked without a round trip, and statements sent together.
 
-`locking` uses these: a change of a workshop holds the workshop's session-level advisory
-lock from before its transaction until its events are published; a change of a cached
-workshop keeps its statements (`keeping`; the fixed ones bound by a `Binder`) and sends
-them with the lock, BEGIN and COMMIT as one query (`lock_and_commit`). The locks and that
-query go straight to the driver (`_send`): they run on every change, and SQLAlchemy's
-execution around a statement cost more CPU than the statement (py-spy, bench scale-out).
+The locks and the statements of a change go straight to the driver (`_send`): they run
+on every change, and SQLAlchemy's execution around a statement costs more CPU than the
+statement.
 """
 
 import array
@@ -116,11 +113,9 @@ class Binder:
     """Binds the store's fixed statements (`persist.FIXED`) to complete SQL without
     SQLAlchemy's execution: each is compiled once per set of parameter names, by
     SQLAlchemy's compiler, and bound with its type's bind processors, then quoted by
-    psycopg, as SQLAlchemy's execution would (the same SQL, byte for byte). Timed in the
-    server under bench/'s scale-out load, a note's statements took 0.40 ms (median)
-    through SQLAlchemy's execution and take 0.16 ms so; from its arrival until its events
-    go to Redis 1.85 → 1.55 ms. A statement it cannot bind so (a default SQLAlchemy
-    fills in, a list expanded) goes through SQLAlchemy as any other."""
+    psycopg, as SQLAlchemy's execution would (the same SQL, byte for byte), for less CPU
+    than SQLAlchemy's execution takes. A statement it cannot bind so (a default
+    SQLAlchemy fills in, a list expanded) goes through SQLAlchemy as any other."""
 
     def __init__(self, dialect, statements):
         self.dialect = dialect

@@ -6,15 +6,18 @@ from sqlalchemy import delete, select, update
 
 from .. import domain
 from .rows import now_iso
-from .tables import actions, applied, clusters, notes, participants, votes, workshops
+from .schema import actions, applied, clusters, notes, participants, votes, workshops
 
 
 class Retention:
-    """Expiry and deletion; mixed into `Store`, whose locks and connections it uses."""
+    """Expiry and deletion."""
+
+    def __init__(self, database, cache, members):
+        self.database, self.cache, self.members = database, cache, members
 
     def mark_downloaded(self, workshop_id):
         """Note the facilitator's first download (for "delete after download")."""
-        with self._workshop_lock(workshop_id), self.engine.begin() as conn:
+        with self.cache.lock(workshop_id), self.database.engine.begin() as conn:
             conn.execute(update(workshops).where(workshops.c.id == workshop_id,
                                                  workshops.c.downloaded_at.is_(None))
                          .values(downloaded_at=now_iso()))
@@ -23,7 +26,7 @@ class Retention:
         """Ids of workshops whose retention has run out."""
         moment = datetime.fromisoformat(now or now_iso())
         found = []
-        with self._reading() as conn:
+        with self.database.reading() as conn:
             rows = conn.execute(select(workshops.c.id, workshops.c.retention,
                                        workshops.c.updated_at, workshops.c.downloaded_at))
             for row in rows:
@@ -42,7 +45,7 @@ class Retention:
 
     def delete_workshop(self, workshop_id):
         """Remove a workshop and everything in it."""
-        with (self._workshop_lock(workshop_id), self._serialised(workshop_id) as conn,
+        with (self.cache.lock(workshop_id), self.database.serialised(workshop_id) as conn,
               conn.begin()):
             conn.execute(delete(applied).where(applied.c.workshop_id == workshop_id))
             conn.execute(delete(votes).where(votes.c.workshop_id == workshop_id))
@@ -51,7 +54,5 @@ class Retention:
             conn.execute(delete(notes).where(notes.c.workshop_id == workshop_id))
             conn.execute(delete(participants).where(participants.c.workshop_id == workshop_id))
             conn.execute(delete(workshops).where(workshops.c.id == workshop_id))
-            self._cache.pop(workshop_id, None)
-        with self._guard:
-            for key in [key for key in self._tokens if key[0] == workshop_id]:
-                del self._tokens[key]
+            self.cache.forget(workshop_id)
+        self.members.forget(workshop_id)

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 from sqlalchemy import insert, select
 
 from .. import domain
-from .tables import actions, applied, clusters, notes, participants, votes, workshops
+from .schema import actions, applied, clusters, notes, participants, votes, workshops
 from .tokens import hash_token, new_token
 
 STEP_FIELDS = {f.name for f in dataclasses.fields(domain.Step)}

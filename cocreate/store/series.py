@@ -2,26 +2,26 @@
 share, finding an action by its update link, and the sessions of a series.
 
 Every session holding a shared action has its own row of it (the same id and `origin`);
-a change to it runs over all of those sessions at once (`Locking._change_together`), so
+a change to it runs over all of those sessions at once (`Locking.change_together`), so
 the rows never differ and each session's viewers get an `action.edited` with that
 session's own `seq`. Deleting a session removes its rows only: the action lives on in
 the others, and its update link (made with `origin`) still opens it.
 """
 
+import functools
+
 from sqlalchemy import and_, or_, select, update
-from sqlalchemy.exc import IntegrityError
 
 from .. import domain
 from .. import protocol as p
 from ..domain import series
 from .persist import PERSIST
 from .rows import insert_actions, insert_workshop, now_iso
-from .tables import actions, workshops
-from .tokens import new_id, new_join_code
+from .schema import actions, workshops
+from .tokens import new_id, with_free_join_code
 
 # Commands that change an action in place: on a shared action they change every copy.
 SHARED_COMMANDS = (p.ACTION_EDIT, p.ACTION_RELINK, p.ACTION_REVIEW)
-CODE_ATTEMPTS = 20
 
 
 class Shared(domain.DomainError):
@@ -43,7 +43,7 @@ def refuse_if_shared(workshop, name, payload):
 
 
 def _holders(origin, action_id):
-    """The workshops holding a copy of one shared action (for `_change_together`)."""
+    """The workshops holding a copy of one shared action (for `Locking.change_together`)."""
     def members(conn):
         return conn.execute(select(actions.c.workshop_id).where(
             actions.c.origin == origin, actions.c.id == action_id)).scalars().all()
@@ -62,7 +62,7 @@ def _opened_by_link(workshop_id, action_id):
     return members
 
 
-def _follow(conn, held, acting_id, action_id, events):
+def _copy_to_the_others(conn, held, acting_id, action_id, events):
     """Every other session takes the acting one's change of a shared action; all stored."""
     if events[acting_id]:
         source = held[acting_id].actions[action_id]
@@ -76,7 +76,10 @@ def _follow(conn, held, acting_id, action_id, events):
 
 
 class Series:
-    """Follow-ups and shared actions; mixed into `Store`, whose locks and connections it uses."""
+    """Follow-ups and shared actions."""
+
+    def __init__(self, database, locking, members):
+        self.database, self.locking, self.members = database, locking, members
 
     def create_follow_up(self, earlier_id, title, goal, language, format_key, facilitator_name,
                          retention, date, publish=None):
@@ -87,13 +90,13 @@ class Series:
         """
         made = []
 
-        def change(conn, earlier):
+        def change(conn, earlier, join_code):
             spoken = language or earlier.language
             fmt = format_key or earlier.format
             steps = [series.review_step(spoken)] + domain.steps_in_language(
                 domain.load_format(fmt), spoken)
             now = now_iso()
-            follow_up = domain.new_workshop(new_id(), new_join_code(), title,
+            follow_up = domain.new_workshop(new_id(), join_code, title,
                                             goal or earlier.goal, spoken, fmt,
                                             steps, now, retention, follow_up_of=earlier.id,
                                             date=date)
@@ -113,28 +116,22 @@ class Series:
             made.append(follow_up)
             return events
 
-        for _attempt in range(CODE_ATTEMPTS):
-            try:
-                self._change(earlier_id, change, publish)
-                break
-            except IntegrityError:  # the join code was taken meanwhile: another one
-                continue
-        else:  # pragma: no cover - 887 million codes make this practically unreachable
-            raise RuntimeError("no free join code")
-        _participant, token, _events = self.add_participant(
+        with_free_join_code(lambda code: self.locking.change(
+            earlier_id, functools.partial(change, join_code=code), publish))
+        _participant, token, _events = self.members.join(
             made[-1].id, facilitator_name, domain.FACILITATOR)
-        return self.workshop(made[-1].id), token
+        return self.locking.workshop(made[-1].id), token
 
-    def _change_shared(self, acting_id, actor_id, name, payload, shared, publish):
+    def change_shared(self, acting_id, actor_id, name, payload, shared, publish):
         """Run a command on a shared action over every session holding it: (events, seq)."""
         def change(conn, held):
             if acting_id not in held:
                 raise domain.DomainError("not_found", "Action not found.")
             events = {acting_id: domain.apply(held[acting_id], actor_id, name, payload,
                                               now_iso())}
-            return _follow(conn, held, acting_id, shared.action_id, events)
+            return _copy_to_the_others(conn, held, acting_id, shared.action_id, events)
 
-        events, seqs = self._change_together(_holders(shared.origin, shared.action_id),
+        events, seqs = self.locking.change_together(_holders(shared.origin, shared.action_id),
                                              change, publish)
         return events[acting_id], seqs[acting_id]
 
@@ -147,16 +144,16 @@ class Series:
             acting[:] = [_preferred(held, workshop_id).id]
             events = {acting[0]: domain.report_progress(held[acting[0]], action_id, status,
                                                         text, now_iso())}
-            return _follow(conn, held, acting[0], action_id, events)
+            return _copy_to_the_others(conn, held, acting[0], action_id, events)
 
-        events, _seqs = self._change_together(_opened_by_link(workshop_id, action_id), change,
+        events, _seqs = self.locking.change_together(_opened_by_link(workshop_id, action_id), change,
                                               publish)
         return events[acting[0]][-1].data
 
     def linked_action(self, workshop_id, action_id):
         """(workshop, action) an update link made with `workshop_id` opens, or None: the
         session it started in while that exists, else the newest session holding it."""
-        with self._reading() as conn:
+        with self.database.reading() as conn:
             holders = _opened_by_link(workshop_id, action_id)(conn)
         found = self._still_there(holders)
         if not found:
@@ -167,7 +164,7 @@ class Series:
     def series_sessions(self, workshop_id):
         """Every session of `workshop_id`'s series, oldest first (only itself when it starts
         none); None when there is no such workshop."""
-        with self._reading() as conn:
+        with self.database.reading() as conn:
             row = conn.execute(select(workshops.c.series_id).where(
                 workshops.c.id == workshop_id)).first()
             if row is None:
@@ -188,10 +185,10 @@ class Series:
         order = [session.id for session in self.series_sessions(workshop_id) or []]
         if earlier_id not in order or order.index(earlier_id) >= order.index(workshop_id):
             raise refused
-        member = self.authenticate(earlier_id, token)
+        member = self.members.authenticate(earlier_id, token)
         if member is None or member.role != domain.PARTICIPANT:
             raise refused
-        return member.id, self.workshop(earlier_id).participants[member.id].name
+        return member.id, self.locking.workshop(earlier_id).participants[member.id].name
 
     def returning_candidates(self, workshop_id, token_of):
         """Who this browser was in the earlier sessions of `workshop_id`'s series, newest
@@ -202,7 +199,7 @@ class Series:
         order = [session.id for session in sessions]
         earlier = sessions[:order.index(workshop_id)] if workshop_id in order else []
         for session in reversed(earlier):
-            member = self.authenticate(session.id, token_of(session.id))
+            member = self.members.authenticate(session.id, token_of(session.id))
             if member is not None and member.role == domain.PARTICIPANT:
                 found.append((session, member.id, session.participants[member.id].name))
         return found
@@ -212,7 +209,7 @@ class Series:
         found = []
         for workshop_id in workshop_ids:
             try:
-                found.append(self.workshop(workshop_id))
+                found.append(self.locking.workshop(workshop_id))
             except domain.DomainError:
                 continue
         return found

@@ -4,7 +4,7 @@
 - pages.py       the landing page, joining, the boards, the join QR code
 - downloads.py   the plan page and its downloads
 - api.py         the JSON API
-- follow.py      after the workshop: an owner's update page, the calendar feed
+- afterwards.py  after the workshop: an owner's update page, the calendar feed
 - series.py      a series of sessions: planning a follow-up, the series page
 - errors.py      error answers, security headers, the same-origin check
 - rate_limits.py join-code guessing and creating workshops
@@ -13,7 +13,7 @@
 """
 
 # Each module adds its views to `bp`.
-from . import agenda, api, downloads, errors, follow, identity, pages, series  # noqa: F401
+from . import afterwards, agenda, api, downloads, errors, identity, pages, series  # noqa: F401
 from .blueprint import bp
 
 __all__ = ["bp"]

@@ -19,7 +19,7 @@ from ..domain import FACILITATOR
 from ..domain.agenda import forecast
 from ..export.draaiboek import build_draaiboek, render_draaiboek_markdown, render_draaiboek_pdf
 from ..i18n import choose_language, long_date, translate
-from ..store.locking import keep_recent
+from ..store.cache import keep_recent
 from ..store.rows import now_iso
 from .blueprint import bp, current_member, workshop_or_404
 from .downloads import attachment, printed

@@ -1,9 +1,9 @@
-"""Each process's cached workshop follows the changes another process tells it
+"""Each process's cached workshop takes the changes another process tells it
 (cocreate/store/mirror.py) instead of reading the whole workshop again.
 
 Two `Store`s on one SQLite file stand for two processes; what one tells goes to the
 other as JSON, the way the Redis message queue carries it (the queue itself is in
-test_scale_out.py). After every change the follower's copy must equal the workshop
+test_scale_out.py). After every change the hearer's copy must equal the workshop
 read fresh from the database, and it must not have read the workshop to get there.
 """
 
@@ -20,22 +20,22 @@ from cocreate.store.rows import load_workshop
 
 
 class Peers:
-    """Two stores telling each other their changes; `followed` records each outcome."""
+    """Two stores telling each other their changes; `heard` records each outcome."""
 
     def __init__(self, url):
         self.stores = Store(url), Store(url)
-        self.followed = []
+        self.heard = []
         self.cut = False  # while True, nothing told arrives (the queue was away)
-        for teller, follower in (self.stores, reversed(self.stores)):
-            teller.tell = self._wire(follower)
+        for teller, hearer in (self.stores, reversed(self.stores)):
+            teller.tell = self._wire(hearer)
         self.reads = 0
         for store in self.stores:
             event.listen(store.engine, "before_cursor_execute", self._count_reads)
 
-    def _wire(self, follower):
+    def _wire(self, hearer):
         def tell(message):
             if not self.cut:
-                self.followed.append(follower.follow(json.loads(json.dumps(message))))
+                self.heard.append(hearer.hear(json.loads(json.dumps(message))))
         return tell
 
     def _count_reads(self, _conn, _cursor, statement, *_args):
@@ -117,15 +117,15 @@ def test_a_whole_workshop_run_from_both_processes_keeps_both_copies_current(peer
     ]
     for turn, (actor, name, raw) in enumerate(script):
         teller = peers.stores[turn % 2]
-        follower = peers.stores[1 - turn % 2]
+        hearer = peers.stores[1 - turn % 2]
         reads = peers.reads
         events, seq = run(teller, wid, actor, name, **raw)
 
         assert peers.reads == reads, f"{name}: a process read the whole workshop again"
         assert events, name
-        assert peers.followed[-1] is True, f"{name}: the other process forgot its copy"
-        assert follower._cache[wid] == stored(follower, wid), name
-        assert follower._cache[wid].seq == seq
+        assert peers.heard[-1] is True, f"{name}: the other process forgot its copy"
+        assert hearer.cache.get(wid) == stored(hearer, wid), name
+        assert hearer.cache.get(wid).seq == seq
 
 
 def test_someone_joining_through_one_process_is_known_to_the_other_without_reading(peers):
@@ -137,8 +137,8 @@ def test_someone_joining_through_one_process_is_known_to_the_other_without_readi
     run(there, wid, chris, "note:add", id=new_id(), step=0, text="Van Chris")
 
     assert peers.reads == reads
-    assert peers.followed[-2:] == [True, True]
-    assert here._cache[wid] == there._cache[wid] == stored(here, wid)
+    assert peers.heard[-2:] == [True, True]
+    assert here.cache.get(wid) == there.cache.get(wid) == stored(here, wid)
 
 
 def test_a_copy_that_missed_a_change_is_forgotten_and_read_again(peers):
@@ -150,8 +150,8 @@ def test_a_copy_that_missed_a_change_is_forgotten_and_read_again(peers):
 
     run(here, wid, ann, "note:add", id=new_id(), step=0, text="Wel verteld")
 
-    assert peers.followed[-1] is False
-    assert wid not in there._cache
+    assert peers.heard[-1] is False
+    assert wid not in there.cache
     _events, seq = run(there, wid, ann, "note:add", id=new_id(), step=0, text="Verder")
     assert seq == stored(here, wid).seq
     assert len(stored(here, wid).notes) == 3
@@ -166,8 +166,8 @@ def test_a_change_the_domain_cannot_repeat_exactly_makes_the_other_forget_its_co
 
     run(here, wid, fac, "note:group", ids=notes, title="Zonder id")  # the cluster id is drawn
 
-    assert peers.followed[-1] is False
-    assert wid not in there._cache
+    assert peers.heard[-1] is False
+    assert wid not in there.cache
     assert there.workshop(wid) == stored(there, wid)
 
 
@@ -179,8 +179,8 @@ def test_a_copy_read_after_the_change_keeps_it(peers):
     run(here, wid, ann, "note:add", id=new_id(), step=0, text="Later verteld")
     there.workshop(wid)  # reads the stored workshop, change included
 
-    assert there.follow(json.loads(json.dumps(told[-1]))) is True
-    assert there._cache[wid] == stored(there, wid)
+    assert there.hear(json.loads(json.dumps(told[-1]))) is True
+    assert there.cache.get(wid) == stored(there, wid)
 
 
 @pytest.mark.parametrize("message", [
@@ -190,10 +190,10 @@ def test_a_copy_read_after_the_change_keeps_it(peers):
 def test_a_message_that_names_no_cached_workshop_changes_nothing(peers, message):
     wid, _fac, _ann = a_workshop(peers)
     there = peers.stores[1]
-    copy = there._cache[wid]
+    copy = there.cache.get(wid)
 
-    assert there.follow(message) is False
-    assert there._cache[wid] is copy
+    assert there.hear(message) is False
+    assert there.cache.get(wid) is copy
 
 
 @pytest.mark.parametrize("change", [
@@ -203,15 +203,15 @@ def test_a_message_that_names_no_cached_workshop_changes_nothing(peers, message)
     {"digest": "something else"},
     {"before": "seven"},
 ])
-def test_a_message_that_cannot_be_followed_makes_the_copy_be_read_again(peers, change):
+def test_a_message_that_cannot_be_replayed_makes_the_copy_be_read_again(peers, change):
     wid, _fac, ann = a_workshop(peers)
     here, there = peers.stores
     told = []
     here.tell = told.append
     run(here, wid, ann, "note:add", id=new_id(), step=0, text="Kapot verteld")
 
-    assert there.follow({**told[-1], **change}) is False
-    assert wid not in there._cache
+    assert there.hear({**told[-1], **change}) is False
+    assert wid not in there.cache
     assert len(there.workshop(wid).notes) == 1
 
 
@@ -223,7 +223,7 @@ def test_an_anonymous_note_told_to_the_other_process_stays_anonymous_to_its_view
     run(here, wid, ann, "note:add", id=note_id, step=2, text="Eerlijk", anonymous=True)
     run(here, wid, fac, "notes:reveal", step=2)
 
-    copy = there._cache[wid]
+    copy = there.cache.get(wid)
     assert copy.notes[note_id].author_id == ann  # so Ann can still edit it there
     facilitator_view = domain.snapshot(copy, copy.participants[fac], "2026-01-01T00:00:00")
     shown = next(note for note in facilitator_view["notes"] if note["id"] == note_id)

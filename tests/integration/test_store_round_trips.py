@@ -300,4 +300,4 @@ def test_every_change_of_a_note_is_stored_through_the_bound_statements(proxied):
     note = stored_note(store, workshop.id, note_id)
     assert (note.text, note.x, note.y, note.anonymous, note.version) == (
         "daarna", 0.25, 0.75, True, 2)
-    assert store._binder.compiled  # the change went through the binder
+    assert store.locking.binder.compiled  # the change went through the binder

@@ -132,7 +132,7 @@ def import_cycles(graph):
 def test_the_import_graph_sees_imports_inside_functions():
     graph = import_graph()
     assert "cocreate.store" in graph["cocreate"]  # create_app imports it when called
-    assert "cocreate.protocol" in graph["cocreate.store.tables"]
+    assert "cocreate.protocol" in graph["cocreate.store.schema"]
 
 
 def test_an_import_cycle_is_found(tmp_path):
@@ -165,6 +165,29 @@ def test_a_js_import_cycle_is_found(tmp_path):
 
 def test_no_page_script_imports_itself_round_a_cycle():
     assert import_cycles(js_import_graph()) == []
+
+
+# -- the store is made of parts ------------------------------------------------------
+
+STORE = PACKAGE / "store"
+STORE_PARTS = ("cache", "database", "locking", "members", "mirror", "retention", "series")
+
+
+def test_the_store_is_composed_of_parts_the_import_graph_shows():
+    from cocreate.store import Store
+
+    assert Store.__bases__ == (object,)  # parts it holds, not mixins it inherits
+    graph = import_graph()
+    assert {f"cocreate.store.{part}" for part in STORE_PARTS} <= set(graph["cocreate.store"])
+
+
+@pytest.mark.parametrize("path", python_files(STORE), ids=lambda path: path.name)
+def test_no_part_of_the_store_reaches_into_another_objects_private_state(path):
+    reached = [ast.unparse(node) for node in ast.walk(ast.parse(path.read_text("utf-8")))
+               if isinstance(node, ast.Attribute) and node.attr.startswith("_")
+               and not node.attr.startswith("__")
+               and not (isinstance(node.value, ast.Name) and node.value.id == "self")]
+    assert reached == []
 
 
 # -- one vocabulary in Python and JS ------------------------------------------------

@@ -1,4 +1,4 @@
-"""The tables of the first builds, which made them with `create_all`.
+"""The database schema of the first builds, which made its tables with `create_all`.
 
 Revision ID: 0001
 Revises: nothing

@@ -1,5 +1,5 @@
-"""Tables: small groups inside one workshop — the tables, who sits where, the projector's
-focus, and the table of each note.
+"""The room's tables (small groups inside one workshop, `domain.tables`; not SQL tables):
+the tables, who sits where, the projector's focus, and the table of each note.
 
 Revision ID: 0003
 Revises: 0002

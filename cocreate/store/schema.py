@@ -1,5 +1,7 @@
-"""The tables: a workshop row and the rows of its participants, notes, clusters, votes,
-actions and applied commands. Alembic's migrations (cocreate/migrations) follow them."""
+"""The database schema: a workshop row and the rows of its participants, notes, clusters,
+votes, actions and applied commands. Alembic's migrations (cocreate/migrations) follow it.
+
+(The room's tables, where people sit, are `domain.tables`; here a table holds rows.)"""
 
 from sqlalchemy import false as sa_false
 from sqlalchemy import (JSON, Boolean, Column, Float, ForeignKey, Index, Integer, MetaData, String,
