@@ -60,6 +60,8 @@ def _actual(item, t):
         return ""
     if item["state"] == "running":
         return t("draaiboek_running", start=_clock(item["start"]), n=item["actual_minutes"])
+    if not item["start_known"]:  # the room opened on it: when it began is not known
+        return t("draaiboek_ended", end=_clock(item["end"]))
     if item["actual_minutes"] is None:  # the day closed on it: when it ended is not known
         return t("draaiboek_started", start=_clock(item["start"]))
     return (f"{_clock(item['start'])}–{_clock(item['end'])} "

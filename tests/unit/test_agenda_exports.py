@@ -110,3 +110,11 @@ def test_a_step_the_day_closed_on_shows_only_when_it_started(workshop):  # noqa:
     text = render(workshop, at("09:30", DAY_TWO))
     assert "| 12:15–13:45 | 90 | Knuppel in het hoenderhok | begonnen om 12:40 |" in text
     assert "| 09:00–11:00 | 120 | Platform van betrokkenheid | loopt sinds 09:00 (30 min) |" in text
+
+
+def test_a_step_the_room_opened_on_shows_when_it_ended(workshop):  # noqa: F811
+    go(workshop, BRAND, "10:05")  # the room was at the goals since it opened; nobody pressed Start
+    text = render(workshop, at("10:30"))
+    assert "| 09:00–10:00 | 60 | Doelen stellen | tot 10:05 |" in text
+    assert "**Werkelijk:** tot 10:05" in text
+    assert "| Doelen stellen | until 10:05 |" in render(workshop, at("10:30"), "en")
