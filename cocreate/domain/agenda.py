@@ -261,7 +261,7 @@ def _day_items(workshop, day, zone, clock, started, first_position):
             start, end, state, actual = _step_times(workshop, day, offset, zone, clock, cursor,
                                                    later_started)
             spare = (min(end, start + timedelta(minutes=item["minutes"]))
-                     if state == "done" else end)
+                     if state == "done" and not _opened_on(workshop, item) else end)
         elif later_started:
             start, end, state = _passed_break(workshop, day, offset, zone, spare, cursor)
             spare, actual = end, None

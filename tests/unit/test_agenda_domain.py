@@ -423,3 +423,10 @@ def test_a_break_the_step_before_ran_into_is_done():
     coffee = items(forecast(workshop, at("10:30")))["Koffie"]
     assert (coffee["state"], coffee["start"][11:], coffee["end"][11:]) == ("done", "10:00",
                                                                            "10:12")
+
+
+def test_a_break_after_the_step_the_room_opened_on_is_not_taken_for_granted():
+    workshop = without_agenda()
+    go(workshop, BRAND, "11:00")  # at the goals since it opened: how long is not known
+    apply(workshop, "fac", p.AGENDA_SET_COMMAND, copy.deepcopy(AGENDA), at("11:30"))
+    assert items(forecast(workshop, at("11:30")))["Koffie"]["state"] == "skipped"
