@@ -272,6 +272,7 @@ def _day_items(workshop, day, zone, clock, started, first_position):
             end = start + timedelta(minutes=item["minutes"])
             state, actual = "planned", None
         items.append({**_label(workshop, item), "minutes": item["minutes"],
+                      "planned": item.get("planned", item["minutes"]),
                       "planned_start": _wall(planned), "planned_end": _wall(planned_end),
                       "start": _wall(start), "end": _wall(end), "state": state,
                       "actual_minutes": actual, "late": _minutes(start - planned),

@@ -118,3 +118,11 @@ def test_a_step_the_room_opened_on_shows_when_it_ended(workshop):  # noqa: F811
     assert "| 09:00–10:00 | 60 | Doelen stellen | tot 10:05 |" in text
     assert "**Werkelijk:** tot 10:05" in text
     assert "| Doelen stellen | until 10:05 |" in render(workshop, at("10:30"), "en")
+
+
+def test_the_draaiboek_shows_what_was_planned_before_a_suggestion_shortened_an_item(
+        workshop):  # noqa: F811
+    agenda = copy.deepcopy(AGENDA)
+    agenda["days"][0]["items"][2].update(minutes=60, planned=75)
+    apply(workshop, "fac", p.AGENDA_SET_COMMAND, agenda, at("10:20"))
+    assert "| 10:15–11:15 | 60 (was 75) | Persoonlijk merk |" in render(workshop, at("10:20"))
