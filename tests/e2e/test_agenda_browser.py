@@ -32,7 +32,7 @@ def agenda_from(start):
         {"step": BRAND, "minutes": 60}, {"step": FRICTION, "minutes": 60}]}]}
 
 
-def started_late(room, minutes):
+def started_late(room, minutes, plan=agenda_from):
     """Start the first step, then plan the day to have started `minutes` before that (to the
     nearest minute: the plan has no seconds); returns the planned start."""
     ok(room.facilitator.call(p.STEP_GO, {"index": GOALS}))
@@ -40,8 +40,16 @@ def started_late(room, minutes):
     at = datetime.fromisoformat(started).astimezone(ZoneInfo(ZONE))
     start = (at + timedelta(seconds=30)).replace(second=0, microsecond=0) - timedelta(
         minutes=minutes)
-    ok(room.facilitator.call(p.AGENDA_SET_COMMAND, agenda_from(start)))
+    ok(room.facilitator.call(p.AGENDA_SET_COMMAND, plan(start)))
     return start
+
+
+def with_tea_and_lunch(start):
+    """Goals, brand, tea, friction, lunch from `start`: the lunch ends the day."""
+    return {"zone": ZONE, "days": [{"start": wall(start), "items": [
+        {"step": GOALS, "minutes": 30}, {"step": BRAND, "minutes": 60},
+        {"break": "Thee", "minutes": 15}, {"step": FRICTION, "minutes": 60},
+        {"break": "Lunch", "minutes": 45}]}]}
 
 
 def test_a_facilitator_running_late_sees_the_suggestion_and_the_room_sees_what_is_next(
@@ -178,10 +186,11 @@ def test_the_remote_shows_the_day_running_late_with_what_to_do(server, clients, 
     ("en", "Note: day 1 runs 30 min past its end at 10:30 (its items last until 11:00)."),
 ])
 def test_saving_an_agenda_whose_items_run_past_the_days_end_says_by_how_much(
-        server, clients, contexts, language, said):
+        server, clients, contexts, artifacts, language, said):
     room = Workshop(server, clients, connect_facilitator=True, language=language)
-    page = open_page(signed_in(contexts, room, width=FACILITATOR_SIZE[0],
-                               height=FACILITATOR_SIZE[1]), room.url("/facilitate"))
+    context = contexts(*FACILITATOR_SIZE, bypass_csp=True)  # bypass_csp: axe is injected
+    context.add_cookies([{"name": f"cc_{room.id}", "value": room.token(), "url": server.url}])
+    page = open_page(context, room.url("/facilitate"))
     bound(page, "agenda-editor").locator("summary").click()
     form = bound(page, "agenda-form")
     expect(form.locator(".agenda-edit-item")).to_have_count(4)
@@ -191,6 +200,8 @@ def test_saving_an_agenda_whose_items_run_past_the_days_end_says_by_how_much(
     form.locator('[data-day="0"][data-part="end"]').fill("10:30")
     form.locator("button[type=submit]").click()
     expect(bound(page, "agenda-saved")).to_contain_text(said)
+    bound(page, "run-sheet").screenshot(path=str(artifacts / f"agenda-saved-past-end-{language}.png"))
+    assert axe_violations(page) == []
     agenda = ok(room.facilitator.call(p.SYNC, {}))["snapshot"]["workshop"]["agenda"]
     assert agenda["days"][0]["end"].endswith("T10:30")
     # A day that fits says only that it was saved.
@@ -199,3 +210,34 @@ def test_saving_an_agenda_whose_items_run_past_the_days_end_says_by_how_much(
     form.locator("button[type=submit]").click()
     expect(bound(page, "agenda-saved")).not_to_contain_text(said[:8])
     assert page.context.page_errors == []
+
+
+def test_when_shortening_steps_is_not_enough_a_break_that_saves_time_is_proposed_and_taken(
+        server, clients, contexts, artifacts):
+    room = Workshop(server, clients, connect_facilitator=True)
+    start = started_late(room, 50, with_tea_and_lunch)
+    page = open_page(signed_in(contexts, room, width=FACILITATOR_SIZE[0],
+                               height=FACILITATOR_SIZE[1]), room.url("/facilitate"))
+    warning = bound(page, "run-sheet").locator(".agenda-warning")
+    expect(warning).to_contain_text("De dag loopt 50 min uit.")
+    # The steps give 40 minutes; the tea could give 5 of the 10 still short, the lunch all 10.
+    planned, moved = (wall(start + timedelta(minutes=m))[11:] for m in (165, 175))
+    expect(warning).to_contain_text(
+        f"Begin ‘Lunch’ om {moved} in plaats van {planned} en maak de pauze 10 min korter (35 min).")
+    expect(warning).not_to_contain_text("Thee")
+    expect(warning).not_to_contain_text("te kort")
+    bound(page, "run-sheet").screenshot(path=str(artifacts / "agenda-run-sheet-break.png"))
+
+    warning.get_by_role("button", name="Voorstel overnemen").click()
+    expect(bound(page, "run-sheet").locator(".agenda-warning")).to_have_count(0)
+    agenda = ok(room.facilitator.call(p.SYNC, {}))["snapshot"]["workshop"]["agenda"]
+    assert agenda["days"][0]["items"] == [
+        {"step": GOALS, "minutes": 30}, {"step": BRAND, "minutes": 40, "planned": 60},
+        {"break": "Thee", "minutes": 15}, {"step": FRICTION, "minutes": 40, "planned": 60},
+        {"break": "Lunch", "minutes": 35, "planned": 45}]
+    remote = open_page(with_token(contexts(*PHONE), server, room.id, room.token()),
+                       room.url("/remote"))
+    expect(bound(remote, "remote-agenda")).to_contain_text("op schema")
+    expect(bound(remote, "remote-agenda-warning")).to_be_hidden()
+    remote.screenshot(path=str(artifacts / "agenda-remote-taken.png"))
+    assert page.context.page_errors == [] and remote.context.page_errors == []

@@ -425,7 +425,8 @@ export class RunSheet {
     if (ack.ok) {
       bound("agenda-editor").open = false;
       const overruns = agenda.days.map((day, index) => overrun(day, index)).filter(Boolean);
-      bound("agenda-saved").textContent = [t("agenda_saved"), ...overruns].join(" ");
+      bound("agenda-saved").replaceChildren(t("agenda_saved"),
+                                            ...overruns.map((text) => el("strong", "agenda-over-end", text)));
     }
   }
 }
