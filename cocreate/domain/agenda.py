@@ -29,6 +29,9 @@ WALL_CLOCK = "%Y-%m-%dT%H:%M"
 KEEP_PARTS = 2
 KEEP_MINUTES = 5
 DEFAULT_MINUTES = 30  # a step whose format plans no minutes
+# Once a suggestion was taken over, the next comes when the day runs this late again: a step
+# still running, or the half minute the forecast rounds, is no reason to replan at once.
+LATE_AGAIN_MINUTES = 5
 
 
 # -- agenda:set -----------------------------------------------------------------------
@@ -231,10 +234,12 @@ def _day_forecast(workshop, day, zone, clock, started, first_position):
     planned = _day_end(day, zone)
     late = _minutes(cursor - planned)
     to_come = any(item["state"] == "planned" for item in items)
+    taken = any("planned" in item for item in day["items"])  # a suggestion was taken over
     return {"start": day["start"], "planned_end": _wall(planned), "end": _wall(cursor),
             "late": late, "items": items,
             "suggestion": (_suggestion(day, items, late, replanned, planned)
-                           if late > 0 and to_come else None)}
+                           if late >= (LATE_AGAIN_MINUTES if taken else 1) and to_come
+                           else None)}
 
 
 def _day_end(day, zone):

@@ -325,6 +325,10 @@ def test_taking_the_suggestion_over_fits_the_day_until_the_room_runs_late_again(
     go(workshop, GOALS, "09:00")
     taken = take_over(workshop, forecast(workshop, at("10:20")), "10:20")
     assert (taken["days"][0]["late"], taken["days"][0]["suggestion"]) == (0, None)
+    # The goals take a few minutes more to round off: late, but no new suggestion for that.
+    wrapping_up = forecast(workshop, at("10:24"))["days"][0]
+    assert (wrapping_up["late"], wrapping_up["suggestion"]) == (4, None)
+    assert forecast(workshop, at("10:25"))["days"][0]["suggestion"]["late"] == 5
     go(workshop, BRAND, "10:20")
     assert forecast(workshop, at("11:30"))["days"][0]["suggestion"] is None
     # The brand runs through its lunch and 45 minutes past it: a new suggestion, and the
