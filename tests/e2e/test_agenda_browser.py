@@ -204,9 +204,13 @@ def test_saving_an_agenda_whose_items_run_past_the_days_end_says_by_how_much(
     assert axe_violations(page) == []
     agenda = ok(room.facilitator.call(p.SYNC, {}))["snapshot"]["workshop"]["agenda"]
     assert agenda["days"][0]["end"].endswith("T10:30")
-    # A day that fits says only that it was saved.
+    # A day that fits says only that it was saved. (Opening the editor again draws it anew
+    # from the saved agenda: wait for that before typing.)
+    form.locator('[data-part="end"]').evaluate("(input) => { input.dataset.stale = 'yes'; }")
     bound(page, "agenda-editor").locator("summary").click()
-    form.locator('[data-day="0"][data-part="end"]').fill("11:00")
+    end = form.locator('[data-day="0"][data-part="end"]:not([data-stale])')
+    expect(end).to_have_value("10:30")
+    end.fill("11:00")
     form.locator("button[type=submit]").click()
     expect(bound(page, "agenda-saved")).not_to_contain_text(said[:8])
     assert page.context.page_errors == []
