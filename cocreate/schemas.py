@@ -291,11 +291,16 @@ class ProjectorFocus(StrictSchema):
 
 
 class AgendaItem(StrictSchema):
-    """A step with its planned minutes, or a break (`{"break": title, "minutes"}`)."""
+    """A step with its planned minutes, or a break (`{"break": title, "minutes"}`), and
+    `planned` once a suggestion shortened it."""
 
     step = _index()
     pause = _text(p.BREAK_TITLE_MAX, data_key="break", attribute="break")
     minutes = fields.Integer(strict=True, required=True, validate=validate.Range(
+        min=p.AGENDA_MINUTES_MIN, max=p.AGENDA_MINUTES_MAX))
+    # What the facilitator planned before a suggestion shortened it (the domain checks it
+    # is at least `minutes`).
+    planned = fields.Integer(strict=True, validate=validate.Range(
         min=p.AGENDA_MINUTES_MIN, max=p.AGENDA_MINUTES_MAX))
 
     @validates_schema

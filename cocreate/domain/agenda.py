@@ -24,10 +24,14 @@ from .workshop import Event
 DEFAULT_ZONE = "Europe/Amsterdam"
 DAY_START = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$")
 WALL_CLOCK = "%Y-%m-%dT%H:%M"
-# A suggestion keeps every later step at two thirds of its minutes, and at least this many.
-KEEP_SHARE = 2 / 3
+# A suggestion keeps every later item at two thirds (KEEP_PARTS / 3) of its planned
+# minutes, and at least KEEP_MINUTES.
+KEEP_PARTS = 2
 KEEP_MINUTES = 5
 DEFAULT_MINUTES = 30  # a step whose format plans no minutes
+# Once a suggestion was taken over, the next comes when the day runs this late again: a step
+# still running, or the half minute the forecast rounds, is no reason to replan at once.
+LATE_AGAIN_MINUTES = 5
 
 
 # -- agenda:set -----------------------------------------------------------------------
@@ -103,12 +107,25 @@ def _item(item, where, step_count, seen):
         if step in seen:
             raise invalid(f"{where}.step", "Every step appears at most once.")
         seen.add(step)
-        return {"step": step, "minutes": minutes}
+        return {"step": step, "minutes": minutes, **_planned(item, minutes, where)}
     title = item.get("break")
     title = title.strip() if isinstance(title, str) else ""
     if not 1 <= len(title) <= p.BREAK_TITLE_MAX:
         raise invalid(f"{where}.break", "A break has a title of 1 to 80 characters.")
-    return {"break": title, "minutes": minutes}
+    return {"break": title, "minutes": minutes, **_planned(item, minutes, where)}
+
+
+def _planned(item, minutes, where):
+    """`{"planned": minutes}` when an item was shortened by a suggestion taken over: what
+    the facilitator planned, which later suggestions keep two thirds of."""
+    planned = item.get("planned")
+    if planned is None:
+        return {}
+    if (not isinstance(planned, int) or isinstance(planned, bool)
+            or not minutes <= planned <= p.AGENDA_MINUTES_MAX):
+        raise invalid(f"{where}.planned",
+                      "Planned minutes are a whole number from the minutes to 480.")
+    return {"planned": planned} if planned > minutes else {}
 
 
 def copy_agenda(agenda):
@@ -126,16 +143,18 @@ def record_move(workshop, index, now):
     """The room moves to step `index` at `now`: the step it leaves ends, the new one starts.
 
     A step keeps the time it first started; going back to it makes it run again until
-    the room leaves it again. Returns the times of the steps that changed.
+    the room leaves it again. The step a workshop opens on may never have been started:
+    leaving it still records when it ended (the room was there). Returns the times of the
+    steps that changed.
     """
     changed = []
     leaving = workshop.steps[workshop.current_step]
-    if index != workshop.current_step and leaving.started_at and not leaving.ended_at:
+    if index != workshop.current_step and not leaving.ended_at:
         leaving.ended_at = now
         changed.append(workshop.current_step)
     target = workshop.steps[index]
     if target.started_at is None:
-        target.started_at = now
+        target.started_at, target.ended_at = now, None
         changed.append(index)
     elif target.ended_at is not None:
         target.ended_at = None
@@ -192,19 +211,52 @@ def forecast(workshop, now, agenda=None):
 
 
 def _started_positions(workshop, agenda):
-    """Positions (over all days, in order) of the agenda's steps that have started."""
+    """Positions (over all days, in order) of the agenda's steps the room has been at."""
     positions, position = [], 0
     for day in agenda["days"]:
         for item in day["items"]:
-            if "step" in item and workshop.steps[item["step"]].started_at:
+            if "step" in item and _ran(workshop.steps[item["step"]]):
                 positions.append(position)
             position += 1
     return positions
 
 
+def _ran(step):
+    """Whether the room has been at a step (a step it opened on has only an end)."""
+    return bool(step.started_at or step.ended_at)
+
+
 def _day_forecast(workshop, day, zone, clock, started, first_position):
+    def replanned(variant):
+        return _day_items(workshop, variant, zone, clock, started, first_position)
+
+    items, cursor = replanned(day)
+    planned = _day_end(day, zone)
+    late = _minutes(cursor - planned)
+    to_come = any(item["state"] == "planned" for item in items)
+    taken = any("planned" in item for item in day["items"])  # a suggestion was taken over
+    return {"start": day["start"], "planned_end": _wall(planned), "end": _wall(cursor),
+            "late": late, "items": items,
+            "suggestion": (_suggestion(day, items, late, replanned, planned)
+                           if late >= (LATE_AGAIN_MINUTES if taken else 1) and to_come
+                           else None)}
+
+
+def _day_end(day, zone):
+    """When a day must end: its `end`, else when its planned items do."""
+    start = datetime.strptime(day["start"], WALL_CLOCK).replace(tzinfo=zone)
+    if day.get("end"):  # the day must end then, whatever its items add up to
+        return datetime.strptime(day["end"], WALL_CLOCK).replace(tzinfo=zone)
+    return start + timedelta(minutes=sum(item["minutes"] for item in day["items"]))
+
+
+def _day_items(workshop, day, zone, clock, started, first_position):
+    """(the day's items with planned and forecast or actual times, the forecast end)."""
     planned = datetime.strptime(day["start"], WALL_CLOCK).replace(tzinfo=zone)
     cursor = planned
+    # Where the room's time between two steps begins that breaks may have had: the end of
+    # the planned minutes of the step before (it ran into them), or the day's start.
+    spare = planned
     items = []
     for offset, item in enumerate(day["items"]):
         position = first_position + offset
@@ -213,24 +265,49 @@ def _day_forecast(workshop, day, zone, clock, started, first_position):
         if "step" in item:
             start, end, state, actual = _step_times(workshop, day, offset, zone, clock, cursor,
                                                    later_started)
+            spare = (min(end, start + timedelta(minutes=item["minutes"]))
+                     if state == "done" and not _opened_on(workshop, item) else end)
+        elif later_started:
+            start, end, state = _passed_break(workshop, day, offset, zone, spare, cursor)
+            spare, actual = end, None
         else:
-            start = cursor if later_started else max(cursor, clock)
+            start = max(cursor, clock)
             if items and items[-1]["state"] == "running":
                 start = cursor
             end = start + timedelta(minutes=item["minutes"])
-            state, actual = ("done" if later_started else "planned"), None
+            state, actual = "planned", None
         items.append({**_label(workshop, item), "minutes": item["minutes"],
+                      "planned": item.get("planned", item["minutes"]),
                       "planned_start": _wall(planned), "planned_end": _wall(planned_end),
                       "start": _wall(start), "end": _wall(end), "state": state,
-                      "actual_minutes": actual, "late": _minutes(start - planned)})
-        planned, cursor = planned_end, end
-    if day.get("end"):  # the day must end then, whatever its items add up to
-        planned = datetime.strptime(day["end"], WALL_CLOCK).replace(tzinfo=zone)
-    late = _minutes(cursor - planned)
-    to_come = any(item["state"] == "planned" for item in items)
-    return {"start": day["start"], "planned_end": _wall(planned), "end": _wall(cursor),
-            "late": late, "items": items,
-            "suggestion": _suggestion(items, late) if late > 0 and to_come else None}
+                      "actual_minutes": actual, "late": _minutes(start - planned),
+                      "start_known": "step" not in item or not _opened_on(workshop, item)})
+        # A break the room passed lies within the time the steps around it took.
+        planned, cursor = planned_end, max(cursor, end) if "break" in item else end
+    return items, cursor
+
+
+def _passed_break(workshop, day, offset, zone, spare, cursor):
+    """(start, end, state) of a break before a step the room has been at: `done` when the
+    room spent time there (the step before ran past its planned minutes into it, or the
+    step after began later than the spare time before it), else `skipped`."""
+    until = next((_moment_of(workshop.steps[item["step"]].started_at, zone)
+                  for item in day["items"][offset + 1:]
+                  if "step" in item and workshop.steps[item["step"]].started_at), cursor)
+    if spare >= until:
+        return cursor, cursor, "skipped"
+    minutes = timedelta(minutes=day["items"][offset]["minutes"])
+    return spare, min(spare + minutes, until), "done"
+
+
+def _opened_on(workshop, item):
+    """Whether the room opened on this step and left it without a recorded start."""
+    step = workshop.steps[item["step"]]
+    return step.ended_at is not None and step.started_at is None
+
+
+def _moment_of(iso, zone):
+    return datetime.fromisoformat(iso).astimezone(zone)
 
 
 def _step_times(workshop, day, offset, zone, clock, cursor, later_started):
@@ -238,13 +315,16 @@ def _step_times(workshop, day, offset, zone, clock, cursor, later_started):
     item = day["items"][offset]
     step = workshop.steps[item["step"]]
     planned = timedelta(minutes=item["minutes"])
+    if _opened_on(workshop, item):  # when it began is not known
+        ended = _moment_of(step.ended_at, zone)
+        return min(cursor, ended), ended, "done", None
     if not step.started_at:
         if later_started:
             return cursor, cursor, "skipped", None
         start = max(cursor, clock)
         return start, start + planned, "planned", None
-    start = datetime.fromisoformat(step.started_at).astimezone(zone)
-    ended = datetime.fromisoformat(step.ended_at).astimezone(zone) if step.ended_at else None
+    start = _moment_of(step.started_at, zone)
+    ended = _moment_of(step.ended_at, zone) if step.ended_at else None
     if ended is not None and ended.date() == start.date():
         return start, ended, "done", _minutes(ended - start)
     if ended is not None or clock.date() != start.date():
@@ -265,22 +345,60 @@ def _breaks_after(day, offset):
     return total
 
 
-def _suggestion(items, late):
-    """How to end the day on time: shorten later steps, each by at most a third, in
-    proportion to what each can give; move the next break; what is still short."""
-    later = [item for item in items if item["kind"] == "step" and item["state"] == "planned"]
-    room = [min(item["minutes"] - KEEP_MINUTES, math.floor(item["minutes"] * (1 - KEEP_SHARE)))
-            for item in later]
-    room = [max(0, minutes) for minutes in room]
+def _room(item):
+    """Minutes a suggestion may take from an item: it keeps two thirds of what the
+    facilitator planned (before any suggestion was taken over), and at least 5."""
+    planned = item.get("planned", item["minutes"])
+    keep = max(KEEP_MINUTES, -(-planned * KEEP_PARTS // 3))
+    return max(0, item["minutes"] - keep)
+
+
+def _suggestion(day, items, late, replanned, planned_end):
+    """How to end the day on time: shorten the steps still to come, each in proportion to
+    what it can give; when that is not enough, a break still to come starts where the day
+    has pushed it and is shortened, if that brings the day's end earlier (the break that
+    makes the day fit first, else the one that saves most); `short` is what is left."""
+    later = [offset for offset, item in enumerate(items)
+             if item["kind"] == "step" and item["state"] == "planned"]
+    room = [_room(day["items"][offset]) for offset in later]
     cuts = _shares(min(late, sum(room)), room)
-    shorten = [{"step": item["step"], "title": item["title"], "by": cut,
-                "minutes": item["minutes"] - cut}
-               for item, cut in zip(later, cuts) if cut]
-    move = next(({"title": item["title"], "from": item["planned_start"], "to": item["start"]}
-                 for item in items if item["kind"] == "break" and item["state"] == "planned"
-                 and item["start"] > item["planned_start"]), None)
-    return {"late": late, "shorten": shorten, "move_break": move,
-            "short": late - sum(cuts)}
+    shorten = [{"step": items[offset]["step"], "title": items[offset]["title"], "by": cut,
+                "minutes": items[offset]["minutes"] - cut}
+               for offset, cut in zip(later, cuts) if cut]
+    variant = _shortened(day, {offset: cut for offset, cut in zip(later, cuts) if cut})
+    short = _minutes(replanned(variant)[1] - planned_end)
+    move = None
+    if short > 0:
+        move, short = _break_move(day, items, variant, short, replanned, planned_end)
+    return {"late": late, "shorten": shorten, "move_break": move, "short": max(0, short)}
+
+
+def _break_move(day, items, variant, short, replanned, planned_end):
+    """(the break to start later and shorten, or None; what is then still short)."""
+    best = None
+    for offset, item in enumerate(items):
+        if item["kind"] != "break" or item["state"] != "planned":
+            continue
+        cut = min(_room(variant["items"][offset]), short)
+        if not cut:
+            continue
+        moved_items, end = replanned(_shortened(variant, {offset: cut}))
+        left = _minutes(end - planned_end)
+        if left >= short:
+            continue  # the room's overrun takes this break's time anyway: it saves nothing
+        if best is None or 0 < best[0] and left < best[0]:  # the first that fits stays
+            moved = moved_items[offset]
+            best = (left, {"title": item["title"], "item": offset, "from": item["planned_start"],
+                           "to": moved["start"], "by": cut, "minutes": moved["minutes"]})
+    if best is None:
+        return None, short
+    return best[1], best[0]
+
+
+def _shortened(day, cuts):
+    """A copy of `day` with the items at the given offsets that many minutes shorter."""
+    return {**day, "items": [{**item, "minutes": item["minutes"] - cuts.get(offset, 0)}
+                             for offset, item in enumerate(day["items"])]}
 
 
 def _shares(total, room):

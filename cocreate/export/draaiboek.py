@@ -60,10 +60,19 @@ def _actual(item, t):
         return ""
     if item["state"] == "running":
         return t("draaiboek_running", start=_clock(item["start"]), n=item["actual_minutes"])
+    if not item["start_known"]:  # the room opened on it: when it began is not known
+        return t("draaiboek_ended", end=_clock(item["end"]))
     if item["actual_minutes"] is None:  # the day closed on it: when it ended is not known
         return t("draaiboek_started", start=_clock(item["start"]))
     return (f"{_clock(item['start'])}–{_clock(item['end'])} "
             f"({t('draaiboek_minutes', n=item['actual_minutes'])})")
+
+
+def _minutes_cell(item, t):
+    """The item's minutes, and what was planned before a suggestion shortened it."""
+    if item["planned"] > item["minutes"]:
+        return t("draaiboek_shortened", n=item["minutes"], planned=item["planned"])
+    return str(item["minutes"])
 
 
 def _ran(draaiboek):
@@ -75,7 +84,8 @@ def render_draaiboek_pdf(draaiboek, t, format_date, language):
     """The draaiboek as tagged PDF bytes (A4, in `language`)."""
     return print_page("draaiboek_print.html", draaiboek=draaiboek, t=t, format_date=format_date,
                       language=language, ran=_ran(draaiboek), clock=_clock,
-                      actual=functools.partial(_actual, t=t))
+                      actual=functools.partial(_actual, t=t),
+                      minutes=functools.partial(_minutes_cell, t=t))
 
 
 def render_draaiboek_markdown(draaiboek, t, format_date):
@@ -97,7 +107,7 @@ def render_draaiboek_markdown(draaiboek, t, format_date):
         for item in day["items"]:
             title = escape(item["title"], cell=True)
             cells = [f"{_clock(item['planned_start'])}–{_clock(item['planned_end'])}",
-                     str(item["minutes"]),
+                     _minutes_cell(item, t),
                      title if item["kind"] == "step" else f"*{title}*"]
             if ran:
                 cells.append(_actual(item, t) or "—")

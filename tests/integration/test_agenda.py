@@ -66,6 +66,9 @@ def test_bad_agendas_are_refused_and_change_nothing(server, clients):
         {"days": [{**day, "items": [{"minutes": 15}]}]},
         {"days": [{**day, "items": [{"step": 9, "minutes": 15}]}]},
         {"days": [{**day, "items": [{"step": GOALS, "minutes": 5}, {"step": GOALS, "minutes": 5}]}]},
+        {"days": [{**day, "items": [{"step": GOALS, "minutes": 30, "planned": 20}]}]},
+        {"days": [{**day, "items": [{"step": GOALS, "minutes": 30, "planned": "45"}]}]},
+        {"days": [{**day, "items": [{"break": "Thee", "minutes": 10, "planned": 481}]}]},
         {"days": [{"start": "morgen", "items": []}]},
         {"days": [{**day, "items": []}], "extra": 1},
         {"days": "all of them"},
@@ -182,3 +185,25 @@ def test_the_draaiboek_pdf_is_the_facilitators_with_the_actual_times_and_in_engl
     # The steps keep the titles the workshop gave them (Dutch); the sheet's words are English.
     assert re.search(r"00:05–01:05 Doelen stellen 60 running since \d\d:\d\d \(\d+ min\)", text)
     assert "01:05–01:20 Koffie 15 —" in text
+
+
+def test_an_agenda_made_mid_session_shows_what_already_ran(server, clients):
+    room = Workshop(server, clients, "Anouk")
+    facilitator = room.connect()
+    # The room worked on the goals since the workshop opened (nobody pressed Start), then
+    # moved on; only now does the facilitator make an agenda, from this morning.
+    moved = ok(facilitator.call(p.STEP_GO, {"index": BRAND}))
+    ok(facilitator.call(p.AGENDA_SET_COMMAND, agenda(today("00:00"))))
+    synced = ok(facilitator.call(p.SYNC, {}))["snapshot"]
+    assert synced["seq"] > moved["seq"]
+    left = synced["steps"][GOALS]
+    assert left["started_at"] is None and left["ended_at"] is not None
+
+    day = room.download("agenda.json").json()["forecast"]["days"][0]
+    goals, coffee, brand = day["items"]
+    assert (goals["state"], goals["start_known"]) == ("done", False)
+    ended = datetime.fromisoformat(left["ended_at"]).astimezone(ZoneInfo(ZONE))
+    assert goals["end"] == (ended + timedelta(seconds=30)).strftime("%Y-%m-%dT%H:%M")
+    assert coffee["state"] == "skipped"  # the room went straight on to the brand
+    assert brand["state"] == "running"
+    assert "| Doelen stellen | tot " in room.download("draaiboek.md").text

@@ -92,3 +92,21 @@ def test_after_steps_ran_the_pdf_has_the_actual_times_beside_the_plan(after):
     assert "10:00–10:15 Koffie 15 —" in text
     assert "12:15–13:45 Knuppel in het hoenderhok 90 running since 12:40 (110 min)" in text
     assert "Actual 10:20–12:40 (140 min)" in text  # beside the step's details too
+
+
+def test_a_shortened_item_and_the_step_the_room_opened_on_read_whole_in_the_pdf(tmp_path):
+    workshop = teamdag()
+    apply(workshop, "fac", p.STEP_GO, {"index": BRAND}, at("10:05"))  # no Start on the goals
+    agenda = copy.deepcopy(AGENDA)
+    agenda["days"][0]["items"][4].update(minutes=60, planned=90)
+    apply(workshop, "fac", p.AGENDA_SET_COMMAND, agenda, at("10:30"))
+    path = printed(workshop, at("10:30"), "nl", tmp_path)
+    text = _text(path)
+    assert "09:00–10:00 Doelen stellen 60 tot 10:05" in text
+    assert "12:15–13:15 Knuppel in het hoenderhok 60 (was 90) —" in text
+    # "(was 90)" stays inside its column: it ends left of the actual times' column.
+    words = re.findall(r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)"[^>]*>([^<]*)</word>',
+                       poppler("pdftotext", "-bbox", path, "-"))
+    was_ends = max(float(x_max) for _x, x_max, word in words if word == "90)")
+    actual_starts = min(float(x_min) for x_min, _x, word in words if word == "—")
+    assert was_ends < actual_starts

@@ -170,7 +170,7 @@ def test_a_step_may_run_into_the_break_after_it_before_the_day_is_late(workshop)
     assert view["days"][0]["suggestion"] is None
 
 
-def test_a_step_running_late_pushes_the_day_and_suggests_shortening_and_moving(workshop):
+def test_a_step_running_late_pushes_the_day_and_suggests_shortening_later_steps(workshop):
     go(workshop, GOALS, "09:00")
     view = forecast(workshop, at("10:20"))  # goals and its coffee break: 20 minutes over
     day = view["days"][0]
@@ -182,7 +182,7 @@ def test_a_step_running_late_pushes_the_day_and_suggests_shortening_and_moving(w
         "shorten": [{"step": BRAND, "title": "Persoonlijk merk", "by": 2, "minutes": 73},
                     {"step": FRICTION, "title": "Knuppel in het hoenderhok", "by": 3,
                      "minutes": 87}],
-        "move_break": {"title": "Koffie", "from": f"{DAY_ONE}T10:00", "to": f"{DAY_ONE}T10:05"},
+        "move_break": None,  # the coffee's time went to the goals already: moving it saves nothing
         "short": 0}
     # The clock moves on, the room is still at the goals: the forecast follows it.
     later = forecast(workshop, at("11:00"))
@@ -197,7 +197,11 @@ def test_the_suggestion_says_what_shortening_cannot_make_up(workshop):
     day = forecast(workshop, at("12:00"))["days"][0]  # two hours over
     assert day["late"] == 105
     assert [cut["by"] for cut in day["suggestion"]["shorten"]] == [25, 30]
-    assert day["suggestion"]["short"] == 50
+    # Lunch starts where the day pushed it and keeps two thirds: 15 of the 50 minutes.
+    assert day["suggestion"]["move_break"] == {
+        "title": "Lunch", "item": 3, "from": f"{DAY_ONE}T11:30", "to": f"{DAY_ONE}T12:50",
+        "by": 15, "minutes": 30}
+    assert day["suggestion"]["short"] == 35
 
 
 def test_finishing_early_puts_the_day_ahead(workshop):
@@ -206,7 +210,7 @@ def test_finishing_early_puts_the_day_ahead(workshop):
     view = forecast(workshop, at("09:45"))
     day = items(view)
     assert (day["Doelen stellen"]["state"], day["Doelen stellen"]["actual_minutes"]) == ("done", 40)
-    assert day["Koffie"]["state"] == "done"
+    assert day["Koffie"]["state"] == "skipped"  # the room went on before its time
     assert day["Persoonlijk merk"]["state"] == "running"
     assert view["days"][0]["late"] == -35
     assert view["days"][0]["suggestion"] is None
@@ -274,3 +278,139 @@ def test_the_agenda_never_reads_the_clock_itself():
     from cocreate.domain import agenda
     source = inspect.getsource(agenda)
     assert not any(call in source for call in ("now(", "today(", "time.time", "utcnow"))
+
+
+# -- taking a suggestion over, and what a break can give -------------------------------------
+
+def take_over(workshop, view, clock, day=0):
+    """The agenda with the day's suggestion taken over, as the run sheet sends it: the later
+    items shortened (remembering what was planned), the day's end kept where it was planned."""
+    agenda = copy.deepcopy(workshop.agenda)
+    plan = agenda["days"][day]
+    suggestion = view["days"][day]["suggestion"]
+    plan.setdefault("end", view["days"][day]["planned_end"])
+    cuts = {cut["step"]: cut["minutes"] for cut in suggestion["shorten"]}
+    for offset, item in enumerate(plan["items"]):
+        move = suggestion["move_break"]
+        minutes = (move["minutes"] if move and move["item"] == offset
+                   else cuts.get(item.get("step"), item["minutes"]))
+        if minutes != item["minutes"]:
+            item["planned"] = item.get("planned", item["minutes"])
+            item["minutes"] = minutes
+    apply(workshop, "fac", p.AGENDA_SET_COMMAND, agenda, at(clock))
+    return forecast(workshop, at(clock))
+
+
+def test_taking_the_suggestion_over_fits_the_day_until_the_room_runs_late_again(workshop):
+    go(workshop, GOALS, "09:00")
+    taken = take_over(workshop, forecast(workshop, at("10:20")), "10:20")
+    assert (taken["days"][0]["late"], taken["days"][0]["suggestion"]) == (0, None)
+    # The goals take a few minutes more to round off: late, but no new suggestion for that.
+    wrapping_up = forecast(workshop, at("10:24"))["days"][0]
+    assert (wrapping_up["late"], wrapping_up["suggestion"]) == (4, None)
+    assert forecast(workshop, at("10:25"))["days"][0]["suggestion"]["late"] == 5
+    go(workshop, BRAND, "10:20")
+    assert forecast(workshop, at("11:30"))["days"][0]["suggestion"] is None
+    # The brand runs through its lunch and 45 minutes past it: a new suggestion, and the
+    # friction keeps two thirds of the 90 minutes first planned (60), not of its 87 now (58).
+    again = forecast(workshop, at("13:03"))["days"][0]
+    assert again["late"] == 45
+    assert again["suggestion"]["shorten"] == [
+        {"step": FRICTION, "title": "Knuppel in het hoenderhok", "by": 27, "minutes": 60}]
+    assert again["suggestion"]["short"] == 18
+    later = take_over(workshop, forecast(workshop, at("13:03")), "13:03")["days"][0]
+    assert workshop.agenda["days"][0]["items"][4] == {"step": FRICTION, "minutes": 60,
+                                                      "planned": 90}
+    assert later["suggestion"]["shorten"] == []
+
+
+def test_a_suggestion_that_cannot_make_up_everything_is_not_made_again_once_taken(workshop):
+    go(workshop, GOALS, "09:00")
+    taken = take_over(workshop, forecast(workshop, at("12:00")), "12:00")["days"][0]
+    assert workshop.agenda["days"][0]["items"] == [
+        {"step": GOALS, "minutes": 60}, {"break": "Koffie", "minutes": 15},
+        {"step": BRAND, "minutes": 50, "planned": 75},
+        {"break": "Lunch", "minutes": 30, "planned": 45},
+        {"step": FRICTION, "minutes": 60, "planned": 90}]
+    # Nothing left to shorten: the warning stays, with what is still short and no new cuts.
+    assert taken["late"] == 35
+    assert taken["suggestion"] == {"late": 35, "shorten": [], "move_break": None, "short": 35}
+
+
+def test_a_break_is_only_proposed_when_it_brings_the_end_earlier_and_one_that_fits_first(
+        workshop):
+    apply(workshop, "fac", p.AGENDA_SET_COMMAND, day_with(
+        {"step": GOALS, "minutes": 30}, {"step": BRAND, "minutes": 30},
+        {"break": "Thee", "minutes": 15}, {"step": FRICTION, "minutes": 30},
+        {"break": "Lunch", "minutes": 45}), at("08:00"))
+    go(workshop, GOALS, "09:00")
+    day = forecast(workshop, at("10:00"))["days"][0]  # goals ran 30 minutes over
+    assert day["late"] == 30
+    assert [cut["by"] for cut in day["suggestion"]["shorten"]] == [10, 10]
+    # The tea could give 5 of the 10 minutes still short, lunch all 10: lunch it is.
+    assert day["suggestion"]["move_break"] == {
+        "title": "Lunch", "item": 4, "from": f"{DAY_ONE}T10:45", "to": f"{DAY_ONE}T10:55",
+        "by": 10, "minutes": 35}
+    assert day["suggestion"]["short"] == 0
+    taken = take_over(workshop, forecast(workshop, at("10:00")), "10:00")["days"][0]
+    assert (taken["late"], taken["suggestion"]) == (0, None)
+
+
+def test_a_planned_length_below_the_minutes_is_invalid_and_an_equal_one_is_dropped(workshop):
+    with pytest.raises(DomainError) as refused:
+        apply(workshop, "fac", p.AGENDA_SET_COMMAND,
+              day_with({"step": GOALS, "minutes": 30, "planned": 20}), at("08:30"))
+    assert list(refused.value.fields) == ["days.0.items.0.planned"]
+    apply(workshop, "fac", p.AGENDA_SET_COMMAND,
+          day_with({"step": GOALS, "minutes": 30, "planned": 30}), at("08:30"))
+    assert workshop.agenda["days"][0]["items"] == [{"step": GOALS, "minutes": 30}]
+
+
+# -- an agenda made while the room is under way ----------------------------------------------
+
+def without_agenda():
+    steps = steps_in_language(load_format("cocreation"), "nl")
+    made = new_workshop("w2", "ABC235", "Teamdag", "", "nl", "cocreation", steps, at("08:00"))
+    join(made, "fac", "Begeleider", FACILITATOR, at("08:00"))
+    return made
+
+
+def test_leaving_the_step_a_workshop_opened_on_records_when_it_ended():
+    workshop = without_agenda()  # it opens on the goals; nobody pressed Start
+    assert go(workshop, BRAND, "10:00") == {"index": BRAND, "times": [
+        {"index": GOALS, "started_at": None, "ended_at": at("10:00")},
+        {"index": BRAND, "started_at": at("10:00"), "ended_at": None}]}
+    assert go(workshop, GOALS, "10:30")["times"] == [
+        {"index": BRAND, "started_at": at("10:00"), "ended_at": at("10:30")},
+        {"index": GOALS, "started_at": at("10:30"), "ended_at": None}]
+
+
+def test_an_agenda_made_mid_session_shows_what_ran_and_no_break_the_room_went_past():
+    workshop = without_agenda()
+    go(workshop, BRAND, "10:00")  # the room was at the goals since it opened
+    apply(workshop, "fac", p.AGENDA_SET_COMMAND, copy.deepcopy(AGENDA), at("10:30"))
+    day = items(forecast(workshop, at("10:30")))
+    goals = day["Doelen stellen"]
+    assert (goals["state"], goals["end"][11:], goals["start_known"]) == ("done", "10:00", False)
+    assert day["Koffie"]["state"] == "skipped"  # the room went on to the brand at 10:00
+    brand = day["Persoonlijk merk"]
+    assert (brand["state"], brand["start"][11:], brand["actual_minutes"]) == ("running", "10:00",
+                                                                               30)
+    assert brand["start_known"] is True
+
+
+def test_a_break_the_step_before_ran_into_is_done():
+    workshop = without_agenda()
+    go(workshop, GOALS, "09:00")
+    go(workshop, BRAND, "10:12")  # goals took its hour and most of the coffee
+    apply(workshop, "fac", p.AGENDA_SET_COMMAND, copy.deepcopy(AGENDA), at("10:30"))
+    coffee = items(forecast(workshop, at("10:30")))["Koffie"]
+    assert (coffee["state"], coffee["start"][11:], coffee["end"][11:]) == ("done", "10:00",
+                                                                           "10:12")
+
+
+def test_a_break_after_the_step_the_room_opened_on_is_not_taken_for_granted():
+    workshop = without_agenda()
+    go(workshop, BRAND, "11:00")  # at the goals since it opened: how long is not known
+    apply(workshop, "fac", p.AGENDA_SET_COMMAND, copy.deepcopy(AGENDA), at("11:30"))
+    assert items(forecast(workshop, at("11:30")))["Koffie"]["state"] == "skipped"

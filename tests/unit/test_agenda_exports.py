@@ -110,3 +110,34 @@ def test_a_step_the_day_closed_on_shows_only_when_it_started(workshop):  # noqa:
     text = render(workshop, at("09:30", DAY_TWO))
     assert "| 12:15–13:45 | 90 | Knuppel in het hoenderhok | begonnen om 12:40 |" in text
     assert "| 09:00–11:00 | 120 | Platform van betrokkenheid | loopt sinds 09:00 (30 min) |" in text
+
+
+def test_a_step_the_room_opened_on_shows_when_it_ended(workshop):  # noqa: F811
+    go(workshop, BRAND, "10:05")  # the room was at the goals since it opened; nobody pressed Start
+    text = render(workshop, at("10:30"))
+    assert "| 09:00–10:00 | 60 | Doelen stellen | tot 10:05 |" in text
+    assert "**Werkelijk:** tot 10:05" in text
+    assert "| Doelen stellen | until 10:05 |" in render(workshop, at("10:30"), "en")
+
+
+def test_the_draaiboek_shows_what_was_planned_before_a_suggestion_shortened_an_item(
+        workshop):  # noqa: F811
+    agenda = copy.deepcopy(AGENDA)
+    agenda["days"][0]["items"][2].update(minutes=60, planned=75)
+    apply(workshop, "fac", p.AGENDA_SET_COMMAND, agenda, at("10:20"))
+    assert "| 10:15–11:15 | 60 (was 75) | Persoonlijk merk |" in render(workshop, at("10:20"))
+
+
+def test_a_backup_keeps_what_was_planned_before_a_suggestion_and_the_opened_on_step(
+        workshop):  # noqa: F811
+    go(workshop, BRAND, "10:05")  # the room left the goals it opened on without a Start
+    agenda = copy.deepcopy(AGENDA)
+    agenda["days"][0]["items"][4].update(minutes=70, planned=90)
+    apply(workshop, "fac", p.AGENDA_SET_COMMAND, agenda, at("10:20"))
+    first = backup(workshop)
+    restored = restore(loaded(first), "w5", "XYZ788", at("11:00"))
+    assert restored.agenda["days"][0]["items"][4] == {"step": FRICTION, "minutes": 70,
+                                                      "planned": 90}
+    assert (restored.steps[GOALS].started_at, restored.steps[GOALS].ended_at) == (None,
+                                                                                at("10:05"))
+    assert backup(restored) == first

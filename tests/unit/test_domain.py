@@ -87,7 +87,8 @@ def test_seq_rises_by_exactly_one_per_event(workshop):
 def test_event_message_carries_seq_type_and_data(workshop):
     [event] = apply(workshop, "fac", p.STEP_GO, {"index": 2}, NOW)
     assert event_message(event) == {"seq": 4, "type": p.STEP_CHANGED, "data": {
-        "index": 2, "times": [{"index": 2, "started_at": NOW, "ended_at": None}]}}
+        "index": 2, "times": [{"index": 0, "started_at": None, "ended_at": NOW},
+                              {"index": 2, "started_at": NOW, "ended_at": None}]}}
 
 
 def test_command_that_changes_nothing_emits_no_event_and_keeps_seq(workshop):

@@ -275,7 +275,8 @@ async function showAgenda() {
       ideas.append(el("li", null, t("agenda_shorten", { title: cut.title, n: cut.by, minutes: cut.minutes })));
     }
     const move = day.suggestion.move_break;
-    if (move) ideas.append(el("li", null, t("agenda_move_break", { title: move.title, from: clock(move.from), to: clock(move.to) })));
+    if (move) ideas.append(el("li", null, t("agenda_move_break", {
+      title: move.title, from: clock(move.from), to: clock(move.to), n: move.by, minutes: move.minutes })));
     if (day.suggestion.short > 0) ideas.append(el("li", null, t("agenda_still_short", { n: day.suggestion.short })));
     warning.replaceChildren(el("p", "remote-agenda-late", t("agenda_warning", { n: day.suggestion.late })), ideas);
   }

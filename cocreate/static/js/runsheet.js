@@ -25,6 +25,25 @@ function isoDay() {
   return `${day.getFullYear()}-${pad(day.getMonth() + 1)}-${pad(day.getDate())}`;
 }
 
+/** Minutes since the epoch of a wall-clock `YYYY-MM-DDTHH:MM` (a day's own times only). */
+const minutesOf = (wall) => Date.parse(`${wall}:00Z`) / 60_000;
+
+/** The warning for a day whose planned items end after its fixed end, or null. */
+function overrun(day, index) {
+  if (!day.end) return null;
+  const itemsEnd = minutesOf(day.start) + day.items.reduce((sum, item) => sum + item.minutes, 0);
+  const late = itemsEnd - minutesOf(day.end);
+  if (late <= 0) return null;
+  const until = new Date(itemsEnd * 60_000).toISOString().slice(11, 16);
+  return t("agenda_over_end", { n: index + 1, late, end: clock(day.end), until });
+}
+
+/** The text of a break the suggestion starts later and shortens. */
+function moveText(move) {
+  return t("agenda_move_break", { title: move.title, from: clock(move.from), to: clock(move.to),
+                                  n: move.by, minutes: move.minutes });
+}
+
 /** "5 min achter", "3 min voor", "op schema". */
 function lateText(late) {
   if (late > 0) return t("agenda_behind", { n: late });
@@ -158,6 +177,7 @@ export class RunSheet {
 
   #actualText(item) {
     if (item.kind === "break" && item.state === "done") return ""; // a break has no clock of its own
+    if (item.start_known === false) return t("agenda_ended", { end: clock(item.end) }); // the room opened on it
     if (item.state === "done" && item.actual_minutes === null) {
       return t("agenda_started", { start: clock(item.start) }); // the day closed on it
     }
@@ -180,18 +200,17 @@ export class RunSheet {
     for (const cut of suggestion.shorten) {
       ideas.append(el("li", null, t("agenda_shorten", { title: cut.title, n: cut.by, minutes: cut.minutes })));
     }
-    if (suggestion.move_break) {
-      const move = suggestion.move_break;
-      ideas.append(el("li", null, t("agenda_move_break", { title: move.title, from: clock(move.from), to: clock(move.to) })));
-    }
+    const move = suggestion.move_break;
+    if (move) ideas.append(el("li", null, moveText(move)));
     if (suggestion.short > 0) ideas.append(el("li", null, t("agenda_still_short", { n: suggestion.short })));
     box.append(ideas);
-    if (suggestion.shorten.length) {
+    if (suggestion.shorten.length || move) {
       const apply = el("button", "button small", t("agenda_apply"));
       apply.type = "button";
       apply.dataset.do = "apply";
       apply.dataset.day = String(dayIndex);
       apply.dataset.cuts = JSON.stringify(suggestion.shorten.map((cut) => [cut.step, cut.minutes]));
+      if (move) apply.dataset.breakCut = JSON.stringify([move.item, move.minutes]);
       box.append(apply);
     }
     return box;
@@ -211,15 +230,22 @@ export class RunSheet {
     }
   }
 
-  /** The agenda with the suggestion taken over: the later steps shortened, and the day's
-   *  end kept where it was planned (the plan's end, unless it already had one). */
+  /** The agenda with the suggestion taken over: the later steps (and the break) shortened,
+   *  each remembering the minutes planned before (later suggestions keep two thirds of
+   *  those), and the day's end kept where it was planned (unless it already had one). */
   #replanned(button) {
     const cuts = new Map(JSON.parse(button.dataset.cuts));
+    const [breakItem, breakMinutes] = JSON.parse(button.dataset.breakCut ?? "[null, null]");
     const agenda = structuredClone(this.store.workshop.agenda);
     const dayIndex = Number(button.dataset.day);
     const day = agenda.days[dayIndex];
     day.end ??= this.forecast.days[dayIndex].planned_end;
-    for (const item of day.items) if (cuts.has(item.step)) item.minutes = cuts.get(item.step);
+    day.items.forEach((item, index) => {
+      const minutes = index === breakItem ? breakMinutes : cuts.get(item.step);
+      if (minutes === undefined || minutes === item.minutes) return;
+      item.planned ??= item.minutes;
+      item.minutes = minutes;
+    });
     return agenda;
   }
 
@@ -342,7 +368,9 @@ export class RunSheet {
       day.items[Number(input.dataset.item)].break = input.value;
       this.#nameRow(input.closest("li"), input.value);
     } else if (part === "minutes") {
-      day.items[Number(input.dataset.item)].minutes = Number(input.value);
+      const item = day.items[Number(input.dataset.item)];
+      item.minutes = Number(input.value);
+      delete item.planned; // minutes typed by hand are the new plan
     }
   }
 
@@ -395,7 +423,9 @@ export class RunSheet {
     const ack = await sendOrShowError(this.connection, COMMANDS.AGENDA_SET_COMMAND, agenda);
     if (ack.ok) {
       bound("agenda-editor").open = false;
-      bound("agenda-saved").textContent = t("agenda_saved");
+      const overruns = agenda.days.map((day, index) => overrun(day, index)).filter(Boolean);
+      bound("agenda-saved").replaceChildren(t("agenda_saved"),
+                                            ...overruns.map((text) => el("strong", "agenda-over-end", text)));
     }
   }
 }
