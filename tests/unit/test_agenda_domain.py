@@ -369,10 +369,7 @@ def test_a_planned_length_below_the_minutes_is_invalid_and_an_equal_one_is_dropp
 # -- an agenda made while the room is under way ----------------------------------------------
 
 def without_agenda():
-    steps = steps_in_language(load_format("cocreation"), "nl")
-    made = new_workshop("w2", "ABC235", "Teamdag", "", "nl", "cocreation", steps, at("08:00"))
-    join(made, "fac", "Begeleider", FACILITATOR, at("08:00"))
-    return made
+    return domain_workshop({}, now=at("08:00"), workshop_id="w2", join_code="ABC235")
 
 
 def test_leaving_the_step_a_workshop_opened_on_records_when_it_ended():
