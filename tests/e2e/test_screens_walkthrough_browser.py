@@ -1,0 +1,79 @@
+"""What the walkthrough of the last rehearsal found on the room's screens, each as a person
+meets it: the "Jouw tafel" banner only where the room works at tables, a spotlight that the
+projector and the phones bring into view while the facilitator's own board stays put."""
+
+import pytest
+from playwright.sync_api import expect
+
+from browser_helpers import bound, open_page, with_token
+from support import BRAND, FRICTION, GOALS, Workshop, add_note, ok
+
+pytestmark = pytest.mark.e2e
+
+PROJECTOR = (1920, 1080)
+DESK = (1440, 900)
+PHONE = (390, 844)
+
+
+def open_as(contexts, workshop, who, size, path="", step_title=None):
+    """`who`'s page (`path`: "", "/facilitate" or "/present") at a screen `size`."""
+    context = with_token(contexts(*size, bypass_csp=True), workshop.server, workshop.id,
+                         workshop.token(who))
+    return open_page(context, workshop.url(path), step_title)
+
+
+def settled(page):
+    """Wait two frames of `page`: what a render started (a scroll) has begun by then."""
+    page.evaluate("() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")
+
+
+def test_the_your_table_banner_shows_only_in_the_steps_worked_at_the_tables(server, clients, contexts):
+    room = Workshop(server, clients, "Anouk", "Bram", connect_facilitator=True)
+    ok(room.facilitator.call("tables:set", {"count": 2, "mode": "random", "names": ["Data", "Zorg"]}))
+    ok(room.facilitator.call("step:edit", {"index": BRAND, "tables": True}))
+    phone = open_as(contexts, room, "Anouk", PHONE, step_title="Doelen stellen")
+    banner = phone.locator(".table-banner")
+    # The tables exist, but step 1 is the whole room's: no banner about where one sits.
+    expect(banner).to_be_hidden()
+    ok(room.facilitator.call("step:go", {"index": BRAND}))
+    expect(banner).to_be_visible()
+    seat = next(person["table"] for person in room.facilitator.call("sync", {})["snapshot"]["participants"]
+                if person["name"] == "Anouk")
+    expect(banner.locator(".table-banner-title")).to_have_text(
+        "Jouw tafel: " + {"t1": "Data", "t2": "Zorg"}[seat])
+    ok(room.facilitator.call("step:go", {"index": FRICTION}))
+    expect(bound(phone, "step-title")).to_have_text("Knuppel in het hoenderhok")
+    expect(banner).to_be_hidden()
+    assert phone.context.page_errors == []
+
+
+def test_a_spotlight_comes_into_view_on_the_projector_and_phones_but_the_facilitator_s_board_stays(
+        server, clients, contexts):
+    room = Workshop(server, clients, "Anouk", "Bram", "Cas", connect_facilitator=True)
+    writers = [room.connect(name) for name in ("Anouk", "Bram", "Cas")]
+    ids = [add_note(writers[number % 3], GOALS, f"Doel nummer {number} van de ochtend")[0]
+           for number in range(1, 31)]
+    last = ids[-1]
+    laptop = open_as(contexts, room, "facilitator", DESK, "/facilitate")
+    phone = open_as(contexts, room, "Anouk", PHONE)
+    projector = open_as(contexts, room, "facilitator", PROJECTOR, "/present")
+    for page in (laptop, phone):
+        expect(page.locator(f'.note[data-id="{last}"]')).not_to_be_in_viewport()
+    before = laptop.evaluate("window.scrollY")
+
+    # The facilitator puts the last note in the spotlight from the remote.
+    ok(room.facilitator.call("spotlight:set", {"kind": "note", "id": last}))
+    expect(projector.locator(".stage .note-text")).to_have_text("Doel nummer 30 van de ochtend")
+    expect(projector.locator(".stage .note-text")).to_be_in_viewport()
+    expect(phone.locator(f'.note[data-id="{last}"]')).to_be_in_viewport()  # follow me
+    banner = laptop.locator(".spotlight-banner")
+    expect(banner).to_contain_text("Doel nummer 30 van de ochtend")
+    settled(laptop)
+    # The facilitator's board did not jump to the note ...
+    assert laptop.evaluate("window.scrollY") == before
+    expect(laptop.locator(f'.note[data-id="{last}"]')).not_to_be_in_viewport()
+    # ... and shows it when asked.
+    banner.get_by_role("button", name="Toon op mijn bord").click()
+    expect(laptop.locator(f'.note[data-id="{last}"]')).to_be_in_viewport()
+    for page in (laptop, phone, projector):
+        assert page.context.page_errors == []
