@@ -152,6 +152,7 @@ export class BoardView {
         // Its buttons open upwards low on the board, leftwards at the right.
         item.classList.toggle("low", (note.y ?? 0) > 0.4);
         item.classList.toggle("right", (note.x ?? 0) > 0.7);
+        item.dataset.group = cluster?.id ?? ""; // the frame it is drawn in (projector.js)
         if (item.parentNode !== list) list.append(item);
       } else {
         list.append(item);
