@@ -1,12 +1,14 @@
 """What the walkthrough of the last rehearsal found on the room's screens, each as a person
 meets it: the "Jouw tafel" banner only where the room works at tables, a spotlight that the
-projector and the phones bring into view while the facilitator's own board stays put."""
+projector and the phones bring into view while the facilitator's own board stays put, and a
+follow-up's carried actions with the votes they got where they were voted."""
 
 import pytest
+import requests
 from playwright.sync_api import expect
 
 from browser_helpers import bound, open_page, with_token
-from support import BRAND, FRICTION, GOALS, Workshop, add_note, ok
+from support import BRAND, FRICTION, GOALS, PLATFORM, Workshop, add_note, new_id, ok
 
 pytestmark = pytest.mark.e2e
 
@@ -76,4 +78,40 @@ def test_a_spotlight_comes_into_view_on_the_projector_and_phones_but_the_facilit
     banner.get_by_role("button", name="Toon op mijn bord").click()
     expect(laptop.locator(f'.note[data-id="{last}"]')).to_be_in_viewport()
     for page in (laptop, phone, projector):
+        assert page.context.page_errors == []
+
+
+def test_a_follow_up_shows_each_carried_action_with_the_votes_it_got_where_it_was_voted(
+        server, clients, contexts):
+    first = Workshop(server, clients, "Anouk", "Bram", title="Teamdag maart", connect_facilitator=True)
+    ok(first.facilitator.call("step:go", {"index": PLATFORM}))
+    anouk, bram = first.connect("Anouk"), first.connect("Bram")
+    coffee, _seq = add_note(anouk, PLATFORM, "Koffie met de directie", lane="dialogue")
+    desk, _seq = add_note(bram, PLATFORM, "Eén loket", lane="accessibility")
+    ok(first.facilitator.call("voting:open", {"step": PLATFORM, "budget": 3}))
+    for voter, note, times in ((anouk, coffee, 2), (bram, coffee, 3), (bram, desk, 0)):
+        for _time in range(times):
+            ok(voter.call("vote:cast", {"note_id": note}))
+    ok(first.facilitator.call("voting:close", {}))
+    action = new_id()
+    ok(first.facilitator.call("action:add", {"id": action, "title": "Maandelijks koffiegesprek",
+                                             "owner": first.pid("Anouk"), "note_ids": [coffee]}))
+    follow_up = first.follow_up("Kees", title="Terugkomdag juni")
+    csv = follow_up.download("plan.csv").content.decode("utf-8-sig")
+    assert "Maandelijks koffiegesprek" in csv and ";5;" in csv  # what the download says
+
+    laptop = open_as(contexts, follow_up, "facilitator", DESK, "/facilitate", "Terugblik")
+    phone = open_as(contexts, follow_up, "Kees", PHONE, step_title="Terugblik")
+    for page in (laptop, phone):
+        expect(page.locator(".review-item .review-meta")).to_contain_text("5 stemmen")
+        expect(page.locator(".action-list .action-meta")).to_contain_text("5 stemmen")
+    # A change to the action (the owner's update, live) keeps its votes on the boards.
+    link = next(item for item in first.connect("Anouk").snapshots[-1]["actions"]
+                if item["id"] == action)["update_url"]
+    assert requests.post(link, json={"status": "doing", "text": "Eerste gesprek gepland"},
+                         timeout=10).status_code == 200
+    for page in (laptop, phone):
+        expect(page.locator(".review-item .action-latest")).to_contain_text("Eerste gesprek gepland")
+        expect(page.locator(".review-item .review-meta")).to_contain_text("5 stemmen")
+        expect(page.locator(".action-list .action-meta")).to_contain_text("5 stemmen")
         assert page.context.page_errors == []
