@@ -1,13 +1,14 @@
 """What the walkthrough of the last rehearsal found on the room's screens, each as a person
 meets it: the "Jouw tafel" banner only where the room works at tables, a spotlight that the
-projector and the phones bring into view while the facilitator's own board stays put, and a
-follow-up's carried actions with the votes they got where they were voted."""
+projector and the phones bring into view while the facilitator's own board stays put, a
+follow-up's carried actions with the votes they got where they were voted, and a phone's
+canvas that says it goes on sideways."""
 
 import pytest
 import requests
 from playwright.sync_api import expect
 
-from browser_helpers import bound, open_page, with_token
+from browser_helpers import axe_violations, bound, open_page, with_token
 from support import BRAND, FRICTION, GOALS, PLATFORM, Workshop, add_note, new_id, ok
 
 pytestmark = pytest.mark.e2e
@@ -115,3 +116,33 @@ def test_a_follow_up_shows_each_carried_action_with_the_votes_it_got_where_it_wa
         expect(page.locator(".review-item .review-meta")).to_contain_text("5 stemmen")
         expect(page.locator(".action-list .action-meta")).to_contain_text("5 stemmen")
         assert page.context.page_errors == []
+
+
+SIDEWAYS = {"nl": "Veeg opzij: het bord is breder dan je scherm.",
+            "en": "Swipe sideways: the board is wider than your screen."}
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_a_phone_s_canvas_says_it_scrolls_sideways_and_the_laptop_s_does_not(
+        server, clients, contexts, language):
+    room = Workshop(server, clients, "Anouk", connect_facilitator=True, language=language)
+    ok(room.facilitator.call("step:edit", {"index": GOALS, "layout": "canvas"}))
+    add_note(room.connect("Anouk"), GOALS, "Meer tijd voor de cliënt")
+    phone = open_as(contexts, room, "Anouk", PHONE)
+    hint = phone.locator(".board .canvas-scroll-hint")
+    expect(hint).to_have_text(SIDEWAYS[language])
+    expect(hint).to_be_visible()
+    board = phone.locator(".board.canvas")
+    board.scroll_into_view_if_needed()
+    assert board.evaluate("(board) => board.scrollWidth > board.clientWidth")  # it does scroll
+    # Swiped halfway along, the line is still there to read.
+    board.evaluate("(board) => { board.scrollLeft = board.scrollWidth / 2; }")
+    expect(hint).to_be_in_viewport()
+    box, frame = hint.bounding_box(), board.bounding_box()
+    assert frame["x"] - 1 <= box["x"] and box["x"] + box["width"] <= frame["x"] + frame["width"] + 1
+    assert axe_violations(phone) == []
+    # A laptop shows the whole canvas: nothing to say.
+    laptop = open_as(contexts, room, "facilitator", DESK, "/facilitate")
+    expect(laptop.locator(".board .canvas-area .note")).to_have_count(1)
+    expect(laptop.locator(".board .canvas-scroll-hint")).to_be_hidden()
+    assert phone.context.page_errors == [] and laptop.context.page_errors == []

@@ -7,8 +7,9 @@ import { ranking, showVotes, voteStamp } from "./voting.js";
 
 let canvasLoaded = null;
 
-/** Only a canvas step loads the canvas's styles; its area shows once they are there. */
-function canvasStyles(area) {
+/** Only a canvas step loads the canvas's styles; its area (and what goes with it) shows
+ *  once they are there. */
+function canvasStyles(...parts) {
   canvasLoaded ??= new Promise((done) => {
     const sheet = el("link");
     sheet.rel = "stylesheet";
@@ -16,9 +17,9 @@ function canvasStyles(area) {
     sheet.onload = sheet.onerror = done;
     document.head.append(sheet);
   });
-  area.style.visibility = "hidden";
+  for (const part of parts) part.style.visibility = "hidden";
   canvasLoaded.then(() => {
-    area.style.visibility = "";
+    for (const part of parts) part.style.visibility = "";
     document.dispatchEvent(new Event("cc:reflow")); // the projector fits the board again
   });
 }
@@ -75,7 +76,6 @@ export class BoardView {
     if (this.onCanvas) {
       // The 16:9 area notes are placed on; on a narrow screen the board scrolls sideways.
       this.surface = el("div", "canvas-area");
-      canvasStyles(this.surface);
       this.root.setAttribute("aria-describedby", "canvas-keys");
       const hint = el("p", "sr-only", t("canvas_keys_hint"));
       hint.id = "canvas-keys";
@@ -88,7 +88,11 @@ export class BoardView {
         band.append(softText(el("h2", "lane-title"), lane.title));
         return band;
       }), list);
-      this.root.append(hint, this.surface);
+      // On a narrow screen the board is wider than the page: say so where the eye is
+      // (canvas.css shows it only while the board does not fit).
+      const sideways = el("p", "canvas-scroll-hint", t("canvas_scroll_hint"));
+      canvasStyles(this.surface, sideways);
+      this.root.append(hint, sideways, this.surface);
       return;
     }
     this.root.removeAttribute("aria-describedby");
