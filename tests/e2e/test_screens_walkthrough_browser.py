@@ -1,8 +1,9 @@
 """What the walkthrough of the last rehearsal found on the room's screens, each as a person
 meets it: the "Jouw tafel" banner only where the room works at tables, a spotlight that the
 projector and the phones bring into view while the facilitator's own board stays put, a
-follow-up's carried actions with the votes they got where they were voted, and a phone's
-canvas that says it goes on sideways."""
+follow-up's carried actions with the votes they got where they were voted, a phone's
+canvas that says it goes on sideways, and the tables' overview folded away in steps not
+worked at the tables."""
 
 import pytest
 import requests
@@ -146,3 +147,38 @@ def test_a_phone_s_canvas_says_it_scrolls_sideways_and_the_laptop_s_does_not(
     expect(laptop.locator(".board .canvas-area .note")).to_have_count(1)
     expect(laptop.locator(".board .canvas-scroll-hint")).to_be_hidden()
     assert phone.context.page_errors == [] and laptop.context.page_errors == []
+
+
+def test_the_tables_overview_folds_away_in_steps_not_worked_at_the_tables_and_opens_on_request(
+        server, clients, contexts):
+    room = Workshop(server, clients, "Anouk", "Bram", "Cas", "Dewi", connect_facilitator=True)
+    ok(room.facilitator.call("tables:set", {"count": 2, "mode": "random", "names": ["Data", "Zorg"]}))
+    ok(room.facilitator.call("step:edit", {"index": BRAND, "tables": True}))
+    ok(room.facilitator.call("step:go", {"index": BRAND}))
+    laptop = open_as(contexts, room, "facilitator", DESK, "/facilitate", "Persoonlijk merk")
+    overview = bound(laptop, "tables-overview")
+    cards = laptop.locator(".table-card")
+    unfold = laptop.get_by_role("button", name="Tafels tonen")
+    expect(cards).to_have_count(2)
+    expect(cards.first).to_be_visible()  # the step is worked at the tables: open
+    expect(unfold).to_have_attribute("aria-expanded", "true")
+
+    ok(room.facilitator.call("step:go", {"index": FRICTION}))
+    expect(bound(laptop, "step-title")).to_have_text("Knuppel in het hoenderhok")
+    expect(cards.first).to_be_hidden()
+    expect(unfold).to_have_attribute("aria-expanded", "false")
+    # One line above the composer and the board, not a panel of cards.
+    assert overview.bounding_box()["height"] < 80
+    expect(bound(laptop, "composer")).to_be_in_viewport()
+    # Still there when the facilitator needs it, by keyboard too.
+    unfold.focus()
+    laptop.keyboard.press("Enter")
+    expect(cards.first).to_be_visible()
+    expect(unfold).to_have_attribute("aria-expanded", "true")
+    expect(cards.first.get_by_role("button", name="Laat presenteren: Data")).to_be_visible()
+    laptop.keyboard.press("Enter")  # and folds it again
+    expect(cards.first).to_be_hidden()
+
+    ok(room.facilitator.call("step:go", {"index": BRAND}))
+    expect(cards.first).to_be_visible()
+    assert laptop.context.page_errors == []
