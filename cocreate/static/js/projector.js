@@ -305,7 +305,7 @@ function usedPart(boxes, area) {
     x1 = Math.max(x1, box.x + box.width);
     y1 = Math.max(y1, box.y + box.height);
   }
-  if (area.querySelector(".lane")) return { x: 0, y: 0, width: 1, height: Math.max(1, y1 + ROOM_AROUND) };
+  if (area.querySelector(".lane")) return { x: 0, y: 0, width: 1, height: Math.max(1, y1) };
   if (x1 <= x0) return { x: 0, y: 0, width: 1, height: 1 };
   return { x: x0 - ROOM_AROUND, y: y0 - ROOM_AROUND, width: x1 - x0 + 2 * ROOM_AROUND, height: y1 - y0 + 2 * ROOM_AROUND };
 }
