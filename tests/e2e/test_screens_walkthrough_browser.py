@@ -170,6 +170,7 @@ def test_the_tables_overview_folds_away_in_steps_not_worked_at_the_tables_and_op
     # One line above the composer and the board, not a panel of cards.
     assert overview.bounding_box()["height"] < 80
     expect(bound(laptop, "composer")).to_be_in_viewport()
+    assert axe_violations(laptop) == []
     # Still there when the facilitator needs it, by keyboard too.
     unfold.focus()
     laptop.keyboard.press("Enter")
