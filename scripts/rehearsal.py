@@ -251,15 +251,17 @@ class Rehearsal:
         for offset, phone in enumerate(self.phones):
             buttons = phone.locator(".note .vote-button:not([disabled])", has_text="+")
             buttons.first.wait_for()
-            for pick in range(3):
-                buttons.nth((offset + pick) % 3).click()
+            for pick in range(3):  # over the first four notes: one place for three, shared
+                buttons.nth((offset + pick) % 4).click()
         self.moment("voting")
         self.command("voting:close", {})
         self.moment("voting-result")
-        owner = next(person["id"] for person in self.sio.call("sync", {}, timeout=10)["snapshot"]["participants"]
-                     if person["name"] == words["people"][0])
+        snapshot = self.sio.call("sync", {}, timeout=10)["snapshot"]
+        owner = next(person["id"] for person in snapshot["participants"] if person["name"] == words["people"][0])
+        # The action comes from the platform's dialogue note: its votes go with it, into the follow-up.
+        source = [note["id"] for note in snapshot["notes"] if note["step"] == 3 and note["lane"] == "dialogue"]
         self.command("action:add", {"id": str(uuid.uuid4()), "title": words["action"], "owner": owner,
-                                    "due": "2027-01-15"})
+                                    "due": "2027-01-15", "note_ids": source})
         self.moment("actions")
 
         # The plan, then a follow-up that a participant joins again.

@@ -106,16 +106,18 @@ def edited_action(action, workshop, known):
 
 
 def action_view(action, workshop, since=0):
-    """An action with its owner and the dots of its source notes (once tallies are public),
-    and its whole history (from entry `since` on)."""
+    """An action with its owner and the dots of its source notes (once tallies are public;
+    a carried action's from the session it was voted in), and its whole history (from entry
+    `since` on)."""
     owner = None
     if action.owner_id and action.owner_id in workshop.participants:
         owner = {"id": action.owner_id, "name": workshop.participants[action.owner_id].name}
     elif action.owner_name:
         owner = {"id": None, "name": action.owner_name}
-    votes = sum(workshop.tally(note_id) for note_id in action.note_ids
-                if note_id in workshop.notes
-                and workshop.steps[workshop.notes[note_id].step].vote_state == "closed")
+    votes = action.voted if action.carried else sum(
+        workshop.tally(note_id) for note_id in action.note_ids
+        if note_id in workshop.notes
+        and workshop.steps[workshop.notes[note_id].step].vote_state == "closed")
     return {"id": action.id, "title": action.title, "owner": owner, "due": action.due,
             "status": action.status, "note_ids": list(action.note_ids),
             "created_by": action.created_by, "votes": votes,

@@ -116,6 +116,9 @@ class Action:
     carried: bool = False  # came from an earlier session of the series
     decision: str | None = None  # this session's review: one of REVIEW_DECISIONS
     dropped: bool = False  # a review stopped it: no later session carries it
+    # Carried: the votes it got in the session it was voted in (the store reads them from
+    # that session; never stored with this copy).
+    voted: int = 0
 
     @property
     def shared(self):

@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 from sqlalchemy import insert, select
 
 from .. import domain
+from ..domain.views import action_view
 from .schema import actions, applied, clusters, notes, participants, votes, workshops
 from .tokens import hash_token, new_token
 
@@ -18,8 +19,9 @@ def now_iso():
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-def load_workshop(conn, workshop_id):
-    """The whole aggregate of a workshop, read from its rows."""
+def load_workshop(conn, workshop_id, with_series=True):
+    """The whole aggregate of a workshop, read from its rows (`with_series`: and the votes
+    its carried actions got where they were voted)."""
     row = conn.execute(select(workshops).where(workshops.c.id == workshop_id)).one()
     workshop = domain.Workshop(
         id=row.id, join_code=row.join_code, title=row.title, goal=row.goal,
@@ -62,7 +64,23 @@ def load_workshop(conn, workshop_id):
             created_at=action.created_at, removed=action.removed,
             progress=list(action.progress or []), link=action.link, origin=action.origin,
             carried=action.carried, decision=action.decision, dropped=action.dropped)
+    if with_series:
+        _votes_where_voted(conn, workshop)
     return workshop
+
+
+def _votes_where_voted(conn, workshop):
+    """Give each action carried into `workshop` the votes it got in the session it was voted
+    in (its `origin`), as the plan counts them; 0 when that session is gone."""
+    carried = [action for action in workshop.actions.values() if action.carried and action.origin]
+    for origin in {action.origin for action in carried}:
+        if conn.execute(select(workshops.c.id).where(workshops.c.id == origin)).first() is None:
+            continue
+        voted_in = load_workshop(conn, origin, with_series=False)
+        for action in carried:
+            made = voted_in.actions.get(action.id) if action.origin == origin else None
+            if made is not None and not made.carried:
+                action.voted = action_view(made, voted_in)["votes"]
 
 
 def insert_workshop(conn, workshop, now):

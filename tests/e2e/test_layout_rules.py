@@ -5,7 +5,7 @@ full canvas with a cluster and a full column view of 40 notes each on the projec
 import pytest
 from playwright.sync_api import expect
 
-from browser_helpers import open_page, signed_in, with_token
+from browser_helpers import cluster_holds, open_page, signed_in, with_token
 from layout_rules import check
 from support import GOALS, PLATFORM, Workshop, add_note, ok
 
@@ -58,6 +58,41 @@ def test_every_screen_keeps_the_layout_rules(server, clients, contexts, language
     # Laptop and phone may cut a canvas note with "…": picking it shows it whole.
     assert check(laptop) == [] and check(phone) == []
     assert projector.evaluate("document.documentElement.lang") == language
+
+
+# Long notes as a room writes them, for a cluster on the projector's canvas.
+LONG = {
+    "nl": ["Het telefoonnummer van de praktijkondersteuner staat overal en is altijd bereikbaar",
+           "Mantelzorgers voelen zich gehoord door de wijkverpleegkundige en de huisarts",
+           "Kortere lijnen tussen het wijkteam, de huisarts en de praktijkondersteuner",
+           "Ervaringsdeskundigen denken mee over de klachtenprocedure",
+           "Een vaste contactpersoon voor iedere cliënt en zijn mantelzorgers"],
+    "en": ["Everyone knows the practice nurse's telephone number and can always reach her",
+           "Carers feel heard by the community nurse and by the general practitioner",
+           "Shorter lines between the community team, the GP and the practice nurse",
+           "People with lived experience help shape the complaints procedure",
+           "One fixed contact person for every client and for their carers"],
+}
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_a_cluster_of_long_notes_on_the_projector_shows_every_note_whole(server, clients, contexts, artifacts,
+                                                                        language):
+    workshop = Workshop(server, clients, "Sanne", "Pieter", connect_facilitator=True, language=language)
+    writers = [workshop.connect("Sanne"), workshop.connect("Pieter")]
+    ok(workshop.facilitator.call("step:edit", {"index": GOALS, "layout": "canvas"}))
+    long = [add_note(writers[index % 2], GOALS, text)[0] for index, text in enumerate(LONG[language])]
+    ok(workshop.facilitator.call("note:group", {"ids": long, "title": NOTES[language][2]}))
+    # More notes after it: some land beside the cluster's frame, some right under it.
+    for index in range(24):
+        add_note(writers[index % 2], GOALS, NOTES[language][index % len(NOTES[language])])
+    projector = open_page(signed_in(contexts, workshop, "facilitator", 1920, 1080), workshop.url("/present"))
+    projector.locator(".board .note").nth(28).wait_for(state="attached")
+    cluster_holds(projector, len(long))  # the frame grew round its grown notes
+    # No note cut or run out of its box, none over another, text 20 px or more.
+    projector.screenshot(path=artifacts / f"cluster-long-notes-projector-{language}.png")
+    assert check(projector, allow=()) == []
+    assert projector.context.page_errors == []
 
 
 def test_lanes_on_a_phone_break_long_words_only_at_a_hyphen(server, clients, contexts):

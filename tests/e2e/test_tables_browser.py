@@ -141,6 +141,7 @@ def test_in_choose_mode_everyone_picks_a_table_late_joiners_too(ownership, conte
 
 def test_the_facilitator_moves_someone_to_another_table_with_the_keyboard_alone(ownership, contexts):
     ok(ownership.facilitator.call("tables:set", {"count": 2, "mode": "random", "names": ["Data", "Leiderschap"]}))
+    ok(ownership.facilitator.call("step:go", {"index": CASES}))  # worked at the tables
     name = one_at_each(seats(ownership))[0]  # at Data
     participant = open_board(contexts, ownership, name)
     expect(participant.locator(".table-banner-title")).to_have_text("Jouw tafel: Data")

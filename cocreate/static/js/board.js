@@ -5,11 +5,12 @@ import { bound, el, setText, softText, styles, t } from "./dom.js";
 import { CANVAS } from "./protocol.js";
 import { ranking, showVotes, voteStamp } from "./voting.js";
 
-/** Only a canvas step loads the canvas's styles; its area shows once they are there. */
-function canvasStyles(area) {
-  area.style.visibility = "hidden";
+/** Only a canvas step loads the canvas's styles; its area (and what goes with it) shows
+ *  once they are there. */
+function canvasStyles(...parts) {
+  for (const part of parts) part.style.visibility = "hidden";
   styles("canvas").then(() => {
-    area.style.visibility = "";
+    for (const part of parts) part.style.visibility = "";
     document.dispatchEvent(new Event("cc:reflow")); // the projector fits the board again
   });
 }
@@ -88,7 +89,6 @@ export class BoardView {
     if (this.onCanvas) {
       // The 16:9 area notes are placed on; on a narrow screen the board scrolls sideways.
       this.surface = el("div", "canvas-area");
-      canvasStyles(this.surface);
       this.root.setAttribute("aria-describedby", "canvas-keys");
       const hint = el("p", "sr-only", t("canvas_keys_hint"));
       hint.id = "canvas-keys";
@@ -101,7 +101,11 @@ export class BoardView {
         band.append(softText(el("h2", "lane-title"), lane.title));
         return band;
       }), list);
-      this.root.append(hint, this.surface);
+      // On a narrow screen the board is wider than the page: say so where the eye is
+      // (canvas.css shows it only while the board does not fit).
+      const sideways = el("p", "canvas-scroll-hint", t("canvas_scroll_hint"));
+      canvasStyles(this.surface, sideways);
+      this.root.append(hint, sideways, this.surface);
       return;
     }
     this.root.removeAttribute("aria-describedby");
@@ -165,6 +169,7 @@ export class BoardView {
         // Its buttons open upwards low on the board, leftwards at the right.
         item.classList.toggle("low", (note.y ?? 0) > 0.4);
         item.classList.toggle("right", (note.x ?? 0) > 0.7);
+        item.dataset.group = cluster?.id ?? ""; // the frame it is drawn in (projector.js)
         if (item.parentNode !== list) list.append(item);
       } else {
         list.append(item);

@@ -150,7 +150,11 @@ function fit(board) {
 }
 
 /** A canvas fills the room beside the join panel, keeping its 16:9 proportions, and
- *  zooms in on the part of it the notes use: a few notes are large, a full board fits. */
+ *  zooms in on the part of it the notes use: a few notes are large, a full board fits.
+ *  Every note shows its whole text: a long one is taller, the rows of its cluster's grid
+ *  and its frame grow with it, and what lies below moves down (`unfold`). Only when that
+ *  would make the text too small for the room do notes keep their places and sizes, and
+ *  a long one then grows into the free room under it (`growNotes`). */
 function fitCanvas(board, area) {
   document.body.classList.remove("crowded");
   area.style.width = "";
@@ -158,29 +162,116 @@ function fitCanvas(board, area) {
   // On a small screen the board scrolls rather than shrinking past legibility.
   const width = Math.max(480, Math.min(board.clientWidth, (room * CANVAS.ASPECT)));
   const height = width / CANVAS.ASPECT;
-  const used = usedPart(area);
-  const zoom = Math.min(MAX_ZOOM, 1 / used.width, 1 / used.height);
-  const left = Math.min(Math.max(used.x, 0), 1 - 1 / zoom);
-  const top = Math.min(Math.max(used.y, 0), 1 - 1 / zoom);
   Object.assign(board.style, { width: `${width}px`, height: `${height}px` });
-  Object.assign(area.style, { width: `${width * zoom}px`, translate: `${-left * width * zoom}px ${-top * height * zoom}px` });
-  board.dataset.zoom = zoom.toFixed(2);
   // A full board gives the names' line to the text.
   board.classList.toggle("many", area.querySelectorAll(".note").length > MANY_NOTES);
-  growNotes(area, height * zoom);
+  const items = boxes(area);
+  const plain = usedPart(items, area);
+  const unfolded = unfold(area, items);
+  const used = usedPart(unfolded, area);
+  // The zoom the text needs to stay legible at 20 px (its size is in the canvas's width).
+  const text = area.querySelector(".note-text");
+  const legible = text ? LEGIBLE_PX / (parseFloat(getComputedStyle(text).fontSize) / area.clientWidth * width) : 0;
+  const whole = zoomFor(used) >= Math.min(zoomFor(plain), legible);
+  const shown = whole ? used : plain;
+  const zoom = zoomFor(shown);
+  const bottom = whole ? Math.max(1, ...unfolded.map((box) => box.y + box.height)) : 1;
+  const left = zoom >= 1 ? Math.min(Math.max(shown.x, 0), 1 - 1 / zoom) : (1 - 1 / zoom) / 2;
+  const top = Math.max(0, Math.min(shown.y, bottom - 1 / zoom));
+  Object.assign(area.style, { width: `${width * zoom}px`, translate: `${-left * width * zoom}px ${-top * height * zoom}px` });
+  board.dataset.zoom = zoom.toFixed(2);
+  if (whole) {
+    place(unfolded);
+  } else {
+    place(items);
+    growNotes(items, height * zoom);
+  }
 }
 
 const MANY_NOTES = 20;
+const LEGIBLE_PX = 20; // note text on the projector, read from the back of the room
 
+const zoomFor = (used) => Math.min(MAX_ZOOM, 1 / used.width, 1 / used.height);
+
+/** The notes and clusters of the canvas as boxes in 0..1 of its width and height, where
+ *  the server placed them; each note unclamped, to be measured. */
+function boxes(area) {
+  const all = [...area.querySelectorAll(".note, .cluster")].map((item) => {
+    const cluster = item.classList.contains("cluster");
+    return { item, cluster, shift: 0, id: item.dataset.cluster,
+             x: parseFloat(item.style.left) / 100, y: parseFloat(item.style.top) / 100,
+             width: cluster ? parseFloat(item.style.width) / 100 : CANVAS.NOTE_WIDTH,
+             height: cluster ? parseFloat(item.style.height) / 100 : CANVAS.NOTE_HEIGHT };
+  }).filter((box) => !Number.isNaN(box.x) && !Number.isNaN(box.y));
+  // A frame as the server made it: round its grid (a refit may find it grown).
+  for (const frame of all.filter((box) => box.cluster)) {
+    const inside = all.filter((box) => !box.cluster && box.item.dataset.group === frame.id);
+    if (inside.length) frame.height = Math.max(...inside.map((box) => box.y)) + CANVAS.NOTE_HEIGHT + CANVAS.CLUSTER_PAD - frame.y;
+  }
+  for (const box of all) {
+    box.item.style.removeProperty("--shift");
+    if (box.cluster) continue;
+    box.item.style.maxHeight = box.item.style.minHeight = "";
+    box.item.querySelector(".note-text")?.style.setProperty("-webkit-line-clamp", "unset");
+  }
+  return all;
+}
+
+/** The canvas with every note as tall as its whole text: a cluster's rows grow with their
+ *  tallest note and its frame with them; whatever lies below a box that grew moves down as
+ *  far as needed, keeping its gap. Returns new boxes; nothing is moved yet. */
+function unfold(area, items) {
+  const tall = area.clientHeight;
+  const notes = items.filter((box) => !box.cluster);
+  const need = new Map(notes.map((box) => [box.item, Math.max(CANVAS.NOTE_HEIGHT, box.item.offsetHeight / tall)]));
+  const frames = new Map(items.filter((box) => box.cluster).map((box) => [box.id, { ...box, base: box.height, members: [] }]));
+  const loose = [];
+  for (const box of notes) {
+    const frame = frames.get(box.item.dataset.group);
+    if (frame) frame.members.push({ ...box });
+    else loose.push({ ...box, base: box.height, height: need.get(box.item) });
+  }
+  for (const frame of frames.values()) {
+    // The grid's rows, top to bottom: each grows by what its tallest note needs more.
+    const rows = [...new Set(frame.members.map((box) => box.y.toFixed(3)))].sort((a, b) => a - b);
+    let extra = 0;
+    for (const row of rows) {
+      const inRow = frame.members.filter((box) => box.y.toFixed(3) === row);
+      const grown = Math.max(CANVAS.NOTE_HEIGHT, ...inRow.map((box) => need.get(box.item)));
+      // A row's notes are as tall as its tallest: the grid stays a grid.
+      for (const box of inRow) Object.assign(box, { inner: extra, height: grown, row: grown });
+      extra += grown - CANVAS.NOTE_HEIGHT;
+    }
+    frame.height += extra;
+  }
+  const tops = [...frames.values(), ...loose].sort((a, b) => a.y - b.y || a.x - b.x);
+  tops.forEach((box, index) => {
+    for (const above of tops.slice(0, index)) {
+      if (above.y >= box.y || above.x >= box.x + box.width || above.x + above.width <= box.x) continue;
+      const gap = Math.max(0, Math.min(CANVAS.GAP, box.y - above.y - above.base));
+      box.shift = Math.max(box.shift, above.y + above.shift + above.height + gap - box.y);
+    }
+  });
+  const placed = [];
+  for (const box of tops) {
+    placed.push(box);
+    for (const member of box.members ?? []) placed.push({ ...member, shift: box.shift + member.inner });
+  }
+  return placed.map((box) => ({ ...box, y: box.y + box.shift, shift: box.shift }));
+}
+
+/** Put the boxes where `unfold` (or the server) has them: moved down by `--shift` (in the
+ *  canvas's width, so it zooms with it), frames as tall as their grown grid. */
+function place(boxes) {
+  for (const box of boxes) {
+    if (box.shift) box.item.style.setProperty("--shift", String(box.shift * 100 / CANVAS.ASPECT));
+    if (box.row) box.item.style.minHeight = `${box.row * 100}%`;
+    if (box.cluster) box.item.style.height = `${box.height * 100}%`;
+  }
+}
 /** A note grows down into the free room under it (never onto another note or past its
  *  cluster's frame) until its whole text shows; what still does not fit ends in "…". */
-function growNotes(area, boardHeight) {
-  const boxes = [...area.querySelectorAll(".note, .cluster")].map((item) => ({
-    item, cluster: item.classList.contains("cluster"),
-    x: parseFloat(item.style.left) / 100, y: parseFloat(item.style.top) / 100,
-    width: item.classList.contains("cluster") ? parseFloat(item.style.width) / 100 : CANVAS.NOTE_WIDTH,
-    height: item.classList.contains("cluster") ? parseFloat(item.style.height) / 100 : CANVAS.NOTE_HEIGHT,
-  }));
+function growNotes(boxes, boardHeight) {
   for (const note of boxes.filter((box) => !box.cluster)) {
     let limit = 1;
     for (const other of boxes) {
@@ -204,21 +295,18 @@ function growNotes(area, boardHeight) {
 const MAX_ZOOM = 2.4;
 const ROOM_AROUND = 0.03; // of the board, kept clear round the notes when zoomed in
 
-/** The part of the board (0..1) its notes and clusters take, with a little room round it;
- *  the whole width when it has lanes, whose titles must stay in view. */
-function usedPart(area) {
+/** The part of the board (0..1) `boxes` take, with a little room round it; the whole
+ *  width when the board has lanes, whose titles must stay in view. */
+function usedPart(boxes, area) {
   let [x0, y0, x1, y1] = [1, 1, 0, 0];
-  for (const item of area.querySelectorAll(".note, .cluster")) {
-    const x = parseFloat(item.style.left) / 100;
-    const y = parseFloat(item.style.top) / 100;
-    if (Number.isNaN(x) || Number.isNaN(y)) continue;
-    const cluster = item.classList.contains("cluster");
-    x0 = Math.min(x0, x);
-    y0 = Math.min(y0, y);
-    x1 = Math.max(x1, x + (cluster ? parseFloat(item.style.width) / 100 : CANVAS.NOTE_WIDTH));
-    y1 = Math.max(y1, y + (cluster ? parseFloat(item.style.height) / 100 : CANVAS.NOTE_HEIGHT));
+  for (const box of boxes) {
+    x0 = Math.min(x0, box.x);
+    y0 = Math.min(y0, box.y);
+    x1 = Math.max(x1, box.x + box.width);
+    y1 = Math.max(y1, box.y + box.height);
   }
-  if (x1 <= x0 || area.querySelector(".lane")) return { x: 0, y: 0, width: 1, height: 1 };
+  if (area.querySelector(".lane")) return { x: 0, y: 0, width: 1, height: Math.max(1, y1) };
+  if (x1 <= x0) return { x: 0, y: 0, width: 1, height: 1 };
   return { x: x0 - ROOM_AROUND, y: y0 - ROOM_AROUND, width: x1 - x0 + 2 * ROOM_AROUND, height: y1 - y0 + 2 * ROOM_AROUND };
 }
 

@@ -128,7 +128,7 @@ export class Review {
 
   /** Redraw what changed of one action; the controls only follow the new state. */
   #fill(item, action) {
-    const stamp = JSON.stringify([action.title, action.owner, action.due, action.status,
+    const stamp = JSON.stringify([action.title, action.owner, action.due, action.status, action.votes,
                                   action.decision, action.dropped, action.progress_count]);
     if (item.dataset.stamp !== stamp) {
       item.dataset.stamp = stamp;
@@ -165,7 +165,9 @@ export class Review {
     head.append(title, ...this.#badges(action));
     const owner = action.owner?.name ?? t("plan_no_owner");
     const due = action.due ? this.formatDate(action.due) : t("plan_no_due");
-    info.replaceChildren(head, el("p", "review-meta muted", `${t("col_owner")}: ${owner} · ${t("col_due")}: ${due}`));
+    // The votes it got where it was voted, as the plan counts them; none: nothing to say.
+    const votes = action.votes ? ` · ${t("plan_votes", { n: action.votes })}` : "";
+    info.replaceChildren(head, el("p", "review-meta muted", `${t("col_owner")}: ${owner} · ${t("col_due")}: ${due}${votes}`));
     const progress = action.progress ?? [];
     const said = progress.filter((entry) => entry.text);
     if (said.length) info.append(el("p", "action-latest", `${t("action_latest")}: ${said.at(-1).text}`));

@@ -142,9 +142,9 @@ export class Steering {
     this.stage.replaceChildren(...parts);
   }
 
-  /** A board: a banner naming the spotlight, the note marked and brought into view once
-   *  (follow me); "Niet volgen" steps out until the next spotlight. The facilitator's
-   *  banner takes it down for everyone. */
+  /** A board: a banner naming the spotlight, the note marked and, on a participant's
+   *  board, brought into view once (follow me); "Niet volgen" steps out until the next
+   *  spotlight. The facilitator's banner takes it down for everyone. */
   #bannerFor(shown, spotlight) {
     const key = JSON.stringify(spotlight);
     const facilitator = this.store.isFacilitator;
@@ -173,7 +173,9 @@ export class Steering {
       parts.push(el("span", "spotlight-label", t("pause_active")), this.#button("release", t("pause_release")));
     }
     this.banner.replaceChildren(...parts);
-    if (visible && this.followed !== key) {
+    // The facilitator put it there (from the remote, or this board) and keeps their place:
+    // their board never jumps; "Toon op mijn bord" brings it into view when they want it.
+    if (visible && this.followed !== key && !facilitator) {
       this.followed = key;
       this.#bringIntoView(false);
     }

@@ -27,6 +27,7 @@ export class TablesPanel {
     this.connection = connection;
     this.shown = null; // what the cards last showed
     this.choices = null; // what the move form's lists last held
+    this.unfolded = new Map(); // step index -> the facilitator opened (true) or folded the overview there
   }
 
   /** Wire the set-up form, the overview's buttons and the move form. */
@@ -42,6 +43,10 @@ export class TablesPanel {
     bound("tables-step").addEventListener("click", () =>
       this.#steer(COMMANDS.STEP_EDIT, { index: store.currentIndex, tables: !store.currentStep.tables }));
     bound("tables-all").addEventListener("click", () => this.#steer(COMMANDS.PROJECTOR_FOCUS, { table: null }));
+    bound("tables-unfold").addEventListener("click", (event) => {
+      this.unfolded.set(store.currentIndex, event.currentTarget.getAttribute("aria-expanded") !== "true");
+      this.render();
+    });
     bound("tables-next").addEventListener("click", () => this.#steer(COMMANDS.PROJECTOR_FOCUS, { table: this.#next() }));
     bound("table-cards").addEventListener("click", (event) => {
       const present = event.target.closest("button[data-present]");
@@ -74,6 +79,7 @@ export class TablesPanel {
     this.#composer();
     if (!tables.length) return;
     bound("tables-step").setAttribute("aria-pressed", String(Boolean(store.currentStep.tables)));
+    this.#fold();
     const presenting = tables.find((table) => table.id === focus);
     bound("tables-all").disabled = !presenting;
     bound("tables-presenting").textContent = presenting ? t("tables_presenting", { name: presenting.name }) : "";
@@ -82,6 +88,18 @@ export class TablesPanel {
     bound("tables-summary").textContent = `${mode} · ${t("tables_done_count", { done, total: tables.length })}`;
     this.#cards();
     this.#moveChoices();
+  }
+
+  /** Open in a step worked at the tables; folded to its toolbar in the others (the board
+   *  comes first there), until the facilitator opens it — for that step. */
+  #fold() {
+    const { store } = this;
+    const open = this.unfolded.get(store.currentIndex) ?? Boolean(store.currentStep.tables);
+    bound("tables-body").hidden = !open;
+    bound("tables-unfold").setAttribute("aria-expanded", String(open));
+    // Report-back is for the open overview; a presenting table can always be ended.
+    bound("tables-next").hidden = !open;
+    bound("tables-all").hidden = !open && !store.workshop.focus;
   }
 
   #cards() {

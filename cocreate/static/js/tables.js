@@ -1,7 +1,7 @@
 // Tables: small groups inside one workshop. Loaded only once a workshop has tables: the
 // notes of a step worked at the tables grouped per table (a participant's own table first,
 // the others folded, never hidden), each note's table, the participant's "Jouw tafel" with
-// the chooser, and writing a note on behalf of a table.
+// the chooser (in the steps worked at the tables), and writing a note on behalf of a table.
 
 import { COMMANDS } from "./protocol.js";
 import { bound, el, sendOrShowError, t } from "./dom.js";
@@ -154,7 +154,8 @@ export class Tables {
     const choosing = store.workshop.table_mode === "choose";
     const people = store.workshop.tables.map((table) => seatedAt(store, table.id).length);
     const shape = `${mine}|${choosing}|${people}|${JSON.stringify(store.workshop.tables)}`;
-    this.banner.hidden = !store.workshop.tables.length;
+    // Only a step worked at the tables is about where one sits; other steps are the room's.
+    this.banner.hidden = !store.workshop.tables.length || !store.currentStep?.tables;
     if (this.banner.dataset.shape === shape) return;
     this.banner.dataset.shape = shape;
     const focused = document.activeElement?.closest?.(".table-banner button[data-table]")?.dataset.table;
