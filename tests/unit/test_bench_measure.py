@@ -213,3 +213,14 @@ def test_a_window_reports_the_median_speed_probe_taken_within_it():
                     (start + 0.3, 2.0), (start + 1.5, 9.0)]
     assert watch.between("round", "round:end")["probe_ms"] == 2.0
     assert 0 < speed_probe() < 1000
+
+
+def test_an_unanswered_sync_after_the_drags_counts_its_drops_as_not_stored():
+    from bench.drag import DROP, drops_stored
+
+    dropped = {"x": DROP[0], "y": DROP[1]}
+    answers = [{"ok": True, "snapshot": {"notes": [dropped, {"x": 0.1, "y": 0.2}]}},
+               {"ok": False, "error": {"code": "call: TimeoutError"}},
+               {"ok": True, "snapshot": {"notes": [dropped]}}]
+
+    assert drops_stored(answers) == 2
