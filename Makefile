@@ -43,7 +43,8 @@ $(VENV)/.installed-bench: pyproject.toml setup.py $(VENV)/.installed
 # against a bare python-socketio relay in eventlet, gevent and threading mode, then
 # (eventlet only) drags, scale-out over two processes with PostgreSQL and Redis, the
 # capacity of one process, a reconnect storm and a soak (bench/scenarios.py). The full run
-# takes 35 to 45 minutes on 2 cores, QUICK=1 about 7. It rewrites docs/performance.md
+# takes 35 to 45 minutes on 2 cores, QUICK=1 6 to 20 (on a busy machine the soak runs again,
+# up to three times, for a verdict). It rewrites docs/performance.md
 # (commit that) and leaves the raw numbers in bench/results/ (git-ignored). It installs
 # what every scenario needs: the bench extras (Playwright too), the browser client and the
 # Debian packages (Chromium, redis-server, PostgreSQL).
