@@ -17,6 +17,11 @@ MODE_ORDER = {"eventlet": 0, "gevent": 1, "threading": 2}
 SCENARIO_ORDER = {name: number for number, name in enumerate(SCENARIOS)}
 
 
+def table(title, columns):
+    """A section's heading and its table's header rows."""
+    return [f"## {title}", "", "| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+
+
 def repeats_note(scenario):
     """How often a full run repeats a scenario's targets."""
     return SCENARIOS[scenario].get("repeats", 1)
@@ -87,14 +92,13 @@ def note_lines(text):
 def drag_rows(runs, verdicts):
     if not ran(runs, "drag", "drag-100"):
         return []
-    lines = ["## Drag frames (p99 ≤ 1.5× relay, server CPU per frame ≤ 1.3× relay, no frame "
-             "stored, every drop stored)", "",
-             "| mode | draggers | cocreate p50 / p99 ms | relay p50 / p99 ms | **p99 ratio** | "
-             "server CPU µs per delivered frame cocreate / relay | **CPU ratio** | lost "
-             "cocreate / relay | database unchanged by frames | drops stored | busiest load "
-             "process, cores (processes) cocreate / relay | other programs' cores cocreate / "
-             "relay | bar |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    lines = table("Drag frames (p99 ≤ 1.5× relay, server CPU per frame ≤ 1.3× relay, no frame stored, "
+                  "every drop stored)",
+                  ["mode", "draggers", "cocreate p50 / p99 ms", "relay p50 / p99 ms",
+                   "**p99 ratio**", "server CPU µs per delivered frame cocreate / relay",
+                   "**CPU ratio**", "lost cocreate / relay", "database unchanged by frames",
+                   "drops stored", "busiest load process, cores (processes) cocreate / relay",
+                   "other programs' cores cocreate / relay", "bar"])
     for scenario in ("drag-100", "drag"):
         for (mode, s, target), cc in sorted(runs.items()):
             if s != scenario or target != "cocreate":
@@ -158,13 +162,13 @@ SCALE_ROWS = (("relay", "2 relays + Redis (floor)"),
 def scale_out_rows(runs, verdicts):
     if not ran(runs, "scale-out"):
         return []
-    lines = ["## Scale-out: 1,000 participants in 50 workshops (p99 ≤ 1.5× two relays, 0 lost, "
-             "one gap-free `seq` order per workshop)", "",
-             "| mode | deployment | participants | p50 / p99 / max ms | **p99 ratio** | lost | "
-             "every client the same gap-free `seq` order | deliveries/s | server CPU µs per "
-             "delivery: servers / + PostgreSQL and Redis | busiest load process, cores "
-             "(processes) | servers waited for a CPU | other programs' cores | bar |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    lines = table("Scale-out: 1,000 participants in 50 workshops (p99 ≤ 1.5× two relays, 0 lost, one "
+                  "gap-free `seq` order per workshop)",
+                  ["mode", "deployment", "participants", "p50 / p99 / max ms", "**p99 ratio**",
+                   "lost", "every client the same gap-free `seq` order", "deliveries/s",
+                   "server CPU µs per delivery: servers / + PostgreSQL and Redis",
+                   "busiest load process, cores (processes)", "servers waited for a CPU",
+                   "other programs' cores", "bar"])
     modes = sorted({m for (m, s, _t) in runs if s == "scale-out"})
     for mode in modes:
         floor = runs.get((mode, "scale-out", "relay"))
@@ -235,13 +239,12 @@ def broadcast_rows(runs, verdicts):
     """The note broadcast in each async mode, against the relay."""
     if not ran(runs, "broadcast-20", "broadcast-100", "broadcast-500"):
         return []
-    lines = ["## Note broadcast (p99 cocreate / p99 relay ≤ 1.5, 0 lost)", "",
-             "| mode | participants | cocreate p50 / p99 / max ms | relay p50 / p99 / max ms "
-             "| **p99 ratio** | lost cocreate / relay | deliveries/s | server CPU µs per "
-             "delivery cocreate / relay | waited for a CPU cocreate / relay / load | other programs' "
-             "cores cocreate / relay | RSS MiB "
-             "cocreate / relay | bar |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    lines = table("Note broadcast (p99 cocreate / p99 relay ≤ 1.5, 0 lost)",
+                  ["mode", "participants", "cocreate p50 / p99 / max ms",
+                   "relay p50 / p99 / max ms", "**p99 ratio**", "lost cocreate / relay",
+                   "deliveries/s", "server CPU µs per delivery cocreate / relay",
+                   "waited for a CPU cocreate / relay / load",
+                   "other programs' cores cocreate / relay", "RSS MiB cocreate / relay", "bar"])
     keys = sorted({(m, s) for (m, s, _t) in runs if s and s.startswith("broadcast")},
                   key=lambda k: (MODE_ORDER.get(k[0], 9), SCENARIO_ORDER.get(k[1], 9)))
     for mode, scenario in keys:
@@ -321,11 +324,11 @@ def vote_storm_rows(runs, verdicts):
     """The vote storm in each async mode (cocreate only)."""
     if not ran(runs, "vote-storm"):
         return []
-    lines = ["## Vote storm (cocreate only; absolute numbers)", "",
-             "| mode | voters × budget | all acked | ack p50 / p99 ms | vote.changed to all "
-             "p50 / p99 ms | lost | tallies exact | over-budget cast refused | server CPU ms per "
-             "cast | load process cores | waited for a CPU server / load | other programs' cores | bar |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    lines = table("Vote storm (cocreate only; absolute numbers)",
+                  ["mode", "voters × budget", "all acked", "ack p50 / p99 ms",
+                   "vote.changed to all p50 / p99 ms", "lost", "tallies exact",
+                   "over-budget cast refused", "server CPU ms per cast", "load process cores",
+                   "waited for a CPU server / load", "other programs' cores", "bar"])
     for mode, run in by_mode(runs, "vote-storm"):
         if not run.get("ok"):
             lines.append(failed_row([mode], run, 10, "**missed**"))
@@ -354,10 +357,10 @@ def snapshot_rows(runs, verdicts):
     """Joins of a 300-note workshop in each async mode (cocreate only)."""
     if not ran(runs, "snapshot-300"):
         return []
-    lines = ["## Join snapshot of a 300-note workshop (cocreate only; p95 ≤ 100 ms)", "",
-             "| mode | joins | connect → snapshot p50 / p95 / max ms | same joins, empty "
-             "workshop p50 / p95 ms | snapshot bytes | waited for a CPU server / load | other "
-             "programs' cores | bar |", "|---|---|---|---|---|---|---|---|"]
+    lines = table("Join snapshot of a 300-note workshop (cocreate only; p95 ≤ 100 ms)",
+                  ["mode", "joins", "connect → snapshot p50 / p95 / max ms",
+                   "same joins, empty workshop p50 / p95 ms", "snapshot bytes",
+                   "waited for a CPU server / load", "other programs' cores", "bar"])
     for mode, run in by_mode(runs, "snapshot-300"):
         if not run.get("ok"):
             lines.append(failed_row([mode], run, 5, "**missed**"))
@@ -380,11 +383,12 @@ def render_rows(runs, renders):
     for the list of targets in `renders`."""
     if not ran(runs, "render-300"):
         return []
-    lines = ["## Render a 300-note board in headless Chromium (cocreate only)", "",
-             "| mode | loads | board: painted p50 / p95 / max ms | board: DOMContentLoaded / "
-             "snapshot p50 ms | projector: painted p50 / p95 / max ms | projector: "
-             "DOMContentLoaded / snapshot p50 ms | server CPU ms per load board / projector "
-             "| Chromium |", "|---|---|---|---|---|---|---|---|"]
+    lines = table("Render a 300-note board in headless Chromium (cocreate only)",
+                  ["mode", "loads", "board: painted p50 / p95 / max ms",
+                   "board: DOMContentLoaded / snapshot p50 ms",
+                   "projector: painted p50 / p95 / max ms",
+                   "projector: DOMContentLoaded / snapshot p50 ms",
+                   "server CPU ms per load board / projector", "Chromium"])
 
     def painted(view):
         v = view["painted_ms"]
@@ -424,14 +428,14 @@ def render_rows(runs, renders):
 def capacity_rows(runs, verdicts):
     if not ran(runs, "capacity"):
         return []
-    lines = ["## Capacity of one process (highest note rate with p99 ≤ 250 ms and nothing lost; "
-             "goal: cocreate ≥ 0.5× the relay)", "",
-             "| mode | target | highest rate held, notes/s | deliveries/s there | p50 / p99 ms "
-             "there | first rate that failed: p99 ms, lost | server CPU ms per note there "
-             "(notes per CPU-second) | steps tried | busiest load process at the deciding steps "
-             "| other programs' cores at the deciding steps | ratio cocreate / relay (by CPU "
-             "per note) | bar |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    lines = table("Capacity of one process (highest note rate with p99 ≤ 250 ms and nothing lost; goal:"
+                  " cocreate ≥ 0.5× the relay)",
+                  ["mode", "target", "highest rate held, notes/s", "deliveries/s there",
+                   "p50 / p99 ms there", "first rate that failed: p99 ms, lost",
+                   "server CPU ms per note there (notes per CPU-second)", "steps tried",
+                   "busiest load process at the deciding steps",
+                   "other programs' cores at the deciding steps",
+                   "ratio cocreate / relay (by CPU per note)", "bar"])
     for mode in sorted({m for (m, s, _t) in runs if s == "capacity"}):
         relay, cc = runs.get((mode, "capacity", "relay")), runs.get((mode, "capacity", "cocreate"))
         cost = {t: value_at(r, "at_best", "server_cpu_ms_per_note") for t, r in
@@ -485,12 +489,12 @@ def capacity_rows(runs, verdicts):
 def storm_rows(runs, verdicts):
     if not ran(runs, "reconnect-storm"):
         return []
-    lines = ["## Reconnect storm: 200 participants in 10 workshops drop and come back at once "
-             "(p95 ≤ 2× the relay's connect storm; every client a fresh snapshot)", "",
-             "| mode | target | clients | back → fresh snapshot p50 / p95 / max ms | **p95 "
-             "ratio** | without a snapshot | stale snapshots | snapshot bytes | server CPU ms "
-             "per reconnect | busiest load process, cores (processes) | other programs' cores "
-             "| bar |", "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    lines = table("Reconnect storm: 200 participants in 10 workshops drop and come back at once (p95 ≤ "
+                  "2× the relay's connect storm; every client a fresh snapshot)",
+                  ["mode", "target", "clients", "back → fresh snapshot p50 / p95 / max ms",
+                   "**p95 ratio**", "without a snapshot", "stale snapshots", "snapshot bytes",
+                   "server CPU ms per reconnect", "busiest load process, cores (processes)",
+                   "other programs' cores", "bar"])
     for mode in sorted({m for (m, s, _t) in runs if s == "reconnect-storm"}):
         relay = runs.get((mode, "reconnect-storm", "relay"))
         cc = runs.get((mode, "reconnect-storm", "cocreate"))
@@ -542,14 +546,13 @@ def number_cell(value):
 def soak_rows(runs, verdicts):
     if not ran(runs, "soak"):
         return []
-    lines = ["## Soak: a two-hour workshop in about five minutes (RSS growth ≤ 10 %, no file "
-             "descriptor growth, last round's p99 ≤ 1.2× the first's)", "",
-             "| mode | workshops × people | measured rounds × s | commands | lost / refused | "
-             "p99 ms first / last round (**ratio**) | RSS MiB after warm-up → end "
-             "(**growth**) | open fds after warm-up → end | other programs' cores first / "
-             "last round | speed probe ms first / last round | load processes' CPU s first / "
-             "last round | bar |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    lines = table("Soak: a two-hour workshop in about five minutes (RSS growth ≤ 10 %, no file "
+                  "descriptor growth, last round's p99 ≤ 1.2× the first's)",
+                  ["mode", "workshops × people", "measured rounds × s", "commands",
+                   "lost / refused", "p99 ms first / last round (**ratio**)",
+                   "RSS MiB after warm-up → end (**growth**)", "open fds after warm-up → end",
+                   "other programs' cores first / last round", "speed probe ms first / last round",
+                   "load processes' CPU s first / last round", "bar"])
     for (mode, scenario, _target), run in sorted(runs.items()):
         if scenario != "soak":
             continue
