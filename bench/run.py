@@ -234,7 +234,8 @@ def main(argv=None):
                              "reconnect storm), alternating; the report takes the best of each "
                              "(default: the scenario's `repeats`; quick: 1). "
                              "Other programs on the machine only ever add latency.")
-    parser.add_argument("--scenarios", default=",".join(SCENARIOS))
+    parser.add_argument("--scenarios", default=",".join(SCENARIOS),
+                        help="comma-separated, of: %(default)s (all, by default)")
     parser.add_argument("--targets", help="only these targets (e.g. cocreate,relay)")
     parser.add_argument("--load-processes", type=int, default=LOAD_PROCESSES,
                         help="load processes of the scenarios that use several "

@@ -220,3 +220,16 @@ def test_a_soak_round_whose_load_processes_needed_more_cpu_for_the_same_work_was
         {**soak_run(0.02, 0, 20.0, 30.0, first_cpu=steady, last_cpu=heavy),
          "mode": "eventlet", "scenario": "soak", "target": "cocreate"}]}])
     assert "| 0.80 / 0.80 | 2.40 / 2.80 | inconclusive ⚠ |" in text
+
+
+def test_every_scenario_has_a_player_and_shows_a_failed_run_in_the_report():
+    from bench.play import PLAYERS
+    from bench.scenarios import SCENARIOS
+
+    for name, spec in SCENARIOS.items():
+        runs = [{"ok": False, "error": "server failed", "mode": "eventlet", "scenario": name,
+                 "target": target} for target in spec["targets"]]
+        text = report.markdown([{"name": "test", "versions": {}, "runs": runs}])
+
+        assert spec["kind"] in PLAYERS, name
+        assert "failed: server failed" in text, name
