@@ -39,15 +39,17 @@ $(VENV)/.installed-bench: pyproject.toml setup.py $(VENV)/.installed
 	@$(QUIETLY) "Installing the benchmark tools into $(VENV)" $(BIN)/pip install -e '.[bench]'
 	@touch $@
 
-# The benchmark (not part of `make test`; ~30 minutes on 2 cores, on an otherwise idle
-# machine): cocreate against a bare python-socketio relay in eventlet, gevent and threading
-# mode, then (eventlet only) drags, scale-out over two processes with PostgreSQL and Redis,
-# the capacity of one process, a reconnect storm and a soak, with the load spread over
-# several processes; bench/results/<time>.json and bench/results/latest.md. It installs
+# The benchmark (not part of `make test`; run it on an otherwise idle machine): cocreate
+# against a bare python-socketio relay in eventlet, gevent and threading mode, then
+# (eventlet only) drags, scale-out over two processes with PostgreSQL and Redis, the
+# capacity of one process, a reconnect storm and a soak (bench/scenarios.py). The full run
+# takes 35 to 45 minutes on 2 cores, QUICK=1 6 to 20 (on a busy machine the soak runs again,
+# up to three times, for a verdict). It rewrites docs/performance.md
+# (commit that) and leaves the raw numbers in bench/results/ (git-ignored). It installs
 # what every scenario needs: the bench extras (Playwright too), the browser client and the
 # Debian packages (Chromium, redis-server, PostgreSQL).
-#   make bench                               the full run that writes latest.md
-#   make bench QUICK=1                       a smoke run (~6 minutes)
+#   make bench                               the full run
+#   make bench QUICK=1                       a smoke run
 #   make bench SCENARIOS=capacity QUICK=1    one scenario (names: python -m bench --help)
 #   make bench MODES=eventlet BENCH_ARGS="--profile"   py-spy profiles of each server
 bench: install-bench vendor system-test-deps

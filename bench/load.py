@@ -1,246 +1,455 @@
-"""The load generator: one process of python-socketio asyncio clients, one clock.
+"""The benchmark's one load engine: participants' sockets in several processes on one clock.
 
-Runs one scenario against one server (cocreate or the relay floor) and writes
-a JSON result. Everything is timed with `time.perf_counter()` in this one
-process, so "sent" and "received by every other participant" are on the
-same clock. Every loop is bounded in count and time; the only target is the
-`--url` given (the orchestrator passes a 127.0.0.1 address).
+A `Fleet` deals the participants' sockets out over N load processes (multiprocessing, each
+an asyncio loop of python-socketio `AsyncClient`s), so no single load process need be the
+bottleneck; a scenario picks N (one for the scenarios of one process, as a room has). Every
+load process stamps what it sends and receives with `time.monotonic()` (CLOCK_MONOTONIC,
+one clock for all processes on Linux); the parent merges the stamps
+(`measure.combine_receipts`, `measure.deliveries`) and asks each load process for its own
+CPU time, so the report can show whether one was saturated.
 
-    python -m bench.load --target cocreate --url http://127.0.0.1:5000 \
-        --pid 1234 --scenario broadcast-20 --out result.json [--quick]
+The parent drives the load processes through pipes, one operation at a time, all at once:
+give them their members, connect, run a script of timed commands, wait for the messages to
+settle, collect. Members of one workshop are spread over the processes, so one message's
+receivers are usually in several of them.
 
-Scenarios (see SCENARIOS):
-
-- broadcast-20 / broadcast-100 / broadcast-500: participants join workshops,
-  a few senders per workshop send real `note:add` commands on a fixed
-  schedule (within the server's rate limit: burst 20, then 5 a second), and
-  each note's latency is the time from emit until EVERY other participant of
-  its workshop has received the `note.added` event.
-- vote-storm (cocreate only): every participant casts its whole budget at
-  once; the `voting.closed` tallies must equal what was cast, exactly, and a
-  cast past the budget must be refused.
-- snapshot-300 (cocreate only): a workshop with 300 notes; the time from
-  starting to connect until the `snapshot` has arrived, over many joins.
-- render-300 (cocreate only): a board of 300 notes opened in headless
-  Chromium; run by bench/render.py, which builds the workshop with `Bench`.
-
-The vote storm and the snapshot joins are in bench/cocreate_only.py, the participants
-and their set-up in bench/clients.py, what is seen of the server
-(CPU, memory, a profile) in bench/probe.py. The scenarios with load from several
-processes (drag, scale-out, capacity, reconnect-storm, soak) are in bench/scenes.py.
+What a load process records, by message:
+- `snapshot`: per member, when it came, its seq, byte size and note count;
+- `event` (not a member's `own` copy): an arrival under the key `"<type>:<data.id>"`
+  (key mode "id", e.g. `note.added:<note id>`) or `"<workshop>#<seq>"` (key mode "seq");
+  with streams on, also `("event", seq, "<type>:<id>")` in the member's stream; the last
+  event of each type in `keep`, per member;
+- `drag`: an arrival under `"drag:<note id>:<round(x * 10000)>"`.
 """
 
-import argparse
 import asyncio
+import gc
 import json
-import random
-import sys
+import multiprocessing
+import os
+import resource
 import time
-import uuid
-from collections import Counter
+from collections import defaultdict
 
 from cocreate import protocol as p
 
-from .clients import Bench, Sent, note_text
-from .cocreate_only import snapshot_joins, vote_storm
-from .measure import summary_ms
-from .workers import raise_open_files
+from .measure import combine_receipts
+from .monitor import process_cpu, waited_for_cpu
 
-# Broadcast scenarios: workshops x participants, senders per workshop, seconds between
-# one sender's notes (0.25 s = 4/s, under the 5/s the server allows), measured seconds.
-SCENARIOS = {
-    "broadcast-20": {"kind": "broadcast", "workshops": 1, "participants": 20, "senders": 4,
-                     "interval": 0.25, "duration": 10.0, "quick_duration": 3.0},
-    "broadcast-100": {"kind": "broadcast", "workshops": 1, "participants": 100, "senders": 4,
-                      "interval": 0.25, "duration": 10.0, "quick_duration": 3.0},
-    "broadcast-500": {"kind": "broadcast", "workshops": 25, "participants": 20, "senders": 2,
-                      "interval": 0.5, "duration": 10.0, "quick_duration": 3.0},
-    "vote-storm": {"kind": "vote", "participants": 100, "quick_participants": 20, "notes": 10,
-                   "budget": 5},
-    "snapshot-300": {"kind": "snapshot", "notes": 300, "writers": 15, "joins": 30,
-                     "quick_joins": 10},
-    "render-300": {"kind": "render", "notes": 300, "writers": 15, "loads": 10,
-                   "quick_loads": 3},
-}
-RELAY_SCENARIOS = ("broadcast-20", "broadcast-100", "broadcast-500")
-BROWSER_SCENARIOS = ("render-300",)
+CONNECT_TIMEOUT = 30
+ACK_TIMEOUT = 30
 
 
-async def run(bench, name):
-    """Run scenario `name` with `bench`'s clients; returns its result."""
-    spec = SCENARIOS[name]
-    bench.open_http()
-    bench.monitor.start()
-    try:
-        runner = {"broadcast": broadcast, "vote": vote_storm,
-                  "snapshot": snapshot_joins}[spec["kind"]]
-        result = await runner(bench, spec)
-    finally:
-        bench.profiler.stop()
-        await asyncio.gather(*(m.close() for m in bench.members))
-        await bench.monitor.stop()
-        await bench.http.close()
-    result.update(scenario=name, target=bench.target, quick=bench.quick)
-    if bench.profiler.path:
-        result["profile"] = {"path": str(bench.profiler.path), "idle": bench.profiler.idle,
-                             "py_spy": bench.profiler.note}
-    return result
+def monotonic():
+    return time.monotonic()
 
 
-async def broadcast(bench, spec):
-    """Notes on a fixed schedule; each note's latency until every other member has it."""
-    workshops, participants = spec["workshops"], spec["participants"]
-    senders, interval = spec["senders"], spec["interval"]
-    duration = spec["quick_duration"] if bench.quick else spec["duration"]
-    _made, groups, setup = await bench.setup_members(workshops, participants)
-    if setup["connected"] < setup["wanted"]:
-        return {"ok": False, "error": "not every participant could connect", "setup": setup}
-    await asyncio.sleep(0.5 if bench.quick else 1.0)  # presence messages of the joins drain
-    text_rng = random.Random(11)
-    texts = [note_text(text_rng, text_rng.randint(40, 160)) for _ in range(64)]
-    late = Counter()
-    acks = Counter()
-
-    def on_ack(record, answer=None):
-        record.acked = time.perf_counter()
-        record.ack = answer
-        if isinstance(answer, dict) and answer.get("ok"):
-            acks["ok"] += 1
-        else:
-            acks["refused"] += 1
-
-    async def send_loop(member, offset, start, count, measured):
-        group_size = len(groups[member.group])
-        for k in range(count):
-            due = start + offset + k * interval
-            delay = due - time.perf_counter()
-            if delay > 0:
-                await asyncio.sleep(delay)
-            elif delay < -0.05:
-                late["late"] += 1
-            note_id = str(uuid.uuid4())
-            record = Sent(member.index, member.group, measured)
-            bench.notes[note_id] = record
-            payload = {"id": note_id, "step": 0, "text": texts[(member.index + k) % len(texts)]}
-            record.sent = time.perf_counter()
-            await member.sio.emit(p.NOTE_ADD, payload,
-                                  callback=lambda *a, r=record: on_ack(r, *a))
-        return group_size
-
-    async def phase(seconds, measured):
-        count = max(1, int(seconds / interval))
-        start = time.perf_counter() + 0.05
-        loops = []
-        total = workshops * senders
-        for w, group in enumerate(groups):
-            for s in range(senders):
-                offset = interval * (w * senders + s) / total
-                loops.append(send_loop(group[s], offset, start, count, measured))
-        await asyncio.gather(*loops)
-        return start
-
-    def expected(record):
-        return len(groups[record.group]) - 1
-
-    def delivered_all(measured):
-        return all(len(r.receivers) >= expected(r) for r in bench.notes.values()
-                   if r.measured == measured and r.ack and r.ack.get("ok"))
-
-    await bench.profiler.start()
-    # Warm-up (not measured): caches, JIT-less Python paths, SQLite pages.
-    await phase(0.5 if bench.quick else 2.0, measured=False)
-    await bench.wait_until(lambda: delivered_all(False), 10)
-    bench.monitor.mark("start")
-    start = await phase(duration, measured=True)
-    send_end = time.perf_counter()
-    drain_timeout = max(10.0, duration)
-    await bench.wait_until(lambda: all(r.acked for r in bench.notes.values()) and
-                          delivered_all(True), drain_timeout)
-    bench.monitor.mark("end")
-    bench.profiler.stop()
-    measured = [r for r in bench.notes.values() if r.measured]
-    ok = [r for r in measured if r.ack and r.ack.get("ok")]
-    complete = [r for r in ok if len(r.receivers) >= expected(r)]
-    deliveries = sum(len(r.receivers) for r in ok)
-    wanted = sum(expected(r) for r in ok)
-    last = max((r.last for r in ok if r.last), default=send_end)
-    window = max(last - start, 1e-9)
-    result = {
-        "ok": True,
-        "params": {"workshops": workshops, "participants_per_workshop": participants,
-                   "participants": workshops * participants,
-                   "senders_per_workshop": senders, "interval_s": interval,
-                   "duration_s": duration},
-        "setup": setup,
-        "notes": {"sent": len(measured), "acked_ok": len(ok),
-                  "refused": dict(Counter(((r.ack or {}).get("error") or {}).get("code", "no-ack")
-                                          for r in measured if not (r.ack and r.ack.get("ok")))),
-                  "late_sends": late["late"]},
-        "deliveries": {"expected": wanted, "delivered": deliveries, "lost": wanted - deliveries,
-                       "duplicates": sum(r.dups for r in ok),
-                       "notes_fully_delivered": len(complete)},
-        # Per note: from emit until the last other participant of its workshop had it.
-        "latency_all_ms": summary_ms([r.last - r.sent for r in complete]),
-        "ack_ms": summary_ms([r.acked - r.sent for r in ok if r.acked]),
-        "events_per_s": round(deliveries / window, 1),
-        # Robust against a busy machine: what the server's CPU paid per delivered event.
-        "server_cpu_us_per_delivery": bench.monitor.cpu_us_per("start", "end", deliveries),
-        "notes_per_s": round(len(ok) / window, 1),
-        "event_bytes": bench.sample_event_bytes,
-        "cpu": bench.monitor.between("start", "end"),
-        "memory": bench.monitor.memory(),
-    }
-    return result
+def raise_open_files(wanted=8192):
+    """Lift the soft open-file limit for many sockets; returns the limit now in force."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < wanted:
+        target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+    return resource.getrlimit(resource.RLIMIT_NOFILE)[0]
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(prog="bench.load")
-    parser.add_argument("--target", choices=("cocreate", "relay"), required=True)
-    parser.add_argument("--url", required=True)
-    parser.add_argument("--pid", type=int, help="server process id, for CPU and RSS")
-    parser.add_argument("--scenario", choices=sorted(set(SCENARIOS) - set(BROWSER_SCENARIOS)),
-                        required=True)
-    parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--out", help="write the JSON result here (default: stdout)")
-    parser.add_argument("--profile", help="py-spy the server while measuring; stacks to this file")
-    parser.add_argument("--profile-idle", action="store_true",
-                        help="with --profile: count samples where the server waits too")
-    parser.add_argument("--profile-gil", action="store_true",
-                        help="with --profile: only samples holding the GIL (threading mode)")
-    parser.add_argument("--time-limit", type=float, default=300.0,
-                        help="give up after this many seconds")
-    args = parser.parse_args(argv)
-    if not args.url.startswith(("http://127.", "http://localhost")):
-        parser.error("loads go to loopback only")
-    open_files = raise_open_files()
+class Fleet:
+    """N load processes; members are dealt out over them in turn."""
 
-    async def bounded():
-        bench = Bench(args.target, args.url, args.pid, args.quick, profile=args.profile,
-                      idle=args.profile_idle, gil=args.profile_gil)
-        return await asyncio.wait_for(run(bench, args.scenario), args.time_limit)
+    def __init__(self, processes):
+        self.size = max(1, int(processes))
+        self.pipes, self.processes = [], []
+        self.owner = {}  # member index -> worker number
+        self.kept = {}
 
-    try:
-        result = asyncio.run(bounded())
-    except asyncio.TimeoutError:
-        result = {"ok": False, "error": f"scenario took longer than {args.time_limit} s"}
-    except Exception as err:  # noqa: BLE001 - reported in the result
-        result = {"ok": False, "error": f"{type(err).__name__}: {err}"}
-    result.setdefault("scenario", args.scenario)
-    result.setdefault("target", args.target)
-    result["open_file_limit"] = open_files
-    return write_result(result, args.out)
+    def start(self):
+        context = multiprocessing.get_context("spawn")
+        for number in range(self.size):
+            parent, child = context.Pipe()
+            process = context.Process(target=_worker_main, args=(child, number), daemon=True)
+            process.start()
+            self.pipes.append(parent)
+            self.processes.append(process)
+        return self
+
+    @property
+    def pids(self):
+        return [process.pid for process in self.processes]
+
+    def _ask(self, op, per_worker):
+        """Send `op` to every worker (with its own arguments), then collect every answer."""
+        for pipe, args in zip(self.pipes, per_worker):
+            pipe.send((op, args))
+        answers = [pipe.recv() for pipe in self.pipes]
+        errors = [a["error"] for a in answers if isinstance(a, dict) and "error" in a]
+        if errors:
+            raise RuntimeError(f"load process failed in {op}: {errors[0]}")
+        return answers
+
+    def _all(self, op, **args):
+        return self._ask(op, [args] * self.size)
+
+    def _split(self, indexes):
+        mine = [[] for _ in range(self.size)]
+        for index in indexes:
+            mine[self.owner[index]].append(index)
+        return mine
+
+    def add_members(self, members):
+        """`members`: dicts with index, group, workshop, token, url."""
+        mine = [[] for _ in range(self.size)]
+        for position, spec in enumerate(members):
+            number = position % self.size
+            self.owner[spec["index"]] = number
+            mine[number].append(spec)
+        self._ask("members", [{"members": m} for m in mine])
+
+    def configure(self, key_mode="id", streams=False, keep=()):
+        """How arrivals are keyed, whether each member's stream is kept, and which event
+        types' last data each member keeps."""
+        self._all("configure", key_mode=key_mode, streams=streams, keep=list(keep))
+
+    def connect(self, indexes=None, start_at=None, concurrency=16, auth_extra=None):
+        """Connect members (all by default); `{index: connection info or {error}}`."""
+        indexes = list(self.owner) if indexes is None else indexes
+        answers = self._ask("connect", [{"indexes": m, "start_at": start_at,
+                                         "concurrency": concurrency, "auth_extra": auth_extra}
+                                        for m in self._split(indexes)])
+        merged = {}
+        for answer in answers:
+            merged.update(answer)
+        return merged
+
+    def disconnect(self, indexes=None, start_at=None):
+        indexes = list(self.owner) if indexes is None else indexes
+        self._ask("disconnect", [{"indexes": m, "start_at": start_at}
+                                 for m in self._split(indexes)])
+
+    def run(self, items, wait_ack=False):
+        """Send a script of (due, member, command, payload, key, measured) from the members'
+        own processes; returns (every send with its ack, sends that left > 50 ms late)."""
+        mine = [[] for _ in range(self.size)]
+        for item in items:
+            mine[self.owner[item[1]]].append(item)
+        answers = self._ask("run", [{"items": m, "wait_ack": wait_ack} for m in mine])
+        return [s for a in answers for s in a["sends"]], sum(a["late"] for a in answers)
+
+    def calls(self, calls):
+        """Send [(member, command, payload)] and wait for the answers (in the same order)."""
+        mine = [[] for _ in range(self.size)]
+        where = []
+        for call in calls:
+            number = self.owner[call[0]]
+            where.append((number, len(mine[number])))
+            mine[number].append(call)
+        answers = self._ask("calls", [{"calls": m} for m in mine])
+        return [answers[number][position] for number, position in where]
+
+    def mark(self):
+        """Each load process's clock, CPU seconds and run-queue wait now."""
+        return self._all("mark")
+
+    def count(self):
+        return sum(answer["count"] for answer in self._all("count"))
+
+    def settle(self, quiet=1.0, timeout=30.0):
+        """Wait until no load process has received anything for `quiet` seconds."""
+        deadline = monotonic() + timeout
+        last, still_since = -1, monotonic()
+        while monotonic() < deadline:
+            now_count = self.count()
+            if now_count != last:
+                last, still_since = now_count, monotonic()
+            elif monotonic() - still_since >= quiet:
+                return True
+            time.sleep(0.1)
+        return False
+
+    def collect(self, clear=True):
+        """({key: [(member, time)]} of every process's arrivals, {member: stream} or None);
+        the kept events are in `self.kept` ({(member, type): data})."""
+        answers = self._all("collect", clear=clear)
+        streams = None
+        if answers and answers[0]["streams"] is not None:
+            streams = {}
+            for answer in answers:
+                streams.update(answer["streams"])
+        self.kept = {key: data for answer in answers for key, data in answer["kept"]}
+        return combine_receipts([answer["receipts"] for answer in answers]), streams
+
+    def close(self):
+        for pipe in self.pipes:
+            try:
+                pipe.send(("quit", {}))
+            except OSError:
+                pass
+        for pipe, process in zip(self.pipes, self.processes):
+            try:
+                if pipe.poll(15):
+                    pipe.recv()
+            except (OSError, EOFError):
+                pass
+            process.join(5)
+            if process.is_alive():
+                process.kill()
+                process.join(5)
 
 
-def write_result(result, path=None):
-    """The result as JSON to `path` (or stdout); the exit status: 0 when it is ok."""
-    text = json.dumps(result, indent=2)
-    if path:
-        with open(path, "w") as out:
-            out.write(text)
-    else:
-        print(text)
-    return 0 if result.get("ok") else 1
+def load_usage(before, after):
+    """Per load process: CPU cores used and the share of the wall time it waited for a CPU,
+    between two `Fleet.mark()`s."""
+    out = []
+    for start, end in zip(before, after):
+        wall = max(end["at"] - start["at"], 1e-9)
+        waited = (None if start["waited"] is None or end["waited"] is None
+                  else round((end["waited"] - start["waited"]) / wall, 3))
+        out.append({"pid": end["pid"], "cpu_s": round(end["cpu"] - start["cpu"], 3),
+                    "cores": round((end["cpu"] - start["cpu"]) / wall, 3),
+                    "waited_share": waited})
+    return out
 
 
-if __name__ == "__main__":
-    sys.exit(main())
+# -- a load process ------------------------------------------------------------------------
+
+class Member:
+    """One participant's socket in a worker."""
+
+    def __init__(self, worker, spec):
+        self.worker = worker
+        self.index, self.group = spec["index"], spec["group"]
+        self.workshop, self.token, self.url = spec["workshop"], spec["token"], spec["url"]
+        self.sio = None
+        self.snapshot_at = None
+        self.snapshot = None
+        self.snapshot_seen = None
+
+    def _client(self):
+        import socketio
+
+        sio = socketio.AsyncClient(reconnection=False, http_session=self.worker.http,
+                                   request_timeout=CONNECT_TIMEOUT)
+        sio.on(p.SNAPSHOT, self._on_snapshot)
+        sio.on(p.EVENT, self._on_event)
+        sio.on(p.DRAG, self._on_drag)
+        return sio
+
+    def _on_snapshot(self, data):
+        now = monotonic()
+        self.snapshot_at = now
+        self.snapshot = data
+        if self.worker.streams is not None:
+            self.worker.streams[self.index].append(("snapshot", data.get("seq")))
+        self.snapshot_seen.set()
+
+    def _on_event(self, data):
+        now = monotonic()
+        if data.get("own"):
+            return
+        body = data.get("data")
+        if data.get("type") in self.worker.keep:
+            self.worker.kept[(self.index, data.get("type"))] = body
+        what = f"{data.get('type')}:{body.get('id') if isinstance(body, dict) else None}"
+        key = what if self.worker.key_mode == "id" else f"{self.workshop}#{data.get('seq')}"
+        self.worker.arrived(key, self.index, now)
+        if self.worker.streams is not None:
+            self.worker.streams[self.index].append(("event", data.get("seq"), what))
+
+    def _on_drag(self, data):
+        now = monotonic()
+        self.worker.arrived(f"drag:{data.get('id')}:{round((data.get('x') or 0) * 10000)}",
+                            self.index, now)
+
+    async def connect(self, auth_extra=None):
+        """Connect; returns what the connection and its snapshot took."""
+        self.sio = self._client()
+        self.snapshot_seen = asyncio.Event()
+        self.snapshot_at = self.snapshot = None
+        started = monotonic()
+        auth = {"workshop": self.workshop, "token": self.token, **(auth_extra or {})}
+        await self.sio.connect(self.url, auth=auth, transports=["websocket"],
+                               wait_timeout=CONNECT_TIMEOUT)
+        connected = monotonic()
+        await asyncio.wait_for(self.snapshot_seen.wait(), CONNECT_TIMEOUT)
+        snap = self.snapshot
+        notes = snap.get("notes") if isinstance(snap, dict) else None
+        return {"started": started, "connected": connected, "snapshot_at": self.snapshot_at,
+                "seq": snap.get("seq") if isinstance(snap, dict) else None,
+                "notes": len(notes) if isinstance(notes, list) else None,
+                "bytes": len(json.dumps(snap, separators=(",", ":")))}
+
+    async def close(self):
+        if self.sio is None:
+            return
+        try:
+            await asyncio.wait_for(self.sio.disconnect(), 5)
+        except Exception:  # noqa: BLE001 - closing; the server may be busy
+            pass
+
+
+class Worker:
+    """The asyncio side of one load process: its members and what they saw."""
+
+    def __init__(self, conn, number):
+        self.conn, self.number = conn, number
+        self.members = {}
+        self.http = None
+        self.key_mode = "id"
+        self.streams = None
+        self.keep, self.kept = set(), {}
+        self.receipts = defaultdict(list)
+        self.count = 0
+
+    def arrived(self, key, member, now):
+        self.receipts[key].append((member, now))
+        self.count += 1
+
+    async def serve(self):
+        import aiohttp
+
+        self.http = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0),
+                                          cookie_jar=aiohttp.DummyCookieJar())
+        loop = asyncio.get_running_loop()
+        try:
+            while True:
+                op, args = await loop.run_in_executor(None, self.conn.recv)
+                if op == "quit":
+                    break
+                try:
+                    answer = await getattr(self, "op_" + op)(**args)
+                except Exception as err:  # noqa: BLE001 - the parent reports it
+                    answer = {"error": f"{type(err).__name__}: {err}"}
+                self.conn.send(answer)
+        finally:
+            await asyncio.gather(*(m.close() for m in self.members.values()))
+            await self.http.close()
+        self.conn.send({"bye": True})
+
+    async def op_members(self, members):
+        for spec in members:
+            self.members[spec["index"]] = Member(self, spec)
+        return {"members": len(self.members)}
+
+    async def op_configure(self, key_mode="id", streams=False, keep=()):
+        self.key_mode = key_mode
+        self.streams = defaultdict(list) if streams else None
+        self.keep, self.kept = set(keep), {}
+        return {}
+
+    async def op_connect(self, indexes=None, start_at=None, concurrency=16, auth_extra=None):
+        chosen = [self.members[i] for i in (indexes if indexes is not None else self.members)]
+        limit = asyncio.Semaphore(concurrency) if concurrency else None
+        if start_at is not None:
+            await asyncio.sleep(max(0.0, start_at - monotonic()))
+
+        async def one(member):
+            try:
+                if limit is None:
+                    return member.index, await member.connect(auth_extra)
+                async with limit:
+                    return member.index, await member.connect(auth_extra)
+            except Exception as err:  # noqa: BLE001 - reported, not raised
+                return member.index, {"error": f"{type(err).__name__}: {err}"[:300]}
+
+        return dict(await asyncio.gather(*(one(m) for m in chosen)))
+
+    async def op_disconnect(self, indexes=None, start_at=None):
+        chosen = [self.members[i] for i in (indexes if indexes is not None else self.members)]
+        if start_at is not None:
+            await asyncio.sleep(max(0.0, start_at - monotonic()))
+        await asyncio.gather(*(m.close() for m in chosen))
+        return {"closed": len(chosen)}
+
+    async def op_run(self, items, wait_ack=False):
+        """Send the script: `items` are (due, member, command, payload, key, measured)."""
+        by_member = defaultdict(list)
+        for item in items:
+            by_member[item[1]].append(item)
+        sends, pending = [], []
+        late = 0
+
+        async def member_loop(index, mine):
+            nonlocal late
+            member = self.members[index]
+            for due, _index, command, payload, key, measured in sorted(mine, key=lambda i: i[0]):
+                delay = due - monotonic()
+                if delay > 0:
+                    await asyncio.sleep(delay)
+                elif delay < -0.05:
+                    late += 1
+                record = {"key": key, "sender": index, "group": member.group,
+                          "workshop": member.workshop, "command": command, "measured": measured,
+                          "sent": None, "acked": None, "ok": False, "seq": None, "code": None}
+                sends.append(record)
+                done = asyncio.get_running_loop().create_future()
+
+                def on_ack(answer=None, record=record, done=done):
+                    record["acked"] = monotonic()
+                    ok = isinstance(answer, dict) and answer.get("ok")
+                    record["ok"] = bool(ok)
+                    if ok:
+                        record["seq"] = answer.get("seq")
+                    else:
+                        error = (answer or {}).get("error") if isinstance(answer, dict) else None
+                        record["code"] = (error or {}).get("code", "bad-ack")
+                    if not done.done():
+                        done.set_result(None)
+
+                record["sent"] = monotonic()
+                try:
+                    await member.sio.emit(command, payload, callback=on_ack)
+                except Exception as err:  # noqa: BLE001 - a closed socket: counted
+                    record["code"] = f"emit: {type(err).__name__}"
+                    continue
+                if wait_ack:
+                    try:
+                        await asyncio.wait_for(asyncio.shield(done), ACK_TIMEOUT)
+                    except asyncio.TimeoutError:
+                        record["code"] = "no-ack"
+                else:
+                    pending.append(done)
+
+        await asyncio.gather(*(member_loop(i, mine) for i, mine in by_member.items()))
+        if pending:
+            await asyncio.wait(pending, timeout=ACK_TIMEOUT)
+        for record in sends:
+            if record["acked"] is None and record["code"] is None:
+                record["code"] = "no-ack"
+        return {"sends": sends, "late": late}
+
+    async def op_calls(self, calls):
+        """Commands that wait for their answers: [(member, command, payload)] -> answers."""
+        async def one(index, command, payload):
+            try:
+                return await self.members[index].sio.call(command, payload, timeout=ACK_TIMEOUT)
+            except Exception as err:  # noqa: BLE001 - an answer that never came
+                return {"ok": False, "error": {"code": f"call: {type(err).__name__}"}}
+
+        return await asyncio.gather(*(one(*call) for call in calls))
+
+    async def op_mark(self):
+        return {"at": monotonic(), "cpu": process_cpu(), "waited": waited_for_cpu(os.getpid()),
+                "pid": os.getpid()}
+
+    async def op_count(self):
+        return {"count": self.count}
+
+    async def op_collect(self, clear=True):
+        out = {"receipts": dict(self.receipts),
+               "streams": dict(self.streams) if self.streams is not None else None,
+               "kept": list(self.kept.items())}
+        if clear:
+            self.receipts = defaultdict(list)
+            self.count = 0
+            if self.streams is not None:
+                self.streams = defaultdict(list)
+        gc.collect()  # between windows (see `_worker_main`)
+        return out
+
+
+def _worker_main(conn, number):
+    raise_open_files()
+    # A full collection among hundreds of clients pauses the load process, and every note
+    # one of its members waits for looks that much slower, the relay's as cocreate's: the
+    # collector runs between measured windows (`op_collect`), never during one.
+    gc.disable()
+    asyncio.run(Worker(conn, number).serve())

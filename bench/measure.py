@@ -1,8 +1,10 @@
 """The benchmark's arithmetic: percentiles, merging what several load processes saw,
-checking `seq` order, the bars, and the search for the highest sustainable rate.
+checking `seq` order, the bars and their verdicts, and the search for the highest
+sustainable rate.
 
 Pure functions of numbers and lists, no sockets and no clocks, so the unit tests
-(tests/unit/test_bench_measure.py) can feed them made-up timings. Times are seconds
+(tests/unit/test_bench_measure.py, tests/unit/test_bench_report.py) can feed them made-up
+timings. Times are seconds
 on CLOCK_MONOTONIC (`time.monotonic()`), which every process on a Linux machine
 shares: a note sent by one load process and received by another is timed on one clock.
 """
@@ -10,24 +12,38 @@ shares: a note sent by one load process and received by another is timed on one 
 import math
 from collections import Counter, defaultdict
 
-# The scenarios compared with the relay in one short window run several times, relay and
-# cocreate alternating, each target's best run counting (other programs on the machine
-# only ever add latency); capacity and soak search or span minutes. A full run repeats
-# them as often as given here (`--repeat` sets them all): the scale-out and storm ratios
-# sit nearest their bars, and their windows cost little.
-REPEATED = {"broadcast-20": 2, "broadcast-100": 2, "broadcast-500": 2, "drag": 2,
-            "drag-100": 2, "scale-out": 3, "reconnect-storm": 5}
+# The bars (DESIGN.md section 5 and the goals of the deployment's scenarios).
+RATIO_BAR = 1.5          # p99 of cocreate / p99 of the relay: broadcast, drag, scale-out
+DRAG_CPU_BAR = 1.3       # server CPU per delivered drag frame, cocreate / relay
+SNAPSHOT_BAR_MS = 100.0  # p95 of a join of a 300-note workshop
+CAPACITY_GOAL = 0.5      # cocreate's highest note rate / the relay's
+CAPACITY_P99_MS = 250
+STORM_BAR = 2.0          # p95 of the reconnect storm / the relay's connect storm
+SOAK_RSS, SOAK_P99 = 0.10, 1.2
+
 # A load process above this share of one core is itself the bottleneck: its receive
 # times lag behind the server's sends, so the row says more about the load than the server.
 LOAD_SATURATED = 0.85
+# Other programs using more than this many cores make a run *busy*; a process waiting
+# for a CPU more than BUSY_SHARE of a window likewise (the one-process scenarios).
+OTHERS_CORES = 0.3
+BUSY_SHARE = 0.10
+MACHINE_FULL = 0.9  # of all cores
+# The fixed work `monitor.speed_probe` times taking this much longer (or shorter) in one
+# soak round than in the other: the machine's own speed changed between them.
+SPEED_DRIFT = 1.1
+# A soak whose verdict came out inconclusive (a busy or slower machine) runs again, up to
+# this many runs in all (bench/run.py); the report shows the first with a verdict.
+SOAK_ATTEMPTS = 3
 
 
-def repeats_of(scenario, given=None, quick=False):
-    """How often a scenario runs: those of `REPEATED` `given` times (default: a full run's
-    count, once when quick), the others once."""
-    if scenario not in REPEATED:
-        return 1
-    return given or (1 if quick else REPEATED[scenario])
+def value_at(run, *path):
+    """`run[path[0]][path[1]]…`, or None where a step is missing."""
+    for key in path:
+        if not isinstance(run, dict):
+            return None
+        run = run.get(key)
+    return run
 
 
 def percentile(values, q):
@@ -186,7 +202,7 @@ def limit_verdict(value, limit, failed=False, clean=True, load_saturated=False):
 
 
 def soak_verdict(rss_start, rss_end, fds_start, fds_end, first_p99, last_p99,
-                 rss_growth=0.10, p99_growth=1.2):
+                 rss_growth=SOAK_RSS, p99_growth=SOAK_P99):
     """The soak's three bars: {rss, fds, p99: True/False/None, growth numbers}."""
     rss = None if not rss_start or rss_end is None else (rss_end - rss_start) / rss_start
     fds = None if fds_start is None or fds_end is None else fds_end - fds_start
@@ -195,6 +211,140 @@ def soak_verdict(rss_start, rss_end, fds_start, fds_end, first_p99, last_p99,
             "rss": None if rss is None else rss <= rss_growth,
             "fds": None if fds is None else fds <= 0,
             "p99": None if p99 is None else p99 <= p99_growth}
+
+
+def machine_full(cpu):
+    """Whether the whole machine (servers, load and everything else) used nearly every core."""
+    cores, cpus = value_at(cpu, "machine_cores"), value_at(cpu, "cpus")
+    return bool(cores and cpus and cores >= MACHINE_FULL * cpus)
+
+
+def busy(run):
+    """Other programs took CPU from a run of the deployment's scenarios. (A server waiting
+    for a CPU is shown, not counted: on a small machine the servers, PostgreSQL, Redis and
+    the load processes of both targets' runs wait for each other alike.)"""
+    return (value_at(run, "cpu", "others_cores") or 0) > OTHERS_CORES
+
+
+def busy_one_process(run):
+    """Other programs took CPU from a run of one server and one load process: they used
+    more than OTHERS_CORES, or the load process (or a one-thread server) waited noticeably
+    for a CPU."""
+    cpu = (run or {}).get("cpu") or {}
+    keys = ["load_cpu_wait_share"]
+    if (run or {}).get("mode") != "threading":  # there, the server's threads wait for each other
+        keys.append("server_cpu_wait_share")
+    return ((cpu.get("others_cores") or 0) > OTHERS_CORES
+            or any((cpu.get(k) or 0) > BUSY_SHARE for k in keys))
+
+
+def load_saturated(run):
+    """Whether a load process of the run was itself the bottleneck."""
+    return bool(value_at(run, "cpu", "load_saturated"))
+
+
+# -- capacity ---------------------------------------------------------------------------------
+
+def decisive_steps(run):
+    """The steps that decided a capacity: the best passing one and the lowest failing one."""
+    steps = run.get("steps") or []
+    best, fail = run.get("best_rate"), run.get("lowest_failing_rate")
+    return [s for s in steps if s["rate"] in (best, fail)]
+
+
+def clean_capacity(run):
+    """No load process saturated and no other program busy in the deciding steps."""
+    return all(not s["load_saturated"] and (s.get("others_cores") or 0) <= OTHERS_CORES
+               for s in decisive_steps(run))
+
+
+def capacity_verdict(relay, cocreate):
+    """(ratio of the highest rates or None, met/missed/inconclusive)."""
+    if (cocreate or {}).get("best_rate") and (relay or {}).get("best_rate"):
+        ratio = cocreate["best_rate"] / relay["best_rate"]
+        if ratio >= CAPACITY_GOAL:
+            return ratio, True if clean_capacity(relay) else None
+        return ratio, False if clean_capacity(cocreate) else None
+    if cocreate is not None and not cocreate.get("ok"):
+        return None, False
+    return None, None
+
+
+def cpu_ratio(relay, cocreate):
+    """The relay's server CPU per note over cocreate's, at the highest rate both held (the
+    cost per note falls as the rate rises: more is sent per wake-up)."""
+    def held(run):
+        return {s["rate"]: s.get("server_cpu_ms_per_note") for s in (run or {}).get("steps", [])
+                if s["passed"] and s.get("server_cpu_ms_per_note")}
+    relay_steps, cocreate_steps = held(relay), held(cocreate)
+    common = set(relay_steps) & set(cocreate_steps)
+    if not common:
+        return None
+    rate = max(common)
+    return relay_steps[rate] / cocreate_steps[rate]
+
+
+# -- the soak ---------------------------------------------------------------------------------
+
+def probe_ms(played):
+    """The speed probe's median in a soak round (`monitor.speed_probe`), or None."""
+    return value_at(played, "cpu", "probe_ms")
+
+
+def load_cpu(played):
+    """The load processes' CPU seconds in a soak round (None when not measured): the same
+    commands and events every round, so more CPU for them means a slower machine."""
+    load = value_at(played, "cpu", "load")
+    if not load or any(p.get("cpu_s") is None for p in load):
+        return None
+    return sum(p["cpu_s"] for p in load)
+
+
+def change(first, last, gauge):
+    """How much more `gauge` read in `last` than in `first` (1.0: as much), or None when
+    it read nothing in either."""
+    before, after = gauge(first), gauge(last)
+    return after / before if before and after else None
+
+
+def soak_judgement(run):
+    """(verdict, disturbed) of a soak run that completed: the verdict True (met), False
+    (missed) or None (inconclusive); disturbed when other programs or a slower machine
+    touched its first or last round."""
+    v, rounds = run["verdict"], run["rounds"]
+    first, last = rounds[0], rounds[-1]
+
+    def disturbed_in(played):
+        return busy(played) or bool(value_at(played, "cpu", "load_saturated"))
+    # A hurried first round flatters the ratio; a hurried last one spoils it. So does a
+    # machine that itself ran slower in one of them, by either gauge of its speed: the
+    # orchestrator's probe, or the load processes' CPU for the same work (they run on
+    # both cores; the probe on one at a time).
+    changes = [c for c in (change(first, last, probe_ms), change(first, last, load_cpu)) if c]
+    hurried_first = disturbed_in(first) or any(c < 1 / SPEED_DRIFT for c in changes)
+    hurried_last = disturbed_in(last) or any(c > SPEED_DRIFT for c in changes)
+    p99_ok = v["p99"]
+    if (p99_ok and hurried_first) or (p99_ok is False and hurried_last):
+        p99_ok = None
+    failed = bool(run["lost"])
+    ok = False if failed or v["rss"] is False or v["fds"] is False else (
+        None if p99_ok is None or v["rss"] is None else p99_ok)
+    return ok, hurried_first or hurried_last
+
+
+def soak_again(run, attempt):
+    """Whether the soak runs once more after its `attempt`-th run (counted from 1): that
+    run completed with an inconclusive verdict, and attempts are left."""
+    return (attempt < SOAK_ATTEMPTS and bool(run.get("ok"))
+            and soak_judgement(run)[0] is None)
+
+
+def soak_shown(attempts):
+    """Of one deployment's soak runs in order, the one the report shows (the first that
+    completed with a verdict, else the last), with `attempts` set to how many ran."""
+    shown = next((run for run in attempts
+                  if run.get("ok") and soak_judgement(run)[0] is not None), attempts[-1])
+    return {**shown, "attempts": len(attempts)}
 
 
 # -- the highest rate a server sustains -------------------------------------------------------

@@ -1,7 +1,7 @@
 """Render a 300-note board in headless Chromium: the participant's board and the projector.
 
-Builds one workshop through the HTTP API and sockets (`Bench` of bench/clients.py): writers
-join and send `note:add` until the first step holds 300 notes. Then Debian's Chromium,
+Builds one workshop through the HTTP API and sockets (a `scene.Scene`): writers join and
+send `note:add` until the first step holds 300 notes. Then Debian's Chromium,
 driven by Playwright, opens the board page once per load, each time in a fresh browser
 context (cold cache, 1920x1080) as another participant who joined over the API; then
 the projector view the same way with the facilitator's token. Every number is read
@@ -12,19 +12,11 @@ from the page's own clock (`performance.now()`, 0 at navigation start):
   one frame);
 - DOMContentLoaded, from the page's navigation timing;
 - snapshot: when the page's connection handed the server's `snapshot` to the app.
-
-    python -m bench.render --url http://127.0.0.1:5000 --pid 1234 --out result.json [--quick]
 """
 
-import argparse
-import asyncio
-import sys
 from pathlib import Path
 
-from .clients import Bench
-from .load import SCENARIOS, write_result
 from .measure import summary_ms
-from .probe import Monitor
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu"]
@@ -69,24 +61,19 @@ READ_MARKS = """
 """
 
 
-async def build_board(url, notes, writers, viewers):
+def build_board(scene, notes, writers, viewers):
     """A workshop whose first step holds `notes` notes, written over sockets; returns
     (workshop id, facilitator token, `viewers` participant tokens, set-up numbers)."""
-    bench = Bench("cocreate", url, None, quick=False)
-    bench.open_http()
-    try:
-        made, groups, setup = await bench.setup_members(1, writers)
-        if setup["connected"] < setup["wanted"]:
-            raise RuntimeError(f"not every writer could connect: {setup['connect_errors']}")
-        refused = await bench.add_notes(groups[0], notes, steps=1)
-        if refused:
-            raise RuntimeError(f"note:add refused: {dict(refused)}")
-        workshop_id, facilitator_token, _people = made[0]
-        tokens = [await bench.join(workshop_id, f"V{n:03d}") for n in range(viewers)]
-    finally:
-        await asyncio.gather(*(m.close() for m in bench.members))
-        await bench.http.close()
-    return workshop_id, facilitator_token, tokens, setup
+    setup = scene.setup(1, writers)
+    if setup["connected"] < setup["wanted"]:
+        raise RuntimeError(f"not every writer could connect: {setup['connect_errors']}")
+    refused = scene.add_notes(scene.by_group()[0], notes, steps=1)
+    if refused:
+        raise RuntimeError(f"note:add refused: {refused}")
+    scene.fleet.disconnect()
+    workshop = scene.made[0]
+    tokens = [scene.api.join(workshop["url"], workshop["id"], f"V{n:03d}") for n in range(viewers)]
+    return workshop["id"], workshop["facilitator_token"], tokens, setup
 
 
 def open_once(browser, url, path, workshop_id, token, notes):
@@ -114,7 +101,7 @@ def summary(marks):
             "notes_seen": sorted({m["notes_seen"] for m in marks})}
 
 
-def measure(url, pid, quick):
+def render(scene, spec):
     """The render-300 scenario: the result document."""
     try:
         from playwright.sync_api import sync_playwright
@@ -124,14 +111,13 @@ def measure(url, pid, quick):
     if not Path(CHROMIUM).exists():
         return {"ok": False, "error": f"{CHROMIUM} is not installed (`make bench` runs "
                                       "scripts/install-system-deps)"}
-    spec = SCENARIOS["render-300"]
-    loads = spec["quick_loads"] if quick else spec["loads"]
+    loads = scene.spec(spec, "loads")
+    url = scene.urls[0]
     # One extra participant per view: a first, unmeasured load warms both ends.
-    workshop_id, facilitator_token, tokens, setup = asyncio.run(
-        build_board(url, spec["notes"], spec["writers"], loads + 1))
+    workshop_id, facilitator_token, tokens, setup = build_board(
+        scene, spec["notes"], spec["writers"], loads + 1)
     pages = {"board": (f"/w/{workshop_id}", tokens),
              "projector": (f"/w/{workshop_id}/present", [facilitator_token] * (loads + 1))}
-    monitor = Monitor(pid)
     result = {"ok": True, "params": {"notes": spec["notes"], "writers": spec["writers"],
                                      "loads": loads, "viewport": "1920x1080"},
               "setup": setup}
@@ -142,11 +128,10 @@ def measure(url, pid, quick):
             result["chromium"] = browser.version
             for view, (path, view_tokens) in pages.items():
                 open_once(browser, url, path, workshop_id, view_tokens[0], spec["notes"])
-                monitor.mark(f"{view}-start")
+                scene.begin(view)
                 marks = [open_once(browser, url, path, workshop_id, token, spec["notes"])
                          for token in view_tokens[1:]]
-                monitor.mark(f"{view}-end")
-                cpu = monitor.between(f"{view}-start", f"{view}-end").get("server_cpu_s")
+                cpu = scene.end(view).get("server_cpu_s")
                 result[view] = {**summary(marks), "path": path,
                                 "server_cpu_ms_per_load": None if cpu is None else
                                 round(cpu * 1000 / loads, 1)}
@@ -155,26 +140,3 @@ def measure(url, pid, quick):
     if any(result[view]["notes_seen"] != [spec["notes"]] for view in pages):
         result.update(ok=False, error="a page showed another number of notes than were written")
     return result
-
-
-def main(argv=None):
-    parser = argparse.ArgumentParser(prog="bench.render", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--url", required=True)
-    parser.add_argument("--pid", type=int, help="server process id, for its CPU time")
-    parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--out", help="write the JSON result here (default: stdout)")
-    args = parser.parse_args(argv)
-    if not args.url.startswith(("http://127.", "http://localhost")):
-        parser.error("pages are opened on loopback only")
-    url = args.url.rstrip("/")
-    try:
-        result = measure(url, args.pid, args.quick)
-    except Exception as err:  # noqa: BLE001 - reported in the result
-        result = {"ok": False, "error": f"{type(err).__name__}: {err}"}
-    result.update(scenario="render-300", target="cocreate", quick=args.quick)
-    return write_result(result, args.out)
-
-
-if __name__ == "__main__":
-    sys.exit(main())

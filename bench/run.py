@@ -1,21 +1,19 @@
 """Run the benchmark: every scenario, against cocreate and the relay floor, per async mode.
 
-    python -m bench                     # full run (~30 min on 2 cores)
-    python -m bench --quick             # smoke run (~5 min)
+    python -m bench                     # the full run
+    python -m bench --quick             # a smoke run: short windows, fewer voters and joins
     python -m bench --modes eventlet --scenarios broadcast-100,vote-storm
     python -m bench --quick --scenarios capacity     # one scenario
     python -m bench --profile           # also py-spy each server while it is measured
 
-Each (mode, scenario, target) gets a fresh deployment on free 127.0.0.1 ports: one
-server with its own SQLite database, or for `scale-out` two processes sharing a new
-PostgreSQL database and Redis (redis-server and PostgreSQL are started once per run,
-bench/services.py). The load is a fresh load process (`bench.load`; for render-300,
-`bench.render`, which opens a 300-note board in headless Chromium) or, for the
-scenarios of bench/scenes.py (drag, scale-out, capacity, reconnect-storm, soak),
-several load processes on one clock (bench/fleet.py). Those run in the first mode
-given only (eventlet by default): they measure the deployment, not the async mode.
-Relay and cocreate runs of a scenario follow each other, so both see the same machine.
-Writes bench/results/<name>.json (all raw numbers) and bench/results/latest.md.
+Each (mode, scenario, target) gets a fresh deployment on free 127.0.0.1 ports
+(bench/deployment.py): one server with its own SQLite database, or for `scale-out` two
+processes sharing a new PostgreSQL database and Redis (started once per run). The load is
+a fresh `python -m bench.play` process. The scenarios (bench/scenarios.py) that measure the
+async mode run in every mode; those that measure the deployment in the first mode given
+only. Relay and cocreate runs of a scenario follow each other, so both see the same
+machine. Writes the raw numbers to bench/results/<name>.json (not committed) and the
+report to docs/performance.md.
 """
 
 import argparse
@@ -30,15 +28,14 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from . import limits, report, summaries
-from .load import BROWSER_SCENARIOS, RELAY_SCENARIOS, SCENARIOS
-from .measure import repeats_of
-from .scenes import DEPLOYMENTS, FLEET_SCENARIOS, LOAD_PROCESSES, TARGETS, TIME_LIMITS
-from .servers import ROOT, Deployment, Server, Services
+from . import report
+from .deployment import ROOT, Deployment, Services
+from .measure import soak_again
+from .scenarios import LOAD_PROCESSES, SCENARIOS, TIME_LIMIT, load_processes, repeats_of
 
-RESULTS = Path(__file__).resolve().parent / "results"
+RESULTS = ROOT / "bench" / "results"
+REPORT = ROOT / "docs" / "performance.md"
 MODES = ("eventlet", "gevent", "threading")
-LOAD_TIME_LIMIT = 240
 
 
 def mode_problem(mode):
@@ -149,56 +146,16 @@ def run_load(command, limit, servers, out):
     return result, log
 
 
-def run_one(mode, scenario, target, quick, workdir, profile_dir=None, idle=False,
-            gc_log=False):
-    """One scenario against one fresh server; the load's JSON plus what the server showed."""
-    print(f"[bench] {mode:9} {scenario:14} {target:8} …", end=" ", flush=True)
-    started = time.monotonic()
-    server = Server(target, mode, workdir, gc_log=gc_log)
-    try:
-        server.start()
-    except RuntimeError as err:
-        print("server failed")
-        return {"ok": False, "mode": mode, "scenario": scenario, "target": target,
-                "error": str(err)}
-    out = Path(workdir) / f"{mode}-{scenario}-{target}.json"
-    if scenario in BROWSER_SCENARIOS:
-        command = [sys.executable, "-m", "bench.render", "--url", server.url,
-                   "--pid", str(server.pid), "--out", str(out)]
-    else:
-        command = [sys.executable, "-m", "bench.load", "--target", target, "--url", server.url,
-                   "--pid", str(server.pid), "--scenario", scenario, "--out", str(out),
-                   "--time-limit", str(LOAD_TIME_LIMIT)]
-        if profile_dir is not None:
-            kind = "idle" if idle else "cpu"
-            command += ["--profile",
-                        str(Path(profile_dir) / f"{mode}-{scenario}-{target}-{kind}.txt")]
-            if idle:
-                command.append("--profile-idle")
-            elif mode == "threading":
-                command.append("--profile-gil")
-    if quick:
-        command.append("--quick")
-    result, log = run_load(command, LOAD_TIME_LIMIT, server, out)
-    result.update(mode=mode, scenario=scenario, target=target,
-                  elapsed_s=round(time.monotonic() - started, 1))
-    cpu = result.get("cpu") or {}
-    if gc_log and "clock_start" in cpu:
-        result["server_slow_gc"] = collections_in(log, cpu["clock_start"], cpu["clock_end"])
-        result["server_gc_log"] = [line for line in log.splitlines()
-                                   if " generation 2 " in line][-12:]
-    print(summaries.one_line(result), flush=True)
-    return result
-
-
-def run_fleet(mode, scenario, target, quick, workdir, services, processes, snapshot_bytes=None,
-              profile_dir=None):
-    """One scenario of bench/scenes.py against one fresh deployment."""
+def run_target(mode, scenario, target, args, workdir, services, snapshot_bytes=None,
+               profile_dir=None):
+    """One scenario against one fresh deployment of `target`; the load's JSON result with
+    what the servers showed."""
     print(f"[bench] {mode:9} {scenario:15} {target:15} …", end=" ", flush=True)
     started = time.monotonic()
+    spec = SCENARIOS[scenario]
     kind = "relay" if target.startswith("relay") else "cocreate"
-    deployment = Deployment(kind, mode, workdir, services,
-                            **DEPLOYMENTS.get((scenario, target), {}))
+    deployment = Deployment(kind, mode, workdir, services, gc_log=args.server_gc_log,
+                            **spec.get("deployments", {}).get(target, {}))
     try:
         deployment.start()
     except (RuntimeError, OSError) as err:
@@ -206,48 +163,59 @@ def run_fleet(mode, scenario, target, quick, workdir, services, processes, snaps
         return {"ok": False, "mode": mode, "scenario": scenario, "target": target,
                 "error": str(err)[-3000:]}
     out = Path(workdir) / f"{mode}-{scenario}-{target}.json"
-    limit = TIME_LIMITS.get(scenario, LOAD_TIME_LIMIT)
-    command = [sys.executable, "-m", "bench.scenes", "--target", target,
+    limit = spec.get("time_limit", TIME_LIMIT)
+    command = [sys.executable, "-m", "bench.play", "--scenario", scenario, "--target", target,
                "--urls", ",".join(deployment.urls),
                "--pids", ",".join(str(pid) for pid in deployment.pids),
                "--services", ",".join(f"{k}={v}" for k, v in deployment.service_pids().items()),
-               "--scenario", scenario, "--out", str(out), "--processes", str(processes)]
+               "--processes", str(load_processes(scenario, args.load_processes)),
+               "--out", str(out)]
     if deployment.sqlite:
         command += ["--database", str(deployment.sqlite)]
     if snapshot_bytes:
         command += ["--snapshot-bytes", str(snapshot_bytes)]
     if profile_dir is not None:
-        command += ["--profile", str(Path(profile_dir) / f"{mode}-{scenario}-{target}-cpu.txt")]
-    if quick:
+        kind = "idle" if args.profile_idle else "cpu"
+        command += ["--profile", str(Path(profile_dir) / f"{mode}-{scenario}-{target}-{kind}.txt")]
+        if args.profile_idle:
+            command.append("--profile-idle")
+        elif mode == "threading":
+            command.append("--profile-gil")
+    if args.quick:
         command.append("--quick")
-    result, _log = run_load(command, limit, deployment, out)
+    result, log = run_load(command, limit, deployment, out)
     result.update(mode=mode, scenario=scenario, target=target,
                   deployment={"processes": deployment.count, "postgres": deployment.postgres,
                               "queue": deployment.queue},
                   elapsed_s=round(time.monotonic() - started, 1))
-    print(summaries.one_line(result), flush=True)
+    cpu = result.get("cpu") or {}
+    if args.server_gc_log and "clock_start" in cpu:
+        result["server_slow_gc"] = collections_in(log, cpu["clock_start"], cpu["clock_end"])
+        result["server_gc_log"] = [line for line in log.splitlines()
+                                   if " generation 2 " in line][-12:]
+    print(report.one_line(result), flush=True)
     return result
 
 
-def run_fleet_targets(mode, scenario, quick, workdir, services, processes, profile_dir=None,
-                      targets=None, repeats=1):
-    """Every target of a bench/scenes.py scenario, one after the other, `repeats` times over
-    (the first round profiled, if asked); a soak without a verdict runs again, up to
-    `limits.SOAK_ATTEMPTS` times."""
+def run_targets(mode, scenario, args, workdir, services, profile_dir=None, targets=None,
+                repeats=1):
+    """Every target of a scenario, one after the other, `repeats` times over (the first
+    round profiled, if asked); a soak without a verdict runs again, up to
+    `measure.SOAK_ATTEMPTS` times."""
     runs, snapshot_bytes = [], None
     for repeat in range(repeats):
-        for target in TARGETS[scenario]:
+        for target in SCENARIOS[scenario]["targets"]:
             if targets and target not in targets:
                 continue
             attempt = 0
             while True:  # a soak the machine left without a verdict runs again
                 attempt += 1
-                run = run_fleet(mode, scenario, target, quick, workdir, services, processes,
-                                snapshot_bytes if target == "relay" else None,
-                                profile_dir if repeat == 0 and attempt == 1 else None)
+                run = run_target(mode, scenario, target, args, workdir, services,
+                                 snapshot_bytes if target == "relay" else None,
+                                 profile_dir if repeat == 0 and attempt == 1 else None)
                 run.update(repeat=repeat, attempt=attempt)
                 runs.append(run)
-                if scenario != "soak" or not limits.soak_again(run, attempt):
+                if scenario != "soak" or not soak_again(run, attempt):
                     break
                 print(f"[bench] {scenario}: no verdict (a busy or slower machine); again",
                       flush=True)
@@ -263,13 +231,14 @@ def main(argv=None):
     parser.add_argument("--modes", default=",".join(MODES))
     parser.add_argument("--repeat", type=int,
                         help="runs of each relay/cocreate pair (broadcast, drag, scale-out, "
-                             "reconnect storm), alternating; the table takes the best of each "
-                             "(default: measure.REPEATED; quick: 1). "
+                             "reconnect storm), alternating; the report takes the best of each "
+                             "(default: the scenario's `repeats`; quick: 1). "
                              "Other programs on the machine only ever add latency.")
-    parser.add_argument("--scenarios", default=",".join([*SCENARIOS, *FLEET_SCENARIOS]))
+    parser.add_argument("--scenarios", default=",".join(SCENARIOS),
+                        help="comma-separated, of: %(default)s (all, by default)")
     parser.add_argument("--targets", help="only these targets (e.g. cocreate,relay)")
     parser.add_argument("--load-processes", type=int, default=LOAD_PROCESSES,
-                        help="load processes of the bench/scenes.py scenarios "
+                        help="load processes of the scenarios that use several "
                              "(default %(default)s)")
     parser.add_argument("--name", help="results file name (default: a UTC timestamp)")
     parser.add_argument("--profile", action="store_true",
@@ -280,8 +249,10 @@ def main(argv=None):
     parser.add_argument("--server-gc-log", action="store_true",
                         help="experiment: log the servers' garbage collections over 2 ms "
                              "(bench/wrap.py) and count those in each measured window")
-    parser.add_argument("--no-latest", action="store_true",
-                        help="do not rewrite bench/results/latest.md")
+    parser.add_argument("--report", default=str(REPORT),
+                        help="where the report goes (default: docs/performance.md)")
+    parser.add_argument("--no-report", action="store_true",
+                        help="keep the raw numbers only; leave the report as it is")
     args = parser.parse_args(argv)
     modes = [m for m in args.modes.split(",") if m]
     scenarios = [s for s in args.scenarios.split(",") if s]
@@ -289,7 +260,7 @@ def main(argv=None):
         if name not in MODES:
             parser.error(f"unknown mode {name!r}")
     for name in scenarios:
-        if name not in SCENARIOS and name not in FLEET_SCENARIOS:
+        if name not in SCENARIOS:
             parser.error(f"unknown scenario {name!r}")
     repeats = {scenario: repeats_of(scenario, args.repeat, args.quick) for scenario in scenarios}
     targets = [t for t in (args.targets or "").split(",") if t]
@@ -324,38 +295,26 @@ def main(argv=None):
                     document["skipped_modes"][mode] = problem
                     continue
                 for scenario in scenarios:
-                    if scenario in FLEET_SCENARIOS:
-                        if mode != runnable[0]:
-                            continue  # they measure the deployment: one mode is enough
-                        try:
-                            document["runs"] += run_fleet_targets(
-                                mode, scenario, args.quick, workdir, services,
-                                args.load_processes, profile_dir, targets, repeats[scenario])
-                        except Exception as err:  # noqa: BLE001 - PostgreSQL/Redis would not start
-                            print(f"[bench] {scenario}: {err}")
-                            document["runs"].append({"ok": False, "mode": mode, "scenario": scenario,
-                                                     "target": "cocreate", "error": str(err)[-2000:]})
-                        continue
-                    paired = scenario in RELAY_SCENARIOS
-                    pair = ("relay", "cocreate") if paired else ("cocreate",)
-                    for repeat in range(repeats[scenario]):
-                        for target in pair:
-                            if targets and target not in targets:
-                                continue
-                            run = run_one(mode, scenario, target, args.quick, workdir, profile_dir,
-                                          args.profile_idle, args.server_gc_log)
-                            run["repeat"] = repeat
-                            document["runs"].append(run)
+                    if not SCENARIOS[scenario].get("per_mode") and mode != runnable[0]:
+                        continue  # it measures the deployment: one mode is enough
+                    try:
+                        document["runs"] += run_targets(
+                            mode, scenario, args, workdir, services, profile_dir,
+                            targets, repeats[scenario])
+                    except Exception as err:  # noqa: BLE001 - PostgreSQL/Redis would not start
+                        print(f"[bench] {scenario}: {err}")
+                        document["runs"].append({"ok": False, "mode": mode, "scenario": scenario,
+                                                 "target": "cocreate", "error": str(err)[-2000:]})
     finally:
         services.stop()
     document["elapsed_s"] = round(time.monotonic() - began, 1)
     path = RESULTS / f"{name}.json"
     path.write_text(json.dumps(document, indent=2) + "\n")
     print(f"[bench] raw numbers: {path.relative_to(ROOT)} ({document['elapsed_s']} s)")
-    if not args.no_latest:
-        latest = RESULTS / "latest.md"
-        latest.write_text(report.markdown([document]))
-        print(f"[bench] table: {latest.relative_to(ROOT)}")
+    if not args.no_report:
+        written = Path(args.report)
+        written.write_text(report.markdown([document]))
+        print(f"[bench] report: {written}")
     return 0
 
 

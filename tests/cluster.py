@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import socketio
 
-from bench.services import started
+from loopback_services import started
 from servers import NginxProxy, PostgresServer, RedisServer
 from support import Client, LiveServer, Viewer
 

@@ -4,8 +4,8 @@ Each runs from Debian's packages (`scripts/install-system-deps` installs them) o
 loopback port, with its data in a temporary folder that is removed afterwards; each can
 be stopped and started again on its port (`halt`, `resume`), as an outage does. A
 missing binary fails the test loudly. The fixtures that start them are in cluster.py.
-redis-server and PostgreSQL come from bench/services.py, which the benchmark's scale-out
-runs start the same way.
+redis-server and PostgreSQL come from loopback_services.py at the repository's root, which
+the benchmark's deployments start the same way.
 
 PostgreSQL's `initdb` refuses to run as root. When the tests run as root (as in
 CI), `initdb` and `postgres` run as Debian's `postgres` system user (created by
@@ -25,8 +25,8 @@ import pytest
 import requests
 from requests.adapters import HTTPAdapter
 
-from bench import services
-from bench.services import MissingProgram, require, stop_process, wait_until_ready
+import loopback_services as services
+from loopback_services import MissingProgram, require, stop_process, wait_until_ready
 from support import ROOT, free_port
 
 NGINX = "/usr/sbin/nginx"
@@ -43,7 +43,7 @@ _wait = wait_until_ready
 _stop = stop_process
 
 
-# -- Redis and PostgreSQL (bench/services.py, which the benchmark shares) -------------------
+# -- Redis and PostgreSQL (loopback_services.py, which the benchmark shares) ---------------
 
 class RedisServer(services.RedisServer):
     """`redis-server` on a loopback port, no persistence; `halt` and `resume` restart it."""

@@ -4,7 +4,8 @@ the `seq` check, the bars and the search for the highest sustainable rate."""
 import pytest
 
 from bench.measure import (RateSearch, combine_receipts, deliveries, limit_verdict, percentile,
-                           ratio_verdict, repeats_of, saturated, seq_order, soak_verdict)
+                           ratio_verdict, saturated, seq_order, soak_verdict)
+from bench.scenarios import repeats_of
 
 AUDIENCE = {0: {0, 1, 2, 3}, 1: {4, 5, 6}}
 
@@ -202,7 +203,7 @@ def test_a_full_run_repeats_the_ratios_nearest_their_bars_most_and_searches_once
 
 
 def test_a_window_reports_the_median_speed_probe_taken_within_it():
-    from bench.watch import Watch, speed_probe
+    from bench.monitor import Watch, speed_probe
 
     watch = Watch({})
     watch.mark("round")
@@ -212,3 +213,14 @@ def test_a_window_reports_the_median_speed_probe_taken_within_it():
                     (start + 0.3, 2.0), (start + 1.5, 9.0)]
     assert watch.between("round", "round:end")["probe_ms"] == 2.0
     assert 0 < speed_probe() < 1000
+
+
+def test_an_unanswered_sync_after_the_drags_counts_its_drops_as_not_stored():
+    from bench.drag import DROP, drops_stored
+
+    dropped = {"x": DROP[0], "y": DROP[1]}
+    answers = [{"ok": True, "snapshot": {"notes": [dropped, {"x": 0.1, "y": 0.2}]}},
+               {"ok": False, "error": {"code": "call: TimeoutError"}},
+               {"ok": True, "snapshot": {"notes": [dropped]}}]
+
+    assert drops_stored(answers) == 2

@@ -1,7 +1,7 @@
-"""The bars of latest.md's sections for scale-out, capacity, the reconnect storm and the soak
-(bench/sections.py): what is met, missed, or inconclusive on a busy machine."""
+"""The bars of the report's sections for scale-out, capacity, the reconnect storm and the soak
+(bench/tables.py, bench/measure.py): what is met, missed, or inconclusive on a busy machine."""
 
-from bench import limits, report, sections
+from bench import measure, report, tables
 
 QUIET = {"others_cores": 0.05, "load_saturated": False, "load_cores_max": 0.4,
          "load": [{"cores": 0.4}] * 4, "servers": {"server0": {"waited_share": 0.02}}}
@@ -22,7 +22,7 @@ def scale_verdict(cocreate, relay):
     verdicts = []
     runs = {("eventlet", "scale-out", "relay"): {**relay, "seq": None},
             ("eventlet", "scale-out", "cocreate"): cocreate}
-    lines = sections.scale_out_rows(runs, verdicts)
+    lines = tables.scale_out_rows(runs, verdicts)
     assert any("2 cocreate + PostgreSQL + Redis" in line for line in lines)
     return verdicts[0][1]
 
@@ -58,7 +58,7 @@ def capacity_run(best, fail, cpu_at_fail=QUIET):
 
 def capacity_verdict(cocreate, relay):
     verdicts = []
-    limits.capacity_rows({("eventlet", "capacity", "relay"): relay,
+    tables.capacity_rows({("eventlet", "capacity", "relay"): relay,
                           ("eventlet", "capacity", "cocreate"): cocreate}, verdicts)
     return verdicts[0][1]
 
@@ -85,7 +85,7 @@ def storm_run(p95, without=0, stale=0, cpu=QUIET):
 
 def storm_verdict(cocreate, relay):
     verdicts = []
-    limits.storm_rows({("eventlet", "reconnect-storm", "relay"): relay,
+    tables.storm_rows({("eventlet", "reconnect-storm", "relay"): relay,
                        ("eventlet", "reconnect-storm", "cocreate"): cocreate}, verdicts)
     return verdicts[0][1]
 
@@ -114,7 +114,7 @@ def soak_run(rss_growth, fds, p99_first, p99_last, first_cpu=QUIET, last_cpu=QUI
 
 def soak_verdict_of(run):
     verdicts = []
-    limits.soak_rows({("eventlet", "soak", "cocreate"): run}, verdicts)
+    tables.soak_rows({("eventlet", "soak", "cocreate"): run}, verdicts)
     return verdicts[0][1]
 
 
@@ -148,7 +148,7 @@ def test_a_soak_round_on_a_slower_machine_makes_its_p99_verdict_inconclusive():
     assert soak_verdict_of(soak_run(0.02, 0, 20.0, 30.0, first_cpu=fast, last_cpu=near)) is False
 
 
-def test_latest_md_lists_each_new_scenario_with_its_bar():
+def test_the_report_lists_each_scenario_of_the_deployment_with_its_bar():
     runs = [{**broadcast(14.0), "mode": "eventlet", "scenario": "scale-out", "target": "cocreate"},
             {**broadcast(10.0), "seq": None, "mode": "eventlet", "scenario": "scale-out",
              "target": "relay"},
@@ -164,7 +164,7 @@ def test_latest_md_lists_each_new_scenario_with_its_bar():
              "target": "cocreate"}]
     text = report.markdown([{"name": "test", "versions": {}, "runs": runs}])
 
-    targets = text.split("## Targets", 1)[1]
+    targets = text.split("## The bars", 1)[1]
     assert "scale-out, 1,000 on 2 processes (PostgreSQL + Redis), eventlet: met" in targets
     assert "capacity of one process, eventlet: met (cocreate 300.0 / relay 500.0" in targets
     assert "reconnect storm, 200 clients, eventlet: met" in targets
@@ -176,10 +176,10 @@ def test_a_soak_without_a_verdict_runs_again_until_one_has_one_or_attempts_run_o
     unclear = soak_run(0.02, 0, 20.0, 30.0, first_cpu=fast, last_cpu=slow)
     met, missed = soak_run(0.02, 0, 20.0, 21.0), soak_run(0.02, 0, 20.0, 30.0)
 
-    assert limits.soak_again(unclear, 1) and limits.soak_again(unclear, 2)
-    assert not limits.soak_again(unclear, limits.SOAK_ATTEMPTS)
-    assert not limits.soak_again(met, 1) and not limits.soak_again(missed, 1)
-    assert not limits.soak_again({"ok": False, "error": "server failed"}, 1)
+    assert measure.soak_again(unclear, 1) and measure.soak_again(unclear, 2)
+    assert not measure.soak_again(unclear, measure.SOAK_ATTEMPTS)
+    assert not measure.soak_again(met, 1) and not measure.soak_again(missed, 1)
+    assert not measure.soak_again({"ok": False, "error": "server failed"}, 1)
 
 
 def test_the_report_shows_a_soaks_first_attempt_with_a_verdict_and_how_many_ran():
@@ -220,3 +220,16 @@ def test_a_soak_round_whose_load_processes_needed_more_cpu_for_the_same_work_was
         {**soak_run(0.02, 0, 20.0, 30.0, first_cpu=steady, last_cpu=heavy),
          "mode": "eventlet", "scenario": "soak", "target": "cocreate"}]}])
     assert "| 0.80 / 0.80 | 2.40 / 2.80 | inconclusive ⚠ |" in text
+
+
+def test_every_scenario_has_a_player_and_shows_a_failed_run_in_the_report():
+    from bench.play import PLAYERS
+    from bench.scenarios import SCENARIOS
+
+    for name, spec in SCENARIOS.items():
+        runs = [{"ok": False, "error": "server failed", "mode": "eventlet", "scenario": name,
+                 "target": target} for target in spec["targets"]]
+        text = report.markdown([{"name": "test", "versions": {}, "runs": runs}])
+
+        assert spec["kind"] in PLAYERS, name
+        assert "failed: server failed" in text, name

@@ -15,7 +15,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 SETUP = ROOT / "scripts" / "install-system-deps"
 CALLERS = [*sorted((ROOT / "tests").rglob("*.py")), *sorted((ROOT / "bench").rglob("*.py")),
-           ROOT / "scripts" / "screenshots.py", ROOT / "scripts" / "security_scan.py"]
+           ROOT / "loopback_services.py", ROOT / "scripts" / "screenshots.py",
+           ROOT / "scripts" / "security_scan.py"]
 RUNNERS = {"run", "Popen", "call", "check_call", "check_output"}
 SYSTEM_PREFIXES = ("/usr/bin/", "/usr/sbin/", "/usr/lib/", "/bin/", "/sbin/")
 

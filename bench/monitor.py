@@ -1,4 +1,5 @@
-"""CPU, memory and open files of the processes under test, and of the machine around them.
+"""The benchmark's one monitor: CPU, memory and open files of the servers under test and
+of the machine around them, and a py-spy profile of a server while it is measured.
 
 `Watch` marks moments (`mark(name)`) and tells what happened between two of them: each
 server's CPU seconds and cores, how long it waited for a CPU (Linux schedstat), the
@@ -10,12 +11,37 @@ own CPU time (`speed_probe`): when that takes longer, the machine itself got slo
 """
 
 import os
+import resource
+import signal
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 
 import psutil
 
-from .workers import waited_for_cpu
+
+def process_cpu():
+    """CPU seconds this process used so far (all its threads, user + system)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def waited_for_cpu(pid):
+    """Seconds the threads of `pid` spent runnable but waiting for a CPU (Linux schedstat):
+    high when other programs take the cores, so latencies say more about the machine."""
+    total = 0
+    try:
+        for task in os.scandir(f"/proc/{pid}/task"):
+            try:
+                with open(f"{task.path}/schedstat") as stat:
+                    total += int(stat.read().split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+    except OSError:
+        return None
+    return total / 1e9
 
 
 def machine_busy():
@@ -174,3 +200,55 @@ class Watch:
         """(rss bytes, open fds) of one server right now."""
         process = self.servers[name]
         return process.memory_info().rss, process.num_fds()
+
+    def memory(self):
+        """The servers' highest resident memory (MiB: the highest of them, and each one's),
+        and the first server's memory, threads and open files now."""
+        peaks = self.rss_max_mib()
+        out = {"server_rss_max_mib": max(peaks.values(), default=None),
+               "servers_rss_max_mib": peaks}
+        first = next(iter(self.servers.values()), None)
+        if first is not None:
+            try:
+                out.update(server_rss_end_mib=round(first.memory_info().rss / 2**20, 1),
+                           server_threads=first.num_threads(), server_fds=first.num_fds())
+            except psutil.Error:
+                pass
+        return out
+
+
+class Profiler:
+    """py-spy on one server (collapsed stacks, `--format raw`) from `start()` to `stop()`."""
+
+    def __init__(self, pid, path, idle=False, gil=False):
+        self.pid, self.path, self.idle, self.gil = pid, path, idle, gil
+        self.process = None
+        self.note = None
+
+    def start(self):
+        """Attach py-spy when a path was given and py-spy is installed."""
+        spy = Path(sys.executable).parent / "py-spy"
+        if not (self.path and self.pid and spy.exists()) or self.process:
+            return
+        command = [str(spy), "record", "--pid", str(self.pid), "--rate", "200",
+                   "--format", "raw", "--output", str(self.path)]
+        if self.idle:
+            command.append("--idle")  # waiting counts too: finds stalls, not CPU
+        elif self.gil:
+            command.append("--gil")  # threading mode: only the thread running Python
+        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL,
+                                        stderr=subprocess.PIPE, text=True)
+        time.sleep(1.0)  # py-spy attaches before the measured part starts; no event tells
+
+    def stop(self):
+        """Detach; py-spy writes its file."""
+        if self.process is None:
+            return
+        self.process.send_signal(signal.SIGINT)
+        try:
+            _out, err = self.process.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            _out, err = self.process.communicate()
+        self.process = None
+        self.note = (err or "").strip()[-300:]

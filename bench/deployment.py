@@ -1,30 +1,24 @@
-"""Start and stop the servers under test: `cocreate serve` or the relay, each a subprocess.
+"""What one run measures: `cocreate serve` or the relay, each a subprocess, one or several.
 
-The same approach as the test suite's LiveServer (a free loopback port, its own
-instance folder, wait for /healthz), written again here: bench/ imports nothing
-from tests/. A `Deployment` is what one run measures: one server on its own SQLite
-file, or several sharing PostgreSQL and/or a Redis message queue (`Services`, started
-once per benchmark run from bench/services.py, as the scale-out tests start them).
+A `Server` starts as the test suite's LiveServer does (a free loopback port, its own
+instance folder, wait for /healthz); bench/ imports nothing from tests/. A `Deployment`
+is one server on its own SQLite file, or several sharing PostgreSQL and/or a Redis
+message queue (`Services`, started once per benchmark run from loopback_services.py,
+as the scale-out tests start them).
 """
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
 import urllib.request
 from pathlib import Path
 
+from loopback_services import PostgresServer, RedisServer, free_port, started
+
 ROOT = Path(__file__).resolve().parent.parent
 START_TIMEOUT = 30
-
-
-def free_port():
-    """A TCP port on loopback that nobody listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class Server:
@@ -107,13 +101,11 @@ class Services:
 
     def need_redis(self):
         if self.redis is None:
-            from .services import RedisServer, started
             self.redis = started(RedisServer())
         return self.redis
 
     def need_postgres(self):
         if self.postgres is None:
-            from .services import PostgresServer, started
             self.postgres = started(PostgresServer(max_connections=300))
         return self.postgres
 

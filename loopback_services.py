@@ -1,9 +1,9 @@
-"""A throwaway redis-server and PostgreSQL cluster, for the scale-out tests and the benchmark.
+"""Throwaway redis-server and PostgreSQL on loopback ports, shared by the tests and the benchmark.
 
-Each runs from Debian's packages (`scripts/install-system-deps` installs them) as a
-child process, on a free loopback port, with its data in a temporary folder that
-`stop()` removes. The test suite's fixtures (tests/integration/conftest.py) and the
-benchmark's scale-out runs (bench/servers.py) both start them from here.
+Used by the tests' scale-out and failover fixtures (tests/servers.py, tests/cluster.py) and by
+the benchmark's deployments (bench/deployment.py); the app never imports it. Each runs from
+Debian's packages (`scripts/install-system-deps` installs them) as a child process, on a
+free loopback port, with its data in a temporary folder that `stop()` removes.
 
 PostgreSQL's `initdb` refuses to run as root. As root, `initdb` and `postgres` run as
 Debian's `postgres` system user (created by the `postgresql` package) through
