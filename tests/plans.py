@@ -46,7 +46,7 @@ def municipal_workshop():
     for pid, name in (("ann", "Ännelies de Vries-van 't Hof"), ("bob", "Bob; \"B\" Jansen"),
                       ("cas", "Cas, de Wijkagent")):
         join(workshop, pid, name, PARTICIPANT, NOW)
-    _run(workshop, "fac", p.TABLES_SET_COMMAND, {"count": 2, "mode": "random",
+    _run(workshop, "fac", p.SET_TABLES, {"count": 2, "mode": "random",
                                                  "names": ["Zorg", "Wonen; Buurt"]})
     _run(workshop, "fac", p.STEP_EDIT, {"index": BRAND, "tables": True})
     _note(workshop, "ann", GOALS, "Minder wachten, meer 😀 — ook voor ouderen")

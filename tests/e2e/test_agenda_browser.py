@@ -40,7 +40,7 @@ def started_late(room, minutes):
     at = datetime.fromisoformat(started).astimezone(ZoneInfo(ZONE))
     start = (at + timedelta(seconds=30)).replace(second=0, microsecond=0) - timedelta(
         minutes=minutes)
-    ok(room.facilitator.call(p.AGENDA_SET_COMMAND, agenda_from(start)))
+    ok(room.facilitator.call(p.SET_AGENDA, agenda_from(start)))
     return start
 
 

@@ -31,7 +31,7 @@ def seated_workshop():
     join(workshop, "fac", "Begeleider", FACILITATOR, NOW)
     for pid, name in (("ann", "Ann"), ("bob", "Bob"), ("cas", "Cas")):
         join(workshop, pid, name, PARTICIPANT, NOW)
-    apply(workshop, "fac", p.TABLES_SET_COMMAND,
+    apply(workshop, "fac", p.SET_TABLES,
           {"count": 2, "mode": "choose", "names": ["Zorg", "Wonen"]}, NOW)
     for pid, table in (("ann", "t1"), ("bob", "t2"), ("cas", "t1")):
         apply(workshop, "fac", p.TABLE_ASSIGN, {"participant": pid, "table": table}, NOW)
@@ -86,7 +86,7 @@ def workshops(draw):
     for pid in people:
         join(workshop, pid, draw(TEXT)[:40], PARTICIPANT, NOW)
     if draw(st.booleans()):
-        run("fac", p.TABLES_SET_COMMAND, {"count": 2, "mode": draw(st.sampled_from(
+        run("fac", p.SET_TABLES, {"count": 2, "mode": draw(st.sampled_from(
             ["random", "choose"])), "names": [draw(TEXT)[:40], draw(TEXT)[:40]]})
         run("fac", p.STEP_EDIT, {"index": GOALS, "tables": True})
     if draw(st.booleans()):

@@ -37,7 +37,7 @@ def teamdag():
     workshop = new_workshop("w1", "ABC234", "Teamdag Zuid", "Meer klanten, minder moeite",
                             "nl", "cocreation", steps, at("08:00"))
     join(workshop, "fac", "Begeleider", FACILITATOR, at("08:00"))
-    apply(workshop, "fac", p.AGENDA_SET_COMMAND, copy.deepcopy(AGENDA), at("08:00"))
+    apply(workshop, "fac", p.SET_AGENDA, copy.deepcopy(AGENDA), at("08:00"))
     return workshop
 
 

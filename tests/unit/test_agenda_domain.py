@@ -37,7 +37,7 @@ def workshop():
     made = new_workshop("w1", "ABC234", "Teamdag", "", "nl", "cocreation", steps, at("08:00"))
     join(made, "fac", "Begeleider", FACILITATOR, at("08:00"))
     join(made, "ann", "Ann", PARTICIPANT, at("08:00"))
-    apply(made, "fac", p.AGENDA_SET_COMMAND, copy.deepcopy(AGENDA), at("08:00"))
+    apply(made, "fac", p.SET_AGENDA, copy.deepcopy(AGENDA), at("08:00"))
     return made
 
 
@@ -54,7 +54,7 @@ def items(view, day=0):
 # -- agenda:set ----------------------------------------------------------------------------
 
 def test_agenda_set_replaces_the_agenda_and_reaches_everyone_in_the_snapshot(workshop):
-    events = apply(workshop, "fac", p.AGENDA_SET_COMMAND, {"days": [
+    events = apply(workshop, "fac", p.SET_AGENDA, {"days": [
         {"start": f"{DAY_ONE}T13:30", "items": [{"step": BRAND, "minutes": 30},
                                                  {"break": "  Thee ", "minutes": 10}]}]},
         at("08:10"))
@@ -68,7 +68,7 @@ def test_agenda_set_replaces_the_agenda_and_reaches_everyone_in_the_snapshot(wor
 
 
 def test_agenda_set_without_days_clears_the_agenda(workshop):
-    apply(workshop, "fac", p.AGENDA_SET_COMMAND, {"days": []}, at("08:10"))
+    apply(workshop, "fac", p.SET_AGENDA, {"days": []}, at("08:10"))
     assert workshop.agenda is None
     assert forecast(workshop, at("08:10")) is None
 
@@ -106,7 +106,7 @@ def day_with(*items, start=f"{DAY_ONE}T09:00"):
 def test_a_bad_agenda_is_invalid_and_changes_nothing(workshop, payload, field):
     before = copy.deepcopy(asdict(workshop))
     with pytest.raises(DomainError) as refused:
-        apply(workshop, "fac", p.AGENDA_SET_COMMAND, payload, at("08:30"))
+        apply(workshop, "fac", p.SET_AGENDA, payload, at("08:30"))
     assert refused.value.code == "invalid"
     assert list(refused.value.fields) == [field]
     assert asdict(workshop) == before
@@ -115,7 +115,7 @@ def test_a_bad_agenda_is_invalid_and_changes_nothing(workshop, payload, field):
 def test_a_participant_may_not_set_the_agenda(workshop):
     before = copy.deepcopy(asdict(workshop))
     with pytest.raises(DomainError) as refused:
-        apply(workshop, "ann", p.AGENDA_SET_COMMAND, day_with({"step": 0, "minutes": 5}),
+        apply(workshop, "ann", p.SET_AGENDA, day_with({"step": 0, "minutes": 5}),
               at("08:30"))
     assert refused.value.code == "forbidden"
     assert asdict(workshop) == before
@@ -267,7 +267,7 @@ def test_starting_the_day_late_makes_every_later_item_late(workshop):
 def test_a_day_with_an_end_is_late_when_its_items_do_not_fit_before_it(workshop):
     agenda = copy.deepcopy(AGENDA)
     agenda["days"][0]["end"] = f"{DAY_ONE}T13:30"  # the items need until 13:45
-    apply(workshop, "fac", p.AGENDA_SET_COMMAND, agenda, at("08:00"))
+    apply(workshop, "fac", p.SET_AGENDA, agenda, at("08:00"))
     assert workshop.agenda["days"][0]["end"] == f"{DAY_ONE}T13:30"
     day = forecast(workshop, at("08:00"))["days"][0]
     assert (day["planned_end"], day["end"], day["late"]) == (
@@ -283,7 +283,7 @@ def test_shortening_later_steps_of_a_day_with_an_end_brings_it_back_on_time(work
     cuts = {cut["step"]: cut["minutes"] for cut in late["suggestion"]["shorten"]}
     for item in agenda["days"][0]["items"]:
         item["minutes"] = cuts.get(item.get("step"), item["minutes"])
-    apply(workshop, "fac", p.AGENDA_SET_COMMAND, agenda, at("10:20"))
+    apply(workshop, "fac", p.SET_AGENDA, agenda, at("10:20"))
     day = forecast(workshop, at("10:20"))["days"][0]
     assert (day["late"], day["end"], day["suggestion"]) == (0, f"{DAY_ONE}T13:45", None)
 

@@ -98,7 +98,7 @@ def test_break_titles_and_step_titles_cannot_inject_markup(workshop):  # noqa: F
           at("08:00"))
     agenda = copy.deepcopy(AGENDA)
     agenda["days"][0]["items"][1]["break"] = "[koffie](http://x.test)"
-    apply(workshop, "fac", p.AGENDA_SET_COMMAND, agenda, at("08:00"))
+    apply(workshop, "fac", p.SET_AGENDA, agenda, at("08:00"))
     html = MarkdownIt("commonmark").enable("table").render(render(workshop, at("08:00")))
     assert "<b>" not in html and "<a " not in html
 

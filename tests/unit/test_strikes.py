@@ -1,6 +1,6 @@
 """Refused messages are counted in a sliding window, not over a connection's lifetime."""
 
-from cocreate.realtime import Strikes
+from cocreate.realtime.sockets import Strikes
 
 from support import Clock
 

@@ -1,19 +1,20 @@
 // The board page: wires connection, store and views for the participant,
 // facilitator and projector pages (data-view on <body>).
 
-import { Connection, Outbox } from "./connection.js";
+import { Connection, Outbox, sendOrShowError, sendThrough } from "./connection.js";
 import { BoardStore } from "./store.js";
 import { BoardView, TimerView } from "./board.js";
 import { Mover, Notes } from "./notes.js";
 import { Voting } from "./voting.js";
 import { COMMANDS, EVENTS } from "./protocol.js";
-import { bound, errorText, sendOrShowError, setText, t, toast } from "./dom.js";
+import { bound, errorText, setText, t, toast } from "./dom.js";
 
 const { view, workshop: workshopId } = document.body.dataset;
 
 const store = new BoardStore();
 const connection = new Connection(workshopId);
 const outbox = new Outbox(connection, workshopId);
+sendThrough(connection, outbox);
 const facilitation = view === "facilitate" ? await import("./facilitator.js") : null;
 const board = facilitation ? new facilitation.FacilitatorBoard(store) : new BoardView(store, { controls: view !== "present" });
 const timer = new TimerView(store, { onDone: () => render() });
@@ -24,15 +25,15 @@ const formatDate = (iso) => dates.format(new Date(`${iso}T00:00:00Z`));
 // in the first steps of a workshop.
 let actions = null;
 const loadActions = () => (actions ??= import("./actions.js").then((m) => {
-  actions = new m.ActionsView({ store, outbox, formatDate });
+  actions = new m.ActionsView({ store, formatDate });
   actions.start();
   actions.render();
   return actions;
 }));
 const makeAction = async (ids) => (await loadActions()).useNotes(ids);
-const notes = view === "present" ? null : new Notes({ store, outbox, board, onMakeAction: makeAction });
-const voting = new Voting({ store, outbox, board });
-const mover = new Mover({ store, connection, outbox, board,
+const notes = view === "present" ? null : new Notes({ store, board, onMakeAction: makeAction });
+const voting = new Voting({ store, board });
+const mover = new Mover({ store, connection, board,
                           announce: (text) => { bound("announcer").textContent = text; } });
 board.mover = mover;
 let panel = null;
@@ -41,7 +42,7 @@ let tables = null;
 let review = null; // the review step's module, loaded when a review step is first shown
 let steering = null; // spotlight, pitch, pause, pointer (steering.js): loaded at first use
 const steer = () => (steering ??= import("./steering.js")
-  .then((m) => m.start({ store, connection, view, board: board.root })).then((made) => (steering = made)));
+  .then((m) => m.start({ store, view, board: board.root })).then((made) => (steering = made)));
 let nextUp = null;
 
 function renderRoom() {
@@ -63,7 +64,7 @@ function render() {
   // Only a workshop at tables loads their code.
   if (store.workshop?.tables.length && !tables) {
     tables = import("./tables.js").then((module) => {
-      tables = board.tables = new module.Tables({ store, board, connection, view });
+      tables = board.tables = new module.Tables({ store, board, view });
       render();
     });
   }
@@ -73,7 +74,7 @@ function render() {
   voting.render();
   if (view !== "present" && (store.actions.size || store.makesActionsHere())) loadActions();
   actions?.render?.();
-  if (store.currentStep?.key === "review") review ??= import("./review.js").then((m) => new m.Review(store, outbox, formatDate));
+  if (store.currentStep?.key === "review") review ??= import("./review.js").then((m) => new m.Review(store, formatDate));
   review?.then((shown) => shown.render());
   if (store.workshop?.agenda) nextUp ??= import("./next-up.js").then((m) => new m.NextUp(store));
   panel?.render();
@@ -140,10 +141,10 @@ connection.addEventListener("state", (event) => {
 
 // Ready means ready for this step: sent now or not at all (see Outbox).
 bound("ready-toggle")?.addEventListener("click", () =>
-  sendOrShowError(connection, COMMANDS.PARTICIPANT_READY, { ready: !store.me?.ready }));
+  sendOrShowError(COMMANDS.PARTICIPANT_READY, { ready: !store.me?.ready }));
 
 if (facilitation) {
-  panel = new facilitation.FacilitatorPanel({ store, outbox, connection, board, onMakeAction: makeAction });
+  panel = new facilitation.FacilitatorPanel({ store, connection, board, onMakeAction: makeAction });
   panel.start();
 }
 if (view === "present") {

@@ -18,11 +18,11 @@ import logging
 from engineio.exceptions import SocketIsClosedError
 
 from . import presence
-from . import protocol as p
-from .access import store_of
+from .. import protocol as p
+from ..access import store_of
 from .broadcast import connections
-from .domain import DomainError
-from .extensions import socketio
+from ..domain import DomainError
+from ..extensions import socketio
 
 log = logging.getLogger(__name__)
 

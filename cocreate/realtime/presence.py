@@ -20,7 +20,7 @@ import threading
 from flask import current_app
 
 from .broadcast import online_here, send_presence
-from .extensions import socketio
+from ..extensions import socketio
 from .messaging import redis_client
 
 log = logging.getLogger(__name__)
