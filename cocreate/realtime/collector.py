@@ -1,19 +1,5 @@
-"""Python's garbage collector and a room's latency.
-
-A full collection (CPython's generation 2) walks every object the process holds; with
-hundreds of connections that takes 50 to 100 ms, during which no room hears anything
-(bench/: scale-out). So `cocreate serve` keeps it short:
-
-- what is loaded at start lives as long as the process: it is frozen (`gc.freeze`) and
-  never walked;
-- after each full collection its survivors are frozen as well: they are what lives long
-  (connections, cached workshops), and the next full collection walks only what came
-  since, a few milliseconds' work.
-
-Frozen objects are still freed as soon as nothing refers to them; only a *cycle* among
-them would be kept. Closed connections are where such cycles come from, so once
-`THAW_AFTER` connections have closed since the last look, the next full collection
-walks everything again: one long pause per that many disconnections.
+"""Python's garbage collector kept from pausing the rooms: what lives long is frozen, and a
+full collection walks only what came since (docs/realtime.md).
 """
 
 import gc

@@ -1,5 +1,5 @@
 """Full collections stay short: survivors are frozen, and everything is looked at again
-once enough connections have closed (cocreate/collector.py).
+once enough connections have closed (cocreate/realtime/collector.py).
 
 Each test runs in a fresh interpreter: freezing is for the whole process.
 """
