@@ -4,8 +4,8 @@ and the shape of a command's declaration.
 `static/js/protocol.js` mirrors this module; a test keeps the two equal.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 VERSION = 1
 
@@ -208,9 +208,9 @@ class Command:
     answer: str = EVENTS
 
     def __post_init__(self):
-        assert self.name in COMMANDS, self.name
-        assert (self.who in WHO and self.delivery in DELIVERIES and self.bucket in BUCKETS
-                and self.answer in ANSWERS), self
+        if not (self.name in COMMANDS and self.who in WHO and self.delivery in DELIVERIES
+                and self.bucket in BUCKETS and self.answer in ANSWERS):
+            raise ValueError(f"Not a declaration the protocol knows: {self}")
 
     @property
     def stored(self):

@@ -19,7 +19,7 @@ from ..links import add_links
 from ..store import RETRY_AFTER, UNAVAILABLE
 from . import collector, dragging, presence
 from .broadcast import connections, participant_room, workshop_room
-from .commands import failure, handler
+from .commands import DECLARED, failure, handler
 from .dragging import holds_of
 from .sockets import Connection
 
@@ -117,7 +117,7 @@ def init_app(app):
     dragging.init_app(app)
     socketio.server.on("connect", functools.partial(on_connect, app), namespace="/")
     socketio.server.on("disconnect", functools.partial(on_disconnect, app), namespace="/")
-    for name in p.COMMANDS:
+    for name in DECLARED:
         socketio.server.on(name, handler(store_of(app), holds_of(app), name), namespace="/")
 
 

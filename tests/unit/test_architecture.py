@@ -254,6 +254,13 @@ def test_each_command_is_declared_in_the_module_of_its_function():
     assert all(command.stored for command in DECLARED)
 
 
+@pytest.mark.parametrize("wrong", [{"name": "note:paint"}, {"delivery": "later"},
+                                   {"bucket": "notes"}, {"who": "owner"}, {"answer": "maybe"}])
+def test_a_declaration_outside_the_vocabulary_is_refused(wrong):
+    with pytest.raises(ValueError):
+        protocol.Command(**{"name": protocol.NOTE_ADD, "schema": "NoteAdd", "run": print, **wrong})
+
+
 def test_js_declares_each_command_as_python_does():
     from cocreate.realtime.commands import DECLARED
     block = re.sub(r"//[^\n]*", "", js_frozen_block(PROTOCOL_JS, "DECLARED"))
