@@ -151,7 +151,9 @@ class NoteDrag(StrictSchema):
     y = _coordinate(required=True)
 
 
-class NoteRemove(StrictSchema):
+class ById(StrictSchema):
+    """`{id}`: a command about one note, cluster or action (remove, ungroup, relink, link)."""
+
     id = ClientId(required=True)
 
 
@@ -196,7 +198,9 @@ class TimerStart(StrictSchema):
     lock_at_end = fields.Boolean()
 
 
-class VoteCast(StrictSchema):
+class Vote(StrictSchema):
+    """`vote:cast` and `vote:retract`: the note, and an id that makes a retry harmless."""
+
     id = ClientId()
     note_id = ClientId(required=True)
 

@@ -114,6 +114,6 @@ def report_progress(workshop, action_id, status, text, now):
 COMMANDS = (
     Command(p.ACTION_ADD, "ActionAdd", add_action),
     Command(p.ACTION_EDIT, "ActionEdit", edit_action),
-    Command(p.ACTION_REMOVE, "NoteRemove", remove_action),
-    Command(p.ACTION_RELINK, "NoteRemove", relink_action, who=p.FACILITATOR, delivery=p.LIVE),
+    Command(p.ACTION_REMOVE, "ById", remove_action),
+    Command(p.ACTION_RELINK, "ById", relink_action, who=p.FACILITATOR, delivery=p.LIVE),
 )

@@ -348,8 +348,8 @@ COMMANDS = (
     Command(p.NOTE_ADD, "NoteAdd", add_note),
     Command(p.NOTE_EDIT, "NoteEdit", edit_note),
     Command(p.NOTE_MOVE, "NoteMove", move_note, bucket=p.MOVE_BUCKET, answer=p.DROP),
-    Command(p.NOTE_REMOVE, "NoteRemove", remove_note),
+    Command(p.NOTE_REMOVE, "ById", remove_note),
     Command(p.NOTE_GROUP, "NoteGroup", group_notes, who=p.FACILITATOR),
-    Command(p.NOTE_UNGROUP, "NoteRemove", ungroup_notes, who=p.FACILITATOR),
+    Command(p.NOTE_UNGROUP, "ById", ungroup_notes, who=p.FACILITATOR),
     Command(p.NOTES_REVEAL, "NotesReveal", reveal_notes, who=p.FACILITATOR, delivery=p.LIVE),
 )

@@ -98,6 +98,6 @@ def retract_vote(workshop, actor, payload, now):
 COMMANDS = (
     Command(p.VOTING_OPEN, "VotingOpen", open_voting, who=p.FACILITATOR, delivery=p.LIVE),
     Command(p.VOTING_CLOSE, "Empty", close_voting, who=p.FACILITATOR, delivery=p.LIVE),
-    Command(p.VOTE_CAST, "VoteCast", cast_vote),
-    Command(p.VOTE_RETRACT, "VoteCast", retract_vote),
+    Command(p.VOTE_CAST, "Vote", cast_vote),
+    Command(p.VOTE_RETRACT, "Vote", retract_vote),
 )

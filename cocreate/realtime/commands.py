@@ -63,7 +63,7 @@ def update_link(sender, _command, payload):
 
 COMMANDS = (
     Command(p.SYNC, "Empty", sync, delivery=p.LIVE, answer=p.ACK),
-    Command(p.ACTION_LINK, "NoteRemove", update_link, delivery=p.LIVE, answer=p.ACK),
+    Command(p.ACTION_LINK, "ById", update_link, delivery=p.LIVE, answer=p.ACK),
 )
 
 ALL = (*DOMAIN_COMMANDS, *dragging.COMMANDS, *COMMANDS)
