@@ -261,14 +261,30 @@ def test_a_declaration_outside_the_vocabulary_is_refused(wrong):
         protocol.Command(**{"name": protocol.NOTE_ADD, "schema": "NoteAdd", "run": print, **wrong})
 
 
+def js_travel(source):
+    """protocol.js's TRAVEL: each command's name → (delivery, bucket, who)."""
+    match = re.search(r"const\s+TRAVEL\s*=\s*\[(.*?)\n\];", source, re.S)
+    assert match, "protocol.js has no TRAVEL"
+    declared = {}
+    for how, names in re.findall(r"\[\[([^\]]*)\],\s*\[([^\]]*)\]\]", match.group(1)):
+        for name in js_values(names):
+            assert name not in declared, f"{name} travels two ways"
+            declared[name] = tuple(js_values(how))
+    return declared
+
+
 def test_js_declares_each_command_as_python_does():
     from cocreate.realtime.commands import DECLARED
-    block = re.sub(r"//[^\n]*", "", js_frozen_block(PROTOCOL_JS, "DECLARED"))
-    js = {getattr(protocol, constant): js_entries(facts)
-          for constant, facts in re.findall(r"\[COMMANDS\.(\w+)\]\s*:\s*\{([^}]*)\}", block)}
-    python = {name: {"delivery": command.delivery, "bucket": command.bucket, "who": command.who}
+    python = {name: (command.delivery, command.bucket, command.who)
               for name, command in DECLARED.items()}
-    assert js == python
+    assert js_travel(PROTOCOL_JS) == python
+
+
+def test_a_command_declared_two_ways_in_js_is_found():
+    twice = ('const TRAVEL = [\n  [["live", "commands", "anyone"], ["sync"]],\n'
+             '  [["outbox", "commands", "anyone"], ["sync"]],\n];')
+    with pytest.raises(AssertionError, match="two ways"):
+        js_travel(twice)
 
 
 def test_js_and_python_name_the_same_deliveries():

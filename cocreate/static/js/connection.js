@@ -103,29 +103,28 @@ export class Connection extends EventTarget {
   }
 }
 
-// The page's connection, and its outbox (the board has one, the remote not).
 let route = { connection: null, outbox: null };
 
-/** Let `send` use this page's connection and outbox. */
+/** Let `send` use this page's connection and outbox (the remote has none). */
 export function sendThrough(connection, outbox = null) {
   route = { connection, outbox };
 }
 
-/** Send a command as protocol.js declares it: through the outbox when it may wait offline,
- *  else now through the connection. Resolves with its ack `{ok, ...}`, never rejects. */
+/** Send a command as protocol.js declares it: by the outbox when it may wait offline, else
+ *  now. Resolves with its ack `{ok, ...}`, never rejects. */
 export function send(name, payload) {
-  const outbox = DECLARED[name].delivery === DELIVERY.OUTBOX ? route.outbox : null;
-  return (outbox ?? route.connection).send(name, payload);
+  const [delivery] = DECLARED[name];
+  return (delivery === DELIVERY.OUTBOX && route.outbox || route.connection).send(name, payload);
 }
 
-/** `send`, and show a refusal in the toast unless `expected(error)`; resolves with the ack. */
+/** `send`; a refusal shows in the toast unless `expected(error)`. Resolves with the ack. */
 export async function sendOrShowError(name, payload, expected = () => false) {
   const ack = await send(name, payload);
   if (!ack.ok && !expected(ack.error)) toast(errorText(ack.error));
   return ack;
 }
 
-/** `sendOrShowError`, resolving with true when the command went through. */
+/** `sendOrShowError`; resolves with true when the command went through. */
 export async function sent(name, payload) {
   return (await sendOrShowError(name, payload)).ok;
 }

@@ -53,52 +53,29 @@ export const COMMANDS = Object.freeze({
   SYNC: "sync",
 });
 
-// How each command travels (cocreate/protocol.py's `Command`, declared beside its noun):
-// `delivery` "live" is sent now or not at all, "outbox" may wait offline and be replayed;
-// `bucket` is the server's rate limit it counts against; `who` may send it.
+// How each command travels, as cocreate/protocol.py declares it: [delivery, rate bucket, who
+// may send it] and the commands that travel so. "live" goes now or not at all; "outbox" may
+// wait offline and be replayed.
 export const DELIVERY = Object.freeze({ LIVE: "live", OUTBOX: "outbox" });
 
-export const DECLARED = Object.freeze({
-  [COMMANDS.NOTE_ADD]: { delivery: "outbox", bucket: "commands", who: "anyone" },
-  [COMMANDS.NOTE_EDIT]: { delivery: "outbox", bucket: "commands", who: "anyone" },
-  [COMMANDS.NOTE_MOVE]: { delivery: "outbox", bucket: "moves", who: "anyone" },
-  [COMMANDS.NOTE_DRAG]: { delivery: "live", bucket: "drags", who: "anyone" },
-  [COMMANDS.NOTE_REMOVE]: { delivery: "outbox", bucket: "commands", who: "anyone" },
-  [COMMANDS.NOTE_GROUP]: { delivery: "outbox", bucket: "commands", who: "facilitator" },
-  [COMMANDS.NOTE_UNGROUP]: { delivery: "outbox", bucket: "commands", who: "facilitator" },
-  [COMMANDS.VOTE_CAST]: { delivery: "outbox", bucket: "commands", who: "anyone" },
-  [COMMANDS.VOTE_RETRACT]: { delivery: "outbox", bucket: "commands", who: "anyone" },
-  [COMMANDS.VOTING_OPEN]: { delivery: "live", bucket: "commands", who: "facilitator" },
-  [COMMANDS.VOTING_CLOSE]: { delivery: "live", bucket: "commands", who: "facilitator" },
-  [COMMANDS.ACTION_ADD]: { delivery: "outbox", bucket: "commands", who: "anyone" },
-  [COMMANDS.ACTION_EDIT]: { delivery: "outbox", bucket: "commands", who: "anyone" },
-  [COMMANDS.ACTION_REMOVE]: { delivery: "outbox", bucket: "commands", who: "anyone" },
-  [COMMANDS.ACTION_RELINK]: { delivery: "live", bucket: "commands", who: "facilitator" },
-  [COMMANDS.ACTION_REVIEW]: { delivery: "outbox", bucket: "commands", who: "facilitator" },
-  [COMMANDS.ACTION_LINK]: { delivery: "live", bucket: "commands", who: "anyone" },
-  [COMMANDS.CALENDAR_RELINK]: { delivery: "live", bucket: "commands", who: "facilitator" },
-  [COMMANDS.SET_TABLES]: { delivery: "live", bucket: "commands", who: "facilitator" },
-  [COMMANDS.TABLE_CHOOSE]: { delivery: "live", bucket: "commands", who: "anyone" },
-  [COMMANDS.TABLE_ASSIGN]: { delivery: "live", bucket: "commands", who: "facilitator" },
-  [COMMANDS.TABLES_CLEAR]: { delivery: "live", bucket: "commands", who: "facilitator" },
-  [COMMANDS.PROJECTOR_FOCUS]: { delivery: "live", bucket: "commands", who: "facilitator" },
-  [COMMANDS.SET_AGENDA]: { delivery: "live", bucket: "commands", who: "facilitator" },
-  [COMMANDS.STEP_GO]: { delivery: "live", bucket: "commands", who: "facilitator" },
-  [COMMANDS.STEP_EDIT]: { delivery: "live", bucket: "commands", who: "facilitator" },
-  [COMMANDS.NOTES_REVEAL]: { delivery: "live", bucket: "commands", who: "facilitator" },
-  [COMMANDS.TIMER_START]: { delivery: "live", bucket: "commands", who: "facilitator" },
-  [COMMANDS.TIMER_STOP]: { delivery: "live", bucket: "commands", who: "facilitator" },
-  [COMMANDS.WORKSHOP_EDIT]: { delivery: "outbox", bucket: "commands", who: "facilitator" },
-  [COMMANDS.WORKSHOP_LOCK]: { delivery: "live", bucket: "commands", who: "facilitator" },
-  [COMMANDS.PARTICIPANT_READY]: { delivery: "live", bucket: "commands", who: "anyone" },
-  [COMMANDS.SET_SPOTLIGHT]: { delivery: "live", bucket: "commands", who: "facilitator" },
-  [COMMANDS.PITCH_START]: { delivery: "live", bucket: "commands", who: "facilitator" },
-  [COMMANDS.PITCH_NEXT]: { delivery: "live", bucket: "commands", who: "facilitator" },
-  [COMMANDS.PITCH_STOP]: { delivery: "live", bucket: "commands", who: "facilitator" },
-  [COMMANDS.ROOM_PAUSE]: { delivery: "live", bucket: "commands", who: "facilitator" },
-  [COMMANDS.POINTER]: { delivery: "live", bucket: "drags", who: "facilitator" },
-  [COMMANDS.SYNC]: { delivery: "live", bucket: "commands", who: "anyone" },
-});
+const TRAVEL = [
+  [["outbox", "commands", "anyone"], ["note:add", "note:edit", "note:remove", "vote:cast",
+    "vote:retract", "action:add", "action:edit", "action:remove"]],
+  [["outbox", "commands", "facilitator"], ["note:group", "note:ungroup", "action:review",
+    "workshop:edit"]],
+  [["outbox", "moves", "anyone"], ["note:move"]],
+  [["live", "commands", "anyone"], ["action:link", "table:choose", "participant:ready", "sync"]],
+  [["live", "commands", "facilitator"], ["voting:open", "voting:close", "action:relink",
+    "calendar:relink", "tables:set", "table:assign", "tables:clear", "projector:focus",
+    "agenda:set", "step:go", "step:edit", "notes:reveal", "timer:start", "timer:stop",
+    "workshop:lock", "spotlight:set", "pitch:start", "pitch:next", "pitch:stop", "room:pause"]],
+  [["live", "drags", "anyone"], ["note:drag"]],
+  [["live", "drags", "facilitator"], ["pointer"]],
+];
+
+/** Each command's name → [delivery, bucket, who]. */
+export const DECLARED = Object.freeze(Object.fromEntries(
+  TRAVEL.flatMap(([how, names]) => names.map((name) => [name, how]))));
 
 export const EVENTS = Object.freeze({
   NOTE_ADDED: "note.added",
