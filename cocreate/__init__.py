@@ -23,9 +23,8 @@ def create_app(test_config=None):
 
     from werkzeug.middleware.proxy_fix import ProxyFix
 
-    from . import messaging
-    from . import packets, polling
     from .extensions import limiter, socketio
+    from .realtime import messaging
     from .store import Store
 
     app = Cocreate(__name__, instance_relative_config=True,
@@ -82,7 +81,7 @@ def create_app(test_config=None):
     from .links import secret_key
     app.extensions["cocreate.secret"] = secret_key(app.config, app.instance_path)
 
-    from . import realtime, web  # noqa: F401  (registers handlers and routes)
+    from . import realtime, web
     app.register_blueprint(web.bp)
     queue = app.config["MESSAGE_QUEUE"]
     if isinstance(queue, str) and queue.startswith("redis"):
@@ -104,13 +103,7 @@ def create_app(test_config=None):
         max_http_buffer_size=SOCKET_BUFFER,
         manage_session=False,
     )
-    # Only Socket.IO packets: Engine.IO must keep reading its own "probe" as plain text.
-    socketio.server.packet_class = packets.Packet
-    polling.never_wait_for_a_poll(socketio.server.eio)
-    from . import presence, resync
     realtime.init_app(app)
-    presence.init_app(app)  # online lists shared across processes through Redis
-    resync.init_app(app)  # viewers catch up after the Redis message queue was away
     from .hosts import AllowedHosts, only_allowed_hosts
     from .web.errors import with_security_headers
     app.wsgi_app = only_allowed_hosts(app.wsgi_app, AllowedHosts(app.config))

@@ -33,13 +33,14 @@ def serve(args):
     if mode not in ASYNC_MODES:
         sys.exit(f"COCREATE_ASYNC_MODE must be one of {', '.join(ASYNC_MODES)}, not {mode!r}")
     patch_for(mode)
-    from . import collector, create_app
+    from . import create_app
+    from .realtime import collector
     from .store import printable_database_url
 
     host = args.host or os.environ.get("HOST", "127.0.0.1")
     port = int(args.port or os.environ.get("PORT", "5000"))
     app = create_app({"ASYNC_MODE": mode, "LISTEN_HOST": host})
-    from .connections import ServerLimits
+    from .realtime.connections import ServerLimits
 
     limits = ServerLimits.from_config(app.config)
     app.config["IN_OS_THREAD"] = in_os_thread(mode)

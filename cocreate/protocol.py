@@ -1,7 +1,11 @@
-"""The protocol's vocabulary, in one place: message, command, event and error names, limits.
+"""The protocol's vocabulary, in one place: message, command, event and error names, limits,
+and the shape of a command's declaration.
 
 `static/js/protocol.js` mirrors this module; a test keeps the two equal.
 """
+
+from collections.abc import Callable
+from dataclasses import dataclass
 
 VERSION = 1
 
@@ -13,7 +17,9 @@ CLOSED = "closed"  # the workshop is gone; the client stops
 DRAG = "drag"  # a frame of someone dragging a note: volatile, not sequenced, never stored
 POINTER = "pointer"  # the facilitator's pointer on the projector: volatile like DRAG; also a command
 
-# Commands from clients (each acknowledged).
+# Commands from clients (each acknowledged). A command's constant spells its name
+# (`NOTE_ADD` is note:add); where its event reads the same (`TABLES_SET` is the event
+# tables.set), the command's is an order: `SET_TABLES` is tables:set.
 NOTE_ADD = "note:add"
 NOTE_EDIT = "note:edit"
 NOTE_MOVE = "note:move"
@@ -40,27 +46,27 @@ NOTES_REVEAL = "notes:reveal"
 STEP_EDIT = "step:edit"
 TIMER_START = "timer:start"
 TIMER_STOP = "timer:stop"
-TABLES_SET_COMMAND = "tables:set"
+SET_TABLES = "tables:set"
 TABLE_CHOOSE = "table:choose"
 TABLE_ASSIGN = "table:assign"
 TABLES_CLEAR = "tables:clear"
 PROJECTOR_FOCUS = "projector:focus"
-SPOTLIGHT_SET_COMMAND = "spotlight:set"
+SET_SPOTLIGHT = "spotlight:set"
 PITCH_START = "pitch:start"
 PITCH_NEXT = "pitch:next"
 PITCH_STOP = "pitch:stop"
 ROOM_PAUSE = "room:pause"
-AGENDA_SET_COMMAND = "agenda:set"
+SET_AGENDA = "agenda:set"
 SYNC = "sync"
 
 COMMANDS = (NOTE_ADD, NOTE_EDIT, NOTE_MOVE, NOTE_DRAG, NOTE_REMOVE, NOTE_GROUP, NOTE_UNGROUP, VOTE_CAST,
             VOTE_RETRACT, VOTING_OPEN, VOTING_CLOSE, ACTION_ADD, ACTION_EDIT, ACTION_REMOVE,
             ACTION_RELINK, ACTION_REVIEW, ACTION_LINK, CALENDAR_RELINK,
-            TABLES_SET_COMMAND, TABLE_CHOOSE, TABLE_ASSIGN, TABLES_CLEAR, PROJECTOR_FOCUS,
-            AGENDA_SET_COMMAND,
+            SET_TABLES, TABLE_CHOOSE, TABLE_ASSIGN, TABLES_CLEAR, PROJECTOR_FOCUS,
+            SET_AGENDA,
             STEP_GO, STEP_EDIT, NOTES_REVEAL,
             TIMER_START, TIMER_STOP, WORKSHOP_EDIT, WORKSHOP_LOCK, PARTICIPANT_READY,
-            SPOTLIGHT_SET_COMMAND, PITCH_START, PITCH_NEXT, PITCH_STOP, ROOM_PAUSE, POINTER, SYNC)
+            SET_SPOTLIGHT, PITCH_START, PITCH_NEXT, PITCH_STOP, ROOM_PAUSE, POINTER, SYNC)
 
 # Event types carried by `event` messages.
 NOTE_ADDED = "note.added"
@@ -153,22 +159,8 @@ AGENDA_DAYS_MAX = 31
 AGENDA_ITEMS_MAX = 60  # on one day
 ZONE_MAX = 64  # an IANA time zone name, "Europe/Amsterdam"
 
-LIMITS = {
-    "ID_MAX": ID_MAX, "CLIENT_ID_MAX": CLIENT_ID_MAX, "KEY_MAX": KEY_MAX, "TIME_MAX": TIME_MAX,
-    "TOKEN_MAX": TOKEN_MAX, "JOIN_CODE_LENGTH": JOIN_CODE_LENGTH, "JOIN_CODE_MAX": JOIN_CODE_MAX,
-    "NAME_MAX": NAME_MAX, "TITLE_MAX": TITLE_MAX, "GOAL_MAX": GOAL_MAX, "NOTE_MAX": NOTE_MAX,
-    "LANE_MAX": LANE_MAX, "LANES_MAX": LANES_MAX, "PROMPT_MAX": PROMPT_MAX,
-    "CLUSTER_TITLE_MAX": CLUSTER_TITLE_MAX, "GROUP_MAX": GROUP_MAX,
-    "STEP_INDEX_MAX": STEP_INDEX_MAX, "TIMER_MIN": TIMER_MIN, "TIMER_MAX": TIMER_MAX,
-    "BUDGET_MAX": BUDGET_MAX, "ACTION_TITLE_MAX": ACTION_TITLE_MAX, "OWNER_MAX": OWNER_MAX,
-    "PROGRESS_MAX": PROGRESS_MAX, "TABLES_MIN": TABLES_MIN, "TABLES_MAX": TABLES_MAX,
-    "TABLE_SIZE_MIN": TABLE_SIZE_MIN, "TABLE_SIZE_MAX": TABLE_SIZE_MAX,
-    "PITCH_MINUTES_MIN": PITCH_MINUTES_MIN, "PITCH_MINUTES_MAX": PITCH_MINUTES_MAX,
-    "HISTORY_MAX": HISTORY_MAX,
-    "AGENDA_MINUTES_MIN": AGENDA_MINUTES_MIN, "AGENDA_MINUTES_MAX": AGENDA_MINUTES_MAX,
-    "BREAK_TITLE_MAX": BREAK_TITLE_MAX, "AGENDA_DAYS_MAX": AGENDA_DAYS_MAX,
-    "AGENDA_ITEMS_MAX": AGENDA_ITEMS_MAX, "ZONE_MAX": ZONE_MAX,
-}
+LIMITS = {name: value for name, value in dict(globals()).items()
+          if name.endswith(("_MAX", "_MIN", "_LENGTH"))}
 
 # How a step shows its notes: in its lanes, flowing in a grid, or at free places on a canvas.
 LAYOUTS = ("lanes", "grid", "canvas")
@@ -182,3 +174,45 @@ CANVAS = {"ASPECT": 16 / 9, "NOTE_WIDTH": 0.1, "NOTE_HEIGHT": 0.16, "GAP": 0.01,
 
 # Note colours, in the order the composer offers them.
 PALETTE = ("yellow", "pink", "blue", "green", "orange", "purple")
+
+
+# How a command is declared: once, beside its noun (domain/<noun>.py, or realtime/ for the
+# commands only the socket layer answers), collected by `realtime.commands`.
+ANYONE, FACILITATOR = "anyone", "facilitator"  # who may send it (the domain decides in detail)
+LIVE, OUTBOX = "live", "outbox"  # the browser sends it now or not at all / it may wait offline
+COMMAND_BUCKET, MOVE_BUCKET, DRAG_BUCKET = "commands", "moves", "drags"  # its rate limit
+# What answers it: the domain's events, stored, sequenced and broadcast (ack `{ok, seq}`);
+# the same once no one else holds the note (a drop: it ends a drag's hold); a relay to the
+# room, never stored; or the ack alone.
+EVENTS, DROP, VOLATILE, ACK = "events", "drop", "volatile", "ack"
+WHO, DELIVERIES, BUCKETS, ANSWERS = ((ANYONE, FACILITATOR), (LIVE, OUTBOX),
+                                     (COMMAND_BUCKET, MOVE_BUCKET, DRAG_BUCKET),
+                                     (EVENTS, DROP, VOLATILE, ACK))
+
+
+@dataclass(frozen=True)
+class Command:
+    """One command, all its facts in one place.
+
+    `schema` names its class in `cocreate.schemas` (the domain may not import marshmallow).
+    `run` is the domain's function `(workshop, actor, payload, now) -> events` when the
+    answer is EVENTS or DROP; otherwise the socket layer's `(sender, command, payload) -> ack`.
+    """
+
+    name: str
+    schema: str
+    run: Callable
+    who: str = ANYONE
+    delivery: str = OUTBOX
+    bucket: str = COMMAND_BUCKET
+    answer: str = EVENTS
+
+    def __post_init__(self):
+        if not (self.name in COMMANDS and self.who in WHO and self.delivery in DELIVERIES
+                and self.bucket in BUCKETS and self.answer in ANSWERS):
+            raise ValueError(f"Not a declaration the protocol knows: {self}")
+
+    @property
+    def stored(self):
+        """True when the domain runs it and its events are stored and broadcast."""
+        return self.answer in (EVENTS, DROP)

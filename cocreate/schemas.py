@@ -151,7 +151,9 @@ class NoteDrag(StrictSchema):
     y = _coordinate(required=True)
 
 
-class NoteRemove(StrictSchema):
+class ById(StrictSchema):
+    """`{id}`: a command about one note, cluster or action (remove, ungroup, relink, link)."""
+
     id = ClientId(required=True)
 
 
@@ -196,7 +198,9 @@ class TimerStart(StrictSchema):
     lock_at_end = fields.Boolean()
 
 
-class VoteCast(StrictSchema):
+class Vote(StrictSchema):
+    """`vote:cast` and `vote:retract`: the note, and an id that makes a retry harmless."""
+
     id = ClientId()
     note_id = ClientId(required=True)
 
@@ -394,47 +398,6 @@ class ParticipantReady(StrictSchema):
     ready = fields.Boolean(required=True)
 
 
-COMMAND_SCHEMAS = {
-    p.NOTE_ADD: NoteAdd(),
-    p.NOTE_EDIT: NoteEdit(),
-    p.NOTE_MOVE: NoteMove(),
-    p.NOTE_DRAG: NoteDrag(),
-    p.NOTE_REMOVE: NoteRemove(),
-    p.NOTE_GROUP: NoteGroup(),
-    p.NOTE_UNGROUP: NoteRemove(),
-    p.VOTE_CAST: VoteCast(),
-    p.VOTE_RETRACT: VoteCast(),
-    p.VOTING_OPEN: VotingOpen(),
-    p.VOTING_CLOSE: Empty(),
-    p.ACTION_ADD: ActionAdd(),
-    p.ACTION_EDIT: ActionEdit(),
-    p.ACTION_REMOVE: NoteRemove(),
-    p.ACTION_RELINK: NoteRemove(),
-    p.ACTION_REVIEW: ActionReview(),
-    p.ACTION_LINK: NoteRemove(),
-    p.CALENDAR_RELINK: Empty(),
-    p.TABLES_SET_COMMAND: TablesSet(),
-    p.TABLE_CHOOSE: TableChoose(),
-    p.TABLE_ASSIGN: TableAssign(),
-    p.TABLES_CLEAR: Empty(),
-    p.PROJECTOR_FOCUS: ProjectorFocus(),
-    p.AGENDA_SET_COMMAND: AgendaSet(),
-    p.STEP_GO: StepGo(),
-    p.WORKSHOP_EDIT: WorkshopEdit(),
-    p.WORKSHOP_LOCK: WorkshopLock(),
-    p.PARTICIPANT_READY: ParticipantReady(),
-    p.NOTES_REVEAL: NotesReveal(),
-    p.STEP_EDIT: StepEdit(),
-    p.TIMER_START: TimerStart(),
-    p.TIMER_STOP: Empty(),
-    p.SPOTLIGHT_SET_COMMAND: SpotlightSet(),
-    p.PITCH_START: PitchStart(),
-    p.PITCH_NEXT: PitchNext(),
-    p.PITCH_STOP: Empty(),
-    p.ROOM_PAUSE: RoomPause(),
-    p.POINTER: Pointer(),
-    p.SYNC: Empty(),
-}
 
 
 class WorkshopCreate(StrictSchema):

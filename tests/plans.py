@@ -43,7 +43,7 @@ def municipal_workshop():
               "cas": "Cas, de Wijkagent"}
     workshop = domain_workshop(people, now=NOW, workshop_id="w-oost", title=TITLE,
                                goal="Zorg dichtbij, voor iedereen", date="2026-06-02")
-    _run(workshop, "fac", p.TABLES_SET_COMMAND, {"count": 2, "mode": "random",
+    _run(workshop, "fac", p.SET_TABLES, {"count": 2, "mode": "random",
                                                  "names": ["Zorg", "Wonen; Buurt"]})
     _run(workshop, "fac", p.STEP_EDIT, {"index": BRAND, "tables": True})
     _note(workshop, "ann", GOALS, "Minder wachten, meer 😀 — ook voor ouderen")

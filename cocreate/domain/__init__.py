@@ -1,6 +1,6 @@
 """The workshop domain: pure Python, no web, socket or database imports."""
 
-from .commands import COMMANDS, apply
+from .commands import DECLARED, apply
 from .actions import report_progress
 from .notes import Drag, drag
 from .participants import join
@@ -13,7 +13,7 @@ from .workshop import (Action, Cluster, FACILITATOR, PARTICIPANT, Event, Note, P
 from ..protocol import GOAL_MAX, NAME_MAX, NOTE_MAX, PALETTE, TITLE_MAX
 
 __all__ = [
-    "Action", "COMMANDS", "Cluster", "DEFAULT_FORMAT", "DomainError", "Drag", "drag",
+    "Action", "Cluster", "DECLARED", "DEFAULT_FORMAT", "DomainError", "Drag", "drag",
     "report_progress", "Event", "FACILITATOR", "GOAL_MAX",
     "LANGUAGES", "NAME_MAX", "NOTE_MAX", "Note", "PALETTE", "PARTICIPANT", "Participant",
     "Step", "TITLE_MAX", "Workshop", "apply", "available_formats", "event_message", "join",

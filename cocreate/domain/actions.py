@@ -1,6 +1,7 @@
 """Actions: `action:add`, `action:edit` and `action:remove`."""
 
 from .. import protocol as p
+from ..protocol import Command
 from .errors import forbidden, invalid, not_found
 from .rules import created_before, numbered, require_facilitator, require_writable
 from .views import edited_action, shown_action
@@ -108,3 +109,11 @@ def report_progress(workshop, action_id, status, text, now):
     action.progress.append({"at": now, "status": action.status, "text": text or ""})
     return numbered(workshop, [Event(p.ACTION_EDITED,
                                      edited_action(action, workshop, len(action.progress) - 1))])
+
+
+COMMANDS = (
+    Command(p.ACTION_ADD, "ActionAdd", add_action),
+    Command(p.ACTION_EDIT, "ActionEdit", edit_action),
+    Command(p.ACTION_REMOVE, "ById", remove_action),
+    Command(p.ACTION_RELINK, "ById", relink_action, who=p.FACILITATOR, delivery=p.LIVE),
+)

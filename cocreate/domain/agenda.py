@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .. import protocol as p
+from ..protocol import Command
 from .errors import invalid
 from .rules import require_facilitator
 from .workshop import Event
@@ -428,3 +429,8 @@ def _wall(moment):
 
 def _minutes(delta):
     return round(delta.total_seconds() / 60)
+
+
+COMMANDS = (
+    Command(p.SET_AGENDA, "AgendaSet", set_agenda, who=p.FACILITATOR, delivery=p.LIVE),
+)

@@ -5,6 +5,7 @@ import uuid
 from dataclasses import dataclass
 
 from .. import protocol as p
+from ..protocol import Command
 from .errors import DomainError, forbidden, invalid, not_found
 from .rules import created_before, live_note, require_facilitator, require_writable, step_at
 from .views import note_view, step_counts
@@ -340,3 +341,15 @@ def reveal_notes(workshop, actor, payload, now):
     step.revealed = True
     notes = [note_view(note, workshop) for note in workshop.live_notes(payload["step"])]
     return [Event(p.NOTES_REVEALED, {"step": payload["step"], "notes": notes})]
+
+
+# The drop ends a drag: `realtime/dragging.py` refuses it while someone else holds the note.
+COMMANDS = (
+    Command(p.NOTE_ADD, "NoteAdd", add_note),
+    Command(p.NOTE_EDIT, "NoteEdit", edit_note),
+    Command(p.NOTE_MOVE, "NoteMove", move_note, bucket=p.MOVE_BUCKET, answer=p.DROP),
+    Command(p.NOTE_REMOVE, "ById", remove_note),
+    Command(p.NOTE_GROUP, "NoteGroup", group_notes, who=p.FACILITATOR),
+    Command(p.NOTE_UNGROUP, "ById", ungroup_notes, who=p.FACILITATOR),
+    Command(p.NOTES_REVEAL, "NotesReveal", reveal_notes, who=p.FACILITATOR, delivery=p.LIVE),
+)

@@ -1,6 +1,7 @@
 """The people in the workshop: joining, and `participant:ready`."""
 
 from .. import protocol as p
+from ..protocol import Command
 from .tables import seat_late_joiner
 from .workshop import Event, Participant
 
@@ -22,3 +23,8 @@ def mark_ready(workshop, actor, payload, now):
         return []
     actor.ready = payload["ready"]
     return [Event(p.PARTICIPANT_READY_CHANGED, {"id": actor.id, "ready": actor.ready})]
+
+
+COMMANDS = (
+    Command(p.PARTICIPANT_READY, "ParticipantReady", mark_ready, delivery=p.LIVE),
+)

@@ -4,6 +4,7 @@
 import random
 
 from .. import protocol as p
+from ..protocol import Command
 from .errors import DomainError, invalid
 from .rules import require_facilitator, step_at
 from .timer import start_timer, stop_timer
@@ -164,3 +165,12 @@ def leave(workshop):
     if workshop.spotlight:
         events.append(_spotlight_event(workshop, None))
     return events
+
+
+COMMANDS = (
+    Command(p.SET_SPOTLIGHT, "SpotlightSet", set_spotlight, who=p.FACILITATOR, delivery=p.LIVE),
+    Command(p.PITCH_START, "PitchStart", start_pitch, who=p.FACILITATOR, delivery=p.LIVE),
+    Command(p.PITCH_NEXT, "PitchNext", next_pitch, who=p.FACILITATOR, delivery=p.LIVE),
+    Command(p.PITCH_STOP, "Empty", stop_pitch, who=p.FACILITATOR, delivery=p.LIVE),
+    Command(p.ROOM_PAUSE, "RoomPause", pause_room, who=p.FACILITATOR, delivery=p.LIVE),
+)

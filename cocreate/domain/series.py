@@ -14,6 +14,7 @@ import json
 from importlib import resources
 
 from .. import protocol as p
+from ..protocol import Command
 from .actions import live_action
 from .errors import invalid
 from .formats import steps_in_language
@@ -132,3 +133,8 @@ def series_view(sessions):
             entry["path"].append({"session": index, "mark": mark,
                                   "status": _status_before(action, ends)})
     return {"sessions": shown, "actions": list(actions.values())}
+
+
+COMMANDS = (
+    Command(p.ACTION_REVIEW, "ActionReview", review_action, who=p.FACILITATOR),
+)

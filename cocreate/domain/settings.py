@@ -1,6 +1,7 @@
 """The workshop as a whole: `workshop:edit` (title, goal) and `workshop:lock`."""
 
 from .. import protocol as p
+from ..protocol import Command
 from .rules import require_facilitator
 from .workshop import Event
 
@@ -29,3 +30,10 @@ def relink_calendar(workshop, actor, payload, now):
     require_facilitator(actor)
     workshop.calendar_link += 1
     return [Event(p.WORKSHOP_EDITED, {"title": workshop.title, "goal": workshop.goal})]
+
+
+COMMANDS = (
+    Command(p.WORKSHOP_EDIT, "WorkshopEdit", edit_workshop, who=p.FACILITATOR),
+    Command(p.WORKSHOP_LOCK, "WorkshopLock", lock_workshop, who=p.FACILITATOR, delivery=p.LIVE),
+    Command(p.CALENDAR_RELINK, "Empty", relink_calendar, who=p.FACILITATOR, delivery=p.LIVE),
+)

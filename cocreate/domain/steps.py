@@ -4,6 +4,7 @@ changes a step's text, lanes and rules."""
 import re
 
 from .. import protocol as p
+from ..protocol import Command
 from . import room
 from .agenda import record_move
 from .errors import invalid
@@ -103,3 +104,9 @@ def _place_unplaced(workshop, index):
             place_on_canvas(workshop, index, note)
             placed.append(note)
     return placed
+
+
+COMMANDS = (
+    Command(p.STEP_GO, "StepGo", go_to_step, who=p.FACILITATOR, delivery=p.LIVE),
+    Command(p.STEP_EDIT, "StepEdit", edit_step, who=p.FACILITATOR, delivery=p.LIVE),
+)

@@ -12,6 +12,7 @@ import random
 
 from .. import protocol as p
 from ..catalogues import translate
+from ..protocol import Command
 from .errors import invalid
 from .rules import require_facilitator
 from .workshop import Event
@@ -108,3 +109,13 @@ def seat_late_joiner(workshop, person):
         if other.table in sizes and other.id != person.id:
             sizes[other.table] += 1
     person.table = min(sizes, key=lambda table_id: sizes[table_id])
+
+
+COMMANDS = (
+    Command(p.SET_TABLES, "TablesSet", set_tables, who=p.FACILITATOR, delivery=p.LIVE),
+    Command(p.TABLES_CLEAR, "Empty", clear_tables, who=p.FACILITATOR, delivery=p.LIVE),
+    Command(p.TABLE_CHOOSE, "TableChoose", choose_table, delivery=p.LIVE),
+    Command(p.TABLE_ASSIGN, "TableAssign", assign_table, who=p.FACILITATOR, delivery=p.LIVE),
+    Command(p.PROJECTOR_FOCUS, "ProjectorFocus", focus_projector, who=p.FACILITATOR,
+            delivery=p.LIVE),
+)

@@ -3,6 +3,7 @@
 from datetime import datetime, timedelta
 
 from .. import protocol as p
+from ..protocol import Command
 from .rules import require_facilitator
 from .workshop import Event
 
@@ -30,3 +31,9 @@ def timer_ended(workshop, now):
         return []
     workshop.timer = None
     return [Event(p.TIMER_CHANGED, {"timer": None, "server_time": now})]
+
+
+COMMANDS = (
+    Command(p.TIMER_START, "TimerStart", start_timer, who=p.FACILITATOR, delivery=p.LIVE),
+    Command(p.TIMER_STOP, "Empty", stop_timer, who=p.FACILITATOR, delivery=p.LIVE),
+)

@@ -1,6 +1,7 @@
 """Dot voting: `voting:open`, `voting:close`, `vote:cast` and `vote:retract`."""
 
 from .. import protocol as p
+from ..protocol import Command
 from .errors import DomainError, invalid, not_found
 from .rules import live_note, require_facilitator, step_at
 from .views import my_votes, own_votes, voting_progress
@@ -92,3 +93,11 @@ def retract_vote(workshop, actor, payload, now):
     if not workshop.votes[key]:
         del workshop.votes[key]
     return _once(workshop, payload, [_vote_event(workshop, actor, note)])
+
+
+COMMANDS = (
+    Command(p.VOTING_OPEN, "VotingOpen", open_voting, who=p.FACILITATOR, delivery=p.LIVE),
+    Command(p.VOTING_CLOSE, "Empty", close_voting, who=p.FACILITATOR, delivery=p.LIVE),
+    Command(p.VOTE_CAST, "Vote", cast_vote),
+    Command(p.VOTE_RETRACT, "Vote", retract_vote),
+)

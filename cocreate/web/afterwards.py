@@ -16,7 +16,7 @@ from marshmallow import ValidationError
 
 from .. import export, links
 from ..access import store
-from ..broadcast import publish
+from ..realtime.broadcast import publish
 from ..domain import FACILITATOR, DomainError
 from ..domain.workshop import ACTION_STATUSES
 from ..export.calendar import revision_tag

@@ -7,7 +7,7 @@ from marshmallow import ValidationError
 
 from .. import export, protocol
 from ..access import set_token_cookie, store
-from ..broadcast import close_workshop, publish
+from ..realtime.broadcast import close_workshop, publish
 from ..domain import DEFAULT_FORMAT, FACILITATOR, LANGUAGES, DomainError, available_formats
 from ..i18n import translate
 from ..protocol import JOIN_CODE_MAX

@@ -5,7 +5,7 @@ from flask import Response, abort, jsonify, redirect, request, url_for
 from marshmallow import ValidationError
 
 from ..access import cookie_name, set_token_cookie, store
-from ..broadcast import publish
+from ..realtime.broadcast import publish
 from ..domain import (FACILITATOR, LANGUAGES, DomainError, available_formats, load_format,
                       table_names)
 from ..hyphens import LONG_WORD, soft_word

@@ -40,7 +40,7 @@ def started_late(room, minutes, plan=agenda_from):
     at = datetime.fromisoformat(started).astimezone(ZoneInfo(ZONE))
     start = (at + timedelta(seconds=30)).replace(second=0, microsecond=0) - timedelta(
         minutes=minutes)
-    ok(room.facilitator.call(p.AGENDA_SET_COMMAND, plan(start)))
+    ok(room.facilitator.call(p.SET_AGENDA, plan(start)))
     return start
 
 

@@ -38,7 +38,7 @@ def test_the_facilitator_sets_the_agenda_and_everyone_sees_it(server, clients):
     assert anouk.snapshots[0]["workshop"]["agenda"] is None
     assert [step["minutes"] for step in anouk.snapshots[0]["steps"]] == [60, 75, 90, 120]
 
-    ack = ok(facilitator.call(p.AGENDA_SET_COMMAND, agenda()))
+    ack = ok(facilitator.call(p.SET_AGENDA, agenda()))
     wait_all(ack["seq"], facilitator, anouk)
     [event] = [e for e in anouk.events if e["seq"] == ack["seq"]]
     assert event == {"seq": ack["seq"], "type": p.AGENDA_SET, "data": {"agenda": agenda()}}
@@ -48,14 +48,14 @@ def test_the_facilitator_sets_the_agenda_and_everyone_sees_it(server, clients):
 def test_a_participant_may_not_set_the_agenda(server, clients):
     room = Workshop(server, clients, "Anouk")
     anouk = room.connect("Anouk")
-    refused(anouk.call(p.AGENDA_SET_COMMAND, agenda()), "forbidden")
+    refused(anouk.call(p.SET_AGENDA, agenda()), "forbidden")
     assert room.connect().snapshots[0]["workshop"]["agenda"] is None
 
 
 def test_bad_agendas_are_refused_and_change_nothing(server, clients):
     room = Workshop(server, clients)
     facilitator = room.connect()
-    before = ok(facilitator.call(p.AGENDA_SET_COMMAND, agenda()))["seq"]
+    before = ok(facilitator.call(p.SET_AGENDA, agenda()))["seq"]
     day = {"start": today("09:00")}
     for bad in (
         {"days": [{**day, "items": [{"step": GOALS, "minutes": -5}]}]},
@@ -73,7 +73,7 @@ def test_bad_agendas_are_refused_and_change_nothing(server, clients):
         {"days": [{**day, "items": []}], "extra": 1},
         {"days": "all of them"},
     ):
-        error = refused(facilitator.call(p.AGENDA_SET_COMMAND, bad), "invalid")
+        error = refused(facilitator.call(p.SET_AGENDA, bad), "invalid")
         assert error["message"] and error.get("fields"), (bad, error)
     synced = ok(facilitator.call(p.SYNC, {}))
     assert synced["seq"] == before
@@ -94,7 +94,7 @@ def restartable_server(request, tmp_path):
 def test_step_times_and_the_agenda_survive_a_kill_9(restartable_server, clients):
     room = Workshop(restartable_server, clients)
     facilitator = room.connect()
-    ok(facilitator.call(p.AGENDA_SET_COMMAND, agenda()))
+    ok(facilitator.call(p.SET_AGENDA, agenda()))
     started = ok(facilitator.call(p.STEP_GO, {"index": GOALS}))
     moved = ok(facilitator.call(p.STEP_GO, {"index": BRAND}))
     wait_all(moved["seq"], facilitator)
@@ -119,7 +119,7 @@ def test_the_forecast_is_the_facilitators_and_participants_see_what_is_next(serv
     facilitator = room.connect()
     assert requests.get(room.url("/agenda.json"), headers={
         "Authorization": f"Bearer {room.token()}"}, timeout=10).json() == {"forecast": None}
-    ok(facilitator.call(p.AGENDA_SET_COMMAND, agenda(today("00:00"))))
+    ok(facilitator.call(p.SET_AGENDA, agenda(today("00:00"))))
     ok(facilitator.call(p.STEP_GO, {"index": GOALS}))
 
     full = room.download("agenda.json").json()["forecast"]
@@ -143,7 +143,7 @@ def test_the_draaiboek_is_the_facilitators_and_renders_as_commonmark(server, cli
     assert "teamdag-zuid-draaiboek.md" in before.headers["Content-Disposition"]
     assert "Nog geen agenda vastgesteld" in before.text
 
-    ok(facilitator.call(p.AGENDA_SET_COMMAND, agenda(today("00:05"))))
+    ok(facilitator.call(p.SET_AGENDA, agenda(today("00:05"))))
     ok(facilitator.call(p.STEP_GO, {"index": GOALS}))
     text = room.download("draaiboek.md").text
     html = MarkdownIt("commonmark").enable("table").render(text)
@@ -165,7 +165,7 @@ def test_the_draaiboek_pdf_is_the_facilitators_with_the_actual_times_and_in_engl
         server, clients, tmp_path):
     room = Workshop(server, clients, "Anouk", title="Teamdag *Zuid*")
     facilitator = room.connect()
-    ok(facilitator.call(p.AGENDA_SET_COMMAND, agenda(today("00:05"))))
+    ok(facilitator.call(p.SET_AGENDA, agenda(today("00:05"))))
     ok(facilitator.call(p.STEP_GO, {"index": GOALS}))
     assert room.download("draaiboek.pdf", token=room.token("Anouk")).status_code == 403
     assert requests.get(room.url("/draaiboek.pdf"), timeout=10).status_code == 401
@@ -193,7 +193,7 @@ def test_an_agenda_made_mid_session_shows_what_already_ran(server, clients):
     # The room worked on the goals since the workshop opened (nobody pressed Start), then
     # moved on; only now does the facilitator make an agenda, from this morning.
     moved = ok(facilitator.call(p.STEP_GO, {"index": BRAND}))
-    ok(facilitator.call(p.AGENDA_SET_COMMAND, agenda(today("00:00"))))
+    ok(facilitator.call(p.SET_AGENDA, agenda(today("00:00"))))
     synced = ok(facilitator.call(p.SYNC, {}))["snapshot"]
     assert synced["seq"] > moved["seq"]
     left = synced["steps"][GOALS]

@@ -15,9 +15,9 @@ from support import Workshop, new_id
 FACILITATOR_ONLY = {p.STEP_GO, p.STEP_EDIT, p.NOTES_REVEAL, p.TIMER_START, p.TIMER_STOP,
                     p.NOTE_GROUP, p.NOTE_UNGROUP, p.VOTING_OPEN, p.VOTING_CLOSE,
                     p.WORKSHOP_EDIT, p.WORKSHOP_LOCK, p.ACTION_RELINK, p.ACTION_REVIEW,
-                    p.CALENDAR_RELINK, p.TABLES_SET_COMMAND, p.TABLE_ASSIGN, p.TABLES_CLEAR,
-                    p.PROJECTOR_FOCUS, p.SPOTLIGHT_SET_COMMAND, p.PITCH_START, p.PITCH_NEXT,
-                    p.PITCH_STOP, p.ROOM_PAUSE, p.POINTER, p.AGENDA_SET_COMMAND,
+                    p.CALENDAR_RELINK, p.SET_TABLES, p.TABLE_ASSIGN, p.TABLES_CLEAR,
+                    p.PROJECTOR_FOCUS, p.SET_SPOTLIGHT, p.PITCH_START, p.PITCH_NEXT,
+                    p.PITCH_STOP, p.ROOM_PAUSE, p.POINTER, p.SET_AGENDA,
                     p.ACTION_LINK}  # and the action's owner: the scene's action has none
 FORGED = "x" * 43
 
@@ -42,7 +42,7 @@ class Scene(Workshop):
               self.facilitator.call(p.ACTION_ADD, {"id": self.action, "title": "A"}),
               self.facilitator.call(p.VOTING_OPEN, {"step": 3, "budget": 3}),
               self.facilitator.call(p.TIMER_START, {"seconds": 600}),
-              self.facilitator.call(p.TABLES_SET_COMMAND, {"count": 2, "mode": "choose"})]
+              self.facilitator.call(p.SET_TABLES, {"count": 2, "mode": "choose"})]
         assert all(ack["ok"] for ack in ok), ok
 
     def payload(self, command):
@@ -66,12 +66,12 @@ class Scene(Workshop):
             p.ACTION_LINK: {"id": self.action},
             p.ACTION_REVIEW: {"id": self.action, "decision": "keep"},
             p.CALENDAR_RELINK: {},
-            p.TABLES_SET_COMMAND: {"count": 2, "mode": "choose"},
+            p.SET_TABLES: {"count": 2, "mode": "choose"},
             p.TABLE_CHOOSE: {"table": "t1"},
             p.TABLE_ASSIGN: {"participant": self.people["Sanne"]["participant_id"], "table": None},
             p.TABLES_CLEAR: {},
             p.PROJECTOR_FOCUS: {"table": None},
-            p.AGENDA_SET_COMMAND: {"days": [{"start": "2026-03-10T09:00",
+            p.SET_AGENDA: {"days": [{"start": "2026-03-10T09:00",
                                              "items": [{"step": 0, "minutes": 30}]}]},
             p.STEP_GO: {"index": 1},
             p.STEP_EDIT: {"index": 0, "title": "Nieuw"},
@@ -81,7 +81,7 @@ class Scene(Workshop):
             p.WORKSHOP_EDIT: {"title": "Nieuw"},
             p.WORKSHOP_LOCK: {"locked": True},
             p.PARTICIPANT_READY: {"ready": True},
-            p.SPOTLIGHT_SET_COMMAND: {"kind": "note", "id": self.fac_note},
+            p.SET_SPOTLIGHT: {"kind": "note", "id": self.fac_note},
             p.PITCH_START: {"step": 1, "of": "participants", "order": "joined", "minutes": 2},
             p.PITCH_NEXT: {},
             p.PITCH_STOP: {},

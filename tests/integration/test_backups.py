@@ -29,7 +29,7 @@ def seated_workshop():
     """Three people at two named tables, step 2 worked at them, one note written for a table."""
     workshop = domain_workshop({"ann": "Ann", "bob": "Bob", "cas": "Cas"}, now=NOW,
                                title="Wijkavond")
-    apply(workshop, "fac", p.TABLES_SET_COMMAND,
+    apply(workshop, "fac", p.SET_TABLES,
           {"count": 2, "mode": "choose", "names": ["Zorg", "Wonen"]}, NOW)
     for pid, table in (("ann", "t1"), ("bob", "t2"), ("cas", "t1")):
         apply(workshop, "fac", p.TABLE_ASSIGN, {"participant": pid, "table": table}, NOW)
@@ -84,7 +84,7 @@ def workshops(draw):
     for pid in people:
         join(workshop, pid, draw(TEXT)[:40], PARTICIPANT, NOW)
     if draw(st.booleans()):
-        run("fac", p.TABLES_SET_COMMAND, {"count": 2, "mode": draw(st.sampled_from(
+        run("fac", p.SET_TABLES, {"count": 2, "mode": draw(st.sampled_from(
             ["random", "choose"])), "names": [draw(TEXT)[:40], draw(TEXT)[:40]]})
         run("fac", p.STEP_EDIT, {"index": GOALS, "tables": True})
     if draw(st.booleans()):

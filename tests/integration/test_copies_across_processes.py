@@ -11,7 +11,8 @@ import json
 
 import redis
 
-from cocreate import domain, messaging
+from cocreate import domain
+from cocreate.realtime import messaging
 from cocreate import protocol as p
 from cocreate.store import Store
 
@@ -63,7 +64,7 @@ def test_a_room_spread_over_two_processes_sees_what_the_database_holds(cluster, 
         ("anna", p.VOTE_RETRACT, {"note_id": notes[3]}),
         ("fac", p.VOTING_CLOSE, {}),
         ("fac", p.STEP_GO, {"index": PLATFORM}),
-        ("fac", p.TABLES_SET_COMMAND, {"count": 2, "mode": "random"}),
+        ("fac", p.SET_TABLES, {"count": 2, "mode": "random"}),
         ("anna", p.PARTICIPANT_READY, {"ready": True}),
         ("bram", p.ACTION_ADD, {"id": action, "title": "Open gesprek", "owner": ids["anna"],
                                 "due": "2026-12-15", "note_ids": notes[3:]}),

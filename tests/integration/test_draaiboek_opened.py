@@ -20,7 +20,7 @@ def teamdag():
     """The two-day cocreation workshop with its agenda set, nothing run yet."""
     workshop = domain_workshop({}, now=at("08:00"), title="Teamdag Zuid",
                                goal="Meer klanten, minder moeite")
-    apply(workshop, "fac", p.AGENDA_SET_COMMAND, copy.deepcopy(AGENDA), at("08:00"))
+    apply(workshop, "fac", p.SET_AGENDA, copy.deepcopy(AGENDA), at("08:00"))
     return workshop
 
 
@@ -99,7 +99,7 @@ def test_a_shortened_item_and_the_step_the_room_opened_on_read_whole_in_the_pdf(
     apply(workshop, "fac", p.STEP_GO, {"index": BRAND}, at("10:05"))  # no Start on the goals
     agenda = copy.deepcopy(AGENDA)
     agenda["days"][0]["items"][4].update(minutes=60, planned=90)
-    apply(workshop, "fac", p.AGENDA_SET_COMMAND, agenda, at("10:30"))
+    apply(workshop, "fac", p.SET_AGENDA, agenda, at("10:30"))
     path = printed(workshop, at("10:30"), "nl", tmp_path)
     text = _text(path)
     assert "09:00–10:00 Doelen stellen 60 tot 10:05" in text

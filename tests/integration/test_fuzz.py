@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from marshmallow import ValidationError
 
 from cocreate import protocol as p
-from cocreate.schemas import COMMAND_SCHEMAS
+from cocreate.realtime.commands import SCHEMAS as COMMAND_SCHEMAS
 
 from support import LiveServer
 

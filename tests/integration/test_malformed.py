@@ -134,7 +134,7 @@ SPECIFIC = {
     p.CALENDAR_RELINK: [
         ("unknown field", {"id": NOTE}, "id"),
     ],
-    p.TABLES_SET_COMMAND: [
+    p.SET_TABLES: [
         ("no mode", {"count": 2}, "mode"),
         ("unknown mode", {"count": 2, "mode": "lottery"}, "mode"),
         ("too many tables", {"count": 31, "mode": "random"}, "count"),
@@ -159,7 +159,7 @@ SPECIFIC = {
         ("no table key", {}, "table"),
         ("table a list", {"table": ["t1"]}, "table"),
     ],
-    p.SPOTLIGHT_SET_COMMAND: [
+    p.SET_SPOTLIGHT: [
         ("empty dict", {}, "kind"),
         ("unknown kind", {"kind": "person", "id": "x"}, "kind"),
         ("note without id", {"kind": "note"}, "id"),
@@ -191,7 +191,7 @@ SPECIFIC = {
         ("x above 1", {"x": 1.5, "y": 0.5}, "x"),
         ("nan y", {"x": 0.5, "y": float("nan")}, "y"),
     ],
-    p.AGENDA_SET_COMMAND: [
+    p.SET_AGENDA: [
         ("no days", {}, "days"),
         ("days not a list", {"days": {"start": "2026-03-10T09:00"}}, "days"),
         ("negative minutes", {"days": [{"start": "2026-03-10T09:00",

@@ -24,7 +24,7 @@ def last_event(client, seq):
 
 def test_the_spotlight_reaches_every_screen_and_a_reconnect(room):
     note_id, _ = add_note(room.sockets["Anouk"], GOALS, "Meer klanten met minder moeite")
-    done = ok(room.facilitator.call(p.SPOTLIGHT_SET_COMMAND, {"kind": "note", "id": note_id}))
+    done = ok(room.facilitator.call(p.SET_SPOTLIGHT, {"kind": "note", "id": note_id}))
     event = last_event(room.sockets["Bram"], done["seq"])
     assert (event["type"], event["data"]) == (p.SPOTLIGHT_SET, {"kind": "note", "id": note_id})
     again = room.connect("Chris").snapshots[-1]
@@ -35,11 +35,11 @@ def test_an_anonymous_note_in_the_spotlight_is_on_nobody_s_wire_with_its_author(
     ok(room.facilitator.call(p.STEP_GO, {"index": FRICTION}))
     note_id, _ = add_note(room.sockets["Anouk"], FRICTION, "Niemand durft nee te zeggen",
                           anonymous=True)
-    hidden = refused(room.facilitator.call(p.SPOTLIGHT_SET_COMMAND,
+    hidden = refused(room.facilitator.call(p.SET_SPOTLIGHT,
                                            {"kind": "note", "id": note_id}), "invalid")
     assert "id" in hidden["fields"]
     ok(room.facilitator.call(p.NOTES_REVEAL, {"step": FRICTION}))
-    done = ok(room.facilitator.call(p.SPOTLIGHT_SET_COMMAND, {"kind": "note", "id": note_id}))
+    done = ok(room.facilitator.call(p.SET_SPOTLIGHT, {"kind": "note", "id": note_id}))
     anouk_id = room.pid("Anouk")
     for watcher in (room.facilitator, room.sockets["Bram"]):
         watcher.wait_for_seq(done["seq"])
@@ -52,7 +52,7 @@ def test_an_anonymous_note_in_the_spotlight_is_on_nobody_s_wire_with_its_author(
 
 
 @pytest.mark.parametrize("command, payload", [
-    (p.SPOTLIGHT_SET_COMMAND, {"kind": None}),
+    (p.SET_SPOTLIGHT, {"kind": None}),
     (p.PITCH_START, {"step": BRAND, "of": "participants", "order": "joined", "minutes": 2}),
     (p.PITCH_NEXT, {}), (p.PITCH_STOP, {}), (p.ROOM_PAUSE, {"on": True}),
 ])
@@ -63,9 +63,9 @@ def test_participants_cannot_steer_the_room(room, command, payload):
 
 
 @pytest.mark.parametrize("command, payload", [
-    (p.SPOTLIGHT_SET_COMMAND, {"kind": "person", "id": "x"}),
-    (p.SPOTLIGHT_SET_COMMAND, {"kind": "note"}),
-    (p.SPOTLIGHT_SET_COMMAND, {"kind": "note", "id": "x" * 500}),
+    (p.SET_SPOTLIGHT, {"kind": "person", "id": "x"}),
+    (p.SET_SPOTLIGHT, {"kind": "note"}),
+    (p.SET_SPOTLIGHT, {"kind": "note", "id": "x" * 500}),
     (p.PITCH_START, {"step": BRAND, "of": "participants", "order": "joined", "minutes": 16}),
     (p.PITCH_START, {"step": BRAND, "of": "participants", "order": "joined", "minutes": 0}),
     (p.PITCH_START, {"step": BRAND, "of": "everyone", "order": "joined", "minutes": 2}),
@@ -129,7 +129,7 @@ def test_the_pointer_reaches_the_others_is_never_stored_and_only_from_a_facilita
 
 def test_moving_on_takes_the_spotlight_and_the_pitch_round_down_everywhere(room):
     note_id, _ = add_note(room.sockets["Anouk"], GOALS, "Blijft niet hangen")
-    ok(room.facilitator.call(p.SPOTLIGHT_SET_COMMAND, {"kind": "note", "id": note_id}))
+    ok(room.facilitator.call(p.SET_SPOTLIGHT, {"kind": "note", "id": note_id}))
     ok(room.facilitator.call(p.PITCH_START, {"step": BRAND, "of": "participants",
                                              "order": "joined", "minutes": 3}))
     moved = ok(room.facilitator.call(p.STEP_GO, {"index": BRAND}))

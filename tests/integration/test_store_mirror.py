@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import event
 
 from cocreate import domain
-from cocreate.schemas import COMMAND_SCHEMAS
+from cocreate.realtime.commands import SCHEMAS as COMMAND_SCHEMAS
 from cocreate.store import Store
 from cocreate.store.rows import load_workshop
 

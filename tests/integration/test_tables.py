@@ -26,7 +26,7 @@ def seats_of(snapshot):
 
 
 def test_dealing_six_people_over_two_tables_reaches_everyone_and_survives_a_reconnect(room):
-    dealt = ok(room.facilitator.call(p.TABLES_SET_COMMAND, {"count": 2, "mode": "random",
+    dealt = ok(room.facilitator.call(p.SET_TABLES, {"count": 2, "mode": "random",
                                                             "names": ["Data", "Leiderschap"]}))
     anouk = room.sockets["Anouk"]
     anouk.wait_for_seq(dealt["seq"])
@@ -43,7 +43,7 @@ def test_dealing_six_people_over_two_tables_reaches_everyone_and_survives_a_reco
 
 
 def test_a_late_joiner_sits_at_the_smallest_table(room):
-    ok(room.facilitator.call(p.TABLES_SET_COMMAND, {"count": 4, "mode": "random"}))
+    ok(room.facilitator.call(p.SET_TABLES, {"count": 4, "mode": "random"}))
     late = room.join("Gijs")
     room.facilitator.wait_for(lambda: any(e["type"] == p.PARTICIPANT_JOINED
                                           and e["data"]["id"] == late["participant_id"]
@@ -55,7 +55,7 @@ def test_a_late_joiner_sits_at_the_smallest_table(room):
 
 
 def test_choosing_a_table_and_the_facilitator_moving_someone(room):
-    ok(room.facilitator.call(p.TABLES_SET_COMMAND, {"size": 3, "mode": "choose"}))
+    ok(room.facilitator.call(p.SET_TABLES, {"size": 3, "mode": "choose"}))
     chose = ok(room.sockets["Bram"].call(p.TABLE_CHOOSE, {"table": "t2"}))
     room.facilitator.wait_for_seq(chose["seq"])
     assert room.facilitator.events[-1]["data"] == {"id": room.pid("Bram"), "table": "t2"}
@@ -66,19 +66,19 @@ def test_choosing_a_table_and_the_facilitator_moving_someone(room):
 
 
 @pytest.mark.parametrize("who, command, payload, code", [
-    ("facilitator", p.TABLES_SET_COMMAND, {"mode": "random"}, "invalid"),
-    ("facilitator", p.TABLES_SET_COMMAND, {"count": 2, "size": 3, "mode": "random"}, "invalid"),
-    ("facilitator", p.TABLES_SET_COMMAND, {"count": 1, "mode": "random"}, "invalid"),
+    ("facilitator", p.SET_TABLES, {"mode": "random"}, "invalid"),
+    ("facilitator", p.SET_TABLES, {"count": 2, "size": 3, "mode": "random"}, "invalid"),
+    ("facilitator", p.SET_TABLES, {"count": 1, "mode": "random"}, "invalid"),
     ("facilitator", p.TABLE_ASSIGN, {"participant": "nobody", "table": "t1"}, "invalid"),
     ("facilitator", p.TABLE_ASSIGN, {"participant": "ME", "table": "t7"}, "invalid"),
     ("Anouk", p.TABLE_CHOOSE, {"table": "t1"}, "invalid"),  # dealt at random
     ("Anouk", p.TABLE_ASSIGN, {"participant": "ME", "table": "t1"}, "forbidden"),
-    ("Anouk", p.TABLES_SET_COMMAND, {"count": 2, "mode": "random"}, "forbidden"),
+    ("Anouk", p.SET_TABLES, {"count": 2, "mode": "random"}, "forbidden"),
     ("Anouk", p.TABLES_CLEAR, {}, "forbidden"),
     ("Anouk", p.PROJECTOR_FOCUS, {"table": "t1"}, "forbidden"),
 ])
 def test_bad_table_commands_get_error_acks_and_change_nothing(room, who, command, payload, code):
-    ok(room.facilitator.call(p.TABLES_SET_COMMAND, {"count": 2, "mode": "random"}))
+    ok(room.facilitator.call(p.SET_TABLES, {"count": 2, "mode": "random"}))
     before = room.facilitator.call(p.SYNC, {})
     if payload.get("participant") == "ME":
         payload = {**payload, "participant": room.pid("Anouk")}
@@ -90,7 +90,7 @@ def test_bad_table_commands_get_error_acks_and_change_nothing(room, who, command
 
 
 def test_a_private_anonymous_table_step_shows_the_table_never_the_author(room):
-    ok(room.facilitator.call(p.TABLES_SET_COMMAND, {"count": 2, "mode": "random"}))
+    ok(room.facilitator.call(p.SET_TABLES, {"count": 2, "mode": "random"}))
     ok(room.facilitator.call(p.STEP_EDIT, {"index": FRICTION, "tables": True}))
     note_id = new_id()
     ok(room.sockets["Anouk"].call(p.NOTE_ADD, {"id": note_id, "step": FRICTION,
@@ -107,7 +107,7 @@ def test_a_private_anonymous_table_step_shows_the_table_never_the_author(room):
 
 
 def test_the_projector_focuses_on_one_table_then_on_everything_again(room):
-    ok(room.facilitator.call(p.TABLES_SET_COMMAND, {"count": 2, "mode": "random"}))
+    ok(room.facilitator.call(p.SET_TABLES, {"count": 2, "mode": "random"}))
     focused = ok(room.facilitator.call(p.PROJECTOR_FOCUS, {"table": "t2"}))
     room.sockets["Eva"].wait_for_seq(focused["seq"])
     assert room.sockets["Eva"].events[-1]["data"] == {"table": "t2"}
@@ -120,7 +120,7 @@ def test_the_projector_focuses_on_one_table_then_on_everything_again(room):
 
 
 def test_the_room_votes_and_acts_on_the_notes_of_every_table(room):
-    ok(room.facilitator.call(p.TABLES_SET_COMMAND, {"count": 2, "mode": "random",
+    ok(room.facilitator.call(p.SET_TABLES, {"count": 2, "mode": "random",
                                                     "names": ["Data", "Leiderschap"]}))
     ok(room.facilitator.call(p.STEP_EDIT, {"index": GOALS, "tables": True}))
     ids = {name: add_note(room.sockets[name], GOALS, f"Idee van {name}")[0] for name in PEOPLE}
@@ -160,7 +160,7 @@ def test_two_processes_agree_on_the_tables(cluster, clients):
     first, second = cluster.servers
     workshop = Workshop(first, clients, *PEOPLE[:4], connect_facilitator=True)
     on_second = clients(second.url, workshop.id, workshop.token("Anouk"))
-    dealt = ok(workshop.facilitator.call(p.TABLES_SET_COMMAND, {"count": 2, "mode": "random"}))
+    dealt = ok(workshop.facilitator.call(p.SET_TABLES, {"count": 2, "mode": "random"}))
     on_second.wait_for_seq(dealt["seq"])
     seats = on_second.events[-1]["data"]["assignments"]
     fresh = clients(second.url, workshop.id, workshop.token("Bram")).snapshots[-1]

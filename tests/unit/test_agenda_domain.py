@@ -17,7 +17,7 @@ from workshops import (AGENDA, BRAND, DAY_ONE, DAY_TWO, FRICTION, GOALS, PLATFOR
 @pytest.fixture
 def workshop():
     made = domain_workshop({"ann": "Ann"}, now=at("08:00"))
-    apply(made, "fac", p.AGENDA_SET_COMMAND, copy.deepcopy(AGENDA), at("08:00"))
+    apply(made, "fac", p.SET_AGENDA, copy.deepcopy(AGENDA), at("08:00"))
     return made
 
 
@@ -34,7 +34,7 @@ def items(view, day=0):
 # -- agenda:set ----------------------------------------------------------------------------
 
 def test_agenda_set_replaces_the_agenda_and_reaches_everyone_in_the_snapshot(workshop):
-    events = apply(workshop, "fac", p.AGENDA_SET_COMMAND, {"days": [
+    events = apply(workshop, "fac", p.SET_AGENDA, {"days": [
         {"start": f"{DAY_ONE}T13:30", "items": [{"step": BRAND, "minutes": 30},
                                                  {"break": "  Thee ", "minutes": 10}]}]},
         at("08:10"))
@@ -48,7 +48,7 @@ def test_agenda_set_replaces_the_agenda_and_reaches_everyone_in_the_snapshot(wor
 
 
 def test_agenda_set_without_days_clears_the_agenda(workshop):
-    apply(workshop, "fac", p.AGENDA_SET_COMMAND, {"days": []}, at("08:10"))
+    apply(workshop, "fac", p.SET_AGENDA, {"days": []}, at("08:10"))
     assert workshop.agenda is None
     assert forecast(workshop, at("08:10")) is None
 
@@ -86,7 +86,7 @@ def day_with(*items, start=f"{DAY_ONE}T09:00"):
 def test_a_bad_agenda_is_invalid_and_changes_nothing(workshop, payload, field):
     before = copy.deepcopy(asdict(workshop))
     with pytest.raises(DomainError) as refused:
-        apply(workshop, "fac", p.AGENDA_SET_COMMAND, payload, at("08:30"))
+        apply(workshop, "fac", p.SET_AGENDA, payload, at("08:30"))
     assert refused.value.code == "invalid"
     assert list(refused.value.fields) == [field]
     assert asdict(workshop) == before
@@ -95,7 +95,7 @@ def test_a_bad_agenda_is_invalid_and_changes_nothing(workshop, payload, field):
 def test_a_participant_may_not_set_the_agenda(workshop):
     before = copy.deepcopy(asdict(workshop))
     with pytest.raises(DomainError) as refused:
-        apply(workshop, "ann", p.AGENDA_SET_COMMAND, day_with({"step": 0, "minutes": 5}),
+        apply(workshop, "ann", p.SET_AGENDA, day_with({"step": 0, "minutes": 5}),
               at("08:30"))
     assert refused.value.code == "forbidden"
     assert asdict(workshop) == before
@@ -251,7 +251,7 @@ def test_starting_the_day_late_makes_every_later_item_late(workshop):
 def test_a_day_with_an_end_is_late_when_its_items_do_not_fit_before_it(workshop):
     agenda = copy.deepcopy(AGENDA)
     agenda["days"][0]["end"] = f"{DAY_ONE}T13:30"  # the items need until 13:45
-    apply(workshop, "fac", p.AGENDA_SET_COMMAND, agenda, at("08:00"))
+    apply(workshop, "fac", p.SET_AGENDA, agenda, at("08:00"))
     assert workshop.agenda["days"][0]["end"] == f"{DAY_ONE}T13:30"
     day = forecast(workshop, at("08:00"))["days"][0]
     assert (day["planned_end"], day["end"], day["late"]) == (
@@ -267,7 +267,7 @@ def test_shortening_later_steps_of_a_day_with_an_end_brings_it_back_on_time(work
     cuts = {cut["step"]: cut["minutes"] for cut in late["suggestion"]["shorten"]}
     for item in agenda["days"][0]["items"]:
         item["minutes"] = cuts.get(item.get("step"), item["minutes"])
-    apply(workshop, "fac", p.AGENDA_SET_COMMAND, agenda, at("10:20"))
+    apply(workshop, "fac", p.SET_AGENDA, agenda, at("10:20"))
     day = forecast(workshop, at("10:20"))["days"][0]
     assert (day["late"], day["end"], day["suggestion"]) == (0, f"{DAY_ONE}T13:45", None)
 
@@ -297,7 +297,7 @@ def take_over(workshop, view, clock, day=0):
         if minutes != item["minutes"]:
             item["planned"] = item.get("planned", item["minutes"])
             item["minutes"] = minutes
-    apply(workshop, "fac", p.AGENDA_SET_COMMAND, agenda, at(clock))
+    apply(workshop, "fac", p.SET_AGENDA, agenda, at(clock))
     return forecast(workshop, at(clock))
 
 
@@ -339,7 +339,7 @@ def test_a_suggestion_that_cannot_make_up_everything_is_not_made_again_once_take
 
 def test_a_break_is_only_proposed_when_it_brings_the_end_earlier_and_one_that_fits_first(
         workshop):
-    apply(workshop, "fac", p.AGENDA_SET_COMMAND, day_with(
+    apply(workshop, "fac", p.SET_AGENDA, day_with(
         {"step": GOALS, "minutes": 30}, {"step": BRAND, "minutes": 30},
         {"break": "Thee", "minutes": 15}, {"step": FRICTION, "minutes": 30},
         {"break": "Lunch", "minutes": 45}), at("08:00"))
@@ -358,10 +358,10 @@ def test_a_break_is_only_proposed_when_it_brings_the_end_earlier_and_one_that_fi
 
 def test_a_planned_length_below_the_minutes_is_invalid_and_an_equal_one_is_dropped(workshop):
     with pytest.raises(DomainError) as refused:
-        apply(workshop, "fac", p.AGENDA_SET_COMMAND,
+        apply(workshop, "fac", p.SET_AGENDA,
               day_with({"step": GOALS, "minutes": 30, "planned": 20}), at("08:30"))
     assert list(refused.value.fields) == ["days.0.items.0.planned"]
-    apply(workshop, "fac", p.AGENDA_SET_COMMAND,
+    apply(workshop, "fac", p.SET_AGENDA,
           day_with({"step": GOALS, "minutes": 30, "planned": 30}), at("08:30"))
     assert workshop.agenda["days"][0]["items"] == [{"step": GOALS, "minutes": 30}]
 
@@ -385,7 +385,7 @@ def test_leaving_the_step_a_workshop_opened_on_records_when_it_ended():
 def test_an_agenda_made_mid_session_shows_what_ran_and_no_break_the_room_went_past():
     workshop = without_agenda()
     go(workshop, BRAND, "10:00")  # the room was at the goals since it opened
-    apply(workshop, "fac", p.AGENDA_SET_COMMAND, copy.deepcopy(AGENDA), at("10:30"))
+    apply(workshop, "fac", p.SET_AGENDA, copy.deepcopy(AGENDA), at("10:30"))
     day = items(forecast(workshop, at("10:30")))
     goals = day["Doelen stellen"]
     assert (goals["state"], goals["end"][11:], goals["start_known"]) == ("done", "10:00", False)
@@ -400,7 +400,7 @@ def test_a_break_the_step_before_ran_into_is_done():
     workshop = without_agenda()
     go(workshop, GOALS, "09:00")
     go(workshop, BRAND, "10:12")  # goals took its hour and most of the coffee
-    apply(workshop, "fac", p.AGENDA_SET_COMMAND, copy.deepcopy(AGENDA), at("10:30"))
+    apply(workshop, "fac", p.SET_AGENDA, copy.deepcopy(AGENDA), at("10:30"))
     coffee = items(forecast(workshop, at("10:30")))["Koffie"]
     assert (coffee["state"], coffee["start"][11:], coffee["end"][11:]) == ("done", "10:00",
                                                                            "10:12")
@@ -409,5 +409,5 @@ def test_a_break_the_step_before_ran_into_is_done():
 def test_a_break_after_the_step_the_room_opened_on_is_not_taken_for_granted():
     workshop = without_agenda()
     go(workshop, BRAND, "11:00")  # at the goals since it opened: how long is not known
-    apply(workshop, "fac", p.AGENDA_SET_COMMAND, copy.deepcopy(AGENDA), at("11:30"))
+    apply(workshop, "fac", p.SET_AGENDA, copy.deepcopy(AGENDA), at("11:30"))
     assert items(forecast(workshop, at("11:30")))["Koffie"]["state"] == "skipped"

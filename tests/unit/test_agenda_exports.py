@@ -98,7 +98,7 @@ def test_break_titles_and_step_titles_cannot_inject_markup(workshop):  # noqa: F
           at("08:00"))
     agenda = copy.deepcopy(AGENDA)
     agenda["days"][0]["items"][1]["break"] = "[koffie](http://x.test)"
-    apply(workshop, "fac", p.AGENDA_SET_COMMAND, agenda, at("08:00"))
+    apply(workshop, "fac", p.SET_AGENDA, agenda, at("08:00"))
     html = MarkdownIt("commonmark").enable("table").render(render(workshop, at("08:00")))
     assert "<b>" not in html and "<a " not in html
 
@@ -124,7 +124,7 @@ def test_the_draaiboek_shows_what_was_planned_before_a_suggestion_shortened_an_i
         workshop):  # noqa: F811
     agenda = copy.deepcopy(AGENDA)
     agenda["days"][0]["items"][2].update(minutes=60, planned=75)
-    apply(workshop, "fac", p.AGENDA_SET_COMMAND, agenda, at("10:20"))
+    apply(workshop, "fac", p.SET_AGENDA, agenda, at("10:20"))
     assert "| 10:15–11:15 | 60 (was 75) | Persoonlijk merk |" in render(workshop, at("10:20"))
 
 
@@ -133,7 +133,7 @@ def test_a_backup_keeps_what_was_planned_before_a_suggestion_and_the_opened_on_s
     go(workshop, BRAND, "10:05")  # the room left the goals it opened on without a Start
     agenda = copy.deepcopy(AGENDA)
     agenda["days"][0]["items"][4].update(minutes=70, planned=90)
-    apply(workshop, "fac", p.AGENDA_SET_COMMAND, agenda, at("10:20"))
+    apply(workshop, "fac", p.SET_AGENDA, agenda, at("10:20"))
     first = backup(workshop)
     restored = restore(loaded(first), "w5", "XYZ788", at("11:00"))
     assert restored.agenda["days"][0]["items"][4] == {"step": FRICTION, "minutes": 70,

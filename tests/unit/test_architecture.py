@@ -266,9 +266,97 @@ def test_every_limit_of_the_protocol_is_in_limits():
     assert constants == protocol.LIMITS
 
 
-def test_every_command_of_the_vocabulary_has_a_schema():
-    from cocreate.schemas import COMMAND_SCHEMAS
-    assert set(COMMAND_SCHEMAS) == set(protocol.COMMANDS)
+# -- each command declared once ------------------------------------------------------
+
+def test_every_command_of_the_vocabulary_is_declared_exactly_once():
+    from cocreate.realtime.commands import ALL
+    names = [command.name for command in ALL]
+    assert sorted(names) == sorted(protocol.COMMANDS)
+
+
+def test_every_declaration_names_a_schema_of_the_schemas_module():
+    from cocreate import schemas
+    from cocreate.realtime.commands import ALL
+    unknown = [command.name for command in ALL
+               if not isinstance(getattr(schemas, command.schema, None), type)
+               or not issubclass(getattr(schemas, command.schema), schemas.StrictSchema)]
+    assert unknown == []
+
+
+def test_each_command_is_declared_in_the_module_of_its_function():
+    import importlib
+    from cocreate.domain import DECLARED
+    from cocreate.realtime import commands, dragging
+    nouns = {path.stem for path in DOMAIN.glob("*.py")}
+    modules = [importlib.import_module(f"cocreate.domain.{noun}") for noun in sorted(nouns)]
+    modules += [commands, dragging]
+    elsewhere = [(command.name, command.run.__module__) for module in modules
+                 for command in getattr(module, "COMMANDS", ())
+                 if command.run.__module__ != module.__name__]
+    assert elsewhere == []
+    assert all(command.stored for command in DECLARED)
+
+
+@pytest.mark.parametrize("wrong", [{"name": "note:paint"}, {"delivery": "later"},
+                                   {"bucket": "notes"}, {"who": "owner"}, {"answer": "maybe"}])
+def test_a_declaration_outside_the_vocabulary_is_refused(wrong):
+    with pytest.raises(ValueError):
+        protocol.Command(**{"name": protocol.NOTE_ADD, "schema": "NoteAdd", "run": print, **wrong})
+
+
+def js_travel(source):
+    """protocol.js's TRAVEL: each command's name → (delivery, bucket, who)."""
+    match = re.search(r"const\s+TRAVEL\s*=\s*\[(.*?)\n\];", source, re.S)
+    assert match, "protocol.js has no TRAVEL"
+    declared = {}
+    for how, names in re.findall(r"\[\[([^\]]*)\],\s*\[([^\]]*)\]\]", match.group(1)):
+        for name in js_values(names):
+            assert name not in declared, f"{name} travels two ways"
+            declared[name] = tuple(js_values(how))
+    return declared
+
+
+def test_js_declares_each_command_as_python_does():
+    from cocreate.realtime.commands import DECLARED
+    python = {name: (command.delivery, command.bucket, command.who)
+              for name, command in DECLARED.items()}
+    assert js_travel(PROTOCOL_JS) == python
+
+
+def test_a_command_declared_two_ways_in_js_is_found():
+    twice = ('const TRAVEL = [\n  [["live", "commands", "anyone"], ["sync"]],\n'
+             '  [["outbox", "commands", "anyone"], ["sync"]],\n];')
+    with pytest.raises(AssertionError, match="two ways"):
+        js_travel(twice)
+
+
+def test_js_and_python_name_the_same_deliveries():
+    assert js_entries(js_frozen_block(PROTOCOL_JS, "DELIVERY")) == {
+        "LIVE": protocol.LIVE, "OUTBOX": protocol.OUTBOX}
+
+
+def names_compared(path):
+    """The protocol constants (`p.NOTE_MOVE`) a module compares anything with."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+        if isinstance(node, ast.Compare):
+            for part in ast.walk(node):
+                if (isinstance(part, ast.Attribute) and isinstance(part.value, ast.Name)
+                        and part.value.id == "p" and getattr(protocol, part.attr, None)
+                        in protocol.COMMANDS):
+                    found.add(part.attr)
+    return found
+
+
+@pytest.mark.parametrize("path", python_files(PACKAGE / "realtime"), ids=lambda path: path.name)
+def test_the_socket_layer_never_branches_on_a_command_name(path):
+    assert names_compared(path) == set()
+
+
+def test_a_branch_on_a_command_name_is_found(tmp_path):
+    path = tmp_path / "branchy.py"
+    path.write_text("def run(name):\n    if name in (p.SYNC, p.NOTE_DRAG):\n        return 1\n")
+    assert names_compared(path) == {"SYNC", "NOTE_DRAG"}
 
 
 def domain_error_codes():

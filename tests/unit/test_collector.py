@@ -1,5 +1,5 @@
 """Full collections stay short: survivors are frozen, and everything is looked at again
-once enough connections have closed (cocreate/collector.py).
+once enough connections have closed (cocreate/realtime/collector.py).
 
 Each test runs in a fresh interpreter: freezing is for the whole process.
 """
@@ -19,7 +19,7 @@ def run(script):
 def test_the_survivors_of_a_full_collection_are_frozen():
     out = run("""
         import gc
-        from cocreate import collector
+        from cocreate.realtime import collector
         collector.start()
         frozen = gc.get_freeze_count()
         kept = [[index] for index in range(5000)]  # a room's long-lived objects
@@ -32,7 +32,7 @@ def test_the_survivors_of_a_full_collection_are_frozen():
 def test_a_cycle_among_frozen_objects_is_freed_once_enough_connections_have_closed():
     out = run("""
         import gc, weakref
-        from cocreate import collector
+        from cocreate.realtime import collector
 
         class Connection:
             pass
@@ -57,7 +57,7 @@ def test_a_cycle_among_frozen_objects_is_freed_once_enough_connections_have_clos
 def test_without_enough_closed_connections_nothing_is_thawed():
     out = run("""
         import gc
-        from cocreate import collector
+        from cocreate.realtime import collector
         collector.start()
         for _ in range(collector.THAW_AFTER - 1):
             collector.connection_closed()

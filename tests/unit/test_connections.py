@@ -1,7 +1,7 @@
-"""What `cocreate serve` bounds per client address (cocreate/connections.py), and the names
+"""What `cocreate serve` bounds per client address (cocreate/realtime/connections.py), and the names
 it answers to (cocreate/hosts.py)."""
 
-from cocreate.connections import ConnectionCap, ServerLimits
+from cocreate.realtime.connections import ConnectionCap, ServerLimits
 from cocreate.hosts import AllowedHosts
 
 

@@ -626,7 +626,7 @@ def table_workshop():
     """Step 2 worked at two named tables, one note written for a table."""
     workshop = make_workshop()
     join(workshop, "cas", "Cas", PARTICIPANT, NOW)
-    run(workshop, "fac", p.TABLES_SET_COMMAND, {"count": 2, "mode": "random",
+    run(workshop, "fac", p.SET_TABLES, {"count": 2, "mode": "random",
                                                 "names": ["Data", "Leiderschap"]})
     run(workshop, "fac", p.STEP_EDIT, {"index": BRAND, "tables": True})
     for who in ("ann", "bob", "cas"):

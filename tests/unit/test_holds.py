@@ -1,6 +1,6 @@
 """A note dragged by one person is held for them, briefly, and only for them."""
 
-from cocreate.holds import LocalHolds
+from cocreate.realtime.holds import LocalHolds
 
 from support import Clock
 

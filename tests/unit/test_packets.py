@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from cocreate import packets
+from cocreate.realtime import packets
 
 
 @pytest.mark.parametrize("value", [

@@ -32,11 +32,11 @@ def note(made, author, step, text="Mijn kracht", anonymous=False, note_id=None):
 def test_spotlight_on_a_note_reaches_every_snapshot_and_clears():
     made = workshop()
     note_id = note(made, "p0", 0)
-    [event] = run(made, "fac", p.SPOTLIGHT_SET_COMMAND, {"kind": "note", "id": note_id})
+    [event] = run(made, "fac", p.SET_SPOTLIGHT, {"kind": "note", "id": note_id})
     assert (event.type, event.data) == (p.SPOTLIGHT_SET, {"kind": "note", "id": note_id})
     view = snapshot(made, made.participants["p1"], NOW)
     assert view["workshop"]["spotlight"] == {"kind": "note", "id": note_id}
-    [cleared] = run(made, "fac", p.SPOTLIGHT_SET_COMMAND, {"kind": None})
+    [cleared] = run(made, "fac", p.SET_SPOTLIGHT, {"kind": None})
     assert cleared.data == {"kind": None, "id": None}
     assert snapshot(made, made.participants["p1"], NOW)["workshop"]["spotlight"] is None
 
@@ -45,7 +45,7 @@ def test_a_participant_cannot_set_the_spotlight():
     made = workshop()
     note_id = note(made, "p0", 0)
     with pytest.raises(DomainError) as refused:
-        run(made, "p0", p.SPOTLIGHT_SET_COMMAND, {"kind": "note", "id": note_id})
+        run(made, "p0", p.SET_SPOTLIGHT, {"kind": "note", "id": note_id})
     assert refused.value.code == "forbidden" and made.spotlight is None
 
 
@@ -54,7 +54,7 @@ def test_a_hidden_private_note_cannot_be_spotlighted():
     made.current_step = FRICTION
     secret = note(made, "p0", FRICTION, "De baas luistert niet", anonymous=True)
     with pytest.raises(DomainError) as refused:
-        run(made, "fac", p.SPOTLIGHT_SET_COMMAND, {"kind": "note", "id": secret})
+        run(made, "fac", p.SET_SPOTLIGHT, {"kind": "note", "id": secret})
     assert refused.value.code == "invalid" and made.spotlight is None
 
 
@@ -63,7 +63,7 @@ def test_an_anonymous_note_in_the_spotlight_names_nobody():
     made.current_step = FRICTION
     secret = note(made, "p0", FRICTION, "De baas luistert niet", anonymous=True)
     run(made, "fac", p.NOTES_REVEAL, {"step": FRICTION})
-    [event] = run(made, "fac", p.SPOTLIGHT_SET_COMMAND, {"kind": "note", "id": secret})
+    [event] = run(made, "fac", p.SET_SPOTLIGHT, {"kind": "note", "id": secret})
     assert "p0" not in repr(event.data) and "Deelnemer 0" not in repr(event.data)
     for viewer in ("fac", "p1"):
         view = snapshot(made, made.participants[viewer], NOW)
@@ -77,7 +77,7 @@ def test_an_anonymous_note_in_the_spotlight_names_nobody():
 def test_spotlight_on_something_unknown_is_refused(kind, thing):
     made = workshop()
     with pytest.raises(DomainError) as refused:
-        run(made, "fac", p.SPOTLIGHT_SET_COMMAND, {"kind": kind, "id": thing})
+        run(made, "fac", p.SET_SPOTLIGHT, {"kind": kind, "id": thing})
     assert refused.value.code == "invalid" and made.spotlight is None
 
 
@@ -128,7 +128,7 @@ def test_pitch_by_table_needs_tables_and_pitch_next_needs_a_round():
     with pytest.raises(DomainError) as refused:
         run(made, "fac", p.PITCH_NEXT, {})
     assert refused.value.code == "conflict"
-    run(made, "fac", p.TABLES_SET_COMMAND, {"count": 2, "mode": "random"})
+    run(made, "fac", p.SET_TABLES, {"count": 2, "mode": "random"})
     [started, spot, _timer] = run(made, "fac", p.PITCH_START, {
         "step": BRAND, "of": "tables", "order": "joined", "minutes": 3})
     assert started.data["queue"] == [table["id"] for table in made.tables]
@@ -159,7 +159,7 @@ def test_pause_and_release_reach_the_snapshot_once_each():
 def test_a_spotlit_note_that_is_removed_leaves_the_spotlight_empty():
     made = workshop()
     note_id = note(made, "p0", 0)
-    run(made, "fac", p.SPOTLIGHT_SET_COMMAND, {"kind": "note", "id": note_id})
+    run(made, "fac", p.SET_SPOTLIGHT, {"kind": "note", "id": note_id})
     run(made, "p0", p.NOTE_REMOVE, {"id": note_id})
     assert snapshot(made, made.participants["p1"], NOW)["workshop"]["spotlight"] is None
 
@@ -167,7 +167,7 @@ def test_a_spotlit_note_that_is_removed_leaves_the_spotlight_empty():
 def test_moving_to_another_step_takes_the_spotlight_down_and_ends_a_pitch_round():
     made = workshop()
     note_id = note(made, "p0", 0)
-    run(made, "fac", p.SPOTLIGHT_SET_COMMAND, {"kind": "note", "id": note_id})
+    run(made, "fac", p.SET_SPOTLIGHT, {"kind": "note", "id": note_id})
     events = run(made, "fac", p.STEP_GO, {"index": 0})  # the same step: nothing ends
     assert made.spotlight == {"kind": "note", "id": note_id}
     assert [event.type for event in events] == [p.STEP_CHANGED]

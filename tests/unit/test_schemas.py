@@ -6,7 +6,8 @@ import pytest
 from marshmallow import ValidationError
 
 from cocreate import protocol as p
-from cocreate.schemas import COMMAND_SCHEMAS, participant_create, workshop_create
+from cocreate.realtime.commands import SCHEMAS as COMMAND_SCHEMAS
+from cocreate.schemas import participant_create, workshop_create
 
 NOTE_ID = str(uuid.uuid4())
 
@@ -144,7 +145,7 @@ def test_text_that_is_not_valid_unicode_text_is_refused_with_its_field(text):
         load(p.NOTE_ADD, {"id": NOTE_ID, "step": 0, "text": "ok", "lane": text})
     assert "lane" in refused.value.messages
     with pytest.raises(ValidationError):
-        load(p.TABLES_SET_COMMAND, {"count": 2, "mode": "random", "names": ["A", text]})
+        load(p.SET_TABLES, {"count": 2, "mode": "random", "names": ["A", text]})
     with pytest.raises(ValidationError):
         load(p.NOTE_ADD, {"id": NOTE_ID, "step": 0, text: "a key is text too"})
 

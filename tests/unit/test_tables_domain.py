@@ -47,7 +47,7 @@ def test_the_deal_seats_everyone_once_with_sizes_within_one(people, tables, seed
 @given(people=st.integers(2, 40), count=st.integers(2, 30), facilitators=st.integers(1, 3))
 def test_dealing_tables_never_seats_a_facilitator_and_balances_the_rest(people, count, facilitators):
     made = workshop(people, facilitators)
-    [event] = run(made, "fac0", p.TABLES_SET_COMMAND, {"count": count, "mode": "random"})
+    [event] = run(made, "fac0", p.SET_TABLES, {"count": count, "mode": "random"})
     assert event.type == p.TABLES_SET and len(event.data["tables"]) == count
     seated = event.data["assignments"]
     assert set(seated) == {f"p{n}" for n in range(people)}
@@ -60,7 +60,7 @@ def test_dealing_tables_never_seats_a_facilitator_and_balances_the_rest(people, 
 
 def test_tables_of_a_size_and_names():
     made = workshop(7)
-    run(made, "fac0", p.TABLES_SET_COMMAND, {"size": 3, "mode": "random",
+    run(made, "fac0", p.SET_TABLES, {"size": 3, "mode": "random",
                                              "names": ["Data", "Leiderschap"]})
     assert [table["name"] for table in made.tables] == ["Data", "Leiderschap", "Tafel 3"]
     assert sorted(sizes(made).values()) == [2, 2, 3]
@@ -68,18 +68,18 @@ def test_tables_of_a_size_and_names():
 
 def test_tables_without_a_name_are_named_in_the_workshops_language_from_the_catalogue():
     english = domain_workshop(numbered_people(4), now=NOW, language="en")
-    run(english, "fac", p.TABLES_SET_COMMAND, {"count": 2, "mode": "choose", "names": ["Data"]})
+    run(english, "fac", p.SET_TABLES, {"count": 2, "mode": "choose", "names": ["Data"]})
     assert [table["name"] for table in english.tables] == ["Data", "Table 2"]
     assert translate("en", "table_default_name", n=2) == "Table 2"
 
 
 def test_a_late_joiner_sits_at_the_smallest_table_and_choosing_is_asked_for():
     made = workshop(5)
-    run(made, "fac0", p.TABLES_SET_COMMAND, {"count": 2, "mode": "random"})
+    run(made, "fac0", p.SET_TABLES, {"count": 2, "mode": "random"})
     [joined] = join(made, "late", "Laat", PARTICIPANT, NOW)
     assert joined.data["table"] == min(sizes(made), key=lambda t: sizes(made)[t] - (t == joined.data["table"]))
     assert sorted(sizes(made).values()) == [3, 3]
-    run(made, "fac0", p.TABLES_SET_COMMAND, {"count": 3, "mode": "choose"})
+    run(made, "fac0", p.SET_TABLES, {"count": 3, "mode": "choose"})
     assert set(sizes(made).values()) == {0}
     join(made, "later", "Later", PARTICIPANT, NOW)
     assert made.participants["later"].table is None
@@ -88,7 +88,7 @@ def test_a_late_joiner_sits_at_the_smallest_table_and_choosing_is_asked_for():
 
 
 @pytest.mark.parametrize("actor, command, payload, code", [
-    ("p0", p.TABLES_SET_COMMAND, {"count": 2, "mode": "random"}, "forbidden"),
+    ("p0", p.SET_TABLES, {"count": 2, "mode": "random"}, "forbidden"),
     ("p0", p.TABLE_ASSIGN, {"participant": "p1", "table": "t1"}, "forbidden"),
     ("p0", p.TABLES_CLEAR, {}, "forbidden"),
     ("p0", p.PROJECTOR_FOCUS, {"table": "t1"}, "forbidden"),
@@ -99,7 +99,7 @@ def test_a_late_joiner_sits_at_the_smallest_table_and_choosing_is_asked_for():
 ])
 def test_bad_table_commands_are_refused_and_change_nothing(actor, command, payload, code):
     made = workshop(4)
-    run(made, "fac0", p.TABLES_SET_COMMAND, {"count": 2, "mode": "random"})
+    run(made, "fac0", p.SET_TABLES, {"count": 2, "mode": "random"})
     before = ({pid: person.table for pid, person in made.participants.items()},
               made.focus, made.seq, list(made.tables))
     with pytest.raises(DomainError) as refused:
@@ -111,7 +111,7 @@ def test_bad_table_commands_are_refused_and_change_nothing(actor, command, paylo
 
 def test_notes_in_a_table_step_carry_the_table_and_may_be_written_for_it():
     made = workshop(4)
-    run(made, "fac0", p.TABLES_SET_COMMAND, {"count": 2, "mode": "random"})
+    run(made, "fac0", p.SET_TABLES, {"count": 2, "mode": "random"})
     run(made, "fac0", p.STEP_EDIT, {"index": 1, "tables": True})
     mine = made.participants["p0"].table
     note = str(uuid.uuid4())
@@ -132,7 +132,7 @@ def test_notes_in_a_table_step_carry_the_table_and_may_be_written_for_it():
 
 def test_clearing_tables_and_focusing_the_projector():
     made = workshop(4)
-    run(made, "fac0", p.TABLES_SET_COMMAND, {"count": 2, "mode": "random"})
+    run(made, "fac0", p.SET_TABLES, {"count": 2, "mode": "random"})
     [focused] = run(made, "fac0", p.PROJECTOR_FOCUS, {"table": "t2"})
     assert focused.data == {"table": "t2"} and made.focus == "t2"
     run(made, "fac0", p.PROJECTOR_FOCUS, {"table": None})

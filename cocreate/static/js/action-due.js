@@ -1,10 +1,11 @@
 // An action's due date, edited in place: loads at the first click on its "Deadline" button.
 
 import { COMMANDS } from "./protocol.js";
-import { el, sendOrShowError, t } from "./dom.js";
+import { el, t } from "./dom.js";
+import { sendOrShowError } from "./connection.js";
 
-/** Show the date form in an action's list `item`; saving sends `action:edit` by `outbox`. */
-export function editDue(item, action, outbox) {
+/** Show the date form in an action's list `item`; saving sends `action:edit`. */
+export function editDue(item, action) {
   const form = el("form", "row action-due");
   const label = el("label", null, t("col_due"));
   const input = el("input");
@@ -17,7 +18,7 @@ export function editDue(item, action, outbox) {
   form.append(label, input, save);
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    sendOrShowError(outbox, COMMANDS.ACTION_EDIT, { id: action.id, due: input.value || null });
+    sendOrShowError(COMMANDS.ACTION_EDIT, { id: action.id, due: input.value || null });
   });
   item.append(form);
   input.focus();

@@ -2,14 +2,14 @@
 // an action and take one on ("ik pak dit op"); the facilitator can change any action.
 
 import { COMMANDS } from "./protocol.js";
-import { bound, el, sendOrShowError, t, uuid4 } from "./dom.js";
+import { bound, el, t, uuid4 } from "./dom.js";
+import { sent } from "./connection.js";
 
 
 
 export class ActionsView {
-  constructor({ store, outbox, formatDate }) {
+  constructor({ store, formatDate }) {
     this.store = store;
-    this.outbox = outbox;
     this.formatDate = formatDate;
     this.list = bound("action-list");
     this.form = bound("action-form");
@@ -29,16 +29,16 @@ export class ActionsView {
       const item = button?.closest("[data-action-id]");
       if (!item) return;
       const id = item.dataset.actionId;
-      if (button.dataset.action === "take") this.#send(COMMANDS.ACTION_EDIT, { id, owner: this.store.me.id });
+      if (button.dataset.action === "take") sent(COMMANDS.ACTION_EDIT, { id, owner: this.store.me.id });
       if (button.dataset.action === "done") {
         const status = this.store.actions.get(id).status === "done" ? "open" : "done";
-        this.#send(COMMANDS.ACTION_EDIT, { id, status });
+        sent(COMMANDS.ACTION_EDIT, { id, status });
       }
       if (button.dataset.action === "remove-action" && window.confirm(t("action_remove_confirm"))) {
-        this.#send(COMMANDS.ACTION_REMOVE, { id });
+        sent(COMMANDS.ACTION_REMOVE, { id });
       }
       if (button.dataset.action === "due") {
-        import("./action-due.js").then((m) => m.editDue(item, this.store.actions.get(id), this.outbox));
+        import("./action-due.js").then((m) => m.editDue(item, this.store.actions.get(id)));
       }
     });
   }
@@ -149,13 +149,9 @@ export class ActionsView {
     const owner = this.#owner(this.form.elements.owner.value);
     if (owner) payload.owner = owner;
     if (this.form.elements.due.value) payload.due = this.form.elements.due.value;
-    if (await this.#send(COMMANDS.ACTION_ADD, payload)) {
+    if (await sent(COMMANDS.ACTION_ADD, payload)) {
       this.form.reset();
       this.useNotes([]);
     }
-  }
-
-  async #send(name, payload) {
-    return (await sendOrShowError(this.outbox, name, payload)).ok;
   }
 }

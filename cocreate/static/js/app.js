@@ -1,19 +1,20 @@
 // The board page: wires connection, store and views for the participant,
 // facilitator and projector pages (data-view on <body>).
 
-import { Connection, Outbox } from "./connection.js";
+import { Connection, Outbox, sendOrShowError, sendThrough } from "./connection.js";
 import { BoardStore } from "./store.js";
 import { BoardView, TimerView } from "./board.js";
 import { Mover, Notes } from "./notes.js";
 import { Voting } from "./voting.js";
 import { COMMANDS, EVENTS } from "./protocol.js";
-import { bound, errorText, sendOrShowError, setText, styles, t, toast } from "./dom.js";
+import { bound, errorText, setText, styles, t, toast } from "./dom.js";
 
 const { view, workshop: workshopId } = document.body.dataset;
 
 const store = new BoardStore();
 const connection = new Connection(workshopId);
 const outbox = new Outbox(connection, workshopId);
+sendThrough(connection, outbox);
 const facilitation = view === "facilitate" ? await import("./facilitator.js") : null;
 const board = facilitation ? new facilitation.FacilitatorBoard(store) : new BoardView(store, { controls: view !== "present" });
 const timer = new TimerView(store, { onDone: () => render() });
@@ -25,15 +26,15 @@ const formatDate = (iso) => dates.format(new Date(`${iso}T00:00:00Z`));
 let actions = null;
 let actionsLoading = null;
 const loadActions = () => (actionsLoading ??= import("./actions.js").then((m) => {
-  actions = new m.ActionsView({ store, outbox, formatDate });
+  actions = new m.ActionsView({ store, formatDate });
   actions.start();
   actions.render();
   return actions;
 }));
 const makeAction = async (ids) => (await loadActions()).useNotes(ids);
-const notes = view === "present" ? null : new Notes({ store, outbox, board, onMakeAction: makeAction });
-const voting = new Voting({ store, outbox, board });
-const mover = new Mover({ store, connection, outbox, board,
+const notes = view === "present" ? null : new Notes({ store, board, onMakeAction: makeAction });
+const voting = new Voting({ store, board });
+const mover = new Mover({ store, connection, board,
                           announce: (text) => { bound("announcer").textContent = text; } });
 board.moveWith(mover);
 let panel = null;
@@ -44,7 +45,7 @@ let review = null; // the review step's module, loaded when a review step is fir
 let steering = null; // spotlight, pitch, pause, pointer (steering.js): loaded at first use
 let steeringLoading = null;
 const steer = () => (steeringLoading ??= import("./steering.js")
-  .then((m) => m.start({ store, connection, view, board: board.root })).then((made) => (steering = made)));
+  .then((m) => m.start({ store, view, board: board.root })).then((made) => (steering = made)));
 let nextUp = null;
 
 function renderRoom() {
@@ -67,7 +68,7 @@ function render() {
   if (store.workshop?.tables.length) {
     // The tables' styles (tables.css) come with their code: the notes regroup once both apply.
     tablesLoading ??= Promise.all([import("./tables.js"), styles("tables")]).then(([module]) => {
-      tables = new module.Tables({ store, board, connection, view });
+      tables = new module.Tables({ store, board, view });
       board.seatAt(tables);
       render();
     });
@@ -78,7 +79,7 @@ function render() {
   voting.render();
   if (view !== "present" && (store.actions.size || store.makesActionsHere())) loadActions();
   actions?.render();
-  if (store.currentStep?.key === "review") review ??= import("./review.js").then((m) => new m.Review(store, outbox, formatDate));
+  if (store.currentStep?.key === "review") review ??= import("./review.js").then((m) => new m.Review(store, formatDate));
   review?.then((shown) => shown.render());
   if (store.workshop?.agenda) nextUp ??= import("./next-up.js").then((m) => new m.NextUp(store));
   panel?.render();
@@ -145,10 +146,10 @@ connection.addEventListener("state", (event) => {
 
 // Ready means ready for this step: sent now or not at all (see Outbox).
 bound("ready-toggle")?.addEventListener("click", () =>
-  sendOrShowError(connection, COMMANDS.PARTICIPANT_READY, { ready: !store.me?.ready }));
+  sendOrShowError(COMMANDS.PARTICIPANT_READY, { ready: !store.me?.ready }));
 
 if (facilitation) {
-  panel = new facilitation.FacilitatorPanel({ store, outbox, connection, board, onMakeAction: makeAction });
+  panel = new facilitation.FacilitatorPanel({ store, connection, board, onMakeAction: makeAction });
   panel.start();
 }
 if (view === "present") {

@@ -3,7 +3,8 @@
 // keeps the commands that must not be lost until the server acknowledged them.
 
 import { io } from "../vendor/socket.io.esm.min.js";
-import { COMMANDS, MESSAGES } from "./protocol.js";
+import { COMMANDS, DECLARED, DELIVERY, MESSAGES } from "./protocol.js";
+import { errorText, toast } from "./dom.js";
 
 const ACK_TIMEOUT_MS = 20000;
 
@@ -102,12 +103,38 @@ export class Connection extends EventTarget {
   }
 }
 
+let route = { connection: null, outbox: null };
+
+/** Let `send` use this page's connection and outbox (the remote has none). */
+export function sendThrough(connection, outbox = null) {
+  route = { connection, outbox };
+}
+
+/** Send a command as protocol.js declares it: by the outbox when it may wait offline, else
+ *  now. Resolves with its ack `{ok, ...}`, never rejects. */
+export function send(name, payload) {
+  const [delivery] = DECLARED[name];
+  return (delivery === DELIVERY.OUTBOX && route.outbox || route.connection).send(name, payload);
+}
+
+/** `send`; a refusal shows in the toast unless `expected(error)`. Resolves with the ack. */
+export async function sendOrShowError(name, payload, expected = () => false) {
+  const ack = await send(name, payload);
+  if (!ack.ok && !expected(ack.error)) toast(errorText(ack.error));
+  return ack;
+}
+
+/** `sendOrShowError`; resolves with true when the command went through. */
+export async function sent(name, payload) {
+  return (await sendOrShowError(name, payload)).ok;
+}
+
 const RETRY_CODES = new Set(["timeout", "rate_limited", "internal", "unavailable"]);
 const RETRY_MS = 3000;
 
-// The room's work (notes, votes, actions, clusters, the workshop's title) waits here while
-// offline. Commands that steer the room (step:*, voting:*, timer:*, reveal, lock, ready) go
-// to the Connection: sent now or refused, never replayed later (docs/protocol.md).
+// The room's work (the commands declared "outbox": notes, votes, actions, clusters, the
+// workshop's title) waits here while offline. Commands that steer the room are declared
+// "live": sent now through the Connection or refused, never replayed later (docs/protocol.md).
 export class Outbox extends EventTarget {
   constructor(connection, workshopId) {
     super();

@@ -99,14 +99,6 @@ export function toast(message) {
   toastTimer = setTimeout(() => { box.hidden = true; }, 5000);
 }
 
-/** Send through `channel` (outbox or connection), resolve with the ack; show a refusal
- *  in the toast unless `expected(error)`. */
-export async function sendOrShowError(channel, name, payload, expected = () => false) {
-  const ack = await channel.send(name, payload);
-  if (!ack.ok && !expected(ack.error)) toast(errorText(ack.error));
-  return ack;
-}
-
 /** A random v4 UUID; works on plain-http LAN addresses where crypto.randomUUID does not. */
 export function uuid4() {
   const bytes = crypto.getRandomValues(new Uint8Array(16));

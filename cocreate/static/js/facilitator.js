@@ -1,10 +1,11 @@
 // The facilitator's page: the board with notes to pick for a cluster, and the panel: step
 // navigation, sharing, grouping, lock, timer, the steps' and workshop's settings.
-// Commands that steer the room go straight to the connection (never replayed later);
-// changes to the board's content wait in the outbox while offline (see Outbox).
+// Every command goes as protocol.js declares it (`sent`): steering the room now or not at
+// all, changes to the board's content by the outbox while offline.
 
 import { COMMANDS, LIMITS } from "./protocol.js";
-import { bound, el, errorText, sendOrShowError, t, toast, uuid4 } from "./dom.js";
+import { bound, el, errorText, t, toast, uuid4 } from "./dom.js";
+import { sent } from "./connection.js";
 import { BoardView } from "./board.js";
 import { VotingPanel } from "./voting-panel.js";
 
@@ -64,16 +65,15 @@ export class FacilitatorBoard extends BoardView {
 }
 
 export class FacilitatorPanel {
-  constructor({ store, outbox, connection, board, onMakeAction }) {
+  constructor({ store, connection, board, onMakeAction }) {
     this.store = store;
     this.onMakeAction = onMakeAction;
     this.board = board;
-    this.outbox = outbox;
     this.connection = connection;
     this.formTouched = false;
     this.stepFormTouched = false;
     this.stepFormFor = null;
-    this.voting = new VotingPanel({ store, connection });
+    this.voting = new VotingPanel({ store });
     this.tables = null; // the tables' panel, once made
     this.tablesLoading = null;
     this.runSheet = null; // the run sheet, once made
@@ -100,11 +100,11 @@ export class FacilitatorPanel {
     });
     this.board.root.addEventListener("click", (event) => {
       const button = event.target.closest("button[data-action=ungroup]");
-      if (button) this.#queue(COMMANDS.NOTE_UNGROUP, { id: button.closest("[data-cluster]").dataset.cluster });
+      if (button) sent(COMMANDS.NOTE_UNGROUP, { id: button.closest("[data-cluster]").dataset.cluster });
       const rename = event.target.closest("button[data-action=rename]");
       // Renaming is rarer than seeing: its code loads with the note editor's.
       if (rename) import("./note-edit.js").then((editing) => editing.renameCluster(this.store, rename.closest("[data-cluster]"),
-        (cluster, title) => this.#queue(COMMANDS.NOTE_GROUP, { id: cluster.id, ids: this.#members(cluster.id), title })));
+        (cluster, title) => sent(COMMANDS.NOTE_GROUP, { id: cluster.id, ids: this.#members(cluster.id), title })));
     });
     bound("group-form").addEventListener("submit", async (event) => {
       event.preventDefault();
@@ -115,7 +115,7 @@ export class FacilitatorPanel {
       const joined = picked.map((id) => this.store.notes.get(id)?.group).find(Boolean);
       const ids = joined ? [...new Set([...this.#members(joined), ...picked])] : picked;
       const command = joined ? { id: joined, ids, ...(title ? { title } : {}) } : { id: uuid4(), ids, title };
-      if (await this.#queue(COMMANDS.NOTE_GROUP, command)) {
+      if (await sent(COMMANDS.NOTE_GROUP, command)) {
         event.target.reset();
         this.#clearSelection();
       }
@@ -127,9 +127,9 @@ export class FacilitatorPanel {
     });
     this.voting.start();
     bound("reveal").addEventListener("click", () =>
-      this.#steer(COMMANDS.NOTES_REVEAL, { step: this.store.currentIndex }));
+      sent(COMMANDS.NOTES_REVEAL, { step: this.store.currentIndex }));
     bound("layout-select").addEventListener("change", (event) =>
-      this.#steer(COMMANDS.STEP_EDIT, { index: this.store.currentIndex, layout: event.target.value }));
+      sent(COMMANDS.STEP_EDIT, { index: this.store.currentIndex, layout: event.target.value }));
     bound("timer-presets").addEventListener("click", (event) => {
       const button = event.target.closest("button[data-seconds]");
       if (button) this.#startTimer(Number(button.dataset.seconds));
@@ -141,7 +141,7 @@ export class FacilitatorPanel {
       const seconds = Math.round(Number(event.target.elements.minutes.value) * 60);
       if (seconds >= 60 && seconds <= LIMITS.TIMER_MAX) this.#startTimer(seconds);
     });
-    bound("timer-stop").addEventListener("click", () => this.#steer(COMMANDS.TIMER_STOP, {}));
+    bound("timer-stop").addEventListener("click", () => sent(COMMANDS.TIMER_STOP, {}));
     bound("timer-lock").addEventListener("change", (event) => this.#timerLockChanged(event.target.checked));
     bound("timer-extend").addEventListener("click", () => this.#extendTimer());
     bound("co-facilitator-make").addEventListener("click", () => this.#coFacilitator());
@@ -152,13 +152,13 @@ export class FacilitatorPanel {
     stepForm.addEventListener("input", () => { this.stepFormTouched = true; });
     stepForm.addEventListener("submit", async (event) => {
       event.preventDefault();
-      if (await this.#steer(COMMANDS.STEP_EDIT, this.#stepChanges(stepForm))) this.stepFormTouched = false;
+      if (await sent(COMMANDS.STEP_EDIT, this.#stepChanges(stepForm))) this.stepFormTouched = false;
     });
     const form = bound("workshop-form");
     form.addEventListener("input", () => { this.formTouched = true; });
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
-      const ok = await this.#queue(COMMANDS.WORKSHOP_EDIT, {
+      const ok = await sent(COMMANDS.WORKSHOP_EDIT, {
         title: form.elements.title.value.trim(), goal: form.elements.goal.value.trim(),
       });
       if (ok) this.formTouched = false;
@@ -203,7 +203,7 @@ export class FacilitatorPanel {
    *  the workshop has tables. */
   #tablesPanel() {
     this.tablesLoading ??= import("./tables-panel.js").then((module) => {
-      this.tables = new module.TablesPanel({ store: this.store, connection: this.connection });
+      this.tables = new module.TablesPanel({ store: this.store });
       this.tables.start();
       this.tables.render();
     });
@@ -213,7 +213,7 @@ export class FacilitatorPanel {
    *  facilitator opens the agenda's editor. */
   #runSheet() {
     this.runSheetLoading ??= import("./runsheet.js").then((module) => {
-      this.runSheet = new module.RunSheet({ store: this.store, connection: this.connection });
+      this.runSheet = new module.RunSheet({ store: this.store });
       this.runSheet.start();
       this.runSheet.changed();
     });
@@ -324,12 +324,12 @@ export class FacilitatorPanel {
     const timer = this.store.workshop.timer;
     if (!timer) return;
     const left = Math.max(0, Math.ceil((Date.parse(timer.ends_at) - this.store.serverNow()) / 1000));
-    this.#steer(COMMANDS.TIMER_START, { seconds: Math.min(LIMITS.TIMER_MAX, left + 60),
+    sent(COMMANDS.TIMER_START, { seconds: Math.min(LIMITS.TIMER_MAX, left + 60),
                                        lock_at_end: Boolean(timer.lock_at_end) });
   }
 
   #startTimer(seconds) {
-    this.#steer(COMMANDS.TIMER_START, { seconds, lock_at_end: bound("timer-lock").checked });
+    sent(COMMANDS.TIMER_START, { seconds, lock_at_end: bound("timer-lock").checked });
   }
 
   /** A facilitator link for the phone, as a QR code to scan: shown for two minutes only,
@@ -371,10 +371,10 @@ export class FacilitatorPanel {
 
   async #toggleLock() {
     const closedBy = this.#writingClosedBy();
-    if (!closedBy) return this.#steer(COMMANDS.WORKSHOP_LOCK, { locked: true });
-    if (this.store.workshop.locked && !(await this.#steer(COMMANDS.WORKSHOP_LOCK, { locked: false }))) return false;
+    if (!closedBy) return sent(COMMANDS.WORKSHOP_LOCK, { locked: true });
+    if (this.store.workshop.locked && !(await sent(COMMANDS.WORKSHOP_LOCK, { locked: false }))) return false;
     // A countdown that closed writing is over: stopping it opens writing again.
-    if (this.#timeIsUp() && this.store.workshop.timer?.lock_at_end) return this.#steer(COMMANDS.TIMER_STOP, {});
+    if (this.#timeIsUp() && this.store.workshop.timer?.lock_at_end) return sent(COMMANDS.TIMER_STOP, {});
     return true;
   }
 
@@ -389,7 +389,7 @@ export class FacilitatorPanel {
     const timer = this.store.workshop.timer;
     if (!timer || this.#timeIsUp()) return;
     const left = Math.ceil((Date.parse(timer.ends_at) - this.store.serverNow()) / 1000);
-    this.#steer(COMMANDS.TIMER_START, { seconds: Math.min(LIMITS.TIMER_MAX, Math.max(LIMITS.TIMER_MIN, left)), lock_at_end: checked });
+    sent(COMMANDS.TIMER_START, { seconds: Math.min(LIMITS.TIMER_MAX, Math.max(LIMITS.TIMER_MIN, left)), lock_at_end: checked });
   }
 
   #lockAtEndWanted() {
@@ -423,7 +423,7 @@ export class FacilitatorPanel {
 
   async #go(index) {
     if (index < 0 || index >= this.store.steps.length) return;
-    await this.#steer(COMMANDS.STEP_GO, { index });
+    await sent(COMMANDS.STEP_GO, { index });
   }
 
   async #copy() {
@@ -436,15 +436,5 @@ export class FacilitatorPanel {
     } catch {
       window.getSelection().selectAllChildren(bound("join-link"));
     }
-  }
-
-  /** A command that steers the room: sent now, or refused with an error; never replayed. */
-  async #steer(name, payload) {
-    return (await sendOrShowError(this.connection, name, payload)).ok;
-  }
-
-  /** A change to the board's content: kept in the outbox until the server has it. */
-  async #queue(name, payload) {
-    return (await sendOrShowError(this.outbox, name, payload)).ok;
   }
 }

@@ -3,17 +3,18 @@
 // ack alone carries the link, never the room's events. Loaded when a link is missing.
 
 import { COMMANDS } from "./protocol.js";
+import { send } from "./connection.js";
 
 const asked = new Set();
 
 /** Ask, once per link version, for each link the actions view may show but lacks. */
-export async function askLinks({ store, outbox }) {
+export async function askLinks({ store }) {
   for (const action of [...store.actions.values()]) {
     const key = `${action.id}:${action.link_version}`;
     const mine = store.isFacilitator || action.owner?.id === store.me.id;
     if (action.update_url || !mine || asked.has(key)) continue;
     asked.add(key);
-    const ack = await outbox.connection.send(COMMANDS.ACTION_LINK, { id: action.id });
+    const ack = await send(COMMANDS.ACTION_LINK, { id: action.id });
     const now = store.actions.get(action.id);
     if (ack.ok && now?.link_version === action.link_version) {
       store.actions.set(action.id, { ...now, update_url: ack.update_url });

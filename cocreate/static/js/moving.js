@@ -3,7 +3,8 @@
 // are never stored; only the drop is (`note:move`). Loaded at the first touch of a note.
 
 import { CANVAS, COMMANDS } from "./protocol.js";
-import { el, errorText, laterTexts, sendOrShowError, t, toast } from "./dom.js";
+import { el, errorText, laterTexts, t, toast } from "./dom.js";
+import { send, sendOrShowError } from "./connection.js";
 
 await laterTexts();
 
@@ -17,7 +18,7 @@ const place = (item, x, y) => Object.assign(item.style, { left: `${x * 100}%`, t
 function drop(mover, payload) {
   const note = mover.store.notes.get(payload.id);
   if (note && "x" in payload) Object.assign(note, { x: payload.x, y: payload.y });
-  return sendOrShowError(mover.outbox, COMMANDS.NOTE_MOVE, payload);
+  return sendOrShowError(COMMANDS.NOTE_MOVE, payload);
 }
 
 // -- the menu ------------------------------------------------------------------------
@@ -118,7 +119,7 @@ async function follow(drag, event) {
     drag.started = true;
     drag.item.classList.add("dragging");
     // The first frame asks: someone else may be holding this note.
-    const ack = await mover.connection.send(COMMANDS.NOTE_DRAG, { id: drag.id, ...where(drag, event) });
+    const ack = await send(COMMANDS.NOTE_DRAG, { id: drag.id, ...where(drag, event) });
     if (!ack.ok) {
       toast(errorText(ack.error));
       drag.refused = true;
@@ -185,7 +186,7 @@ async function release(drag, event) {
   if (mover.store.isFacilitator && event) {
     const group = target.note ? mover.store.notes.get(target.note)?.group : target.cluster;
     if (target.note && !group) {
-      sendOrShowError(mover.outbox, COMMANDS.NOTE_GROUP, { ids: [target.note, drag.id], title: freshName(mover.store, note.step) });
+      sendOrShowError(COMMANDS.NOTE_GROUP, { ids: [target.note, drag.id], title: freshName(mover.store, note.step) });
     } else if ((group ?? null) !== note.group) {
       payload.cluster = group ?? null;
     }

@@ -3,7 +3,8 @@
 // Loaded when someone first edits or removes a note.
 
 import { COMMANDS, LIMITS } from "./protocol.js";
-import { el, laterTexts, sendOrShowError, t } from "./dom.js";
+import { el, laterTexts, t } from "./dom.js";
+import { sendOrShowError } from "./connection.js";
 import { laneOptions } from "./board.js";
 
 await laterTexts();
@@ -65,12 +66,12 @@ export function edit(notes, id) {
 function save(notes, id, changes) {
   // A replayed edit that already landed comes back as a conflict with our own text.
   const landed = (error) => error?.code === "conflict" && error.current?.text === changes.text;
-  return sendOrShowError(notes.outbox, COMMANDS.NOTE_EDIT, { id, ...changes }, landed);
+  return sendOrShowError(COMMANDS.NOTE_EDIT, { id, ...changes }, landed);
 }
 
 export async function remove(notes, id) {
   if (!window.confirm(t("note_remove_confirm"))) return;
-  await sendOrShowError(notes.outbox, COMMANDS.NOTE_REMOVE, { id }, (error) => error?.code === "not_found");
+  await sendOrShowError(COMMANDS.NOTE_REMOVE, { id }, (error) => error?.code === "not_found");
 }
 
 /** A cluster's name becomes a field in place: Enter or leaving it saves (`save(cluster,

@@ -2,14 +2,14 @@
 // own, and move any (drag, arrow keys, "Verplaats naar…").
 
 import { COMMANDS, LIMITS } from "./protocol.js";
-import { bound, el, sendOrShowError, t, uuid4 } from "./dom.js";
+import { bound, el, t, uuid4 } from "./dom.js";
+import { sendOrShowError } from "./connection.js";
 import { laneOptions } from "./board.js";
 
 export class Notes {
-  constructor({ store, outbox, board, onMakeAction }) {
+  constructor({ store, board, onMakeAction }) {
     this.store = store;
     this.onMakeAction = onMakeAction;
-    this.outbox = outbox;
     this.board = board;
     this.form = bound("composer");
     // "Enter = toevoegen" means nothing on a phone's keyboard.
@@ -101,7 +101,7 @@ export class Notes {
     area.focus();
     this.store.addPending({ ...note, lane: note.lane ?? null, anonymous: Boolean(note.anonymous),
                             author: this.store.me.id, author_name: this.store.me.name, version: 0 });
-    const ack = await sendOrShowError(this.outbox, COMMANDS.NOTE_ADD, note);
+    const ack = await sendOrShowError(COMMANDS.NOTE_ADD, note);
     if (!ack.ok) {
       this.store.dropPending(note.id);
       if (!area.value) area.value = text;
@@ -118,8 +118,8 @@ const REMOTE_MS = 3000; // a drag whose frames stopped is over
 const INTERACTIVE = "button, select, textarea, input, a, label";
 
 export class Mover {
-  constructor({ store, connection, outbox, board, announce }) {
-    Object.assign(this, { store, connection, outbox, board, announce });
+  constructor({ store, connection, board, announce }) {
+    Object.assign(this, { store, connection, board, announce });
     this.remote = new Map(); // note id -> timer of a drag someone else is doing
   }
 

@@ -30,12 +30,12 @@ export const COMMANDS = Object.freeze({
   ACTION_REVIEW: "action:review",
   ACTION_LINK: "action:link",
   CALENDAR_RELINK: "calendar:relink",
-  TABLES_SET_COMMAND: "tables:set",
+  SET_TABLES: "tables:set",
   TABLE_CHOOSE: "table:choose",
   TABLE_ASSIGN: "table:assign",
   TABLES_CLEAR: "tables:clear",
   PROJECTOR_FOCUS: "projector:focus",
-  AGENDA_SET_COMMAND: "agenda:set",
+  SET_AGENDA: "agenda:set",
   STEP_GO: "step:go",
   WORKSHOP_EDIT: "workshop:edit",
   WORKSHOP_LOCK: "workshop:lock",
@@ -44,7 +44,7 @@ export const COMMANDS = Object.freeze({
   STEP_EDIT: "step:edit",
   TIMER_START: "timer:start",
   TIMER_STOP: "timer:stop",
-  SPOTLIGHT_SET_COMMAND: "spotlight:set",
+  SET_SPOTLIGHT: "spotlight:set",
   PITCH_START: "pitch:start",
   PITCH_NEXT: "pitch:next",
   PITCH_STOP: "pitch:stop",
@@ -52,6 +52,30 @@ export const COMMANDS = Object.freeze({
   POINTER: "pointer",
   SYNC: "sync",
 });
+
+// How each command travels, as cocreate/protocol.py declares it: [delivery, rate bucket, who
+// may send it] and the commands that travel so. "live" goes now or not at all; "outbox" may
+// wait offline and be replayed.
+export const DELIVERY = Object.freeze({ LIVE: "live", OUTBOX: "outbox" });
+
+const TRAVEL = [
+  [["outbox", "commands", "anyone"], ["note:add", "note:edit", "note:remove", "vote:cast",
+    "vote:retract", "action:add", "action:edit", "action:remove"]],
+  [["outbox", "commands", "facilitator"], ["note:group", "note:ungroup", "action:review",
+    "workshop:edit"]],
+  [["outbox", "moves", "anyone"], ["note:move"]],
+  [["live", "commands", "anyone"], ["action:link", "table:choose", "participant:ready", "sync"]],
+  [["live", "commands", "facilitator"], ["voting:open", "voting:close", "action:relink",
+    "calendar:relink", "tables:set", "table:assign", "tables:clear", "projector:focus",
+    "agenda:set", "step:go", "step:edit", "notes:reveal", "timer:start", "timer:stop",
+    "workshop:lock", "spotlight:set", "pitch:start", "pitch:next", "pitch:stop", "room:pause"]],
+  [["live", "drags", "anyone"], ["note:drag"]],
+  [["live", "drags", "facilitator"], ["pointer"]],
+];
+
+/** Each command's name → [delivery, bucket, who]. */
+export const DECLARED = Object.freeze(Object.fromEntries(
+  TRAVEL.flatMap(([how, names]) => names.map((name) => [name, how]))));
 
 export const EVENTS = Object.freeze({
   NOTE_ADDED: "note.added",

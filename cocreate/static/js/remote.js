@@ -2,7 +2,7 @@
 // among the tables. Every button steers the room: it is sent now or not at all, and a
 // command that did not go through says so plainly (nothing is replayed later).
 
-import { Connection } from "./connection.js";
+import { Connection, send, sendThrough } from "./connection.js";
 import { BoardStore } from "./store.js";
 import { COMMANDS, EVENTS, LIMITS } from "./protocol.js";
 import { bound, el, errorText, setText, t } from "./dom.js";
@@ -14,6 +14,7 @@ const AGENDA_REFRESH_MS = 60_000; // the forecast moves with the clock
 const { workshop: workshopId } = document.body.dataset;
 const store = new BoardStore();
 const connection = new Connection(workshopId);
+sendThrough(connection);
 
 /** Why a refused command did not go through, in the room's words where the remote knows
  *  the reason (the server's message otherwise). */
@@ -30,7 +31,7 @@ async function steer(name, payload) {
     failed.hidden = false;
     return false;
   }
-  const ack = await connection.send(name, payload);
+  const ack = await send(name, payload);
   failed.hidden = ack.ok;
   if (!ack.ok) failed.textContent = t("remote_not_sent", { reason: refusal(ack.error) });
   return ack.ok;
@@ -175,9 +176,9 @@ const BUTTONS = {
     const value = bound("remote-spotlight-pick").value;
     if (!value) return null;
     const [kind, id] = [value.slice(0, value.indexOf(":")), value.slice(value.indexOf(":") + 1)];
-    return steer(COMMANDS.SPOTLIGHT_SET_COMMAND, { kind, id });
+    return steer(COMMANDS.SET_SPOTLIGHT, { kind, id });
   },
-  "spotlight-clear": () => steer(COMMANDS.SPOTLIGHT_SET_COMMAND, { kind: null }),
+  "spotlight-clear": () => steer(COMMANDS.SET_SPOTLIGHT, { kind: null }),
   "pitch-next": () => steer(COMMANDS.PITCH_NEXT, {}),
   "pitch-back": () => {
     const { queue, current } = store.workshop.pitch ?? { queue: [] };

@@ -5,7 +5,8 @@
 // on screen, so the board page stays light.
 
 import { COMMANDS } from "./protocol.js";
-import { el, laterTexts, sendOrShowError, softText, styles, t } from "./dom.js";
+import { el, laterTexts, softText, styles, t } from "./dom.js";
+import { sendOrShowError } from "./connection.js";
 
 const DECISIONS = ["keep", "done", "drop"];
 const STATUSES = ["open", "doing", "done", "blocked"];
@@ -14,9 +15,8 @@ styles("review");
 await laterTexts(); // offline at this very moment: the labels come with the next module
 
 export class Review {
-  constructor(store, outbox, formatDate) {
+  constructor(store, formatDate) {
     this.store = store;
-    this.outbox = outbox;
     this.formatDate = formatDate;
     this.deciding = document.body.dataset.view === "facilitate";
     this.items = new Map();
@@ -194,7 +194,7 @@ export class Review {
   #decide(event) {
     const button = event.target.closest("button[data-decision]");
     const id = button?.closest("[data-action-id]")?.dataset.actionId;
-    if (id) sendOrShowError(this.outbox, COMMANDS.ACTION_REVIEW, { id, decision: button.dataset.decision });
+    if (id) sendOrShowError(COMMANDS.ACTION_REVIEW, { id, decision: button.dataset.decision });
   }
 
   async #update(event) {
@@ -206,6 +206,6 @@ export class Review {
     const text = form.elements.text.value.trim();
     if (text) payload.text = text;
     if (Object.keys(payload).length === 1) return;
-    if ((await sendOrShowError(this.outbox, COMMANDS.ACTION_EDIT, payload)).ok) form.elements.text.value = "";
+    if ((await sendOrShowError(COMMANDS.ACTION_EDIT, payload)).ok) form.elements.text.value = "";
   }
 }

@@ -6,7 +6,8 @@
 // workshop has an agenda or the facilitator opens the agenda's editor.
 
 import { COMMANDS, EVENTS, LIMITS } from "./protocol.js";
-import { bound, el, laterTexts, sendOrShowError, styles, t } from "./dom.js";
+import { bound, el, laterTexts, styles, t } from "./dom.js";
+import { sendOrShowError } from "./connection.js";
 import { askForecast } from "./next-up.js";
 
 const REFRESH_MS = 30_000; // the forecast moves with the clock, not only with changes
@@ -52,9 +53,8 @@ function lateText(late) {
 }
 
 export class RunSheet {
-  constructor({ store, connection }) {
+  constructor({ store }) {
     this.store = store;
-    this.connection = connection;
     this.forecast = null;
     this.draft = null; // the editor's agenda while the facilitator changes it
     this.seen = null; // the agenda the forecast was asked for
@@ -219,12 +219,12 @@ export class RunSheet {
   async #act(what, button) {
     const { store } = this;
     if (what === "start") {
-      await sendOrShowError(this.connection, COMMANDS.STEP_GO, { index: store.currentIndex });
+      await sendOrShowError(COMMANDS.STEP_GO, { index: store.currentIndex });
     } else if (what === "timer") {
       const seconds = Math.min(LIMITS.TIMER_MAX, Number(button.dataset.minutes) * 60);
-      await sendOrShowError(this.connection, COMMANDS.TIMER_START, { seconds, lock_at_end: bound("timer-lock").checked });
+      await sendOrShowError(COMMANDS.TIMER_START, { seconds, lock_at_end: bound("timer-lock").checked });
     } else if (what === "apply") {
-      await sendOrShowError(this.connection, COMMANDS.AGENDA_SET_COMMAND, this.#replanned(button));
+      await sendOrShowError(COMMANDS.SET_AGENDA, this.#replanned(button));
     } else {
       this.#change(what, button);
     }
@@ -420,7 +420,7 @@ export class RunSheet {
 
   async #save() {
     const agenda = { zone: this.draft.zone || zone(), days: this.draft.days.filter((day) => day.items.length) };
-    const ack = await sendOrShowError(this.connection, COMMANDS.AGENDA_SET_COMMAND, agenda);
+    const ack = await sendOrShowError(COMMANDS.SET_AGENDA, agenda);
     if (ack.ok) {
       bound("agenda-editor").open = false;
       const overruns = agenda.days.map((day, index) => overrun(day, index)).filter(Boolean);

@@ -4,7 +4,8 @@
 // module the first time one of them is in use.
 
 import { COMMANDS } from "./protocol.js";
-import { el, laterTexts, sendOrShowError, softText, styles, t } from "./dom.js";
+import { el, laterTexts, softText, styles, t } from "./dom.js";
+import { sendOrShowError } from "./connection.js";
 
 const POINTER_IDLE_MS = 4000; // a pointer no frame moved for this long fades away
 
@@ -49,9 +50,8 @@ export async function start(options) {
 }
 
 export class Steering {
-  constructor({ store, connection, view, board }) {
+  constructor({ store, view, board }) {
     this.store = store;
-    this.connection = connection;
     this.view = view;
     this.board = board;
     this.followed = null; // the spotlight this board last brought into view
@@ -94,9 +94,9 @@ export class Steering {
         this.dismissed = JSON.stringify(this.store.workshop.spotlight);
         this.render();
       }
-      if (button.dataset.steer === "clear") sendOrShowError(this.connection, COMMANDS.SPOTLIGHT_SET_COMMAND, { kind: null });
-      if (button.dataset.steer === "pitch-stop") sendOrShowError(this.connection, COMMANDS.PITCH_STOP, {});
-      if (button.dataset.steer === "release") sendOrShowError(this.connection, COMMANDS.ROOM_PAUSE, { on: false });
+      if (button.dataset.steer === "clear") sendOrShowError(COMMANDS.SET_SPOTLIGHT, { kind: null });
+      if (button.dataset.steer === "pitch-stop") sendOrShowError(COMMANDS.PITCH_STOP, {});
+      if (button.dataset.steer === "release") sendOrShowError(COMMANDS.ROOM_PAUSE, { on: false });
     });
   }
 

@@ -5,7 +5,8 @@
 // presents, then the next, then everything again. Loaded when the panel is first needed.
 
 import { COMMANDS, LIMITS } from "./protocol.js";
-import { bound, el, sendOrShowError, t } from "./dom.js";
+import { bound, el, t } from "./dom.js";
+import { sent } from "./connection.js";
 import { seatedAt, tableDone } from "./tables.js";
 
 /** Rebuild `container`'s content with `make`, keeping the keyboard focus on the element
@@ -22,9 +23,8 @@ function option(value, text) {
 }
 
 export class TablesPanel {
-  constructor({ store, connection }) {
+  constructor({ store }) {
     this.store = store;
-    this.connection = connection;
     this.shown = null; // what the cards last showed
     this.choices = null; // what the move form's lists last held
     this.unfolded = new Map(); // step index -> the facilitator opened (true) or folded the overview there
@@ -38,21 +38,21 @@ export class TablesPanel {
       this.#make(event.target);
     });
     bound("tables-clear").addEventListener("click", () => {
-      if (window.confirm(t("tables_clear_confirm"))) this.#steer(COMMANDS.TABLES_CLEAR, {});
+      if (window.confirm(t("tables_clear_confirm"))) sent(COMMANDS.TABLES_CLEAR, {});
     });
     bound("tables-step").addEventListener("click", () =>
-      this.#steer(COMMANDS.STEP_EDIT, { index: store.currentIndex, tables: !store.currentStep.tables }));
-    bound("tables-all").addEventListener("click", () => this.#steer(COMMANDS.PROJECTOR_FOCUS, { table: null }));
+      sent(COMMANDS.STEP_EDIT, { index: store.currentIndex, tables: !store.currentStep.tables }));
+    bound("tables-all").addEventListener("click", () => sent(COMMANDS.PROJECTOR_FOCUS, { table: null }));
     bound("tables-unfold").addEventListener("click", (event) => {
       this.unfolded.set(store.currentIndex, event.currentTarget.getAttribute("aria-expanded") !== "true");
       this.render();
     });
-    bound("tables-next").addEventListener("click", () => this.#steer(COMMANDS.PROJECTOR_FOCUS, { table: this.#next() }));
+    bound("tables-next").addEventListener("click", () => sent(COMMANDS.PROJECTOR_FOCUS, { table: this.#next() }));
     bound("table-cards").addEventListener("click", (event) => {
       const present = event.target.closest("button[data-present]");
       if (present) {
         const presenting = present.getAttribute("aria-pressed") === "true";
-        this.#steer(COMMANDS.PROJECTOR_FOCUS, { table: presenting ? null : present.dataset.present });
+        sent(COMMANDS.PROJECTOR_FOCUS, { table: presenting ? null : present.dataset.present });
       }
       const person = event.target.closest("button[data-person]");
       if (person) {
@@ -202,7 +202,7 @@ export class TablesPanel {
     const participant = form.elements.person.value;
     if (!participant) return;
     const table = form.elements.table.value || null;
-    if (await this.#steer(COMMANDS.TABLE_ASSIGN, { participant, table })) {
+    if (await sent(COMMANDS.TABLE_ASSIGN, { participant, table })) {
       const who = this.store.participants.get(participant)?.name ?? "";
       const where = this.store.workshop.tables.find((one) => one.id === table)?.name ?? t("table_none");
       bound("announcer").textContent = t("tables_moved", { name: who, table: where });
@@ -217,11 +217,11 @@ export class TablesPanel {
     if (names.length) payload.names = names;
     // New tables replace the old ones, and everyone is dealt again.
     if (this.store.workshop.tables.length && !window.confirm(t("tables_replace_confirm"))) return;
-    if (!(await this.#steer(COMMANDS.TABLES_SET_COMMAND, payload))) return;
+    if (!(await sent(COMMANDS.SET_TABLES, payload))) return;
     // Tables made now are for this step: its notes go to the tables from the first one on
     // ("Deze stap niet aan tafels" undoes it), not to "Zonder tafel" until a second button.
     const step = this.store.currentStep;
-    if (step && !step.tables) await this.#steer(COMMANDS.STEP_EDIT, { index: this.store.currentIndex, tables: true });
+    if (step && !step.tables) await sent(COMMANDS.STEP_EDIT, { index: this.store.currentIndex, tables: true });
   }
 
   /** The table after the one presenting now; after the last, everything again (null). */
@@ -229,10 +229,5 @@ export class TablesPanel {
     const ids = this.store.workshop.tables.map((table) => table.id);
     const now = ids.indexOf(this.store.workshop.focus);
     return now + 1 < ids.length ? ids[now + 1] : null;
-  }
-
-  /** A command that steers the room: sent now, or refused with an error; never replayed. */
-  async #steer(name, payload) {
-    return (await sendOrShowError(this.connection, name, payload)).ok;
   }
 }

@@ -4,7 +4,8 @@
 // the chooser (in the steps worked at the tables), and writing a note on behalf of a table.
 
 import { COMMANDS } from "./protocol.js";
-import { bound, el, sendOrShowError, t } from "./dom.js";
+import { bound, el, t } from "./dom.js";
+import { sendOrShowError } from "./connection.js";
 
 const NONE = ""; // the group of notes written at no table
 
@@ -20,8 +21,8 @@ export function tableDone(store, id) {
 }
 
 export class Tables {
-  constructor({ store, board, connection, view }) {
-    Object.assign(this, { store, board, connection });
+  constructor({ store, board, view }) {
+    Object.assign(this, { store, board });
     this.seated = view === "board"; // a participant's page: their own table comes first
     this.groups = new Map(); // table id -> the group of its notes on the board
     this.banner = null;
@@ -145,7 +146,7 @@ export class Tables {
       this.banner.addEventListener("click", (event) => {
         const button = event.target.closest("button[data-table]");
         if (button && button.getAttribute("aria-pressed") !== "true") {
-          sendOrShowError(this.connection, COMMANDS.TABLE_CHOOSE, { table: button.dataset.table });
+          sendOrShowError(COMMANDS.TABLE_CHOOSE, { table: button.dataset.table });
         }
       });
       document.querySelector(".step-header").after(this.banner);

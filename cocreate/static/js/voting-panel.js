@@ -3,14 +3,14 @@
 // facilitator's page loads it. Opening and closing steer the room: sent live, never queued.
 
 import { COMMANDS } from "./protocol.js";
-import { bound, sendOrShowError, t } from "./dom.js";
+import { bound, t } from "./dom.js";
+import { sendOrShowError } from "./connection.js";
 
 /** The facilitator's voting panel: open a vote on the current step with a budget of dots,
  *  close it, and see how far the room is. */
 export class VotingPanel {
-  constructor({ store, connection }) {
+  constructor({ store }) {
     this.store = store;
-    this.connection = connection;
     this.budgetFor = null;
     this.budgetTouched = false;
   }
@@ -24,9 +24,9 @@ export class VotingPanel {
       if (form.elements.per_note.value) payload.per_note = Number(form.elements.per_note.value);
       // Reopening a closed vote hides the result again; the dots given stay.
       if (this.store.currentStep.vote_state === "closed" && !window.confirm(t("voting_reopen_confirm"))) return;
-      sendOrShowError(this.connection, COMMANDS.VOTING_OPEN, payload);
+      sendOrShowError(COMMANDS.VOTING_OPEN, payload);
     });
-    bound("voting-close").addEventListener("click", () => sendOrShowError(this.connection, COMMANDS.VOTING_CLOSE, {}));
+    bound("voting-close").addEventListener("click", () => sendOrShowError(COMMANDS.VOTING_CLOSE, {}));
     form.addEventListener("input", () => { this.budgetTouched = true; });
   }
 

@@ -3,7 +3,8 @@
 // voting-panel.js; the projector's banner and ranking are projector.js's.
 
 import { COMMANDS } from "./protocol.js";
-import { bound, el, sendOrShowError, t, uuid4 } from "./dom.js";
+import { bound, el, t, uuid4 } from "./dom.js";
+import { sendOrShowError } from "./connection.js";
 
 /** A step's notes, most votes first once its vote closed, and each note's rank:
  *  ties share a rank; no votes, no rank. */
@@ -65,9 +66,8 @@ function dots(store, note) {
 
 /** The room's side: giving and taking back dots, and the voter's budget line. */
 export class Voting {
-  constructor({ store, outbox, board }) {
+  constructor({ store, board }) {
     this.store = store;
-    this.outbox = outbox;
     this.board = board;
   }
 
@@ -78,7 +78,7 @@ export class Voting {
       const id = button?.closest("[data-id]")?.dataset.id;
       if (!id) return;
       const command = button.dataset.action === "vote" ? COMMANDS.VOTE_CAST : COMMANDS.VOTE_RETRACT;
-      sendOrShowError(this.outbox, command, { id: uuid4(), note_id: id });
+      sendOrShowError(command, { id: uuid4(), note_id: id });
     });
   }
 

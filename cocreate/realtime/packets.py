@@ -1,8 +1,6 @@
-"""JSON for Socket.IO packets: input too broken or too deep to parse becomes an unknown event,
-and what the server sends is encoded by orjson.
-
-python-socketio would otherwise log a traceback for a client's bad packet; this way the
-client gets an ordinary `unknown_command` answer and the log stays clean.
+"""JSON for Socket.IO packets: input too broken or too deep to parse becomes an unknown event
+(an ordinary `unknown_command` answer, no traceback in the log); what the server sends is
+encoded by orjson.
 """
 
 import json
@@ -24,9 +22,8 @@ def loads(text, **options):
 
 
 def dumps(value, **options):
-    """The packet as compact JSON text, by orjson: a snapshot of a workshop with a few dozen
-    notes took ~90 µs with `json.dumps`, ~9 with orjson, for every viewer that connects
-    (bench/: reconnect-storm). Text that is not ASCII goes as UTF-8 rather than `\\u`
+    """The packet as compact JSON text, by orjson (every connecting viewer's snapshot is
+    encoded: docs/realtime.md). Text that is not ASCII goes as UTF-8 rather than `\\u`
     escapes (Socket.IO frames are UTF-8). What orjson does not take (an integer beyond 64
     bits, a lone surrogate, options other than compact separators) goes through
     `json.dumps` as before."""
@@ -41,9 +38,8 @@ def dumps(value, **options):
 class Packet(socketio.packet.Packet):
     """The server's Socket.IO packets: JSON through this module, and never binary.
 
-    cocreate sends only JSON-able values. python-socketio would otherwise walk every
-    message it sends, key by key, looking for bytes: a tenth of the CPU a reconnecting
-    room costs the server (bench/: reconnect-storm).
+    cocreate sends only JSON-able values; python-socketio would otherwise walk every
+    message it sends, key by key, looking for bytes.
     """
 
     @classmethod

@@ -1,10 +1,5 @@
-"""Engine.IO's long-polling transport, kept from pinning a server's worker.
-
-python-engineio closes a session whose polling POST it refuses (a message over the 64 KiB
-limit, a bad packet) with `Socket.close(wait=True)`: that waits until the client's next
-GET poll has fetched the CLOSE packet. A client that hangs up instead leaves the worker
-waiting for good, and about a thousand such requests (a few seconds from one phone, no
-token needed) took every worker of the process: nobody was answered until a restart.
+"""Engine.IO's long-polling transport, kept from pinning a server's worker: a refused polling
+POST closes its session without waiting for a GET poll that may never come.
 """
 
 

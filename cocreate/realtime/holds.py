@@ -1,13 +1,7 @@
 """Who is dragging which note: a hold per note, for a few seconds after the last frame.
 
-A hold is volatile, like the frames that renew it: never in the database. While someone
-holds a note, another person's drag or drop on it is refused (`busy`); the holder's drop
-releases it, and so does the holder's connection closing. A hold nobody renews expires
-by itself, so a dragger whose phone died never locks a note for long.
-
-One process keeps holds in memory. With the Redis message queue every process shares
-them in Redis (a key per note with a time to live), so a note dragged through one
-process is held for the people on the others too.
+Volatile like the frames that renew it: in this process's memory, or in Redis (a key per
+note with a time to live) when several processes share the workshops.
 """
 
 import threading

@@ -1,15 +1,8 @@
 """Who is online in a workshop, across server processes.
 
-A process knows only its own sockets. Alone, that is the whole list. With the
-Redis message queue (`COCREATE_MESSAGE_QUEUE=redis://…`) every process keeps its
-share of each workshop's list in Redis, and the presence message the room gets
-is the union of the shares of the processes that are alive: each renews a
-heartbeat key, and once a killed process's heartbeat has expired, a surviving
-process drops its shares and tells the rooms concerned.
-
-(Dis)connections in a workshop within GATHER seconds of each other make one presence
-message: when a room's Wi-Fi comes back and everyone reconnects at once, a message per
-connection would send every viewer the list once per person (bench/: reconnect-storm).
+Alone, a process's own sockets are the list; with Redis each process keeps its share
+there, and a process whose heartbeat expired loses its shares. (Dis)connections close
+together make one presence message (docs/realtime.md).
 """
 
 import json
@@ -20,7 +13,7 @@ import threading
 from flask import current_app
 
 from .broadcast import online_here, send_presence
-from .extensions import socketio
+from ..extensions import socketio
 from .messaging import redis_client
 
 log = logging.getLogger(__name__)

@@ -1,25 +1,8 @@
-"""The Socket.IO message queue that lets several server processes share workshops.
+"""The Socket.IO message queue (Redis) that lets several server processes share workshops.
 
-python-socketio hands an emit to the emitting process's own clients at once and
-to the other processes through the queue, so the events of two processes can
-reach the clients of one process in a different order than they reach another's.
-With Redis, `OrderedRedisManager` sends this process's emits through Redis too,
-and every process, this one included, delivers them in the one order Redis
-received them. The store publishes a workshop's events under a lock shared by
-all processes (see `store/locking.py`), so that order is the workshop's `seq` order.
-
-Redis may go away (a restart, a network hiccup). Pub/sub keeps nothing for a
-listener that is not there, so a process that lost its subscription may have
-missed other processes' events: when it has subscribed again it calls
-`on_rejoin` (`resync`), which sends its viewers fresh snapshots.
-
-The same messages carry what one process tells the others about a change it made, so
-they bring their cached copies of the workshop up to date (`store/mirror.py`): inside
-`telling(change)` the first event published carries the change under the key
-`cocreate:changed`, one Redis message for both; a change no event carried goes on its
-own (`tell_peers`, method `cocreate:changed`). The listener hands each change to
-`on_change` right after the events it came with, in the order Redis received them;
-python-socketio never sees it, and no client gets it.
+Every process delivers the events in the one order Redis received them, which is the
+workshop's `seq` order; the same messages carry each change to the other processes'
+cached copies (docs/realtime.md).
 """
 
 import contextlib

@@ -6,9 +6,9 @@ send through here, so neither needs the other.
 
 from engineio.exceptions import SocketIsClosedError
 
-from . import protocol as p
-from .domain import event_message, own_message
-from .extensions import socketio
+from .. import protocol as p
+from ..domain import event_message, own_message
+from ..extensions import socketio
 
 # This process's sockets by sid: each a `realtime.Connection` (whose it is, its limits).
 connections = {}

@@ -1,16 +1,5 @@
-"""How this process keeps up with the others: its cached workshops, and its viewers
-after the message queue was away.
-
-Each change another process tells through Redis is run on this process's cached copy
-of the workshop (`store/mirror.py`), so a room whose members are spread over the
-processes does not make each read the workshop again on every change.
-
-Redis's pub/sub keeps nothing for a listener that is not subscribed, so while this
-process was cut off from Redis its viewers missed the other processes' changes, and
-a restarted Redis has forgotten who is online here. Each time the process has
-subscribed (`messaging.OrderedRedisManager.on_rejoin`), every viewer it serves gets a
-fresh snapshot — read and sent under the workshop's lock, as a connecting viewer's is,
-so no event overtakes it — and Redis is told again who is online here.
+"""How this process keeps up with the others (Redis): it runs their changes on its cached
+workshops, and sends its viewers fresh snapshots after the message queue was away.
 """
 
 import logging
@@ -18,11 +7,11 @@ import logging
 from engineio.exceptions import SocketIsClosedError
 
 from . import presence
-from . import protocol as p
-from .access import store_of
+from .. import protocol as p
+from ..access import store_of
 from .broadcast import connections
-from .domain import DomainError
-from .extensions import socketio
+from ..domain import DomainError
+from ..extensions import socketio
 
 log = logging.getLogger(__name__)
 
