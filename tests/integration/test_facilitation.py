@@ -671,12 +671,11 @@ def test_co_facilitator_link_gives_a_second_device_the_facilitator_role(server, 
     second = clients(server.url, room.id, body["token"])
     me = second.snapshots[0]["me"]
     assert me["role"] == "facilitator" and me["id"] == body["participant_id"]
+    seq = ok(second.call(p.STEP_GO, {"index": BRAND}))["seq"]
+    wait_all(seq, facilitator, anouk)  # the join came before: the room has heard it by now
     joined = [e for e in anouk.events if e["type"] == p.PARTICIPANT_JOINED]
     assert joined[-1]["data"]["id"] == body["participant_id"]
     assert joined[-1]["data"]["role"] == "facilitator"
-
-    seq = ok(second.call(p.STEP_GO, {"index": BRAND}))["seq"]
-    wait_all(seq, facilitator, anouk)
     assert event_at(anouk, seq)["data"]["index"] == BRAND
 
     # The link itself logs the second device in: the token moves into a cookie.
