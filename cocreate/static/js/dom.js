@@ -65,8 +65,7 @@ export function t(key, values = {}) {
   return text.replace(/\{(\w+)\}/g, (whole, name) => (name in values ? String(values[name]) : whole));
 }
 
-/** A translated message for an error `{code, message, text?}` from an ack: the server's
- * `text` (in this page's language) where it sent one. */
+/** An ack's error for people: its `text` (in our language), else by its code. */
 export function errorText(error) {
   if (!error) return t("error_internal");
   if (error.code === "busy" && error.by) return t("busy_by", { name: error.by.name });
