@@ -88,9 +88,11 @@ def long_date(language, iso_date):
     return format_date(date.fromisoformat(iso_date), format="long", locale=language)
 
 
-def choose_language(workshop_language=None):
-    """The language for this request: `?lang=`, the person's choice, the workshop's, else Dutch."""
-    for candidate in (request.args.get("lang"), request.cookies.get(LANGUAGE_COOKIE),
+def choose_language(workshop_language=None, asking=None):
+    """The language for this request (or `asking`, such as a socket's handshake): `?lang=`, the
+    person's choice, the workshop's, else Dutch."""
+    asking = request if asking is None else asking
+    for candidate in (asking.args.get("lang"), asking.cookies.get(LANGUAGE_COOKIE),
                       workshop_language):
         if candidate in LANGUAGES:
             return candidate

@@ -110,10 +110,13 @@ ERROR_CODES = ("invalid", "unauthorized", "forbidden", "not_found", "conflict", 
                "payload_too_large", "internal", "busy", "unavailable")
 
 
-def error_body(code, message, fields=None, current=None, retry_after=None):
+def error_body(code, message, fields=None, current=None, retry_after=None, text=None):
     """An error as every client gets it:
-    `{"error": {code, message, fields?, current?, retry_after?}}`."""
+    `{"error": {code, message, fields?, current?, retry_after?, text?}}`; `message` is English,
+    `text` the same refusal in the viewer's language."""
     error = {"code": code, "message": message}
+    if text is not None:
+        error["text"] = text
     if fields:
         error["fields"] = fields
     if current is not None:

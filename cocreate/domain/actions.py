@@ -21,16 +21,17 @@ def _source_notes(workshop, note_ids):
     for note_id in note_ids:
         note = workshop.notes.get(note_id)
         if note is None or note.removed:
-            raise invalid("note_ids", "A source note does not exist.")
+            raise invalid("note_ids", "A source note does not exist.", key="refusal_source_note_gone")
         if workshop.is_hidden(note):
-            raise invalid("note_ids", "A source note is still private.")
+            raise invalid("note_ids", "A source note is still private.",
+                          key="refusal_source_note_private")
     return list(dict.fromkeys(note_ids))
 
 
 def live_action(workshop, action_id):
     action = workshop.actions.get(action_id)
     if action is None or action.removed:
-        raise not_found("Action")
+        raise not_found("Action", key="refusal_action_gone")
     return action
 
 
@@ -54,7 +55,8 @@ def edit_action(workshop, actor, payload, now):
     require_writable(workshop, actor, now)
     owner = _owner(workshop, payload["owner"]) if "owner" in payload else None
     if "note_ids" in payload and action.carried:
-        raise invalid("note_ids", "Its source notes belong to the session it started in.")
+        raise invalid("note_ids", "Its source notes belong to the session it started in.",
+                      key="refusal_action_sources_elsewhere")
     note_ids = _source_notes(workshop, payload["note_ids"]) if "note_ids" in payload else None
     known = len(action.progress)
     status = payload.get("status", action.status)
@@ -79,10 +81,11 @@ def remove_action(workshop, actor, payload, now):
     """`action:remove`: the facilitator or whoever made the action removes it."""
     action = live_action(workshop, payload["id"])
     if action.created_by != actor.id and not actor.is_facilitator:
-        raise forbidden("Only the facilitator or its creator may remove this action.")
+        raise forbidden("Only the facilitator or its creator may remove this action.",
+                        key="refusal_action_remove")
     if action.shared:
         raise invalid("id", "Other sessions of the series hold this action too: "
-                            "drop it at a review instead.")
+                            "drop it at a review instead.", key="refusal_action_shared")
     require_writable(workshop, actor, now)
     action.removed = True
     return [Event(p.ACTION_REMOVED, {"id": action.id})]
@@ -104,7 +107,7 @@ def report_progress(workshop, action_id, status, text, now):
     """
     action = live_action(workshop, action_id)
     if status is None and not text:
-        raise invalid("text", "Give a status or a short note.")
+        raise invalid("text", "Give a status or a short note.", key="refusal_progress_empty")
     action.status = status or action.status
     action.progress.append({"at": now, "status": action.status, "text": text or ""})
     return numbered(workshop, [Event(p.ACTION_EDITED,

@@ -59,10 +59,12 @@ def checked_agenda(spec, step_count):
         where = f"days.{day_index}"
         start = day.get("start")
         if not isinstance(start, str) or not DAY_START.match(start):
-            raise invalid(f"{where}.start", "A day starts at a time YYYY-MM-DDTHH:MM.")
+            raise invalid(f"{where}.start", "A day starts at a time YYYY-MM-DDTHH:MM.",
+                          key="refusal_agenda_day_start")
         begins = _moment(start, f"{where}.start")
         if previous_end is not None and begins < previous_end:
-            raise invalid(f"{where}.start", "A day starts after the previous day ends.")
+            raise invalid(f"{where}.start", "A day starts after the previous day ends.",
+                          key="refusal_agenda_day_order")
         items = [_item(item, f"{where}.items.{index}", step_count, seen)
                  for index, item in enumerate(day.get("items") or [])]
         previous_end = begins + timedelta(minutes=sum(item["minutes"] for item in items))
@@ -70,7 +72,8 @@ def checked_agenda(spec, step_count):
         if day.get("end") is not None:
             ends = _moment(day["end"], f"{where}.end")
             if not begins < ends <= begins + timedelta(days=1):
-                raise invalid(f"{where}.end", "A day ends after it starts, the same day.")
+                raise invalid(f"{where}.end", "A day ends after it starts, the same day.",
+                              key="refusal_agenda_day_end")
             previous_end = max(previous_end, ends)
             checked["end"] = day["end"]
         days.append(checked)
@@ -82,37 +85,40 @@ def checked_agenda(spec, step_count):
 def _moment(text, where):
     """A wall-clock `YYYY-MM-DDTHH:MM` as a naive datetime; `invalid` on `where` otherwise."""
     if not isinstance(text, str) or not DAY_START.match(text):
-        raise invalid(where, "A time is written YYYY-MM-DDTHH:MM.")
+        raise invalid(where, "A time is written YYYY-MM-DDTHH:MM.", key="refusal_agenda_time")
     try:
         return datetime.strptime(text, WALL_CLOCK)
     except ValueError:
-        raise invalid(where, "A time is written YYYY-MM-DDTHH:MM.") from None
+        raise invalid(where, "A time is written YYYY-MM-DDTHH:MM.", key="refusal_agenda_time") from None
 
 
 def _zone(name):
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise invalid("zone", "Unknown time zone.") from None
+        raise invalid("zone", "Unknown time zone.", key="refusal_time_zone") from None
 
 
 def _item(item, where, step_count, seen):
     minutes = item.get("minutes")
     if (not isinstance(minutes, int) or isinstance(minutes, bool)
             or not p.AGENDA_MINUTES_MIN <= minutes <= p.AGENDA_MINUTES_MAX):
-        raise invalid(f"{where}.minutes", "Minutes are a whole number from 1 to 480.")
+        raise invalid(f"{where}.minutes", "Minutes are a whole number from 1 to 480.",
+                      key="refusal_agenda_minutes")
     if "step" in item:
         step = item["step"]
         if not isinstance(step, int) or isinstance(step, bool) or not 0 <= step < step_count:
-            raise invalid(f"{where}.step", "Unknown step.")
+            raise invalid(f"{where}.step", "Unknown step.", key="refusal_step_unknown")
         if step in seen:
-            raise invalid(f"{where}.step", "Every step appears at most once.")
+            raise invalid(f"{where}.step", "Every step appears at most once.",
+                          key="refusal_agenda_step_twice")
         seen.add(step)
         return {"step": step, "minutes": minutes, **_planned(item, minutes, where)}
     title = item.get("break")
     title = title.strip() if isinstance(title, str) else ""
     if not 1 <= len(title) <= p.BREAK_TITLE_MAX:
-        raise invalid(f"{where}.break", "A break has a title of 1 to 80 characters.")
+        raise invalid(f"{where}.break", "A break has a title of 1 to 80 characters.",
+                      key="refusal_agenda_break_title")
     return {"break": title, "minutes": minutes, **_planned(item, minutes, where)}
 
 
@@ -125,7 +131,8 @@ def _planned(item, minutes, where):
     if (not isinstance(planned, int) or isinstance(planned, bool)
             or not minutes <= planned <= p.AGENDA_MINUTES_MAX):
         raise invalid(f"{where}.planned",
-                      "Planned minutes are a whole number from the minutes to 480.")
+                      "Planned minutes are a whole number from the minutes to 480.",
+                      key="refusal_agenda_planned")
     return {"planned": planned} if planned > minutes else {}
 
 

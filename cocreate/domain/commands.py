@@ -26,8 +26,9 @@ def apply(workshop, actor_id, name, payload, now):
     """
     actor = workshop.participants.get(actor_id)
     if actor is None:
-        raise DomainError("unauthorized", "Unknown participant.")
+        raise DomainError("unauthorized", "Unknown participant.", key="error_unauthorized")
     run = _RUN.get(name)
     if run is None:
-        raise DomainError("unknown_command", f"Unknown command {name!r}.")
+        raise DomainError("unknown_command", f"Unknown command {name!r}.",
+                          key="refusal_unknown_command", values={"command": name})
     return numbered(workshop, run(workshop, actor, payload, now))

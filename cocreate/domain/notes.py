@@ -17,12 +17,12 @@ def _lane(step, lane):
     keys = step.lane_keys()
     if not keys:
         if lane is not None:
-            raise invalid("lane", "This step has no lanes.")
+            raise invalid("lane", "This step has no lanes.", key="refusal_step_no_lanes")
         return None
     if lane is None:
         return keys[0]
     if lane not in keys:
-        raise invalid("lane", "Unknown lane for this step.")
+        raise invalid("lane", "Unknown lane for this step.", key="refusal_lane_unknown")
     return lane
 
 
@@ -30,20 +30,22 @@ def _color(color):
     if color is None:
         return DEFAULT_COLOR
     if color not in p.PALETTE:
-        raise invalid("color", "Unknown colour.")
+        raise invalid("color", "Unknown colour.", key="refusal_colour_unknown")
     return color
 
 
 def _require_author_or_facilitator(note, actor):
     if note.author_id != actor.id and not actor.is_facilitator:
-        raise forbidden("Only the author or the facilitator may change this note.")
+        raise forbidden("Only the author or the facilitator may change this note.",
+                        key="refusal_note_not_yours")
 
 
 def _anonymous(step, wanted):
     if step.anonymity == "required":
         return True
     if wanted and step.anonymity == "off":
-        raise invalid("anonymous", "Anonymous notes are not allowed in this step.")
+        raise invalid("anonymous", "Anonymous notes are not allowed in this step.",
+                      key="refusal_anonymous_not_allowed")
     return bool(wanted)
 
 
@@ -114,9 +116,10 @@ def _table_of_note(workshop, actor, for_table):
     if for_table is None:
         return actor.table, False
     if for_table not in {table["id"] for table in workshop.tables}:
-        raise invalid("for_table", "Unknown table.")
+        raise invalid("for_table", "Unknown table.", key="refusal_table_unknown")
     if not actor.is_facilitator and actor.table != for_table:
-        raise forbidden("Write on behalf of your own table only.")
+        raise forbidden("Write on behalf of your own table only.",
+                        key="refusal_own_table_only")
     return for_table, True
 
 
@@ -149,7 +152,7 @@ def edit_note(workshop, actor, payload, now):
     _require_author_or_facilitator(note, actor)
     require_writable(workshop, actor, now)
     if "version" in payload and payload["version"] != note.version:
-        raise DomainError("conflict", "Someone changed this note meanwhile.",
+        raise DomainError("conflict", "Someone changed this note meanwhile.", key="refusal_note_changed",
                           current=note_view(note, workshop, actor))
     changes = {}
     if "text" in payload:
@@ -169,7 +172,8 @@ def movable_note(workshop, actor, note_id, now):
     note = live_note(workshop, note_id)
     require_writable(workshop, actor, now)
     if workshop.is_hidden(note) and note.author_id != actor.id:
-        raise forbidden("Only its author may move a note that is still private.")
+        raise forbidden("Only its author may move a note that is still private.",
+                        key="refusal_private_note_move")
     return note
 
 
@@ -189,7 +193,7 @@ def drag(workshop, person_id, note_id, now, check=True):
     """
     person = workshop.participants.get(person_id)
     if person is None:
-        raise DomainError("unauthorized", "Unknown participant.")
+        raise DomainError("unauthorized", "Unknown participant.", key="error_unauthorized")
     note = movable_note(workshop, person, note_id, now) if check else live_note(workshop, note_id)
     return Drag(hidden=workshop.is_hidden(note), by=mover(workshop, note, person_id))
 
@@ -208,11 +212,13 @@ def _cluster_to_join(workshop, actor, note, cluster_id):
         return None
     cluster = workshop.clusters.get(cluster_id)
     if cluster is None:
-        raise not_found("Cluster")
+        raise not_found("Cluster", key="refusal_cluster_gone")
     if cluster.step != note.step:
-        raise invalid("cluster", "This cluster belongs to another step.")
+        raise invalid("cluster", "This cluster belongs to another step.",
+                      key="refusal_cluster_other_step")
     if workshop.is_hidden(note):
-        raise invalid("cluster", "Reveal the notes of this step before grouping them.")
+        raise invalid("cluster", "Reveal the notes of this step before grouping them.",
+                      key="refusal_group_reveal_first")
     return cluster.id
 
 
@@ -289,13 +295,15 @@ def group_notes(workshop, actor, payload, now):
     notes = [live_note(workshop, note_id) for note_id in dict.fromkeys(payload["ids"])]
     steps = {note.step for note in notes}
     if len(steps) != 1:
-        raise invalid("ids", "Group notes of one step only.")
+        raise invalid("ids", "Group notes of one step only.", key="refusal_group_one_step")
     step = steps.pop()
     if workshop.steps[step].hidden:
-        raise invalid("ids", "Reveal the notes of this step before grouping them.")
+        raise invalid("ids", "Reveal the notes of this step before grouping them.",
+                      key="refusal_group_reveal_first")
     cluster = workshop.clusters.get(payload.get("id") or "")
     if cluster is not None and cluster.step != step:
-        raise invalid("id", "This cluster belongs to another step.")
+        raise invalid("id", "This cluster belongs to another step.",
+                      key="refusal_cluster_other_step")
     if cluster is None:
         cluster = Cluster(id=payload.get("id") or str(uuid.uuid4()), step=step, created_at=now)
         workshop.clusters[cluster.id] = cluster
@@ -323,7 +331,7 @@ def ungroup_notes(workshop, actor, payload, now):
     require_facilitator(actor)
     cluster = workshop.clusters.get(payload["id"])
     if cluster is None:
-        raise not_found("Cluster")
+        raise not_found("Cluster", key="refusal_cluster_gone")
     released = [note for note in workshop.notes.values() if note.group == cluster.id]
     for note in released:
         note.group = None

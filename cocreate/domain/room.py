@@ -20,22 +20,24 @@ def _spotlit(workshop, kind, thing_id):
     if kind is None:
         return None
     if kind not in SPOTLIGHT_KINDS:
-        raise invalid("kind", f"Must be one of {', '.join(SPOTLIGHT_KINDS)}.")
+        raise invalid("kind", f"Must be one of {', '.join(SPOTLIGHT_KINDS)}.",
+                      key="refusal_one_of", choices=", ".join(SPOTLIGHT_KINDS))
     if kind == "note":
         note = workshop.notes.get(thing_id)
         if note is None or note.removed:
-            raise invalid("id", "Unknown note.")
+            raise invalid("id", "Unknown note.", key="refusal_note_gone")
         if workshop.is_hidden(note):
             raise DomainError("invalid", "This note is still private: reveal the step first.",
+                              key="refusal_spotlight_private",
                               fields={"id": ["hidden"]})
     elif kind == "cluster" and thing_id not in workshop.clusters:
-        raise invalid("id", "Unknown cluster.")
+        raise invalid("id", "Unknown cluster.", key="refusal_cluster_gone")
     elif kind == "table" and thing_id not in {table["id"] for table in workshop.tables}:
-        raise invalid("id", "Unknown table.")
+        raise invalid("id", "Unknown table.", key="refusal_table_unknown")
     elif kind == "participant":
         person = workshop.participants.get(thing_id)
         if person is None or person.is_facilitator:
-            raise invalid("id", "Unknown participant.")
+            raise invalid("id", "Unknown participant.", key="refusal_participant_unknown")
     return {"kind": kind, "id": thing_id}
 
 
@@ -71,13 +73,14 @@ def _check_pitchable(workshop, index, of):
     step = step_at(workshop, index)
     if step.hidden:
         raise DomainError("invalid", "Reveal this step's notes before the pitch round.",
+                          key="refusal_pitch_reveal_first",
                           fields={"step": ["hidden"]})
     if of == "participants" and (step.anonymity == "required" or any(
             note.anonymous for note in workshop.live_notes(index))):
         raise DomainError("invalid", "This step has anonymous notes: pitch it by table, "
-                          "or pick another step.", fields={"step": ["anonymous"]})
+                          "or pick another step.", key="refusal_pitch_anonymous", fields={"step": ["anonymous"]})
     if of == "tables" and not workshop.tables:
-        raise DomainError("invalid", "There are no tables.", fields={"of": ["no_tables"]})
+        raise DomainError("invalid", "There are no tables.", key="refusal_no_tables", fields={"of": ["no_tables"]})
 
 
 def _pitch_events(workshop, actor, now):
@@ -100,13 +103,15 @@ def start_pitch(workshop, actor, payload, now):
     require_facilitator(actor)
     of, order = payload["of"], payload["order"]
     if of not in PITCH_OF:
-        raise invalid("of", f"Must be one of {', '.join(PITCH_OF)}.")
+        raise invalid("of", f"Must be one of {', '.join(PITCH_OF)}.",
+                      key="refusal_one_of", choices=", ".join(PITCH_OF))
     if order not in PITCH_ORDERS:
-        raise invalid("order", f"Must be one of {', '.join(PITCH_ORDERS)}.")
+        raise invalid("order", f"Must be one of {', '.join(PITCH_ORDERS)}.",
+                      key="refusal_one_of", choices=", ".join(PITCH_ORDERS))
     _check_pitchable(workshop, payload["step"], of)
     queue = _pitchers(workshop, of, order, f"{workshop.id}/{now}")
     if not queue:
-        raise invalid("of", "Nobody to pitch yet.")
+        raise invalid("of", "Nobody to pitch yet.", key="refusal_pitch_nobody")
     workshop.pitch = {"queue": queue, "current": queue[0], "step": payload["step"], "of": of,
                       "minutes": payload["minutes"]}
     return _pitch_events(workshop, actor, now)
@@ -118,11 +123,11 @@ def next_pitch(workshop, actor, payload, now):
     require_facilitator(actor)
     pitch = workshop.pitch
     if not pitch or not pitch["current"]:
-        raise DomainError("conflict", "No pitch round is running.")
+        raise DomainError("conflict", "No pitch round is running.", key="refusal_no_pitch")
     queue = pitch["queue"]
     if payload.get("to") is not None:
         if payload["to"] not in queue:
-            raise invalid("to", "Not in this pitch round.")
+            raise invalid("to", "Not in this pitch round.", key="refusal_pitch_not_in")
         current = payload["to"]
     else:
         at = queue.index(pitch["current"]) + 1

@@ -14,16 +14,17 @@ def require_writable(workshop, actor, now):
     if actor.is_facilitator:
         return
     if workshop.locked:
-        raise DomainError("locked", "The board is locked by the facilitator.")
+        raise DomainError("locked", "The board is locked by the facilitator.",
+                          key="refusal_board_locked")
     timer = workshop.timer
     if timer and timer.get("lock_at_end") and now >= timer["ends_at"]:
-        raise DomainError("locked", "Time is up: writing is closed.")
+        raise DomainError("locked", "Time is up: writing is closed.", key="refusal_time_up")
 
 
 def step_at(workshop, index, field_name="step"):
     """The step at `index`; `invalid` on `field_name` when there is none."""
     if not 0 <= index < len(workshop.steps):
-        raise invalid(field_name, "Unknown step.")
+        raise invalid(field_name, "Unknown step.", key="refusal_step_unknown")
     return workshop.steps[index]
 
 
@@ -31,7 +32,7 @@ def live_note(workshop, note_id):
     """The note with this id, unless it is unknown or removed (`not_found`)."""
     note = workshop.notes.get(note_id)
     if note is None or note.removed:
-        raise not_found("Note")
+        raise not_found("Note", key="refusal_note_gone")
     return note
 
 
@@ -41,7 +42,7 @@ def created_before(things, thing_id, actor, owner_of):
     if existing is None:
         return False
     if owner_of(existing) != actor.id:
-        raise DomainError("conflict", "This id is already taken.")
+        raise DomainError("conflict", "This id is already taken.", key="refusal_id_taken")
     return True
 
 

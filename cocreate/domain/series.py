@@ -86,7 +86,8 @@ def review_action(workshop, actor, payload, now):
     require_facilitator(actor)
     action = live_action(workshop, payload["id"])
     if not action.carried:
-        raise invalid("id", "Only actions from an earlier session are reviewed.")
+        raise invalid("id", "Only actions from an earlier session are reviewed.",
+                      key="refusal_review_earlier_only")
     decision = payload["decision"]
     if action.decision == decision:
         return []

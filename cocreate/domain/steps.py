@@ -34,10 +34,11 @@ def go_to_step(workshop, actor, payload, now):
 def _lanes(spec):
     keys = [lane["key"] for lane in spec]
     if len(set(keys)) != len(keys):
-        raise invalid("lanes", "Lane keys must be unique.")
+        raise invalid("lanes", "Lane keys must be unique.", key="refusal_lane_keys_unique")
     for key in keys:
         if not LANE_KEY.match(key):
-            raise invalid("lanes", "A lane key is lower-case letters, digits and dashes.")
+            raise invalid("lanes", "A lane key is lower-case letters, digits and dashes.",
+                          key="refusal_lane_key_form")
     return [{"key": lane["key"], "title": lane["title"]} for lane in spec]
 
 
@@ -54,7 +55,8 @@ def edit_step(workshop, actor, payload, now):
     for name in ("reveal", "anonymity"):
         allowed = REVEAL_MODES if name == "reveal" else ANONYMITY_MODES
         if name in payload and payload[name] not in allowed:
-            raise invalid(name, f"Must be one of {', '.join(allowed)}.")
+            raise invalid(name, f"Must be one of {', '.join(allowed)}.",
+                          key="refusal_one_of", choices=", ".join(allowed))
     for name in ("title", "prompt", "anonymity", "tables"):
         if name in payload:
             setattr(step, name, payload[name])
@@ -91,9 +93,11 @@ def edit_step(workshop, actor, payload, now):
 
 def _check_layout(layout, lanes):
     if layout == "lanes" and not lanes:
-        raise invalid("layout", "This step has no lanes: choose grid or canvas.")
+        raise invalid("layout", "This step has no lanes: choose grid or canvas.",
+                      key="refusal_layout_no_lanes")
     if layout == "grid" and lanes:
-        raise invalid("layout", "This step has lanes: choose lanes or canvas.")
+        raise invalid("layout", "This step has lanes: choose lanes or canvas.",
+                      key="refusal_layout_lanes")
 
 
 def _place_unplaced(workshop, index):

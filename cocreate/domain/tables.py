@@ -33,7 +33,7 @@ def _table(workshop, table_id, field_name="table"):
     if table_id is None:
         return None
     if table_id not in {table["id"] for table in workshop.tables}:
-        raise invalid(field_name, "Unknown table.")
+        raise invalid(field_name, "Unknown table.", key="refusal_table_unknown")
     return table_id
 
 
@@ -78,7 +78,8 @@ def clear_tables(workshop, actor, payload, now):
 def choose_table(workshop, actor, payload, now):
     """`table:choose`: a participant sits down at a table, when the tables are chosen."""
     if workshop.table_mode != "choose":
-        raise invalid("table", "The facilitator deals the tables; ask them to move you.")
+        raise invalid("table", "The facilitator deals the tables; ask them to move you.",
+                      key="refusal_tables_dealt")
     actor.table = _table(workshop, payload["table"])
     return [Event(p.PARTICIPANT_TABLE, {"id": actor.id, "table": actor.table})]
 
@@ -88,7 +89,7 @@ def assign_table(workshop, actor, payload, now):
     require_facilitator(actor)
     person = workshop.participants.get(payload["participant"])
     if person is None or person.is_facilitator:
-        raise invalid("participant", "Unknown participant.")
+        raise invalid("participant", "Unknown participant.", key="refusal_participant_unknown")
     person.table = _table(workshop, payload["table"])
     return [Event(p.PARTICIPANT_TABLE, {"id": person.id, "table": person.table})]
 

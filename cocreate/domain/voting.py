@@ -14,13 +14,16 @@ def open_voting(workshop, actor, payload, now):
     index = payload["step"]
     step = step_at(workshop, index)
     if step.hidden:
-        raise invalid("step", "Reveal the notes of this step before voting.")
+        raise invalid("step", "Reveal the notes of this step before voting.",
+                      key="refusal_vote_reveal_first")
     current = workshop.open_voting()
     if current is not None and current != index:
-        raise DomainError("conflict", "Voting is open on another step; close it first.")
+        raise DomainError("conflict", "Voting is open on another step; close it first.",
+                          key="refusal_voting_elsewhere")
     per_note = payload.get("per_note")
     if per_note is not None and per_note > payload["budget"]:
-        raise invalid("per_note", "The per-note maximum cannot exceed the budget.")
+        raise invalid("per_note", "The per-note maximum cannot exceed the budget.",
+                      key="refusal_per_note_over_budget")
     step.vote_state, step.budget, step.per_note = "open", payload["budget"], per_note
     return [Event(p.VOTING_OPENED, {"step": index, "budget": step.budget,
                                     "per_note": step.per_note,
@@ -32,7 +35,7 @@ def close_voting(workshop, actor, payload, now):
     require_facilitator(actor)
     index = workshop.open_voting()
     if index is None:
-        raise DomainError("voting_closed", "No voting is open.")
+        raise DomainError("voting_closed", "No voting is open.", key="refusal_no_voting")
     workshop.steps[index].vote_state = "closed"
     tallies = {note.id: workshop.tally(note.id) for note in workshop.live_notes(index)}
     return [Event(p.VOTING_CLOSED, {"step": index, "tallies": tallies})]
@@ -42,9 +45,10 @@ def _votable(workshop, note_id):
     note = live_note(workshop, note_id)
     index = workshop.open_voting()
     if index is None:
-        raise DomainError("voting_closed", "Voting is not open.")
+        raise DomainError("voting_closed", "Voting is not open.", key="refusal_no_voting")
     if note.step != index:
-        raise invalid("note_id", "This note is not part of the current vote.")
+        raise invalid("note_id", "This note is not part of the current vote.",
+                      key="refusal_vote_other_note")
     return note, workshop.steps[index]
 
 
@@ -74,9 +78,10 @@ def cast_vote(workshop, actor, payload, now):
     note, step = _votable(workshop, payload["note_id"])
     mine = my_votes(workshop, actor.id, note.step)
     if sum(mine.values()) >= step.budget:
-        raise DomainError("budget_exceeded", "You have used all your dots.")
+        raise DomainError("budget_exceeded", "You have used all your dots.", key="refusal_dots_used")
     if step.per_note is not None and mine.get(note.id, 0) >= step.per_note:
-        raise DomainError("budget_exceeded", "This note has the most dots you may give it.")
+        raise DomainError("budget_exceeded", "This note has the most dots you may give it.",
+                          key="refusal_dots_note_full")
     workshop.votes[(actor.id, note.id)] = mine.get(note.id, 0) + 1
     return _once(workshop, payload, [_vote_event(workshop, actor, note)])
 
@@ -88,7 +93,7 @@ def retract_vote(workshop, actor, payload, now):
     note, _step_ = _votable(workshop, payload["note_id"])
     key = (actor.id, note.id)
     if not workshop.votes.get(key):
-        raise not_found("Your vote on this note")
+        raise not_found("Your vote on this note", key="refusal_vote_gone")
     workshop.votes[key] -= 1
     if not workshop.votes[key]:
         del workshop.votes[key]

@@ -246,7 +246,7 @@ backup_schema = BackupSchema()
 
 def _require(condition, field, message):
     if not condition:
-        raise DomainError("invalid", message, fields={field: [message]})
+        raise DomainError("invalid", message, fields={field: [message]}, key="refusal_backup_invalid")
 
 
 def restore(data, workshop_id, join_code, now):

@@ -8,12 +8,14 @@ layer answers are declared beside their runners: the drag and the pointer in `dr
 import logging
 
 from marshmallow import ValidationError
+from werkzeug.wrappers import Request
 
 from .. import protocol as p
 from .. import schemas
 from ..domain import DECLARED as DOMAIN_COMMANDS
 from ..domain import DomainError
 from ..extensions import socketio
+from ..i18n import choose_language
 from ..protocol import Command
 from ..store import RETRY_AFTER, UNAVAILABLE
 from . import dragging
@@ -23,9 +25,18 @@ from .sockets import Sender
 log = logging.getLogger(__name__)
 
 
-def failure(code, message, fields=None):
-    """A refusing ack."""
-    return {"ok": False, **p.error_body(code, message, fields)}
+def language_of(sid):
+    """The interface language of socket `sid`'s viewer: chosen when it connected, else as
+    its handshake (the page's cookie) says."""
+    connection = connections.get(sid)
+    if connection is not None:
+        return connection.language
+    return choose_language(asking=Request(socketio.server.get_environ(sid) or {}))
+
+
+def failure(sid, code, message, *, key, values=None, **extra):
+    """A refusing ack of the socket layer itself, its `text` in the viewer's language."""
+    return DomainError(code, message, key=key, values=values, **extra).ack(language_of(sid))
 
 
 def execute(sender, command, payload):
@@ -52,12 +63,13 @@ def update_link(sender, _command, payload):
     workshop = sender.workshops.workshop(connection.workshop_id)
     action = workshop.actions.get(action_id)
     if action is None or action.removed:
-        return failure("not_found", "Action not found.")
+        raise DomainError("not_found", "Action not found.", key="refusal_action_gone")
     view = connection.links({"actions": [{"id": action_id}]}, workshop,
                             workshop.participants[connection.participant_id])
     link = view["actions"][0].get("update_url")
     if link is None:
-        return failure("forbidden", "Only the facilitator and the action's owner get its link.")
+        raise DomainError("forbidden", "Only the facilitator and the action's owner get its link.",
+                          key="refusal_update_link_owner")
     return {"ok": True, "id": action_id, "update_url": link}
 
 
@@ -79,20 +91,19 @@ def answer(workshops, holds, sid, name, args):
     """The ack for command `name` with `args` from socket `sid`."""
     connection = connections.get(sid)
     if connection is None:
-        return failure("unauthorized", "Not connected to a workshop.")
+        raise DomainError("unauthorized", "Not connected to a workshop.", key="error_unauthorized")
     command = DECLARED[name]
     if not connection.admits(command.bucket):
         if connection.strike(command.bucket):
             socketio.server.disconnect(sid)
-        return failure("rate_limited", "Too many messages; slow down a little.")
+        raise DomainError("rate_limited", "Too many messages; slow down a little.",
+                          key="error_rate_limited")
     try:
         payload = SCHEMAS[name].load(args[0] if len(args) == 1 else ({} if not args else args))
     except ValidationError as err:
-        return failure("invalid", "Some fields are not right.", err.messages)
-    try:
-        return RUNNERS[name](Sender(workshops, holds, connection, sid), command, payload)
-    except DomainError as err:
-        return {"ok": False, **err.body()}
+        raise DomainError("invalid", "Some fields are not right.", err.messages,
+                          key="refusal_fields") from None
+    return RUNNERS[name](Sender(workshops, holds, connection, sid), command, payload)
 
 
 def handler(workshops, holds, name):
@@ -100,12 +111,15 @@ def handler(workshops, holds, name):
     def handle(sid, *args):
         try:
             return answer(workshops, holds, sid, name, args)
+        except DomainError as refused:
+            return refused.ack(language_of(sid))
         except Exception as error:
             if workshops.unreachable(error):
                 # Nothing was stored: the same command may follow.
-                return {"ok": False, **p.error_body("unavailable", UNAVAILABLE,
-                                                    retry_after=RETRY_AFTER)}
+                return failure(sid, "unavailable", UNAVAILABLE, key="error_unavailable",
+                               retry_after=RETRY_AFTER)
             log.exception("command %s failed", name)
-            return failure("internal", "Something went wrong on the server.")
+            return failure(sid, "internal", "Something went wrong on the server.",
+                           key="error_internal")
     handle.__name__ = "on_" + name.replace(":", "_")
     return handle

@@ -5,6 +5,7 @@ or a few seconds after the last frame; meanwhile another person's drag or drop g
 """
 
 from .. import protocol as p
+from ..domain import DomainError
 from ..protocol import Command
 from .broadcast import publish, workshop_room
 from ..extensions import socketio
@@ -25,9 +26,9 @@ def holds_of(app):
 
 
 def _busy(holder):
-    body = p.error_body("busy", "Someone else is moving this note right now.")
-    body["error"]["by"] = holder  # who, unless that would name an anonymous author
-    return {"ok": False, **body}
+    # `by`: who, unless that would name an anonymous author.
+    return DomainError("busy", "Someone else is moving this note right now.", key="error_busy",
+                       by=holder)
 
 
 def relay(sender, _command, payload):
@@ -37,7 +38,7 @@ def relay(sender, _command, payload):
     drag = workshops.drag(workshop_id, person, payload["id"])
     other = sender.holds.take(workshop_id, payload["id"], person)
     if other is not None:
-        return _busy(workshops.drag(workshop_id, other, payload["id"], check=False).by)
+        raise _busy(workshops.drag(workshop_id, other, payload["id"], check=False).by)
     connection.held.add(payload["id"])
     if not drag.hidden:  # a private note's place is its author's alone
         socketio.emit(p.DRAG, {"id": payload["id"], "x": payload["x"], "y": payload["y"],
@@ -49,7 +50,7 @@ def point(sender, _command, payload):
     """`pointer`: the facilitator's finger on the remote, a dot on every other screen;
     `x: null` hides it."""
     if not sender.connection.facilitator:
-        return {"ok": False, **p.error_body("forbidden", "This is for the facilitator.")}
+        raise DomainError("forbidden", "This is for the facilitator.", key="error_forbidden")
     socketio.emit(p.POINTER, {"x": payload["x"], "y": payload.get("y") if payload["x"] is not None
                               else None}, to=workshop_room(sender.connection.workshop_id),
                   skip_sid=sender.sid)
@@ -63,7 +64,7 @@ def drop(sender, command, payload):
     workshop_id, person = connection.workshop_id, connection.participant_id
     holder = holds.holder(workshop_id, payload["id"])
     if holder is not None and holder != person:
-        return _busy(workshops.drag(workshop_id, holder, payload["id"], check=False).by)
+        raise _busy(workshops.drag(workshop_id, holder, payload["id"], check=False).by)
     _events, seq = workshops.execute(workshop_id, person, command.name, payload, publish)
     holds.release(workshop_id, payload["id"], person)
     connection.held.discard(payload["id"])

@@ -7,6 +7,7 @@ are read from its WSGI environ.
 
 import functools
 
+from flask import request
 from flask_socketio import ConnectionRefusedError
 from werkzeug.wrappers import Request
 
@@ -15,6 +16,7 @@ from ..access import store_of, token_of
 from ..addresses import configured_room
 from ..domain import FACILITATOR, DomainError
 from ..extensions import socketio
+from ..i18n import choose_language
 from ..links import add_links
 from ..store import RETRY_AFTER, UNAVAILABLE
 from . import collector, dragging, presence
@@ -40,8 +42,8 @@ def _unknown():
     return ConnectionRefusedError("Unknown workshop or token.", {"code": "unauthorized"})
 
 
-def _reserved():
-    return failure("unknown_command", "This event name is reserved.")
+def _reserved(sid):
+    return failure(sid, "unknown_command", "This event name is reserved.", key="refusal_reserved_event")
 
 
 def on_connect(app, sid, *args):
@@ -51,7 +53,7 @@ def on_connect(app, sid, *args):
     `auth`, the handshake's header, query or cookie may carry it.
     """
     if _sent_as_event(sid):
-        return _reserved()
+        return _reserved(sid)
     environ = args[0] if args and isinstance(args[0], dict) else {}
     auth = args[1] if len(args) > 1 and isinstance(args[1], dict) else {}
     workshop_id = auth.get("workshop")
@@ -87,10 +89,14 @@ def _welcome(app, sid, handshake, workshop_id, token):
     connection.links = functools.partial(
         add_links, key=app.extensions["cocreate.secret"],
         base=configured_room(app.config, handshake.host_url).base)
+
+    def deliver(snap):
+        # The page chose its language the same way: the person's choice, else the workshop's.
+        connection.language = choose_language(snap["workshop"]["language"], asking=handshake)
+        socketio.emit(p.SNAPSHOT, snap, to=sid)
+
     try:
-        workshops.snapshot(workshop_id, viewer.id,
-                           deliver=lambda snap: socketio.emit(p.SNAPSHOT, snap, to=sid),
-                           decorate=connection.links)
+        workshops.snapshot(workshop_id, viewer.id, deliver=deliver, decorate=connection.links)
     except DomainError:
         # The token was remembered, but the workshop has been deleted since (by another
         # process, or `cocreate purge`): as for any unknown workshop.
@@ -102,7 +108,7 @@ def _welcome(app, sid, handshake, workshop_id, token):
 def on_disconnect(app, sid, *_reason):
     """Forget the connection and tell the room who is still online."""
     if _sent_as_event(sid):
-        return _reserved()
+        return _reserved(sid)
     gone = connections.pop(sid, None)
     collector.connection_closed()
     if gone is not None:
@@ -124,4 +130,6 @@ def init_app(app):
 @socketio.on("*")
 def on_unknown(event, *args):
     """Anything that is not a command of the protocol."""
-    return failure("unknown_command", f"Unknown command {str(event)[:ECHO_MAX]!r}.")
+    name = str(event)[:ECHO_MAX]
+    return failure(request.sid, "unknown_command", f"Unknown command {name!r}.",
+                   key="refusal_unknown_command", values={"command": name})

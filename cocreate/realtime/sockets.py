@@ -64,6 +64,7 @@ class Connection:
     held: set = field(default_factory=set)  # notes this socket holds while dragging
     facilitator: bool = False  # may send what only a facilitator sends (the pointer)
     links: object = None  # adds this viewer's links to its snapshots (`links.add_links`)
+    language: str = "nl"  # the viewer's interface language: the `text` of its refusals
 
     @classmethod
     def open(cls, workshop_id, participant_id, config):

@@ -82,7 +82,7 @@ class Locking:
             ids = sorted(set(members(conn)))
         for _attempt in range(TOGETHER_ATTEMPTS):
             if not ids:
-                raise domain.DomainError("not_found", "Not found.")
+                raise domain.DomainError("not_found", "Not found.", key="refusal_workshop_gone")
             with contextlib.ExitStack() as held:
                 for workshop_id in ids:
                     held.enter_context(self.cache.lock(workshop_id))
@@ -206,7 +206,7 @@ class Locking:
         """The workshop as stored now: the cached aggregate when its seq is current."""
         seq = self.database.seq(conn, workshop_id)
         if seq is None:
-            raise domain.DomainError("not_found", "Workshop not found.")
+            raise domain.DomainError("not_found", "Workshop not found.", key="refusal_workshop_gone")
         cached = self.cache.get(workshop_id)
         if cached is None or cached.seq != seq:
             cached = load_workshop(conn, workshop_id)

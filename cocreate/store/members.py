@@ -42,7 +42,8 @@ class Members:
 
         def change(conn, workshop):
             if participant_id in workshop.participants:
-                raise domain.DomainError("conflict", "This person has joined this session already.")
+                raise domain.DomainError("conflict", "This person has joined this session already.",
+                                         key="refusal_joined_already")
             events = domain.join(workshop, participant_id, name, role, now)
             conn.execute(insert(participants).values(
                 id=participant_id, workshop_id=workshop_id, token_hash=hash_token(token),

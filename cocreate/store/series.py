@@ -126,7 +126,7 @@ class Series:
         """Run a command on a shared action over every session holding it: (events, seq)."""
         def change(conn, held):
             if acting_id not in held:
-                raise domain.DomainError("not_found", "Action not found.")
+                raise domain.DomainError("not_found", "Action not found.", key="refusal_action_gone")
             events = {acting_id: domain.apply(held[acting_id], actor_id, name, payload,
                                               now_iso())}
             return _copy_to_the_others(conn, held, acting_id, shared.action_id, events)
@@ -181,7 +181,8 @@ class Series:
         not before this one — is refused with `forbidden`, so nobody takes over another
         person's actions by typing their name."""
         refused = domain.DomainError(
-            "forbidden", "That is not a participant of an earlier session of this series.")
+            "forbidden", "That is not a participant of an earlier session of this series.",
+            key="refusal_not_earlier_participant")
         order = [session.id for session in self.series_sessions(workshop_id) or []]
         if earlier_id not in order or order.index(earlier_id) >= order.index(workshop_id):
             raise refused

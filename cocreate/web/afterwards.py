@@ -88,7 +88,8 @@ def action_update(workshop_id, action_id, key):
     if _wants_json():
         data = request.get_json(silent=True)
         if not isinstance(data, dict):
-            raise ApiError(400, "invalid", "The body must be a JSON object.")
+            raise ApiError(400, "invalid", "The body must be a JSON object.",
+                           key="refusal_json_object")
     else:
         data = {name: value for name, value in request.form.items()
                 if name in ("status", "text") and value != ""}
@@ -98,14 +99,16 @@ def action_update(workshop_id, action_id, key):
         body = action_progress.load(data)
     except ValidationError as err:
         if _wants_json():
-            raise ApiError(400, "invalid", "Some fields are not right.", err.messages)
+            raise ApiError(400, "invalid", "Some fields are not right.", err.messages,
+                           key="refusal_fields")
         return _update_page(workshop, action, status=400, errors=err.messages,
                             text=request.form.get("text", "")[:600])
     try:
         shown = store().report_progress(workshop_id, action_id, body.get("status"),
                                         body.get("text"), publish=publish)
     except DomainError as err:
-        raise ApiError(404 if err.code == "not_found" else 400, err.code, err.message)
+        raise ApiError(404 if err.code == "not_found" else 400, err.code, err.message,
+                       key=err.key, values=err.values) from err
     if _wants_json():
         return shown
     return redirect(request.path + "?saved=1", code=303)
@@ -157,9 +160,10 @@ def owner_links(workshop_id):
         abort(404)
     member = current_member(workshop_id)
     if member is None:
-        raise ApiError(401, "unauthorized", "A facilitator token is needed.")
+        raise ApiError(401, "unauthorized", "A facilitator token is needed.",
+                       key="refusal_facilitator_token")
     if member.role != FACILITATOR:
-        raise ApiError(403, "forbidden", "Only the facilitator may do this.")
+        raise ApiError(403, "forbidden", "Only the facilitator may do this.", key="error_forbidden")
     workshop, plan = plan_of(workshop_id)
     base = base_url()
     update_urls = {action.id: base + links.update_path(_key(), workshop, action)

@@ -35,9 +35,10 @@ def _member(workshop_id, facilitator=False):
     workshop_or_404(workshop_id)
     member = current_member(workshop_id)
     if member is None:
-        raise ApiError(401, "unauthorized", "A participant or facilitator token is needed.")
+        raise ApiError(401, "unauthorized", "A participant or facilitator token is needed.",
+                       key="refusal_member_token")
     if facilitator and member.role != FACILITATOR:
-        raise ApiError(403, "forbidden", "Only the facilitator may do this.")
+        raise ApiError(403, "forbidden", "Only the facilitator may do this.", key="error_forbidden")
     return member
 
 

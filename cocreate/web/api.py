@@ -31,12 +31,14 @@ def json_body(schema):
             except RecursionError:
                 data = None  # absurdly deep nesting is as bad as broken JSON
             if not isinstance(data, dict):
-                raise ApiError(400, "invalid", "The body must be a JSON object.")
+                raise ApiError(400, "invalid", "The body must be a JSON object.",
+                               key="refusal_json_object")
             try:
                 # Every JSON body, an import's too: its texts are stored as they come.
                 body = schema.load(valid_text(data))
             except ValidationError as err:
-                raise ApiError(400, "invalid", "Some fields are not right.", err.messages)
+                raise ApiError(400, "invalid", "Some fields are not right.", err.messages,
+                               key="refusal_fields")
             return view(*args, body=body, **kwargs)
         return wrapper
     return decorate
@@ -75,7 +77,8 @@ def require_facilitator_of_earlier(body):
     """For a follow-up: 404 without the earlier workshop, 401/403 without its facilitator."""
     if body.get("follow_up_of"):
         if store().summary(body["follow_up_of"]) is None:
-            raise ApiError(404, "not_found", "The workshop to follow up was not found.")
+            raise ApiError(404, "not_found", "The workshop to follow up was not found.",
+                           key="refusal_follow_up_gone")
         _require_facilitator(body["follow_up_of"])
 
 
@@ -98,7 +101,8 @@ def api_create(body):
 def api_import(body):
     """Recreate a workshop from an `export.json`; answers like creating one."""
     if body["workshop"]["format"] not in available_formats():
-        raise ApiError(400, "invalid", "Unknown format.", {"workshop": {"format": ["Unknown."]}})
+        raise ApiError(400, "invalid", "Unknown format.", {"workshop": {"format": ["Unknown."]}},
+                       key="refusal_format_unknown")
     name = translate(body["workshop"]["language"], "facilitator")
     workshop, token = store().import_workshop(
         lambda workshop_id, code, now: export.restore(body, workshop_id, code, now), name)
@@ -113,7 +117,7 @@ def api_join_code(code):
     """The workshop behind a join code."""
     found = store().find_by_join_code(code[:JOIN_CODE_MAX])
     if found is None:
-        raise ApiError(404, "not_found", "No workshop with this code.")
+        raise ApiError(404, "not_found", "No workshop with this code.", key="refusal_code_unknown")
     return jsonify({"workshop_id": found.id, "title": found.title})
 
 
@@ -128,7 +132,7 @@ def api_join(workshop_id, body):
     comes back as who they were there: the same participant id, so their actions are theirs.
     """
     if store().summary(workshop_id) is None:
-        raise ApiError(404, "not_found", "Workshop not found.")
+        raise ApiError(404, "not_found", "Workshop not found.", key="refusal_workshop_gone")
     participant_id = None
     if "returning" in body:
         participant_id, _name = store().returning_person(
@@ -138,7 +142,7 @@ def api_join(workshop_id, body):
             workshop_id, body["name"], publish=publish, participant_id=participant_id)
     except DomainError as err:
         if err.code == "conflict":
-            raise ApiError(409, "conflict", err.message) from err
+            raise ApiError(409, "conflict", err.message, key=err.key, values=err.values) from err
         raise
     response = jsonify({"participant_id": participant.id, "token": token})
     return set_token_cookie(response, workshop_id, token), 201
@@ -149,7 +153,7 @@ def api_add_facilitator(workshop_id):
     """A facilitator makes a link for a second device or a co-facilitator."""
     summary = store().summary(workshop_id)
     if summary is None:
-        raise ApiError(404, "not_found", "Workshop not found.")
+        raise ApiError(404, "not_found", "Workshop not found.", key="refusal_workshop_gone")
     _require_facilitator(workshop_id)
     name = translate(summary.language, "co_facilitator")
     participant, token, _events = store().add_participant(workshop_id, name, FACILITATOR,
@@ -163,9 +167,10 @@ def api_add_facilitator(workshop_id):
 def _require_facilitator(workshop_id):
     member = current_member(workshop_id)
     if member is None:
-        raise ApiError(401, "unauthorized", "A facilitator token is needed.")
+        raise ApiError(401, "unauthorized", "A facilitator token is needed.",
+                       key="refusal_facilitator_token")
     if member.role != FACILITATOR:
-        raise ApiError(403, "forbidden", "Only the facilitator may do this.")
+        raise ApiError(403, "forbidden", "Only the facilitator may do this.", key="error_forbidden")
     return member
 
 
@@ -173,7 +178,7 @@ def _require_facilitator(workshop_id):
 def api_delete(workshop_id):
     """The facilitator removes the workshop and everything in it."""
     if store().summary(workshop_id) is None:
-        raise ApiError(404, "not_found", "Workshop not found.")
+        raise ApiError(404, "not_found", "Workshop not found.", key="refusal_workshop_gone")
     _require_facilitator(workshop_id)
     store().delete_workshop(workshop_id)
     close_workshop(workshop_id)

@@ -28,7 +28,8 @@ def _plan_for_member(workshop_id):
     summary = workshop_or_404(workshop_id)
     member = current_member(workshop_id)
     if member is None:
-        raise ApiError(401, "unauthorized", "A participant or facilitator token is needed.")
+        raise ApiError(401, "unauthorized", "A participant or facilitator token is needed.",
+                       key="refusal_member_token")
     if member.role == FACILITATOR and request.endpoint != "web.plan_page":
         store().mark_downloaded(workshop_id)
     workshop, plan = plan_of(workshop_id)

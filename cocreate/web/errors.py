@@ -9,7 +9,8 @@ from werkzeug.exceptions import HTTPException
 
 from .. import protocol
 from ..access import store
-from ..domain import DomainError
+from ..domain import LANGUAGES, DomainError
+from ..i18n import choose_language, translate
 from ..store import RETRY_AFTER, UNAVAILABLE
 from .blueprint import bp, render_page
 
@@ -18,12 +19,18 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
        "frame-ancestors 'none'; form-action 'self'")
 
 
-class ApiError(Exception):
-    """An HTTP error answered as `{"error": {code, message, fields?}}`."""
+class ApiError(DomainError):
+    """An HTTP error answered as `{"error": {code, message, fields?, text}}` with `status`."""
 
-    def __init__(self, status, code, message, fields=None):
-        super().__init__(message)
-        self.status, self.code, self.message, self.fields = status, code, message, fields
+    def __init__(self, status, code, message, fields=None, *, key, values=None):
+        super().__init__(code, message, fields, key=key, values=values)
+        self.status = status
+
+
+# The text of an HTTP error Flask or Werkzeug answers (their message is English).
+HTTP_KEYS = {400: "refusal_fields", 401: "error_unauthorized", 403: "error_forbidden",
+             404: "error_not_found", 405: "refusal_method", 413: "refusal_too_large",
+             429: "error_rate_limited", 503: "error_unavailable"}
 
 
 @bp.before_app_request
@@ -31,7 +38,8 @@ def _same_origin():
     if request.method in ("POST", "PUT", "PATCH", "DELETE"):
         origin = request.headers.get("Origin")
         if origin and urlsplit(origin).netloc != request.host:
-            raise ApiError(403, "forbidden", "Cross-origin requests are not allowed.")
+            raise ApiError(403, "forbidden", "Cross-origin requests are not allowed.",
+                           key="refusal_cross_origin")
 
 
 # Every answer, Socket.IO's included (see `with_security_headers`).
@@ -69,15 +77,11 @@ def with_security_headers(wsgi_app, secure):
     return app
 
 
-@bp.app_errorhandler(ApiError)
-def _api_error(err):
-    return jsonify(protocol.error_body(err.code, err.message, err.fields)), err.status
-
-
 @bp.app_errorhandler(DomainError)
 def _domain_error(err):
-    status = {"not_found": 404, "forbidden": 403, "unauthorized": 401}.get(err.code, 400)
-    return jsonify(err.body()), status
+    status = getattr(err, "status", None) or {
+        "not_found": 404, "forbidden": 403, "unauthorized": 401}.get(err.code, 400)
+    return jsonify(err.body(_language())), status
 
 
 @bp.app_errorhandler(HTTPException)
@@ -86,7 +90,8 @@ def _http_error(err):
             405: "method_not_allowed", 413: "payload_too_large", 429: "rate_limited",
             }.get(err.code, "internal" if err.code >= 500 else "invalid")
     if _wants_json():
-        return jsonify(protocol.error_body(code, err.description or err.name)), err.code
+        text = translate(_language(), HTTP_KEYS.get(err.code, "error_internal"))
+        return jsonify(protocol.error_body(code, err.description or err.name, text=text)), err.code
     return render_page("error.html", status=err.code, error_code=code)
 
 
@@ -96,13 +101,28 @@ def _database_error(err):
     if not store().unreachable(err):
         raise err  # a bug: Flask logs it and answers 500
     if _wants_json():
+        text = translate(_language(ask_store=False), HTTP_KEYS[503])
         response = jsonify(protocol.error_body("unavailable", UNAVAILABLE,
-                                               retry_after=RETRY_AFTER))
+                                               retry_after=RETRY_AFTER, text=text))
         response.status_code = 503
     else:
         response = render_page("error.html", status=503, error_code="unavailable")
     response.headers["Retry-After"] = str(RETRY_AFTER)
     return response
+
+
+def _language(ask_store=True):
+    """The language the asking page was in: the person's choice, else the workshop's, else
+    the one the browser prefers (a script without a page), else Dutch."""
+    workshop_id = (request.view_args or {}).get("workshop_id")
+    summary = None
+    if ask_store and isinstance(workshop_id, str) and len(workshop_id) <= protocol.ID_MAX:
+        try:
+            summary = store().summary(workshop_id)
+        except SQLAlchemyError:
+            summary = None  # out of reach: the text need not wait for it
+    return choose_language(summary.language if summary else
+                           request.accept_languages.best_match(LANGUAGES))
 
 
 def _wants_json():

@@ -209,7 +209,8 @@ def hyphens(language):
     try:
         words = hyphen_words.load(request.args.to_dict())["words"].split()
     except ValidationError as error:
-        raise ApiError(400, "invalid", "Give up to 2000 characters of words.", error.messages) from None
+        raise ApiError(400, "invalid", "Give up to 2000 characters of words.", error.messages,
+                       key="refusal_hyphen_words") from None
     answer = {word: soft_word(word, language) for word in words[:200] if LONG_WORD.fullmatch(word)}
     response = jsonify(answer)
     response.headers["Cache-Control"] = "public, max-age=86400"

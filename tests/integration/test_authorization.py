@@ -9,6 +9,7 @@ import requests
 import socketio
 
 from cocreate import protocol as p
+from cocreate.catalogues import catalogue
 
 from support import Workshop, new_id
 
@@ -129,7 +130,9 @@ def test_a_participant_is_refused_facilitator_commands_and_nothing_changes(
     ack = scene.participant.call(command, payload)
     if command in FACILITATOR_ONLY:
         assert ack == {"ok": False, "error": {"code": "forbidden",
-                                              "message": ack["error"]["message"]}}
+                                              "message": ack["error"]["message"],
+                                              "text": ack["error"]["text"]}}
+        assert ack["error"]["text"] in catalogue("nl").values()  # the Dutch workshop's words
         assert seq_of(scene.facilitator) == before
     else:
         assert ack["ok"], ack

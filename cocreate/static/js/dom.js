@@ -65,11 +65,12 @@ export function t(key, values = {}) {
   return text.replace(/\{(\w+)\}/g, (whole, name) => (name in values ? String(values[name]) : whole));
 }
 
-/** A translated message for an error `{code, message}` from an ack. */
+/** An ack's error for people: its `text` (in our language), else by its code. */
 export function errorText(error) {
   if (!error) return t("error_internal");
-  if (error.code === "invalid") return t("error_invalid", { message: error.message });
   if (error.code === "busy" && error.by) return t("busy_by", { name: error.by.name });
+  if (error.text) return error.text;
+  if (error.code === "invalid") return t("error_invalid", { message: error.message });
   const key = `error_${error.code}`;
   return key in catalogue ? t(key) : error.message;
 }
