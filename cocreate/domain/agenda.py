@@ -241,9 +241,10 @@ def _day_forecast(workshop, day, zone, clock, started, first_position):
     items, cursor = replanned(day)
     planned = _day_end(day, zone)
     late = _minutes(cursor - planned)
-    to_come = any(item["state"] == "planned" for item in items)
+    to_come = any(item["state"] in ("planned", "running") for item in items)
     taken = any("planned" in item for item in day["items"])  # a suggestion was taken over
     return {"start": day["start"], "planned_end": _wall(planned), "end": _wall(cursor),
+            "items_end": _wall(_items_end(day, zone)), "fixed_end": bool(day.get("end")),
             "late": late, "items": items,
             "suggestion": (_suggestion(day, items, late, replanned, planned)
                            if late >= (LATE_AGAIN_MINUTES if taken else 1) and to_come
@@ -252,9 +253,14 @@ def _day_forecast(workshop, day, zone, clock, started, first_position):
 
 def _day_end(day, zone):
     """When a day must end: its `end`, else when its planned items do."""
-    start = datetime.strptime(day["start"], WALL_CLOCK).replace(tzinfo=zone)
     if day.get("end"):  # the day must end then, whatever its items add up to
         return datetime.strptime(day["end"], WALL_CLOCK).replace(tzinfo=zone)
+    return _items_end(day, zone)
+
+
+def _items_end(day, zone):
+    """When a day's items end as planned, one after the other from its start."""
+    start = datetime.strptime(day["start"], WALL_CLOCK).replace(tzinfo=zone)
     return start + timedelta(minutes=sum(item["minutes"] for item in day["items"]))
 
 
@@ -353,32 +359,46 @@ def _breaks_after(day, offset):
     return total
 
 
-def _room(item):
+def _room(item, ran=None):
     """Minutes a suggestion may take from an item: it keeps two thirds of what the
-    facilitator planned (before any suggestion was taken over), and at least 5."""
+    facilitator planned (before any suggestion was taken over), and at least 5. A running
+    step (`ran` minutes so far) also keeps what already ran and 5 minutes more to close."""
     planned = item.get("planned", item["minutes"])
     keep = max(KEEP_MINUTES, -(-planned * KEEP_PARTS // 3))
+    if ran is not None:
+        keep = max(keep, ran + KEEP_MINUTES)
     return max(0, item["minutes"] - keep)
 
 
 def _suggestion(day, items, late, replanned, planned_end):
-    """How to end the day on time: shorten the steps still to come, each in proportion to
-    what it can give; when that is not enough, a break still to come starts where the day
-    has pushed it and is shortened, if that brings the day's end earlier (the break that
-    makes the day fit first, else the one that saves most); `short` is what is left."""
+    """How to end the day on time: shorten the running step and the steps still to come,
+    each in proportion to what it can give; when that is not enough, a break still to come
+    is shortened where the day has pushed it, if that brings the day's end earlier (the
+    break that makes the day fit first, else the one that saves most); `short` is what is
+    left. Each proposed item carries the `start` and `end` the run sheet will then show."""
     later = [offset for offset, item in enumerate(items)
-             if item["kind"] == "step" and item["state"] == "planned"]
-    room = [_room(day["items"][offset]) for offset in later]
+             if item["kind"] == "step" and item["state"] in ("planned", "running")]
+    room = [_room(day["items"][offset],
+                  items[offset]["actual_minutes"] if items[offset]["state"] == "running" else None)
+            for offset in later]
     cuts = _shares(min(late, sum(room)), room)
-    shorten = [{"step": items[offset]["step"], "title": items[offset]["title"], "by": cut,
-                "minutes": items[offset]["minutes"] - cut}
-               for offset, cut in zip(later, cuts) if cut]
     variant = _shortened(day, {offset: cut for offset, cut in zip(later, cuts) if cut})
     short = _minutes(replanned(variant)[1] - planned_end)
     move = None
     if short > 0:
         move, short = _break_move(day, items, variant, short, replanned, planned_end)
-    return {"late": late, "shorten": shorten, "move_break": move, "short": max(0, short)}
+    if move:
+        variant = _shortened(variant, {move["item"]: move["by"]})
+    then, then_end = replanned(variant)  # the run sheet once the suggestion is taken over
+    if move:
+        move["end"] = then[move["item"]]["end"]
+    shorten = [{"step": items[offset]["step"], "title": items[offset]["title"], "by": cut,
+                "minutes": items[offset]["minutes"] - cut,
+                "running": items[offset]["state"] == "running",
+                "start": then[offset]["start"], "end": then[offset]["end"]}
+               for offset, cut in zip(later, cuts) if cut]
+    return {"late": late, "shorten": shorten, "move_break": move, "short": max(0, short),
+            "end": _wall(then_end) if short > 0 else None}
 
 
 def _break_move(day, items, variant, short, replanned, planned_end):

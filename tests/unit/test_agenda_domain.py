@@ -179,17 +179,20 @@ def test_a_step_running_late_pushes_the_day_and_suggests_shortening_later_steps(
     assert (brand["start"][11:], brand["late"], brand["state"]) == ("10:20", 5, "planned")
     assert day["suggestion"] == {
         "late": 5,
-        "shorten": [{"step": BRAND, "title": "Persoonlijk merk", "by": 2, "minutes": 73},
+        # Each with the times the run sheet shows once the suggestion is taken over.
+        "shorten": [{"step": BRAND, "title": "Persoonlijk merk", "by": 2, "minutes": 73,
+                     "running": False, "start": f"{DAY_ONE}T10:20", "end": f"{DAY_ONE}T11:33"},
                     {"step": FRICTION, "title": "Knuppel in het hoenderhok", "by": 3,
-                     "minutes": 87}],
+                     "minutes": 87, "running": False, "start": f"{DAY_ONE}T12:18",
+                     "end": f"{DAY_ONE}T13:45"}],
         "move_break": None,  # the coffee's time went to the goals already: moving it saves nothing
-        "short": 0}
+        "short": 0, "end": None}
     # The clock moves on, the room is still at the goals: the forecast follows it.
     later = forecast(workshop, at("11:00"))
     assert later["days"][0]["late"] == 45
-    assert later["days"][0]["suggestion"]["shorten"] == [
-        {"step": BRAND, "title": "Persoonlijk merk", "by": 20, "minutes": 55},
-        {"step": FRICTION, "title": "Knuppel in het hoenderhok", "by": 25, "minutes": 65}]
+    assert [(cut["title"], cut["by"], cut["minutes"])
+            for cut in later["days"][0]["suggestion"]["shorten"]] == [
+        ("Persoonlijk merk", 20, 55), ("Knuppel in het hoenderhok", 25, 65)]
 
 
 def test_the_suggestion_says_what_shortening_cannot_make_up(workshop):
@@ -200,8 +203,9 @@ def test_the_suggestion_says_what_shortening_cannot_make_up(workshop):
     # Lunch starts where the day pushed it and keeps two thirds: 15 of the 50 minutes.
     assert day["suggestion"]["move_break"] == {
         "title": "Lunch", "item": 3, "from": f"{DAY_ONE}T11:30", "to": f"{DAY_ONE}T12:50",
-        "by": 15, "minutes": 30}
-    assert day["suggestion"]["short"] == 35
+        "by": 15, "minutes": 30, "end": f"{DAY_ONE}T13:20"}
+    # What is still short, and when the day then ends.
+    assert (day["suggestion"]["short"], day["suggestion"]["end"]) == (35, f"{DAY_ONE}T14:20")
 
 
 def test_finishing_early_puts_the_day_ahead(workshop):
@@ -315,8 +319,8 @@ def test_taking_the_suggestion_over_fits_the_day_until_the_room_runs_late_again(
     # friction keeps two thirds of the 90 minutes first planned (60), not of its 87 now (58).
     again = forecast(workshop, at("13:03"))["days"][0]
     assert again["late"] == 45
-    assert again["suggestion"]["shorten"] == [
-        {"step": FRICTION, "title": "Knuppel in het hoenderhok", "by": 27, "minutes": 60}]
+    assert [(cut["step"], cut["by"], cut["minutes"]) for cut in again["suggestion"]["shorten"]] == [
+        (FRICTION, 27, 60)]
     assert again["suggestion"]["short"] == 18
     later = take_over(workshop, forecast(workshop, at("13:03")), "13:03")["days"][0]
     assert workshop.agenda["days"][0]["items"][4] == {"step": FRICTION, "minutes": 60,
@@ -334,7 +338,8 @@ def test_a_suggestion_that_cannot_make_up_everything_is_not_made_again_once_take
         {"step": FRICTION, "minutes": 60, "planned": 90}]
     # Nothing left to shorten: the warning stays, with what is still short and no new cuts.
     assert taken["late"] == 35
-    assert taken["suggestion"] == {"late": 35, "shorten": [], "move_break": None, "short": 35}
+    assert taken["suggestion"] == {"late": 35, "shorten": [], "move_break": None, "short": 35,
+                                   "end": f"{DAY_ONE}T14:20"}
 
 
 def test_a_break_is_only_proposed_when_it_brings_the_end_earlier_and_one_that_fits_first(
@@ -350,7 +355,7 @@ def test_a_break_is_only_proposed_when_it_brings_the_end_earlier_and_one_that_fi
     # The tea could give 5 of the 10 minutes still short, lunch all 10: lunch it is.
     assert day["suggestion"]["move_break"] == {
         "title": "Lunch", "item": 4, "from": f"{DAY_ONE}T10:45", "to": f"{DAY_ONE}T10:55",
-        "by": 10, "minutes": 35}
+        "by": 10, "minutes": 35, "end": f"{DAY_ONE}T11:30"}
     assert day["suggestion"]["short"] == 0
     taken = take_over(workshop, forecast(workshop, at("10:00")), "10:00")["days"][0]
     assert (taken["late"], taken["suggestion"]) == (0, None)
@@ -411,3 +416,49 @@ def test_a_break_after_the_step_the_room_opened_on_is_not_taken_for_granted():
     go(workshop, BRAND, "11:00")  # at the goals since it opened: how long is not known
     apply(workshop, "fac", p.SET_AGENDA, copy.deepcopy(AGENDA), at("11:30"))
     assert items(forecast(workshop, at("11:30")))["Koffie"]["state"] == "skipped"
+
+
+# -- the walkthrough's afternoon: a running step that can give time ----------------------------
+
+def afternoon(workshop):
+    """15:00–17:00 fixed, its items planned until 17:10; the room reaches the platform at 16:15."""
+    apply(workshop, "fac", p.SET_AGENDA, {"days": [{
+        "start": f"{DAY_ONE}T15:00", "end": f"{DAY_ONE}T17:00", "items": [
+            {"step": GOALS, "minutes": 20}, {"step": BRAND, "minutes": 20},
+            {"step": FRICTION, "minutes": 30}, {"step": PLATFORM, "minutes": 45},
+            {"break": "Koffie", "minutes": 15}]}]}, at("14:00"))
+    for index, clock in ((GOALS, "15:00"), (BRAND, "15:20"), (FRICTION, "15:40"),
+                         (PLATFORM, "16:15")):
+        go(workshop, index, clock)
+
+
+def test_a_day_says_apart_when_it_must_end_when_its_items_end_and_when_it_will_end(workshop):
+    afternoon(workshop)
+    day = forecast(workshop, at("16:18"))["days"][0]
+    assert (day["planned_end"], day["items_end"], day["end"], day["late"], day["fixed_end"]) == (
+        f"{DAY_ONE}T17:00", f"{DAY_ONE}T17:10", f"{DAY_ONE}T17:15", 15, True)
+
+
+def test_the_running_step_gives_its_remaining_minutes_and_the_day_fits_once_taken_over(workshop):
+    afternoon(workshop)
+    view = forecast(workshop, at("16:18"))  # the platform ran 3 of its 45 minutes
+    suggestion = view["days"][0]["suggestion"]
+    # It keeps two thirds (30): the 15 minutes the day runs late, ending at 16:45.
+    assert suggestion == {"late": 15, "move_break": None, "short": 0, "end": None, "shorten": [
+        {"step": PLATFORM, "title": "Platform van betrokkenheid", "by": 15, "minutes": 30,
+         "running": True, "start": f"{DAY_ONE}T16:15", "end": f"{DAY_ONE}T16:45"}]}
+    taken = take_over(workshop, view, "16:18")
+    day = taken["days"][0]
+    assert (day["late"], day["end"], day["suggestion"]) == (0, f"{DAY_ONE}T17:00", None)
+    platform, coffee = day["items"][3:]
+    # The run sheet then shows what the suggestion said.
+    assert (platform["state"], platform["minutes"], platform["planned"], platform["end"]) == (
+        "running", 30, 45, f"{DAY_ONE}T16:45")
+    assert (coffee["start"], coffee["end"]) == (f"{DAY_ONE}T16:45", f"{DAY_ONE}T17:00")
+
+
+def test_a_running_step_keeps_what_already_ran_and_five_minutes_to_close(workshop):
+    afternoon(workshop)
+    suggestion = forecast(workshop, at("16:50"))["days"][0]["suggestion"]  # 35 minutes ran
+    platform = suggestion["shorten"][0]
+    assert (platform["by"], platform["minutes"], platform["end"]) == (5, 40, f"{DAY_ONE}T16:55")
