@@ -3,6 +3,7 @@ what to shorten or move, takes the suggestion over; participants and the project
 comes next; the agenda is edited with the keyboard alone; a started step offers its planned
 minutes for the timer."""
 
+import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -45,9 +46,9 @@ def started_late(room, minutes, plan=agenda_from):
 
 
 def with_tea_and_lunch(start):
-    """Goals, brand, tea, friction, lunch from `start`: the lunch ends the day."""
+    """Short goals, brand, tea, friction, lunch from `start`: the lunch ends the day."""
     return {"zone": ZONE, "days": [{"start": wall(start), "items": [
-        {"step": GOALS, "minutes": 30}, {"step": BRAND, "minutes": 60},
+        {"step": GOALS, "minutes": 5}, {"step": BRAND, "minutes": 60},
         {"break": "Thee", "minutes": 15}, {"step": FRICTION, "minutes": 60},
         {"break": "Lunch", "minutes": 45}]}]}
 
@@ -63,15 +64,23 @@ def test_a_facilitator_running_late_sees_the_suggestion_and_the_room_sees_what_i
     warning = sheet.locator(".agenda-warning")
     expect(warning).to_contain_text("De dag loopt 40 min uit.")
     expect(bound(page, "announcer")).to_have_text("De dag loopt 40 min uit.")  # said once
-    expect(warning).to_contain_text("Maak ‘Persoonlijk merk’ 20 min korter (40 min).")
-    expect(warning).to_contain_text("Maak ‘Knuppel in het hoenderhok’ 20 min korter (40 min).")
+    # The running goals give what they can too (they keep two thirds), each change with the
+    # times the run sheet will show once it is taken over.
+    then = {minutes: wall(start + timedelta(minutes=minutes))[11:] for minutes in (62, 77, 121, 165)}
+    expect(warning).to_contain_text(
+        f"Rond ‘Doelen stellen’ 8 min eerder af (22 min in totaal): klaar om {then[62]}.")
+    expect(warning).to_contain_text(
+        f"Maak ‘Persoonlijk merk’ 16 min korter (44 min): verwacht {then[77]}–{then[121]}.")
+    expect(warning).to_contain_text(
+        f"Maak ‘Knuppel in het hoenderhok’ 16 min korter (44 min): verwacht {then[121]}–{then[165]}.")
     # The coffee right after the running goals gives its time to them already: moving it
     # would save nothing, so it is not proposed.
-    expect(warning.locator("li")).to_have_count(2)
+    expect(warning.locator("li")).to_have_count(3)
     expect(warning).not_to_contain_text("Koffie")
     moved = wall(start + timedelta(minutes=70))[11:]
     expect(sheet.locator(".agenda-running")).to_contain_text("Doelen stellen")
-    expect(sheet.locator(".agenda-status")).to_contain_text("40 min achter")
+    expect(sheet.locator(".agenda-ends dd").last).to_have_text(
+        f"{wall(start + timedelta(minutes=205))[11:]} (40 min te laat)")
     page.screenshot(path=str(artifacts / "agenda-facilitator-late.png"))
     sheet.screenshot(path=str(artifacts / "agenda-run-sheet-late.png"))
 
@@ -89,17 +98,21 @@ def test_a_facilitator_running_late_sees_the_suggestion_and_the_room_sees_what_i
     warning.get_by_role("button", name="Voorstel overnemen").click()
 
     expect(sheet.locator(".agenda-warning")).to_have_count(0)
-    expect(sheet.locator(".agenda-status")).to_contain_text("op schema")
+    expect(sheet.locator(".agenda-ends dd").last).to_have_text(f"{then[165]} (op tijd)")
+    # The run sheet shows what the suggestion said.
+    expect(sheet.locator(".agenda-running")).to_contain_text(f"klaar om {then[62]}")
+    expect(sheet.locator(".agenda-running")).to_contain_text("22 min (was 30)")
+    expect(sheet.locator(".agenda-item").nth(2)).to_contain_text(f"verwacht {then[77]}–{then[121]}")
     synced = ok(room.facilitator.call(p.SYNC, {}))["snapshot"]["workshop"]["agenda"]
     assert synced["days"][0]["items"] == [
-        {"step": GOALS, "minutes": 30}, {"break": "Koffie", "minutes": 15},
-        {"step": BRAND, "minutes": 40, "planned": 60},
-        {"step": FRICTION, "minutes": 40, "planned": 60}]
+        {"step": GOALS, "minutes": 22, "planned": 30}, {"break": "Koffie", "minutes": 15},
+        {"step": BRAND, "minutes": 44, "planned": 60},
+        {"step": FRICTION, "minutes": 44, "planned": 60}]
     assert synced["days"][0]["end"] == wall(start + timedelta(minutes=165))
     # A fresh forecast (the page opened again) sees the day fit: no new suggestion.
     page.reload()
     sheet = bound(page, "run-sheet")
-    expect(sheet.locator(".agenda-status")).to_contain_text("op schema")
+    expect(sheet.locator(".agenda-ends dd").last).to_have_text(f"{then[165]} (op tijd)")
     expect(sheet.locator(".agenda-warning")).to_have_count(0)
     sheet.screenshot(path=str(artifacts / "agenda-run-sheet-taken.png"))
     for context in (page.context, phone.context, projector.context):
@@ -172,21 +185,23 @@ def test_the_remote_shows_the_day_running_late_with_what_to_do(server, clients, 
     remote = open_page(with_token(contexts(*PHONE, bypass_csp=True), server, room.id, room.token()),
                        room.url("/remote"))
     agenda = bound(remote, "remote-agenda")
-    expect(agenda).to_contain_text("40 min achter")
+    expect(agenda).to_contain_text("(40 min te laat)")
     expect(bound(remote, "remote-agenda-warning")).to_contain_text("De dag loopt 40 min uit.")
     expect(bound(remote, "remote-agenda-warning")).to_contain_text(
-        "Maak ‘Persoonlijk merk’ 20 min korter (40 min).")
+        "Maak ‘Persoonlijk merk’ 16 min korter (44 min)")
     moved = wall(start + timedelta(minutes=70))[11:]
     expect(bound(remote, "remote-agenda-next")).to_have_text(f"Hierna: Koffie om {moved}")
     assert axe_violations(remote) == []
 
 
-@pytest.mark.parametrize("language, said", [
-    ("nl", "Let op: dag 1 loopt 30 min over het einde om 10:30 heen (de onderdelen duren tot 11:00)."),
-    ("en", "Note: day 1 runs 30 min past its end at 10:30 (its items last until 11:00)."),
+@pytest.mark.parametrize("language, ends", [
+    ("nl", ["Einde van de dag", "10:30 (vast)", "Onderdelen gepland tot",
+            "11:00 (30 min te veel gepland)", "Verwacht einde"]),
+    ("en", ["End of the day", "10:30 (fixed)", "Items planned until",
+            "11:00 (30 min too much planned)", "Expected end"]),
 ])
-def test_saving_an_agenda_whose_items_run_past_the_days_end_says_by_how_much(
-        server, clients, contexts, artifacts, language, said):
+def test_a_day_whose_items_run_past_its_end_says_each_end_with_its_label(
+        server, clients, contexts, artifacts, language, ends):
     room = Workshop(server, clients, connect_facilitator=True, language=language)
     context = contexts(*FACILITATOR_SIZE, bypass_csp=True)  # bypass_csp: axe is injected
     context.add_cookies([{"name": f"cc_{room.id}", "value": room.token(), "url": server.url}])
@@ -199,7 +214,11 @@ def test_saving_an_agenda_whose_items_run_past_the_days_end_says_by_how_much(
     form.locator('[data-day="0"][data-item="1"][data-part="minutes"]').fill("60")
     form.locator('[data-day="0"][data-part="end"]').fill("10:30")
     form.locator("button[type=submit]").click()
-    expect(bound(page, "agenda-saved")).to_contain_text(said)
+    # The run sheet says it, labelled, and keeps it up to date (a note at saving would not).
+    shown = bound(page, "run-sheet").locator(".agenda-ends").locator("dt, dd")
+    expect(shown).to_have_text([*ends, re.compile(r"^\d\d:\d\d \(")])
+    expect(bound(page, "agenda-saved")).to_have_text("Agenda opgeslagen." if language == "nl"
+                                                     else "Agenda saved.")
     bound(page, "run-sheet").screenshot(path=str(artifacts / f"agenda-saved-past-end-{language}.png"))
     assert axe_violations(page) == []
     agenda = ok(room.facilitator.call(p.SYNC, {}))["snapshot"]["workshop"]["agenda"]
@@ -212,7 +231,8 @@ def test_saving_an_agenda_whose_items_run_past_the_days_end_says_by_how_much(
     expect(end).to_have_value("10:30")
     end.fill("11:00")
     form.locator("button[type=submit]").click()
-    expect(bound(page, "agenda-saved")).not_to_contain_text(said[:8])
+    expect(shown).to_have_count(4)  # the items fit: no row of their own
+    expect(shown.nth(1)).to_have_text(ends[1].replace("10:30", "11:00"))
     assert page.context.page_errors == []
 
 
@@ -224,24 +244,93 @@ def test_when_shortening_steps_is_not_enough_a_break_that_saves_time_is_proposed
                                height=FACILITATOR_SIZE[1]), room.url("/facilitate"))
     warning = bound(page, "run-sheet").locator(".agenda-warning")
     expect(warning).to_contain_text("De dag loopt 50 min uit.")
-    # The steps give 40 minutes; the tea could give 5 of the 10 still short, the lunch all 10.
-    planned, moved = (wall(start + timedelta(minutes=m))[11:] for m in (165, 175))
+    # The running goals (5 min) cannot give; the steps give 40 minutes; the tea could give 5
+    # of the 10 still short, the lunch all 10: it starts where the day pushed it.
+    moved, end = (wall(start + timedelta(minutes=m))[11:] for m in (150, 185))
     expect(warning).to_contain_text(
-        f"Begin ‘Lunch’ om {moved} in plaats van {planned} en maak de pauze 10 min korter (35 min).")
+        f"Maak de pauze ‘Lunch’ 10 min korter (35 min): verwacht {moved}–{end}.")
     expect(warning).not_to_contain_text("Thee")
-    expect(warning).not_to_contain_text("te kort")
+    expect(warning).not_to_contain_text("te laat")
     bound(page, "run-sheet").screenshot(path=str(artifacts / "agenda-run-sheet-break.png"))
 
     warning.get_by_role("button", name="Voorstel overnemen").click()
     expect(bound(page, "run-sheet").locator(".agenda-warning")).to_have_count(0)
+    # The lunch is where the suggestion said, 35 of the 45 minutes planned.
+    lunch = bound(page, "run-sheet").locator(".agenda-item").last
+    expect(lunch).to_contain_text("35 min (was 45)")
+    expect(lunch).to_contain_text(f"verwacht {moved}–{end}")
     agenda = ok(room.facilitator.call(p.SYNC, {}))["snapshot"]["workshop"]["agenda"]
     assert agenda["days"][0]["items"] == [
-        {"step": GOALS, "minutes": 30}, {"step": BRAND, "minutes": 40, "planned": 60},
+        {"step": GOALS, "minutes": 5}, {"step": BRAND, "minutes": 40, "planned": 60},
         {"break": "Thee", "minutes": 15}, {"step": FRICTION, "minutes": 40, "planned": 60},
         {"break": "Lunch", "minutes": 35, "planned": 45}]
     remote = open_page(with_token(contexts(*PHONE), server, room.id, room.token()),
                        room.url("/remote"))
-    expect(bound(remote, "remote-agenda")).to_contain_text("op schema")
+    expect(bound(remote, "remote-agenda")).to_contain_text("(op tijd)")
     expect(bound(remote, "remote-agenda-warning")).to_be_hidden()
     remote.screenshot(path=str(artifacts / "agenda-remote-taken.png"))
     assert page.context.page_errors == [] and remote.context.page_errors == []
+
+
+def test_when_nothing_is_left_to_shorten_the_warning_says_so_in_a_sentence_of_its_own(
+        server, clients, contexts, artifacts):
+    room = Workshop(server, clients, connect_facilitator=True)
+
+    def too_short_to_give(start):
+        """Five minutes of goals and five of coffee: neither can give a minute."""
+        return {"zone": ZONE, "days": [{"start": wall(start), "items": [
+            {"step": GOALS, "minutes": 5}, {"break": "Koffie", "minutes": 5}]}]}
+
+    start = started_late(room, 20, too_short_to_give)
+    page = open_page(signed_in(contexts, room, width=FACILITATOR_SIZE[0],
+                               height=FACILITATOR_SIZE[1]), room.url("/facilitate"))
+    warning = bound(page, "run-sheet").locator(".agenda-warning")
+    expect(warning).to_contain_text("De dag loopt 20 min uit.")
+    end = wall(start + timedelta(minutes=30))[11:]
+    expect(warning.locator("p.agenda-rest")).to_have_text(
+        "Er valt niets meer in te korten (elk onderdeel houdt minstens twee derde van zijn tijd),"
+        f" dus de dag eindigt om {end}, 20 min te laat: schrap of verplaats een onderdeel,"
+        " of spreek een later einde af.")
+    # No list with a lone remainder, and no proposal to take over.
+    expect(warning.locator("li")).to_have_count(0)
+    expect(warning.get_by_role("button")).to_have_count(0)
+    bound(page, "run-sheet").screenshot(path=str(artifacts / "agenda-nothing-to-shorten.png"))
+    assert page.context.page_errors == []
+
+
+def test_a_step_started_before_the_run_sheet_opened_offers_no_start_button(
+        server, clients, contexts, artifacts):
+    room = Workshop(server, clients, connect_facilitator=True)
+    page = open_page(signed_in(contexts, room, width=FACILITATOR_SIZE[0],
+                               height=FACILITATOR_SIZE[1]), room.url("/facilitate"))
+    # The room moves on while the page has no agenda (no run sheet yet); then one is made.
+    ok(room.facilitator.call(p.STEP_GO, {"index": BRAND}))
+    expect(bound(page, "step-title")).to_have_text("Persoonlijk merk")
+    now = datetime.now(ZoneInfo(ZONE))
+    ok(room.facilitator.call(p.SET_AGENDA, agenda_from(now - timedelta(minutes=30))))
+    sheet = bound(page, "run-sheet")
+    expect(sheet.locator(".agenda-running")).to_contain_text("loopt sinds")
+    expect(bound(page, "agenda-start")).to_be_hidden()
+    expect(bound(page, "agenda-timer")).to_be_visible()
+    sheet.screenshot(path=str(artifacts / "agenda-started-before.png"))
+    assert page.context.page_errors == []
+
+
+def test_starting_the_step_the_room_opened_on_shows_it_running_and_says_since_when(
+        server, clients, contexts, artifacts):
+    room = Workshop(server, clients, connect_facilitator=True)
+    now = datetime.now(ZoneInfo(ZONE))
+    ok(room.facilitator.call(p.SET_AGENDA, agenda_from(now)))
+    page = open_page(signed_in(contexts, room, width=FACILITATOR_SIZE[0],
+                               height=FACILITATOR_SIZE[1]), room.url("/facilitate"))
+    start = bound(page, "agenda-start")
+    expect(start).to_have_text("Begintijd vastleggen: ‘Doelen stellen’ begint nu")
+    expect(bound(page, "agenda-timer")).to_be_hidden()
+    start.focus()
+    page.keyboard.press("Enter")
+    expect(start).to_be_hidden()
+    expect(bound(page, "run-sheet").locator(".agenda-running")).to_contain_text("loopt sinds")
+    expect(bound(page, "announcer")).to_have_text(re.compile(r"^‘Doelen stellen’ loopt sinds \d\d:\d\d\.$"))
+    expect(bound(page, "agenda-timer")).to_be_focused()
+    bound(page, "run-sheet").screenshot(path=str(artifacts / "agenda-started-now.png"))
+    assert page.context.page_errors == []

@@ -6,6 +6,7 @@ import { Connection, send, sendThrough } from "./connection.js";
 import { BoardStore } from "./store.js";
 import { COMMANDS, EVENTS, LIMITS } from "./protocol.js";
 import { bound, el, errorText, setText, t } from "./dom.js";
+import { clock as wallClock, dayEndsList, suggestionNodes } from "./agenda-advice.js";
 
 const POINTER_FRAME_MS = 33; // about 30 frames a second, like a drag
 const TICK_MS = 500;
@@ -243,13 +244,6 @@ pad.addEventListener("keydown", (event) => {
   point({ x: Math.min(1, Math.max(0, from.x + move[0] * step)), y: Math.min(1, Math.max(0, from.y + move[1] * step)) });
 });
 
-/** "5 min achter", "3 min voor", "op schema". */
-function lateText(late) {
-  if (late > 0) return t("agenda_behind", { n: late });
-  if (late < 0) return t("agenda_ahead", { n: -late });
-  return t("agenda_on_time");
-}
-
 /** The run sheet in brief: today's expected end, the warning with what to shorten or move
  *  when the day runs late, and what comes next (the full run sheet is on the laptop). */
 async function showAgenda() {
@@ -264,25 +258,17 @@ async function showAgenda() {
   if (forecast === undefined) return; // offline: keep what it said
   box.hidden = !forecast;
   if (!forecast) return;
-  const clock = (wall) => wall.slice(11, 16);
   const day = forecast.days.find((each) => each.items.some((item) => ["running", "next", "planned"].includes(item.state)))
     ?? forecast.days.at(-1);
-  setText("remote-agenda-end", t("agenda_forecast_end", { end: clock(day.end), late: lateText(day.late) }));
+  bound("remote-agenda-end").replaceChildren(dayEndsList(day));
   const warning = bound("remote-agenda-warning");
   warning.hidden = !day.suggestion;
   if (day.suggestion) {
-    const ideas = el("ul");
-    for (const cut of day.suggestion.shorten) {
-      ideas.append(el("li", null, t("agenda_shorten", { title: cut.title, n: cut.by, minutes: cut.minutes })));
-    }
-    const move = day.suggestion.move_break;
-    if (move) ideas.append(el("li", null, t("agenda_move_break", {
-      title: move.title, from: clock(move.from), to: clock(move.to), n: move.by, minutes: move.minutes })));
-    if (day.suggestion.short > 0) ideas.append(el("li", null, t("agenda_still_short", { n: day.suggestion.short })));
-    warning.replaceChildren(el("p", "remote-agenda-late", t("agenda_warning", { n: day.suggestion.late })), ideas);
+    warning.replaceChildren(el("p", "remote-agenda-late", t("agenda_warning", { n: day.suggestion.late })),
+                            ...suggestionNodes(day.suggestion));
   }
   const next = forecast.next;
-  setText("remote-agenda-next", next ? t("next_up", { title: next.title, time: clock(next.start) }) : "");
+  setText("remote-agenda-next", next ? t("next_up", { title: next.title, time: wallClock(next.start) }) : "");
 }
 
 store.addEventListener("change", ({ detail }) => {

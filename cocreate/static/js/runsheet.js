@@ -5,15 +5,15 @@
 // nothing by dragging). Loaded, with its strings and styles, by facilitator.js when the
 // workshop has an agenda or the facilitator opens the agenda's editor.
 
-import { COMMANDS, EVENTS, LIMITS } from "./protocol.js";
+import { COMMANDS, LIMITS } from "./protocol.js";
 import { bound, el, laterTexts, styles, t } from "./dom.js";
 import { sendOrShowError } from "./connection.js";
 import { askForecast } from "./next-up.js";
+import { clock, dayEndsList, suggestionNodes } from "./agenda-advice.js";
 
 const REFRESH_MS = 30_000; // the forecast moves with the clock, not only with changes
 const DEFAULT_BREAK_MINUTES = 15;
 
-const clock = (wall) => wall.slice(11, 16);
 const zone = () => Intl.DateTimeFormat().resolvedOptions().timeZone || "Europe/Amsterdam";
 
 styles("runsheet");
@@ -26,24 +26,8 @@ function isoDay() {
   return `${day.getFullYear()}-${pad(day.getMonth() + 1)}-${pad(day.getDate())}`;
 }
 
-/** Minutes since the epoch of a wall-clock `YYYY-MM-DDTHH:MM` (a day's own times only). */
-const minutesOf = (wall) => Date.parse(`${wall}:00Z`) / 60_000;
-
-/** The warning for a day whose planned items end after its fixed end, or null. */
-function overrun(day, index) {
-  if (!day.end) return null;
-  const itemsEnd = minutesOf(day.start) + day.items.reduce((sum, item) => sum + item.minutes, 0);
-  const late = itemsEnd - minutesOf(day.end);
-  if (late <= 0) return null;
-  const until = new Date(itemsEnd * 60_000).toISOString().slice(11, 16);
-  return t("agenda_over_end", { n: index + 1, late, end: clock(day.end), until });
-}
-
-/** The text of a break the suggestion starts later and shortens. */
-function moveText(move) {
-  return t("agenda_move_break", { title: move.title, from: clock(move.from), to: clock(move.to),
-                                  n: move.by, minutes: move.minutes });
-}
+/** `HH:MM` of an ISO moment on this device's clock. */
+const localClock = (iso) => new Date(iso).toLocaleTimeString("nl", { hour: "2-digit", minute: "2-digit", hour12: false });
 
 /** "5 min achter", "3 min voor", "op schema". */
 function lateText(late) {
@@ -61,10 +45,12 @@ export class RunSheet {
     this.refreshing = null; // the interval that asks again every 30 s
     this.timerFor = null; // `step:minutes` the timer's field offers
     this.warned = null; // the warning the screen reader was told
+    this.unstarted = null; // the step on screen without a recorded start
   }
 
   start() {
     const root = bound("run-sheet");
+    root.tabIndex = -1; // the focus goes here when the button pressed goes away
     const buttons = el("div", "row wrap");
     for (const what of ["start", "timer"]) {
       const button = el("button", `button small${what === "start" ? " primary" : ""}`);
@@ -76,14 +62,6 @@ export class RunSheet {
     const days = el("div");
     days.dataset.bind = "agenda-days";
     bound("agenda-empty").after(buttons, days);
-    // The times steps started and ended come with `step.changed`; the board keeps the rest.
-    this.store.addEventListener("change", ({ detail }) => {
-      if (detail.kind !== EVENTS.STEP_CHANGED) return;
-      for (const { index, started_at, ended_at } of detail.data.times ?? []) {
-        this.store.steps[index] = { ...this.store.steps[index], started_at, ended_at };
-      }
-      this.changed();
-    });
     root.addEventListener("click", (event) => {
       const button = event.target.closest("button[data-do]");
       if (button) this.#act(button.dataset.do, button);
@@ -131,13 +109,21 @@ export class RunSheet {
     if (!store.ready) return;
     const step = store.currentStep;
     const planned = this.#plannedMinutes(store.currentIndex);
+    // Only a step the room opened on, without a recorded start, can be started here.
     const startButton = bound("agenda-start");
+    const pressed = document.activeElement === startButton;
     startButton.hidden = Boolean(step.started_at);
     startButton.textContent = t("agenda_start_step", { title: step.title });
     const timerButton = bound("agenda-timer");
     timerButton.hidden = !planned || !step.started_at;
     timerButton.dataset.minutes = String(planned ?? "");
     timerButton.textContent = t("agenda_timer", { n: planned ?? 0 });
+    if (step.started_at && this.unstarted === store.currentIndex) {
+      // It was just started: say since when, and keep the focus near (on the timer's button).
+      bound("announcer").textContent = t("agenda_step_started", { title: step.title, start: localClock(step.started_at) });
+      if (pressed) (timerButton.hidden ? bound("run-sheet") : timerButton).focus();
+    }
+    this.unstarted = step.started_at ? null : store.currentIndex;
     const days = this.forecast?.days ?? [];
     bound("agenda-empty").hidden = Boolean(store.workshop.agenda);
     bound("agenda-days").replaceChildren(...days.map((day, index) => this.#day(day, index)));
@@ -154,11 +140,9 @@ export class RunSheet {
     const box = el("section", "agenda-day");
     const heading = el("h3", null, t("agenda_day_heading", {
       n: index + 1, start: clock(day.start), end: clock(day.planned_end) }));
-    const status = el("p", `agenda-status ${day.late > 0 ? "late" : ""}`,
-                      t("agenda_forecast_end", { end: clock(day.end), late: lateText(day.late) }));
     const list = el("ol", "agenda-items");
     list.append(...day.items.map((item) => this.#item(item)));
-    box.append(heading, status);
+    box.append(heading, dayEndsList(day));
     if (day.suggestion) box.append(this.#warning(day.suggestion, index));
     box.append(list);
     return box;
@@ -167,8 +151,8 @@ export class RunSheet {
   #item(item) {
     const row = el("li", `agenda-item agenda-${item.state} agenda-${item.kind}`);
     const title = el("span", "agenda-title", item.title);
-    const planned = el("span", "agenda-planned",
-                       t("agenda_planned", { start: clock(item.planned_start), n: item.minutes }));
+    const planned = el("span", "agenda-planned", t(item.planned > item.minutes ? "agenda_planned_was" : "agenda_planned",
+                                                   { start: clock(item.planned_start), n: item.minutes, was: item.planned }));
     const actual = el("span", "agenda-actual", this.#actualText(item));
     row.append(el("span", "agenda-state", t(`agenda_state_${item.state}`)), title, planned, actual);
     if (item.state === "running" || item.state === "done") row.dataset.late = String(item.late);
@@ -186,7 +170,7 @@ export class RunSheet {
                { start: clock(item.start), end: clock(item.end), n: item.actual_minutes });
     }
     if (item.state === "skipped") return "";
-    return t("agenda_expected", { start: clock(item.start), late: lateText(item.late) });
+    return t("agenda_expected", { start: clock(item.start), end: clock(item.end), late: lateText(item.late) });
   }
 
   #warning(suggestion, dayIndex) {
@@ -196,14 +180,8 @@ export class RunSheet {
     // Said once when it appears or changes, not at every redraw of the run sheet.
     if (this.warned !== title) bound("announcer").textContent = title;
     this.warned = title;
-    const ideas = el("ul");
-    for (const cut of suggestion.shorten) {
-      ideas.append(el("li", null, t("agenda_shorten", { title: cut.title, n: cut.by, minutes: cut.minutes })));
-    }
+    box.append(...suggestionNodes(suggestion));
     const move = suggestion.move_break;
-    if (move) ideas.append(el("li", null, moveText(move)));
-    if (suggestion.short > 0) ideas.append(el("li", null, t("agenda_still_short", { n: suggestion.short })));
-    box.append(ideas);
     if (suggestion.shorten.length || move) {
       const apply = el("button", "button small", t("agenda_apply"));
       apply.type = "button";
@@ -423,9 +401,8 @@ export class RunSheet {
     const ack = await sendOrShowError(COMMANDS.SET_AGENDA, agenda);
     if (ack.ok) {
       bound("agenda-editor").open = false;
-      const overruns = agenda.days.map((day, index) => overrun(day, index)).filter(Boolean);
-      bound("agenda-saved").replaceChildren(t("agenda_saved"),
-                                            ...overruns.map((text) => el("strong", "agenda-over-end", text)));
+      // Whether its items fit the day, the run sheet says (and keeps saying as it changes).
+      bound("agenda-saved").textContent = t("agenda_saved");
     }
   }
 }

@@ -117,6 +117,10 @@ const APPLY = Object.freeze({
   },
   [EVENTS.STEP_CHANGED](store, data) {
     store.workshop = { ...store.workshop, current_step: data.index };
+    // When steps started and ended: kept even before the run sheet that shows them loads.
+    for (const { index, started_at, ended_at } of data.times ?? []) {
+      store.steps[index] = { ...store.steps[index], started_at, ended_at };
+    }
     for (const person of store.participants.values()) person.ready = false;
     if (store.me) store.me = { ...store.me, ready: false };
   },
