@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from browser_helpers import axe_violations, bound, open_page, signed_in, with_token
 from cocreate import protocol as p
-from support import BRAND, FRICTION, GOALS, Workshop, ok
+from support import BRAND, FRICTION, GOALS, PLATFORM, Workshop, ok
 
 pytestmark = pytest.mark.e2e
 
@@ -333,4 +333,45 @@ def test_starting_the_step_the_room_opened_on_shows_it_running_and_says_since_wh
     expect(bound(page, "announcer")).to_have_text(re.compile(r"^‘Doelen stellen’ loopt sinds \d\d:\d\d\.$"))
     expect(bound(page, "agenda-timer")).to_be_focused()
     bound(page, "run-sheet").screenshot(path=str(artifacts / "agenda-started-now.png"))
+    assert page.context.page_errors == []
+
+
+def test_the_walkthroughs_afternoon_tells_one_story_and_the_proposal_taken_is_what_it_shows(
+        server, clients, contexts, artifacts):
+    room = Workshop(server, clients, connect_facilitator=True)
+    for index in (BRAND, FRICTION, PLATFORM):  # the first steps went quickly
+        ok(room.facilitator.call(p.STEP_GO, {"index": index}))
+    started = ok(room.facilitator.call(p.SYNC, {}))["snapshot"]["steps"][PLATFORM]["started_at"]
+    at = datetime.fromisoformat(started).astimezone(ZoneInfo(ZONE))
+    # Planned from 75 minutes ago until a fixed end: the platform began 5 minutes late.
+    start = (at + timedelta(seconds=30)).replace(second=0, microsecond=0) - timedelta(minutes=75)
+    ok(room.facilitator.call(p.SET_AGENDA, {"zone": ZONE, "days": [{
+        "start": wall(start), "end": wall(start + timedelta(minutes=120)), "items": [
+            {"step": GOALS, "minutes": 20}, {"step": BRAND, "minutes": 20},
+            {"step": FRICTION, "minutes": 30}, {"step": PLATFORM, "minutes": 45},
+            {"break": "Koffie", "minutes": 15}]}]}))
+    clock = {minutes: wall(start + timedelta(minutes=minutes))[11:] for minutes in (105, 120, 130, 135)}
+    page = open_page(signed_in(contexts, room, width=FACILITATOR_SIZE[0],
+                               height=FACILITATOR_SIZE[1]), room.url("/facilitate"))
+    sheet = bound(page, "run-sheet")
+    ends = sheet.locator(".agenda-ends").locator("dt, dd")
+    expect(ends).to_have_text([
+        "Einde van de dag", f"{clock[120]} (vast)",
+        "Onderdelen gepland tot", f"{clock[130]} (10 min te veel gepland)",
+        "Verwacht einde", f"{clock[135]} (15 min te laat)"])
+    warning = sheet.locator(".agenda-warning")
+    expect(warning.locator(".agenda-warning-title")).to_have_text("De dag loopt 15 min uit.")
+    expect(warning.locator("li")).to_have_text([
+        f"Rond ‘Platform van betrokkenheid’ 15 min eerder af (30 min in totaal): klaar om {clock[105]}."])
+    expect(warning.locator(".agenda-rest")).to_have_count(0)
+    expect(bound(page, "agenda-start")).to_be_hidden()  # it is running: nothing to start
+    sheet.screenshot(path=str(artifacts / "agenda-walkthrough-late.png"))
+
+    warning.get_by_role("button", name="Voorstel overnemen").click()
+    expect(sheet.locator(".agenda-warning")).to_have_count(0)
+    expect(ends.last).to_have_text(f"{clock[120]} (op tijd)")
+    expect(sheet.locator(".agenda-running")).to_contain_text("30 min (was 45)")
+    expect(sheet.locator(".agenda-running")).to_contain_text(f"klaar om {clock[105]}")
+    expect(sheet.locator(".agenda-item").last).to_contain_text(f"verwacht {clock[105]}–{clock[120]}")
+    sheet.screenshot(path=str(artifacts / "agenda-walkthrough-taken.png"))
     assert page.context.page_errors == []
