@@ -241,14 +241,16 @@ def _day_forecast(workshop, day, zone, clock, started, first_position):
     items, cursor = replanned(day)
     planned = _day_end(day, zone)
     late = _minutes(cursor - planned)
-    to_come = any(item["state"] in ("planned", "running") for item in items)
     taken = any("planned" in item for item in day["items"])  # a suggestion was taken over
+    suggestion = None
+    if late >= (LATE_AGAIN_MINUTES if taken else 1) and any(
+            item["state"] in ("planned", "running") for item in items):
+        suggestion = _suggestion(day, items, late, replanned, planned)
+        if not (suggestion["shorten"] or any(item["state"] == "planned" for item in items)):
+            suggestion = None  # the last step runs over and cannot give: nothing to replan
     return {"start": day["start"], "planned_end": _wall(planned), "end": _wall(cursor),
             "items_end": _wall(_items_end(day, zone)), "fixed_end": bool(day.get("end")),
-            "late": late, "items": items,
-            "suggestion": (_suggestion(day, items, late, replanned, planned)
-                           if late >= (LATE_AGAIN_MINUTES if taken else 1) and to_come
-                           else None)}
+            "late": late, "items": items, "suggestion": suggestion}
 
 
 def _day_end(day, zone):

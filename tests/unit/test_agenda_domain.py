@@ -462,3 +462,14 @@ def test_a_running_step_keeps_what_already_ran_and_five_minutes_to_close(worksho
     suggestion = forecast(workshop, at("16:50"))["days"][0]["suggestion"]  # 35 minutes ran
     platform = suggestion["shorten"][0]
     assert (platform["by"], platform["minutes"], platform["end"]) == (5, 40, f"{DAY_ONE}T16:55")
+
+
+def test_the_last_step_can_give_its_time_but_running_over_it_is_only_late(workshop):
+    apply(workshop, "fac", p.SET_AGENDA, {"days": [{
+        "start": f"{DAY_ONE}T15:00", "end": f"{DAY_ONE}T16:00",
+        "items": [{"step": GOALS, "minutes": 75}]}]}, at("14:00"))
+    go(workshop, GOALS, "15:00")
+    early = forecast(workshop, at("15:10"))["days"][0]
+    assert early["suggestion"]["shorten"][0]["minutes"] == 60  # it ends at 16:00 then
+    over = forecast(workshop, at("16:20"))["days"][0]
+    assert (over["late"], over["suggestion"]) == (20, None)
