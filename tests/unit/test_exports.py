@@ -705,3 +705,36 @@ def test_when_voting_closed_the_plan_ranks_the_notes_most_votes_first_ties_as_ti
     table = page[page.index('class="plan-ranking"'):]
     assert [cell.strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", table, re.S)][:6] == [
         "1", "Open agenda", "2", "2 (gedeeld)", "Spreekuur", "1"]
+
+
+# -- an action made from a note with its own words ------------------------------------------
+
+def copied_note_workshop():
+    """An action made from two notes, one of them with the action's own words."""
+    workshop = make_workshop()
+    same = add(workshop, "ann", PLATFORM, "WhatsApp-lijn voor  snelle vragen", lane="dialogue")
+    other = add(workshop, "bob", PLATFORM, "Bereikbaar na 17 uur", lane="dialogue")
+    vote(workshop, PLATFORM, [("ann", same), ("bob", same), ("bob", other)])
+    action(workshop, "ann", "whatsapp-lijn voor snelle vragen ", owner="ann", due="2026-12-18",
+           note_ids=[same, other])
+    return workshop
+
+
+def test_no_download_repeats_an_actions_title_as_its_source_note_but_keeps_the_others():
+    plan = build_plan(copied_note_workshop())
+    [shown] = plan["actions"]
+    assert [source["text"] for source in shown["sources"]] == ["Bereikbaar na 17 uur"]
+    assert shown["votes"] == 3  # the left-out note's votes still count
+    writers = {"page": plan_page(plan), "markdown": render_markdown(plan, T, FORMAT_DATE),
+               "csv": render_csv(plan, T),
+               "pdf": pdf_text(render_pdf(plan, T, FORMAT_DATE)),
+               "ics": str(Calendar.from_ical(render_ics(plan, T)).walk("VEVENT")[0]
+                          .get("description"))}
+    for name, text in writers.items():
+        # The actions, before what the group said: the title once, the other note under it.
+        actions = text.split(T("plan_what_we_said"))[0]
+        assert "Bereikbaar na 17 uur" in actions, name
+        # Markdown names an action in its table and over its details; an event's description
+        # leaves it to the event's summary.
+        expected = {"markdown": 2, "ics": 0}.get(name, 1)
+        assert actions.lower().count("whatsapp-lijn voor") == expected, name
