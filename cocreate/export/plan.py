@@ -260,6 +260,10 @@ def build_plan(workshop, series=()):
         "time_zone": TIME_ZONE,
         # The workshop's change count: it grows with every change of any of its actions.
         "revision": workshop.seq,
+        # A session of a series: its follow-ups decide on the actions (a first session's
+        # writers leave out what only a follow-up fills in).
+        "in_series": len(series) > 1 or bool(workshop.follow_up_of)
+        or any(action["decision"] for action in actions),
         "actions": actions,
         "steps": steps,
     })

@@ -44,7 +44,8 @@ def csv_files(series, tmp_path_factory):
     first, second = series
     links = {action_id: f"http://192.168.1.20:5000/a/{first.id}/{action_id}/k"
              for action_id in first.actions}
-    return {"first.csv": render_csv(build_plan(first, series), T),
+    return {"alone.csv": render_csv(build_plan(municipal_workshop()), T),
+            "first.csv": render_csv(build_plan(first, series), T),
             "second.csv": render_csv(build_plan(second, series), T),
             "links.csv": render_links_csv(build_plan(first, series), T, links)}
 
@@ -85,7 +86,7 @@ def opened(csv_files, tmp_path_factory):
     return read
 
 
-@pytest.mark.parametrize("name", ["first.csv", "second.csv", "links.csv"])
+@pytest.mark.parametrize("name", ["alone.csv", "first.csv", "second.csv", "links.csv"])
 def test_libreoffice_and_dutch_excel_read_the_same_columns_and_no_formula(opened, name):
     default, dutch = opened["libreoffice", name], opened["dutch-excel", name]
     assert default == dutch
@@ -103,6 +104,19 @@ def test_a_field_with_commas_quotes_and_a_newline_stays_in_its_column(opened, se
     assert body["'=HYPERLINK(\"http://x\"),'=1+1"][owner] == "Karin, van Financiën"
     assert body["Nieuwsbrief\nvoor de wijk"][status] == "Open"
     assert body["Één loket voor mantelzorgers, vóór 1 juni 🙂"][status] == "Gestopt"
+
+
+def test_only_a_session_of_a_series_has_a_column_for_the_review_decision(opened):
+    headers = {name: [text for text, _formula in opened["libreoffice", name][0]]
+               for name in ("alone.csv", "first.csv", "second.csv")}
+    assert headers["alone.csv"] == ["Nr", "Actie", "Eigenaar", "Deadline", "Status",
+                                    "Voortgang", "Stemmen", "Bronnotities"]
+    assert headers["first.csv"] == headers["second.csv"] == [
+        *headers["alone.csv"][:5], "Besluit terugkomdag", *headers["alone.csv"][5:]]
+    # Every row of the first session's file keeps to its header's columns.
+    rows = [[text for text, _formula in row] for row in opened["libreoffice", "alone.csv"]]
+    votes = rows[0].index("Stemmen")
+    assert all(row[votes].isdigit() for row in rows[1:]), rows
 
 
 def test_the_update_links_name_the_workshop_on_every_row(opened):
