@@ -591,10 +591,10 @@ def test_the_plan_page_draws_a_canvas_step_as_the_room_left_it():
     assert page.count('<figure class="canvas-picture">') == 1
 
 
-def test_the_pdf_shows_each_canvas_step_on_a_landscape_page():
+def test_the_pdf_shows_a_canvas_step_with_lanes_on_a_landscape_page():
     workshop, _first, _second = canvas_workshop()
     reader = PdfReader(io.BytesIO(render_pdf(build_plan(workshop), T, FORMAT_DATE)))
-    pages = [page for page in reader.pages if "het canvas zoals de groep" in page.extract_text()]
+    pages = [page for page in reader.pages if "notities op hun plek" in page.extract_text()]
     assert len(pages) == 1 and pages[0].mediabox.width > pages[0].mediabox.height
     assert sum(page.mediabox.width > page.mediabox.height for page in reader.pages) == 1
 
@@ -738,3 +738,68 @@ def test_no_download_repeats_an_actions_title_as_its_source_note_but_keeps_the_o
         # leaves it to the event's summary.
         expected = {"markdown": 2, "ics": 0}.get(name, 1)
         assert actions.lower().count("whatsapp-lijn voor") == expected, name
+
+
+# -- the canvas on paper ------------------------------------------------------------------------
+
+def goals_canvas_workshop(spread):
+    """Step 1 as a canvas without lanes: three loose notes and a cluster of four, across the
+    board (`spread`) or close together at its left; step 4 with notes and five actions."""
+    workshop = make_workshop()
+    run(workshop, "fac", p.STEP_EDIT, {"index": GOALS, "layout": "canvas"})
+    left = 1 if spread else 0.25
+    for text, x in (("Meer inwoners bereiken", .02), ("Begrijpelijke brieven", .2),
+                    ("Inwoners betrekken bij besluiten", .31)):
+        add(workshop, "ann", GOALS, text, x=x * left, y=.05)
+    start = .67 if spread else .1
+    cluster = [add(workshop, "bob", GOALS, text, x=start + dx, y=.06 + dy) for text, dx, dy in (
+        ("Telefonisch beter bereikbaar", 0, 0), ("Bereikbaar na 17 uur", .11, 0),
+        ("Eén loket voor alles", 0, .17), ("Sneller reageren op vragen", .11, .17))]
+    run(workshop, "fac", p.NOTE_GROUP, {"ids": cluster, "title": "Bereikbaarheid"})
+    ideas = [add(workshop, "ann", PLATFORM, f"Idee {n} voor het platform", lane="dialogue")
+             for n in range(5)]
+    for n, idea in enumerate(ideas):
+        action(workshop, "ann", f"Actie {n} met een titel die twee regels vult in de tabel",
+               owner="ann", due="2026-12-18", note_ids=[idea])
+    return workshop
+
+
+def pdf_pages(data):
+    """[(lines of text, landscape)] of each page, as poppler reads them."""
+    reader = PdfReader(io.BytesIO(data))
+    texts = subprocess.run(["pdftotext", "-raw", "-", "-"], input=data, capture_output=True,
+                           check=True).stdout.decode("utf-8").split("\f")
+    return [([line.strip() for line in text.splitlines() if line.strip()],
+             page.mediabox.width > page.mediabox.height)
+            for text, page in zip(texts, reader.pages)]
+
+
+def word_heights(data, page, word):
+    """The heights of `word` on page `page` (1-based) of a PDF, as poppler boxes it."""
+    boxes = subprocess.run(["pdftotext", "-bbox", "-f", str(page), "-l", str(page), "-", "-"],
+                           input=data, capture_output=True, check=True).stdout.decode("utf-8")
+    return [float(y_max) - float(y_min) for y_min, y_max in re.findall(
+        rf'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">{word}</word>', boxes)]
+
+
+@pytest.mark.parametrize("spread", [True, False])
+def test_the_pdf_keeps_each_heading_with_its_notes_once_and_the_canvas_text_readable(spread):
+    data = render_pdf(build_plan(goals_canvas_workshop(spread)), T, FORMAT_DATE)
+    pages = pdf_pages(data)
+    lines = [line for text, _landscape in pages for line in text]
+    assert lines.count("1. Doelen stellen") == 1  # one heading per step, nothing repeats it
+    # "Wat we zeiden" and the step's heading stand on the page of the step's first notes.
+    [said] = [text for text, _landscape in pages if "Wat we zeiden" in text]
+    assert said.index("Wat we zeiden") < said.index("1. Doelen stellen") < said.index(
+        "Bereikbaarheid")
+    [(canvas, landscape)] = [(number, landscape) for number, (text, landscape)
+                             in enumerate(pages, 1) if any("op hun plek" in line for line in text)]
+    # A canvas used across its width needs a landscape page; a narrow one stays with its
+    # heading on a portrait page.
+    assert landscape == spread and (said is pages[canvas - 1][0]) != spread
+    assert sum(landscape for _text, landscape in pages) == (1 if spread else 0)
+    # Its notes' text at least as large as the body text of the list of notes.
+    in_list = min(word_heights(data, pages.index(next(page for page in pages
+                                                       if page[0] is said)) + 1, "Sneller"))
+    on_canvas = word_heights(data, canvas, "Telefonisch")
+    assert on_canvas and min(on_canvas) >= in_list - 0.01, (on_canvas, in_list)
