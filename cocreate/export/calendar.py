@@ -18,12 +18,14 @@ FINISHED = ("done", "dropped")
 REMINDER_TIME = time(9, 0)  # the day before the due date, in the workshop's time zone
 
 
-def render_ics(plan, t, update_urls=None, now=None):
+def render_ics(plan, t, update_urls=None, now=None, reminded=None):
     """An .ics calendar; every action with a due date becomes an all-day event on that day.
 
     With `update_urls` (action id → its owner's update link, for the actions whose link
     the feed's holder may see) each event still to do has a reminder at 09:00 the day
-    before and carries its link where given, as the subscribable feeds do. `SEQUENCE` is
+    before and carries its link where given, as the subscribable feeds do. A downloaded
+    file reminds of the actions in `reminded` (ids) that are still to do and have an
+    owner: the downloader's own, or every one for the facilitator. `SEQUENCE` is
     the workshop's change count, which grows with every change of an action; `DTSTAMP`
     is `now` (see `revision_tag` for a tag that ignores it).
     """
@@ -33,13 +35,16 @@ def render_ics(plan, t, update_urls=None, now=None):
     calendar.add("x-wr-calname", vText(f"{plan['title']} · {t('plan_heading')}"))
     calendar.add("x-wr-timezone", vText(plan["time_zone"]))
     stamp = (now or datetime.now(timezone.utc)).replace(microsecond=0)
+    feed = update_urls is not None
     for action in plan["actions"]:
         if action["due"]:
-            calendar.add_component(_event(action, plan, t, update_urls, stamp))
+            remind = action["state"] not in FINISHED and (
+                feed or bool(action["owner"] and action["id"] in (reminded or ())))
+            calendar.add_component(_event(action, plan, t, update_urls, stamp, remind))
     return calendar.to_ical()
 
 
-def _event(action, plan, t, update_urls, stamp):
+def _event(action, plan, t, update_urls, stamp, remind):
     day = date.fromisoformat(action["due"])
     event = Event()
     event.add("uid", f"{action['id']}.{action['started_in']}@cocreate")
@@ -63,8 +68,7 @@ def _event(action, plan, t, update_urls, stamp):
         event.add("url", link)
     if action["state"] == "dropped":
         event.add("status", "CANCELLED")
-    # Only what is still to do is worth a reminder.
-    if update_urls is not None and action["state"] not in FINISHED:
+    if remind:  # only what is still to do is worth a reminder
         reminder = Alarm()
         reminder.add("action", "DISPLAY")
         reminder.add("description", action["title"])

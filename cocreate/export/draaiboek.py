@@ -68,6 +68,16 @@ def _actual(item, t):
             f"({t('draaiboek_minutes', n=item['actual_minutes'])})")
 
 
+def day_times(day, t):
+    """When a day is planned, and when its items end where they run past that end (a day
+    with a set end whose items add up to more, or a break a suggestion moved)."""
+    start, end = _clock(day["start"]), _clock(day["planned_end"])
+    items_end = max((item["planned_end"] for item in day["items"]), default=day["planned_end"])
+    if items_end > day["planned_end"]:
+        return t("draaiboek_day_times_over", start=start, end=end, over=_clock(items_end))
+    return t("draaiboek_day_times", start=start, end=end)
+
+
 def _minutes_cell(item, t):
     """The item's minutes, and what was planned before a suggestion shortened it."""
     if item["planned"] > item["minutes"]:
@@ -84,6 +94,7 @@ def render_draaiboek_pdf(draaiboek, t, format_date, language):
     """The draaiboek as tagged PDF bytes (A4, in `language`)."""
     return print_page("draaiboek_print.html", draaiboek=draaiboek, t=t, format_date=format_date,
                       language=language, ran=_ran(draaiboek), clock=_clock,
+                      day_times=functools.partial(day_times, t=t),
                       actual=functools.partial(_actual, t=t),
                       minutes=functools.partial(_minutes_cell, t=t))
 
@@ -98,8 +109,7 @@ def render_draaiboek_markdown(draaiboek, t, format_date):
     ran = _ran(draaiboek)
     for number, day in enumerate(draaiboek["days"], 1):
         lines += [f"## {t('draaiboek_day', n=number)}: {format_date(day['start'][:10])}", "",
-                  t("draaiboek_day_times", start=_clock(day["start"]),
-                    end=_clock(day["planned_end"])), ""]
+                  day_times(day, t), ""]
         header = [t("draaiboek_col_time"), t("draaiboek_col_minutes"), t("draaiboek_col_item")]
         if ran:
             header.append(t("draaiboek_col_actual"))

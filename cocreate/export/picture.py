@@ -1,13 +1,16 @@
 """A picture of a canvas step as the room left it: lanes, clusters and notes at their places.
 
 `canvas_picture` turns a step into plain shapes in a 1600 × 900 frame (the canvas is 16:9);
-the plan page draws them as SVG, and the PDF prints that page. Note texts are wrapped and
+the plan page draws them as SVG, and the PDF prints that page, cropped to where the notes are
+(`view`), on a landscape page of its own when a portrait page would set its text smaller than
+the plan's body text (`landscape`). Note texts are wrapped and
 cut here, measured with the plan's font (DejaVu Sans), so every line stays inside its note
 on the page and on paper; a word too long for a line is hyphenated where the language
 allows (Pyphen), and never broken without a hyphen. Every shape stays inside the frame.
 """
 
 import functools
+import math
 from pathlib import Path
 
 import pyphen
@@ -27,6 +30,14 @@ LANE_TITLES = 40  # px at the top of a frame with lanes, where their titles stan
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 AVERAGE_EM = 0.62  # DejaVu Sans's widest-case average advance, when the font is missing
 ELLIPSIS, HYPHEN = "…", "-"
+VIEW_MARGIN = 16  # px of the frame kept around the notes on paper
+# The printed plan (static/css/print.css): an A4 portrait page's text width, and the size of
+# its body text (10 pt), both in mm.
+PORTRAIT_MM, LANDSCAPE_MM = 210 - 2 * 18, 297 - 2 * 18
+MAX_HEIGHT_MM = 165  # a printed picture's most height
+BODY_TEXT_MM = 10 * 25.4 / 72
+FIRST_BASELINE = 26  # px below a note's top at FONT_SIZE
+DESCENT = 0.24  # of the font size: DejaVu Sans below its baseline
 
 # The board's note colours (static/css/cocreate.css), for writers that cannot use CSS.
 NOTE_RGB = {"yellow": (255, 243, 166), "pink": (255, 211, 224), "blue": (207, 230, 255),
@@ -157,5 +168,40 @@ def canvas_picture(step, notes, clusters, language="nl"):
                       # Its title in bold at 20 px, cut to the frame's width.
                       "title": fit(title, right - left - 20, size=CLUSTER_TITLE_SIZE)
                       if title else title})
+    view = _view(shapes + areas, bool(lanes))
+    printed = _on_paper(view)
+    for shape, note in zip(shapes, placed):
+        # On paper the text is set larger where the page would make it small; the same width
+        # at a larger size holds fewer letters, so it is wrapped for that size.
+        shape["print_lines"] = wrap(note["text"], LINE_WIDTH * FONT_SIZE / printed["print"]["size"],
+                                    printed["print"]["lines"], language)
     return {"width": WIDTH, "height": HEIGHT, "lanes": lanes, "clusters": areas,
-            "notes": shapes}
+            "notes": shapes, "view": view, **printed}
+
+
+def _on_paper(view):
+    """How the printed plan sets a picture showing `view`: `landscape` when a portrait page
+    would set its notes' text smaller than the plan's body text, and the note text's `size`,
+    `line_height`, `first` baseline and most `lines` that keep it at least that large."""
+    def scale(page_mm):  # mm per px: as wide as the page, at most MAX_HEIGHT_MM high
+        return min(page_mm / view["width"], MAX_HEIGHT_MM / view["height"])
+    landscape = FONT_SIZE * scale(PORTRAIT_MM) < BODY_TEXT_MM
+    size = max(FONT_SIZE, math.ceil(BODY_TEXT_MM / scale(LANDSCAPE_MM if landscape
+                                                          else PORTRAIT_MM)))
+    line_height, first = size * LINE_HEIGHT / FONT_SIZE, size * FIRST_BASELINE / FONT_SIZE
+    room = NOTE_H - NOTE_PADDING / 2 - first - DESCENT * size  # below the first baseline
+    return {"landscape": landscape,
+            "print": {"size": size, "line_height": round(line_height, 1), "first": round(first, 1),
+                      "lines": min(MAX_LINES, 1 + int(room // line_height))}}
+
+
+def _view(shapes, lanes):
+    """The part of the frame the printed picture shows: where its notes and clusters are,
+    with a margin; the whole width and the lane titles when the step has lanes."""
+    if not shapes:
+        return {"x": 0, "y": 0, "width": WIDTH, "height": HEIGHT}
+    left = 0 if lanes else max(0, min(shape["x"] for shape in shapes) - VIEW_MARGIN)
+    right = WIDTH if lanes else min(WIDTH, max(s["x"] + s["width"] for s in shapes) + VIEW_MARGIN)
+    top = 0 if lanes else max(0, min(shape["y"] for shape in shapes) - VIEW_MARGIN)
+    bottom = min(HEIGHT, max(s["y"] + s["height"] for s in shapes) + VIEW_MARGIN)
+    return {"x": left, "y": top, "width": right - left, "height": bottom - top}

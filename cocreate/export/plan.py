@@ -117,6 +117,9 @@ def _by_table(loose, workshop, lanes):
 def plan_action(action, workshop, series=()):
     """One action as the plan shows it: owner by name, source notes, votes, history.
 
+    Its votes are those of all its source notes; a source note whose text is the action's
+    title is not listed (every writer would repeat the title under it).
+
     `series` are the sessions of the workshop's series, oldest first (empty: it stands
     alone). An action carried from an earlier session takes its source notes and votes
     from the session it was voted in, and its review decision from the latest session
@@ -143,7 +146,14 @@ def plan_action(action, workshop, series=()):
         "updates": [{**entry, "day": local_day(entry["at"])} for entry in action.progress
                     if entry["text"]],
         "decision": _latest_decision(action, workshop, series),
-        "sources": sources, "carried": action.carried, "dropped": action.dropped})
+        # A note the action was made from word for word would only repeat its title.
+        "sources": [source for source in sources if not same_text(source["text"], action.title)],
+        "carried": action.carried, "dropped": action.dropped})
+
+
+def same_text(one, other):
+    """Whether two texts say the same, whatever their case and white space."""
+    return " ".join(one.split()).casefold() == " ".join(other.split()).casefold()
 
 
 def _copies(action, workshop, series):
@@ -250,6 +260,10 @@ def build_plan(workshop, series=()):
         "time_zone": TIME_ZONE,
         # The workshop's change count: it grows with every change of any of its actions.
         "revision": workshop.seq,
+        # A session of a series: its follow-ups decide on the actions (a first session's
+        # writers leave out what only a follow-up fills in).
+        "in_series": len(series) > 1 or bool(workshop.follow_up_of)
+        or any(action["decision"] for action in actions),
         "actions": actions,
         "steps": steps,
     })

@@ -38,12 +38,16 @@ def _rows(rows):
 
 
 def render_csv(plan, t):
-    """One row per action, sorted as in the plan."""
+    """One row per action, sorted as in the plan. The review's decision has a column only in
+    a series: a first session has no follow-up yet to decide anything."""
+    series = plan["in_series"]
     rows = [[t("col_number"), t("col_action"), t("col_owner"), t("col_due"), t("col_status"),
-             t("col_review"), t("col_updates"), t("col_votes"), t("col_sources")]]
+             *([t("col_review")] if series else []), t("col_updates"), t("col_votes"),
+             t("col_sources")]]
     for number, action in enumerate(plan["actions"], 1):
         rows.append([number, cell(action["title"]), cell(action["owner"]), action["due"] or "",
-                     status_text(action, t), cell(decision_text(action, t, str)),
+                     status_text(action, t),
+                     *([cell(decision_text(action, t, str))] if series else []),
                      cell(" | ".join(update_text(update, str) for update in action["updates"])),
                      action["votes"],
                      cell(" | ".join(source["text"] for source in action["sources"]))])

@@ -7,13 +7,13 @@ import unicodedata
 
 from flask import Response, current_app, jsonify, redirect, request, url_for
 
-from .. import export
+from .. import export, links
 from ..access import store
 from ..domain import FACILITATOR, available_formats, load_format
 from ..export.picture import soft_hyphens
 from ..i18n import choose_language, long_date, translate
 from ..protocol import TITLE_MAX
-from .blueprint import bp, current_member, render_page, workshop_or_404
+from .blueprint import base_url, bp, current_member, render_page, workshop_or_404
 from .errors import ApiError
 
 SLUG_MAX = 40  # the title's part of a download's file name
@@ -83,11 +83,16 @@ def render_plan(workshop_id, follow_up=None, errors=None, status=200):
     workshop, plan, t, fmt = _plan_for_member(workshop_id)
     facilitating = current_member(workshop_id).role == FACILITATOR
     board = "web.facilitate" if facilitating else "web.board"
+    # The member's own calendar feed: every action for a facilitator, their own for others.
+    calendar_url = base_url() + links.calendar_path(
+        current_app.extensions["cocreate.secret"], workshop,
+        None if facilitating else current_member(workshop_id).id)
     title = t("follow_up_title", title=summary.title[:TITLE_MAX - len(t("follow_up_title",
                                                                         title=""))])
     return render_page("plan.html", status=status, workshop_language=summary.language,
                        workshop=summary, plan=plan, format_date=fmt, title=summary.title,
                        facilitating=facilitating, board_url=url_for(board, workshop_id=workshop_id),
+                       calendar_url=calendar_url,
                        follow_up=follow_up or {"title": title, "format": summary.format},
                        errors=errors or {}, formats=formats(choose_language(summary.language)),
                        hyphenate=functools.partial(soft_hyphens, language=summary.language))
@@ -137,8 +142,14 @@ def printed(render, *args):
 @bp.get("/w/<workshop_id>/plan.ics")
 def plan_ics(workshop_id):
     """Each action with a due date as an all-day calendar event."""
-    _workshop, plan, t, _fmt = _plan_for_member(workshop_id)
-    return _download(export.render_ics(plan, t), "text/calendar", plan, t, "ics")
+    workshop, plan, t, _fmt = _plan_for_member(workshop_id)
+    member = current_member(workshop_id)
+    # A reminder the day before of what the downloader follows up: their own actions, or
+    # every owned one for the facilitator.
+    reminded = {action.id for action in workshop.actions.values()
+                if member.role == FACILITATOR or action.owner_id == member.id}
+    return _download(export.render_ics(plan, t, reminded=reminded), "text/calendar",
+                     plan, t, "ics")
 
 
 @bp.get("/w/<workshop_id>/export.json")

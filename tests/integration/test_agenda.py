@@ -153,7 +153,7 @@ def test_the_draaiboek_is_the_facilitators_and_renders_as_commonmark(server, cli
     assert "<em>Koffie</em>" in html
     assert "<th>Werkelijk</th>" in html  # a step has run: its actual times beside the plan
     assert "eerst ieder voor zich schrijven, dan onthullen; anoniem mag" in html
-    assert "stemmen met stippen" in html and "Zet je doel in een bredere context" in html
+    assert "in banen; stemmen</li>" in html and "Zet je doel in een bredere context" in html
 
     assert room.download("draaiboek.md", token=room.token("Anouk")).status_code == 403
     assert requests.get(room.url("/draaiboek.md"), timeout=10).status_code == 401

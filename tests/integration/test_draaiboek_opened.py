@@ -11,7 +11,8 @@ import pytest
 
 from cocreate import protocol as p
 from cocreate.domain import apply
-from cocreate.export.draaiboek import build_draaiboek, render_draaiboek_pdf
+from cocreate.export.draaiboek import (build_draaiboek, render_draaiboek_markdown,
+                                      render_draaiboek_pdf)
 from cocreate.i18n import long_date, translate
 from pdfs import poppler, structure
 from workshops import AGENDA, BRAND, DAY_ONE, FRICTION, GOALS, at, domain_workshop
@@ -110,3 +111,23 @@ def test_a_shortened_item_and_the_step_the_room_opened_on_read_whole_in_the_pdf(
     was_ends = max(float(x_max) for _x, x_max, word in words if word == "90)")
     actual_starts = min(float(x_min) for x_min, _x, word in words if word == "—")
     assert was_ends < actual_starts
+
+
+def test_a_day_whose_items_run_past_its_set_end_says_so_in_the_product_words(tmp_path):
+    """Day two must end at 11:00; its step and coffee take until 11:15. The run sheet says
+    "stemmen", as the board does, never "stippen"."""
+    workshop = teamdag()
+    agenda = copy.deepcopy(AGENDA)
+    agenda["days"][1].update(end=agenda["days"][1]["start"][:11] + "11:00")
+    agenda["days"][1]["items"] = [{"step": 3, "minutes": 120}, {"break": "Koffie", "minutes": 15}]
+    apply(workshop, "fac", p.SET_AGENDA, agenda, at("08:00"))
+    text = _text(printed(workshop, at("08:00"), "nl", tmp_path))
+    assert "Gepland van 09:00 tot 11:00, maar de onderdelen lopen tot 11:15." in text
+    assert "Gepland van 09:00 tot 13:45." in text  # day one's items fill it exactly
+    assert "stemmen" in text and "stippen" not in text
+    markdown = render_draaiboek_markdown(build_draaiboek(workshop, at("08:00"), DAY_ONE),
+                                         functools.partial(translate, "nl"),
+                                         functools.partial(long_date, "nl"))
+    assert "Gepland van 09:00 tot 11:00, maar de onderdelen lopen tot 11:15." in markdown
+    assert "- **Werkvorm:** open schrijven, iedereen ziet elkaars notities; in banen; stemmen\n" in markdown
+    assert "stippen" not in markdown

@@ -201,3 +201,39 @@ def test_the_facilitator_revokes_the_calendar_feed(room):
     assert requests.get(old, timeout=10).status_code == 404
     new = actions_seen_by(room, "Bram")[0]["calendar_url"]
     assert new != old and requests.get(new, timeout=10).status_code == 200
+
+
+def _reminded(calendar_text):
+    """{summary: the reminder's trigger, or None} of every event in a calendar."""
+    return {str(event["SUMMARY"]): (event.walk("VALARM")[0]["TRIGGER"].dt
+                                    if event.walk("VALARM") else None)
+            for event in Calendar.from_ical(calendar_text).walk("VEVENT")}
+
+
+def test_a_downloaded_calendar_reminds_of_open_owned_actions_at_nine_the_day_before(room):
+    unowned = new_id()
+    ok(room.facilitator.call(p.ACTION_ADD, {"id": unowned, "title": "Zaal zoeken",
+                                            "due": "2027-02-01"}))
+    finished = room.add_action("Notulen rondsturen", "Bram", due="2027-03-01")
+    ok(room.facilitator.call(p.ACTION_EDIT, {"id": finished, "status": "done"}))
+    nine = datetime(2026, 12, 14, 8, 0, tzinfo=timezone.utc)  # 09:00 in Amsterdam (UTC+1)
+    # The facilitator follows up on every owned action still to do.
+    assert _reminded(room.download("plan.ics").content) == {
+        "Koffie met de directie": nine, "Loket inrichten": datetime(
+            2027, 1, 30, 8, 0, tzinfo=timezone.utc),
+        "Zaal zoeken": None, "Notulen rondsturen": None}
+    # A participant's file reminds them of their own actions only.
+    anouk = _reminded(room.download("plan.ics", room.token("Anouk")).content)
+    assert anouk["Koffie met de directie"] == nine
+    assert anouk["Loket inrichten"] is None and anouk["Zaal zoeken"] is None
+
+
+@pytest.mark.parametrize("who", ["facilitator", "Anouk"])
+def test_the_plan_page_offers_its_readers_own_calendar_feed(room, who):
+    page = requests.get(room.url("/plan"), headers={"Authorization": f"Bearer {room.token(who)}"},
+                        timeout=10)
+    assert page.status_code == 200
+    feed = actions_seen_by(room, who)[0]["calendar_url"]
+    assert f'href="{feed}"' in page.text
+    assert "Agenda-abonnement" in page.text
+    assert "BEGIN:VCALENDAR" in requests.get(feed, timeout=10).text

@@ -44,7 +44,8 @@ def csv_files(series, tmp_path_factory):
     first, second = series
     links = {action_id: f"http://192.168.1.20:5000/a/{first.id}/{action_id}/k"
              for action_id in first.actions}
-    return {"first.csv": render_csv(build_plan(first, series), T),
+    return {"alone.csv": render_csv(build_plan(municipal_workshop()), T),
+            "first.csv": render_csv(build_plan(first, series), T),
             "second.csv": render_csv(build_plan(second, series), T),
             "links.csv": render_links_csv(build_plan(first, series), T, links)}
 
@@ -85,7 +86,7 @@ def opened(csv_files, tmp_path_factory):
     return read
 
 
-@pytest.mark.parametrize("name", ["first.csv", "second.csv", "links.csv"])
+@pytest.mark.parametrize("name", ["alone.csv", "first.csv", "second.csv", "links.csv"])
 def test_libreoffice_and_dutch_excel_read_the_same_columns_and_no_formula(opened, name):
     default, dutch = opened["libreoffice", name], opened["dutch-excel", name]
     assert default == dutch
@@ -103,6 +104,19 @@ def test_a_field_with_commas_quotes_and_a_newline_stays_in_its_column(opened, se
     assert body["'=HYPERLINK(\"http://x\"),'=1+1"][owner] == "Karin, van Financiën"
     assert body["Nieuwsbrief\nvoor de wijk"][status] == "Open"
     assert body["Één loket voor mantelzorgers, vóór 1 juni 🙂"][status] == "Gestopt"
+
+
+def test_only_a_session_of_a_series_has_a_column_for_the_review_decision(opened):
+    headers = {name: [text for text, _formula in opened["libreoffice", name][0]]
+               for name in ("alone.csv", "first.csv", "second.csv")}
+    assert headers["alone.csv"] == ["Nr", "Actie", "Eigenaar", "Deadline", "Status",
+                                    "Voortgang", "Stemmen", "Bronnotities"]
+    assert headers["first.csv"] == headers["second.csv"] == [
+        *headers["alone.csv"][:5], "Besluit terugkomdag", *headers["alone.csv"][5:]]
+    # Every row of the first session's file keeps to its header's columns.
+    rows = [[text for text, _formula in row] for row in opened["libreoffice", "alone.csv"]]
+    votes = rows[0].index("Stemmen")
+    assert all(row[votes].isdigit() for row in rows[1:]), rows
 
 
 def test_the_update_links_name_the_workshop_on_every_row(opened):
@@ -306,34 +320,37 @@ def test_emoji_are_drawn_with_a_font_that_has_them(pdfs):
     assert "?" not in text.replace("?\n", "")  # nothing replaced by a question mark
 
 
-def test_the_canvas_page_keeps_every_text_inside_its_note_and_below_its_heading(pdfs, series):
+def test_the_canvas_page_keeps_every_text_inside_its_note_at_the_body_texts_size(pdfs, series):
     plan = build_plan(series[0], series)
     picture = plan["steps"][PLATFORM]["picture"]
+    view = picture["view"]
     boxes = poppler("pdftotext", "-bbox", pdfs["first"], "-")
     page = ElementTree.fromstring(re.sub(r"<!DOCTYPE[^>]*>", "", boxes).replace(
         'xmlns="http://www.w3.org/1999/xhtml"', ""))
     [canvas] = [p for p in page.iter("page") if float(p.get("width")) > float(p.get("height"))]
     words = [(w.text, *(float(w.get(k)) for k in ("xMin", "yMin", "xMax", "yMax")))
              for w in canvas.iter("word")]
-    heading = max(y_max for text, _x, _y, _x2, y_max in words[:3])
-    scale = (float(canvas.get("width")) - 2 * PRINT_MARGIN) / picture["width"]
+    # The plan's body text (10 pt) as poppler measures a word of it: a note of step 1.
+    body = next(float(w.get("yMax")) - float(w.get("yMin"))
+                for w in next(page.iter("page")).iter("word") if w.text == "Minder")
+    scale = (float(canvas.get("width")) - 2 * PRINT_MARGIN) / view["width"]
     # The frame's top from its first lane title, set at 28 px (its baseline) in the picture.
     lane = next(w for w in words if w[0] == "TRANSPARANTIE")
-    top = lane[4] - 28 * scale - 4  # the descent below the baseline, with room to spare
+    top = lane[4] - (28 - view["y"]) * scale - 4  # the descent below the baseline, with room
     for note in picture["notes"]:
-        left = PRINT_MARGIN + note["x"] * scale
+        left = PRINT_MARGIN + (note["x"] - view["x"]) * scale
         right = left + note["width"] * scale
-        upper, lower = top + note["y"] * scale, top + (note["y"] + note["height"]) * scale + 8
-        for line in note["lines"]:
+        upper = top + (note["y"] - view["y"]) * scale
+        lower = upper + note["height"] * scale + 8
+        for line in note["print_lines"]:
             for word in line.split():
-                # The word where its note is (the same word may stand elsewhere on the page,
-                # in the ranking under the picture): found there, and inside the note.
+                # The word where its note is (the same word may stand elsewhere on the page):
+                # found there, and inside the note.
                 boxes = [w for w in words if w[0] == word and left - 1 <= w[1] <= right
                          and upper - 12 <= w[2] <= lower]
-                assert boxes, (word, note["lines"])
+                assert boxes, (word, note["print_lines"])
                 assert all(w[3] <= right and upper <= w[2] and w[4] <= lower for w in boxes), word
                 if word.isalpha():  # (poppler gives an emoji's bitmap no height)
-                    assert all(w[4] - w[2] >= 7 for w in boxes)  # legible: 7 pt or more
-    assert all(y_min > heading for _t, _x, y_min, _x2, _y in words[12:])  # nothing over it
+                    assert all(w[4] - w[2] >= body - 0.01 for w in boxes), (word, body)
     assert all(PRINT_MARGIN - 1 <= x_min and x_max <= float(canvas.get("width")) - PRINT_MARGIN + 1
                for _t, x_min, _y, x_max, _y2 in words)

@@ -367,10 +367,10 @@ def test_csv_has_a_bom_semicolons_and_neutralises_formula_cells():
     assert text.startswith("\ufeff")
     assert "\r\n" in text
     rows = list(csv.reader(io.StringIO(text[1:]), delimiter=";"))
-    assert rows[0] == ["Nr", "Actie", "Eigenaar", "Deadline", "Status", "Besluit terugkomdag",
-                       "Voortgang", "Stemmen", "Bronnotities"]
+    assert rows[0] == ["Nr", "Actie", "Eigenaar", "Deadline", "Status", "Voortgang", "Stemmen",
+                       "Bronnotities"]
     body = {row[1]: row for row in rows[1:]}
-    assert body["'=1+1"] == ["1", "'=1+1", "'-Eigenaar", "2026-12-15", "Open", "", "", "0",
+    assert body["'=1+1"] == ["1", "'=1+1", "'-Eigenaar", "2026-12-15", "Open", "", "0",
                              "'@SUM(1+1) als bron"]
     assert body["'+31 6 12345678 bellen"][2] == "'@iemand"
     assert body["Één overleg; met \"quotes\""][2] == "Ann"
@@ -378,7 +378,7 @@ def test_csv_has_a_bom_semicolons_and_neutralises_formula_cells():
     # Text after a separator would be a formula where a reader splits there.
     assert csv_cell("x,=1+1;@SUM(1)\t-2") == "x,'=1+1;'@SUM(1)\t'-2"
     for row in rows[1:]:
-        assert len(row) == 9
+        assert len(row) == 8
         assert not any(cell.startswith(("=", "+", "-", "@")) for cell in row), row
 
 
@@ -591,10 +591,10 @@ def test_the_plan_page_draws_a_canvas_step_as_the_room_left_it():
     assert page.count('<figure class="canvas-picture">') == 1
 
 
-def test_the_pdf_shows_each_canvas_step_on_a_landscape_page():
+def test_the_pdf_shows_a_canvas_step_with_lanes_on_a_landscape_page():
     workshop, _first, _second = canvas_workshop()
     reader = PdfReader(io.BytesIO(render_pdf(build_plan(workshop), T, FORMAT_DATE)))
-    pages = [page for page in reader.pages if "het canvas zoals de groep" in page.extract_text()]
+    pages = [page for page in reader.pages if "notities op hun plek" in page.extract_text()]
     assert len(pages) == 1 and pages[0].mediabox.width > pages[0].mediabox.height
     assert sum(page.mediabox.width > page.mediabox.height for page in reader.pages) == 1
 
@@ -705,3 +705,101 @@ def test_when_voting_closed_the_plan_ranks_the_notes_most_votes_first_ties_as_ti
     table = page[page.index('class="plan-ranking"'):]
     assert [cell.strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", table, re.S)][:6] == [
         "1", "Open agenda", "2", "2 (gedeeld)", "Spreekuur", "1"]
+
+
+# -- an action made from a note with its own words ------------------------------------------
+
+def copied_note_workshop():
+    """An action made from two notes, one of them with the action's own words."""
+    workshop = make_workshop()
+    same = add(workshop, "ann", PLATFORM, "WhatsApp-lijn voor  snelle vragen", lane="dialogue")
+    other = add(workshop, "bob", PLATFORM, "Bereikbaar na 17 uur", lane="dialogue")
+    vote(workshop, PLATFORM, [("ann", same), ("bob", same), ("bob", other)])
+    action(workshop, "ann", "whatsapp-lijn voor snelle vragen ", owner="ann", due="2026-12-18",
+           note_ids=[same, other])
+    return workshop
+
+
+def test_no_download_repeats_an_actions_title_as_its_source_note_but_keeps_the_others():
+    plan = build_plan(copied_note_workshop())
+    [shown] = plan["actions"]
+    assert [source["text"] for source in shown["sources"]] == ["Bereikbaar na 17 uur"]
+    assert shown["votes"] == 3  # the left-out note's votes still count
+    writers = {"page": plan_page(plan), "markdown": render_markdown(plan, T, FORMAT_DATE),
+               "csv": render_csv(plan, T),
+               "pdf": pdf_text(render_pdf(plan, T, FORMAT_DATE)),
+               "ics": str(Calendar.from_ical(render_ics(plan, T)).walk("VEVENT")[0]
+                          .get("description"))}
+    for name, text in writers.items():
+        # The actions, before what the group said: the title once, the other note under it.
+        actions = text.split(T("plan_what_we_said"))[0]
+        assert "Bereikbaar na 17 uur" in actions, name
+        # Markdown names an action in its table and over its details; an event's description
+        # leaves it to the event's summary.
+        expected = {"markdown": 2, "ics": 0}.get(name, 1)
+        assert actions.lower().count("whatsapp-lijn voor") == expected, name
+
+
+# -- the canvas on paper ------------------------------------------------------------------------
+
+def goals_canvas_workshop(spread):
+    """Step 1 as a canvas without lanes: three loose notes and a cluster of four, across the
+    board (`spread`) or close together at its left; step 4 with notes and five actions."""
+    workshop = make_workshop()
+    run(workshop, "fac", p.STEP_EDIT, {"index": GOALS, "layout": "canvas"})
+    left = 1 if spread else 0.25
+    for text, x in (("Meer inwoners bereiken", .02), ("Begrijpelijke brieven", .2),
+                    ("Inwoners betrekken bij besluiten", .31)):
+        add(workshop, "ann", GOALS, text, x=x * left, y=.05)
+    start = .67 if spread else .1
+    cluster = [add(workshop, "bob", GOALS, text, x=start + dx, y=.06 + dy) for text, dx, dy in (
+        ("Telefonisch beter bereikbaar", 0, 0), ("Bereikbaar na 17 uur", .11, 0),
+        ("Eén loket voor alles", 0, .17), ("Sneller reageren op vragen", .11, .17))]
+    run(workshop, "fac", p.NOTE_GROUP, {"ids": cluster, "title": "Bereikbaarheid"})
+    ideas = [add(workshop, "ann", PLATFORM, f"Idee {n} voor het platform", lane="dialogue")
+             for n in range(5)]
+    for n, idea in enumerate(ideas):
+        action(workshop, "ann", f"Actie {n} met een titel die twee regels vult in de tabel",
+               owner="ann", due="2026-12-18", note_ids=[idea])
+    return workshop
+
+
+def pdf_pages(data):
+    """[(lines of text, landscape)] of each page, as poppler reads them."""
+    reader = PdfReader(io.BytesIO(data))
+    texts = subprocess.run(["pdftotext", "-raw", "-", "-"], input=data, capture_output=True,
+                           check=True).stdout.decode("utf-8").split("\f")
+    return [([line.strip() for line in text.splitlines() if line.strip()],
+             page.mediabox.width > page.mediabox.height)
+            for text, page in zip(texts, reader.pages)]
+
+
+def word_heights(data, page, word):
+    """The heights of `word` on page `page` (1-based) of a PDF, as poppler boxes it."""
+    boxes = subprocess.run(["pdftotext", "-bbox", "-f", str(page), "-l", str(page), "-", "-"],
+                           input=data, capture_output=True, check=True).stdout.decode("utf-8")
+    return [float(y_max) - float(y_min) for y_min, y_max in re.findall(
+        rf'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">{word}</word>', boxes)]
+
+
+@pytest.mark.parametrize("spread", [True, False])
+def test_the_pdf_keeps_each_heading_with_its_notes_once_and_the_canvas_text_readable(spread):
+    data = render_pdf(build_plan(goals_canvas_workshop(spread)), T, FORMAT_DATE)
+    pages = pdf_pages(data)
+    lines = [line for text, _landscape in pages for line in text]
+    assert lines.count("1. Doelen stellen") == 1  # one heading per step, nothing repeats it
+    # "Wat we zeiden" and the step's heading stand on the page of the step's first notes.
+    [said] = [text for text, _landscape in pages if "Wat we zeiden" in text]
+    assert said.index("Wat we zeiden") < said.index("1. Doelen stellen") < said.index(
+        "Bereikbaarheid")
+    [(canvas, landscape)] = [(number, landscape) for number, (text, landscape)
+                             in enumerate(pages, 1) if any("op hun plek" in line for line in text)]
+    # A canvas used across its width needs a landscape page; a narrow one stays with its
+    # heading on a portrait page.
+    assert landscape == spread and (said is pages[canvas - 1][0]) != spread
+    assert sum(landscape for _text, landscape in pages) == (1 if spread else 0)
+    # Its notes' text at least as large as the body text of the list of notes.
+    in_list = min(word_heights(data, pages.index(next(page for page in pages
+                                                       if page[0] is said)) + 1, "Sneller"))
+    on_canvas = word_heights(data, canvas, "Telefonisch")
+    assert on_canvas and min(on_canvas) >= in_list - 0.01, (on_canvas, in_list)
