@@ -1,6 +1,5 @@
 """A half-written note on a phone: when writing closes it says it was not sent and keeps the
-text; the text belongs to the step it was written in, follows that step back and survives a
-reload of the page."""
+text; the text belongs to the step it was written in and comes back with that step."""
 
 import pytest
 from playwright.sync_api import expect
@@ -26,10 +25,7 @@ def test_a_draft_stays_with_its_step_and_says_it_was_not_sent_when_writing_close
     expect(kept).to_be_hidden()
 
     ok(workshop.facilitator.call("workshop:lock", {"locked": True}))  # writing closes
-    expect(kept).to_have_text("Niet verstuurd: het schrijven is gesloten. Je tekst blijft hier "
-                              "bewaard bij deze stap.")
-    expect(box).to_have_value("Te veel lagen tussen vraag en")
-    box.press("Enter")  # nothing is sent while closed
+    expect(kept).to_have_text("Niet verstuurd; je tekst blijft hier bewaard.")
     expect(box).to_have_value("Te veel lagen tussen vraag en")
     assert axe_violations(phone) == []
     phone.screenshot(path=artifacts / "composer-closed-phone.png")
@@ -45,9 +41,6 @@ def test_a_draft_stays_with_its_step_and_says_it_was_not_sent_when_writing_close
     expect(bound(phone, "step-title")).to_have_text("Knuppel in het hoenderhok")
     expect(box).to_have_value("Te veel lagen tussen vraag en")
 
-    phone.reload()
-    expect(bound(phone, "connection")).to_have_attribute("data-state", "online")
-    expect(box).to_have_value("Te veel lagen tussen vraag en")
     ok(workshop.facilitator.call("step:go", {"index": PLATFORM}))
     expect(box).to_have_value("Wijkgesprekken")
     box.fill("")

@@ -6,27 +6,13 @@ import { bound, el, t, uuid4 } from "./dom.js";
 import { sendOrShowError } from "./connection.js";
 import { laneOptions } from "./board.js";
 
-/** The drafts this tab kept for a workshop: `{step index: text}`. */
-function readDrafts(key) {
-  try {
-    const drafts = JSON.parse(sessionStorage.getItem(key) ?? "{}");
-    return drafts && typeof drafts === "object" ? drafts : {};
-  } catch {
-    return {};
-  }
-}
-
 export class Notes {
   constructor({ store, board, onMakeAction }) {
     this.store = store;
     this.onMakeAction = onMakeAction;
     this.board = board;
     this.form = bound("composer");
-    // A half-written note belongs to the step it was written in: each step keeps its own
-    // draft, here and across a reload of this tab.
-    this.draftKey = `cocreate-drafts:${document.body.dataset.workshop}`;
-    this.drafts = new Map(Object.entries(readDrafts(this.draftKey)));
-    this.draftStep = null; // the step whose draft the box holds
+    this.drafts = {};
     // "Enter = toevoegen" means nothing on a phone's keyboard.
     if (this.form && window.matchMedia("(pointer: coarse)").matches) {
       this.form.elements.text.placeholder = t("composer_placeholder_touch");
@@ -43,10 +29,7 @@ export class Notes {
           this.form.requestSubmit();
         }
       });
-      area.addEventListener("input", () => {
-        this.#count();
-        this.#keepDraft();
-      });
+      area.addEventListener("input", () => this.#count());
       this.form.addEventListener("submit", (event) => {
         event.preventDefault();
         this.#add();
@@ -71,7 +54,16 @@ export class Notes {
   refresh() {
     if (!this.form || !this.store.ready) return;
     const step = this.store.currentStep;
-    this.#showDraftOf(this.store.currentIndex);
+    const index = this.store.currentIndex;
+    const area = this.form.elements.text;
+    if (this.draftStep !== index) {
+      if (this.draftStep !== undefined) {
+        this.drafts[this.draftStep] = area.value;
+        area.value = this.drafts[index] ?? "";
+        this.#count();
+      }
+      this.draftStep = index;
+    }
     const picker = bound("lane-picker");
     const select = bound("lane-select");
     picker.hidden = step.lanes.length === 0;
@@ -83,43 +75,15 @@ export class Notes {
     const anonymous = bound("anonymous-picker");
     const box = this.form.elements.anonymous;
     anonymous.hidden = step.anonymity === "off";
-    box.disabled = step.anonymity === "required";
     // Where anonymity is allowed it starts checked: honesty needs safety first.
-    if (this.anonymityFor !== `${this.store.currentIndex}:${step.anonymity}`) {
-      this.anonymityFor = `${this.store.currentIndex}:${step.anonymity}`;
+    if (this.anonymityFor !== `${index}:${step.anonymity}`) {
+      this.anonymityFor = `${index}:${step.anonymity}`;
       box.checked = step.anonymity !== "off";
     }
     const locked = this.store.writingClosed();
-    const area = this.form.elements.text;
-    for (const control of this.form.elements) {
-      // The text stays selectable (and copyable) while writing is closed: it was not sent.
-      if (control === area) area.readOnly = locked;
-      else control.disabled = locked || (control === box && step.anonymity === "required");
-    }
+    for (const control of this.form.elements) control.disabled = locked || (control === box && step.anonymity === "required");
     this.form.classList.toggle("is-locked", locked);
     bound("composer-kept").hidden = !(locked && area.value.trim());
-  }
-
-  /** Put the draft of step `index` in the box, keeping the one it held for its own step. */
-  #showDraftOf(index) {
-    if (this.draftStep === index) return;
-    const area = this.form.elements.text;
-    if (this.draftStep !== null) this.#keepDraft();
-    this.draftStep = index;
-    area.value = this.drafts.get(String(index)) ?? "";
-    this.#count();
-  }
-
-  #keepDraft() {
-    const text = this.form.elements.text.value;
-    if (text.trim()) this.drafts.set(String(this.draftStep), text);
-    else this.drafts.delete(String(this.draftStep));
-    try {
-      if (this.drafts.size) sessionStorage.setItem(this.draftKey, JSON.stringify(Object.fromEntries(this.drafts)));
-      else sessionStorage.removeItem(this.draftKey);
-    } catch {
-      // Storage full or refused (private mode): the draft lives on in this page.
-    }
   }
 
   #count() {
@@ -131,8 +95,7 @@ export class Notes {
   async #add() {
     const area = this.form.elements.text;
     const text = area.value.trim();
-    // Enter in a closed box sends nothing: the text stays, and the line above says why.
-    if (!text || !this.store.ready || this.store.writingClosed()) return;
+    if (!text || !this.store.ready) return;
     const step = this.store.currentStep;
     const note = {
       id: uuid4(),
@@ -146,30 +109,22 @@ export class Notes {
     if (table?.value && table.checked !== false) note.for_table = table.value;
     area.value = "";
     this.#count();
-    this.#keepDraft();
     area.focus();
     this.store.addPending({ ...note, lane: note.lane ?? null, anonymous: Boolean(note.anonymous),
                             author: this.store.me.id, author_name: this.store.me.name, version: 0 });
     const ack = await sendOrShowError(COMMANDS.NOTE_ADD, note);
     if (!ack.ok) {
       this.store.dropPending(note.id);
-      // Back where it was written: in the box, or kept as that step's draft.
-      if (note.step !== this.draftStep) {
-        if (!this.drafts.has(String(note.step))) this.drafts.set(String(note.step), text);
-      } else if (!area.value) {
-        area.value = text;
-        this.#count();
-      }
-      this.#keepDraft();
+      if (note.step !== this.draftStep) this.drafts[note.step] ||= text;
+      else if (!area.value) area.value = text;
       this.refresh();
     }
   }
 
 }
 
-// Moving notes: drag with mouse, pen or touch, arrow keys on a canvas, and "Verplaats
-// naar…" for lanes and clusters, so nothing needs a drag. The code for that (moving.js)
-// loads at the first touch of a note; others' drags show from the start.
+// Moving notes (drag, arrow keys on a canvas, "Verplaats naar…"): moving.js loads at the
+// first touch of a note; others' drags show from the start.
 
 const REMOTE_MS = 3000; // a drag whose frames stopped is over
 const INTERACTIVE = "button, select, textarea, input, a, label";
@@ -193,8 +148,7 @@ export class Mover {
       this.moving ??= import("./moving.js");
       (await this.moving)[name](this, event, item);
     };
-    // A pointer over a note, or focus on one, comes before a drag: fetch the code then, so
-    // even a quick flick after the press is followed.
+    // Fetch the code on hover or focus, so even a quick flick after the press is followed.
     const prefetch = (event) => {
       if (event.target.closest?.(".note.movable")) this.moving ??= import("./moving.js");
     };
