@@ -53,3 +53,17 @@ def test_a_draft_stays_with_its_step_and_says_it_was_not_sent_when_writing_close
     assert [(n["step"], n["text"]) for n in snapshot["notes"]] == [
         (FRICTION, "Te veel lagen tussen vraag en besluit")]
     assert phone.context.page_errors == []
+
+
+def test_the_timer_closing_writing_mid_sentence_keeps_the_text_and_says_it_was_not_sent(
+        server, clients, contexts):
+    workshop = Workshop(server, clients, "Bram", connect_facilitator=True)
+    phone = open_page(with_token(contexts(*PHONE), server, workshop.id, workshop.token("Bram")),
+                      workshop.url(), "Doelen stellen")
+    box = phone.get_by_role("textbox", name="Nieuwe notitie")
+    box.fill("Meer klanten met")
+    ok(workshop.facilitator.call("timer:start", {"seconds": 5, "lock_at_end": True}))
+    expect(bound(phone, "timer")).to_contain_text("Tijd is om", timeout=15_000)
+    expect(bound(phone, "composer-kept")).to_have_text("Niet verstuurd; je tekst blijft hier bewaard.")
+    expect(box).to_have_value("Meer klanten met")
+    expect(box).to_be_disabled()
