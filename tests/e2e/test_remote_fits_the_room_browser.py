@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from browser_helpers import axe_violations, bound, open_page, with_token
+from layout_rules import check
 from support import BRAND, GOALS, PLATFORM, Workshop, add_note, ok
 
 pytestmark = pytest.mark.e2e
@@ -138,3 +139,4 @@ def test_a_phone_following_the_spotlight_down_the_board_keeps_its_banner_in_view
     assert phone.evaluate("scrollY") > 500  # the board did scroll down to the note
     phone.screenshot(path=artifacts / "spotlight-phone-followed.png")
     assert axe_violations(phone) == []
+    assert check(phone) == []
