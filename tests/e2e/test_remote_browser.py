@@ -80,7 +80,7 @@ def test_the_spotlight_is_followed_and_a_phone_can_step_out(room, artifacts):
     workshop, remote, projector, phones = room
     add_note(workshop.facilitator, GOALS, "Meer klanten met minder moeite")
     remote.get_by_label("Wat komt in de spotlight?").select_option(
-        label="Notitie: Meer klanten met minder moeite")
+        label="Meer klanten met minder moeite")
     remote.get_by_role("button", name="In de spotlight", exact=True).click()
     expect(projector.locator(".stage .stage-note .note-text")).to_have_text("Meer klanten met minder moeite")
     expect(bound(remote, "remote-spotlight-now")).to_have_text(

@@ -12,6 +12,7 @@ export class Notes {
     this.onMakeAction = onMakeAction;
     this.board = board;
     this.form = bound("composer");
+    this.drafts = {};
     // "Enter = toevoegen" means nothing on a phone's keyboard.
     if (this.form && window.matchMedia("(pointer: coarse)").matches) {
       this.form.elements.text.placeholder = t("composer_placeholder_touch");
@@ -53,6 +54,16 @@ export class Notes {
   refresh() {
     if (!this.form || !this.store.ready) return;
     const step = this.store.currentStep;
+    const index = this.store.currentIndex;
+    const area = this.form.elements.text;
+    if (this.draftStep !== index) {
+      if (this.draftStep !== undefined) {
+        this.drafts[this.draftStep] = area.value;
+        area.value = this.drafts[index] ?? "";
+        this.#count();
+      }
+      this.draftStep = index;
+    }
     const picker = bound("lane-picker");
     const select = bound("lane-select");
     picker.hidden = step.lanes.length === 0;
@@ -64,15 +75,15 @@ export class Notes {
     const anonymous = bound("anonymous-picker");
     const box = this.form.elements.anonymous;
     anonymous.hidden = step.anonymity === "off";
-    box.disabled = step.anonymity === "required";
     // Where anonymity is allowed it starts checked: honesty needs safety first.
-    if (this.anonymityFor !== `${this.store.currentIndex}:${step.anonymity}`) {
-      this.anonymityFor = `${this.store.currentIndex}:${step.anonymity}`;
+    if (this.anonymityFor !== `${index}:${step.anonymity}`) {
+      this.anonymityFor = `${index}:${step.anonymity}`;
       box.checked = step.anonymity !== "off";
     }
     const locked = this.store.writingClosed();
     for (const control of this.form.elements) control.disabled = locked || (control === box && step.anonymity === "required");
     this.form.classList.toggle("is-locked", locked);
+    bound("composer-kept").hidden = !(locked && area.value.trim());
   }
 
   #count() {
@@ -88,7 +99,7 @@ export class Notes {
     const step = this.store.currentStep;
     const note = {
       id: uuid4(),
-      step: this.store.currentIndex,
+      step: this.draftStep,
       text,
       color: this.form.elements.color.value || "yellow",
     };
@@ -104,15 +115,16 @@ export class Notes {
     const ack = await sendOrShowError(COMMANDS.NOTE_ADD, note);
     if (!ack.ok) {
       this.store.dropPending(note.id);
-      if (!area.value) area.value = text;
+      if (note.step !== this.draftStep) this.drafts[note.step] ||= text;
+      else if (!area.value) area.value = text;
+      this.refresh();
     }
   }
 
 }
 
-// Moving notes: drag with mouse, pen or touch, arrow keys on a canvas, and "Verplaats
-// naar…" for lanes and clusters, so nothing needs a drag. The code for that (moving.js)
-// loads at the first touch of a note; others' drags show from the start.
+// Moving notes (drag, arrow keys on a canvas, "Verplaats naar…"): moving.js loads at the
+// first touch of a note; others' drags show from the start.
 
 const REMOTE_MS = 3000; // a drag whose frames stopped is over
 const INTERACTIVE = "button, select, textarea, input, a, label";
@@ -136,8 +148,7 @@ export class Mover {
       this.moving ??= import("./moving.js");
       (await this.moving)[name](this, event, item);
     };
-    // A pointer over a note, or focus on one, comes before a drag: fetch the code then, so
-    // even a quick flick after the press is followed.
+    // Fetch the code on hover or focus, so even a quick flick after the press is followed.
     const prefetch = (event) => {
       if (event.target.closest?.(".note.movable")) this.moving ??= import("./moving.js");
     };

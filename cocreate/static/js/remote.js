@@ -58,30 +58,48 @@ function option(value, text) {
   return item;
 }
 
-/** What can go in the spotlight now: the current step's notes, its clusters, people, tables. */
-function spotlightChoices() {
+/** What can go in the spotlight now, in groups so a full board stays usable: the tables,
+ *  the people (by name), the current step's clusters, and its notes (per lane where it has
+ *  lanes). Each group is `[label, [[value, text], …]]`; empty groups are left out. */
+function spotlightGroups() {
   const step = store.currentIndex;
-  const choices = [];
-  for (const note of store.notes.values()) {
-    if (note.step === step && !note.hidden) choices.push([`note:${note.id}`, `${t("remote_kind_note")}: ${note.text}`]);
-  }
-  for (const cluster of store.clusters.values()) {
-    if (cluster.step === step) choices.push([`cluster:${cluster.id}`, `${t("remote_kind_cluster")}: ${cluster.title || t("cluster_untitled")}`]);
-  }
-  for (const person of store.participants.values()) {
-    if (person.role !== "facilitator") choices.push([`participant:${person.id}`, `${t("remote_kind_participant")}: ${person.name}`]);
-  }
-  for (const table of store.workshop.tables) choices.push([`table:${table.id}`, `${t("remote_kind_table")}: ${table.name}`]);
-  return choices;
+  const byName = (a, b) => a.name.localeCompare(b.name);
+  const people = [...store.participants.values()].filter((person) => person.role !== "facilitator").sort(byName);
+  const clusters = [...store.clusters.values()].filter((cluster) => cluster.step === step);
+  const notes = [...store.notes.values()].filter((note) => note.step === step && !note.hidden);
+  const lanes = store.currentStep?.lanes ?? [];
+  const noteGroups = lanes.length
+    ? lanes.map((lane) => [t("remote_group_notes_lane", { lane: lane.title }), notes.filter((note) => note.lane === lane.key)])
+    : [[t("remote_group_notes"), notes]];
+  const groups = [
+    [t("remote_group_tables"), store.workshop.tables.map((table) => [`table:${table.id}`, table.name])],
+    [t("remote_group_people"), people.map((person) => [`participant:${person.id}`, person.name])],
+    [t("remote_group_clusters"), clusters.map((cluster) => [`cluster:${cluster.id}`, cluster.title || t("cluster_untitled")])],
+    ...noteGroups.map(([label, list]) => [label, list.map((note) => [`note:${note.id}`, note.text])]),
+  ];
+  return groups.filter(([, choices]) => choices.length);
 }
 
 function fillSelect(select, choices) {
-  const key = JSON.stringify(choices);
+  fillGroups(select, [[null, choices]]);
+}
+
+/** Fill `select` with `[label, choices]` groups (`<optgroup>`s; a null label: no group),
+ *  keeping the chosen value when it is still there. */
+function fillGroups(select, groups) {
+  const key = JSON.stringify(groups);
   if (select.dataset.choices === key) return;
   const chosen = select.value;
   select.dataset.choices = key;
-  select.replaceChildren(...choices.map(([value, text]) => option(value, text)));
-  if (choices.some(([value]) => value === chosen)) select.value = chosen;
+  select.replaceChildren(...groups.flatMap(([label, choices]) => {
+    const options = choices.map(([value, text]) => option(value, text));
+    if (label === null) return options;
+    const group = document.createElement("optgroup");
+    group.label = label;
+    group.append(...options);
+    return [group];
+  }));
+  if (groups.some(([, choices]) => choices.some(([value]) => value === chosen))) select.value = chosen;
 }
 
 function render() {
@@ -94,6 +112,8 @@ function render() {
   setText("remote-ready", t("remote_ready_count", { ready, total }));
   tick();
   const voting = step?.vote_state === "open";
+  // As the laptop's voting panel: one vote at a time, and only on notes the room can see.
+  const votingElsewhere = store.steps.some((each) => each.vote_state === "open");
   bound("remote-votes-box").hidden = !voting;
   if (voting) setText("remote-votes", t("remote_votes_count", { voters: step.progress?.voters ?? 0, total: step.progress?.participants ?? 0 }));
   const presenting = workshop.pitch?.current;
@@ -105,19 +125,28 @@ function render() {
   pressed("pause", Boolean(workshop.paused));
   pressed("lock", Boolean(workshop.locked));
   shown("reveal", store.isHidden(store.currentIndex));
-  shown("voting-open", !voting);
-  shown("voting-close", voting);
+  shown("voting-open", !votingElsewhere && !store.isHidden(store.currentIndex));
+  setText("remote-voting-open", t(step?.vote_state === "closed" ? "voting_reopen" : "voting_open"));
+  shown("voting-close", votingElsewhere);
   shown("timer-extend", Boolean(workshop.timer));
   shown("timer-stop", Boolean(workshop.timer));
-  bound("remote-tables").hidden = !workshop.tables.length;
-  fillSelect(bound("remote-spotlight-pick"), spotlightChoices());
+  // Report-back belongs to a step worked at the tables; "Alles tonen" stays while a table
+  // is on the projector, so the room can always get its board back.
+  const atTables = Boolean(workshop.tables.length && step?.tables);
+  bound("remote-tables").hidden = !atTables && !workshop.focus;
+  shown("table-next", atTables);
+  fillGroups(bound("remote-spotlight-pick"), spotlightGroups());
   fillSelect(bound("remote-pitch-step"), store.steps.map((each, index) => [String(index), each.title]));
   bound("remote-pitch-form").hidden = Boolean(presenting);
   bound("remote-pitch-running").hidden = !presenting;
   if (presenting) {
     const at = workshop.pitch.queue.indexOf(presenting);
     document.querySelector('[data-steer="pitch-back"]').disabled = at <= 0;
-    setText("remote-pitch-next", t(at >= workshop.pitch.queue.length - 1 ? "remote_pitch_end" : "remote_pitch_next"));
+    // After the last pitch "next" ends the round; before it, stopping skips the ones to come.
+    const toCome = workshop.pitch.queue.length - 1 - at;
+    setText("remote-pitch-next", t(toCome ? "remote_pitch_next" : "remote_pitch_end"));
+    shown("pitch-stop", toCome > 0);
+    setText("remote-pitch-stop", t("remote_pitch_stop_early", { n: toCome }));
   }
   setText("remote-spotlight-now", spotlightNow());
   setText("remote-pause-label", t(workshop.paused ? "remote_pause_release" : "remote_pause"));
@@ -165,6 +194,8 @@ const BUTTONS = {
   lock: () => steer(COMMANDS.WORKSHOP_LOCK, { locked: !store.workshop.locked }),
   reveal: () => steer(COMMANDS.NOTES_REVEAL, { step: store.currentIndex }),
   "voting-open": () => {
+    // Reopening hides the result again (the dots given stay): ask first, as the laptop does.
+    if (store.currentStep.vote_state === "closed" && !window.confirm(t("voting_reopen_confirm"))) return null;
     // As the laptop's voting panel suggests it: about the square root of the notes.
     const notes = store.notesOf(store.currentIndex).length;
     const budget = Math.max(1, Math.min(LIMITS.BUDGET_MAX, Math.round(Math.sqrt(notes))));
