@@ -4,7 +4,7 @@ stage, a "Tijd is om" that leaves once the notes are revealed, a ranking whose s
 stay clear of the notes, no "0 stemmen" on phones, and a server only this computer reaches
 saying so without breaking the panels it sits in."""
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
