@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 
 from browser_helpers import axe_violations, bound, open_page, with_token
 from cocreate import protocol as p
+from layout_rules import check as layout_broken
 from support import BRAND, FRICTION, PLATFORM, Workshop, add_note, new_id, ok
 
 pytestmark = pytest.mark.e2e
@@ -83,14 +84,17 @@ def test_a_pitch_round_fills_the_projector_with_one_next_line_and_no_vote_result
     expect(stage.locator(".stage-next")).to_have_text("Hierna: Beleid")
     expect(projector.get_by_text("Hierna:").locator("visible=true")).to_have_count(1)
     expect(result).to_be_hidden()
+    # Read from the back of the room: text as large as the spotlight's, names at 32 px or more
+    # (once the stage's styles are in and it is fitted), and all of it on the screen.
+    projector.wait_for_function("""() => {
+        const size = (selector) => [...document.querySelectorAll(`.stage-note ${selector}`)]
+          .map((e) => parseFloat(getComputedStyle(e).fontSize));
+        return Math.min(...size(".note-text")) >= 48 && Math.min(...size(".note-meta")) >= 32;
+      }""")
     projector.screenshot(path=artifacts / "projector-pitch-two-notes.png")
-    # Read from the back of the room: text as large as the spotlight's, names at 32 px or more,
-    # and all of it on the screen.
-    assert px(notes.locator(".note-text")) >= 48
-    for name in notes.locator(".note-meta").all():
-        assert px(name) >= 32
     assert box(stage.locator(".stage-next"))["y"] + box(stage.locator(".stage-next"))["height"] \
         <= PROJECTOR[1]
+    assert layout_broken(projector) == []
     assert axe_violations(projector) == []
 
     ok(fac.call("pitch:next", {}))
@@ -211,6 +215,7 @@ def test_a_server_only_this_computer_reaches_keeps_the_code_whole_and_says_where
     stays_inside = "e => e.scrollWidth <= e.clientWidth"
     assert wall.locator(".unreachable").evaluate(stays_inside)
     assert desk.locator(".unreachable").evaluate(stays_inside)
+    assert layout_broken(wall) == []
     wall.screenshot(path=artifacts / "projector-only-this-computer.png")
 
     desk.goto(room.url("/facilitate?lang=en"))

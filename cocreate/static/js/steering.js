@@ -64,9 +64,15 @@ export class Steering {
     this.dismissed = null; // the spotlight this person stepped out of
     this.before = null; // what had the focus before the pause screen took it
     this.pointerTimer = null;
-    styles("steering");
     this.#build();
-    if (this.view === "present") window.addEventListener("resize", () => this.#fitStage());
+    if (this.view === "present") {
+      // Fitted again once its styles are here, the window changes or long words got their hyphens.
+      styles("steering").then(() => this.#fitStage());
+      window.addEventListener("resize", () => this.#fitStage());
+      document.addEventListener("cc:reflow", () => this.#fitStage());
+    } else {
+      styles("steering");
+    }
   }
 
   #build() {
