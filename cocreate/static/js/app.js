@@ -17,8 +17,7 @@ const outbox = new Outbox(connection, workshopId);
 sendThrough(connection, outbox);
 const facilitation = view === "facilitate" ? await import("./facilitator.js") : null;
 const board = facilitation ? new facilitation.FacilitatorBoard(store) : new BoardView(store, { controls: view !== "present" });
-let projector = null;
-const timer = new TimerView(store, { onDone: () => render(), gone: (ended) => projector?.timerServed(store, ended) });
+const timer = new TimerView(store, { onDone: () => render() });
 // Dates as people in the page's language write them ("15 december 2026").
 const dates = new Intl.DateTimeFormat(document.documentElement.lang, { dateStyle: "long", timeZone: "UTC" });
 const formatDate = (iso) => dates.format(new Date(`${iso}T00:00:00Z`));
@@ -39,6 +38,7 @@ const mover = new Mover({ store, connection, board,
                           announce: (text) => { bound("announcer").textContent = text; } });
 board.moveWith(mover);
 let panel = null;
+let projector = null;
 let tables = null; // the tables (tables.js), loaded once the workshop has tables
 let tablesLoading = null;
 let review = null; // the review step's module, loaded when a review step is first shown

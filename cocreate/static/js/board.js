@@ -346,12 +346,9 @@ function clockText(ms) {
 }
 
 export class TimerView {
-  /** `gone(timer)`, where given, says when a countdown that ran out has served its purpose
-   *  on this screen: it then shows no "Tijd is om" any more. */
-  constructor(store, { onDone, gone } = {}) {
+  constructor(store, { onDone } = {}) {
     this.store = store;
     this.onDone = onDone;
-    this.gone = gone;
     this.elements = document.querySelectorAll('[data-bind="timer"]');
     this.chimedFor = null;
     this.interval = null;
@@ -375,9 +372,8 @@ export class TimerView {
     if (!timer) return;
     const left = Date.parse(timer.ends_at) - this.store.serverNow();
     const done = left <= 0;
-    const over = done && Boolean(this.gone?.(timer));
     for (const box of this.elements) {
-      box.hidden = over;
+      box.hidden = false;
       box.dataset.state = done ? "done" : left < 30000 ? "ending" : "running";
       box.querySelector('[data-bind="timer-value"]').textContent = done ? t("timer_done") : clockText(left);
     }

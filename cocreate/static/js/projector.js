@@ -42,19 +42,20 @@ function watchReveals(store) {
   });
 }
 
-/** Whether a countdown that ran out has served its purpose on the projector: it was
- *  started for a private step's writing, and the notes are revealed now. (Moving to the
- *  next step ends the countdown for every screen.) */
-export function timerServed(store, timer) {
-  watchReveals(store);
+/** Whether the room's countdown has served its purpose on the projector: it was started
+ *  for a private step's writing, and the notes are revealed now; once it has run out, its
+ *  "Tijd is om" leaves the screen (present.css). Moving to the next step ends it everywhere. */
+function timerServed(store) {
+  const { timer } = store.workshop;
   const step = store.currentStep;
-  return step?.reveal === "private" && step.revealed
+  return Boolean(timer) && step.reveal === "private" && step.revealed
     && Date.parse(timer.started_at) + STARTED_WITHIN_MS <= revealedAt.get(store.currentIndex);
 }
 
 /** Show the board as the room should see it now, then fit the notes to the screen. */
 export function render(store, board) {
   watchReveals(store);
+  document.body.classList.toggle("timer-served", timerServed(store));
   showFocus(store, board);
   showVoting(store);
   showRanking(store, board);

@@ -35,7 +35,7 @@ export function showVotes(item, note, { store, rank, controls }) {
   const voteState = store.steps[note.step].vote_state;
   if (voteState === "closed") {
     item.dataset.votes = String(note.votes ?? 0);
-    // A note nobody voted for has no result to show: no "0 stemmen" on half the board.
+    // No "0 stemmen" on half the board.
     if (note.votes) {
       const badge = el("p", "note-votes");
       if (rank) badge.append(el("span", "note-rank", `#${rank}`), " ");
