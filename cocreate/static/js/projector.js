@@ -25,8 +25,37 @@ export function startProjector(board) {
   document.addEventListener("cc:reflow", () => fitNotes(board));
 }
 
+// When this projector first saw each private step's notes revealed (by the server's clock):
+// a countdown started before then was for the private writing, and has served. A step
+// already revealed when the projector opened counts from then: a countdown started later
+// is for what the room does next.
+const revealedAt = new Map();
+const STARTED_WITHIN_MS = 1000; // a countdown's start is known to the second
+
+function watchReveals(store) {
+  store.steps.forEach((step, index) => {
+    if (step.reveal === "private" && step.revealed) {
+      if (!revealedAt.has(index)) revealedAt.set(index, store.serverNow());
+    } else {
+      revealedAt.delete(index);
+    }
+  });
+}
+
+/** Whether the room's countdown has served its purpose on the projector: it was started
+ *  for a private step's writing, and the notes are revealed now; once it has run out, its
+ *  "Tijd is om" leaves the screen (present.css). Moving to the next step ends it everywhere. */
+function timerServed(store) {
+  const { timer } = store.workshop;
+  const step = store.currentStep;
+  return Boolean(timer) && step.reveal === "private" && step.revealed
+    && Date.parse(timer.started_at) + STARTED_WITHIN_MS <= revealedAt.get(store.currentIndex);
+}
+
 /** Show the board as the room should see it now, then fit the notes to the screen. */
 export function render(store, board) {
+  watchReveals(store);
+  document.body.classList.toggle("timer-served", timerServed(store));
   showFocus(store, board);
   showVoting(store);
   showRanking(store, board);

@@ -8,6 +8,12 @@ import { el, laterTexts, softText, styles, t } from "./dom.js";
 import { sendOrShowError } from "./connection.js";
 
 const POINTER_IDLE_MS = 4000; // a pointer no frame moved for this long fades away
+// The projector's stage fills the screen: its notes' text as large as fits, in rem, from as
+// large as one note in the spotlight down to what a full pitch still shows whole.
+const STAGE_LARGEST = 4.4;
+const STAGE_SMALLEST = 1.35;
+const STAGE_PRECISION = 0.05;
+const STAGE_MARGIN = 16; // px kept free under the stage
 
 /** The spotlight's subject as a title and its notes, in this viewer's store. */
 function subject(store, spotlight) {
@@ -58,8 +64,15 @@ export class Steering {
     this.dismissed = null; // the spotlight this person stepped out of
     this.before = null; // what had the focus before the pause screen took it
     this.pointerTimer = null;
-    styles("steering");
     this.#build();
+    if (this.view === "present") {
+      // Fitted again once its styles are here, the window changes or long words got their hyphens.
+      styles("steering").then(() => this.#fitStage());
+      window.addEventListener("resize", () => this.#fitStage());
+      document.addEventListener("cc:reflow", () => this.#fitStage());
+    } else {
+      styles("steering");
+    }
   }
 
   #build() {
@@ -106,14 +119,21 @@ export class Steering {
     if (!workshop) return;
     const spotlight = workshop.spotlight ?? null;
     const shown = subject(this.store, spotlight);
-    if (this.view === "present") this.#stageFor(shown, spotlight);
-    else this.#bannerFor(shown, spotlight);
+    if (this.view === "present") {
+      this.#stageFor(shown, spotlight);
+      // The join panel's "Uitslag van de stemming" gives way while the room looks elsewhere.
+      document.body.classList.toggle("room-paused", Boolean(workshop.paused));
+    } else {
+      this.#bannerFor(shown, spotlight);
+    }
     this.#pauseFor(Boolean(workshop.paused));
   }
 
   /** The projector: the spotlight (or who pitches now) large, in place of the board. */
   #stageFor(shown, spotlight) {
     document.body.classList.toggle("spotlighting", Boolean(shown));
+    // A pitch round says who is next; the agenda's "Hierna:" waits until the round is over.
+    document.body.classList.toggle("pitching", Boolean(shown && this.store.workshop.pitch?.current));
     this.stage.hidden = !shown;
     if (!shown) {
       this.stage.replaceChildren();
@@ -130,7 +150,7 @@ export class Steering {
     }
     if (shown.title) parts.push(softText(el("h2", "stage-title"), shown.title));
     const list = el("ul", "stage-notes");
-    list.dataset.count = shown.notes.length > 6 ? "many" : String(shown.notes.length);
+    list.dataset.count = String(shown.notes.length);
     // Under a person's name their notes need no name of their own.
     list.append(...shown.notes.map((note) => noteCard(note, spotlight.kind === "participant")));
     if (shown.notes.length) parts.push(list);
@@ -140,6 +160,26 @@ export class Steering {
       ?? this.store.workshop.tables.find((table) => table.id === next)?.name);
     if (nextName) parts.push(el("p", "stage-next", t("pitch_next_up", { name: nextName })));
     this.stage.replaceChildren(...parts);
+    this.#fitStage();
+  }
+
+  /** The stage's notes as large as the screen below the step header holds them whole:
+   *  read from the back of the room, whether one note is in the spotlight or six in a pitch. */
+  #fitStage() {
+    const list = this.stage.querySelector(".stage-notes");
+    if (this.stage.hidden || !list) return;
+    const fits = (size) => {
+      list.style.setProperty("--stage-text", `${size}rem`);
+      return this.stage.lastElementChild.getBoundingClientRect().bottom <= window.innerHeight - STAGE_MARGIN;
+    };
+    let [low, high] = [STAGE_SMALLEST, STAGE_LARGEST];
+    if (fits(high)) return;
+    while (high - low > STAGE_PRECISION) { // fitting only gets easier as the text shrinks
+      const middle = (low + high) / 2;
+      if (fits(middle)) low = middle;
+      else high = middle;
+    }
+    fits(low);
   }
 
   /** A board: a banner naming the spotlight, the note marked and, on a participant's

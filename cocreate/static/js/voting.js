@@ -34,11 +34,14 @@ export function voteStamp(store, note, rank) {
 export function showVotes(item, note, { store, rank, controls }) {
   const voteState = store.steps[note.step].vote_state;
   if (voteState === "closed") {
-    const badge = el("p", "note-votes");
-    if (rank) badge.append(el("span", "note-rank", `#${rank}`), " ");
-    badge.append(t("plan_votes", { n: note.votes ?? 0 }));
-    item.prepend(badge);
     item.dataset.votes = String(note.votes ?? 0);
+    // No "0 stemmen" on half the board.
+    if (note.votes) {
+      const badge = el("p", "note-votes");
+      if (rank) badge.append(el("span", "note-rank", `#${rank}`), " ");
+      badge.append(t("plan_votes", { n: note.votes }));
+      item.prepend(badge);
+    }
     if (rank && rank <= 3) item.classList.add("top-ranked");
   }
   if (controls && voteState === "open" && !note.pending) item.append(dots(store, note));
