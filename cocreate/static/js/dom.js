@@ -65,14 +65,12 @@ export function t(key, values = {}) {
   return text.replace(/\{(\w+)\}/g, (whole, name) => (name in values ? String(values[name]) : whole));
 }
 
-/** An ack's error for people: its `text` (in our language), else by its code. */
+/** An ack's error for people, in the language the server answered in.
 export function errorText(error) {
-  if (!error) return t("error_internal");
-  if (error.code === "busy" && error.by) return t("busy_by", { name: error.by.name });
-  if (error.text) return error.text;
-  if (error.code === "invalid") return t("error_invalid", { message: error.message });
-  const key = `error_${error.code}`;
-  return key in catalogue ? t(key) : error.message;
+  if (error?.code === "busy" && error.by) return t("busy_by", { name: error.by.name });
+  // The server words every refusal in the viewer's language (`text`); only an answer that
+  // never came is worded here.
+  return error?.text ?? t(error?.code === "timeout" ? "error_timeout" : "error_internal");
 }
 
 const LONG_WORD = /[\p{L}\p{M}]{12,}/u;
