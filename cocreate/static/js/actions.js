@@ -7,6 +7,18 @@ import { sent } from "./connection.js";
 
 
 
+/** The link to an action's update page: the owner's own (the facilitator sees every one),
+ *  to update it after the day. */
+export function updateLink(action, store, describedBy) {
+  const link = el("a", "action-link", action.owner?.id === store.me.id
+    ? t("action_my_link") : t("action_owner_link"));
+  link.href = action.update_url;
+  link.target = "_blank";
+  link.rel = "noopener";
+  link.setAttribute("aria-describedby", describedBy);
+  return link;
+}
+
 export class ActionsView {
   constructor({ store, formatDate }) {
     this.store = store;
@@ -67,7 +79,9 @@ export class ActionsView {
       option.value = person.name;
       return option;
     }));
-    const actions = this.store.sortedActions();
+    // At a follow-up's review the review's list shows the carried actions: not twice.
+    const reviewing = this.store.currentStep?.key === "review";
+    const actions = this.store.sortedActions().filter((action) => !(reviewing && action.carried));
     const making = this.store.makesActionsHere();
     this.form.hidden = !making;
     this.list.closest(".actions-panel").hidden = !making && actions.length === 0;
@@ -96,16 +110,7 @@ export class ActionsView {
     item.append(head, meta);
     const latest = action.progress?.findLast((entry) => entry.text);
     if (latest) item.append(el("p", "action-latest", `${t("action_latest")}: ${latest.text}`));
-    if (action.update_url) {
-      // The owner's own link (the facilitator sees every one), to update it after the day.
-      const link = el("a", "action-link", action.owner?.id === this.store.me.id
-        ? t("action_my_link") : t("action_owner_link"));
-      link.href = action.update_url;
-      link.target = "_blank";
-      link.rel = "noopener";
-      link.setAttribute("aria-describedby", title.id);
-      item.append(link);
-    }
+    if (action.update_url) item.append(updateLink(action, this.store, title.id));
     const buttons = el("div", "note-actions");
     // One tap must not take an action from its owner: participants take only unowned ones.
     const mine = action.owner?.id === this.store.me.id;
