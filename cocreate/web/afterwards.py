@@ -58,21 +58,21 @@ def _linked_action(workshop_id, action_id, key):
         abort(404)
     if not links.matches(links.action_key(_key(), workshop_id, action), key):
         if links.replaced_action_key(_key(), workshop_id, action, key):
-            _replaced(workshop, action)
+            _replaced(workshop)
         abort(404)
     return workshop, action
 
 
-def _replaced(workshop, action):
+def _replaced(workshop):
     """410 Gone for an earlier link of the action: the workshop and the action are there,
-    this link no longer opens them. The page says so and who owns the action now; it shows
-    nothing more of it."""
+    this link no longer opens them. The page says so and shows nothing of either: a link
+    the facilitator revoked may have gone astray."""
     if _wants_json():
         raise ApiError(410, "link_replaced", "This update link was replaced by a newer one.",
                        key="refusal_link_replaced")
     abort(render_page("action_replaced.html", status=410, workshop_language=workshop.language,
-                      workshop=workshop, action=export.plan_action(action, workshop),
-                      title=action.title))
+                      title=translate(choose_language(workshop.language),
+                                      "action_replaced_heading")))
 
 
 def _wants_json():
