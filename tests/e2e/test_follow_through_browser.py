@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from browser_helpers import axe_violations, open_page, signed_in
+from browser_helpers import axe_violations, open_page, signed_in, with_token
 from support import Workshop, new_id, ok
 
 pytestmark = pytest.mark.e2e
@@ -136,3 +136,30 @@ def test_the_facilitator_changes_an_owner_only_on_purpose_and_the_old_link_says_
     expect(page.locator("main")).to_contain_text("de actie kreeg een andere eigenaar")
     page.screenshot(path=str(artifacts / "update-link-replaced-phone.png"), full_page=True)
     assert axe_violations(page) == []
+
+
+def test_the_owner_form_and_the_replaced_link_speak_english_without_axe_violations(
+        server, clients, contexts):
+    room = Workshop(server, clients, "Anouk", language="en", connect_facilitator=True)
+    action = new_id()
+    ok(room.facilitator.call("action:add", {"id": action, "title": "Coffee with the board",
+                                            "owner": room.pid("Anouk")}))
+    old_link = next(a for a in room.connect("Anouk").snapshots[-1]["actions"])["update_url"]
+    ok(room.facilitator.call("step:go", {"index": 3}))
+    page = open_page(with_token(contexts(1440, 900, bypass_csp=True), server, room.id,
+                                room.token()), room.url("/facilitate"))
+    item = page.locator(".action", has_text="Coffee with the board")
+    expect(item.get_by_role("button", name="I'll take this")).to_have_count(0)
+    item.get_by_role("button", name="Change owner").click()
+    expect(item.get_by_label("New owner")).to_be_focused()
+    expect(item.locator(".action-owner-form .hint")).to_have_text(
+        "Anouk's update link stops working then; the new owner gets a link of their own.")
+    assert axe_violations(page) == []
+    item.get_by_label("New owner").fill("Bram")
+    item.get_by_role("button", name="Save").click()
+    expect(item.locator(".action-meta")).to_contain_text("Owner: Bram")
+    replaced = contexts(390, 844, bypass_csp=True).new_page()
+    assert replaced.goto(old_link).status == 410
+    expect(replaced.get_by_role("heading", level=1)).to_have_text(
+        "This update link has been replaced")
+    assert axe_violations(replaced) == []
