@@ -184,6 +184,10 @@ def test_the_review_step_lists_each_carried_action_once_with_its_owners_link(
     expect(phone.locator(".review-item .action-link")).to_have_count(1)
     expect(desk.locator(".review-item .action-link")).to_have_count(3)
     expect(phone.locator(".actions-panel")).to_be_hidden()
+    projector = open_page(signed_in(contexts, follow_up, "facilitator", 1920, 1080),
+                          follow_up.url("/present"))
+    expect(projector.locator(".review-item")).to_have_count(3)
+    expect(projector.locator(".review-item .action-link")).to_have_count(0)  # not on the wall
     # A new action of this session is in the actions list as ever.
     ok(follow_up.connect().call("action:add", {"id": new_id(), "title": "Nieuwe folder"}))
     expect(desk.locator(".action-list .action")).to_have_count(1)

@@ -20,6 +20,7 @@ export class Review {
     this.store = store;
     this.formatDate = formatDate;
     this.deciding = document.body.dataset.view === "facilitate";
+    this.projecting = document.body.dataset.view === "present";
     this.items = new Map();
     this.root = el("section", "review");
     this.root.setAttribute("aria-labelledby", "review-heading");
@@ -29,7 +30,7 @@ export class Review {
     this.counts.setAttribute("role", "status");
     const head = el("div", "review-head");
     head.append(heading, this.counts);
-    if (document.body.dataset.view !== "present") {
+    if (!this.projecting) {
       const series = el("a", "review-series", t("review_series_link"));
       series.href = `/w/${document.body.dataset.workshop}/series`;
       head.append(series);
@@ -173,8 +174,9 @@ export class Review {
     // The votes it got where it was voted, as the plan counts them; none: nothing to say.
     const votes = action.votes ? ` · ${t("plan_votes", { n: action.votes })}` : "";
     info.replaceChildren(head, el("p", "review-meta muted", `${t("col_owner")}: ${owner} · ${t("col_due")}: ${due}${votes}`));
-    // The actions list leaves carried actions to this one, so their owners' links are here.
-    if (action.update_url) info.append(updateLink(action, this.store, title.id));
+    // The actions list leaves carried actions to this one, so their owners' links are here
+    // (not on the room's screen).
+    if (action.update_url && !this.projecting) info.append(updateLink(action, this.store, title.id));
     const progress = action.progress ?? [];
     const said = progress.filter((entry) => entry.text);
     if (said.length) info.append(el("p", "action-latest", `${t("action_latest")}: ${said.at(-1).text}`));
