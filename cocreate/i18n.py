@@ -24,13 +24,14 @@ DYNAMIC_IMPORT = re.compile(r"""import\(\s*["']\./([\w-]+\.js)["']\s*\)""")
 VIEW_MODULES = {"facilitate": "facilitator.js", "present": "projector.js"}
 # A page with a script of its own instead of app.js.
 VIEW_ENTRIES = {"remote": "remote.js"}
-# Modules loaded at first use (moving and editing a note; the spotlight, a pitch, the pause),
-# only on a step that needs them (the review step), or by a workshop with an agenda (its run
-# sheet and its words, what comes next): their strings come in one request, `later_catalogue`, the first
-# time one of them loads, so no board page carries those. (tables.js loads with the page of a
-# workshop at tables: its strings are on the page, which saves that page a request.)
+# Modules loaded at first use (moving and editing a note; an action's new owner; the
+# spotlight, a pitch, the pause), only on a step that needs them (the review step), or by a
+# workshop with an agenda (its run sheet and its words, what comes next): their strings come
+# in one request, `later_catalogue`, the first time one of them loads, so no board page
+# carries those. (tables.js loads with the page of a workshop at tables: its strings are on
+# the page, which saves that page a request.)
 LATER_MODULES = ("moving.js", "note-edit.js", "review.js", "steering.js", "runsheet.js",
-                 "agenda-advice.js", "next-up.js")
+                 "agenda-advice.js", "next-up.js", "action-owner.js")
 
 
 def page_scripts(view=None):

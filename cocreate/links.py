@@ -17,6 +17,9 @@ import re
 import secrets
 
 KEY_FILE = "secret.key"
+# How many replaced generations of an update link are still recognised (to say it was
+# replaced rather than that nothing is there).
+REPLACED_KEPT = 50
 # The secret parts of an address: an update link's key, a calendar feed's key, a token.
 SECRET_PARTS = re.compile(r"(?P<keep>/a/[^/?#]+/[^/?#]+/|/calendar/(?:[^/?#]+/)?|[?&]token=)"
                           r"[A-Za-z0-9_-]+")  # URL-safe base64
@@ -48,6 +51,14 @@ def _mac(key, *parts):
 def action_key(key, workshop_id, action):
     """The secret part of an action's update link (its current generation)."""
     return _mac(key, "action", workshop_id, action.id, str(action.link))
+
+
+def replaced_action_key(key, workshop_id, action, given):
+    """True when `given` is an earlier generation of the action's update link: one replaced
+    when the action got another owner (or the facilitator made a new link)."""
+    return isinstance(given, str) and any(
+        hmac.compare_digest(_mac(key, "action", workshop_id, action.id, str(generation)), given)
+        for generation in range(max(1, action.link - REPLACED_KEPT), action.link))
 
 
 def calendar_key(key, workshop, holder=None):

@@ -179,13 +179,15 @@ def _where_voted(action, workshop, series):
 
 
 def _latest_decision(action, workshop, series):
-    """`{decision, session, date}` of the latest review that decided on the action, or None."""
+    """`{decision, session, date, here}` of the latest review that decided on the action, or
+    None; `here`: that review is `workshop`'s own."""
     decided = [(session, copy) for session, copy in _copies(action, workshop, series)
                if copy.decision]
     if not decided:
         return None
     session, copy = decided[-1]
-    return {"decision": copy.decision, "session": session.title, "date": workshop_date(session)}
+    return {"decision": copy.decision, "session": session.title, "date": workshop_date(session),
+            "here": session.id == workshop.id}
 
 
 def in_plan(action):

@@ -2,8 +2,9 @@
 
 `GET /a/<workshop>/<action>/<key>` shows the action and a form to set its status and add a
 progress note; `POST` to the same address takes the form (a page again, without
-JavaScript) or JSON `{status?, text?}` (→ 200 with the action). A wrong or revoked key is a
-404. `GET /w/<workshop>/calendar/<key>.ics` is the plan's calendar to subscribe to, with a
+JavaScript) or JSON `{status?, text?}` (→ 200 with the action). A wrong key is a 404; an
+earlier key of the action (it got another owner, or a new link) is a 410 whose page says
+so. `GET /w/<workshop>/calendar/<key>.ics` is the plan's calendar to subscribe to, with a
 reminder at 09:00 the day before each due date of what is still to do, and each action's
 update link; a participant's own feed (`/w/<workshop>/calendar/<participant>/<key>.ics`)
 holds only the actions they own.
@@ -43,7 +44,8 @@ def _key():
 
 
 def _linked_action(workshop_id, action_id, key):
-    """(workshop, action) behind an update link; 404 for a wrong, revoked or removed one.
+    """(workshop, action) behind an update link; 404 for a wrong key or a removed action,
+    410 for an earlier key of the action (`_replaced`).
 
     The link's workshop may be gone while later sessions of its series still hold the
     action: the link then opens it there.
@@ -52,9 +54,25 @@ def _linked_action(workshop_id, action_id, key):
     if found is None:
         abort(404)
     workshop, action = found
-    if action.removed or not links.matches(links.action_key(_key(), workshop_id, action), key):
+    if action.removed:
+        abort(404)
+    if not links.matches(links.action_key(_key(), workshop_id, action), key):
+        if links.replaced_action_key(_key(), workshop_id, action, key):
+            _replaced(workshop)
         abort(404)
     return workshop, action
+
+
+def _replaced(workshop):
+    """410 Gone for an earlier link of the action: the workshop and the action are there,
+    this link no longer opens them. The page says so and shows nothing of either: a link
+    the facilitator revoked may have gone astray."""
+    if _wants_json():
+        raise ApiError(410, "link_replaced", "This update link was replaced by a newer one.",
+                       key="refusal_link_replaced")
+    abort(render_page("action_replaced.html", status=410, workshop_language=workshop.language,
+                      title=translate(choose_language(workshop.language),
+                                      "action_replaced_heading")))
 
 
 def _wants_json():

@@ -256,7 +256,11 @@ def test_a_participant_can_take_on_only_an_action_nobody_owns(server, clients, c
 
     expect(take(pages["bob"], "Agenda delen")).to_be_visible()
     expect(take(pages["bob"], "Budget opstellen")).to_have_count(0)  # not from its owner
-    expect(take(pages["facilitator"], "Budget opstellen")).to_be_visible()  # may reassign
+    expect(take(pages["facilitator"], "Agenda delen")).to_be_visible()
+    # Nor for the facilitator, with one click: another owner is chosen on purpose.
+    expect(take(pages["facilitator"], "Budget opstellen")).to_have_count(0)
+    expect(pages["bob"].locator(".action", has_text="Budget opstellen").get_by_role(
+        "button", name="Eigenaar wijzigen")).to_have_count(0)  # nor by another participant
     take(pages["bob"], "Agenda delen").click()
     expect(pages["facilitator"].locator(".action", has_text="Agenda delen")
            .locator(".action-meta")).to_contain_text("Eigenaar: Bob")

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from browser_helpers import axe_violations, open_page, signed_in
+from browser_helpers import axe_violations, open_page, signed_in, with_token
 from support import Workshop, new_id, ok
 
 pytestmark = pytest.mark.e2e
@@ -100,3 +100,66 @@ def test_an_update_link_appears_live_for_the_owner_and_the_facilitator_only(
         "15 december 2026")
     for page in (facilitator, anouk, bram):
         assert page.context.page_errors == []
+
+
+def test_the_facilitator_changes_an_owner_only_on_purpose_and_the_old_link_says_so(
+        owned, contexts, artifacts):
+    ok(owned.facilitator.call("step:go", {"index": 3}))
+    facilitator = open_page(signed_in(contexts, owned, "facilitator", 1440, 900),
+                            owned.url("/facilitate"))
+    anouk = open_page(signed_in(contexts, owned, "Anouk", 390, 844), owned.url())
+    item = facilitator.locator(".action", has_text="Koffie met de directie")
+    expect(item.get_by_role("button", name="Eigenaar wijzigen")).to_be_visible()
+    # No one-click "Ik pak dit op" on an action Anouk owns.
+    expect(item.get_by_role("button", name="Ik pak dit op")).to_have_count(0)
+    item.get_by_role("button", name="Eigenaar wijzigen").click()
+    field = item.get_by_label("Nieuwe eigenaar")
+    expect(field).to_be_focused()
+    expect(field).to_have_value("Anouk")
+    expect(item.locator(".action-owner-form .hint")).to_have_text(
+        "De updatelink van Anouk werkt daarna niet meer; de nieuwe eigenaar krijgt een eigen link.")
+    facilitator.screenshot(path=str(artifacts / "owner-change-form.png"))
+    item.get_by_role("button", name="Annuleren").click()  # changing one's mind changes nothing
+    expect(item.locator(".action-owner-form")).to_have_count(0)
+    expect(anouk.get_by_role("link", name="Mijn updatelink (ook na de workshop)")).to_be_visible()
+
+    item.get_by_role("button", name="Eigenaar wijzigen").click()
+    item.get_by_label("Nieuwe eigenaar").fill("Karin van Financiën")
+    item.get_by_role("button", name="Opslaan").click()
+    expect(anouk.locator(".action-meta")).to_contain_text("Eigenaar: Karin van Financiën")
+    expect(anouk.get_by_role("link", name="Mijn updatelink (ook na de workshop)")).to_have_count(0)
+    # Anouk's saved link: the workshop is there, the link was replaced.
+    page = contexts(390, 844, bypass_csp=True).new_page()
+    answer = page.goto(owned.link)
+    assert answer.status == 410
+    expect(page.get_by_role("heading", level=1)).to_have_text("Deze updatelink is vervangen")
+    expect(page.locator("main")).to_contain_text("de actie kreeg een andere eigenaar")
+    page.screenshot(path=str(artifacts / "update-link-replaced-phone.png"), full_page=True)
+    assert axe_violations(page) == []
+
+
+def test_the_owner_form_and_the_replaced_link_speak_english_without_axe_violations(
+        server, clients, contexts):
+    room = Workshop(server, clients, "Anouk", language="en", connect_facilitator=True)
+    action = new_id()
+    ok(room.facilitator.call("action:add", {"id": action, "title": "Coffee with the board",
+                                            "owner": room.pid("Anouk")}))
+    old_link = next(a for a in room.connect("Anouk").snapshots[-1]["actions"])["update_url"]
+    ok(room.facilitator.call("step:go", {"index": 3}))
+    page = open_page(with_token(contexts(1440, 900, bypass_csp=True), server, room.id,
+                                room.token()), room.url("/facilitate"))
+    item = page.locator(".action", has_text="Coffee with the board")
+    expect(item.get_by_role("button", name="I'll take this")).to_have_count(0)
+    item.get_by_role("button", name="Change owner").click()
+    expect(item.get_by_label("New owner")).to_be_focused()
+    expect(item.locator(".action-owner-form .hint")).to_have_text(
+        "Anouk's update link stops working then; the new owner gets a link of their own.")
+    assert axe_violations(page) == []
+    item.get_by_label("New owner").fill("Bram")
+    item.get_by_role("button", name="Save").click()
+    expect(item.locator(".action-meta")).to_contain_text("Owner: Bram")
+    replaced = contexts(390, 844, bypass_csp=True).new_page()
+    assert replaced.goto(old_link).status == 410
+    expect(replaced.get_by_role("heading", level=1)).to_have_text(
+        "This update link has been replaced")
+    assert axe_violations(replaced) == []

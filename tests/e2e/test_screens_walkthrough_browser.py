@@ -106,7 +106,7 @@ def test_a_follow_up_shows_each_carried_action_with_the_votes_it_got_where_it_wa
     phone = open_as(contexts, follow_up, "Kees", PHONE, step_title="Terugblik")
     for page in (laptop, phone):
         expect(page.locator(".review-item .review-meta")).to_contain_text("5 stemmen")
-        expect(page.locator(".action-list .action-meta")).to_contain_text("5 stemmen")
+        expect(page.locator(".action-list .action")).to_have_count(0)  # once: on the review
     # A change to the action (the owner's update, live) keeps its votes on the boards.
     link = next(item for item in first.connect("Anouk").snapshots[-1]["actions"]
                 if item["id"] == action)["update_url"]
@@ -115,7 +115,6 @@ def test_a_follow_up_shows_each_carried_action_with_the_votes_it_got_where_it_wa
     for page in (laptop, phone):
         expect(page.locator(".review-item .action-latest")).to_contain_text("Eerste gesprek gepland")
         expect(page.locator(".review-item .review-meta")).to_contain_text("5 stemmen")
-        expect(page.locator(".action-list .action-meta")).to_contain_text("5 stemmen")
         assert page.context.page_errors == []
 
 

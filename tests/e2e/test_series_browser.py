@@ -163,3 +163,49 @@ def test_a_long_history_is_counted_whole_and_grows_live_on_the_review_step(serie
     expect(coffee.locator(".history li")).to_have_count(20)
     assert coffee.locator(".history").evaluate("list => list.start") == 26
     assert phone.context.page_errors == []
+
+
+def test_the_review_step_lists_each_carried_action_once_with_its_owners_link(
+        series, contexts, artifacts):
+    follow_up = series.next
+    ok(follow_up.connect().call("action:edit", {"id": series.coffee,
+                                                "owner": follow_up.pid("Kees")}))
+    phone = open_page(signed_in(contexts, follow_up, "Kees", 390, 844), follow_up.url(),
+                      "Terugblik")
+    desk = open_page(signed_in(contexts, follow_up, "facilitator"), follow_up.url("/facilitate"),
+                     "Terugblik")
+    for page in (phone, desk):
+        expect(page.locator(".review-item")).to_have_count(3)
+        for title in ("Koffie met de directie", "Loket inrichten", "Maandelijkse dialoog"):
+            expect(page.get_by_text(title, exact=True)).to_have_count(1)
+    # Kees's own link is on his review card, the facilitator has every owner's.
+    coffee = phone.locator(f'.review-item[data-action-id="{series.coffee}"]')
+    expect(coffee.get_by_role("link", name="Mijn updatelink (ook na de workshop)")).to_be_visible()
+    expect(phone.locator(".review-item .action-link")).to_have_count(1)
+    expect(desk.locator(".review-item .action-link")).to_have_count(3)
+    expect(phone.locator(".actions-panel")).to_be_hidden()
+    projector = open_page(signed_in(contexts, follow_up, "facilitator", 1920, 1080),
+                          follow_up.url("/present"))
+    expect(projector.locator(".review-item")).to_have_count(3)
+    expect(projector.locator(".review-item .action-link")).to_have_count(0)  # not on the wall
+    # A new action of this session is in the actions list as ever.
+    ok(follow_up.connect().call("action:add", {"id": new_id(), "title": "Nieuwe folder"}))
+    expect(desk.locator(".action-list .action")).to_have_count(1)
+    expect(desk.locator(".action-list")).to_contain_text("Nieuwe folder")
+    phone.screenshot(path=str(artifacts / "review-once-phone.png"), full_page=True)
+
+
+def test_a_stopped_action_offers_no_status_beside_its_gestopt(series, contexts, artifacts):
+    follow_up = series.next
+    desk = open_page(signed_in(contexts, follow_up, "facilitator"), follow_up.url("/facilitate"),
+                     "Terugblik")
+    talk = desk.locator(f'.review-item[data-action-id="{series.talk}"]')
+    expect(talk.get_by_label("Status")).to_have_value("open")
+    talk.get_by_role("button", name="Stoppen").click()
+    expect(talk.locator(".decision")).to_have_text("Gestopt")
+    expect(talk.get_by_label("Status")).to_be_hidden()
+    expect(talk.get_by_label("Wat zegt de groep?")).to_be_visible()  # the room's words still
+    desk.screenshot(path=str(artifacts / "review-stopped.png"))
+    talk.get_by_role("button", name="Doorgaan").click()
+    expect(talk.get_by_label("Status")).to_be_visible()
+    expect(talk.get_by_label("Status")).to_have_value("open")

@@ -20,12 +20,23 @@ def room(server, clients):
     return workshop
 
 
-def test_a_new_owner_gets_a_new_link_and_the_old_owner_s_link_is_a_404(room):
+def test_a_new_owner_gets_a_new_link_and_the_old_owner_s_link_says_it_was_replaced(room):
     anouks = room.update_link(room.action)
     assert requests.get(anouks, timeout=10).status_code == 200
     ok(room.facilitator.call(p.ACTION_EDIT, {"id": room.action, "owner": room.pid("Bram")}))
-    assert requests.get(anouks, timeout=10).status_code == 404
-    assert requests.post(anouks, json={"status": "done"}, timeout=10).status_code == 404
+    # Not "this workshop does not exist (any more)": the workshop and the action are there.
+    page = requests.get(anouks, timeout=10)
+    assert page.status_code == 410
+    assert "Deze updatelink is vervangen" in page.text
+    assert "<form" not in page.text and "bestaat niet" not in page.text
+    # Nothing of the action: a link the facilitator revoked may have gone astray.
+    assert "Koffie" not in page.text and "Bram" not in page.text
+    posted = requests.post(anouks, json={"status": "done"}, timeout=10)
+    assert posted.status_code == 410 and posted.json()["error"]["code"] == "link_replaced"
+    assert requests.post(anouks, data={"status": "done"}, timeout=10).status_code == 410
+    assert room.download("export.json").json()["actions"][0]["status"] == "open"
+    # A key that never was this action's is still nothing at all.
+    assert requests.get(anouks[:-4] + "AAAA", timeout=10).status_code == 404
     brams = room.update_link(room.action)
     assert brams != anouks and requests.get(brams, timeout=10).status_code == 200
     # Anything else changed keeps the owner's link.

@@ -92,14 +92,14 @@ def test_a_bad_update_gets_400_and_changes_nothing(room, body):
     assert (after["status"], after["progress"]) == (before["status"], before["progress"])
 
 
-def test_a_wrong_or_revoked_link_is_a_404_and_a_new_one_works(room):
+def test_a_wrong_link_is_a_404_a_revoked_one_a_410_and_a_new_one_works(room):
     link = room.update_link(room.mine)
     assert requests.get(link[:-4] + "AAAA", timeout=10).status_code == 404
     assert requests.get(link.replace(room.mine, room.other), timeout=10).status_code == 404
     refused(room.connect("Anouk").call(p.ACTION_RELINK, {"id": room.mine}), "forbidden")
     ok(room.facilitator.call(p.ACTION_RELINK, {"id": room.mine}))
-    assert requests.get(link, timeout=10).status_code == 404
-    assert requests.post(link, json={"status": "done"}, timeout=10).status_code == 404
+    assert requests.get(link, timeout=10).status_code == 410
+    assert requests.post(link, json={"status": "done"}, timeout=10).status_code == 410
     fresh = room.update_link(room.mine)
     assert fresh != link and requests.get(fresh, timeout=10).status_code == 200
 

@@ -443,3 +443,19 @@ def test_every_download_of_every_session_follows_the_series(first):
     assert "Geen notities" not in review
     assert "Spreekuur starten: Gaat door" in review
     assert "Stemmen: 2" in calendar_event(later["calendar"], "Spreekuur starten")["DESCRIPTION"]
+
+
+def decisions_on_plan_page(workshop):
+    """The review decisions the plan page prints under the actions' statuses."""
+    page = workshop.download("plan").text
+    return re.findall(r'<p class="plan-decision">([^<]*)</p>', page)
+
+
+def test_the_plan_page_names_a_decision_only_where_another_session_made_it(first):
+    second = first.follow_up("Kees", title="Terugkomdag juni", date="2027-06-03")
+    ok(second.connect().call(p.ACTION_REVIEW, {"id": first.coffee, "decision": "keep"}))
+    # Its own review step says what this session decided: not "Gaat door op <this session>".
+    assert decisions_on_plan_page(second) == []
+    assert decisions_on_plan_page(first) == ["Gaat door op Terugkomdag juni (3 juni 2027)"]
+    third = second.follow_up(title="Terugkomdag september")
+    assert "Gaat door op Terugkomdag juni (3 juni 2027)" in decisions_on_plan_page(third)

@@ -10,6 +10,7 @@ from cocreate import protocol as p
 from cocreate.domain import DomainError, apply, report_progress
 from cocreate.domain.series import (carried_copy, follow_shared, review_step, series_view, share,
                                     to_carry)
+from cocreate.catalogues import translate
 from cocreate.export import backup, backup_schema, build_plan, restore
 from workshops import domain_workshop
 
@@ -158,3 +159,10 @@ def test_a_backup_of_a_follow_up_keeps_the_review_and_an_older_backup_still_impo
     assert again.follow_up_of is None
     assert not any(action.carried or action.dropped for action in again.actions.values())
     assert set(again.actions) == set(first.actions)
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_the_review_prompt_names_the_decisions_as_their_buttons_do(language):
+    prompt = review_step(language)["prompt"].lower()
+    for decision in ("keep", "done", "drop"):
+        assert translate(language, f"review_{decision}").lower() in prompt, decision

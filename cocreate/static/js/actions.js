@@ -1,11 +1,23 @@
 // Actions: what the team will do, who owns it and by when. Anyone can turn notes into
-// an action and take one on ("ik pak dit op"); the facilitator can change any action.
+// an action and take one nobody owns ("ik pak dit op"); the facilitator can change any action.
 
 import { COMMANDS } from "./protocol.js";
 import { bound, el, t, uuid4 } from "./dom.js";
 import { sent } from "./connection.js";
 
 
+
+/** The link to an action's update page: the owner's own (the facilitator sees every one),
+ *  to update it after the day. */
+export function updateLink(action, store, describedBy) {
+  const link = el("a", "action-link", action.owner?.id === store.me.id
+    ? t("action_my_link") : t("action_owner_link"));
+  link.href = action.update_url;
+  link.target = "_blank";
+  link.rel = "noopener";
+  link.setAttribute("aria-describedby", describedBy);
+  return link;
+}
 
 export class ActionsView {
   constructor({ store, formatDate }) {
@@ -40,6 +52,10 @@ export class ActionsView {
       if (button.dataset.action === "due") {
         import("./action-due.js").then((m) => m.editDue(item, this.store.actions.get(id)));
       }
+      if (button.dataset.action === "owner") {
+        import("./action-owner.js").then((m) => m.editOwner(item, this.store.actions.get(id),
+                                                            (name) => this.#owner(name)));
+      }
     });
   }
 
@@ -67,7 +83,9 @@ export class ActionsView {
       option.value = person.name;
       return option;
     }));
-    const actions = this.store.sortedActions();
+    // At a follow-up's review the review's list shows the carried actions: not twice.
+    const reviewing = this.store.currentStep?.key === "review";
+    const actions = this.store.sortedActions().filter((action) => !(reviewing && action.carried));
     const making = this.store.makesActionsHere();
     this.form.hidden = !making;
     this.list.closest(".actions-panel").hidden = !making && actions.length === 0;
@@ -96,27 +114,21 @@ export class ActionsView {
     item.append(head, meta);
     const latest = action.progress?.findLast((entry) => entry.text);
     if (latest) item.append(el("p", "action-latest", `${t("action_latest")}: ${latest.text}`));
-    if (action.update_url) {
-      // The owner's own link (the facilitator sees every one), to update it after the day.
-      const link = el("a", "action-link", action.owner?.id === this.store.me.id
-        ? t("action_my_link") : t("action_owner_link"));
-      link.href = action.update_url;
-      link.target = "_blank";
-      link.rel = "noopener";
-      link.setAttribute("aria-describedby", title.id);
-      item.append(link);
-    }
+    if (action.update_url) item.append(updateLink(action, this.store, title.id));
     const buttons = el("div", "note-actions");
-    // One tap must not take an action from its owner: participants take only unowned ones.
+    // One tap must not take an action from its owner (nor their update link): "Ik pak dit op"
+    // only where nobody owns it, for the facilitator too. Another owner is chosen on purpose,
+    // in a form that says what it means for the one before.
     const mine = action.owner?.id === this.store.me.id;
-    if (!mine && (!action.owner || this.store.isFacilitator)) {
-      buttons.append(this.#button("take", t("action_take"), title.id));
-    }
+    if (!action.owner) buttons.append(this.#button("take", t("action_take"), title.id));
     // Finishing an action or moving its deadline is for its owner, whoever made it, and the
     // facilitator: not for every phone in the room.
     if (mine || this.store.isFacilitator || (!action.owner && action.created_by === this.store.me.id)) {
       buttons.append(this.#button("done", action.status === "done" ? t("action_reopen") : t("action_done"), title.id));
       buttons.append(this.#button("due", t("action_set_due"), title.id));
+    }
+    if (action.owner && (mine || this.store.isFacilitator)) {
+      buttons.append(this.#button("owner", t("action_change_owner"), title.id));
     }
     if (!action.shared && (this.store.isFacilitator || action.created_by === this.store.me.id)) {
       const remove = this.#button("remove-action", t("note_remove"), title.id);

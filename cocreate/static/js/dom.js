@@ -65,7 +65,7 @@ export function t(key, values = {}) {
   return text.replace(/\{(\w+)\}/g, (whole, name) => (name in values ? String(values[name]) : whole));
 }
 
-/** An ack's error for people, in the language the server answered in.
+/** An ack's error for people, in the language the server answered in. */
 export function errorText(error) {
   if (error?.code === "busy" && error.by) return t("busy_by", { name: error.by.name });
   // The server words every refusal in the viewer's language (`text`); only an answer that

@@ -7,6 +7,7 @@
 import { COMMANDS } from "./protocol.js";
 import { el, laterTexts, softText, styles, t } from "./dom.js";
 import { sendOrShowError } from "./connection.js";
+import { updateLink } from "./actions.js";
 
 const DECISIONS = ["keep", "done", "drop"];
 const STATUSES = ["open", "doing", "done", "blocked"];
@@ -19,6 +20,7 @@ export class Review {
     this.store = store;
     this.formatDate = formatDate;
     this.deciding = document.body.dataset.view === "facilitate";
+    this.projecting = document.body.dataset.view === "present";
     this.items = new Map();
     this.root = el("section", "review");
     this.root.setAttribute("aria-labelledby", "review-heading");
@@ -28,7 +30,7 @@ export class Review {
     this.counts.setAttribute("role", "status");
     const head = el("div", "review-head");
     head.append(heading, this.counts);
-    if (document.body.dataset.view !== "present") {
+    if (!this.projecting) {
       const series = el("a", "review-series", t("review_series_link"));
       series.href = `/w/${document.body.dataset.workshop}/series`;
       head.append(series);
@@ -129,7 +131,8 @@ export class Review {
   /** Redraw what changed of one action; the controls only follow the new state. */
   #fill(item, action) {
     const stamp = JSON.stringify([action.title, action.owner, action.due, action.status, action.votes,
-                                  action.decision, action.dropped, action.progress_count]);
+                                  action.decision, action.dropped, action.progress_count,
+                                  action.update_url]);
     if (item.dataset.stamp !== stamp) {
       item.dataset.stamp = stamp;
       item.dataset.decision = action.decision ?? "";
@@ -140,6 +143,9 @@ export class Review {
     }
     const status = item.querySelector("select");
     if (status && document.activeElement !== status) status.value = action.status;
+    // A stopped action has no status to set: "Gestopt" beside a status of "Open" would
+    // say two things. "Doorgaan" or "Afronden" brings the control back.
+    if (status) status.closest(".review-field").hidden = action.dropped;
   }
 
   /** One word for where an action stands, never two that disagree: a dropped action is
@@ -168,6 +174,9 @@ export class Review {
     // The votes it got where it was voted, as the plan counts them; none: nothing to say.
     const votes = action.votes ? ` · ${t("plan_votes", { n: action.votes })}` : "";
     info.replaceChildren(head, el("p", "review-meta muted", `${t("col_owner")}: ${owner} · ${t("col_due")}: ${due}${votes}`));
+    // The actions list leaves carried actions to this one, so their owners' links are here
+    // (not on the room's screen).
+    if (action.update_url && !this.projecting) info.append(updateLink(action, this.store, title.id));
     const progress = action.progress ?? [];
     const said = progress.filter((entry) => entry.text);
     if (said.length) info.append(el("p", "action-latest", `${t("action_latest")}: ${said.at(-1).text}`));
