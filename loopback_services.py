@@ -39,8 +39,10 @@ def free_port():
 def require(path, package):
     """`path`, or MissingProgram naming the Debian package that provides it."""
     if not path or not Path(path).exists():
-        raise MissingProgram(f"{path or package} is missing: `make test` and `make bench` "
-                             f"install Debian's {package} (scripts/install-system-deps)")
+        raise MissingProgram(
+            f"{path or package} is missing: `make test` and `make bench` "
+            f"install Debian's {package} (scripts/install-system-deps)"
+        )
     return path
 
 
@@ -95,9 +97,22 @@ class RedisServer:
 
         with open(self.log_path, "a") as log:
             self.process = subprocess.Popen(
-                [self.binary, "--bind", "127.0.0.1", "--port", str(self.port),
-                 "--dir", str(self.folder), "--save", "", "--appendonly", "no"],
-                stdout=log, stderr=subprocess.STDOUT)
+                [
+                    self.binary,
+                    "--bind",
+                    "127.0.0.1",
+                    "--port",
+                    str(self.port),
+                    "--dir",
+                    str(self.folder),
+                    "--save",
+                    "",
+                    "--appendonly",
+                    "no",
+                ],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
         client = redis.Redis.from_url(self.url, socket_timeout=1)
         wait_until_ready("redis-server", client.ping, self.process, self.log_path)
         client.close()
@@ -138,8 +153,7 @@ class PostgresServer:
     PASSWORD = "geheim-wachtwoord"  # ignored by `trust`; there to be kept out of logs
 
     def __init__(self, max_connections=200):
-        versions = sorted(glob.glob("/usr/lib/postgresql/*/bin/postgres"),
-                          key=lambda path: int(Path(path).parts[-3]))
+        versions = sorted(glob.glob("/usr/lib/postgresql/*/bin/postgres"), key=lambda path: int(Path(path).parts[-3]))
         self.bin = Path(require(versions[-1] if versions else None, "postgresql")).parent
         self.folder = Path(tempfile.mkdtemp(prefix="cocreate-pg-"))
         self.data = self.folder / "data"
@@ -152,20 +166,29 @@ class PostgresServer:
             try:
                 owner = pwd.getpwnam("postgres")
             except KeyError:
-                raise MissingProgram("running as root needs Debian's `postgres` user (package "
-                                     "postgresql) to run initdb and postgres") from None
+                raise MissingProgram(
+                    "running as root needs Debian's `postgres` user (package postgresql) to run initdb and postgres"
+                ) from None
             os.chown(self.folder, owner.pw_uid, owner.pw_gid)
             self.as_user = {"user": owner.pw_uid, "group": owner.pw_gid, "extra_groups": []}
 
     def _run(self, *args):
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LC_ALL": "C.UTF-8"}
-        return dict(env=env, cwd=self.folder, **self.as_user), [str(self.bin / args[0]),
-                                                                *args[1:]]
+        return dict(env=env, cwd=self.folder, **self.as_user), [str(self.bin / args[0]), *args[1:]]
 
     def start(self):
-        options, command = self._run("initdb", "-D", str(self.data), "-U", self.USER,
-                                     "--auth=trust", "--no-sync", "-E", "UTF8",
-                                     "--locale=C.UTF-8")
+        options, command = self._run(
+            "initdb",
+            "-D",
+            str(self.data),
+            "-U",
+            self.USER,
+            "--auth=trust",
+            "--no-sync",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+        )
         done = subprocess.run(command, capture_output=True, text=True, timeout=60, **options)
         if done.returncode:
             raise RuntimeError(f"initdb failed:\n{done.stdout}\n{done.stderr}")
@@ -176,17 +199,31 @@ class PostgresServer:
         import psycopg
 
         options, command = self._run(
-            "postgres", "-D", str(self.data), "-p", str(self.port),
-            "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=",
-            "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
-            "-c", f"max_connections={self.max_connections}")
+            "postgres",
+            "-D",
+            str(self.data),
+            "-p",
+            str(self.port),
+            "-c",
+            "listen_addresses=127.0.0.1",
+            "-c",
+            "unix_socket_directories=",
+            "-c",
+            "fsync=off",
+            "-c",
+            "synchronous_commit=off",
+            "-c",
+            "full_page_writes=off",
+            "-c",
+            f"max_connections={self.max_connections}",
+        )
         with open(self.log_path, "a") as log:
-            self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT,
-                                            **options)
+            self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, **options)
 
         def ready():
             with psycopg.connect(self.dsn("postgres"), connect_timeout=1):
                 return True
+
         wait_until_ready("postgres", ready, self.process, self.log_path)
         return self
 

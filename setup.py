@@ -21,8 +21,7 @@ def browser_client():
     """The npm package's ES module build of the Socket.IO client, installed if need be."""
     source = ROOT / "node_modules" / CLIENT
     if not source.exists():
-        subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"],
-                       cwd=ROOT, check=True)
+        subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=ROOT, check=True)
     return source
 
 

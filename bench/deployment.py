@@ -48,8 +48,14 @@ class Server:
         """Start the server and wait until /healthz answers; returns self."""
         instance = self.instance = self.workdir / f"instance-{self.kind}-{self.mode}-{self.port}"
         instance.mkdir(parents=True, exist_ok=True)
-        env = {**os.environ, "COCREATE_INSTANCE_PATH": str(instance), "PORT": str(self.port),
-               "HOST": "127.0.0.1", "COCREATE_ASYNC_MODE": self.mode, "PYTHONUNBUFFERED": "1"}
+        env = {
+            **os.environ,
+            "COCREATE_INSTANCE_PATH": str(instance),
+            "PORT": str(self.port),
+            "HOST": "127.0.0.1",
+            "COCREATE_ASYNC_MODE": self.mode,
+            "PYTHONUNBUFFERED": "1",
+        }
         # One load address creates every workshop of a run: lift the per-address HTTP limit.
         env["COCREATE_CREATE_LIMIT"] = "100000 per hour"
         env["COCREATE_JOIN_LIMIT"] = env["COCREATE_WORKSHOP_JOIN_LIMIT"] = "100000 per minute"
@@ -57,8 +63,7 @@ class Server:
         env.pop("COCREATE_MESSAGE_QUEUE", None)
         env.update(self.extra_env)
         with open(self.log_path, "a") as log:
-            self.process = subprocess.Popen(self.command(), cwd=ROOT, env=env, stdout=log,
-                                            stderr=subprocess.STDOUT)
+            self.process = subprocess.Popen(self.command(), cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + START_TIMEOUT
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -119,8 +124,7 @@ class Deployment:
     """The servers one run measures: `processes` of `kind`, on SQLite (one process) or a
     fresh PostgreSQL database, with a Redis message queue when `queue`."""
 
-    def __init__(self, kind, mode, workdir, services, processes=1, postgres=False, queue=False,
-                 gc_log=False):
+    def __init__(self, kind, mode, workdir, services, processes=1, postgres=False, queue=False, gc_log=False):
         self.kind, self.mode, self.workdir = kind, mode, workdir
         self.services, self.count = services, processes
         self.postgres, self.queue, self.gc_log = postgres, queue, gc_log
@@ -140,8 +144,9 @@ class Deployment:
             env["COCREATE_SECRET_KEY"] = "7" * 64  # every process signs links alike
         try:
             for _ in range(self.count):
-                self.servers.append(Server(self.kind, self.mode, self.workdir, self.gc_log,
-                                           env=env, message_queue=queue_url).start())
+                self.servers.append(
+                    Server(self.kind, self.mode, self.workdir, self.gc_log, env=env, message_queue=queue_url).start()
+                )
         except BaseException:
             self.stop()
             raise

@@ -63,11 +63,12 @@ def summarise(stacks, top=25, only=None, under=None):
                 seen_lines.add(line_key)
                 inclusive_lines[line_key] += count
     out = [f"{total} samples" + (f" through {under!r}" if under else "")]
-    for title, table in (("self, by line", self_lines), ("self, by function", self_funcs),
-                         ("inclusive, by function" + (f" (files with {only!r})" if only else ""),
-                          inclusive),
-                         ("inclusive, by calling line" + (f" (files with {only!r})" if only else ""),
-                          inclusive_lines)):
+    for title, table in (
+        ("self, by line", self_lines),
+        ("self, by function", self_funcs),
+        ("inclusive, by function" + (f" (files with {only!r})" if only else ""), inclusive),
+        ("inclusive, by calling line" + (f" (files with {only!r})" if only else ""), inclusive_lines),
+    ):
         out.append(f"\n## {title}")
         for key, count in table.most_common(top):
             out.append(f"{100 * count / total:6.1f}%  {key}")

@@ -112,9 +112,13 @@ class Fleet:
     def connect(self, indexes=None, start_at=None, concurrency=16, auth_extra=None):
         """Connect members (all by default); `{index: connection info or {error}}`."""
         indexes = list(self.owner) if indexes is None else indexes
-        answers = self._ask("connect", [{"indexes": m, "start_at": start_at,
-                                         "concurrency": concurrency, "auth_extra": auth_extra}
-                                        for m in self._split(indexes)])
+        answers = self._ask(
+            "connect",
+            [
+                {"indexes": m, "start_at": start_at, "concurrency": concurrency, "auth_extra": auth_extra}
+                for m in self._split(indexes)
+            ],
+        )
         merged = {}
         for answer in answers:
             merged.update(answer)
@@ -122,8 +126,7 @@ class Fleet:
 
     def disconnect(self, indexes=None, start_at=None):
         indexes = list(self.owner) if indexes is None else indexes
-        self._ask("disconnect", [{"indexes": m, "start_at": start_at}
-                                 for m in self._split(indexes)])
+        self._ask("disconnect", [{"indexes": m, "start_at": start_at} for m in self._split(indexes)])
 
     def run(self, items, wait_ack=False):
         """Send a script of (due, member, command, payload, key, measured) from the members'
@@ -201,15 +204,24 @@ def load_usage(before, after):
     out = []
     for start, end in zip(before, after):
         wall = max(end["at"] - start["at"], 1e-9)
-        waited = (None if start["waited"] is None or end["waited"] is None
-                  else round((end["waited"] - start["waited"]) / wall, 3))
-        out.append({"pid": end["pid"], "cpu_s": round(end["cpu"] - start["cpu"], 3),
-                    "cores": round((end["cpu"] - start["cpu"]) / wall, 3),
-                    "waited_share": waited})
+        waited = (
+            None
+            if start["waited"] is None or end["waited"] is None
+            else round((end["waited"] - start["waited"]) / wall, 3)
+        )
+        out.append(
+            {
+                "pid": end["pid"],
+                "cpu_s": round(end["cpu"] - start["cpu"], 3),
+                "cores": round((end["cpu"] - start["cpu"]) / wall, 3),
+                "waited_share": waited,
+            }
+        )
     return out
 
 
 # -- a load process ------------------------------------------------------------------------
+
 
 class Member:
     """One participant's socket in a worker."""
@@ -226,8 +238,7 @@ class Member:
     def _client(self):
         import socketio
 
-        sio = socketio.AsyncClient(reconnection=False, http_session=self.worker.http,
-                                   request_timeout=CONNECT_TIMEOUT)
+        sio = socketio.AsyncClient(reconnection=False, http_session=self.worker.http, request_timeout=CONNECT_TIMEOUT)
         sio.on(p.SNAPSHOT, self._on_snapshot)
         sio.on(p.EVENT, self._on_event)
         sio.on(p.DRAG, self._on_drag)
@@ -256,8 +267,7 @@ class Member:
 
     def _on_drag(self, data):
         now = monotonic()
-        self.worker.arrived(f"drag:{data.get('id')}:{round((data.get('x') or 0) * 10000)}",
-                            self.index, now)
+        self.worker.arrived(f"drag:{data.get('id')}:{round((data.get('x') or 0) * 10000)}", self.index, now)
 
     async def connect(self, auth_extra=None):
         """Connect; returns what the connection and its snapshot took."""
@@ -266,16 +276,19 @@ class Member:
         self.snapshot_at = self.snapshot = None
         started = monotonic()
         auth = {"workshop": self.workshop, "token": self.token, **(auth_extra or {})}
-        await self.sio.connect(self.url, auth=auth, transports=["websocket"],
-                               wait_timeout=CONNECT_TIMEOUT)
+        await self.sio.connect(self.url, auth=auth, transports=["websocket"], wait_timeout=CONNECT_TIMEOUT)
         connected = monotonic()
         await asyncio.wait_for(self.snapshot_seen.wait(), CONNECT_TIMEOUT)
         snap = self.snapshot
         notes = snap.get("notes") if isinstance(snap, dict) else None
-        return {"started": started, "connected": connected, "snapshot_at": self.snapshot_at,
-                "seq": snap.get("seq") if isinstance(snap, dict) else None,
-                "notes": len(notes) if isinstance(notes, list) else None,
-                "bytes": len(json.dumps(snap, separators=(",", ":")))}
+        return {
+            "started": started,
+            "connected": connected,
+            "snapshot_at": self.snapshot_at,
+            "seq": snap.get("seq") if isinstance(snap, dict) else None,
+            "notes": len(notes) if isinstance(notes, list) else None,
+            "bytes": len(json.dumps(snap, separators=(",", ":"))),
+        }
 
     async def close(self):
         if self.sio is None:
@@ -306,8 +319,7 @@ class Worker:
     async def serve(self):
         import aiohttp
 
-        self.http = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0),
-                                          cookie_jar=aiohttp.DummyCookieJar())
+        self.http = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0), cookie_jar=aiohttp.DummyCookieJar())
         loop = asyncio.get_running_loop()
         try:
             while True:
@@ -376,9 +388,19 @@ class Worker:
                     await asyncio.sleep(delay)
                 elif delay < -0.05:
                     late += 1
-                record = {"key": key, "sender": index, "group": member.group,
-                          "workshop": member.workshop, "command": command, "measured": measured,
-                          "sent": None, "acked": None, "ok": False, "seq": None, "code": None}
+                record = {
+                    "key": key,
+                    "sender": index,
+                    "group": member.group,
+                    "workshop": member.workshop,
+                    "command": command,
+                    "measured": measured,
+                    "sent": None,
+                    "acked": None,
+                    "ok": False,
+                    "seq": None,
+                    "code": None,
+                }
                 sends.append(record)
                 done = asyncio.get_running_loop().create_future()
 
@@ -418,6 +440,7 @@ class Worker:
 
     async def op_calls(self, calls):
         """Commands that wait for their answers: [(member, command, payload)] -> answers."""
+
         async def one(index, command, payload):
             try:
                 return await self.members[index].sio.call(command, payload, timeout=ACK_TIMEOUT)
@@ -427,16 +450,17 @@ class Worker:
         return await asyncio.gather(*(one(*call) for call in calls))
 
     async def op_mark(self):
-        return {"at": monotonic(), "cpu": process_cpu(), "waited": waited_for_cpu(os.getpid()),
-                "pid": os.getpid()}
+        return {"at": monotonic(), "cpu": process_cpu(), "waited": waited_for_cpu(os.getpid()), "pid": os.getpid()}
 
     async def op_count(self):
         return {"count": self.count}
 
     async def op_collect(self, clear=True):
-        out = {"receipts": dict(self.receipts),
-               "streams": dict(self.streams) if self.streams is not None else None,
-               "kept": list(self.kept.items())}
+        out = {
+            "receipts": dict(self.receipts),
+            "streams": dict(self.streams) if self.streams is not None else None,
+            "kept": list(self.kept.items()),
+        }
         if clear:
             self.receipts = defaultdict(list)
             self.count = 0

@@ -13,12 +13,12 @@ import math
 from collections import Counter, defaultdict
 
 # The bars (DESIGN.md section 5 and the goals of the deployment's scenarios).
-RATIO_BAR = 1.5          # p99 of cocreate / p99 of the relay: broadcast, drag, scale-out
-DRAG_CPU_BAR = 1.3       # server CPU per delivered drag frame, cocreate / relay
+RATIO_BAR = 1.5  # p99 of cocreate / p99 of the relay: broadcast, drag, scale-out
+DRAG_CPU_BAR = 1.3  # server CPU per delivered drag frame, cocreate / relay
 SNAPSHOT_BAR_MS = 100.0  # p95 of a join of a 300-note workshop
-CAPACITY_GOAL = 0.5      # cocreate's highest note rate / the relay's
+CAPACITY_GOAL = 0.5  # cocreate's highest note rate / the relay's
 CAPACITY_P99_MS = 250
-STORM_BAR = 2.0          # p95 of the reconnect storm / the relay's connect storm
+STORM_BAR = 2.0  # p95 of the reconnect storm / the relay's connect storm
 SOAK_RSS, SOAK_P99 = 0.10, 1.2
 
 # A load process above this share of one core is itself the bottleneck: its receive
@@ -60,12 +60,18 @@ def summary_ms(values):
     if not values:
         return {"n": 0, "p50": None, "p95": None, "p99": None, "max": None, "mean": None}
     ms = lambda v: None if v is None else round(v * 1000, 3)  # noqa: E731
-    return {"n": len(values), "p50": ms(percentile(values, 50)), "p95": ms(percentile(values, 95)),
-            "p99": ms(percentile(values, 99)), "max": ms(max(values)),
-            "mean": ms(sum(values) / len(values))}
+    return {
+        "n": len(values),
+        "p50": ms(percentile(values, 50)),
+        "p95": ms(percentile(values, 95)),
+        "p99": ms(percentile(values, 99)),
+        "max": ms(max(values)),
+        "mean": ms(sum(values) / len(values)),
+    }
 
 
 # -- merging several load processes -------------------------------------------------------
+
 
 def combine_receipts(parts):
     """One `{key: [(member, time), ...]}` from each load process's own such dict.
@@ -115,12 +121,19 @@ def deliveries(sends, receipts, audience):
         if len(seen) == len(wanted):
             complete += 1
             latencies.append((latest if latest is not None else send["sent"]) - send["sent"])
-    return {"expected": expected, "delivered": delivered, "lost": lost,
-            "duplicates": duplicates, "complete": complete, "latencies": latencies,
-            "last_arrival": last}
+    return {
+        "expected": expected,
+        "delivered": delivered,
+        "lost": lost,
+        "duplicates": duplicates,
+        "complete": complete,
+        "latencies": latencies,
+        "last_arrival": last,
+    }
 
 
 # -- one `seq` order per workshop -------------------------------------------------------------
+
 
 def seq_order(streams, group_of):
     """Whether every client of a workshop saw the same gap-free order of sequenced events.
@@ -133,8 +146,8 @@ def seq_order(streams, group_of):
     what each seq is, and must all have got to the same last seq.
     """
     report = {}
-    seen = defaultdict(dict)        # workshop -> seq -> what
-    last = defaultdict(dict)        # workshop -> member -> last seq
+    seen = defaultdict(dict)  # workshop -> seq -> what
+    last = defaultdict(dict)  # workshop -> member -> last seq
     problems = defaultdict(Counter)
     for member, entries in streams.items():
         workshop = group_of[member]
@@ -156,23 +169,29 @@ def seq_order(streams, group_of):
         behind = sum(1 for seq in ends if seq != max(ends)) if ends else 0
         if behind:
             problems[workshop]["behind"] += behind
-        report[workshop] = {"ok": not problems[workshop], "last_seq": max(ends, default=None),
-                            "members": len(last[workshop]), **problems[workshop]}
-    return {"ok": all(entry["ok"] for entry in report.values()),
-            "workshops": len(report),
-            "workshops_wrong": sorted(w for w, entry in report.items() if not entry["ok"]),
-            "problems": dict(sum((problems[w] for w in problems), Counter()))}
+        report[workshop] = {
+            "ok": not problems[workshop],
+            "last_seq": max(ends, default=None),
+            "members": len(last[workshop]),
+            **problems[workshop],
+        }
+    return {
+        "ok": all(entry["ok"] for entry in report.values()),
+        "workshops": len(report),
+        "workshops_wrong": sorted(w for w, entry in report.items() if not entry["ok"]),
+        "problems": dict(sum((problems[w] for w in problems), Counter())),
+    }
 
 
 # -- the bars -------------------------------------------------------------------------------
+
 
 def saturated(load_cores, limit=LOAD_SATURATED):
     """Whether any load process used more than `limit` of a core."""
     return any((cores or 0) > limit for cores in load_cores)
 
 
-def ratio_verdict(value, floor, bar, failed=False, value_clean=True, floor_clean=True,
-                  load_saturated=False):
+def ratio_verdict(value, floor, bar, failed=False, value_clean=True, floor_clean=True, load_saturated=False):
     """met (True), missed (False) or inconclusive (None) for `value / floor <= bar`.
 
     `failed`: the cocreate run lost messages or broke a rule: missed whatever the
@@ -201,16 +220,19 @@ def limit_verdict(value, limit, failed=False, clean=True, load_saturated=False):
     return False if clean and not load_saturated else None
 
 
-def soak_verdict(rss_start, rss_end, fds_start, fds_end, first_p99, last_p99,
-                 rss_growth=SOAK_RSS, p99_growth=SOAK_P99):
+def soak_verdict(rss_start, rss_end, fds_start, fds_end, first_p99, last_p99, rss_growth=SOAK_RSS, p99_growth=SOAK_P99):
     """The soak's three bars: {rss, fds, p99: True/False/None, growth numbers}."""
     rss = None if not rss_start or rss_end is None else (rss_end - rss_start) / rss_start
     fds = None if fds_start is None or fds_end is None else fds_end - fds_start
     p99 = None if not first_p99 or last_p99 is None else last_p99 / first_p99
-    return {"rss_growth": rss, "fd_growth": fds, "p99_ratio": p99,
-            "rss": None if rss is None else rss <= rss_growth,
-            "fds": None if fds is None else fds <= 0,
-            "p99": None if p99 is None else p99 <= p99_growth}
+    return {
+        "rss_growth": rss,
+        "fd_growth": fds,
+        "p99_ratio": p99,
+        "rss": None if rss is None else rss <= rss_growth,
+        "fds": None if fds is None else fds <= 0,
+        "p99": None if p99 is None else p99 <= p99_growth,
+    }
 
 
 def machine_full(cpu):
@@ -234,8 +256,7 @@ def busy_one_process(run):
     keys = ["load_cpu_wait_share"]
     if (run or {}).get("mode") != "threading":  # there, the server's threads wait for each other
         keys.append("server_cpu_wait_share")
-    return ((cpu.get("others_cores") or 0) > OTHERS_CORES
-            or any((cpu.get(k) or 0) > BUSY_SHARE for k in keys))
+    return (cpu.get("others_cores") or 0) > OTHERS_CORES or any((cpu.get(k) or 0) > BUSY_SHARE for k in keys)
 
 
 def load_saturated(run):
@@ -244,6 +265,7 @@ def load_saturated(run):
 
 
 # -- capacity ---------------------------------------------------------------------------------
+
 
 def decisive_steps(run):
     """The steps that decided a capacity: the best passing one and the lowest failing one."""
@@ -254,8 +276,7 @@ def decisive_steps(run):
 
 def clean_capacity(run):
     """No load process saturated and no other program busy in the deciding steps."""
-    return all(not s["load_saturated"] and (s.get("others_cores") or 0) <= OTHERS_CORES
-               for s in decisive_steps(run))
+    return all(not s["load_saturated"] and (s.get("others_cores") or 0) <= OTHERS_CORES for s in decisive_steps(run))
 
 
 def capacity_verdict(relay, cocreate):
@@ -273,9 +294,14 @@ def capacity_verdict(relay, cocreate):
 def cpu_ratio(relay, cocreate):
     """The relay's server CPU per note over cocreate's, at the highest rate both held (the
     cost per note falls as the rate rises: more is sent per wake-up)."""
+
     def held(run):
-        return {s["rate"]: s.get("server_cpu_ms_per_note") for s in (run or {}).get("steps", [])
-                if s["passed"] and s.get("server_cpu_ms_per_note")}
+        return {
+            s["rate"]: s.get("server_cpu_ms_per_note")
+            for s in (run or {}).get("steps", [])
+            if s["passed"] and s.get("server_cpu_ms_per_note")
+        }
+
     relay_steps, cocreate_steps = held(relay), held(cocreate)
     common = set(relay_steps) & set(cocreate_steps)
     if not common:
@@ -285,6 +311,7 @@ def cpu_ratio(relay, cocreate):
 
 
 # -- the soak ---------------------------------------------------------------------------------
+
 
 def probe_ms(played):
     """The speed probe's median in a soak round (`monitor.speed_probe`), or None."""
@@ -316,6 +343,7 @@ def soak_judgement(run):
 
     def disturbed_in(played):
         return busy(played) or bool(value_at(played, "cpu", "load_saturated"))
+
     # A hurried first round flatters the ratio; a hurried last one spoils it. So does a
     # machine that itself ran slower in one of them, by either gauge of its speed: the
     # orchestrator's probe, or the load processes' CPU for the same work (they run on
@@ -327,27 +355,29 @@ def soak_judgement(run):
     if (p99_ok and hurried_first) or (p99_ok is False and hurried_last):
         p99_ok = None
     failed = bool(run["lost"])
-    ok = False if failed or v["rss"] is False or v["fds"] is False else (
-        None if p99_ok is None or v["rss"] is None else p99_ok)
+    ok = (
+        False
+        if failed or v["rss"] is False or v["fds"] is False
+        else (None if p99_ok is None or v["rss"] is None else p99_ok)
+    )
     return ok, hurried_first or hurried_last
 
 
 def soak_again(run, attempt):
     """Whether the soak runs once more after its `attempt`-th run (counted from 1): that
     run completed with an inconclusive verdict, and attempts are left."""
-    return (attempt < SOAK_ATTEMPTS and bool(run.get("ok"))
-            and soak_judgement(run)[0] is None)
+    return attempt < SOAK_ATTEMPTS and bool(run.get("ok")) and soak_judgement(run)[0] is None
 
 
 def soak_shown(attempts):
     """Of one deployment's soak runs in order, the one the report shows (the first that
     completed with a verdict, else the last), with `attempts` set to how many ran."""
-    shown = next((run for run in attempts
-                  if run.get("ok") and soak_judgement(run)[0] is not None), attempts[-1])
+    shown = next((run for run in attempts if run.get("ok") and soak_judgement(run)[0] is not None), attempts[-1])
     return {**shown, "attempts": len(attempts)}
 
 
 # -- the highest rate a server sustains -------------------------------------------------------
+
 
 class RateSearch:
     """Steps the rate up by `factor` until a step fails, then halves the gap (on a log
@@ -358,8 +388,7 @@ class RateSearch:
     highest rate that passed. At most `max_steps` steps.
     """
 
-    def __init__(self, start, factor=1.5, precision=0.1, floor=1.0, ceiling=None,
-                 max_steps=12):
+    def __init__(self, start, factor=1.5, precision=0.1, floor=1.0, ceiling=None, max_steps=12):
         self.start, self.factor, self.precision = start, factor, precision
         self.floor, self.ceiling, self.max_steps = floor, ceiling, max_steps
         self.steps = []  # (rate, passed)

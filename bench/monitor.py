@@ -88,8 +88,7 @@ class Watch:
 
     def __init__(self, servers, services=None, sample_every=0.5):
         self.servers = {name: psutil.Process(pid) for name, pid in servers.items() if pid}
-        self.services = {name: psutil.Process(pid) for name, pid in (services or {}).items()
-                         if pid}
+        self.services = {name: psutil.Process(pid) for name, pid in (services or {}).items() if pid}
         self.marks = {}
         self.samples = []  # (time, {name: (rss bytes, fds)})
         self.speeds = []  # (time, `speed_probe()` ms)
@@ -121,8 +120,13 @@ class Watch:
         """
         a, b = self.marks[start], self.marks[end]
         wall = max(b["at"] - a["at"], 1e-9)
-        out = {"wall_s": round(wall, 3), "clock_start": round(a["at"], 4),
-               "clock_end": round(b["at"], 4), "servers": {}, "services": {}}
+        out = {
+            "wall_s": round(wall, 3),
+            "clock_start": round(a["at"], 4),
+            "clock_end": round(b["at"], 4),
+            "servers": {},
+            "services": {},
+        }
         total = 0.0
         for name in self.servers:
             (c0, w0), (c1, w1) = a["servers"][name], b["servers"][name]
@@ -130,21 +134,21 @@ class Watch:
                 continue
             total += c1 - c0
             out["servers"][name] = {
-                "cpu_s": round(c1 - c0, 3), "cores": round((c1 - c0) / wall, 3),
-                "waited_share": None if w0 is None or w1 is None else round((w1 - w0) / wall, 3)}
+                "cpu_s": round(c1 - c0, 3),
+                "cores": round((c1 - c0) / wall, 3),
+                "waited_share": None if w0 is None or w1 is None else round((w1 - w0) / wall, 3),
+            }
         services = 0.0
         for name in self.services:
             c0, c1 = a["services"][name], b["services"][name]
             if c0 is None or c1 is None:
                 continue
             services += c1 - c0
-            out["services"][name] = {"cpu_s": round(c1 - c0, 3),
-                                     "cores": round((c1 - c0) / wall, 3)}
+            out["services"][name] = {"cpu_s": round(c1 - c0, 3), "cores": round((c1 - c0) / wall, 3)}
         out["server_cpu_s"] = round(total, 3)
         out["server_cores"] = round(total / wall, 3)
         out["services_cpu_s"] = round(services, 3)
-        waits = [s["waited_share"] for s in out["servers"].values()
-                 if s["waited_share"] is not None]
+        waits = [s["waited_share"] for s in out["servers"].values() if s["waited_share"] is not None]
         out["server_cpu_wait_share"] = max(waits) if waits else None
         me = (b["me"] or 0) - (a["me"] or 0)
         if a["busy"] is not None and b["busy"] is not None:
@@ -205,13 +209,15 @@ class Watch:
         """The servers' highest resident memory (MiB: the highest of them, and each one's),
         and the first server's memory, threads and open files now."""
         peaks = self.rss_max_mib()
-        out = {"server_rss_max_mib": max(peaks.values(), default=None),
-               "servers_rss_max_mib": peaks}
+        out = {"server_rss_max_mib": max(peaks.values(), default=None), "servers_rss_max_mib": peaks}
         first = next(iter(self.servers.values()), None)
         if first is not None:
             try:
-                out.update(server_rss_end_mib=round(first.memory_info().rss / 2**20, 1),
-                           server_threads=first.num_threads(), server_fds=first.num_fds())
+                out.update(
+                    server_rss_end_mib=round(first.memory_info().rss / 2**20, 1),
+                    server_threads=first.num_threads(),
+                    server_fds=first.num_fds(),
+                )
             except psutil.Error:
                 pass
         return out
@@ -230,14 +236,23 @@ class Profiler:
         spy = Path(sys.executable).parent / "py-spy"
         if not (self.path and self.pid and spy.exists()) or self.process:
             return
-        command = [str(spy), "record", "--pid", str(self.pid), "--rate", "200",
-                   "--format", "raw", "--output", str(self.path)]
+        command = [
+            str(spy),
+            "record",
+            "--pid",
+            str(self.pid),
+            "--rate",
+            "200",
+            "--format",
+            "raw",
+            "--output",
+            str(self.path),
+        ]
         if self.idle:
             command.append("--idle")  # waiting counts too: finds stalls, not CPU
         elif self.gil:
             command.append("--gil")  # threading mode: only the thread running Python
-        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL,
-                                        stderr=subprocess.PIPE, text=True)
+        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         time.sleep(1.0)  # py-spy attaches before the measured part starts; no event tells
 
     def stop(self):

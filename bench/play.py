@@ -16,10 +16,16 @@ from .load import raise_open_files
 from .scenarios import SCENARIOS, load_processes
 from .scene import Scene
 
-PLAYERS = {"broadcast": notes.broadcast, "capacity": notes.capacity, "drag": drag.drag,
-           "vote-storm": workshop.vote_storm, "joins": workshop.snapshot_joins,
-           "reconnect-storm": workshop.reconnect_storm, "soak": workshop.soak,
-           "render": render.render}
+PLAYERS = {
+    "broadcast": notes.broadcast,
+    "capacity": notes.capacity,
+    "drag": drag.drag,
+    "vote-storm": workshop.vote_storm,
+    "joins": workshop.snapshot_joins,
+    "reconnect-storm": workshop.reconnect_storm,
+    "soak": workshop.soak,
+    "render": render.render,
+}
 
 
 def write_result(result, path=None):
@@ -34,24 +40,27 @@ def write_result(result, path=None):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="bench.play", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="bench.play", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--scenario", choices=sorted(SCENARIOS), required=True)
     parser.add_argument("--target", required=True, help="relay, cocreate or cocreate-…")
     parser.add_argument("--urls", required=True, help="comma-separated server addresses")
     parser.add_argument("--pids", default="", help="comma-separated server process ids")
-    parser.add_argument("--services", default="",
-                        help="name=pid,… of PostgreSQL and redis-server, for their CPU")
+    parser.add_argument("--services", default="", help="name=pid,… of PostgreSQL and redis-server, for their CPU")
     parser.add_argument("--processes", type=int, help="load processes (default: the scenario's)")
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--database", help="cocreate's SQLite file (drag: frames never reach it)")
-    parser.add_argument("--snapshot-bytes", type=int,
-                        help="reconnect-storm on the relay: the size of cocreate's snapshot")
+    parser.add_argument(
+        "--snapshot-bytes", type=int, help="reconnect-storm on the relay: the size of cocreate's snapshot"
+    )
     parser.add_argument("--profile", help="py-spy the first server; collapsed stacks to this file")
-    parser.add_argument("--profile-idle", action="store_true",
-                        help="with --profile: count samples where the server waits too")
-    parser.add_argument("--profile-gil", action="store_true",
-                        help="with --profile: only samples holding the GIL (threading mode)")
+    parser.add_argument(
+        "--profile-idle", action="store_true", help="with --profile: count samples where the server waits too"
+    )
+    parser.add_argument(
+        "--profile-gil", action="store_true", help="with --profile: only samples holding the GIL (threading mode)"
+    )
     parser.add_argument("--out", help="write the JSON result here (default: stdout)")
     args = parser.parse_args(argv)
     if not all(u.startswith(("http://127.", "http://localhost")) for u in args.urls.split(",")):
@@ -67,10 +76,18 @@ def main(argv=None):
     finally:
         scene.close()
     if scene.profiler.path:
-        result["profile"] = {"path": str(scene.profiler.path), "idle": scene.profiler.idle,
-                             "py_spy": scene.profiler.note}
-    result.update(scenario=args.scenario, target=args.target, quick=args.quick,
-                  load_processes=args.processes, open_file_limit=open_files)
+        result["profile"] = {
+            "path": str(scene.profiler.path),
+            "idle": scene.profiler.idle,
+            "py_spy": scene.profiler.note,
+        }
+    result.update(
+        scenario=args.scenario,
+        target=args.target,
+        quick=args.quick,
+        load_processes=args.processes,
+        open_file_limit=open_files,
+    )
     return write_result(result, args.out)
 
 

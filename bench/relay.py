@@ -32,10 +32,11 @@ def make_app(mode, message_queue=None):
     import socketio
 
     manager = socketio.RedisManager(message_queue) if message_queue else None
-    sio = socketio.Server(async_mode=mode, max_http_buffer_size=SOCKET_BUFFER,
-                          cors_allowed_origins=None, client_manager=manager)
+    sio = socketio.Server(
+        async_mode=mode, max_http_buffer_size=SOCKET_BUFFER, cors_allowed_origins=None, client_manager=manager
+    )
     rooms = {}  # sid -> room
-    seqs = {}   # room -> seq
+    seqs = {}  # room -> seq
 
     @sio.on("connect")
     def connect(sid, environ, auth=None):
@@ -57,27 +58,52 @@ def make_app(mode, message_queue=None):
         room = rooms[sid]
         seq = seqs[room] = seqs.get(room, 0) + 1
         # The same fields cocreate adds to a note.added event, so the bytes on the wire match.
-        data = {"id": payload.get("id"), "step": payload.get("step"), "lane": None,
-                "text": payload.get("text"), "color": "yellow", "x": None, "y": None,
-                "anonymous": False, "version": 1, "author": sid[:16], "author_name": "P000",
-                "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                "group": None}
+        data = {
+            "id": payload.get("id"),
+            "step": payload.get("step"),
+            "lane": None,
+            "text": payload.get("text"),
+            "color": "yellow",
+            "x": None,
+            "y": None,
+            "anonymous": False,
+            "version": 1,
+            "author": sid[:16],
+            "author_name": "P000",
+            "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "group": None,
+        }
         sio.emit("event", {"seq": seq, "type": "note.added", "data": data}, to=room)
         return {"ok": True, "seq": seq}
 
     @sio.on("note:drag")
     def note_drag(sid, payload):
         # A drag frame to everyone else in the room, with who drags, as cocreate sends it.
-        sio.emit("drag", {"id": payload.get("id"), "x": payload.get("x"), "y": payload.get("y"),
-                          "by": {"id": sid[:16], "name": "P000"}}, to=rooms[sid], skip_sid=sid)
+        sio.emit(
+            "drag",
+            {
+                "id": payload.get("id"),
+                "x": payload.get("x"),
+                "y": payload.get("y"),
+                "by": {"id": sid[:16], "name": "P000"},
+            },
+            to=rooms[sid],
+            skip_sid=sid,
+        )
         return {"ok": True}
 
     @sio.on("note:move")
     def note_move(sid, payload):
         room = rooms[sid]
         seq = seqs[room] = seqs.get(room, 0) + 1
-        data = {"id": payload.get("id"), "step": 0, "x": payload.get("x"), "y": payload.get("y"),
-                "lane": None, "group": None}
+        data = {
+            "id": payload.get("id"),
+            "step": 0,
+            "x": payload.get("x"),
+            "y": payload.get("y"),
+            "lane": None,
+            "group": None,
+        }
         sio.emit("event", {"seq": seq, "type": "note.moved", "data": data}, to=room)
         return {"ok": True, "seq": seq}
 
@@ -90,8 +116,7 @@ def make_app(mode, message_queue=None):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="bench.relay")
-    parser.add_argument("--mode", choices=ASYNC_MODES,
-                        default=os.environ.get("COCREATE_ASYNC_MODE", "eventlet"))
+    parser.add_argument("--mode", choices=ASYNC_MODES, default=os.environ.get("COCREATE_ASYNC_MODE", "eventlet"))
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "5001")))
     parser.add_argument("--message-queue", help="redis://… shared by several relays")

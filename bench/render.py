@@ -81,8 +81,7 @@ def open_once(browser, url, path, workshop_id, token, notes):
     context = browser.new_context(viewport={"width": 1920, "height": 1080})
     try:
         context.set_default_timeout(PAGE_TIMEOUT_MS)
-        context.add_cookies([{"name": f"cc_{workshop_id}", "value": token, "url": url,
-                              "httpOnly": True}])
+        context.add_cookies([{"name": f"cc_{workshop_id}", "value": token, "url": url, "httpOnly": True}])
         context.add_init_script(SNAPSHOT_TAP)
         page = context.new_page()
         page.goto(url + path, wait_until="commit")
@@ -94,11 +93,17 @@ def open_once(browser, url, path, workshop_id, token, notes):
 
 def summary(marks):
     """p50/p95/max of each mark over the loads, and the note counts seen."""
+
     def ms(key):
         return summary_ms([m[key] / 1000 for m in marks if m.get(key) is not None])
-    return {"painted_ms": ms("painted"), "notes_in_dom_ms": ms("notes"),
-            "dom_content_loaded_ms": ms("dom_content_loaded"), "snapshot_ms": ms("snapshot"),
-            "notes_seen": sorted({m["notes_seen"] for m in marks})}
+
+    return {
+        "painted_ms": ms("painted"),
+        "notes_in_dom_ms": ms("notes"),
+        "dom_content_loaded_ms": ms("dom_content_loaded"),
+        "snapshot_ms": ms("snapshot"),
+        "notes_seen": sorted({m["notes_seen"] for m in marks}),
+    }
 
 
 def render(scene, spec):
@@ -106,35 +111,39 @@ def render(scene, spec):
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        return {"ok": False, "error": "playwright is not installed (`make bench` installs the "
-                                      "bench extras: pip install -e '.[bench]')"}
+        return {
+            "ok": False,
+            "error": "playwright is not installed (`make bench` installs the bench extras: pip install -e '.[bench]')",
+        }
     if not Path(CHROMIUM).exists():
-        return {"ok": False, "error": f"{CHROMIUM} is not installed (`make bench` runs "
-                                      "scripts/install-system-deps)"}
+        return {"ok": False, "error": f"{CHROMIUM} is not installed (`make bench` runs scripts/install-system-deps)"}
     loads = scene.spec(spec, "loads")
     url = scene.urls[0]
     # One extra participant per view: a first, unmeasured load warms both ends.
-    workshop_id, facilitator_token, tokens, setup = build_board(
-        scene, spec["notes"], spec["writers"], loads + 1)
-    pages = {"board": (f"/w/{workshop_id}", tokens),
-             "projector": (f"/w/{workshop_id}/present", [facilitator_token] * (loads + 1))}
-    result = {"ok": True, "params": {"notes": spec["notes"], "writers": spec["writers"],
-                                     "loads": loads, "viewport": "1920x1080"},
-              "setup": setup}
+    workshop_id, facilitator_token, tokens, setup = build_board(scene, spec["notes"], spec["writers"], loads + 1)
+    pages = {
+        "board": (f"/w/{workshop_id}", tokens),
+        "projector": (f"/w/{workshop_id}/present", [facilitator_token] * (loads + 1)),
+    }
+    result = {
+        "ok": True,
+        "params": {"notes": spec["notes"], "writers": spec["writers"], "loads": loads, "viewport": "1920x1080"},
+        "setup": setup,
+    }
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
-                                             headless=True)
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         try:
             result["chromium"] = browser.version
             for view, (path, view_tokens) in pages.items():
                 open_once(browser, url, path, workshop_id, view_tokens[0], spec["notes"])
                 scene.begin(view)
-                marks = [open_once(browser, url, path, workshop_id, token, spec["notes"])
-                         for token in view_tokens[1:]]
+                marks = [open_once(browser, url, path, workshop_id, token, spec["notes"]) for token in view_tokens[1:]]
                 cpu = scene.end(view).get("server_cpu_s")
-                result[view] = {**summary(marks), "path": path,
-                                "server_cpu_ms_per_load": None if cpu is None else
-                                round(cpu * 1000 / loads, 1)}
+                result[view] = {
+                    **summary(marks),
+                    "path": path,
+                    "server_cpu_ms_per_load": None if cpu is None else round(cpu * 1000 / loads, 1),
+                }
         finally:
             browser.close()
     if any(result[view]["notes_seen"] != [spec["notes"]] for view in pages):

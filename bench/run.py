@@ -49,9 +49,20 @@ def mode_problem(mode):
 def versions():
     """Versions of what is measured."""
     from importlib.metadata import PackageNotFoundError, version
+
     out = {"python": platform.python_version()}
-    for name in ("python-socketio", "python-engineio", "Flask-SocketIO", "eventlet", "gevent",
-                 "aiohttp", "simple-websocket", "Werkzeug", "SQLAlchemy", "playwright"):
+    for name in (
+        "python-socketio",
+        "python-engineio",
+        "Flask-SocketIO",
+        "eventlet",
+        "gevent",
+        "aiohttp",
+        "simple-websocket",
+        "Werkzeug",
+        "SQLAlchemy",
+        "playwright",
+    ):
         try:
             out[name] = version(name)
         except PackageNotFoundError:
@@ -68,10 +79,12 @@ def load_average():
 
 def git_state():
     try:
-        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, text=True,
-                              capture_output=True, timeout=10).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--", "cocreate"], cwd=ROOT,
-                               text=True, capture_output=True, timeout=10).stdout.strip()
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, text=True, capture_output=True, timeout=10
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--", "cocreate"], cwd=ROOT, text=True, capture_output=True, timeout=10
+        ).stdout.strip()
         return {"commit": head, "cocreate_dirty": bool(dirty)}
     except (OSError, subprocess.SubprocessError):
         return {}
@@ -88,7 +101,7 @@ def tracebacks(log, keep=5):
             j = i + 1
             while j < len(lines) and (lines[j].startswith((" ", "\t")) or not lines[j].strip()):
                 j += 1
-            block = "\n".join(lines[start:j + 1])
+            block = "\n".join(lines[start : j + 1])
             key = (lines[start], lines[j] if j < len(lines) else "")
             count, _text = found.get(key, (0, block))
             found[key] = (count + 1, block)
@@ -115,18 +128,18 @@ def collections_in(log, start, end):
     summary = {}
     for generation, took, cpu in found:
         count, total, worst, worst_cpu = summary.get(generation, (0, 0.0, 0.0, 0.0))
-        summary[generation] = (count + 1, round(total + took, 1), max(worst, took),
-                               max(worst_cpu, cpu))
-    return {f"gen{g}": {"count": c, "total_ms": t, "max_ms": m, "max_cpu_ms": mc}
-            for g, (c, t, m, mc) in sorted(summary.items())}
+        summary[generation] = (count + 1, round(total + took, 1), max(worst, took), max(worst_cpu, cpu))
+    return {
+        f"gen{g}": {"count": c, "total_ms": t, "max_ms": m, "max_cpu_ms": mc}
+        for g, (c, t, m, mc) in sorted(summary.items())
+    }
 
 
 def run_load(command, limit, servers, out):
     """Run the load `command`, then stop `servers` (one server or a deployment): the load's
     JSON result from `out` with what the servers showed, and the servers' log."""
     try:
-        load = subprocess.run(command, cwd=ROOT, capture_output=True, text=True,
-                              timeout=limit + 60)
+        load = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=limit + 60)
         load_error = load.stderr.strip()[-2000:]
     except subprocess.TimeoutExpired:
         load_error = "load killed after its time limit"
@@ -137,8 +150,7 @@ def run_load(command, limit, servers, out):
         result = json.loads(out.read_text())
     except (OSError, ValueError):
         result = {"ok": False, "error": load_error or "no result"}
-    result.update(load_average=load_average(), server_survived=alive,
-                  server_tracebacks=log.count("Traceback"))
+    result.update(load_average=load_average(), server_survived=alive, server_tracebacks=log.count("Traceback"))
     if load_error and not result.get("ok"):
         result["load_stderr"] = load_error
     if "Traceback" in log:
@@ -146,30 +158,42 @@ def run_load(command, limit, servers, out):
     return result, log
 
 
-def run_target(mode, scenario, target, args, workdir, services, snapshot_bytes=None,
-               profile_dir=None):
+def run_target(mode, scenario, target, args, workdir, services, snapshot_bytes=None, profile_dir=None):
     """One scenario against one fresh deployment of `target`; the load's JSON result with
     what the servers showed."""
     print(f"[bench] {mode:9} {scenario:15} {target:15} …", end=" ", flush=True)
     started = time.monotonic()
     spec = SCENARIOS[scenario]
     kind = "relay" if target.startswith("relay") else "cocreate"
-    deployment = Deployment(kind, mode, workdir, services, gc_log=args.server_gc_log,
-                            **spec.get("deployments", {}).get(target, {}))
+    deployment = Deployment(
+        kind, mode, workdir, services, gc_log=args.server_gc_log, **spec.get("deployments", {}).get(target, {})
+    )
     try:
         deployment.start()
     except (RuntimeError, OSError) as err:
         print("server failed")
-        return {"ok": False, "mode": mode, "scenario": scenario, "target": target,
-                "error": str(err)[-3000:]}
+        return {"ok": False, "mode": mode, "scenario": scenario, "target": target, "error": str(err)[-3000:]}
     out = Path(workdir) / f"{mode}-{scenario}-{target}.json"
     limit = spec.get("time_limit", TIME_LIMIT)
-    command = [sys.executable, "-m", "bench.play", "--scenario", scenario, "--target", target,
-               "--urls", ",".join(deployment.urls),
-               "--pids", ",".join(str(pid) for pid in deployment.pids),
-               "--services", ",".join(f"{k}={v}" for k, v in deployment.service_pids().items()),
-               "--processes", str(load_processes(scenario, args.load_processes)),
-               "--out", str(out)]
+    command = [
+        sys.executable,
+        "-m",
+        "bench.play",
+        "--scenario",
+        scenario,
+        "--target",
+        target,
+        "--urls",
+        ",".join(deployment.urls),
+        "--pids",
+        ",".join(str(pid) for pid in deployment.pids),
+        "--services",
+        ",".join(f"{k}={v}" for k, v in deployment.service_pids().items()),
+        "--processes",
+        str(load_processes(scenario, args.load_processes)),
+        "--out",
+        str(out),
+    ]
     if deployment.sqlite:
         command += ["--database", str(deployment.sqlite)]
     if snapshot_bytes:
@@ -184,21 +208,22 @@ def run_target(mode, scenario, target, args, workdir, services, snapshot_bytes=N
     if args.quick:
         command.append("--quick")
     result, log = run_load(command, limit, deployment, out)
-    result.update(mode=mode, scenario=scenario, target=target,
-                  deployment={"processes": deployment.count, "postgres": deployment.postgres,
-                              "queue": deployment.queue},
-                  elapsed_s=round(time.monotonic() - started, 1))
+    result.update(
+        mode=mode,
+        scenario=scenario,
+        target=target,
+        deployment={"processes": deployment.count, "postgres": deployment.postgres, "queue": deployment.queue},
+        elapsed_s=round(time.monotonic() - started, 1),
+    )
     cpu = result.get("cpu") or {}
     if args.server_gc_log and "clock_start" in cpu:
         result["server_slow_gc"] = collections_in(log, cpu["clock_start"], cpu["clock_end"])
-        result["server_gc_log"] = [line for line in log.splitlines()
-                                   if " generation 2 " in line][-12:]
+        result["server_gc_log"] = [line for line in log.splitlines() if " generation 2 " in line][-12:]
     print(report.one_line(result), flush=True)
     return result
 
 
-def run_targets(mode, scenario, args, workdir, services, profile_dir=None, targets=None,
-                repeats=1):
+def run_targets(mode, scenario, args, workdir, services, profile_dir=None, targets=None, repeats=1):
     """Every target of a scenario, one after the other, `repeats` times over (the first
     round profiled, if asked); a soak without a verdict runs again, up to
     `measure.SOAK_ATTEMPTS` times."""
@@ -210,49 +235,68 @@ def run_targets(mode, scenario, args, workdir, services, profile_dir=None, targe
             attempt = 0
             while True:  # a soak the machine left without a verdict runs again
                 attempt += 1
-                run = run_target(mode, scenario, target, args, workdir, services,
-                                 snapshot_bytes if target == "relay" else None,
-                                 profile_dir if repeat == 0 and attempt == 1 else None)
+                run = run_target(
+                    mode,
+                    scenario,
+                    target,
+                    args,
+                    workdir,
+                    services,
+                    snapshot_bytes if target == "relay" else None,
+                    profile_dir if repeat == 0 and attempt == 1 else None,
+                )
                 run.update(repeat=repeat, attempt=attempt)
                 runs.append(run)
                 if scenario != "soak" or not soak_again(run, attempt):
                     break
-                print(f"[bench] {scenario}: no verdict (a busy or slower machine); again",
-                      flush=True)
+                print(f"[bench] {scenario}: no verdict (a busy or slower machine); again", flush=True)
             if scenario == "reconnect-storm" and target == "cocreate":
                 snapshot_bytes = run.get("snapshot_bytes")
     return runs
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="bench", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="bench", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--quick", action="store_true", help="short smoke run")
     parser.add_argument("--modes", default=",".join(MODES))
-    parser.add_argument("--repeat", type=int,
-                        help="runs of each relay/cocreate pair (broadcast, drag, scale-out, "
-                             "reconnect storm), alternating; the report takes the best of each "
-                             "(default: the scenario's `repeats`; quick: 1). "
-                             "Other programs on the machine only ever add latency.")
-    parser.add_argument("--scenarios", default=",".join(SCENARIOS),
-                        help="comma-separated, of: %(default)s (all, by default)")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        help="runs of each relay/cocreate pair (broadcast, drag, scale-out, "
+        "reconnect storm), alternating; the report takes the best of each "
+        "(default: the scenario's `repeats`; quick: 1). "
+        "Other programs on the machine only ever add latency.",
+    )
+    parser.add_argument(
+        "--scenarios", default=",".join(SCENARIOS), help="comma-separated, of: %(default)s (all, by default)"
+    )
     parser.add_argument("--targets", help="only these targets (e.g. cocreate,relay)")
-    parser.add_argument("--load-processes", type=int, default=LOAD_PROCESSES,
-                        help="load processes of the scenarios that use several "
-                             "(default %(default)s)")
+    parser.add_argument(
+        "--load-processes",
+        type=int,
+        default=LOAD_PROCESSES,
+        help="load processes of the scenarios that use several (default %(default)s)",
+    )
     parser.add_argument("--name", help="results file name (default: a UTC timestamp)")
-    parser.add_argument("--profile", action="store_true",
-                        help="py-spy each server while measuring; collapsed stacks in "
-                             "bench/results/profile-NAME/ (read them with bench.hotspots)")
-    parser.add_argument("--profile-idle", action="store_true",
-                        help="with --profile: count waiting samples too (finds stalls)")
-    parser.add_argument("--server-gc-log", action="store_true",
-                        help="experiment: log the servers' garbage collections over 2 ms "
-                             "(bench/wrap.py) and count those in each measured window")
-    parser.add_argument("--report", default=str(REPORT),
-                        help="where the report goes (default: docs/performance.md)")
-    parser.add_argument("--no-report", action="store_true",
-                        help="keep the raw numbers only; leave the report as it is")
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="py-spy each server while measuring; collapsed stacks in "
+        "bench/results/profile-NAME/ (read them with bench.hotspots)",
+    )
+    parser.add_argument(
+        "--profile-idle", action="store_true", help="with --profile: count waiting samples too (finds stalls)"
+    )
+    parser.add_argument(
+        "--server-gc-log",
+        action="store_true",
+        help="experiment: log the servers' garbage collections over 2 ms "
+        "(bench/wrap.py) and count those in each measured window",
+    )
+    parser.add_argument("--report", default=str(REPORT), help="where the report goes (default: docs/performance.md)")
+    parser.add_argument("--no-report", action="store_true", help="keep the raw numbers only; leave the report as it is")
     args = parser.parse_args(argv)
     modes = [m for m in args.modes.split(",") if m]
     scenarios = [s for s in args.scenarios.split(",") if s]
@@ -265,8 +309,7 @@ def main(argv=None):
     repeats = {scenario: repeats_of(scenario, args.repeat, args.quick) for scenario in scenarios}
     targets = [t for t in (args.targets or "").split(",") if t]
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-    name = args.name or (stamp + ("-quick" if args.quick else "")
-                         + ("-gclog" if args.server_gc_log else ""))
+    name = args.name or (stamp + ("-quick" if args.quick else "") + ("-gclog" if args.server_gc_log else ""))
     RESULTS.mkdir(parents=True, exist_ok=True)
     profile_dir = None
     if args.profile:
@@ -274,14 +317,27 @@ def main(argv=None):
         profile_dir.mkdir(exist_ok=True)
         # The profiles name file:line of the code as it was: keep that code beside them.
         import shutil
-        shutil.copytree(ROOT / "cocreate", profile_dir / "cocreate-source",
-                        ignore=shutil.ignore_patterns("static", "templates", "__pycache__",
-                                                      "translations", "formats"),
-                        dirs_exist_ok=True)
-    document = {"name": name, "started": stamp, "quick": args.quick, "modes": modes,
-                "repeat": repeats, "server_gc_log": args.server_gc_log,
-                "scenarios": scenarios, "cpus": os.cpu_count(), "versions": versions(),
-                "git": git_state(), "skipped_modes": {}, "runs": []}
+
+        shutil.copytree(
+            ROOT / "cocreate",
+            profile_dir / "cocreate-source",
+            ignore=shutil.ignore_patterns("static", "templates", "__pycache__", "translations", "formats"),
+            dirs_exist_ok=True,
+        )
+    document = {
+        "name": name,
+        "started": stamp,
+        "quick": args.quick,
+        "modes": modes,
+        "repeat": repeats,
+        "server_gc_log": args.server_gc_log,
+        "scenarios": scenarios,
+        "cpus": os.cpu_count(),
+        "versions": versions(),
+        "git": git_state(),
+        "skipped_modes": {},
+        "runs": [],
+    }
     document["load_processes"] = args.load_processes
     began = time.monotonic()
     services = Services()
@@ -299,12 +355,19 @@ def main(argv=None):
                         continue  # it measures the deployment: one mode is enough
                     try:
                         document["runs"] += run_targets(
-                            mode, scenario, args, workdir, services, profile_dir,
-                            targets, repeats[scenario])
+                            mode, scenario, args, workdir, services, profile_dir, targets, repeats[scenario]
+                        )
                     except Exception as err:  # noqa: BLE001 - PostgreSQL/Redis would not start
                         print(f"[bench] {scenario}: {err}")
-                        document["runs"].append({"ok": False, "mode": mode, "scenario": scenario,
-                                                 "target": "cocreate", "error": str(err)[-2000:]})
+                        document["runs"].append(
+                            {
+                                "ok": False,
+                                "mode": mode,
+                                "scenario": scenario,
+                                "target": "cocreate",
+                                "error": str(err)[-2000:],
+                            }
+                        )
     finally:
         services.stop()
     document["elapsed_s"] = round(time.monotonic() - began, 1)

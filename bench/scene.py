@@ -26,8 +26,23 @@ from .monitor import Profiler, Watch
 
 HTTP_THREADS = 8
 HTTP_TIMEOUT = 30
-WORDS = ("klant", "moeite", "plezier", "samen", "team", "doel", "dialoog", "transparantie",
-         "overleg", "eigenaarschap", "koffie", "planning", "feedback", "ruimte", "tijd")
+WORDS = (
+    "klant",
+    "moeite",
+    "plezier",
+    "samen",
+    "team",
+    "doel",
+    "dialoog",
+    "transparantie",
+    "overleg",
+    "eigenaarschap",
+    "koffie",
+    "planning",
+    "feedback",
+    "ruimte",
+    "tijd",
+)
 
 
 def texts(seed=11, count=64, shortest=40, longest=160):
@@ -58,8 +73,7 @@ class Api:
             connections = self.local.connections = {}
         if url not in connections:
             parts = urlsplit(url)
-            connections[url] = http.client.HTTPConnection(parts.hostname, parts.port,
-                                                          timeout=HTTP_TIMEOUT)
+            connections[url] = http.client.HTTPConnection(parts.hostname, parts.port, timeout=HTTP_TIMEOUT)
         return connections[url]
 
     def post(self, url, path, body):
@@ -95,29 +109,47 @@ def make_people(target, urls, workshops, participants, spread=True):
     `spread` off all go to their workshop's server, as a room behind one address does
     through nginx's `hash $remote_addr`).
     """
+
     def server_of(w, n):
         return urls[((w + n) if spread else w) % len(urls)]
 
     if target == "relay":
-        made = [{"id": f"room-{w}", "facilitator_token": "relay", "url": urls[w % len(urls)]}
-                for w in range(workshops)]
+        made = [{"id": f"room-{w}", "facilitator_token": "relay", "url": urls[w % len(urls)]} for w in range(workshops)]
         tokens = {(w, n): "relay" for w in range(workshops) for n in range(participants)}
     else:
         api = Api()
         with ThreadPoolExecutor(HTTP_THREADS) as pool:
-            answers = list(pool.map(
-                lambda w: api.post(urls[w % len(urls)], "/api/workshops",
-                                   {"title": f"Bench {w}", "language": "en"}),
-                range(workshops)))
-            made = [{"id": a["id"], "facilitator_token": a["facilitator_token"],
-                     "url": urls[w % len(urls)]} for w, a in enumerate(answers)]
+            answers = list(
+                pool.map(
+                    lambda w: api.post(
+                        urls[w % len(urls)], "/api/workshops", {"title": f"Bench {w}", "language": "en"}
+                    ),
+                    range(workshops),
+                )
+            )
+            made = [
+                {"id": a["id"], "facilitator_token": a["facilitator_token"], "url": urls[w % len(urls)]}
+                for w, a in enumerate(answers)
+            ]
             pairs = [(w, n) for w in range(workshops) for n in range(participants)]
-            tokens = dict(zip(pairs, pool.map(
-                lambda pair: api.join(server_of(*pair), made[pair[0]]["id"], f"P{pair[1]:03d}"),
-                pairs)))
-    members = [{"index": w * participants + n, "group": w, "workshop": made[w]["id"],
-                "token": tokens[(w, n)], "name": f"P{n:03d}", "url": server_of(w, n)}
-               for w in range(workshops) for n in range(participants)]
+            tokens = dict(
+                zip(
+                    pairs,
+                    pool.map(lambda pair: api.join(server_of(*pair), made[pair[0]]["id"], f"P{pair[1]:03d}"), pairs),
+                )
+            )
+    members = [
+        {
+            "index": w * participants + n,
+            "group": w,
+            "workshop": made[w]["id"],
+            "token": tokens[(w, n)],
+            "name": f"P{n:03d}",
+            "url": server_of(w, n),
+        }
+        for w in range(workshops)
+        for n in range(participants)
+    ]
     return made, members
 
 
@@ -127,9 +159,16 @@ def note_items(senders, rate, duration, start, measured, step=0):
     items = []
     for k in range(count):
         note_id = str(uuid.uuid4())
-        items.append((start + k / rate, senders[k % len(senders)], p.NOTE_ADD,
-                      {"id": note_id, "step": step, "text": TEXTS[k % len(TEXTS)]},
-                      f"{p.NOTE_ADDED}:{note_id}", measured))
+        items.append(
+            (
+                start + k / rate,
+                senders[k % len(senders)],
+                p.NOTE_ADD,
+                {"id": note_id, "step": step, "text": TEXTS[k % len(TEXTS)]},
+                f"{p.NOTE_ADDED}:{note_id}",
+                measured,
+            )
+        )
     return items
 
 
@@ -150,11 +189,11 @@ class Scene:
         self.quick, self.args = args.quick, args
         pids = [int(pid) for pid in args.pids.split(",") if pid]
         services = dict(item.split("=") for item in (args.services or "").split(",") if item)
-        self.watch = Watch({f"server{i}": pid for i, pid in enumerate(pids)},
-                           {name: int(pid) for name, pid in services.items()}).start()
+        self.watch = Watch(
+            {f"server{i}": pid for i, pid in enumerate(pids)}, {name: int(pid) for name, pid in services.items()}
+        ).start()
         self.fleet = Fleet(args.processes).start()
-        self.profiler = Profiler(pids[0] if pids else None, args.profile, args.profile_idle,
-                                 args.profile_gil)
+        self.profiler = Profiler(pids[0] if pids else None, args.profile, args.profile_idle, args.profile_gil)
         self.members, self.audience, self.group_of, self.made = [], {}, {}, []
         self.api = Api()
         self._load_start = {}
@@ -170,16 +209,24 @@ class Scene:
             self.group_of[member["index"]] = member["group"]
         self.fleet.add_members(members)
 
-    def setup(self, workshops, participants, with_facilitators=False, key_mode="id",
-              streams=False, spread=True, keep=()):
+    def setup(
+        self, workshops, participants, with_facilitators=False, key_mode="id", streams=False, spread=True, keep=()
+    ):
         """Workshops, participants over HTTP, every socket connected; the set-up numbers."""
         t0 = time.monotonic()
-        self.made, members = make_people(self.target, self.urls, workshops, participants,
-                                         spread=spread)
+        self.made, members = make_people(self.target, self.urls, workshops, participants, spread=spread)
         if with_facilitators:
-            members += [{"index": len(members) + w, "group": w, "workshop": workshop["id"],
-                         "token": workshop["facilitator_token"], "name": "F",
-                         "url": workshop["url"]} for w, workshop in enumerate(self.made)]
+            members += [
+                {
+                    "index": len(members) + w,
+                    "group": w,
+                    "workshop": workshop["id"],
+                    "token": workshop["facilitator_token"],
+                    "name": "F",
+                    "url": workshop["url"],
+                }
+                for w, workshop in enumerate(self.made)
+            ]
         t_http = time.monotonic()
         self.fleet.configure(key_mode=key_mode, streams=streams, keep=keep)
         self._add(members)
@@ -187,11 +234,15 @@ class Scene:
         errors = [a["error"] for a in answers.values() if "error" in a]
         times = [a["snapshot_at"] - a["started"] for a in answers.values() if "error" not in a]
         self.profiler.start()
-        return {"http_s": round(t_http - t0, 3), "connect_s": round(time.monotonic() - t_http, 3),
-                "connected": len(answers) - len(errors), "wanted": len(members),
-                "connect_errors": sorted(set(errors))[:5],
-                "connect_to_snapshot_ms": summary_ms(times),
-                "load_processes": self.fleet.size}
+        return {
+            "http_s": round(t_http - t0, 3),
+            "connect_s": round(time.monotonic() - t_http, 3),
+            "connected": len(answers) - len(errors),
+            "wanted": len(members),
+            "connect_errors": sorted(set(errors))[:5],
+            "connect_to_snapshot_ms": summary_ms(times),
+            "load_processes": self.fleet.size,
+        }
 
     def by_group(self):
         """{workshop number: [member indexes]} of the participants (not the facilitators)."""
@@ -206,8 +257,14 @@ class Scene:
         what its connection and snapshot took."""
         workshop = self.made[group]
         token = self.api.join(workshop["url"], workshop["id"], name)
-        member = {"index": len(self.members), "group": group, "workshop": workshop["id"],
-                  "token": token, "name": name, "url": workshop["url"]}
+        member = {
+            "index": len(self.members),
+            "group": group,
+            "workshop": workshop["id"],
+            "token": token,
+            "name": name,
+            "url": workshop["url"],
+        }
         self._add([member])
         answer = self.fleet.connect([member["index"]])[member["index"]]
         if "error" in answer:
@@ -219,9 +276,14 @@ class Scene:
         writer's k-th note goes on step k % steps. Returns the refusals by error code."""
         per_writer = math.ceil(total / len(writers))
         words = texts(5, total, *length)
-        calls = [(writers[n // per_writer], p.NOTE_ADD,
-                  {"id": str(uuid.uuid4()), "step": (n % per_writer) % steps, "text": words[n]})
-                 for n in range(total)]
+        calls = [
+            (
+                writers[n // per_writer],
+                p.NOTE_ADD,
+                {"id": str(uuid.uuid4()), "step": (n % per_writer) % steps, "text": words[n]},
+            )
+            for n in range(total)
+        ]
         refused = {}
         for answer in self.fleet.calls(calls):
             if not answer.get("ok"):
@@ -263,8 +325,7 @@ def broadcast_window(scene, senders, rate, duration, warmup):
         scene.fleet.run(note_items(senders, rate, warmup, time.monotonic() + 0.2, False))
         scene.fleet.settle(quiet=0.5, timeout=20)
     scene.begin()
-    sends, late = scene.fleet.run(note_items(senders, rate, duration, time.monotonic() + 0.2,
-                                             True))
+    sends, late = scene.fleet.run(note_items(senders, rate, duration, time.monotonic() + 0.2, True))
     settled = scene.fleet.settle(quiet=1.0, timeout=max(20.0, duration))
     cpu = scene.end()
     receipts, streams = scene.fleet.collect()
@@ -277,10 +338,14 @@ def broadcast_window(scene, senders, rate, duration, warmup):
     first = min((s["sent"] for s in measured), default=0.0)
     window = max((merged["last_arrival"] or first) - first, 1e-9)
     return {
-        "notes": {"sent": len(measured), "acked_ok": sum(1 for s in measured if s["ok"]),
-                  "refused": codes, "late_sends": late, "settled": settled},
-        "deliveries": {k: merged[k] for k in ("expected", "delivered", "lost", "duplicates",
-                                              "complete")},
+        "notes": {
+            "sent": len(measured),
+            "acked_ok": sum(1 for s in measured if s["ok"]),
+            "refused": codes,
+            "late_sends": late,
+            "settled": settled,
+        },
+        "deliveries": {k: merged[k] for k in ("expected", "delivered", "lost", "duplicates", "complete")},
         # Per note: from emit until the last other participant of its workshop had it.
         "latency_all_ms": summary_ms(merged["latencies"]),
         "ack_ms": summary_ms([s["acked"] - s["sent"] for s in measured if s["acked"]]),
@@ -288,7 +353,6 @@ def broadcast_window(scene, senders, rate, duration, warmup):
         "notes_per_s": round(sum(1 for s in measured if s["ok"]) / window, 1),
         # What the server's CPU paid per delivered event: the same however busy the machine.
         "server_cpu_us_per_delivery": per_delivery(cpu.get("server_cpu_s"), merged["delivered"]),
-        "services_cpu_us_per_delivery": per_delivery(cpu.get("services_cpu_s"),
-                                                     merged["delivered"]),
+        "services_cpu_us_per_delivery": per_delivery(cpu.get("services_cpu_s"), merged["delivered"]),
         "cpu": cpu,
     }, streams

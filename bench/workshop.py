@@ -37,8 +37,7 @@ def vote_storm(scene, spec):
     if scene.target == "relay":
         return {"ok": False, "error": "vote-storm has no relay equivalent"}
     voters, budget, note_count = scene.spec(spec, "participants"), spec["budget"], spec["notes"]
-    setup = scene.setup(1, voters, with_facilitators=True, key_mode="seq",
-                        keep=(p.VOTING_CLOSED,))
+    setup = scene.setup(1, voters, with_facilitators=True, key_mode="seq", keep=(p.VOTING_CLOSED,))
     if setup["connected"] < setup["wanted"]:
         return {"ok": False, "error": "not every participant could connect", "setup": setup}
     workshop_id = scene.made[0]["id"]
@@ -46,26 +45,28 @@ def vote_storm(scene, spec):
     members = scene.by_group()[0]
     voting_step = 3
     note_ids = [str(uuid.uuid4()) for _ in range(note_count)]
-    answers = scene.fleet.calls([(facilitator, p.NOTE_ADD, {"id": note_id, "step": voting_step,
-                                                            "text": f"Idee {i + 1}"})
-                                 for i, note_id in enumerate(note_ids)])
+    answers = scene.fleet.calls(
+        [
+            (facilitator, p.NOTE_ADD, {"id": note_id, "step": voting_step, "text": f"Idee {i + 1}"})
+            for i, note_id in enumerate(note_ids)
+        ]
+    )
     refused = [a for a in answers if not a.get("ok")]
     if refused:
         return {"ok": False, "error": f"note:add refused: {refused[0]}", "setup": setup}
-    opened = scene.fleet.calls([(facilitator, p.VOTING_OPEN,
-                                 {"step": voting_step, "budget": budget})])[0]
+    opened = scene.fleet.calls([(facilitator, p.VOTING_OPEN, {"step": voting_step, "budget": budget})])[0]
     if not opened.get("ok"):
         return {"ok": False, "error": f"voting:open refused: {opened}", "setup": setup}
     scene.fleet.settle(quiet=0.5, timeout=20)  # everyone has the notes and the open vote
     scene.fleet.collect()
 
-    plans = {m: [random.Random(1000 + m).choice(note_ids) for _ in range(budget)]
-             for m in members}
+    plans = {m: [random.Random(1000 + m).choice(note_ids) for _ in range(budget)] for m in members}
     expected = Counter(note for plan in plans.values() for note in plan)
     t0 = time.monotonic() + 0.2
     scene.begin()
-    sends, _late = scene.fleet.run([(t0, m, p.VOTE_CAST, {"note_id": note}, None, True)
-                                    for m, plan in plans.items() for note in plan])
+    sends, _late = scene.fleet.run(
+        [(t0, m, p.VOTE_CAST, {"note_id": note}, None, True) for m, plan in plans.items() for note in plan]
+    )
     delivered = scene.fleet.settle(quiet=1.0, timeout=120)
     cpu = scene.end()
     receipts, _streams = scene.fleet.collect()
@@ -85,36 +86,46 @@ def vote_storm(scene, spec):
     closed = scene.fleet.calls([(facilitator, p.VOTING_CLOSE, {})])[0]
     scene.fleet.settle(quiet=0.5, timeout=30)
     scene.fleet.collect()
-    seen = [(scene.fleet.kept.get((m, p.VOTING_CLOSED)) or {}).get("tallies")
-            for m in scene.audience[0]]
+    seen = [(scene.fleet.kept.get((m, p.VOTING_CLOSED)) or {}).get("tallies") for m in scene.audience[0]]
     wanted_tallies = {note_id: expected.get(note_id, 0) for note_id in note_ids}
     exact = all(tallies == wanted_tallies for tallies in seen)
     viewers = len(scene.audience[0])
     received = merged["delivered"]
     return {
         "ok": True,
-        "params": {"participants": voters, "budget": budget, "notes": note_count,
-                   "casts": voters * budget, "viewers": viewers},
+        "params": {
+            "participants": voters,
+            "budget": budget,
+            "notes": note_count,
+            "casts": voters * budget,
+            "viewers": viewers,
+        },
         "setup": setup,
-        "casts": {"acked": sum(1 for s in sends if s["acked"]) == len(sends),
-                  "codes": dict(codes)},
+        "casts": {"acked": sum(1 for s in sends if s["acked"]) == len(sends), "codes": dict(codes)},
         "over_budget_cast": dict(extra_codes),
         "never_past_budget": extra_codes.get("budget_exceeded", 0) == voters,
         "tallies_exact": exact,
-        "tally_total": sum((seen[0] or {}).values()) if seen else 0, "cast_total_ok": good,
+        "tally_total": sum((seen[0] or {}).values()) if seen else 0,
+        "cast_total_ok": good,
         "voting_close_ok": bool(closed.get("ok")),
-        "deliveries": {"expected": merged["expected"], "delivered": received,
-                       "lost": merged["lost"], "all_delivered": delivered and not merged["lost"],
-                       "casts_not_fully_delivered": good - merged["complete"]},
-        "storm": {"emit_s": round(t_emitted - t0, 3), "all_acked_s": round(t_acked - t0, 3),
-                  "all_delivered_s": round(t_delivered - t0, 3),
-                  "casts_per_s": round(good / max(t_acked - t0, 1e-9), 1),
-                  "events_per_s": round(received / max(t_delivered - t0, 1e-9), 1)},
+        "deliveries": {
+            "expected": merged["expected"],
+            "delivered": received,
+            "lost": merged["lost"],
+            "all_delivered": delivered and not merged["lost"],
+            "casts_not_fully_delivered": good - merged["complete"],
+        },
+        "storm": {
+            "emit_s": round(t_emitted - t0, 3),
+            "all_acked_s": round(t_acked - t0, 3),
+            "all_delivered_s": round(t_delivered - t0, 3),
+            "casts_per_s": round(good / max(t_acked - t0, 1e-9), 1),
+            "events_per_s": round(received / max(t_delivered - t0, 1e-9), 1),
+        },
         "ack_ms": summary_ms([s["acked"] - s["sent"] for s in sends if s["acked"]]),
         # Per cast: emit until every viewer had its vote.changed.
         "latency_all_ms": summary_ms(merged["latencies"]),
-        "server_cpu_us_per_delivery": (None if not received else
-                                       round(cpu["server_cpu_s"] * 1e6 / received, 1)),
+        "server_cpu_us_per_delivery": (None if not received else round(cpu["server_cpu_s"] * 1e6 / received, 1)),
         "server_cpu_ms_per_cast": None if not good else round(cpu["server_cpu_s"] * 1000 / good, 3),
         "cpu": cpu,
         "memory": scene.memory(),
@@ -138,7 +149,7 @@ def snapshot_joins(scene, spec):
     # The same joins into the same room before any note: what a join costs without notes.
     empty = [join_and_leave(f"E{j:03d}") for j in range(joins)]
     # Spread over the four steps; step 3 has lanes, the first lane is taken.
-    refused = scene.add_notes(scene.by_group()[0][:spec["writers"]], spec["notes"], steps=4)
+    refused = scene.add_notes(scene.by_group()[0][: spec["writers"]], spec["notes"], steps=4)
     if refused:
         return {"ok": False, "error": f"note:add refused: {refused}", "setup": setup}
     scene.fleet.settle(quiet=0.5, timeout=20)
@@ -169,9 +180,15 @@ def reconnect_storm(scene, spec):
         return {"ok": False, "error": "not every participant could connect", "setup": setup}
     by_group = scene.by_group()
     # Fill each workshop with notes, written by its members in turn.
-    calls = [(by_group[w][k % len(by_group[w])], p.NOTE_ADD,
-              {"id": str(uuid.uuid4()), "step": 0, "text": TEXTS[k % len(TEXTS)]})
-             for w in sorted(by_group) for k in range(notes)]
+    calls = [
+        (
+            by_group[w][k % len(by_group[w])],
+            p.NOTE_ADD,
+            {"id": str(uuid.uuid4()), "step": 0, "text": TEXTS[k % len(TEXTS)]},
+        )
+        for w in sorted(by_group)
+        for k in range(notes)
+    ]
     answers = scene.fleet.calls(calls)
     refused = [a for a in answers if not a.get("ok")]
     if refused:
@@ -204,22 +221,26 @@ def reconnect_storm(scene, spec):
     errors = sorted({a["error"] for a in answers.values() if "error" in a})
     return {
         "ok": True,
-        "params": {"workshops": spec["workshops"], "participants_per_workshop":
-                   spec["participants"], "participants": len(answers), "notes_per_workshop": notes},
+        "params": {
+            "workshops": spec["workshops"],
+            "participants_per_workshop": spec["participants"],
+            "participants": len(answers),
+            "notes_per_workshop": notes,
+        },
         "setup": setup,
         "reconnect_to_snapshot_ms": summary_ms(times),
         "without_snapshot": missing,
         "stale_snapshots": stale,
         "errors": errors[:5],
         "snapshot_bytes": int(statistics.median(sizes)) if sizes else None,
-        "server_cpu_ms_per_reconnect": (None if not times else
-                                        round(cpu["server_cpu_s"] * 1000 / len(times), 3)),
+        "server_cpu_ms_per_reconnect": (None if not times else round(cpu["server_cpu_s"] * 1000 / len(times), 3)),
         "cpu": cpu,
         "memory": scene.memory(),
     }
 
 
 # -- the soak -------------------------------------------------------------------------------
+
 
 def soak_round(workshops, number, start, length, rng):
     """One round of a workshop's agenda, for each workshop: a list of script items.
@@ -246,14 +267,25 @@ def soak_round(workshops, number, start, length, rng):
         for position, person in enumerate(people):
             first, second = str(uuid.uuid4()), str(uuid.uuid4())
             t1, t2 = rng.uniform(0.05, 0.2), rng.uniform(0.21, 0.36)
-            at(t1, person, p.NOTE_ADD, {"id": first, "step": step,
-                                        "text": TEXTS[(number * 7 + position) % len(TEXTS)]})
-            at(t2, person, p.NOTE_ADD, {"id": second, "step": step,
-                                        "text": TEXTS[(number * 11 + position) % len(TEXTS)]})
-            at(rng.uniform(0.37, 0.41), person, "note:edit",
-               {"id": first, "text": TEXTS[(number * 13 + position) % len(TEXTS)] + " (bijgewerkt)"})
-            at(rng.uniform(0.42, 0.45), person, "note:move",
-               {"id": second, "x": round(rng.uniform(0, 0.9), 3), "y": round(rng.uniform(0, 0.8), 3)})
+            at(t1, person, p.NOTE_ADD, {"id": first, "step": step, "text": TEXTS[(number * 7 + position) % len(TEXTS)]})
+            at(
+                t2,
+                person,
+                p.NOTE_ADD,
+                {"id": second, "step": step, "text": TEXTS[(number * 11 + position) % len(TEXTS)]},
+            )
+            at(
+                rng.uniform(0.37, 0.41),
+                person,
+                "note:edit",
+                {"id": first, "text": TEXTS[(number * 13 + position) % len(TEXTS)] + " (bijgewerkt)"},
+            )
+            at(
+                rng.uniform(0.42, 0.45),
+                person,
+                "note:move",
+                {"id": second, "x": round(rng.uniform(0, 0.9), 3), "y": round(rng.uniform(0, 0.8), 3)},
+            )
             written.append((person, first, second))
         at(0.46 + lag, facilitator, "voting:open", {"step": step, "budget": 20})
         for person, first, _second in written:
@@ -267,8 +299,12 @@ def soak_round(workshops, number, start, length, rng):
         for person, first, _second in written:
             if person % 4 == 1:
                 action = str(uuid.uuid4())
-                at(rng.uniform(0.82, 0.88), person, "action:add",
-                   {"id": action, "title": f"Actie {number}-{person}", "note_ids": [first]})
+                at(
+                    rng.uniform(0.82, 0.88),
+                    person,
+                    "action:add",
+                    {"id": action, "title": f"Actie {number}-{person}", "note_ids": [first]},
+                )
                 at(rng.uniform(0.9, 0.95), person, "action:edit", {"id": action, "status": "doing"})
         at(0.97 + lag, facilitator, "timer:stop", {})
     return items
@@ -276,8 +312,7 @@ def soak_round(workshops, number, start, length, rng):
 
 def soak(scene, spec):
     warmup, length, rounds = (scene.spec(spec, n) for n in ("warmup_s", "round_s", "rounds"))
-    setup = scene.setup(spec["workshops"], spec["participants"], with_facilitators=True,
-                        key_mode="seq")
+    setup = scene.setup(spec["workshops"], spec["participants"], with_facilitators=True, key_mode="seq")
     if setup["connected"] < setup["wanted"]:
         return {"ok": False, "error": "not every participant could connect", "setup": setup}
     chair = {m["group"]: m["index"] for m in scene.members if m["name"] == "F"}
@@ -288,8 +323,9 @@ def soak(scene, spec):
 
     def play(number, seconds):
         scene.begin(f"round{number}")
-        sends, late = scene.fleet.run(soak_round(workshops, number, time.monotonic() + 0.2,
-                                                 seconds, rng), wait_ack=True)
+        sends, late = scene.fleet.run(
+            soak_round(workshops, number, time.monotonic() + 0.2, seconds, rng), wait_ack=True
+        )
         scene.fleet.settle(quiet=0.5, timeout=20)
         cpu = scene.end(f"round{number}")
         receipts, _streams = scene.fleet.collect()
@@ -302,12 +338,17 @@ def soak(scene, spec):
                 codes[send["code"]] = codes.get(send["code"], 0) + 1
             if send["acked"]:
                 by_command.setdefault(send["command"], []).append(send["acked"] - send["sent"])
-        return {"round": number, "commands": len(sends), "refused": codes, "late_sends": late,
-                "lost": merged["lost"], "latency_all_ms": summary_ms(merged["latencies"]),
-                "ack_ms": summary_ms([s["acked"] - s["sent"] for s in sends if s["acked"]]),
-                "ack_p99_ms_by_command": {name: summary_ms(times)["p99"]
-                                          for name, times in sorted(by_command.items())},
-                "cpu": cpu}
+        return {
+            "round": number,
+            "commands": len(sends),
+            "refused": codes,
+            "late_sends": late,
+            "lost": merged["lost"],
+            "latency_all_ms": summary_ms(merged["latencies"]),
+            "ack_ms": summary_ms([s["acked"] - s["sent"] for s in sends if s["acked"]]),
+            "ack_p99_ms_by_command": {name: summary_ms(times)["p99"] for name, times in sorted(by_command.items())},
+            "cpu": cpu,
+        }
 
     warm = play(0, warmup)
     rss_start, fds_start = scene.watch.now("server0")
@@ -315,20 +356,30 @@ def soak(scene, spec):
     played = []
     for number in range(1, rounds + 1):
         played.append(play(number, length))
-        print(f"[soak] round {number}: p99 {played[-1]['latency_all_ms']['p99']} ms, "
-              f"RSS {scene.watch.now('server0')[0] / 2**20:.1f} MiB", flush=True)
+        print(
+            f"[soak] round {number}: p99 {played[-1]['latency_all_ms']['p99']} ms, "
+            f"RSS {scene.watch.now('server0')[0] / 2**20:.1f} MiB",
+            flush=True,
+        )
     cpu = scene.end("soak")
     time.sleep(1.0)  # connections and files of the last commands are closed
     rss_end, fds_end = scene.watch.now("server0")
     first, last = played[0]["latency_all_ms"]["p99"], played[-1]["latency_all_ms"]["p99"]
     verdict = soak_verdict(rss_start, rss_end, fds_start, fds_end, first, last)
-    series = [(round(at - scene.watch.marks["soak"]["at"], 1), round(row["server0"][0] / 2**20, 1),
-               row["server0"][1]) for at, row in scene.watch.samples if "server0" in row]
+    series = [
+        (round(at - scene.watch.marks["soak"]["at"], 1), round(row["server0"][0] / 2**20, 1), row["server0"][1])
+        for at, row in scene.watch.samples
+        if "server0" in row
+    ]
     return {
         "ok": True,
-        "params": {"workshops": spec["workshops"], "participants_per_workshop":
-                   spec["participants"], "warmup_s": warmup, "round_s": length,
-                   "rounds": rounds},
+        "params": {
+            "workshops": spec["workshops"],
+            "participants_per_workshop": spec["participants"],
+            "warmup_s": warmup,
+            "round_s": length,
+            "rounds": rounds,
+        },
         "setup": setup,
         "warmup": warm,
         "rounds": played,

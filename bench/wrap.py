@@ -40,14 +40,19 @@ def log_collections(threshold=0.002):
         total[1] += took
         total[2] = max(total[2], took)
         if took >= threshold:
-            print(f"gc: at {started_at:.4f} generation {info['generation']} took "
-                  f"{took * 1000:.1f} ms cpu {cpu * 1000:.1f} ms collected {info['collected']}"
-                  + (f" tracked {started.pop('objects')} frozen {gc.get_freeze_count()}"
-                     if "objects" in started else ""), flush=True)
+            print(
+                f"gc: at {started_at:.4f} generation {info['generation']} took "
+                f"{took * 1000:.1f} ms cpu {cpu * 1000:.1f} ms collected {info['collected']}"
+                + (f" tracked {started.pop('objects')} frozen {gc.get_freeze_count()}" if "objects" in started else ""),
+                flush=True,
+            )
 
     def summary():
-        print("gc-summary: " + json.dumps({g: [c, round(t * 1000, 1), round(m * 1000, 1)]
-                                           for g, (c, t, m) in totals.items()}), flush=True)
+        print(
+            "gc-summary: "
+            + json.dumps({g: [c, round(t * 1000, 1), round(m * 1000, 1)] for g, (c, t, m) in totals.items()}),
+            flush=True,
+        )
 
     gc.callbacks.append(callback)
     return summary
@@ -66,9 +71,11 @@ def main(argv=None):
     # Both servers monkey-patch for their async mode themselves, after this point.
     if target == "cocreate":
         from cocreate.cli import main as serve
+
         return serve(["serve", *argv])
     if target == "relay":
         from bench.relay import main as relay
+
         return relay(argv)
     sys.exit("usage: python -m bench.wrap [--gc-log] cocreate|relay [args]")
 

@@ -21,7 +21,7 @@ def token_of(asking, workshop_id):
     """The token a request (or a socket's handshake) carries for the workshop, or None."""
     header = asking.headers.get("Authorization", "")
     if header.startswith("Bearer "):
-        token = header[len("Bearer "):].strip()
+        token = header[len("Bearer ") :].strip()
     else:
         token = asking.args.get("token") or asking.cookies.get(cookie_name(workshop_id))
     if not token or len(token) > TOKEN_MAX:
@@ -31,9 +31,14 @@ def token_of(asking, workshop_id):
 
 def set_token_cookie(response, workshop_id, token):
     """Keep the token in an HttpOnly cookie so a reload keeps the same identity."""
-    response.set_cookie(cookie_name(workshop_id), token, max_age=60 * 60 * 24 * 90,
-                        httponly=True, samesite="Lax",
-                        secure=current_app.config["SECURE_COOKIES"])
+    response.set_cookie(
+        cookie_name(workshop_id),
+        token,
+        max_age=60 * 60 * 24 * 90,
+        httponly=True,
+        samesite="Lax",
+        secure=current_app.config["SECURE_COOKIES"],
+    )
     return response
 
 

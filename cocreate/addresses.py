@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 WILDCARDS = ("", "0.0.0.0", "::")
-PREFERRED = [ipaddress.ip_network(net) for net in ("192.168.0.0/16", "10.0.0.0/8",
-                                                   "172.16.0.0/12")]
+PREFERRED = [ipaddress.ip_network(net) for net in ("192.168.0.0/16", "10.0.0.0/8", "172.16.0.0/12")]
 
 
 @dataclass(frozen=True)
@@ -29,9 +28,11 @@ def machine_addresses():
     import psutil
 
     stats = psutil.net_if_stats()
-    return {name: [entry.address for entry in entries if entry.family == socket.AF_INET]
-            for name, entries in psutil.net_if_addrs().items()
-            if stats.get(name) is None or stats[name].isup}
+    return {
+        name: [entry.address for entry in entries if entry.family == socket.AF_INET]
+        for name, entries in psutil.net_if_addrs().items()
+        if stats.get(name) is None or stats[name].isup
+    }
 
 
 def _is_loopback(host):
@@ -59,15 +60,12 @@ def network_addresses(interfaces):
                 address = ipaddress.ip_address(text)
             except ValueError:
                 continue
-            if address.version == 4 and not (address.is_loopback or address.is_link_local
-                                              or address.is_unspecified):
+            if address.version == 4 and not (address.is_loopback or address.is_link_local or address.is_unspecified):
                 found.append(address)
-    return [str(address) for address in sorted(dict.fromkeys(found),
-                                               key=lambda a: (_rank(a), int(a)))]
+    return [str(address) for address in sorted(dict.fromkeys(found), key=lambda a: (_rank(a), int(a)))]
 
 
-def room_address(request_base, listen_host, public_url=None, proxied=False,
-                 interfaces=machine_addresses):
+def room_address(request_base, listen_host, public_url=None, proxied=False, interfaces=machine_addresses):
     """Where participants reach this board, given the base URL this request came in on.
 
     `listen_host` is the address the server listens on; `interfaces` returns this
@@ -96,5 +94,9 @@ def room_address(request_base, listen_host, public_url=None, proxied=False,
 
 def configured_room(config, request_base, listen_host=None):
     """`room_address` with the app's settings: where it listens, its public URL, proxies."""
-    return room_address(request_base, listen_host or config["LISTEN_HOST"],
-                        config.get("PUBLIC_URL"), proxied=bool(config.get("PROXIES")))
+    return room_address(
+        request_base,
+        listen_host or config["LISTEN_HOST"],
+        config.get("PUBLIC_URL"),
+        proxied=bool(config.get("PROXIES")),
+    )

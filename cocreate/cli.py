@@ -17,6 +17,7 @@ def patch_for(mode):
         # workshop's lock cannot release the one it holds: two processes deadlock.
         os.environ.setdefault("PSYCOPG_WAIT_FUNC", "wait_select")
         import warnings
+
         with warnings.catch_warnings():
             # Known and documented: eventlet is in bug-fix mode (see README).
             warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
@@ -24,6 +25,7 @@ def patch_for(mode):
         eventlet.monkey_patch()
     elif mode == "gevent":
         from gevent import monkey
+
         monkey.patch_all()
 
 
@@ -59,14 +61,15 @@ def in_os_thread(mode):
     threading mode, where each request has a thread of its own."""
     if mode == "eventlet":
         from eventlet import patcher, tpool
+
         lock = patcher.original("_thread").allocate_lock()
         return lambda function, *args: tpool.execute(_one_at_a_time, lock, function, *args)
     if mode == "gevent":
         import gevent
         from gevent import monkey
+
         lock = monkey.get_original("_thread", "allocate_lock")()
-        return lambda function, *args: gevent.get_hub().threadpool.apply(
-            _one_at_a_time, (lock, function, *args))
+        return lambda function, *args: gevent.get_hub().threadpool.apply(_one_at_a_time, (lock, function, *args))
     return None
 
 
@@ -79,13 +82,18 @@ def where_to_join(app, host, port):
     """The line that tells the facilitator which address the room uses."""
     from .addresses import configured_room
 
-    local = f"http://localhost:{port}" if host in ("", "0.0.0.0", "::") else (
-        f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}")
+    local = (
+        f"http://localhost:{port}"
+        if host in ("", "0.0.0.0", "::")
+        else (f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}")
+    )
     room = configured_room(app.config, local, listen_host=host)
     if room.reachable:
         return f"cocreate: open {local} here; participants join at {room.base}"
-    return (f"cocreate: open {local}; only this computer can reach it. "
-            "Run with HOST=0.0.0.0 (make run does) to let phones on the room's network in.")
+    return (
+        f"cocreate: open {local}; only this computer can reach it. "
+        "Run with HOST=0.0.0.0 (make run does) to let phones on the room's network in."
+    )
 
 
 def listen(host, port):
@@ -116,32 +124,37 @@ def run_server(mode, app, listener, limits=None):
     """
     if mode == "eventlet":
         import eventlet.wsgi
+
         if limits is None:
             eventlet.wsgi.server(listener, app, log_output=False)
             return
-        eventlet.wsgi.server(listener, app, log_output=False,
-                             socket_timeout=limits.socket_timeout,
-                             custom_pool=capped_green_pool(limits))
+        eventlet.wsgi.server(
+            listener, app, log_output=False, socket_timeout=limits.socket_timeout, custom_pool=capped_green_pool(limits)
+        )
     elif mode == "gevent":
         from gevent import pywsgi
         from gevent.pool import Pool
+
         if limits is None:
             pywsgi.WSGIServer(listener, app, log=None).serve_forever()
             return
-        capped_gevent_server(pywsgi, limits)(
-            listener, app, log=None, spawn=Pool(limits.connections)).serve_forever()
+        capped_gevent_server(pywsgi, limits)(listener, app, log=None, spawn=Pool(limits.connections)).serve_forever()
     else:
         from werkzeug.serving import ThreadedWSGIServer, WSGIRequestHandler, make_server
+
         host, port = listener.getsockname()[:2]
         if limits is None:
             make_server(host, port, app, threaded=True, fd=listener.fileno()).serve_forever()
             return
         # No access log, as in the other modes: its lines would carry `?token=` links.
-        handler = type("TimedRequestHandler", (WSGIRequestHandler,),
-                       {"timeout": limits.socket_timeout,
-                        "log_request": lambda self, *args: None})
+        handler = type(
+            "TimedRequestHandler",
+            (WSGIRequestHandler,),
+            {"timeout": limits.socket_timeout, "log_request": lambda self, *args: None},
+        )
         capped_threaded_server(ThreadedWSGIServer, limits)(
-            host, port, app, handler, fd=listener.fileno()).serve_forever()
+            host, port, app, handler, fd=listener.fileno()
+        ).serve_forever()
 
 
 def capped_green_pool(limits):

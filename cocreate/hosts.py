@@ -35,8 +35,12 @@ def interface_addresses():
     """Every address of this machine's interfaces, IPv4 and IPv6 (without a scope)."""
     import psutil
 
-    return {entry.address.split("%")[0].lower() for entries in psutil.net_if_addrs().values()
-            for entry in entries if entry.family in (socket.AF_INET, socket.AF_INET6)}
+    return {
+        entry.address.split("%")[0].lower()
+        for entries in psutil.net_if_addrs().values()
+        for entry in entries
+        if entry.family in (socket.AF_INET, socket.AF_INET6)
+    }
 
 
 def machine_names():
@@ -92,11 +96,12 @@ class AllowedHosts:
 
 def only_allowed_hosts(wsgi_app, allowed):
     """`wsgi_app` answering 400 to a request whose `Host` is not one `allowed` allows."""
+
     def app(environ, start_response):
         # A request without a Host header (HTTP/1.0) names no other site.
         if "HTTP_HOST" not in environ or allowed.allows(environ["HTTP_HOST"]):
             return wsgi_app(environ, start_response)
-        start_response("400 Bad Request", [("Content-Type", "application/json"),
-                                           ("Content-Length", str(len(REFUSAL)))])
+        start_response("400 Bad Request", [("Content-Type", "application/json"), ("Content-Length", str(len(REFUSAL)))])
         return [REFUSAL]
+
     return app

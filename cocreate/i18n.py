@@ -30,8 +30,16 @@ VIEW_ENTRIES = {"remote": "remote.js"}
 # in one request, `later_catalogue`, the first time one of them loads, so no board page
 # carries those. (tables.js loads with the page of a workshop at tables: its strings are on
 # the page, which saves that page a request.)
-LATER_MODULES = ("moving.js", "note-edit.js", "review.js", "steering.js", "runsheet.js",
-                 "agenda-advice.js", "next-up.js", "action-owner.js")
+LATER_MODULES = (
+    "moving.js",
+    "note-edit.js",
+    "review.js",
+    "steering.js",
+    "runsheet.js",
+    "agenda-advice.js",
+    "next-up.js",
+    "action-owner.js",
+)
 
 
 def page_scripts(view=None):
@@ -50,9 +58,15 @@ def page_scripts(view=None):
         found.append(name)
         source = (SCRIPTS / name).read_text("utf-8")
         wanted += STATIC_IMPORT.findall(source)
-        wanted += [module for module in DYNAMIC_IMPORT.findall(source)
-                   if view is None or (module not in LATER_MODULES and (
-                       VIEW_MODULES.get(view) == module or module not in VIEW_MODULES.values()))]
+        wanted += [
+            module
+            for module in DYNAMIC_IMPORT.findall(source)
+            if view is None
+            or (
+                module not in LATER_MODULES
+                and (VIEW_MODULES.get(view) == module or module not in VIEW_MODULES.values())
+            )
+        ]
     return sorted(found)
 
 
@@ -79,8 +93,7 @@ def _strings_of(language, modules):
     prefixes = tuple(re.findall(r"`([a-z][a-z0-9_]*_)\$\{", scripts))
     full = catalogue(language)
     wanted = {key for key in full if key in named or key.startswith(prefixes)}
-    wanted |= {f"{key}_{suffix}" for key in wanted for suffix in PLURAL_SUFFIXES
-               if f"{key}_{suffix}" in full}
+    wanted |= {f"{key}_{suffix}" for key in wanted for suffix in PLURAL_SUFFIXES if f"{key}_{suffix}" in full}
     return {key: full[key] for key in sorted(wanted)}
 
 
@@ -93,8 +106,7 @@ def choose_language(workshop_language=None, asking=None):
     """The language for this request (or `asking`, such as a socket's handshake): `?lang=`, the
     person's choice, the workshop's, else Dutch."""
     asking = request if asking is None else asking
-    for candidate in (asking.args.get("lang"), asking.cookies.get(LANGUAGE_COOKIE),
-                      workshop_language):
+    for candidate in (asking.args.get("lang"), asking.cookies.get(LANGUAGE_COOKIE), workshop_language):
         if candidate in LANGUAGES:
             return candidate
     return LANGUAGES[0]

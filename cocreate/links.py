@@ -21,8 +21,10 @@ KEY_FILE = "secret.key"
 # replaced rather than that nothing is there).
 REPLACED_KEPT = 50
 # The secret parts of an address: an update link's key, a calendar feed's key, a token.
-SECRET_PARTS = re.compile(r"(?P<keep>/a/[^/?#]+/[^/?#]+/|/calendar/(?:[^/?#]+/)?|[?&]token=)"
-                          r"[A-Za-z0-9_-]+")  # URL-safe base64
+SECRET_PARTS = re.compile(
+    r"(?P<keep>/a/[^/?#]+/[^/?#]+/|/calendar/(?:[^/?#]+/)?|[?&]token=)"
+    r"[A-Za-z0-9_-]+"
+)  # URL-safe base64
 
 
 def secret_key(config, instance_path):
@@ -58,7 +60,8 @@ def replaced_action_key(key, workshop_id, action, given):
     when the action got another owner (or the facilitator made a new link)."""
     return isinstance(given, str) and any(
         hmac.compare_digest(_mac(key, "action", workshop_id, action.id, str(generation)), given)
-        for generation in range(max(1, action.link - REPLACED_KEPT), action.link))
+        for generation in range(max(1, action.link - REPLACED_KEPT), action.link)
+    )
 
 
 def calendar_key(key, workshop, holder=None):
@@ -101,8 +104,7 @@ def add_links(view, workshop, viewer, key, base):
 
     A participant's feed is their own, so it carries only their own update links too.
     """
-    view["calendar_url"] = base + calendar_path(key, workshop,
-                                                None if viewer.is_facilitator else viewer.id)
+    view["calendar_url"] = base + calendar_path(key, workshop, None if viewer.is_facilitator else viewer.id)
     for shown in view["actions"]:
         action = workshop.actions[shown["id"]]
         if viewer.is_facilitator or action.owner_id == viewer.id:

@@ -59,14 +59,47 @@ ROOM_PAUSE = "room:pause"
 SET_AGENDA = "agenda:set"
 SYNC = "sync"
 
-COMMANDS = (NOTE_ADD, NOTE_EDIT, NOTE_MOVE, NOTE_DRAG, NOTE_REMOVE, NOTE_GROUP, NOTE_UNGROUP, VOTE_CAST,
-            VOTE_RETRACT, VOTING_OPEN, VOTING_CLOSE, ACTION_ADD, ACTION_EDIT, ACTION_REMOVE,
-            ACTION_RELINK, ACTION_REVIEW, ACTION_LINK, CALENDAR_RELINK,
-            SET_TABLES, TABLE_CHOOSE, TABLE_ASSIGN, TABLES_CLEAR, PROJECTOR_FOCUS,
-            SET_AGENDA,
-            STEP_GO, STEP_EDIT, NOTES_REVEAL,
-            TIMER_START, TIMER_STOP, WORKSHOP_EDIT, WORKSHOP_LOCK, PARTICIPANT_READY,
-            SET_SPOTLIGHT, PITCH_START, PITCH_NEXT, PITCH_STOP, ROOM_PAUSE, POINTER, SYNC)
+COMMANDS = (
+    NOTE_ADD,
+    NOTE_EDIT,
+    NOTE_MOVE,
+    NOTE_DRAG,
+    NOTE_REMOVE,
+    NOTE_GROUP,
+    NOTE_UNGROUP,
+    VOTE_CAST,
+    VOTE_RETRACT,
+    VOTING_OPEN,
+    VOTING_CLOSE,
+    ACTION_ADD,
+    ACTION_EDIT,
+    ACTION_REMOVE,
+    ACTION_RELINK,
+    ACTION_REVIEW,
+    ACTION_LINK,
+    CALENDAR_RELINK,
+    SET_TABLES,
+    TABLE_CHOOSE,
+    TABLE_ASSIGN,
+    TABLES_CLEAR,
+    PROJECTOR_FOCUS,
+    SET_AGENDA,
+    STEP_GO,
+    STEP_EDIT,
+    NOTES_REVEAL,
+    TIMER_START,
+    TIMER_STOP,
+    WORKSHOP_EDIT,
+    WORKSHOP_LOCK,
+    PARTICIPANT_READY,
+    SET_SPOTLIGHT,
+    PITCH_START,
+    PITCH_NEXT,
+    PITCH_STOP,
+    ROOM_PAUSE,
+    POINTER,
+    SYNC,
+)
 
 # Event types carried by `event` messages.
 NOTE_ADDED = "note.added"
@@ -97,17 +130,53 @@ PITCH_SET = "pitch.set"
 ROOM_PAUSED = "room.paused"
 AGENDA_SET = "agenda.set"
 
-EVENT_TYPES = (NOTE_ADDED, NOTE_EDITED, NOTE_MOVED, NOTE_REMOVED, STEP_CHANGED, STEP_EDITED,
-               NOTES_REVEALED, NOTES_GROUPED, NOTES_UNGROUPED, VOTE_CHANGED, VOTING_OPENED,
-               VOTING_CLOSED, ACTION_ADDED, ACTION_EDITED, ACTION_REMOVED, TIMER_CHANGED,
-               WORKSHOP_EDITED, WORKSHOP_LOCKED,
-               PARTICIPANT_JOINED, PARTICIPANT_READY_CHANGED, TABLES_SET, PARTICIPANT_TABLE,
-               PROJECTOR_FOCUSED, SPOTLIGHT_SET, PITCH_SET, ROOM_PAUSED, AGENDA_SET)
+EVENT_TYPES = (
+    NOTE_ADDED,
+    NOTE_EDITED,
+    NOTE_MOVED,
+    NOTE_REMOVED,
+    STEP_CHANGED,
+    STEP_EDITED,
+    NOTES_REVEALED,
+    NOTES_GROUPED,
+    NOTES_UNGROUPED,
+    VOTE_CHANGED,
+    VOTING_OPENED,
+    VOTING_CLOSED,
+    ACTION_ADDED,
+    ACTION_EDITED,
+    ACTION_REMOVED,
+    TIMER_CHANGED,
+    WORKSHOP_EDITED,
+    WORKSHOP_LOCKED,
+    PARTICIPANT_JOINED,
+    PARTICIPANT_READY_CHANGED,
+    TABLES_SET,
+    PARTICIPANT_TABLE,
+    PROJECTOR_FOCUSED,
+    SPOTLIGHT_SET,
+    PITCH_SET,
+    ROOM_PAUSED,
+    AGENDA_SET,
+)
 
 # Error codes in acks, connect errors and HTTP error bodies.
-ERROR_CODES = ("invalid", "unauthorized", "forbidden", "not_found", "conflict", "locked",
-               "budget_exceeded", "voting_closed", "rate_limited", "unknown_command",
-               "payload_too_large", "internal", "busy", "unavailable")
+ERROR_CODES = (
+    "invalid",
+    "unauthorized",
+    "forbidden",
+    "not_found",
+    "conflict",
+    "locked",
+    "budget_exceeded",
+    "voting_closed",
+    "rate_limited",
+    "unknown_command",
+    "payload_too_large",
+    "internal",
+    "busy",
+    "unavailable",
+)
 
 
 def error_body(code, message, fields=None, current=None, retry_after=None, text=None):
@@ -124,7 +193,6 @@ def error_body(code, message, fields=None, current=None, retry_after=None, text=
     if retry_after is not None:
         error["retry_after"] = retry_after  # seconds: the same request may work then
     return {"error": error}
-
 
 
 # Limits: every bound on what clients send, in one place. The schemas check them, the
@@ -162,8 +230,7 @@ AGENDA_DAYS_MAX = 31
 AGENDA_ITEMS_MAX = 60  # on one day
 ZONE_MAX = 64  # an IANA time zone name, "Europe/Amsterdam"
 
-LIMITS = {name: value for name, value in dict(globals()).items()
-          if name.endswith(("_MAX", "_MIN", "_LENGTH"))}
+LIMITS = {name: value for name, value in dict(globals()).items() if name.endswith(("_MAX", "_MIN", "_LENGTH"))}
 
 # How a step shows its notes: in its lanes, flowing in a grid, or at free places on a canvas.
 LAYOUTS = ("lanes", "grid", "canvas")
@@ -172,8 +239,14 @@ LAYOUTS = ("lanes", "grid", "canvas")
 # A note on the canvas is this wide and high, as fractions of the board.
 # A cluster on a canvas is a frame around a grid of its notes: a margin round them and a
 # band on top for its name.
-CANVAS = {"ASPECT": 16 / 9, "NOTE_WIDTH": 0.1, "NOTE_HEIGHT": 0.16, "GAP": 0.01,
-          "CLUSTER_PAD": 0.005, "CLUSTER_TITLE": 0.06}
+CANVAS = {
+    "ASPECT": 16 / 9,
+    "NOTE_WIDTH": 0.1,
+    "NOTE_HEIGHT": 0.16,
+    "GAP": 0.01,
+    "CLUSTER_PAD": 0.005,
+    "CLUSTER_TITLE": 0.06,
+}
 
 # Note colours, in the order the composer offers them.
 PALETTE = ("yellow", "pink", "blue", "green", "orange", "purple")
@@ -188,9 +261,12 @@ COMMAND_BUCKET, MOVE_BUCKET, DRAG_BUCKET = "commands", "moves", "drags"  # its r
 # the same once no one else holds the note (a drop: it ends a drag's hold); a relay to the
 # room, never stored; or the ack alone.
 EVENTS, DROP, VOLATILE, ACK = "events", "drop", "volatile", "ack"
-WHO, DELIVERIES, BUCKETS, ANSWERS = ((ANYONE, FACILITATOR), (LIVE, OUTBOX),
-                                     (COMMAND_BUCKET, MOVE_BUCKET, DRAG_BUCKET),
-                                     (EVENTS, DROP, VOLATILE, ACK))
+WHO, DELIVERIES, BUCKETS, ANSWERS = (
+    (ANYONE, FACILITATOR),
+    (LIVE, OUTBOX),
+    (COMMAND_BUCKET, MOVE_BUCKET, DRAG_BUCKET),
+    (EVENTS, DROP, VOLATILE, ACK),
+)
 
 
 @dataclass(frozen=True)
@@ -211,8 +287,13 @@ class Command:
     answer: str = EVENTS
 
     def __post_init__(self):
-        if not (self.name in COMMANDS and self.who in WHO and self.delivery in DELIVERIES
-                and self.bucket in BUCKETS and self.answer in ANSWERS):
+        if not (
+            self.name in COMMANDS
+            and self.who in WHO
+            and self.delivery in DELIVERIES
+            and self.bucket in BUCKETS
+            and self.answer in ANSWERS
+        ):
             raise ValueError(f"Not a declaration the protocol knows: {self}")
 
     @property

@@ -2,17 +2,38 @@
 
 import re
 
-from marshmallow import (RAISE, Schema, ValidationError, fields, pre_load, validate,
-                         validates_schema)
+from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validate, validates_schema
 
 from .domain import LANGUAGES, available_formats
-from .domain.workshop import (ACTION_STATUSES, ANONYMITY_MODES, DEFAULT_RETENTION, RETENTIONS,
-                              REVEAL_MODES, REVIEW_DECISIONS)
+from .domain.workshop import (
+    ACTION_STATUSES,
+    ANONYMITY_MODES,
+    DEFAULT_RETENTION,
+    RETENTIONS,
+    REVEAL_MODES,
+    REVIEW_DECISIONS,
+)
 from . import protocol as p
-from .protocol import (ACTION_TITLE_MAX, BUDGET_MAX, CLIENT_ID_MAX, CLUSTER_TITLE_MAX, GOAL_MAX,
-                       GROUP_MAX, JOIN_CODE_MAX, LANE_MAX, LANES_MAX, NAME_MAX, NOTE_MAX,
-                       OWNER_MAX, PALETTE, PROMPT_MAX, STEP_INDEX_MAX, TIMER_MAX, TIMER_MIN,
-                       TITLE_MAX)
+from .protocol import (
+    ACTION_TITLE_MAX,
+    BUDGET_MAX,
+    CLIENT_ID_MAX,
+    CLUSTER_TITLE_MAX,
+    GOAL_MAX,
+    GROUP_MAX,
+    JOIN_CODE_MAX,
+    LANE_MAX,
+    LANES_MAX,
+    NAME_MAX,
+    NOTE_MAX,
+    OWNER_MAX,
+    PALETTE,
+    PROMPT_MAX,
+    STEP_INDEX_MAX,
+    TIMER_MAX,
+    TIMER_MIN,
+    TITLE_MAX,
+)
 
 
 # What no stored text may hold: C0 and C1 control characters but tab and line breaks, lone
@@ -193,8 +214,7 @@ class NotesReveal(StrictSchema):
 
 
 class TimerStart(StrictSchema):
-    seconds = fields.Integer(strict=True, required=True,
-                             validate=validate.Range(min=TIMER_MIN, max=TIMER_MAX))
+    seconds = fields.Integer(strict=True, required=True, validate=validate.Range(min=TIMER_MIN, max=TIMER_MAX))
     lock_at_end = fields.Boolean()
 
 
@@ -207,10 +227,8 @@ class Vote(StrictSchema):
 
 class VotingOpen(StrictSchema):
     step = _index(required=True)
-    budget = fields.Integer(strict=True, required=True,
-                            validate=validate.Range(min=1, max=BUDGET_MAX))
-    per_note = fields.Integer(strict=True, allow_none=True,
-                              validate=validate.Range(min=1, max=BUDGET_MAX))
+    budget = fields.Integer(strict=True, required=True, validate=validate.Range(min=1, max=BUDGET_MAX))
+    per_note = fields.Integer(strict=True, allow_none=True, validate=validate.Range(min=1, max=BUDGET_MAX))
 
 
 def _note_ids():
@@ -266,8 +284,7 @@ class TablesSet(StrictSchema):
     """`tables:set`: exactly one of `count` and `size`, a mode, names if wanted."""
 
     count = fields.Integer(strict=True, validate=validate.Range(min=p.TABLES_MIN, max=p.TABLES_MAX))
-    size = fields.Integer(strict=True,
-                          validate=validate.Range(min=p.TABLE_SIZE_MIN, max=p.TABLE_SIZE_MAX))
+    size = fields.Integer(strict=True, validate=validate.Range(min=p.TABLE_SIZE_MIN, max=p.TABLE_SIZE_MAX))
     mode = fields.String(required=True, validate=validate.OneOf(("random", "choose")))
     names = fields.List(_text(p.NAME_MAX), validate=validate.Length(max=p.TABLES_MAX))
 
@@ -300,12 +317,12 @@ class AgendaItem(StrictSchema):
 
     step = _index()
     pause = _text(p.BREAK_TITLE_MAX, data_key="break", attribute="break")
-    minutes = fields.Integer(strict=True, required=True, validate=validate.Range(
-        min=p.AGENDA_MINUTES_MIN, max=p.AGENDA_MINUTES_MAX))
+    minutes = fields.Integer(
+        strict=True, required=True, validate=validate.Range(min=p.AGENDA_MINUTES_MIN, max=p.AGENDA_MINUTES_MAX)
+    )
     # What the facilitator planned before a suggestion shortened it (the domain checks it
     # is at least `minutes`).
-    planned = fields.Integer(strict=True, validate=validate.Range(
-        min=p.AGENDA_MINUTES_MIN, max=p.AGENDA_MINUTES_MAX))
+    planned = fields.Integer(strict=True, validate=validate.Range(min=p.AGENDA_MINUTES_MIN, max=p.AGENDA_MINUTES_MAX))
 
     @validates_schema
     def _step_or_break(self, data, **kwargs):
@@ -314,22 +331,21 @@ class AgendaItem(StrictSchema):
 
 
 def _wall_clock(**kwargs):
-    return fields.String(validate=validate.Regexp(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$",
-                                                  error="A time YYYY-MM-DDTHH:MM."), **kwargs)
+    return fields.String(
+        validate=validate.Regexp(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$", error="A time YYYY-MM-DDTHH:MM."), **kwargs
+    )
 
 
 class AgendaDay(StrictSchema):
     start = _wall_clock(required=True)
     end = _wall_clock(allow_none=True)
-    items = fields.List(fields.Nested(AgendaItem), required=True,
-                        validate=validate.Length(max=p.AGENDA_ITEMS_MAX))
+    items = fields.List(fields.Nested(AgendaItem), required=True, validate=validate.Length(max=p.AGENDA_ITEMS_MAX))
 
 
 class AgendaSet(StrictSchema):
     """`agenda:set`: the whole agenda, days of steps and breaks (the domain checks the rest)."""
 
-    days = fields.List(fields.Nested(AgendaDay), required=True,
-                       validate=validate.Length(max=p.AGENDA_DAYS_MAX))
+    days = fields.List(fields.Nested(AgendaDay), required=True, validate=validate.Length(max=p.AGENDA_DAYS_MAX))
     zone = fields.String(validate=validate.Length(min=1, max=p.ZONE_MAX))
 
 
@@ -340,8 +356,9 @@ class Empty(StrictSchema):
 class SpotlightSet(StrictSchema):
     """`spotlight:set {kind, id?}`: what every screen shows large; `kind: null` clears it."""
 
-    kind = fields.String(required=True, allow_none=True,
-                         validate=validate.OneOf(("note", "cluster", "table", "participant")))
+    kind = fields.String(
+        required=True, allow_none=True, validate=validate.OneOf(("note", "cluster", "table", "participant"))
+    )
     id = _table_id(allow_none=True)
 
     @validates_schema
@@ -354,8 +371,9 @@ class PitchStart(StrictSchema):
     step = _index(required=True)
     of = fields.String(required=True, validate=validate.OneOf(("participants", "tables")))
     order = fields.String(required=True, validate=validate.OneOf(("random", "joined")))
-    minutes = fields.Integer(strict=True, required=True, validate=validate.Range(
-        min=p.PITCH_MINUTES_MIN, max=p.PITCH_MINUTES_MAX))
+    minutes = fields.Integer(
+        strict=True, required=True, validate=validate.Range(min=p.PITCH_MINUTES_MIN, max=p.PITCH_MINUTES_MAX)
+    )
 
 
 class PitchNext(StrictSchema):
@@ -398,8 +416,6 @@ class ParticipantReady(StrictSchema):
     ready = fields.Boolean(required=True)
 
 
-
-
 class WorkshopCreate(StrictSchema):
     """`POST /api/workshops`, the form on `/` and the plan page's "Terugkomdag plannen".
 
@@ -437,11 +453,10 @@ class JoinCode(StrictSchema):
 
 
 class IdentitySwitch(StrictSchema):
-    """"Doorgaan als …" on the page a `?token=` link opens in a browser that is someone else."""
+    """ "Doorgaan als …" on the page a `?token=` link opens in a browser that is someone else."""
 
     token = fields.String(required=True, validate=validate.Length(min=1, max=p.TOKEN_MAX))
-    view = fields.String(required=True, validate=validate.OneOf(("board", "facilitate",
-                                                                 "present", "remote")))
+    view = fields.String(required=True, validate=validate.OneOf(("board", "facilitate", "present", "remote")))
 
 
 identity_switch = IdentitySwitch()

@@ -35,50 +35,78 @@ from layout_rules import check  # noqa: E402  (the layout rules the tests check)
 from support import LiveServer  # noqa: E402  (the test suite's live-server helper)
 
 OUT = ROOT / "rehearsal"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 FACILITATOR, PROJECTOR, PHONE = (1440, 900), (1920, 1080), (390, 844)
 
 # What the room writes, in each language: names, notes per step, actions.
 SCRIPT = {
     "nl": {
-        "title": "Teamdag Zorg en Welzijn", "goal": "Betere zorg met minder regeldruk",
-        "people": ["Sanne", "Pieter", "Anouk"], "locale": "nl-NL",
-        "goals": ["Meer tijd voor de cliënt, minder voor formulieren",
-                  "Het telefoonnummer van de praktijkondersteuner staat overal",
-                  "Mantelzorgers voelen zich gehoord", "Samen leren van elke klacht",
-                  "Kortere lijnen tussen wijkteam en huisarts", "Plezier in het werk houden"],
+        "title": "Teamdag Zorg en Welzijn",
+        "goal": "Betere zorg met minder regeldruk",
+        "people": ["Sanne", "Pieter", "Anouk"],
+        "locale": "nl-NL",
+        "goals": [
+            "Meer tijd voor de cliënt, minder voor formulieren",
+            "Het telefoonnummer van de praktijkondersteuner staat overal",
+            "Mantelzorgers voelen zich gehoord",
+            "Samen leren van elke klacht",
+            "Kortere lijnen tussen wijkteam en huisarts",
+            "Plezier in het werk houden",
+        ],
         "cluster": "Bereikbaarheid",
-        "brand": ["Ik luister goed naar mantelzorgers", "Ik breng structuur in overleggen",
-                  "Mijn kracht: rust in drukke diensten"],
-        "friction": ["Vergaderingen zonder besluit", "Niemand durft nee te zeggen tegen de planning",
-                     "Informatie blijft hangen bij de teamleiders"],
-        "platform": [("transparency", "Open agenda's en besluitenlijst"),
-                     ("accessibility", "Vaste inloopuren bij de praktijkondersteuner"),
-                     ("dialogue", "Maandelijks koffiegesprek met de directie"),
-                     ("reflection", "Retro na elk project"),
-                     ("transparency", "Eén dashboard voor iedereen")],
+        "brand": [
+            "Ik luister goed naar mantelzorgers",
+            "Ik breng structuur in overleggen",
+            "Mijn kracht: rust in drukke diensten",
+        ],
+        "friction": [
+            "Vergaderingen zonder besluit",
+            "Niemand durft nee te zeggen tegen de planning",
+            "Informatie blijft hangen bij de teamleiders",
+        ],
+        "platform": [
+            ("transparency", "Open agenda's en besluitenlijst"),
+            ("accessibility", "Vaste inloopuren bij de praktijkondersteuner"),
+            ("dialogue", "Maandelijks koffiegesprek met de directie"),
+            ("reflection", "Retro na elk project"),
+            ("transparency", "Eén dashboard voor iedereen"),
+        ],
         "action": "Maandelijks koffiegesprek met de directie plannen",
         "follow_up": "Terugkomdag Zorg en Welzijn",
     },
     "en": {
-        "title": "Care and Wellbeing team day", "goal": "Better care with less red tape",
-        "people": ["Sam", "Peter", "Ann"], "locale": "en-GB",
-        "goals": ["More time for clients, less for paperwork",
-                  "Everyone knows the practice nurse's telephone number",
-                  "Carers feel heard", "Learn together from every complaint",
-                  "Shorter lines between the community team and the GP",
-                  "Keep enjoying the work"],
+        "title": "Care and Wellbeing team day",
+        "goal": "Better care with less red tape",
+        "people": ["Sam", "Peter", "Ann"],
+        "locale": "en-GB",
+        "goals": [
+            "More time for clients, less for paperwork",
+            "Everyone knows the practice nurse's telephone number",
+            "Carers feel heard",
+            "Learn together from every complaint",
+            "Shorter lines between the community team and the GP",
+            "Keep enjoying the work",
+        ],
         "cluster": "Reachability",
-        "brand": ["I listen well to carers", "I bring structure to meetings",
-                  "My strength: calm in busy shifts"],
-        "friction": ["Meetings without decisions", "Nobody dares to say no to the rota",
-                     "Information gets stuck with the team leaders"],
-        "platform": [("transparency", "Open agendas and a list of decisions"),
-                     ("accessibility", "Fixed drop-in hours with the practice nurse"),
-                     ("dialogue", "A monthly coffee with the board"),
-                     ("reflection", "A retrospective after every project"),
-                     ("transparency", "One dashboard for everyone")],
+        "brand": ["I listen well to carers", "I bring structure to meetings", "My strength: calm in busy shifts"],
+        "friction": [
+            "Meetings without decisions",
+            "Nobody dares to say no to the rota",
+            "Information gets stuck with the team leaders",
+        ],
+        "platform": [
+            ("transparency", "Open agendas and a list of decisions"),
+            ("accessibility", "Fixed drop-in hours with the practice nurse"),
+            ("dialogue", "A monthly coffee with the board"),
+            ("reflection", "A retrospective after every project"),
+            ("transparency", "One dashboard for everyone"),
+        ],
         "action": "Plan a monthly coffee with the board",
         "follow_up": "Care and Wellbeing follow-up day",
     },
@@ -99,8 +127,9 @@ class Rehearsal:
 
     def context(self, size, token=None, workshop=None, **options):
         """A browser of its own (`size`), with `token`'s identity for `workshop`."""
-        context = self.browser.new_context(viewport={"width": size[0], "height": size[1]},
-                                           locale=self.words["locale"], **options)
+        context = self.browser.new_context(
+            viewport={"width": size[0], "height": size[1]}, locale=self.words["locale"], **options
+        )
         context.set_default_timeout(15_000)
         if token:
             context.add_cookies([{"name": f"cc_{workshop}", "value": token, "url": self.server.url}])
@@ -108,9 +137,11 @@ class Rehearsal:
 
     def start(self):
         """The workshop, its facilitator's laptop and socket, the projector, three phones."""
-        created = requests.post(f"{self.server.url}/api/workshops", json={
-            "title": self.words["title"], "goal": self.words["goal"], "language": self.language},
-            timeout=10).json()
+        created = requests.post(
+            f"{self.server.url}/api/workshops",
+            json={"title": self.words["title"], "goal": self.words["goal"], "language": self.language},
+            timeout=10,
+        ).json()
         self.created, self.id = created, created["id"]
         self.token = created["facilitator_token"]
         self.facilitator = self.context(FACILITATOR, self.token, self.id).new_page()
@@ -120,18 +151,20 @@ class Rehearsal:
         # The facilitator's phone, as the remote (/w/<id>/remote).
         self.remote = self.context(PHONE, self.token, self.id, is_mobile=True, has_touch=True).new_page()
         self.remote.goto(f"{self.server.url}/w/{self.id}/remote")
-        self.phones = [self.context(PHONE, is_mobile=True, has_touch=True).new_page()
-                       for _name in self.words["people"]]
+        self.phones = [self.context(PHONE, is_mobile=True, has_touch=True).new_page() for _name in self.words["people"]]
         for phone in self.phones:
             phone.goto(created["urls"]["join"])
         self.sio = socketio.Client()
-        self.sio.connect(self.server.url, auth={"workshop": self.id, "token": self.token},
-                         transports=["websocket"])
+        self.sio.connect(self.server.url, auth={"workshop": self.id, "token": self.token}, transports=["websocket"])
 
     def views(self):
         """Every screen in the room, by the name its pictures go under."""
-        return {"facilitator": self.facilitator, "projector": self.projector, "remote": self.remote,
-                **{f"phone-{name.lower()}": page for name, page in zip(self.words["people"], self.phones)}}
+        return {
+            "facilitator": self.facilitator,
+            "projector": self.projector,
+            "remote": self.remote,
+            **{f"phone-{name.lower()}": page for name, page in zip(self.words["people"], self.phones)},
+        }
 
     def command(self, name, payload):
         """A facilitator's command over the socket (as the facilitator's remote would send it)."""
@@ -260,20 +293,32 @@ class Rehearsal:
         owner = next(person["id"] for person in snapshot["participants"] if person["name"] == words["people"][0])
         # The action comes from the platform's dialogue note: its votes go with it, into the follow-up.
         source = [note["id"] for note in snapshot["notes"] if note["step"] == 3 and note["lane"] == "dialogue"]
-        self.command("action:add", {"id": str(uuid.uuid4()), "title": words["action"], "owner": owner,
-                                    "due": "2027-01-15", "note_ids": source})
+        self.command(
+            "action:add",
+            {
+                "id": str(uuid.uuid4()),
+                "title": words["action"],
+                "owner": owner,
+                "due": "2027-01-15",
+                "note_ids": source,
+            },
+        )
         self.moment("actions")
 
         # The plan, then a follow-up that a participant joins again.
         for page in (facilitator, *self.phones):
             page.goto(f"{self.server.url}/w/{self.id}/plan")
         self.moment("plan")
-        follow_up = requests.post(f"{self.server.url}/api/workshops", json={
-            "title": words["follow_up"], "language": self.language, "follow_up_of": self.id},
-            headers={"Authorization": f"Bearer {self.token}"}, timeout=10).json()
+        follow_up = requests.post(
+            f"{self.server.url}/api/workshops",
+            json={"title": words["follow_up"], "language": self.language, "follow_up_of": self.id},
+            headers={"Authorization": f"Bearer {self.token}"},
+            timeout=10,
+        ).json()
         for page in (facilitator, projector):
-            page.context.add_cookies([{"name": f"cc_{follow_up['id']}", "value": follow_up["facilitator_token"],
-                                       "url": self.server.url}])
+            page.context.add_cookies(
+                [{"name": f"cc_{follow_up['id']}", "value": follow_up["facilitator_token"], "url": self.server.url}]
+            )
         facilitator.goto(follow_up["urls"]["facilitate"])
         projector.goto(follow_up["urls"]["present"])
         self.phones[0].goto(follow_up["urls"]["join"])
@@ -290,13 +335,13 @@ class Rehearsal:
         for view in self.views():
             contact_sheet(self.out / view, self.moments, self.out / f"{view}.png")
         (self.out / "layout.txt").write_text(
-            "\n".join(self.broken) + "\n" if self.broken else "No layout rule broken.\n", "utf-8")
+            "\n".join(self.broken) + "\n" if self.broken else "No layout rule broken.\n", "utf-8"
+        )
 
 
 def contact_sheet(folder, moments, path):
     """All pictures of one view in one image, in order, each under its moment's name."""
-    pictures = [(f"{number:02d} {name}", Image.open(folder / f"{number:02d}-{name}.png"))
-                for number, name in moments]
+    pictures = [(f"{number:02d} {name}", Image.open(folder / f"{number:02d}-{name}.png")) for number, name in moments]
     width, height = pictures[0][1].size
     thumb = 480 if width > 800 else 260
     scaled = (thumb, round(height * thumb / width))

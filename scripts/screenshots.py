@@ -17,15 +17,26 @@ for folder in (ROOT, ROOT / "tests"):  # this checkout's code, always
 from support import LiveServer  # noqa: E402  (the test suite's live-server helper)
 
 OUT = ROOT / "docs" / "screenshots"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
-GOALS = ["Meer klanten aantrekken met minder moeite en meer plezier",
-         "Samen leren van elke klantvraag",
-         "Een team waar iedereen zich eigenaar voelt van het resultaat",
-         "Kortere lijnen tussen sales en service"]
-PLATFORM = [("transparency", "Open agenda's en besluiten"), ("accessibility", "Vaste inloopuren"),
-            ("dialogue", "Maandelijks koffiegesprek met de directie"),
-            ("reflection", "Retro na elk project"), ("transparency", "Eén dashboard voor iedereen")]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+GOALS = [
+    "Meer klanten aantrekken met minder moeite en meer plezier",
+    "Samen leren van elke klantvraag",
+    "Een team waar iedereen zich eigenaar voelt van het resultaat",
+    "Kortere lijnen tussen sales en service",
+]
+PLATFORM = [
+    ("transparency", "Open agenda's en besluiten"),
+    ("accessibility", "Vaste inloopuren"),
+    ("dialogue", "Maandelijks koffiegesprek met de directie"),
+    ("reflection", "Retro na elk project"),
+    ("transparency", "Eén dashboard voor iedereen"),
+]
 
 
 def add_note(page, text, lane=None):
@@ -44,8 +55,7 @@ def main():
         server = LiveServer(Path(tmp)).start()
         try:
             with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(executable_path="/usr/bin/chromium",
-                                                     args=CHROMIUM_ARGS)
+                browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
                 shoot(browser, server.url)
                 shoot_tables(browser, server)
                 browser.close()
@@ -129,10 +139,8 @@ def shoot_update_page(browser, base, facilitator, workshop_id):
     """Sanne's action and her update link, opened on a phone after the workshop."""
     sio, snapshot = facilitator_socket(base, facilitator, workshop_id)
     sanne = next(p["id"] for p in snapshot["participants"] if p["name"] == "Sanne")
-    action_id = add_action(sio, "Maandelijks koffiegesprek met de directie", owner=sanne,
-                           due="2026-12-15")
-    link = next(a["update_url"] for a in sio.call("sync", {})["snapshot"]["actions"]
-                if a["id"] == action_id)
+    action_id = add_action(sio, "Maandelijks koffiegesprek met de directie", owner=sanne, due="2026-12-15")
+    link = next(a["update_url"] for a in sio.call("sync", {})["snapshot"]["actions"] if a["id"] == action_id)
     sio.disconnect()
     phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
     page = phone.new_page()
@@ -145,15 +153,16 @@ def shoot_update_page(browser, base, facilitator, workshop_id):
 
 
 def shoot_follow_up(browser, base, facilitator, workshop_id):
-    """"Terugkomdag plannen" on the plan page, the review step the follow-up starts with (the
+    """ "Terugkomdag plannen" on the plan page, the review step the follow-up starts with (the
     facilitator deciding, a phone, the projector), and the series page."""
     sio, snapshot = facilitator_socket(base, facilitator, workshop_id)
     pieter = next(p["id"] for p in snapshot["participants"] if p["name"] == "Pieter")
     dashboard = add_action(sio, "Eén dashboard voor iedereen", owner=pieter, due="2027-01-15")
-    sio.call("action:edit", {"id": dashboard, "status": "doing",
-                             "text": "Eerste versie staat, cijfers van service ontbreken nog"})
-    add_action(sio, "Vaste inloopuren bij Financiën", owner="Karin van Financiën",
-               due="2027-02-01")
+    sio.call(
+        "action:edit",
+        {"id": dashboard, "status": "doing", "text": "Eerste versie staat, cijfers van service ontbreken nog"},
+    )
+    add_action(sio, "Vaste inloopuren bij Financiën", owner="Karin van Financiën", due="2027-02-01")
     retro = add_action(sio, "Retro na elk project", owner=pieter)
     sio.call("action:edit", {"id": retro, "status": "done"})
     sio.disconnect()
@@ -165,9 +174,17 @@ def shoot_follow_up(browser, base, facilitator, workshop_id):
     page.locator("#follow-up-date").blur()
     box = page.locator(".follow-up").bounding_box()
     scrolled = page.evaluate("window.scrollY")  # the box is in the viewport, the clip in the page
-    page.screenshot(path=OUT / "follow-up-form.png", animations="disabled", full_page=True,
-                    clip={"x": box["x"] - 24, "y": box["y"] + scrolled - 16,
-                          "width": box["width"] + 48, "height": box["height"] + 32})
+    page.screenshot(
+        path=OUT / "follow-up-form.png",
+        animations="disabled",
+        full_page=True,
+        clip={
+            "x": box["x"] - 24,
+            "y": box["y"] + scrolled - 16,
+            "width": box["width"] + 48,
+            "height": box["height"] + 32,
+        },
+    )
     page.get_by_role("button", name="Terugkomdag aanmaken").click()
     page.wait_for_url("**/facilitate")
     follow_up = page.url.split("/w/")[1].split("/")[0]
@@ -229,15 +246,21 @@ def shoot_canvas(page, projector, people):
 
 # The Eigenaarschap session: three cases, one per table, each answering the three questions.
 CASES = {
-    "Data": [("define", "Eigenaar is wie de kwaliteit van de data bewaakt"),
-             ("shared-goals", "Eén definitie van 'klant' in alle systemen"),
-             ("missing", "Fouten blijven liggen tussen afdelingen")],
-    "Leiderschap": [("define", "Eigenaarschap voorleven, niet opleggen"),
-                    ("shared-goals", "Doelen samen formuleren in het teamoverleg"),
-                    ("missing", "Beslissingen schuiven steeds weer naar boven")],
-    "Teamontwikkeling": [("define", "Samen verantwoordelijk voor het resultaat van het team"),
-                         ("shared-goals", "Elk kwartaal een gezamenlijke retro"),
-                         ("missing", "Iedereen wacht op iedereen")],
+    "Data": [
+        ("define", "Eigenaar is wie de kwaliteit van de data bewaakt"),
+        ("shared-goals", "Eén definitie van 'klant' in alle systemen"),
+        ("missing", "Fouten blijven liggen tussen afdelingen"),
+    ],
+    "Leiderschap": [
+        ("define", "Eigenaarschap voorleven, niet opleggen"),
+        ("shared-goals", "Doelen samen formuleren in het teamoverleg"),
+        ("missing", "Beslissingen schuiven steeds weer naar boven"),
+    ],
+    "Teamontwikkeling": [
+        ("define", "Samen verantwoordelijk voor het resultaat van het team"),
+        ("shared-goals", "Elk kwartaal een gezamenlijke retro"),
+        ("missing", "Iedereen wacht op iedereen"),
+    ],
 }
 TABLE_PEOPLE = ("Sanne", "Pieter", "Anouk", "Bram", "Chris", "Dewi", "Eva", "Femke", "Gijs")
 
@@ -267,8 +290,9 @@ def shoot_tables(browser, server):
     sockets = {}
     for name in TABLE_PEOPLE:
         sockets[name] = socketio.Client()
-        sockets[name].connect(server.url, auth={"workshop": workshop_id, "token": tokens[name]},
-                              transports=["websocket"])
+        sockets[name].connect(
+            server.url, auth={"workshop": workshop_id, "token": tokens[name]}, transports=["websocket"]
+        )
     room = sockets["Sanne"].call("sync", {})["snapshot"]
     seats = {person["name"]: person["table"] for person in room["participants"]}
     names = {table["id"]: table["name"] for table in room["workshop"]["tables"]}
@@ -277,8 +301,7 @@ def shoot_tables(browser, server):
         # Everyone at the table answers one of the case's questions (three people a table).
         at_table = [name for name in TABLE_PEOPLE if seats[name] == table]
         for name, (lane, text) in zip(at_table, CASES[case]):
-            sockets[name].call("note:add", {"id": str(uuid.uuid4()), "step": 1, "text": text,
-                                            "lane": lane})
+            sockets[name].call("note:add", {"id": str(uuid.uuid4()), "step": 1, "text": text, "lane": lane})
     for name in TABLE_PEOPLE[2:6]:
         sockets[name].call("participant:ready", {"ready": True})
     # One table has no laptop: the facilitator writes its note on its behalf.

@@ -34,10 +34,14 @@ WAPITI_TIMEOUT = 3600  # seconds for all of it (two busy cores took ~17 minutes)
 SQLMAP_TIMEOUT = 900  # seconds per endpoint
 # The scanners send thousands of requests from one address: lift the per-address limits
 # (they have tests of their own) so that the scan reaches the code behind them.
-LIFTED = {"COCREATE_JOIN_GUESS_LIMIT": "100000 per minute", "COCREATE_CREATE_LIMIT": "100000 per hour",
-          "COCREATE_UPDATE_LIMIT": "100000 per minute", "COCREATE_LINK_LIMIT": "100000 per minute",
-          "COCREATE_JOIN_LIMIT": "100000 per minute",
-          "COCREATE_WORKSHOP_JOIN_LIMIT": "100000 per minute"}
+LIFTED = {
+    "COCREATE_JOIN_GUESS_LIMIT": "100000 per minute",
+    "COCREATE_CREATE_LIMIT": "100000 per hour",
+    "COCREATE_UPDATE_LIMIT": "100000 per minute",
+    "COCREATE_LINK_LIMIT": "100000 per minute",
+    "COCREATE_JOIN_LIMIT": "100000 per minute",
+    "COCREATE_WORKSHOP_JOIN_LIMIT": "100000 per minute",
+}
 
 
 def prepared_workshop(server):
@@ -45,16 +49,18 @@ def prepared_workshop(server):
     created = server.create_workshop("Scan", goal="Alles wat een pagina laat zien")
     anouk = server.join(created["id"], "Anouk")
     client = socketio.Client()
-    client.connect(server.url, auth={"workshop": created["id"],
-                                     "token": created["facilitator_token"]},
-                   transports=["websocket"], wait_timeout=10)
+    client.connect(
+        server.url,
+        auth={"workshop": created["id"], "token": created["facilitator_token"]},
+        transports=["websocket"],
+        wait_timeout=10,
+    )
     snapshots = []
     client.on("snapshot", snapshots.append)
     for step, text in ((0, "Meer klanten"), (1, "Luisteren"), (3, "Open agenda")):
         client.call("note:add", {"id": str(uuid.uuid4()), "step": step, "text": text})
     action = str(uuid.uuid4())
-    client.call("action:add", {"id": action, "title": "Koffie", "owner": anouk["participant_id"],
-                               "due": "2027-01-15"})
+    client.call("action:add", {"id": action, "title": "Koffie", "owner": anouk["participant_id"], "due": "2027-01-15"})
     snapshot = client.call("sync", {})["snapshot"]
     client.disconnect()
     link = next(a["update_url"] for a in snapshot["actions"] if a["id"] == action)
@@ -66,16 +72,41 @@ def wapiti(server, created):
     host = f"127.0.0.1:{server.port}"
     report = OUT / "wapiti.json"
     with tempfile.TemporaryDirectory() as session:
-        subprocess.run(["wapiti", "-u", f"http://{host}/", "--scope", "folder",
-                        "-s", f"http://{host}/w/{created['id']}/facilitate",
-                        "-s", f"http://{host}/w/{created['id']}/plan",
-                        "-H", f"Cookie: cc_{created['id']}={created['facilitator_token']}",
-                        "--flush-session", "--store-session", session,
-                        "--store-config", session, "--max-scan-time", str(WAPITI_SCAN_TIME),
-                        "--max-attack-time", str(WAPITI_ATTACK_TIME),
-                        "-f", "json", "-o", str(report), "--no-bugreport", "-v", "1"],
-                       check=True, timeout=WAPITI_TIMEOUT,
-                       stdout=(OUT / "wapiti.log").open("w"), stderr=subprocess.STDOUT)
+        subprocess.run(
+            [
+                "wapiti",
+                "-u",
+                f"http://{host}/",
+                "--scope",
+                "folder",
+                "-s",
+                f"http://{host}/w/{created['id']}/facilitate",
+                "-s",
+                f"http://{host}/w/{created['id']}/plan",
+                "-H",
+                f"Cookie: cc_{created['id']}={created['facilitator_token']}",
+                "--flush-session",
+                "--store-session",
+                session,
+                "--store-config",
+                session,
+                "--max-scan-time",
+                str(WAPITI_SCAN_TIME),
+                "--max-attack-time",
+                str(WAPITI_ATTACK_TIME),
+                "-f",
+                "json",
+                "-o",
+                str(report),
+                "--no-bugreport",
+                "-v",
+                "1",
+            ],
+            check=True,
+            timeout=WAPITI_TIMEOUT,
+            stdout=(OUT / "wapiti.log").open("w"),
+            stderr=subprocess.STDOUT,
+        )
     return wapiti_findings(report)
 
 
@@ -106,19 +137,34 @@ def sqlmap_targets(server, created, anouk, link):
 def sqlmap(name, url, body, headers):
     """Run sqlmap on one endpoint; its findings (an injection point it reports)."""
     out = OUT / "sqlmap" / name
-    command = ["sqlmap", "-u", url, "--batch", "--level", "2", "--risk", "1",
-               "--flush-session", "--disable-coloring", "--output-dir", str(out),
-               "--ignore-code", "400,401,403,404,429", "--timeout", "10"]
+    command = [
+        "sqlmap",
+        "-u",
+        url,
+        "--batch",
+        "--level",
+        "2",
+        "--risk",
+        "1",
+        "--flush-session",
+        "--disable-coloring",
+        "--output-dir",
+        str(out),
+        "--ignore-code",
+        "400,401,403,404,429",
+        "--timeout",
+        "10",
+    ]
     if body is not None:
-        command += ["--data", json.dumps(body), "--headers",
-                    "\n".join(["Content-Type: application/json", *headers])]
+        command += ["--data", json.dumps(body), "--headers", "\n".join(["Content-Type: application/json", *headers])]
     elif headers:
         command += ["--headers", "\n".join(headers)]
     done = subprocess.run(command, capture_output=True, text=True, timeout=SQLMAP_TIMEOUT)
     (OUT / f"sqlmap-{name}.log").write_text(done.stdout + done.stderr)
     if "identified the following injection point" in done.stdout:
-        return [("sqlmap", "SQL Injection", url, done.stdout.split(
-            "identified the following injection point", 1)[1][:500])]
+        return [
+            ("sqlmap", "SQL Injection", url, done.stdout.split("identified the following injection point", 1)[1][:500])
+        ]
     return []
 
 
@@ -126,9 +172,13 @@ def allowed(finding, allow_list):
     """Whether the allow-list names this finding (scanner, category; path and info
     patterns)."""
     scanner, category, path, info = finding
-    return any(entry["scanner"] == scanner and entry["category"] == category
-               and fnmatch.fnmatch(path, entry.get("path", "*"))
-               and fnmatch.fnmatch(info, entry.get("info", "*")) for entry in allow_list)
+    return any(
+        entry["scanner"] == scanner
+        and entry["category"] == category
+        and fnmatch.fnmatch(path, entry.get("path", "*"))
+        and fnmatch.fnmatch(info, entry.get("info", "*"))
+        for entry in allow_list
+    )
 
 
 def main(argv=None):
@@ -162,8 +212,9 @@ def main(argv=None):
         print("security: FINDING: the server stopped answering during the scan")
     if tracebacks:
         print(f"security: FINDING: the server logged {tracebacks} traceback(s) (server.log)")
-    print(f"security: {len(findings)} finding(s), {problems} not on the allow-list "
-          f"(reports in {OUT.relative_to(ROOT)})")
+    print(
+        f"security: {len(findings)} finding(s), {problems} not on the allow-list (reports in {OUT.relative_to(ROOT)})"
+    )
     return 1 if problems else 0
 
 

@@ -17,6 +17,7 @@ from loopback_services import started
 from servers import NginxProxy, PostgresServer, RedisServer
 from support import Client, LiveServer, Viewer
 
+
 @pytest.fixture(scope="session")
 def redis_server():
     """A real redis-server for the Socket.IO message queue and shared presence."""
@@ -52,26 +53,28 @@ def restartable_postgres():
 
 # -- several cocreate processes ------------------------------------------------------------
 
+
 class Cluster:
     """Two `cocreate serve` processes sharing Redis and a new PostgreSQL database,
     with nginx in front of them."""
 
     def __init__(self, folder, redis_server, postgres_server, processes=2):
         self.database_url = postgres_server.create_database()
-        env = {"DATABASE_URL": self.database_url,
-               "COCREATE_MESSAGE_QUEUE": redis_server.url,
-               "COCREATE_PRESENCE_TTL": "2",
-               # Links follow the address each request came in on (nginx's, or a process's).
-               "COCREATE_PUBLIC_URL": "",
-               # Every process signs owners' links with the same key.
-               "COCREATE_SECRET_KEY": "9" * 64,
-               # Many requests from one address; the limits have tests of their own.
-               "COCREATE_JOIN_GUESS_LIMIT": "100000 per minute",
-               "COCREATE_CREATE_LIMIT": "100000 per hour",
-               "COCREATE_JOIN_LIMIT": "100000 per minute",
-               "COCREATE_WORKSHOP_JOIN_LIMIT": "100000 per minute"}
-        self.servers = [LiveServer(Path(folder) / f"process{index}", env=env)
-                        for index in range(processes)]
+        env = {
+            "DATABASE_URL": self.database_url,
+            "COCREATE_MESSAGE_QUEUE": redis_server.url,
+            "COCREATE_PRESENCE_TTL": "2",
+            # Links follow the address each request came in on (nginx's, or a process's).
+            "COCREATE_PUBLIC_URL": "",
+            # Every process signs owners' links with the same key.
+            "COCREATE_SECRET_KEY": "9" * 64,
+            # Many requests from one address; the limits have tests of their own.
+            "COCREATE_JOIN_GUESS_LIMIT": "100000 per minute",
+            "COCREATE_CREATE_LIMIT": "100000 per hour",
+            "COCREATE_JOIN_LIMIT": "100000 per minute",
+            "COCREATE_WORKSHOP_JOIN_LIMIT": "100000 per minute",
+        }
+        self.servers = [LiveServer(Path(folder) / f"process{index}", env=env) for index in range(processes)]
         self.nginx = None
 
     def start(self):
@@ -83,6 +86,7 @@ class Cluster:
                 live.start()
             except Exception as error:  # reported below, in the test's thread
                 errors.append(error)
+
         threads = [threading.Thread(target=start, args=(live,)) for live in self.servers]
         for thread in threads:
             thread.start()
@@ -137,6 +141,7 @@ def fresh_cluster(tmp_path, redis_server, postgres_server):
 
 # -- clients through nginx ---------------------------------------------------------------
 
+
 class FromAddress(socketio.Client):
     """A python-socketio client whose every connection comes from one loopback address —
     the long-polling requests, the WebSocket upgrade and each reconnection — so nginx's
@@ -145,14 +150,16 @@ class FromAddress(socketio.Client):
     def __init__(self, nginx, source, **options):
         self.nginx, self.source, self.upgrade = nginx, source, None
         # The Origin of `connect(headers=…)`, not a second one.
-        super().__init__(http_session=nginx.session(source),
-                         websocket_extra_options={"suppress_origin": True}, **options)
+        super().__init__(
+            http_session=nginx.session(source), websocket_extra_options={"suppress_origin": True}, **options
+        )
 
     def connect(self, *args, **kwargs):
         """Connect, or reconnect, with a new socket for the upgrade to WebSocket."""
         self.close_upgrade()
-        self.upgrade = socket.create_connection(("127.0.0.1", self.nginx.port), timeout=10,
-                                                source_address=(self.source, 0))
+        self.upgrade = socket.create_connection(
+            ("127.0.0.1", self.nginx.port), timeout=10, source_address=(self.source, 0)
+        )
         self.eio.websocket_extra_options["socket"] = self.upgrade
         return super().connect(*args, **kwargs)
 
@@ -168,9 +175,13 @@ class ThroughNginx:
 
     def connect(self):
         """Connect through nginx and wait for the first snapshot."""
-        self.sio.connect(self.url, auth={"workshop": self.workshop_id, "token": self.token},
-                         headers={"Origin": self.url}, transports=["polling", "websocket"],
-                         wait_timeout=10)
+        self.sio.connect(
+            self.url,
+            auth={"workshop": self.workshop_id, "token": self.token},
+            headers={"Origin": self.url},
+            transports=["polling", "websocket"],
+            wait_timeout=10,
+        )
         self.wait_for(lambda: self.snapshots)
         return self
 
@@ -186,8 +197,7 @@ class ProxiedClient(ThroughNginx, Client):
     """A recording client that goes through nginx from one loopback address."""
 
     def __init__(self, nginx, source, workshop_id, token):
-        super().__init__(nginx.url, workshop_id, token,
-                         FromAddress(nginx, source, reconnection=False))
+        super().__init__(nginx.url, workshop_id, token, FromAddress(nginx, source, reconnection=False))
 
 
 class ProxiedViewer(ThroughNginx, Viewer):
@@ -195,8 +205,7 @@ class ProxiedViewer(ThroughNginx, Viewer):
     reconnects through it by itself."""
 
     def __init__(self, nginx, source, workshop_id, token):
-        super().__init__(nginx.url, workshop_id, token,
-                         FromAddress(nginx, source, reconnection=True))
+        super().__init__(nginx.url, workshop_id, token, FromAddress(nginx, source, reconnection=True))
 
 
 def _connector(kind):
@@ -206,6 +215,7 @@ def _connector(kind):
         client = kind(nginx, source, workshop_id, token).connect()
         made.append(client)
         return client
+
     return connect, made
 
 

@@ -16,6 +16,7 @@ pytest_plugins = ["cluster"]
 
 # -- the app in this process, for tests of plain HTTP -------------------------------------
 
+
 @pytest.fixture
 def make_app(tmp_path, monkeypatch):
     """`make_app(**config)`: the Flask app with these settings and a database of this
@@ -24,12 +25,11 @@ def make_app(tmp_path, monkeypatch):
     made = []
 
     def make(**config):
-        app = create_app({"TESTING": True,
-                          "DATABASE_URL": f"sqlite:///{tmp_path / 'cocreate.sqlite3'}",
-                          **config})
+        app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path / 'cocreate.sqlite3'}", **config})
         app.test_client_class = AppClient
         made.append(app)
         return app
+
     yield make
     for app in made:
         app.extensions["cocreate.store"].close()
@@ -51,26 +51,41 @@ def client(app):
 def runner(app):
     """`runner(*args)`: `cocreate <args>` in a subprocess on `app`'s database, as cron
     would run it; returns what it printed."""
+
     def run(*args):
-        env = {**os.environ, "COCREATE_INSTANCE_PATH": app.instance_path,
-               "DATABASE_URL": app.config["DATABASE_URL"]}
-        done = subprocess.run([sys.executable, "-m", "cocreate", *args], cwd=ROOT, env=env,
-                              capture_output=True, text=True, timeout=60, check=True)
+        env = {**os.environ, "COCREATE_INSTANCE_PATH": app.instance_path, "DATABASE_URL": app.config["DATABASE_URL"]}
+        done = subprocess.run(
+            [sys.executable, "-m", "cocreate", *args],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        )
         return done.stdout
+
     return run
 
 
 # -- live servers ----------------------------------------------------------------------
 
+
 @pytest.fixture(scope="session")
 def server(tmp_path_factory):
     """One live server shared by tests that each create their own workshop."""
     # Hundreds of tests share this server from one address; limits get their own test.
-    live = LiveServer(tmp_path_factory.mktemp("server"), env={
-        "COCREATE_JOIN_GUESS_LIMIT": "100000 per minute",
-        "COCREATE_CREATE_LIMIT": "100000 per hour", "COCREATE_JOIN_LIMIT": "100000 per minute",
-        "COCREATE_WORKSHOP_JOIN_LIMIT": "100000 per minute",
-        "COCREATE_UPDATE_LIMIT": "100000 per minute", "COCREATE_LINK_LIMIT": "100000 per minute"}).start()
+    live = LiveServer(
+        tmp_path_factory.mktemp("server"),
+        env={
+            "COCREATE_JOIN_GUESS_LIMIT": "100000 per minute",
+            "COCREATE_CREATE_LIMIT": "100000 per hour",
+            "COCREATE_JOIN_LIMIT": "100000 per minute",
+            "COCREATE_WORKSHOP_JOIN_LIMIT": "100000 per minute",
+            "COCREATE_UPDATE_LIMIT": "100000 per minute",
+            "COCREATE_LINK_LIMIT": "100000 per minute",
+        },
+    ).start()
     yield live
     live.stop()
 
@@ -91,12 +106,14 @@ def start_server(tmp_path):
     def start(**env):
         started.append(LiveServer(tmp_path / f"server-{len(started)}", env=env).start())
         return started[-1]
+
     yield start
     for live in started:
         live.stop()
 
 
 # -- socket clients ----------------------------------------------------------------------
+
 
 def _client_factory(kind=Client):
     """A `connect(url, workshop_id, token)` function and the clients it made."""
@@ -106,6 +123,7 @@ def _client_factory(kind=Client):
         client = kind(url, workshop_id, token).connect()
         made.append(client)
         return client
+
     return connect, made
 
 

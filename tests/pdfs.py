@@ -8,8 +8,9 @@ import pikepdf
 def poppler(program, *args):
     """What a poppler program (pdfinfo, pdftotext, pdffonts) prints; its -bbox page title may
     cut an emoji's bytes."""
-    return subprocess.run([program, *map(str, args)], capture_output=True, check=True,
-                          timeout=60).stdout.decode("utf-8", "replace")
+    return subprocess.run([program, *map(str, args)], capture_output=True, check=True, timeout=60).stdout.decode(
+        "utf-8", "replace"
+    )
 
 
 def structure(node, found=None):

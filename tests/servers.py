@@ -45,6 +45,7 @@ _stop = stop_process
 
 # -- Redis and PostgreSQL (loopback_services.py, which the benchmark shares) ---------------
 
+
 class RedisServer(services.RedisServer):
     """`redis-server` on a loopback port, no persistence; `halt` and `resume` restart it."""
 
@@ -108,11 +109,9 @@ def site_for_test(site, port, backends):
     indent, options = servers[0]
     ours = "".join(f"{indent}server 127.0.0.1:{live.port}{options}\n" for live in backends)
     site = UPSTREAM_SERVER.sub("", site)
-    site = site.replace("hash $remote_addr consistent;\n",
-                        "hash $remote_addr consistent;\n" + ours, 1)
+    site = site.replace("hash $remote_addr consistent;\n", "hash $remote_addr consistent;\n" + ours, 1)
     assert ours in site, "the guide's upstream has no `hash $remote_addr consistent;`"
-    return site.replace(GUIDE_LISTEN, f"listen 127.0.0.1:{port};\n"
-                        "    add_header X-Upstream $upstream_addr always;")
+    return site.replace(GUIDE_LISTEN, f"listen 127.0.0.1:{port};\n    add_header X-Upstream $upstream_addr always;")
 
 
 class NginxProxy:
@@ -136,10 +135,11 @@ class NginxProxy:
         with open(self.folder / "stdout.log", "w") as log:
             self.process = subprocess.Popen(
                 [self.binary, "-p", str(self.folder), "-c", str(conf), "-e", str(log_path)],
-                stdout=log, stderr=subprocess.STDOUT)
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
         log_path.touch()
-        _wait("nginx", lambda: requests.get(self.url + "/healthz", timeout=1).ok,
-              self.process, log_path)
+        _wait("nginx", lambda: requests.get(self.url + "/healthz", timeout=1).ok, self.process, log_path)
         return self
 
     def halt(self):

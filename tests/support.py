@@ -28,10 +28,10 @@ RETRYABLE = ("rate_limited", "unavailable")
 RETRY_PAUSE = 1.0
 
 # The steps of the default format (cocreation).
-GOALS = 0      # open, anonymity off
-BRAND = 1      # open, anonymity off
-FRICTION = 2   # "Knuppel in het hoenderhok": private writing, anonymity allowed
-PLATFORM = 3   # four lanes
+GOALS = 0  # open, anonymity off
+BRAND = 1  # open, anonymity off
+FRICTION = 2  # "Knuppel in het hoenderhok": private writing, anonymity allowed
+PLATFORM = 3  # four lanes
 LANES = ("transparency", "accessibility", "dialogue", "reflection")
 
 
@@ -48,6 +48,7 @@ def free_port():
 
 
 # -- the HTTP API -----------------------------------------------------------------------
+
 
 class WorkshopApi:
     """Creating and joining workshops over the JSON API; `_created` says how to POST."""
@@ -94,17 +95,22 @@ class LiveServer(WorkshopApi):
     def start(self):
         """Start the server and wait until /healthz answers."""
         self.instance_path.mkdir(parents=True, exist_ok=True)
-        env = {**os.environ, "COCREATE_INSTANCE_PATH": str(self.instance_path),
-               "PORT": str(self.port), "HOST": "127.0.0.1", "PYTHONUNBUFFERED": "1",
-               **self.extra_env}
+        env = {
+            **os.environ,
+            "COCREATE_INSTANCE_PATH": str(self.instance_path),
+            "PORT": str(self.port),
+            "HOST": "127.0.0.1",
+            "PYTHONUNBUFFERED": "1",
+            **self.extra_env,
+        }
         env.setdefault("COCREATE_ASYNC_MODE", "eventlet")
         if not env.get("COCREATE_PROXIES"):
             # Every browser of the tests runs on this machine: loopback is the room's address.
             env.setdefault("COCREATE_PUBLIC_URL", self.url)
         with open(self.log_path, "a") as log:  # the child keeps its own copy of the handle
-            self.process = subprocess.Popen([sys.executable, "-m", "cocreate", "serve"],
-                                            cwd=ROOT, env=env, stdout=log,
-                                            stderr=subprocess.STDOUT)
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "cocreate", "serve"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+            )
         deadline = time.monotonic() + START_TIMEOUT
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -145,6 +151,7 @@ class LiveServer(WorkshopApi):
 
 # -- sockets ------------------------------------------------------------------------------
 
+
 class Client:
     """A python-socketio client that records every snapshot, event, presence and closed
     message."""
@@ -159,9 +166,14 @@ class Client:
     def listen(self, sio):
         """Use `sio` as this client's socket, recording what the server sends on it."""
         self.sio = sio
-        for name, into in ((p.SNAPSHOT, self.snapshots), (p.EVENT, self.events),
-                           (p.PRESENCE, self.presence), (p.CLOSED, self.closed),
-                           (p.DRAG, self.drags), (p.POINTER, self.pointers)):
+        for name, into in (
+            (p.SNAPSHOT, self.snapshots),
+            (p.EVENT, self.events),
+            (p.PRESENCE, self.presence),
+            (p.CLOSED, self.closed),
+            (p.DRAG, self.drags),
+            (p.POINTER, self.pointers),
+        ):
             sio.on(name, lambda data, into=into: self._record(into, data))
 
     def _record(self, into, data):
@@ -171,8 +183,12 @@ class Client:
 
     def connect(self):
         """Connect and wait for the first snapshot."""
-        self.sio.connect(self.url, auth={"workshop": self.workshop_id, "token": self.token},
-                         transports=["websocket"], wait_timeout=WAIT_TIMEOUT)
+        self.sio.connect(
+            self.url,
+            auth={"workshop": self.workshop_id, "token": self.token},
+            transports=["websocket"],
+            wait_timeout=WAIT_TIMEOUT,
+        )
         self.wait_for(lambda: self.snapshots)
         return self
 
@@ -269,6 +285,7 @@ class Viewer(Client):
                     self.snapshots.append(ack["snapshot"])
                     self._load(ack["snapshot"])
                 self._changed.notify_all()
+
         threading.Thread(target=ask, daemon=True).start()
 
     def ask(self, command, payload):
@@ -282,6 +299,7 @@ class Viewer(Client):
             with self._changed:
                 answers.append(args[0] if args else None)
                 self._changed.notify_all()
+
         try:
             self.sio.emit(command, payload, callback=answered)
         except socketio.exceptions.SocketIOError:
@@ -318,14 +336,14 @@ def wait_all(seq, *everyone):
 
 # -- a workshop and its people -------------------------------------------------------------
 
+
 class Workshop:
     """A workshop on a live server, the people who joined it, and sockets as any of them.
 
     `who` is a participant's name, or "facilitator" for the workshop's creator.
     """
 
-    def __init__(self, server, clients, *names, title="Teamdag", connect_facilitator=False,
-                 **fields):
+    def __init__(self, server, clients, *names, title="Teamdag", connect_facilitator=False, **fields):
         self.server, self._clients = server, clients
         self.created = server.create_workshop(title, **fields)
         self.id = self.created["id"]
@@ -338,8 +356,9 @@ class Workshop:
     def follow_up(self, *names, title="Terugkomdag", **fields):
         """The next session of this workshop's series (made with its facilitator's token),
         with these people joined."""
-        return Workshop(self.server, self._clients, *names, title=title, follow_up_of=self.id,
-                        token=self.token(), **fields)
+        return Workshop(
+            self.server, self._clients, *names, title=title, follow_up_of=self.id, token=self.token(), **fields
+        )
 
     def join(self, name):
         """Join `name` over the API; returns `{participant_id, token}`."""
@@ -369,8 +388,7 @@ class Workshop:
         if given; returns its id once the server took it."""
         action_id = new_id()
         owned = {"owner": self.pid(owner)} if owner else {}
-        ok(self.facilitator.call(p.ACTION_ADD, {"id": action_id, "title": title, **owned,
-                                                **fields}))
+        ok(self.facilitator.call(p.ACTION_ADD, {"id": action_id, "title": title, **owned, **fields}))
         return action_id
 
     def update_link(self, action_id):
@@ -382,11 +400,11 @@ class Workshop:
         """GET a download (`plan.md`, `export.json`, …) with a bearer token (the facilitator's
         unless given)."""
         headers = {"Authorization": f"Bearer {token or self.token()}"}
-        return requests.get(self.url(f"/{name}"), headers=headers, timeout=WAIT_TIMEOUT,
-                            **kwargs)
+        return requests.get(self.url(f"/{name}"), headers=headers, timeout=WAIT_TIMEOUT, **kwargs)
 
 
 # -- notes and acks ------------------------------------------------------------------------
+
 
 def ok(ack):
     """The ack of a command that must succeed."""

@@ -1,8 +1,7 @@
 """Workshops built with the domain alone, for the tests of the domain and of the downloads:
 one builder, and the two-day agenda the agenda's tests run against a hand-moved clock."""
 
-from cocreate.domain import (FACILITATOR, PARTICIPANT, join, load_format, new_workshop,
-                             steps_in_language)
+from cocreate.domain import FACILITATOR, PARTICIPANT, join, load_format, new_workshop, steps_in_language
 from cocreate.domain.series import review_step
 
 NOW = "2026-11-22T09:00:00+00:00"
@@ -10,9 +9,19 @@ ANN_AND_BOB = {"ann": "Ann", "bob": "Bob"}
 GOALS, BRAND, FRICTION, PLATFORM = range(4)  # the co-creation format's steps
 
 
-def domain_workshop(people=ANN_AND_BOB, *, facilitators=("fac",), now=NOW, title="Teamdag",
-                    goal="", language="nl", format_key="cocreation", workshop_id="w1",
-                    join_code="ABC234", **options):
+def domain_workshop(
+    people=ANN_AND_BOB,
+    *,
+    facilitators=("fac",),
+    now=NOW,
+    title="Teamdag",
+    goal="",
+    language="nl",
+    format_key="cocreation",
+    workshop_id="w1",
+    join_code="ABC234",
+    **options,
+):
     """A fresh workshop of `format_key` in `language`, made at `now`, with `facilitators`
     (ids, each named "Begeleider") and then `people` (`{id: name}`) joined.
 
@@ -22,8 +31,7 @@ def domain_workshop(people=ANN_AND_BOB, *, facilitators=("fac",), now=NOW, title
     steps = steps_in_language(load_format(format_key), language)
     if options.get("follow_up_of"):
         steps = [review_step(language)] + steps
-    workshop = new_workshop(workshop_id, join_code, title, goal, language, format_key, steps,
-                            now, **options)
+    workshop = new_workshop(workshop_id, join_code, title, goal, language, format_key, steps, now, **options)
     for facilitator in facilitators:
         join(workshop, facilitator, "Begeleider", FACILITATOR, now)
     for person, name in people.items():
@@ -39,12 +47,22 @@ def numbered_people(count):
 # -- a two-day programme, in Amsterdam ------------------------------------------------
 
 DAY_ONE, DAY_TWO = "2026-03-10", "2026-03-11"
-AGENDA = {"zone": "Europe/Amsterdam", "days": [
-    {"start": f"{DAY_ONE}T09:00", "items": [
-        {"step": GOALS, "minutes": 60}, {"break": "Koffie", "minutes": 15},
-        {"step": BRAND, "minutes": 75}, {"break": "Lunch", "minutes": 45},
-        {"step": FRICTION, "minutes": 90}]},
-    {"start": f"{DAY_TWO}T09:00", "items": [{"step": PLATFORM, "minutes": 120}]}]}
+AGENDA = {
+    "zone": "Europe/Amsterdam",
+    "days": [
+        {
+            "start": f"{DAY_ONE}T09:00",
+            "items": [
+                {"step": GOALS, "minutes": 60},
+                {"break": "Koffie", "minutes": 15},
+                {"step": BRAND, "minutes": 75},
+                {"break": "Lunch", "minutes": 45},
+                {"step": FRICTION, "minutes": 90},
+            ],
+        },
+        {"start": f"{DAY_TWO}T09:00", "items": [{"step": PLATFORM, "minutes": 120}]},
+    ],
+}
 
 
 def at(clock, day=DAY_ONE):

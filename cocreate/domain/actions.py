@@ -23,8 +23,7 @@ def _source_notes(workshop, note_ids):
         if note is None or note.removed:
             raise invalid("note_ids", "A source note does not exist.", key="refusal_source_note_gone")
         if workshop.is_hidden(note):
-            raise invalid("note_ids", "A source note is still private.",
-                          key="refusal_source_note_private")
+            raise invalid("note_ids", "A source note is still private.", key="refusal_source_note_private")
     return list(dict.fromkeys(note_ids))
 
 
@@ -41,10 +40,16 @@ def add_action(workshop, actor, payload, now):
         return []
     require_writable(workshop, actor, now)
     owner_id, owner_name = _owner(workshop, payload.get("owner"))
-    action = Action(id=payload["id"], title=payload["title"], created_by=actor.id,
-                    owner_id=owner_id, owner_name=owner_name, due=payload.get("due"),
-                    note_ids=_source_notes(workshop, payload.get("note_ids", [])),
-                    created_at=now)
+    action = Action(
+        id=payload["id"],
+        title=payload["title"],
+        created_by=actor.id,
+        owner_id=owner_id,
+        owner_name=owner_name,
+        due=payload.get("due"),
+        note_ids=_source_notes(workshop, payload.get("note_ids", [])),
+        created_at=now,
+    )
     workshop.actions[action.id] = action
     return [Event(p.ACTION_ADDED, shown_action(action, workshop))]
 
@@ -55,8 +60,9 @@ def edit_action(workshop, actor, payload, now):
     require_writable(workshop, actor, now)
     owner = _owner(workshop, payload["owner"]) if "owner" in payload else None
     if "note_ids" in payload and action.carried:
-        raise invalid("note_ids", "Its source notes belong to the session it started in.",
-                      key="refusal_action_sources_elsewhere")
+        raise invalid(
+            "note_ids", "Its source notes belong to the session it started in.", key="refusal_action_sources_elsewhere"
+        )
     note_ids = _source_notes(workshop, payload["note_ids"]) if "note_ids" in payload else None
     known = len(action.progress)
     status = payload.get("status", action.status)
@@ -81,11 +87,13 @@ def remove_action(workshop, actor, payload, now):
     """`action:remove`: the facilitator or whoever made the action removes it."""
     action = live_action(workshop, payload["id"])
     if action.created_by != actor.id and not actor.is_facilitator:
-        raise forbidden("Only the facilitator or its creator may remove this action.",
-                        key="refusal_action_remove")
+        raise forbidden("Only the facilitator or its creator may remove this action.", key="refusal_action_remove")
     if action.shared:
-        raise invalid("id", "Other sessions of the series hold this action too: "
-                            "drop it at a review instead.", key="refusal_action_shared")
+        raise invalid(
+            "id",
+            "Other sessions of the series hold this action too: drop it at a review instead.",
+            key="refusal_action_shared",
+        )
     require_writable(workshop, actor, now)
     action.removed = True
     return [Event(p.ACTION_REMOVED, {"id": action.id})]
@@ -110,8 +118,7 @@ def report_progress(workshop, action_id, status, text, now):
         raise invalid("text", "Give a status or a short note.", key="refusal_progress_empty")
     action.status = status or action.status
     action.progress.append({"at": now, "status": action.status, "text": text or ""})
-    return numbered(workshop, [Event(p.ACTION_EDITED,
-                                     edited_action(action, workshop, len(action.progress) - 1))])
+    return numbered(workshop, [Event(p.ACTION_EDITED, edited_action(action, workshop, len(action.progress) - 1))])
 
 
 COMMANDS = (

@@ -37,6 +37,7 @@ LATE_AGAIN_MINUTES = 5
 
 # -- agenda:set -----------------------------------------------------------------------
 
+
 def set_agenda(workshop, actor, payload, now):
     """`agenda:set`: the facilitator replaces the whole agenda (no days: no agenda)."""
     require_facilitator(actor)
@@ -59,21 +60,19 @@ def checked_agenda(spec, step_count):
         where = f"days.{day_index}"
         start = day.get("start")
         if not isinstance(start, str) or not DAY_START.match(start):
-            raise invalid(f"{where}.start", "A day starts at a time YYYY-MM-DDTHH:MM.",
-                          key="refusal_agenda_day_start")
+            raise invalid(f"{where}.start", "A day starts at a time YYYY-MM-DDTHH:MM.", key="refusal_agenda_day_start")
         begins = _moment(start, f"{where}.start")
         if previous_end is not None and begins < previous_end:
-            raise invalid(f"{where}.start", "A day starts after the previous day ends.",
-                          key="refusal_agenda_day_order")
-        items = [_item(item, f"{where}.items.{index}", step_count, seen)
-                 for index, item in enumerate(day.get("items") or [])]
+            raise invalid(f"{where}.start", "A day starts after the previous day ends.", key="refusal_agenda_day_order")
+        items = [
+            _item(item, f"{where}.items.{index}", step_count, seen) for index, item in enumerate(day.get("items") or [])
+        ]
         previous_end = begins + timedelta(minutes=sum(item["minutes"] for item in items))
         checked = {"start": start, "items": items}
         if day.get("end") is not None:
             ends = _moment(day["end"], f"{where}.end")
             if not begins < ends <= begins + timedelta(days=1):
-                raise invalid(f"{where}.end", "A day ends after it starts, the same day.",
-                              key="refusal_agenda_day_end")
+                raise invalid(f"{where}.end", "A day ends after it starts, the same day.", key="refusal_agenda_day_end")
             previous_end = max(previous_end, ends)
             checked["end"] = day["end"]
         days.append(checked)
@@ -101,24 +100,24 @@ def _zone(name):
 
 def _item(item, where, step_count, seen):
     minutes = item.get("minutes")
-    if (not isinstance(minutes, int) or isinstance(minutes, bool)
-            or not p.AGENDA_MINUTES_MIN <= minutes <= p.AGENDA_MINUTES_MAX):
-        raise invalid(f"{where}.minutes", "Minutes are a whole number from 1 to 480.",
-                      key="refusal_agenda_minutes")
+    if (
+        not isinstance(minutes, int)
+        or isinstance(minutes, bool)
+        or not p.AGENDA_MINUTES_MIN <= minutes <= p.AGENDA_MINUTES_MAX
+    ):
+        raise invalid(f"{where}.minutes", "Minutes are a whole number from 1 to 480.", key="refusal_agenda_minutes")
     if "step" in item:
         step = item["step"]
         if not isinstance(step, int) or isinstance(step, bool) or not 0 <= step < step_count:
             raise invalid(f"{where}.step", "Unknown step.", key="refusal_step_unknown")
         if step in seen:
-            raise invalid(f"{where}.step", "Every step appears at most once.",
-                          key="refusal_agenda_step_twice")
+            raise invalid(f"{where}.step", "Every step appears at most once.", key="refusal_agenda_step_twice")
         seen.add(step)
         return {"step": step, "minutes": minutes, **_planned(item, minutes, where)}
     title = item.get("break")
     title = title.strip() if isinstance(title, str) else ""
     if not 1 <= len(title) <= p.BREAK_TITLE_MAX:
-        raise invalid(f"{where}.break", "A break has a title of 1 to 80 characters.",
-                      key="refusal_agenda_break_title")
+        raise invalid(f"{where}.break", "A break has a title of 1 to 80 characters.", key="refusal_agenda_break_title")
     return {"break": title, "minutes": minutes, **_planned(item, minutes, where)}
 
 
@@ -128,11 +127,12 @@ def _planned(item, minutes, where):
     planned = item.get("planned")
     if planned is None:
         return {}
-    if (not isinstance(planned, int) or isinstance(planned, bool)
-            or not minutes <= planned <= p.AGENDA_MINUTES_MAX):
-        raise invalid(f"{where}.planned",
-                      "Planned minutes are a whole number from the minutes to 480.",
-                      key="refusal_agenda_planned")
+    if not isinstance(planned, int) or isinstance(planned, bool) or not minutes <= planned <= p.AGENDA_MINUTES_MAX:
+        raise invalid(
+            f"{where}.planned",
+            "Planned minutes are a whole number from the minutes to 480.",
+            key="refusal_agenda_planned",
+        )
     return {"planned": planned} if planned > minutes else {}
 
 
@@ -140,12 +140,14 @@ def copy_agenda(agenda):
     """A copy of an agenda that shares nothing with it (or None)."""
     if agenda is None:
         return None
-    return {"zone": agenda["zone"],
-            "days": [{**day, "items": [dict(item) for item in day["items"]]}
-                     for day in agenda["days"]]}
+    return {
+        "zone": agenda["zone"],
+        "days": [{**day, "items": [dict(item) for item in day["items"]]} for day in agenda["days"]],
+    }
 
 
 # -- the times the room records ------------------------------------------------------------
+
 
 def record_move(workshop, index, now):
     """The room moves to step `index` at `now`: the step it leaves ends, the new one starts.
@@ -178,12 +180,22 @@ def step_times(workshop, index):
 
 # -- the forecast ----------------------------------------------------------------------------
 
+
 def proposed_agenda(workshop, day):
     """The agenda of a workshop that has none yet: one `day` (YYYY-MM-DD) from 09:00 with
     every step for its format's minutes."""
-    return {"zone": DEFAULT_ZONE, "days": [{"start": f"{day}T09:00", "items": [
-        {"step": index, "minutes": step.minutes or DEFAULT_MINUTES}
-        for index, step in enumerate(workshop.steps)]}]}
+    return {
+        "zone": DEFAULT_ZONE,
+        "days": [
+            {
+                "start": f"{day}T09:00",
+                "items": [
+                    {"step": index, "minutes": step.minutes or DEFAULT_MINUTES}
+                    for index, step in enumerate(workshop.steps)
+                ],
+            }
+        ],
+    }
 
 
 def forecast(workshop, now, agenda=None):
@@ -207,15 +219,24 @@ def forecast(workshop, now, agenda=None):
     # Once its planned time has come, the step the room is on is not what comes next, even
     # before its clock was started (a workshop opens on its first step without a `step:go`).
     wall_now = _wall(clock)
-    upcoming = next((item for day in days for item in day["items"]
-                     if item["state"] == "planned" and not (
-                         item.get("step") == workshop.current_step
-                         and item["planned_start"] <= wall_now)), None)
+    upcoming = next(
+        (
+            item
+            for day in days
+            for item in day["items"]
+            if item["state"] == "planned"
+            and not (item.get("step") == workshop.current_step and item["planned_start"] <= wall_now)
+        ),
+        None,
+    )
     if upcoming is not None:
         upcoming["state"] = "next"
-    return {"zone": agenda["zone"], "now": _wall(clock), "days": days,
-            "next": ({key: upcoming[key] for key in ("kind", "step", "title", "start")}
-                     if upcoming else None)}
+    return {
+        "zone": agenda["zone"],
+        "now": _wall(clock),
+        "days": days,
+        "next": ({key: upcoming[key] for key in ("kind", "step", "title", "start")} if upcoming else None),
+    }
 
 
 def _started_positions(workshop, agenda):
@@ -243,14 +264,20 @@ def _day_forecast(workshop, day, zone, clock, started, first_position):
     late = _minutes(cursor - planned)
     taken = any("planned" in item for item in day["items"])  # a suggestion was taken over
     suggestion = None
-    if late >= (LATE_AGAIN_MINUTES if taken else 1) and any(
-            item["state"] in ("planned", "running") for item in items):
+    if late >= (LATE_AGAIN_MINUTES if taken else 1) and any(item["state"] in ("planned", "running") for item in items):
         suggestion = _suggestion(day, items, late, replanned, planned)
         if not (suggestion["shorten"] or any(item["state"] == "planned" for item in items)):
             suggestion = None  # the last step runs over and cannot give: nothing to replan
-    return {"start": day["start"], "planned_end": _wall(planned), "end": _wall(cursor),
-            "items_end": _wall(_items_end(day, zone)), "fixed_end": bool(day.get("end")),
-            "late": late, "items": items, "suggestion": suggestion}
+    return {
+        "start": day["start"],
+        "planned_end": _wall(planned),
+        "end": _wall(cursor),
+        "items_end": _wall(_items_end(day, zone)),
+        "fixed_end": bool(day.get("end")),
+        "late": late,
+        "items": items,
+        "suggestion": suggestion,
+    }
 
 
 def _day_end(day, zone):
@@ -279,10 +306,12 @@ def _day_items(workshop, day, zone, clock, started, first_position):
         later_started = any(other > position for other in started)
         planned_end = planned + timedelta(minutes=item["minutes"])
         if "step" in item:
-            start, end, state, actual = _step_times(workshop, day, offset, zone, clock, cursor,
-                                                   later_started)
-            spare = (min(end, start + timedelta(minutes=item["minutes"]))
-                     if state == "done" and not _opened_on(workshop, item) else end)
+            start, end, state, actual = _step_times(workshop, day, offset, zone, clock, cursor, later_started)
+            spare = (
+                min(end, start + timedelta(minutes=item["minutes"]))
+                if state == "done" and not _opened_on(workshop, item)
+                else end
+            )
         elif later_started:
             start, end, state = _passed_break(workshop, day, offset, zone, spare, cursor)
             spare, actual = end, None
@@ -292,12 +321,21 @@ def _day_items(workshop, day, zone, clock, started, first_position):
                 start = cursor
             end = start + timedelta(minutes=item["minutes"])
             state, actual = "planned", None
-        items.append({**_label(workshop, item), "minutes": item["minutes"],
-                      "planned": item.get("planned", item["minutes"]),
-                      "planned_start": _wall(planned), "planned_end": _wall(planned_end),
-                      "start": _wall(start), "end": _wall(end), "state": state,
-                      "actual_minutes": actual, "late": _minutes(start - planned),
-                      "start_known": "step" not in item or not _opened_on(workshop, item)})
+        items.append(
+            {
+                **_label(workshop, item),
+                "minutes": item["minutes"],
+                "planned": item.get("planned", item["minutes"]),
+                "planned_start": _wall(planned),
+                "planned_end": _wall(planned_end),
+                "start": _wall(start),
+                "end": _wall(end),
+                "state": state,
+                "actual_minutes": actual,
+                "late": _minutes(start - planned),
+                "start_known": "step" not in item or not _opened_on(workshop, item),
+            }
+        )
         # A break the room passed lies within the time the steps around it took.
         planned, cursor = planned_end, max(cursor, end) if "break" in item else end
     return items, cursor
@@ -307,9 +345,14 @@ def _passed_break(workshop, day, offset, zone, spare, cursor):
     """(start, end, state) of a break before a step the room has been at: `done` when the
     room spent time there (the step before ran past its planned minutes into it, or the
     step after began later than the spare time before it), else `skipped`."""
-    until = next((_moment_of(workshop.steps[item["step"]].started_at, zone)
-                  for item in day["items"][offset + 1:]
-                  if "step" in item and workshop.steps[item["step"]].started_at), cursor)
+    until = next(
+        (
+            _moment_of(workshop.steps[item["step"]].started_at, zone)
+            for item in day["items"][offset + 1 :]
+            if "step" in item and workshop.steps[item["step"]].started_at
+        ),
+        cursor,
+    )
     if spare >= until:
         return cursor, cursor, "skipped"
     minutes = timedelta(minutes=day["items"][offset]["minutes"])
@@ -354,7 +397,7 @@ def _step_times(workshop, day, offset, zone, clock, cursor, later_started):
 def _breaks_after(day, offset):
     """Minutes of the breaks right after the item at `offset`, up to the next step."""
     total = 0
-    for item in day["items"][offset + 1:]:
+    for item in day["items"][offset + 1 :]:
         if "step" in item:
             break
         total += item["minutes"]
@@ -378,11 +421,15 @@ def _suggestion(day, items, late, replanned, planned_end):
     is shortened where the day has pushed it, if that brings the day's end earlier (the
     break that makes the day fit first, else the one that saves most); `short` is what is
     left. Each proposed item carries the `start` and `end` the run sheet will then show."""
-    later = [offset for offset, item in enumerate(items)
-             if item["kind"] == "step" and item["state"] in ("planned", "running")]
-    room = [_room(day["items"][offset],
-                  items[offset]["actual_minutes"] if items[offset]["state"] == "running" else None)
-            for offset in later]
+    later = [
+        offset
+        for offset, item in enumerate(items)
+        if item["kind"] == "step" and item["state"] in ("planned", "running")
+    ]
+    room = [
+        _room(day["items"][offset], items[offset]["actual_minutes"] if items[offset]["state"] == "running" else None)
+        for offset in later
+    ]
     cuts = _shares(min(late, sum(room)), room)
     variant = _shortened(day, {offset: cut for offset, cut in zip(later, cuts) if cut})
     short = _minutes(replanned(variant)[1] - planned_end)
@@ -394,13 +441,26 @@ def _suggestion(day, items, late, replanned, planned_end):
     then, then_end = replanned(variant)  # the run sheet once the suggestion is taken over
     if move:
         move["end"] = then[move["item"]]["end"]
-    shorten = [{"step": items[offset]["step"], "title": items[offset]["title"], "by": cut,
-                "minutes": items[offset]["minutes"] - cut,
-                "running": items[offset]["state"] == "running",
-                "start": then[offset]["start"], "end": then[offset]["end"]}
-               for offset, cut in zip(later, cuts) if cut]
-    return {"late": late, "shorten": shorten, "move_break": move, "short": max(0, short),
-            "end": _wall(then_end) if short > 0 else None}
+    shorten = [
+        {
+            "step": items[offset]["step"],
+            "title": items[offset]["title"],
+            "by": cut,
+            "minutes": items[offset]["minutes"] - cut,
+            "running": items[offset]["state"] == "running",
+            "start": then[offset]["start"],
+            "end": then[offset]["end"],
+        }
+        for offset, cut in zip(later, cuts)
+        if cut
+    ]
+    return {
+        "late": late,
+        "shorten": shorten,
+        "move_break": move,
+        "short": max(0, short),
+        "end": _wall(then_end) if short > 0 else None,
+    }
 
 
 def _break_move(day, items, variant, short, replanned, planned_end):
@@ -418,8 +478,17 @@ def _break_move(day, items, variant, short, replanned, planned_end):
             continue  # the room's overrun takes this break's time anyway: it saves nothing
         if best is None or 0 < best[0] and left < best[0]:  # the first that fits stays
             moved = moved_items[offset]
-            best = (left, {"title": item["title"], "item": offset, "from": item["planned_start"],
-                           "to": moved["start"], "by": cut, "minutes": moved["minutes"]})
+            best = (
+                left,
+                {
+                    "title": item["title"],
+                    "item": offset,
+                    "from": item["planned_start"],
+                    "to": moved["start"],
+                    "by": cut,
+                    "minutes": moved["minutes"],
+                },
+            )
     if best is None:
         return None, short
     return best[1], best[0]
@@ -427,8 +496,12 @@ def _break_move(day, items, variant, short, replanned, planned_end):
 
 def _shortened(day, cuts):
     """A copy of `day` with the items at the given offsets that many minutes shorter."""
-    return {**day, "items": [{**item, "minutes": item["minutes"] - cuts.get(offset, 0)}
-                             for offset, item in enumerate(day["items"])]}
+    return {
+        **day,
+        "items": [
+            {**item, "minutes": item["minutes"] - cuts.get(offset, 0)} for offset, item in enumerate(day["items"])
+        ],
+    }
 
 
 def _shares(total, room):
@@ -440,7 +513,7 @@ def _shares(total, room):
     exact = [total * each / capacity for each in room]
     shares = [math.floor(each) for each in exact]
     by_remainder = sorted(range(len(room)), key=lambda i: shares[i] - exact[i])
-    for index in by_remainder[:total - sum(shares)]:
+    for index in by_remainder[: total - sum(shares)]:
         shares[index] += 1
     return shares
 
@@ -460,6 +533,4 @@ def _minutes(delta):
     return round(delta.total_seconds() / 60)
 
 
-COMMANDS = (
-    Command(p.SET_AGENDA, "AgendaSet", set_agenda, who=p.FACILITATOR, delivery=p.LIVE),
-)
+COMMANDS = (Command(p.SET_AGENDA, "AgendaSet", set_agenda, who=p.FACILITATOR, delivery=p.LIVE),)

@@ -45,9 +45,10 @@ def _covers(box, taken):
     """Does `box` come within half a gap of any box in `taken`?"""
     x, y, width, height = box
     clear = GAP / 2 - 1e-6  # a frame's margin is half a gap: frames fit the grid exactly
-    return any(x < ox + ow + clear and ox < x + width + clear
-               and y < oy + oh + clear and oy < y + height + clear
-               for ox, oy, ow, oh in map(_box, taken))
+    return any(
+        x < ox + ow + clear and ox < x + width + clear and y < oy + oh + clear and oy < y + height + clear
+        for ox, oy, ow, oh in map(_box, taken)
+    )
 
 
 def _cells(lanes=(), lane=None):
@@ -58,8 +59,11 @@ def _cells(lanes=(), lane=None):
     columns = max(1, int((right - left - GAP) / (NOTE_WIDTH + GAP) + 1e-9))
     inset = (right - left - columns * NOTE_WIDTH - (columns - 1) * GAP) / 2
     rows = int((1.0 - top + GAP) // (NOTE_HEIGHT + GAP))
-    return [(round(left + inset + column * (NOTE_WIDTH + GAP), 4), round(top + row * (NOTE_HEIGHT + GAP), 4))
-            for row in range(rows) for column in range(columns)]
+    return [
+        (round(left + inset + column * (NOTE_WIDTH + GAP), 4), round(top + row * (NOTE_HEIGHT + GAP), 4))
+        for row in range(rows)
+        for column in range(columns)
+    ]
 
 
 def free_spot(taken, lanes=(), lane=None):
@@ -75,17 +79,16 @@ def free_spot(taken, lanes=(), lane=None):
     left = band(lanes, lane)[0] if lanes else 0.0
     top = TOP if lanes else GAP
     step = len(taken) % 12
-    return (round(min(left + GAP + step * 0.01, 1 - NOTE_WIDTH), 4),
-            round(min(top + step * 0.02, 1 - NOTE_HEIGHT), 4))
+    return (round(min(left + GAP + step * 0.01, 1 - NOTE_WIDTH), 4), round(min(top + step * 0.02, 1 - NOTE_HEIGHT), 4))
 
 
 def clamp(x, y, width=NOTE_WIDTH, height=NOTE_HEIGHT):
     """A place that keeps the whole note (or a box of this size) on the board."""
-    return (round(min(max(x, 0.0), 1 - width), 4),
-            round(min(max(y, 0.0), 1 - height), 4))
+    return (round(min(max(x, 0.0), 1 - width), 4), round(min(max(y, 0.0), 1 - height), 4))
 
 
 # -- clusters ------------------------------------------------------------------------------
+
 
 def grid_of(count):
     """(columns, rows) of a cluster's grid: about square, and never taller than the board."""
@@ -98,24 +101,31 @@ def grid_of(count):
 def frame_size(count):
     """(width, height) of the frame of a cluster of `count` notes."""
     columns, rows = grid_of(count)
-    return (2 * PAD + columns * NOTE_WIDTH + (columns - 1) * GAP,
-            TITLE + PAD + rows * NOTE_HEIGHT + (rows - 1) * GAP)
+    return (2 * PAD + columns * NOTE_WIDTH + (columns - 1) * GAP, TITLE + PAD + rows * NOTE_HEIGHT + (rows - 1) * GAP)
 
 
 def frame_around(places):
     """(x, y, width, height) of the frame around notes at `places` (as the board draws it)."""
     left = min(x for x, _y in places) - PAD
     top = min(y for _x, y in places) - TITLE
-    return (left, top, max(x for x, _y in places) + NOTE_WIDTH + PAD - left,
-            max(y for _x, y in places) + NOTE_HEIGHT + PAD - top)
+    return (
+        left,
+        top,
+        max(x for x, _y in places) + NOTE_WIDTH + PAD - left,
+        max(y for _x, y in places) + NOTE_HEIGHT + PAD - top,
+    )
 
 
 def grid_places(x, y, count):
     """The places of `count` notes in the grid of a frame whose top-left corner is (x, y)."""
     columns, _rows = grid_of(count)
-    return [(round(x + PAD + (index % columns) * (NOTE_WIDTH + GAP), 4),
-             round(y + TITLE + (index // columns) * (NOTE_HEIGHT + GAP), 4))
-            for index in range(count)]
+    return [
+        (
+            round(x + PAD + (index % columns) * (NOTE_WIDTH + GAP), 4),
+            round(y + TITLE + (index // columns) * (NOTE_HEIGHT + GAP), 4),
+        )
+        for index in range(count)
+    ]
 
 
 def nearest_free(box, taken, top=0.0, lanes=()):
@@ -127,19 +137,28 @@ def nearest_free(box, taken, top=0.0, lanes=()):
     if not _covers((*wanted, width, height), taken):
         return wanted
     if (width, height) == (NOTE_WIDTH, NOTE_HEIGHT):
-        cells = [cell for key in ([entry["key"] for entry in lanes] or [None])
-                 for cell in _cells(lanes, key) if not _covers((*cell, width, height), taken)]
+        cells = [
+            cell
+            for key in ([entry["key"] for entry in lanes] or [None])
+            for cell in _cells(lanes, key)
+            if not _covers((*cell, width, height), taken)
+        ]
         if cells:
             return min(cells, key=lambda cell: (cell[0] - x) ** 2 + (cell[1] - y) ** 2)
     candidates = []
     for ox, oy, ow, oh in map(_box, taken):
-        for cx, cy in ((ox + ow + GAP, y), (ox - width - GAP, y), (x, oy + oh + GAP),
-                       (x, oy - height - GAP), (ox + ow + GAP, oy), (ox, oy + oh + GAP)):
+        for cx, cy in (
+            (ox + ow + GAP, y),
+            (ox - width - GAP, y),
+            (x, oy + oh + GAP),
+            (x, oy - height - GAP),
+            (ox + ow + GAP, oy),
+            (ox, oy + oh + GAP),
+        ):
             candidates.append(clamp(cx, max(cy, top), width, height))
     clear = [spot for spot in candidates if not _covers((*spot, width, height), taken)]
     if not clear:  # every spot next to another box is taken: look over the whole board
-        clear = [clamp(cx / 50, max(cy / 50, top), width, height)
-                 for cy in range(50) for cx in range(50)]
+        clear = [clamp(cx / 50, max(cy / 50, top), width, height) for cy in range(50) for cx in range(50)]
         clear = [spot for spot in clear if not _covers((*spot, width, height), taken)]
     if not clear:
         return wanted

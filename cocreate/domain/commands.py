@@ -5,14 +5,23 @@ who, delivery, rate bucket) beside the functions that hold its rules; `DECLARED`
 collects them.
 """
 
-from . import (actions, agenda, notes, participants, room, series, settings, steps, tables,
-               timer, voting)
+from . import actions, agenda, notes, participants, room, series, settings, steps, tables, timer, voting
 from .errors import DomainError
 from .rules import numbered
 
-DECLARED = (*notes.COMMANDS, *voting.COMMANDS, *actions.COMMANDS, *series.COMMANDS,
-            *steps.COMMANDS, *timer.COMMANDS, *settings.COMMANDS, *participants.COMMANDS,
-            *tables.COMMANDS, *room.COMMANDS, *agenda.COMMANDS)
+DECLARED = (
+    *notes.COMMANDS,
+    *voting.COMMANDS,
+    *actions.COMMANDS,
+    *series.COMMANDS,
+    *steps.COMMANDS,
+    *timer.COMMANDS,
+    *settings.COMMANDS,
+    *participants.COMMANDS,
+    *tables.COMMANDS,
+    *room.COMMANDS,
+    *agenda.COMMANDS,
+)
 
 _RUN = {command.name: command.run for command in DECLARED}
 
@@ -29,6 +38,7 @@ def apply(workshop, actor_id, name, payload, now):
         raise DomainError("unauthorized", "Unknown participant.", key="error_unauthorized")
     run = _RUN.get(name)
     if run is None:
-        raise DomainError("unknown_command", f"Unknown command {name!r}.",
-                          key="refusal_unknown_command", values={"command": name})
+        raise DomainError(
+            "unknown_command", f"Unknown command {name!r}.", key="refusal_unknown_command", values={"command": name}
+        )
     return numbered(workshop, run(workshop, actor, payload, now))

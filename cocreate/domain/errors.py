@@ -11,8 +11,7 @@ from ..protocol import error_body
 class DomainError(Exception):
     """A rule of the workshop refused a command."""
 
-    def __init__(self, code, message, fields=None, current=None, *, key=None, values=None,
-                 **extra):
+    def __init__(self, code, message, fields=None, current=None, *, key=None, values=None, **extra):
         super().__init__(message)
         self.code = code
         self.message = message
@@ -29,8 +28,9 @@ class DomainError(Exception):
     def body(self, language=None):
         """The error as answered: `{"error": {code, message, fields?, current?, text?}}`,
         with `text` in `language` when one is given."""
-        body = error_body(self.code, self.message, self.fields, self.current,
-                          text=self.text(language) if language else None)
+        body = error_body(
+            self.code, self.message, self.fields, self.current, text=self.text(language) if language else None
+        )
         body["error"].update(self.extra)
         return body
 

@@ -10,8 +10,7 @@ DEFAULT_FORMAT = "cocreation"
 def available_formats():
     """Keys of the formats shipped in `cocreate/formats/`."""
     folder = resources.files("cocreate") / "formats"
-    keys = [entry.name.removesuffix(".json") for entry in folder.iterdir()
-            if entry.name.endswith(".json")]
+    keys = [entry.name.removesuffix(".json") for entry in folder.iterdir() if entry.name.endswith(".json")]
     return sorted(keys, key=lambda key: (key != DEFAULT_FORMAT, key))
 
 
@@ -27,19 +26,20 @@ def steps_in_language(fmt, language):
     """The format's steps materialised in one language, ready to become a workshop's steps."""
     steps = []
     for spec in fmt["steps"]:
-        steps.append({
-            "key": spec["key"],
-            "title": spec["title"][language],
-            "prompt": spec["prompt"][language],
-            "lanes": [{"key": lane["key"], "title": lane["title"][language]}
-                      for lane in spec.get("lanes", [])],
-            "reveal": spec["rules"].get("reveal", "open"),
-            "anonymity": spec["rules"].get("anonymity", "off"),
-            "voting": bool(spec["rules"].get("voting", False)),
-            "layout": "canvas" if spec.get("layout") == "canvas" else None,
-            "tables": bool(spec.get("tables", False)),
-            "minutes": spec.get("minutes"),
-        })
+        steps.append(
+            {
+                "key": spec["key"],
+                "title": spec["title"][language],
+                "prompt": spec["prompt"][language],
+                "lanes": [{"key": lane["key"], "title": lane["title"][language]} for lane in spec.get("lanes", [])],
+                "reveal": spec["rules"].get("reveal", "open"),
+                "anonymity": spec["rules"].get("anonymity", "off"),
+                "voting": bool(spec["rules"].get("voting", False)),
+                "layout": "canvas" if spec.get("layout") == "canvas" else None,
+                "tables": bool(spec.get("tables", False)),
+                "minutes": spec.get("minutes"),
+            }
+        )
     return steps
 
 

@@ -36,16 +36,14 @@ def _color(color):
 
 def _require_author_or_facilitator(note, actor):
     if note.author_id != actor.id and not actor.is_facilitator:
-        raise forbidden("Only the author or the facilitator may change this note.",
-                        key="refusal_note_not_yours")
+        raise forbidden("Only the author or the facilitator may change this note.", key="refusal_note_not_yours")
 
 
 def _anonymous(step, wanted):
     if step.anonymity == "required":
         return True
     if wanted and step.anonymity == "off":
-        raise invalid("anonymous", "Anonymous notes are not allowed in this step.",
-                      key="refusal_anonymous_not_allowed")
+        raise invalid("anonymous", "Anonymous notes are not allowed in this step.", key="refusal_anonymous_not_allowed")
     return bool(wanted)
 
 
@@ -70,8 +68,7 @@ def _taken(workshop, index, note):
     for other in others:
         if other.group:
             members.setdefault(other.group, []).append((other.x, other.y))
-    return ([(other.x, other.y) for other in others]
-            + [canvas.frame_around(places) for places in members.values()])
+    return [(other.x, other.y) for other in others] + [canvas.frame_around(places) for places in members.values()]
 
 
 def place_on_canvas(workshop, index, note):
@@ -88,16 +85,19 @@ def arrange_canvas(workshop, index, moved=()):
     if step.current_layout() != "canvas":
         return []
     order = {note_id: position for position, note_id in enumerate(moved)}
-    notes = sorted(_placed(workshop, index),
-                   key=lambda note: (order.get(note.id, -1), round(note.y, 2), note.x))
+    notes = sorted(_placed(workshop, index), key=lambda note: (order.get(note.id, -1), round(note.y, 2), note.x))
     clusters = {}
     for note in notes:
         if note.group:
             clusters.setdefault(note.group, []).append((note.id, note.x, note.y))
-    changed = {members[0][0] for members in clusters.values()
-               if any(note_id in order for note_id, _x, _y in members)}
-    ordered = sorted(clusters.values(), key=lambda members: (members[0][0] in changed,
-                     workshop.clusters[workshop.notes[members[0][0]].group].created_at))
+    changed = {members[0][0] for members in clusters.values() if any(note_id in order for note_id, _x, _y in members)}
+    ordered = sorted(
+        clusters.values(),
+        key=lambda members: (
+            members[0][0] in changed,
+            workshop.clusters[workshop.notes[members[0][0]].group].created_at,
+        ),
+    )
     loose = [(note.id, note.x, note.y) for note in notes if not note.group]
     places = canvas.arrange(ordered, loose, step.lanes)
     for note_id, (x, y) in places.items():
@@ -118,8 +118,7 @@ def _table_of_note(workshop, actor, for_table):
     if for_table not in {table["id"] for table in workshop.tables}:
         raise invalid("for_table", "Unknown table.", key="refusal_table_unknown")
     if not actor.is_facilitator and actor.table != for_table:
-        raise forbidden("Write on behalf of your own table only.",
-                        key="refusal_own_table_only")
+        raise forbidden("Write on behalf of your own table only.", key="refusal_own_table_only")
     return for_table, True
 
 
@@ -132,10 +131,18 @@ def add_note(workshop, actor, payload, now):
         return []
     require_writable(workshop, actor, now)
     step = step_at(workshop, payload["step"])
-    note = Note(id=payload["id"], step=payload["step"], text=payload["text"],
-                author_id=actor.id, lane=_lane(step, payload.get("lane")),
-                color=_color(payload.get("color")), x=payload.get("x"), y=payload.get("y"),
-                anonymous=_anonymous(step, payload.get("anonymous")), created_at=now)
+    note = Note(
+        id=payload["id"],
+        step=payload["step"],
+        text=payload["text"],
+        author_id=actor.id,
+        lane=_lane(step, payload.get("lane")),
+        color=_color(payload.get("color")),
+        x=payload.get("x"),
+        y=payload.get("y"),
+        anonymous=_anonymous(step, payload.get("anonymous")),
+        created_at=now,
+    )
     if step.tables:
         note.table, note.for_table = _table_of_note(workshop, actor, payload.get("for_table"))
     if note.x is not None and note.y is not None:
@@ -152,8 +159,12 @@ def edit_note(workshop, actor, payload, now):
     _require_author_or_facilitator(note, actor)
     require_writable(workshop, actor, now)
     if "version" in payload and payload["version"] != note.version:
-        raise DomainError("conflict", "Someone changed this note meanwhile.", key="refusal_note_changed",
-                          current=note_view(note, workshop, actor))
+        raise DomainError(
+            "conflict",
+            "Someone changed this note meanwhile.",
+            key="refusal_note_changed",
+            current=note_view(note, workshop, actor),
+        )
     changes = {}
     if "text" in payload:
         changes["text"] = payload["text"]
@@ -172,8 +183,7 @@ def movable_note(workshop, actor, note_id, now):
     note = live_note(workshop, note_id)
     require_writable(workshop, actor, now)
     if workshop.is_hidden(note) and note.author_id != actor.id:
-        raise forbidden("Only its author may move a note that is still private.",
-                        key="refusal_private_note_move")
+        raise forbidden("Only its author may move a note that is still private.", key="refusal_private_note_move")
     return note
 
 
@@ -214,22 +224,20 @@ def _cluster_to_join(workshop, actor, note, cluster_id):
     if cluster is None:
         raise not_found("Cluster", key="refusal_cluster_gone")
     if cluster.step != note.step:
-        raise invalid("cluster", "This cluster belongs to another step.",
-                      key="refusal_cluster_other_step")
+        raise invalid("cluster", "This cluster belongs to another step.", key="refusal_cluster_other_step")
     if workshop.is_hidden(note):
-        raise invalid("cluster", "Reveal the notes of this step before grouping them.",
-                      key="refusal_group_reveal_first")
+        raise invalid(
+            "cluster", "Reveal the notes of this step before grouping them.", key="refusal_group_reveal_first"
+        )
     return cluster.id
 
 
 def moved_event(note, workshop):
     """`note.moved` with the note's place, lane and cluster (for its author only while hidden)."""
-    data = {"id": note.id, "step": note.step, "x": note.x, "y": note.y, "lane": note.lane,
-            "group": note.group}
+    data = {"id": note.id, "step": note.step, "x": note.x, "y": note.y, "lane": note.lane, "group": note.group}
     if not workshop.is_hidden(note):
         return Event(p.NOTE_MOVED, data)
-    return Event(p.NOTE_MOVED, {"id": note.id, "step": note.step, "hidden": True},
-                 owner=note.author_id, own=data)
+    return Event(p.NOTE_MOVED, {"id": note.id, "step": note.step, "hidden": True}, owner=note.author_id, own=data)
 
 
 def move_note(workshop, actor, payload, now):
@@ -242,8 +250,7 @@ def move_note(workshop, actor, payload, now):
     note = movable_note(workshop, actor, payload["id"], now)
     step = workshop.steps[note.step]
     on_canvas = step.current_layout() == "canvas"
-    group = (_cluster_to_join(workshop, actor, note, payload["cluster"])
-             if "cluster" in payload else note.group)
+    group = _cluster_to_join(workshop, actor, note, payload["cluster"]) if "cluster" in payload else note.group
     lane = _lane(step, payload["lane"]) if "lane" in payload else note.lane
     if "x" in payload:
         note.x, note.y = canvas.clamp(payload["x"], payload["y"])
@@ -298,12 +305,10 @@ def group_notes(workshop, actor, payload, now):
         raise invalid("ids", "Group notes of one step only.", key="refusal_group_one_step")
     step = steps.pop()
     if workshop.steps[step].hidden:
-        raise invalid("ids", "Reveal the notes of this step before grouping them.",
-                      key="refusal_group_reveal_first")
+        raise invalid("ids", "Reveal the notes of this step before grouping them.", key="refusal_group_reveal_first")
     cluster = workshop.clusters.get(payload.get("id") or "")
     if cluster is not None and cluster.step != step:
-        raise invalid("id", "This cluster belongs to another step.",
-                      key="refusal_cluster_other_step")
+        raise invalid("id", "This cluster belongs to another step.", key="refusal_cluster_other_step")
     if cluster is None:
         cluster = Cluster(id=payload.get("id") or str(uuid.uuid4()), step=step, created_at=now)
         workshop.clusters[cluster.id] = cluster
@@ -321,9 +326,18 @@ def group_notes(workshop, actor, payload, now):
     for key in dissolved:
         del workshop.clusters[key]
     placed = arrange_canvas(workshop, step, [note.id for note in notes if note.id not in before])
-    return [Event(p.NOTES_GROUPED, {"id": cluster.id, "step": step, "title": cluster.title,
-                                    "note_ids": [note.id for note in notes],
-                                    "dissolved": dissolved})] + [moved_event(note, workshop) for note in placed]
+    return [
+        Event(
+            p.NOTES_GROUPED,
+            {
+                "id": cluster.id,
+                "step": step,
+                "title": cluster.title,
+                "note_ids": [note.id for note in notes],
+                "dissolved": dissolved,
+            },
+        )
+    ] + [moved_event(note, workshop) for note in placed]
 
 
 def ungroup_notes(workshop, actor, payload, now):
@@ -336,8 +350,9 @@ def ungroup_notes(workshop, actor, payload, now):
     for note in released:
         note.group = None
     del workshop.clusters[cluster.id]
-    return [Event(p.NOTES_UNGROUPED, {"id": cluster.id, "step": cluster.step,
-                                      "note_ids": [note.id for note in released]})]
+    return [
+        Event(p.NOTES_UNGROUPED, {"id": cluster.id, "step": cluster.step, "note_ids": [note.id for note in released]})
+    ]
 
 
 def reveal_notes(workshop, actor, payload, now):

@@ -12,8 +12,7 @@ def join(workshop, participant_id, name, role, now):
     workshop.participants[person.id] = person
     seat_late_joiner(workshop, person)
     workshop.seq += 1
-    data = {"id": person.id, "name": person.name, "role": person.role, "ready": person.ready,
-            "table": person.table}
+    data = {"id": person.id, "name": person.name, "role": person.role, "ready": person.ready, "table": person.table}
     return [Event(p.PARTICIPANT_JOINED, data, workshop.seq)]
 
 
@@ -25,6 +24,4 @@ def mark_ready(workshop, actor, payload, now):
     return [Event(p.PARTICIPANT_READY_CHANGED, {"id": actor.id, "ready": actor.ready})]
 
 
-COMMANDS = (
-    Command(p.PARTICIPANT_READY, "ParticipantReady", mark_ready, delivery=p.LIVE),
-)
+COMMANDS = (Command(p.PARTICIPANT_READY, "ParticipantReady", mark_ready, delivery=p.LIVE),)

@@ -20,16 +20,23 @@ def _spotlit(workshop, kind, thing_id):
     if kind is None:
         return None
     if kind not in SPOTLIGHT_KINDS:
-        raise invalid("kind", f"Must be one of {', '.join(SPOTLIGHT_KINDS)}.",
-                      key="refusal_one_of", choices=", ".join(SPOTLIGHT_KINDS))
+        raise invalid(
+            "kind",
+            f"Must be one of {', '.join(SPOTLIGHT_KINDS)}.",
+            key="refusal_one_of",
+            choices=", ".join(SPOTLIGHT_KINDS),
+        )
     if kind == "note":
         note = workshop.notes.get(thing_id)
         if note is None or note.removed:
             raise invalid("id", "Unknown note.", key="refusal_note_gone")
         if workshop.is_hidden(note):
-            raise DomainError("invalid", "This note is still private: reveal the step first.",
-                              key="refusal_spotlight_private",
-                              fields={"id": ["hidden"]})
+            raise DomainError(
+                "invalid",
+                "This note is still private: reveal the step first.",
+                key="refusal_spotlight_private",
+                fields={"id": ["hidden"]},
+            )
     elif kind == "cluster" and thing_id not in workshop.clusters:
         raise invalid("id", "Unknown cluster.", key="refusal_cluster_gone")
     elif kind == "table" and thing_id not in {table["id"] for table in workshop.tables}:
@@ -60,8 +67,7 @@ def _pitchers(workshop, of, order, seed):
     if of == "tables":
         queue = [table["id"] for table in workshop.tables]
     else:
-        people = [person for person in workshop.participants.values()
-                  if not person.is_facilitator]
+        people = [person for person in workshop.participants.values() if not person.is_facilitator]
         people.sort(key=lambda person: person.joined_at)  # stable: joined order, then listed
         queue = [person.id for person in people]
     if order == "random":
@@ -72,13 +78,21 @@ def _pitchers(workshop, of, order, seed):
 def _check_pitchable(workshop, index, of):
     step = step_at(workshop, index)
     if step.hidden:
-        raise DomainError("invalid", "Reveal this step's notes before the pitch round.",
-                          key="refusal_pitch_reveal_first",
-                          fields={"step": ["hidden"]})
-    if of == "participants" and (step.anonymity == "required" or any(
-            note.anonymous for note in workshop.live_notes(index))):
-        raise DomainError("invalid", "This step has anonymous notes: pitch it by table, "
-                          "or pick another step.", key="refusal_pitch_anonymous", fields={"step": ["anonymous"]})
+        raise DomainError(
+            "invalid",
+            "Reveal this step's notes before the pitch round.",
+            key="refusal_pitch_reveal_first",
+            fields={"step": ["hidden"]},
+        )
+    if of == "participants" and (
+        step.anonymity == "required" or any(note.anonymous for note in workshop.live_notes(index))
+    ):
+        raise DomainError(
+            "invalid",
+            "This step has anonymous notes: pitch it by table, or pick another step.",
+            key="refusal_pitch_anonymous",
+            fields={"step": ["anonymous"]},
+        )
     if of == "tables" and not workshop.tables:
         raise DomainError("invalid", "There are no tables.", key="refusal_no_tables", fields={"of": ["no_tables"]})
 
@@ -103,17 +117,22 @@ def start_pitch(workshop, actor, payload, now):
     require_facilitator(actor)
     of, order = payload["of"], payload["order"]
     if of not in PITCH_OF:
-        raise invalid("of", f"Must be one of {', '.join(PITCH_OF)}.",
-                      key="refusal_one_of", choices=", ".join(PITCH_OF))
+        raise invalid("of", f"Must be one of {', '.join(PITCH_OF)}.", key="refusal_one_of", choices=", ".join(PITCH_OF))
     if order not in PITCH_ORDERS:
-        raise invalid("order", f"Must be one of {', '.join(PITCH_ORDERS)}.",
-                      key="refusal_one_of", choices=", ".join(PITCH_ORDERS))
+        raise invalid(
+            "order", f"Must be one of {', '.join(PITCH_ORDERS)}.", key="refusal_one_of", choices=", ".join(PITCH_ORDERS)
+        )
     _check_pitchable(workshop, payload["step"], of)
     queue = _pitchers(workshop, of, order, f"{workshop.id}/{now}")
     if not queue:
         raise invalid("of", "Nobody to pitch yet.", key="refusal_pitch_nobody")
-    workshop.pitch = {"queue": queue, "current": queue[0], "step": payload["step"], "of": of,
-                      "minutes": payload["minutes"]}
+    workshop.pitch = {
+        "queue": queue,
+        "current": queue[0],
+        "step": payload["step"],
+        "of": of,
+        "minutes": payload["minutes"],
+    }
     return _pitch_events(workshop, actor, now)
 
 
@@ -156,7 +175,6 @@ def pause_room(workshop, actor, payload, now):
         return []
     workshop.paused = payload["on"]
     return [Event(p.ROOM_PAUSED, {"on": workshop.paused})]
-
 
 
 def leave(workshop):

@@ -14,8 +14,7 @@ def require_writable(workshop, actor, now):
     if actor.is_facilitator:
         return
     if workshop.locked:
-        raise DomainError("locked", "The board is locked by the facilitator.",
-                          key="refusal_board_locked")
+        raise DomainError("locked", "The board is locked by the facilitator.", key="refusal_board_locked")
     timer = workshop.timer
     if timer and timer.get("lock_at_end") and now >= timer["ends_at"]:
         raise DomainError("locked", "Time is up: writing is closed.", key="refusal_time_up")

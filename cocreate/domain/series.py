@@ -23,8 +23,19 @@ from .views import action_view, edited_action
 from .workshop import Event
 
 REVIEW = "review"  # the key of the step a follow-up starts with
-SHARED_FIELDS = ("title", "owner_id", "owner_name", "due", "status", "progress", "link",
-                 "dropped", "origin", "created_by", "created_at")
+SHARED_FIELDS = (
+    "title",
+    "owner_id",
+    "owner_name",
+    "due",
+    "status",
+    "progress",
+    "link",
+    "dropped",
+    "origin",
+    "created_by",
+    "created_at",
+)
 
 
 def review_step(language):
@@ -36,8 +47,11 @@ def review_step(language):
 def to_carry(earlier):
     """The actions a follow-up of `earlier` carries: every one neither done nor dropped,
     its own and those it carries from before."""
-    return [action for action in earlier.actions.values()
-            if not action.removed and action.status != "done" and not action.dropped]
+    return [
+        action
+        for action in earlier.actions.values()
+        if not action.removed and action.status != "done" and not action.dropped
+    ]
 
 
 def share(earlier):
@@ -53,15 +67,15 @@ def share(earlier):
             person = earlier.participants.get(action.owner_id)
             if person is not None:  # other sessions do not know the participant: keep the name
                 action.owner_name = person.name
-            events.append(Event(p.ACTION_EDITED,
-                                edited_action(action, earlier, len(action.progress))))
+            events.append(Event(p.ACTION_EDITED, edited_action(action, earlier, len(action.progress))))
     return numbered(earlier, events)
 
 
 def carried_copy(action):
     """A follow-up's copy of an action it carries: no source notes, not yet reviewed."""
-    return dataclasses.replace(action, note_ids=[], carried=True, decision=None,
-                               progress=copy.deepcopy(action.progress))
+    return dataclasses.replace(
+        action, note_ids=[], carried=True, decision=None, progress=copy.deepcopy(action.progress)
+    )
 
 
 def follow_shared(workshop, source):
@@ -86,8 +100,7 @@ def review_action(workshop, actor, payload, now):
     require_facilitator(actor)
     action = live_action(workshop, payload["id"])
     if not action.carried:
-        raise invalid("id", "Only actions from an earlier session are reviewed.",
-                      key="refusal_review_earlier_only")
+        raise invalid("id", "Only actions from an earlier session are reviewed.", key="refusal_review_earlier_only")
     decision = payload["decision"]
     if action.decision == decision:
         return []
@@ -118,8 +131,10 @@ def series_view(sessions):
 
     `sessions` are the aggregates, oldest first. Notes are never part of it.
     """
-    shown = [{"id": session.id, "title": session.title, "date": session.date,
-              "created_at": session.created_at} for session in sessions]
+    shown = [
+        {"id": session.id, "title": session.title, "date": session.date, "created_at": session.created_at}
+        for session in sessions
+    ]
     actions = {}
     for index, session in enumerate(sessions):
         ends = sessions[index + 1].created_at if index + 1 < len(sessions) else None
@@ -128,14 +143,10 @@ def series_view(sessions):
                 continue
             entry = actions.setdefault((action.origin or session.id, action.id), {"path": []})
             view = action_view(action, session)
-            entry.update({key: view[key] for key in ("id", "title", "owner", "due", "status",
-                                                      "dropped", "progress")})
+            entry.update({key: view[key] for key in ("id", "title", "owner", "due", "status", "dropped", "progress")})
             mark = action.decision or ("pending" if action.carried else "new")
-            entry["path"].append({"session": index, "mark": mark,
-                                  "status": _status_before(action, ends)})
+            entry["path"].append({"session": index, "mark": mark, "status": _status_before(action, ends)})
     return {"sessions": shown, "actions": list(actions.values())}
 
 
-COMMANDS = (
-    Command(p.ACTION_REVIEW, "ActionReview", review_action, who=p.FACILITATOR),
-)
+COMMANDS = (Command(p.ACTION_REVIEW, "ActionReview", review_action, who=p.FACILITATOR),)

@@ -27,8 +27,10 @@ def go_to_step(workshop, actor, payload, now):
     workshop.current_step = payload["index"]
     for person in workshop.participants.values():
         person.ready = False
-    return [Event(p.STEP_CHANGED, {"index": workshop.current_step, "times": times}),
-            *(timer_ended(workshop, now) + room.leave(workshop) if moved else [])]
+    return [
+        Event(p.STEP_CHANGED, {"index": workshop.current_step, "times": times}),
+        *(timer_ended(workshop, now) + room.leave(workshop) if moved else []),
+    ]
 
 
 def _lanes(spec):
@@ -37,8 +39,7 @@ def _lanes(spec):
         raise invalid("lanes", "Lane keys must be unique.", key="refusal_lane_keys_unique")
     for key in keys:
         if not LANE_KEY.match(key):
-            raise invalid("lanes", "A lane key is lower-case letters, digits and dashes.",
-                          key="refusal_lane_key_form")
+            raise invalid("lanes", "A lane key is lower-case letters, digits and dashes.", key="refusal_lane_key_form")
     return [{"key": lane["key"], "title": lane["title"]} for lane in spec]
 
 
@@ -55,8 +56,9 @@ def edit_step(workshop, actor, payload, now):
     for name in ("reveal", "anonymity"):
         allowed = REVEAL_MODES if name == "reveal" else ANONYMITY_MODES
         if name in payload and payload[name] not in allowed:
-            raise invalid(name, f"Must be one of {', '.join(allowed)}.",
-                          key="refusal_one_of", choices=", ".join(allowed))
+            raise invalid(
+                name, f"Must be one of {', '.join(allowed)}.", key="refusal_one_of", choices=", ".join(allowed)
+            )
     for name in ("title", "prompt", "anonymity", "tables"):
         if name in payload:
             setattr(step, name, payload[name])
@@ -87,17 +89,18 @@ def edit_step(workshop, actor, payload, now):
         # Opening a private step shows its notes, just as a reveal would.
         notes = [note_view(note, workshop) for note in workshop.live_notes(payload["index"])]
         events.append(Event(p.NOTES_REVEALED, {"step": payload["index"], "notes": notes}))
-    return (events + [note_event(p.NOTE_EDITED, note, workshop) for note in moved]
-            + [moved_event(note, workshop) for note in placed])
+    return (
+        events
+        + [note_event(p.NOTE_EDITED, note, workshop) for note in moved]
+        + [moved_event(note, workshop) for note in placed]
+    )
 
 
 def _check_layout(layout, lanes):
     if layout == "lanes" and not lanes:
-        raise invalid("layout", "This step has no lanes: choose grid or canvas.",
-                      key="refusal_layout_no_lanes")
+        raise invalid("layout", "This step has no lanes: choose grid or canvas.", key="refusal_layout_no_lanes")
     if layout == "grid" and lanes:
-        raise invalid("layout", "This step has lanes: choose lanes or canvas.",
-                      key="refusal_layout_lanes")
+        raise invalid("layout", "This step has lanes: choose lanes or canvas.", key="refusal_layout_lanes")
 
 
 def _place_unplaced(workshop, index):

@@ -38,10 +38,11 @@ def _table(workshop, table_id, field_name="table"):
 
 
 def _tables_event(workshop):
-    assignments = {person.id: person.table for person in workshop.participants.values()
-                   if person.table is not None}
-    return Event(p.TABLES_SET, {"tables": [dict(table) for table in workshop.tables],
-                                "mode": workshop.table_mode, "assignments": assignments})
+    assignments = {person.id: person.table for person in workshop.participants.values() if person.table is not None}
+    return Event(
+        p.TABLES_SET,
+        {"tables": [dict(table) for table in workshop.tables], "mode": workshop.table_mode, "assignments": assignments},
+    )
 
 
 def set_tables(workshop, actor, payload, now):
@@ -50,16 +51,21 @@ def set_tables(workshop, actor, payload, now):
     people = _people(workshop)
     count = payload.get("count") or max(1, math.ceil(len(people) / payload["size"]))
     names = list(payload.get("names") or [])
-    workshop.tables = [{"id": f"t{index + 1}", "name": names[index] if index < len(names)
-                        else translate(workshop.language, "table_default_name", n=index + 1)}
-                       for index in range(count)]
+    workshop.tables = [
+        {
+            "id": f"t{index + 1}",
+            "name": names[index]
+            if index < len(names)
+            else translate(workshop.language, "table_default_name", n=index + 1),
+        }
+        for index in range(count)
+    ]
     workshop.table_mode = payload["mode"]
     seats = {}
     if payload["mode"] == "random":
         # Seeded by the workshop and its seq: the same command always deals the same way.
         rng = random.Random(f"{workshop.id}:{workshop.seq}")
-        seats = deal([person.id for person in people],
-                     [table["id"] for table in workshop.tables], rng)
+        seats = deal([person.id for person in people], [table["id"] for table in workshop.tables], rng)
     for person in workshop.participants.values():
         person.table = seats.get(person.id)
     workshop.focus = None
@@ -78,8 +84,7 @@ def clear_tables(workshop, actor, payload, now):
 def choose_table(workshop, actor, payload, now):
     """`table:choose`: a participant sits down at a table, when the tables are chosen."""
     if workshop.table_mode != "choose":
-        raise invalid("table", "The facilitator deals the tables; ask them to move you.",
-                      key="refusal_tables_dealt")
+        raise invalid("table", "The facilitator deals the tables; ask them to move you.", key="refusal_tables_dealt")
     actor.table = _table(workshop, payload["table"])
     return [Event(p.PARTICIPANT_TABLE, {"id": actor.id, "table": actor.table})]
 
@@ -117,6 +122,5 @@ COMMANDS = (
     Command(p.TABLES_CLEAR, "Empty", clear_tables, who=p.FACILITATOR, delivery=p.LIVE),
     Command(p.TABLE_CHOOSE, "TableChoose", choose_table, delivery=p.LIVE),
     Command(p.TABLE_ASSIGN, "TableAssign", assign_table, who=p.FACILITATOR, delivery=p.LIVE),
-    Command(p.PROJECTOR_FOCUS, "ProjectorFocus", focus_projector, who=p.FACILITATOR,
-            delivery=p.LIVE),
+    Command(p.PROJECTOR_FOCUS, "ProjectorFocus", focus_projector, who=p.FACILITATOR, delivery=p.LIVE),
 )

@@ -12,9 +12,12 @@ def start_timer(workshop, actor, payload, now):
     """`timer:start`: a countdown whose end time the server holds, so every screen agrees."""
     require_facilitator(actor)
     ends_at = datetime.fromisoformat(now) + timedelta(seconds=payload["seconds"])
-    workshop.timer = {"seconds": payload["seconds"], "started_at": now,
-                      "ends_at": ends_at.isoformat(timespec="seconds"),
-                      "lock_at_end": bool(payload.get("lock_at_end", False))}
+    workshop.timer = {
+        "seconds": payload["seconds"],
+        "started_at": now,
+        "ends_at": ends_at.isoformat(timespec="seconds"),
+        "lock_at_end": bool(payload.get("lock_at_end", False)),
+    }
     return [Event(p.TIMER_CHANGED, {"timer": dict(workshop.timer), "server_time": now})]
 
 

@@ -40,12 +40,25 @@ def note_view(note, workshop, viewer=None):
 
 def step_view(index, step, workshop=None):
     """A step with its lanes and rules; while private, how many notes by how many people."""
-    view = {"index": index, "key": step.key, "title": step.title, "prompt": step.prompt,
-            "lanes": [dict(lane) for lane in step.lanes], "reveal": step.reveal,
-            "anonymity": step.anonymity, "voting": step.voting, "revealed": step.revealed,
-            "vote_state": step.vote_state, "budget": step.budget, "per_note": step.per_note,
-            "layout": step.current_layout(), "tables": step.tables, "minutes": step.minutes,
-            "started_at": step.started_at, "ended_at": step.ended_at}
+    view = {
+        "index": index,
+        "key": step.key,
+        "title": step.title,
+        "prompt": step.prompt,
+        "lanes": [dict(lane) for lane in step.lanes],
+        "reveal": step.reveal,
+        "anonymity": step.anonymity,
+        "voting": step.voting,
+        "revealed": step.revealed,
+        "vote_state": step.vote_state,
+        "budget": step.budget,
+        "per_note": step.per_note,
+        "layout": step.current_layout(),
+        "tables": step.tables,
+        "minutes": step.minutes,
+        "started_at": step.started_at,
+        "ended_at": step.ended_at,
+    }
     if workshop is not None and step.hidden:
         view["counts"] = step_counts(workshop, index)
     if workshop is not None and step.vote_state == "open":
@@ -55,9 +68,11 @@ def step_view(index, step, workshop=None):
 
 def my_votes(workshop, participant_id, index):
     """`{note_id: dots}` one participant gave on one step."""
-    return {note: count for (who, note), count in workshop.votes.items()
-            if who == participant_id and note in workshop.notes
-            and workshop.notes[note].step == index}
+    return {
+        note: count
+        for (who, note), count in workshop.votes.items()
+        if who == participant_id and note in workshop.notes and workshop.notes[note].step == index
+    }
 
 
 def voting_progress(workshop, index):
@@ -70,16 +85,17 @@ def voting_progress(workshop, index):
             given[who] = given.get(who, 0) + count
     people = [p for p in workshop.participants.values() if not p.is_facilitator]
     used = [given.get(person.id, 0) for person in people]
-    return {"voters": sum(1 for dots in used if dots), "done": sum(1 for dots in used
-                                                                    if dots >= step.budget),
-            "participants": len(people)}
+    return {
+        "voters": sum(1 for dots in used if dots),
+        "done": sum(1 for dots in used if dots >= step.budget),
+        "participants": len(people),
+    }
 
 
 def own_votes(workshop, participant_id, index):
     """The voter's own view of an open vote: their dots and what is left of the budget."""
     mine = my_votes(workshop, participant_id, index)
-    return {"step": index, "my_votes": mine,
-            "remaining": max(0, workshop.steps[index].budget - sum(mine.values()))}
+    return {"step": index, "my_votes": mine, "remaining": max(0, workshop.steps[index].budget - sum(mine.values()))}
 
 
 # HISTORY_MAX: the progress entries of an action a snapshot carries (its latest); the
@@ -114,17 +130,31 @@ def action_view(action, workshop, since=0):
         owner = {"id": action.owner_id, "name": workshop.participants[action.owner_id].name}
     elif action.owner_name:
         owner = {"id": None, "name": action.owner_name}
-    votes = action.voted if action.carried else sum(
-        workshop.tally(note_id) for note_id in action.note_ids
-        if note_id in workshop.notes
-        and workshop.steps[workshop.notes[note_id].step].vote_state == "closed")
-    return {"id": action.id, "title": action.title, "owner": owner, "due": action.due,
-            "status": action.status, "note_ids": list(action.note_ids),
-            "created_by": action.created_by, "votes": votes,
-            "progress": [dict(entry) for entry in action.progress[since:]],
-            "link_version": action.link,
-            "shared": action.shared, "carried": action.carried, "decision": action.decision,
-            "dropped": action.dropped}
+    votes = (
+        action.voted
+        if action.carried
+        else sum(
+            workshop.tally(note_id)
+            for note_id in action.note_ids
+            if note_id in workshop.notes and workshop.steps[workshop.notes[note_id].step].vote_state == "closed"
+        )
+    )
+    return {
+        "id": action.id,
+        "title": action.title,
+        "owner": owner,
+        "due": action.due,
+        "status": action.status,
+        "note_ids": list(action.note_ids),
+        "created_by": action.created_by,
+        "votes": votes,
+        "progress": [dict(entry) for entry in action.progress[since:]],
+        "link_version": action.link,
+        "shared": action.shared,
+        "carried": action.carried,
+        "decision": action.decision,
+        "dropped": action.dropped,
+    }
 
 
 def step_counts(workshop, index):
@@ -140,23 +170,31 @@ def cluster_view(cluster):
 
 def participant_view(person):
     """A participant as everyone in the workshop sees them."""
-    return {"id": person.id, "name": person.name, "role": person.role, "ready": person.ready,
-            "table": person.table}
+    return {"id": person.id, "name": person.name, "role": person.role, "ready": person.ready, "table": person.table}
 
 
 def workshop_view(workshop):
     """The workshop's own settings."""
-    return {"id": workshop.id, "title": workshop.title, "goal": workshop.goal,
-            "language": workshop.language, "format": workshop.format,
-            "join_code": workshop.join_code, "current_step": workshop.current_step,
-            "locked": workshop.locked, "created_at": workshop.created_at,
-            "timer": workshop.timer, "retention": workshop.retention,
-            "tables": [dict(table) for table in workshop.tables],
-            "table_mode": workshop.table_mode, "focus": workshop.focus,
-            "spotlight": spotlight_view(workshop), "paused": workshop.paused,
-            "pitch": dict(workshop.pitch, queue=list(workshop.pitch["queue"]))
-            if workshop.pitch else None,
-            "agenda": copy_agenda(workshop.agenda)}
+    return {
+        "id": workshop.id,
+        "title": workshop.title,
+        "goal": workshop.goal,
+        "language": workshop.language,
+        "format": workshop.format,
+        "join_code": workshop.join_code,
+        "current_step": workshop.current_step,
+        "locked": workshop.locked,
+        "created_at": workshop.created_at,
+        "timer": workshop.timer,
+        "retention": workshop.retention,
+        "tables": [dict(table) for table in workshop.tables],
+        "table_mode": workshop.table_mode,
+        "focus": workshop.focus,
+        "spotlight": spotlight_view(workshop),
+        "paused": workshop.paused,
+        "pitch": dict(workshop.pitch, queue=list(workshop.pitch["queue"])) if workshop.pitch else None,
+        "agenda": copy_agenda(workshop.agenda),
+    }
 
 
 def spotlight_view(workshop):
@@ -180,10 +218,10 @@ def snapshot(workshop, viewer, now):
         "participants": [participant_view(p) for p in workshop.participants.values()],
         "notes": [note_view(note, workshop, viewer) for note in workshop.live_notes()],
         "clusters": [cluster_view(cluster) for cluster in workshop.clusters.values()],
-        "actions": [shown_action(action, workshop) for action in workshop.actions.values()
-                    if not action.removed],
-        "voting": (own_votes(workshop, viewer.id, workshop.open_voting())
-                   if workshop.open_voting() is not None else None),
+        "actions": [shown_action(action, workshop) for action in workshop.actions.values() if not action.removed],
+        "voting": (
+            own_votes(workshop, viewer.id, workshop.open_voting()) if workshop.open_voting() is not None else None
+        ),
     }
 
 

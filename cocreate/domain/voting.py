@@ -14,20 +14,25 @@ def open_voting(workshop, actor, payload, now):
     index = payload["step"]
     step = step_at(workshop, index)
     if step.hidden:
-        raise invalid("step", "Reveal the notes of this step before voting.",
-                      key="refusal_vote_reveal_first")
+        raise invalid("step", "Reveal the notes of this step before voting.", key="refusal_vote_reveal_first")
     current = workshop.open_voting()
     if current is not None and current != index:
-        raise DomainError("conflict", "Voting is open on another step; close it first.",
-                          key="refusal_voting_elsewhere")
+        raise DomainError("conflict", "Voting is open on another step; close it first.", key="refusal_voting_elsewhere")
     per_note = payload.get("per_note")
     if per_note is not None and per_note > payload["budget"]:
-        raise invalid("per_note", "The per-note maximum cannot exceed the budget.",
-                      key="refusal_per_note_over_budget")
+        raise invalid("per_note", "The per-note maximum cannot exceed the budget.", key="refusal_per_note_over_budget")
     step.vote_state, step.budget, step.per_note = "open", payload["budget"], per_note
-    return [Event(p.VOTING_OPENED, {"step": index, "budget": step.budget,
-                                    "per_note": step.per_note,
-                                    "progress": voting_progress(workshop, index)})]
+    return [
+        Event(
+            p.VOTING_OPENED,
+            {
+                "step": index,
+                "budget": step.budget,
+                "per_note": step.per_note,
+                "progress": voting_progress(workshop, index),
+            },
+        )
+    ]
 
 
 def close_voting(workshop, actor, payload, now):
@@ -47,8 +52,7 @@ def _votable(workshop, note_id):
     if index is None:
         raise DomainError("voting_closed", "Voting is not open.", key="refusal_no_voting")
     if note.step != index:
-        raise invalid("note_id", "This note is not part of the current vote.",
-                      key="refusal_vote_other_note")
+        raise invalid("note_id", "This note is not part of the current vote.", key="refusal_vote_other_note")
     return note, workshop.steps[index]
 
 
@@ -80,8 +84,9 @@ def cast_vote(workshop, actor, payload, now):
     if sum(mine.values()) >= step.budget:
         raise DomainError("budget_exceeded", "You have used all your dots.", key="refusal_dots_used")
     if step.per_note is not None and mine.get(note.id, 0) >= step.per_note:
-        raise DomainError("budget_exceeded", "This note has the most dots you may give it.",
-                          key="refusal_dots_note_full")
+        raise DomainError(
+            "budget_exceeded", "This note has the most dots you may give it.", key="refusal_dots_note_full"
+        )
     workshop.votes[(actor.id, note.id)] = mine.get(note.id, 0) + 1
     return _once(workshop, payload, [_vote_event(workshop, actor, note)])
 

@@ -172,8 +172,7 @@ class Workshop:
 
     def live_notes(self, step=None):
         """Notes that have not been removed, oldest first; only of `step` when given."""
-        return [note for note in self.notes.values()
-                if not note.removed and (step is None or note.step == step)]
+        return [note for note in self.notes.values() if not note.removed and (step is None or note.step == step)]
 
     def open_voting(self):
         """The index of the step whose voting is open, or None."""
@@ -207,10 +206,30 @@ class Event:
     command_id: str | None = None
 
 
-def new_workshop(workshop_id, join_code, title, goal, language, format_key, steps, now,
-                 retention=DEFAULT_RETENTION, follow_up_of=None, date=None):
+def new_workshop(
+    workshop_id,
+    join_code,
+    title,
+    goal,
+    language,
+    format_key,
+    steps,
+    now,
+    retention=DEFAULT_RETENTION,
+    follow_up_of=None,
+    date=None,
+):
     """A fresh workshop at step 0 with the given (already materialised) steps."""
-    return Workshop(id=workshop_id, join_code=join_code, title=title, goal=goal or "",
-                    language=language, format=format_key, retention=retention,
-                    steps=[Step(**spec) for spec in steps], created_at=now,
-                    follow_up_of=follow_up_of, date=date)
+    return Workshop(
+        id=workshop_id,
+        join_code=join_code,
+        title=title,
+        goal=goal or "",
+        language=language,
+        format=format_key,
+        retention=retention,
+        steps=[Step(**spec) for spec in steps],
+        created_at=now,
+        follow_up_of=follow_up_of,
+        date=date,
+    )

@@ -39,7 +39,8 @@ def render_ics(plan, t, update_urls=None, now=None, reminded=None):
     for action in plan["actions"]:
         if action["due"]:
             remind = action["state"] not in FINISHED and (
-                feed or bool(action["owner"] and action["id"] in (reminded or ())))
+                feed or bool(action["owner"] and action["id"] in (reminded or ()))
+            )
             calendar.add_component(_event(action, plan, t, update_urls, stamp, remind))
     return calendar.to_ical()
 
@@ -53,9 +54,11 @@ def _event(action, plan, t, update_urls, stamp, remind):
     event.add("dtstart", day)
     event.add("dtend", day + timedelta(days=1))
     event.add("summary", action["title"])
-    lines = [f"{t('col_owner')}: {action['owner'] or t('plan_no_owner')}",
-             f"{t('col_status')}: {status_text(action, t)}",
-             f"{t('col_votes')}: {action['votes']}"]
+    lines = [
+        f"{t('col_owner')}: {action['owner'] or t('plan_no_owner')}",
+        f"{t('col_status')}: {status_text(action, t)}",
+        f"{t('col_votes')}: {action['votes']}",
+    ]
     if action["decision"]:
         lines.append(f"{t('col_review')}: {decision_text(action, t, str)}")
     if action["updates"]:

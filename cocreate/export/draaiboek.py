@@ -15,18 +15,26 @@ def build_draaiboek(workshop, now, today):
     proposed = workshop.agenda is None
     agenda = proposed_agenda(workshop, workshop.date or today) if proposed else workshop.agenda
     view = forecast(workshop, now, agenda)
-    return {"title": workshop.title, "goal": workshop.goal, "proposed": proposed,
-            "date": workshop.date or next((day["start"][:10] for day in agenda["days"]), today),
-            "days": [{**day, "items": [_item(workshop, item) for item in day["items"]]}
-                     for day in view["days"]]}
+    return {
+        "title": workshop.title,
+        "goal": workshop.goal,
+        "proposed": proposed,
+        "date": workshop.date or next((day["start"][:10] for day in agenda["days"]), today),
+        "days": [{**day, "items": [_item(workshop, item) for item in day["items"]]} for day in view["days"]],
+    }
 
 
 def _item(workshop, item):
     if item["kind"] != "step":
         return item
     step = workshop.steps[item["step"]]
-    return {**item, "prompt": step.prompt, "ways": ways_of_working(step),
-            "needs": needs_of(step), "ran": item["state"] in ("done", "running")}
+    return {
+        **item,
+        "prompt": step.prompt,
+        "ways": ways_of_working(step),
+        "needs": needs_of(step),
+        "ran": item["state"] in ("done", "running"),
+    }
 
 
 def ways_of_working(step):
@@ -64,8 +72,7 @@ def _actual(item, t):
         return t("draaiboek_ended", end=_clock(item["end"]))
     if item["actual_minutes"] is None:  # the day closed on it: when it ended is not known
         return t("draaiboek_started", start=_clock(item["start"]))
-    return (f"{_clock(item['start'])}–{_clock(item['end'])} "
-            f"({t('draaiboek_minutes', n=item['actual_minutes'])})")
+    return f"{_clock(item['start'])}–{_clock(item['end'])} ({t('draaiboek_minutes', n=item['actual_minutes'])})"
 
 
 def day_times(day, t):
@@ -92,11 +99,18 @@ def _ran(draaiboek):
 
 def render_draaiboek_pdf(draaiboek, t, format_date, language):
     """The draaiboek as tagged PDF bytes (A4, in `language`)."""
-    return print_page("draaiboek_print.html", draaiboek=draaiboek, t=t, format_date=format_date,
-                      language=language, ran=_ran(draaiboek), clock=_clock,
-                      day_times=functools.partial(day_times, t=t),
-                      actual=functools.partial(_actual, t=t),
-                      minutes=functools.partial(_minutes_cell, t=t))
+    return print_page(
+        "draaiboek_print.html",
+        draaiboek=draaiboek,
+        t=t,
+        format_date=format_date,
+        language=language,
+        ran=_ran(draaiboek),
+        clock=_clock,
+        day_times=functools.partial(day_times, t=t),
+        actual=functools.partial(_actual, t=t),
+        minutes=functools.partial(_minutes_cell, t=t),
+    )
 
 
 def render_draaiboek_markdown(draaiboek, t, format_date):
@@ -108,17 +122,18 @@ def render_draaiboek_markdown(draaiboek, t, format_date):
         lines += [t("draaiboek_proposed"), ""]
     ran = _ran(draaiboek)
     for number, day in enumerate(draaiboek["days"], 1):
-        lines += [f"## {t('draaiboek_day', n=number)}: {format_date(day['start'][:10])}", "",
-                  day_times(day, t), ""]
+        lines += [f"## {t('draaiboek_day', n=number)}: {format_date(day['start'][:10])}", "", day_times(day, t), ""]
         header = [t("draaiboek_col_time"), t("draaiboek_col_minutes"), t("draaiboek_col_item")]
         if ran:
             header.append(t("draaiboek_col_actual"))
         lines += ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
         for item in day["items"]:
             title = escape(item["title"], cell=True)
-            cells = [f"{_clock(item['planned_start'])}–{_clock(item['planned_end'])}",
-                     _minutes_cell(item, t),
-                     title if item["kind"] == "step" else f"*{title}*"]
+            cells = [
+                f"{_clock(item['planned_start'])}–{_clock(item['planned_end'])}",
+                _minutes_cell(item, t),
+                title if item["kind"] == "step" else f"*{title}*",
+            ]
             if ran:
                 cells.append(_actual(item, t) or "—")
             lines.append("| " + " | ".join(cells) + " |")
@@ -130,11 +145,14 @@ def render_draaiboek_markdown(draaiboek, t, format_date):
 
 
 def _step(item, t):
-    lines = [f"### {_clock(item['planned_start'])} {escape(item['title'], heading=True)} "
-             f"({t('draaiboek_minutes', n=item['minutes'])})", "",
-             f"- **{t('draaiboek_prompt')}:** {escape(item['prompt'])}",
-             f"- **{t('draaiboek_ways')}:** " + "; ".join(t(way) for way in item["ways"]),
-             f"- **{t('draaiboek_needs')}:** " + "; ".join(t(need) for need in item["needs"])]
+    lines = [
+        f"### {_clock(item['planned_start'])} {escape(item['title'], heading=True)} "
+        f"({t('draaiboek_minutes', n=item['minutes'])})",
+        "",
+        f"- **{t('draaiboek_prompt')}:** {escape(item['prompt'])}",
+        f"- **{t('draaiboek_ways')}:** " + "; ".join(t(way) for way in item["ways"]),
+        f"- **{t('draaiboek_needs')}:** " + "; ".join(t(need) for need in item["needs"]),
+    ]
     if item["ran"]:
         lines.append(f"- **{t('draaiboek_col_actual')}:** {_actual(item, t)}")
     return lines + [""]

@@ -53,8 +53,10 @@ def escape(text, cell=False, heading=False):
     table cell); `heading` also escapes trailing `#`s (an ATX heading would drop them).
     """
     text = " ".join(text.split())
-    marked = [("\\" if _needs_backslash(ch, text[i - 1:i], text[i + 1:i + 2], cell) else "")
-              + ch for i, ch in enumerate(text)]
+    marked = [
+        ("\\" if _needs_backslash(ch, text[i - 1 : i], text[i + 1 : i + 2], cell) else "") + ch
+        for i, ch in enumerate(text)
+    ]
     text = _ENTITY.sub(r"\\&", "".join(marked))
     # User text comes first in a list item, heading or table cell here, so it may start a block.
     text = _BLOCK_START.sub(lambda found: "\\" + found.group(), text)
@@ -105,8 +107,7 @@ def _details(number, action, t, format_date):
     """
     lines = []
     if action["sources"]:
-        lines.append(f"- {t('col_sources')}: "
-                     + "; ".join(escape(source["text"]) for source in action["sources"]))
+        lines.append(f"- {t('col_sources')}: " + "; ".join(escape(source["text"]) for source in action["sources"]))
     if action["decision"]:
         lines.append(f"- {t('col_review')}: {escape(decision_text(action, t, format_date))}")
     if action["updates"]:
@@ -121,10 +122,16 @@ def _ranking(step, t):
     """The vote's result as a table: place (ties shown as ties), note, votes."""
     if not step["ranking"]:
         return []
-    lines = [f"#### {t('plan_ranking')}", "",
-             f"| {t('col_rank')} | {t('col_note')} | {t('col_votes')} |", "|---|---|---|"]
-    lines += [f"| {rank_text(entry, t)} | {escape(entry['text'], cell=True)} | {entry['votes']} |"
-              for entry in step["ranking"]]
+    lines = [
+        f"#### {t('plan_ranking')}",
+        "",
+        f"| {t('col_rank')} | {t('col_note')} | {t('col_votes')} |",
+        "|---|---|---|",
+    ]
+    lines += [
+        f"| {rank_text(entry, t)} | {escape(entry['text'], cell=True)} | {entry['votes']} |"
+        for entry in step["ranking"]
+    ]
     return lines + [""]
 
 
@@ -134,8 +141,7 @@ def _review(step, t):
         return [t("plan_no_review"), ""]
     lines = [f"#### {t('plan_reviewed')}", ""]
     for action in step["review"]:
-        decided = (t("review_decided_" + action["decision"]) if action["decision"]
-                   else t("plan_review_pending"))
+        decided = t("review_decided_" + action["decision"]) if action["decision"] else t("plan_review_pending")
         status = f" ({t('status_' + action['state'])})" if action["state"] else ""
         lines.append(f"- {escape(action['title'])}: {decided}{status}")
     return lines + [""]
@@ -143,20 +149,22 @@ def _review(step, t):
 
 def render_markdown(plan, t, format_date):
     """The whole plan as one Markdown document."""
-    lines = [f"# {escape(plan['title'], heading=True)}", "",
-             f"{t('plan_heading')} · {format_date(plan['date'])}", ""]
+    lines = [f"# {escape(plan['title'], heading=True)}", "", f"{t('plan_heading')} · {format_date(plan['date'])}", ""]
     if plan["goal"]:
         lines += [f"**{t('plan_goal')}:** {escape(plan['goal'])}", ""]
     lines += [f"## {t('plan_actions')}", ""]
     if plan["actions"]:
-        lines += [f"| # | {t('col_action')} | {t('col_owner')} | {t('col_due')} | "
-                  f"{t('col_votes')} | {t('col_status')} |",
-                  "|---|---|---|---|---|---|"]
+        lines += [
+            f"| # | {t('col_action')} | {t('col_owner')} | {t('col_due')} | {t('col_votes')} | {t('col_status')} |",
+            "|---|---|---|---|---|---|",
+        ]
         for number, action in enumerate(plan["actions"], 1):
             owner = escape(action["owner"], cell=True) if action["owner"] else t("plan_no_owner")
             due = format_date(action["due"]) if action["due"] else t("plan_no_due")
-            lines.append(f"| {number} | {escape(action['title'], cell=True)} | {owner} | {due} | "
-                         f"{action['votes']} | {status_text(action, t)} |")
+            lines.append(
+                f"| {number} | {escape(action['title'], cell=True)} | {owner} | {due} | "
+                f"{action['votes']} | {status_text(action, t)} |"
+            )
         lines.append("")
         for number, action in enumerate(plan["actions"], 1):
             lines += _details(number, action, t, format_date)

@@ -11,6 +11,7 @@ import logging
 from pathlib import Path
 
 import jinja2
+
 # Imported with the module, never on first use: the PDF is printed in an operating-system
 # thread (web/downloads.py), and finding Pango runs ldconfig, which gevent cannot start
 # from such a thread.
@@ -18,8 +19,7 @@ from weasyprint import HTML
 
 PACKAGE = Path(__file__).resolve().parents[1]
 STATIC = PACKAGE / "static"
-_TEMPLATES = jinja2.Environment(loader=jinja2.FileSystemLoader(PACKAGE / "templates"),
-                                autoescape=True)
+_TEMPLATES = jinja2.Environment(loader=jinja2.FileSystemLoader(PACKAGE / "templates"), autoescape=True)
 # The page's stylesheets hold rules for screens only (hover, :has, animations): WeasyPrint
 # says so for each one on every PDF. Only its errors are worth the log.
 logging.getLogger("weasyprint").setLevel(logging.ERROR)
@@ -28,8 +28,9 @@ logging.getLogger("weasyprint").setLevel(logging.ERROR)
 def render_pdf(plan, t, format_date):
     """The plan as PDF bytes."""
     # WeasyPrint hyphenates by itself; soft hyphens would break its text's extraction.
-    return print_page("plan_print.html", plan=plan, t=t, format_date=format_date,
-                      printing=True, facilitating=False, hyphenate=str)
+    return print_page(
+        "plan_print.html", plan=plan, t=t, format_date=format_date, printing=True, facilitating=False, hyphenate=str
+    )
 
 
 def print_page(template, **context):

@@ -40,8 +40,14 @@ FIRST_BASELINE = 26  # px below a note's top at FONT_SIZE
 DESCENT = 0.24  # of the font size: DejaVu Sans below its baseline
 
 # The board's note colours (static/css/cocreate.css), for writers that cannot use CSS.
-NOTE_RGB = {"yellow": (255, 243, 166), "pink": (255, 211, 224), "blue": (207, 230, 255),
-            "green": (211, 242, 208), "orange": (255, 220, 184), "purple": (230, 217, 255)}
+NOTE_RGB = {
+    "yellow": (255, 243, 166),
+    "pink": (255, 211, 224),
+    "blue": (207, 230, 255),
+    "green": (211, 242, 208),
+    "orange": (255, 220, 184),
+    "purple": (230, 217, 255),
+}
 
 
 @functools.cache
@@ -52,8 +58,7 @@ def _advances():
     with TTFont(FONT, lazy=True) as font:
         scale = font["head"].unitsPerEm
         metrics = font["hmtx"].metrics
-        advances = {chr(code): metrics[name][0] / scale
-                    for code, name in font.getBestCmap().items() if name in metrics}
+        advances = {chr(code): metrics[name][0] / scale for code, name in font.getBestCmap().items() if name in metrics}
     return advances, 1.0  # a character the font lacks (an emoji) takes a full em
 
 
@@ -75,8 +80,10 @@ LONG_WORD = 12  # letters: a shorter word always fits a line of the plan
 def soft_hyphens(text, language="nl"):
     """`text` with soft hyphens at the language's hyphenation points of its long words, so a
     browser without that language's hyphenation breaks them with a hyphen, not bare."""
-    return " ".join(_hyphenator(language).inserted(word, hyphen=SOFT_HYPHEN)
-                    if len(word) >= LONG_WORD else word for word in text.split(" "))
+    return " ".join(
+        _hyphenator(language).inserted(word, hyphen=SOFT_HYPHEN) if len(word) >= LONG_WORD else word
+        for word in text.split(" ")
+    )
 
 
 def _split_long(word, width, language):
@@ -84,13 +91,13 @@ def _split_long(word, width, language):
     a hyphenation point where the language has one, else wherever it must."""
     pieces = []
     while text_width(word) > width:
-        fits = [(head, tail) for head, tail in _hyphenator(language).iterate(word)
-                if text_width(head + HYPHEN) <= width]
+        fits = [
+            (head, tail) for head, tail in _hyphenator(language).iterate(word) if text_width(head + HYPHEN) <= width
+        ]
         if fits:
             head, word = fits[0]  # iterate() yields the longest head first
         else:
-            cut = max(1, max(n for n in range(1, len(word) + 1)
-                             if text_width(word[:n] + HYPHEN) <= width or n == 1))
+            cut = max(1, max(n for n in range(1, len(word) + 1) if text_width(word[:n] + HYPHEN) <= width or n == 1))
             head, word = word[:cut], word[cut:]
         pieces.append(head + HYPHEN)
     return pieces + [word]
@@ -142,18 +149,24 @@ def canvas_picture(step, notes, clusters, language="nl"):
     """
     placed = [note for note in notes if note.get("x") is not None and note.get("y") is not None]
     band = WIDTH / len(step.lanes) if step.lanes else WIDTH
-    lanes = [{"x": index * band, "width": band, "title": lane["title"]}
-             for index, lane in enumerate(step.lanes)]
+    lanes = [{"x": index * band, "width": band, "title": lane["title"]} for index, lane in enumerate(step.lanes)]
     # Notes stay below the lane titles, with room above them for a cluster's title.
     top = (LANE_TITLES if lanes else 0) + CLUSTER_TITLE_ROOM
     shapes = []
     for note in placed:
         colour = note.get("color") if note.get("color") in NOTE_RGB else "yellow"
-        shapes.append({"x": _inside(note["x"] * WIDTH, NOTE_W, WIDTH),
-                       "y": _inside(note["y"] * HEIGHT, NOTE_H, HEIGHT, low=top),
-                       "width": NOTE_W, "height": NOTE_H, "color": colour,
-                       "fill": "#%02x%02x%02x" % NOTE_RGB[colour], "group": note["group"],
-                       "lines": wrap(note["text"], language=language)})
+        shapes.append(
+            {
+                "x": _inside(note["x"] * WIDTH, NOTE_W, WIDTH),
+                "y": _inside(note["y"] * HEIGHT, NOTE_H, HEIGHT, low=top),
+                "width": NOTE_W,
+                "height": NOTE_H,
+                "color": colour,
+                "fill": "#%02x%02x%02x" % NOTE_RGB[colour],
+                "group": note["group"],
+                "lines": wrap(note["text"], language=language),
+            }
+        )
     areas = []
     for cluster_id, title in clusters.items():
         members = [shape for shape in shapes if shape["group"] == cluster_id]
@@ -164,35 +177,56 @@ def canvas_picture(step, notes, clusters, language="nl"):
         top = max(0, min(shape["y"] for shape in members) - CLUSTER_TITLE_ROOM)
         right = min(WIDTH, max(shape["x"] for shape in members) + NOTE_W + 10)
         bottom = min(HEIGHT, max(shape["y"] for shape in members) + NOTE_H + 10)
-        areas.append({"x": left, "y": top, "width": right - left, "height": bottom - top,
-                      # Its title in bold at 20 px, cut to the frame's width.
-                      "title": fit(title, right - left - 20, size=CLUSTER_TITLE_SIZE)
-                      if title else title})
+        areas.append(
+            {
+                "x": left,
+                "y": top,
+                "width": right - left,
+                "height": bottom - top,
+                # Its title in bold at 20 px, cut to the frame's width.
+                "title": fit(title, right - left - 20, size=CLUSTER_TITLE_SIZE) if title else title,
+            }
+        )
     view = _view(shapes + areas, bool(lanes))
     printed = _on_paper(view)
     for shape, note in zip(shapes, placed):
         # On paper the text is set larger where the page would make it small; the same width
         # at a larger size holds fewer letters, so it is wrapped for that size.
-        shape["print_lines"] = wrap(note["text"], LINE_WIDTH * FONT_SIZE / printed["print"]["size"],
-                                    printed["print"]["lines"], language)
-    return {"width": WIDTH, "height": HEIGHT, "lanes": lanes, "clusters": areas,
-            "notes": shapes, "view": view, **printed}
+        shape["print_lines"] = wrap(
+            note["text"], LINE_WIDTH * FONT_SIZE / printed["print"]["size"], printed["print"]["lines"], language
+        )
+    return {
+        "width": WIDTH,
+        "height": HEIGHT,
+        "lanes": lanes,
+        "clusters": areas,
+        "notes": shapes,
+        "view": view,
+        **printed,
+    }
 
 
 def _on_paper(view):
     """How the printed plan sets a picture showing `view`: `landscape` when a portrait page
     would set its notes' text smaller than the plan's body text, and the note text's `size`,
     `line_height`, `first` baseline and most `lines` that keep it at least that large."""
+
     def scale(page_mm):  # mm per px: as wide as the page, at most MAX_HEIGHT_MM high
         return min(page_mm / view["width"], MAX_HEIGHT_MM / view["height"])
+
     landscape = FONT_SIZE * scale(PORTRAIT_MM) < BODY_TEXT_MM
-    size = max(FONT_SIZE, math.ceil(BODY_TEXT_MM / scale(LANDSCAPE_MM if landscape
-                                                          else PORTRAIT_MM)))
+    size = max(FONT_SIZE, math.ceil(BODY_TEXT_MM / scale(LANDSCAPE_MM if landscape else PORTRAIT_MM)))
     line_height, first = size * LINE_HEIGHT / FONT_SIZE, size * FIRST_BASELINE / FONT_SIZE
     room = NOTE_H - NOTE_PADDING / 2 - first - DESCENT * size  # below the first baseline
-    return {"landscape": landscape,
-            "print": {"size": size, "line_height": round(line_height, 1), "first": round(first, 1),
-                      "lines": min(MAX_LINES, 1 + int(room // line_height))}}
+    return {
+        "landscape": landscape,
+        "print": {
+            "size": size,
+            "line_height": round(line_height, 1),
+            "first": round(first, 1),
+            "lines": min(MAX_LINES, 1 + int(room // line_height)),
+        },
+    }
 
 
 def _view(shapes, lanes):

@@ -29,10 +29,18 @@ def _note(note, workshop):
     elif not note.anonymous and note.author_id in workshop.participants:
         author = workshop.participants[note.author_id].name
     closed = workshop.steps[note.step].vote_state == "closed"
-    return {"id": note.id, "text": note.text, "author": author, "lane": note.lane,
-            "votes": workshop.tally(note.id) if closed else None, "group": note.group,
-            "table": note.table,
-            "color": note.color, "x": note.x, "y": note.y}
+    return {
+        "id": note.id,
+        "text": note.text,
+        "author": author,
+        "lane": note.lane,
+        "votes": workshop.tally(note.id) if closed else None,
+        "group": note.group,
+        "table": note.table,
+        "color": note.color,
+        "x": note.x,
+        "y": note.y,
+    }
 
 
 def _by_votes(notes):
@@ -42,32 +50,56 @@ def _by_votes(notes):
 def _step(index, step, workshop):
     notes = workshop.live_notes(index)
     if step.hidden:
-        return {"index": index, "title": step.title, "prompt": step.prompt, "lanes": step.lanes,
-                "private": len(notes), "clusters": [], "notes": [], "by_lane": [],
-                "headed": False, "picture": None, "ranking": [], "review": None}
+        return {
+            "index": index,
+            "title": step.title,
+            "prompt": step.prompt,
+            "lanes": step.lanes,
+            "private": len(notes),
+            "clusters": [],
+            "notes": [],
+            "by_lane": [],
+            "headed": False,
+            "picture": None,
+            "ranking": [],
+            "review": None,
+        }
     shown = [_note(note, workshop) for note in notes]
     clusters = []
     for cluster in workshop.clusters.values():
         members = [note for note in shown if note["group"] == cluster.id]
         if cluster.step == index and members:
-            clusters.append({"title": cluster.title, "notes": _by_votes(members),
-                             "votes": sum(note["votes"] or 0 for note in members)})
+            clusters.append(
+                {
+                    "title": cluster.title,
+                    "notes": _by_votes(members),
+                    "votes": sum(note["votes"] or 0 for note in members),
+                }
+            )
     loose = _by_votes([note for note in shown if note["group"] not in workshop.clusters])
-    return {"index": index, "title": step.title, "prompt": step.prompt, "lanes": step.lanes,
-            "private": 0, "clusters": sorted(clusters, key=lambda c: -c["votes"]),
-            "notes": loose,
-            # A step worked at the tables reads per table (and lane); any other per lane.
-            "by_lane": (_by_table(loose, workshop, step.lanes) if step.tables and workshop.tables
-                        else _by_lane(loose, step.lanes)),
-            "headed": bool(clusters or step.lanes or (step.tables and workshop.tables)),
-            # A canvas step also shows as the room left it.
-            "picture": canvas_picture(step, shown, {c.id: c.title
-                                                    for c in workshop.clusters.values()
-                                                    if c.step == index}, workshop.language)
-            if step.current_layout() == "canvas" and shown else None,
-            "ranking": _ranking(shown) if step.vote_state == "closed" else [],
-            # A review step (a follow-up's first) lists the room's decisions: see build_plan.
-            "review": None}
+    return {
+        "index": index,
+        "title": step.title,
+        "prompt": step.prompt,
+        "lanes": step.lanes,
+        "private": 0,
+        "clusters": sorted(clusters, key=lambda c: -c["votes"]),
+        "notes": loose,
+        # A step worked at the tables reads per table (and lane); any other per lane.
+        "by_lane": (
+            _by_table(loose, workshop, step.lanes) if step.tables and workshop.tables else _by_lane(loose, step.lanes)
+        ),
+        "headed": bool(clusters or step.lanes or (step.tables and workshop.tables)),
+        # A canvas step also shows as the room left it.
+        "picture": canvas_picture(
+            step, shown, {c.id: c.title for c in workshop.clusters.values() if c.step == index}, workshop.language
+        )
+        if step.current_layout() == "canvas" and shown
+        else None,
+        "ranking": _ranking(shown) if step.vote_state == "closed" else [],
+        # A review step (a follow-up's first) lists the room's decisions: see build_plan.
+        "review": None,
+    }
 
 
 def _ranking(notes):
@@ -75,8 +107,9 @@ def _ranking(notes):
     by notes with as many votes: 1, 2, 2, 4) and `tied` when it shares it."""
     voted = _by_votes([note for note in notes if note["votes"]])
     counts = [note["votes"] for note in voted]
-    return [{**note, "rank": counts.index(note["votes"]) + 1,
-             "tied": counts.count(note["votes"]) > 1} for note in voted]
+    return [
+        {**note, "rank": counts.index(note["votes"]) + 1, "tied": counts.count(note["votes"]) > 1} for note in voted
+    ]
 
 
 def _by_lane(loose, lanes):
@@ -85,12 +118,16 @@ def _by_lane(loose, lanes):
     Empty lanes are left out. A group whose `title` is None is "other": every loose
     note of a step without lanes, or a note whose lane the step does not have.
     """
-    groups = [{"lane": lane["key"], "title": lane["title"] or lane["key"],
-               "notes": [note for note in loose if note["lane"] == lane["key"]]}
-              for lane in lanes]
+    groups = [
+        {
+            "lane": lane["key"],
+            "title": lane["title"] or lane["key"],
+            "notes": [note for note in loose if note["lane"] == lane["key"]],
+        }
+        for lane in lanes
+    ]
     known = {lane["key"] for lane in lanes}
-    groups.append({"lane": None, "title": None,
-                   "notes": [note for note in loose if note["lane"] not in known]})
+    groups.append({"lane": None, "title": None, "notes": [note for note in loose if note["lane"] not in known]})
     return [group for group in groups if group["notes"]]
 
 
@@ -103,8 +140,7 @@ def _by_table(loose, workshop, lanes):
     names = _table_names(workshop)
     groups = []
     for table_id, name in [*names.items(), (None, None)]:
-        notes = [note for note in loose
-                 if (note["table"] == table_id if table_id else note["table"] not in names)]
+        notes = [note for note in loose if (note["table"] == table_id if table_id else note["table"] not in names)]
         if not lanes:
             groups.append({"lane": None, "title": name, "notes": notes})
             continue
@@ -136,19 +172,26 @@ def plan_action(action, workshop, series=()):
         note = voted_in.notes.get(note_id)
         if note is not None and not note.removed and not voted_in.is_hidden(note):
             sources.append(_note(note, voted_in))
-    return readable({
-        "id": action.id, "title": action.title, "owner": owner, "due": action.due,
-        # The session whose copy started it: the same in every session of a series.
-        "started_in": action.origin or workshop.id,
-        "status": action.status, "state": "dropped" if action.dropped else action.status,
-        "votes": sum(s["votes"] or 0 for s in sources),
-        "progress": [dict(entry) for entry in action.progress],
-        "updates": [{**entry, "day": local_day(entry["at"])} for entry in action.progress
-                    if entry["text"]],
-        "decision": _latest_decision(action, workshop, series),
-        # A note the action was made from word for word would only repeat its title.
-        "sources": [source for source in sources if not same_text(source["text"], action.title)],
-        "carried": action.carried, "dropped": action.dropped})
+    return readable(
+        {
+            "id": action.id,
+            "title": action.title,
+            "owner": owner,
+            "due": action.due,
+            # The session whose copy started it: the same in every session of a series.
+            "started_in": action.origin or workshop.id,
+            "status": action.status,
+            "state": "dropped" if action.dropped else action.status,
+            "votes": sum(s["votes"] or 0 for s in sources),
+            "progress": [dict(entry) for entry in action.progress],
+            "updates": [{**entry, "day": local_day(entry["at"])} for entry in action.progress if entry["text"]],
+            "decision": _latest_decision(action, workshop, series),
+            # A note the action was made from word for word would only repeat its title.
+            "sources": [source for source in sources if not same_text(source["text"], action.title)],
+            "carried": action.carried,
+            "dropped": action.dropped,
+        }
+    )
 
 
 def same_text(one, other):
@@ -161,33 +204,38 @@ def _copies(action, workshop, series):
     first; only the workshop's own while the action is not shared."""
     if not action.shared:
         return [(workshop, action)]
-    found = [(session, session.actions[action.id]) for session in series
-             if session.id != workshop.id and action.id in session.actions
-             and session.actions[action.id].origin == action.origin]
+    found = [
+        (session, session.actions[action.id])
+        for session in series
+        if session.id != workshop.id
+        and action.id in session.actions
+        and session.actions[action.id].origin == action.origin
+    ]
     order = {session.id: index for index, session in enumerate(series)}
-    return sorted([*found, (workshop, action)],
-                  key=lambda pair: order.get(pair[0].id, len(order)))
+    return sorted([*found, (workshop, action)], key=lambda pair: order.get(pair[0].id, len(order)))
 
 
 def _where_voted(action, workshop, series):
     """(session, copy) where the action was made, so its source notes and votes are there."""
     if not action.carried:
         return workshop, action
-    made = [(session, copy) for session, copy in _copies(action, workshop, series)
-            if not copy.carried]
+    made = [(session, copy) for session, copy in _copies(action, workshop, series) if not copy.carried]
     return made[0] if made else (workshop, action)
 
 
 def _latest_decision(action, workshop, series):
     """`{decision, session, date, here}` of the latest review that decided on the action, or
     None; `here`: that review is `workshop`'s own."""
-    decided = [(session, copy) for session, copy in _copies(action, workshop, series)
-               if copy.decision]
+    decided = [(session, copy) for session, copy in _copies(action, workshop, series) if copy.decision]
     if not decided:
         return None
     session, copy = decided[-1]
-    return {"decision": copy.decision, "session": session.title, "date": workshop_date(session),
-            "here": session.id == workshop.id}
+    return {
+        "decision": copy.decision,
+        "session": session.title,
+        "date": workshop_date(session),
+        "here": session.id == workshop.id,
+    }
 
 
 def in_plan(action):
@@ -222,8 +270,12 @@ def decision_text(action, t, format_date):
     decided = action["decision"]
     if not decided:
         return ""
-    return t("plan_decided", decision=t("review_decided_" + decided["decision"]),
-             session=decided["session"], date=format_date(decided["date"]))
+    return t(
+        "plan_decided",
+        decision=t("review_decided_" + decided["decision"]),
+        session=decided["session"],
+        date=format_date(decided["date"]),
+    )
 
 
 def update_text(update, format_date):
@@ -234,10 +286,16 @@ def update_text(update, format_date):
 def _review(workshop):
     """What a review step decided: every action carried into the workshop, in order."""
     # A decision of done or drop says the status too ("Klaar (Klaar)" would read twice).
-    return [{"id": action.id, "title": action.title, "decision": action.decision,
-             "state": None if action.decision in ("done", "drop")
-             else "dropped" if action.dropped else action.status}
-            for action in workshop.actions.values() if action.carried and not action.removed]
+    return [
+        {
+            "id": action.id,
+            "title": action.title,
+            "decision": action.decision,
+            "state": None if action.decision in ("done", "drop") else "dropped" if action.dropped else action.status,
+        }
+        for action in workshop.actions.values()
+        if action.carried and not action.removed
+    ]
 
 
 def build_plan(workshop, series=()):
@@ -246,29 +304,31 @@ def build_plan(workshop, series=()):
     `series`: the sessions of its series, oldest first, so an action shows its latest
     status, review decision and progress and its votes from where it was voted.
     """
-    actions = [plan_action(action, workshop, series) for action in workshop.actions.values()
-               if in_plan(action)]
+    actions = [plan_action(action, workshop, series) for action in workshop.actions.values() if in_plan(action)]
     actions.sort(key=lambda a: (-a["votes"], a["due"] or "9999-99-99", a["title"].lower()))
     steps = [_step(index, step, workshop) for index, step in enumerate(workshop.steps)]
     for step in steps:
         if workshop.steps[step["index"]].key == REVIEW:
             step["review"] = _review(workshop)
-    return readable({
-        "id": workshop.id,
-        "title": workshop.title,
-        "goal": workshop.goal,
-        "language": workshop.language,
-        "date": workshop_date(workshop),
-        "time_zone": TIME_ZONE,
-        # The workshop's change count: it grows with every change of any of its actions.
-        "revision": workshop.seq,
-        # A session of a series: its follow-ups decide on the actions (a first session's
-        # writers leave out what only a follow-up fills in).
-        "in_series": len(series) > 1 or bool(workshop.follow_up_of)
-        or any(action["decision"] for action in actions),
-        "actions": actions,
-        "steps": steps,
-    })
+    return readable(
+        {
+            "id": workshop.id,
+            "title": workshop.title,
+            "goal": workshop.goal,
+            "language": workshop.language,
+            "date": workshop_date(workshop),
+            "time_zone": TIME_ZONE,
+            # The workshop's change count: it grows with every change of any of its actions.
+            "revision": workshop.seq,
+            # A session of a series: its follow-ups decide on the actions (a first session's
+            # writers leave out what only a follow-up fills in).
+            "in_series": len(series) > 1
+            or bool(workshop.follow_up_of)
+            or any(action["decision"] for action in actions),
+            "actions": actions,
+            "steps": steps,
+        }
+    )
 
 
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")

@@ -41,16 +41,33 @@ def render_csv(plan, t):
     """One row per action, sorted as in the plan. The review's decision has a column only in
     a series: a first session has no follow-up yet to decide anything."""
     series = plan["in_series"]
-    rows = [[t("col_number"), t("col_action"), t("col_owner"), t("col_due"), t("col_status"),
-             *([t("col_review")] if series else []), t("col_updates"), t("col_votes"),
-             t("col_sources")]]
+    rows = [
+        [
+            t("col_number"),
+            t("col_action"),
+            t("col_owner"),
+            t("col_due"),
+            t("col_status"),
+            *([t("col_review")] if series else []),
+            t("col_updates"),
+            t("col_votes"),
+            t("col_sources"),
+        ]
+    ]
     for number, action in enumerate(plan["actions"], 1):
-        rows.append([number, cell(action["title"]), cell(action["owner"]), action["due"] or "",
-                     status_text(action, t),
-                     *([cell(decision_text(action, t, str))] if series else []),
-                     cell(" | ".join(update_text(update, str) for update in action["updates"])),
-                     action["votes"],
-                     cell(" | ".join(source["text"] for source in action["sources"]))])
+        rows.append(
+            [
+                number,
+                cell(action["title"]),
+                cell(action["owner"]),
+                action["due"] or "",
+                status_text(action, t),
+                *([cell(decision_text(action, t, str))] if series else []),
+                cell(" | ".join(update_text(update, str) for update in action["updates"])),
+                action["votes"],
+                cell(" | ".join(source["text"] for source in action["sources"])),
+            ]
+        )
     return _rows(rows)
 
 
@@ -60,11 +77,17 @@ def render_links_csv(plan, t, links):
 
     `links` maps an action id to its owner's update link.
     """
-    rows = [[t("col_workshop"), t("col_owner"), t("col_action"), t("col_due"), t("col_status"),
-             t("col_update_link")]]
+    rows = [[t("col_workshop"), t("col_owner"), t("col_action"), t("col_due"), t("col_status"), t("col_update_link")]]
     by_owner = sorted(plan["actions"], key=lambda a: ((a["owner"] or "~").lower(), a["title"]))
     for action in by_owner:
-        rows.append([cell(plan["title"]), cell(action["owner"] or t("plan_no_owner")),
-                     cell(action["title"]), action["due"] or "", status_text(action, t),
-                     links[action["id"]]])
+        rows.append(
+            [
+                cell(plan["title"]),
+                cell(action["owner"] or t("plan_no_owner")),
+                cell(action["title"]),
+                action["due"] or "",
+                status_text(action, t),
+                links[action["id"]],
+            ]
+        )
     return _rows(rows)

@@ -11,8 +11,9 @@ from cocreate.store import metadata, normalise_database_url
 
 def run(connection):
     # SQLite cannot alter a column in place: Alembic copies the table ("batch" mode).
-    context.configure(connection=connection, target_metadata=metadata,
-                      render_as_batch=connection.dialect.name == "sqlite")
+    context.configure(
+        connection=connection, target_metadata=metadata, render_as_batch=connection.dialect.name == "sqlite"
+    )
     with context.begin_transaction():
         context.run_migrations()
 

@@ -52,8 +52,7 @@ def close_workshop(workshop_id):
 def online_here(workshop_id):
     """Who has a socket to this process in the workshop, in order."""
     # A copy: in threading mode other connections come and go while we look.
-    return sorted({c.participant_id for c in list(connections.values())
-                   if c.workshop_id == workshop_id})
+    return sorted({c.participant_id for c in list(connections.values()) if c.workshop_id == workshop_id})
 
 
 def send_presence(workshop_id, online):

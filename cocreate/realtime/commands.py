@@ -43,16 +43,16 @@ def execute(sender, command, payload):
     """A command answered with the domain's events: stored, then sent to the room in `seq`
     order; the ack carries the new `seq`."""
     connection = sender.connection
-    _events, seq = sender.workshops.execute(connection.workshop_id, connection.participant_id,
-                                            command.name, payload, publish)
+    _events, seq = sender.workshops.execute(
+        connection.workshop_id, connection.participant_id, command.name, payload, publish
+    )
     return {"ok": True, "seq": seq}
 
 
 def sync(sender, _command, _payload):
     """`sync`: a fresh snapshot, in the ack, for a client that saw a gap in `seq`."""
     connection = sender.connection
-    snap = sender.workshops.snapshot(connection.workshop_id, connection.participant_id,
-                                     decorate=connection.links)
+    snap = sender.workshops.snapshot(connection.workshop_id, connection.participant_id, decorate=connection.links)
     return {"ok": True, "seq": snap["seq"], "snapshot": snap}
 
 
@@ -64,12 +64,14 @@ def update_link(sender, _command, payload):
     action = workshop.actions.get(action_id)
     if action is None or action.removed:
         raise DomainError("not_found", "Action not found.", key="refusal_action_gone")
-    view = connection.links({"actions": [{"id": action_id}]}, workshop,
-                            workshop.participants[connection.participant_id])
+    view = connection.links(
+        {"actions": [{"id": action_id}]}, workshop, workshop.participants[connection.participant_id]
+    )
     link = view["actions"][0].get("update_url")
     if link is None:
-        raise DomainError("forbidden", "Only the facilitator and the action's owner get its link.",
-                          key="refusal_update_link_owner")
+        raise DomainError(
+            "forbidden", "Only the facilitator and the action's owner get its link.", key="refusal_update_link_owner"
+        )
     return {"ok": True, "id": action_id, "update_url": link}
 
 
@@ -82,9 +84,7 @@ ALL = (*DOMAIN_COMMANDS, *dragging.COMMANDS, *COMMANDS)
 DECLARED = {command.name: command for command in ALL}
 SCHEMAS = {command.name: getattr(schemas, command.schema)() for command in ALL}
 # The domain's commands run through the store; the socket layer's run themselves.
-RUNNERS = {command.name: {p.EVENTS: execute, p.DROP: dragging.drop}.get(command.answer,
-                                                                         command.run)
-           for command in ALL}
+RUNNERS = {command.name: {p.EVENTS: execute, p.DROP: dragging.drop}.get(command.answer, command.run) for command in ALL}
 
 
 def answer(workshops, holds, sid, name, args):
@@ -96,18 +96,17 @@ def answer(workshops, holds, sid, name, args):
     if not connection.admits(command.bucket):
         if connection.strike(command.bucket):
             socketio.server.disconnect(sid)
-        raise DomainError("rate_limited", "Too many messages; slow down a little.",
-                          key="error_rate_limited")
+        raise DomainError("rate_limited", "Too many messages; slow down a little.", key="error_rate_limited")
     try:
         payload = SCHEMAS[name].load(args[0] if len(args) == 1 else ({} if not args else args))
     except ValidationError as err:
-        raise DomainError("invalid", "Some fields are not right.", err.messages,
-                          key="refusal_fields") from None
+        raise DomainError("invalid", "Some fields are not right.", err.messages, key="refusal_fields") from None
     return RUNNERS[name](Sender(workshops, holds, connection, sid), command, payload)
 
 
 def handler(workshops, holds, name):
     """The Socket.IO handler of command `name`: its ack, whatever happens."""
+
     def handle(sid, *args):
         try:
             return answer(workshops, holds, sid, name, args)
@@ -116,10 +115,9 @@ def handler(workshops, holds, name):
         except Exception as error:
             if workshops.unreachable(error):
                 # Nothing was stored: the same command may follow.
-                return failure(sid, "unavailable", UNAVAILABLE, key="error_unavailable",
-                               retry_after=RETRY_AFTER)
+                return failure(sid, "unavailable", UNAVAILABLE, key="error_unavailable", retry_after=RETRY_AFTER)
             log.exception("command %s failed", name)
-            return failure(sid, "internal", "Something went wrong on the server.",
-                           key="error_internal")
+            return failure(sid, "internal", "Something went wrong on the server.", key="error_internal")
+
     handle.__name__ = "on_" + name.replace(":", "_")
     return handle

@@ -14,7 +14,7 @@ from typing import NamedTuple
 class ServerLimits(NamedTuple):
     """What `cocreate serve` bounds for every connection (from the app's settings)."""
 
-    connections: int      # served at once, by the whole process
+    connections: int  # served at once, by the whole process
     socket_timeout: float  # seconds one read or write on a connection may wait
     cap: "ConnectionCap"
 
@@ -25,9 +25,11 @@ class ServerLimits(NamedTuple):
         uncapped = config["UNCAPPED_ADDRESSES"]
         if isinstance(uncapped, str):
             uncapped = [address.strip() for address in uncapped.split(",")]
-        return cls(int(config["CONNECTIONS"]), float(config["SOCKET_TIMEOUT"]),
-                   ConnectionCap(int(config["CONNECTIONS_PER_ADDRESS"]),
-                                 [address for address in uncapped if address]))
+        return cls(
+            int(config["CONNECTIONS"]),
+            float(config["SOCKET_TIMEOUT"]),
+            ConnectionCap(int(config["CONNECTIONS_PER_ADDRESS"]), [address for address in uncapped if address]),
+        )
 
 
 class ConnectionCap:

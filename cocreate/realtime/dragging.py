@@ -16,8 +16,7 @@ EXTENSION = "cocreate.holds"
 
 def init_app(app):
     """Keep holds in this process, or in Redis when the message queue is Redis."""
-    app.extensions[EXTENSION] = open_holds(app.config.get("MESSAGE_QUEUE"),
-                                           float(app.config["DRAG_HOLD"]))
+    app.extensions[EXTENSION] = open_holds(app.config.get("MESSAGE_QUEUE"), float(app.config["DRAG_HOLD"]))
 
 
 def holds_of(app):
@@ -27,8 +26,7 @@ def holds_of(app):
 
 def _busy(holder):
     # `by`: who, unless that would name an anonymous author.
-    return DomainError("busy", "Someone else is moving this note right now.", key="error_busy",
-                       by=holder)
+    return DomainError("busy", "Someone else is moving this note right now.", key="error_busy", by=holder)
 
 
 def relay(sender, _command, payload):
@@ -41,8 +39,12 @@ def relay(sender, _command, payload):
         raise _busy(workshops.drag(workshop_id, other, payload["id"], check=False).by)
     connection.held.add(payload["id"])
     if not drag.hidden:  # a private note's place is its author's alone
-        socketio.emit(p.DRAG, {"id": payload["id"], "x": payload["x"], "y": payload["y"],
-                               "by": drag.by}, to=workshop_room(workshop_id), skip_sid=sender.sid)
+        socketio.emit(
+            p.DRAG,
+            {"id": payload["id"], "x": payload["x"], "y": payload["y"], "by": drag.by},
+            to=workshop_room(workshop_id),
+            skip_sid=sender.sid,
+        )
     return {"ok": True}
 
 
@@ -51,9 +53,12 @@ def point(sender, _command, payload):
     `x: null` hides it."""
     if not sender.connection.facilitator:
         raise DomainError("forbidden", "This is for the facilitator.", key="error_forbidden")
-    socketio.emit(p.POINTER, {"x": payload["x"], "y": payload.get("y") if payload["x"] is not None
-                              else None}, to=workshop_room(sender.connection.workshop_id),
-                  skip_sid=sender.sid)
+    socketio.emit(
+        p.POINTER,
+        {"x": payload["x"], "y": payload.get("y") if payload["x"] is not None else None},
+        to=workshop_room(sender.connection.workshop_id),
+        skip_sid=sender.sid,
+    )
     return {"ok": True}
 
 
@@ -72,8 +77,6 @@ def drop(sender, command, payload):
 
 
 COMMANDS = (
-    Command(p.NOTE_DRAG, "NoteDrag", relay, delivery=p.LIVE, bucket=p.DRAG_BUCKET,
-            answer=p.VOLATILE),
-    Command(p.POINTER, "Pointer", point, who=p.FACILITATOR, delivery=p.LIVE,
-            bucket=p.DRAG_BUCKET, answer=p.VOLATILE),
+    Command(p.NOTE_DRAG, "NoteDrag", relay, delivery=p.LIVE, bucket=p.DRAG_BUCKET, answer=p.VOLATILE),
+    Command(p.POINTER, "Pointer", point, who=p.FACILITATOR, delivery=p.LIVE, bucket=p.DRAG_BUCKET, answer=p.VOLATILE),
 )

@@ -63,8 +63,7 @@ def on_connect(app, sid, *args):
     handshake = Request(environ)
     with app.app_context():
         try:
-            _welcome(app, sid, handshake, workshop_id,
-                     token or (workshop_id and token_of(handshake, workshop_id)))
+            _welcome(app, sid, handshake, workshop_id, token or (workshop_id and token_of(handshake, workshop_id)))
         except ConnectionRefusedError:
             raise
         except Exception as error:
@@ -72,8 +71,7 @@ def on_connect(app, sid, *args):
             if not store_of(app).unreachable(error):
                 raise
             # The page tries again by itself after `retry_after` seconds.
-            raise ConnectionRefusedError(UNAVAILABLE, {"code": "unavailable",
-                                                       "retry_after": RETRY_AFTER}) from None
+            raise ConnectionRefusedError(UNAVAILABLE, {"code": "unavailable", "retry_after": RETRY_AFTER}) from None
 
 
 def _welcome(app, sid, handshake, workshop_id, token):
@@ -87,8 +85,8 @@ def _welcome(app, sid, handshake, workshop_id, token):
     socketio.server.enter_room(sid, workshop_room(workshop_id), namespace="/")
     socketio.server.enter_room(sid, participant_room(viewer.id), namespace="/")
     connection.links = functools.partial(
-        add_links, key=app.extensions["cocreate.secret"],
-        base=configured_room(app.config, handshake.host_url).base)
+        add_links, key=app.extensions["cocreate.secret"], base=configured_room(app.config, handshake.host_url).base
+    )
 
     def deliver(snap):
         # The page chose its language the same way: the person's choice, else the workshop's.
@@ -131,5 +129,10 @@ def init_app(app):
 def on_unknown(event, *args):
     """Anything that is not a command of the protocol."""
     name = str(event)[:ECHO_MAX]
-    return failure(request.sid, "unknown_command", f"Unknown command {name!r}.",
-                   key="refusal_unknown_command", values={"command": name})
+    return failure(
+        request.sid,
+        "unknown_command",
+        f"Unknown command {name!r}.",
+        key="refusal_unknown_command",
+        values={"command": name},
+    )

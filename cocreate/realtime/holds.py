@@ -29,8 +29,7 @@ return 0
 
 def open_holds(message_queue, seconds=HOLD_SECONDS):
     """Holds shared through Redis when the message queue is Redis, else in this process."""
-    if isinstance(message_queue, str) and message_queue.startswith(
-            ("redis://", "rediss://", "unix://")):
+    if isinstance(message_queue, str) and message_queue.startswith(("redis://", "rediss://", "unix://")):
         return SharedHolds(message_queue, seconds)
     return LocalHolds(seconds)
 
@@ -78,6 +77,7 @@ class SharedHolds:
 
     def __init__(self, url, seconds=HOLD_SECONDS):
         import redis  # only needed with the Redis queue
+
         self.redis = redis_client(url)
         self.errors = redis.RedisError
         self.milliseconds = int(seconds * 1000)
@@ -92,8 +92,7 @@ class SharedHolds:
     def take(self, workshop_id, note_id, holder_id):
         """Hold the note for `holder_id` (or renew it); returns the other holder's id, or None."""
         try:
-            other = self._take(keys=[self._key(workshop_id, note_id)],
-                               args=[holder_id, self.milliseconds])
+            other = self._take(keys=[self._key(workshop_id, note_id)], args=[holder_id, self.milliseconds])
         except self.errors:  # Redis away: this process's holds still keep its people apart
             return self._fallback.take(workshop_id, note_id, holder_id)
         return other.decode() if other else None

@@ -23,11 +23,9 @@ CHANNEL = "flask-socketio"  # Flask-SocketIO's default channel
 CHANGED = "cocreate:changed"  # the method of a change told to the other processes
 # Publishing runs under a workshop's lock: when Redis is away, fail at once (one quick
 # try again, for a connection Redis closed while it restarted) rather than back off.
-PUBLISH_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5,
-                   "retry": Retry(NoBackoff(), 1)}
+PUBLISH_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5, "retry": Retry(NoBackoff(), 1)}
 # The listener waits for messages for ever; it notices a closed connection at once.
-LISTEN_OPTIONS = {"socket_connect_timeout": 2, "socket_keepalive": True,
-                  "retry": Retry(NoBackoff(), 0)}
+LISTEN_OPTIONS = {"socket_connect_timeout": 2, "socket_keepalive": True, "retry": Retry(NoBackoff(), 0)}
 RETRY_FIRST, RETRY_MAX = 0.5, 5.0  # seconds between the listener's attempts to subscribe
 
 
@@ -46,8 +44,7 @@ def client_manager(url):
         return None
     if url.startswith(("redis://", "rediss://", "unix://")):
         # Its messages are encoded as the clients' packets are (`packets`: orjson).
-        return OrderedRedisManager(url, channel=CHANNEL, redis_options=dict(PUBLISH_OPTIONS),
-                                   json=packets)
+        return OrderedRedisManager(url, channel=CHANNEL, redis_options=dict(PUBLISH_OPTIONS), json=packets)
     if url.startswith("kafka://"):
         return socketio.KafkaManager(url, channel=CHANNEL)
     if url.startswith("zmq"):
@@ -104,8 +101,7 @@ class OrderedRedisManager(socketio.RedisManager):
                         else:
                             yield data  # python-socketio delivers the events first
                             told = data.get(CHANGED)
-                        if (isinstance(told, dict) and self.on_change
-                                and data.get("host_id") != self.relay_id):
+                        if isinstance(told, dict) and self.on_change and data.get("host_id") != self.relay_id:
                             self.on_change(told)
             except redis.RedisError as error:
                 self._lost(error)
@@ -143,8 +139,11 @@ class OrderedRedisManager(socketio.RedisManager):
         self.subscribed = False
         if self.reachable:
             self.reachable = False
-            log.warning("cocreate: the Redis message queue is unreachable (%s); each process "
-                        "serves its own viewers until it is back", error)
+            log.warning(
+                "cocreate: the Redis message queue is unreachable (%s); each process "
+                "serves its own viewers until it is back",
+                error,
+            )
 
     def _joined(self):
         self.subscribed = True
@@ -154,19 +153,26 @@ class OrderedRedisManager(socketio.RedisManager):
         if self.on_rejoin is not None:
             self.server.start_background_task(self.on_rejoin)
 
-    def emit(self, event, data, namespace=None, room=None, skip_sid=None, callback=None,
-             to=None, **kwargs):
+    def emit(self, event, data, namespace=None, room=None, skip_sid=None, callback=None, to=None, **kwargs):
         """Publish the emit; every process delivers it when it comes back from Redis."""
         room = to or room
-        if (callback is not None or kwargs.get("ignore_queue") or self.write_only
-                or not self.subscribed):
-            return super().emit(event, data, namespace=namespace, room=room,
-                                skip_sid=skip_sid, callback=callback, **kwargs)
+        if callback is not None or kwargs.get("ignore_queue") or self.write_only or not self.subscribed:
+            return super().emit(
+                event, data, namespace=namespace, room=room, skip_sid=skip_sid, callback=callback, **kwargs
+            )
         data = list(data) if isinstance(data, tuple) else [data]
         # Never binary: cocreate sends only JSON-able values (`packets.Packet`).
-        message = {"method": "emit", "event": event, "data": data, "binary": False,
-                   "namespace": namespace or "/", "room": room, "skip_sid": skip_sid,
-                   "callback": None, "host_id": self.relay_id}
+        message = {
+            "method": "emit",
+            "event": event,
+            "data": data,
+            "binary": False,
+            "namespace": namespace or "/",
+            "room": room,
+            "skip_sid": skip_sid,
+            "callback": None,
+            "host_id": self.relay_id,
+        }
         told = getattr(self._along, "message", None)
         if told is not None:
             message[CHANGED], self._along.message = told, None

@@ -56,8 +56,9 @@ def announce(workshop_id):
             return
         _gathering.add(workshop_id)
     app = current_app._get_current_object()
-    socketio.start_background_task(_announce_gathered, app, workshop_id,
-                                   float(app.config.get("PRESENCE_GATHER") or GATHER))
+    socketio.start_background_task(
+        _announce_gathered, app, workshop_id, float(app.config.get("PRESENCE_GATHER") or GATHER)
+    )
 
 
 def _announce_gathered(app, workshop_id, seconds):
@@ -85,6 +86,7 @@ class SharedPresence:
 
     def __init__(self, url, ttl=DEFAULT_TTL):
         import redis  # only needed with the Redis queue
+
         self.redis = redis_client(url)
         self.errors = redis.RedisError
         self.ttl = max(1, ttl)
@@ -112,8 +114,10 @@ class SharedPresence:
     def _lost(self, error):
         if self.reachable:  # one line for each time Redis goes away
             self.reachable = False
-            log.warning("cocreate: presence: Redis is unreachable (%s); each process "
-                        "lists its own viewers until it is back", error)
+            log.warning(
+                "cocreate: presence: Redis is unreachable (%s); each process lists its own viewers until it is back",
+                error,
+            )
 
     def announce(self, workshop_id):
         """Store this process's share and send the union; falls back to the share alone.
@@ -122,8 +126,7 @@ class SharedPresence:
         after this, so the last share stored is the latest.
         """
         try:
-            with self.redis.lock(self._key("lock", workshop_id), timeout=LOCK_TIMEOUT,
-                                 blocking_timeout=LOCK_TIMEOUT):
+            with self.redis.lock(self._key("lock", workshop_id), timeout=LOCK_TIMEOUT, blocking_timeout=LOCK_TIMEOUT):
                 local_online = online_here(workshop_id)
                 shares = self._key("workshop", workshop_id)
                 with self.redis.pipeline() as pipe:
@@ -144,8 +147,7 @@ class SharedPresence:
     def _union(self, workshop_id):
         """Everyone online in the shares of live processes; dead processes' shares go."""
         shares_key = self._key("workshop", workshop_id)
-        shares = {server.decode(): json.loads(online)
-                  for server, online in self.redis.hgetall(shares_key).items()}
+        shares = {server.decode(): json.loads(online) for server, online in self.redis.hgetall(shares_key).items()}
         if not shares:
             return []
         servers = list(shares)
@@ -153,8 +155,7 @@ class SharedPresence:
         dead = [server for server, beat in zip(servers, alive) if beat is None]
         if dead:
             self.redis.hdel(shares_key, *dead)
-        return sorted({person for server, online in shares.items() if server not in dead
-                       for person in online})
+        return sorted({person for server, online in shares.items() if server not in dead for person in online})
 
     def _beat(self):
         with self.redis.pipeline() as pipe:
@@ -171,8 +172,9 @@ class SharedPresence:
             workshops_key = self._key("server", server, "workshops")
             for workshop_id in self.redis.smembers(workshops_key):
                 workshop_id = workshop_id.decode()
-                with self.redis.lock(self._key("lock", workshop_id), timeout=LOCK_TIMEOUT,
-                                     blocking_timeout=LOCK_TIMEOUT):
+                with self.redis.lock(
+                    self._key("lock", workshop_id), timeout=LOCK_TIMEOUT, blocking_timeout=LOCK_TIMEOUT
+                ):
                     if self.redis.hdel(self._key("workshop", workshop_id), server):
                         send_presence(workshop_id, self._union(workshop_id))
             self.redis.delete(workshops_key)

@@ -34,9 +34,12 @@ def catch_up(app):
         workshops = store_of(app)
         for sid, connection in list(connections.items()):
             try:
-                workshops.snapshot(connection.workshop_id, connection.participant_id,
-                                   deliver=lambda view, sid=sid: _send(sid, view),
-                                   decorate=connection.links)
+                workshops.snapshot(
+                    connection.workshop_id,
+                    connection.participant_id,
+                    deliver=lambda view, sid=sid: _send(sid, view),
+                    decorate=connection.links,
+                )
             except DomainError:
                 continue  # the workshop was deleted meanwhile
             except Exception as error:

@@ -69,18 +69,19 @@ class Connection:
     @classmethod
     def open(cls, workshop_id, participant_id, config):
         """A connection with the configured rate limits (`COMMAND_BURST`, `COMMAND_RATE`, …)."""
-        return cls(workshop_id, participant_id,
-                   TokenBucket(config["COMMAND_BURST"], config["COMMAND_RATE"]),
-                   TokenBucket(config["MOVE_BURST"], config["MOVE_RATE"]),
-                   TokenBucket(config["DRAG_BURST"], config["DRAG_RATE"]),
-                   Strikes(int(config["STRIKE_LIMIT"]), float(config["STRIKE_WINDOW"])),
-                   Strikes(DRAG_STRIKE_FACTOR * int(config["STRIKE_LIMIT"]),
-                           float(config["STRIKE_WINDOW"])))
+        return cls(
+            workshop_id,
+            participant_id,
+            TokenBucket(config["COMMAND_BURST"], config["COMMAND_RATE"]),
+            TokenBucket(config["MOVE_BURST"], config["MOVE_RATE"]),
+            TokenBucket(config["DRAG_BURST"], config["DRAG_RATE"]),
+            Strikes(int(config["STRIKE_LIMIT"]), float(config["STRIKE_WINDOW"])),
+            Strikes(DRAG_STRIKE_FACTOR * int(config["STRIKE_LIMIT"]), float(config["STRIKE_WINDOW"])),
+        )
 
     def admits(self, bucket):
         """True when rate `bucket` (one of `protocol.BUCKETS`) lets one more message through."""
-        return {p.COMMAND_BUCKET: self.commands, p.MOVE_BUCKET: self.moves,
-                p.DRAG_BUCKET: self.drags}[bucket].take()
+        return {p.COMMAND_BUCKET: self.commands, p.MOVE_BUCKET: self.moves, p.DRAG_BUCKET: self.drags}[bucket].take()
 
     def strike(self, bucket):
         """Count a message refused by `bucket`; True when that was one too many: cut it off."""

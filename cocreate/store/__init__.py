@@ -31,8 +31,7 @@ from .series import Series, Shared, refuse_if_shared
 from .tokens import new_id, normalise_join_code, with_free_join_code
 from .urls import normalise_database_url, printable_database_url
 
-__all__ = ["RETRY_AFTER", "UNAVAILABLE", "Store", "metadata", "normalise_database_url",
-           "printable_database_url"]
+__all__ = ["RETRY_AFTER", "UNAVAILABLE", "Store", "metadata", "normalise_database_url", "printable_database_url"]
 
 
 class Store:
@@ -87,27 +86,56 @@ class Store:
 
     # -- making workshops -------------------------------------------------------
 
-    def create_workshop(self, title, goal, language, format_key, facilitator_name,
-                        retention=domain.workshop.DEFAULT_RETENTION, date=None):
+    def create_workshop(
+        self,
+        title,
+        goal,
+        language,
+        format_key,
+        facilitator_name,
+        retention=domain.workshop.DEFAULT_RETENTION,
+        date=None,
+    ):
         """A new workshop with its facilitator; returns (workshop, facilitator token)."""
         fmt = domain.load_format(format_key)
         now = now_iso()
 
         def make(code):
-            workshop = domain.new_workshop(new_id(), code, title, goal, language, format_key,
-                                           domain.steps_in_language(fmt, language), now,
-                                           retention, date=date)
+            workshop = domain.new_workshop(
+                new_id(),
+                code,
+                title,
+                goal,
+                language,
+                format_key,
+                domain.steps_in_language(fmt, language),
+                now,
+                retention,
+                date=date,
+            )
             with self.engine.begin() as conn:
-                conn.execute(insert(workshops).values(
-                    id=workshop.id, join_code=code, title=title, goal=workshop.goal,
-                    language=language, format=format_key, steps=steps_record(workshop),
-                    current_step=0, locked=False, seq=0, created_at=now, updated_at=now,
-                    retention=retention, session_date=date))
+                conn.execute(
+                    insert(workshops).values(
+                        id=workshop.id,
+                        join_code=code,
+                        title=title,
+                        goal=workshop.goal,
+                        language=language,
+                        format=format_key,
+                        steps=steps_record(workshop),
+                        current_step=0,
+                        locked=False,
+                        seq=0,
+                        created_at=now,
+                        updated_at=now,
+                        retention=retention,
+                        session_date=date,
+                    )
+                )
             return workshop
 
         workshop = with_free_join_code(make)
-        _participant, token, _events = self.members.join(
-            workshop.id, facilitator_name, domain.FACILITATOR)
+        _participant, token, _events = self.members.join(workshop.id, facilitator_name, domain.FACILITATOR)
         return workshop, token
 
     def import_workshop(self, restore, facilitator_name):
@@ -127,8 +155,7 @@ class Store:
         # Whoever imports takes over the backup's facilitator, so no one is added.
         facilitator = next((p for p in workshop.participants.values() if p.is_facilitator), None)
         if facilitator is None:
-            _participant, token, _events = self.members.join(
-                workshop.id, facilitator_name, domain.FACILITATOR)
+            _participant, token, _events = self.members.join(workshop.id, facilitator_name, domain.FACILITATOR)
             return workshop, token
         return workshop, self.members.hand_over(workshop.id, facilitator.id)
 
@@ -137,16 +164,23 @@ class Store:
     def find_by_join_code(self, code):
         """(workshop id, title) for a join code typed in any case, or None."""
         with self.database.reading() as conn:
-            return conn.execute(select(workshops.c.id, workshops.c.title).where(
-                workshops.c.join_code == normalise_join_code(code))).first()
+            return conn.execute(
+                select(workshops.c.id, workshops.c.title).where(workshops.c.join_code == normalise_join_code(code))
+            ).first()
 
     def summary(self, workshop_id):
         """(id, title, join_code, language, series_id, format) of a workshop, or None."""
         with self.database.reading() as conn:
-            return conn.execute(select(
-                workshops.c.id, workshops.c.title, workshops.c.join_code,
-                workshops.c.language, workshops.c.series_id, workshops.c.format)
-                .where(workshops.c.id == workshop_id)).first()
+            return conn.execute(
+                select(
+                    workshops.c.id,
+                    workshops.c.title,
+                    workshops.c.join_code,
+                    workshops.c.language,
+                    workshops.c.series_id,
+                    workshops.c.format,
+                ).where(workshops.c.id == workshop_id)
+            ).first()
 
     def snapshot(self, workshop_id, viewer_id, deliver=None, decorate=None):
         """The workshop as this viewer may see it, with its `seq`.
@@ -155,8 +189,7 @@ class Store:
         all processes, on PostgreSQL), so no event of a later change can overtake it.
         `decorate(view, workshop, viewer)` adds what only the web layer knows (links).
         """
-        reading = (self.database.reading_in_turn(workshop_id) if deliver
-                   else self.database.reading())
+        reading = self.database.reading_in_turn(workshop_id) if deliver else self.database.reading()
         with self.cache.lock(workshop_id), reading as conn:
             workshop = self.locking.current(conn, workshop_id)
             viewer = workshop.participants[viewer_id]
@@ -200,14 +233,13 @@ class Store:
             for change_event in events:
                 PERSIST[change_event.type](conn, workshop, change_event)
                 if change_event.command_id:
-                    conn.execute(INSERT_APPLIED, {"workshop_id": workshop.id,
-                                                  "id": change_event.command_id,
-                                                  "seq": change_event.seq})
+                    conn.execute(
+                        INSERT_APPLIED,
+                        {"workshop_id": workshop.id, "id": change_event.command_id, "seq": change_event.seq},
+                    )
             return events
 
         try:
-            return self.locking.change(workshop_id, change, publish,
-                                       replay=("command", (actor_id, name, payload, now)))
+            return self.locking.change(workshop_id, change, publish, replay=("command", (actor_id, name, payload, now)))
         except Shared as shared:
-            return self.series.change_shared(workshop_id, actor_id, name, payload, shared,
-                                             publish)
+            return self.series.change_shared(workshop_id, actor_id, name, payload, shared, publish)

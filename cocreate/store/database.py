@@ -59,8 +59,7 @@ class Database:
         with self.engine.begin() as conn:
             if self.postgres:  # on SQLite, BEGIN IMMEDIATE already keeps others out
                 # Two processes starting at once would both try to migrate.
-                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"),
-                             {"key": lock_key(SCHEMA_LOCK)})
+                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": lock_key(SCHEMA_LOCK)})
             migrate.upgrade(conn)
         # SQLite lets one writer in at a time anyway: changes share one connection
         # rather than taking one from the pool for every command.
@@ -153,9 +152,7 @@ class Database:
         if self.postgres or not conn.in_transaction():
             return conn.execute(SEQ, {"workshop": workshop_id}).scalar()
         try:
-            row = conn.connection.driver_connection.execute(
-                SEQ_SQLITE, (workshop_id,)).fetchone()
+            row = conn.connection.driver_connection.execute(SEQ_SQLITE, (workshop_id,)).fetchone()
         except sqlite3.Error as error:
-            raise exc.DBAPIError.instance(SEQ_SQLITE, (workshop_id,), error,
-                                          sqlite3.Error) from error
+            raise exc.DBAPIError.instance(SEQ_SQLITE, (workshop_id,), error, sqlite3.Error) from error
         return None if row is None else row[0]

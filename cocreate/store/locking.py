@@ -44,8 +44,7 @@ class Locking:
             if self.database.postgres and workshop_id in self.cache:
                 try:
                     with self.database.serialised(workshop_id, take_locks=False) as conn:
-                        events, workshop = self._try_at_once(
-                            conn, workshop_id, change, self.cache.get(workshop_id))
+                        events, workshop = self._try_at_once(conn, workshop_id, change, self.cache.get(workshop_id))
                         return self._changed(workshop, events, publish, replay)
                 except _Stale:
                     pass  # the copy was behind: read the workshop, with the lock taken first
@@ -93,15 +92,23 @@ class Locking:
                         if found != ids:
                             ids = found
                             continue
-                        workshops = {workshop_id: self.current(conn, workshop_id)
-                                     for workshop_id in ids}
+                        workshops = {workshop_id: self.current(conn, workshop_id) for workshop_id in ids}
                         before = {workshop_id: w.seq for workshop_id, w in workshops.items()}
                         events = change(conn, workshops)
                         for workshop_id, changes in events.items():
-                            if changes and conn.execute(SAVE_SEQ, {
-                                    "workshop": workshop_id, "seq": workshops[workshop_id].seq,
-                                    "before": before[workshop_id],
-                                    "updated_at": now_iso()}).rowcount != 1:
+                            if (
+                                changes
+                                and conn.execute(
+                                    SAVE_SEQ,
+                                    {
+                                        "workshop": workshop_id,
+                                        "seq": workshops[workshop_id].seq,
+                                        "before": before[workshop_id],
+                                        "updated_at": now_iso(),
+                                    },
+                                ).rowcount
+                                != 1
+                            ):
                                 raise RuntimeError("a workshop changed under its lock")
                 except Exception:
                     for workshop_id in ids:  # an aggregate may hold a change never stored
@@ -136,8 +143,10 @@ class Locking:
                         raise _Stale() from None
                     raise
                 if events:
-                    saved = conn.execute(SAVE_SEQ, {"workshop": workshop_id, "seq": workshop.seq,
-                                                    "before": before, "updated_at": now_iso()})
+                    saved = conn.execute(
+                        SAVE_SEQ,
+                        {"workshop": workshop_id, "seq": workshop.seq, "before": before, "updated_at": now_iso()},
+                    )
                     if saved.rowcount != 1:
                         raise _Stale()
                 elif cached is not None and self.database.seq(conn, workshop_id) != before:
@@ -179,9 +188,10 @@ class Locking:
                 raise
             else:
                 if events:
-                    kept.execute(SAVE_SEQ_OR_FAIL, {
-                        "workshop": workshop_id, "seq": cached.seq, "before": before,
-                        "updated_at": now_iso()})
+                    kept.execute(
+                        SAVE_SEQ_OR_FAIL,
+                        {"workshop": workshop_id, "seq": cached.seq, "before": before, "updated_at": now_iso()},
+                    )
         conn.rollback()  # SQLAlchemy's side of the statements kept: nothing was sent
         if refused is not None or not events:
             advisory(conn, "pg_advisory_lock", [key])

@@ -19,8 +19,8 @@ from .tokens import hash_token, new_id, new_token
 TOKENS_KEPT = 4096  # tokens found, remembered per process
 # Every connection runs it: built once.
 AUTHENTICATE = select(participants.c.id, participants.c.role).where(
-    participants.c.token_hash == bindparam("token_hash"),
-    participants.c.workshop_id == bindparam("workshop"))
+    participants.c.token_hash == bindparam("token_hash"), participants.c.workshop_id == bindparam("workshop")
+)
 
 
 class Members:
@@ -31,8 +31,7 @@ class Members:
         self._guard = threading.Lock()
         self._known = OrderedDict()  # (workshop, token hash) -> participant
 
-    def join(self, workshop_id, name, role=domain.PARTICIPANT, publish=None,
-             participant_id=None):
+    def join(self, workshop_id, name, role=domain.PARTICIPANT, publish=None, participant_id=None):
         """Someone joins; returns (participant, token, events). `participant_id` is for a
         person of an earlier session of the series (`Series.returning_person`) coming back:
         they keep their id, so the actions they own are theirs here too."""
@@ -42,17 +41,28 @@ class Members:
 
         def change(conn, workshop):
             if participant_id in workshop.participants:
-                raise domain.DomainError("conflict", "This person has joined this session already.",
-                                         key="refusal_joined_already")
+                raise domain.DomainError(
+                    "conflict", "This person has joined this session already.", key="refusal_joined_already"
+                )
             events = domain.join(workshop, participant_id, name, role, now)
-            conn.execute(insert(participants).values(
-                id=participant_id, workshop_id=workshop_id, token_hash=hash_token(token),
-                name=name, role=role, ready=False, position=workshop.seq, joined_at=now,
-                table_id=workshop.participants[participant_id].table))
+            conn.execute(
+                insert(participants).values(
+                    id=participant_id,
+                    workshop_id=workshop_id,
+                    token_hash=hash_token(token),
+                    name=name,
+                    role=role,
+                    ready=False,
+                    position=workshop.seq,
+                    joined_at=now,
+                    table_id=workshop.participants[participant_id].table,
+                )
+            )
             return events
 
-        events, _seq = self.locking.change(workshop_id, change, publish,
-                                           replay=("join", (participant_id, name, role, now)))
+        events, _seq = self.locking.change(
+            workshop_id, change, publish, replay=("join", (participant_id, name, role, now))
+        )
         return self.cache.get(workshop_id).participants[participant_id], token, events
 
     def hand_over(self, workshop_id, participant_id):
@@ -60,9 +70,11 @@ class Members:
         over its facilitator); their old token no longer opens it. Returns the token."""
         token = new_token()
         with self.database.engine.begin() as conn:
-            conn.execute(update(participants).where(participants.c.workshop_id == workshop_id,
-                                                    participants.c.id == participant_id)
-                         .values(token_hash=hash_token(token)))
+            conn.execute(
+                update(participants)
+                .where(participants.c.workshop_id == workshop_id, participants.c.id == participant_id)
+                .values(token_hash=hash_token(token))
+            )
         return token
 
     def authenticate(self, workshop_id, token):
@@ -80,8 +92,7 @@ class Members:
                 self._known.move_to_end(key)
                 return found
         with self.database.reading() as conn:
-            found = conn.execute(AUTHENTICATE, {"token_hash": key[1],
-                                                "workshop": workshop_id}).first()
+            found = conn.execute(AUTHENTICATE, {"token_hash": key[1], "workshop": workshop_id}).first()
         if found is not None:
             with self._guard:
                 keep_recent(self._known, key, found, TOKENS_KEPT)

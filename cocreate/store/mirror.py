@@ -26,8 +26,12 @@ REPLAYS = {
 
 def digest(events):
     """A short fingerprint of events: everything every viewer and the owner would get."""
-    text = json.dumps([[e.type, e.data, e.seq, e.owner, e.own, e.command_id] for e in events],
-                      sort_keys=True, separators=(",", ":"), default=str)
+    text = json.dumps(
+        [[e.type, e.data, e.seq, e.owner, e.own, e.command_id] for e in events],
+        sort_keys=True,
+        separators=(",", ":"),
+        default=str,
+    )
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
 
@@ -50,8 +54,13 @@ class Mirror:
             yield
             return
         kind, args = replay
-        message = {"workshop": workshop_id, "before": events[0].seq - 1, "kind": kind,
-                   "args": list(args), "digest": digest(events)}
+        message = {
+            "workshop": workshop_id,
+            "before": events[0].seq - 1,
+            "kind": kind,
+            "args": list(args),
+            "digest": digest(events),
+        }
         if self.telling is None:
             yield
             self.tell(message)

@@ -47,12 +47,13 @@ class Outage:
         if self.since is None:
             self.since = time.monotonic()
             reason = str(getattr(error, "orig", None) or error).splitlines()[0]
-            log.warning("cocreate: the database is unreachable (%s); commands are answered "
-                        "'unavailable' until it is back", reason)
+            log.warning(
+                "cocreate: the database is unreachable (%s); commands are answered 'unavailable' until it is back",
+                reason,
+            )
         return True
 
     def _connected(self, _dbapi_connection, _record):
         if self.since is not None:
-            log.warning("cocreate: the database is back after %.0f s",
-                        time.monotonic() - self.since)
+            log.warning("cocreate: the database is back after %.0f s", time.monotonic() - self.since)
             self.since = None

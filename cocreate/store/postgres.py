@@ -34,6 +34,7 @@ def check_on_checkout(engine):
     word (or closed with nothing said) fails at its first statement instead:
     `unavailable`, and the next request gets a new one.
     """
+
     @event.listens_for(engine, "checkout")
     def _on_checkout(dbapi_connection, _record, _proxy):
         if not _open(dbapi_connection):
@@ -74,8 +75,7 @@ def _send(conn, sql, prepare=None):
             except psycopg.Error:
                 conn.invalidate()
                 lost = True
-        raise exc.DBAPIError.instance(sql, None, error, psycopg.Error,
-                                      connection_invalidated=lost) from error
+        raise exc.DBAPIError.instance(sql, None, error, psycopg.Error, connection_invalidated=lost) from error
     finally:
         if not raw.closed:
             try:
@@ -135,9 +135,15 @@ class Binder:
     def _compile(self, statement, params):
         compiled = statement.compile(dialect=self.dialect, column_keys=sorted(params))
         names = compiled.bind_names
-        if (compiled.positional or compiled.insert_prefetch or compiled.update_prefetch
-                or compiled.literal_execute_params or compiled.post_compile_params
-                or compiled.escaped_bind_names or not set(names.values()) <= set(params)):
+        if (
+            compiled.positional
+            or compiled.insert_prefetch
+            or compiled.update_prefetch
+            or compiled.literal_execute_params
+            or compiled.post_compile_params
+            or compiled.escaped_bind_names
+            or not set(names.values()) <= set(params)
+        ):
             return None
         processors = {}
         for bind, name in names.items():

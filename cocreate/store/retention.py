@@ -18,17 +18,20 @@ class Retention:
     def mark_downloaded(self, workshop_id):
         """Note the facilitator's first download (for "delete after download")."""
         with self.cache.lock(workshop_id), self.database.engine.begin() as conn:
-            conn.execute(update(workshops).where(workshops.c.id == workshop_id,
-                                                 workshops.c.downloaded_at.is_(None))
-                         .values(downloaded_at=now_iso()))
+            conn.execute(
+                update(workshops)
+                .where(workshops.c.id == workshop_id, workshops.c.downloaded_at.is_(None))
+                .values(downloaded_at=now_iso())
+            )
 
     def expired(self, now=None):
         """Ids of workshops whose retention has run out."""
         moment = datetime.fromisoformat(now or now_iso())
         found = []
         with self.database.reading() as conn:
-            rows = conn.execute(select(workshops.c.id, workshops.c.retention,
-                                       workshops.c.updated_at, workshops.c.downloaded_at))
+            rows = conn.execute(
+                select(workshops.c.id, workshops.c.retention, workshops.c.updated_at, workshops.c.downloaded_at)
+            )
             for row in rows:
                 days = domain.workshop.RETENTIONS.get(row.retention, 30)
                 since = row.downloaded_at if row.retention == "after_download" else row.updated_at
@@ -45,8 +48,7 @@ class Retention:
 
     def delete_workshop(self, workshop_id):
         """Remove a workshop and everything in it."""
-        with (self.cache.lock(workshop_id), self.database.serialised(workshop_id) as conn,
-              conn.begin()):
+        with self.cache.lock(workshop_id), self.database.serialised(workshop_id) as conn, conn.begin():
             conn.execute(delete(applied).where(applied.c.workshop_id == workshop_id))
             conn.execute(delete(votes).where(votes.c.workshop_id == workshop_id))
             conn.execute(delete(actions).where(actions.c.workshop_id == workshop_id))

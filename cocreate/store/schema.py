@@ -4,8 +4,7 @@ votes, actions and applied commands. Alembic's migrations (cocreate/migrations) 
 (The room's tables, where people sit, are `domain.tables`; here a table holds rows.)"""
 
 from sqlalchemy import false as sa_false
-from sqlalchemy import (JSON, Boolean, Column, Float, ForeignKey, Index, Integer, MetaData, String,
-                        Table)
+from sqlalchemy import JSON, Boolean, Column, Float, ForeignKey, Index, Integer, MetaData, String, Table
 
 from .. import protocol as p
 
@@ -15,7 +14,8 @@ metadata = MetaData()
 # ids from backups may be up to ID_MAX); changing one of those limits needs a migration.
 
 workshops = Table(
-    "workshops", metadata,
+    "workshops",
+    metadata,
     Column("id", String(p.ID_MAX), primary_key=True),
     Column("join_code", String(p.JOIN_CODE_MAX), nullable=False, unique=True),
     Column("title", String(200), nullable=False),
@@ -45,9 +45,9 @@ workshops = Table(
 )
 
 participants = Table(
-    "participants", metadata,
-    Column("workshop_id", String(p.ID_MAX), ForeignKey("workshops.id", ondelete="CASCADE"),
-           primary_key=True),
+    "participants",
+    metadata,
+    Column("workshop_id", String(p.ID_MAX), ForeignKey("workshops.id", ondelete="CASCADE"), primary_key=True),
     Column("id", String(p.ID_MAX), primary_key=True),
     Column("token_hash", String(64), nullable=False, unique=True),
     Column("name", String(100), nullable=False),
@@ -59,9 +59,9 @@ participants = Table(
 )
 
 notes = Table(
-    "notes", metadata,
-    Column("workshop_id", String(p.ID_MAX), ForeignKey("workshops.id", ondelete="CASCADE"),
-           primary_key=True),
+    "notes",
+    metadata,
+    Column("workshop_id", String(p.ID_MAX), ForeignKey("workshops.id", ondelete="CASCADE"), primary_key=True),
     Column("id", String(p.ID_MAX), primary_key=True),
     Column("position", Integer, nullable=False),
     Column("step", Integer, nullable=False),
@@ -81,9 +81,9 @@ notes = Table(
 )
 
 clusters = Table(
-    "clusters", metadata,
-    Column("workshop_id", String(p.ID_MAX), ForeignKey("workshops.id", ondelete="CASCADE"),
-           primary_key=True),
+    "clusters",
+    metadata,
+    Column("workshop_id", String(p.ID_MAX), ForeignKey("workshops.id", ondelete="CASCADE"), primary_key=True),
     Column("id", String(p.ID_MAX), primary_key=True),
     Column("step", Integer, nullable=False),
     Column("title", String(200), nullable=False, default=""),
@@ -92,18 +92,18 @@ clusters = Table(
 )
 
 votes = Table(
-    "votes", metadata,
-    Column("workshop_id", String(p.ID_MAX), ForeignKey("workshops.id", ondelete="CASCADE"),
-           primary_key=True),
+    "votes",
+    metadata,
+    Column("workshop_id", String(p.ID_MAX), ForeignKey("workshops.id", ondelete="CASCADE"), primary_key=True),
     Column("participant_id", String(p.ID_MAX), primary_key=True),
     Column("note_id", String(p.ID_MAX), primary_key=True),
     Column("count", Integer, nullable=False),
 )
 
 actions = Table(
-    "actions", metadata,
-    Column("workshop_id", String(p.ID_MAX), ForeignKey("workshops.id", ondelete="CASCADE"),
-           primary_key=True),
+    "actions",
+    metadata,
+    Column("workshop_id", String(p.ID_MAX), ForeignKey("workshops.id", ondelete="CASCADE"), primary_key=True),
     Column("id", String(p.ID_MAX), primary_key=True),
     Column("position", Integer, nullable=False),
     Column("title", String(800), nullable=False),
@@ -127,9 +127,9 @@ actions = Table(
 Index("ix_actions_origin", actions.c.origin, actions.c.id)
 
 applied = Table(
-    "applied_commands", metadata,
-    Column("workshop_id", String(p.ID_MAX), ForeignKey("workshops.id", ondelete="CASCADE"),
-           primary_key=True),
+    "applied_commands",
+    metadata,
+    Column("workshop_id", String(p.ID_MAX), ForeignKey("workshops.id", ondelete="CASCADE"), primary_key=True),
     Column("id", String(p.ID_MAX), primary_key=True),
     Column("seq", Integer, nullable=False),
 )

@@ -44,21 +44,36 @@ def refuse_if_shared(workshop, name, payload):
 
 def _holders(origin, action_id):
     """The workshops holding a copy of one shared action (for `Locking.change_together`)."""
+
     def members(conn):
-        return conn.execute(select(actions.c.workshop_id).where(
-            actions.c.origin == origin, actions.c.id == action_id)).scalars().all()
+        return (
+            conn.execute(select(actions.c.workshop_id).where(actions.c.origin == origin, actions.c.id == action_id))
+            .scalars()
+            .all()
+        )
+
     return members
 
 
 def _opened_by_link(workshop_id, action_id):
     """The workshops an update link made with `workshop_id` opens: every session holding the
     shared action, or the workshop itself while the action is its own."""
+
     def members(conn):
-        return conn.execute(select(actions.c.workshop_id).where(
-            actions.c.id == action_id,
-            or_(actions.c.origin == workshop_id,
-                and_(actions.c.workshop_id == workshop_id, actions.c.origin.is_(None))))
-        ).scalars().all()
+        return (
+            conn.execute(
+                select(actions.c.workshop_id).where(
+                    actions.c.id == action_id,
+                    or_(
+                        actions.c.origin == workshop_id,
+                        and_(actions.c.workshop_id == workshop_id, actions.c.origin.is_(None)),
+                    ),
+                )
+            )
+            .scalars()
+            .all()
+        )
+
     return members
 
 
@@ -81,8 +96,9 @@ class Series:
     def __init__(self, database, locking, members):
         self.database, self.locking, self.members = database, locking, members
 
-    def create_follow_up(self, earlier_id, title, goal, language, format_key, facilitator_name,
-                         retention, date, publish=None):
+    def create_follow_up(
+        self, earlier_id, title, goal, language, format_key, facilitator_name, retention, date, publish=None
+    ):
         """The next session of `earlier_id`'s series, carrying every action of it that is
         neither done nor dropped; returns (workshop, facilitator token).
 
@@ -93,46 +109,57 @@ class Series:
         def change(conn, earlier, join_code):
             spoken = language or earlier.language
             fmt = format_key or earlier.format
-            steps = [series.review_step(spoken)] + domain.steps_in_language(
-                domain.load_format(fmt), spoken)
+            steps = [series.review_step(spoken)] + domain.steps_in_language(domain.load_format(fmt), spoken)
             now = now_iso()
-            follow_up = domain.new_workshop(new_id(), join_code, title,
-                                            goal or earlier.goal, spoken, fmt,
-                                            steps, now, retention, follow_up_of=earlier.id,
-                                            date=date)
+            follow_up = domain.new_workshop(
+                new_id(),
+                join_code,
+                title,
+                goal or earlier.goal,
+                spoken,
+                fmt,
+                steps,
+                now,
+                retention,
+                follow_up_of=earlier.id,
+                date=date,
+            )
             events = series.share(earlier)
             for event in events:
                 PERSIST[event.type](conn, earlier, event)
             carried = [series.carried_copy(action) for action in series.to_carry(earlier)]
-            conn.execute(update(workshops).where(workshops.c.id == earlier.id,
-                                                 workshops.c.series_id.is_(None))
-                         .values(series_id=earlier.id))
+            conn.execute(
+                update(workshops)
+                .where(workshops.c.id == earlier.id, workshops.c.series_id.is_(None))
+                .values(series_id=earlier.id)
+            )
             insert_workshop(conn, follow_up, now)
-            conn.execute(update(workshops).where(workshops.c.id == follow_up.id).values(
-                series_id=select(workshops.c.series_id).where(workshops.c.id == earlier.id)
-                .scalar_subquery()))
+            conn.execute(
+                update(workshops)
+                .where(workshops.c.id == follow_up.id)
+                .values(series_id=select(workshops.c.series_id).where(workshops.c.id == earlier.id).scalar_subquery())
+            )
             # The carried actions come first, before anything the new session adds.
             insert_actions(conn, follow_up.id, carried, first=-len(carried))
             made.append(follow_up)
             return events
 
-        with_free_join_code(lambda code: self.locking.change(
-            earlier_id, functools.partial(change, join_code=code), publish))
-        _participant, token, _events = self.members.join(
-            made[-1].id, facilitator_name, domain.FACILITATOR)
+        with_free_join_code(
+            lambda code: self.locking.change(earlier_id, functools.partial(change, join_code=code), publish)
+        )
+        _participant, token, _events = self.members.join(made[-1].id, facilitator_name, domain.FACILITATOR)
         return self.locking.workshop(made[-1].id), token
 
     def change_shared(self, acting_id, actor_id, name, payload, shared, publish):
         """Run a command on a shared action over every session holding it: (events, seq)."""
+
         def change(conn, held):
             if acting_id not in held:
                 raise domain.DomainError("not_found", "Action not found.", key="refusal_action_gone")
-            events = {acting_id: domain.apply(held[acting_id], actor_id, name, payload,
-                                              now_iso())}
+            events = {acting_id: domain.apply(held[acting_id], actor_id, name, payload, now_iso())}
             return _copy_to_the_others(conn, held, acting_id, shared.action_id, events)
 
-        events, seqs = self.locking.change_together(_holders(shared.origin, shared.action_id),
-                                             change, publish)
+        events, seqs = self.locking.change_together(_holders(shared.origin, shared.action_id), change, publish)
         return events[acting_id], seqs[acting_id]
 
     def report_progress(self, workshop_id, action_id, status, text, publish=None):
@@ -142,12 +169,10 @@ class Series:
 
         def change(conn, held):
             acting[:] = [_preferred(held, workshop_id).id]
-            events = {acting[0]: domain.report_progress(held[acting[0]], action_id, status,
-                                                        text, now_iso())}
+            events = {acting[0]: domain.report_progress(held[acting[0]], action_id, status, text, now_iso())}
             return _copy_to_the_others(conn, held, acting[0], action_id, events)
 
-        events, _seqs = self.locking.change_together(_opened_by_link(workshop_id, action_id), change,
-                                              publish)
+        events, _seqs = self.locking.change_together(_opened_by_link(workshop_id, action_id), change, publish)
         return events[acting[0]][-1].data
 
     def linked_action(self, workshop_id, action_id):
@@ -165,13 +190,18 @@ class Series:
         """Every session of `workshop_id`'s series, oldest first (only itself when it starts
         none); None when there is no such workshop."""
         with self.database.reading() as conn:
-            row = conn.execute(select(workshops.c.series_id).where(
-                workshops.c.id == workshop_id)).first()
+            row = conn.execute(select(workshops.c.series_id).where(workshops.c.id == workshop_id)).first()
             if row is None:
                 return None
-            rows = conn.execute(select(workshops.c.id, workshops.c.created_at,
-                                       workshops.c.follow_up_of).where(
-                workshops.c.series_id == row.series_id)).all() if row.series_id else []
+            rows = (
+                conn.execute(
+                    select(workshops.c.id, workshops.c.created_at, workshops.c.follow_up_of).where(
+                        workshops.c.series_id == row.series_id
+                    )
+                ).all()
+                if row.series_id
+                else []
+            )
         return self._still_there(_in_order(rows) if rows else [workshop_id])
 
     def returning_person(self, workshop_id, earlier_id, token):
@@ -181,8 +211,10 @@ class Series:
         not before this one — is refused with `forbidden`, so nobody takes over another
         person's actions by typing their name."""
         refused = domain.DomainError(
-            "forbidden", "That is not a participant of an earlier session of this series.",
-            key="refusal_not_earlier_participant")
+            "forbidden",
+            "That is not a participant of an earlier session of this series.",
+            key="refusal_not_earlier_participant",
+        )
         order = [session.id for session in self.series_sessions(workshop_id) or []]
         if earlier_id not in order or order.index(earlier_id) >= order.index(workshop_id):
             raise refused
@@ -198,7 +230,7 @@ class Series:
         found = []
         sessions = self.series_sessions(workshop_id) or []
         order = [session.id for session in sessions]
-        earlier = sessions[:order.index(workshop_id)] if workshop_id in order else []
+        earlier = sessions[: order.index(workshop_id)] if workshop_id in order else []
         for session in reversed(earlier):
             member = self.members.authenticate(session.id, token_of(session.id))
             if member is not None and member.role == domain.PARTICIPANT:
@@ -233,4 +265,5 @@ def _in_order(rows):
         while earlier.get(session_id) in earlier:
             session_id, count = earlier[session_id], count + 1
         return count
+
     return [row.id for row in sorted(rows, key=lambda row: (row.created_at, depth(row.id), row.id))]

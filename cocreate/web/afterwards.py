@@ -31,12 +31,16 @@ from .errors import ApiError
 
 # Per link: an owner posts a few updates a minute at most. Per address: anything that
 # tries links (a guess at a 256-bit key gets nowhere anyway) is slowed down.
-limit_updates = limiter.shared_limit(lambda: current_app.config["UPDATE_LIMIT"],
-                                     scope="action-link", methods=["POST"],
-                                     key_func=lambda: request.view_args.get("key", ""),
-                                     error_message="Too many updates; wait a minute.")
-limit_links = limiter.shared_limit(lambda: current_app.config["LINK_LIMIT"], scope="link-address",
-                                   error_message="Too many requests from here.")
+limit_updates = limiter.shared_limit(
+    lambda: current_app.config["UPDATE_LIMIT"],
+    scope="action-link",
+    methods=["POST"],
+    key_func=lambda: request.view_args.get("key", ""),
+    error_message="Too many updates; wait a minute.",
+)
+limit_links = limiter.shared_limit(
+    lambda: current_app.config["LINK_LIMIT"], scope="link-address", error_message="Too many requests from here."
+)
 
 
 def _key():
@@ -68,11 +72,17 @@ def _replaced(workshop):
     this link no longer opens them. The page says so and shows nothing of either: a link
     the facilitator revoked may have gone astray."""
     if _wants_json():
-        raise ApiError(410, "link_replaced", "This update link was replaced by a newer one.",
-                       key="refusal_link_replaced")
-    abort(render_page("action_replaced.html", status=410, workshop_language=workshop.language,
-                      title=translate(choose_language(workshop.language),
-                                      "action_replaced_heading")))
+        raise ApiError(
+            410, "link_replaced", "This update link was replaced by a newer one.", key="refusal_link_replaced"
+        )
+    abort(
+        render_page(
+            "action_replaced.html",
+            status=410,
+            workshop_language=workshop.language,
+            title=translate(choose_language(workshop.language), "action_replaced_heading"),
+        )
+    )
 
 
 def _wants_json():
@@ -82,11 +92,21 @@ def _wants_json():
 def _update_page(workshop, action, status=200, errors=None, saved=False, text=""):
     language = choose_language(workshop.language)
     shown = export.plan_action(action, workshop)
-    return render_page("action_update.html", status=status, workshop_language=workshop.language,
-                       workshop=workshop, action=shown, history=list(reversed(action.progress)),
-                       statuses=ACTION_STATUSES, current=action.status, errors=errors or {},
-                       saved=saved, text=text, title=action.title,
-                       format_date=functools.partial(long_date, language))
+    return render_page(
+        "action_update.html",
+        status=status,
+        workshop_language=workshop.language,
+        workshop=workshop,
+        action=shown,
+        history=list(reversed(action.progress)),
+        statuses=ACTION_STATUSES,
+        current=action.status,
+        errors=errors or {},
+        saved=saved,
+        text=text,
+        title=action.title,
+        format_date=functools.partial(long_date, language),
+    )
 
 
 @bp.get("/a/<workshop_id>/<action_id>/<key>")
@@ -106,27 +126,23 @@ def action_update(workshop_id, action_id, key):
     if _wants_json():
         data = request.get_json(silent=True)
         if not isinstance(data, dict):
-            raise ApiError(400, "invalid", "The body must be a JSON object.",
-                           key="refusal_json_object")
+            raise ApiError(400, "invalid", "The body must be a JSON object.", key="refusal_json_object")
     else:
-        data = {name: value for name, value in request.form.items()
-                if name in ("status", "text") and value != ""}
+        data = {name: value for name, value in request.form.items() if name in ("status", "text") and value != ""}
         if data.get("status") == action.status and "text" not in data:
             data = {}  # nothing changed: say so rather than add an empty line to the history
     try:
         body = action_progress.load(data)
     except ValidationError as err:
         if _wants_json():
-            raise ApiError(400, "invalid", "Some fields are not right.", err.messages,
-                           key="refusal_fields")
-        return _update_page(workshop, action, status=400, errors=err.messages,
-                            text=request.form.get("text", "")[:600])
+            raise ApiError(400, "invalid", "Some fields are not right.", err.messages, key="refusal_fields")
+        return _update_page(workshop, action, status=400, errors=err.messages, text=request.form.get("text", "")[:600])
     try:
-        shown = store().report_progress(workshop_id, action_id, body.get("status"),
-                                        body.get("text"), publish=publish)
+        shown = store().report_progress(workshop_id, action_id, body.get("status"), body.get("text"), publish=publish)
     except DomainError as err:
-        raise ApiError(404 if err.code == "not_found" else 400, err.code, err.message,
-                       key=err.key, values=err.values) from err
+        raise ApiError(
+            404 if err.code == "not_found" else 400, err.code, err.message, key=err.key, values=err.values
+        ) from err
     if _wants_json():
         return shown
     return redirect(request.path + "?saved=1", code=303)
@@ -151,24 +167,26 @@ def _calendar(workshop_id, key, holder):
     if store().summary(workshop_id) is None:
         abort(404)
     workshop, plan = plan_of(workshop_id)
-    if ((holder is not None and holder not in workshop.participants)
-            or not links.matches(links.calendar_key(_key(), workshop, holder), key)):
+    if (holder is not None and holder not in workshop.participants) or not links.matches(
+        links.calendar_key(_key(), workshop, holder), key
+    ):
         abort(404)
     language = choose_language(workshop.language)
     base = base_url()
-    update_urls = {action.id: base + links.update_path(_key(), workshop, action)
-                   for action in workshop.actions.values()
-                   if holder is None or action.owner_id == holder}
+    update_urls = {
+        action.id: base + links.update_path(_key(), workshop, action)
+        for action in workshop.actions.values()
+        if holder is None or action.owner_id == holder
+    }
     if holder is not None:  # a participant's feed: their own actions, nobody else's
-        plan = {**plan, "actions": [action for action in plan["actions"]
-                                    if action["id"] in update_urls]}
-    body = export.render_ics(plan, functools.partial(translate, language),
-                             update_urls=update_urls)
+        plan = {**plan, "actions": [action for action in plan["actions"] if action["id"] in update_urls]}
+    body = export.render_ics(plan, functools.partial(translate, language), update_urls=update_urls)
     etag = revision_tag(body)
     if request.if_none_match.contains(etag):
         return Response(status=304, headers={"ETag": f'"{etag}"'})
-    return Response(body, mimetype="text/calendar",
-                    headers={"ETag": f'"{etag}"', "Cache-Control": "private, max-age=300"})
+    return Response(
+        body, mimetype="text/calendar", headers={"ETag": f'"{etag}"', "Cache-Control": "private, max-age=300"}
+    )
 
 
 @bp.get("/w/<workshop_id>/links.csv")
@@ -178,16 +196,18 @@ def owner_links(workshop_id):
         abort(404)
     member = current_member(workshop_id)
     if member is None:
-        raise ApiError(401, "unauthorized", "A facilitator token is needed.",
-                       key="refusal_facilitator_token")
+        raise ApiError(401, "unauthorized", "A facilitator token is needed.", key="refusal_facilitator_token")
     if member.role != FACILITATOR:
         raise ApiError(403, "forbidden", "Only the facilitator may do this.", key="error_forbidden")
     workshop, plan = plan_of(workshop_id)
     base = base_url()
-    update_urls = {action.id: base + links.update_path(_key(), workshop, action)
-                   for action in workshop.actions.values()}
+    update_urls = {
+        action.id: base + links.update_path(_key(), workshop, action) for action in workshop.actions.values()
+    }
     t = functools.partial(translate, choose_language(workshop.language))
     body = export.render_links_csv(plan, t, update_urls)
-    return Response(body.encode("utf-8"), mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="{t("links_file")}.csv"',
-        "Cache-Control": "no-store"})
+    return Response(
+        body.encode("utf-8"),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{t("links_file")}.csv"', "Cache-Control": "no-store"},
+    )

@@ -35,8 +35,7 @@ def _member(workshop_id, facilitator=False):
     workshop_or_404(workshop_id)
     member = current_member(workshop_id)
     if member is None:
-        raise ApiError(401, "unauthorized", "A participant or facilitator token is needed.",
-                       key="refusal_member_token")
+        raise ApiError(401, "unauthorized", "A participant or facilitator token is needed.", key="refusal_member_token")
     if facilitator and member.role != FACILITATOR:
         raise ApiError(403, "forbidden", "Only the facilitator may do this.", key="error_forbidden")
     return member
@@ -74,8 +73,7 @@ def _draaiboek(workshop_id):
     workshop = store().workshop(workshop_id)
     language = choose_language(workshop.language)
     draaiboek = build_draaiboek(workshop, now_iso(), date.today().isoformat())
-    return (draaiboek, language, functools.partial(translate, language),
-            functools.partial(long_date, language))
+    return (draaiboek, language, functools.partial(translate, language), functools.partial(long_date, language))
 
 
 def _attachment(body, mimetype, draaiboek, t, extension):
@@ -86,8 +84,7 @@ def _attachment(body, mimetype, draaiboek, t, extension):
 def draaiboek_markdown(workshop_id):
     """The draaiboek as Markdown, in the workshop's (or the visitor's) language."""
     draaiboek, _language, t, format_date = _draaiboek(workshop_id)
-    return _attachment(render_draaiboek_markdown(draaiboek, t, format_date), "text/markdown",
-                       draaiboek, t, "md")
+    return _attachment(render_draaiboek_markdown(draaiboek, t, format_date), "text/markdown", draaiboek, t, "md")
 
 
 @bp.get("/w/<workshop_id>/draaiboek.pdf")

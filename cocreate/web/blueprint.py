@@ -40,11 +40,23 @@ def render_page(template, status=200, workshop_language=None, **context):
     """A page in the visitor's language (or the workshop's), with the palette and texts."""
     language = choose_language(workshop_language)
     context.setdefault("title", None)
-    response = make_response(render_template(
-        template, lang=language, t=functools.partial(translate, language),
-        catalogue=browser_catalogue(language, context.get("view")), palette=PALETTE, **context),
-        status)
+    response = make_response(
+        render_template(
+            template,
+            lang=language,
+            t=functools.partial(translate, language),
+            catalogue=browser_catalogue(language, context.get("view")),
+            palette=PALETTE,
+            **context,
+        ),
+        status,
+    )
     if request.args.get("lang") == language:
-        response.set_cookie(LANGUAGE_COOKIE, language, max_age=60 * 60 * 24 * 365,
-                            samesite="Lax", secure=current_app.config["SECURE_COOKIES"])
+        response.set_cookie(
+            LANGUAGE_COOKIE,
+            language,
+            max_age=60 * 60 * 24 * 365,
+            samesite="Lax",
+            secure=current_app.config["SECURE_COOKIES"],
+        )
     return response

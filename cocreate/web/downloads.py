@@ -28,8 +28,7 @@ def _plan_for_member(workshop_id):
     summary = workshop_or_404(workshop_id)
     member = current_member(workshop_id)
     if member is None:
-        raise ApiError(401, "unauthorized", "A participant or facilitator token is needed.",
-                       key="refusal_member_token")
+        raise ApiError(401, "unauthorized", "A participant or facilitator token is needed.", key="refusal_member_token")
     if member.role == FACILITATOR and request.endpoint != "web.plan_page":
         store().mark_downloaded(workshop_id)
     workshop, plan = plan_of(workshop_id)
@@ -58,9 +57,14 @@ def _filename(title, suffix):
 def attachment(body, mimetype, title, suffix):
     """A download of `body` named after the workshop's `title` ("teamdag-actieplan.pdf"),
     never kept in a cache: it holds the workshop's people and plans."""
-    return Response(body, mimetype=mimetype, headers={
-        "Content-Disposition": f'attachment; filename="{_filename(title, suffix)}"',
-        "Cache-Control": "no-store"})
+    return Response(
+        body,
+        mimetype=mimetype,
+        headers={
+            "Content-Disposition": f'attachment; filename="{_filename(title, suffix)}"',
+            "Cache-Control": "no-store",
+        },
+    )
 
 
 def _download(body, mimetype, plan, t, extension):
@@ -85,33 +89,39 @@ def render_plan(workshop_id, follow_up=None, errors=None, status=200):
     board = "web.facilitate" if facilitating else "web.board"
     # The member's own calendar feed: every action for a facilitator, their own for others.
     calendar_url = base_url() + links.calendar_path(
-        current_app.extensions["cocreate.secret"], workshop,
-        None if facilitating else current_member(workshop_id).id)
-    title = t("follow_up_title", title=summary.title[:TITLE_MAX - len(t("follow_up_title",
-                                                                        title=""))])
-    return render_page("plan.html", status=status, workshop_language=summary.language,
-                       workshop=summary, plan=plan, format_date=fmt, title=summary.title,
-                       facilitating=facilitating, board_url=url_for(board, workshop_id=workshop_id),
-                       calendar_url=calendar_url,
-                       follow_up=follow_up or {"title": title, "format": summary.format},
-                       errors=errors or {}, formats=formats(choose_language(summary.language)),
-                       hyphenate=functools.partial(soft_hyphens, language=summary.language))
+        current_app.extensions["cocreate.secret"], workshop, None if facilitating else current_member(workshop_id).id
+    )
+    title = t("follow_up_title", title=summary.title[: TITLE_MAX - len(t("follow_up_title", title=""))])
+    return render_page(
+        "plan.html",
+        status=status,
+        workshop_language=summary.language,
+        workshop=summary,
+        plan=plan,
+        format_date=fmt,
+        title=summary.title,
+        facilitating=facilitating,
+        board_url=url_for(board, workshop_id=workshop_id),
+        calendar_url=calendar_url,
+        follow_up=follow_up or {"title": title, "format": summary.format},
+        errors=errors or {},
+        formats=formats(choose_language(summary.language)),
+        hyphenate=functools.partial(soft_hyphens, language=summary.language),
+    )
 
 
 @bp.get("/w/<workshop_id>/plan.md")
 def plan_markdown(workshop_id):
     """The plan as Markdown."""
     _workshop, plan, t, fmt = _plan_for_member(workshop_id)
-    return _download(export.render_markdown(plan, t, fmt), "text/markdown",
-                     plan, t, "md")
+    return _download(export.render_markdown(plan, t, fmt), "text/markdown", plan, t, "md")
 
 
 @bp.get("/w/<workshop_id>/plan.csv")
 def plan_csv(workshop_id):
     """The actions as CSV for Excel (UTF-8 with BOM, `;`-separated)."""
     _workshop, plan, t, _fmt = _plan_for_member(workshop_id)
-    return _download(export.render_csv(plan, t).encode("utf-8"), "text/csv",
-                     plan, t, "csv")
+    return _download(export.render_csv(plan, t).encode("utf-8"), "text/csv", plan, t, "csv")
 
 
 @bp.get("/w/<workshop_id>/plan.pdf")
@@ -146,10 +156,10 @@ def plan_ics(workshop_id):
     member = current_member(workshop_id)
     # A reminder the day before of what the downloader follows up: their own actions, or
     # every owned one for the facilitator.
-    reminded = {action.id for action in workshop.actions.values()
-                if member.role == FACILITATOR or action.owner_id == member.id}
-    return _download(export.render_ics(plan, t, reminded=reminded), "text/calendar",
-                     plan, t, "ics")
+    reminded = {
+        action.id for action in workshop.actions.values() if member.role == FACILITATOR or action.owner_id == member.id
+    }
+    return _download(export.render_ics(plan, t, reminded=reminded), "text/calendar", plan, t, "ics")
 
 
 @bp.get("/w/<workshop_id>/export.json")
@@ -157,7 +167,6 @@ def export_json(workshop_id):
     """The whole workshop as a versioned backup, importable with `POST /api/workshops/import`."""
     workshop, plan, t, _fmt = _plan_for_member(workshop_id)
     response = jsonify(export.backup(workshop))
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="{_filename(workshop.title, "export.json")}"')
+    response.headers["Content-Disposition"] = f'attachment; filename="{_filename(workshop.title, "export.json")}"'
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -14,9 +14,11 @@ from ..i18n import choose_language, translate
 from ..store import RETRY_AFTER, UNAVAILABLE
 from .blueprint import bp, render_page
 
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-       "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
-       "frame-ancestors 'none'; form-action 'self'")
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
+    "frame-ancestors 'none'; form-action 'self'"
+)
 
 
 class ApiError(DomainError):
@@ -28,9 +30,16 @@ class ApiError(DomainError):
 
 
 # The text of an HTTP error Flask or Werkzeug answers (their message is English).
-HTTP_KEYS = {400: "refusal_fields", 401: "error_unauthorized", 403: "error_forbidden",
-             404: "error_not_found", 405: "refusal_method", 413: "refusal_too_large",
-             429: "error_rate_limited", 503: "error_unavailable"}
+HTTP_KEYS = {
+    400: "refusal_fields",
+    401: "error_unauthorized",
+    403: "error_forbidden",
+    404: "error_not_found",
+    405: "refusal_method",
+    413: "refusal_too_large",
+    429: "error_rate_limited",
+    503: "error_unavailable",
+}
 
 
 @bp.before_app_request
@@ -38,13 +47,11 @@ def _same_origin():
     if request.method in ("POST", "PUT", "PATCH", "DELETE"):
         origin = request.headers.get("Origin")
         if origin and urlsplit(origin).netloc != request.host:
-            raise ApiError(403, "forbidden", "Cross-origin requests are not allowed.",
-                           key="refusal_cross_origin")
+            raise ApiError(403, "forbidden", "Cross-origin requests are not allowed.", key="refusal_cross_origin")
 
 
 # Every answer, Socket.IO's included (see `with_security_headers`).
-SECURITY_HEADERS = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin",
-                    "X-Frame-Options": "DENY"}
+SECURITY_HEADERS = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin", "X-Frame-Options": "DENY"}
 HSTS = "max-age=31536000"  # a year; only where the installation says it serves https
 
 
@@ -70,25 +77,33 @@ def with_security_headers(wsgi_app, secure):
     def app(environ, start_response):
         def respond(status, response_headers, exc_info=None):
             present = {name.lower() for name, _value in response_headers}
-            extra = [(name, value) for name, value in headers.items()
-                     if name.lower() not in present]
+            extra = [(name, value) for name, value in headers.items() if name.lower() not in present]
             return start_response(status, list(response_headers) + extra, exc_info)
+
         return wsgi_app(environ, respond)
+
     return app
 
 
 @bp.app_errorhandler(DomainError)
 def _domain_error(err):
-    status = getattr(err, "status", None) or {
-        "not_found": 404, "forbidden": 403, "unauthorized": 401}.get(err.code, 400)
+    status = getattr(err, "status", None) or {"not_found": 404, "forbidden": 403, "unauthorized": 401}.get(
+        err.code, 400
+    )
     return jsonify(err.body(_language())), status
 
 
 @bp.app_errorhandler(HTTPException)
 def _http_error(err):
-    code = {400: "invalid", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-            405: "method_not_allowed", 413: "payload_too_large", 429: "rate_limited",
-            }.get(err.code, "internal" if err.code >= 500 else "invalid")
+    code = {
+        400: "invalid",
+        401: "unauthorized",
+        403: "forbidden",
+        404: "not_found",
+        405: "method_not_allowed",
+        413: "payload_too_large",
+        429: "rate_limited",
+    }.get(err.code, "internal" if err.code >= 500 else "invalid")
     if _wants_json():
         text = translate(_language(), HTTP_KEYS.get(err.code, "error_internal"))
         return jsonify(protocol.error_body(code, err.description or err.name, text=text)), err.code
@@ -102,8 +117,7 @@ def _database_error(err):
         raise err  # a bug: Flask logs it and answers 500
     if _wants_json():
         text = translate(_language(ask_store=False), HTTP_KEYS[503])
-        response = jsonify(protocol.error_body("unavailable", UNAVAILABLE,
-                                               retry_after=RETRY_AFTER, text=text))
+        response = jsonify(protocol.error_body("unavailable", UNAVAILABLE, retry_after=RETRY_AFTER, text=text))
         response.status_code = 503
     else:
         response = render_page("error.html", status=503, error_code="unavailable")
@@ -121,8 +135,7 @@ def _language(ask_store=True):
             summary = store().summary(workshop_id)
         except SQLAlchemyError:
             summary = None  # out of reach: the text need not wait for it
-    return choose_language(summary.language if summary else
-                           request.accept_languages.best_match(LANGUAGES))
+    return choose_language(summary.language if summary else request.accept_languages.best_match(LANGUAGES))
 
 
 def _wants_json():

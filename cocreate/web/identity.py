@@ -14,8 +14,7 @@ from ..protocol import TOKEN_MAX
 from ..schemas import identity_switch
 from .blueprint import bp, render_page, workshop_or_404
 
-VIEWS = {"board": "web.board", "facilitate": "web.facilitate", "present": "web.present",
-         "remote": "web.remote"}
+VIEWS = {"board": "web.board", "facilitate": "web.facilitate", "present": "web.present", "remote": "web.remote"}
 
 
 def arrive_by_link(summary, view, token):
@@ -29,15 +28,23 @@ def arrive_by_link(summary, view, token):
     if here is None or here.id == linked.id:
         return set_token_cookie(onward, summary.id, token)
     people = store().workshop(summary.id).participants
-    return render_page("identity.html", workshop_language=summary.language, workshop=summary,
-                       here=people[here.id], linked=people[linked.id], token=token, view=view,
-                       stay=url_for(VIEWS[view], workshop_id=summary.id),
-                       may_switch=here.role != FACILITATOR, title=summary.title)
+    return render_page(
+        "identity.html",
+        workshop_language=summary.language,
+        workshop=summary,
+        here=people[here.id],
+        linked=people[linked.id],
+        token=token,
+        view=view,
+        stay=url_for(VIEWS[view], workshop_id=summary.id),
+        may_switch=here.role != FACILITATOR,
+        title=summary.title,
+    )
 
 
 @bp.post("/w/<workshop_id>/identity")
 def switch_identity(workshop_id):
-    """"Doorgaan als …": this browser becomes the person of the link; never instead of a
+    """ "Doorgaan als …": this browser becomes the person of the link; never instead of a
     facilitator."""
     summary = workshop_or_404(workshop_id)
     try:

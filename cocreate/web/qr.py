@@ -9,8 +9,9 @@ import segno
 def qr_svg(link):
     """A QR code of `link` as SVG."""
     svg = io.BytesIO()
-    segno.make(link, error="m").save(svg, kind="svg", scale=8, border=2, dark="#1f2933",
-                                     light="#ffffff", xmldecl=False, svgns=True, omitsize=True)
+    segno.make(link, error="m").save(
+        svg, kind="svg", scale=8, border=2, dark="#1f2933", light="#ffffff", xmldecl=False, svgns=True, omitsize=True
+    )
     return svg.getvalue()
 
 

@@ -40,19 +40,26 @@ def _right_code():
 
 # One budget over every way to look up a code. Only unknown codes count, and a right
 # code always gets through, so a room behind one address is never held back.
-limit_guessing = limiter.shared_limit(_guessing_limit, scope="join-code",
-                                      exempt_when=_right_code,
-                                      error_message="Too many unknown codes; wait a minute.",
-                                      deduct_when=lambda response: response.status_code == 404)
-limit_creating = limiter.shared_limit(_create_limit, scope="create", methods=["POST"],
-                                      error_message="Too many new workshops from here.")
+limit_guessing = limiter.shared_limit(
+    _guessing_limit,
+    scope="join-code",
+    exempt_when=_right_code,
+    error_message="Too many unknown codes; wait a minute.",
+    deduct_when=lambda response: response.status_code == 404,
+)
+limit_creating = limiter.shared_limit(
+    _create_limit, scope="create", methods=["POST"], error_message="Too many new workshops from here."
+)
 # Joins through the API and the join page share one budget per address and one per
 # workshop: a room of 60 behind one address gets in within a minute, a script making 300
 # participants a second does not (a flood of names on every board).
-limit_joining = limiter.shared_limit(_join_limit, scope="join", methods=["POST"],
-                                     error_message="Too many people joined from here; "
-                                                   "wait a minute.")
-limit_joining_workshop = limiter.shared_limit(_workshop_join_limit, scope="join-workshop",
-                                              key_func=_joined_workshop, methods=["POST"],
-                                              error_message="Too many people joined this "
-                                                            "workshop at once; wait a minute.")
+limit_joining = limiter.shared_limit(
+    _join_limit, scope="join", methods=["POST"], error_message="Too many people joined from here; wait a minute."
+)
+limit_joining_workshop = limiter.shared_limit(
+    _workshop_join_limit,
+    scope="join-workshop",
+    key_func=_joined_workshop,
+    methods=["POST"],
+    error_message="Too many people joined this workshop at once; wait a minute.",
+)

@@ -33,18 +33,20 @@ def follow_up_form(workshop_id):
     summary = workshop_or_404(workshop_id)
     member = current_member(workshop_id)
     if member is None or member.role != FACILITATOR:
-        return render_page("error.html", status=403, workshop_language=summary.language,
-                           error_code="forbidden")
+        return render_page("error.html", status=403, workshop_language=summary.language, error_code="forbidden")
     form = {name: request.form.get(name, "") for name in FORM_FIELDS}
     try:
-        body = workshop_create.load({"title": form["title"], "follow_up_of": workshop_id,
-                                     **{name: form[name] for name in ("format", "date")
-                                        if form[name]}})
+        body = workshop_create.load(
+            {
+                "title": form["title"],
+                "follow_up_of": workshop_id,
+                **{name: form[name] for name in ("format", "date") if form[name]},
+            }
+        )
     except ValidationError as err:
         return render_plan(workshop_id, follow_up=form, errors=err.messages, status=400)
     workshop, token = create_workshop(body)
-    return set_token_cookie(redirect(url_for("web.facilitate", workshop_id=workshop.id), 303),
-                            workshop.id, token)
+    return set_token_cookie(redirect(url_for("web.facilitate", workshop_id=workshop.id), 303), workshop.id, token)
 
 
 @bp.get("/w/<workshop_id>/series")
@@ -56,9 +58,14 @@ def series_page(workshop_id):
             return redirect(url_for("web.join_page", code=summary.join_code))
         abort(401)
     sessions = store().series_sessions(workshop_id) or []
-    opens = {session.id for session in sessions
-             if session.id == workshop_id or current_member(session.id) is not None}
+    opens = {session.id for session in sessions if session.id == workshop_id or current_member(session.id) is not None}
     language = choose_language(summary.language)
-    return render_page("series.html", workshop_language=summary.language, workshop=summary,
-                       series=series_view(sessions), opens=opens, title=summary.title,
-                       format_date=functools.partial(long_date, language))
+    return render_page(
+        "series.html",
+        workshop_language=summary.language,
+        workshop=summary,
+        series=series_view(sessions),
+        opens=opens,
+        title=summary.title,
+        format_date=functools.partial(long_date, language),
+    )

@@ -55,8 +55,10 @@ def touch_drag(page, start, end, moves=10):
 
     finger("touchStart", [{"x": start[0], "y": start[1]}])
     for step in range(1, moves + 1):
-        finger("touchMove", [{"x": start[0] + (end[0] - start[0]) * step / moves,
-                              "y": start[1] + (end[1] - start[1]) * step / moves}])
+        finger(
+            "touchMove",
+            [{"x": start[0] + (end[0] - start[0]) * step / moves, "y": start[1] + (end[1] - start[1]) * step / moves}],
+        )
     finger("touchEnd", [])
 
 
@@ -71,7 +73,9 @@ def cluster_holds(page, count):
                const n = note.getBoundingClientRect();
                return n.left >= f.left && n.right <= f.right && n.top >= f.top && n.bottom <= f.bottom;
              }).length === count;
-           }""", arg=count)
+           }""",
+        arg=count,
+    )
 
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
@@ -87,4 +91,6 @@ def axe_violations(page):
              await Promise.all(document.getAnimations().map((a) => a.finished.catch(() => null)));
              return (await axe.run(document, {runOnly: rules})).violations
                .map(v => `${v.id}: ${v.nodes.map(n => n.target.join(' ')).join(', ')}`);
-           }""", RULES)
+           }""",
+        RULES,
+    )

@@ -6,8 +6,13 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
@@ -31,12 +36,10 @@ def contexts(browser):
     made = []
 
     def open_context(width=1280, height=800, **options):
-        context = browser.new_context(viewport={"width": width, "height": height},
-                                      locale="nl-NL", **options)
+        context = browser.new_context(viewport={"width": width, "height": height}, locale="nl-NL", **options)
         context.set_default_timeout(10_000)
         context.page_errors = []
-        context.on("page", lambda page: page.on(
-            "pageerror", lambda error: context.page_errors.append(str(error))))
+        context.on("page", lambda page: page.on("pageerror", lambda error: context.page_errors.append(str(error))))
         made.append(context)
         return context
 

@@ -114,5 +114,4 @@ def check(page, allow=("cut",)):
     as text cut with "…", are left out)."""
     page.wait_for_function("""() => !document.querySelector('[data-fit], [data-hyphens]')
                               && document.getAnimations().every((a) => a.playState !== 'running')""")
-    return [line for line in page.evaluate(RULES_JS, LIMITS)
-            if line.split(":")[0] not in allow]
+    return [line for line in page.evaluate(RULES_JS, LIMITS) if line.split(":")[0] not in allow]

@@ -22,14 +22,16 @@ def busy_workshop(request, server, clients):
     facilitator = clients(server.url, created["id"], created["facilitator_token"])
     ids = [str(uuid.uuid4()) for _ in range(3)]
     for index, note_id in enumerate(ids):
-        assert participant.call("note:add", {"id": note_id, "step": 3, "text": f"Idee {index}",
-                                             "lane": "dialogue"})["ok"]
+        assert participant.call("note:add", {"id": note_id, "step": 3, "text": f"Idee {index}", "lane": "dialogue"})[
+            "ok"
+        ]
     assert facilitator.call("step:go", {"index": 3})["ok"]
     assert facilitator.call("step:edit", {"index": 3, "layout": request.param})["ok"]
     assert facilitator.call("voting:open", {"step": 3, "budget": 2})["ok"]
     assert participant.call("vote:cast", {"note_id": ids[0]})["ok"]
-    assert participant.call("action:add", {"id": str(uuid.uuid4()), "title": "Koffie",
-                                           "note_ids": [ids[0]], "due": "2026-12-01"})["ok"]
+    assert participant.call(
+        "action:add", {"id": str(uuid.uuid4()), "title": "Koffie", "note_ids": [ids[0]], "due": "2026-12-01"}
+    )["ok"]
     assert facilitator.call("timer:start", {"seconds": 600})["ok"]
     return created, person
 
@@ -58,13 +60,11 @@ def test_every_page_has_no_axe_violations(server, contexts, busy_workshop, width
         # bypass_csp lets Playwright inject axe; the pages themselves keep their strict CSP.
         context = contexts(width, height, bypass_csp=True)
         if token:
-            context.add_cookies([{"name": f"cc_{created['id']}", "value": token,
-                                  "url": server.url}])
+            context.add_cookies([{"name": f"cc_{created['id']}", "value": token, "url": server.url}])
         page = context.new_page()
         page.goto(server.url + path)
         if board:
-            page.wait_for_selector('[data-bind="connection"][data-state="online"]',
-                                   state="attached")
+            page.wait_for_selector('[data-bind="connection"][data-state="online"]', state="attached")
             page.wait_for_selector(".note")
         # Folded panels (step and workshop settings, deleting) are checked unfolded too.
         page.evaluate("document.querySelectorAll('details').forEach((d) => { d.open = true; })")

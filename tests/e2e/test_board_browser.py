@@ -17,6 +17,7 @@ XSS = '<img src=x onerror="window.__xss=1">'
 
 # -- helpers ------------------------------------------------------------------------
 
+
 def note_texts(page):
     return page.locator(".board .note-text")
 
@@ -64,6 +65,7 @@ def write_note(page, text, lane=None):
 
 
 # -- the whole flow through the interface ------------------------------------------------
+
 
 def test_note_typed_by_a_participant_reaches_projector_and_facilitator_live(server, contexts):
     facilitator = contexts(1440, 900)
@@ -140,14 +142,16 @@ def test_note_text_with_html_is_shown_literally_everywhere(server, contexts):
 def test_phone_sized_participant_page_has_no_horizontal_scroll(server, contexts, clients):
     created, _ = open_facilitator(contexts(), server)
     colleague = server.join(created["id"], "Annemarie van den Berg-Oosterhuis")
-    add_note(clients(server.url, created["id"], colleague["token"]), 0,
-             "Samen met het hele team meer klanten aantrekken, met minder moeite en meer "
-             "plezier, zodat we over een jaar trots terugkijken.")
+    add_note(
+        clients(server.url, created["id"], colleague["token"]),
+        0,
+        "Samen met het hele team meer klanten aantrekken, met minder moeite en meer "
+        "plezier, zodat we over een jaar trots terugkijken.",
+    )
     phone = contexts(**PHONE, is_mobile=True, has_touch=True)
     page = join_in_browser(phone, server, created["join_code"], "Bram")
     write_note(page, "Kort")
-    write_note(page, "https://intranet.example.org/afdelingen/klantcontact/verbeterplan-2025-"
-                     "definitief-versie-3.pdf")
+    write_note(page, "https://intranet.example.org/afdelingen/klantcontact/verbeterplan-2025-definitief-versie-3.pdf")
     expect(note_texts(page)).to_have_count(3)
 
     scroll_width = page.evaluate("document.documentElement.scrollWidth")
@@ -186,8 +190,8 @@ def shoot(page, artifacts, name, **options):
 def test_screenshots_of_a_busy_board(server, contexts, clients, artifacts):
     facilitator = contexts(1440, 900)
     created, facilitate = open_facilitator(
-        facilitator, server, "Teamdag Klantcontact",
-        goal="Meer klanten aantrekken met minder moeite en meer plezier")
+        facilitator, server, "Teamdag Klantcontact", goal="Meer klanten aantrekken met minder moeite en meer plezier"
+    )
     projector = open_projector(facilitator, server, created["id"])
     projector.set_viewport_size({"width": 1920, "height": 1080})
     expect(projector.locator(".board .empty")).to_have_text(["Nog geen notities. Schrijf de eerste!"])
@@ -199,8 +203,7 @@ def test_screenshots_of_a_busy_board(server, contexts, clients, artifacts):
         client = clients(server.url, created["id"], token)
         add_note(client, 0, text, color=color)
         colleagues.append(client)
-    phone = join_in_browser(contexts(**PHONE, is_mobile=True, has_touch=True), server,
-                            created["join_code"], "Bram")
+    phone = join_in_browser(contexts(**PHONE, is_mobile=True, has_touch=True), server, created["join_code"], "Bram")
     write_note(phone, "Over een jaar de klant die ons aanbeveelt, niet die ons vergelijkt")
     for page in (facilitate, projector, phone):
         expect(note_texts(page)).to_have_count(4)
@@ -213,8 +216,7 @@ def test_screenshots_of_a_busy_board(server, contexts, clients, artifacts):
     expect(bound(projector, "step-title")).to_have_text("Persoonlijk merk")
     colors = ["yellow", "pink", "blue", "green", "orange", "purple"]
     for number in range(24):
-        add_note(colleagues[number % 3], 1, STRENGTHS[number % len(STRENGTHS)],
-                 color=colors[number % len(colors)])
+        add_note(colleagues[number % 3], 1, STRENGTHS[number % len(STRENGTHS)], color=colors[number % len(colors)])
     expect(note_texts(projector)).to_have_count(24)
     shoot(projector, artifacts, "projector-full-room.png")
 
@@ -226,11 +228,9 @@ def test_screenshots_of_a_busy_board(server, contexts, clients, artifacts):
     write_note(phone, "Open agenda voor het teamoverleg", lane="transparency")
     write_note(phone, "Vaste reflectiemoment op vrijdag", lane="reflection")
 
-    expect(projector.locator(".lane-title")).to_have_text(
-        ["Transparantie", "Toegankelijkheid", "Dialoog", "Reflectie"])
+    expect(projector.locator(".lane-title")).to_have_text(["Transparantie", "Toegankelijkheid", "Dialoog", "Reflectie"])
     expect(projector.locator('[data-lane="transparency"] .note-text')).to_have_count(2)
-    expect(projector.locator('[data-lane="reflection"] .note-text')).to_have_text(
-        ["Vaste reflectiemoment op vrijdag"])
+    expect(projector.locator('[data-lane="reflection"] .note-text')).to_have_text(["Vaste reflectiemoment op vrijdag"])
     expect(facilitate.locator(".board .note-text")).to_have_count(5)
     shoot(facilitate, artifacts, "facilitator-platform.png")
     shoot(projector, artifacts, "projector-platform.png")
@@ -246,8 +246,10 @@ def test_a_participant_can_take_on_only_an_action_nobody_owns(server, clients, c
         ack = desk.call("action:add", {"id": str(uuid.uuid4()), "title": title, "owner": owner})
         assert ack["ok"], ack
     pages = {}
-    for who, token in (("bob", server.join(workshop_id, "Bob")["token"]),
-                       ("facilitator", created["facilitator_token"])):
+    for who, token in (
+        ("bob", server.join(workshop_id, "Bob")["token"]),
+        ("facilitator", created["facilitator_token"]),
+    ):
         context = with_token(contexts(), server, workshop_id, token)
         pages[who] = open_page(context, f"{server.url}/w/{workshop_id}", "Doelen stellen")
 
@@ -259,9 +261,11 @@ def test_a_participant_can_take_on_only_an_action_nobody_owns(server, clients, c
     expect(take(pages["facilitator"], "Agenda delen")).to_be_visible()
     # Nor for the facilitator, with one click: another owner is chosen on purpose.
     expect(take(pages["facilitator"], "Budget opstellen")).to_have_count(0)
-    expect(pages["bob"].locator(".action", has_text="Budget opstellen").get_by_role(
-        "button", name="Eigenaar wijzigen")).to_have_count(0)  # nor by another participant
+    expect(
+        pages["bob"].locator(".action", has_text="Budget opstellen").get_by_role("button", name="Eigenaar wijzigen")
+    ).to_have_count(0)  # nor by another participant
     take(pages["bob"], "Agenda delen").click()
-    expect(pages["facilitator"].locator(".action", has_text="Agenda delen")
-           .locator(".action-meta")).to_contain_text("Eigenaar: Bob")
+    expect(pages["facilitator"].locator(".action", has_text="Agenda delen").locator(".action-meta")).to_contain_text(
+        "Eigenaar: Bob"
+    )
     expect(take(pages["bob"], "Agenda delen")).to_have_count(0)

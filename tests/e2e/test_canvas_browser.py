@@ -21,8 +21,10 @@ def room(server, clients):
     """A workshop whose first step is a canvas, with notes by Anouk and Bram."""
     workshop = Workshop(server, clients, "Anouk", "Bram", connect_facilitator=True)
     ok(workshop.facilitator.call("step:edit", {"index": GOALS, "layout": "canvas"}))
-    workshop.notes = [write(workshop, "Anouk", GOALS, "Meer klanten met minder moeite"),
-                      write(workshop, "Bram", GOALS, "Plezier in het werk")]
+    workshop.notes = [
+        write(workshop, "Anouk", GOALS, "Meer klanten met minder moeite"),
+        write(workshop, "Bram", GOALS, "Plezier in het werk"),
+    ]
     return workshop
 
 
@@ -86,8 +88,7 @@ def test_move_to_a_lane_from_the_menu_without_dragging(server, clients, contexts
     workshop = Workshop(server, clients, "Anouk", connect_facilitator=True)
     ok(workshop.facilitator.call("step:go", {"index": PLATFORM}))
     note_id = write(workshop, "Anouk", PLATFORM, "Open agenda", lane="transparency")
-    page = open_page(signed_in(contexts, workshop, "Anouk"), workshop.url(),
-                     "Platform van betrokkenheid")
+    page = open_page(signed_in(contexts, workshop, "Anouk"), workshop.url(), "Platform van betrokkenheid")
     note = note_on(page, note_id)
     note.get_by_role("button", name="Verplaats naar…").click()
     note.get_by_role("button", name="Kolom Dialoog").click()
@@ -97,8 +98,7 @@ def test_move_to_a_lane_from_the_menu_without_dragging(server, clients, contexts
 
 
 def test_a_touch_drag_on_a_phone_moves_the_note_and_not_the_page(room, contexts):
-    phone = with_token(contexts(390, 844, has_touch=True, is_mobile=True), room.server, room.id,
-                       room.token("Anouk"))
+    phone = with_token(contexts(390, 844, has_touch=True, is_mobile=True), room.server, room.id, room.token("Anouk"))
     page = open_page(phone, room.url())
     assert page.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways page
     note = note_on(page, room.notes[0])
@@ -108,8 +108,10 @@ def test_a_touch_drag_on_a_phone_moves_the_note_and_not_the_page(room, contexts)
     handle = note.locator(".drag-handle").bounding_box()
     x, y = handle["x"] + handle["width"] / 2, handle["y"] + handle["height"] / 2
     touch_drag(page, (x, y), (x + 60, y + 120))
-    page.wait_for_function("(id) => document.querySelector(`.note[data-id='${id}']`)"
-                           "&& !document.querySelector('.note.dragging')", arg=room.notes[0])
+    page.wait_for_function(
+        "(id) => document.querySelector(`.note[data-id='${id}']`)&& !document.querySelector('.note.dragging')",
+        arg=room.notes[0],
+    )
     after = stored(room, room.notes[0])
     assert after["y"] > before["y"]
     assert page.evaluate("window.scrollY") == scrolled
@@ -139,4 +141,5 @@ def test_a_note_someone_else_is_dragging_cannot_be_grabbed(room, contexts):
             "([id, x, y]) => { const n = document.querySelector(`.note[data-id='${id}']`);"
             " return Math.abs(parseFloat(n.style.left) - x * 100) < 1e-6"
             " && Math.abs(parseFloat(n.style.top) - y * 100) < 1e-6; }",
-            arg=[room.notes[1], final["x"], final["y"]])
+            arg=[room.notes[1], final["x"], final["y"]],
+        )

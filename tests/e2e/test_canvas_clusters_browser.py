@@ -5,14 +5,18 @@ is a click away, and a note's buttons and editor never hide under other notes.""
 import pytest
 from playwright.sync_api import expect
 
-from browser_helpers import (bound, cluster_holds, drag_onto, open_page, signed_in, touch_drag,
-                             with_token)
+from browser_helpers import bound, cluster_holds, drag_onto, open_page, signed_in, touch_drag, with_token
 from support import GOALS, Workshop, add_note, ok
 
 pytestmark = pytest.mark.e2e
 
-TEXTS = ["Meer klanten met minder moeite", "Plezier in het werk", "Kortere lijnen met service",
-         "Samen leren van elke klantvraag", "Het telefoonnummer van de praktijkondersteuner"]
+TEXTS = [
+    "Meer klanten met minder moeite",
+    "Plezier in het werk",
+    "Kortere lijnen met service",
+    "Samen leren van elke klantvraag",
+    "Het telefoonnummer van de praktijkondersteuner",
+]
 
 # Where every note and cluster frame is on the page, to check that none covers another.
 BOXES = """() => [...document.querySelectorAll('.board .note, .board .cluster')].map((item) => {
@@ -44,19 +48,36 @@ def overlapping(page):
     frames = [box for box in boxes if box["cluster"]]
 
     def cover(one, other):
-        return (one["x"] < other["right"] - 1 and other["x"] < one["right"] - 1
-                and one["y"] < other["bottom"] - 1 and other["y"] < one["bottom"] - 1)
+        return (
+            one["x"] < other["right"] - 1
+            and other["x"] < one["right"] - 1
+            and one["y"] < other["bottom"] - 1
+            and other["y"] < one["bottom"] - 1
+        )
 
     def within(note, frame):
-        return (note["x"] >= frame["x"] and note["right"] <= frame["right"]
-                and note["y"] >= frame["y"] and note["bottom"] <= frame["bottom"])
+        return (
+            note["x"] >= frame["x"]
+            and note["right"] <= frame["right"]
+            and note["y"] >= frame["y"]
+            and note["bottom"] <= frame["bottom"]
+        )
 
-    found = [(one["id"], other["id"]) for index, one in enumerate(notes)
-             for other in notes[index + 1:] if cover(one, other)]
-    found += [(note["id"], frame["cluster"]) for note in notes for frame in frames
-              if cover(note, frame) and not within(note, frame)]
-    found += [(one["cluster"], other["cluster"]) for index, one in enumerate(frames)
-              for other in frames[index + 1:] if cover(one, other)]
+    found = [
+        (one["id"], other["id"]) for index, one in enumerate(notes) for other in notes[index + 1 :] if cover(one, other)
+    ]
+    found += [
+        (note["id"], frame["cluster"])
+        for note in notes
+        for frame in frames
+        if cover(note, frame) and not within(note, frame)
+    ]
+    found += [
+        (one["cluster"], other["cluster"])
+        for index, one in enumerate(frames)
+        for other in frames[index + 1 :]
+        if cover(one, other)
+    ]
     return found
 
 
@@ -113,8 +134,7 @@ def test_notes_dropped_onto_a_note_make_a_named_cluster_with_room_for_each(room,
 
 def test_a_finger_groups_renames_edits_and_ungroups(room, contexts):
     ok(room.facilitator.call("note:group", {"ids": room.notes[:2], "title": "Samen"}))
-    tablet = with_token(contexts(1024, 768, has_touch=True, is_mobile=True), room.server, room.id,
-                        room.token())
+    tablet = with_token(contexts(1024, 768, has_touch=True, is_mobile=True), room.server, room.id, room.token())
     page = open_page(tablet, room.url("/facilitate"))
     cluster_holds(page, 2)
     note = note_on(page, room.notes[3])
@@ -127,11 +147,13 @@ def test_a_finger_groups_renames_edits_and_ungroups(room, contexts):
     cluster_holds(page, 3)
     # Every note where the server laid the cluster out (the frame holds still for the taps).
     notes = {note["id"]: note for note in room.facilitator.call("sync", {})["snapshot"]["notes"]}
-    page.wait_for_function("""(places) => places.every(([id, x, y]) => {
+    page.wait_for_function(
+        """(places) => places.every(([id, x, y]) => {
         const item = document.querySelector(`.note[data-id="${id}"]`);
         return item && Math.abs(parseFloat(item.style.left) - x * 100) < 0.01
           && Math.abs(parseFloat(item.style.top) - y * 100) < 0.01; })""",
-                           arg=[[key, note["x"], note["y"]] for key, note in notes.items()])
+        arg=[[key, note["x"], note["y"]] for key, note in notes.items()],
+    )
     assert settled(page) == []
     # Renaming, editing a note and ungrouping by tapping, on the page loaded again: in this
     # test headless Chromium made no click from a tap right after the emulated drag.
@@ -196,8 +218,7 @@ def test_a_notes_buttons_and_editor_are_never_under_other_notes(room, contexts):
     page.mouse.move(*centre(first.locator(".note-text").bounding_box()))
     neighbour = second.locator("input[data-action=select]")
     box = neighbour.bounding_box()
-    assert neighbour.evaluate("(el, [x, y]) => document.elementFromPoint(x, y) === el",
-                              centre(box))
+    assert neighbour.evaluate("(el, [x, y]) => document.elementFromPoint(x, y) === el", centre(box))
     # Picked, the note's buttons open above everything; its editor too.
     first.locator(".note-text").click()
     edit = first.get_by_role("button", name="Bewerken")
@@ -205,8 +226,9 @@ def test_a_notes_buttons_and_editor_are_never_under_other_notes(room, contexts):
     editor = page.locator(".board .note-edit")
     expect(editor).to_be_visible()
     for control in (editor.locator("textarea"), editor.get_by_role("button", name="Opslaan")):
-        assert control.evaluate("(el, [x, y]) => el.contains(document.elementFromPoint(x, y))",
-                                centre(control.bounding_box()))
+        assert control.evaluate(
+            "(el, [x, y]) => el.contains(document.elementFromPoint(x, y))", centre(control.bounding_box())
+        )
     editor.locator("textarea").fill("Meer klanten, minder moeite")
     editor.get_by_role("button", name="Opslaan").click()
     expect(note_on(page, room.notes[0]).locator(".note-text")).to_have_text("Meer klanten, minder moeite")

@@ -13,12 +13,14 @@ PHONE = (390, 844)
 FRICTION, PLATFORM = 2, 3
 
 
-def test_a_draft_stays_with_its_step_and_says_it_was_not_sent_when_writing_closes(
-        server, clients, contexts, artifacts):
+def test_a_draft_stays_with_its_step_and_says_it_was_not_sent_when_writing_closes(server, clients, contexts, artifacts):
     workshop = Workshop(server, clients, "Bram", connect_facilitator=True)
     ok(workshop.facilitator.call("step:go", {"index": FRICTION}))
-    phone = open_page(with_token(contexts(*PHONE, bypass_csp=True), server, workshop.id, workshop.token("Bram")),
-                      workshop.url(), "Knuppel in het hoenderhok")
+    phone = open_page(
+        with_token(contexts(*PHONE, bypass_csp=True), server, workshop.id, workshop.token("Bram")),
+        workshop.url(),
+        "Knuppel in het hoenderhok",
+    )
     box = phone.get_by_role("textbox", name="Nieuwe notitie")
     box.fill("Te veel lagen tussen vraag en")
     kept = bound(phone, "composer-kept")
@@ -50,16 +52,15 @@ def test_a_draft_stays_with_its_step_and_says_it_was_not_sent_when_writing_close
     box.press("Enter")
     expect(phone.locator(".note .note-text")).to_have_text(["Te veel lagen tussen vraag en besluit"])
     snapshot = workshop.connect("Bram").snapshots[0]
-    assert [(n["step"], n["text"]) for n in snapshot["notes"]] == [
-        (FRICTION, "Te veel lagen tussen vraag en besluit")]
+    assert [(n["step"], n["text"]) for n in snapshot["notes"]] == [(FRICTION, "Te veel lagen tussen vraag en besluit")]
     assert phone.context.page_errors == []
 
 
-def test_the_timer_closing_writing_mid_sentence_keeps_the_text_and_says_it_was_not_sent(
-        server, clients, contexts):
+def test_the_timer_closing_writing_mid_sentence_keeps_the_text_and_says_it_was_not_sent(server, clients, contexts):
     workshop = Workshop(server, clients, "Bram", connect_facilitator=True)
-    phone = open_page(with_token(contexts(*PHONE), server, workshop.id, workshop.token("Bram")),
-                      workshop.url(), "Doelen stellen")
+    phone = open_page(
+        with_token(contexts(*PHONE), server, workshop.id, workshop.token("Bram")), workshop.url(), "Doelen stellen"
+    )
     box = phone.get_by_role("textbox", name="Nieuwe notitie")
     box.fill("Meer klanten met")
     ok(workshop.facilitator.call("timer:start", {"seconds": 5, "lock_at_end": True}))

@@ -18,9 +18,11 @@ PROJECTOR = {"width": 1920, "height": 1080}
 PLATFORM = 3
 PLATFORM_LANES = ["transparency", "accessibility", "dialogue", "reflection"]
 COLORS = ["yellow", "pink", "blue", "green", "orange", "purple"]
-WORDS = ("klanten team overleg directie planning vertrouwen samenwerking eigenaarschap "
-         "feedback afspraken transparantie resultaat werkdruk collega's proces kwaliteit "
-         "vrijdag dashboard budget ideeën klantcontact inwerken beslissen doelen").split()
+WORDS = (
+    "klanten team overleg directie planning vertrouwen samenwerking eigenaarschap "
+    "feedback afspraken transparantie resultaat werkdruk collega's proces kwaliteit "
+    "vrijdag dashboard budget ideeën klantcontact inwerken beslissen doelen"
+).split()
 OVERLAP_TOLERANCE = 2  # px: the notes are rotated by up to 0.6 degrees
 
 
@@ -42,8 +44,10 @@ def varied_texts(count, seed):
 
 def fill_room(server, clients, workshop_id, step, count=60, writers=4, lanes=None):
     """`count` notes from `writers` participants over sockets (each within its burst)."""
-    people = [clients(server.url, workshop_id, server.join(workshop_id, f"Deelnemer {n}")["token"])
-              for n in range(1, writers + 1)]
+    people = [
+        clients(server.url, workshop_id, server.join(workshop_id, f"Deelnemer {n}")["token"])
+        for n in range(1, writers + 1)
+    ]
     rng = random.Random(step)
     texts = varied_texts(count, seed=step)
     for number, text in enumerate(texts):
@@ -92,28 +96,34 @@ def assert_fits_one_screen(page):
     assert len(notes) == 60
     outside = [n for n, rect in enumerate(notes) if not inside(rect, width, height)]
     assert outside == [], [notes[n] for n in outside]
-    clashes = [(i, j) for i in range(len(notes)) for j in range(i + 1, len(notes))
-               if overlap(notes[i], notes[j]) > OVERLAP_TOLERANCE]
+    clashes = [
+        (i, j)
+        for i in range(len(notes))
+        for j in range(i + 1, len(notes))
+        if overlap(notes[i], notes[j]) > OVERLAP_TOLERANCE
+    ]
     assert clashes == [], [(notes[i], notes[j]) for i, j in clashes[:5]]
     assert inside(shape["code"], width, height) and inside(shape["qr"], width, height)
     assert shape["qrLoaded"]
     return shape
 
 
-@pytest.mark.parametrize("step, title, shot", [
-    (0, "Doelen stellen", "projector-60.png"),
-    (PLATFORM, "Platform van betrokkenheid", "projector-60-lanes.png"),
-])
+@pytest.mark.parametrize(
+    "step, title, shot",
+    [
+        (0, "Doelen stellen", "projector-60.png"),
+        (PLATFORM, "Platform van betrokkenheid", "projector-60-lanes.png"),
+    ],
+)
 def test_projector_shows_sixty_notes_on_one_screen_without_scrolling_or_overlap(
-        server, clients, contexts, artifacts, step, title, shot):
-    created = server.create_workshop("Teamdag Klantcontact",
-                                     goal="Meer klanten aantrekken met minder moeite")
+    server, clients, contexts, artifacts, step, title, shot
+):
+    created = server.create_workshop("Teamdag Klantcontact", goal="Meer klanten aantrekken met minder moeite")
     workshop_id = created["id"]
     facilitator = clients(server.url, workshop_id, created["facilitator_token"])
     if step:
         assert facilitator.call("step:go", {"index": step})["ok"]
-    texts = fill_room(server, clients, workshop_id, step,
-                      lanes=PLATFORM_LANES if step == PLATFORM else None)
+    texts = fill_room(server, clients, workshop_id, step, lanes=PLATFORM_LANES if step == PLATFORM else None)
 
     context = with_token(contexts(**PROJECTOR), server, workshop_id, created["facilitator_token"])
     page = open_page(context, f"{server.url}/w/{workshop_id}/present", title)
@@ -127,15 +137,13 @@ def test_projector_shows_sixty_notes_on_one_screen_without_scrolling_or_overlap(
     expect(bound(page, "join-code")).to_have_text(created["join_code"])
     expect(page.locator("img.join-qr")).to_be_visible()
     if step == PLATFORM:
-        expect(page.locator(".lane-title")).to_have_text(
-            ["Transparantie", "Toegankelijkheid", "Dialoog", "Reflectie"])
+        expect(page.locator(".lane-title")).to_have_text(["Transparantie", "Toegankelijkheid", "Dialoog", "Reflectie"])
     page.screenshot(path=artifacts / shot, animations="disabled")
     assert_fits_one_screen(page)
     assert context.page_errors == []
 
 
-def test_private_writing_shows_only_counts_on_the_projector_until_the_reveal(
-        server, contexts):
+def test_private_writing_shows_only_counts_on_the_projector_until_the_reveal(server, contexts):
     created = server.create_workshop("Teamdag Klantcontact")
     workshop_id, token = created["id"], created["facilitator_token"]
     desk = with_token(contexts(1440, 900), server, workshop_id, token)
@@ -150,7 +158,8 @@ def test_private_writing_shows_only_counts_on_the_projector_until_the_reveal(
     for page in (participant, projector, facilitate):
         expect(bound(page, "step-title")).to_have_text("Knuppel in het hoenderhok")
     expect(bound(facilitate, "voting-state")).to_have_text(
-        "Maak eerst de notities zichtbaar; daarna kan er gestemd worden.")
+        "Maak eerst de notities zichtbaar; daarna kan er gestemd worden."
+    )
     expect(bound(facilitate, "voting-form")).to_be_hidden()
 
     secret = "Beslissingen worden in de wandelgang genomen"
@@ -229,20 +238,19 @@ def test_facilitator_groups_two_notes_with_the_keyboard_only(server, clients, co
         expect(cluster).to_have_count(1)
         expect(cluster.locator(".cluster-title")).to_have_text("Klantcontact")
         expect(cluster.locator(".note")).to_have_count(2)
-        expect(cluster.locator(".note-text")).to_have_text(
-            ["Klanten sneller terugbellen", "Klanten vooraf informeren"])
+        expect(cluster.locator(".note-text")).to_have_text(["Klanten sneller terugbellen", "Klanten vooraf informeren"])
         expect(page.locator(".board .note")).to_have_count(3)
     expect(bound(facilitate, "group-bar")).to_be_hidden()
     expect(facilitate.locator("input[data-action=select]:checked")).to_have_count(0)
     assert phone.page_errors == [] and desk.page_errors == []
 
 
-def test_timer_started_by_the_facilitator_counts_down_on_the_participants_page(
-        server, contexts):
+def test_timer_started_by_the_facilitator_counts_down_on_the_participants_page(server, contexts):
     created = server.create_workshop("Teamdag Klantcontact")
     workshop_id, token = created["id"], created["facilitator_token"]
-    facilitate = open_page(with_token(contexts(1440, 900), server, workshop_id, token),
-                           created["urls"]["facilitate"], "Doelen stellen")
+    facilitate = open_page(
+        with_token(contexts(1440, 900), server, workshop_id, token), created["urls"]["facilitate"], "Doelen stellen"
+    )
     bram = server.join(workshop_id, "Bram")
     phone = with_token(contexts(), server, workshop_id, bram["token"])
     participant = open_page(phone, created["urls"]["join"], "Doelen stellen")
@@ -264,9 +272,11 @@ def test_timer_started_by_the_facilitator_counts_down_on_the_participants_page(
 
 def test_a_custom_countdown_runs_as_long_as_the_server_allows_and_no_longer(server, contexts):
     created = server.create_workshop("Teamdag")
-    facilitate = open_page(with_token(contexts(1440, 900), server, created["id"],
-                                      created["facilitator_token"]),
-                           created["urls"]["facilitate"], "Doelen stellen")
+    facilitate = open_page(
+        with_token(contexts(1440, 900), server, created["id"], created["facilitator_token"]),
+        created["urls"]["facilitate"],
+        "Doelen stellen",
+    )
     form = bound(facilitate, "timer-form")
     minutes = form.locator("input[name=minutes]")
     expect(minutes).to_have_attribute("max", "240")  # TIMER_MAX of protocol.js, in minutes
@@ -283,8 +293,9 @@ def test_a_custom_countdown_runs_as_long_as_the_server_allows_and_no_longer(serv
 def test_the_projector_refits_live_as_notes_come_and_go(server, clients, contexts):
     created = server.create_workshop("Teamdag Klantcontact")
     workshop_id = created["id"]
-    writers = [clients(server.url, workshop_id, server.join(workshop_id, f"Deelnemer {n}")["token"])
-               for n in range(1, 5)]
+    writers = [
+        clients(server.url, workshop_id, server.join(workshop_id, f"Deelnemer {n}")["token"]) for n in range(1, 5)
+    ]
     context = with_token(contexts(**PROJECTOR), server, workshop_id, created["facilitator_token"])
     page = open_page(context, f"{server.url}/w/{workshop_id}/present", "Doelen stellen")
     board = bound(page, "board")

@@ -26,8 +26,7 @@ def write(page, text):
     page.press("#composer-text", "Enter")
 
 
-def test_notes_typed_while_the_pages_process_is_killed_arrive_once_through_nginx(
-        fresh_cluster, contexts):
+def test_notes_typed_while_the_pages_process_is_killed_arrive_once_through_nginx(fresh_cluster, contexts):
     nginx = fresh_cluster.nginx
     # Chromium connects from 127.0.0.1: the process nginx sends that address to dies.
     by_port = {live.port: live for live in fresh_cluster.servers}
@@ -51,6 +50,7 @@ def test_notes_typed_while_the_pages_process_is_killed_arrive_once_through_nginx
 
         def hold(route):
             held.append(route)
+
         page.route("**/socket.io/**", hold)
         write(page, "Onderweg tijdens de crash")  # on its way as the process dies
         dying.kill()
@@ -63,15 +63,11 @@ def test_notes_typed_while_the_pages_process_is_killed_arrive_once_through_nginx
         for route in held:
             route.continue_()
 
-        typed = ["Voor de storing", "Onderweg tijdens de crash", "Tijdens de storing 1",
-                 "Tijdens de storing 2"]
+        typed = ["Voor de storing", "Onderweg tijdens de crash", "Tijdens de storing 1", "Tijdens de storing 2"]
         page.wait_for_selector(ONLINE, timeout=30_000)
-        expect(page.locator(".board .note:not(.pending) .note-text")).to_have_text(
-            typed, timeout=30_000)
-        other.wait_for(lambda: sorted(note["text"] for note in other.notes.values())
-                       == sorted(typed), timeout=30)
-        added = [event["data"]["id"] for event in other.events
-                 if event["type"] == "note.added"]
+        expect(page.locator(".board .note:not(.pending) .note-text")).to_have_text(typed, timeout=30_000)
+        other.wait_for(lambda: sorted(note["text"] for note in other.notes.values()) == sorted(typed), timeout=30)
+        added = [event["data"]["id"] for event in other.events if event["type"] == "note.added"]
         assert len(added) == len(set(added))
         assert page.evaluate(f"localStorage.getItem('cocreate:outbox:{wid}')") is None
         snapshot = Client(surviving.url, wid, workshop["facilitator_token"]).connect()
@@ -86,7 +82,8 @@ def test_notes_typed_while_the_pages_process_is_killed_arrive_once_through_nginx
 
 
 def test_a_note_typed_while_the_database_is_away_arrives_once_when_it_is_back(
-        restartable_postgres, start_server, contexts):
+    restartable_postgres, start_server, contexts
+):
     live = start_server(DATABASE_URL=restartable_postgres.create_database())
     workshop = live.create_workshop("Database even weg")
     wid = workshop["id"]
@@ -95,8 +92,14 @@ def test_a_note_typed_while_the_database_is_away_arrives_once_when_it_is_back(
     context = with_token(contexts(), live, wid, person["token"])
     page = context.new_page()
     handshakes = []  # answered Engine.IO handshakes: each a (re)connection the page began
-    page.on("response", lambda response: handshakes.append(response.url)
-            if "transport=polling" in response.url and "sid=" not in response.url else None)
+    page.on(
+        "response",
+        lambda response: (
+            handshakes.append(response.url)
+            if "transport=polling" in response.url and "sid=" not in response.url
+            else None
+        ),
+    )
     page.goto(f"{live.url}/w/{wid}")
     page.wait_for_selector(ONLINE)
     try:
@@ -124,9 +127,11 @@ def test_a_note_typed_while_the_database_is_away_arrives_once_when_it_is_back(
         restartable_postgres.resume()
         page.wait_for_selector(ONLINE, timeout=30_000)
         expect(page.locator(".board .note:not(.pending) .note-text")).to_have_text(
-            ["Terwijl de database weg is"], timeout=30_000)
-        other.wait_for(lambda: [note["text"] for note in other.notes.values()]
-                       == ["Terwijl de database weg is"], timeout=30)
+            ["Terwijl de database weg is"], timeout=30_000
+        )
+        other.wait_for(
+            lambda: [note["text"] for note in other.notes.values()] == ["Terwijl de database weg is"], timeout=30
+        )
         assert [event["type"] for event in other.events].count("note.added") == 1
         assert page.evaluate(f"localStorage.getItem('cocreate:outbox:{wid}')") is None
         assert context.page_errors == []

@@ -99,13 +99,11 @@ def test_a_whole_workshop_from_creation_to_the_pdf(server, contexts):
         expect(notes_on(page)).to_have_count(3)
     anonymous = projector.locator(".note", has_text="Niemand durft nee te zeggen")
     expect(anonymous.locator(".note-author")).to_have_text("Anoniem")
-    expect(projector.locator(".note", has_text="Te veel losse projecten")
-           .locator(".note-author")).to_have_text("Ömer")
+    expect(projector.locator(".note", has_text="Te veel losse projecten").locator(".note-author")).to_have_text("Ömer")
 
     # Step 4: the engagement platform in lanes, dot voting, actions.
     facilitator.get_by_role("button", name="Volgende stap").click()
-    expect(projector.locator(".lane-title")).to_have_text(
-        ["Transparantie", "Toegankelijkheid", "Dialoog", "Reflectie"])
+    expect(projector.locator(".lane-title")).to_have_text(["Transparantie", "Toegankelijkheid", "Dialoog", "Reflectie"])
     write(people[0], "Open agenda's", "transparency")
     write(people[1], "Maandelijks koffiegesprek", "dialogue")
     write(people[2], "Retro na elk project", "reflection")
@@ -118,13 +116,13 @@ def test_a_whole_workshop_from_creation_to_the_pdf(server, contexts):
         coffee.get_by_role("button", name="Geef deze notitie een stem").click()
         expect(bound(page, "vote-status")).to_contain_text("nog 1 van 2")
     people[0].locator(".note", has_text="Open agenda's").get_by_role(
-        "button", name="Geef deze notitie een stem").click()
+        "button", name="Geef deze notitie een stem"
+    ).click()
     # While the room votes, a note offers only its dots: no editing, no actions yet.
     voting_note = people[0].locator(".note", has_text="Open agenda's")
     expect(voting_note.get_by_role("button", name="→ Actie")).to_have_count(0)
     expect(voting_note.get_by_role("button", name="Bewerken")).to_have_count(0)
-    expect(bound(projector, "projector-voting")).to_have_text(
-        "Stemmen: 2 stemmen per persoon · 3 van 3 hebben gestemd")
+    expect(bound(projector, "projector-voting")).to_have_text("Stemmen: 2 stemmen per persoon · 3 van 3 hebben gestemd")
     expect(projector.locator(".note-votes")).to_have_count(0)  # the projector has the dots now
     expect(bound(facilitator, "voting-state")).to_contain_text("3 van 3 hebben gestemd")
     facilitator.get_by_role("button", name="Stemming sluiten en uitslag tonen").click()
@@ -141,8 +139,7 @@ def test_a_whole_workshop_from_creation_to_the_pdf(server, contexts):
     winner = people[0].locator(".note", has_text="Maandelijks koffiegesprek")
     expect(winner.locator(".note-votes")).to_have_text("#1 3 stemmen")
 
-    people[1].locator(".note", has_text="Maandelijks koffiegesprek").get_by_role(
-        "button", name="→ Actie").click()
+    people[1].locator(".note", has_text="Maandelijks koffiegesprek").get_by_role("button", name="→ Actie").click()
     expect(people[1].locator("#action-title")).to_have_value("Maandelijks koffiegesprek")
     people[1].locator("#action-title").fill("Maandelijks koffiegesprek met de directie")
     people[1].locator("#action-due").fill("2026-12-15")
@@ -162,9 +159,14 @@ def test_a_whole_workshop_from_creation_to_the_pdf(server, contexts):
     pdf = PdfReader(io.BytesIO(Path(download.value.path()).read_bytes()))
     # Words only: the table wraps long titles over lines.
     text = " ".join(" ".join(page.extract_text() for page in pdf.pages).split())
-    for expected in ("Teamdag Klantcontact", "Maandelijks koffiegesprek met de directie",
-                     "Sanne", "15 december 2026", "Knuppel in het hoenderhok", "Ömer"):
+    for expected in (
+        "Teamdag Klantcontact",
+        "Maandelijks koffiegesprek met de directie",
+        "Sanne",
+        "15 december 2026",
+        "Knuppel in het hoenderhok",
+        "Ömer",
+    ):
         assert expected in text
     assert "Niemand durft nee te zeggen" in text
-    assert all(context.page_errors == [] for context in
-               [facilitator_context] + [page.context for page in people])
+    assert all(context.page_errors == [] for context in [facilitator_context] + [page.context for page in people])

@@ -42,13 +42,13 @@ def test_a_note_written_offline_survives_a_reload_and_arrives_once(server, conte
     assert [note["text"] for note in snapshot["notes"]] == ["Geschreven zonder wifi"]
 
 
-def test_a_view_that_was_offline_during_200_changes_matches_a_fresh_snapshot(
-        server, contexts, clients):
+def test_a_view_that_was_offline_during_200_changes_matches_a_fresh_snapshot(server, contexts, clients):
     created = server.create_workshop("Burst")
     person = server.join(created["id"], "Sanne")
     # Ten colleagues, twenty changes each: within every connection's burst of 20.
-    others = [clients(server.url, created["id"], server.join(created["id"], f"Collega {n}")["token"])
-              for n in range(10)]
+    others = [
+        clients(server.url, created["id"], server.join(created["id"], f"Collega {n}")["token"]) for n in range(10)
+    ]
     facilitator = clients(server.url, created["id"], created["facilitator_token"])
     context = contexts()
     page = open_board(context, server, created["id"], person["token"])

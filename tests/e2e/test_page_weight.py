@@ -29,8 +29,9 @@ FACILITATOR_EXTRA_BYTES = 52 * 1024
 CANVAS_BYTES = 4 * 1024  # canvas.css, on a canvas step only
 
 
-@pytest.mark.parametrize("view, layout", [("", "grid"), ("", "canvas"), ("", "tables"),
-                                          ("/present", "canvas"), ("/facilitate", "grid")])
+@pytest.mark.parametrize(
+    "view, layout", [("", "grid"), ("", "canvas"), ("", "tables"), ("/present", "canvas"), ("/facilitate", "grid")]
+)
 def test_board_pages_stay_within_the_weight_budget(server, clients, contexts, view, layout):
     created = server.create_workshop("Licht")
     token = created["facilitator_token"] if view else server.join(created["id"], "Sanne")["token"]

@@ -25,21 +25,25 @@ def note_item(page, text):
 
 def votes_in(lane):
     """The dots of each note in `lane`, top to bottom ("#1 3 stemmen" counts 3)."""
-    return [int(re.search(r"(\d+) stem", text).group(1)) for text in
-            lane.locator(".note-votes").all_text_contents()]
+    return [int(re.search(r"(\d+) stem", text).group(1)) for text in lane.locator(".note-votes").all_text_contents()]
 
 
 # -- a. dot voting in the browser ------------------------------------------------------------
 
-def test_dots_count_down_stay_blind_and_the_projector_orders_notes_by_votes_after_close(
-        server, clients, contexts):
+
+def test_dots_count_down_stay_blind_and_the_projector_orders_notes_by_votes_after_close(server, clients, contexts):
     room = Workshop(server, clients, title="Stemmen in de browser", connect_facilitator=True)
     for name in ("Sanne", "Bob", "Cas"):
         room.join(name)
-    lanes = {"transparency": ["Agenda vooraf", "Notulen delen", "Besluitenlijst"],
-             "dialogue": ["Spreekuur", "Koffiegesprek"]}
-    ids = {text: add_note(room.facilitator, PLATFORM, text, lane=lane)[0]
-           for lane, texts in lanes.items() for text in texts}
+    lanes = {
+        "transparency": ["Agenda vooraf", "Notulen delen", "Besluitenlijst"],
+        "dialogue": ["Spreekuur", "Koffiegesprek"],
+    }
+    ids = {
+        text: add_note(room.facilitator, PLATFORM, text, lane=lane)[0]
+        for lane, texts in lanes.items()
+        for text in texts
+    }
     ok(room.facilitator.call("step:go", {"index": PLATFORM}))
 
     sanne = open_board(contexts, room, "Sanne", "Platform van betrokkenheid")
@@ -63,8 +67,7 @@ def test_dots_count_down_stay_blind_and_the_projector_orders_notes_by_votes_afte
         expect(page.locator(".note-votes")).to_have_count(0)
     expect(bob.locator(".board .note")).to_have_count(5)
 
-    projector = open_page(signed_in(contexts, room, "Bob"), room.url("/present"),
-                          "Platform van betrokkenheid")
+    projector = open_page(signed_in(contexts, room, "Bob"), room.url("/present"), "Platform van betrokkenheid")
     expect(projector.locator(".note-votes")).to_have_count(0)
     ok(room.facilitator.call("voting:close", {}))
 
@@ -74,21 +77,21 @@ def test_dots_count_down_stay_blind_and_the_projector_orders_notes_by_votes_afte
     for page in (sanne, bob):
         expect(bound(page, "vote-status")).to_be_hidden()
     # The count, whatever rank ("#1") the board puts before it.
-    expect(note_item(projector, "Besluitenlijst").locator(".note-votes")).to_contain_text(
-        "3 stemmen")
+    expect(note_item(projector, "Besluitenlijst").locator(".note-votes")).to_contain_text("3 stemmen")
     expect(note_item(bob, "Notulen delen").locator(".note-votes")).to_contain_text("1 stem")
     # Sanne's 3 dots and Cas's 2 + 1, each lane's notes by votes, most first.
     for key, counts in {"transparency": [3, 1], "dialogue": [2]}.items():
         assert votes_in(projector.locator(f'.lane[data-lane="{key}"]')) == counts, key
     expect(projector.locator('.lane[data-lane="transparency"] .note-text')).to_have_text(
-        ["Besluitenlijst", "Notulen delen", "Agenda vooraf"])
-    expect(projector.locator('.lane[data-lane="dialogue"] .note-text')).to_have_text(
-        ["Koffiegesprek", "Spreekuur"])
+        ["Besluitenlijst", "Notulen delen", "Agenda vooraf"]
+    )
+    expect(projector.locator('.lane[data-lane="dialogue"] .note-text')).to_have_text(["Koffiegesprek", "Spreekuur"])
     for page in (sanne, bob, projector):
         assert page.context.page_errors == []
 
 
 # -- b. from a note to an action, and taking it on ---------------------------------------------
+
 
 def test_a_note_becomes_an_action_that_another_participant_takes_on(server, clients, contexts):
     room = Workshop(server, clients, title="Acties in de browser", connect_facilitator=True)
@@ -99,8 +102,7 @@ def test_a_note_becomes_an_action_that_another_participant_takes_on(server, clie
     add_note(room.facilitator, 3, "Wekelijks klantoverleg met het hele team")
     sanne = open_board(contexts, room, "Sanne", "Platform van betrokkenheid")
     bob = open_board(contexts, room, "Bob", "Platform van betrokkenheid")
-    facilitator = open_page(signed_in(contexts, room), room.url("/facilitate"),
-                            "Platform van betrokkenheid")
+    facilitator = open_page(signed_in(contexts, room), room.url("/facilitate"), "Platform van betrokkenheid")
 
     note_item(sanne, "Wekelijks klantoverleg").locator("button[data-action=make-action]").click()
     form = bound(sanne, "action-form")
@@ -131,22 +133,26 @@ def test_a_note_becomes_an_action_that_another_participant_takes_on(server, clie
 
 # -- c. the plan page and its PDF ---------------------------------------------------------------
 
+
 def test_plan_page_shows_the_actions_and_downloads_a_pdf(server, clients, contexts, artifacts):
     room = Workshop(server, clients, title="Teamdag Één café", connect_facilitator=True)
     room.join("Sanne")
     sanne_socket = room.connect("Sanne")
-    notes = [add_note(sanne_socket, PLATFORM, text, lane=lane)[0] for text, lane in [
-        ("Open agenda voor iedereen", "transparency"), ("Ideeën ophalen bij klanten", "dialogue"),
-        ("Terugblik per kwartaal", "reflection")]]
+    notes = [
+        add_note(sanne_socket, PLATFORM, text, lane=lane)[0]
+        for text, lane in [
+            ("Open agenda voor iedereen", "transparency"),
+            ("Ideeën ophalen bij klanten", "dialogue"),
+            ("Terugblik per kwartaal", "reflection"),
+        ]
+    ]
     ok(room.facilitator.call("voting:open", {"step": PLATFORM, "budget": 3}))
     for note in (notes[0], notes[0], notes[1]):
         ok(sanne_socket.call("vote:cast", {"note_id": note}))
     ok(room.facilitator.call("voting:close", {}))
     for title, extra in [
-        ("Één overleg per week", {"owner": room.pid("Sanne"),
-                                  "due": "2026-12-15", "note_ids": [notes[0]]}),
-        ("Klantpanel opzetten", {"owner": "Externe coach", "due": "2027-03-01",
-                                 "note_ids": [notes[1]]}),
+        ("Één overleg per week", {"owner": room.pid("Sanne"), "due": "2026-12-15", "note_ids": [notes[0]]}),
+        ("Klantpanel opzetten", {"owner": "Externe coach", "due": "2027-03-01", "note_ids": [notes[1]]}),
         ("Kwartaalterugblik agenderen", {}),
     ]:
         ok(sanne_socket.call("action:add", {"id": new_id(), "title": title, **extra}))
@@ -165,20 +171,24 @@ def test_plan_page_shows_the_actions_and_downloads_a_pdf(server, clients, contex
     expect(rows.nth(1)).to_contain_text("1 maart 2027")
     expect(rows.nth(2)).to_contain_text("nog geen eigenaar")
     # What the group said on the step with lanes: one heading per lane that has notes.
-    platform = page.locator("section.plan-step", has=page.get_by_role(
-        "heading", level=3, name="4. Platform van betrokkenheid"))
+    platform = page.locator(
+        "section.plan-step", has=page.get_by_role("heading", level=3, name="4. Platform van betrokkenheid")
+    )
     expect(platform.get_by_role("heading", level=4)).to_have_text(
-        ["Uitslag van de stemming", "Transparantie", "Dialoog", "Reflectie"])
+        ["Uitslag van de stemming", "Transparantie", "Dialoog", "Reflectie"]
+    )
     # The vote's result first: most votes first.
     expect(platform.locator(".plan-ranking tbody tr")).to_have_text(
-        [re.compile(r"^\s*1\s+Open agenda voor iedereen\s+2\s*$"),
-         re.compile(r"^\s*2\s+Ideeën ophalen bij klanten\s+1\s*$")])
+        [
+            re.compile(r"^\s*1\s+Open agenda voor iedereen\s+2\s*$"),
+            re.compile(r"^\s*2\s+Ideeën ophalen bij klanten\s+1\s*$"),
+        ]
+    )
     expect(platform.locator("ul.plan-notes").nth(1)).to_contain_text("Ideeën ophalen bij klanten")
     links = page.locator("nav.downloads a[download]")
     expect(links).to_have_count(4)  # the JSON backup only on the facilitator's plan page
     hrefs = [links.nth(n).get_attribute("href") for n in range(4)]
-    assert hrefs == [f"/w/{room.id}/{name}" for name in
-                     ("plan.pdf", "plan.md", "plan.csv", "plan.ics")]
+    assert hrefs == [f"/w/{room.id}/{name}" for name in ("plan.pdf", "plan.md", "plan.csv", "plan.ics")]
 
     with page.expect_download() as caught:
         page.get_by_role("link", name="PDF").click()
@@ -191,16 +201,19 @@ def test_plan_page_shows_the_actions_and_downloads_a_pdf(server, clients, contex
     text = " ".join(PdfReader(target).pages[0].extract_text().split())
     assert "Één overleg per week" in text and "Klantpanel opzetten" in text
     png = artifacts / "plan-browser-page1"
-    subprocess.run(["pdftoppm", "-r", "60", "-png", "-f", "1", "-l", "1", "-singlefile",
-                    str(target), str(png)], check=True, timeout=30)
+    subprocess.run(
+        ["pdftoppm", "-r", "60", "-png", "-f", "1", "-l", "1", "-singlefile", str(target), str(png)],
+        check=True,
+        timeout=30,
+    )
     assert (artifacts / "plan-browser-page1.png").read_bytes().startswith(b"\x89PNG")
     assert page.context.page_errors == []
 
 
 # -- d. the timer's end closes writing ------------------------------------------------------------
 
-def test_timer_end_disables_the_composer_until_the_facilitator_stops_it(
-        server, clients, contexts):
+
+def test_timer_end_disables_the_composer_until_the_facilitator_stops_it(server, clients, contexts):
     room = Workshop(server, clients, title="Tijd is om", connect_facilitator=True)
     room.join("Sanne")
     sanne = open_board(contexts, room, "Sanne", "Doelen stellen")
@@ -226,8 +239,8 @@ def test_timer_end_disables_the_composer_until_the_facilitator_stops_it(
 
 # -- e. HTML in user text is only ever text ------------------------------------------------------
 
-def test_html_in_notes_names_and_actions_is_literal_text_on_every_page_and_download(
-        server, clients, contexts):
+
+def test_html_in_notes_names_and_actions_is_literal_text_on_every_page_and_download(server, clients, contexts):
     room = Workshop(server, clients, title="Veilige weergave", connect_facilitator=True)
     room.join("Sanne")
     evil = room.join(XSS)
@@ -235,13 +248,15 @@ def test_html_in_notes_names_and_actions_is_literal_text_on_every_page_and_downl
     # The note says more than the action's title: a source note the same as its title is left out.
     source = f"{XSS} en meer"
     note, _ = add_note(evil_socket, 0, source)
-    ok(evil_socket.call("action:add", {"id": new_id(), "title": XSS,
-                                        "owner": evil["participant_id"], "note_ids": [note],
-                                        "due": "2026-12-15"}))
+    ok(
+        evil_socket.call(
+            "action:add",
+            {"id": new_id(), "title": XSS, "owner": evil["participant_id"], "note_ids": [note], "due": "2026-12-15"},
+        )
+    )
 
     board = open_board(contexts, room, "Sanne", "Doelen stellen")
-    projector = open_page(signed_in(contexts, room, "Sanne"), room.url("/present"),
-                          "Doelen stellen")
+    projector = open_page(signed_in(contexts, room, "Sanne"), room.url("/present"), "Doelen stellen")
     facilitator = open_page(signed_in(contexts, room), room.url("/facilitate"), "Doelen stellen")
     plan = signed_in(contexts, room, "Sanne").new_page()
     plan.goto(room.url("/plan"))
@@ -261,8 +276,10 @@ def test_html_in_notes_names_and_actions_is_literal_text_on_every_page_and_downl
         assert page.evaluate("() => window.__xss") is None
         assert page.context.page_errors == []
 
-    downloads = {name: room.download(name, room.token("Sanne"))
-                 for name in ("plan.md", "plan.csv", "plan.ics", "plan.pdf", "export.json")}
+    downloads = {
+        name: room.download(name, room.token("Sanne"))
+        for name in ("plan.md", "plan.csv", "plan.ics", "plan.pdf", "export.json")
+    }
     for name, answer in downloads.items():
         assert answer.status_code == 200, name
         assert "html" not in answer.headers["Content-Type"], name
@@ -270,25 +287,27 @@ def test_html_in_notes_names_and_actions_is_literal_text_on_every_page_and_downl
         assert answer.headers["X-Content-Type-Options"] == "nosniff"
     markdown = downloads["plan.md"].text
     assert not re.search(r"(?<!\\)<img", markdown), markdown  # every `<` is escaped
-    assert "\\<img src=x onerror=\"window.\\__xss=1\">" in markdown
+    assert '\\<img src=x onerror="window.\\__xss=1">' in markdown
     assert downloads["export.json"].json()["actions"][0]["title"] == XSS
 
 
-def test_on_a_phone_each_action_of_the_plan_is_a_card_with_owner_and_deadline_in_view(
-        server, clients, contexts):
+def test_on_a_phone_each_action_of_the_plan_is_a_card_with_owner_and_deadline_in_view(server, clients, contexts):
     created = server.create_workshop("Teamdag")
     workshop_id = created["id"]
     desk = clients(server.url, workshop_id, created["facilitator_token"])
-    ok(desk.call("action:add", {"id": new_id(), "title": "Klantpanel organiseren",
-                                "owner": "Fatima El Amrani", "due": "2027-02-01"}))
+    ok(
+        desk.call(
+            "action:add",
+            {"id": new_id(), "title": "Klantpanel organiseren", "owner": "Fatima El Amrani", "due": "2027-02-01"},
+        )
+    )
     sanne = server.join(workshop_id, "Sanne")
     phone = with_token(contexts(390, 844), server, workshop_id, sanne["token"])
     page = phone.new_page()
     page.goto(f"{server.url}/w/{workshop_id}/plan")
 
     card = page.locator(".plan-table tr", has_text="Klantpanel organiseren")
-    for label, value in (("Eigenaar", "Fatima El Amrani"), ("Deadline", "1 februari 2027"),
-                         ("Status", "Open")):
+    for label, value in (("Eigenaar", "Fatima El Amrani"), ("Deadline", "1 februari 2027"), ("Status", "Open")):
         cell = card.locator("td", has_text=value)
         expect(cell).to_be_in_viewport()
         box = cell.bounding_box()
@@ -308,34 +327,47 @@ def test_on_a_phone_each_action_of_the_plan_is_a_card_with_owner_and_deadline_in
 
 # -- e. the plan after a follow-up, on a laptop and a phone --------------------------------------
 
-def test_the_plan_page_of_a_series_is_accessible_and_its_canvas_never_overflows(
-        server, clients, contexts, artifacts):
+
+def test_the_plan_page_of_a_series_is_accessible_and_its_canvas_never_overflows(server, clients, contexts, artifacts):
     room = Workshop(server, clients, "Sanne", title="Wijkavond Oost", connect_facilitator=True)
     sanne = room.connect("Sanne")
     ok(room.facilitator.call("step:edit", {"index": PLATFORM, "layout": "canvas"}))
-    notes = [add_note(sanne, PLATFORM, text, lane=lane, x=x, y=y)[0] for text, lane, x, y in [
-        ("Mantelzorgondersteuningsgesprekken in de bibliotheek", "transparency", 0.0, 0.0),
-        ("WWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWW", "dialogue", 1.0, 1.0),
-        ("Spreekuur op dinsdag " * 10, "reflection", 0.6, 0.4)]]
+    notes = [
+        add_note(sanne, PLATFORM, text, lane=lane, x=x, y=y)[0]
+        for text, lane, x, y in [
+            ("Mantelzorgondersteuningsgesprekken in de bibliotheek", "transparency", 0.0, 0.0),
+            ("WWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWW", "dialogue", 1.0, 1.0),
+            ("Spreekuur op dinsdag " * 10, "reflection", 0.6, 0.4),
+        ]
+    ]
     ok(room.facilitator.call("note:group", {"ids": notes[:2], "title": "Samen praten " * 6}))
     ok(room.facilitator.call("voting:open", {"step": PLATFORM, "budget": 3}))
     for note in (notes[0], notes[1], notes[2]):
         ok(sanne.call("vote:cast", {"note_id": note}))
     ok(room.facilitator.call("voting:close", {}))
     action_id = new_id()
-    ok(room.facilitator.call("action:add", {"id": action_id, "title": "Loket inrichten",
-                                            "owner": room.pid("Sanne"), "due": "2026-12-15",
-                                            "note_ids": [notes[0]]}))
+    ok(
+        room.facilitator.call(
+            "action:add",
+            {
+                "id": action_id,
+                "title": "Loket inrichten",
+                "owner": room.pid("Sanne"),
+                "due": "2026-12-15",
+                "note_ids": [notes[0]],
+            },
+        )
+    )
     link = room.connect("Sanne").snapshots[-1]["actions"][0]["update_url"]
-    assert requests.post(link, json={"status": "blocked", "text": "Wacht op de wethouder"},
-                         timeout=10).status_code == 200
+    assert (
+        requests.post(link, json={"status": "blocked", "text": "Wacht op de wethouder"}, timeout=10).status_code == 200
+    )
     second = room.follow_up(title="Terugkomdag Oost")
     ok(second.connect().call("action:review", {"id": action_id, "decision": "drop"}))
 
     for width, height in ((1440, 900), (390, 844)):
         # bypass_csp lets Playwright inject axe; the page itself keeps its strict CSP.
-        context = with_token(contexts(width, height, bypass_csp=True), server, room.id,
-                             room.token("Sanne"))
+        context = with_token(contexts(width, height, bypass_csp=True), server, room.id, room.token("Sanne"))
         page = context.new_page()
         page.goto(room.url("/plan"))
         row = page.locator(".plan-table tbody tr").first

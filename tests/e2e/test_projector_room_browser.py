@@ -43,8 +43,7 @@ def voted_and_closed(room, step, texts, votes):
     vote closed; returns the notes' ids."""
     writer = room.connect("Anouk")
     ids = [add_note(writer, step, text)[0] for text in texts]
-    ok(room.facilitator.call("voting:open", {"step": step, "budget": sum(votes),
-                                             "per_note": max(votes)}))
+    ok(room.facilitator.call("voting:open", {"step": step, "budget": sum(votes), "per_note": max(votes)}))
     for note_id, dots in zip(ids, votes):
         for _ in range(dots):
             ok(room.facilitator.call("vote:cast", {"note_id": note_id, "id": new_id()}))
@@ -53,7 +52,8 @@ def voted_and_closed(room, step, texts, votes):
 
 
 def test_a_pitch_round_fills_the_projector_with_one_next_line_and_no_vote_result_beside_it(
-        server, clients, contexts, artifacts):
+    server, clients, contexts, artifacts
+):
     room = Workshop(server, clients, "Anouk", "Bram", "Cas", connect_facilitator=True)
     fac = room.facilitator
     ok(fac.call("tables:set", {"count": 2, "mode": "random", "names": ["Data", "Beleid"]}))
@@ -67,8 +67,20 @@ def test_a_pitch_round_fills_the_projector_with_one_next_line_and_no_vote_result
     ok(fac.call("step:go", {"index": PLATFORM}))
     # The day goes on with coffee after this step: the agenda's "Hierna:".
     now = datetime.now(ZoneInfo(ZONE)).replace(second=0, microsecond=0)
-    ok(fac.call(p.SET_AGENDA, {"zone": ZONE, "days": [{"start": now.strftime("%Y-%m-%dT%H:%M"),
-        "items": [{"step": PLATFORM, "minutes": 30}, {"break": "Koffie", "minutes": 15}]}]}))
+    ok(
+        fac.call(
+            p.SET_AGENDA,
+            {
+                "zone": ZONE,
+                "days": [
+                    {
+                        "start": now.strftime("%Y-%m-%dT%H:%M"),
+                        "items": [{"step": PLATFORM, "minutes": 30}, {"break": "Koffie", "minutes": 15}],
+                    }
+                ],
+            },
+        )
+    )
     voted_and_closed(room, PLATFORM, ["Wijkgesprekken elke maand"], [1])
     projector = open_as(contexts, room, "facilitator", PROJECTOR, "/present")
     result = bound(projector, "projector-voting")
@@ -92,8 +104,7 @@ def test_a_pitch_round_fills_the_projector_with_one_next_line_and_no_vote_result
         return Math.min(...size(".note-text")) >= 48 && Math.min(...size(".note-meta")) >= 32;
       }""")
     projector.screenshot(path=artifacts / "projector-pitch-two-notes.png")
-    assert box(stage.locator(".stage-next"))["y"] + box(stage.locator(".stage-next"))["height"] \
-        <= PROJECTOR[1]
+    assert box(stage.locator(".stage-next"))["y"] + box(stage.locator(".stage-next"))["height"] <= PROJECTOR[1]
     assert layout_broken(projector) == []
     assert axe_violations(projector) == []
 
@@ -108,8 +119,7 @@ def test_a_pitch_round_fills_the_projector_with_one_next_line_and_no_vote_result
     assert projector.context.page_errors == []
 
 
-def test_the_vote_result_banner_gives_way_to_the_spotlight_and_the_pause(
-        server, clients, contexts):
+def test_the_vote_result_banner_gives_way_to_the_spotlight_and_the_pause(server, clients, contexts):
     room = Workshop(server, clients, "Anouk", connect_facilitator=True)
     ok(room.facilitator.call("step:go", {"index": PLATFORM}))
     ids = voted_and_closed(room, PLATFORM, ["Wijkgesprekken elke maand"], [1])
@@ -128,8 +138,7 @@ def test_the_vote_result_banner_gives_way_to_the_spotlight_and_the_pause(
     assert projector.context.page_errors == []
 
 
-def test_time_up_leaves_the_projector_once_the_notes_are_revealed(server, clients, contexts,
-                                                                   artifacts):
+def test_time_up_leaves_the_projector_once_the_notes_are_revealed(server, clients, contexts, artifacts):
     room = Workshop(server, clients, "Anouk", connect_facilitator=True)
     ok(room.facilitator.call("step:go", {"index": FRICTION}))
     add_note(room.connect("Anouk"), FRICTION, "We vergaderen te veel")
@@ -148,19 +157,22 @@ def test_time_up_leaves_the_projector_once_the_notes_are_revealed(server, client
     # A countdown started after the reveal (for the talk about the notes) says when it is over.
     ok(room.facilitator.call("timer:start", {"seconds": 5}))
     for page in (projector, again):
-        expect(page.locator(".timer-large")).to_have_text("Tijd is om", use_inner_text=True,
-                                                          timeout=15_000)
+        expect(page.locator(".timer-large")).to_have_text("Tijd is om", use_inner_text=True, timeout=15_000)
     assert projector.context.page_errors == [] and again.context.page_errors == []
 
 
-def test_a_shared_place_stays_clear_of_the_note_and_phones_show_no_empty_tally(
-        server, clients, contexts, artifacts):
+def test_a_shared_place_stays_clear_of_the_note_and_phones_show_no_empty_tally(server, clients, contexts, artifacts):
     room = Workshop(server, clients, "Anouk", connect_facilitator=True)
     ok(room.facilitator.call("step:go", {"index": PLATFORM}))
-    texts = ["Wijkgesprekken elke maand", "WhatsApp-lijn voor snelle vragen",
-             "Voorleesfunctie op de website", "Openbare dashboards met wachttijden",
-             "Gebarentaaltolk bij inwonersavonden", "Jaarlijkse evaluatie met inwonerspanel",
-             "Arbeidsmarktcommunicatie"]
+    texts = [
+        "Wijkgesprekken elke maand",
+        "WhatsApp-lijn voor snelle vragen",
+        "Voorleesfunctie op de website",
+        "Openbare dashboards met wachttijden",
+        "Gebarentaaltolk bij inwonersavonden",
+        "Jaarlijkse evaluatie met inwonerspanel",
+        "Arbeidsmarktcommunicatie",
+    ]
     voted_and_closed(room, PLATFORM, texts, [4, 4, 3, 2, 1, 1, 0])
     projector = open_as(contexts, room, "facilitator", PROJECTOR, "/present")
     ranked = projector.locator(".ranked")
@@ -176,17 +188,16 @@ def test_a_shared_place_stays_clear_of_the_note_and_phones_show_no_empty_tally(
     phone = open_as(contexts, room, "Anouk", PHONE)
     notes = phone.locator(".board .note")
     expect(notes).to_have_count(7)
-    expect(phone.locator(".note", has_text="Wijkgesprekken").locator(".note-votes")).to_have_text(
-        "#1 4 stemmen")
-    expect(phone.locator(".note", has_text="Arbeidsmarktcommunicatie").locator(".note-votes")) \
-        .to_have_count(0)
+    expect(phone.locator(".note", has_text="Wijkgesprekken").locator(".note-votes")).to_have_text("#1 4 stemmen")
+    expect(phone.locator(".note", has_text="Arbeidsmarktcommunicatie").locator(".note-votes")).to_have_count(0)
     expect(phone.locator(".note-votes")).to_have_count(6)
     expect(phone.get_by_text("0 stemmen")).to_have_count(0)
     assert phone.context.page_errors == [] and projector.context.page_errors == []
 
 
 def test_a_server_only_this_computer_reaches_keeps_the_code_whole_and_says_where_the_remote_went(
-        start_server, clients, contexts, artifacts):
+    start_server, clients, contexts, artifacts
+):
     live = start_server(HOST="127.0.0.1", COCREATE_PUBLIC_URL="")
     room = Workshop(live, clients, "Anouk", connect_facilitator=True)
     desk = open_as(contexts, room, "facilitator", DESK, "/facilitate")
@@ -201,8 +212,7 @@ def test_a_server_only_this_computer_reaches_keeps_the_code_whole_and_says_where
     assert box(link)["height"] <= 3 * px(link, "lineHeight")  # not one character a line
     # The remote is still in its place, and says why a phone cannot open it now.
     desk.get_by_text("Afstandsbediening op je telefoon").click()
-    expect(bound(desk, "remote-unreachable")).to_contain_text(
-        "Je telefoon kan de afstandsbediening nu niet openen")
+    expect(bound(desk, "remote-unreachable")).to_contain_text("Je telefoon kan de afstandsbediening nu niet openen")
     expect(bound(desk, "remote-make")).to_have_count(0)
     desk.screenshot(path=artifacts / "facilitator-only-this-computer.png")
     assert axe_violations(desk) == []

@@ -19,8 +19,7 @@ def test_a_dot_past_the_most_a_note_may_get_is_refused_in_dutch(server, clients,
     ok(room.facilitator.call(p.VOTING_OPEN, {"step": PLATFORM, "budget": 3, "per_note": 1}))
     phone = signed_in(contexts, room, "Anouk", width=390, height=844)
     anouk = open_page(phone, room.url())
-    give = anouk.locator(".note", has_text="Open agenda's").get_by_role(
-        "button", name="Geef deze notitie een stem")
+    give = anouk.locator(".note", has_text="Open agenda's").get_by_role("button", name="Geef deze notitie een stem")
 
     give.click()
     expect(bound(anouk, "vote-status")).to_contain_text("nog 2 van 3")

@@ -19,21 +19,29 @@ PHONE = (390, 844)
 @pytest.fixture
 def room(server, clients, contexts):
     workshop = Workshop(server, clients, "Anouk", "Bram", "Chris", connect_facilitator=True)
-    remote = open_page(with_token(contexts(*PHONE, bypass_csp=True), server, workshop.id,
-                                  workshop.token()), workshop.url("/remote"))
-    projector = open_page(with_token(contexts(1920, 1080, bypass_csp=True), server, workshop.id,
-                                     workshop.token()), workshop.url("/present"))
-    phones = {name: open_page(with_token(contexts(*PHONE, bypass_csp=True), server, workshop.id,
-                                         workshop.token(name)), workshop.url())
-              for name in ("Anouk", "Bram")}
+    remote = open_page(
+        with_token(contexts(*PHONE, bypass_csp=True), server, workshop.id, workshop.token()), workshop.url("/remote")
+    )
+    projector = open_page(
+        with_token(contexts(1920, 1080, bypass_csp=True), server, workshop.id, workshop.token()),
+        workshop.url("/present"),
+    )
+    phones = {
+        name: open_page(
+            with_token(contexts(*PHONE, bypass_csp=True), server, workshop.id, workshop.token(name)), workshop.url()
+        )
+        for name in ("Anouk", "Bram")
+    }
     return workshop, remote, projector, phones
 
 
-def test_the_remote_s_link_opens_the_remote_on_a_phone_that_was_nobody_yet(server, clients,
-                                                                          contexts):
+def test_the_remote_s_link_opens_the_remote_on_a_phone_that_was_nobody_yet(server, clients, contexts):
     workshop = Workshop(server, clients, "Anouk")
-    made = requests.post(f"{server.url}/api/workshops/{workshop.id}/facilitators", timeout=10,
-                         headers={"Authorization": f"Bearer {workshop.token()}"}).json()
+    made = requests.post(
+        f"{server.url}/api/workshops/{workshop.id}/facilitators",
+        timeout=10,
+        headers={"Authorization": f"Bearer {workshop.token()}"},
+    ).json()
     phone = contexts(*PHONE).new_page()
     phone.goto(made["remote_url"])  # what scanning the QR code opens
     expect(phone).to_have_url(workshop.url("/remote"))  # the token moved into the cookie
@@ -49,18 +57,24 @@ def test_a_refused_pitch_says_why_in_the_room_s_language_where_the_thumb_is(room
     remote.get_by_label("Notities van stap").select_option(label="Knuppel in het hoenderhok")
     remote.get_by_role("button", name="Pitchronde starten").click()
     failed = bound(remote, "remote-failed")
-    expect(failed).to_have_text("Niet verstuurd: Deze stap heeft anonieme notities: pitch per "
-                                "tafel of kies een andere stap.")
+    expect(failed).to_have_text(
+        "Niet verstuurd: Deze stap heeft anonieme notities: pitch per tafel of kies een andere stap."
+    )
     expect(failed).to_be_in_viewport()
 
 
 def test_a_participant_s_token_cannot_open_the_remote(server, clients):
     workshop = Workshop(server, clients, "Anouk")
-    answer = requests.get(workshop.url("/remote"), timeout=10,
-                          headers={"Authorization": f"Bearer {workshop.token('Anouk')}"})
+    answer = requests.get(
+        workshop.url("/remote"), timeout=10, headers={"Authorization": f"Bearer {workshop.token('Anouk')}"}
+    )
     assert answer.status_code == 403
-    assert requests.get(workshop.url("/remote"), timeout=10, headers={
-        "Authorization": f"Bearer {workshop.token()}"}).status_code == 200
+    assert (
+        requests.get(
+            workshop.url("/remote"), timeout=10, headers={"Authorization": f"Bearer {workshop.token()}"}
+        ).status_code
+        == 200
+    )
 
 
 def test_the_remote_steps_the_room_and_shows_it(room):
@@ -79,12 +93,10 @@ def test_the_remote_steps_the_room_and_shows_it(room):
 def test_the_spotlight_is_followed_and_a_phone_can_step_out(room, artifacts):
     workshop, remote, projector, phones = room
     add_note(workshop.facilitator, GOALS, "Meer klanten met minder moeite")
-    remote.get_by_label("Wat komt in de spotlight?").select_option(
-        label="Meer klanten met minder moeite")
+    remote.get_by_label("Wat komt in de spotlight?").select_option(label="Meer klanten met minder moeite")
     remote.get_by_role("button", name="In de spotlight", exact=True).click()
     expect(projector.locator(".stage .stage-note .note-text")).to_have_text("Meer klanten met minder moeite")
-    expect(bound(remote, "remote-spotlight-now")).to_have_text(
-        "Nu in de spotlight: Meer klanten met minder moeite")
+    expect(bound(remote, "remote-spotlight-now")).to_have_text("Nu in de spotlight: Meer klanten met minder moeite")
     expect(projector.locator(".board")).to_be_hidden()
     for phone in phones.values():
         expect(phone.locator(".spotlight-banner")).to_contain_text("Meer klanten met minder moeite")
@@ -123,8 +135,7 @@ def test_eyes_to_the_front_pauses_the_phones_and_keeps_a_draft(room, artifacts):
 
 def test_a_pitch_round_of_three_people_on_the_projector(room, artifacts):
     workshop, remote, projector, phones = room
-    for name, text in (("Anouk", "Ik verbind mensen"), ("Bram", "Ik maak het simpel"),
-                       ("Chris", "Ik durf te vragen")):
+    for name, text in (("Anouk", "Ik verbind mensen"), ("Bram", "Ik maak het simpel"), ("Chris", "Ik durf te vragen")):
         add_note(workshop.connect(name), BRAND, text)
     remote.get_by_label("Notities van stap").select_option(label="Persoonlijk merk")
     remote.get_by_label("Volgorde").select_option("joined")
@@ -181,8 +192,7 @@ def test_a_steering_command_without_connection_says_it_was_not_sent(room):
     workshop, remote, projector, phones = room
     remote.context.set_offline(True)
     remote.evaluate("window.dispatchEvent(new Event('offline'))")
-    expect(bound(remote, "connection")).not_to_have_attribute("data-state", "online",
-                                                              timeout=30_000)
+    expect(bound(remote, "connection")).not_to_have_attribute("data-state", "online", timeout=30_000)
     remote.locator('[data-steer="pause"]').click()
     expect(bound(remote, "remote-failed")).to_contain_text("Niet verstuurd")
     remote.context.set_offline(False)

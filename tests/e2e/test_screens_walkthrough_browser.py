@@ -21,8 +21,7 @@ PHONE = (390, 844)
 
 def open_as(contexts, workshop, who, size, path="", step_title=None):
     """`who`'s page (`path`: "", "/facilitate" or "/present") at a screen `size`."""
-    context = with_token(contexts(*size, bypass_csp=True), workshop.server, workshop.id,
-                         workshop.token(who))
+    context = with_token(contexts(*size, bypass_csp=True), workshop.server, workshop.id, workshop.token(who))
     return open_page(context, workshop.url(path), step_title)
 
 
@@ -41,10 +40,12 @@ def test_the_your_table_banner_shows_only_in_the_steps_worked_at_the_tables(serv
     expect(banner).to_be_hidden()
     ok(room.facilitator.call("step:go", {"index": BRAND}))
     expect(banner).to_be_visible()
-    seat = next(person["table"] for person in room.facilitator.call("sync", {})["snapshot"]["participants"]
-                if person["name"] == "Anouk")
-    expect(banner.locator(".table-banner-title")).to_have_text(
-        "Jouw tafel: " + {"t1": "Data", "t2": "Zorg"}[seat])
+    seat = next(
+        person["table"]
+        for person in room.facilitator.call("sync", {})["snapshot"]["participants"]
+        if person["name"] == "Anouk"
+    )
+    expect(banner.locator(".table-banner-title")).to_have_text("Jouw tafel: " + {"t1": "Data", "t2": "Zorg"}[seat])
     ok(room.facilitator.call("step:go", {"index": FRICTION}))
     expect(bound(phone, "step-title")).to_have_text("Knuppel in het hoenderhok")
     expect(banner).to_be_hidden()
@@ -52,11 +53,11 @@ def test_the_your_table_banner_shows_only_in_the_steps_worked_at_the_tables(serv
 
 
 def test_a_spotlight_comes_into_view_on_the_projector_and_phones_but_the_facilitator_s_board_stays(
-        server, clients, contexts):
+    server, clients, contexts
+):
     room = Workshop(server, clients, "Anouk", "Bram", "Cas", connect_facilitator=True)
     writers = [room.connect(name) for name in ("Anouk", "Bram", "Cas")]
-    ids = [add_note(writers[number % 3], GOALS, f"Doel nummer {number} van de ochtend")[0]
-           for number in range(1, 31)]
+    ids = [add_note(writers[number % 3], GOALS, f"Doel nummer {number} van de ochtend")[0] for number in range(1, 31)]
     last = ids[-1]
     laptop = open_as(contexts, room, "facilitator", DESK, "/facilitate")
     phone = open_as(contexts, room, "Anouk", PHONE)
@@ -83,8 +84,7 @@ def test_a_spotlight_comes_into_view_on_the_projector_and_phones_but_the_facilit
         assert page.context.page_errors == []
 
 
-def test_a_follow_up_shows_each_carried_action_with_the_votes_it_got_where_it_was_voted(
-        server, clients, contexts):
+def test_a_follow_up_shows_each_carried_action_with_the_votes_it_got_where_it_was_voted(server, clients, contexts):
     first = Workshop(server, clients, "Anouk", "Bram", title="Teamdag maart", connect_facilitator=True)
     ok(first.facilitator.call("step:go", {"index": PLATFORM}))
     anouk, bram = first.connect("Anouk"), first.connect("Bram")
@@ -96,8 +96,12 @@ def test_a_follow_up_shows_each_carried_action_with_the_votes_it_got_where_it_wa
             ok(voter.call("vote:cast", {"note_id": note}))
     ok(first.facilitator.call("voting:close", {}))
     action = new_id()
-    ok(first.facilitator.call("action:add", {"id": action, "title": "Maandelijks koffiegesprek",
-                                             "owner": first.pid("Anouk"), "note_ids": [coffee]}))
+    ok(
+        first.facilitator.call(
+            "action:add",
+            {"id": action, "title": "Maandelijks koffiegesprek", "owner": first.pid("Anouk"), "note_ids": [coffee]},
+        )
+    )
     follow_up = first.follow_up("Kees", title="Terugkomdag juni")
     csv = follow_up.download("plan.csv").content.decode("utf-8-sig")
     assert "Maandelijks koffiegesprek" in csv and ";5;" in csv  # what the download says
@@ -108,23 +112,24 @@ def test_a_follow_up_shows_each_carried_action_with_the_votes_it_got_where_it_wa
         expect(page.locator(".review-item .review-meta")).to_contain_text("5 stemmen")
         expect(page.locator(".action-list .action")).to_have_count(0)  # once: on the review
     # A change to the action (the owner's update, live) keeps its votes on the boards.
-    link = next(item for item in first.connect("Anouk").snapshots[-1]["actions"]
-                if item["id"] == action)["update_url"]
-    assert requests.post(link, json={"status": "doing", "text": "Eerste gesprek gepland"},
-                         timeout=10).status_code == 200
+    link = next(item for item in first.connect("Anouk").snapshots[-1]["actions"] if item["id"] == action)["update_url"]
+    assert (
+        requests.post(link, json={"status": "doing", "text": "Eerste gesprek gepland"}, timeout=10).status_code == 200
+    )
     for page in (laptop, phone):
         expect(page.locator(".review-item .action-latest")).to_contain_text("Eerste gesprek gepland")
         expect(page.locator(".review-item .review-meta")).to_contain_text("5 stemmen")
         assert page.context.page_errors == []
 
 
-SIDEWAYS = {"nl": "Veeg opzij: het bord is breder dan je scherm.",
-            "en": "Swipe sideways: the board is wider than your screen."}
+SIDEWAYS = {
+    "nl": "Veeg opzij: het bord is breder dan je scherm.",
+    "en": "Swipe sideways: the board is wider than your screen.",
+}
 
 
 @pytest.mark.parametrize("language", ["nl", "en"])
-def test_a_phone_s_canvas_says_it_scrolls_sideways_and_the_laptop_s_does_not(
-        server, clients, contexts, language):
+def test_a_phone_s_canvas_says_it_scrolls_sideways_and_the_laptop_s_does_not(server, clients, contexts, language):
     room = Workshop(server, clients, "Anouk", connect_facilitator=True, language=language)
     ok(room.facilitator.call("step:edit", {"index": GOALS, "layout": "canvas"}))
     add_note(room.connect("Anouk"), GOALS, "Meer tijd voor de cliënt")
@@ -149,7 +154,8 @@ def test_a_phone_s_canvas_says_it_scrolls_sideways_and_the_laptop_s_does_not(
 
 
 def test_the_tables_overview_folds_away_in_steps_not_worked_at_the_tables_and_opens_on_request(
-        server, clients, contexts):
+    server, clients, contexts
+):
     room = Workshop(server, clients, "Anouk", "Bram", "Cas", "Dewi", connect_facilitator=True)
     ok(room.facilitator.call("tables:set", {"count": 2, "mode": "random", "names": ["Data", "Zorg"]}))
     ok(room.facilitator.call("step:edit", {"index": BRAND, "tables": True}))

@@ -2,7 +2,6 @@
 step on a desktop and a phone with the facilitator deciding live, and the series page —
 all without axe violations."""
 
-
 import pytest
 import requests
 from playwright.sync_api import expect
@@ -13,31 +12,36 @@ from support import Workshop, bearer, new_id, ok
 pytestmark = pytest.mark.e2e
 
 
-
-
 @pytest.fixture
 def series(server, clients):
     """A first session with three actions (Anouk's has a history), and its follow-up."""
-    first = Workshop(server, clients, "Anouk", "Bram", title="Teamdag maart",
-                     connect_facilitator=True)
+    first = Workshop(server, clients, "Anouk", "Bram", title="Teamdag maart", connect_facilitator=True)
     first.coffee, first.desk, first.talk = new_id(), new_id(), new_id()
-    ok(first.facilitator.call("action:add", {"id": first.coffee, "title": "Koffie met de directie",
-                                             "owner": first.pid("Anouk"), "due": "2026-12-15"}))
-    ok(first.facilitator.call("action:add", {"id": first.desk, "title": "Loket inrichten",
-                                             "owner": "Karin van Financiën"}))
-    ok(first.facilitator.call("action:add", {"id": first.talk, "title": "Maandelijkse dialoog",
-                                             "owner": first.pid("Bram")}))
+    ok(
+        first.facilitator.call(
+            "action:add",
+            {"id": first.coffee, "title": "Koffie met de directie", "owner": first.pid("Anouk"), "due": "2026-12-15"},
+        )
+    )
+    ok(
+        first.facilitator.call(
+            "action:add", {"id": first.desk, "title": "Loket inrichten", "owner": "Karin van Financiën"}
+        )
+    )
+    ok(
+        first.facilitator.call(
+            "action:add", {"id": first.talk, "title": "Maandelijkse dialoog", "owner": first.pid("Bram")}
+        )
+    )
     actions = first.connect("Anouk").snapshots[-1]["actions"]
     first.link = next(a for a in actions if a["id"] == first.coffee)["update_url"]
-    assert requests.post(first.link, json={"status": "doing", "text": "Agenda gestuurd"},
-                         timeout=10).status_code == 200
+    assert requests.post(first.link, json={"status": "doing", "text": "Agenda gestuurd"}, timeout=10).status_code == 200
     first.next = first.follow_up("Kees", title="Terugkomdag juni")
     return first
 
 
 def test_the_facilitator_plans_the_follow_up_without_javascript(series, contexts):
-    nojs = with_token(contexts(1280, 900, java_script_enabled=False), series.server, series.id,
-                      series.token())
+    nojs = with_token(contexts(1280, 900, java_script_enabled=False), series.server, series.id, series.token())
     page = nojs.new_page()
     page.goto(series.url("/plan"))
     form = page.locator("form.follow-up-form")
@@ -54,21 +58,20 @@ def test_the_facilitator_plans_the_follow_up_without_javascript(series, contexts
     workshop_id = page.url.split("/w/")[1].split("/")[0]
     assert workshop_id != series.id
     token = next(c["value"] for c in nojs.cookies() if c["name"] == f"cc_{workshop_id}")
-    backup = requests.get(f"{series.server.url}/w/{workshop_id}/export.json",
-                          headers=bearer(token), timeout=10).json()
-    assert (backup["workshop"]["title"], backup["workshop"]["format"],
-            backup["workshop"]["date"]) == ("Terugkomdag september", "eigenaarschap", "2027-09-14")
+    backup = requests.get(f"{series.server.url}/w/{workshop_id}/export.json", headers=bearer(token), timeout=10).json()
+    assert (backup["workshop"]["title"], backup["workshop"]["format"], backup["workshop"]["date"]) == (
+        "Terugkomdag september",
+        "eigenaarschap",
+        "2027-09-14",
+    )
     assert backup["steps"][0]["key"] == "review" and backup["steps"][1]["key"] == "inspiration"
     assert {a["id"] for a in backup["actions"]} == {series.coffee, series.desk, series.talk}
 
 
-def test_the_review_step_on_a_desktop_and_a_phone_with_the_facilitator_deciding(
-        series, contexts, artifacts):
+def test_the_review_step_on_a_desktop_and_a_phone_with_the_facilitator_deciding(series, contexts, artifacts):
     follow_up = series.next
-    desk = open_page(signed_in(contexts, follow_up, "facilitator"), follow_up.url("/facilitate"),
-                     "Terugblik")
-    phone = open_page(signed_in(contexts, follow_up, "Kees", 390, 844), follow_up.url(),
-                      "Terugblik")
+    desk = open_page(signed_in(contexts, follow_up, "facilitator"), follow_up.url("/facilitate"), "Terugblik")
+    phone = open_page(signed_in(contexts, follow_up, "Kees", 390, 844), follow_up.url(), "Terugblik")
     for page in (desk, phone):
         expect(page.locator(".review-item")).to_have_count(3)
         coffee = page.locator(f'.review-item[data-action-id="{series.coffee}"]')
@@ -86,8 +89,7 @@ def test_the_review_step_on_a_desktop_and_a_phone_with_the_facilitator_deciding(
     expect(on_phone.locator(".review-item-head .status")).to_have_text("Klaar")
     talk = desk.locator(f'.review-item[data-action-id="{series.talk}"]')
     talk.get_by_role("button", name="Stoppen").click()
-    expect(phone.locator(f'.review-item[data-action-id="{series.talk}"] .decision')).to_have_text(
-        "Gestopt")
+    expect(phone.locator(f'.review-item[data-action-id="{series.talk}"] .decision')).to_have_text("Gestopt")
     expect(phone.locator(".review-counts")).to_have_text("2 van 3 besproken")
     # What the room says, typed by the facilitator; and the owner's own link, live too.
     coffee = desk.locator(f'.review-item[data-action-id="{series.coffee}"]')
@@ -112,12 +114,18 @@ def test_the_review_step_and_the_series_page_have_no_axe_violations(series, cont
     ok(follow_up.connect().call("action:review", {"id": series.desk, "decision": "keep"}))
     found = {}
     for width, height in ((1280, 900), (390, 844)):
-        for who, path, board in (("facilitator", "/facilitate", True), ("Kees", "", True),
-                                 ("facilitator", "/present", True), ("Kees", "/series", False),
-                                 ("facilitator", "/series", False), ("facilitator", "/plan", False)):
+        for who, path, board in (
+            ("facilitator", "/facilitate", True),
+            ("Kees", "", True),
+            ("facilitator", "/present", True),
+            ("Kees", "/series", False),
+            ("facilitator", "/series", False),
+            ("facilitator", "/plan", False),
+        ):
             # bypass_csp lets Playwright inject axe; the pages keep their strict CSP.
-            context = with_token(contexts(width, height, bypass_csp=True), follow_up.server,
-                                 follow_up.id, follow_up.token(who))
+            context = with_token(
+                contexts(width, height, bypass_csp=True), follow_up.server, follow_up.id, follow_up.token(who)
+            )
             page = open_page(context, follow_up.url(path)) if board else context.new_page()
             if board:
                 expect(page.locator(".review-item")).to_have_count(3)
@@ -149,11 +157,9 @@ def test_the_series_page_on_a_phone(series, contexts, artifacts):
 
 def test_a_long_history_is_counted_whole_and_grows_live_on_the_review_step(series, contexts):
     for number in range(24):  # with the fixture's one: four more than a board holds
-        assert requests.post(series.link, json={"text": f"Stap {number}"},
-                             timeout=10).status_code == 200
+        assert requests.post(series.link, json={"text": f"Stap {number}"}, timeout=10).status_code == 200
     follow_up = series.next
-    phone = open_page(signed_in(contexts, follow_up, "Kees", 390, 844), follow_up.url(),
-                      "Terugblik")
+    phone = open_page(signed_in(contexts, follow_up, "Kees", 390, 844), follow_up.url(), "Terugblik")
     coffee = phone.locator(f'.review-item[data-action-id="{series.coffee}"]')
     expect(coffee.locator("summary")).to_have_text("Geschiedenis (25 updates)")
     requests.post(series.link, json={"text": "Datum staat"}, timeout=10)
@@ -165,15 +171,11 @@ def test_a_long_history_is_counted_whole_and_grows_live_on_the_review_step(serie
     assert phone.context.page_errors == []
 
 
-def test_the_review_step_lists_each_carried_action_once_with_its_owners_link(
-        series, contexts, artifacts):
+def test_the_review_step_lists_each_carried_action_once_with_its_owners_link(series, contexts, artifacts):
     follow_up = series.next
-    ok(follow_up.connect().call("action:edit", {"id": series.coffee,
-                                                "owner": follow_up.pid("Kees")}))
-    phone = open_page(signed_in(contexts, follow_up, "Kees", 390, 844), follow_up.url(),
-                      "Terugblik")
-    desk = open_page(signed_in(contexts, follow_up, "facilitator"), follow_up.url("/facilitate"),
-                     "Terugblik")
+    ok(follow_up.connect().call("action:edit", {"id": series.coffee, "owner": follow_up.pid("Kees")}))
+    phone = open_page(signed_in(contexts, follow_up, "Kees", 390, 844), follow_up.url(), "Terugblik")
+    desk = open_page(signed_in(contexts, follow_up, "facilitator"), follow_up.url("/facilitate"), "Terugblik")
     for page in (phone, desk):
         expect(page.locator(".review-item")).to_have_count(3)
         for title in ("Koffie met de directie", "Loket inrichten", "Maandelijkse dialoog"):
@@ -184,8 +186,7 @@ def test_the_review_step_lists_each_carried_action_once_with_its_owners_link(
     expect(phone.locator(".review-item .action-link")).to_have_count(1)
     expect(desk.locator(".review-item .action-link")).to_have_count(3)
     expect(phone.locator(".actions-panel")).to_be_hidden()
-    projector = open_page(signed_in(contexts, follow_up, "facilitator", 1920, 1080),
-                          follow_up.url("/present"))
+    projector = open_page(signed_in(contexts, follow_up, "facilitator", 1920, 1080), follow_up.url("/present"))
     expect(projector.locator(".review-item")).to_have_count(3)
     expect(projector.locator(".review-item .action-link")).to_have_count(0)  # not on the wall
     # A new action of this session is in the actions list as ever.
@@ -197,8 +198,7 @@ def test_the_review_step_lists_each_carried_action_once_with_its_owners_link(
 
 def test_a_stopped_action_offers_no_status_beside_its_gestopt(series, contexts, artifacts):
     follow_up = series.next
-    desk = open_page(signed_in(contexts, follow_up, "facilitator"), follow_up.url("/facilitate"),
-                     "Terugblik")
+    desk = open_page(signed_in(contexts, follow_up, "facilitator"), follow_up.url("/facilitate"), "Terugblik")
     talk = desk.locator(f'.review-item[data-action-id="{series.talk}"]')
     expect(talk.get_by_label("Status")).to_have_value("open")
     talk.get_by_role("button", name="Stoppen").click()

@@ -21,8 +21,9 @@ PROJECTOR = {"width": 1920, "height": 1080}
 @pytest.fixture
 def ownership(server, clients):
     """An Eigenaarschap workshop with six participants, none of them seated yet."""
-    return Workshop(server, clients, *PEOPLE, title="Kennissessie eigenaarschap",
-                    format="eigenaarschap", connect_facilitator=True)
+    return Workshop(
+        server, clients, *PEOPLE, title="Kennissessie eigenaarschap", format="eigenaarschap", connect_facilitator=True
+    )
 
 
 def seats(workshop):
@@ -33,8 +34,10 @@ def seats(workshop):
 
 def one_at_each(table_of):
     """A participant at t1 and one at t2."""
-    return (next(name for name, table in table_of.items() if table == "t1"),
-            next(name for name, table in table_of.items() if table == "t2"))
+    return (
+        next(name for name, table in table_of.items() if table == "t1"),
+        next(name for name, table in table_of.items() if table == "t2"),
+    )
 
 
 def facilitate(contexts, workshop, step_title=None):
@@ -42,9 +45,7 @@ def facilitate(contexts, workshop, step_title=None):
     return open_page(signed_in(contexts, workshop), workshop.url("/facilitate"), step_title)
 
 
-
-def test_facilitator_deals_six_over_two_tables_and_each_table_reads_its_own_notes_first(
-        ownership, contexts):
+def test_facilitator_deals_six_over_two_tables_and_each_table_reads_its_own_notes_first(ownership, contexts):
     facilitator = facilitate(contexts, ownership, "Inspiratie")
     facilitator.locator(".tables-settings summary").click()
     # The format proposes its cases as names; two tables take the first two.
@@ -89,8 +90,9 @@ def test_facilitator_deals_six_over_two_tables_and_each_table_reads_its_own_note
     expect(cards.nth(0).locator(".table-card-state")).to_have_text("klaar ✓")
     expect(cards.nth(1)).not_to_have_class(re.compile(r"\bis-done\b"))
 
-    projector = open_page(signed_in(contexts, ownership, **PROJECTOR), ownership.url("/present"),
-                          "Cases in kleine groepen")
+    projector = open_page(
+        signed_in(contexts, ownership, **PROJECTOR), ownership.url("/present"), "Cases in kleine groepen"
+    )
     columns = projector.locator(".table-group:not([hidden])")
     expect(columns.locator(".table-name")).to_have_text(["Data", "Leiderschap"])
     expect(columns.nth(0).locator(".note-text")).to_have_text("Onze les aan Data")
@@ -208,20 +210,17 @@ def test_the_room_votes_across_all_tables(ownership, contexts, clients):
     assert voter.context.page_errors == []
 
 
-def test_a_cluster_of_notes_from_two_tables_shows_at_each_table_with_that_tables_notes(
-        ownership, contexts):
-    ok(ownership.facilitator.call("tables:set", {"count": 2, "mode": "random",
-                                                 "names": ["Data", "Leiderschap"]}))
+def test_a_cluster_of_notes_from_two_tables_shows_at_each_table_with_that_tables_notes(ownership, contexts):
+    ok(ownership.facilitator.call("tables:set", {"count": 2, "mode": "random", "names": ["Data", "Leiderschap"]}))
     ok(ownership.facilitator.call("step:go", {"index": CASES}))
     at_data, at_leadership = one_at_each(seats(ownership))
     ours, _seq = add_note(ownership.connect(at_data), CASES, "Van Data", lane="define")
-    theirs, _seq = add_note(ownership.connect(at_leadership), CASES, "Van Leiderschap",
-                            lane="define")
-    ok(ownership.facilitator.call("note:group", {"ids": [ours, theirs], "title": "Samen leren",
-                                                 "id": new_id()}))
+    theirs, _seq = add_note(ownership.connect(at_leadership), CASES, "Van Leiderschap", lane="define")
+    ok(ownership.facilitator.call("note:group", {"ids": [ours, theirs], "title": "Samen leren", "id": new_id()}))
     facilitator = facilitate(contexts, ownership, "Cases in kleine groepen")
-    projector = open_page(signed_in(contexts, ownership, **PROJECTOR), ownership.url("/present"),
-                          "Cases in kleine groepen")
+    projector = open_page(
+        signed_in(contexts, ownership, **PROJECTOR), ownership.url("/present"), "Cases in kleine groepen"
+    )
     for page in (facilitator, projector):
         groups = page.locator(".table-group:not([hidden])")
         expect(groups.locator(".table-name")).to_have_text(["Data", "Leiderschap"])
@@ -251,8 +250,10 @@ def test_private_writing_at_the_tables_counts_no_table_until_the_reveal(server, 
     expect(facilitator.locator(".table-group .table-count")).to_have_text(["", "", ""])
     bound(facilitator, "reveal").click()
     expect(facilitator.locator(".table-card-notes")).to_have_text(
-        ["1 notitie in deze stap", "0 notities in deze stap"] if seats(room)["Anouk"] == "t1"
-        else ["0 notities in deze stap", "1 notitie in deze stap"])
+        ["1 notitie in deze stap", "0 notities in deze stap"]
+        if seats(room)["Anouk"] == "t1"
+        else ["0 notities in deze stap", "1 notitie in deze stap"]
+    )
     assert facilitator.context.page_errors == []
 
 
@@ -267,16 +268,20 @@ def test_every_view_of_the_tables_has_no_axe_violations(ownership, contexts, wid
         written.append(add_note(person, CASES, f"Notitie van {name}", lane="define")[0])
     ok(person.call("participant:ready", {"ready": True}))
     # A cluster across two tables shows at each of them.
-    ok(ownership.facilitator.call("note:group", {"ids": written[:2], "title": "Samen",
-                                                 "id": new_id()}))
+    ok(ownership.facilitator.call("note:group", {"ids": written[:2], "title": "Samen", "id": new_id()}))
     ok(ownership.facilitator.call("projector:focus", {"table": "t2"}))
     found = {}
-    views = [("facilitator", "/facilitate", None), ("Anouk", "", None), ("Dewi", "", None),
-             ("facilitator", "/present", "Tafel 2 presenteert")]
+    views = [
+        ("facilitator", "/facilitate", None),
+        ("Anouk", "", None),
+        ("Dewi", "", None),
+        ("facilitator", "/present", "Tafel 2 presenteert"),
+    ]
     for who, path, wait in views:
         # bypass_csp lets Playwright inject axe; the pages themselves keep their strict CSP.
-        context = with_token(contexts(width, height, bypass_csp=True), ownership.server,
-                             ownership.id, ownership.token(who))
+        context = with_token(
+            contexts(width, height, bypass_csp=True), ownership.server, ownership.id, ownership.token(who)
+        )
         page = open_page(context, ownership.url(path))
         page.wait_for_selector(".table-group", state="attached")
         if path == "/facilitate":

@@ -24,12 +24,23 @@ def today(clock="09:00", days=0):
 
 
 def agenda(start=None):
-    return {"zone": ZONE, "days": [
-        {"start": start or today("00:05"), "items": [
-            {"step": GOALS, "minutes": 60}, {"break": "Koffie", "minutes": 15},
-            {"step": BRAND, "minutes": 75}]},
-        {"start": today("09:00", days=1), "items": [
-            {"step": FRICTION, "minutes": 90}, {"step": PLATFORM, "minutes": 120}]}]}
+    return {
+        "zone": ZONE,
+        "days": [
+            {
+                "start": start or today("00:05"),
+                "items": [
+                    {"step": GOALS, "minutes": 60},
+                    {"break": "Koffie", "minutes": 15},
+                    {"step": BRAND, "minutes": 75},
+                ],
+            },
+            {
+                "start": today("09:00", days=1),
+                "items": [{"step": FRICTION, "minutes": 90}, {"step": PLATFORM, "minutes": 120}],
+            },
+        ],
+    }
 
 
 def test_the_facilitator_sets_the_agenda_and_everyone_sees_it(server, clients):
@@ -117,14 +128,14 @@ def test_step_times_and_the_agenda_survive_a_kill_9(restartable_server, clients)
 def test_the_forecast_is_the_facilitators_and_participants_see_what_is_next(server, clients):
     room = Workshop(server, clients, "Anouk")
     facilitator = room.connect()
-    assert requests.get(room.url("/agenda.json"), headers={
-        "Authorization": f"Bearer {room.token()}"}, timeout=10).json() == {"forecast": None}
+    assert requests.get(
+        room.url("/agenda.json"), headers={"Authorization": f"Bearer {room.token()}"}, timeout=10
+    ).json() == {"forecast": None}
     ok(facilitator.call(p.SET_AGENDA, agenda(today("00:00"))))
     ok(facilitator.call(p.STEP_GO, {"index": GOALS}))
 
     full = room.download("agenda.json").json()["forecast"]
-    assert [item["title"] for item in full["days"][0]["items"]] == [
-        "Doelen stellen", "Koffie", "Persoonlijk merk"]
+    assert [item["title"] for item in full["days"][0]["items"]] == ["Doelen stellen", "Koffie", "Persoonlijk merk"]
     assert full["days"][0]["items"][0]["state"] == "running"
     assert full["next"]["title"] == "Koffie"
 
@@ -161,8 +172,7 @@ def test_the_draaiboek_is_the_facilitators_and_renders_as_commonmark(server, cli
     assert english.startswith("# Run sheet: Teamdag") and "| Actual |" in english
 
 
-def test_the_draaiboek_pdf_is_the_facilitators_with_the_actual_times_and_in_english_too(
-        server, clients, tmp_path):
+def test_the_draaiboek_pdf_is_the_facilitators_with_the_actual_times_and_in_english_too(server, clients, tmp_path):
     room = Workshop(server, clients, "Anouk", title="Teamdag *Zuid*")
     facilitator = room.connect()
     ok(facilitator.call(p.SET_AGENDA, agenda(today("00:05"))))
@@ -179,8 +189,9 @@ def test_the_draaiboek_pdf_is_the_facilitators_with_the_actual_times_and_in_engl
     info = subprocess.run(["pdfinfo", path], capture_output=True, check=True, text=True).stdout
     assert re.search(r"^Title:\s+Teamdag \*Zuid\* · Run sheet$", info, re.M)
     assert re.search(r"^Tagged:\s+yes$", info, re.M)
-    text = " ".join(subprocess.run(["pdftotext", "-raw", path, "-"], capture_output=True,
-                                   check=True, text=True).stdout.split())
+    text = " ".join(
+        subprocess.run(["pdftotext", "-raw", path, "-"], capture_output=True, check=True, text=True).stdout.split()
+    )
     assert "Time Item Min. Actual" in text
     # The steps keep the titles the workshop gave them (Dutch); the sheet's words are English.
     assert re.search(r"00:05–01:05 Doelen stellen 60 running since \d\d:\d\d \(\d+ min\)", text)

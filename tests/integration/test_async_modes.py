@@ -38,16 +38,19 @@ def test_each_async_mode_serves_pages_and_a_shared_board_over_websocket(mode_ser
     assert "Traceback" not in live.log()
 
 
-def test_each_async_mode_prints_the_pdf_plan_in_a_thread_while_the_board_goes_on(
-        mode_server, clients):
+def test_each_async_mode_prints_the_pdf_plan_in_a_thread_while_the_board_goes_on(mode_server, clients):
     mode, live = mode_server
     workshop = live.create_workshop("Teamdag")
     ann = live.join(workshop["id"], "Ann")
     facilitator = clients(live.url, workshop["id"], workshop["facilitator_token"])
     participant = clients(live.url, workshop["id"], ann["token"])
     with ThreadPoolExecutor(1) as pool:
-        printing = pool.submit(requests.get, f"{live.url}/w/{workshop['id']}/plan.pdf",
-                               headers={"Authorization": f"Bearer {ann['token']}"}, timeout=60)
+        printing = pool.submit(
+            requests.get,
+            f"{live.url}/w/{workshop['id']}/plan.pdf",
+            headers={"Authorization": f"Bearer {ann['token']}"},
+            timeout=60,
+        )
         answer = participant.call(p.NOTE_ADD, {"id": new_id(), "step": 0, "text": "Verder"})
         facilitator.wait_for_seq(answer["seq"])
         pdf = printing.result()

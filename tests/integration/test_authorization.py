@@ -13,13 +13,34 @@ from cocreate.catalogues import catalogue
 
 from support import Workshop, new_id
 
-FACILITATOR_ONLY = {p.STEP_GO, p.STEP_EDIT, p.NOTES_REVEAL, p.TIMER_START, p.TIMER_STOP,
-                    p.NOTE_GROUP, p.NOTE_UNGROUP, p.VOTING_OPEN, p.VOTING_CLOSE,
-                    p.WORKSHOP_EDIT, p.WORKSHOP_LOCK, p.ACTION_RELINK, p.ACTION_REVIEW,
-                    p.CALENDAR_RELINK, p.SET_TABLES, p.TABLE_ASSIGN, p.TABLES_CLEAR,
-                    p.PROJECTOR_FOCUS, p.SET_SPOTLIGHT, p.PITCH_START, p.PITCH_NEXT,
-                    p.PITCH_STOP, p.ROOM_PAUSE, p.POINTER, p.SET_AGENDA,
-                    p.ACTION_LINK}  # and the action's owner: the scene's action has none
+FACILITATOR_ONLY = {
+    p.STEP_GO,
+    p.STEP_EDIT,
+    p.NOTES_REVEAL,
+    p.TIMER_START,
+    p.TIMER_STOP,
+    p.NOTE_GROUP,
+    p.NOTE_UNGROUP,
+    p.VOTING_OPEN,
+    p.VOTING_CLOSE,
+    p.WORKSHOP_EDIT,
+    p.WORKSHOP_LOCK,
+    p.ACTION_RELINK,
+    p.ACTION_REVIEW,
+    p.CALENDAR_RELINK,
+    p.SET_TABLES,
+    p.TABLE_ASSIGN,
+    p.TABLES_CLEAR,
+    p.PROJECTOR_FOCUS,
+    p.SET_SPOTLIGHT,
+    p.PITCH_START,
+    p.PITCH_NEXT,
+    p.PITCH_STOP,
+    p.ROOM_PAUSE,
+    p.POINTER,
+    p.SET_AGENDA,
+    p.ACTION_LINK,
+}  # and the action's owner: the scene's action has none
 FORGED = "x" * 43
 
 
@@ -30,20 +51,19 @@ class Scene(Workshop):
     def __init__(self, server, clients):
         super().__init__(server, clients, "Sanne", title="Rechten", connect_facilitator=True)
         self.participant = self.connect("Sanne")
-        self.fac_note, self.own_note, self.vote_note, self.other_vote_note = (
-            new_id() for _ in range(4))
+        self.fac_note, self.own_note, self.vote_note, self.other_vote_note = (new_id() for _ in range(4))
         self.cluster, self.action = new_id(), new_id()
-        ok = [self.facilitator.call(p.NOTE_ADD, {"id": self.fac_note, "step": 0, "text": "F"}),
-              self.participant.call(p.NOTE_ADD, {"id": self.own_note, "step": 0, "text": "S"}),
-              self.participant.call(p.NOTE_ADD, {"id": self.vote_note, "step": 3, "text": "V"}),
-              self.facilitator.call(p.NOTE_ADD, {"id": self.other_vote_note, "step": 3,
-                                                 "text": "W"}),
-              self.facilitator.call(p.NOTE_GROUP, {"id": self.cluster, "title": "G",
-                                                   "ids": [self.fac_note]}),
-              self.facilitator.call(p.ACTION_ADD, {"id": self.action, "title": "A"}),
-              self.facilitator.call(p.VOTING_OPEN, {"step": 3, "budget": 3}),
-              self.facilitator.call(p.TIMER_START, {"seconds": 600}),
-              self.facilitator.call(p.SET_TABLES, {"count": 2, "mode": "choose"})]
+        ok = [
+            self.facilitator.call(p.NOTE_ADD, {"id": self.fac_note, "step": 0, "text": "F"}),
+            self.participant.call(p.NOTE_ADD, {"id": self.own_note, "step": 0, "text": "S"}),
+            self.participant.call(p.NOTE_ADD, {"id": self.vote_note, "step": 3, "text": "V"}),
+            self.facilitator.call(p.NOTE_ADD, {"id": self.other_vote_note, "step": 3, "text": "W"}),
+            self.facilitator.call(p.NOTE_GROUP, {"id": self.cluster, "title": "G", "ids": [self.fac_note]}),
+            self.facilitator.call(p.ACTION_ADD, {"id": self.action, "title": "A"}),
+            self.facilitator.call(p.VOTING_OPEN, {"step": 3, "budget": 3}),
+            self.facilitator.call(p.TIMER_START, {"seconds": 600}),
+            self.facilitator.call(p.SET_TABLES, {"count": 2, "mode": "choose"}),
+        ]
         assert all(ack["ok"] for ack in ok), ok
 
     def payload(self, command):
@@ -72,8 +92,7 @@ class Scene(Workshop):
             p.TABLE_ASSIGN: {"participant": self.people["Sanne"]["participant_id"], "table": None},
             p.TABLES_CLEAR: {},
             p.PROJECTOR_FOCUS: {"table": None},
-            p.SET_AGENDA: {"days": [{"start": "2026-03-10T09:00",
-                                             "items": [{"step": 0, "minutes": 30}]}]},
+            p.SET_AGENDA: {"days": [{"start": "2026-03-10T09:00", "items": [{"step": 0, "minutes": 30}]}]},
             p.STEP_GO: {"index": 1},
             p.STEP_EDIT: {"index": 0, "title": "Nieuw"},
             p.NOTES_REVEAL: {"step": 2},
@@ -111,8 +130,7 @@ def test_the_facilitator_may_run_every_command(server, clients, command):
 
 
 @pytest.mark.parametrize("command", p.COMMANDS)
-def test_a_participant_is_refused_facilitator_commands_and_nothing_changes(
-        server, clients, command):
+def test_a_participant_is_refused_facilitator_commands_and_nothing_changes(server, clients, command):
     scene = Scene(server, clients)
     before = seq_of(scene.facilitator)
     payload = scene.payload(command)
@@ -129,9 +147,10 @@ def test_a_participant_is_refused_facilitator_commands_and_nothing_changes(
         before += 1
     ack = scene.participant.call(command, payload)
     if command in FACILITATOR_ONLY:
-        assert ack == {"ok": False, "error": {"code": "forbidden",
-                                              "message": ack["error"]["message"],
-                                              "text": ack["error"]["text"]}}
+        assert ack == {
+            "ok": False,
+            "error": {"code": "forbidden", "message": ack["error"]["message"], "text": ack["error"]["text"]},
+        }
         assert ack["error"]["text"] in catalogue("nl").values()  # the Dutch workshop's words
         assert seq_of(scene.facilitator) == before
     else:
@@ -139,8 +158,7 @@ def test_a_participant_is_refused_facilitator_commands_and_nothing_changes(
 
 
 @pytest.mark.parametrize("command", [p.NOTE_EDIT, p.NOTE_MOVE, p.NOTE_REMOVE])
-def test_a_participant_cannot_change_someone_elses_note_except_moving_it(
-        server, clients, command):
+def test_a_participant_cannot_change_someone_elses_note_except_moving_it(server, clients, command):
     scene = Scene(server, clients)
     ack = scene.participant.call(command, scene.payload(command))
     if command == p.NOTE_MOVE:
@@ -169,8 +187,9 @@ def test_sockets_without_a_valid_token_for_this_workshop_are_refused(server, tok
     client = socketio.Client(reconnection=False)
     client.on("connect_error", lambda data: refused.append(data))
     with pytest.raises(socketio.exceptions.ConnectionError):
-        client.connect(server.url, auth={"workshop": created["id"], "token": token},
-                       transports=["websocket"], wait_timeout=5)
+        client.connect(
+            server.url, auth={"workshop": created["id"], "token": token}, transports=["websocket"], wait_timeout=5
+        )
     assert refused and refused[0]["data"] == {"code": "unauthorized"}
 
 
@@ -204,13 +223,22 @@ def test_http_endpoints_answer_each_kind_of_caller_as_expected(server, method, p
         created = server.create_workshop("HTTP")
         person = server.join(created["id"], "Sanne")
         elsewhere = server.create_workshop("Elders")
-        token = {"facilitator": created["facilitator_token"], "participant": person["token"],
-                 "stranger": server.join(elsewhere["id"], "Vreemde")["token"],
-                 "none": None, "forged": FORGED}[caller]
+        token = {
+            "facilitator": created["facilitator_token"],
+            "participant": person["token"],
+            "stranger": server.join(elsewhere["id"], "Vreemde")["token"],
+            "none": None,
+            "forged": FORGED,
+        }[caller]
         headers = {"Authorization": f"Bearer {token}"} if token else {}
-        answer = requests.request(method, server.url + path.format(id=created["id"]),
-                                  headers=headers, json={} if method == "POST" else None,
-                                  allow_redirects=False, timeout=30)
+        answer = requests.request(
+            method,
+            server.url + path.format(id=created["id"]),
+            headers=headers,
+            json={} if method == "POST" else None,
+            allow_redirects=False,
+            timeout=30,
+        )
         answers[caller] = answer.status_code
         assert "Traceback" not in answer.text
     assert answers == dict(zip(CALLERS, expected))

@@ -36,13 +36,15 @@ def test_an_action_s_events_and_snapshots_stay_small_however_long_its_history(ro
     edited = [e["data"] for e in viewer.events if e["type"] == p.ACTION_EDITED]
     # Each change carries the one entry it added, and how many there are now.
     assert [[entry["text"] for entry in data["progress"]] for data in edited] == [
-        [f"Stap {number}"] for number in range(UPDATES)]
+        [f"Stap {number}"] for number in range(UPDATES)
+    ]
     assert [data["progress_count"] for data in edited] == list(range(1, UPDATES + 1))
     assert max(len(json.dumps(data)) for data in edited) < 1000
 
     shown = {a["id"]: a for a in room.connect().snapshots[-1]["actions"]}[room.action]
     assert [entry["text"] for entry in shown["progress"]] == [
-        f"Stap {number}" for number in range(UPDATES - p.HISTORY_MAX, UPDATES)]
+        f"Stap {number}" for number in range(UPDATES - p.HISTORY_MAX, UPDATES)
+    ]
     assert shown["progress_count"] == UPDATES
     # The whole history is still in the plan and on the owner's page.
     backup = room.download("export.json").json()

@@ -55,8 +55,12 @@ def test_drag_frames_reach_everyone_else_with_the_dragger_and_are_never_stored(r
     for watcher in (room.facilitator, room["Bram"], room["Chris"]):
         watcher.wait_for(lambda w=watcher: len(frames_of(w, note_id)) == 10)
         last = frames_of(watcher, note_id)[-1]
-        assert last == {"id": note_id, "x": pytest.approx(0.28), "y": 0.4,
-                        "by": {"id": room.pid("Anouk"), "name": "Anouk"}}
+        assert last == {
+            "id": note_id,
+            "x": pytest.approx(0.28),
+            "y": 0.4,
+            "by": {"id": room.pid("Anouk"), "name": "Anouk"},
+        }
     assert frames_of(room["Anouk"], note_id) == []  # the dragger sees their own hand
     after = room.facilitator.call(p.SYNC, {})
     assert after["seq"] == seq  # frames are not changes
@@ -87,8 +91,7 @@ def test_dragging_an_anonymous_note_never_names_its_author(room, server):
     assert frames_of(room["Bram"], note_id)[0]["by"] is None
     error = refused(room["Bram"].call(p.NOTE_DRAG, {"id": note_id, "x": 0.4, "y": 0.4}), "busy")
     assert error["by"] is None
-    error = refused(room.facilitator.call(p.NOTE_MOVE, {"id": note_id, "x": 0.4, "y": 0.4}),
-                    "busy")
+    error = refused(room.facilitator.call(p.NOTE_MOVE, {"id": note_id, "x": 0.4, "y": 0.4}), "busy")
     assert error["by"] is None
     ok(room["Anouk"].call(p.NOTE_MOVE, {"id": note_id, "x": 0.25, "y": 0.2}))
     # Someone else dragging the anonymous note is named: they are not its author.
@@ -115,8 +118,9 @@ def test_a_hold_ends_when_the_dragger_disconnects(room):
     ok(room["Anouk"].call(p.NOTE_DRAG, {"id": note_id, "x": 0.2, "y": 0.2}))
     refused(room["Chris"].call(p.NOTE_DRAG, {"id": note_id, "x": 0.3, "y": 0.3}), "busy")
     room["Anouk"].close()
-    room["Chris"].wait_for(lambda: room["Chris"].presence
-                           and room.pid("Anouk") not in room["Chris"].presence[-1]["online"])
+    room["Chris"].wait_for(
+        lambda: room["Chris"].presence and room.pid("Anouk") not in room["Chris"].presence[-1]["online"]
+    )
     ok(room["Chris"].call(p.NOTE_DRAG, {"id": note_id, "x": 0.3, "y": 0.3}))
 
 
@@ -157,8 +161,7 @@ def test_the_facilitator_drags_notes_into_a_cluster_and_out_of_it(room):
     room.facilitator.wait_for_seq(grouped["seq"])
     cluster = room.facilitator.events[-1]["data"]["id"]
     refused(room["Anouk"].call(p.NOTE_MOVE, {"id": second, "cluster": cluster}), "forbidden")
-    joined = ok(room.facilitator.call(p.NOTE_MOVE, {"id": second, "cluster": cluster,
-                                                    "x": 0.5, "y": 0.5}))
+    joined = ok(room.facilitator.call(p.NOTE_MOVE, {"id": second, "cluster": cluster, "x": 0.5, "y": 0.5}))
     room["Chris"].wait_for_seq(joined["seq"])
     assert room["Chris"].events[-1]["data"]["group"] == cluster
     ok(room.facilitator.call(p.NOTE_MOVE, {"id": first, "cluster": None}))
@@ -183,7 +186,7 @@ def test_switching_to_a_canvas_places_every_note_apart_and_new_ones_in_free_spac
     places = [(n["x"], n["y"]) for n in room.facilitator.call(p.SYNC, {})["snapshot"]["notes"]]
     assert len(places) == 10 and None not in {x for x, _y in places}
     for index, (x, y) in enumerate(places):
-        for other_x, other_y in places[index + 1:]:
+        for other_x, other_y in places[index + 1 :]:
             apart = abs(x - other_x) >= p.CANVAS["NOTE_WIDTH"] or abs(y - other_y) >= p.CANVAS["NOTE_HEIGHT"]
             assert apart, places
     assert ack["seq"] < room.facilitator.call(p.SYNC, {})["seq"]
@@ -198,8 +201,7 @@ def test_two_drops_at_once_end_in_the_same_place_on_every_screen(room):
         barrier.wait()
         acks[name] = room[name].call(p.NOTE_MOVE, {"id": note_id, "x": x, "y": 0.5})
 
-    racers = [threading.Thread(target=drop, args=(name, x))
-              for name, x in (("Anouk", 0.1), ("Bram", 0.7))]
+    racers = [threading.Thread(target=drop, args=(name, x)) for name, x in (("Anouk", 0.1), ("Bram", 0.7))]
     for racer in racers:
         racer.start()
     for racer in racers:
@@ -220,15 +222,15 @@ def test_a_person_drags_at_30_frames_a_second_and_a_flood_is_stopped(room):
     note_id = room.note("Anouk")
     codes = []
     for frame in range(60):  # two seconds of dragging
-        codes.append(room["Anouk"].call(p.NOTE_DRAG, {"id": note_id, "x": frame / 100,
-                                                       "y": 0.3}).get("error", {}).get("code"))
+        codes.append(
+            room["Anouk"].call(p.NOTE_DRAG, {"id": note_id, "x": frame / 100, "y": 0.3}).get("error", {}).get("code")
+        )
         time.sleep(1 / 30)  # the pace of a real drag: about 30 frames a second
     assert codes == [None] * 60
     other = room.note("Bram")
     flood = []
     while "rate_limited" not in flood and len(flood) < 150:
-        flood.append(room["Bram"].call(p.NOTE_DRAG, {"id": other, "x": 0.1, "y": 0.1})
-                     .get("error", {}).get("code"))
+        flood.append(room["Bram"].call(p.NOTE_DRAG, {"id": other, "x": 0.1, "y": 0.1}).get("error", {}).get("code"))
     assert flood[-1] == "rate_limited" and len(flood) > 30
 
 

@@ -9,8 +9,7 @@ from cocreate import protocol as p
 
 from support import Workshop, new_id, ok, refused
 
-SECURITY_HEADERS = {"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY",
-                    "Referrer-Policy": "same-origin"}
+SECURITY_HEADERS = {"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY", "Referrer-Policy": "same-origin"}
 
 
 @pytest.fixture
@@ -40,8 +39,11 @@ def test_a_new_owner_gets_a_new_link_and_the_old_owner_s_link_says_it_was_replac
     brams = room.update_link(room.action)
     assert brams != anouks and requests.get(brams, timeout=10).status_code == 200
     # Anything else changed keeps the owner's link.
-    ok(room.facilitator.call(p.ACTION_EDIT, {"id": room.action, "title": "Koffie met taart",
-                                             "owner": room.pid("Bram")}))
+    ok(
+        room.facilitator.call(
+            p.ACTION_EDIT, {"id": room.action, "title": "Koffie met taart", "owner": room.pid("Bram")}
+        )
+    )
     assert room.update_link(room.action) == brams
 
 
@@ -50,14 +52,12 @@ def test_capability_pages_are_never_cached(room):
     assert requests.get(link, timeout=10).headers["Cache-Control"] == "no-store"
     posted = requests.post(link, json={"text": "Begonnen"}, timeout=10)
     assert posted.headers["Cache-Control"] == "no-store"
-    opened = requests.get(room.url(f"/facilitate?token={room.token()}"), timeout=10,
-                          allow_redirects=False)
+    opened = requests.get(room.url(f"/facilitate?token={room.token()}"), timeout=10, allow_redirects=False)
     assert opened.headers["Cache-Control"] == "no-store"
 
 
 def test_socket_io_answers_carry_the_security_headers(room):
-    handshake = requests.get(room.server.url + "/socket.io/?EIO=4&transport=polling",
-                             timeout=10)
+    handshake = requests.get(room.server.url + "/socket.io/?EIO=4&transport=polling", timeout=10)
     assert handshake.status_code == 200
     refused = requests.get(room.server.url + "/socket.io/?EIO=3&transport=polling", timeout=10)
     for answer in (handshake, refused):
@@ -67,16 +67,14 @@ def test_socket_io_answers_carry_the_security_headers(room):
 
 def test_hsts_when_cookies_are_secure(make_app):
     client = make_app(SECURE_COOKIES=True).test_client()
-    for answer in (client.get("/"), client.get("/healthz"),
-                   client.get("/socket.io/?EIO=4&transport=polling")):
+    for answer in (client.get("/"), client.get("/healthz"), client.get("/socket.io/?EIO=4&transport=polling")):
         assert answer.headers["Strict-Transport-Security"] == "max-age=31536000"
         assert answer.headers["X-Content-Type-Options"] == "nosniff"
     plain = make_app().test_client().get("/")
     assert "Strict-Transport-Security" not in plain.headers
 
 
-def test_an_update_link_goes_to_the_facilitator_and_the_owner_only_never_in_events(
-        server, clients):
+def test_an_update_link_goes_to_the_facilitator_and_the_owner_only_never_in_events(server, clients):
     workshop = Workshop(server, clients, "Anouk", "Bram", "Chris", connect_facilitator=True)
     anouk, bram, chris = (workshop.connect(name) for name in ("Anouk", "Bram", "Chris"))
     handed, taken = workshop.add_action("Koffie", "Anouk"), new_id()

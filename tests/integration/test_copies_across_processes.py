@@ -24,11 +24,11 @@ SHARED = ("seq", "workshop", "steps", "participants", "notes", "clusters", "acti
 def board(snapshot):
     """What a viewer is shown of the board (no `me`, no clock, no note's `mine`)."""
     shared = {key: snapshot.get(key) for key in SHARED}
-    shared["notes"] = [{key: value for key, value in note.items() if key != "mine"}
-                       for note in snapshot["notes"]]
+    shared["notes"] = [{key: value for key, value in note.items() if key != "mine"} for note in snapshot["notes"]]
     # The owner's update link carries the address the request came in on (links.py).
-    shared["actions"] = [{key: value for key, value in action.items() if key != "update_url"}
-                         for action in snapshot["actions"]]
+    shared["actions"] = [
+        {key: value for key, value in action.items() if key != "update_url"} for action in snapshot["actions"]
+    ]
     return json.loads(json.dumps(shared))
 
 
@@ -37,11 +37,16 @@ def test_a_room_spread_over_two_processes_sees_what_the_database_holds(cluster, 
     workshop = first.create_workshop("Twee kopieën", goal="Eén waarheid")
     wid, token = workshop["id"], workshop["facilitator_token"]
     tokens = {"Anna": first.join(wid, "Anna")["token"], "Bram": second.join(wid, "Bram")["token"]}
-    on_first = {"fac": clients(first.url, wid, token), "anna": clients(first.url, wid, tokens["Anna"]),
-                "bram": clients(first.url, wid, tokens["Bram"])}
-    on_second = {"fac": clients(second.url, wid, token),
-                 "anna": clients(second.url, wid, tokens["Anna"]),
-                 "bram": clients(second.url, wid, tokens["Bram"])}
+    on_first = {
+        "fac": clients(first.url, wid, token),
+        "anna": clients(first.url, wid, tokens["Anna"]),
+        "bram": clients(first.url, wid, tokens["Bram"]),
+    }
+    on_second = {
+        "fac": clients(second.url, wid, token),
+        "anna": clients(second.url, wid, tokens["Anna"]),
+        "bram": clients(second.url, wid, tokens["Bram"]),
+    }
     strays = []
     for client in [*on_first.values(), *on_second.values()]:
         client.sio.on("*", lambda event, *_data: strays.append(event))
@@ -66,8 +71,11 @@ def test_a_room_spread_over_two_processes_sees_what_the_database_holds(cluster, 
         ("fac", p.STEP_GO, {"index": PLATFORM}),
         ("fac", p.SET_TABLES, {"count": 2, "mode": "random"}),
         ("anna", p.PARTICIPANT_READY, {"ready": True}),
-        ("bram", p.ACTION_ADD, {"id": action, "title": "Open gesprek", "owner": ids["anna"],
-                                "due": "2026-12-15", "note_ids": notes[3:]}),
+        (
+            "bram",
+            p.ACTION_ADD,
+            {"id": action, "title": "Open gesprek", "owner": ids["anna"], "due": "2026-12-15", "note_ids": notes[3:]},
+        ),
         ("anna", p.ACTION_EDIT, {"id": action, "status": "doing"}),
         ("anna", p.NOTE_EDIT, {"id": notes[2], "text": "Eerlijk, en nu beter"}),
         ("fac", p.WORKSHOP_EDIT, {"title": "Twee kopieën, één bord"}),
@@ -92,9 +100,7 @@ def test_a_room_spread_over_two_processes_sees_what_the_database_holds(cluster, 
     assert strays == []
 
 
-
-def test_a_change_reaches_the_other_process_with_its_events_in_one_message(
-        cluster, clients, redis_server):
+def test_a_change_reaches_the_other_process_with_its_events_in_one_message(cluster, clients, redis_server):
     first, second = cluster.servers
     workshop = first.create_workshop("Eén bericht")
     wid, token = workshop["id"], workshop["facilitator_token"]

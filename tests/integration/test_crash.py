@@ -19,8 +19,7 @@ def unordered(state):
 
 def test_every_acknowledged_change_survives_a_kill_9_and_seq_continues(fresh_server, clients):
     server = fresh_server
-    workshop = Workshop(server, clients, "Anna", "Bram", "Chris", "Dirk", title="Crashdag",
-                        goal="Alles blijft bewaard")
+    workshop = Workshop(server, clients, "Anna", "Bram", "Chris", "Dirk", title="Crashdag", goal="Alles blijft bewaard")
     facilitator = workshop.connect()
     writers = {name: workshop.connect(name) for name in ("Anna", "Bram", "Chris")}
     everyone = [facilitator, *writers.values()]
@@ -31,8 +30,13 @@ def test_every_acknowledged_change_survives_a_kill_9_and_seq_continues(fresh_ser
             note_id = new_id()
             payload = {"id": note_id, "step": 0, "text": f"{name} kaart {round_ + 1}"}
             if round_ % 2:
-                payload.update(step=PLATFORM, lane=LANES[(round_ + index) % 4],
-                               x=round(0.05 * round_, 2), y=0.1 * index, color="green")
+                payload.update(
+                    step=PLATFORM,
+                    lane=LANES[(round_ + index) % 4],
+                    x=round(0.05 * round_, 2),
+                    y=0.1 * index,
+                    color="green",
+                )
             ack = client.call(p.NOTE_ADD, payload)
             assert ack["ok"] is True, ack
             acks.append(ack)
@@ -45,8 +49,7 @@ def test_every_acknowledged_change_survives_a_kill_9_and_seq_continues(fresh_ser
 
     for position in (0, 4, 8, 13, 20):
         client, note_id = by_author(position)
-        acks.append(client.call(p.NOTE_EDIT, {"id": note_id, "text": f"Herzien {position}",
-                                              "color": "purple"}))
+        acks.append(client.call(p.NOTE_EDIT, {"id": note_id, "text": f"Herzien {position}", "color": "purple"}))
     for position in (1, 5, 9):
         client, note_id = by_author(position)
         acks.append(client.call(p.NOTE_MOVE, {"id": note_id, "x": 0.9, "y": 0.125}))
@@ -63,8 +66,7 @@ def test_every_acknowledged_change_survives_a_kill_9_and_seq_continues(fresh_ser
     for client in everyone:
         client.wait_for_seq(last)
 
-    before = {"facilitator": facilitator.call(p.SYNC, {}),
-              "Anna": writers["Anna"].call(p.SYNC, {})}
+    before = {"facilitator": facilitator.call(p.SYNC, {}), "Anna": writers["Anna"].call(p.SYNC, {})}
     for ack in before.values():
         assert ack["ok"] is True and ack["seq"] == last
     assert len(before["facilitator"]["snapshot"]["notes"]) == 26
@@ -73,8 +75,7 @@ def test_every_acknowledged_change_survives_a_kill_9_and_seq_continues(fresh_ser
     server.start()
 
     # a new device of the facilitator, Anna reconnecting, Dirk connecting for the first time
-    after = {"facilitator": workshop.connect().snapshots[-1],
-             "Anna": workshop.connect("Anna").snapshots[-1]}
+    after = {"facilitator": workshop.connect().snapshots[-1], "Anna": workshop.connect("Anna").snapshots[-1]}
     dirk = workshop.connect("Dirk")
     after["Dirk"] = dirk.snapshots[-1]
     before["Dirk"] = before["facilitator"]  # Dirk wrote nothing: he sees what she sees
@@ -95,8 +96,7 @@ def test_every_acknowledged_change_survives_a_kill_9_and_seq_continues(fresh_ser
 
     # the next change continues the sequence by exactly one and reaches everyone
     anna = workshop.connect("Anna")
-    ack = anna.call(p.NOTE_ADD, {"id": new_id(), "step": PLATFORM, "lane": "dialogue",
-                                 "text": "Na de herstart"})
+    ack = anna.call(p.NOTE_ADD, {"id": new_id(), "step": PLATFORM, "lane": "dialogue", "text": "Na de herstart"})
     assert (ack["ok"], ack["seq"]) == (True, last + 1), ack
     dirk.wait_for_seq(last + 1)
     assert [(e["seq"], e["type"]) for e in dirk.events] == [(last + 1, p.NOTE_ADDED)]

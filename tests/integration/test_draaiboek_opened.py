@@ -11,16 +11,15 @@ import pytest
 
 from cocreate import protocol as p
 from cocreate.domain import apply
-from cocreate.export.draaiboek import (build_draaiboek, render_draaiboek_markdown,
-                                      render_draaiboek_pdf)
+from cocreate.export.draaiboek import build_draaiboek, render_draaiboek_markdown, render_draaiboek_pdf
 from cocreate.i18n import long_date, translate
 from pdfs import poppler, structure
 from workshops import AGENDA, BRAND, DAY_ONE, FRICTION, GOALS, at, domain_workshop
 
+
 def teamdag():
     """The two-day cocreation workshop with its agenda set, nothing run yet."""
-    workshop = domain_workshop({}, now=at("08:00"), title="Teamdag Zuid",
-                               goal="Meer klanten, minder moeite")
+    workshop = domain_workshop({}, now=at("08:00"), title="Teamdag Zuid", goal="Meer klanten, minder moeite")
     apply(workshop, "fac", p.SET_AGENDA, copy.deepcopy(AGENDA), at("08:00"))
     return workshop
 
@@ -28,9 +27,14 @@ def teamdag():
 def printed(workshop, now, language, folder):
     """The path of the workshop's draaiboek PDF at `now`, in `language`."""
     path = folder / f"draaiboek-{language}.pdf"
-    path.write_bytes(render_draaiboek_pdf(
-        build_draaiboek(workshop, now, DAY_ONE), functools.partial(translate, language),
-        functools.partial(long_date, language), language))
+    path.write_bytes(
+        render_draaiboek_pdf(
+            build_draaiboek(workshop, now, DAY_ONE),
+            functools.partial(translate, language),
+            functools.partial(long_date, language),
+            language,
+        )
+    )
     return path
 
 
@@ -54,10 +58,10 @@ def _text(path):
     return " ".join(poppler("pdftotext", "-raw", path, "-").split())
 
 
-@pytest.mark.parametrize("case, language, title", [
-    ("before", "nl", "Teamdag Zuid · Draaiboek"), ("after", "en", "Teamdag Zuid · Run sheet")])
-def test_the_draaiboek_pdf_is_tagged_with_its_title_language_headings_and_tables(
-        request, case, language, title):
+@pytest.mark.parametrize(
+    "case, language, title", [("before", "nl", "Teamdag Zuid · Draaiboek"), ("after", "en", "Teamdag Zuid · Run sheet")]
+)
+def test_the_draaiboek_pdf_is_tagged_with_its_title_language_headings_and_tables(request, case, language, title):
     path = request.getfixturevalue(case)
     info = poppler("pdfinfo", path)
     assert re.search(r"^Tagged:\s+yes$", info, re.M)
@@ -76,9 +80,12 @@ def test_before_the_session_the_pdf_has_every_planned_time_prompt_and_way_of_wor
     assert "DRAAIBOEK · 10 MAART 2026" in text  # the eyebrow, in capitals
     assert "Dag 1: 10 maart 2026" in text and "Dag 2: 11 maart 2026" in text
     assert "Tijd Onderdeel Min." in text and "Werkelijk" not in text
-    for row in ("09:00–10:00 Doelen stellen 60", "10:00–10:15 Koffie 15",
-                "12:15–13:45 Knuppel in het hoenderhok 90",
-                "09:00–11:00 Platform van betrokkenheid 120"):
+    for row in (
+        "09:00–10:00 Doelen stellen 60",
+        "10:00–10:15 Koffie 15",
+        "12:15–13:45 Knuppel in het hoenderhok 90",
+        "09:00–11:00 Platform van betrokkenheid 120",
+    ):
         assert row in text
     assert "12:15 Knuppel in het hoenderhok (90 min)" in text
     assert "eerst ieder voor zich schrijven, dan onthullen; anoniem mag" in text
@@ -106,8 +113,10 @@ def test_a_shortened_item_and_the_step_the_room_opened_on_read_whole_in_the_pdf(
     assert "09:00–10:00 Doelen stellen 60 tot 10:05" in text
     assert "12:15–13:15 Knuppel in het hoenderhok 60 (was 90) —" in text
     # "(was 90)" stays inside its column: it ends left of the actual times' column.
-    words = re.findall(r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)"[^>]*>([^<]*)</word>',
-                       poppler("pdftotext", "-bbox", path, "-"))
+    words = re.findall(
+        r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)"[^>]*>([^<]*)</word>',
+        poppler("pdftotext", "-bbox", path, "-"),
+    )
     was_ends = max(float(x_max) for _x, x_max, word in words if word == "90)")
     actual_starts = min(float(x_min) for x_min, _x, word in words if word == "—")
     assert was_ends < actual_starts
@@ -125,9 +134,11 @@ def test_a_day_whose_items_run_past_its_set_end_says_so_in_the_product_words(tmp
     assert "Gepland van 09:00 tot 11:00, maar de onderdelen lopen tot 11:15." in text
     assert "Gepland van 09:00 tot 13:45." in text  # day one's items fill it exactly
     assert "stemmen" in text and "stippen" not in text
-    markdown = render_draaiboek_markdown(build_draaiboek(workshop, at("08:00"), DAY_ONE),
-                                         functools.partial(translate, "nl"),
-                                         functools.partial(long_date, "nl"))
+    markdown = render_draaiboek_markdown(
+        build_draaiboek(workshop, at("08:00"), DAY_ONE),
+        functools.partial(translate, "nl"),
+        functools.partial(long_date, "nl"),
+    )
     assert "Gepland van 09:00 tot 11:00, maar de onderdelen lopen tot 11:15." in markdown
     assert "- **Werkvorm:** open schrijven, iedereen ziet elkaars notities; in banen; stemmen\n" in markdown
     assert "stippen" not in markdown

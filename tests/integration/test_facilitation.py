@@ -16,8 +16,20 @@ import requests
 from cocreate import domain
 from cocreate import protocol as p
 
-from support import (BRAND, FRICTION, GOALS, LANES, PLATFORM, Workshop, add_note, new_id, ok,
-                     refused, snapshot_note, wait_all)
+from support import (
+    BRAND,
+    FRICTION,
+    GOALS,
+    LANES,
+    PLATFORM,
+    Workshop,
+    add_note,
+    new_id,
+    ok,
+    refused,
+    snapshot_note,
+    wait_all,
+)
 from workshops import domain_workshop
 
 FORMATS = Path(__file__).resolve().parents[2] / "cocreate" / "formats"
@@ -47,8 +59,8 @@ def fresh_snapshot(room, who="facilitator"):
 
 # -- 1. private writing and reveal ------------------------------------------------------
 
-def test_private_step_notes_reach_only_their_author_until_the_facilitator_reveals_them(
-        server, clients):
+
+def test_private_step_notes_reach_only_their_author_until_the_facilitator_reveals_them(server, clients):
     room = Workshop(server, clients, "Anouk", "Bas", "Cor")
     facilitator = room.connect()
     projector = room.connect()  # a second screen with the facilitator's token
@@ -65,12 +77,23 @@ def test_private_step_notes_reach_only_their_author_until_the_facilitator_reveal
     wait_all(a2_seq, *everyone)
 
     # The public note.added is reduced to id and step, with the step's counts so far.
-    assert event_at(cor, a_seq) == {"seq": a_seq, "type": p.NOTE_ADDED, "data": {
-        "id": a_id, "step": FRICTION, "hidden": True, "counts": {"notes": 1, "authors": 1}}}
+    assert event_at(cor, a_seq) == {
+        "seq": a_seq,
+        "type": p.NOTE_ADDED,
+        "data": {"id": a_id, "step": FRICTION, "hidden": True, "counts": {"notes": 1, "authors": 1}},
+    }
     assert event_at(cor, b_seq)["data"] == {
-        "id": b_id, "step": FRICTION, "hidden": True, "counts": {"notes": 2, "authors": 2}}
+        "id": b_id,
+        "step": FRICTION,
+        "hidden": True,
+        "counts": {"notes": 2, "authors": 2},
+    }
     assert event_at(facilitator, a2_seq)["data"] == {
-        "id": a2_id, "step": FRICTION, "hidden": True, "counts": {"notes": 3, "authors": 2}}
+        "id": a2_id,
+        "step": FRICTION,
+        "hidden": True,
+        "counts": {"notes": 3, "authors": 2},
+    }
     for client in everyone:
         assert event_at(client, a_seq) == event_at(cor, a_seq)
 
@@ -90,14 +113,17 @@ def test_private_step_notes_reach_only_their_author_until_the_facilitator_reveal
     edit_seq = ok(anouk.call(p.NOTE_EDIT, {"id": a_id, "text": secret_a3}))["seq"]
     wait_all(edit_seq, *everyone)
     assert event_at(bas, edit_seq)["data"] == {
-        "id": a_id, "step": FRICTION, "hidden": True, "counts": {"notes": 3, "authors": 2}}
+        "id": a_id,
+        "step": FRICTION,
+        "hidden": True,
+        "counts": {"notes": 3, "authors": 2},
+    }
     assert [e for e in anouk.events if e.get("own")][-1]["data"]["text"] == secret_a3
 
     syncs = {client: ok(client.call(p.SYNC, {})) for client in everyone}
     late = {who: fresh_snapshot(room, who) for who in ("facilitator", "Bas", "Cor", "Anouk")}
 
-    for client, who in ((facilitator, "facilitator"), (projector, "facilitator"),
-                        (bas, "Bas"), (cor, "Cor")):
+    for client, who in ((facilitator, "facilitator"), (projector, "facilitator"), (bas, "Bas"), (cor, "Cor")):
         extra = [syncs[client], late[who]]
         for secret in (secret_a, secret_a2, secret_a3):
             assert leaks(client, secret, extra) == [], f"{who} saw Anouk's private text"
@@ -105,8 +131,7 @@ def test_private_step_notes_reach_only_their_author_until_the_facilitator_reveal
         assert snapshot_note(snap, a_id) == {"id": a_id, "step": FRICTION, "hidden": True}
         assert snapshot_note(late[who], a2_id) == {"id": a2_id, "step": FRICTION, "hidden": True}
         assert snap["steps"][FRICTION]["counts"] == {"notes": 3, "authors": 2}
-    for client, who in ((facilitator, "facilitator"), (projector, "facilitator"),
-                        (anouk, "Anouk"), (cor, "Cor")):
+    for client, who in ((facilitator, "facilitator"), (projector, "facilitator"), (anouk, "Anouk"), (cor, "Cor")):
         assert leaks(client, secret_b, [syncs[client], late[who]]) == [], f"{who} saw Bas's text"
 
     # Anouk's own snapshot (after a reconnect) still has her full notes.
@@ -143,8 +168,7 @@ def test_notes_added_after_the_reveal_are_public_at_once(server, clients):
     assert [e["seq"] for e in anouk.events if e.get("own")] == [private_seq]
 
 
-def test_opening_a_private_step_by_step_edit_delivers_its_notes_to_connected_viewers(
-        server, clients):
+def test_opening_a_private_step_by_step_edit_delivers_its_notes_to_connected_viewers(server, clients):
     room = Workshop(server, clients, "Anouk", "Bas")
     facilitator, anouk, bas = room.connect(), room.connect("Anouk"), room.connect("Bas")
     secret = "Tekst-die-zichtbaar-hoort-te-worden-4b1d"
@@ -157,14 +181,15 @@ def test_opening_a_private_step_by_step_edit_delivers_its_notes_to_connected_vie
     assert snapshot_note(fresh_snapshot(room, "Bas"), note_id)["text"] == secret
     # ...so a viewer who was already connected must learn it from the events too;
     # otherwise its board shows an empty sticky until the page is reloaded.
-    assert any(secret in json.dumps(e) for e in bas.events if e["seq"] >= edit_seq), \
-        [e for e in bas.events if e["seq"] >= edit_seq]
+    assert any(secret in json.dumps(e) for e in bas.events if e["seq"] >= edit_seq), [
+        e for e in bas.events if e["seq"] >= edit_seq
+    ]
 
 
 # -- 2. anonymity -------------------------------------------------------------------------
 
-def test_anonymous_note_never_names_its_author_to_anyone_else_before_or_after_reveal(
-        server, clients):
+
+def test_anonymous_note_never_names_its_author_to_anyone_else_before_or_after_reveal(server, clients):
     name = "Zwaluwstaart-Annemieke"
     room = Workshop(server, clients, name, "Bas")
     facilitator, author, bas = room.connect(), room.connect(name), room.connect("Bas")
@@ -186,8 +211,9 @@ def test_anonymous_note_never_names_its_author_to_anyone_else_before_or_after_re
         extra = [ok(client.call(p.SYNC, {}))["snapshot"], fresh_snapshot(room, who)]
         # Who joined is public; which note is theirs is not. Leave out the room's roster.
         about_notes = [e for e in client.events if e["type"] != p.PARTICIPANT_JOINED]
-        snapshots = [{k: v for k, v in s.items() if k not in ("participants", "me")}
-                     for s in [*client.snapshots, *extra]]
+        snapshots = [
+            {k: v for k, v in s.items() if k not in ("participants", "me")} for s in [*client.snapshots, *extra]
+        ]
         for payload in [*about_notes, *snapshots]:
             text = json.dumps(payload)
             assert author_id not in text, (who, payload)
@@ -198,14 +224,14 @@ def test_anonymous_note_never_names_its_author_to_anyone_else_before_or_after_re
 def test_anonymous_flag_is_refused_on_a_step_where_anonymity_is_off(server, clients):
     room = Workshop(server, clients, "Anouk")
     anouk = room.connect("Anouk")
-    error = refused(anouk.call(p.NOTE_ADD, {"id": new_id(), "step": GOALS, "text": "Stiekem",
-                                            "anonymous": True}), "invalid")
+    error = refused(
+        anouk.call(p.NOTE_ADD, {"id": new_id(), "step": GOALS, "text": "Stiekem", "anonymous": True}), "invalid"
+    )
     assert "anonymous" in error["fields"]
     assert [n for n in ok(anouk.call(p.SYNC, {}))["snapshot"]["notes"]] == []
 
 
-def test_required_anonymity_makes_every_note_anonymous_and_the_author_keeps_control(
-        server, clients):
+def test_required_anonymity_makes_every_note_anonymous_and_the_author_keeps_control(server, clients):
     room = Workshop(server, clients, "Anouk", "Bas")
     facilitator, anouk, bas = room.connect(), room.connect("Anouk"), room.connect("Bas")
     edit_seq = ok(facilitator.call(p.STEP_EDIT, {"index": GOALS, "anonymity": "required"}))["seq"]
@@ -229,6 +255,7 @@ def test_required_anonymity_makes_every_note_anonymous_and_the_author_keeps_cont
 
 # -- 3. timer -------------------------------------------------------------------------------
 
+
 def test_timer_end_time_is_the_same_for_every_screen_and_survives_a_reconnect(server, clients):
     room = Workshop(server, clients, "Anouk", "Bas")
     facilitator, anouk, bas = room.connect(), room.connect("Anouk"), room.connect("Bas")
@@ -239,12 +266,12 @@ def test_timer_end_time_is_the_same_for_every_screen_and_survives_a_reconnect(se
     timer = first["data"]["timer"]
     assert timer == second["data"]["timer"]
     assert timer["seconds"] == 120 and timer["lock_at_end"] is False
-    assert (datetime.fromisoformat(timer["ends_at"]) - datetime.fromisoformat(timer["started_at"])
-            == timedelta(seconds=120))
+    assert datetime.fromisoformat(timer["ends_at"]) - datetime.fromisoformat(timer["started_at"]) == timedelta(
+        seconds=120
+    )
     server_time = datetime.fromisoformat(first["data"]["server_time"])
     assert server_time.tzinfo is not None
-    assert abs(datetime.fromisoformat(timer["ends_at"]) - server_time
-               - timedelta(seconds=120)) <= timedelta(seconds=1)
+    assert abs(datetime.fromisoformat(timer["ends_at"]) - server_time - timedelta(seconds=120)) <= timedelta(seconds=1)
 
     anouk.close()
     again = room.connect("Anouk").snapshots[0]
@@ -285,8 +312,7 @@ def test_timer_length_outside_5_seconds_to_4_hours_is_invalid(server, clients, s
     assert "seconds" in error["fields"]
 
 
-def test_timer_with_lock_at_end_is_announced_and_writing_stays_open_while_it_runs(
-        server, clients):
+def test_timer_with_lock_at_end_is_announced_and_writing_stays_open_while_it_runs(server, clients):
     room = Workshop(server, clients, "Anouk")
     facilitator, anouk = room.connect(), room.connect("Anouk")
     seq = ok(facilitator.call(p.TIMER_START, {"seconds": 600, "lock_at_end": True}))["seq"]
@@ -339,15 +365,14 @@ def test_timer_without_lock_at_end_leaves_writing_open_after_the_time_is_up():
 
 # -- 4. what participants may not do ------------------------------------------------------
 
-def test_participants_cannot_drive_facilitation_and_refusals_broadcast_nothing(
-        server, clients):
+
+def test_participants_cannot_drive_facilitation_and_refusals_broadcast_nothing(server, clients):
     room = Workshop(server, clients, "Anouk", "Bas")
     facilitator, anouk, bas = room.connect(), room.connect("Anouk"), room.connect("Bas")
     first, _ = add_note(anouk, GOALS, "Eerste")
     second, _ = add_note(bas, GOALS, "Tweede")
     cluster_id = new_id()
-    seq = ok(facilitator.call(p.NOTE_GROUP, {"id": cluster_id, "ids": [first, second],
-                                              "title": "Samen"}))["seq"]
+    seq = ok(facilitator.call(p.NOTE_GROUP, {"id": cluster_id, "ids": [first, second], "title": "Samen"}))["seq"]
     seq = ok(facilitator.call(p.TIMER_START, {"seconds": 300}))["seq"]
     wait_all(seq, facilitator, anouk, bas)
 
@@ -379,14 +404,18 @@ def test_participants_cannot_drive_facilitation_and_refusals_broadcast_nothing(
 
 # -- 5. ready -------------------------------------------------------------------------------
 
+
 def test_ready_mark_is_broadcast_and_every_mark_resets_when_the_step_changes(server, clients):
     room = Workshop(server, clients, "Anouk", "Bas")
     facilitator, anouk, bas = room.connect(), room.connect("Anouk"), room.connect("Bas")
     seq = ok(anouk.call(p.PARTICIPANT_READY, {"ready": True}))["seq"]
     seq2 = ok(bas.call(p.PARTICIPANT_READY, {"ready": True}))["seq"]
     wait_all(seq2, facilitator, anouk, bas)
-    assert event_at(facilitator, seq) == {"seq": seq, "type": p.PARTICIPANT_READY_CHANGED,
-                                          "data": {"id": room.pid("Anouk"), "ready": True}}
+    assert event_at(facilitator, seq) == {
+        "seq": seq,
+        "type": p.PARTICIPANT_READY_CHANGED,
+        "data": {"id": room.pid("Anouk"), "ready": True},
+    }
     # Saying it again changes nothing.
     assert ok(anouk.call(p.PARTICIPANT_READY, {"ready": True}))["seq"] == seq2
     before = {person["id"]: person["ready"] for person in fresh_snapshot(room)["participants"]}
@@ -405,8 +434,8 @@ def test_ready_mark_is_broadcast_and_every_mark_resets_when_the_step_changes(ser
 
 # -- 6. lock --------------------------------------------------------------------------------
 
-def test_locked_board_refuses_participants_note_commands_but_not_the_facilitators(
-        server, clients):
+
+def test_locked_board_refuses_participants_note_commands_but_not_the_facilitators(server, clients):
     room = Workshop(server, clients, "Anouk", "Bas")
     facilitator, anouk, bas = room.connect(), room.connect("Anouk"), room.connect("Bas")
     mine, _ = add_note(anouk, GOALS, "Van voor het slot")
@@ -437,6 +466,7 @@ def test_locked_board_refuses_participants_note_commands_but_not_the_facilitator
 
 # -- 7. grouping ----------------------------------------------------------------------------
 
+
 def test_grouping_notes_reaches_everyone_and_ungrouping_dissolves_the_cluster(server, clients):
     room = Workshop(server, clients, "Anouk", "Bas")
     facilitator, anouk, bas = room.connect(), room.connect("Anouk"), room.connect("Bas")
@@ -444,17 +474,25 @@ def test_grouping_notes_reaches_everyone_and_ungrouping_dissolves_the_cluster(se
     second, _ = add_note(bas, GOALS, "Klanten beter informeren")
     loose, _ = add_note(bas, GOALS, "Minder vergaderen")
     cluster_id = new_id()
-    seq = ok(facilitator.call(p.NOTE_GROUP, {"id": cluster_id, "ids": [first, second],
-                                              "title": "  Klantcontact  "}))["seq"]
+    seq = ok(facilitator.call(p.NOTE_GROUP, {"id": cluster_id, "ids": [first, second], "title": "  Klantcontact  "}))[
+        "seq"
+    ]
     wait_all(seq, facilitator, anouk, bas)
     for client in (facilitator, anouk, bas):
-        assert event_at(client, seq) == {"seq": seq, "type": p.NOTES_GROUPED, "data": {
-            "id": cluster_id, "step": GOALS, "title": "Klantcontact",
-            "note_ids": [first, second], "dissolved": []}}
+        assert event_at(client, seq) == {
+            "seq": seq,
+            "type": p.NOTES_GROUPED,
+            "data": {
+                "id": cluster_id,
+                "step": GOALS,
+                "title": "Klantcontact",
+                "note_ids": [first, second],
+                "dissolved": [],
+            },
+        }
     snap = fresh_snapshot(room, "Anouk")
     assert snap["clusters"] == [{"id": cluster_id, "step": GOALS, "title": "Klantcontact"}]
-    assert {n["id"]: n["group"] for n in snap["notes"]} == {
-        first: cluster_id, second: cluster_id, loose: None}
+    assert {n["id"]: n["group"] for n in snap["notes"]} == {first: cluster_id, second: cluster_id, loose: None}
 
     ungroup_seq = ok(facilitator.call(p.NOTE_UNGROUP, {"id": cluster_id}))["seq"]
     wait_all(ungroup_seq, anouk, bas)
@@ -499,8 +537,7 @@ def test_grouping_across_steps_or_on_a_private_step_is_invalid(server, clients):
     assert ok(facilitator.call(p.SYNC, {}))["seq"] == seq  # nothing was broadcast
 
     ok(facilitator.call(p.NOTES_REVEAL, {"step": FRICTION}))
-    grouped = ok(facilitator.call(p.NOTE_GROUP, {"ids": [secret_one, secret_two],
-                                                  "title": "Na het tonen"}))
+    grouped = ok(facilitator.call(p.NOTE_GROUP, {"ids": [secret_one, secret_two], "title": "Na het tonen"}))
     anouk.wait_for_seq(grouped["seq"])
     assert event_at(anouk, grouped["seq"])["data"]["note_ids"] == [secret_one, secret_two]
 
@@ -511,8 +548,7 @@ def test_cluster_survives_a_server_crash(fresh_server, clients):
     first, _ = add_note(anouk, GOALS, "Een")
     second, _ = add_note(anouk, GOALS, "Twee")
     cluster_id = new_id()
-    ok(facilitator.call(p.NOTE_GROUP, {"id": cluster_id, "ids": [first, second],
-                                        "title": "Bewaard"}))
+    ok(facilitator.call(p.NOTE_GROUP, {"id": cluster_id, "ids": [first, second], "title": "Bewaard"}))
     fresh_server.kill()
     fresh_server.start()
     snap = fresh_snapshot(room, "Anouk")
@@ -521,8 +557,7 @@ def test_cluster_survives_a_server_crash(fresh_server, clients):
     assert "Traceback" not in fresh_server.log()
 
 
-def test_cluster_dissolved_by_grouping_on_another_step_stays_gone_after_a_restart(
-        fresh_server, clients):
+def test_cluster_dissolved_by_grouping_on_another_step_stays_gone_after_a_restart(fresh_server, clients):
     room = Workshop(fresh_server, clients, "Anouk")
     facilitator, anouk = room.connect(), room.connect("Anouk")
     first, _ = add_note(anouk, GOALS, "Een")
@@ -545,18 +580,22 @@ def test_cluster_dissolved_by_grouping_on_another_step_stays_gone_after_a_restar
 
 # -- 8. editing a step ----------------------------------------------------------------------
 
-def test_step_edit_reaches_everyone_and_notes_of_a_removed_lane_move_to_the_first_lane(
-        server, clients):
+
+def test_step_edit_reaches_everyone_and_notes_of_a_removed_lane_move_to_the_first_lane(server, clients):
     room = Workshop(server, clients, "Anouk", "Bas")
     facilitator, anouk, bas = room.connect(), room.connect("Anouk"), room.connect("Bas")
-    in_lane = {lane: add_note(anouk, PLATFORM, f"In {lane}", lane=lane)[0]
-               for lane in LANES}
-    lanes = [{"key": "dialogue", "title": "Gesprek"},
-             {"key": "transparency", "title": "Open boek"},
-             {"key": "ideas-2", "title": "Ideeën"}]
-    seq = ok(facilitator.call(p.STEP_EDIT, {"index": PLATFORM, "title": "Ons platform",
-                                             "prompt": "Wat maakt betrokkenheid?",
-                                             "lanes": lanes}))["seq"]
+    in_lane = {lane: add_note(anouk, PLATFORM, f"In {lane}", lane=lane)[0] for lane in LANES}
+    lanes = [
+        {"key": "dialogue", "title": "Gesprek"},
+        {"key": "transparency", "title": "Open boek"},
+        {"key": "ideas-2", "title": "Ideeën"},
+    ]
+    seq = ok(
+        facilitator.call(
+            p.STEP_EDIT,
+            {"index": PLATFORM, "title": "Ons platform", "prompt": "Wat maakt betrokkenheid?", "lanes": lanes},
+        )
+    )["seq"]
     wait_all(seq, facilitator, anouk, bas)
     for client in (facilitator, anouk, bas):
         edited = event_at(client, seq - 2)
@@ -568,34 +607,42 @@ def test_step_edit_reaches_everyone_and_notes_of_a_removed_lane_move_to_the_firs
         moved = [event_at(client, s) for s in (seq - 1, seq)]
         assert [e["type"] for e in moved] == [p.NOTE_EDITED, p.NOTE_EDITED]
         assert {e["data"]["id"]: (e["data"]["lane"], e["data"]["version"]) for e in moved} == {
-            in_lane["accessibility"]: ("dialogue", 2), in_lane["reflection"]: ("dialogue", 2)}
+            in_lane["accessibility"]: ("dialogue", 2),
+            in_lane["reflection"]: ("dialogue", 2),
+        }
 
     snap = fresh_snapshot(room, "Bas")
     assert snap["steps"][PLATFORM]["lanes"] == lanes
     assert snap["steps"][PLATFORM]["title"] == "Ons platform"
     assert {n["id"]: n["lane"] for n in snap["notes"]} == {
-        in_lane["transparency"]: "transparency", in_lane["accessibility"]: "dialogue",
-        in_lane["dialogue"]: "dialogue", in_lane["reflection"]: "dialogue"}
+        in_lane["transparency"]: "transparency",
+        in_lane["accessibility"]: "dialogue",
+        in_lane["dialogue"]: "dialogue",
+        in_lane["reflection"]: "dialogue",
+    }
     # A note without a lane now goes into the new first lane.
     _, add_seq = add_note(bas, PLATFORM, "Zonder baan")
     bas.wait_for_seq(add_seq)
     assert event_at(bas, add_seq)["data"]["lane"] == "dialogue"
-    refused(bas.call(p.NOTE_ADD, {"id": new_id(), "step": PLATFORM, "text": "Oud",
-                                  "lane": "reflection"}), "invalid")
+    refused(bas.call(p.NOTE_ADD, {"id": new_id(), "step": PLATFORM, "text": "Oud", "lane": "reflection"}), "invalid")
 
 
-@pytest.mark.parametrize("lanes", [
-    [{"key": "Dialoog", "title": "Dialoog"}],
-    [{"key": "dialogue", "title": "Dialoog"}, {"key": "dialogue", "title": "Nog eens"}],
-    [{"key": "met spatie", "title": "Spatie"}],
-    [{"key": "-begin", "title": "Streepje"}],
-])
+@pytest.mark.parametrize(
+    "lanes",
+    [
+        [{"key": "Dialoog", "title": "Dialoog"}],
+        [{"key": "dialogue", "title": "Dialoog"}, {"key": "dialogue", "title": "Nog eens"}],
+        [{"key": "met spatie", "title": "Spatie"}],
+        [{"key": "-begin", "title": "Streepje"}],
+    ],
+)
 def test_step_edit_with_bad_lane_keys_is_invalid_and_changes_nothing(server, clients, lanes):
     room = Workshop(server, clients)
     facilitator = room.connect()
     before = ok(facilitator.call(p.SYNC, {}))
-    error = refused(facilitator.call(p.STEP_EDIT, {"index": PLATFORM, "title": "Niet bewaard",
-                                                    "lanes": lanes}), "invalid")
+    error = refused(
+        facilitator.call(p.STEP_EDIT, {"index": PLATFORM, "title": "Niet bewaard", "lanes": lanes}), "invalid"
+    )
     assert "lanes" in error["fields"]
     after = ok(facilitator.call(p.SYNC, {}))
     assert after["seq"] == before["seq"]
@@ -608,8 +655,7 @@ def test_step_edit_of_rules_and_unknown_step_index(server, clients):
     refused(facilitator.call(p.STEP_EDIT, {"index": 9, "title": "Weg"}), "invalid")
     refused(facilitator.call(p.STEP_EDIT, {"index": GOALS, "reveal": "sometimes"}), "invalid")
     refused(facilitator.call(p.STEP_EDIT, {"index": GOALS}), "invalid")
-    seq = ok(facilitator.call(p.STEP_EDIT, {"index": GOALS, "reveal": "private",
-                                             "anonymity": "allowed"}))["seq"]
+    seq = ok(facilitator.call(p.STEP_EDIT, {"index": GOALS, "reveal": "private", "anonymity": "allowed"}))["seq"]
     anouk.wait_for_seq(seq)
     data = event_at(anouk, seq)["data"]
     assert data["reveal"] == "private" and data["anonymity"] == "allowed"
@@ -617,49 +663,59 @@ def test_step_edit_of_rules_and_unknown_step_index(server, clients):
     note_id, add_seq = add_note(anouk, GOALS, "Nu privé", anonymous=True)
     facilitator.wait_for_seq(add_seq)
     assert event_at(facilitator, add_seq)["data"] == {
-        "id": note_id, "step": GOALS, "hidden": True, "counts": {"notes": 1, "authors": 1}}
+        "id": note_id,
+        "step": GOALS,
+        "hidden": True,
+        "counts": {"notes": 1, "authors": 1},
+    }
 
 
 # -- 9. formats -----------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("format_key", ["eigenaarschap", "bondgenootschap", "cocreation"])
 @pytest.mark.parametrize("language", ["en", "nl"])
-def test_workshop_steps_follow_the_chosen_format_file_in_the_chosen_language(
-        server, clients, format_key, language):
+def test_workshop_steps_follow_the_chosen_format_file_in_the_chosen_language(server, clients, format_key, language):
     room = Workshop(server, clients, format=format_key, language=language)
     snap = room.connect().snapshots[0]
     spec = json.loads((FORMATS / f"{format_key}.json").read_text("utf-8"))
     assert snap["workshop"]["format"] == format_key
     assert snap["workshop"]["language"] == language
-    expected = [{
-        "index": index, "key": step["key"], "title": step["title"][language],
-        "prompt": step["prompt"][language],
-        "lanes": [{"key": lane["key"], "title": lane["title"][language]}
-                  for lane in step.get("lanes", [])],
-        "reveal": step["rules"].get("reveal", "open"),
-        "anonymity": step["rules"].get("anonymity", "off"),
-        "voting": bool(step["rules"].get("voting", False)),
-    } for index, step in enumerate(spec["steps"])]
+    expected = [
+        {
+            "index": index,
+            "key": step["key"],
+            "title": step["title"][language],
+            "prompt": step["prompt"][language],
+            "lanes": [{"key": lane["key"], "title": lane["title"][language]} for lane in step.get("lanes", [])],
+            "reveal": step["rules"].get("reveal", "open"),
+            "anonymity": step["rules"].get("anonymity", "off"),
+            "voting": bool(step["rules"].get("voting", False)),
+        }
+        for index, step in enumerate(spec["steps"])
+    ]
     # Only what the format file decides; the workshop may add state of its own.
     got = [{key: step[key] for key in expected[0]} for step in snap["steps"]]
     assert got == expected
 
 
 def test_unknown_format_is_refused(server):
-    answer = requests.post(server.url + "/api/workshops",
-                           json={"title": "Teamdag", "format": "brainstorm"}, timeout=10)
+    answer = requests.post(server.url + "/api/workshops", json={"title": "Teamdag", "format": "brainstorm"}, timeout=10)
     assert answer.status_code == 400
     assert "format" in answer.json()["error"]["fields"]
 
 
 # -- 10. co-facilitator -----------------------------------------------------------------------
 
+
 def test_co_facilitator_link_gives_a_second_device_the_facilitator_role(server, clients):
     room = Workshop(server, clients, "Anouk")
     facilitator, anouk = room.connect(), room.connect("Anouk")
-    answer = requests.post(f"{server.url}/api/workshops/{room.id}/facilitators",
-                           headers={"Authorization": f"Bearer {room.token()}"},
-                           timeout=10)
+    answer = requests.post(
+        f"{server.url}/api/workshops/{room.id}/facilitators",
+        headers={"Authorization": f"Bearer {room.token()}"},
+        timeout=10,
+    )
     assert answer.status_code == 201, answer.text
     body = answer.json()
     assert set(body) == {"participant_id", "token", "url", "remote_url", "remote_qr"}
@@ -688,8 +744,7 @@ def test_co_facilitator_link_gives_a_second_device_the_facilitator_role(server, 
 def test_only_a_facilitator_may_make_a_co_facilitator_link(server, clients):
     room = Workshop(server, clients, "Anouk")
     url = f"{server.url}/api/workshops/{room.id}/facilitators"
-    as_participant = requests.post(
-        url, headers={"Authorization": f"Bearer {room.token('Anouk')}"}, timeout=10)
+    as_participant = requests.post(url, headers={"Authorization": f"Bearer {room.token('Anouk')}"}, timeout=10)
     assert as_participant.status_code == 403
     assert as_participant.json()["error"]["code"] == "forbidden"
     anonymous = requests.post(url, timeout=10)
@@ -697,9 +752,9 @@ def test_only_a_facilitator_may_make_a_co_facilitator_link(server, clients):
     assert anonymous.json()["error"]["code"] == "unauthorized"
     wrong = requests.post(url, headers={"Authorization": "Bearer not-a-real-token"}, timeout=10)
     assert wrong.status_code == 401
-    missing = requests.post(f"{server.url}/api/workshops/nope/facilitators",
-                            headers={"Authorization": f"Bearer {room.token()}"},
-                            timeout=10)
+    missing = requests.post(
+        f"{server.url}/api/workshops/nope/facilitators", headers={"Authorization": f"Bearer {room.token()}"}, timeout=10
+    )
     assert missing.status_code == 404
     roles = [person["role"] for person in fresh_snapshot(room)["participants"]]
     assert roles == ["facilitator", "participant"]

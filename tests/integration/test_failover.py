@@ -19,16 +19,16 @@ WRITERS_PER_PROCESS = 10
 NOTES_EACH = 15
 
 
-def test_kill_9_of_one_process_mid_burst_every_acknowledged_note_reaches_every_screen(
-        fresh_cluster, proxied_viewers):
+def test_kill_9_of_one_process_mid_burst_every_acknowledged_note_reaches_every_screen(fresh_cluster, proxied_viewers):
     dying, surviving = fresh_cluster.servers
     nginx = fresh_cluster.nginx
     to_dying, to_surviving = fresh_cluster.addresses(WRITERS_PER_PROCESS)
     workshop = surviving.create_workshop("Uitval in de drukte")
     wid = workshop["id"]
     sources = to_dying + to_surviving
-    viewers = [proxied_viewers(nginx, source, wid, surviving.join(wid, f"P{n}")["token"])
-               for n, source in enumerate(sources)]
+    viewers = [
+        proxied_viewers(nginx, source, wid, surviving.join(wid, f"P{n}")["token"]) for n, source in enumerate(sources)
+    ]
     on_dying = viewers[:WRITERS_PER_PROCESS]
     total = len(viewers) * NOTES_EACH
 
@@ -41,8 +41,7 @@ def test_kill_9_of_one_process_mid_burst_every_acknowledged_note_reaches_every_s
             start.wait(30)
             for index in range(NOTES_EACH):
                 note_id = new_id()
-                ack = viewer.deliver(p.NOTE_ADD, {"id": note_id, "step": 0,
-                                                  "text": f"{number}-{index}"}, timeout=90)
+                ack = viewer.deliver(p.NOTE_ADD, {"id": note_id, "step": 0, "text": f"{number}-{index}"}, timeout=90)
                 assert ack["ok"], ack
                 with progress:
                     acknowledged[note_id] = ack["seq"]
@@ -50,8 +49,7 @@ def test_kill_9_of_one_process_mid_burst_every_acknowledged_note_reaches_every_s
         except BaseException as error:  # reported in the test's thread
             failures.append(error)
 
-    threads = [threading.Thread(target=write, args=(viewer, n), daemon=True)
-               for n, viewer in enumerate(viewers)]
+    threads = [threading.Thread(target=write, args=(viewer, n), daemon=True) for n, viewer in enumerate(viewers)]
     for thread in threads:
         thread.start()
     start.wait(30)
@@ -81,15 +79,12 @@ def test_kill_9_of_one_process_mid_burst_every_acknowledged_note_reaches_every_s
     # seq counts the facilitator, the 20 joins and each note once: no note stored twice.
     assert stored["seq"] == 1 + len(viewers) + total
     for viewer in viewers:
-        viewer.wait_for(lambda viewer=viewer: set(viewer.notes) == set(acknowledged),
-                        timeout=30)
+        viewer.wait_for(lambda viewer=viewer: set(viewer.notes) == set(acknowledged), timeout=30)
         assert viewer.seq == stored["seq"]
     assert "Traceback" not in surviving.log()
 
 
-
-def test_an_nginx_restart_every_client_comes_back_by_itself_and_catches_up(
-        fresh_cluster, proxied_viewers, clients):
+def test_an_nginx_restart_every_client_comes_back_by_itself_and_catches_up(fresh_cluster, proxied_viewers, clients):
     nginx = fresh_cluster.nginx
     first, second = fresh_cluster.servers
     (to_first,), (to_second,) = fresh_cluster.addresses(1)
@@ -107,8 +102,10 @@ def test_an_nginx_restart_every_client_comes_back_by_itself_and_catches_up(
     # The room goes on meanwhile, and Anna writes a note (her page keeps it until it is sent).
     assert facilitator.call(p.NOTE_ADD, {"id": notes[1], "step": 0, "text": "Tijdens"})["ok"]
     sent = []
-    writer = threading.Thread(target=lambda: sent.append(anna.deliver(
-        p.NOTE_ADD, {"id": notes[2], "step": 0, "text": "Geschreven tijdens"})), daemon=True)
+    writer = threading.Thread(
+        target=lambda: sent.append(anna.deliver(p.NOTE_ADD, {"id": notes[2], "step": 0, "text": "Geschreven tijdens"})),
+        daemon=True,
+    )
     writer.start()
 
     nginx.resume()

@@ -20,9 +20,12 @@ def room(server, clients):
     workshop = Workshop(server, clients, "Anouk", "Bram", connect_facilitator=True)
     workshop.mine = workshop.add_action("Koffie met de directie", "Anouk", due="2026-12-15")
     workshop.other = new_id()  # its owner is a name, not a participant
-    ok(workshop.facilitator.call(p.ACTION_ADD, {"id": workshop.other, "title": "Loket inrichten",
-                                                "owner": "Karin van Financiën",
-                                                "due": "2027-01-31"}))
+    ok(
+        workshop.facilitator.call(
+            p.ACTION_ADD,
+            {"id": workshop.other, "title": "Loket inrichten", "owner": "Karin van Financiën", "due": "2027-01-31"},
+        )
+    )
     return workshop
 
 
@@ -62,8 +65,7 @@ def test_the_owner_updates_by_link_and_the_board_sees_it_live(room):
     answer = requests.post(link, json={"status": "doing", "text": "Agenda gestuurd"}, timeout=10)
     assert answer.status_code == 200, answer.text
     assert answer.json()["status"] == "doing"
-    board.wait_for(lambda: any(e["type"] == p.ACTION_EDITED and e["data"]["status"] == "doing"
-                               for e in board.events))
+    board.wait_for(lambda: any(e["type"] == p.ACTION_EDITED and e["data"]["status"] == "doing" for e in board.events))
     edited = [e for e in board.events if e["type"] == p.ACTION_EDITED][-1]["data"]
     assert edited["progress"][-1]["text"] == "Agenda gestuurd"
     assert "update_url" not in edited
@@ -72,8 +74,7 @@ def test_the_owner_updates_by_link_and_the_board_sees_it_live(room):
 
 def test_the_update_page_works_without_javascript(room):
     link = room.update_link(room.mine)
-    done = requests.post(link, data={"status": "done", "text": "Gesprek gevoerd"}, timeout=10,
-                         allow_redirects=False)
+    done = requests.post(link, data={"status": "done", "text": "Gesprek gevoerd"}, timeout=10, allow_redirects=False)
     assert done.status_code == 303 and done.headers["Location"].endswith("?saved=1")
     page = requests.get(link + "?saved=1", timeout=10)
     assert "Opgeslagen" in page.text and "Gesprek gevoerd" in page.text
@@ -81,8 +82,10 @@ def test_the_update_page_works_without_javascript(room):
     assert nothing.status_code == 400 and 'role="alert"' in nothing.text
 
 
-@pytest.mark.parametrize("body", [{}, {"status": "nope"}, {"text": ""}, {"text": "x" * 501},
-                                  {"status": "done", "owner": "me"}, [1, 2], "done"])
+@pytest.mark.parametrize(
+    "body",
+    [{}, {"status": "nope"}, {"text": ""}, {"text": "x" * 501}, {"status": "done", "owner": "me"}, [1, 2], "done"],
+)
 def test_a_bad_update_gets_400_and_changes_nothing(room, body):
     link = room.update_link(room.mine)
     before = actions_seen_by(room, "facilitator")[1][room.mine]
@@ -113,8 +116,7 @@ def test_the_calendar_feeds_hold_their_holders_actions_and_answer_conditional_re
     assert [str(event["SUMMARY"]) for event in own] == ["Koffie met de directie"]
     assert str(own[0]["URL"]) == room.update_link(room.mine)  # her own link, to plan her day
     everyone = Calendar.from_ical(feed_of(room, "facilitator")).walk("VEVENT")
-    assert {str(event["URL"]) for event in everyone} == {room.update_link(room.mine),
-                                                         room.update_link(room.other)}
+    assert {str(event["URL"]) for event in everyone} == {room.update_link(room.mine), room.update_link(room.other)}
     # 09:00 the day before in Amsterdam, not midnight: 15 December is in winter time (UTC+1).
     alarm = own[0].walk("VALARM")[0]
     assert alarm["TRIGGER"].dt == datetime(2026, 12, 14, 8, 0, tzinfo=timezone.utc)
@@ -125,8 +127,7 @@ def test_the_calendar_feeds_hold_their_holders_actions_and_answer_conditional_re
     requests.post(room.update_link(room.mine), json={"status": "doing"}, timeout=10)
     changed = requests.get(anouk, timeout=10, headers={"If-None-Match": first.headers["ETag"]})
     assert changed.status_code == 200 and changed.headers["ETag"] != first.headers["ETag"]
-    before, after = (Calendar.from_ical(answer.content).walk("VEVENT")[0]
-                     for answer in (first, changed))
+    before, after = (Calendar.from_ical(answer.content).walk("VEVENT")[0] for answer in (first, changed))
     assert after["SEQUENCE"] > before["SEQUENCE"]
     assert str(after["UID"]) == str(before["UID"])
     wrong = re.sub(r"/[^/]+\.ics$", "/nope.ics", snapshot["calendar_url"])
@@ -151,10 +152,18 @@ def test_a_calendar_event_keeps_its_uid_whatever_address_served_it(room):
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(body=st.dictionaries(st.sampled_from(["status", "text", "note", "due"]),
-                            st.one_of(st.none(), st.booleans(), st.integers(),
-                                      st.text(max_size=600),
-                                      st.sampled_from(["open", "doing", "done", "blocked"]))))
+@given(
+    body=st.dictionaries(
+        st.sampled_from(["status", "text", "note", "due"]),
+        st.one_of(
+            st.none(),
+            st.booleans(),
+            st.integers(),
+            st.text(max_size=600),
+            st.sampled_from(["open", "doing", "done", "blocked"]),
+        ),
+    )
+)
 def test_fuzzed_update_bodies_get_200_or_400_never_a_server_error(room, body):
     answer = requests.post(room.update_link(room.mine), json=body, timeout=10)
     assert answer.status_code in (200, 400), (body, answer.text)
@@ -166,8 +175,7 @@ def test_an_update_link_is_rate_limited(start_server, clients):
     live = start_server(COCREATE_UPDATE_LIMIT="3 per minute")
     workshop = Workshop(live, clients, "Anouk", connect_facilitator=True)
     link = workshop.update_link(workshop.add_action("Snel", "Anouk"))
-    codes = [requests.post(link, json={"text": f"Update {n}"}, timeout=10).status_code
-             for n in range(4)]
+    codes = [requests.post(link, json={"text": f"Update {n}"}, timeout=10).status_code for n in range(4)]
     assert codes == [200, 200, 200, 429]
 
 
@@ -185,8 +193,7 @@ def test_the_facilitator_downloads_every_update_link_by_owner(room):
     links = room.download("links.csv")
     assert links.status_code == 200 and links.headers["Content-Type"].startswith("text/csv")
     rows = links.content.decode("utf-8-sig").splitlines()
-    assert rows[0].split(";") == ["Workshop", "Eigenaar", "Actie", "Deadline", "Status",
-                                  "Updatelink"]
+    assert rows[0].split(";") == ["Workshop", "Eigenaar", "Actie", "Deadline", "Status", "Updatelink"]
     assert rows[1].startswith("Teamdag;Anouk;Koffie met de directie;2026-12-15;Open;")
     assert rows[1].endswith(room.update_link(room.mine))
     assert rows[2].startswith("Teamdag;Karin van Financiën;Loket inrichten")
@@ -205,23 +212,25 @@ def test_the_facilitator_revokes_the_calendar_feed(room):
 
 def _reminded(calendar_text):
     """{summary: the reminder's trigger, or None} of every event in a calendar."""
-    return {str(event["SUMMARY"]): (event.walk("VALARM")[0]["TRIGGER"].dt
-                                    if event.walk("VALARM") else None)
-            for event in Calendar.from_ical(calendar_text).walk("VEVENT")}
+    return {
+        str(event["SUMMARY"]): (event.walk("VALARM")[0]["TRIGGER"].dt if event.walk("VALARM") else None)
+        for event in Calendar.from_ical(calendar_text).walk("VEVENT")
+    }
 
 
 def test_a_downloaded_calendar_reminds_of_open_owned_actions_at_nine_the_day_before(room):
     unowned = new_id()
-    ok(room.facilitator.call(p.ACTION_ADD, {"id": unowned, "title": "Zaal zoeken",
-                                            "due": "2027-02-01"}))
+    ok(room.facilitator.call(p.ACTION_ADD, {"id": unowned, "title": "Zaal zoeken", "due": "2027-02-01"}))
     finished = room.add_action("Notulen rondsturen", "Bram", due="2027-03-01")
     ok(room.facilitator.call(p.ACTION_EDIT, {"id": finished, "status": "done"}))
     nine = datetime(2026, 12, 14, 8, 0, tzinfo=timezone.utc)  # 09:00 in Amsterdam (UTC+1)
     # The facilitator follows up on every owned action still to do.
     assert _reminded(room.download("plan.ics").content) == {
-        "Koffie met de directie": nine, "Loket inrichten": datetime(
-            2027, 1, 30, 8, 0, tzinfo=timezone.utc),
-        "Zaal zoeken": None, "Notulen rondsturen": None}
+        "Koffie met de directie": nine,
+        "Loket inrichten": datetime(2027, 1, 30, 8, 0, tzinfo=timezone.utc),
+        "Zaal zoeken": None,
+        "Notulen rondsturen": None,
+    }
     # A participant's file reminds them of their own actions only.
     anouk = _reminded(room.download("plan.ics", room.token("Anouk")).content)
     assert anouk["Koffie met de directie"] == nine
@@ -230,8 +239,7 @@ def test_a_downloaded_calendar_reminds_of_open_owned_actions_at_nine_the_day_bef
 
 @pytest.mark.parametrize("who", ["facilitator", "Anouk"])
 def test_the_plan_page_offers_its_readers_own_calendar_feed(room, who):
-    page = requests.get(room.url("/plan"), headers={"Authorization": f"Bearer {room.token(who)}"},
-                        timeout=10)
+    page = requests.get(room.url("/plan"), headers={"Authorization": f"Bearer {room.token(who)}"}, timeout=10)
     assert page.status_code == 200
     feed = actions_seen_by(room, who)[0]["calendar_url"]
     assert f'href="{feed}"' in page.text

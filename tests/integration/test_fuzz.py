@@ -15,13 +15,20 @@ from cocreate.realtime.commands import SCHEMAS as COMMAND_SCHEMAS
 
 from support import LiveServer
 
-SETTINGS = settings(max_examples=60, deadline=None, derandomize=True,
-                    suppress_health_check=[HealthCheck.too_slow])
-LEAVES = (st.none() | st.booleans() | st.integers(min_value=-2**70, max_value=2**70)
-          | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=300)
-          | st.sampled_from(["", "0", "-1", "NaN", "<script>", "a" * 10_000, "\x00", "ü"]))
-JSON = st.recursive(LEAVES, lambda inner: st.lists(inner, max_size=5)
-                    | st.dictionaries(st.text(max_size=10), inner, max_size=5), max_leaves=15)
+SETTINGS = settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+LEAVES = (
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**70), max_value=2**70)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=300)
+    | st.sampled_from(["", "0", "-1", "NaN", "<script>", "a" * 10_000, "\x00", "ü"])
+)
+JSON = st.recursive(
+    LEAVES,
+    lambda inner: st.lists(inner, max_size=5) | st.dictionaries(st.text(max_size=10), inner, max_size=5),
+    max_leaves=15,
+)
 
 
 def hostile(command):
@@ -33,11 +40,17 @@ def hostile(command):
 @pytest.fixture(scope="module")
 def roomy_server(tmp_path_factory):
     """A server whose per-socket limits let thousands of fuzzed commands through quickly."""
-    live = LiveServer(tmp_path_factory.mktemp("fuzz"), env={
-        "COCREATE_COMMAND_BURST": "100000", "COCREATE_COMMAND_RATE": "100000",
-        "COCREATE_MOVE_BURST": "100000", "COCREATE_MOVE_RATE": "100000",
-        "COCREATE_JOIN_GUESS_LIMIT": "100000 per minute",
-        "COCREATE_CREATE_LIMIT": "100000 per hour"}).start()
+    live = LiveServer(
+        tmp_path_factory.mktemp("fuzz"),
+        env={
+            "COCREATE_COMMAND_BURST": "100000",
+            "COCREATE_COMMAND_RATE": "100000",
+            "COCREATE_MOVE_BURST": "100000",
+            "COCREATE_MOVE_RATE": "100000",
+            "COCREATE_JOIN_GUESS_LIMIT": "100000 per minute",
+            "COCREATE_CREATE_LIMIT": "100000 per hour",
+        },
+    ).start()
     yield live
     live.stop()
     assert "Traceback" not in live.log()
@@ -49,8 +62,12 @@ def fuzzer(roomy_server):
     created = roomy_server.create_workshop("Fuzz")
     person = roomy_server.join(created["id"], "Fuzzer")
     client = socketio.Client(reconnection=False)
-    client.connect(roomy_server.url, auth={"workshop": created["id"], "token": person["token"]},
-                   transports=["websocket"], wait_timeout=10)
+    client.connect(
+        roomy_server.url,
+        auth={"workshop": created["id"], "token": person["token"]},
+        transports=["websocket"],
+        wait_timeout=10,
+    )
     yield client
     client.disconnect()
 
@@ -77,12 +94,14 @@ def test_fuzzed_commands_get_an_error_code_and_store_nothing(fuzzer, command):
             assert ack["error"]["code"] in p.ERROR_CODES
             assert ack["error"]["code"] != "internal"
             assert fuzzer.call(p.SYNC, {}, timeout=10)["seq"] == before
+
     run()
 
 
-@pytest.mark.parametrize("path", ["/api/workshops", "/api/workshops/import",
-                                  "/api/workshops/{id}/participants",
-                                  "/api/workshops/{id}/facilitators"])
+@pytest.mark.parametrize(
+    "path",
+    ["/api/workshops", "/api/workshops/import", "/api/workshops/{id}/participants", "/api/workshops/{id}/facilitators"],
+)
 def test_fuzzed_json_bodies_never_cause_a_server_error(roomy_server, path):
     created = roomy_server.create_workshop("Fuzz HTTP")
     url = roomy_server.url + path.format(id=created["id"])
@@ -95,13 +114,16 @@ def test_fuzzed_json_bodies_never_cause_a_server_error(roomy_server, path):
         assert answer.status_code < 500, answer.text
         if answer.status_code >= 400:
             assert answer.json()["error"]["code"] in p.ERROR_CODES + ("method_not_allowed",)
+
     run()
 
 
-@pytest.mark.parametrize("raw", [b"", b"{", b"[1,2", b"\xff\xfe", b"null", b"1e999",
-                                 b'{"title": NaN}', b'"' + b"a" * 100 + b'"'])
+@pytest.mark.parametrize(
+    "raw", [b"", b"{", b"[1,2", b"\xff\xfe", b"null", b"1e999", b'{"title": NaN}', b'"' + b"a" * 100 + b'"']
+)
 def test_broken_json_bodies_get_a_clear_error(roomy_server, raw):
-    answer = requests.post(roomy_server.url + "/api/workshops", data=raw,
-                           headers={"Content-Type": "application/json"}, timeout=10)
+    answer = requests.post(
+        roomy_server.url + "/api/workshops", data=raw, headers={"Content-Type": "application/json"}, timeout=10
+    )
     assert answer.status_code == 400
     assert answer.json()["error"]["code"] == "invalid"

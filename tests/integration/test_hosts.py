@@ -10,8 +10,16 @@ from cocreate.addresses import machine_addresses, network_addresses
 from cocreate.hosts import host_name, interface_addresses, machine_names
 
 HANDSHAKE = "/socket.io/?EIO=4&transport=polling"
-FOREIGN = ["evil.example", "evil.example:5000", "localhost.evil.example", "127.0.0.1.nip.io",
-           "8.8.8.8", "[2001:db8::1]:80", "bad host", "a/b"]
+FOREIGN = [
+    "evil.example",
+    "evil.example:5000",
+    "localhost.evil.example",
+    "127.0.0.1.nip.io",
+    "8.8.8.8",
+    "[2001:db8::1]:80",
+    "bad host",
+    "a/b",
+]
 
 
 def answer(client, path, host, **kwargs):
@@ -26,13 +34,15 @@ def test_a_foreign_host_is_refused_for_pages_the_api_and_the_socket_handshake(ma
         assert refused.status_code == 400, path
         assert refused.json["error"]["code"] == "invalid"
         assert refused.headers["X-Frame-Options"] == "DENY"
-    created = client.post("/api/workshops", json={"title": "Phishing"},
-                          headers={"Host": host, "Origin": f"http://{host}"})
+    created = client.post(
+        "/api/workshops", json={"title": "Phishing"}, headers={"Host": host, "Origin": f"http://{host}"}
+    )
     assert created.status_code == 400
 
 
-@pytest.mark.parametrize("host", ["localhost", "LOCALHOST:5000", "127.0.0.1:5000",
-                                  "127.0.0.2", "[::1]:5000", "bord.localhost"])
+@pytest.mark.parametrize(
+    "host", ["localhost", "LOCALHOST:5000", "127.0.0.1:5000", "127.0.0.2", "[::1]:5000", "bord.localhost"]
+)
 def test_loopback_names_are_served(make_app, host):
     client = make_app().test_client()
     assert answer(client, "/healthz", host).status_code == 200
@@ -40,14 +50,13 @@ def test_loopback_names_are_served(make_app, host):
 
 
 def test_the_public_url_the_machine_s_names_and_its_addresses_are_served(make_app):
-    client = make_app(PUBLIC_URL="https://workshop.example.org",
-                      ALLOWED_HOSTS="bord.example.nl, .teams.example").test_client()
+    client = make_app(
+        PUBLIC_URL="https://workshop.example.org", ALLOWED_HOSTS="bord.example.nl, .teams.example"
+    ).test_client()
     addresses = [f"[{a}]" if ":" in a else a for a in sorted(interface_addresses())]
-    for host in ["workshop.example.org", "bord.example.nl:8443", "zaal.teams.example",
-                 *machine_names(), *addresses]:
+    for host in ["workshop.example.org", "bord.example.nl:8443", "zaal.teams.example", *machine_names(), *addresses]:
         assert answer(client, "/healthz", host).status_code == 200, host
-    created = client.post("/api/workshops", json={"title": "Teamdag"},
-                          headers={"Host": "workshop.example.org"})
+    created = client.post("/api/workshops", json={"title": "Teamdag"}, headers={"Host": "workshop.example.org"})
     assert created.status_code == 201
     assert answer(client, "/healthz", "example.org").status_code == 400
 

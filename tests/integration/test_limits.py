@@ -22,8 +22,7 @@ def test_a_room_joining_at_once_is_never_limited(client):
 
 
 def test_creating_workshops_is_capped_per_address(client):
-    statuses = [client.post("/api/workshops", json={"title": f"W{n}"}).status_code
-                for n in range(61)]
+    statuses = [client.post("/api/workshops", json={"title": f"W{n}"}).status_code for n in range(61)]
     assert statuses[:60] == [201] * 60
     assert statuses[60] == 429
 
@@ -58,8 +57,7 @@ def test_without_a_trusted_proxy_forwarded_headers_change_nothing(make_app):
 
 def join(client, workshop_id, name, client_address=None):
     headers = {"X-Forwarded-For": client_address} if client_address else {}
-    return client.post(f"/api/workshops/{workshop_id}/participants", json={"name": name},
-                       headers=headers)
+    return client.post(f"/api/workshops/{workshop_id}/participants", json={"name": name}, headers=headers)
 
 
 def test_a_room_behind_one_address_gets_in_but_a_flood_of_joins_is_refused(client):
@@ -78,7 +76,6 @@ def test_a_room_behind_one_address_gets_in_but_a_flood_of_joins_is_refused(clien
 def test_joins_are_capped_per_workshop_whatever_the_address(make_app):
     client = make_app(PROXIES=1, WORKSHOP_JOIN_LIMIT="5 per minute").test_client()
     full, other = client.create_workshop("Vol"), client.create_workshop("Leeg")
-    statuses = [join(client, full["id"], f"P{n}", f"198.51.100.{n}").status_code
-                for n in range(6)]
+    statuses = [join(client, full["id"], f"P{n}", f"198.51.100.{n}").status_code for n in range(6)]
     assert statuses == [201] * 5 + [429]
     assert join(client, other["id"], "P6", "198.51.100.6").status_code == 201

@@ -42,8 +42,7 @@ SPECIFIC = {
         ("missing step", {"id": _u, "text": "Doel"}, "step"),
         ("missing text", {"id": _u, "step": 0}, "text"),
         ("bad uuid", {"id": "not-a-uuid", "step": 0, "text": "Doel"}, "id"),
-        ("uuid with extra characters", {"id": "{" + str(uuid.uuid4()) + "}x", "step": 0,
-                                        "text": "Doel"}, "id"),
+        ("uuid with extra characters", {"id": "{" + str(uuid.uuid4()) + "}x", "step": 0, "text": "Doel"}, "id"),
         ("empty id", {"id": "", "step": 0, "text": "Doel"}, "id"),
         ("integer id", {"id": 12345, "step": 0, "text": "Doel"}, "id"),
         ("10 kB id", {"id": BIG, "step": 0, "text": "Doel"}, "id"),
@@ -64,12 +63,10 @@ SPECIFIC = {
         ("unknown step 4", {"id": _u, "step": 4, "text": "Doel"}, "step"),
         ("unknown step 99", {"id": _u, "step": 99, "text": "Doel"}, "step"),
         ("step 100", {"id": _u, "step": 100, "text": "Doel"}, "step"),
-        ("huge step", {"id": _u, "step": 10 ** 30, "text": "Doel"}, "step"),
-        ("unknown color", {"id": _u, "step": 0, "text": "Doel", "color": "chartreuse"},
-         "color"),
+        ("huge step", {"id": _u, "step": 10**30, "text": "Doel"}, "step"),
+        ("unknown color", {"id": _u, "step": 0, "text": "Doel", "color": "chartreuse"}, "color"),
         ("integer color", {"id": _u, "step": 0, "text": "Doel", "color": 3}, "color"),
-        ("lane on a step without lanes", {"id": _u, "step": 0, "text": "Doel",
-                                          "lane": "transparency"}, "lane"),
+        ("lane on a step without lanes", {"id": _u, "step": 0, "text": "Doel", "lane": "transparency"}, "lane"),
         ("unknown lane", {"id": _u, "step": PLATFORM, "text": "Doel", "lane": "nope"}, "lane"),
         ("10 kB lane", {"id": _u, "step": PLATFORM, "text": "Doel", "lane": BIG}, "lane"),
         ("integer lane", {"id": _u, "step": PLATFORM, "text": "Doel", "lane": 2}, "lane"),
@@ -80,14 +77,10 @@ SPECIFIC = {
         ("Infinity-like y", {"id": _u, "step": 0, "text": "Doel", "y": "Infinity"}, "y"),
         ("string x", {"id": _u, "step": 0, "text": "Doel", "x": "left"}, "x"),
         ("boolean y", {"id": _u, "step": 0, "text": "Doel", "y": True}, "y"),
-        ("junk anonymous", {"id": _u, "step": 0, "text": "Doel", "anonymous": "maybe"},
-         "anonymous"),
-        ("anonymous where the step forbids it", {"id": _u, "step": 0, "text": "Doel",
-                                                 "anonymous": True}, "anonymous"),
-        ("unknown field author", {"id": _u, "step": 0, "text": "Doel", "author": "x"},
-         "author"),
-        ("unknown field version", {"id": _u, "step": 0, "text": "Doel", "version": 3},
-         "version"),
+        ("junk anonymous", {"id": _u, "step": 0, "text": "Doel", "anonymous": "maybe"}, "anonymous"),
+        ("anonymous where the step forbids it", {"id": _u, "step": 0, "text": "Doel", "anonymous": True}, "anonymous"),
+        ("unknown field author", {"id": _u, "step": 0, "text": "Doel", "author": "x"}, "author"),
+        ("unknown field version", {"id": _u, "step": 0, "text": "Doel", "version": 3}, "version"),
     ],
     p.NOTE_EDIT: [
         ("empty dict", {}, "id"),
@@ -194,21 +187,30 @@ SPECIFIC = {
     p.SET_AGENDA: [
         ("no days", {}, "days"),
         ("days not a list", {"days": {"start": "2026-03-10T09:00"}}, "days"),
-        ("negative minutes", {"days": [{"start": "2026-03-10T09:00",
-                                        "items": [{"step": 0, "minutes": -5}]}]}, "days"),
-        ("huge minutes", {"days": [{"start": "2026-03-10T09:00",
-                                    "items": [{"step": 0, "minutes": 10 ** 9}]}]}, "days"),
-        ("a break without a title", {"days": [{"start": "2026-03-10T09:00",
-                                               "items": [{"break": "", "minutes": 15}]}]},
-         "days"),
-        ("unknown step", {"days": [{"start": "2026-03-10T09:00",
-                                    "items": [{"step": 7, "minutes": 15}]}]}, "days.0.items.0.step"),
-        ("a step twice", {"days": [{"start": "2026-03-10T09:00", "items": [
-            {"step": 0, "minutes": 15}, {"step": 0, "minutes": 15}]}]}, "days.0.items.1.step"),
+        ("negative minutes", {"days": [{"start": "2026-03-10T09:00", "items": [{"step": 0, "minutes": -5}]}]}, "days"),
+        ("huge minutes", {"days": [{"start": "2026-03-10T09:00", "items": [{"step": 0, "minutes": 10**9}]}]}, "days"),
+        (
+            "a break without a title",
+            {"days": [{"start": "2026-03-10T09:00", "items": [{"break": "", "minutes": 15}]}]},
+            "days",
+        ),
+        (
+            "unknown step",
+            {"days": [{"start": "2026-03-10T09:00", "items": [{"step": 7, "minutes": 15}]}]},
+            "days.0.items.0.step",
+        ),
+        (
+            "a step twice",
+            {
+                "days": [
+                    {"start": "2026-03-10T09:00", "items": [{"step": 0, "minutes": 15}, {"step": 0, "minutes": 15}]}
+                ]
+            },
+            "days.0.items.1.step",
+        ),
         ("start not a time", {"days": [{"start": "morgen", "items": []}]}, "days"),
         ("a zone too long", {"zone": "x" * 65, "days": []}, "zone"),
-        ("unknown zone", {"zone": "Mars/Olympus", "days": [{"start": "2026-03-10T09:00",
-                                                            "items": []}]}, "zone"),
+        ("unknown zone", {"zone": "Mars/Olympus", "days": [{"start": "2026-03-10T09:00", "items": []}]}, "zone"),
     ],
     p.NOTE_DRAG: [
         ("empty dict", {}, "id"),
@@ -291,7 +293,7 @@ SPECIFIC = {
         ("zero budget", {"step": 0, "budget": 0}, "budget"),
         ("negative budget", {"step": 0, "budget": -3}, "budget"),
         ("budget 21", {"step": 0, "budget": 21}, "budget"),
-        ("huge budget", {"step": 0, "budget": 10 ** 30}, "budget"),
+        ("huge budget", {"step": 0, "budget": 10**30}, "budget"),
         ("string budget", {"step": 0, "budget": "3"}, "budget"),
         ("NaN-like budget", {"step": 0, "budget": "NaN"}, "budget"),
         ("float budget", {"step": 0, "budget": 2.5}, "budget"),
@@ -324,12 +326,10 @@ SPECIFIC = {
         ("integer due", {"id": _u, "title": "Actie", "due": 20300101}, "due"),
         ("note_ids not a list", {"id": _u, "title": "Actie", "note_ids": NOTE}, "note_ids"),
         ("bad uuid in note_ids", {"id": _u, "title": "Actie", "note_ids": ["x"]}, "note_ids"),
-        ("unknown note in note_ids", {"id": _u, "title": "Actie", "note_ids": [_u]},
-         "note_ids"),
+        ("unknown note in note_ids", {"id": _u, "title": "Actie", "note_ids": [_u]}, "note_ids"),
         ("101 note ids", {"id": _u, "title": "Actie", "note_ids": [NOTE] * 101}, "note_ids"),
         ("unknown field status", {"id": _u, "title": "Actie", "status": "done"}, "status"),
-        ("unknown field created_by", {"id": _u, "title": "Actie", "created_by": "x"},
-         "created_by"),
+        ("unknown field created_by", {"id": _u, "title": "Actie", "created_by": "x"}, "created_by"),
     ],
     "action:edit": [
         ("empty dict", {}, "id"),
@@ -363,7 +363,7 @@ SPECIFIC = {
         ("negative index", {"index": -1}, "index"),
         ("unknown step 4", {"index": 4}, "index"),
         ("unknown step 99", {"index": 99}, "index"),
-        ("huge index", {"index": 10 ** 30}, "index"),
+        ("huge index", {"index": 10**30}, "index"),
         ("nested junk index", {"index": DEEP}, "index"),
         ("unknown field step", {"index": 1, "step": 1}, "step"),
     ],
@@ -383,14 +383,14 @@ SPECIFIC = {
         ("lane without title", {"index": 3, "lanes": [{"key": "a"}]}, "lanes"),
         ("lane without key", {"index": 3, "lanes": [{"title": "A"}]}, "lanes"),
         ("10 kB lane title", {"index": 3, "lanes": [{"key": "a", "title": BIG}]}, "lanes"),
-        ("lane with an unknown field", {"index": 3, "lanes": [{"key": "a", "title": "A",
-                                                               "color": "red"}]}, "lanes"),
-        ("nine lanes", {"index": 3, "lanes": [{"key": f"l{i}", "title": f"L{i}"}
-                                              for i in range(9)]}, "lanes"),
-        ("duplicate lane keys", {"index": 3, "lanes": [{"key": "a", "title": "A"},
-                                                       {"key": "a", "title": "B"}]}, "lanes"),
-        ("lane key with spaces", {"index": 3, "lanes": [{"key": "Bad Key!", "title": "A"}]},
-         "lanes"),
+        ("lane with an unknown field", {"index": 3, "lanes": [{"key": "a", "title": "A", "color": "red"}]}, "lanes"),
+        ("nine lanes", {"index": 3, "lanes": [{"key": f"l{i}", "title": f"L{i}"} for i in range(9)]}, "lanes"),
+        (
+            "duplicate lane keys",
+            {"index": 3, "lanes": [{"key": "a", "title": "A"}, {"key": "a", "title": "B"}]},
+            "lanes",
+        ),
+        ("lane key with spaces", {"index": 3, "lanes": [{"key": "Bad Key!", "title": "A"}]}, "lanes"),
         ("unknown reveal", {"index": 1, "reveal": "sometimes"}, "reveal"),
         ("unknown anonymity", {"index": 1, "anonymity": "always"}, "anonymity"),
         ("unknown field voting", {"index": 1, "voting": True}, "voting"),
@@ -416,7 +416,7 @@ SPECIFIC = {
         ("zero seconds", {"seconds": 0}, "seconds"),
         ("negative seconds", {"seconds": -60}, "seconds"),
         ("more than four hours", {"seconds": 4 * 60 * 60 + 1}, "seconds"),
-        ("huge seconds", {"seconds": 10 ** 30}, "seconds"),
+        ("huge seconds", {"seconds": 10**30}, "seconds"),
         ("junk lock_at_end", {"seconds": 60, "lock_at_end": "maybe"}, "lock_at_end"),
         ("unknown field ends_at", {"seconds": 60, "ends_at": "2030-01-01"}, "ends_at"),
     ],
@@ -464,8 +464,7 @@ SPECIFIC = {
 
 
 # Commands whose payload is `{}`: sending none at all is valid for them.
-NO_PAYLOAD = {p.SYNC, "timer:stop", "voting:close", p.CALENDAR_RELINK, p.TABLES_CLEAR, p.PITCH_NEXT,
-              p.PITCH_STOP}
+NO_PAYLOAD = {p.SYNC, "timer:stop", "voting:close", p.CALENDAR_RELINK, p.TABLES_CLEAR, p.PITCH_NEXT, p.PITCH_STOP}
 
 
 def _cases():
@@ -503,13 +502,18 @@ def workshop(server):
     """One workshop with a note on step 0 and one on step 3; no test may change it."""
     created = server.create_workshop("Foute invoer")
     author = socketio.Client(reconnection=False)
-    author.connect(server.url, auth={"workshop": created["id"],
-                                     "token": created["facilitator_token"]},
-                   transports=["websocket"], wait_timeout=10)
+    author.connect(
+        server.url,
+        auth={"workshop": created["id"], "token": created["facilitator_token"]},
+        transports=["websocket"],
+        wait_timeout=10,
+    )
     try:
         note_id, other_note = str(uuid.uuid4()), str(uuid.uuid4())
-        for payload in ({"id": note_id, "step": 0, "text": "Bestaande kaart"},
-                        {"id": other_note, "step": PLATFORM, "text": "Bouwsteen"}):
+        for payload in (
+            {"id": note_id, "step": 0, "text": "Bestaande kaart"},
+            {"id": other_note, "step": PLATFORM, "text": "Bouwsteen"},
+        ):
             ack = author.call(p.NOTE_ADD, payload, timeout=10)
             assert ack["ok"] is True, ack
     finally:
@@ -546,7 +550,8 @@ def test_every_command_has_malformed_cases():
 
 @pytest.mark.parametrize("command, payload, field", list(_cases()))
 def test_malformed_payload_gets_an_invalid_ack_and_changes_nothing(
-        server, facilitator, workshop, command, payload, field):
+    server, facilitator, workshop, command, payload, field
+):
     before = facilitator.call(p.SYNC, {})
     seen = len(facilitator.events)
     log_start = len(server.log())
@@ -569,8 +574,7 @@ def test_malformed_payload_gets_an_invalid_ack_and_changes_nothing(
     assert "Traceback" not in server.log()[log_start:]
 
 
-@pytest.mark.parametrize("name", ["note:explode", "admin", "note.added", "event",
-                                  "snapshot", "x" * 500])
+@pytest.mark.parametrize("name", ["note:explode", "admin", "note.added", "event", "snapshot", "x" * 500])
 def test_unknown_event_name_gets_unknown_command(server, facilitator, name):
     before = facilitator.call(p.SYNC, {})
     log_start = len(server.log())
@@ -592,8 +596,7 @@ def _reserved_call(client, name, *args):
 
 
 @pytest.mark.parametrize("name", ["connect", "disconnect"])
-def test_reserved_event_names_sent_by_a_client_are_refused_and_change_nothing(
-        server, clients, workshop, name):
+def test_reserved_event_names_sent_by_a_client_are_refused_and_change_nothing(server, clients, workshop, name):
     """`connect` / `disconnect` sent as ordinary events must not reach the lifecycle
     handlers: the sender stays who it was, online and able to send commands."""
     other = server.create_workshop("Andere sessie")
@@ -602,8 +605,7 @@ def test_reserved_event_names_sent_by_a_client_are_refused_and_change_nothing(
     client.wait_for(lambda: client.presence and me in client.presence[-1]["online"])
     log_start = len(server.log())
 
-    ack = _reserved_call(client, name, "x", {"workshop": other["id"],
-                                             "token": other["facilitator_token"]})
+    ack = _reserved_call(client, name, "x", {"workshop": other["id"], "token": other["facilitator_token"]})
 
     after = client.call(p.SYNC, {})
     problems = []

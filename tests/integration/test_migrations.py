@@ -34,6 +34,7 @@ def open_store():
     def open_(url):
         made.append(Store(url))
         return made[-1]
+
     yield open_
     for store in made:
         store.close()
@@ -46,8 +47,7 @@ def database_url(request, tmp_path):
     return request.getfixturevalue("postgres_server").create_database()
 
 
-def test_a_new_database_is_made_by_the_migrations_and_matches_the_tables(database_url,
-                                                                          open_store):
+def test_a_new_database_is_made_by_the_migrations_and_matches_the_tables(database_url, open_store):
     store = open_store(database_url)
 
     with store.engine.connect() as conn:
@@ -64,23 +64,37 @@ def test_a_database_of_the_first_builds_is_taken_up_with_everything_in_it(tmp_pa
         command.upgrade(migrate.config(conn), migrate.BASELINE)
         conn.execute(text("DROP TABLE alembic_version"))
         now = "2026-11-22T09:00:00+00:00"
-        conn.execute(text(
-            "INSERT INTO workshops (id, join_code, title, goal, language, format, steps, "
-            "current_step, locked, seq, retention, created_at, updated_at) VALUES ('w1', "
-            "'ABC234', 'Teamdag', '', 'nl', 'cocreation', :steps, 0, 0, 2, '30d', :now, :now)"),
-            {"steps": json.dumps(steps_in_language(load_format("cocreation"), "nl")), "now": now})
-        conn.execute(text(
-            "INSERT INTO participants (workshop_id, id, token_hash, name, role, ready, "
-            "joined_at, position) VALUES ('w1', 'ann', 'x', 'Ann', 'participant', 0, :now, 1)"),
-            {"now": now})
-        conn.execute(text(
-            "INSERT INTO notes (workshop_id, id, position, step, text, color, author_id, "
-            "anonymous, version, created_at, removed) VALUES ('w1', 'n1', 2, 0, 'Samen', "
-            "'yellow', 'ann', 0, 1, :now, 0)"), {"now": now})
-        conn.execute(text(
-            "INSERT INTO actions (workshop_id, id, position, title, created_by, status, "
-            "note_ids, created_at, removed) VALUES ('w1', 'a1', 3, 'Koffie', 'ann', 'open', "
-            "'[\"n1\"]', :now, 0)"), {"now": now})
+        conn.execute(
+            text(
+                "INSERT INTO workshops (id, join_code, title, goal, language, format, steps, "
+                "current_step, locked, seq, retention, created_at, updated_at) VALUES ('w1', "
+                "'ABC234', 'Teamdag', '', 'nl', 'cocreation', :steps, 0, 0, 2, '30d', :now, :now)"
+            ),
+            {"steps": json.dumps(steps_in_language(load_format("cocreation"), "nl")), "now": now},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO participants (workshop_id, id, token_hash, name, role, ready, "
+                "joined_at, position) VALUES ('w1', 'ann', 'x', 'Ann', 'participant', 0, :now, 1)"
+            ),
+            {"now": now},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO notes (workshop_id, id, position, step, text, color, author_id, "
+                "anonymous, version, created_at, removed) VALUES ('w1', 'n1', 2, 0, 'Samen', "
+                "'yellow', 'ann', 0, 1, :now, 0)"
+            ),
+            {"now": now},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO actions (workshop_id, id, position, title, created_by, status, "
+                "note_ids, created_at, removed) VALUES ('w1', 'a1', 3, 'Koffie', 'ann', 'open', "
+                "'[\"n1\"]', :now, 0)"
+            ),
+            {"now": now},
+        )
     engine.dispose()
 
     later = open_store(url)
@@ -91,8 +105,12 @@ def test_a_database_of_the_first_builds_is_taken_up_with_everything_in_it(tmp_pa
     assert workshop.notes["n1"].text == "Samen"
     assert (workshop.actions["a1"].progress, workshop.actions["a1"].link) == ([], 1)
     assert workshop.calendar_link == 1
-    assert (workshop.actions["a1"].origin, workshop.actions["a1"].carried,
-            workshop.actions["a1"].dropped, workshop.follow_up_of) == (None, False, False, None)
+    assert (
+        workshop.actions["a1"].origin,
+        workshop.actions["a1"].carried,
+        workshop.actions["a1"].dropped,
+        workshop.follow_up_of,
+    ) == (None, False, False, None)
     assert differences(later) == []
 
 

@@ -29,8 +29,13 @@ print(len(turns))
 
 
 def test_a_query_in_eventlet_mode_lets_the_other_green_threads_run(postgres_server):
-    done = subprocess.run([sys.executable, "-c", WAITING, postgres_server.dsn("postgres")],
-                          cwd=ROOT, capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-c", WAITING, postgres_server.dsn("postgres")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr
     # About 50 turns in half a second; a query blocking the process allows one.
     assert int(done.stdout) >= 10

@@ -4,8 +4,7 @@ come together make one presence message, not one per person, and it is complete.
 from concurrent.futures import ThreadPoolExecutor
 
 
-def test_connections_that_come_together_make_one_complete_presence_message(start_server,
-                                                                           clients):
+def test_connections_that_come_together_make_one_complete_presence_message(start_server, clients):
     live = start_server(COCREATE_PRESENCE_GATHER="1.0")
     workshop = live.create_workshop("Teamdag")
     people = [live.join(workshop["id"], f"Deelnemer {n}") for n in range(8)]
@@ -15,8 +14,7 @@ def test_connections_that_come_together_make_one_complete_presence_message(start
     before = len(watcher.presence)
 
     with ThreadPoolExecutor(8) as pool:
-        room = list(pool.map(lambda person: clients(live.url, workshop["id"], person["token"]),
-                             people))
+        room = list(pool.map(lambda person: clients(live.url, workshop["id"], person["token"]), people))
 
     watcher.wait_for(lambda: everyone <= set(watcher.presence[-1]["online"]))
     # Eight connections within the gathering second: one message (two if the first

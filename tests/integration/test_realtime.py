@@ -27,6 +27,7 @@ def events_after(client, seq):
 
 # -- broadcast order and seq ------------------------------------------------------
 
+
 def _note_session(room, author):
     """Add, edit (text, colour), move and remove notes; returns the acks and notes."""
     first, second = new_id(), new_id()
@@ -43,8 +44,7 @@ def _note_session(room, author):
     return acks, first, second
 
 
-def test_note_changes_by_one_participant_reach_all_others_in_order_with_consecutive_seq(
-        server, clients):
+def test_note_changes_by_one_participant_reach_all_others_in_order_with_consecutive_seq(server, clients):
     room = Workshop(server, clients, "Anna", "Bram", "Chris")
     facilitator = room.connect()
     anna, bram, chris = room.connect("Anna"), room.connect("Bram"), room.connect("Chris")
@@ -58,8 +58,15 @@ def test_note_changes_by_one_participant_reach_all_others_in_order_with_consecut
     wait_all(last, *everyone)
 
     expected_seqs = list(range(base + 1, last + 1))
-    expected_types = [p.NOTE_ADDED, p.NOTE_ADDED, p.NOTE_EDITED, p.NOTE_EDITED,
-                      p.NOTE_MOVED, p.NOTE_REMOVED, p.NOTE_REMOVED]
+    expected_types = [
+        p.NOTE_ADDED,
+        p.NOTE_ADDED,
+        p.NOTE_EDITED,
+        p.NOTE_EDITED,
+        p.NOTE_MOVED,
+        p.NOTE_REMOVED,
+        p.NOTE_REMOVED,
+    ]
     for client in everyone:
         assert seqs_after(client, base) == expected_seqs
         assert [e["type"] for e in events_after(client, base)] == expected_types
@@ -96,8 +103,8 @@ def test_ack_of_each_change_carries_the_seq_of_its_event(server, clients):
 
 # -- steps ----------------------------------------------------------------------
 
-def test_step_change_by_facilitator_reaches_everyone_and_a_reconnecting_snapshot_has_it(
-        server, clients):
+
+def test_step_change_by_facilitator_reaches_everyone_and_a_reconnecting_snapshot_has_it(server, clients):
     room = Workshop(server, clients, "Anna", "Bram")
     facilitator, anna, bram = room.connect(), room.connect("Anna"), room.connect("Bram")
     assert anna.snapshots[-1]["workshop"]["current_step"] == 0
@@ -136,14 +143,12 @@ REFUSED = {  # what a participant tries, given Bram's note and Bram's action
 
 
 @pytest.mark.parametrize("case", list(REFUSED))
-def test_participant_is_forbidden_facilitator_commands_and_others_notes_and_nothing_is_broadcast(
-        server, clients, case):
+def test_participant_is_forbidden_facilitator_commands_and_others_notes_and_nothing_is_broadcast(server, clients, case):
     room = Workshop(server, clients, "Anna", "Bram")
     facilitator, anna, bram = room.connect(), room.connect("Anna"), room.connect("Bram")
     brams_note, _seq = add_note(bram, 0, "Van Bram")
     brams_action = new_id()
-    added = bram.call("action:add", {"id": brams_action, "title": "Bram regelt het",
-                                     "note_ids": [brams_note]})
+    added = bram.call("action:add", {"id": brams_action, "title": "Bram regelt het", "note_ids": [brams_note]})
     assert added["ok"] is True, added
     seq = added["seq"]
     wait_all(seq, facilitator, anna, bram)
@@ -159,8 +164,7 @@ def test_participant_is_forbidden_facilitator_commands_and_others_notes_and_noth
     assert (ready["ok"], ready["seq"]) == (True, seq + 1), ready
     wait_all(seq + 1, facilitator, anna, bram)
     for client in (facilitator, anna, bram):
-        assert [(e["seq"], e["type"]) for e in events_after(client, seq)] == [
-            (seq + 1, p.PARTICIPANT_READY_CHANGED)]
+        assert [(e["seq"], e["type"]) for e in events_after(client, seq)] == [(seq + 1, p.PARTICIPANT_READY_CHANGED)]
 
     after = facilitator.call(p.SYNC, {})["snapshot"]
     for part in set(before) - {"seq", "server_time", "participants"}:
@@ -188,23 +192,21 @@ def test_facilitator_can_edit_and_remove_any_note(server, clients):
 
 # -- connecting -------------------------------------------------------------------
 
+
 def _bad_auth(server, case):
     """(workshop id, auth) for one way of connecting without a right to."""
     mine = server.create_workshop("Eigen sessie")
     other = server.create_workshop("Andere sessie")
     return {
         "wrong token": {"workshop": mine["id"], "token": "x" * 43},
-        "token of another workshop": {"workshop": mine["id"],
-                                      "token": other["facilitator_token"]},
+        "token of another workshop": {"workshop": mine["id"], "token": other["facilitator_token"]},
         "missing auth": None,
         "missing token": {"workshop": mine["id"]},
-        "non-existent workshop": {"workshop": "nope" + mine["id"][4:],
-                                  "token": mine["facilitator_token"]},
+        "non-existent workshop": {"workshop": "nope" + mine["id"][4:], "token": mine["facilitator_token"]},
     }[case]
 
 
-BAD_AUTH = ["wrong token", "token of another workshop", "missing auth", "missing token",
-            "non-existent workshop"]
+BAD_AUTH = ["wrong token", "token of another workshop", "missing auth", "missing token", "non-existent workshop"]
 
 
 def _try_connect(server, auth):
@@ -237,14 +239,14 @@ def test_refused_connection_error_data_carries_code_unauthorized(server):
         (data,) = received[0]
         # Socket.IO carries the error's data under `data` (socket.io-client exposes it as
         # `err.data`; static/js/connection.js reads `err.data.code`).
-        if not (isinstance(data, dict) and isinstance(data.get("data"), dict)
-                and data["data"].get("code") == "unauthorized"):
+        if not (
+            isinstance(data, dict) and isinstance(data.get("data"), dict) and data["data"].get("code") == "unauthorized"
+        ):
             wrong[case] = data
     assert wrong == {}
 
 
-def test_a_token_that_connected_before_is_refused_once_its_workshop_was_deleted_elsewhere(
-        server, clients):
+def test_a_token_that_connected_before_is_refused_once_its_workshop_was_deleted_elsewhere(server, clients):
     workshop = server.create_workshop("Verdwijnt")
     anna = server.join(workshop["id"], "Anna")["token"]
     auth = {"workshop": workshop["id"], "token": anna}
@@ -261,6 +263,7 @@ def test_a_token_that_connected_before_is_refused_once_its_workshop_was_deleted_
 
 
 # -- idempotent create ----------------------------------------------------------------
+
 
 def test_repeating_note_add_with_the_same_id_creates_exactly_one_note(server, clients):
     room = Workshop(server, clients, "Anna")
@@ -285,12 +288,12 @@ def test_repeating_note_add_with_the_same_id_creates_exactly_one_note(server, cl
 
 # -- workshop, ready, joining, presence ------------------------------------------------
 
+
 def test_workshop_edit_changes_title_and_goal_for_everyone(server, clients):
     room = Workshop(server, clients, "Anna")
     facilitator, anna = room.connect(), room.connect("Anna")
 
-    ack = facilitator.call(p.WORKSHOP_EDIT, {"title": "Teamdag 2025",
-                                             "goal": "Samen sneller beslissen"})
+    ack = facilitator.call(p.WORKSHOP_EDIT, {"title": "Teamdag 2025", "goal": "Samen sneller beslissen"})
     assert ack["ok"] is True, ack
     wait_all(ack["seq"], facilitator, anna)
     for client in (facilitator, anna):
@@ -319,16 +322,15 @@ def test_participant_ready_is_broadcast_and_a_step_change_resets_it(server, clie
     for client in (facilitator, anna, bram):
         assert [(e["type"], e["data"]) for e in client.events] == [
             (p.PARTICIPANT_READY_CHANGED, {"id": room.pid("Anna"), "ready": True}),
-            (p.PARTICIPANT_READY_CHANGED, {"id": room.pid("Bram"), "ready": True})]
-    ready = {person["id"]: person["ready"]
-             for person in facilitator.call(p.SYNC, {})["snapshot"]["participants"]}
+            (p.PARTICIPANT_READY_CHANGED, {"id": room.pid("Bram"), "ready": True}),
+        ]
+    ready = {person["id"]: person["ready"] for person in facilitator.call(p.SYNC, {})["snapshot"]["participants"]}
     assert ready[room.pid("Anna")] is True and ready[room.pid("Bram")] is True
 
     step = facilitator.call(p.STEP_GO, {"index": 1})
     assert step["seq"] == second["seq"] + 1
     wait_all(step["seq"], facilitator, anna, bram)
-    for snapshot in (facilitator.call(p.SYNC, {})["snapshot"],
-                     room.connect("Anna").snapshots[-1]):
+    for snapshot in (facilitator.call(p.SYNC, {})["snapshot"], room.connect("Anna").snapshots[-1]):
         assert [person["ready"] for person in snapshot["participants"]] == [False] * 3
 
     # after the reset, marking ready again is a change again
@@ -346,10 +348,19 @@ def test_participant_joining_over_http_reaches_connected_clients(server, clients
     dirk = server.join(room.id, "Dirk")
     wait_all(base + 1, facilitator, anna)
     for client in (facilitator, anna):
-        assert client.events == [{"seq": base + 1, "type": p.PARTICIPANT_JOINED,
-                                  "data": {"id": dirk["participant_id"], "name": "Dirk",
-                                           "role": "participant", "ready": False,
-                                           "table": None}}]
+        assert client.events == [
+            {
+                "seq": base + 1,
+                "type": p.PARTICIPANT_JOINED,
+                "data": {
+                    "id": dirk["participant_id"],
+                    "name": "Dirk",
+                    "role": "participant",
+                    "ready": False,
+                    "table": None,
+                },
+            }
+        ]
 
 
 def test_presence_lists_online_participants_and_shrinks_when_one_disconnects(server, clients):
@@ -359,8 +370,7 @@ def test_presence_lists_online_participants_and_shrinks_when_one_disconnects(ser
     anna, bram = room.connect("Anna"), room.connect("Bram")
     online = sorted([me, room.pid("Anna"), room.pid("Bram")])
 
-    facilitator.wait_for(lambda: facilitator.presence
-                         and sorted(facilitator.presence[-1]["online"]) == online)
+    facilitator.wait_for(lambda: facilitator.presence and sorted(facilitator.presence[-1]["online"]) == online)
     anna.wait_for(lambda: anna.presence and sorted(anna.presence[-1]["online"]) == online)
     assert room.pid("Chris") not in facilitator.presence[-1]["online"]
 
@@ -391,6 +401,7 @@ def test_participants_keep_their_order_in_every_snapshot(server, clients):
 
 # -- conflicts and sync -------------------------------------------------------------
 
+
 def test_stale_version_in_note_edit_gets_conflict_with_the_current_note(server, clients):
     room = Workshop(server, clients, "Anna")
     facilitator, anna = room.connect(), room.connect("Anna")
@@ -409,8 +420,10 @@ def test_stale_version_in_note_edit_gets_conflict_with_the_current_note(server, 
     later = anna.call(p.NOTE_EDIT, {"id": note, "text": "Versie drie", "version": 2})
     assert (later["ok"], later["seq"]) == (True, fresh["seq"] + 1), later
     facilitator.wait_for_seq(later["seq"])
-    assert [e["data"]["text"] for e in facilitator.events
-            if e["type"] == p.NOTE_EDITED] == ["Versie twee", "Versie drie"]
+    assert [e["data"]["text"] for e in facilitator.events if e["type"] == p.NOTE_EDITED] == [
+        "Versie twee",
+        "Versie drie",
+    ]
 
 
 def test_sync_returns_the_same_snapshot_as_a_fresh_connection(server, clients):
@@ -435,8 +448,8 @@ def test_sync_returns_the_same_snapshot_as_a_fresh_connection(server, clients):
 
 # -- anonymity ----------------------------------------------------------------------
 
-def test_anonymous_note_never_reveals_its_author_but_the_author_keeps_control(server,
-                                                                              clients):
+
+def test_anonymous_note_never_reveals_its_author_but_the_author_keeps_control(server, clients):
     room = Workshop(server, clients, "Zebedeus", "Bram")
     facilitator = room.connect()
     author, bram = room.connect("Zebedeus"), room.connect("Bram")
@@ -451,11 +464,9 @@ def test_anonymous_note_never_reveals_its_author_but_the_author_keeps_control(se
     assert facilitator.snapshots[-1]["steps"][FRICTION]["anonymity"] == "allowed"
 
     note = new_id()
-    added = author.call(p.NOTE_ADD, {"id": note, "step": FRICTION, "anonymous": True,
-                                     "text": "Wij vergaderen te veel"})
+    added = author.call(p.NOTE_ADD, {"id": note, "step": FRICTION, "anonymous": True, "text": "Wij vergaderen te veel"})
     assert added["ok"] is True, added
-    edited = author.call(p.NOTE_EDIT, {"id": note, "text": "Wij vergaderen veel te veel",
-                                       "color": "purple"})
+    edited = author.call(p.NOTE_EDIT, {"id": note, "text": "Wij vergaderen veel te veel", "color": "purple"})
     assert edited["ok"] is True, edited
     wait_all(edited["seq"], facilitator, author, bram)
 
@@ -475,9 +486,11 @@ def test_anonymous_note_never_reveals_its_author_but_the_author_keeps_control(se
         for event in client.events:
             assert_no_secret(event)
 
-    snapshots = {"facilitator": room.connect().snapshots[-1],
-                 "Bram": room.connect("Bram").snapshots[-1],
-                 "Zebedeus": room.connect("Zebedeus").snapshots[-1]}
+    snapshots = {
+        "facilitator": room.connect().snapshots[-1],
+        "Bram": room.connect("Bram").snapshots[-1],
+        "Zebedeus": room.connect("Zebedeus").snapshots[-1],
+    }
     for who, snapshot in snapshots.items():
         seen = snapshot_note(snapshot, note)
         assert seen["author"] is None and seen["author_name"] is None

@@ -18,9 +18,13 @@ class ChosenLanguageClient(Client):
 
     def connect(self):
         """Connect with the language cookie and wait for the first snapshot."""
-        self.sio.connect(self.url, auth={"workshop": self.workshop_id, "token": self.token},
-                         headers={"Cookie": f"cc_lang={self.language}"},
-                         transports=["websocket"], wait_timeout=WAIT_TIMEOUT)
+        self.sio.connect(
+            self.url,
+            auth={"workshop": self.workshop_id, "token": self.token},
+            headers={"Cookie": f"cc_lang={self.language}"},
+            transports=["websocket"],
+            wait_timeout=WAIT_TIMEOUT,
+        )
         self.wait_for(lambda: self.snapshots)
         return self
 
@@ -47,8 +51,7 @@ def test_a_vote_past_the_budget_is_refused_in_the_voters_language(server, client
 
 
 def test_an_english_workshop_refuses_in_english_unless_the_person_chose_dutch(server, clients):
-    room = Workshop(server, clients, "Ann", "Bob", title="Voting", language="en",
-                    connect_facilitator=True)
+    room = Workshop(server, clients, "Ann", "Bob", title="Voting", language="en", connect_facilitator=True)
     note_id, _ = add_note(room.facilitator, PLATFORM, "Open agenda")
     ok(room.facilitator.call(p.VOTING_OPEN, {"step": PLATFORM, "budget": 1}))
     ann = room.connect("Ann")

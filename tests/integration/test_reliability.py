@@ -10,11 +10,11 @@ import socketio
 from cocreate import protocol as p
 
 
-def test_kill_9_during_a_burst_from_20_clients_keeps_every_acknowledged_change(
-        fresh_server, clients):
+def test_kill_9_during_a_burst_from_20_clients_keeps_every_acknowledged_change(fresh_server, clients):
     created = fresh_server.create_workshop("Crash")
-    people = [clients(fresh_server.url, created["id"],
-                      fresh_server.join(created["id"], f"P{n}")["token"]) for n in range(20)]
+    people = [
+        clients(fresh_server.url, created["id"], fresh_server.join(created["id"], f"P{n}")["token"]) for n in range(20)
+    ]
     acknowledged, lock = [], threading.Lock()
     start = threading.Barrier(len(people) + 1)
 
@@ -23,16 +23,14 @@ def test_kill_9_during_a_burst_from_20_clients_keeps_every_acknowledged_change(
         for index in range(15):
             note_id = str(uuid.uuid4())
             try:
-                ack = client.sio.call(p.NOTE_ADD, {"id": note_id, "step": 0,
-                                                   "text": f"{number}-{index}"}, timeout=5)
+                ack = client.sio.call(p.NOTE_ADD, {"id": note_id, "step": 0, "text": f"{number}-{index}"}, timeout=5)
             except Exception:  # the server died mid-call: this one was never acknowledged
                 return
             if ack.get("ok"):
                 with lock:
                     acknowledged.append(note_id)
 
-    threads = [threading.Thread(target=write, args=(client, n)) for n, client in
-               enumerate(people)]
+    threads = [threading.Thread(target=write, args=(client, n)) for n, client in enumerate(people)]
     for thread in threads:
         thread.start()
     start.wait()
@@ -57,9 +55,13 @@ def test_a_page_of_another_origin_cannot_open_a_socket(server):
     created = server.create_workshop("Oorsprong")
     client = socketio.Client(reconnection=False)
     with pytest.raises(socketio.exceptions.ConnectionError):
-        client.connect(server.url, headers={"Origin": "http://evil.example"},
-                       auth={"workshop": created["id"], "token": created["facilitator_token"]},
-                       transports=["websocket"], wait_timeout=5)
+        client.connect(
+            server.url,
+            headers={"Origin": "http://evil.example"},
+            auth={"workshop": created["id"], "token": created["facilitator_token"]},
+            transports=["websocket"],
+            wait_timeout=5,
+        )
     # Pages of the server's own origin connect in every browser test (tests/e2e).
 
 
@@ -87,8 +89,11 @@ def test_a_flooding_socket_is_slowed_then_disconnected_while_others_carry_on(ser
         if dropped.is_set():
             break
         try:
-            codes.append(flooder.sio.call(p.PARTICIPANT_READY, {"ready": len(codes) % 2 == 0},
-                                          timeout=5).get("error", {}).get("code"))
+            codes.append(
+                flooder.sio.call(p.PARTICIPANT_READY, {"ready": len(codes) % 2 == 0}, timeout=5)
+                .get("error", {})
+                .get("code")
+            )
         except socketio.exceptions.TimeoutError:
             break
     assert codes[:20] == [None] * 20
@@ -97,8 +102,9 @@ def test_a_flooding_socket_is_slowed_then_disconnected_while_others_carry_on(ser
     assert calm.call(p.NOTE_ADD, {"id": str(uuid.uuid4()), "step": 0, "text": "Ik kan nog"})["ok"]
 
 
-@pytest.mark.parametrize("raw", ['2["note:add",' + "[" * 20000 + "]" * 20000 + "]",
-                                 "2{broken", '2["note:add",{"id":1,]', "2" + "x" * 1000])
+@pytest.mark.parametrize(
+    "raw", ['2["note:add",' + "[" * 20000 + "]" * 20000 + "]", "2{broken", '2["note:add",{"id":1,]', "2" + "x" * 1000]
+)
 def test_unparsable_packets_leave_the_socket_working_and_the_log_clean(server, clients, raw):
     created = server.create_workshop("Kapot")
     client = clients(server.url, created["id"], created["facilitator_token"])
@@ -110,8 +116,7 @@ def test_unparsable_packets_leave_the_socket_working_and_the_log_clean(server, c
 def test_any_text_reaches_the_others_and_a_new_snapshot_exactly_as_written(server, clients):
     created = server.create_workshop("Tekens")
     writer = clients(server.url, created["id"], created["facilitator_token"])
-    reader = clients(server.url, created["id"],
-                     server.join(created["id"], "Lezer")["token"])
+    reader = clients(server.url, created["id"], server.join(created["id"], "Lezer")["token"])
     text = 'Één café, “knuppel” \\ "hoenderhok" 🐔 協働 \t\u2028 <b>&amp;</b>'
     note_id = str(uuid.uuid4())
     ack = writer.call(p.NOTE_ADD, {"id": note_id, "step": 0, "text": text})
@@ -125,9 +130,12 @@ def test_any_text_reaches_the_others_and_a_new_snapshot_exactly_as_written(serve
 def test_a_browser_style_connection_upgrades_from_polling_to_websocket(server):
     created = server.create_workshop("Upgrade")
     client = socketio.Client(reconnection=False)
-    client.connect(server.url, auth={"workshop": created["id"],
-                                     "token": created["facilitator_token"]},
-                   transports=["polling", "websocket"], wait_timeout=10)
+    client.connect(
+        server.url,
+        auth={"workshop": created["id"], "token": created["facilitator_token"]},
+        transports=["polling", "websocket"],
+        wait_timeout=10,
+    )
     try:
         snapshot = client.call(p.SYNC, {}, timeout=10)["snapshot"]
         assert snapshot["workshop"]["title"] == "Upgrade"
@@ -148,8 +156,12 @@ def strict_person(start_server, clients, window):
     """A participant on a server of their own that allows 2 commands, then 1 a second, and
     disconnects after more than 5 refusals within `window` seconds; and an event set when
     their socket is cut off."""
-    live = start_server(COCREATE_COMMAND_BURST="2", COCREATE_COMMAND_RATE="1",
-                        COCREATE_STRIKE_LIMIT="5", COCREATE_STRIKE_WINDOW=str(window))
+    live = start_server(
+        COCREATE_COMMAND_BURST="2",
+        COCREATE_COMMAND_RATE="1",
+        COCREATE_STRIKE_LIMIT="5",
+        COCREATE_STRIKE_WINDOW=str(window),
+    )
     created = live.create_workshop("Lange dag")
     person = clients(live.url, created["id"], live.join(created["id"], "Anouk")["token"])
     dropped = threading.Event()
@@ -163,8 +175,7 @@ def test_bursts_spread_over_a_long_workshop_never_disconnect(start_server, clien
     person, dropped = strict_person(start_server, clients, window=1)
     refused = 0
     for _burst in range(3):
-        codes = [person.call(p.PARTICIPANT_READY, {"ready": n % 2 == 0}).get("error", {})
-                 .get("code") for n in range(6)]
+        codes = [person.call(p.PARTICIPANT_READY, {"ready": n % 2 == 0}).get("error", {}).get("code") for n in range(6)]
         refused += codes.count("rate_limited")
         time.sleep(1.2)  # the subject of the test: time passing between bursts
     assert refused >= 9

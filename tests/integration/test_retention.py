@@ -50,19 +50,21 @@ def test_purge_deletes_workshops_past_their_retention_and_keeps_the_rest(app, cl
     assert exists(client, kept)
     with database(app) as db:
         for table in ("participants", "notes", "actions", "votes", "clusters"):
-            orphans = db.execute(f"SELECT COUNT(*) FROM {table} WHERE workshop_id IN (?, ?)",
-                                 (stale["id"], downloaded["id"])).fetchone()[0]
+            orphans = db.execute(
+                f"SELECT COUNT(*) FROM {table} WHERE workshop_id IN (?, ?)", (stale["id"], downloaded["id"])
+            ).fetchone()[0]
             assert orphans == 0, table
 
 
 def test_a_participant_download_does_not_start_the_after_download_clock(app, client):
     created = client.create_workshop("Na download", retention="after_download")
     person = client.join(created["id"], "Sanne")
-    assert client.get(f"/w/{created['id']}/plan.md",
-                      headers={"Authorization": f"Bearer {person['token']}"}).status_code == 200
+    assert (
+        client.get(f"/w/{created['id']}/plan.md", headers={"Authorization": f"Bearer {person['token']}"}).status_code
+        == 200
+    )
     with database(app) as db:
-        stamp = db.execute("SELECT downloaded_at FROM workshops WHERE id = ?",
-                           (created["id"],)).fetchone()[0]
+        stamp = db.execute("SELECT downloaded_at FROM workshops WHERE id = ?", (created["id"],)).fetchone()[0]
     assert stamp is None
 
 
@@ -72,20 +74,18 @@ def test_an_unknown_retention_is_refused(client):
     assert "retention" in answer.json["error"]["fields"]
 
 
-def test_purging_a_session_of_a_series_keeps_its_shared_actions_alive_in_the_others(
-        app, client, runner):
+def test_purging_a_session_of_a_series_keeps_its_shared_actions_alive_in_the_others(app, client, runner):
     first = client.create_workshop("Teamdag", retention="7d")
     anouk = client.join(first["id"], "Anouk")
     store = app.extensions["cocreate.store"]
     facilitator = store.authenticate(first["id"], first["facilitator_token"]).id
     action_id = str(uuid.uuid4())
-    store.execute(first["id"], facilitator, p.ACTION_ADD,
-                  {"id": action_id, "title": "Koffie", "owner": anouk["participant_id"]})
-    second = client.create_workshop("Terugkomdag", token=first["facilitator_token"],
-                                    follow_up_of=first["id"])
+    store.execute(
+        first["id"], facilitator, p.ACTION_ADD, {"id": action_id, "title": "Koffie", "owner": anouk["participant_id"]}
+    )
+    second = client.create_workshop("Terugkomdag", token=first["facilitator_token"], follow_up_of=first["id"])
     workshop = store.workshop(first["id"])
-    link = links.update_path(app.extensions["cocreate.secret"], workshop,
-                             workshop.actions[action_id])
+    link = links.update_path(app.extensions["cocreate.secret"], workshop, workshop.actions[action_id])
     backdate(app, first["id"], "updated_at", 8)
 
     assert "deleted 1 expired workshop(s)" in runner("purge")
@@ -95,8 +95,7 @@ def test_purging_a_session_of_a_series_keeps_its_shared_actions_alive_in_the_oth
     kept = store.workshop(second["id"]).actions[action_id]
     assert (kept.status, kept.progress[-1]["text"], kept.owner_name) == ("doing", "Gepland", "Anouk")
     with database(app) as db:
-        assert db.execute("SELECT COUNT(*) FROM actions WHERE workshop_id = ?",
-                          (first["id"],)).fetchone()[0] == 0
+        assert db.execute("SELECT COUNT(*) FROM actions WHERE workshop_id = ?", (first["id"],)).fetchone()[0] == 0
     # An update through the link counts as activity for every session holding the action.
     backdate(app, second["id"], "updated_at", 40)
     assert client.post(link, json={"text": "Nog even"}).status_code == 200

@@ -24,13 +24,13 @@ def join_link(html):
 
 def qr_of(link):
     svg = io.BytesIO()
-    segno.make(link, error="m").save(svg, kind="svg", scale=8, border=2, dark="#1f2933",
-                                     light="#ffffff", xmldecl=False, svgns=True, omitsize=True)
+    segno.make(link, error="m").save(
+        svg, kind="svg", scale=8, border=2, dark="#1f2933", light="#ffffff", xmldecl=False, svgns=True, omitsize=True
+    )
     return svg.getvalue()
 
 
-def test_a_server_open_to_the_room_links_the_machine_address_when_opened_as_loopback(
-        start_server):
+def test_a_server_open_to_the_room_links_the_machine_address_when_opened_as_loopback(start_server):
     live = start_server(HOST="0.0.0.0", COCREATE_PUBLIC_URL="")
     created, html, cookies = facilitator_page(live)
     link = join_link(html)
@@ -55,8 +55,7 @@ def test_a_server_only_this_computer_reaches_says_so_instead_of_a_qr_code(start_
         assert "Alleen deze computer kan het bord nu openen" in html
         assert "HOST=0.0.0.0" in html
         assert "join-qr" not in html and "share-qr" not in html
-    english = requests.get(f"{live.url}/w/{_created['id']}/present?lang=en", cookies=_cookies,
-                           timeout=10).text
+    english = requests.get(f"{live.url}/w/{_created['id']}/present?lang=en", cookies=_cookies, timeout=10).text
     assert "Only this computer can open the board now" in english
     assert "only this computer can reach it" in live.log()
 

@@ -10,24 +10,27 @@ import socket
 
 import pytest
 
-POOL = 24           # connections the server serves at once (COCREATE_CONNECTIONS)
-PER_ADDRESS = 8     # of which one address may hold (COCREATE_CONNECTIONS_PER_ADDRESS)
-TIMEOUT = 2         # seconds a connection may keep a read waiting (COCREATE_SOCKET_TIMEOUT)
-ANSWER_WITHIN = 5   # seconds /healthz may take while the probe holds its connections
+POOL = 24  # connections the server serves at once (COCREATE_CONNECTIONS)
+PER_ADDRESS = 8  # of which one address may hold (COCREATE_CONNECTIONS_PER_ADDRESS)
+TIMEOUT = 2  # seconds a connection may keep a read waiting (COCREATE_SOCKET_TIMEOUT)
+ANSWER_WITHIN = 5  # seconds /healthz may take while the probe holds its connections
 SECOND_ADDRESS = "127.0.0.2"  # Linux answers all of 127/8 on loopback: another client
 
 
 def guarded(start_server, mode="eventlet", **env):
-    return start_server(COCREATE_ASYNC_MODE=mode, COCREATE_CONNECTIONS=str(POOL),
-                        COCREATE_CONNECTIONS_PER_ADDRESS=str(PER_ADDRESS),
-                        COCREATE_SOCKET_TIMEOUT=str(TIMEOUT),
-                        COCREATE_UNCAPPED_ADDRESSES="", **env)
+    return start_server(
+        COCREATE_ASYNC_MODE=mode,
+        COCREATE_CONNECTIONS=str(POOL),
+        COCREATE_CONNECTIONS_PER_ADDRESS=str(PER_ADDRESS),
+        COCREATE_SOCKET_TIMEOUT=str(TIMEOUT),
+        COCREATE_UNCAPPED_ADDRESSES="",
+        **env,
+    )
 
 
 def healthz(live, source=SECOND_ADDRESS):
     """GET /healthz from `source`; the status, or None when no answer came in time."""
-    connection = http.client.HTTPConnection("127.0.0.1", live.port, timeout=ANSWER_WITHIN,
-                                            source_address=(source, 0))
+    connection = http.client.HTTPConnection("127.0.0.1", live.port, timeout=ANSWER_WITHIN, source_address=(source, 0))
     try:
         connection.request("GET", "/healthz")
         return connection.getresponse().status
@@ -39,8 +42,7 @@ def healthz(live, source=SECOND_ADDRESS):
 
 def raw(live, source="127.0.0.1"):
     """A TCP connection to the server from `source`."""
-    return socket.create_connection(("127.0.0.1", live.port), timeout=ANSWER_WITHIN,
-                                    source_address=(source, 0))
+    return socket.create_connection(("127.0.0.1", live.port), timeout=ANSWER_WITHIN, source_address=(source, 0))
 
 
 def polling_sid(live):
@@ -56,9 +58,15 @@ def oversized_post_then_hang_up(live, sid):
     """A polling POST over the 64 KiB message limit, the connection closed at once."""
     body = b"4" + b"x" * 70_000
     with raw(live) as probe:
-        probe.sendall(b"POST /socket.io/?EIO=4&transport=polling&sid=" + sid.encode()
-                      + b" HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/plain\r\n"
-                      + b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body)
+        probe.sendall(
+            b"POST /socket.io/?EIO=4&transport=polling&sid="
+            + sid.encode()
+            + b" HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/plain\r\n"
+            + b"Content-Length: "
+            + str(len(body)).encode()
+            + b"\r\n\r\n"
+            + body
+        )
 
 
 def closed_by_server(connection):

@@ -33,10 +33,8 @@ def test_the_spotlight_reaches_every_screen_and_a_reconnect(room):
 
 def test_an_anonymous_note_in_the_spotlight_is_on_nobody_s_wire_with_its_author(room):
     ok(room.facilitator.call(p.STEP_GO, {"index": FRICTION}))
-    note_id, _ = add_note(room.sockets["Anouk"], FRICTION, "Niemand durft nee te zeggen",
-                          anonymous=True)
-    hidden = refused(room.facilitator.call(p.SET_SPOTLIGHT,
-                                           {"kind": "note", "id": note_id}), "invalid")
+    note_id, _ = add_note(room.sockets["Anouk"], FRICTION, "Niemand durft nee te zeggen", anonymous=True)
+    hidden = refused(room.facilitator.call(p.SET_SPOTLIGHT, {"kind": "note", "id": note_id}), "invalid")
     assert "id" in hidden["fields"]
     ok(room.facilitator.call(p.NOTES_REVEAL, {"step": FRICTION}))
     done = ok(room.facilitator.call(p.SET_SPOTLIGHT, {"kind": "note", "id": note_id}))
@@ -47,34 +45,47 @@ def test_an_anonymous_note_in_the_spotlight_is_on_nobody_s_wire_with_its_author(
         snap = room.connect().snapshots[-1]
         assert snapshot_note(snap, note_id)["author"] is None
         assert snap["workshop"]["spotlight"] == {"kind": "note", "id": note_id}
-    refused(room.facilitator.call(p.PITCH_START, {"step": FRICTION, "of": "participants",
-                                                  "order": "joined", "minutes": 2}), "invalid")
+    refused(
+        room.facilitator.call(p.PITCH_START, {"step": FRICTION, "of": "participants", "order": "joined", "minutes": 2}),
+        "invalid",
+    )
 
 
-@pytest.mark.parametrize("command, payload", [
-    (p.SET_SPOTLIGHT, {"kind": None}),
-    (p.PITCH_START, {"step": BRAND, "of": "participants", "order": "joined", "minutes": 2}),
-    (p.PITCH_NEXT, {}), (p.PITCH_STOP, {}), (p.ROOM_PAUSE, {"on": True}),
-])
+@pytest.mark.parametrize(
+    "command, payload",
+    [
+        (p.SET_SPOTLIGHT, {"kind": None}),
+        (p.PITCH_START, {"step": BRAND, "of": "participants", "order": "joined", "minutes": 2}),
+        (p.PITCH_NEXT, {}),
+        (p.PITCH_STOP, {}),
+        (p.ROOM_PAUSE, {"on": True}),
+    ],
+)
 def test_participants_cannot_steer_the_room(room, command, payload):
     seq = room.facilitator.call(p.SYNC, {})["seq"]
     refused(room.sockets["Bram"].call(command, payload), "forbidden")
     assert room.facilitator.call(p.SYNC, {})["seq"] == seq
 
 
-@pytest.mark.parametrize("command, payload", [
-    (p.SET_SPOTLIGHT, {"kind": "person", "id": "x"}),
-    (p.SET_SPOTLIGHT, {"kind": "note"}),
-    (p.SET_SPOTLIGHT, {"kind": "note", "id": "x" * 500}),
-    (p.PITCH_START, {"step": BRAND, "of": "participants", "order": "joined", "minutes": 16}),
-    (p.PITCH_START, {"step": BRAND, "of": "participants", "order": "joined", "minutes": 0}),
-    (p.PITCH_START, {"step": BRAND, "of": "everyone", "order": "joined", "minutes": 2}),
-    (p.PITCH_START, {"step": 42, "of": "participants", "order": "joined", "minutes": 2}),
-    (p.PITCH_START, {"step": BRAND, "of": "participants", "order": "alphabet", "minutes": 2}),
-    (p.PITCH_NEXT, {"to": 7}),
-    (p.ROOM_PAUSE, {"on": "ja"}), (p.ROOM_PAUSE, {}),
-    (p.POINTER, {"x": 2, "y": 0.5}), (p.POINTER, {"x": 0.5}), (p.POINTER, {"x": 0.1, "y": 0.1, "z": 1}),
-])
+@pytest.mark.parametrize(
+    "command, payload",
+    [
+        (p.SET_SPOTLIGHT, {"kind": "person", "id": "x"}),
+        (p.SET_SPOTLIGHT, {"kind": "note"}),
+        (p.SET_SPOTLIGHT, {"kind": "note", "id": "x" * 500}),
+        (p.PITCH_START, {"step": BRAND, "of": "participants", "order": "joined", "minutes": 16}),
+        (p.PITCH_START, {"step": BRAND, "of": "participants", "order": "joined", "minutes": 0}),
+        (p.PITCH_START, {"step": BRAND, "of": "everyone", "order": "joined", "minutes": 2}),
+        (p.PITCH_START, {"step": 42, "of": "participants", "order": "joined", "minutes": 2}),
+        (p.PITCH_START, {"step": BRAND, "of": "participants", "order": "alphabet", "minutes": 2}),
+        (p.PITCH_NEXT, {"to": 7}),
+        (p.ROOM_PAUSE, {"on": "ja"}),
+        (p.ROOM_PAUSE, {}),
+        (p.POINTER, {"x": 2, "y": 0.5}),
+        (p.POINTER, {"x": 0.5}),
+        (p.POINTER, {"x": 0.1, "y": 0.1, "z": 1}),
+    ],
+)
 def test_bad_steering_input_is_refused_and_changes_nothing(room, command, payload):
     seq = room.facilitator.call(p.SYNC, {})["seq"]
     refused(room.facilitator.call(command, payload), "invalid")
@@ -85,8 +96,9 @@ def test_bad_steering_input_is_refused_and_changes_nothing(room, command, payloa
 
 
 def test_a_pitch_round_of_three_people_moves_the_spotlight_and_the_timer(room):
-    started = ok(room.facilitator.call(p.PITCH_START, {"step": BRAND, "of": "participants",
-                                                       "order": "joined", "minutes": 3}))
+    started = ok(
+        room.facilitator.call(p.PITCH_START, {"step": BRAND, "of": "participants", "order": "joined", "minutes": 3})
+    )
     bram = room.sockets["Bram"]
     bram.wait_for_seq(started["seq"])
     kinds = {e["type"]: e["data"] for e in bram.events}
@@ -130,8 +142,7 @@ def test_the_pointer_reaches_the_others_is_never_stored_and_only_from_a_facilita
 def test_moving_on_takes_the_spotlight_and_the_pitch_round_down_everywhere(room):
     note_id, _ = add_note(room.sockets["Anouk"], GOALS, "Blijft niet hangen")
     ok(room.facilitator.call(p.SET_SPOTLIGHT, {"kind": "note", "id": note_id}))
-    ok(room.facilitator.call(p.PITCH_START, {"step": BRAND, "of": "participants",
-                                             "order": "joined", "minutes": 3}))
+    ok(room.facilitator.call(p.PITCH_START, {"step": BRAND, "of": "participants", "order": "joined", "minutes": 3}))
     moved = ok(room.facilitator.call(p.STEP_GO, {"index": BRAND}))
     room.sockets["Bram"].wait_for_seq(moved["seq"])
     workshop = room.connect("Chris").snapshots[-1]["workshop"]

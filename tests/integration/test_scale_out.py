@@ -28,8 +28,7 @@ def public_seqs(client):
 def board(snapshot):
     """What every viewer shares in a snapshot (no `me`, no clock, no note's `mine`)."""
     shared = {key: snapshot[key] for key in SHARED}
-    shared["notes"] = [{key: value for key, value in note.items() if key != "mine"}
-                       for note in snapshot["notes"]]
+    shared["notes"] = [{key: value for key, value in note.items() if key != "mine"} for note in snapshot["notes"]]
     return shared
 
 
@@ -75,8 +74,7 @@ def test_clients_of_two_processes_share_one_board_and_one_seq(cluster, clients):
     first, second = cluster.servers
     workshop = first.create_workshop("Schaaldag", goal="Twee processen, één bord")
     wid = workshop["id"]
-    people = {"Anna": first.join(wid, "Anna"), "Bram": second.join(wid, "Bram"),
-              "Chris": second.join(wid, "Chris")}
+    people = {"Anna": first.join(wid, "Anna"), "Bram": second.join(wid, "Bram"), "Chris": second.join(wid, "Chris")}
     facilitator = clients(first.url, wid, workshop["facilitator_token"])
     anna = clients(first.url, wid, people["Anna"]["token"])
     bram = clients(second.url, wid, people["Bram"]["token"])
@@ -94,11 +92,9 @@ def test_clients_of_two_processes_share_one_board_and_one_seq(cluster, clients):
 
     notes = {}
     acks = []
-    for name, client in (("Anna", anna), ("Bram", bram), ("Chris", chris),
-                         ("Facilitator", facilitator)):
+    for name, client in (("Anna", anna), ("Bram", bram), ("Chris", chris), ("Facilitator", facilitator)):
         notes[name] = new_id()
-        acks.append(ok(client.call(p.NOTE_ADD, {"id": notes[name], "step": 0,
-                                                "text": f"Doel van {name}"})))
+        acks.append(ok(client.call(p.NOTE_ADD, {"id": notes[name], "step": 0, "text": f"Doel van {name}"})))
     acks.append(ok(anna.call(p.NOTE_EDIT, {"id": notes["Anna"], "text": "Meer klanten, minder moeite"})))
     acks.append(ok(bram.call(p.PARTICIPANT_READY, {"ready": True})))
     acks.append(ok(facilitator.call(p.WORKSHOP_EDIT, {"title": "Schaaldag (middag)"})))
@@ -110,8 +106,14 @@ def test_clients_of_two_processes_share_one_board_and_one_seq(cluster, clients):
     acks.append(ok(facilitator.call(p.VOTING_CLOSE, {})))
     acks.append(ok(facilitator.call(p.STEP_GO, {"index": PLATFORM})))
     platform_note = new_id()
-    acks.append(ok(chris.call(p.NOTE_ADD, {"id": platform_note, "step": PLATFORM,
-                                           "lane": "dialogue", "text": "Elke maand een open gesprek"})))
+    acks.append(
+        ok(
+            chris.call(
+                p.NOTE_ADD,
+                {"id": platform_note, "step": PLATFORM, "lane": "dialogue", "text": "Elke maand een open gesprek"},
+            )
+        )
+    )
     seqs = [ack["seq"] for ack in acks]
     start, last = seqs[0], seqs[-1]
     assert seqs == list(range(start, last + 1))
@@ -123,14 +125,18 @@ def test_clients_of_two_processes_share_one_board_and_one_seq(cluster, clients):
         assert public_seqs(client) == list(range(start, last + 1))
 
     # Changes made on one process arrive on the other with their content.
-    added = {event["data"]["id"]: event["data"]["text"] for event in bram.events
-             if event["type"] == p.NOTE_ADDED and not event.get("own")}
+    added = {
+        event["data"]["id"]: event["data"]["text"]
+        for event in bram.events
+        if event["type"] == p.NOTE_ADDED and not event.get("own")
+    }
     assert added[notes["Anna"]] == "Doel van Anna"
     assert added[platform_note] == "Elke maand een open gesprek"
     for client in everyone:
         closed = [e for e in client.events if e["type"] == p.VOTING_CLOSED]
         assert [e["data"]["tallies"] for e in closed] == [
-            {notes["Anna"]: 2, notes["Bram"]: 2, notes["Chris"]: 0, notes["Facilitator"]: 0}]
+            {notes["Anna"]: 2, notes["Bram"]: 2, notes["Chris"]: 0, notes["Facilitator"]: 0}
+        ]
         steps = [e["data"] for e in client.events if e["type"] == p.STEP_CHANGED]
         assert len(steps) == 1
 
@@ -147,15 +153,17 @@ def test_clients_of_two_processes_share_one_board_and_one_seq(cluster, clients):
         wait_for_presence(client, online - {me(chris)})
 
 
-def test_deleting_a_workshop_on_one_process_closes_it_for_viewers_of_the_other(cluster,
-                                                                                clients):
+def test_deleting_a_workshop_on_one_process_closes_it_for_viewers_of_the_other(cluster, clients):
     first, second = cluster.servers
     workshop = first.create_workshop("Kort bestaan")
     wid = workshop["id"]
     there = clients(second.url, wid, second.join(wid, "Bram")["token"])
 
-    answer = requests.delete(f"{first.url}/api/workshops/{wid}", timeout=10,
-                             headers={"Authorization": f"Bearer {workshop['facilitator_token']}"})
+    answer = requests.delete(
+        f"{first.url}/api/workshops/{wid}",
+        timeout=10,
+        headers={"Authorization": f"Bearer {workshop['facilitator_token']}"},
+    )
 
     assert answer.status_code == 204
     there.wait_for(lambda: there.closed)
@@ -182,16 +190,15 @@ def test_a_vote_storm_across_both_processes_counts_exactly(cluster, clients):
     opened = ok(facilitator.call(p.VOTING_OPEN, {"step": 0, "budget": budget}))
 
     # Each voter spends the whole budget and then one dot too many, all at once.
-    plans = [[note_ids[(index + dot) % 3] for dot in range(budget + 1)]
-             for index in range(count)]
+    plans = [[note_ids[(index + dot) % 3] for dot in range(budget + 1)] for index in range(count)]
     acks = [[] for _ in range(count)]
     start = threading.Barrier(count)
 
     def storm(index):
         start.wait(10)
         for note_id in plans[index]:
-            acks[index].append(voters[index].call(p.VOTE_CAST, {"id": new_id(),
-                                                               "note_id": note_id}))
+            acks[index].append(voters[index].call(p.VOTE_CAST, {"id": new_id(), "note_id": note_id}))
+
     threads = [threading.Thread(target=storm, args=(index,)) for index in range(count)]
     for thread in threads:
         thread.start()
@@ -208,13 +215,11 @@ def test_a_vote_storm_across_both_processes_counts_exactly(cluster, clients):
     closed = ok(facilitator.call(p.VOTING_CLOSE, {}))
     assert closed["seq"] == cast_seqs[-1] + 1
     wait_all(closed["seq"], *everyone)
-    expected = {note_id: sum(plan[:budget].count(note_id) for plan in plans)
-                for note_id in note_ids}
+    expected = {note_id: sum(plan[:budget].count(note_id) for plan in plans) for note_id in note_ids}
     assert sum(expected.values()) == count * budget
     for client in everyone:
         # Gap-free from the client's snapshot on (later voters joined after it connected).
-        assert public_seqs(client) == list(range(client.snapshots[0]["seq"] + 1,
-                                                 closed["seq"] + 1))
+        assert public_seqs(client) == list(range(client.snapshots[0]["seq"] + 1, closed["seq"] + 1))
         tallies = [e["data"]["tallies"] for e in client.events if e["type"] == p.VOTING_CLOSED]
         assert tallies == [expected]
     for voter in voters:
@@ -224,19 +229,23 @@ def test_a_vote_storm_across_both_processes_counts_exactly(cluster, clients):
     assert after["seq"] == closed["seq"]
 
 
-def test_through_nginx_sticky_sessions_long_polling_upgrades_and_both_processes(
-        cluster, clients, proxied_clients):
+def test_through_nginx_sticky_sessions_long_polling_upgrades_and_both_processes(cluster, clients, proxied_clients):
     nginx = cluster.nginx
     to_first, to_second = sources_by_process(cluster)
     with nginx.session(to_first) as http:
         # Through the proxy the app sees the address the browser used (Host with port).
-        created = http.post(nginx.url + "/api/workshops", json={"title": "Via nginx"},
-                            headers={"Origin": nginx.url}, timeout=10)
+        created = http.post(
+            nginx.url + "/api/workshops", json={"title": "Via nginx"}, headers={"Origin": nginx.url}, timeout=10
+        )
         assert created.status_code == 201, created.text
         workshop = created.json()
         assert workshop["urls"]["join"].startswith(nginx.url + "/w/")
-        anna = http.post(f"{nginx.url}/api/workshops/{workshop['id']}/participants",
-                         json={"name": "Anna"}, headers={"Origin": nginx.url}, timeout=10)
+        anna = http.post(
+            f"{nginx.url}/api/workshops/{workshop['id']}/participants",
+            json={"name": "Anna"},
+            headers={"Origin": nginx.url},
+            timeout=10,
+        )
         assert anna.status_code == 201, anna.text
     wid = workshop["id"]
     bram = cluster.servers[1].join(wid, "Bram")
@@ -249,23 +258,23 @@ def test_through_nginx_sticky_sessions_long_polling_upgrades_and_both_processes(
 
     first_note, second_note = new_id(), new_id()
     ok(on_first.call(p.NOTE_ADD, {"id": first_note, "step": 0, "text": "Van de eerste"}))
-    last = ok(on_second.call(p.NOTE_ADD, {"id": second_note, "step": 0,
-                                          "text": "Van de tweede"}))["seq"]
+    last = ok(on_second.call(p.NOTE_ADD, {"id": second_note, "step": 0, "text": "Van de tweede"}))["seq"]
     wait_all(last, on_first, on_second, watcher)
     for client in (on_first, on_second, watcher):
         assert public_seqs(client) == [last - 1, last]
         assert [e["data"]["text"] for e in client.events] == ["Van de eerste", "Van de tweede"]
 
 
-def test_when_one_process_dies_the_others_clients_keep_working(fresh_cluster, clients,
-                                                               proxied_clients):
+def test_when_one_process_dies_the_others_clients_keep_working(fresh_cluster, clients, proxied_clients):
     dying, surviving = fresh_cluster.servers
     nginx = fresh_cluster.nginx
     to_dying, to_surviving = sources_by_process(fresh_cluster)
     workshop = surviving.create_workshop("Uitvaldag")
     wid = workshop["id"]
-    tokens = {name: (dying if name in ("Anna", "Dirk") else surviving).join(wid, name)["token"]
-              for name in ("Anna", "Bram", "Dirk", "Eva")}
+    tokens = {
+        name: (dying if name in ("Anna", "Dirk") else surviving).join(wid, name)["token"]
+        for name in ("Anna", "Bram", "Dirk", "Eva")
+    }
     facilitator = clients(surviving.url, wid, workshop["facilitator_token"])
     anna = clients(dying.url, wid, tokens["Anna"])
     bram = clients(surviving.url, wid, tokens["Bram"])
@@ -285,11 +294,13 @@ def test_when_one_process_dies_the_others_clients_keep_working(fresh_cluster, cl
 
     # The surviving process goes on: notes, steps and votes, in one gap-free seq.
     note_id = new_id()
-    acks = [ok(bram.call(p.NOTE_ADD, {"id": note_id, "step": 0, "text": "Na de crash"})),
-            ok(eva.call(p.PARTICIPANT_READY, {"ready": True})),
-            ok(facilitator.call(p.VOTING_OPEN, {"step": 0, "budget": 2})),
-            ok(eva.call(p.VOTE_CAST, {"note_id": note_id})),
-            ok(facilitator.call(p.STEP_GO, {"index": 1}))]
+    acks = [
+        ok(bram.call(p.NOTE_ADD, {"id": note_id, "step": 0, "text": "Na de crash"})),
+        ok(eva.call(p.PARTICIPANT_READY, {"ready": True})),
+        ok(facilitator.call(p.VOTING_OPEN, {"step": 0, "budget": 2})),
+        ok(eva.call(p.VOTE_CAST, {"note_id": note_id})),
+        ok(facilitator.call(p.STEP_GO, {"index": 1})),
+    ]
     last = acks[-1]["seq"]
     assert [ack["seq"] for ack in acks] == list(range(before["seq"] + 1, last + 1))
     wait_all(last, *survivors)
@@ -322,17 +333,35 @@ def test_a_backup_round_trip_through_postgresql_keeps_everything(cluster, client
     facilitator = clients(first.url, wid, workshop["facilitator_token"])
     notes = [new_id() for _ in range(3)]
     for index, note_id in enumerate(notes):
-        ok(anna.call(p.NOTE_ADD, {"id": note_id, "step": PLATFORM, "text": f"Blok {index}",
-                                  "lane": ("dialogue", "reflection")[index % 2],
-                                  "x": 0.25, "y": 0.5, "color": "green"}))
+        ok(
+            anna.call(
+                p.NOTE_ADD,
+                {
+                    "id": note_id,
+                    "step": PLATFORM,
+                    "text": f"Blok {index}",
+                    "lane": ("dialogue", "reflection")[index % 2],
+                    "x": 0.25,
+                    "y": 0.5,
+                    "color": "green",
+                },
+            )
+        )
     ok(facilitator.call(p.NOTE_GROUP, {"id": new_id(), "ids": notes[:2], "title": "Samen"}))
-    ok(facilitator.call(p.ACTION_ADD, {"id": new_id(), "title": "Plan maken", "owner": me(anna),
-                                       "due": "2026-12-01", "note_ids": notes[:1]}))
+    ok(
+        facilitator.call(
+            p.ACTION_ADD,
+            {"id": new_id(), "title": "Plan maken", "owner": me(anna), "due": "2026-12-01", "note_ids": notes[:1]},
+        )
+    )
     ok(facilitator.call(p.WORKSHOP_LOCK, {"locked": True}))
 
     def export(live, created):
-        answer = requests.get(f"{live.url}/w/{created['id']}/export.json", timeout=10,
-                              headers={"Authorization": f"Bearer {created['facilitator_token']}"})
+        answer = requests.get(
+            f"{live.url}/w/{created['id']}/export.json",
+            timeout=10,
+            headers={"Authorization": f"Bearer {created['facilitator_token']}"},
+        )
         assert answer.status_code == 200, answer.text
         return answer.json()
 

@@ -34,14 +34,16 @@ def test_no_mode_writes_links_or_tokens_to_its_log(start_server, clients):
     workshop.add_action("Koffie", "Anouk")
     snapshot = workshop.connect().snapshots[-1]
     link = snapshot["actions"][0]["update_url"]
-    secrets = [link.rsplit("/", 1)[1], snapshot["calendar_url"].rsplit("/", 1)[1][:-4],
-               workshop.token(), workshop.token("Anouk")]
+    secrets = [
+        link.rsplit("/", 1)[1],
+        snapshot["calendar_url"].rsplit("/", 1)[1][:-4],
+        workshop.token(),
+        workshop.token("Anouk"),
+    ]
     assert requests.get(link, timeout=10).status_code == 200
     assert requests.get(snapshot["calendar_url"], timeout=10).status_code == 200
-    assert requests.get(workshop.url(f"/facilitate?token={workshop.token()}"),
-                        timeout=10).status_code == 200
-    assert requests.get(workshop.url(f"/plan.md?token={workshop.token('Anouk')}"),
-                        timeout=10).status_code == 200
+    assert requests.get(workshop.url(f"/facilitate?token={workshop.token()}"), timeout=10).status_code == 200
+    assert requests.get(workshop.url(f"/plan.md?token={workshop.token('Anouk')}"), timeout=10).status_code == 200
     log = live.log()
     assert [secret for secret in secrets if secret in log] == []
 

@@ -23,9 +23,9 @@ def two_stores(shared_database):
 
 
 def add_note(store, workshop_id, author_id, note_id=None, step=0):
-    events, seq = store.execute(workshop_id, author_id, "note:add",
-                                {"id": note_id or str(uuid.uuid4()), "step": step,
-                                 "text": "samen plannen"})
+    events, seq = store.execute(
+        workshop_id, author_id, "note:add", {"id": note_id or str(uuid.uuid4()), "step": step, "text": "samen plannen"}
+    )
     return events, seq
 
 
@@ -68,8 +68,7 @@ def test_a_note_added_elsewhere_can_be_edited_and_its_id_is_not_stored_twice(two
     # The same client id again, through the process that has not seen it: a repeat.
     events, _seq = add_note(here, workshop.id, person.id, note_id)
     assert events == []
-    events, _seq = here.execute(workshop.id, person.id, "note:edit",
-                                {"id": note_id, "text": "beter plannen"})
+    events, _seq = here.execute(workshop.id, person.id, "note:edit", {"id": note_id, "text": "beter plannen"})
     assert events[0].data["text"] == "beter plannen"
     assert there.workshop(workshop.id).notes[note_id].text == "beter plannen"
 
@@ -78,8 +77,7 @@ def test_a_refusal_is_checked_against_the_stored_workshop_not_the_cache(two_stor
     here, there = two_stores
     workshop, _token = here.create_workshop("Sessie", "", "nl", "cocreation", "Fac")
     person = here.add_participant(workshop.id, "Ann")[0]
-    facilitator = next(p for p in here.workshop(workshop.id).participants.values()
-                       if p.is_facilitator)
+    facilitator = next(p for p in here.workshop(workshop.id).participants.values() if p.is_facilitator)
     add_note(here, workshop.id, person.id)
     # `there` locks the board; `here` has not seen that yet.
     there.execute(workshop.id, facilitator.id, "workshop:lock", {"locked": True})

@@ -48,7 +48,8 @@ def test_an_imported_workshop_whose_code_is_taken_gets_another(store, first, tak
     saved = export.backup(store.workshop(first.id))
 
     workshop, token = store.import_workshop(
-        lambda workshop_id, code, now: export.restore(saved, workshop_id, code, now), "Fac")
+        lambda workshop_id, code, now: export.restore(saved, workshop_id, code, now), "Fac"
+    )
 
     assert made_with(store, workshop) not in {None, first.join_code}
     assert store.find_by_join_code(first.join_code).id == first.id
@@ -56,11 +57,9 @@ def test_an_imported_workshop_whose_code_is_taken_gets_another(store, first, tak
 
 
 def test_a_follow_up_whose_code_is_taken_gets_another(store, first, taken_once):
-    workshop, token = store.create_follow_up(first.id, "Terugkomdag", "", None, None, "Fac",
-                                             "30d", None)
+    workshop, token = store.create_follow_up(first.id, "Terugkomdag", "", None, None, "Fac", "30d", None)
 
     assert made_with(store, workshop) not in {None, first.join_code}
     assert workshop.follow_up_of == first.id
-    assert [session.id for session in store.series_sessions(first.id)] == [first.id,
-                                                                            workshop.id]
+    assert [session.id for session in store.series_sessions(first.id)] == [first.id, workshop.id]
     assert store.authenticate(workshop.id, token).role == "facilitator"

@@ -36,6 +36,7 @@ class Peers:
         def tell(message):
             if not self.cut:
                 self.heard.append(hearer.hear(json.loads(json.dumps(message))))
+
         return tell
 
     def _count_reads(self, _conn, _cursor, statement, *_args):
@@ -103,8 +104,11 @@ def test_a_whole_workshop_run_from_both_processes_keeps_both_copies_current(peer
         (fac, "step:go", {"index": 3}),
         (fac, "tables:set", {"count": 2, "mode": "random", "names": ["Data", "Leiderschap"]}),
         (fac, "projector:focus", {"table": None}),
-        (ann, "action:add", {"id": action, "title": "Plan maken", "owner": bram,
-                             "due": "2026-12-15", "note_ids": [notes[2]]}),
+        (
+            ann,
+            "action:add",
+            {"id": action, "title": "Plan maken", "owner": bram, "due": "2026-12-15", "note_ids": [notes[2]]},
+        ),
         (bram, "action:edit", {"id": action, "status": "doing"}),
         (fac, "action:relink", {"id": action}),
         (fac, "tables:clear", {}),
@@ -183,10 +187,16 @@ def test_a_copy_read_after_the_change_keeps_it(peers):
     assert there.cache.get(wid) == stored(there, wid)
 
 
-@pytest.mark.parametrize("message", [
-    None, [], {"workshop": 7}, "text",
-    {"kind": "command", "args": [], "digest": "0"},
-])
+@pytest.mark.parametrize(
+    "message",
+    [
+        None,
+        [],
+        {"workshop": 7},
+        "text",
+        {"kind": "command", "args": [], "digest": "0"},
+    ],
+)
 def test_a_message_that_names_no_cached_workshop_changes_nothing(peers, message):
     wid, _fac, _ann = a_workshop(peers)
     there = peers.stores[1]
@@ -196,13 +206,16 @@ def test_a_message_that_names_no_cached_workshop_changes_nothing(peers, message)
     assert there.cache.get(wid) is copy
 
 
-@pytest.mark.parametrize("change", [
-    {"kind": "unknown"},
-    {"args": "not a list"},
-    {"args": [None, "note:add", {}, "2026-01-01"]},
-    {"digest": "something else"},
-    {"before": "seven"},
-])
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"kind": "unknown"},
+        {"args": "not a list"},
+        {"args": [None, "note:add", {}, "2026-01-01"]},
+        {"digest": "something else"},
+        {"before": "seven"},
+    ],
+)
 def test_a_message_that_cannot_be_replayed_makes_the_copy_be_read_again(peers, change):
     wid, _fac, ann = a_workshop(peers)
     here, there = peers.stores

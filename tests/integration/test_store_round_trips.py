@@ -46,10 +46,8 @@ class CountingProxy:
             server = socket.create_connection(("127.0.0.1", self.target_port))
             self._sockets += [client, server]
             self._answered[client] = True
-            threading.Thread(target=self._pump, args=(client, server, client),
-                             daemon=True).start()
-            threading.Thread(target=self._pump, args=(server, client, client),
-                             daemon=True).start()
+            threading.Thread(target=self._pump, args=(client, server, client), daemon=True).start()
+            threading.Thread(target=self._pump, args=(server, client, client), daemon=True).start()
 
     def _pump(self, source, sink, client):
         try:
@@ -91,12 +89,12 @@ def proxied(postgres_server):
 
 
 def add_note(store, workshop_id, author_id, publish=None):
-    return store.execute(workshop_id, author_id, "note:add",
-                         {"id": str(uuid.uuid4()), "step": 0, "text": "samen plannen"}, publish)
+    return store.execute(
+        workshop_id, author_id, "note:add", {"id": str(uuid.uuid4()), "step": 0, "text": "samen plannen"}, publish
+    )
 
 
-def test_a_note_on_a_cached_workshop_is_stored_in_one_round_trip_before_it_is_published(
-        proxied):
+def test_a_note_on_a_cached_workshop_is_stored_in_one_round_trip_before_it_is_published(proxied):
     proxy, store = proxied
     workshop, _token = store.create_workshop("Sessie", "", "nl", "cocreation", "Fac")
     person = store.add_participant(workshop.id, "Ann")[0]
@@ -105,20 +103,19 @@ def test_a_note_on_a_cached_workshop_is_stored_in_one_round_trip_before_it_is_pu
 
     for _note in range(5):
         start = proxy.turns
-        events, seq = add_note(store, workshop.id, person.id,
-                               lambda _id, _events: turns_at_publish.append(proxy.turns - start))
+        events, seq = add_note(
+            store, workshop.id, person.id, lambda _id, _events: turns_at_publish.append(proxy.turns - start)
+        )
         assert events[0].seq == seq
 
     assert turns_at_publish == [1] * 5
     assert len(store.workshop(workshop.id).notes) == 6
 
 
-def test_the_locks_of_several_workshops_are_taken_in_one_round_trip_and_released_in_one(
-        proxied):
+def test_the_locks_of_several_workshops_are_taken_in_one_round_trip_and_released_in_one(proxied):
     proxy, store = proxied
     keys = [lock_key(f"workshop-{index}") for index in range(3)]
-    held = ("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted"
-            " AND pid = pg_backend_pid()")
+    held = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND pid = pg_backend_pid()"
     with store.engine.connect() as conn:
         start = proxy.turns
         advisory(conn, "pg_advisory_lock", keys)
@@ -152,16 +149,14 @@ def test_a_refused_command_on_a_cached_workshop_is_refused_and_stores_nothing(pr
     events, seq = add_note(store, workshop.id, person.id)
 
     with pytest.raises(domain.DomainError):
-        store.execute(workshop.id, person.id, "note:edit",
-                      {"id": str(uuid.uuid4()), "text": "bestaat niet"})
+        store.execute(workshop.id, person.id, "note:edit", {"id": str(uuid.uuid4()), "text": "bestaat niet"})
 
     assert store.workshop(workshop.id).seq == seq
     events, next_seq = add_note(store, workshop.id, person.id)  # the lock was released
     assert next_seq == seq + 1
 
 
-def test_a_connection_cut_during_the_round_trip_stores_nothing_says_unreachable_and_recovers(
-        proxied):
+def test_a_connection_cut_during_the_round_trip_stores_nothing_says_unreachable_and_recovers(proxied):
     proxy, store = proxied
     workshop, _token = store.create_workshop("Sessie", "", "nl", "cocreation", "Fac")
     person = store.add_participant(workshop.id, "Ann")[0]
@@ -204,12 +199,14 @@ def test_text_sent_with_the_statements_is_stored_exactly_as_typed(proxied):
     assert (note.text, note.x, note.y) == (typed, 0.125, 0.5)
 
 
-@pytest.mark.parametrize("note_id, text", [
-    (str(uuid.uuid4()), "nul \x00 in the text"),  # refused while binding: nothing sent
-    ("x" * 300, "an id longer than its column"),  # refused by PostgreSQL: after the lock
-])
-def test_a_change_the_database_refuses_stores_nothing_and_leaves_the_workshop_free(
-        proxied, note_id, text):
+@pytest.mark.parametrize(
+    "note_id, text",
+    [
+        (str(uuid.uuid4()), "nul \x00 in the text"),  # refused while binding: nothing sent
+        ("x" * 300, "an id longer than its column"),  # refused by PostgreSQL: after the lock
+    ],
+)
+def test_a_change_the_database_refuses_stores_nothing_and_leaves_the_workshop_free(proxied, note_id, text):
     _proxy, store = proxied
     workshop, _token = store.create_workshop("Sessie", "", "nl", "cocreation", "Fac")
     person = store.add_participant(workshop.id, "Ann")[0]
@@ -223,8 +220,7 @@ def test_a_change_the_database_refuses_stores_nothing_and_leaves_the_workshop_fr
     other = Store(store.engine.url.render_as_string(hide_password=False))
     try:
         done = []
-        writer = threading.Thread(target=lambda: done.append(add_note(other, workshop.id,
-                                                                      person.id)))
+        writer = threading.Thread(target=lambda: done.append(add_note(other, workshop.id, person.id)))
         writer.start()
         writer.join(timeout=10)  # the workshop's lock was released
         assert done and done[0][1] == seq + 1
@@ -233,20 +229,34 @@ def test_a_change_the_database_refuses_stores_nothing_and_leaves_the_workshop_fr
     assert len(store.workshop(workshop.id).notes) == 1 + 1
 
 
-NOTE = {"workshop_id": "w-1", "id": "n-1", "position": 7, "author_id": "p-1",
-        "created_at": "2026-11-28T10:00:00.000Z", "step": 2, "lane": None,
-        "text": "It's 100% ok; -- \\' $$ %(text)s %s \u00e9\u00ebn \U0001f44d", "color": "yellow",
-        "x": 0.125, "y": None, "anonymous": True, "version": 3, "removed": False,
-        "group_id": None, "table_id": "t-1", "for_table": False}
+NOTE = {
+    "workshop_id": "w-1",
+    "id": "n-1",
+    "position": 7,
+    "author_id": "p-1",
+    "created_at": "2026-11-28T10:00:00.000Z",
+    "step": 2,
+    "lane": None,
+    "text": "It's 100% ok; -- \\' $$ %(text)s %s \u00e9\u00ebn \U0001f44d",
+    "color": "yellow",
+    "x": 0.125,
+    "y": None,
+    "anonymous": True,
+    "version": 3,
+    "removed": False,
+    "group_id": None,
+    "table_id": "t-1",
+    "for_table": False,
+}
 FIXED_RUNS = [
-    (persist.SAVE_SEQ_OR_FAIL, {"workshop": "w-1", "seq": 8, "before": 7,
-                                "updated_at": "2026-11-28T10:00:00.000Z"}),
+    (persist.SAVE_SEQ_OR_FAIL, {"workshop": "w-1", "seq": 8, "before": 7, "updated_at": "2026-11-28T10:00:00.000Z"}),
     (persist.INSERT_NOTE, NOTE),
-    (persist.UPDATE_NOTE, {"workshop": "w-1", "note": "n-1",
-                           **{k: NOTE[k] for k in ("text", "x", "y", "anonymous", "removed")}}),
+    (
+        persist.UPDATE_NOTE,
+        {"workshop": "w-1", "note": "n-1", **{k: NOTE[k] for k in ("text", "x", "y", "anonymous", "removed")}},
+    ),
     (persist.DELETE_VOTE, {"workshop": "w-1", "voter": "p-1", "note": "n-1"}),
-    (persist.INSERT_VOTE, {"workshop_id": "w-1", "participant_id": "p-1", "note_id": "n-1",
-                           "count": 2}),
+    (persist.INSERT_VOTE, {"workshop_id": "w-1", "participant_id": "p-1", "note_id": "n-1", "count": 2}),
     (persist.INSERT_APPLIED, {"workshop_id": "w-1", "id": "c-1", "seq": 8}),
     (persist.SAVE_READY, {"workshop": "w-1", "participant": "p-1", "ready": True}),
     (persist.SAVE_TABLE, {"workshop": "w-1", "participant": "p-1", "table": None}),
@@ -262,8 +272,7 @@ def kept_sql(store, binder, statement, params):
 
 
 @pytest.mark.parametrize("statement, params", FIXED_RUNS)
-def test_a_fixed_statement_is_bound_without_sqlalchemy_as_sqlalchemy_would_bind_it(
-        proxied, statement, params):
+def test_a_fixed_statement_is_bound_without_sqlalchemy_as_sqlalchemy_would_bind_it(proxied, statement, params):
     _proxy, store = proxied
     binder = Binder(store.engine.dialect, persist.FIXED)
     by_sqlalchemy = kept_sql(store, Binder(store.engine.dialect, ()), statement, params)
@@ -292,12 +301,10 @@ def test_every_change_of_a_note_is_stored_through_the_bound_statements(proxied):
     person = store.add_participant(workshop.id, "Ann")[0]
     add_note(store, workshop.id, person.id)
     note_id = str(uuid.uuid4())
-    store.execute(workshop.id, person.id, "note:add",
-                  {"id": note_id, "step": 2, "text": "eerst", "anonymous": True})
+    store.execute(workshop.id, person.id, "note:add", {"id": note_id, "step": 2, "text": "eerst", "anonymous": True})
     store.execute(workshop.id, person.id, "note:edit", {"id": note_id, "text": "daarna"})
     store.execute(workshop.id, person.id, "note:move", {"id": note_id, "x": 0.25, "y": 0.75})
 
     note = stored_note(store, workshop.id, note_id)
-    assert (note.text, note.x, note.y, note.anonymous, note.version) == (
-        "daarna", 0.25, 0.75, True, 2)
+    assert (note.text, note.x, note.y, note.anonymous, note.version) == ("daarna", 0.25, 0.75, True, 2)
     assert store.locking.binder.compiled  # the change went through the binder

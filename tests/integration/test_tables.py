@@ -21,13 +21,11 @@ def room(server, clients):
 
 
 def seats_of(snapshot):
-    return {person["id"]: person["table"] for person in snapshot["participants"]
-            if person["role"] == "participant"}
+    return {person["id"]: person["table"] for person in snapshot["participants"] if person["role"] == "participant"}
 
 
 def test_dealing_six_people_over_two_tables_reaches_everyone_and_survives_a_reconnect(room):
-    dealt = ok(room.facilitator.call(p.SET_TABLES, {"count": 2, "mode": "random",
-                                                            "names": ["Data", "Leiderschap"]}))
+    dealt = ok(room.facilitator.call(p.SET_TABLES, {"count": 2, "mode": "random", "names": ["Data", "Leiderschap"]}))
     anouk = room.sockets["Anouk"]
     anouk.wait_for_seq(dealt["seq"])
     event = anouk.events[-1]
@@ -45,9 +43,12 @@ def test_dealing_six_people_over_two_tables_reaches_everyone_and_survives_a_reco
 def test_a_late_joiner_sits_at_the_smallest_table(room):
     ok(room.facilitator.call(p.SET_TABLES, {"count": 4, "mode": "random"}))
     late = room.join("Gijs")
-    room.facilitator.wait_for(lambda: any(e["type"] == p.PARTICIPANT_JOINED
-                                          and e["data"]["id"] == late["participant_id"]
-                                          for e in room.facilitator.events))
+    room.facilitator.wait_for(
+        lambda: any(
+            e["type"] == p.PARTICIPANT_JOINED and e["data"]["id"] == late["participant_id"]
+            for e in room.facilitator.events
+        )
+    )
     joined = [e for e in room.facilitator.events if e["type"] == p.PARTICIPANT_JOINED][-1]["data"]
     seats = seats_of(room.connect().snapshots[-1])
     counts = {table: list(seats.values()).count(table) for table in ("t1", "t2", "t3", "t4")}
@@ -59,24 +60,26 @@ def test_choosing_a_table_and_the_facilitator_moving_someone(room):
     chose = ok(room.sockets["Bram"].call(p.TABLE_CHOOSE, {"table": "t2"}))
     room.facilitator.wait_for_seq(chose["seq"])
     assert room.facilitator.events[-1]["data"] == {"id": room.pid("Bram"), "table": "t2"}
-    moved = ok(room.facilitator.call(p.TABLE_ASSIGN, {"participant": room.pid("Bram"),
-                                                      "table": "t1"}))
+    moved = ok(room.facilitator.call(p.TABLE_ASSIGN, {"participant": room.pid("Bram"), "table": "t1"}))
     room.sockets["Bram"].wait_for_seq(moved["seq"])
     assert room.connect("Bram").snapshots[-1]["me"]["table"] == "t1"
 
 
-@pytest.mark.parametrize("who, command, payload, code", [
-    ("facilitator", p.SET_TABLES, {"mode": "random"}, "invalid"),
-    ("facilitator", p.SET_TABLES, {"count": 2, "size": 3, "mode": "random"}, "invalid"),
-    ("facilitator", p.SET_TABLES, {"count": 1, "mode": "random"}, "invalid"),
-    ("facilitator", p.TABLE_ASSIGN, {"participant": "nobody", "table": "t1"}, "invalid"),
-    ("facilitator", p.TABLE_ASSIGN, {"participant": "ME", "table": "t7"}, "invalid"),
-    ("Anouk", p.TABLE_CHOOSE, {"table": "t1"}, "invalid"),  # dealt at random
-    ("Anouk", p.TABLE_ASSIGN, {"participant": "ME", "table": "t1"}, "forbidden"),
-    ("Anouk", p.SET_TABLES, {"count": 2, "mode": "random"}, "forbidden"),
-    ("Anouk", p.TABLES_CLEAR, {}, "forbidden"),
-    ("Anouk", p.PROJECTOR_FOCUS, {"table": "t1"}, "forbidden"),
-])
+@pytest.mark.parametrize(
+    "who, command, payload, code",
+    [
+        ("facilitator", p.SET_TABLES, {"mode": "random"}, "invalid"),
+        ("facilitator", p.SET_TABLES, {"count": 2, "size": 3, "mode": "random"}, "invalid"),
+        ("facilitator", p.SET_TABLES, {"count": 1, "mode": "random"}, "invalid"),
+        ("facilitator", p.TABLE_ASSIGN, {"participant": "nobody", "table": "t1"}, "invalid"),
+        ("facilitator", p.TABLE_ASSIGN, {"participant": "ME", "table": "t7"}, "invalid"),
+        ("Anouk", p.TABLE_CHOOSE, {"table": "t1"}, "invalid"),  # dealt at random
+        ("Anouk", p.TABLE_ASSIGN, {"participant": "ME", "table": "t1"}, "forbidden"),
+        ("Anouk", p.SET_TABLES, {"count": 2, "mode": "random"}, "forbidden"),
+        ("Anouk", p.TABLES_CLEAR, {}, "forbidden"),
+        ("Anouk", p.PROJECTOR_FOCUS, {"table": "t1"}, "forbidden"),
+    ],
+)
 def test_bad_table_commands_get_error_acks_and_change_nothing(room, who, command, payload, code):
     ok(room.facilitator.call(p.SET_TABLES, {"count": 2, "mode": "random"}))
     before = room.facilitator.call(p.SYNC, {})
@@ -93,9 +96,11 @@ def test_a_private_anonymous_table_step_shows_the_table_never_the_author(room):
     ok(room.facilitator.call(p.SET_TABLES, {"count": 2, "mode": "random"}))
     ok(room.facilitator.call(p.STEP_EDIT, {"index": FRICTION, "tables": True}))
     note_id = new_id()
-    ok(room.sockets["Anouk"].call(p.NOTE_ADD, {"id": note_id, "step": FRICTION,
-                                               "text": "Besluiten duren te lang",
-                                               "anonymous": True}))
+    ok(
+        room.sockets["Anouk"].call(
+            p.NOTE_ADD, {"id": note_id, "step": FRICTION, "text": "Besluiten duren te lang", "anonymous": True}
+        )
+    )
     hidden = next(n for n in room.connect("Bram").snapshots[-1]["notes"] if n["id"] == note_id)
     assert hidden == {"id": note_id, "step": FRICTION, "hidden": True}
     revealed = ok(room.facilitator.call(p.NOTES_REVEAL, {"step": FRICTION}))
@@ -120,8 +125,7 @@ def test_the_projector_focuses_on_one_table_then_on_everything_again(room):
 
 
 def test_the_room_votes_and_acts_on_the_notes_of_every_table(room):
-    ok(room.facilitator.call(p.SET_TABLES, {"count": 2, "mode": "random",
-                                                    "names": ["Data", "Leiderschap"]}))
+    ok(room.facilitator.call(p.SET_TABLES, {"count": 2, "mode": "random", "names": ["Data", "Leiderschap"]}))
     ok(room.facilitator.call(p.STEP_EDIT, {"index": GOALS, "tables": True}))
     ids = {name: add_note(room.sockets[name], GOALS, f"Idee van {name}")[0] for name in PEOPLE}
     tables = {note["id"]: note["table"] for note in room.connect().snapshots[-1]["notes"]}
@@ -134,23 +138,27 @@ def test_the_room_votes_and_acts_on_the_notes_of_every_table(room):
     room.sockets["Anouk"].wait_for_seq(closed["seq"])
     assert room.sockets["Anouk"].events[-1]["data"]["tallies"] == {note_id: 6 for note_id in ids.values()}
     across = [ids["Anouk"], next(i for i in ids.values() if tables[i] != tables[ids["Anouk"]])]
-    ok(room.sockets["Bram"].call(p.ACTION_ADD, {"id": new_id(), "title": "Samen een datadag",
-                                                "note_ids": across}))
+    ok(room.sockets["Bram"].call(p.ACTION_ADD, {"id": new_id(), "title": "Samen een datadag", "note_ids": across}))
     plan = room.download("plan.md").text
     assert "| 1 | Samen een datadag | nog geen eigenaar | geen datum | 12 | Open |" in plan
     assert "#### Data\n" in plan and "#### Leiderschap\n" in plan  # the step read per table
 
 
-@pytest.mark.parametrize("format_key, language, names", [
-    ("eigenaarschap", "nl", "Data\nLeiderschap\nTeamontwikkeling"),
-    ("eigenaarschap", "en", "Data\nLeadership\nTeam development"),
-    ("cocreation", "nl", ""),
-])
-def test_the_facilitators_page_proposes_the_table_names_of_the_format(server, format_key, language,
-                                                                       names):
+@pytest.mark.parametrize(
+    "format_key, language, names",
+    [
+        ("eigenaarschap", "nl", "Data\nLeiderschap\nTeamontwikkeling"),
+        ("eigenaarschap", "en", "Data\nLeadership\nTeam development"),
+        ("cocreation", "nl", ""),
+    ],
+)
+def test_the_facilitators_page_proposes_the_table_names_of_the_format(server, format_key, language, names):
     created = server.create_workshop("Namen", format=format_key, language=language)
-    page = requests.get(f"{server.url}/w/{created['id']}/facilitate", timeout=10,
-                        cookies={f"cc_{created['id']}": created["facilitator_token"]})
+    page = requests.get(
+        f"{server.url}/w/{created['id']}/facilitate",
+        timeout=10,
+        cookies={f"cc_{created['id']}": created["facilitator_token"]},
+    )
     assert page.status_code == 200
     field = re.search(r'<textarea id="tables-names"[^>]*>(.*?)</textarea>', page.text, re.S)
     assert field.group(1) == names

@@ -15,8 +15,9 @@ def room(server, clients):
 def opened(room, view, cookie_of, token_of):
     cookies = {f"cc_{room.id}": room.token(cookie_of)} if cookie_of else {}
     path = "" if view == "board" else f"/{view}"
-    return requests.get(room.url(f"{path}?token={room.token(token_of)}"), cookies=cookies,
-                        timeout=10, allow_redirects=False)
+    return requests.get(
+        room.url(f"{path}?token={room.token(token_of)}"), cookies=cookies, timeout=10, allow_redirects=False
+    )
 
 
 @pytest.mark.parametrize("view", ["board", "facilitate", "present"])
@@ -41,8 +42,9 @@ def test_a_link_in_a_new_browser_or_the_same_person_s_goes_straight_in(room):
     assert f"cc_{room.id}={room.token('Bob')}" in fresh.headers["Set-Cookie"]
     again = opened(room, "board", "Bob", "Bob")
     assert again.status_code == 302 and "Set-Cookie" in again.headers
-    wrong = requests.get(room.url("?token=nobody"), cookies={f"cc_{room.id}": room.token("Anouk")},
-                         timeout=10, allow_redirects=False)
+    wrong = requests.get(
+        room.url("?token=nobody"), cookies={f"cc_{room.id}": room.token("Anouk")}, timeout=10, allow_redirects=False
+    )
     assert wrong.status_code == 302 and "Set-Cookie" not in wrong.headers
 
 
@@ -50,18 +52,13 @@ def test_continuing_as_the_link_s_person_is_a_post_and_never_replaces_a_facilita
     url = room.url("/identity")
     form = {"token": room.token("Bob"), "view": "board"}
     as_anouk = {f"cc_{room.id}": room.token("Anouk")}
-    switched = requests.post(url, data=form, cookies=as_anouk, timeout=10,
-                             allow_redirects=False)
+    switched = requests.post(url, data=form, cookies=as_anouk, timeout=10, allow_redirects=False)
     assert switched.status_code == 303
     assert f"cc_{room.id}={room.token('Bob')}" in switched.headers["Set-Cookie"]
     as_facilitator = {f"cc_{room.id}": room.token()}
-    kept = requests.post(url, data=form, cookies=as_facilitator, timeout=10,
-                         allow_redirects=False)
+    kept = requests.post(url, data=form, cookies=as_facilitator, timeout=10, allow_redirects=False)
     assert kept.status_code == 403 and "Set-Cookie" not in kept.headers
-    assert requests.post(url, data={**form, "view": "/evil"}, cookies=as_anouk,
-                         timeout=10).status_code == 400
-    assert requests.post(url, data={**form, "token": "nobody"}, cookies=as_anouk,
-                         timeout=10).status_code == 404
-    foreign = requests.post(url, data=form, cookies=as_anouk, timeout=10,
-                            headers={"Origin": "http://evil.example"})
+    assert requests.post(url, data={**form, "view": "/evil"}, cookies=as_anouk, timeout=10).status_code == 400
+    assert requests.post(url, data={**form, "token": "nobody"}, cookies=as_anouk, timeout=10).status_code == 404
+    foreign = requests.post(url, data=form, cookies=as_anouk, timeout=10, headers={"Origin": "http://evil.example"})
     assert foreign.status_code == 403

@@ -26,24 +26,21 @@ def test_socket_commands_refuse_text_that_is_not_valid_unicode_text(room, text):
     refused(anouk.call(p.ACTION_EDIT, {"id": room.action, "text": text}), "invalid")
     refused(anouk.call(p.NOTE_ADD, {"id": new_id(), "step": 0, "text": text}), "invalid")
     refused(room.facilitator.call(p.WORKSHOP_EDIT, {"title": text}), "invalid")
-    refused(room.facilitator.call(p.STEP_EDIT, {"index": 3, "lanes": [
-        {"key": text, "title": "Dialoog"}]}), "invalid")
+    refused(room.facilitator.call(p.STEP_EDIT, {"index": 3, "lanes": [{"key": text, "title": "Dialoog"}]}), "invalid")
     # The downloads that one such character broke for good still answer.
     assert room.download("plan.ics").status_code == 200
     assert requests.get(room.update_link(room.action), timeout=10).status_code == 200
 
 
 @pytest.mark.parametrize("text", BAD_TEXTS)
-def test_the_update_link_and_json_bodies_refuse_text_that_is_not_valid_unicode_text(
-        room, text):
+def test_the_update_link_and_json_bodies_refuse_text_that_is_not_valid_unicode_text(room, text):
     link = room.update_link(room.action)
     answer = requests.post(link, json={"text": text}, timeout=10)
     assert answer.status_code == 400 and answer.json()["error"]["code"] == "invalid"
     assert "text" in answer.json()["error"]["fields"]
     created = requests.post(room.server.url + "/api/workshops", json={"title": text}, timeout=10)
     assert created.status_code == 400 and "title" in created.json()["error"]["fields"]
-    joined = requests.post(room.server.url + f"/api/workshops/{room.id}/participants",
-                           json={"name": text}, timeout=10)
+    joined = requests.post(room.server.url + f"/api/workshops/{room.id}/participants", json={"name": text}, timeout=10)
     assert joined.status_code == 400
     assert requests.get(link, timeout=10).status_code == 200
 
@@ -62,8 +59,7 @@ def test_titles_stay_on_one_line_and_notes_keep_their_line_breaks(room):
     anouk = room.connect("Anouk")
     note_id = new_id()
     ok(anouk.call(p.NOTE_ADD, {"id": note_id, "step": 0, "text": "Eerst\r\ndan\rnu\tklaar"}))
-    ok(room.facilitator.call(p.ACTION_EDIT, {"id": room.action,
-                                             "title": "Koffie\r\nX-INJECTED:1\tmet\rde baas"}))
+    ok(room.facilitator.call(p.ACTION_EDIT, {"id": room.action, "title": "Koffie\r\nX-INJECTED:1\tmet\rde baas"}))
     snapshot = room.connect().snapshots[-1]
     assert snapshot_note(snapshot, note_id)["text"] == "Eerst\ndan\nnu\tklaar"
     action = {a["id"]: a for a in snapshot["actions"]}[room.action]

@@ -22,36 +22,37 @@ from pypdf import PdfReader
 
 from cocreate import protocol as p
 
-from support import (BRAND, FRICTION, GOALS, LANES, PLATFORM, Workshop, add_note, new_id, ok,
-                     refused)
+from support import BRAND, FRICTION, GOALS, LANES, PLATFORM, Workshop, add_note, new_id, ok, refused
 
 TIMEOUT = 10
 DOWNLOADS = ("plan.md", "plan.csv", "plan.pdf", "plan.ics", "export.json")
 # Two downloads of one plan differ only in when each was made: the calendar's DTSTAMP, the
 # PDF's creation date and the PDF file id hashed from it.
-MADE_AT = re.compile(rb"DTSTAMP:\d{8}T\d{6}Z"
-                     rb"|/CreationDate \(D:\d{14}Z\)|/ID \[<[0-9A-F]+><[0-9A-F]+>\]")
+MADE_AT = re.compile(
+    rb"DTSTAMP:\d{8}T\d{6}Z"
+    rb"|/CreationDate \(D:\d{14}Z\)|/ID \[<[0-9A-F]+><[0-9A-F]+>\]"
+)
 
 
 # -- helpers ------------------------------------------------------------------------
 
+
 def public_events(client):
     """The events everyone gets, by seq (see `assert_gap_free` on arrival order)."""
-    return sorted((event for event in list(client.events) if not event.get("own")),
-                  key=lambda event: event["seq"])
+    return sorted((event for event in list(client.events) if not event.get("own")), key=lambda event: event["seq"])
 
 
 def own_events(client):
     """The viewer's own fuller copies, by seq."""
-    return sorted((event for event in list(client.events) if event.get("own")),
-                  key=lambda event: event["seq"])
+    return sorted((event for event in list(client.events) if event.get("own")), key=lambda event: event["seq"])
 
 
 def wait_through(client, seq):
     """Wait until every public event from the client's snapshot up to `seq` was recorded."""
     start = client.snapshots[0]["seq"]
-    client.wait_for(lambda: len({event["seq"] for event in public_events(client)
-                                 if event["seq"] <= seq}) >= seq - start)
+    client.wait_for(
+        lambda: len({event["seq"] for event in public_events(client) if event["seq"] <= seq}) >= seq - start
+    )
 
 
 def events_of(client, kind):
@@ -81,16 +82,16 @@ def assert_gap_free(client):
     if sorted(seqs) != expected:
         missing = sorted(set(range(start + 1, max(seqs, default=start) + 1)) - set(seqs))
         twice = sorted(seq for seq, n in Counter(seqs).items() if n > 1)
-        raise AssertionError(f"seq not gap-free after snapshot seq {start}: "
-                             f"missing {missing}, received twice {twice}")
+        raise AssertionError(f"seq not gap-free after snapshot seq {start}: missing {missing}, received twice {twice}")
     for own in own_events(client):
         assert own["seq"] in seqs, own
 
 
 def pdf_text(content):
     """A PDF's text as poppler reads it, on one line, hyphenated words joined again."""
-    text = subprocess.run(["pdftotext", "-raw", "-", "-"], input=content, capture_output=True,
-                          check=True, timeout=60).stdout.decode("utf-8")
+    text = subprocess.run(
+        ["pdftotext", "-raw", "-", "-"], input=content, capture_output=True, check=True, timeout=60
+    ).stdout.decode("utf-8")
     return " ".join(re.sub(r"[-\u2010]\n(?=[a-zà-ÿ])", "", text).split())
 
 
@@ -148,13 +149,16 @@ def storm_expected(number):
 
 
 def test_vote_storm_of_55_participants_counts_every_accepted_dot_exactly_once(server, clients):
-    room = Workshop(server, clients, *[f"Deelnemer {n:02d}" for n in range(STORM_PEOPLE)],
-                    title="Stemstorm", connect_facilitator=True)
-    notes = [add_note(room.facilitator, PLATFORM, f"Bouwsteen {n}", lane=LANES[n % 4])[0]
-             for n in range(STORM_NOTES)]
+    room = Workshop(
+        server,
+        clients,
+        *[f"Deelnemer {n:02d}" for n in range(STORM_PEOPLE)],
+        title="Stemstorm",
+        connect_facilitator=True,
+    )
+    notes = [add_note(room.facilitator, PLATFORM, f"Bouwsteen {n}", lane=LANES[n % 4])[0] for n in range(STORM_NOTES)]
     people = [room.connect(f"Deelnemer {n:02d}") for n in range(STORM_PEOPLE)]
-    ok(room.facilitator.call(p.VOTING_OPEN, {"step": PLATFORM, "budget": BUDGET,
-                                             "per_note": PER_NOTE}))
+    ok(room.facilitator.call(p.VOTING_OPEN, {"step": PLATFORM, "budget": BUDGET, "per_note": PER_NOTE}))
     for client in people:
         wait_for_event(client, p.VOTING_OPENED)
 
@@ -163,8 +167,7 @@ def test_vote_storm_of_55_participants_counts_every_accepted_dot_exactly_once(se
     def click(number):
         client = people[number]
         barrier.wait(timeout=TIMEOUT)
-        return [client.call(p.VOTE_CAST, {"note_id": notes[index]})
-                for index in storm_clicks(number)]
+        return [client.call(p.VOTE_CAST, {"note_id": notes[index]}) for index in storm_clicks(number)]
 
     with ThreadPoolExecutor(max_workers=STORM_PEOPLE) as pool:
         acks = list(pool.map(click, range(STORM_PEOPLE)))
@@ -182,8 +185,7 @@ def test_vote_storm_of_55_participants_counts_every_accepted_dot_exactly_once(se
 
     # Each voter's own copies end with the whole budget spent, never more.
     for number, client in enumerate(people):
-        client.wait_for(lambda c=client: len([e for e in own_events(c)
-                                              if e["type"] == p.VOTE_CHANGED]) == BUDGET)
+        client.wait_for(lambda c=client: len([e for e in own_events(c) if e["type"] == p.VOTE_CHANGED]) == BUDGET)
         last = [e for e in own_events(client) if e["type"] == p.VOTE_CHANGED][-1]["data"]
         assert last["remaining"] == 0
         assert sum(last["my_votes"].values()) == BUDGET
@@ -210,10 +212,9 @@ def test_vote_storm_of_55_participants_counts_every_accepted_dot_exactly_once(se
 
 # -- 2. blind until close ---------------------------------------------------------------
 
-def test_votes_stay_blind_for_everyone_until_close_then_everyone_gets_the_same_tallies(
-        server, clients):
-    room = Workshop(server, clients, "Ann", "Bob", "Cas", title="Blind stemmen",
-                    connect_facilitator=True)
+
+def test_votes_stay_blind_for_everyone_until_close_then_everyone_gets_the_same_tallies(server, clients):
+    room = Workshop(server, clients, "Ann", "Bob", "Cas", title="Blind stemmen", connect_facilitator=True)
     first, _ = add_note(room.facilitator, PLATFORM, "Open agenda", lane="transparency")
     second, _ = add_note(room.facilitator, PLATFORM, "Vaste spreekuren", lane="dialogue")
     ann, bob, cas = room.connect("Ann"), room.connect("Bob"), room.connect("Cas")
@@ -268,20 +269,17 @@ def test_votes_stay_blind_for_everyone_until_close_then_everyone_gets_the_same_t
     for client in viewers.values():
         wait_through(client, close["seq"])
         closed = events_of(client, p.VOTING_CLOSED)
-        assert [e["data"] for e in closed] == [{"step": PLATFORM,
-                                                 "tallies": {first: 2, second: 3}}]
+        assert [e["data"] for e in closed] == [{"step": PLATFORM, "tallies": {first: 2, second: 3}}]
         notes = {n["id"]: n["votes"] for n in sync(client)["notes"]}
         assert notes == {first: 2, second: 3}
 
 
 def test_downloads_while_voting_is_open_reveal_no_tallies(server, clients):
-    room = Workshop(server, clients, "Ann", "Bob", title="Blind downloaden",
-                    connect_facilitator=True)
+    room = Workshop(server, clients, "Ann", "Bob", title="Blind downloaden", connect_facilitator=True)
     first, _ = add_note(room.facilitator, PLATFORM, "Open agenda")
     second, _ = add_note(room.facilitator, PLATFORM, "Vaste spreekuren")
     action_id = new_id()
-    ok(room.facilitator.call(p.ACTION_ADD, {"id": action_id, "title": "Agenda delen",
-                                            "note_ids": [first]}))
+    ok(room.facilitator.call(p.ACTION_ADD, {"id": action_id, "title": "Agenda delen", "note_ids": [first]}))
     ann = room.connect("Ann")
     ok(room.facilitator.call(p.VOTING_OPEN, {"step": PLATFORM, "budget": 3}))
     for _ in range(3):
@@ -290,17 +288,16 @@ def test_downloads_while_voting_is_open_reveal_no_tallies(server, clients):
     token = room.token("Bob")
     markdown = room.download("plan.md", token).text
     assert "3 stemmen" not in markdown and "stem)" not in markdown
-    rows = list(csv.reader(io.StringIO(room.download("plan.csv", token).content
-                                       .decode("utf-8-sig")), delimiter=";"))
+    rows = list(csv.reader(io.StringIO(room.download("plan.csv", token).content.decode("utf-8-sig")), delimiter=";"))
     assert rows[1][rows[0].index("Stemmen")] == "0"
     backup = room.download("export.json", token).json()
     tallies = {note["id"]: note.get("votes", 0) for note in backup["notes"]}
     # The room has not seen any tally yet; a participant's download must not show one either.
-    assert tallies == {first: 0, second: 0}, (
-        "export.json reveals the tallies of a vote that is still open")
+    assert tallies == {first: 0, second: 0}, "export.json reveals the tallies of a vote that is still open"
 
 
 # -- 3. the rules of voting ----------------------------------------------------------------
+
 
 def test_voting_rules_budget_per_note_retract_and_refusals(server, clients):
     room = Workshop(server, clients, "Ann", "Bob", title="Stemregels", connect_facilitator=True)
@@ -345,8 +342,7 @@ def test_voting_rules_budget_per_note_retract_and_refusals(server, clients):
     refused(room.facilitator.call(p.VOTING_OPEN, {"step": GOALS, "budget": 2}), "conflict")
     close = ok(room.facilitator.call(p.VOTING_CLOSE, {}))
     wait_through(room.facilitator, close["seq"])
-    assert events_of(room.facilitator, p.VOTING_CLOSED)[0]["data"]["tallies"] == {
-        notes[0]: 1, notes[2]: 1}
+    assert events_of(room.facilitator, p.VOTING_CLOSED)[0]["data"]["tallies"] == {notes[0]: 1, notes[2]: 1}
     refused(cast(ann, notes[0]), "voting_closed")
     refused(ann.call(p.VOTE_RETRACT, {"note_id": notes[0]}), "voting_closed")
     refused(room.facilitator.call(p.VOTING_CLOSE, {}), "voting_closed")
@@ -356,8 +352,7 @@ def test_voting_cannot_open_on_a_step_still_in_private_writing(server, clients):
     room = Workshop(server, clients, "Ann", title="Privé stemmen", connect_facilitator=True)
     ann = room.connect("Ann")
     add_note(ann, FRICTION, "Wat schuurt")
-    error = refused(room.facilitator.call(p.VOTING_OPEN, {"step": FRICTION, "budget": 3}),
-                     "invalid")
+    error = refused(room.facilitator.call(p.VOTING_OPEN, {"step": FRICTION, "budget": 3}), "invalid")
     assert "step" in error["fields"]
     ok(room.facilitator.call(p.NOTES_REVEAL, {"step": FRICTION}))
     ok(room.facilitator.call(p.VOTING_OPEN, {"step": FRICTION, "budget": 3}))
@@ -386,6 +381,7 @@ def test_removing_a_note_gives_its_dots_back_to_the_voters(server, clients):
 
 # -- 4. actions ---------------------------------------------------------------------------
 
+
 def test_actions_owners_due_dates_sources_and_taking_one_on(server, clients):
     room = Workshop(server, clients, "Ann", "Bob", title="Acties", connect_facilitator=True)
     ann, bob = room.connect("Ann"), room.connect("Bob")
@@ -393,10 +389,19 @@ def test_actions_owners_due_dates_sources_and_taking_one_on(server, clients):
     second, _ = add_note(bob, PLATFORM, "Vaste spreekuren")
 
     mine, theirs = new_id(), new_id()
-    ok(ann.call(p.ACTION_ADD, {"id": mine, "title": "Agenda delen", "owner": room.pid("Bob"),
-                               "due": "2026-12-15", "note_ids": [first, second]}))
-    added = ok(ann.call(p.ACTION_ADD, {"id": theirs, "title": "Directie uitnodigen",
-                                       "owner": "Mevrouw De Vries"}))
+    ok(
+        ann.call(
+            p.ACTION_ADD,
+            {
+                "id": mine,
+                "title": "Agenda delen",
+                "owner": room.pid("Bob"),
+                "due": "2026-12-15",
+                "note_ids": [first, second],
+            },
+        )
+    )
+    added = ok(ann.call(p.ACTION_ADD, {"id": theirs, "title": "Directie uitnodigen", "owner": "Mevrouw De Vries"}))
     for client in (ann, bob, room.facilitator):
         wait_through(client, added["seq"])
     data = {e["data"]["id"]: e["data"] for e in events_of(bob, p.ACTION_ADDED)}
@@ -440,8 +445,7 @@ def test_actions_owners_due_dates_sources_and_taking_one_on(server, clients):
     refused(ann.call(p.ACTION_REMOVE, {"id": mine}), "not_found")
     removed = ok(room.facilitator.call(p.ACTION_REMOVE, {"id": theirs}))
     wait_through(bob, removed["seq"])
-    assert [e["data"] for e in events_of(bob, p.ACTION_REMOVED)] == [{"id": mine},
-                                                                      {"id": theirs}]
+    assert [e["data"] for e in events_of(bob, p.ACTION_REMOVED)] == [{"id": mine}, {"id": theirs}]
     assert sync(bob)["actions"] == []
 
 
@@ -471,8 +475,7 @@ def test_actions_with_bad_dates_long_titles_or_private_sources_are_invalid(serve
     assert "due" in error["fields"]
     snap = sync(ann)
     assert snap["seq"] == before + 1
-    assert [(a["title"], a["note_ids"], a["due"]) for a in snap["actions"]] == [
-        ("x" * 200, [shown], None)]
+    assert [(a["title"], a["note_ids"], a["due"]) for a in snap["actions"]] == [("x" * 200, [shown], None)]
 
 
 # -- 5. downloads -------------------------------------------------------------------------
@@ -485,20 +488,25 @@ EMOJI_CJK = "Samen 🎉 bouwen 协作 共創 🤝"
 @pytest.fixture(scope="module")
 def plan_room(server, module_clients):
     """A workshop with actions, an anonymous note, a private note and awkward characters."""
-    room = Workshop(server, module_clients, "Sanne", ANONYMOUS_AUTHOR, "Pim",
-                    title="Teamdag Één café", goal="Meer klanten, minder moeite",
-                    connect_facilitator=True)
+    room = Workshop(
+        server,
+        module_clients,
+        "Sanne",
+        ANONYMOUS_AUTHOR,
+        "Pim",
+        title="Teamdag Één café",
+        goal="Meer klanten, minder moeite",
+        connect_facilitator=True,
+    )
     fac = room.facilitator
     sanne, quiet, pim = room.connect("Sanne"), room.connect(ANONYMOUS_AUTHOR), room.connect("Pim")
     ok(fac.call(p.STEP_EDIT, {"index": BRAND, "anonymity": "allowed"}))
-    room.anonymous_note, _ = add_note(quiet, BRAND, "Niemand luistert naar de werkvloer",
-                                   anonymous=True)
+    room.anonymous_note, _ = add_note(quiet, BRAND, "Niemand luistert naar de werkvloer", anonymous=True)
     add_note(pim, FRICTION, PRIVATE_TEXT)  # step 2 stays private: never in a download
     room.notes = {
         "agenda": add_note(sanne, PLATFORM, "Open agenda voor iedereen", lane="transparency")[0],
         "emoji": add_note(sanne, PLATFORM, EMOJI_CJK, lane="dialogue")[0],
-        "ideeen": add_note(pim, PLATFORM, "Ideeën ophalen bij de financiële afdeling",
-                           lane="reflection")[0],
+        "ideeen": add_note(pim, PLATFORM, "Ideeën ophalen bij de financiële afdeling", lane="reflection")[0],
     }
     ok(fac.call(p.VOTING_OPEN, {"step": PLATFORM, "budget": 3}))
     for client, key in ((sanne, "agenda"), (pim, "agenda"), (pim, "agenda"), (sanne, "ideeen")):
@@ -507,15 +515,13 @@ def plan_room(server, module_clients):
     room.actions = [
         # (title, owner shown, due, sources, votes)
         ("Één overleg per week", "Sanne", "2026-12-15", ["agenda"], 3),
-        ("=HYPERLINK(\"http://x\")", "Pim", "2027-03-01", ["ideeen"], 1),
+        ('=HYPERLINK("http://x")', "Pim", "2027-03-01", ["ideeen"], 1),
         ("Evaluatie in januari", None, "2027-01-31", [], 0),
         ("Koffie met het café-team", "Externe coach", None, ["emoji"], 0),
     ]
-    owners = {"Sanne": room.pid("Sanne"), "Pim": room.pid("Pim"),
-              "Externe coach": "Externe coach", None: None}
+    owners = {"Sanne": room.pid("Sanne"), "Pim": room.pid("Pim"), "Externe coach": "Externe coach", None: None}
     for title, owner, due, sources, _votes in room.actions:
-        payload = {"id": new_id(), "title": title,
-                   "note_ids": [room.notes[key] for key in sources]}
+        payload = {"id": new_id(), "title": title, "note_ids": [room.notes[key] for key in sources]}
         if owner:
             payload["owner"] = owners[owner]
         if due:
@@ -535,8 +541,7 @@ def test_downloads_need_a_token_of_this_workshop(server, plan_room):
         assert anonymous.json()["error"]["code"] == "unauthorized"
         stranger = plan_room.download(name, other["facilitator_token"])
         assert stranger.status_code == 401, name
-        by_cookie = requests.get(f"{base}/{name}", cookies={f"cc_{plan_room.id}": sanne},
-                                 timeout=TIMEOUT)
+        by_cookie = requests.get(f"{base}/{name}", cookies={f"cc_{plan_room.id}": sanne}, timeout=TIMEOUT)
         by_query = requests.get(f"{base}/{name}", params={"token": sanne}, timeout=TIMEOUT)
         by_header = plan_room.download(name, sanne)
         for answer in (by_cookie, by_query, by_header):
@@ -551,8 +556,7 @@ def test_downloads_need_a_token_of_this_workshop(server, plan_room):
                 assert without_made_at(answer.content) == without_made_at(by_header.content), name
 
 
-def test_markdown_plan_has_actions_owners_dutch_dates_and_hides_what_the_room_did_not_see(
-        plan_room):
+def test_markdown_plan_has_actions_owners_dutch_dates_and_hides_what_the_room_did_not_see(plan_room):
     answer = plan_room.download("plan.md", plan_room.token("Pim"))
     assert answer.status_code == 200
     assert answer.headers["Content-Type"].startswith("text/markdown")
@@ -569,11 +573,15 @@ def test_markdown_plan_has_actions_owners_dutch_dates_and_hides_what_the_room_di
     assert PRIVATE_TEXT not in text and "Qwerty" not in text
     assert "1 notitie is nog privé en staat niet in dit plan." in text
     # What the group said: per lane, in the step's lane order.
-    said = text[text.index("## Wat we zeiden"):]
-    said = said[said.index("#### Transparantie"):]  # after the vote's ranking
-    assert (said.index("Open agenda voor iedereen") < said.index("#### Dialoog")
-            < said.index("Samen 🎉") < said.index("#### Reflectie")
-            < said.index("Ideeën ophalen"))
+    said = text[text.index("## Wat we zeiden") :]
+    said = said[said.index("#### Transparantie") :]  # after the vote's ranking
+    assert (
+        said.index("Open agenda voor iedereen")
+        < said.index("#### Dialoog")
+        < said.index("Samen 🎉")
+        < said.index("#### Reflectie")
+        < said.index("Ideeën ophalen")
+    )
 
 
 def test_csv_plan_opens_in_dutch_excel_and_never_starts_a_formula(plan_room):
@@ -582,15 +590,27 @@ def test_csv_plan_opens_in_dutch_excel_and_never_starts_a_formula(plan_room):
     assert answer.content.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(answer.content.decode("utf-8")[1:]), delimiter=";"))
     # A first session: no column for a follow-up's decision yet.
-    assert rows[0] == ["Nr", "Actie", "Eigenaar", "Deadline", "Status", "Voortgang", "Stemmen",
-                       "Bronnotities"]
+    assert rows[0] == ["Nr", "Actie", "Eigenaar", "Deadline", "Status", "Voortgang", "Stemmen", "Bronnotities"]
     expected = []
     for number, (title, owner, due, sources, votes) in enumerate(plan_room.actions, 1):
-        texts = {"agenda": "Open agenda voor iedereen", "emoji": EMOJI_CJK,
-                 "ideeen": "Ideeën ophalen bij de financiële afdeling"}
+        texts = {
+            "agenda": "Open agenda voor iedereen",
+            "emoji": EMOJI_CJK,
+            "ideeen": "Ideeën ophalen bij de financiële afdeling",
+        }
         cell = "'" + title if title.startswith("=") else title
-        expected.append([str(number), cell, owner or "", due or "", "Open", "", str(votes),
-                         " | ".join(texts[key] for key in sources)])
+        expected.append(
+            [
+                str(number),
+                cell,
+                owner or "",
+                due or "",
+                "Open",
+                "",
+                str(votes),
+                " | ".join(texts[key] for key in sources),
+            ]
+        )
     assert rows[1:] == expected
     assert ANONYMOUS_AUTHOR not in answer.content.decode("utf-8")
 
@@ -602,9 +622,17 @@ def test_pdf_plan_holds_title_actions_and_diacritics_and_survives_emoji_and_cjk(
     assert answer.content.startswith(b"%PDF-")
     assert len(PdfReader(io.BytesIO(answer.content)).pages) >= 1
     text = pdf_text(answer.content)
-    for expected in ("Teamdag Één café", "Één overleg per week", "Koffie met het café-team",
-                     "Evaluatie in januari", "15 december 2026", "Ideeën ophalen",
-                     "financiële", "Open agenda voor iedereen", "Samen"):
+    for expected in (
+        "Teamdag Één café",
+        "Één overleg per week",
+        "Koffie met het café-team",
+        "Evaluatie in januari",
+        "15 december 2026",
+        "Ideeën ophalen",
+        "financiële",
+        "Open agenda voor iedereen",
+        "Samen",
+    ):
         assert expected in text, expected
     assert ANONYMOUS_AUTHOR not in text and PRIVATE_TEXT not in text
 
@@ -625,15 +653,13 @@ def test_ics_plan_has_one_all_day_event_per_action_with_a_due_date(plan_room):
     assert PRIVATE_TEXT not in answer.content.decode("utf-8")
 
 
-def test_export_json_is_versioned_and_holds_no_hidden_text_anonymous_author_or_token(
-        plan_room):
+def test_export_json_is_versioned_and_holds_no_hidden_text_anonymous_author_or_token(plan_room):
     answer = plan_room.download("export.json", plan_room.token("Pim"))
     assert answer.status_code == 200
     raw = answer.text
     backup = answer.json()
     assert backup["format"] == "cocreate.workshop" and backup["version"] == 5
-    assert set(backup) == {"format", "version", "workshop", "steps", "participants", "notes",
-                           "clusters", "actions"}
+    assert set(backup) == {"format", "version", "workshop", "steps", "participants", "notes", "clusters", "actions"}
     assert PRIVATE_TEXT not in raw and "Qwerty" not in raw
     assert all(note["step"] != FRICTION for note in backup["notes"])
     anonymous = [n for n in backup["notes"] if n["id"] == plan_room.anonymous_note]
@@ -644,10 +670,14 @@ def test_export_json_is_versioned_and_holds_no_hidden_text_anonymous_author_or_t
         assert token not in raw
     assert "token" not in raw.lower()
     assert {n["id"]: n["votes"] for n in backup["notes"] if n["step"] == PLATFORM} == {
-        plan_room.notes["agenda"]: 3, plan_room.notes["emoji"]: 0, plan_room.notes["ideeen"]: 1}
+        plan_room.notes["agenda"]: 3,
+        plan_room.notes["emoji"]: 0,
+        plan_room.notes["ideeen"]: 1,
+    }
 
 
 # -- 6. import ----------------------------------------------------------------------------
+
 
 def post_import(server, body=None, **kwargs):
     if body is not None:
@@ -655,16 +685,18 @@ def post_import(server, body=None, **kwargs):
     return requests.post(server.url + "/api/workshops/import", timeout=TIMEOUT, **kwargs)
 
 
-def test_export_import_export_gives_the_same_document_and_a_working_facilitator(
-        server, clients, plan_room):
+def test_export_import_export_gives_the_same_document_and_a_working_facilitator(server, clients, plan_room):
     original = plan_room.download("export.json").json()
     assert any(n["step"] == PLATFORM for n in original["notes"])
     answer = post_import(server, original)
     assert answer.status_code == 201, answer.text
     created = answer.json()
     assert created["id"] != plan_room.id and created["join_code"] != plan_room.created["join_code"]
-    again = requests.get(f"{server.url}/w/{created['id']}/export.json", timeout=TIMEOUT,
-                         headers={"Authorization": f"Bearer {created['facilitator_token']}"})
+    again = requests.get(
+        f"{server.url}/w/{created['id']}/export.json",
+        timeout=TIMEOUT,
+        headers={"Authorization": f"Bearer {created['facilitator_token']}"},
+    )
     assert again.status_code == 200
     assert again.json() == original
 
@@ -676,8 +708,7 @@ def test_export_import_export_gives_the_same_document_and_a_working_facilitator(
 
 
 def test_export_import_round_trip_keeps_clusters(server, clients):
-    room = Workshop(server, clients, "Ann", title="Clusters heen en terug",
-                    connect_facilitator=True)
+    room = Workshop(server, clients, "Ann", title="Clusters heen en terug", connect_facilitator=True)
     ann = room.connect("Ann")
     notes = [add_note(ann, PLATFORM, f"Idee {n}", lane=LANES[n % 2])[0] for n in range(4)]
     # The first cluster's id sorts last, so the order cannot come from the ids by chance.
@@ -687,8 +718,11 @@ def test_export_import_round_trip_keeps_clusters(server, clients):
     original = room.download("export.json").json()
     assert [c["title"] for c in original["clusters"]] == ["Eerst", "Dan"]
     created = post_import(server, original).json()
-    again = requests.get(f"{server.url}/w/{created['id']}/export.json", timeout=TIMEOUT,
-                         headers={"Authorization": f"Bearer {created['facilitator_token']}"})
+    again = requests.get(
+        f"{server.url}/w/{created['id']}/export.json",
+        timeout=TIMEOUT,
+        headers={"Authorization": f"Bearer {created['facilitator_token']}"},
+    )
     assert again.json() == original
 
 
@@ -702,6 +736,7 @@ def valid_backup(server, plan_room):
 
 def _hostile_cases(good):
     """(name, body) pairs of backups that must be refused with 400 `invalid`."""
+
     def changed(mutate):
         copy = json.loads(json.dumps(good))
         mutate(copy)
@@ -722,6 +757,7 @@ def _hostile_cases(good):
             for key in path[:-1]:
                 target = target[key]
             target[path[-1]] = value
+
         return mutate
 
     return [
@@ -737,14 +773,10 @@ def _hostile_cases(good):
         ("unknown action field", changed(set_path(["actions", 0, "votes"], 3))),
         ("note on a missing step", changed(set_path(["notes", platform_note, "step"], 17))),
         ("note in a missing lane", changed(set_path(["notes", platform_note, "lane"], "nope"))),
-        ("note in a missing cluster",
-         changed(set_path(["notes", platform_note, "group"], new_id()))),
-        ("note by a missing author",
-         changed(set_path(["notes", platform_note, "author"], "nobody-at-all"))),
-        ("action from a missing note",
-         changed(set_path(["actions", sourced, "note_ids"], [new_id()]))),
-        ("action owned by a missing participant",
-         changed(set_path(["actions", 0, "owner_id"], "nobody-at-all"))),
+        ("note in a missing cluster", changed(set_path(["notes", platform_note, "group"], new_id()))),
+        ("note by a missing author", changed(set_path(["notes", platform_note, "author"], "nobody-at-all"))),
+        ("action from a missing note", changed(set_path(["actions", sourced, "note_ids"], [new_id()]))),
+        ("action owned by a missing participant", changed(set_path(["actions", 0, "owner_id"], "nobody-at-all"))),
         ("current step past the steps", changed(set_path(["workshop", "current_step"], 9))),
         ("10k note text", changed(set_path(["notes", 0, "text"], "x" * 10_000))),
         ("10k title", changed(set_path(["workshop", "title"], "x" * 10_000))),
@@ -770,20 +802,20 @@ def test_malformed_or_hostile_backups_get_400_invalid_and_create_nothing(server,
     log_before = len(server.log())
     rows_before = database_rows(server)
     for name, body in _hostile_cases(valid_backup):
-        answer = post_import(server, data=json.dumps(body),
-                             headers={"Content-Type": "application/json"})
+        answer = post_import(server, data=json.dumps(body), headers={"Content-Type": "application/json"})
         assert answer.status_code == 400, (name, answer.status_code, answer.text[:300])
         error = answer.json()["error"]
         assert error["code"] == "invalid", (name, error)
         assert isinstance(error["message"], str) and error["message"]
-    for name, raw in [("not JSON", b"{\"format\": \"cocreate.workshop\", "),
-                      ("binary junk", bytes(range(256)) * 8),
-                      ("empty", b"")]:
+    for name, raw in [
+        ("not JSON", b'{"format": "cocreate.workshop", '),
+        ("binary junk", bytes(range(256)) * 8),
+        ("empty", b""),
+    ]:
         answer = post_import(server, data=raw, headers={"Content-Type": "application/json"})
         assert answer.status_code == 400, (name, answer.status_code)
         assert answer.json()["error"]["code"] == "invalid", name
-    big = post_import(server, data=b"[" + b"1," * (1024 * 1024) + b"1]",
-                      headers={"Content-Type": "application/json"})
+    big = post_import(server, data=b"[" + b"1," * (1024 * 1024) + b"1]", headers={"Content-Type": "application/json"})
     assert big.status_code == 413
     assert big.json()["error"]["code"] == "payload_too_large"
     assert database_rows(server) == rows_before
@@ -794,7 +826,7 @@ def test_deeply_nested_json_body_is_refused_as_invalid_not_a_server_error(server
     """5,000 levels of `[` fit easily in 1 MiB; json.loads gives up with a RecursionError."""
     log_before = len(server.log())
     rows_before = database_rows(server)
-    for body in ("[" * 5000 + "]" * 5000, "{\"a\":" * 5000 + "1" + "}" * 5000):
+    for body in ("[" * 5000 + "]" * 5000, '{"a":' * 5000 + "1" + "}" * 5000):
         answer = post_import(server, data=body, headers={"Content-Type": "application/json"})
         assert answer.status_code == 400, (answer.status_code, answer.text[:200])
         assert answer.json()["error"]["code"] == "invalid"
@@ -803,6 +835,7 @@ def test_deeply_nested_json_body_is_refused_as_invalid_not_a_server_error(server
 
 
 # -- 7. deleting --------------------------------------------------------------------------
+
 
 def test_deleting_a_workshop_removes_its_downloads_and_disconnects_everyone(server, clients):
     room = Workshop(server, clients, "Ann", title="Weg ermee", connect_facilitator=True)
@@ -814,11 +847,15 @@ def test_deleting_a_workshop_removes_its_downloads_and_disconnects_everyone(serv
     for name in DOWNLOADS:
         assert room.download(name, room.token("Ann")).status_code == 200
 
-    forbidden = requests.delete(f"{server.url}/api/workshops/{room.id}", timeout=TIMEOUT,
-                                headers={"Authorization": f"Bearer {room.token('Ann')}"})
+    forbidden = requests.delete(
+        f"{server.url}/api/workshops/{room.id}",
+        timeout=TIMEOUT,
+        headers={"Authorization": f"Bearer {room.token('Ann')}"},
+    )
     assert forbidden.status_code == 403
-    answer = requests.delete(f"{server.url}/api/workshops/{room.id}", timeout=TIMEOUT,
-                             headers={"Authorization": f"Bearer {room.token()}"})
+    answer = requests.delete(
+        f"{server.url}/api/workshops/{room.id}", timeout=TIMEOUT, headers={"Authorization": f"Bearer {room.token()}"}
+    )
     assert answer.status_code == 204
     assert answer.content == b""
     for client, flag in gone.items():
@@ -828,5 +865,4 @@ def test_deleting_a_workshop_removes_its_downloads_and_disconnects_everyone(serv
     for name in DOWNLOADS:
         for token in (room.token(), room.token("Ann")):
             assert room.download(name, token).status_code == 404, name
-    assert requests.get(f"{server.url}/api/join/{room.created['join_code']}",
-                        timeout=TIMEOUT).status_code == 404
+    assert requests.get(f"{server.url}/api/join/{room.created['join_code']}", timeout=TIMEOUT).status_code == 404

@@ -30,8 +30,11 @@ def test_a_backup_keeps_the_agenda_and_the_step_times(workshop):  # noqa: F811
     assert first["version"] == 5
     assert first["workshop"]["agenda"] == AGENDA
     assert [(s["minutes"], s["started_at"], s["ended_at"]) for s in first["steps"]] == [
-        (60, at("09:00"), at("10:20")), (75, at("10:20"), None), (90, None, None),
-        (120, None, None)]
+        (60, at("09:00"), at("10:20")),
+        (75, at("10:20"), None),
+        (90, None, None),
+        (120, None, None),
+    ]
     restored = restore(loaded(first), "w2", "XYZ789", at("11:00"))
     assert restored.agenda == workshop.agenda
     assert [s.started_at for s in restored.steps] == [s.started_at for s in workshop.steps]
@@ -58,31 +61,32 @@ def test_a_backup_with_a_broken_agenda_is_refused(workshop):  # noqa: F811
 
 
 def render(workshop, now, language="nl"):  # noqa: F811
-    return render_draaiboek_markdown(build_draaiboek(workshop, now, DAY_ONE),
-                                     lambda key, **values: translate(language, key, **values),
-                                     lambda day: day)
+    return render_draaiboek_markdown(
+        build_draaiboek(workshop, now, DAY_ONE),
+        lambda key, **values: translate(language, key, **values),
+        lambda day: day,
+    )
 
 
-def test_the_draaiboek_lists_each_day_with_planned_times_and_how_each_step_is_worked(
-        workshop):  # noqa: F811
+def test_the_draaiboek_lists_each_day_with_planned_times_and_how_each_step_is_worked(workshop):  # noqa: F811
     text = render(workshop, at("08:00"))
     html = MarkdownIt("commonmark").enable("table").render(text)
     assert html.count("<h2>") == 2
     rows = [row for row in text.splitlines() if row.startswith("| ")]
-    assert rows[:6] == ["| Tijd | Min. | Onderdeel |",
-                        "| 09:00–10:00 | 60 | Doelen stellen |",
-                        "| 10:00–10:15 | 15 | *Koffie* |",
-                        "| 10:15–11:30 | 75 | Persoonlijk merk |",
-                        "| 11:30–12:15 | 45 | *Lunch* |",
-                        "| 12:15–13:45 | 90 | Knuppel in het hoenderhok |"]
+    assert rows[:6] == [
+        "| Tijd | Min. | Onderdeel |",
+        "| 09:00–10:00 | 60 | Doelen stellen |",
+        "| 10:00–10:15 | 15 | *Koffie* |",
+        "| 10:15–11:30 | 75 | Persoonlijk merk |",
+        "| 11:30–12:15 | 45 | *Lunch* |",
+        "| 12:15–13:45 | 90 | Knuppel in het hoenderhok |",
+    ]
     assert "### 12:15 Knuppel in het hoenderhok (90 min)" in text
-    assert ("**Werkvorm:** eerst ieder voor zich schrijven, dan onthullen; anoniem mag"
-            in text)
+    assert "**Werkvorm:** eerst ieder voor zich schrijven, dan onthullen; anoniem mag" in text
     assert "Werkelijk" not in text  # nothing has run yet
 
 
-def test_after_the_session_the_draaiboek_has_the_actual_times_beside_the_plan(
-        workshop):  # noqa: F811
+def test_after_the_session_the_draaiboek_has_the_actual_times_beside_the_plan(workshop):  # noqa: F811
     go(workshop, GOALS, "09:00")
     go(workshop, BRAND, "10:20")
     go(workshop, FRICTION, "12:40")
@@ -94,8 +98,7 @@ def test_after_the_session_the_draaiboek_has_the_actual_times_beside_the_plan(
 
 
 def test_break_titles_and_step_titles_cannot_inject_markup(workshop):  # noqa: F811
-    apply(workshop, "fac", p.STEP_EDIT, {"index": GOALS, "title": "Doelen | <b>vet</b>"},
-          at("08:00"))
+    apply(workshop, "fac", p.STEP_EDIT, {"index": GOALS, "title": "Doelen | <b>vet</b>"}, at("08:00"))
     agenda = copy.deepcopy(AGENDA)
     agenda["days"][0]["items"][1]["break"] = "[koffie](http://x.test)"
     apply(workshop, "fac", p.SET_AGENDA, agenda, at("08:00"))
@@ -120,24 +123,20 @@ def test_a_step_the_room_opened_on_shows_when_it_ended(workshop):  # noqa: F811
     assert "| Doelen stellen | until 10:05 |" in render(workshop, at("10:30"), "en")
 
 
-def test_the_draaiboek_shows_what_was_planned_before_a_suggestion_shortened_an_item(
-        workshop):  # noqa: F811
+def test_the_draaiboek_shows_what_was_planned_before_a_suggestion_shortened_an_item(workshop):  # noqa: F811
     agenda = copy.deepcopy(AGENDA)
     agenda["days"][0]["items"][2].update(minutes=60, planned=75)
     apply(workshop, "fac", p.SET_AGENDA, agenda, at("10:20"))
     assert "| 10:15–11:15 | 60 (was 75) | Persoonlijk merk |" in render(workshop, at("10:20"))
 
 
-def test_a_backup_keeps_what_was_planned_before_a_suggestion_and_the_opened_on_step(
-        workshop):  # noqa: F811
+def test_a_backup_keeps_what_was_planned_before_a_suggestion_and_the_opened_on_step(workshop):  # noqa: F811
     go(workshop, BRAND, "10:05")  # the room left the goals it opened on without a Start
     agenda = copy.deepcopy(AGENDA)
     agenda["days"][0]["items"][4].update(minutes=70, planned=90)
     apply(workshop, "fac", p.SET_AGENDA, agenda, at("10:20"))
     first = backup(workshop)
     restored = restore(loaded(first), "w5", "XYZ788", at("11:00"))
-    assert restored.agenda["days"][0]["items"][4] == {"step": FRICTION, "minutes": 70,
-                                                      "planned": 90}
-    assert (restored.steps[GOALS].started_at, restored.steps[GOALS].ended_at) == (None,
-                                                                                at("10:05"))
+    assert restored.agenda["days"][0]["items"][4] == {"step": FRICTION, "minutes": 70, "planned": 90}
+    assert (restored.steps[GOALS].started_at, restored.steps[GOALS].ended_at) == (None, at("10:05"))
     assert backup(restored) == first

@@ -18,8 +18,7 @@ DOMAIN = PACKAGE / "domain"
 JS = PACKAGE / "static" / "js"
 TEMPLATES = PACKAGE / "templates"
 
-FORBIDDEN_IN_DOMAIN = {"flask", "flask_socketio", "socketio", "engineio", "sqlalchemy",
-                       "marshmallow", "eventlet"}
+FORBIDDEN_IN_DOMAIN = {"flask", "flask_socketio", "socketio", "engineio", "sqlalchemy", "marshmallow", "eventlet"}
 
 
 def imported_top_level_names(path):
@@ -31,13 +30,21 @@ def imported_top_level_names(path):
             names.update(alias.name.split(".")[0] for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             names.add(node.module.split(".")[0])
-        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-              and node.func.id == "__import__" and node.args
-              and isinstance(node.args[0], ast.Constant)):
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id == "__import__"
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+        ):
             names.add(str(node.args[0].value).split(".")[0])
-        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-              and node.func.attr == "import_module" and node.args
-              and isinstance(node.args[0], ast.Constant)):
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "import_module"
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+        ):
             names.add(str(node.args[0].value).split(".")[0])
     return names
 
@@ -50,28 +57,33 @@ def python_files(folder):
 
 # -- the domain is pure ------------------------------------------------------------
 
+
 @pytest.mark.parametrize("path", python_files(DOMAIN), ids=lambda path: path.name)
 def test_domain_module_imports_no_web_socket_or_database_library(path):
     assert imported_top_level_names(path) & FORBIDDEN_IN_DOMAIN == set()
 
 
 def test_importing_the_domain_loads_no_web_socket_or_database_library():
-    probe = ("import sys, json, cocreate.domain\n"
-             "print(json.dumps(sorted({name.split('.')[0] for name in sys.modules})))")
-    result = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True,
-                            text=True, timeout=30, check=True)
+    probe = "import sys, json, cocreate.domain\nprint(json.dumps(sorted({name.split('.')[0] for name in sys.modules})))"
+    result = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=30, check=True
+    )
     loaded = set(json.loads(result.stdout))
     assert "cocreate" in loaded
     assert loaded & FORBIDDEN_IN_DOMAIN == set()
 
 
 def test_only_the_cli_imports_eventlet():
-    importers = {path.relative_to(ROOT).as_posix() for path in python_files(PACKAGE)
-                 if "eventlet" in imported_top_level_names(path)}
+    importers = {
+        path.relative_to(ROOT).as_posix()
+        for path in python_files(PACKAGE)
+        if "eventlet" in imported_top_level_names(path)
+    }
     assert importers <= {"cocreate/cli.py"}
 
 
 # -- no import cycles ----------------------------------------------------------------
+
 
 def module_name(path, root=ROOT):
     """`cocreate/store/rows.py` → `cocreate.store.rows`; a package is named by its folder."""
@@ -93,13 +105,14 @@ def import_graph(package=PACKAGE, root=ROOT):
             elif isinstance(node, ast.ImportFrom):
                 if node.level:
                     parts = home.split(".")
-                    base = ".".join(parts[:len(parts) - node.level + 1])
+                    base = ".".join(parts[: len(parts) - node.level + 1])
                     source = f"{base}.{node.module}" if node.module else base
                 else:
                     source = node.module
                 # `from . import presence` imports a module; `from .x import y` a name.
-                targets.update(f"{source}.{alias.name}" if f"{source}.{alias.name}" in modules
-                               else source for alias in node.names)
+                targets.update(
+                    f"{source}.{alias.name}" if f"{source}.{alias.name}" in modules else source for alias in node.names
+                )
         graph[name] = sorted(targets & modules.keys())
     return graph
 
@@ -110,7 +123,7 @@ def import_cycles(graph):
 
     def visit(name):
         if name in path:
-            cycle = path[path.index(name):]
+            cycle = path[path.index(name) :]
             start = cycle.index(min(cycle))
             cycle = cycle[start:] + cycle[:start]
             if cycle not in cycles:
@@ -183,19 +196,23 @@ def test_the_store_is_composed_of_parts_the_import_graph_shows():
 
 @pytest.mark.parametrize("path", python_files(STORE), ids=lambda path: path.name)
 def test_no_part_of_the_store_reaches_into_another_objects_private_state(path):
-    reached = [ast.unparse(node) for node in ast.walk(ast.parse(path.read_text("utf-8")))
-               if isinstance(node, ast.Attribute) and node.attr.startswith("_")
-               and not node.attr.startswith("__")
-               and not (isinstance(node.value, ast.Name) and node.value.id == "self")]
+    reached = [
+        ast.unparse(node)
+        for node in ast.walk(ast.parse(path.read_text("utf-8")))
+        if isinstance(node, ast.Attribute)
+        and node.attr.startswith("_")
+        and not node.attr.startswith("__")
+        and not (isinstance(node.value, ast.Name) and node.value.id == "self")
+    ]
     assert reached == []
 
 
 # -- one vocabulary in Python and JS ------------------------------------------------
 
+
 def js_frozen_block(source, name):
     """The text between the braces/brackets of `export const NAME = Object.freeze(...)`."""
-    match = re.search(rf"export\s+const\s+{name}\s*=\s*Object\.freeze\(\s*([\[{{])(.*?)[\]}}]\s*\)",
-                      source, re.S)
+    match = re.search(rf"export\s+const\s+{name}\s*=\s*Object\.freeze\(\s*([\[{{])(.*?)[\]}}]\s*\)", source, re.S)
     assert match, f"protocol.js has no frozen {name}"
     return match.group(2)
 
@@ -236,24 +253,30 @@ def test_js_and_python_list_the_same_error_codes():
 
 def test_js_and_python_name_the_same_server_messages():
     messages = js_entries(js_frozen_block(PROTOCOL_JS, "MESSAGES"))
-    assert messages == {"SNAPSHOT": protocol.SNAPSHOT, "EVENT": protocol.EVENT,
-                        "PRESENCE": protocol.PRESENCE, "CLOSED": protocol.CLOSED,
-                        "DRAG": protocol.DRAG, "POINTER": protocol.POINTER}
+    assert messages == {
+        "SNAPSHOT": protocol.SNAPSHOT,
+        "EVENT": protocol.EVENT,
+        "PRESENCE": protocol.PRESENCE,
+        "CLOSED": protocol.CLOSED,
+        "DRAG": protocol.DRAG,
+        "POINTER": protocol.POINTER,
+    }
 
 
 def test_js_and_python_have_the_same_layouts_and_canvas():
     assert js_values(js_frozen_block(PROTOCOL_JS, "LAYOUTS")) == list(protocol.LAYOUTS)
     block = re.sub(r"//[^\n]*", "", js_frozen_block(PROTOCOL_JS, "CANVAS"))
     found = dict(re.findall(r"(\w+)\s*:\s*([\d./ ]+)", block))
+
     def number(text):
         top, _slash, bottom = text.partition("/")
         return float(top) / float(bottom) if bottom.strip() else float(top)
+
     assert {name: number(value) for name, value in found.items()} == protocol.CANVAS
 
 
 def js_numbers(block):
-    return {name: int(value) for name, value in
-            re.findall(r"(\w+)\s*:\s*(\d+)", re.sub(r"//[^\n]*", "", block))}
+    return {name: int(value) for name, value in re.findall(r"(\w+)\s*:\s*(\d+)", re.sub(r"//[^\n]*", "", block))}
 
 
 def test_js_and_python_have_the_same_limits():
@@ -261,15 +284,16 @@ def test_js_and_python_have_the_same_limits():
 
 
 def test_every_limit_of_the_protocol_is_in_limits():
-    constants = {name: value for name, value in vars(protocol).items()
-                 if name.endswith(("_MAX", "_MIN", "_LENGTH"))}
+    constants = {name: value for name, value in vars(protocol).items() if name.endswith(("_MAX", "_MIN", "_LENGTH"))}
     assert constants == protocol.LIMITS
 
 
 # -- each command declared once ------------------------------------------------------
 
+
 def test_every_command_of_the_vocabulary_is_declared_exactly_once():
     from cocreate.realtime.commands import ALL
+
     names = [command.name for command in ALL]
     assert sorted(names) == sorted(protocol.COMMANDS)
 
@@ -277,9 +301,13 @@ def test_every_command_of_the_vocabulary_is_declared_exactly_once():
 def test_every_declaration_names_a_schema_of_the_schemas_module():
     from cocreate import schemas
     from cocreate.realtime.commands import ALL
-    unknown = [command.name for command in ALL
-               if not isinstance(getattr(schemas, command.schema, None), type)
-               or not issubclass(getattr(schemas, command.schema), schemas.StrictSchema)]
+
+    unknown = [
+        command.name
+        for command in ALL
+        if not isinstance(getattr(schemas, command.schema, None), type)
+        or not issubclass(getattr(schemas, command.schema), schemas.StrictSchema)
+    ]
     assert unknown == []
 
 
@@ -287,18 +315,23 @@ def test_each_command_is_declared_in_the_module_of_its_function():
     import importlib
     from cocreate.domain import DECLARED
     from cocreate.realtime import commands, dragging
+
     nouns = {path.stem for path in DOMAIN.glob("*.py")}
     modules = [importlib.import_module(f"cocreate.domain.{noun}") for noun in sorted(nouns)]
     modules += [commands, dragging]
-    elsewhere = [(command.name, command.run.__module__) for module in modules
-                 for command in getattr(module, "COMMANDS", ())
-                 if command.run.__module__ != module.__name__]
+    elsewhere = [
+        (command.name, command.run.__module__)
+        for module in modules
+        for command in getattr(module, "COMMANDS", ())
+        if command.run.__module__ != module.__name__
+    ]
     assert elsewhere == []
     assert all(command.stored for command in DECLARED)
 
 
-@pytest.mark.parametrize("wrong", [{"name": "note:paint"}, {"delivery": "later"},
-                                   {"bucket": "notes"}, {"who": "owner"}, {"answer": "maybe"}])
+@pytest.mark.parametrize(
+    "wrong", [{"name": "note:paint"}, {"delivery": "later"}, {"bucket": "notes"}, {"who": "owner"}, {"answer": "maybe"}]
+)
 def test_a_declaration_outside_the_vocabulary_is_refused(wrong):
     with pytest.raises(ValueError):
         protocol.Command(**{"name": protocol.NOTE_ADD, "schema": "NoteAdd", "run": print, **wrong})
@@ -318,21 +351,22 @@ def js_travel(source):
 
 def test_js_declares_each_command_as_python_does():
     from cocreate.realtime.commands import DECLARED
-    python = {name: (command.delivery, command.bucket, command.who)
-              for name, command in DECLARED.items()}
+
+    python = {name: (command.delivery, command.bucket, command.who) for name, command in DECLARED.items()}
     assert js_travel(PROTOCOL_JS) == python
 
 
 def test_a_command_declared_two_ways_in_js_is_found():
-    twice = ('const TRAVEL = [\n  [["live", "commands", "anyone"], ["sync"]],\n'
-             '  [["outbox", "commands", "anyone"], ["sync"]],\n];')
+    twice = (
+        'const TRAVEL = [\n  [["live", "commands", "anyone"], ["sync"]],\n'
+        '  [["outbox", "commands", "anyone"], ["sync"]],\n];'
+    )
     with pytest.raises(AssertionError, match="two ways"):
         js_travel(twice)
 
 
 def test_js_and_python_name_the_same_deliveries():
-    assert js_entries(js_frozen_block(PROTOCOL_JS, "DELIVERY")) == {
-        "LIVE": protocol.LIVE, "OUTBOX": protocol.OUTBOX}
+    assert js_entries(js_frozen_block(PROTOCOL_JS, "DELIVERY")) == {"LIVE": protocol.LIVE, "OUTBOX": protocol.OUTBOX}
 
 
 def names_compared(path):
@@ -341,9 +375,12 @@ def names_compared(path):
     for node in ast.walk(ast.parse(path.read_text("utf-8"))):
         if isinstance(node, ast.Compare):
             for part in ast.walk(node):
-                if (isinstance(part, ast.Attribute) and isinstance(part.value, ast.Name)
-                        and part.value.id == "p" and getattr(protocol, part.attr, None)
-                        in protocol.COMMANDS):
+                if (
+                    isinstance(part, ast.Attribute)
+                    and isinstance(part.value, ast.Name)
+                    and part.value.id == "p"
+                    and getattr(protocol, part.attr, None) in protocol.COMMANDS
+                ):
                     found.add(part.attr)
     return found
 
@@ -364,9 +401,13 @@ def domain_error_codes():
     codes = set()
     for path in python_files(DOMAIN):
         for node in ast.walk(ast.parse(path.read_text("utf-8"))):
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-                    and node.func.id == "DomainError" and node.args
-                    and isinstance(node.args[0], ast.Constant)):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id == "DomainError"
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+            ):
                 codes.add(node.args[0].value)
     return codes
 
@@ -379,8 +420,10 @@ def test_every_error_code_the_domain_raises_is_in_the_protocol():
 
 # -- translations -------------------------------------------------------------------
 
+
 def catalogue(language):
     from cocreate.i18n import catalogue as read
+
     return read(language)
 
 
@@ -394,16 +437,18 @@ def test_dutch_and_english_catalogues_have_the_same_keys():
 
 @pytest.mark.parametrize("language", ["nl", "en"])
 def test_no_translation_is_empty(language):
-    empty = [key for key, text in catalogue(language).items()
-             if not isinstance(text, str) or not text.strip()]
+    empty = [key for key, text in catalogue(language).items() if not isinstance(text, str) or not text.strip()]
     assert empty == []
 
 
 @pytest.mark.parametrize("language", ["nl", "en"])
 def test_placeholders_are_the_same_in_both_languages(language):
     other = EN if language == "nl" else NL
-    mismatched = [key for key, text in catalogue(language).items() if key in other
-                  and set(re.findall(r"\{(\w+)\}", text)) != set(re.findall(r"\{(\w+)\}", other[key]))]
+    mismatched = [
+        key
+        for key, text in catalogue(language).items()
+        if key in other and set(re.findall(r"\{(\w+)\}", text)) != set(re.findall(r"\{(\w+)\}", other[key]))
+    ]
     assert mismatched == []
 
 
@@ -439,6 +484,7 @@ def test_every_script_translation_key_exists(language):
 @pytest.mark.parametrize("language", ["nl", "en"])
 def test_every_colour_and_error_page_key_exists(language):
     from cocreate.domain import PALETTE
+
     keys = [f"color_{color}" for color in PALETTE]
     kinds = ("not_found", "forbidden", "rate_limited", "unavailable", "other")
     keys += [f"problem_{part}_{kind}" for part in ("heading", "text") for kind in kinds]
@@ -460,6 +506,7 @@ def test_every_error_code_a_person_can_meet_has_a_message(language):
 
 # -- safe DOM ---------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("path", sorted(JS.glob("*.js")), ids=lambda path: path.name)
 def test_scripts_never_parse_html_from_strings(path):
     source = path.read_text("utf-8")
@@ -476,6 +523,6 @@ def test_every_test_module_has_a_name_of_its_own():
 @pytest.mark.parametrize("language", ["nl", "en"])
 def test_every_key_is_in_a_catalogue_once(language):
     # A second msgid silently wins over the first: one key, one text.
-    source = (ROOT / "cocreate" / "translations" / language / "LC_MESSAGES" / "messages.po")
+    source = ROOT / "cocreate" / "translations" / language / "LC_MESSAGES" / "messages.po"
     keys = re.findall(r'^msgid "(.+)"$', source.read_text("utf-8"), re.M)
     assert sorted(key for key in set(keys) if keys.count(key) > 1) == []

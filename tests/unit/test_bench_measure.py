@@ -3,8 +3,17 @@ the `seq` check, the bars and the search for the highest sustainable rate."""
 
 import pytest
 
-from bench.measure import (RateSearch, combine_receipts, deliveries, limit_verdict, percentile,
-                           ratio_verdict, saturated, seq_order, soak_verdict)
+from bench.measure import (
+    RateSearch,
+    combine_receipts,
+    deliveries,
+    limit_verdict,
+    percentile,
+    ratio_verdict,
+    saturated,
+    seq_order,
+    soak_verdict,
+)
 from bench.scenarios import repeats_of
 
 AUDIENCE = {0: {0, 1, 2, 3}, 1: {4, 5, 6}}
@@ -16,6 +25,7 @@ def send(key, sender, group, sent, ok=True):
 
 # -- several load processes on one clock -------------------------------------------------
 
+
 def test_arrivals_from_several_processes_are_merged_in_time_order():
     first = {"a": [(1, 10.5), (3, 10.2)], "b": [(5, 11.0)]}
     second = {"a": [(2, 10.4)]}
@@ -26,9 +36,13 @@ def test_arrivals_from_several_processes_are_merged_in_time_order():
 
 
 def test_a_note_is_complete_when_the_last_other_member_has_it_whichever_process_saw_it():
-    receipts = combine_receipts([{"a": [(1, 10.010), (0, 10.001)]},   # the sender's copy too
-                                 {"a": [(2, 10.030)]},
-                                 {"a": [(3, 10.020)]}])
+    receipts = combine_receipts(
+        [
+            {"a": [(1, 10.010), (0, 10.001)]},  # the sender's copy too
+            {"a": [(2, 10.030)]},
+            {"a": [(3, 10.020)]},
+        ]
+    )
 
     merged = deliveries([send("a", 0, 0, 10.000)], receipts, AUDIENCE)
 
@@ -48,11 +62,9 @@ def test_a_member_that_never_got_a_note_is_counted_lost_and_the_note_has_no_late
 
 
 def test_duplicates_strangers_and_refused_sends_do_not_count_as_deliveries():
-    receipts = {"a": [(1, 10.01), (1, 10.05), (5, 10.02), (2, 10.03), (3, 10.04)],
-                "refused": [(1, 12.0)]}
+    receipts = {"a": [(1, 10.01), (1, 10.05), (5, 10.02), (2, 10.03), (3, 10.04)], "refused": [(1, 12.0)]}
 
-    merged = deliveries([send("a", 0, 0, 10.0), send("refused", 0, 0, 12.0, ok=False)],
-                        receipts, AUDIENCE)
+    merged = deliveries([send("a", 0, 0, 10.0), send("refused", 0, 0, 12.0, ok=False)], receipts, AUDIENCE)
 
     assert merged["duplicates"] == 1
     assert merged["delivered"] == 3  # member 5 is in another workshop
@@ -60,6 +72,7 @@ def test_duplicates_strangers_and_refused_sends_do_not_count_as_deliveries():
 
 
 # -- one seq order per workshop ---------------------------------------------------------------
+
 
 def stream(snapshot, *seqs):
     return [("snapshot", snapshot), *[("event", seq, f"note.added:{seq}") for seq in seqs]]
@@ -89,8 +102,7 @@ def test_an_event_before_the_one_it_follows_is_found():
 
 
 def test_two_members_disagreeing_on_what_a_seq_is_are_found():
-    streams = {0: stream(0, 1, 2),
-               1: [("snapshot", 0), ("event", 1, "note.added:1"), ("event", 2, "note.added:X")]}
+    streams = {0: stream(0, 1, 2), 1: [("snapshot", 0), ("event", 1, "note.added:1"), ("event", 2, "note.added:X")]}
 
     report = seq_order(streams, {0: "w", 1: "w"})
 
@@ -105,29 +117,32 @@ def test_a_member_that_stopped_early_is_behind():
 
 
 def test_a_fresh_snapshot_after_a_reconnect_covers_what_was_missed():
-    streams = {0: [*stream(0, 1, 2), ("snapshot", 5), ("event", 6, "note.added:6")],
-               1: stream(0, 1, 2, 3, 4, 5, 6)}
+    streams = {0: [*stream(0, 1, 2), ("snapshot", 5), ("event", 6, "note.added:6")], 1: stream(0, 1, 2, 3, 4, 5, 6)}
 
     assert seq_order(streams, {0: "w", 1: "w"})["ok"] is True
 
 
 # -- the bars -------------------------------------------------------------------------------
 
+
 def test_a_load_process_above_the_limit_is_saturated():
     assert saturated([0.4, 0.86]) is True
     assert saturated([0.4, 0.85, None]) is False
 
 
-@pytest.mark.parametrize("value, floor, options, verdict", [
-    (14, 10, {}, True),
-    (16, 10, {}, False),
-    (14, 10, {"floor_clean": False}, None),      # a pass against a hurried floor
-    (16, 10, {"value_clean": False}, None),      # a miss on a busy machine
-    (16, 10, {"floor_clean": False}, False),     # a clean miss stands
-    (14, 10, {"load_saturated": True}, None),    # the load measured itself
-    (5, 10, {"failed": True}, False),            # a lost message misses whatever the times
-    (None, 10, {}, None),
-])
+@pytest.mark.parametrize(
+    "value, floor, options, verdict",
+    [
+        (14, 10, {}, True),
+        (16, 10, {}, False),
+        (14, 10, {"floor_clean": False}, None),  # a pass against a hurried floor
+        (16, 10, {"value_clean": False}, None),  # a miss on a busy machine
+        (16, 10, {"floor_clean": False}, False),  # a clean miss stands
+        (14, 10, {"load_saturated": True}, None),  # the load measured itself
+        (5, 10, {"failed": True}, False),  # a lost message misses whatever the times
+        (None, 10, {}, None),
+    ],
+)
 def test_ratio_verdicts(value, floor, options, verdict):
     assert ratio_verdict(value, floor, 1.5, **options) is verdict
 
@@ -150,6 +165,7 @@ def test_the_soak_bars():
 
 
 # -- the highest sustainable rate ----------------------------------------------------------------
+
 
 def search_against(capacity, **options):
     search = RateSearch(**options)
@@ -194,12 +210,12 @@ def test_percentile_is_nearest_rank():
 
 
 def test_a_full_run_repeats_the_ratios_nearest_their_bars_most_and_searches_once():
-    full = {scenario: repeats_of(scenario) for scenario in
-            ("broadcast-20", "drag", "scale-out", "reconnect-storm", "capacity", "soak")}
-    assert full == {"broadcast-20": 2, "drag": 2, "scale-out": 3, "reconnect-storm": 5,
-                    "capacity": 1, "soak": 1}
-    assert [repeats_of("scale-out", quick=True), repeats_of("scale-out", 4),
-            repeats_of("soak", 4)] == [1, 4, 1]
+    full = {
+        scenario: repeats_of(scenario)
+        for scenario in ("broadcast-20", "drag", "scale-out", "reconnect-storm", "capacity", "soak")
+    }
+    assert full == {"broadcast-20": 2, "drag": 2, "scale-out": 3, "reconnect-storm": 5, "capacity": 1, "soak": 1}
+    assert [repeats_of("scale-out", quick=True), repeats_of("scale-out", 4), repeats_of("soak", 4)] == [1, 4, 1]
 
 
 def test_a_window_reports_the_median_speed_probe_taken_within_it():
@@ -209,8 +225,7 @@ def test_a_window_reports_the_median_speed_probe_taken_within_it():
     watch.mark("round")
     start = watch.marks["round"]["at"]
     watch.marks["round:end"] = {**watch.marks["round"], "at": start + 1.0}
-    watch.speeds = [(start - 0.5, 9.0), (start + 0.1, 1.0), (start + 0.2, 3.0),
-                    (start + 0.3, 2.0), (start + 1.5, 9.0)]
+    watch.speeds = [(start - 0.5, 9.0), (start + 0.1, 1.0), (start + 0.2, 3.0), (start + 0.3, 2.0), (start + 1.5, 9.0)]
     assert watch.between("round", "round:end")["probe_ms"] == 2.0
     assert 0 < speed_probe() < 1000
 
@@ -219,8 +234,10 @@ def test_an_unanswered_sync_after_the_drags_counts_its_drops_as_not_stored():
     from bench.drag import DROP, drops_stored
 
     dropped = {"x": DROP[0], "y": DROP[1]}
-    answers = [{"ok": True, "snapshot": {"notes": [dropped, {"x": 0.1, "y": 0.2}]}},
-               {"ok": False, "error": {"code": "call: TimeoutError"}},
-               {"ok": True, "snapshot": {"notes": [dropped]}}]
+    answers = [
+        {"ok": True, "snapshot": {"notes": [dropped, {"x": 0.1, "y": 0.2}]}},
+        {"ok": False, "error": {"code": "call: TimeoutError"}},
+        {"ok": True, "snapshot": {"notes": [dropped]}},
+    ]
 
     assert drops_stored(answers) == 2

@@ -3,25 +3,35 @@
 
 from bench import measure, report, tables
 
-QUIET = {"others_cores": 0.05, "load_saturated": False, "load_cores_max": 0.4,
-         "load": [{"cores": 0.4}] * 4, "servers": {"server0": {"waited_share": 0.02}}}
+QUIET = {
+    "others_cores": 0.05,
+    "load_saturated": False,
+    "load_cores_max": 0.4,
+    "load": [{"cores": 0.4}] * 4,
+    "servers": {"server0": {"waited_share": 0.02}},
+}
 BUSY = {**QUIET, "others_cores": 0.9}
 SATURATED = {**QUIET, "load_saturated": True, "load_cores_max": 0.97}
 
 
 def broadcast(p99, cpu=QUIET, lost=0, seq_ok=True):
-    return {"ok": True, "params": {"participants": 1000}, "setup": {"connected": 1000,
-                                                                    "wanted": 1000},
-            "latency_all_ms": {"p50": p99 / 3, "p99": p99, "max": p99 * 1.2},
-            "deliveries": {"lost": lost}, "events_per_s": 1900.0,
-            "server_cpu_us_per_delivery": 150.0, "services_cpu_us_per_delivery": 40.0,
-            "seq": {"ok": seq_ok, "problems": {} if seq_ok else {"gaps": 2}}, "cpu": cpu}
+    return {
+        "ok": True,
+        "params": {"participants": 1000},
+        "setup": {"connected": 1000, "wanted": 1000},
+        "latency_all_ms": {"p50": p99 / 3, "p99": p99, "max": p99 * 1.2},
+        "deliveries": {"lost": lost},
+        "events_per_s": 1900.0,
+        "server_cpu_us_per_delivery": 150.0,
+        "services_cpu_us_per_delivery": 40.0,
+        "seq": {"ok": seq_ok, "problems": {} if seq_ok else {"gaps": 2}},
+        "cpu": cpu,
+    }
 
 
 def scale_verdict(cocreate, relay):
     verdicts = []
-    runs = {("eventlet", "scale-out", "relay"): {**relay, "seq": None},
-            ("eventlet", "scale-out", "cocreate"): cocreate}
+    runs = {("eventlet", "scale-out", "relay"): {**relay, "seq": None}, ("eventlet", "scale-out", "cocreate"): cocreate}
     lines = tables.scale_out_rows(runs, verdicts)
     assert any("2 cocreate + PostgreSQL + Redis" in line for line in lines)
     return verdicts[0][1]
@@ -44,22 +54,40 @@ def test_scale_out_is_inconclusive_with_a_busy_floor_or_a_saturated_load_process
 
 
 def capacity_run(best, fail, cpu_at_fail=QUIET):
-    steps = [{"rate": best, "passed": True, "p99_ms": 80.0, "p50_ms": 9.0, "lost": 0,
-              "events_per_s": best * 19, "server_cpu_us_per_delivery": 90.0,
-              "load_cores_max": 0.4, "load_saturated": False, "others_cores": 0.05},
-             {"rate": fail, "passed": False, "p99_ms": 900.0, "p50_ms": 300.0, "lost": 0,
-              "events_per_s": fail * 19, "server_cpu_us_per_delivery": 80.0,
-              "load_cores_max": cpu_at_fail["load_cores_max"],
-              "load_saturated": cpu_at_fail["load_saturated"],
-              "others_cores": cpu_at_fail["others_cores"]}]
-    return {"ok": True, "steps": steps, "best_rate": best, "lowest_failing_rate": fail,
-            "at_best": steps[0]}
+    steps = [
+        {
+            "rate": best,
+            "passed": True,
+            "p99_ms": 80.0,
+            "p50_ms": 9.0,
+            "lost": 0,
+            "events_per_s": best * 19,
+            "server_cpu_us_per_delivery": 90.0,
+            "load_cores_max": 0.4,
+            "load_saturated": False,
+            "others_cores": 0.05,
+        },
+        {
+            "rate": fail,
+            "passed": False,
+            "p99_ms": 900.0,
+            "p50_ms": 300.0,
+            "lost": 0,
+            "events_per_s": fail * 19,
+            "server_cpu_us_per_delivery": 80.0,
+            "load_cores_max": cpu_at_fail["load_cores_max"],
+            "load_saturated": cpu_at_fail["load_saturated"],
+            "others_cores": cpu_at_fail["others_cores"],
+        },
+    ]
+    return {"ok": True, "steps": steps, "best_rate": best, "lowest_failing_rate": fail, "at_best": steps[0]}
 
 
 def capacity_verdict(cocreate, relay):
     verdicts = []
-    tables.capacity_rows({("eventlet", "capacity", "relay"): relay,
-                          ("eventlet", "capacity", "cocreate"): cocreate}, verdicts)
+    tables.capacity_rows(
+        {("eventlet", "capacity", "relay"): relay, ("eventlet", "capacity", "cocreate"): cocreate}, verdicts
+    )
     return verdicts[0][1]
 
 
@@ -72,21 +100,28 @@ def test_capacity_verdicts_a_busy_machine_could_have_caused_are_inconclusive():
     # cocreate's failing step was hurried: its capacity may be higher.
     assert capacity_verdict(capacity_run(200.0, 220.0, BUSY), capacity_run(600.0, 660.0)) is None
     # The relay's failing step had a saturated load process: its capacity may be higher.
-    assert capacity_verdict(capacity_run(400.0, 440.0),
-                            capacity_run(600.0, 660.0, SATURATED)) is None
+    assert capacity_verdict(capacity_run(400.0, 440.0), capacity_run(600.0, 660.0, SATURATED)) is None
 
 
 def storm_run(p95, without=0, stale=0, cpu=QUIET):
-    return {"ok": True, "params": {"participants": 200}, "without_snapshot": without,
-            "stale_snapshots": stale, "snapshot_bytes": 9000, "server_cpu_ms_per_reconnect": 2.0,
-            "reconnect_to_snapshot_ms": {"p50": p95 / 2, "p95": p95, "max": p95 * 1.1},
-            "cpu": cpu}
+    return {
+        "ok": True,
+        "params": {"participants": 200},
+        "without_snapshot": without,
+        "stale_snapshots": stale,
+        "snapshot_bytes": 9000,
+        "server_cpu_ms_per_reconnect": 2.0,
+        "reconnect_to_snapshot_ms": {"p50": p95 / 2, "p95": p95, "max": p95 * 1.1},
+        "cpu": cpu,
+    }
 
 
 def storm_verdict(cocreate, relay):
     verdicts = []
-    tables.storm_rows({("eventlet", "reconnect-storm", "relay"): relay,
-                       ("eventlet", "reconnect-storm", "cocreate"): cocreate}, verdicts)
+    tables.storm_rows(
+        {("eventlet", "reconnect-storm", "relay"): relay, ("eventlet", "reconnect-storm", "cocreate"): cocreate},
+        verdicts,
+    )
     return verdicts[0][1]
 
 
@@ -100,16 +135,22 @@ def test_the_storm_bar_is_twice_the_relays_p95_with_every_client_freshly_snapsho
 def soak_run(rss_growth, fds, p99_first, p99_last, first_cpu=QUIET, last_cpu=QUIET):
     from bench.measure import soak_verdict
 
-    rounds = [{"latency_all_ms": {"p99": p99_first}, "cpu": first_cpu},
-              {"latency_all_ms": {"p99": 20.0}, "cpu": QUIET},
-              {"latency_all_ms": {"p99": p99_last}, "cpu": last_cpu}]
-    return {"ok": True, "params": {"workshops": 5, "participants_per_workshop": 20, "rounds": 3,
-                                   "round_s": 60.0, "warmup_s": 30.0},
-            "rounds": rounds, "commands": 2100, "lost": 0, "refused": 0,
-            "rss_mib": {"start": 100.0, "end": 100.0 * (1 + rss_growth)},
-            "fds": {"start": 40, "end": 40 + fds},
-            "verdict": soak_verdict(100e6, 100e6 * (1 + rss_growth), 40, 40 + fds, p99_first,
-                                    p99_last)}
+    rounds = [
+        {"latency_all_ms": {"p99": p99_first}, "cpu": first_cpu},
+        {"latency_all_ms": {"p99": 20.0}, "cpu": QUIET},
+        {"latency_all_ms": {"p99": p99_last}, "cpu": last_cpu},
+    ]
+    return {
+        "ok": True,
+        "params": {"workshops": 5, "participants_per_workshop": 20, "rounds": 3, "round_s": 60.0, "warmup_s": 30.0},
+        "rounds": rounds,
+        "commands": 2100,
+        "lost": 0,
+        "refused": 0,
+        "rss_mib": {"start": 100.0, "end": 100.0 * (1 + rss_growth)},
+        "fds": {"start": 40, "end": 40 + fds},
+        "verdict": soak_verdict(100e6, 100e6 * (1 + rss_growth), 40, 40 + fds, p99_first, p99_last),
+    }
 
 
 def soak_verdict_of(run):
@@ -149,19 +190,15 @@ def test_a_soak_round_on_a_slower_machine_makes_its_p99_verdict_inconclusive():
 
 
 def test_the_report_lists_each_scenario_of_the_deployment_with_its_bar():
-    runs = [{**broadcast(14.0), "mode": "eventlet", "scenario": "scale-out", "target": "cocreate"},
-            {**broadcast(10.0), "seq": None, "mode": "eventlet", "scenario": "scale-out",
-             "target": "relay"},
-            {**capacity_run(300.0, 330.0), "mode": "eventlet", "scenario": "capacity",
-             "target": "cocreate"},
-            {**capacity_run(500.0, 550.0), "mode": "eventlet", "scenario": "capacity",
-             "target": "relay"},
-            {**storm_run(300.0), "mode": "eventlet", "scenario": "reconnect-storm",
-             "target": "cocreate"},
-            {**storm_run(200.0), "mode": "eventlet", "scenario": "reconnect-storm",
-             "target": "relay"},
-            {**soak_run(0.02, 0, 20.0, 21.0), "mode": "eventlet", "scenario": "soak",
-             "target": "cocreate"}]
+    runs = [
+        {**broadcast(14.0), "mode": "eventlet", "scenario": "scale-out", "target": "cocreate"},
+        {**broadcast(10.0), "seq": None, "mode": "eventlet", "scenario": "scale-out", "target": "relay"},
+        {**capacity_run(300.0, 330.0), "mode": "eventlet", "scenario": "capacity", "target": "cocreate"},
+        {**capacity_run(500.0, 550.0), "mode": "eventlet", "scenario": "capacity", "target": "relay"},
+        {**storm_run(300.0), "mode": "eventlet", "scenario": "reconnect-storm", "target": "cocreate"},
+        {**storm_run(200.0), "mode": "eventlet", "scenario": "reconnect-storm", "target": "relay"},
+        {**soak_run(0.02, 0, 20.0, 21.0), "mode": "eventlet", "scenario": "soak", "target": "cocreate"},
+    ]
     text = report.markdown([{"name": "test", "versions": {}, "runs": runs}])
 
     targets = text.split("## The bars", 1)[1]
@@ -184,10 +221,11 @@ def test_a_soak_without_a_verdict_runs_again_until_one_has_one_or_attempts_run_o
 
 def test_the_report_shows_a_soaks_first_attempt_with_a_verdict_and_how_many_ran():
     slow, fast = {**QUIET, "probe_ms": 1.25}, {**QUIET, "probe_ms": 1.0}
-    attempts = [{**soak_run(0.02, 0, 20.0, 30.0, first_cpu=fast, last_cpu=slow), "attempt": 1},
-                {**soak_run(0.02, 0, 20.0, 30.0), "attempt": 2}]
-    runs = [{**run, "mode": "eventlet", "scenario": "soak", "target": "cocreate"}
-            for run in attempts]
+    attempts = [
+        {**soak_run(0.02, 0, 20.0, 30.0, first_cpu=fast, last_cpu=slow), "attempt": 1},
+        {**soak_run(0.02, 0, 20.0, 30.0), "attempt": 2},
+    ]
+    runs = [{**run, "mode": "eventlet", "scenario": "soak", "target": "cocreate"} for run in attempts]
 
     shown = report.best_runs([{"runs": runs}])[("eventlet", "soak", "cocreate")]
     text = report.markdown([{"name": "test", "versions": {}, "runs": runs}])
@@ -205,20 +243,30 @@ def test_the_report_shows_a_soaks_first_attempt_with_a_verdict_and_how_many_ran(
 def test_a_soak_round_whose_load_processes_needed_more_cpu_for_the_same_work_was_slower():
     def load(*cpu_s):
         return {**QUIET, "probe_ms": 0.8, "load": [{"cpu_s": c} for c in cpu_s]}
-    steady, heavy, near = load(0.6, 0.6, 0.6, 0.6), load(0.7, 0.7, 0.7, 0.7), load(
-        0.63, 0.63, 0.63, 0.63)
+
+    steady, heavy, near = load(0.6, 0.6, 0.6, 0.6), load(0.7, 0.7, 0.7, 0.7), load(0.63, 0.63, 0.63, 0.63)
     # The same commands took the load processes 17 % more CPU: a miss is inconclusive …
-    assert soak_verdict_of(soak_run(0.02, 0, 20.0, 30.0, first_cpu=steady,
-                                    last_cpu=heavy)) is None
+    assert soak_verdict_of(soak_run(0.02, 0, 20.0, 30.0, first_cpu=steady, last_cpu=heavy)) is None
     # … and so is a met bar when that happened in the first round.
-    assert soak_verdict_of(soak_run(0.02, 0, 30.0, 20.0, first_cpu=heavy,
-                                    last_cpu=steady)) is None
+    assert soak_verdict_of(soak_run(0.02, 0, 30.0, 20.0, first_cpu=heavy, last_cpu=steady)) is None
     # Within 10 % the machine counts as unchanged: the miss stands, as does the table cell.
-    assert soak_verdict_of(soak_run(0.02, 0, 20.0, 30.0, first_cpu=steady,
-                                    last_cpu=near)) is False
-    text = report.markdown([{"name": "test", "versions": {}, "runs": [
-        {**soak_run(0.02, 0, 20.0, 30.0, first_cpu=steady, last_cpu=heavy),
-         "mode": "eventlet", "scenario": "soak", "target": "cocreate"}]}])
+    assert soak_verdict_of(soak_run(0.02, 0, 20.0, 30.0, first_cpu=steady, last_cpu=near)) is False
+    text = report.markdown(
+        [
+            {
+                "name": "test",
+                "versions": {},
+                "runs": [
+                    {
+                        **soak_run(0.02, 0, 20.0, 30.0, first_cpu=steady, last_cpu=heavy),
+                        "mode": "eventlet",
+                        "scenario": "soak",
+                        "target": "cocreate",
+                    }
+                ],
+            }
+        ]
+    )
     assert "| 0.80 / 0.80 | 2.40 / 2.80 | inconclusive ⚠ |" in text
 
 
@@ -227,8 +275,10 @@ def test_every_scenario_has_a_player_and_shows_a_failed_run_in_the_report():
     from bench.scenarios import SCENARIOS
 
     for name, spec in SCENARIOS.items():
-        runs = [{"ok": False, "error": "server failed", "mode": "eventlet", "scenario": name,
-                 "target": target} for target in spec["targets"]]
+        runs = [
+            {"ok": False, "error": "server failed", "mode": "eventlet", "scenario": name, "target": target}
+            for target in spec["targets"]
+        ]
         text = report.markdown([{"name": "test", "versions": {}, "runs": runs}])
 
         assert spec["kind"] in PLAYERS, name

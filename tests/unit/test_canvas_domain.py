@@ -14,8 +14,7 @@ LANES = [{"key": "a", "title": "A"}, {"key": "b", "title": "B"}, {"key": "c", "t
 
 
 def workshop(format_key="cocreation"):
-    return domain_workshop({"ann": "Anouk", "bob": "Bram"}, now=NOW, title="Canvas",
-                           format_key=format_key)
+    return domain_workshop({"ann": "Anouk", "bob": "Bram"}, now=NOW, title="Canvas", format_key=format_key)
 
 
 def note(made, who, step, **extra):
@@ -30,7 +29,7 @@ def test_free_spots_never_overlap_and_fill_the_board_in_reading_order():
         taken.append(free_spot(taken))
     for index, (x, y) in enumerate(taken):
         assert 0 <= x <= 1 - NOTE_WIDTH and 0 <= y <= 1 - NOTE_HEIGHT
-        for other_x, other_y in taken[index + 1:]:
+        for other_x, other_y in taken[index + 1 :]:
             assert abs(x - other_x) >= NOTE_WIDTH or abs(y - other_y) >= NOTE_HEIGHT
     assert taken[0][1] == taken[1][1] < taken[-1][1]  # a row first, then the next
 
@@ -74,8 +73,12 @@ def test_dragging_names_the_dragger_unless_it_is_the_anonymous_author():
 
 def boxes_apart(first, second):
     """True when two (x, y, width, height) boxes do not overlap."""
-    return (first[0] + first[2] <= second[0] + 1e-9 or second[0] + second[2] <= first[0] + 1e-9
-            or first[1] + first[3] <= second[1] + 1e-9 or second[1] + second[3] <= first[1] + 1e-9)
+    return (
+        first[0] + first[2] <= second[0] + 1e-9
+        or second[0] + second[2] <= first[0] + 1e-9
+        or first[1] + first[3] <= second[1] + 1e-9
+        or second[1] + second[3] <= first[1] + 1e-9
+    )
 
 
 def note_box(item):
@@ -103,7 +106,7 @@ def test_a_cluster_on_a_canvas_lays_its_notes_out_in_its_frame_without_overlap()
     assert {notes[0].id, notes[6].id} <= moved  # everyone sees the notes go into the frame
     frame = frame_of(made, cluster)
     for index, first in enumerate(notes):
-        for second in notes[index + 1:]:
+        for second in notes[index + 1 :]:
             assert boxes_apart(note_box(first), note_box(second))
         if first.group != cluster:  # loose notes were pushed out of the frame
             assert boxes_apart(note_box(first), frame)
@@ -119,7 +122,7 @@ def test_a_full_board_of_forty_notes_makes_room_for_a_cluster():
         assert 0 <= one.x <= 1 - NOTE_WIDTH and 0 <= one.y <= 1 - NOTE_HEIGHT
         if index >= 4:
             assert boxes_apart(note_box(one), frame)
-        for other in notes[index + 1:]:
+        for other in notes[index + 1 :]:
             assert boxes_apart(note_box(one), note_box(other))
 
 
@@ -134,7 +137,7 @@ def test_a_growing_cluster_never_covers_another_cluster():
     assert sum(n.group == first for n in notes) == 6
     assert boxes_apart(frame_of(made, first), frame_of(made, second))
     for index, one in enumerate(notes):
-        for other in notes[index + 1:]:
+        for other in notes[index + 1 :]:
             assert boxes_apart(note_box(one), note_box(other))
 
 
@@ -161,5 +164,5 @@ def test_clusters_made_in_columns_become_frames_when_the_step_becomes_a_canvas()
     for index, one in enumerate(notes):
         if one.group is None:
             assert boxes_apart(note_box(one), frame)
-        for other in notes[index + 1:]:
+        for other in notes[index + 1 :]:
             assert boxes_apart(note_box(one), note_box(other))

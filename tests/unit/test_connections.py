@@ -17,15 +17,19 @@ def test_one_address_holds_no_more_connections_than_its_cap():
 
 
 def test_limits_come_from_the_settings():
-    limits = ServerLimits.from_config({"CONNECTIONS": 50, "SOCKET_TIMEOUT": "2.5",
-                                       "CONNECTIONS_PER_ADDRESS": 3,
-                                       "UNCAPPED_ADDRESSES": "127.0.0.1, ::1,"})
+    limits = ServerLimits.from_config(
+        {
+            "CONNECTIONS": 50,
+            "SOCKET_TIMEOUT": "2.5",
+            "CONNECTIONS_PER_ADDRESS": 3,
+            "UNCAPPED_ADDRESSES": "127.0.0.1, ::1,",
+        }
+    )
     assert (limits.connections, limits.socket_timeout) == (50, 2.5)
     assert (limits.cap.per_address, limits.cap.uncapped) == (3, {"127.0.0.1", "::1"})
 
 
-def test_a_new_network_address_of_the_machine_is_served_once_the_interfaces_say_so(
-        monkeypatch):
+def test_a_new_network_address_of_the_machine_is_served_once_the_interfaces_say_so(monkeypatch):
     addresses = {"192.168.1.5"}
     clock = [0.0]
     monkeypatch.setattr("cocreate.hosts.time.monotonic", lambda: clock[0])

@@ -7,8 +7,7 @@ from dataclasses import asdict
 import pytest
 
 from cocreate import protocol as p
-from cocreate.domain import (PARTICIPANT, DomainError, apply, event_message, join,
-                             load_format, own_message, snapshot)
+from cocreate.domain import PARTICIPANT, DomainError, apply, event_message, join, load_format, own_message, snapshot
 from workshops import domain_workshop
 
 NOW = "2025-01-01T09:00:00+00:00"
@@ -56,6 +55,7 @@ def refused(workshop, actor, command, payload):
 
 # -- sequence numbers -----------------------------------------------------------
 
+
 def test_joining_numbers_each_participant_event():
     workshop = make_workshop()
     assert workshop.seq == 3
@@ -86,9 +86,17 @@ def test_seq_rises_by_exactly_one_per_event(workshop):
 
 def test_event_message_carries_seq_type_and_data(workshop):
     [event] = apply(workshop, "fac", p.STEP_GO, {"index": 2}, NOW)
-    assert event_message(event) == {"seq": 4, "type": p.STEP_CHANGED, "data": {
-        "index": 2, "times": [{"index": 0, "started_at": None, "ended_at": NOW},
-                              {"index": 2, "started_at": NOW, "ended_at": None}]}}
+    assert event_message(event) == {
+        "seq": 4,
+        "type": p.STEP_CHANGED,
+        "data": {
+            "index": 2,
+            "times": [
+                {"index": 0, "started_at": None, "ended_at": NOW},
+                {"index": 2, "started_at": NOW, "ended_at": None},
+            ],
+        },
+    }
 
 
 def test_command_that_changes_nothing_emits_no_event_and_keeps_seq(workshop):
@@ -99,15 +107,19 @@ def test_command_that_changes_nothing_emits_no_event_and_keeps_seq(workshop):
 
 # -- refusals leave the workshop unchanged -----------------------------------------
 
+
 def test_participant_may_not_change_step(workshop):
     error = refused(workshop, "ann", p.STEP_GO, {"index": 1})
     assert error.code == "forbidden"
 
 
-@pytest.mark.parametrize("command, payload", [
-    (p.WORKSHOP_EDIT, {"title": "Van mij"}),
-    (p.WORKSHOP_LOCK, {"locked": True}),
-])
+@pytest.mark.parametrize(
+    "command, payload",
+    [
+        (p.WORKSHOP_EDIT, {"title": "Van mij"}),
+        (p.WORKSHOP_LOCK, {"locked": True}),
+    ],
+)
 def test_participant_may_not_run_facilitator_commands(workshop, command, payload):
     assert refused(workshop, "bob", command, payload).code == "forbidden"
 
@@ -127,11 +139,14 @@ def test_facilitator_may_edit_and_remove_any_note(workshop):
     assert workshop.live_notes() == []
 
 
-@pytest.mark.parametrize("command, payload", [
-    (p.NOTE_EDIT, {"text": "Er is niets"}),
-    (p.NOTE_MOVE, {"x": 0.1, "y": 0.1}),
-    (p.NOTE_REMOVE, {}),
-])
+@pytest.mark.parametrize(
+    "command, payload",
+    [
+        (p.NOTE_EDIT, {"text": "Er is niets"}),
+        (p.NOTE_MOVE, {"x": 0.1, "y": 0.1}),
+        (p.NOTE_REMOVE, {}),
+    ],
+)
 def test_commands_on_an_unknown_note_are_not_found(workshop, command, payload):
     error = refused(workshop, "ann", command, {"id": note_id(), **payload})
     assert error.code == "not_found"
@@ -157,8 +172,7 @@ def test_going_to_an_unknown_step_is_invalid_with_the_index_field(workshop):
 
 
 def test_unknown_colour_is_invalid(workshop):
-    error = refused(workshop, "ann", p.NOTE_ADD,
-                    {"id": note_id(), "step": 0, "text": "Rood", "color": "red"})
+    error = refused(workshop, "ann", p.NOTE_ADD, {"id": note_id(), "step": 0, "text": "Rood", "color": "red"})
     assert (error.code, set(error.fields)) == ("invalid", {"color"})
 
 
@@ -181,6 +195,7 @@ def test_error_as_dict_carries_code_message_and_fields(workshop):
 
 # -- idempotent creation ----------------------------------------------------------
 
+
 def test_repeating_note_add_with_the_same_id_is_harmless(workshop):
     nid = note_id()
     payload = {"id": nid, "step": 0, "text": "Eén keer"}
@@ -200,6 +215,7 @@ def test_someone_else_reusing_a_note_id_gets_conflict(workshop):
 
 # -- lanes -------------------------------------------------------------------------
 
+
 def test_note_on_the_platform_step_goes_to_the_named_lane(workshop):
     nid = add(workshop, "ann", step=PLATFORM, lane="dialogue")
     assert workshop.notes[nid].lane == "dialogue"
@@ -211,15 +227,13 @@ def test_note_on_the_platform_step_defaults_to_the_first_lane(workshop):
 
 
 def test_note_on_the_platform_step_with_an_unknown_lane_is_invalid(workshop):
-    error = refused(workshop, "ann", p.NOTE_ADD,
-                    {"id": note_id(), "step": PLATFORM, "text": "x", "lane": "nowhere"})
+    error = refused(workshop, "ann", p.NOTE_ADD, {"id": note_id(), "step": PLATFORM, "text": "x", "lane": "nowhere"})
     assert (error.code, set(error.fields)) == ("invalid", {"lane"})
 
 
 @pytest.mark.parametrize("step", [0, 1, 2])
 def test_steps_without_lanes_reject_a_lane(workshop, step):
-    error = refused(workshop, "ann", p.NOTE_ADD,
-                    {"id": note_id(), "step": step, "text": "x", "lane": "dialogue"})
+    error = refused(workshop, "ann", p.NOTE_ADD, {"id": note_id(), "step": step, "text": "x", "lane": "dialogue"})
     assert (error.code, set(error.fields)) == ("invalid", {"lane"})
 
 
@@ -237,10 +251,10 @@ def test_editing_a_note_can_move_it_to_another_lane(workshop):
 
 # -- anonymity -----------------------------------------------------------------------
 
+
 def test_anonymous_note_on_a_step_with_anonymity_off_is_invalid(workshop):
     assert workshop.steps[0].anonymity == "off"
-    error = refused(workshop, "ann", p.NOTE_ADD,
-                    {"id": note_id(), "step": 0, "text": "Stil", "anonymous": True})
+    error = refused(workshop, "ann", p.NOTE_ADD, {"id": note_id(), "step": 0, "text": "Stil", "anonymous": True})
     assert (error.code, set(error.fields)) == ("invalid", {"anonymous"})
 
 
@@ -263,6 +277,7 @@ def test_required_anonymity_makes_every_note_anonymous(workshop):
 
 
 # -- versions and conflicts ---------------------------------------------------------
+
 
 def test_editing_text_or_colour_bumps_the_version(workshop):
     nid = add(workshop, "ann")
@@ -302,6 +317,7 @@ def test_stale_version_is_a_conflict_carrying_the_current_note(workshop):
 
 # -- steps, readiness, lock ---------------------------------------------------------
 
+
 def test_step_go_moves_everyone_and_resets_ready_flags(workshop):
     apply(workshop, "ann", p.PARTICIPANT_READY, {"ready": True}, NOW)
     apply(workshop, "bob", p.PARTICIPANT_READY, {"ready": True}, NOW)
@@ -320,8 +336,7 @@ def test_ready_flag_is_announced_with_the_participant_id(workshop):
 def test_lock_blocks_participants_from_changing_notes(workshop):
     nid = add(workshop, "ann")
     apply(workshop, "fac", p.WORKSHOP_LOCK, {"locked": True}, NOW)
-    assert refused(workshop, "bob", p.NOTE_ADD,
-                   {"id": note_id(), "step": 0, "text": "Nu niet"}).code == "locked"
+    assert refused(workshop, "bob", p.NOTE_ADD, {"id": note_id(), "step": 0, "text": "Nu niet"}).code == "locked"
     assert refused(workshop, "ann", p.NOTE_EDIT, {"id": nid, "text": "Nu niet"}).code == "locked"
     assert refused(workshop, "ann", p.NOTE_MOVE, {"id": nid, "x": 0.2, "y": 0.2}).code == "locked"
     assert refused(workshop, "ann", p.NOTE_REMOVE, {"id": nid}).code == "locked"
@@ -343,11 +358,11 @@ def test_lock_does_not_block_the_facilitator(workshop):
 
 def test_workshop_edit_announces_title_and_goal(workshop):
     [event] = apply(workshop, "fac", p.WORKSHOP_EDIT, {"goal": "Nieuw doel"}, NOW)
-    assert (event.type, event.data) == (p.WORKSHOP_EDITED,
-                                        {"title": "Teamdag", "goal": "Nieuw doel"})
+    assert (event.type, event.data) == (p.WORKSHOP_EDITED, {"title": "Teamdag", "goal": "Nieuw doel"})
 
 
 # -- views ---------------------------------------------------------------------------
+
 
 def test_anonymous_note_never_reveals_its_author(workshop):
     nid = add(workshop, "ann", step=FRICTION, text="Het schuurt", anonymous=True)
@@ -367,8 +382,7 @@ def test_anonymous_note_never_reveals_its_author(workshop):
 
 def test_no_event_about_an_anonymous_note_names_its_author(workshop):
     nid = note_id()
-    events = apply(workshop, "ann", p.NOTE_ADD,
-                   {"id": nid, "step": FRICTION, "text": "Stil", "anonymous": True}, NOW)
+    events = apply(workshop, "ann", p.NOTE_ADD, {"id": nid, "step": FRICTION, "text": "Stil", "anonymous": True}, NOW)
     events += apply(workshop, "fac", p.NOTES_REVEAL, {"step": FRICTION}, NOW)
     events += apply(workshop, "ann", p.NOTE_EDIT, {"id": nid, "text": "Stiller"}, NOW)
     for event in events:
@@ -377,6 +391,7 @@ def test_no_event_about_an_anonymous_note_names_its_author(workshop):
 
 
 # -- private writing (step 3: write alone, then the facilitator reveals) ----------------
+
 
 def test_private_step_notes_are_seen_only_by_their_author(workshop):
     nid = add(workshop, "ann", step=FRICTION, text="Te veel vergaderen")
@@ -391,8 +406,7 @@ def test_private_step_notes_are_seen_only_by_their_author(workshop):
 
 def test_note_added_in_private_is_broadcast_as_a_stub_with_counts(workshop):
     nid = note_id()
-    [event] = apply(workshop, "bob", p.NOTE_ADD,
-                    {"id": nid, "step": FRICTION, "text": "Geen budget"}, NOW)
+    [event] = apply(workshop, "bob", p.NOTE_ADD, {"id": nid, "step": FRICTION, "text": "Geen budget"}, NOW)
     public = event_message(event)
     assert "Geen budget" not in repr(public)
     assert public["data"]["hidden"] is True
@@ -409,8 +423,7 @@ def test_revealing_a_private_step_shows_its_notes_to_everyone(workshop):
     assert event.type == p.NOTES_REVEALED
     assert [note["text"] for note in event.data["notes"]] == ["Beslissingen blijven hangen"]
     [view] = view_of(workshop, "ann")["notes"]
-    assert (view["id"], view["text"], view["author_name"]) == (nid, "Beslissingen blijven hangen",
-                                                                "Bob")
+    assert (view["id"], view["text"], view["author_name"]) == (nid, "Beslissingen blijven hangen", "Bob")
     assert apply(workshop, "fac", p.NOTES_REVEAL, {"step": FRICTION}, NOW) == []
 
 
@@ -455,8 +468,7 @@ def test_snapshot_describes_the_viewer_workshop_and_seq(workshop):
     apply(workshop, "fac", p.STEP_GO, {"index": 2}, NOW)
     snap = view_of(workshop, "ann")
     assert snap["seq"] == workshop.seq == 4
-    assert snap["me"] == {"id": "ann", "name": "Ann", "role": PARTICIPANT, "ready": False,
-                          "table": None}
+    assert snap["me"] == {"id": "ann", "name": "Ann", "role": PARTICIPANT, "ready": False, "table": None}
     assert snap["workshop"]["current_step"] == 2
     assert snap["workshop"]["join_code"] == "ABC234"
     assert snap["workshop"]["title"] == "Teamdag"
@@ -466,14 +478,21 @@ def test_snapshot_describes_the_viewer_workshop_and_seq(workshop):
 def test_snapshot_has_the_four_dutch_steps_and_platform_lanes(workshop):
     snap = view_of(workshop, "fac")
     assert [step["title"] for step in snap["steps"]] == [
-        "Doelen stellen", "Persoonlijk merk", "Knuppel in het hoenderhok",
-        "Platform van betrokkenheid"]
+        "Doelen stellen",
+        "Persoonlijk merk",
+        "Knuppel in het hoenderhok",
+        "Platform van betrokkenheid",
+    ]
     assert [step["index"] for step in snap["steps"]] == [0, 1, 2, 3]
     assert [step["key"] for step in snap["steps"]] == ["goals", "brand", "friction", "platform"]
     platform = snap["steps"][PLATFORM]
     assert [lane["key"] for lane in platform["lanes"]] == LANE_KEYS
     assert [lane["title"] for lane in platform["lanes"]] == [
-        "Transparantie", "Toegankelijkheid", "Dialoog", "Reflectie"]
+        "Transparantie",
+        "Toegankelijkheid",
+        "Dialoog",
+        "Reflectie",
+    ]
     assert all(step["lanes"] == [] for step in snap["steps"][:PLATFORM])
     assert all(step["prompt"] for step in snap["steps"])
 
@@ -483,9 +502,17 @@ def test_snapshot_in_english_has_english_titles():
     snap = view_of(workshop, "ann")
     assert snap["workshop"]["language"] == "en"
     assert [step["title"] for step in snap["steps"]] == [
-        "Set goals", "Personal brand", "Friction", "Engagement platform"]
+        "Set goals",
+        "Personal brand",
+        "Friction",
+        "Engagement platform",
+    ]
     assert [lane["title"] for lane in snap["steps"][PLATFORM]["lanes"]] == [
-        "Transparency", "Accessibility", "Dialogue", "Reflection"]
+        "Transparency",
+        "Accessibility",
+        "Dialogue",
+        "Reflection",
+    ]
     assert [lane["key"] for lane in snap["steps"][PLATFORM]["lanes"]] == LANE_KEYS
 
 

@@ -18,6 +18,7 @@ I18N_JS = ROOT / "cocreate" / "static" / "js" / "dom.js"
 
 # -- plurals ------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("n, category", [(0, "other"), (1, "one"), (2, "other")])
 def test_plurals_follow_the_cldr_rules_of_the_language(language, n, category):
@@ -27,10 +28,8 @@ def test_plurals_follow_the_cldr_rules_of_the_language(language, n, category):
 
 
 def test_plural_forms_read_as_people_write_them():
-    assert [translate("nl", "plan_votes", n=n) for n in (0, 1, 2)] == ["0 stemmen", "1 stem",
-                                                                      "2 stemmen"]
-    assert [translate("en", "plan_votes", n=n) for n in (0, 1, 2)] == ["0 votes", "1 vote",
-                                                                      "2 votes"]
+    assert [translate("nl", "plan_votes", n=n) for n in (0, 1, 2)] == ["0 stemmen", "1 stem", "2 stemmen"]
+    assert [translate("en", "plan_votes", n=n) for n in (0, 1, 2)] == ["0 votes", "1 vote", "2 votes"]
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -59,8 +58,12 @@ def test_a_count_that_is_not_a_number_picks_no_plural_form(language):
 def test_every_plural_form_belongs_to_a_key_and_to_a_category_of_the_language(language):
     texts = catalogue(language)
     categories = plural_rule(language).tags
-    forms = {key: suffix for key in texts for suffix in PLURAL_SUFFIXES
-             if key.endswith(f"_{suffix}") and key.removesuffix(f"_{suffix}") in texts}
+    forms = {
+        key: suffix
+        for key in texts
+        for suffix in PLURAL_SUFFIXES
+        if key.endswith(f"_{suffix}") and key.removesuffix(f"_{suffix}") in texts
+    }
     assert len(forms) >= 10
     assert {key: suffix for key, suffix in forms.items() if suffix not in categories} == {}
 
@@ -69,6 +72,7 @@ def test_every_plural_form_belongs_to_a_key_and_to_a_category_of_the_language(la
 def test_the_plural_forms_header_agrees_with_cldr(language):
     # Tools that read the .po files (editors, msgfmt) see the same rule the app applies.
     from babel.messages.pofile import read_po
+
     with (SOURCES / language / "LC_MESSAGES" / "messages.po").open("rb") as source:
         header = read_po(source, locale=language)
     rule = plural_rule(language)
@@ -81,9 +85,12 @@ def test_the_plural_forms_header_agrees_with_cldr(language):
 
 def test_the_page_script_picks_the_same_plural_forms_as_the_server():
     # dom.js (t) with a stand-in document holding each language's catalogue, as the page does.
-    cases = [(language, key, n) for language in LANGUAGES
-             for key in ("plan_votes", "timer_minutes", "step_of", "no_such_key")
-             for n in (0, 1, 2, 21)]
+    cases = [
+        (language, key, n)
+        for language in LANGUAGES
+        for key in ("plan_votes", "timer_minutes", "step_of", "no_such_key")
+        for n in (0, 1, 2, 21)
+    ]
     probe = """
     const [source, pages, cases] = JSON.parse(process.argv[1]);
     const out = [];
@@ -101,13 +108,15 @@ def test_the_page_script_picks_the_same_plural_forms_as_the_server():
     """
     pages = {language: catalogue(language) for language in LANGUAGES}
     argument = json.dumps([I18N_JS.read_text("utf-8"), pages, cases])
-    result = subprocess.run(["node", "--input-type=module", "-e", probe, argument],
-                            capture_output=True, text=True, timeout=30, check=True)
+    result = subprocess.run(
+        ["node", "--input-type=module", "-e", probe, argument], capture_output=True, text=True, timeout=30, check=True
+    )
     expected = [translate(language, key, n=n, total=3) for language, key, n in cases]
     assert json.loads(result.stdout) == expected
 
 
 # -- no Flask-Babel, nothing compiled -------------------------------------------------
+
 
 def test_the_app_starts_and_renders_without_flask_babel_and_writes_no_catalogues(tmp_path):
     probe = """
@@ -133,8 +142,9 @@ print(json.dumps({
     instance = tmp_path / "instance"
     env = dict(os.environ, COCREATE_INSTANCE_PATH=str(instance))
     env.pop("DATABASE_URL", None)
-    result = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=env,
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout.strip().splitlines()[-1])
     assert report["loaded"] == []
@@ -148,6 +158,7 @@ print(json.dumps({
 def test_lanes_have_one_name_in_each_language():
     """Dutch says "Kolom" and English "Lane" wherever a step's lanes are named."""
     from cocreate.i18n import translate
+
     keys = ("composer_lane", "step_field_lanes", "step_field_lanes_hint", "layout_lanes", "move_to_lane")
     for language, word in (("nl", "kolom"), ("en", "lane")):
         for key in keys:

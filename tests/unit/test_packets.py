@@ -7,13 +7,16 @@ import pytest
 from cocreate.realtime import packets
 
 
-@pytest.mark.parametrize("value", [
-    {"text": "Knuppel in het hoenderhok — één idee 🐔", "x": 0.125, "n": None, "ok": True},
-    ["event", {"seq": 7, "data": {"notes": [{"id": "a"}, {"id": "b"}]}}],
-    {"big": 2 ** 70},  # beyond 64 bits: orjson refuses it, json.dumps takes it
-    {3: "a number as key", "nested": {1: [1, 2]}},
-    {"lone": "\ud800"},  # not UTF-8: orjson refuses it, json.dumps escapes it
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"text": "Knuppel in het hoenderhok — één idee 🐔", "x": 0.125, "n": None, "ok": True},
+        ["event", {"seq": 7, "data": {"notes": [{"id": "a"}, {"id": "b"}]}}],
+        {"big": 2**70},  # beyond 64 bits: orjson refuses it, json.dumps takes it
+        {3: "a number as key", "nested": {1: [1, 2]}},
+        {"lone": "\ud800"},  # not UTF-8: orjson refuses it, json.dumps escapes it
+    ],
+)
 def test_what_is_sent_reads_back_as_json_dumps_would_send_it(value):
     sent = packets.dumps(value, separators=(",", ":"))
     assert json.loads(sent) == json.loads(json.dumps(value, separators=(",", ":")))

@@ -3,8 +3,17 @@
 import pytest
 
 from cocreate.domain import Step
-from cocreate.export.picture import (CLUSTER_TITLE_SIZE, HEIGHT, LINE_WIDTH, NOTE_H, NOTE_W,
-                                     WIDTH, canvas_picture, text_width, wrap)
+from cocreate.export.picture import (
+    CLUSTER_TITLE_SIZE,
+    HEIGHT,
+    LINE_WIDTH,
+    NOTE_H,
+    NOTE_W,
+    WIDTH,
+    canvas_picture,
+    text_width,
+    wrap,
+)
 
 
 def test_wrap_keeps_words_whole_and_cuts_long_texts_with_an_ellipsis():
@@ -14,11 +23,16 @@ def test_wrap_keeps_words_whole_and_cuts_long_texts_with_an_ellipsis():
     assert all(text_width(line) <= LINE_WIDTH for line in cut)
 
 
-@pytest.mark.parametrize("word, language", [("Mantelzorgondersteuningsgesprekken", "nl"),
-                                            ("Gemeentesecretarissen", "nl"),
-                                            ("Onderwijsvernieuwingsprogramma", "nl"),
-                                            ("Incomprehensibilities", "en"),
-                                            ("WWWWWWWWWWWWWWWWWWWWWWWW", "nl")])
+@pytest.mark.parametrize(
+    "word, language",
+    [
+        ("Mantelzorgondersteuningsgesprekken", "nl"),
+        ("Gemeentesecretarissen", "nl"),
+        ("Onderwijsvernieuwingsprogramma", "nl"),
+        ("Incomprehensibilities", "en"),
+        ("WWWWWWWWWWWWWWWWWWWWWWWW", "nl"),
+    ],
+)
 def test_a_word_longer_than_a_line_is_hyphenated_never_split_bare(word, language):
     lines = wrap(word, language=language)
     assert len(lines) > 1
@@ -30,10 +44,11 @@ def test_a_word_longer_than_a_line_is_hyphenated_never_split_bare(word, language
 
 
 def test_every_shape_stays_inside_the_frame_and_below_the_lane_titles():
-    step = Step(key="platform", title="Platform", prompt="", layout="canvas",
-                lanes=[{"key": "a", "title": "Dialoog"}])
-    notes = [{"text": "Rechtsonder", "color": "blue", "x": 1.0, "y": 1.0, "group": "c1"},
-             {"text": "Bovenaan", "color": "nope", "x": 0.0, "y": 0.0, "group": "c1"}]
+    step = Step(key="platform", title="Platform", prompt="", layout="canvas", lanes=[{"key": "a", "title": "Dialoog"}])
+    notes = [
+        {"text": "Rechtsonder", "color": "blue", "x": 1.0, "y": 1.0, "group": "c1"},
+        {"text": "Bovenaan", "color": "nope", "x": 0.0, "y": 0.0, "group": "c1"},
+    ]
     picture = canvas_picture(step, notes, {"c1": "Een titel die veel te lang is " * 12})
     for shape in picture["notes"] + picture["clusters"]:
         assert 0 <= shape["x"] and shape["x"] + shape["width"] <= WIDTH
@@ -46,12 +61,18 @@ def test_every_shape_stays_inside_the_frame_and_below_the_lane_titles():
 
 
 def test_the_picture_places_lanes_clusters_and_notes_in_the_frame():
-    step = Step(key="platform", title="Platform", prompt="", layout="canvas",
-                lanes=[{"key": "a", "title": "Dialoog"}, {"key": "b", "title": "Reflectie"}])
-    notes = [{"text": "Koffie met de directie", "color": "pink", "x": 0.1, "y": 0.2,
-              "group": "c1"},
-             {"text": "Retro", "color": "blue", "x": 0.3, "y": 0.5, "group": "c1"},
-             {"text": "Zonder plek", "color": "yellow", "x": None, "y": None, "group": None}]
+    step = Step(
+        key="platform",
+        title="Platform",
+        prompt="",
+        layout="canvas",
+        lanes=[{"key": "a", "title": "Dialoog"}, {"key": "b", "title": "Reflectie"}],
+    )
+    notes = [
+        {"text": "Koffie met de directie", "color": "pink", "x": 0.1, "y": 0.2, "group": "c1"},
+        {"text": "Retro", "color": "blue", "x": 0.3, "y": 0.5, "group": "c1"},
+        {"text": "Zonder plek", "color": "yellow", "x": None, "y": None, "group": None},
+    ]
     picture = canvas_picture(step, notes, {"c1": "Samen praten", "c2": "Leeg"})
     assert (picture["width"], picture["height"]) == (WIDTH, HEIGHT)
     assert [lane["x"] for lane in picture["lanes"]] == [0, WIDTH / 2]

@@ -31,9 +31,12 @@ def refusals():
     found = []
     for path in SOURCES:
         tree = ast.parse(path.read_text("utf-8"))
-        inside = {id(call) for definition in ast.walk(tree)
-                  if isinstance(definition, (ast.FunctionDef, ast.ClassDef)) and definition.name in REFUSERS
-                  for call in ast.walk(definition)}
+        inside = {
+            id(call)
+            for definition in ast.walk(tree)
+            if isinstance(definition, (ast.FunctionDef, ast.ClassDef)) and definition.name in REFUSERS
+            for call in ast.walk(definition)
+        }
         for node in ast.walk(tree):
             if isinstance(node, ast.Call) and _name(node) in REFUSERS:
                 passing_on = " (passing on)" if id(node) in inside else ""
@@ -106,8 +109,7 @@ def test_every_http_error_has_a_text_in_both_catalogues(language):
 
 def test_a_refusal_keeps_its_english_message_and_gains_its_text_in_the_viewers_language():
     refused = DomainError("budget_exceeded", "You have used all your dots.", key="refusal_dots_used")
-    assert refused.body() == {"error": {"code": "budget_exceeded",
-                                        "message": "You have used all your dots."}}
+    assert refused.body() == {"error": {"code": "budget_exceeded", "message": "You have used all your dots."}}
     dutch, english = refused.body("nl")["error"], refused.body("en")["error"]
     assert dutch["message"] == english["message"] == "You have used all your dots."
     assert dutch["text"] == catalogue("nl")["refusal_dots_used"]
@@ -124,18 +126,25 @@ def test_a_refusals_values_fill_in_its_text():
 
 def test_the_facilitators_own_refusal_reads_as_the_page_says_it():
     assert forbidden().text("nl") == catalogue("nl")["error_forbidden"]
-    assert forbidden().ack("en") == {"ok": False, "error": {
-        "code": "forbidden", "message": "This is for the facilitator.",
-        "text": catalogue("en")["error_forbidden"]}}
+    assert forbidden().ack("en") == {
+        "ok": False,
+        "error": {
+            "code": "forbidden",
+            "message": "This is for the facilitator.",
+            "text": catalogue("en")["error_forbidden"],
+        },
+    }
 
 
 def test_a_refusals_extra_fields_stay_in_its_answer():
-    refused = DomainError("busy", "Someone else is moving this note right now.", key="error_busy",
-                          by={"id": "p1", "name": "Ann"})
+    refused = DomainError(
+        "busy", "Someone else is moving this note right now.", key="error_busy", by={"id": "p1", "name": "Ann"}
+    )
     assert refused.ack("nl")["error"]["by"] == {"id": "p1", "name": "Ann"}
 
 
 # -- HTTP ---------------------------------------------------------------------------------
+
 
 def test_an_http_refusal_is_in_the_workshops_language_unless_the_person_chose_another(client):
     dutch = client.create_workshop("Teamdag")["id"]
@@ -154,8 +163,11 @@ def test_an_http_refusal_is_in_the_workshops_language_unless_the_person_chose_an
 def test_an_http_refusal_without_a_workshop_follows_the_browsers_language(client):
     answer = client.get("/api/join/ZZZZZZ", headers={"Accept-Language": "en-GB,en;q=0.9"})
     assert answer.status_code == 404
-    assert answer.json["error"] == {"code": "not_found", "message": "No workshop with this code.",
-                                    "text": catalogue("en")["refusal_code_unknown"]}
+    assert answer.json["error"] == {
+        "code": "not_found",
+        "message": "No workshop with this code.",
+        "text": catalogue("en")["refusal_code_unknown"],
+    }
     answer = client.get("/api/join/ZZZZZZ", headers={"Accept-Language": "fr"})
     assert answer.json["error"]["text"] == catalogue("nl")["refusal_code_unknown"]
 

@@ -13,8 +13,7 @@ BRAND, FRICTION = 1, 2  # the co-creation format's "Persoonlijk merk" and "Knupp
 def workshop(people=3):
     made = domain_workshop({}, now=NOW, title="Dag 1")
     for index in range(people):  # one a minute: the pitch round's "joined" order
-        join(made, f"p{index}", f"Deelnemer {index}", PARTICIPANT,
-             f"2026-12-07T09:0{index}:00+00:00")
+        join(made, f"p{index}", f"Deelnemer {index}", PARTICIPANT, f"2026-12-07T09:0{index}:00+00:00")
     return made
 
 
@@ -24,8 +23,7 @@ def run(made, actor, command, payload, now=NOW):
 
 def note(made, author, step, text="Mijn kracht", anonymous=False, note_id=None):
     note_id = note_id or f"00000000-0000-4000-8000-{len(made.notes):012d}"
-    run(made, author, p.NOTE_ADD, {"id": note_id, "step": step, "text": text,
-                                   "anonymous": anonymous})
+    run(made, author, p.NOTE_ADD, {"id": note_id, "step": step, "text": text, "anonymous": anonymous})
     return note_id
 
 
@@ -72,8 +70,9 @@ def test_an_anonymous_note_in_the_spotlight_names_nobody():
         assert shown["author"] is None and shown["author_name"] is None
 
 
-@pytest.mark.parametrize("kind, thing", [("note", "nope"), ("cluster", "nope"),
-                                          ("table", "nope"), ("participant", "fac")])
+@pytest.mark.parametrize(
+    "kind, thing", [("note", "nope"), ("cluster", "nope"), ("table", "nope"), ("participant", "fac")]
+)
 def test_spotlight_on_something_unknown_is_refused(kind, thing):
     made = workshop()
     with pytest.raises(DomainError) as refused:
@@ -83,12 +82,16 @@ def test_spotlight_on_something_unknown_is_refused(kind, thing):
 
 def test_a_pitch_round_in_join_order_spotlights_each_person_on_the_timer():
     made = workshop(3)
-    events = run(made, "fac", p.PITCH_START, {"step": BRAND, "of": "participants",
-                                              "order": "joined", "minutes": 2})
+    events = run(made, "fac", p.PITCH_START, {"step": BRAND, "of": "participants", "order": "joined", "minutes": 2})
     types = [event.type for event in events]
     assert types == [p.PITCH_SET, p.SPOTLIGHT_SET, p.TIMER_CHANGED]
-    assert events[0].data == {"queue": ["p0", "p1", "p2"], "current": "p0", "step": BRAND,
-                              "of": "participants", "minutes": 2}
+    assert events[0].data == {
+        "queue": ["p0", "p1", "p2"],
+        "current": "p0",
+        "step": BRAND,
+        "of": "participants",
+        "minutes": 2,
+    }
     assert made.spotlight == {"kind": "participant", "id": "p0"}
     assert made.timer["seconds"] == 120
     run(made, "fac", p.PITCH_NEXT, {})
@@ -104,8 +107,9 @@ def test_a_pitch_round_in_join_order_spotlights_each_person_on_the_timer():
 def test_the_pitch_queue_never_holds_a_facilitator_and_random_is_a_permutation():
     made = workshop(6)
     join(made, "fac2", "Co-begeleider", FACILITATOR, NOW)
-    [started, *_] = run(made, "fac", p.PITCH_START, {"step": BRAND, "of": "participants",
-                                                      "order": "random", "minutes": 1})
+    [started, *_] = run(
+        made, "fac", p.PITCH_START, {"step": BRAND, "of": "participants", "order": "random", "minutes": 1}
+    )
     assert sorted(started.data["queue"]) == [f"p{n}" for n in range(6)]
 
 
@@ -115,31 +119,32 @@ def test_a_step_with_anonymous_notes_cannot_be_pitched_by_person():
     note(made, "p0", FRICTION, "Anoniem", anonymous=True)
     run(made, "fac", p.NOTES_REVEAL, {"step": FRICTION})
     with pytest.raises(DomainError) as refused:
-        run(made, "fac", p.PITCH_START, {"step": FRICTION, "of": "participants",
-                                         "order": "joined", "minutes": 3})
+        run(made, "fac", p.PITCH_START, {"step": FRICTION, "of": "participants", "order": "joined", "minutes": 3})
     assert refused.value.code == "invalid" and made.pitch is None and made.timer is None
 
 
 def test_pitch_by_table_needs_tables_and_pitch_next_needs_a_round():
     made = workshop()
     with pytest.raises(DomainError):
-        run(made, "fac", p.PITCH_START, {"step": BRAND, "of": "tables", "order": "joined",
-                                         "minutes": 3})
+        run(made, "fac", p.PITCH_START, {"step": BRAND, "of": "tables", "order": "joined", "minutes": 3})
     with pytest.raises(DomainError) as refused:
         run(made, "fac", p.PITCH_NEXT, {})
     assert refused.value.code == "conflict"
     run(made, "fac", p.SET_TABLES, {"count": 2, "mode": "random"})
-    [started, spot, _timer] = run(made, "fac", p.PITCH_START, {
-        "step": BRAND, "of": "tables", "order": "joined", "minutes": 3})
+    [started, spot, _timer] = run(
+        made, "fac", p.PITCH_START, {"step": BRAND, "of": "tables", "order": "joined", "minutes": 3}
+    )
     assert started.data["queue"] == [table["id"] for table in made.tables]
     assert spot.data == {"kind": "table", "id": made.tables[0]["id"]}
 
 
 def test_participants_cannot_run_a_pitch_or_pause_the_room():
     made = workshop()
-    for command, payload in ((p.PITCH_START, {"step": BRAND, "of": "participants",
-                                              "order": "joined", "minutes": 2}),
-                             (p.PITCH_STOP, {}), (p.ROOM_PAUSE, {"on": True})):
+    for command, payload in (
+        (p.PITCH_START, {"step": BRAND, "of": "participants", "order": "joined", "minutes": 2}),
+        (p.PITCH_STOP, {}),
+        (p.ROOM_PAUSE, {"on": True}),
+    ):
         with pytest.raises(DomainError) as refused:
             run(made, "p0", command, payload)
         assert refused.value.code == "forbidden"
@@ -174,8 +179,7 @@ def test_moving_to_another_step_takes_the_spotlight_down_and_ends_a_pitch_round(
     events = run(made, "fac", p.STEP_GO, {"index": BRAND})
     assert made.spotlight is None
     assert (events[-1].type, events[-1].data) == (p.SPOTLIGHT_SET, {"kind": None, "id": None})
-    run(made, "fac", p.PITCH_START, {"step": BRAND, "of": "participants", "order": "joined",
-                                     "minutes": 2})
+    run(made, "fac", p.PITCH_START, {"step": BRAND, "of": "participants", "order": "joined", "minutes": 2})
     events = run(made, "fac", p.STEP_GO, {"index": FRICTION})
     types = [event.type for event in events]
     assert types == [p.STEP_CHANGED, p.TIMER_CHANGED, p.PITCH_SET, p.SPOTLIGHT_SET]

@@ -17,12 +17,29 @@ def load(command, payload):
 
 
 def test_note_add_loads_and_trims_its_text():
-    note = load(p.NOTE_ADD, {"id": NOTE_ID, "step": 3, "lane": "dialogue",
-                             "text": "  Elke week een open spreekuur \n", "color": "blue",
-                             "x": 0, "y": 1, "anonymous": False})
-    assert note == {"id": NOTE_ID, "step": 3, "lane": "dialogue",
-                    "text": "Elke week een open spreekuur", "color": "blue", "x": 0.0,
-                    "y": 1.0, "anonymous": False}
+    note = load(
+        p.NOTE_ADD,
+        {
+            "id": NOTE_ID,
+            "step": 3,
+            "lane": "dialogue",
+            "text": "  Elke week een open spreekuur \n",
+            "color": "blue",
+            "x": 0,
+            "y": 1,
+            "anonymous": False,
+        },
+    )
+    assert note == {
+        "id": NOTE_ID,
+        "step": 3,
+        "lane": "dialogue",
+        "text": "Elke week een open spreekuur",
+        "color": "blue",
+        "x": 0.0,
+        "y": 1.0,
+        "anonymous": False,
+    }
 
 
 def test_note_add_keeps_the_uuid_in_canonical_form():
@@ -36,10 +53,12 @@ def test_note_add_accepts_exactly_280_characters():
 
 def test_note_edit_move_remove_and_step_go_load():
     assert load(p.NOTE_EDIT, {"id": NOTE_ID, "text": " Nieuw ", "version": 2}) == {
-        "id": NOTE_ID, "text": "Nieuw", "version": 2}
+        "id": NOTE_ID,
+        "text": "Nieuw",
+        "version": 2,
+    }
     assert load(p.NOTE_EDIT, {"id": NOTE_ID, "color": "pink"}) == {"id": NOTE_ID, "color": "pink"}
-    assert load(p.NOTE_MOVE, {"id": NOTE_ID, "x": 0.25, "y": 0.75}) == {
-        "id": NOTE_ID, "x": 0.25, "y": 0.75}
+    assert load(p.NOTE_MOVE, {"id": NOTE_ID, "x": 0.25, "y": 0.75}) == {"id": NOTE_ID, "x": 0.25, "y": 0.75}
     assert load(p.NOTE_REMOVE, {"id": NOTE_ID}) == {"id": NOTE_ID}
     assert load(p.STEP_GO, {"index": 3}) == {"index": 3}
     assert load(p.WORKSHOP_LOCK, {"locked": True}) == {"locked": True}
@@ -48,23 +67,35 @@ def test_note_edit_move_remove_and_step_go_load():
 
 
 def test_workshop_edit_loads_a_trimmed_title_and_an_empty_goal():
-    assert load(p.WORKSHOP_EDIT, {"title": "  Teamdag  ", "goal": ""}) == {
-        "title": "Teamdag", "goal": ""}
+    assert load(p.WORKSHOP_EDIT, {"title": "  Teamdag  ", "goal": ""}) == {"title": "Teamdag", "goal": ""}
 
 
 def test_workshop_create_fills_defaults():
     # No format or language: the defaults for a new workshop, the earlier session's for a
     # follow-up (the view decides, so the schema leaves them open).
     assert workshop_create.load({"title": " Teamdag "}) == {
-        "title": "Teamdag", "goal": "", "format": None, "language": None,
-        "retention": "30d", "date": None}
-    assert workshop_create.load({"title": "Team day", "language": "en",
-                                 "format": "cocreation", "goal": "Grow"})["language"] == "en"
-    follow_up = workshop_create.load({"title": "Terugkomdag", "follow_up_of": "n23IWkTMAZV1u61_",
-                                      "date": "2027-03-01"})
+        "title": "Teamdag",
+        "goal": "",
+        "format": None,
+        "language": None,
+        "retention": "30d",
+        "date": None,
+    }
+    assert (
+        workshop_create.load({"title": "Team day", "language": "en", "format": "cocreation", "goal": "Grow"})[
+            "language"
+        ]
+        == "en"
+    )
+    follow_up = workshop_create.load({"title": "Terugkomdag", "follow_up_of": "n23IWkTMAZV1u61_", "date": "2027-03-01"})
     assert (follow_up["follow_up_of"], follow_up["date"]) == ("n23IWkTMAZV1u61_", "2027-03-01")
-    for bad in ({"follow_up_of": ""}, {"follow_up_of": "x" * 41}, {"date": "1 maart"},
-                {"date": "1999-03-01"}, {"follow_up_of": 7}):
+    for bad in (
+        {"follow_up_of": ""},
+        {"follow_up_of": "x" * 41},
+        {"date": "1 maart"},
+        {"date": "1999-03-01"},
+        {"follow_up_of": 7},
+    ):
         with pytest.raises(ValidationError):
             workshop_create.load({"title": "Terugkomdag", **bad})
 
@@ -105,14 +136,17 @@ INVALID = [
     ("timer as string", p.TIMER_START, {"seconds": "60"}, {"seconds"}),
     ("step:edit with only the index", p.STEP_EDIT, {"index": 1}, {"_schema"}),
     ("step:edit unknown reveal", p.STEP_EDIT, {"index": 1, "reveal": "later"}, {"reveal"}),
-    ("step:edit nine lanes", p.STEP_EDIT,
-     {"index": 3, "lanes": [{"key": f"l{n}", "title": f"L{n}"} for n in range(9)]}, {"lanes"}),
+    (
+        "step:edit nine lanes",
+        p.STEP_EDIT,
+        {"index": 3, "lanes": [{"key": f"l{n}", "title": f"L{n}"} for n in range(9)]},
+        {"lanes"},
+    ),
     ("notes:reveal without step", p.NOTES_REVEAL, {}, {"step"}),
 ]
 
 
-@pytest.mark.parametrize("command, payload, expected", [row[1:] for row in INVALID],
-                         ids=[row[0] for row in INVALID])
+@pytest.mark.parametrize("command, payload, expected", [row[1:] for row in INVALID], ids=[row[0] for row in INVALID])
 def test_invalid_command_payload_names_the_bad_fields(command, payload, expected):
     with pytest.raises(ValidationError) as caught:
         load(command, payload)
@@ -131,8 +165,9 @@ INVALID_BODIES = [
 ]
 
 
-@pytest.mark.parametrize("schema, body, expected", [row[1:] for row in INVALID_BODIES],
-                         ids=[row[0] for row in INVALID_BODIES])
+@pytest.mark.parametrize(
+    "schema, body, expected", [row[1:] for row in INVALID_BODIES], ids=[row[0] for row in INVALID_BODIES]
+)
 def test_invalid_json_body_names_the_bad_fields(schema, body, expected):
     with pytest.raises(ValidationError) as caught:
         schema.load(body)
@@ -151,7 +186,6 @@ def test_text_that_is_not_valid_unicode_text_is_refused_with_its_field(text):
 
 
 def test_line_breaks_are_kept_in_notes_and_flattened_in_names():
-    assert load(p.NOTE_ADD, {"id": NOTE_ID, "step": 0, "text": "een\r\ntwee\rdrie"})["text"] == (
-        "een\ntwee\ndrie")
+    assert load(p.NOTE_ADD, {"id": NOTE_ID, "step": 0, "text": "een\r\ntwee\rdrie"})["text"] == ("een\ntwee\ndrie")
     assert participant_create.load({"name": "Anouk\n\tde Vries"}) == {"name": "Anouk de Vries"}
     assert load(p.NOTE_ADD, {"id": NOTE_ID, "step": 0, "text": "Zoë 👩‍👩‍👧 ✓"})["text"] == "Zoë 👩‍👩‍👧 ✓"

@@ -8,8 +8,7 @@ import pytest
 
 from cocreate import protocol as p
 from cocreate.domain import DomainError, apply, report_progress
-from cocreate.domain.series import (carried_copy, follow_shared, review_step, series_view, share,
-                                    to_carry)
+from cocreate.domain.series import carried_copy, follow_shared, review_step, series_view, share, to_carry
 from cocreate.catalogues import translate
 from cocreate.export import backup, backup_schema, build_plan, restore
 from workshops import domain_workshop
@@ -18,8 +17,13 @@ NOW = "2026-11-22T09:00:00+00:00"
 
 
 def session(workshop_id, created_at=NOW, follow_up_of=None):
-    return domain_workshop({f"ann-{workshop_id}": "Ann"}, now=created_at, workshop_id=workshop_id,
-                           title=f"Sessie {workshop_id}", follow_up_of=follow_up_of)
+    return domain_workshop(
+        {f"ann-{workshop_id}": "Ann"},
+        now=created_at,
+        workshop_id=workshop_id,
+        title=f"Sessie {workshop_id}",
+        follow_up_of=follow_up_of,
+    )
 
 
 def run(workshop, actor, command, payload, now=NOW):
@@ -58,11 +62,17 @@ def test_a_follow_up_starts_with_the_review_and_carries_what_is_neither_done_nor
     assert list(second.actions) == [first.coffee, first.desk]
     # The first session learns that its actions are shared now, one numbered event each.
     assert [(e.type, e.data["id"], e.data["shared"]) for e in events] == [
-        (p.ACTION_EDITED, first.coffee, True), (p.ACTION_EDITED, first.desk, True)]
+        (p.ACTION_EDITED, first.coffee, True),
+        (p.ACTION_EDITED, first.desk, True),
+    ]
     assert [e.seq for e in events] == [first.seq - 1, first.seq]
     coffee = second.actions[first.coffee]
     assert (coffee.origin, coffee.carried, coffee.note_ids, coffee.owner_name) == (
-        "w1", True, [], "Ann")  # the owner is known by name in the new session
+        "w1",
+        True,
+        [],
+        "Ann",
+    )  # the owner is known by name in the new session
     assert build_plan(second)["actions"][0]["owner"] == "Ann"
     assert share(first) == []  # already shared: nothing new
 
@@ -118,19 +128,15 @@ def test_a_shared_action_is_not_removed_and_its_source_notes_stay_where_it_start
 
 
 def test_the_series_view_follows_each_action_through_the_sessions(first):
-    run(first, "fac", p.ACTION_EDIT, {"id": first.coffee, "status": "doing"},
-        now="2026-11-30T09:00:00+00:00")
+    run(first, "fac", p.ACTION_EDIT, {"id": first.coffee, "status": "doing"}, now="2026-11-30T09:00:00+00:00")
     second, _events = follow_up(first, "w2", "2027-03-01T09:00:00+00:00")
-    run(second, "fac", p.ACTION_REVIEW, {"id": first.coffee, "decision": "keep"},
-        now="2027-03-01T10:00:00+00:00")
-    run(second, "fac", p.ACTION_REVIEW, {"id": first.desk, "decision": "done"},
-        now="2027-03-01T10:00:00+00:00")
+    run(second, "fac", p.ACTION_REVIEW, {"id": first.coffee, "decision": "keep"}, now="2027-03-01T10:00:00+00:00")
+    run(second, "fac", p.ACTION_REVIEW, {"id": first.desk, "decision": "done"}, now="2027-03-01T10:00:00+00:00")
     follow_shared(first, second.actions[first.desk])
     third, _events = follow_up(second, "w3", "2027-06-01T09:00:00+00:00")
     view = series_view([first, second, third])
     assert [s["id"] for s in view["sessions"]] == ["w1", "w2", "w3"]
-    paths = {a["id"]: [(step["session"], step["mark"], step["status"]) for step in a["path"]]
-             for a in view["actions"]}
+    paths = {a["id"]: [(step["session"], step["mark"], step["status"]) for step in a["path"]] for a in view["actions"]}
     assert paths[first.coffee] == [(0, "new", "doing"), (1, "keep", "doing"), (2, "pending", "doing")]
     assert paths[first.desk] == [(0, "new", "open"), (1, "done", "done")]
     assert paths[first.done] == [(0, "new", "done")]

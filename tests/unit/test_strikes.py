@@ -20,14 +20,24 @@ def test_strikes_older_than_the_window_are_forgotten():
         assert [strikes.add() for _ in range(3)] == [False, False, False]
 
 
-CONFIG = {"COMMAND_BURST": 2, "COMMAND_RATE": 0.0, "MOVE_BURST": 3, "MOVE_RATE": 0.0,
-          "DRAG_BURST": 4, "DRAG_RATE": 0.0, "STRIKE_LIMIT": 1, "STRIKE_WINDOW": 60.0}
+CONFIG = {
+    "COMMAND_BURST": 2,
+    "COMMAND_RATE": 0.0,
+    "MOVE_BURST": 3,
+    "MOVE_RATE": 0.0,
+    "DRAG_BURST": 4,
+    "DRAG_RATE": 0.0,
+    "STRIKE_LIMIT": 1,
+    "STRIKE_WINDOW": 60.0,
+}
 
 
 def test_each_bucket_a_command_declares_is_its_own_limit():
     connection = Connection.open("w", "p", CONFIG)
-    allowed = {bucket: sum(connection.admits(bucket) for _ in range(10))
-               for bucket in (p.COMMAND_BUCKET, p.MOVE_BUCKET, p.DRAG_BUCKET)}
+    allowed = {
+        bucket: sum(connection.admits(bucket) for _ in range(10))
+        for bucket in (p.COMMAND_BUCKET, p.MOVE_BUCKET, p.DRAG_BUCKET)
+    }
     assert allowed == {p.COMMAND_BUCKET: 2, p.MOVE_BUCKET: 3, p.DRAG_BUCKET: 4}
 
 

@@ -14,9 +14,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 SETUP = ROOT / "scripts" / "install-system-deps"
-CALLERS = [*sorted((ROOT / "tests").rglob("*.py")), *sorted((ROOT / "bench").rglob("*.py")),
-           ROOT / "loopback_services.py", ROOT / "scripts" / "screenshots.py",
-           ROOT / "scripts" / "security_scan.py"]
+CALLERS = [
+    *sorted((ROOT / "tests").rglob("*.py")),
+    *sorted((ROOT / "bench").rglob("*.py")),
+    ROOT / "loopback_services.py",
+    ROOT / "scripts" / "screenshots.py",
+    ROOT / "scripts" / "security_scan.py",
+]
 RUNNERS = {"run", "Popen", "call", "check_call", "check_output"}
 SYSTEM_PREFIXES = ("/usr/bin/", "/usr/sbin/", "/usr/lib/", "/bin/", "/sbin/")
 
@@ -44,9 +48,13 @@ def called_programs(source):
                     found.add(head.value)
             if name == "which" and isinstance(first, ast.Constant):
                 found.add(first.value)
-        if (isinstance(node, ast.Constant) and isinstance(node.value, str)
-                and node.value.startswith(SYSTEM_PREFIXES) and not node.value.endswith("/")
-                and " " not in node.value):
+        if (
+            isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and node.value.startswith(SYSTEM_PREFIXES)
+            and not node.value.endswith("/")
+            and " " not in node.value
+        ):
             found.add(node.value)
     return found
 
@@ -56,9 +64,11 @@ def missing_from(script_text, programs):
     declared = declared_programs(script_text)
 
     def provided(program):
-        return any(program == entry or fnmatch.fnmatch(program, entry)
-                   or os.path.basename(program) == os.path.basename(entry)
-                   for entry in declared)
+        return any(
+            program == entry or fnmatch.fnmatch(program, entry) or os.path.basename(program) == os.path.basename(entry)
+            for entry in declared
+        )
+
     return sorted(program for program in programs if not provided(program))
 
 
@@ -78,21 +88,21 @@ def test_every_program_the_tests_call_is_installed_by_the_setup():
 
 
 def test_a_program_left_out_of_the_setup_is_reported():
-    without_poppler = "\n".join(line for line in SETUP.read_text("utf-8").splitlines()
-                                if "poppler-utils" not in line)
+    without_poppler = "\n".join(line for line in SETUP.read_text("utf-8").splitlines() if "poppler-utils" not in line)
     missing = missing_from(without_poppler, programs_the_tests_call())
     assert "pdftoppm" in missing and set(missing) <= {"pdftoppm", "pdftotext", "pdfinfo"}
 
 
 def test_the_scan_finds_commands_which_and_system_paths():
-    source = ("import subprocess, shutil\n"
-              "subprocess.run(['pdftoppm', '-png'])\n"
-              "subprocess.Popen(['/usr/sbin/nginx', '-t'])\n"
-              "shutil.which('redis-server')\n"
-              "CHROMIUM = '/usr/bin/chromium'\n"
-              "subprocess.run([binary, '--help'])\n")
-    assert called_programs(source) == {"pdftoppm", "/usr/sbin/nginx", "redis-server",
-                                       "/usr/bin/chromium"}
+    source = (
+        "import subprocess, shutil\n"
+        "subprocess.run(['pdftoppm', '-png'])\n"
+        "subprocess.Popen(['/usr/sbin/nginx', '-t'])\n"
+        "shutil.which('redis-server')\n"
+        "CHROMIUM = '/usr/bin/chromium'\n"
+        "subprocess.run([binary, '--help'])\n"
+    )
+    assert called_programs(source) == {"pdftoppm", "/usr/sbin/nginx", "redis-server", "/usr/bin/chromium"}
 
 
 def test_every_program_the_setup_lists_is_on_this_machine():

@@ -8,8 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cocreate import protocol as p
-from cocreate.domain import (PARTICIPANT, DomainError, apply, available_formats, join,
-                             load_format, table_names)
+from cocreate.domain import PARTICIPANT, DomainError, apply, available_formats, join, load_format, table_names
 from cocreate.domain.tables import deal
 from cocreate.catalogues import translate
 from workshops import domain_workshop, numbered_people
@@ -18,8 +17,13 @@ NOW = "2026-11-28T09:00:00+00:00"
 
 
 def workshop(people=6, facilitators=1, format_key="eigenaarschap"):
-    return domain_workshop(numbered_people(people), now=NOW, title="Tafels", format_key=format_key,
-                           facilitators=[f"fac{index}" for index in range(facilitators)])
+    return domain_workshop(
+        numbered_people(people),
+        now=NOW,
+        title="Tafels",
+        format_key=format_key,
+        facilitators=[f"fac{index}" for index in range(facilitators)],
+    )
 
 
 def run(made, actor, command, payload):
@@ -60,8 +64,7 @@ def test_dealing_tables_never_seats_a_facilitator_and_balances_the_rest(people, 
 
 def test_tables_of_a_size_and_names():
     made = workshop(7)
-    run(made, "fac0", p.SET_TABLES, {"size": 3, "mode": "random",
-                                             "names": ["Data", "Leiderschap"]})
+    run(made, "fac0", p.SET_TABLES, {"size": 3, "mode": "random", "names": ["Data", "Leiderschap"]})
     assert [table["name"] for table in made.tables] == ["Data", "Leiderschap", "Tafel 3"]
     assert sorted(sizes(made).values()) == [2, 2, 3]
 
@@ -87,26 +90,32 @@ def test_a_late_joiner_sits_at_the_smallest_table_and_choosing_is_asked_for():
     assert (chose.type, chose.data) == (p.PARTICIPANT_TABLE, {"id": "later", "table": "t2"})
 
 
-@pytest.mark.parametrize("actor, command, payload, code", [
-    ("p0", p.SET_TABLES, {"count": 2, "mode": "random"}, "forbidden"),
-    ("p0", p.TABLE_ASSIGN, {"participant": "p1", "table": "t1"}, "forbidden"),
-    ("p0", p.TABLES_CLEAR, {}, "forbidden"),
-    ("p0", p.PROJECTOR_FOCUS, {"table": "t1"}, "forbidden"),
-    ("p0", p.TABLE_CHOOSE, {"table": "t1"}, "invalid"),  # random mode: no choosing
-    ("fac0", p.TABLE_ASSIGN, {"participant": "p1", "table": "t9"}, "invalid"),
-    ("fac0", p.TABLE_ASSIGN, {"participant": "fac0", "table": "t1"}, "invalid"),
-    ("fac0", p.PROJECTOR_FOCUS, {"table": "t9"}, "invalid"),
-])
+@pytest.mark.parametrize(
+    "actor, command, payload, code",
+    [
+        ("p0", p.SET_TABLES, {"count": 2, "mode": "random"}, "forbidden"),
+        ("p0", p.TABLE_ASSIGN, {"participant": "p1", "table": "t1"}, "forbidden"),
+        ("p0", p.TABLES_CLEAR, {}, "forbidden"),
+        ("p0", p.PROJECTOR_FOCUS, {"table": "t1"}, "forbidden"),
+        ("p0", p.TABLE_CHOOSE, {"table": "t1"}, "invalid"),  # random mode: no choosing
+        ("fac0", p.TABLE_ASSIGN, {"participant": "p1", "table": "t9"}, "invalid"),
+        ("fac0", p.TABLE_ASSIGN, {"participant": "fac0", "table": "t1"}, "invalid"),
+        ("fac0", p.PROJECTOR_FOCUS, {"table": "t9"}, "invalid"),
+    ],
+)
 def test_bad_table_commands_are_refused_and_change_nothing(actor, command, payload, code):
     made = workshop(4)
     run(made, "fac0", p.SET_TABLES, {"count": 2, "mode": "random"})
-    before = ({pid: person.table for pid, person in made.participants.items()},
-              made.focus, made.seq, list(made.tables))
+    before = ({pid: person.table for pid, person in made.participants.items()}, made.focus, made.seq, list(made.tables))
     with pytest.raises(DomainError) as refused:
         run(made, actor, command, payload)
     assert refused.value.code == code
-    assert before == ({pid: person.table for pid, person in made.participants.items()},
-                      made.focus, made.seq, list(made.tables))
+    assert before == (
+        {pid: person.table for pid, person in made.participants.items()},
+        made.focus,
+        made.seq,
+        list(made.tables),
+    )
 
 
 def test_notes_in_a_table_step_carry_the_table_and_may_be_written_for_it():
@@ -119,10 +128,10 @@ def test_notes_in_a_table_step_carry_the_table_and_may_be_written_for_it():
     assert added.data["table"] == mine and added.data["author_name"] == "Deelnemer 0"
     other = "t2" if mine == "t1" else "t1"
     with pytest.raises(DomainError):
-        run(made, "p0", p.NOTE_ADD, {"id": str(uuid.uuid4()), "step": 1, "text": "x",
-                                     "for_table": other})
-    [spoken] = run(made, "fac0", p.NOTE_ADD, {"id": str(uuid.uuid4()), "step": 1,
-                                              "text": "Namens de tafel", "for_table": other})
+        run(made, "p0", p.NOTE_ADD, {"id": str(uuid.uuid4()), "step": 1, "text": "x", "for_table": other})
+    [spoken] = run(
+        made, "fac0", p.NOTE_ADD, {"id": str(uuid.uuid4()), "step": 1, "text": "Namens de tafel", "for_table": other}
+    )
     assert spoken.data["table"] == other and spoken.data["for_table"]
     assert spoken.data["author"] is None and spoken.data["author_name"] is None
     # A step not worked at the tables: no table on its notes.

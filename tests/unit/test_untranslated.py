@@ -56,8 +56,7 @@ def test_scripts_put_only_catalogue_text_on_screen(script):
     # A quoted word assigned to textContent, or passed as the text of the el() helper,
     # would skip translation; template literals built from t() are fine.
     literal = re.findall(r"""textContent\s*=\s*(["'][^"']*[A-Za-z][^"']*["'])""", source)
-    literal += re.findall(r"""\bel\(\s*"[^"]*"\s*,\s*[^,()]*,\s*(["'][^"']*[A-Za-z][^"']*["'])""",
-                          source)
+    literal += re.findall(r"""\bel\(\s*"[^"]*"\s*,\s*[^,()]*,\s*(["'][^"']*[A-Za-z][^"']*["'])""", source)
     assert literal == []
 
 
@@ -91,8 +90,9 @@ def test_modules_loaded_later_bring_their_strings_and_the_board_page_does_withou
     from cocreate.i18n import LATER_MODULES, browser_catalogue, later_catalogue, page_scripts
 
     def asked(modules):
-        return set(re.findall(r"""\bt\(\s*["']([a-z0-9_]+)["']""",
-                              "".join((JS / module).read_text() for module in modules)))
+        return set(
+            re.findall(r"""\bt\(\s*["']([a-z0-9_]+)["']""", "".join((JS / module).read_text() for module in modules))
+        )
 
     assert {"moving.js", "note-edit.js", "review.js"} <= set(LATER_MODULES)
     for view in ("board", "facilitate", "present"):
