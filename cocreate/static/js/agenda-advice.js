@@ -12,7 +12,7 @@ const minutesBetween = (from, to) => (Date.parse(`${to}:00Z`) - Date.parse(`${fr
 
 /** `[label, value]` rows of a day's ends: the day's end, its items' end when that differs
  *  (only a day with a fixed end), and the expected end measured against the day's end. */
-export function dayEnds(day) {
+function dayEnds(day) {
   const rows = [[t("agenda_day_end"), t(day.fixed_end ? "agenda_end_fixed" : "agenda_end_items",
                                         { end: clock(day.planned_end) })]];
   const over = day.items_end ? minutesBetween(day.planned_end, day.items_end) : 0;
@@ -34,7 +34,7 @@ export function dayEndsList(day) {
 
 /** `{ideas, rest}`: one sentence per change the suggestion makes, and what it cannot make
  *  up as a sentence of its own (or null). */
-export function suggestionTexts(suggestion) {
+function suggestionTexts(suggestion) {
   const ideas = suggestion.shorten.map((cut) => t(cut.running ? "agenda_shorten_running" : "agenda_shorten", {
     title: cut.title, n: cut.by, minutes: cut.minutes, start: clock(cut.start), end: clock(cut.end) }));
   const move = suggestion.move_break;

@@ -141,7 +141,7 @@ let fitted = { notes: 0, width: 0, height: 0, focus: "" }; // what the last fit 
 /** Refit the notes on the next frame: a burst of changes costs one fit. `data-fit` is
  *  "pending" until it is done. Each try of a scale is a layout of the whole board, so a
  *  fit starts from the last scale and tries few. */
-export function fitNotes(board) {
+function fitNotes(board) {
   if (pending) return;
   pending = true;
   board.dataset.fit = "pending";

@@ -55,7 +55,7 @@ export async function start(options) {
   return steering;
 }
 
-export class Steering {
+class Steering {
   constructor({ store, view, board }) {
     this.store = store;
     this.view = view;
